@@ -1,0 +1,190 @@
+/* test-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "concierge-application.h"
+#include "ui/concierge-window.h"
+
+static ConciergeApplication *app;
+
+static void
+wait_until (gboolean (*condition) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+window_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+leaflet_is_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (data);
+}
+
+static gboolean
+all_panes_mapped (gpointer data)
+{
+  GtkWidget *window = data;
+  const char *panes[] = { "inbox_pane", "conversation_pane", "customer_pane" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
+    {
+      GObject *pane = gtk_widget_get_template_child (window, CONCIERGE_TYPE_WINDOW, panes[i]);
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (pane)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gpointer
+template_child (ConciergeWindow *window,
+                const char      *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CONCIERGE_TYPE_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static ConciergeWindow *
+present_window (int width,
+                int height)
+{
+  ConciergeWindow *window = concierge_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_is_mapped, window);
+
+  return window;
+}
+
+static void
+test_schema_check (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (concierge_settings_schema_check (&error));
+  g_assert_no_error (error);
+}
+
+static void
+test_window_size_is_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  ConciergeWindow *window;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 1111);
+  g_settings_set_int (settings, "window-height", 666);
+
+  window = concierge_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1111);
+  g_assert_cmpint (height, ==, 666);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A close button click on a window of another size saves that size. */
+  window = present_window (987, 654);
+  gtk_window_close (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 987);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 654);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  window = concierge_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 987);
+  g_assert_cmpint (height, ==, 654);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_wide_window_shows_three_panes (void)
+{
+  ConciergeWindow *window = present_window (1300, 800);
+  AdwLeaflet *leaflet = template_child (window, "leaflet");
+  AdwFlap *flap = template_child (window, "flap");
+
+  wait_until (all_panes_mapped, window);
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  g_assert_false (adw_flap_get_folded (flap));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+
+  /* The window controls move to the conversation when the panel hides. */
+  g_assert_false (adw_header_bar_get_show_end_title_buttons (template_child (window, "conversation_header_bar")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-customer", NULL);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_true (adw_header_bar_get_show_end_title_buttons (template_child (window, "conversation_header_bar")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_narrow_window_folds_with_back_navigation (void)
+{
+  ConciergeWindow *window = present_window (400, 700);
+  AdwLeaflet *leaflet = template_child (window, "leaflet");
+  GtkWidget *inbox = template_child (window, "inbox_pane");
+  GtkWidget *flap = template_child (window, "flap");
+
+  wait_until (leaflet_is_folded, leaflet);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == inbox);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conversation", NULL);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == flap);
+  g_assert_true (adw_flap_get_folded (ADW_FLAP (flap)));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-inbox", NULL);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == inbox);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  adw_init ();
+
+  /* Registering runs startup, so the actions and resources are there as in
+   * the real application; NON_UNIQUE keeps it off any running instance. */
+  app = concierge_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/settings/schema-check", test_schema_check);
+  g_test_add_func ("/window/size-is-remembered", test_window_size_is_remembered);
+  g_test_add_func ("/window/wide-shows-three-panes", test_wide_window_shows_three_panes);
+  g_test_add_func ("/window/narrow-folds-with-back-navigation", test_narrow_window_folds_with_back_navigation);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+
+  return ret;
+}
