@@ -147,6 +147,7 @@ concierge_application_about_action (GSimpleAction *action,
   static const char *developers[] = { "The Concierge developers", NULL };
 
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "title", _("About Concierge"),
                          "application-name", _("Concierge"),
                          "application-icon", APP_ID,
                          "developer-name", _("The Concierge developers"),

@@ -95,6 +95,54 @@ class App:
         fail(f"nothing named {name!r}" + (f" with role {role!r}" if role else "") +
              " is visible. The window shows:\n" + dump(self.root))
 
+    def click(self, node):
+        """Click a button or menu item. A GtkMenuButton's own node has no
+        action; the button inside it does."""
+        target = node
+        while target is not None:
+            try:
+                action = target.queryAction()
+                for i in range(action.nActions):
+                    if action.getName(i) == "click":
+                        action.doAction(i)
+                        return
+            except NotImplementedError:
+                pass
+            target = target.getChildAtIndex(0) if target.childCount else None
+        fail(f"{node.name!r} cannot be clicked")
+
+    def windows(self):
+        return [self.root.getChildAtIndex(i) for i in range(self.root.childCount)]
+
+    def find_window(self, name, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            for window in self.windows():
+                if window is not None and window.name == name:
+                    return window
+            time.sleep(0.2)
+        fail(f"no window named {name!r} opened; the app has: " +
+             ", ".join(repr(w.name) for w in self.windows() if w is not None))
+
+    def wait_window_gone(self, name, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            if not any(w is not None and w.name == name for w in self.windows()):
+                return
+            time.sleep(0.2)
+        fail(f"the window {name!r} did not close")
+
+    def press_escape(self):
+        pyatspi.Registry.generateKeyboardEvent(0xff1b, None, pyatspi.KEY_SYM)
+
+    def wait_exit(self, timeout=TIMEOUT):
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            fail("the app did not exit")
+
     def quit(self):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""The main window as a person meets it: three named panes, the main menu,
+its Keyboard Shortcuts and About windows, and Quit."""
+
+import sys
+
+import uitest
+
+NAMES = {
+    "en": {
+        "panes": ["Inbox", "Conversation", "Customer"],
+        "empty": ["No Conversations Yet", "No Conversation Selected", "No Customer"],
+        "menu": "Main Menu",
+        "shortcuts_item": "Keyboard Shortcuts",
+        "shortcuts_window": "Keyboard Shortcuts",
+        "about_item": "About Concierge",
+        "about_window": "About Concierge",
+        "quit_item": "Quit",
+        "customer_toggle": "Customer Details",
+    },
+    "de": {
+        "panes": ["Posteingang", "Unterhaltung", "Kunde"],
+        "empty": ["Noch keine Unterhaltungen", "Keine Unterhaltung ausgewählt", "Kein Kunde"],
+        "menu": "Hauptmenü",
+        "shortcuts_item": "Tastenkürzel",
+        "shortcuts_window": "Tastenkürzel",
+        "about_item": "Info zu Concierge",
+        "about_window": "Info zu Concierge",
+        "quit_item": "Beenden",
+        "customer_toggle": "Kundendetails",
+    },
+}
+
+
+def main():
+    language = sys.argv[1] if len(sys.argv) > 1 else "en"
+    names = NAMES[language]
+    app = uitest.App(language)
+    try:
+        app.wait_for_app()
+        for pane in names["panes"]:
+            app.find(pane, role="panel")
+        for title in names["empty"]:
+            app.find(title, role="label")
+        print(f"the three panes and their empty states are visible in {language}")
+
+        app.find(names["customer_toggle"], role="push button")
+
+        app.click(app.find(names["menu"], role="push button"))
+        app.click(app.find(names["shortcuts_item"], role="menu item"))
+        shortcuts = app.find_window(names["shortcuts_window"])
+        print(f"the menu opened {shortcuts.name!r}")
+        app.press_escape()
+        app.wait_window_gone(names["shortcuts_window"])
+
+        app.click(app.find(names["menu"], role="push button"))
+        app.click(app.find(names["about_item"], role="menu item"))
+        about = app.find_window(names["about_window"])
+        print(f"the menu opened {about.name!r}")
+        app.press_escape()
+        app.wait_window_gone(names["about_window"])
+
+        app.click(app.find(names["menu"], role="push button"))
+        app.click(app.find(names["quit_item"], role="menu item"))
+        status = app.wait_exit()
+        if status != 0:
+            uitest.fail(f"Quit ended the app with status {status}")
+        print("Quit ended the app")
+    finally:
+        app.quit()
+
+
+if __name__ == "__main__":
+    main()
