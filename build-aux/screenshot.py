@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Takes the README screenshot of the real window: build-aux/dev screenshot."""
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import uitest
@@ -10,15 +12,20 @@ import uitest
 
 def main():
     out, language = sys.argv[1], sys.argv[2]
-    app = uitest.App(language, {"GSETTINGS_BACKEND": "memory"})
-    try:
-        app.wait_for_app()
-        app.find("Inbox" if language == "en" else "Posteingang")
-        time.sleep(1.0)  # let the last frame land
-        app.check_alive()
-        subprocess.run(["import", "-window", "root", "-trim", "+repage", out], check=True)
-    finally:
-        app.quit()
+    with tempfile.TemporaryDirectory() as config:
+        # GNOME's interface font, as the window looks on the desktop.
+        os.makedirs(os.path.join(config, "gtk-4.0"))
+        with open(os.path.join(config, "gtk-4.0", "settings.ini"), "w") as f:
+            f.write("[Settings]\ngtk-font-name=Cantarell 11\n")
+        app = uitest.App(language, {"XDG_CONFIG_HOME": config})
+        try:
+            app.wait_for_app()
+            app.find("Inbox" if language == "en" else "Posteingang")
+            time.sleep(1.0)  # let the last frame land
+            app.check_alive()
+            subprocess.run(["import", "-window", "root", "-trim", "+repage", out], check=True)
+        finally:
+            app.quit()
 
 
 if __name__ == "__main__":
