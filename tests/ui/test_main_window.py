@@ -32,6 +32,16 @@ NAMES = {
 }
 
 
+def open_from_menu(app, names, item, window_name):
+    """Open a window from the main menu, then close it with Escape."""
+    app.click(app.find(names["menu"], role="push button"))
+    app.click(app.find(item, role="menu item"))
+    window = app.find_window(window_name)
+    print(f"the menu opened {window.name!r}")
+    app.press_escape()
+    app.wait_window_gone(window_name)
+
+
 def main():
     language = sys.argv[1] if len(sys.argv) > 1 else "en"
     names = NAMES[language]
@@ -46,19 +56,8 @@ def main():
 
         app.find(names["customer_toggle"], role="push button")
 
-        app.click(app.find(names["menu"], role="push button"))
-        app.click(app.find(names["shortcuts_item"], role="menu item"))
-        shortcuts = app.find_window(names["shortcuts_window"])
-        print(f"the menu opened {shortcuts.name!r}")
-        app.press_escape()
-        app.wait_window_gone(names["shortcuts_window"])
-
-        app.click(app.find(names["menu"], role="push button"))
-        app.click(app.find(names["about_item"], role="menu item"))
-        about = app.find_window(names["about_window"])
-        print(f"the menu opened {about.name!r}")
-        app.press_escape()
-        app.wait_window_gone(names["about_window"])
+        for item, window in (("shortcuts_item", "shortcuts_window"), ("about_item", "about_window")):
+            open_from_menu(app, names, names[item], names[window])
 
         app.click(app.find(names["menu"], role="push button"))
         app.click(app.find(names["quit_item"], role="menu item"))
