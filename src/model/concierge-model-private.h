@@ -1,0 +1,88 @@
+/* concierge-model-private.h
+ *
+ * The fields of the model objects, for the store that fills them from rows.
+ * Nothing above the store includes this.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "concierge-model.h"
+
+G_BEGIN_DECLS
+
+struct _ConciergeAccount
+{
+  GObject  parent_instance;
+  gint64   id;
+  char    *platform;
+  char    *display_name;
+  char    *handle;
+  char    *server_url;
+  char    *remote_user_id;
+};
+
+struct _ConciergeIdentity
+{
+  GObject  parent_instance;
+  gint64   id;
+  gint64   contact_id;
+  char    *platform;
+  char    *server_url;
+  char    *remote_id;
+  char    *handle;
+  char    *display_name;
+};
+
+struct _ConciergeContact
+{
+  GObject     parent_instance;
+  gint64      id;
+  char       *name;
+  GListStore *identities;
+};
+
+struct _ConciergeThread
+{
+  GObject               parent_instance;
+  gint64                id;
+  gint64                account_id;
+  gint64                contact_id;
+  char                 *contact_name;
+  char                 *platform;
+  ConciergeVisibility   visibility;
+  char                 *remote_id;
+  char                 *snippet;
+  ConciergeThreadStatus status;
+  gint64                snooze_until;
+  gint64                waiting_since;
+  gint64                first_response_at;
+  gint64                last_activity_at;
+  gint64                moved_to_id;
+  guint                 unread : 1;
+  guint                 placeholder : 1;
+};
+
+struct _ConciergeMessage
+{
+  GObject             parent_instance;
+  gint64              id;
+  gint64              thread_id;
+  char               *remote_id;
+  ConciergeDirection  direction;
+  ConciergeIdentity  *author;
+  char               *body;
+  gint64              created_at;
+  gint64              edited_at;
+  ConciergeSendState  send_state;
+  ConciergeVisibility visibility;
+};
+
+ConciergeAccount  *concierge_account_new_empty  (void);
+ConciergeIdentity *concierge_identity_new_empty (void);
+ConciergeContact  *concierge_contact_new_empty  (void);
+ConciergeThread   *concierge_thread_new_empty   (void);
+ConciergeMessage  *concierge_message_new_empty  (void);
+
+G_END_DECLS

@@ -1,0 +1,359 @@
+/* concierge-model.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "concierge-model-private.h"
+
+/* The strings are the values the database stores. */
+static const char * const visibility_names[] = { "public", "private" };
+static const char * const status_names[] = { "open", "pending", "snoozed", "resolved" };
+static const char * const direction_names[] = { "in", "out" };
+static const char * const send_state_names[] = { "queued", "sending", "sent", "failed", "unknown" };
+
+static gboolean
+lookup_name (const char * const *names,
+             guint               n_names,
+             const char         *string,
+             int                *value)
+{
+  for (guint i = 0; string != NULL && i < n_names; i++)
+    {
+      if (g_str_equal (names[i], string))
+        {
+          *value = (int) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+#define DEFINE_ENUM_STRINGS(Type, prefix, names)                                  \
+  const char *                                                                    \
+  prefix##_to_string (Type value)                                                 \
+  {                                                                               \
+    g_return_val_if_fail ((guint) value < G_N_ELEMENTS (names), NULL);            \
+    return names[value];                                                          \
+  }                                                                               \
+                                                                                  \
+  gboolean                                                                        \
+  prefix##_from_string (const char *string,                                       \
+                        Type       *value)                                        \
+  {                                                                               \
+    int v;                                                                        \
+                                                                                  \
+    if (!lookup_name (names, G_N_ELEMENTS (names), string, &v))                   \
+      return FALSE;                                                               \
+    *value = (Type) v;                                                            \
+    return TRUE;                                                                  \
+  }
+
+DEFINE_ENUM_STRINGS (ConciergeVisibility, concierge_visibility, visibility_names)
+DEFINE_ENUM_STRINGS (ConciergeThreadStatus, concierge_thread_status, status_names)
+DEFINE_ENUM_STRINGS (ConciergeDirection, concierge_direction, direction_names)
+DEFINE_ENUM_STRINGS (ConciergeSendState, concierge_send_state, send_state_names)
+
+/* Account */
+
+G_DEFINE_FINAL_TYPE (ConciergeAccount, concierge_account, G_TYPE_OBJECT)
+
+static void
+concierge_account_finalize (GObject *object)
+{
+  ConciergeAccount *self = CONCIERGE_ACCOUNT (object);
+
+  g_free (self->platform);
+  g_free (self->display_name);
+  g_free (self->handle);
+  g_free (self->server_url);
+  g_free (self->remote_user_id);
+
+  G_OBJECT_CLASS (concierge_account_parent_class)->finalize (object);
+}
+
+static void
+concierge_account_class_init (ConciergeAccountClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_account_finalize;
+}
+
+static void
+concierge_account_init (ConciergeAccount *self)
+{
+}
+
+ConciergeAccount *
+concierge_account_new_empty (void)
+{
+  return g_object_new (CONCIERGE_TYPE_ACCOUNT, NULL);
+}
+
+ConciergeAccount *
+concierge_account_new (const char *platform,
+                       const char *display_name,
+                       const char *handle,
+                       const char *server_url,
+                       const char *remote_user_id)
+{
+  ConciergeAccount *self;
+
+  g_return_val_if_fail (platform != NULL, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  self = concierge_account_new_empty ();
+  self->platform = g_strdup (platform);
+  self->display_name = g_strdup (display_name);
+  self->handle = g_strdup (handle ? handle : "");
+  self->server_url = g_strdup (server_url ? server_url : "");
+  self->remote_user_id = g_strdup (remote_user_id ? remote_user_id : "");
+
+  return self;
+}
+
+gint64 concierge_account_get_id (ConciergeAccount *self) { return self->id; }
+const char *concierge_account_get_platform (ConciergeAccount *self) { return self->platform; }
+const char *concierge_account_get_display_name (ConciergeAccount *self) { return self->display_name; }
+const char *concierge_account_get_handle (ConciergeAccount *self) { return self->handle; }
+const char *concierge_account_get_server_url (ConciergeAccount *self) { return self->server_url; }
+const char *concierge_account_get_remote_user_id (ConciergeAccount *self) { return self->remote_user_id; }
+
+/* Identity */
+
+G_DEFINE_FINAL_TYPE (ConciergeIdentity, concierge_identity, G_TYPE_OBJECT)
+
+static void
+concierge_identity_finalize (GObject *object)
+{
+  ConciergeIdentity *self = CONCIERGE_IDENTITY (object);
+
+  g_free (self->platform);
+  g_free (self->server_url);
+  g_free (self->remote_id);
+  g_free (self->handle);
+  g_free (self->display_name);
+
+  G_OBJECT_CLASS (concierge_identity_parent_class)->finalize (object);
+}
+
+static void
+concierge_identity_class_init (ConciergeIdentityClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_identity_finalize;
+}
+
+static void
+concierge_identity_init (ConciergeIdentity *self)
+{
+}
+
+ConciergeIdentity *
+concierge_identity_new_empty (void)
+{
+  return g_object_new (CONCIERGE_TYPE_IDENTITY, NULL);
+}
+
+ConciergeIdentity *
+concierge_identity_new (const char *platform,
+                        const char *server_url,
+                        const char *remote_id,
+                        const char *handle,
+                        const char *display_name)
+{
+  ConciergeIdentity *self;
+
+  g_return_val_if_fail (platform != NULL, NULL);
+  g_return_val_if_fail (remote_id != NULL, NULL);
+
+  self = concierge_identity_new_empty ();
+  self->platform = g_strdup (platform);
+  self->server_url = g_strdup (server_url ? server_url : "");
+  self->remote_id = g_strdup (remote_id);
+  self->handle = g_strdup (handle ? handle : "");
+  self->display_name = g_strdup (display_name ? display_name : "");
+
+  return self;
+}
+
+gint64 concierge_identity_get_id (ConciergeIdentity *self) { return self->id; }
+gint64 concierge_identity_get_contact_id (ConciergeIdentity *self) { return self->contact_id; }
+const char *concierge_identity_get_platform (ConciergeIdentity *self) { return self->platform; }
+const char *concierge_identity_get_server_url (ConciergeIdentity *self) { return self->server_url; }
+const char *concierge_identity_get_remote_id (ConciergeIdentity *self) { return self->remote_id; }
+const char *concierge_identity_get_handle (ConciergeIdentity *self) { return self->handle; }
+const char *concierge_identity_get_display_name (ConciergeIdentity *self) { return self->display_name; }
+
+/* Contact */
+
+G_DEFINE_FINAL_TYPE (ConciergeContact, concierge_contact, G_TYPE_OBJECT)
+
+static void
+concierge_contact_finalize (GObject *object)
+{
+  ConciergeContact *self = CONCIERGE_CONTACT (object);
+
+  g_free (self->name);
+  g_clear_object (&self->identities);
+
+  G_OBJECT_CLASS (concierge_contact_parent_class)->finalize (object);
+}
+
+static void
+concierge_contact_class_init (ConciergeContactClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_contact_finalize;
+}
+
+static void
+concierge_contact_init (ConciergeContact *self)
+{
+  self->identities = g_list_store_new (CONCIERGE_TYPE_IDENTITY);
+}
+
+ConciergeContact *
+concierge_contact_new_empty (void)
+{
+  return g_object_new (CONCIERGE_TYPE_CONTACT, NULL);
+}
+
+gint64 concierge_contact_get_id (ConciergeContact *self) { return self->id; }
+const char *concierge_contact_get_name (ConciergeContact *self) { return self->name; }
+GListModel *concierge_contact_get_identities (ConciergeContact *self) { return G_LIST_MODEL (self->identities); }
+
+/* Thread */
+
+G_DEFINE_FINAL_TYPE (ConciergeThread, concierge_thread, G_TYPE_OBJECT)
+
+static void
+concierge_thread_finalize (GObject *object)
+{
+  ConciergeThread *self = CONCIERGE_THREAD (object);
+
+  g_free (self->contact_name);
+  g_free (self->platform);
+  g_free (self->remote_id);
+  g_free (self->snippet);
+
+  G_OBJECT_CLASS (concierge_thread_parent_class)->finalize (object);
+}
+
+static void
+concierge_thread_class_init (ConciergeThreadClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_thread_finalize;
+}
+
+static void
+concierge_thread_init (ConciergeThread *self)
+{
+}
+
+ConciergeThread *
+concierge_thread_new_empty (void)
+{
+  return g_object_new (CONCIERGE_TYPE_THREAD, NULL);
+}
+
+gint64 concierge_thread_get_id (ConciergeThread *self) { return self->id; }
+gint64 concierge_thread_get_account_id (ConciergeThread *self) { return self->account_id; }
+gint64 concierge_thread_get_contact_id (ConciergeThread *self) { return self->contact_id; }
+const char *concierge_thread_get_contact_name (ConciergeThread *self) { return self->contact_name ? self->contact_name : ""; }
+const char *concierge_thread_get_platform (ConciergeThread *self) { return self->platform ? self->platform : ""; }
+ConciergeVisibility concierge_thread_get_visibility (ConciergeThread *self) { return self->visibility; }
+const char *concierge_thread_get_remote_id (ConciergeThread *self) { return self->remote_id ? self->remote_id : ""; }
+const char *concierge_thread_get_snippet (ConciergeThread *self) { return self->snippet ? self->snippet : ""; }
+ConciergeThreadStatus concierge_thread_get_status (ConciergeThread *self) { return self->status; }
+gint64 concierge_thread_get_snooze_until (ConciergeThread *self) { return self->snooze_until; }
+gint64 concierge_thread_get_waiting_since (ConciergeThread *self) { return self->waiting_since; }
+gint64 concierge_thread_get_first_response_at (ConciergeThread *self) { return self->first_response_at; }
+gint64 concierge_thread_get_last_activity_at (ConciergeThread *self) { return self->last_activity_at; }
+gboolean concierge_thread_get_unread (ConciergeThread *self) { return self->unread; }
+gint64 concierge_thread_get_moved_to_id (ConciergeThread *self) { return self->moved_to_id; }
+
+/* A row the inbox shows while its page loads. */
+gboolean concierge_thread_is_placeholder (ConciergeThread *self) { return self->placeholder; }
+
+/* Message */
+
+G_DEFINE_FINAL_TYPE (ConciergeMessage, concierge_message, G_TYPE_OBJECT)
+
+static void
+concierge_message_finalize (GObject *object)
+{
+  ConciergeMessage *self = CONCIERGE_MESSAGE (object);
+
+  g_free (self->remote_id);
+  g_free (self->body);
+  g_clear_object (&self->author);
+
+  G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
+}
+
+static void
+concierge_message_class_init (ConciergeMessageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_message_finalize;
+}
+
+static void
+concierge_message_init (ConciergeMessage *self)
+{
+  self->send_state = CONCIERGE_SEND_SENT;
+}
+
+ConciergeMessage *
+concierge_message_new_empty (void)
+{
+  return g_object_new (CONCIERGE_TYPE_MESSAGE, NULL);
+}
+
+ConciergeMessage *
+concierge_message_new (const char        *remote_id,
+                       ConciergeDirection direction,
+                       const char        *body,
+                       gint64             created_at)
+{
+  ConciergeMessage *self;
+
+  g_return_val_if_fail (body != NULL, NULL);
+
+  self = concierge_message_new_empty ();
+  self->remote_id = g_strdup (remote_id);
+  self->direction = direction;
+  self->body = g_strdup (body);
+  self->created_at = created_at;
+
+  return self;
+}
+
+void
+concierge_message_set_edited_at (ConciergeMessage *self,
+                                 gint64            edited_at)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  self->edited_at = edited_at;
+}
+
+void
+concierge_message_set_author (ConciergeMessage  *self,
+                              ConciergeIdentity *author)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+  g_return_if_fail (!author || CONCIERGE_IS_IDENTITY (author));
+
+  g_set_object (&self->author, author);
+}
+
+gint64 concierge_message_get_id (ConciergeMessage *self) { return self->id; }
+gint64 concierge_message_get_thread_id (ConciergeMessage *self) { return self->thread_id; }
+const char *concierge_message_get_remote_id (ConciergeMessage *self) { return self->remote_id; }
+ConciergeDirection concierge_message_get_direction (ConciergeMessage *self) { return self->direction; }
+ConciergeIdentity *concierge_message_get_author (ConciergeMessage *self) { return self->author; }
+const char *concierge_message_get_body (ConciergeMessage *self) { return self->body; }
+gint64 concierge_message_get_created_at (ConciergeMessage *self) { return self->created_at; }
+gint64 concierge_message_get_edited_at (ConciergeMessage *self) { return self->edited_at; }
+ConciergeSendState concierge_message_get_send_state (ConciergeMessage *self) { return self->send_state; }
+ConciergeVisibility concierge_message_get_visibility (ConciergeMessage *self) { return self->visibility; }

@@ -1,0 +1,140 @@
+/* concierge-model.h
+ *
+ * The plain objects every layer shares: accounts, customers and their
+ * identities, threads and messages. They are snapshots; the store hands out
+ * a new object when a row changes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CONCIERGE_VISIBILITY_PUBLIC,
+  CONCIERGE_VISIBILITY_PRIVATE,
+} ConciergeVisibility;
+
+typedef enum
+{
+  CONCIERGE_THREAD_OPEN,
+  CONCIERGE_THREAD_PENDING,
+  CONCIERGE_THREAD_SNOOZED,
+  CONCIERGE_THREAD_RESOLVED,
+} ConciergeThreadStatus;
+
+typedef enum
+{
+  CONCIERGE_DIRECTION_IN,
+  CONCIERGE_DIRECTION_OUT,
+} ConciergeDirection;
+
+typedef enum
+{
+  CONCIERGE_SEND_QUEUED,
+  CONCIERGE_SEND_SENDING,
+  CONCIERGE_SEND_SENT,
+  CONCIERGE_SEND_FAILED,
+  CONCIERGE_SEND_UNKNOWN,
+} ConciergeSendState;
+
+const char *concierge_visibility_to_string    (ConciergeVisibility    visibility);
+gboolean    concierge_visibility_from_string  (const char            *string,
+                                               ConciergeVisibility   *visibility);
+const char *concierge_thread_status_to_string (ConciergeThreadStatus  status);
+gboolean    concierge_thread_status_from_string (const char          *string,
+                                               ConciergeThreadStatus *status);
+const char *concierge_direction_to_string     (ConciergeDirection     direction);
+gboolean    concierge_direction_from_string   (const char            *string,
+                                               ConciergeDirection    *direction);
+const char *concierge_send_state_to_string    (ConciergeSendState     state);
+gboolean    concierge_send_state_from_string  (const char            *string,
+                                               ConciergeSendState    *state);
+
+#define CONCIERGE_TYPE_ACCOUNT  (concierge_account_get_type ())
+#define CONCIERGE_TYPE_CONTACT  (concierge_contact_get_type ())
+#define CONCIERGE_TYPE_IDENTITY (concierge_identity_get_type ())
+#define CONCIERGE_TYPE_THREAD   (concierge_thread_get_type ())
+#define CONCIERGE_TYPE_MESSAGE  (concierge_message_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeAccount, concierge_account, CONCIERGE, ACCOUNT, GObject)
+G_DECLARE_FINAL_TYPE (ConciergeContact, concierge_contact, CONCIERGE, CONTACT, GObject)
+G_DECLARE_FINAL_TYPE (ConciergeIdentity, concierge_identity, CONCIERGE, IDENTITY, GObject)
+G_DECLARE_FINAL_TYPE (ConciergeThread, concierge_thread, CONCIERGE, THREAD, GObject)
+G_DECLARE_FINAL_TYPE (ConciergeMessage, concierge_message, CONCIERGE, MESSAGE, GObject)
+
+/* Account: a platform account the agent answers from. */
+ConciergeAccount  *concierge_account_new                (const char *platform,
+                                                         const char *display_name,
+                                                         const char *handle,
+                                                         const char *server_url,
+                                                         const char *remote_user_id);
+gint64             concierge_account_get_id             (ConciergeAccount *self);
+const char        *concierge_account_get_platform       (ConciergeAccount *self);
+const char        *concierge_account_get_display_name   (ConciergeAccount *self);
+const char        *concierge_account_get_handle         (ConciergeAccount *self);
+const char        *concierge_account_get_server_url     (ConciergeAccount *self);
+const char        *concierge_account_get_remote_user_id (ConciergeAccount *self);
+
+/* Identity: one handle of a customer on one platform. */
+ConciergeIdentity *concierge_identity_new               (const char *platform,
+                                                         const char *server_url,
+                                                         const char *remote_id,
+                                                         const char *handle,
+                                                         const char *display_name);
+gint64             concierge_identity_get_id            (ConciergeIdentity *self);
+gint64             concierge_identity_get_contact_id    (ConciergeIdentity *self);
+const char        *concierge_identity_get_platform      (ConciergeIdentity *self);
+const char        *concierge_identity_get_server_url    (ConciergeIdentity *self);
+const char        *concierge_identity_get_remote_id     (ConciergeIdentity *self);
+const char        *concierge_identity_get_handle        (ConciergeIdentity *self);
+const char        *concierge_identity_get_display_name  (ConciergeIdentity *self);
+
+/* Contact: a customer, with their identities on every platform. */
+gint64             concierge_contact_get_id             (ConciergeContact *self);
+const char        *concierge_contact_get_name           (ConciergeContact *self);
+GListModel        *concierge_contact_get_identities     (ConciergeContact *self);
+
+/* Thread: one conversation in the inbox. */
+gint64             concierge_thread_get_id              (ConciergeThread *self);
+gint64             concierge_thread_get_account_id      (ConciergeThread *self);
+gint64             concierge_thread_get_contact_id      (ConciergeThread *self);
+const char        *concierge_thread_get_contact_name    (ConciergeThread *self);
+const char        *concierge_thread_get_platform        (ConciergeThread *self);
+ConciergeVisibility concierge_thread_get_visibility     (ConciergeThread *self);
+const char        *concierge_thread_get_remote_id       (ConciergeThread *self);
+const char        *concierge_thread_get_snippet         (ConciergeThread *self);
+ConciergeThreadStatus concierge_thread_get_status       (ConciergeThread *self);
+gint64             concierge_thread_get_snooze_until    (ConciergeThread *self);
+gint64             concierge_thread_get_waiting_since   (ConciergeThread *self);
+gint64             concierge_thread_get_first_response_at (ConciergeThread *self);
+gint64             concierge_thread_get_last_activity_at (ConciergeThread *self);
+gboolean           concierge_thread_get_unread          (ConciergeThread *self);
+gint64             concierge_thread_get_moved_to_id     (ConciergeThread *self);
+gboolean           concierge_thread_is_placeholder      (ConciergeThread *self);
+
+/* Message: one post or direct message in a thread. */
+ConciergeMessage  *concierge_message_new                (const char        *remote_id,
+                                                         ConciergeDirection direction,
+                                                         const char        *body,
+                                                         gint64             created_at);
+void               concierge_message_set_edited_at      (ConciergeMessage  *self,
+                                                         gint64             edited_at);
+void               concierge_message_set_author         (ConciergeMessage  *self,
+                                                         ConciergeIdentity *author);
+gint64             concierge_message_get_id             (ConciergeMessage *self);
+gint64             concierge_message_get_thread_id      (ConciergeMessage *self);
+const char        *concierge_message_get_remote_id      (ConciergeMessage *self);
+ConciergeDirection concierge_message_get_direction      (ConciergeMessage *self);
+ConciergeIdentity *concierge_message_get_author         (ConciergeMessage *self);
+const char        *concierge_message_get_body           (ConciergeMessage *self);
+gint64             concierge_message_get_created_at     (ConciergeMessage *self);
+gint64             concierge_message_get_edited_at      (ConciergeMessage *self);
+ConciergeSendState concierge_message_get_send_state     (ConciergeMessage *self);
+ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self);
+
+G_END_DECLS

@@ -1,0 +1,2191 @@
+/* concierge-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "model/concierge-model-private.h"
+#include "concierge-store.h"
+
+/* The store's state that the worker thread needs. It outlives the store
+ * object when the last reference to the store drops while the worker still
+ * runs, and it is freed by the worker itself. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GAsyncQueue     *queue;
+  GThread         *thread;
+  sqlite3         *db;
+  GHashTable      *statements; /* SQL text → sqlite3_stmt, worker only */
+} StoreWorker;
+
+struct _ConciergeStore
+{
+  GObject       parent_instance;
+
+  StoreWorker  *worker;
+  GMainContext *context;
+  char         *path;
+  char         *profile_id;
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
+
+enum {
+  THREADS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef void (*StoreJobFunc) (ConciergeStore *self,
+                              GTask          *task,
+                              gpointer        data);
+
+typedef struct
+{
+  StoreJobFunc   func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} StoreJob;
+
+/* Popping this from the queue ends the worker. */
+static GTask *quit_job = (GTask *) &quit_job;
+
+G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
+
+#define SNIPPET_LENGTH 200
+
+/* Error handling */
+
+static void
+set_sqlite_error (GError     **error,
+                  sqlite3     *db,
+                  int          rc,
+                  const char  *what)
+{
+  int code;
+  const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      code = CONCIERGE_STORE_ERROR_CORRUPT;
+      break;
+    case SQLITE_FULL:
+      code = CONCIERGE_STORE_ERROR_DISK_FULL;
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_AUTH:
+    case SQLITE_IOERR:
+      code = CONCIERGE_STORE_ERROR_UNREADABLE;
+      break;
+    default:
+      code = CONCIERGE_STORE_ERROR_FAILED;
+      break;
+    }
+
+  g_set_error (error, CONCIERGE_STORE_ERROR, code, "%s: %s", what, detail);
+}
+
+/* Worker */
+
+static StoreWorker *
+store_worker_ref (StoreWorker *worker)
+{
+  g_atomic_ref_count_inc (&worker->ref_count);
+  return worker;
+}
+
+static void
+store_worker_close_db (StoreWorker *worker)
+{
+  g_hash_table_remove_all (worker->statements);
+  g_clear_pointer (&worker->db, sqlite3_close);
+}
+
+static void
+store_worker_unref (StoreWorker *worker)
+{
+  if (!g_atomic_ref_count_dec (&worker->ref_count))
+    return;
+
+  store_worker_close_db (worker);
+  g_hash_table_unref (worker->statements);
+  g_async_queue_unref (worker->queue);
+  g_free (worker);
+}
+
+static void
+store_job_free (gpointer data)
+{
+  StoreJob *job = data;
+
+  if (job->destroy != NULL)
+    job->destroy (job->data);
+  g_free (job);
+}
+
+static gpointer
+store_worker_main (gpointer data)
+{
+  StoreWorker *worker = data;
+
+  for (;;)
+    {
+      GTask *task = g_async_queue_pop (worker->queue);
+      StoreJob *job;
+
+      if (task == quit_job)
+        break;
+
+      job = g_task_get_task_data (task);
+      if (!g_task_return_error_if_cancelled (task))
+        job->func (g_task_get_source_object (task), task, job->data);
+      g_object_unref (task);
+    }
+
+  store_worker_unref (worker);
+  return NULL;
+}
+
+/* Every SQLite call goes through here, and here is where the rule that only
+ * the worker thread touches SQLite is enforced. */
+static sqlite3 *
+store_db (ConciergeStore *self)
+{
+  g_assert (g_thread_self () == self->worker->thread);
+
+  return self->worker->db;
+}
+
+static sqlite3_stmt *
+store_prepare (ConciergeStore  *self,
+               const char      *sql,
+               GError         **error)
+{
+  sqlite3 *db = store_db (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (db == NULL)
+    {
+      g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                           "The store is closed");
+      return NULL;
+    }
+
+  /* Statements are keyed by the address of their static SQL text. */
+  stmt = g_hash_table_lookup (self->worker->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, "Preparing a query failed");
+      return NULL;
+    }
+
+  g_hash_table_insert (self->worker->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static gboolean
+store_exec (ConciergeStore  *self,
+            const char      *sql,
+            GError         **error)
+{
+  sqlite3 *db = store_db (self);
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, "Writing to the cache failed");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+store_rollback (ConciergeStore *self)
+{
+  if (!sqlite3_get_autocommit (store_db (self)))
+    sqlite3_exec (store_db (self), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+store_queue (ConciergeStore *self,
+             GTask          *task,
+             StoreJobFunc    func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  StoreJob *job = g_new0 (StoreJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  g_task_set_task_data (task, job, store_job_free);
+
+  g_async_queue_push (self->worker->queue, g_object_ref (task));
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_time (sqlite3_stmt *stmt,
+           int           index,
+           gint64        time)
+{
+  if (time == 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, time);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* Step a statement that returns no rows we need. */
+static gboolean
+store_step_done (ConciergeStore  *self,
+                 sqlite3_stmt    *stmt,
+                 GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Writing to the cache failed");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Loading model objects from rows */
+
+#define THREAD_COLUMNS                                                              \
+  "t.id, t.account_id, t.contact_id, c.name, a.platform, t.visibility, t.remote_id, " \
+  "t.snippet, t.status, t.snooze_until, t.waiting_since, t.first_response_at, "      \
+  "t.last_activity_at, t.unread, t.moved_to_id "                                     \
+  "FROM threads t JOIN accounts a ON a.id = t.account_id "                           \
+  "LEFT JOIN contacts c ON c.id = t.contact_id "
+
+static ConciergeThread *
+thread_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeThread *thread = concierge_thread_new_empty ();
+
+  thread->id = sqlite3_column_int64 (stmt, 0);
+  thread->account_id = sqlite3_column_int64 (stmt, 1);
+  thread->contact_id = sqlite3_column_int64 (stmt, 2);
+  thread->contact_name = column_dup (stmt, 3);
+  thread->platform = column_dup (stmt, 4);
+  concierge_visibility_from_string ((const char *) sqlite3_column_text (stmt, 5), &thread->visibility);
+  thread->remote_id = column_dup (stmt, 6);
+  thread->snippet = column_dup (stmt, 7);
+  concierge_thread_status_from_string ((const char *) sqlite3_column_text (stmt, 8), &thread->status);
+  thread->snooze_until = sqlite3_column_int64 (stmt, 9);
+  thread->waiting_since = sqlite3_column_int64 (stmt, 10);
+  thread->first_response_at = sqlite3_column_int64 (stmt, 11);
+  thread->last_activity_at = sqlite3_column_int64 (stmt, 12);
+  thread->unread = sqlite3_column_int (stmt, 13) != 0;
+  thread->moved_to_id = sqlite3_column_int64 (stmt, 14);
+
+  return thread;
+}
+
+#define IDENTITY_COLUMNS "i.id, i.contact_id, i.platform, i.server_url, i.remote_id, i.handle, i.display_name"
+
+static ConciergeIdentity *
+identity_from_row (sqlite3_stmt *stmt,
+                   int           first)
+{
+  ConciergeIdentity *identity = concierge_identity_new_empty ();
+
+  identity->id = sqlite3_column_int64 (stmt, first);
+  identity->contact_id = sqlite3_column_int64 (stmt, first + 1);
+  identity->platform = column_dup (stmt, first + 2);
+  identity->server_url = column_dup (stmt, first + 3);
+  identity->remote_id = column_dup (stmt, first + 4);
+  identity->handle = column_dup (stmt, first + 5);
+  identity->display_name = column_dup (stmt, first + 6);
+
+  return identity;
+}
+
+#define MESSAGE_COLUMNS                                                                \
+  "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
+  "m.send_state, m.visibility, " IDENTITY_COLUMNS " "                                  \
+  "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "
+
+static ConciergeMessage *
+message_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeMessage *message = concierge_message_new_empty ();
+
+  message->id = sqlite3_column_int64 (stmt, 0);
+  message->thread_id = sqlite3_column_int64 (stmt, 1);
+  message->remote_id = column_dup (stmt, 2);
+  concierge_direction_from_string ((const char *) sqlite3_column_text (stmt, 3), &message->direction);
+  message->body = column_dup (stmt, 4);
+  message->created_at = sqlite3_column_int64 (stmt, 5);
+  message->edited_at = sqlite3_column_int64 (stmt, 6);
+  concierge_send_state_from_string ((const char *) sqlite3_column_text (stmt, 7), &message->send_state);
+  concierge_visibility_from_string ((const char *) sqlite3_column_text (stmt, 8), &message->visibility);
+  if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
+    message->author = identity_from_row (stmt, 9);
+
+  return message;
+}
+
+static ConciergeThread *
+store_load_thread (ConciergeStore  *self,
+                   gint64           id,
+                   GError         **error)
+{
+  static const char sql[] = "SELECT " THREAD_COLUMNS "WHERE t.id = ?";
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+  ConciergeThread *thread = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    thread = thread_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No thread %" G_GINT64_FORMAT, id);
+  else
+    set_sqlite_error (error, store_db (self), rc, "Reading a thread failed");
+  sqlite3_reset (stmt);
+
+  return thread;
+}
+
+/* Change notification: the worker hands snapshots of the changed threads to
+ * the main context, where the models turn them into items-changed. It is
+ * queued before the task's own result, so a caller's callback already sees
+ * the models updated. */
+
+typedef struct
+{
+  ConciergeStore *store;
+  GPtrArray      *threads;
+} ThreadsChanged;
+
+static gboolean
+emit_threads_changed (gpointer data)
+{
+  ThreadsChanged *changed = data;
+
+  g_signal_emit (changed->store, signals[THREADS_CHANGED], 0, changed->threads);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+threads_changed_free (gpointer data)
+{
+  ThreadsChanged *changed = data;
+
+  g_object_unref (changed->store);
+  g_ptr_array_unref (changed->threads);
+  g_free (changed);
+}
+
+static void
+store_notify_threads (ConciergeStore *self,
+                      GHashTable     *thread_ids)
+{
+  ThreadsChanged *changed;
+  GHashTableIter iter;
+  gpointer key;
+
+  /* The benchmark and the demo loader ingest with nobody watching. */
+  if (g_hash_table_size (thread_ids) == 0 ||
+      !g_signal_has_handler_pending (self, signals[THREADS_CHANGED], 0, FALSE))
+    return;
+
+  changed = g_new0 (ThreadsChanged, 1);
+  changed->store = g_object_ref (self);
+  changed->threads = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_hash_table_iter_init (&iter, thread_ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(GError) error = NULL;
+      ConciergeThread *thread = store_load_thread (self, *(gint64 *) key, &error);
+
+      if (thread != NULL)
+        g_ptr_array_add (changed->threads, thread);
+      else
+        g_warning ("A changed thread could not be read back: %s", error->message);
+    }
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                              emit_threads_changed, changed, threads_changed_free);
+}
+
+/* Opening and migrating */
+
+static gboolean
+store_migrate (ConciergeStore  *self,
+               int              from_version,
+               GError         **error)
+{
+  for (int version = from_version + 1; version <= CONCIERGE_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *resource = g_strdup_printf (RESOURCE_PATH "store/concierge-schema-%d.sql", version);
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *sql = NULL;
+
+      bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (bytes == NULL)
+        return FALSE;
+      sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+      /* Each step is one transaction: a failed step leaves the previous
+       * version intact. */
+      if (!store_exec (self, "BEGIN IMMEDIATE", error) ||
+          !store_exec (self, sql, error) ||
+          !store_exec (self, set_version, error) ||
+          !store_exec (self, "COMMIT", error))
+        {
+          store_rollback (self);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static int
+store_user_version (ConciergeStore  *self,
+                    GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc, version = -1;
+
+  rc = sqlite3_prepare_v2 (store_db (self), "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  else
+    set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+static gboolean
+store_load_profile_id (ConciergeStore  *self,
+                       GError         **error)
+{
+  static const char select_sql[] = "SELECT value FROM profile WHERE key = 'id'";
+  static const char insert_sql[] = "INSERT INTO profile (key, value) VALUES ('id', ?)";
+  sqlite3_stmt *stmt;
+  g_autofree char *id = NULL;
+
+  if (!(stmt = store_prepare (self, select_sql, error)))
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (id == NULL)
+    {
+      id = g_uuid_string_random ();
+      if (!(stmt = store_prepare (self, insert_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, id);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  self->profile_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+static void
+open_job (ConciergeStore *self,
+          GTask          *task,
+          gpointer        data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  sqlite3 *db = NULL;
+  int rc, version;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_UNREADABLE,
+                               "Cannot create the folder %s: %s", dir, g_strerror (saved_errno));
+      return;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (&error, db, rc, "Opening the cache failed");
+      sqlite3_close (db);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->worker->db = db;
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, 5000);
+
+  /* Look at the version before changing anything, so that a newer
+   * Concierge's database is left exactly as it was. */
+  version = store_user_version (self, &error);
+  if (version < 0)
+    goto fail;
+  if (version > CONCIERGE_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_TOO_NEW,
+                   "The cache has schema version %d; this Concierge knows up to %d",
+                   version, CONCIERGE_STORE_SCHEMA_VERSION);
+      goto fail;
+    }
+
+  if (!store_exec (self, "PRAGMA journal_mode = WAL", &error) ||
+      !store_exec (self, "PRAGMA synchronous = NORMAL", &error) ||
+      !store_exec (self, "PRAGMA foreign_keys = ON", &error) ||
+      !store_migrate (self, version, &error) ||
+      !store_load_profile_id (self, &error))
+    goto fail;
+
+  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+  return;
+
+fail:
+  store_worker_close_db (self->worker);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+concierge_store_finalize (GObject *object)
+{
+  ConciergeStore *self = CONCIERGE_STORE (object);
+
+  /* The worker closes the database once it reaches this; it may be the
+   * worker itself dropping the last reference, so never wait for it here. */
+  g_async_queue_push (self->worker->queue, quit_job);
+  g_thread_unref (self->worker->thread);
+  store_worker_unref (self->worker);
+
+  g_main_context_unref (self->context);
+  g_free (self->path);
+  g_free (self->profile_id);
+
+  G_OBJECT_CLASS (concierge_store_parent_class)->finalize (object);
+}
+
+static void
+concierge_store_class_init (ConciergeStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = concierge_store_finalize;
+
+  /**
+   * ConciergeStore::threads-changed:
+   * @threads: (element-type ConciergeThread): new snapshots of the threads
+   *   that a write changed or added
+   */
+  signals[THREADS_CHANGED] =
+    g_signal_new ("threads-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+concierge_store_init (ConciergeStore *self)
+{
+  StoreWorker *worker = g_new0 (StoreWorker, 1);
+
+  g_atomic_ref_count_init (&worker->ref_count);
+  worker->queue = g_async_queue_new ();
+  worker->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+  worker->thread = g_thread_new ("concierge-store", store_worker_main, store_worker_ref (worker));
+  self->worker = worker;
+
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * concierge_store_default_path:
+ *
+ * Returns: the database of the default profile, in the XDG data folder
+ */
+char *
+concierge_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "concierge", "cache.sqlite", NULL);
+}
+
+/**
+ * concierge_store_move_aside:
+ * @path: a database that cannot be used
+ * @new_path: (out): where it went
+ *
+ * Renames a damaged database, with its WAL and shared-memory files, so that a
+ * fresh one can start in its place. Nothing is deleted.
+ */
+gboolean
+concierge_store_move_aside (const char  *path,
+                            char       **new_path,
+                            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = g_strdup_printf ("%s.damaged-%s", path, stamp);
+  static const char * const suffixes[] = { "-wal", "-shm" };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_rename (path, target) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not move “%s” aside: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS))
+        g_rename (from, to);
+    }
+
+  if (new_path != NULL)
+    *new_path = g_steal_pointer (&target);
+  return TRUE;
+}
+
+void
+concierge_store_open_async (const char          *path,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(ConciergeStore) self = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  self = g_object_new (CONCIERGE_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_open_async);
+  store_queue (self, task, open_job, NULL, NULL);
+}
+
+ConciergeStore *
+concierge_store_open_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+close_job (ConciergeStore *self,
+           GTask          *task,
+           gpointer        data)
+{
+  store_db (self);
+  store_worker_close_db (self->worker);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_close_async:
+ *
+ * Closes the database once the jobs before this one are done. Later jobs
+ * fail. Tests use it before they reopen or inspect the file.
+ */
+void
+concierge_store_close_async (ConciergeStore      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_close_async);
+  store_queue (self, task, close_job, NULL, NULL);
+}
+
+gboolean
+concierge_store_close_finish (ConciergeStore  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+concierge_store_get_path (ConciergeStore *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * concierge_store_get_profile_id:
+ *
+ * Returns: the UUID of this profile, kept in its database; the keyring files
+ *   the profile's secrets under it
+ */
+const char *
+concierge_store_get_profile_id (ConciergeStore *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_STORE (self), NULL);
+
+  return self->profile_id;
+}
+
+/* Accounts */
+
+static void
+add_account_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  static const char sql[] =
+    "INSERT INTO accounts (platform, display_name, handle, server_url, remote_user_id) "
+    "VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (platform, server_url, remote_user_id) "
+    "DO UPDATE SET display_name = excluded.display_name, handle = excluded.handle "
+    "RETURNING id";
+  ConciergeAccount *account = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  ConciergeAccount *result;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  bind_text (stmt, 1, account->platform);
+  bind_text (stmt, 2, account->display_name);
+  bind_text (stmt, 3, account->handle);
+  bind_text (stmt, 4, account->server_url);
+  bind_text (stmt, 5, account->remote_user_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Saving the account failed");
+      sqlite3_reset (stmt);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  result = concierge_account_new (account->platform, account->display_name, account->handle,
+                                  account->server_url, account->remote_user_id);
+  result->id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  g_task_return_pointer (task, result, g_object_unref);
+}
+
+/**
+ * concierge_store_add_account_async:
+ *
+ * Saves @account, or updates the one with the same platform, server and
+ * remote user. The result is a copy that carries the account's id.
+ */
+void
+concierge_store_add_account_async (ConciergeStore      *self,
+                                   ConciergeAccount    *account,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_add_account_async);
+  store_queue (self, task, add_account_job, g_object_ref (account), g_object_unref);
+}
+
+ConciergeAccount *
+concierge_store_add_account_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_accounts_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char sql[] =
+    "SELECT id, platform, display_name, handle, server_url, remote_user_id "
+    "FROM accounts ORDER BY id";
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ConciergeAccount *account = concierge_account_new_empty ();
+
+      account->id = sqlite3_column_int64 (stmt, 0);
+      account->platform = column_dup (stmt, 1);
+      account->display_name = column_dup (stmt, 2);
+      account->handle = column_dup (stmt, 3);
+      account->server_url = column_dup (stmt, 4);
+      account->remote_user_id = column_dup (stmt, 5);
+      g_ptr_array_add (accounts, account);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the accounts failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+concierge_store_load_accounts_async (ConciergeStore      *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_load_accounts_async);
+  store_queue (self, task, load_accounts_job, NULL, NULL);
+}
+
+/**
+ * concierge_store_load_accounts_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeAccount): the accounts
+ */
+GPtrArray *
+concierge_store_load_accounts_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Ingest */
+
+typedef struct
+{
+  char               *thread_remote_id;
+  ConciergeVisibility visibility;
+  ConciergeMessage   *message;
+} IngestItem;
+
+struct _ConciergeIngest
+{
+  gint64  account_id;
+  GArray *items;
+};
+
+static void
+ingest_item_clear (gpointer data)
+{
+  IngestItem *item = data;
+
+  g_free (item->thread_remote_id);
+  g_clear_object (&item->message);
+}
+
+ConciergeIngest *
+concierge_ingest_new (gint64 account_id)
+{
+  ConciergeIngest *ingest = g_new0 (ConciergeIngest, 1);
+
+  ingest->account_id = account_id;
+  ingest->items = g_array_new (FALSE, TRUE, sizeof (IngestItem));
+  g_array_set_clear_func (ingest->items, ingest_item_clear);
+
+  return ingest;
+}
+
+/**
+ * concierge_ingest_add_message:
+ * @thread_remote_id: the platform's id of the conversation
+ * @visibility: whether the conversation is public or private
+ * @message: an incoming message with its author's identity, or one of the
+ *   agent's own
+ *
+ * Messages the store has already seen, by thread and remote id, are not
+ * added twice; an edited one replaces its text.
+ */
+void
+concierge_ingest_add_message (ConciergeIngest    *ingest,
+                              const char         *thread_remote_id,
+                              ConciergeVisibility visibility,
+                              ConciergeMessage   *message)
+{
+  IngestItem item = { 0 };
+
+  g_return_if_fail (ingest != NULL);
+  g_return_if_fail (thread_remote_id != NULL);
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (message));
+
+  item.thread_remote_id = g_strdup (thread_remote_id);
+  item.visibility = visibility;
+  item.message = g_object_ref (message);
+  g_array_append_val (ingest->items, item);
+}
+
+guint
+concierge_ingest_get_size (ConciergeIngest *ingest)
+{
+  g_return_val_if_fail (ingest != NULL, 0);
+
+  return ingest->items->len;
+}
+
+void
+concierge_ingest_free (ConciergeIngest *ingest)
+{
+  if (ingest == NULL)
+    return;
+
+  g_array_unref (ingest->items);
+  g_free (ingest);
+}
+
+/* Returns the contact id of the identity, creating both when new. */
+static gboolean
+ingest_identity (ConciergeStore    *self,
+                 ConciergeIdentity *identity,
+                 const char        *platform,
+                 const char        *server_url,
+                 gint64            *identity_id,
+                 gint64            *contact_id,
+                 GError           **error)
+{
+  static const char select_sql[] =
+    "SELECT id, contact_id, handle, display_name FROM identities "
+    "WHERE platform = ? AND server_url = ? AND remote_id = ?";
+  static const char update_sql[] =
+    "UPDATE identities SET handle = ?, display_name = ? WHERE id = ?";
+  static const char contact_sql[] =
+    "INSERT INTO contacts (name, created_at) VALUES (?, ?)";
+  static const char insert_sql[] =
+    "INSERT INTO identities (contact_id, platform, server_url, remote_id, handle, display_name) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+  const char *name;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, select_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, platform);
+  bind_text (stmt, 2, server_url);
+  bind_text (stmt, 3, identity->remote_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gboolean renamed;
+
+      *identity_id = sqlite3_column_int64 (stmt, 0);
+      *contact_id = sqlite3_column_int64 (stmt, 1);
+      renamed = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), identity->handle) != 0 ||
+                g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), identity->display_name) != 0;
+      sqlite3_reset (stmt);
+
+      if (!renamed)
+        return TRUE;
+      if (!(stmt = store_prepare (self, update_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, identity->handle);
+      bind_text (stmt, 2, identity->display_name);
+      sqlite3_bind_int64 (stmt, 3, *identity_id);
+      return store_step_done (self, stmt, error);
+    }
+  sqlite3_reset (stmt);
+
+  name = identity->display_name[0] ? identity->display_name : identity->handle;
+  if (!(stmt = store_prepare (self, contact_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, name[0] ? name : identity->remote_id);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  *contact_id = sqlite3_last_insert_rowid (store_db (self));
+
+  if (!(stmt = store_prepare (self, insert_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *contact_id);
+  bind_text (stmt, 2, platform);
+  bind_text (stmt, 3, server_url);
+  bind_text (stmt, 4, identity->remote_id);
+  bind_text (stmt, 5, identity->handle);
+  bind_text (stmt, 6, identity->display_name);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  *identity_id = sqlite3_last_insert_rowid (store_db (self));
+
+  return TRUE;
+}
+
+static gboolean
+ingest_thread (ConciergeStore     *self,
+               gint64              account_id,
+               IngestItem         *item,
+               gint64              contact_id,
+               gint64             *thread_id,
+               GError            **error)
+{
+  static const char select_sql[] =
+    "SELECT id, contact_id FROM threads WHERE account_id = ? AND remote_id = ?";
+  static const char set_contact_sql[] =
+    "UPDATE threads SET contact_id = ? WHERE id = ?";
+  static const char insert_sql[] =
+    "INSERT INTO threads (account_id, contact_id, visibility, remote_id, last_activity_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, select_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, item->thread_remote_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gboolean needs_contact = sqlite3_column_type (stmt, 1) == SQLITE_NULL && contact_id != 0;
+
+      *thread_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (!needs_contact)
+        return TRUE;
+
+      if (!(stmt = store_prepare (self, set_contact_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, contact_id);
+      sqlite3_bind_int64 (stmt, 2, *thread_id);
+      return store_step_done (self, stmt, error);
+    }
+  sqlite3_reset (stmt);
+
+  if (!(stmt = store_prepare (self, insert_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (contact_id != 0)
+    sqlite3_bind_int64 (stmt, 2, contact_id);
+  bind_text (stmt, 3, concierge_visibility_to_string (item->visibility));
+  bind_text (stmt, 4, item->thread_remote_id);
+  sqlite3_bind_int64 (stmt, 5, item->message->created_at);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  *thread_id = sqlite3_last_insert_rowid (store_db (self));
+
+  return TRUE;
+}
+
+/* Returns whether the message is new. */
+static gboolean
+ingest_message (ConciergeStore   *self,
+                gint64            thread_id,
+                IngestItem       *item,
+                gint64            author_id,
+                gboolean         *is_new,
+                GError          **error)
+{
+  static const char select_sql[] =
+    "SELECT id, edited_at FROM messages WHERE thread_id = ? AND remote_id = ?";
+  static const char edit_sql[] =
+    "UPDATE messages SET body = ?, edited_at = ? WHERE id = ?";
+  static const char insert_sql[] =
+    "INSERT INTO messages (thread_id, remote_id, direction, author_identity_id, body, "
+    "created_at, edited_at, send_state, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  ConciergeMessage *message = item->message;
+  sqlite3_stmt *stmt;
+
+  *is_new = FALSE;
+
+  if (message->remote_id != NULL)
+    {
+      if (!(stmt = store_prepare (self, select_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, thread_id);
+      bind_text (stmt, 2, message->remote_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          gint64 edited_at = sqlite3_column_int64 (stmt, 1);
+
+          sqlite3_reset (stmt);
+          if (message->edited_at == 0 || message->edited_at == edited_at)
+            return TRUE;
+
+          if (!(stmt = store_prepare (self, edit_sql, error)))
+            return FALSE;
+          bind_text (stmt, 1, message->body);
+          sqlite3_bind_int64 (stmt, 2, message->edited_at);
+          sqlite3_bind_int64 (stmt, 3, id);
+          return store_step_done (self, stmt, error);
+        }
+      sqlite3_reset (stmt);
+    }
+
+  if (!(stmt = store_prepare (self, insert_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  bind_text (stmt, 2, message->remote_id);
+  bind_text (stmt, 3, concierge_direction_to_string (message->direction));
+  if (author_id != 0)
+    sqlite3_bind_int64 (stmt, 4, author_id);
+  bind_text (stmt, 5, message->body);
+  sqlite3_bind_int64 (stmt, 6, message->created_at);
+  bind_time (stmt, 7, message->edited_at);
+  bind_text (stmt, 8, concierge_send_state_to_string (message->send_state));
+  bind_text (stmt, 9, concierge_visibility_to_string (item->visibility));
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+
+  *is_new = TRUE;
+  return TRUE;
+}
+
+/* Derives a thread's summary from its messages, so that messages arriving
+ * out of order still give the right waiting time. */
+static gboolean
+update_thread_summary (ConciergeStore  *self,
+                       gint64           thread_id,
+                       gboolean         new_incoming,
+                       GError         **error)
+{
+  static const char sql[] =
+    "UPDATE threads SET "
+    "  last_activity_at = (SELECT MAX (created_at) FROM messages WHERE thread_id = ?1), "
+    "  snippet = (SELECT replace (replace (substr (body, 1, " G_STRINGIFY (SNIPPET_LENGTH) "), "
+    "               char (10), ' '), char (13), ' ') "
+    "             FROM messages WHERE thread_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1), "
+    "  waiting_since = (SELECT MIN (created_at) FROM messages "
+    "                   WHERE thread_id = ?1 AND direction = 'in' AND created_at > "
+    "                     coalesce ((SELECT MAX (created_at) FROM messages "
+    "                                WHERE thread_id = ?1 AND direction = 'out'), -1)), "
+    "  first_response_at = (SELECT MIN (created_at) FROM messages "
+    "                       WHERE thread_id = ?1 AND direction = 'out'), "
+    "  unread = CASE WHEN ?2 THEN 1 ELSE unread END, "
+    "  status = CASE WHEN ?2 AND status = 'resolved' THEN 'open' ELSE status END "
+    "WHERE id = ?1";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  sqlite3_bind_int (stmt, 2, new_incoming);
+
+  return store_step_done (self, stmt, error);
+}
+
+static void
+ingest_job (ConciergeStore *self,
+            GTask          *task,
+            gpointer        data)
+{
+  static const char account_sql[] = "SELECT platform, server_url FROM accounts WHERE id = ?";
+  ConciergeIngest *ingest = data;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *platform = NULL;
+  g_autofree char *server_url = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, account_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, ingest->account_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      platform = column_dup (stmt, 0);
+      server_url = column_dup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (platform == NULL)
+    {
+      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No account %" G_GINT64_FORMAT, ingest->account_id);
+      goto fail;
+    }
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto fail;
+
+  for (guint i = 0; i < ingest->items->len; i++)
+    {
+      IngestItem *item = &g_array_index (ingest->items, IngestItem, i);
+      ConciergeIdentity *author = item->message->author;
+      gint64 identity_id = 0, contact_id = 0, thread_id = 0;
+      gboolean is_new;
+
+      if (author != NULL &&
+          !ingest_identity (self, author, platform, server_url, &identity_id, &contact_id, &error))
+        goto fail;
+      if (!ingest_thread (self, ingest->account_id, item, contact_id, &thread_id, &error))
+        goto fail;
+      if (!ingest_message (self, thread_id, item, identity_id, &is_new, &error))
+        goto fail;
+
+      /* The value says whether the thread got a new customer message. */
+      if (!g_hash_table_lookup_extended (touched, &thread_id, NULL, &value))
+        value = GINT_TO_POINTER (FALSE);
+      if (is_new && item->message->direction == CONCIERGE_DIRECTION_IN)
+        value = GINT_TO_POINTER (TRUE);
+      g_hash_table_insert (touched, g_memdup2 (&thread_id, sizeof thread_id), value);
+    }
+
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!update_thread_summary (self, *(gint64 *) key, GPOINTER_TO_INT (value), &error))
+      goto fail;
+
+  if (!store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_threads (self, touched);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_ingest_async:
+ * @ingest: (transfer full): the messages
+ *
+ * Writes the batch in one transaction: either all of it lands or none.
+ */
+void
+concierge_store_ingest_async (ConciergeStore      *self,
+                              ConciergeIngest     *ingest,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (ingest != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_ingest_async);
+  store_queue (self, task, ingest_job, ingest, (GDestroyNotify) concierge_ingest_free);
+}
+
+gboolean
+concierge_store_ingest_finish (ConciergeStore  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Thread status */
+
+typedef struct
+{
+  gint64                thread_id;
+  ConciergeThreadStatus status;
+  gint64                snooze_until;
+} StatusChange;
+
+static void
+set_thread_status_job (ConciergeStore *self,
+                       GTask          *task,
+                       gpointer        data)
+{
+  static const char sql[] = "UPDATE threads SET status = ?, snooze_until = ? WHERE id = ?";
+  StatusChange *change = data;
+  g_autoptr(GHashTable) touched = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  bind_text (stmt, 1, concierge_thread_status_to_string (change->status));
+  bind_time (stmt, 2, change->status == CONCIERGE_THREAD_SNOOZED ? change->snooze_until : 0);
+  sqlite3_bind_int64 (stmt, 3, change->thread_id);
+  if (!store_step_done (self, stmt, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (sqlite3_changes (store_db (self)) == 0)
+    {
+      g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                               "No thread %" G_GINT64_FORMAT, change->thread_id);
+      return;
+    }
+
+  g_hash_table_add (touched, &change->thread_id);
+  store_notify_threads (self, touched);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+concierge_store_set_thread_status_async (ConciergeStore        *self,
+                                         gint64                 thread_id,
+                                         ConciergeThreadStatus  status,
+                                         gint64                 snooze_until,
+                                         GCancellable          *cancellable,
+                                         GAsyncReadyCallback    callback,
+                                         gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StatusChange *change;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  change = g_new0 (StatusChange, 1);
+  change->thread_id = thread_id;
+  change->status = status;
+  change->snooze_until = snooze_until;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_set_thread_status_async);
+  store_queue (self, task, set_thread_status_job, change, g_free);
+}
+
+gboolean
+concierge_store_set_thread_status_finish (ConciergeStore  *self,
+                                          GAsyncResult    *result,
+                                          GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Search and the inbox index */
+
+/* Turns what a person typed into an FTS5 query: every word must occur, as a
+ * prefix, and nothing they type is read as FTS5 syntax. */
+static char *
+fts_query (const char *search)
+{
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  if (search == NULL)
+    return NULL;
+
+  words = g_strsplit_set (search, " \t\n\r", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *escaped = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (words[i][0] == '\0')
+        continue;
+
+      parts = g_strsplit (words[i], "\"", -1);
+      escaped = g_strjoinv ("\"\"", parts);
+      g_string_append_printf (query, "%s\"%s\"*", query->len ? " " : "", escaped);
+    }
+
+  return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
+#define SEARCH_CLAUSE                                                               \
+  "(t.id IN (SELECT m.thread_id FROM messages m WHERE m.id IN "                     \
+  "   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)) "               \
+  " OR t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1))"
+
+static GString *
+inbox_where (const ConciergeInboxQuery *query)
+{
+  GString *where = g_string_new ("WHERE 1");
+
+  if (concierge_inbox_query_has_search (query))
+    g_string_append (where, " AND " SEARCH_CLAUSE);
+
+  if (query->status_mask != 0)
+    {
+      const char *separator = "";
+
+      g_string_append (where, " AND t.status IN (");
+      for (int status = CONCIERGE_THREAD_OPEN; status <= CONCIERGE_THREAD_RESOLVED; status++)
+        {
+          if (query->status_mask & (1u << status))
+            {
+              g_string_append_printf (where, "%s'%s'", separator,
+                                      concierge_thread_status_to_string (status));
+              separator = ", ";
+            }
+        }
+      g_string_append (where, ")");
+    }
+
+  if (query->visibility >= 0)
+    g_string_append_printf (where, " AND t.visibility = '%s'",
+                            concierge_visibility_to_string (query->visibility));
+
+  if (query->account_id != 0)
+    g_string_append_printf (where, " AND t.account_id = %" G_GINT64_FORMAT, query->account_id);
+
+  return where;
+}
+
+static gboolean
+append_index_rows (ConciergeStore      *self,
+                   const char          *sql,
+                   const char          *match,
+                   gboolean             newest,
+                   GArray              *entries,
+                   GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Built per query, so not kept among the prepared statements. */
+  rc = sqlite3_prepare_v2 (store_db (self), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the inbox failed");
+      return FALSE;
+    }
+  if (match != NULL)
+    bind_text (stmt, 1, match);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ConciergeInboxEntry entry;
+
+      entry.id = sqlite3_column_int64 (stmt, 0);
+      if (newest)
+        {
+          entry.key = -sqlite3_column_int64 (stmt, 1);
+          entry.tie = -entry.id;
+        }
+      else
+        {
+          entry.key = sqlite3_column_type (stmt, 1) == SQLITE_NULL ? G_MAXINT64
+                                                                  : sqlite3_column_int64 (stmt, 1);
+          entry.tie = entry.id;
+        }
+      g_array_append_val (entries, entry);
+    }
+
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, store_db (self), rc, "Reading the inbox failed");
+  sqlite3_finalize (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+static void
+load_inbox_index_job (ConciergeStore *self,
+                      GTask          *task,
+                      gpointer        data)
+{
+  ConciergeInboxQuery *query = data;
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
+  g_autoptr(GString) where = inbox_where (query);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *match = fts_query (query->search);
+  gboolean ok;
+
+  if (concierge_inbox_query_has_search (query) && match == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_array_unref);
+      return;
+    }
+
+  if (concierge_inbox_query_has_search (query) || query->sort == CONCIERGE_INBOX_SORT_NEWEST)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+                                              "ORDER BY t.last_activity_at DESC, t.id DESC",
+                                              where->str);
+      ok = append_index_rows (self, sql, match, TRUE, entries, &error);
+    }
+  else
+    {
+      /* Two passes that each walk the threads_waiting index in order, rather
+       * than one that sorts every row to put the NULLs last. */
+      g_autofree char *waiting = g_strdup_printf ("SELECT t.id, t.waiting_since FROM threads t %s "
+                                                  "AND t.waiting_since IS NOT NULL "
+                                                  "ORDER BY t.waiting_since, t.id", where->str);
+      g_autofree char *rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s "
+                                               "AND t.waiting_since IS NULL ORDER BY t.id",
+                                               where->str);
+      ok = append_index_rows (self, waiting, match, FALSE, entries, &error) &&
+           append_index_rows (self, rest, match, FALSE, entries, &error);
+    }
+
+  if (!ok)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * concierge_store_load_inbox_index_async:
+ *
+ * Loads the order of every thread that @query matches: ids and sort keys
+ * only, a few bytes a thread, so an inbox can place rows without loading
+ * them.
+ */
+void
+concierge_store_load_inbox_index_async (ConciergeStore            *self,
+                                        const ConciergeInboxQuery *query,
+                                        GCancellable              *cancellable,
+                                        GAsyncReadyCallback        callback,
+                                        gpointer                   user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_load_inbox_index_async);
+  store_queue (self, task, load_inbox_index_job, concierge_inbox_query_copy (query),
+               (GDestroyNotify) concierge_inbox_query_free);
+}
+
+/**
+ * concierge_store_load_inbox_index_finish:
+ *
+ * Returns: (transfer full) (element-type ConciergeInboxEntry): the entries,
+ *   in inbox order
+ */
+GArray *
+concierge_store_load_inbox_index_finish (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_threads_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  GArray *ids = data;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ConciergeThread *thread = store_load_thread (self, g_array_index (ids, gint64, i), &error);
+
+      if (thread != NULL)
+        g_ptr_array_add (threads, thread);
+      else if (!g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&threads), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static GArray *
+id_array_new (const gint64 *ids,
+              guint         n_ids)
+{
+  GArray *array = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
+
+  g_array_append_vals (array, ids, n_ids);
+  return array;
+}
+
+/**
+ * concierge_store_load_threads_async:
+ *
+ * Loads the threads with these ids, in this order. Ids that no longer exist
+ * are left out.
+ */
+void
+concierge_store_load_threads_async (ConciergeStore      *self,
+                                    const gint64        *ids,
+                                    guint                n_ids,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_load_threads_async);
+  store_queue (self, task, load_threads_job, id_array_new (ids, n_ids), (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * concierge_store_load_threads_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeThread): the threads
+ */
+GPtrArray *
+concierge_store_load_threads_finish (ConciergeStore  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char   *match;
+  GArray *ids;
+} MatchJob;
+
+static void
+match_job_free (gpointer data)
+{
+  MatchJob *job = data;
+
+  g_free (job->match);
+  g_array_unref (job->ids);
+  g_free (job);
+}
+
+static void
+match_threads_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char sql[] =
+    "SELECT EXISTS (SELECT 1 FROM threads t WHERE t.id = ?2 AND " SEARCH_CLAUSE ")";
+  MatchJob *job = data;
+  g_autoptr(GHashTable) matches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; job->match != NULL && i < job->ids->len; i++)
+    {
+      gint64 id = g_array_index (job->ids, gint64, i);
+      int rc;
+
+      if (!(stmt = store_prepare (self, sql, &error)))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      bind_text (stmt, 1, job->match);
+      sqlite3_bind_int64 (stmt, 2, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0))
+        g_hash_table_add (matches, g_memdup2 (&id, sizeof id));
+      sqlite3_reset (stmt);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * concierge_store_match_threads_async:
+ *
+ * Finds which of these threads a search matches, for an inbox that shows
+ * search results and must place threads that just changed.
+ */
+void
+concierge_store_match_threads_async (ConciergeStore      *self,
+                                     const char          *search,
+                                     const gint64        *ids,
+                                     guint                n_ids,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MatchJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MatchJob, 1);
+  job->match = fts_query (search);
+  job->ids = id_array_new (ids, n_ids);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_match_threads_async);
+  store_queue (self, task, match_threads_job, job, match_job_free);
+}
+
+/**
+ * concierge_store_match_threads_finish:
+ *
+ * Returns: (transfer full): a set of the matching thread ids (gint64 keys)
+ */
+GHashTable *
+concierge_store_match_threads_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Messages and contacts */
+
+typedef struct
+{
+  gint64 id;
+  char  *match;
+  guint  limit;
+} RowsJob;
+
+static void
+rows_job_free (gpointer data)
+{
+  RowsJob *job = data;
+
+  g_free (job->match);
+  g_free (job);
+}
+
+static void
+return_rows (ConciergeStore  *self,
+             GTask           *task,
+             const char      *sql,
+             RowsJob         *job,
+             gpointer       (*from_row) (sqlite3_stmt *))
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->match != NULL)
+    {
+      bind_text (stmt, 1, job->match);
+      sqlite3_bind_int (stmt, 2, job->limit);
+    }
+  else
+    sqlite3_bind_int64 (stmt, 1, job->id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+queue_rows_job (ConciergeStore      *self,
+                StoreJobFunc         func,
+                RowsJob             *job,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  store_queue (self, task, func, job, rows_job_free);
+}
+
+static RowsJob *
+rows_job_new (gint64 id)
+{
+  RowsJob *job = g_new0 (RowsJob, 1);
+
+  job->id = id;
+  return job;
+}
+
+static void
+load_messages_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char sql[] =
+    "SELECT " MESSAGE_COLUMNS "WHERE m.thread_id = ? ORDER BY m.created_at, m.id";
+
+  return_rows (self, task, sql, data, (gpointer) message_from_row);
+}
+
+void
+concierge_store_load_messages_async (ConciergeStore      *self,
+                                     gint64               thread_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  queue_rows_job (self, load_messages_job, rows_job_new (thread_id),
+                  concierge_store_load_messages_async, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_messages_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeMessage): the thread's
+ *   messages, oldest first
+ */
+GPtrArray *
+concierge_store_load_messages_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_contact_threads_job (ConciergeStore *self,
+                          GTask          *task,
+                          gpointer        data)
+{
+  static const char sql[] =
+    "SELECT " THREAD_COLUMNS "WHERE t.contact_id = ? ORDER BY t.last_activity_at DESC, t.id DESC";
+
+  return_rows (self, task, sql, data, (gpointer) thread_from_row);
+}
+
+void
+concierge_store_load_contact_threads_async (ConciergeStore      *self,
+                                            gint64               contact_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  queue_rows_job (self, load_contact_threads_job, rows_job_new (contact_id),
+                  concierge_store_load_contact_threads_async, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_contact_threads_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeThread): the
+ *   customer's threads on every channel, newest first
+ */
+GPtrArray *
+concierge_store_load_contact_threads_finish (ConciergeStore  *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+search_messages_job (ConciergeStore *self,
+                     GTask          *task,
+                     gpointer        data)
+{
+  static const char sql[] =
+    "SELECT " MESSAGE_COLUMNS
+    "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1) "
+    "ORDER BY m.created_at DESC, m.id DESC LIMIT ?2";
+  RowsJob *job = data;
+
+  if (job->match == NULL)
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_object_unref),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+
+  return_rows (self, task, sql, job, (gpointer) message_from_row);
+}
+
+void
+concierge_store_search_messages_async (ConciergeStore      *self,
+                                       const char          *search,
+                                       guint                limit,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  RowsJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = rows_job_new (0);
+  job->match = fts_query (search);
+  job->limit = limit;
+  queue_rows_job (self, search_messages_job, job,
+                  concierge_store_search_messages_async, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_search_messages_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeMessage): the
+ *   matching messages, newest first
+ */
+GPtrArray *
+concierge_store_search_messages_finish (ConciergeStore  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_contact_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  static const char contact_sql[] = "SELECT id, name FROM contacts WHERE id = ?";
+  static const char identities_sql[] =
+    "SELECT " IDENTITY_COLUMNS " FROM identities i WHERE i.contact_id = ? ORDER BY i.id";
+  RowsJob *job = data;
+  g_autoptr(ConciergeContact) contact = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, contact_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      contact = concierge_contact_new_empty ();
+      contact->id = sqlite3_column_int64 (stmt, 0);
+      contact->name = column_dup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  if (contact == NULL)
+    {
+      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No contact %" G_GINT64_FORMAT, job->id);
+      goto fail;
+    }
+
+  if (!(stmt = store_prepare (self, identities_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(ConciergeIdentity) identity = identity_from_row (stmt, 0);
+
+      g_list_store_append (contact->identities, identity);
+    }
+  sqlite3_reset (stmt);
+
+  g_task_return_pointer (task, g_steal_pointer (&contact), g_object_unref);
+  return;
+
+fail:
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+concierge_store_load_contact_async (ConciergeStore      *self,
+                                    gint64               contact_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  queue_rows_job (self, load_contact_job, rows_job_new (contact_id),
+                  concierge_store_load_contact_async, cancellable, callback, user_data);
+}
+
+ConciergeContact *
+concierge_store_load_contact_finish (ConciergeStore  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Inbox queries: plain data, used on the main thread by the models. */
+
+ConciergeInboxQuery *
+concierge_inbox_query_copy (const ConciergeInboxQuery *query)
+{
+  ConciergeInboxQuery *copy = g_memdup2 (query, sizeof *query);
+
+  copy->search = g_strdup (query->search);
+  return copy;
+}
+
+void
+concierge_inbox_query_free (ConciergeInboxQuery *query)
+{
+  if (query == NULL)
+    return;
+
+  g_free (query->search);
+  g_free (query);
+}
+
+gboolean
+concierge_inbox_query_has_search (const ConciergeInboxQuery *query)
+{
+  return query->search != NULL && query->search[strspn (query->search, " \t\n\r")] != '\0';
+}
+
+/**
+ * concierge_inbox_query_matches:
+ *
+ * Whether @thread passes the query's filters. The search part is not checked
+ * here: that needs the full-text index, see
+ * concierge_store_match_threads_async().
+ */
+gboolean
+concierge_inbox_query_matches (const ConciergeInboxQuery *query,
+                               ConciergeThread           *thread)
+{
+  if (query->status_mask != 0 && !(query->status_mask & (1u << thread->status)))
+    return FALSE;
+  if (query->visibility >= 0 && (int) thread->visibility != query->visibility)
+    return FALSE;
+  if (query->account_id != 0 && thread->account_id != query->account_id)
+    return FALSE;
+
+  return TRUE;
+}
+
+ConciergeInboxEntry
+concierge_inbox_query_entry (const ConciergeInboxQuery *query,
+                             ConciergeThread           *thread)
+{
+  ConciergeInboxEntry entry;
+
+  entry.id = thread->id;
+  if (concierge_inbox_query_has_search (query) || query->sort == CONCIERGE_INBOX_SORT_NEWEST)
+    {
+      entry.key = -thread->last_activity_at;
+      entry.tie = -thread->id;
+    }
+  else
+    {
+      entry.key = thread->waiting_since ? thread->waiting_since : G_MAXINT64;
+      entry.tie = thread->id;
+    }
+
+  return entry;
+}
+
+int
+concierge_inbox_entry_compare (const ConciergeInboxEntry *a,
+                               const ConciergeInboxEntry *b)
+{
+  if (a->key != b->key)
+    return a->key < b->key ? -1 : 1;
+  if (a->tie != b->tie)
+    return a->tie < b->tie ? -1 : 1;
+  return 0;
+}

@@ -1,0 +1,213 @@
+/* concierge-store.h
+ *
+ * The offline cache: one SQLite database per profile, used only from the
+ * store's own worker thread. Every call here is an async pair whose callback
+ * runs on the caller's main context.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "model/concierge-model.h"
+
+G_BEGIN_DECLS
+
+#define CONCIERGE_STORE_SCHEMA_VERSION 1
+
+#define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
+
+typedef enum
+{
+  CONCIERGE_STORE_ERROR_FAILED,
+  CONCIERGE_STORE_ERROR_CORRUPT,
+  CONCIERGE_STORE_ERROR_UNREADABLE,
+  CONCIERGE_STORE_ERROR_TOO_NEW,
+  CONCIERGE_STORE_ERROR_DISK_FULL,
+  CONCIERGE_STORE_ERROR_NOT_FOUND,
+} ConciergeStoreError;
+
+typedef enum
+{
+  CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+  CONCIERGE_INBOX_SORT_NEWEST,
+} ConciergeInboxSort;
+
+/* Which threads an inbox shows, and in which order. A search shows the
+ * newest first, whatever the sort says. */
+typedef struct
+{
+  guint              status_mask; /* 1 << ConciergeThreadStatus; 0 for any */
+  int                visibility;  /* a ConciergeVisibility, or -1 for any */
+  gint64             account_id;  /* 0 for any */
+  char              *search;      /* NULL or empty for none */
+  ConciergeInboxSort sort;
+} ConciergeInboxQuery;
+
+/* One thread's place in an inbox order: rows compare by (key, tie). */
+typedef struct
+{
+  gint64 id;
+  gint64 key;
+  gint64 tie;
+} ConciergeInboxEntry;
+
+ConciergeInboxQuery *concierge_inbox_query_copy      (const ConciergeInboxQuery *query);
+void                 concierge_inbox_query_free      (ConciergeInboxQuery       *query);
+gboolean             concierge_inbox_query_has_search (const ConciergeInboxQuery *query);
+gboolean             concierge_inbox_query_matches   (const ConciergeInboxQuery *query,
+                                                      ConciergeThread           *thread);
+ConciergeInboxEntry  concierge_inbox_query_entry     (const ConciergeInboxQuery *query,
+                                                      ConciergeThread           *thread);
+int                  concierge_inbox_entry_compare   (const ConciergeInboxEntry *a,
+                                                      const ConciergeInboxEntry *b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeInboxQuery, concierge_inbox_query_free)
+
+/* A batch of messages from one account, as a channel fetched them. */
+typedef struct _ConciergeIngest ConciergeIngest;
+
+ConciergeIngest *concierge_ingest_new         (gint64              account_id);
+void             concierge_ingest_add_message (ConciergeIngest    *ingest,
+                                               const char         *thread_remote_id,
+                                               ConciergeVisibility visibility,
+                                               ConciergeMessage   *message);
+guint            concierge_ingest_get_size    (ConciergeIngest    *ingest);
+void             concierge_ingest_free        (ConciergeIngest    *ingest);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeIngest, concierge_ingest_free)
+
+#define CONCIERGE_TYPE_STORE (concierge_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeStore, concierge_store, CONCIERGE, STORE, GObject)
+
+GQuark           concierge_store_error_quark        (void);
+char            *concierge_store_default_path       (void);
+gboolean         concierge_store_move_aside         (const char          *path,
+                                                     char               **new_path,
+                                                     GError             **error);
+
+void             concierge_store_open_async         (const char          *path,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+ConciergeStore  *concierge_store_open_finish        (GAsyncResult        *result,
+                                                     GError             **error);
+void             concierge_store_close_async        (ConciergeStore      *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         concierge_store_close_finish       (ConciergeStore      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+const char      *concierge_store_get_path           (ConciergeStore      *self);
+const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
+
+void             concierge_store_add_account_async  (ConciergeStore      *self,
+                                                     ConciergeAccount    *account,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+ConciergeAccount *concierge_store_add_account_finish (ConciergeStore     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             concierge_store_ingest_async       (ConciergeStore      *self,
+                                                     ConciergeIngest     *ingest,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         concierge_store_ingest_finish      (ConciergeStore      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             concierge_store_set_thread_status_async  (ConciergeStore        *self,
+                                                           gint64                 thread_id,
+                                                           ConciergeThreadStatus  status,
+                                                           gint64                 snooze_until,
+                                                           GCancellable          *cancellable,
+                                                           GAsyncReadyCallback    callback,
+                                                           gpointer               user_data);
+gboolean         concierge_store_set_thread_status_finish (ConciergeStore        *self,
+                                                           GAsyncResult          *result,
+                                                           GError               **error);
+
+void             concierge_store_load_accounts_async (ConciergeStore     *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray       *concierge_store_load_accounts_finish (ConciergeStore    *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             concierge_store_load_inbox_index_async  (ConciergeStore            *self,
+                                                          const ConciergeInboxQuery *query,
+                                                          GCancellable              *cancellable,
+                                                          GAsyncReadyCallback        callback,
+                                                          gpointer                   user_data);
+GArray          *concierge_store_load_inbox_index_finish (ConciergeStore            *self,
+                                                          GAsyncResult              *result,
+                                                          GError                   **error);
+
+void             concierge_store_load_threads_async  (ConciergeStore      *self,
+                                                      const gint64        *ids,
+                                                      guint                n_ids,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray       *concierge_store_load_threads_finish (ConciergeStore      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+void             concierge_store_match_threads_async  (ConciergeStore      *self,
+                                                       const char          *search,
+                                                       const gint64        *ids,
+                                                       guint                n_ids,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GHashTable      *concierge_store_match_threads_finish (ConciergeStore      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void             concierge_store_load_messages_async  (ConciergeStore      *self,
+                                                       gint64               thread_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray       *concierge_store_load_messages_finish (ConciergeStore      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void             concierge_store_load_contact_async   (ConciergeStore      *self,
+                                                       gint64               contact_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+ConciergeContact *concierge_store_load_contact_finish (ConciergeStore      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void             concierge_store_load_contact_threads_async  (ConciergeStore      *self,
+                                                              gint64               contact_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray       *concierge_store_load_contact_threads_finish (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
+void             concierge_store_search_messages_async  (ConciergeStore      *self,
+                                                         const char          *search,
+                                                         guint                limit,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GPtrArray       *concierge_store_search_messages_finish (ConciergeStore      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,481 @@
+/* test-store.c
+ *
+ * The store against real SQLite files in a temporary folder.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "store/concierge-inbox-model.h"
+#include "store/concierge-store.h"
+
+#include "test-util.h"
+
+typedef struct
+{
+  char             *dir;
+  char             *path;
+  ConciergeStore   *store;
+  ConciergeAccount *mastodon;
+  ConciergeAccount *telegram;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(ConciergeAccount) mastodon = NULL;
+  g_autoptr(ConciergeAccount) telegram = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("concierge-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "profile", "cache.sqlite", NULL);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+
+  mastodon = concierge_account_new ("mastodon", "Support", "@support@social.example",
+                                    "https://social.example", "1");
+  telegram = concierge_account_new ("telegram", "Hilfe", "@HilfeBot",
+                                    "https://api.telegram.org", "7000");
+  fixture->mastodon = test_add_account (fixture->store, mastodon);
+  fixture->telegram = test_add_account (fixture->store, telegram);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->mastodon);
+  g_clear_object (&fixture->telegram);
+  test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static ConciergeMessage *
+incoming (const char *remote_id,
+          const char *author_id,
+          const char *author_name,
+          const char *body,
+          gint64      created_at)
+{
+  g_autoptr(ConciergeIdentity) author = NULL;
+  ConciergeMessage *message = concierge_message_new (remote_id, CONCIERGE_DIRECTION_IN, body, created_at);
+
+  author = concierge_identity_new ("mastodon", "https://social.example", author_id,
+                                   author_id, author_name);
+  concierge_message_set_author (message, author);
+  return message;
+}
+
+static void
+ingest_one (Fixture            *fixture,
+            ConciergeAccount   *account,
+            const char         *thread,
+            ConciergeVisibility visibility,
+            ConciergeMessage   *message)
+{
+  g_autoptr(ConciergeMessage) owned = message;
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (account));
+  g_autoptr(GError) error = NULL;
+
+  concierge_ingest_add_message (ingest, thread, visibility, message);
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+}
+
+static ConciergeThread *
+load_thread (Fixture    *fixture,
+             const char *remote_id)
+{
+  g_autoptr(GPtrArray) threads = NULL;
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(GArray) index = test_load_index (fixture->store, &query);
+
+  for (guint i = 0; i < index->len; i++)
+    {
+      gint64 id = g_array_index (index, ConciergeInboxEntry, i).id;
+      g_autoptr(GPtrArray) one = test_load_threads (fixture->store, &id, 1);
+      ConciergeThread *thread = g_ptr_array_index (one, 0);
+
+      if (g_str_equal (concierge_thread_get_remote_id (thread), remote_id))
+        return g_object_ref (thread);
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_open_creates_database (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *profile_id = concierge_store_get_profile_id (fixture->store);
+  g_autofree char *first_id = g_strdup (profile_id);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (g_uuid_string_is_valid (profile_id));
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
+
+  /* The profile id is kept: the keyring files secrets under it. */
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_store_get_profile_id (fixture->store), ==, first_id);
+  test_close_store (fixture->store);
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CONCIERGE_STORE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_ingest_is_idempotent_and_tracks_waiting (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  ConciergeMessage *reply;
+
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m1", "jana", "Jana Becker", "Mein Internet ist seit heute Morgen weg", 1000));
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m2", "jana", "Jana Becker", "Router blinkt rot", 1060));
+  /* The same message again, as a second poll would fetch it. */
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m1", "jana", "Jana Becker", "Mein Internet ist seit heute Morgen weg", 1000));
+
+  thread = load_thread (fixture, "t1");
+  g_assert_cmpint (concierge_thread_get_waiting_since (thread), ==, 1000);
+  g_assert_cmpint (concierge_thread_get_last_activity_at (thread), ==, 1060);
+  g_assert_cmpstr (concierge_thread_get_snippet (thread), ==, "Router blinkt rot");
+  g_assert_cmpstr (concierge_thread_get_contact_name (thread), ==, "Jana Becker");
+  g_assert_true (concierge_thread_get_unread (thread));
+  g_assert_cmpint (concierge_thread_get_visibility (thread), ==, CONCIERGE_VISIBILITY_PUBLIC);
+
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_cmpstr (concierge_identity_get_display_name (
+                     concierge_message_get_author (g_ptr_array_index (messages, 0))), ==, "Jana Becker");
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_clear_object (&thread);
+
+  /* The agent answers: nobody waits, and the first response is recorded. */
+  reply = concierge_message_new ("m3", CONCIERGE_DIRECTION_OUT, "Wir schauen sofort nach. ^Mira", 1200);
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC, reply);
+  thread = load_thread (fixture, "t1");
+  g_assert_cmpint (concierge_thread_get_waiting_since (thread), ==, 0);
+  g_assert_cmpint (concierge_thread_get_first_response_at (thread), ==, 1200);
+  g_clear_object (&thread);
+
+  /* An edit replaces the text; it is no new message. */
+  {
+    ConciergeMessage *edited = incoming ("m2", "jana", "Jana Becker", "Router blinkt jetzt orange", 1060);
+
+    concierge_message_set_edited_at (edited, 1300);
+    ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC, edited);
+  }
+  thread = load_thread (fixture, "t1");
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 3);
+  g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (messages, 1)), ==, "Router blinkt jetzt orange");
+  g_assert_cmpint (concierge_message_get_edited_at (g_ptr_array_index (messages, 1)), ==, 1300);
+  g_assert_cmpint (concierge_thread_get_waiting_since (thread), ==, 0);
+}
+
+static void
+test_resolved_thread_reopens (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ingest_one (fixture, fixture->telegram, "chat-5", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("1", "5", "Ali", "Danke, alles wieder gut!", 500));
+  thread = load_thread (fixture, "chat-5");
+  test_set_status (fixture->store, concierge_thread_get_id (thread), CONCIERGE_THREAD_RESOLVED, &error);
+  g_assert_no_error (error);
+  g_clear_object (&thread);
+
+  ingest_one (fixture, fixture->telegram, "chat-5", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "5", "Ali", "Doch nicht, schon wieder weg", 900));
+  thread = load_thread (fixture, "chat-5");
+  g_assert_cmpint (concierge_thread_get_status (thread), ==, CONCIERGE_THREAD_OPEN);
+  g_assert_cmpint (concierge_thread_get_waiting_since (thread), ==, 500);
+}
+
+static void
+test_contact_across_threads (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) first = NULL;
+  g_autoptr(ConciergeContact) contact = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Erste Frage", 100));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "jana", "Jana", "Zweite Frage", 200));
+  ingest_one (fixture, fixture->mastodon, "c", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("3", "tom", "Tom", "Andere Person", 300));
+
+  first = load_thread (fixture, "a");
+  contact = test_load_contact (fixture->store, concierge_thread_get_contact_id (first));
+  g_assert_cmpstr (concierge_contact_get_name (contact), ==, "Jana");
+  g_assert_cmpuint (g_list_model_get_n_items (concierge_contact_get_identities (contact)), ==, 1);
+
+  threads = test_load_contact_threads (fixture->store, concierge_contact_get_id (contact));
+  g_assert_cmpuint (threads->len, ==, 2);
+  g_assert_cmpstr (concierge_thread_get_remote_id (g_ptr_array_index (threads, 0)), ==, "b");
+  g_assert_cmpstr (concierge_thread_get_remote_id (g_ptr_array_index (threads, 1)), ==, "a");
+}
+
+static void
+test_search_is_newest_first_and_literal (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) found = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Die Rechnung ist doppelt abgebucht", 100));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "tom", "Tom", "Rechnungen für März fehlen", 300));
+  ingest_one (fixture, fixture->mastodon, "c", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("3", "ute", "Ute", "Wann kommt der Techniker?", 200));
+
+  found = test_search_messages (fixture->store, "rechnung", 50);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (concierge_message_get_remote_id (g_ptr_array_index (found, 0)), ==, "2");
+  g_assert_cmpstr (concierge_message_get_remote_id (g_ptr_array_index (found, 1)), ==, "1");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* Diacritics fold, and FTS5 syntax in what a person types stays text. */
+  found = test_search_messages (fixture->store, "fur", 50);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = test_search_messages (fixture->store, "\"Techniker OR NEAR(", 50);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = test_search_messages (fixture->store, "techniker", 50);
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
+/* Inbox model */
+
+typedef struct
+{
+  guint position, removed, added;
+} Change;
+
+static void
+record_change (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               GArray     *changes)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (changes, change);
+}
+
+static void
+assert_order (GListModel *model,
+              const char *expected)
+{
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ConciergeThread) thread = g_list_model_get_item (model, i);
+
+      test_wait_for_row (model, i);
+      g_clear_object (&thread);
+      thread = g_list_model_get_item (model, i);
+      g_string_append_printf (order, "%s%s", i ? " " : "", concierge_thread_get_remote_id (thread));
+    }
+
+  g_assert_cmpstr (order->str, ==, expected);
+}
+
+static void
+test_inbox_longest_waiting_and_exact_changes (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = 1 << CONCIERGE_THREAD_OPEN,
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+  };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GError) error = NULL;
+  Change *change;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC, incoming ("1", "x", "X", "a", 300));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC, incoming ("2", "y", "Y", "b", 100));
+  ingest_one (fixture, fixture->telegram, "c", CONCIERGE_VISIBILITY_PRIVATE, incoming ("3", "z", "Z", "c", 200));
+
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  assert_order (G_LIST_MODEL (inbox), "b c a");
+  g_signal_connect (inbox, "items-changed", G_CALLBACK (record_change), changes);
+
+  /* Answering b: it no longer waits, so it moves to the end. */
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC,
+              concierge_message_new ("4", CONCIERGE_DIRECTION_OUT, "Antwort", 400));
+  g_assert_cmpuint (changes->len, ==, 2);
+  change = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (change->position, ==, 0);
+  g_assert_cmpuint (change->removed, ==, 1);
+  g_assert_cmpuint (change->added, ==, 0);
+  change = &g_array_index (changes, Change, 1);
+  g_assert_cmpuint (change->position, ==, 2);
+  g_assert_cmpuint (change->removed, ==, 0);
+  g_assert_cmpuint (change->added, ==, 1);
+  assert_order (G_LIST_MODEL (inbox), "c a b");
+  g_array_set_size (changes, 0);
+
+  /* A new thread that has waited longest goes first. */
+  ingest_one (fixture, fixture->mastodon, "d", CONCIERGE_VISIBILITY_PUBLIC, incoming ("5", "w", "W", "d", 50));
+  g_assert_cmpuint (changes->len, ==, 1);
+  change = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (change->position, ==, 0);
+  g_assert_cmpuint (change->added, ==, 1);
+  assert_order (G_LIST_MODEL (inbox), "d c a b");
+  g_array_set_size (changes, 0);
+
+  /* Resolving c takes it out of the open view. */
+  {
+    g_autoptr(ConciergeThread) c = load_thread (fixture, "c");
+
+    test_set_status (fixture->store, concierge_thread_get_id (c), CONCIERGE_THREAD_RESOLVED, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (changes->len, ==, 1);
+  change = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (change->position, ==, 1);
+  g_assert_cmpuint (change->removed, ==, 1);
+  g_assert_cmpuint (change->added, ==, 0);
+  assert_order (G_LIST_MODEL (inbox), "d a b");
+}
+
+static void
+test_inbox_filters_and_search (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = CONCIERGE_VISIBILITY_PRIVATE, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC, incoming ("1", "x", "X", "Rechnung falsch", 100));
+  ingest_one (fixture, fixture->telegram, "b", CONCIERGE_VISIBILITY_PRIVATE, incoming ("2", "y", "Y", "Rechnung doppelt", 200));
+  ingest_one (fixture, fixture->telegram, "c", CONCIERGE_VISIBILITY_PRIVATE, incoming ("3", "z", "Zoe Kraus", "Router kaputt", 300));
+
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  assert_order (G_LIST_MODEL (inbox), "c b");
+
+  query.visibility = -1;
+  query.account_id = concierge_account_get_id (fixture->mastodon);
+  concierge_inbox_model_set_query (inbox, &query);
+  test_wait_loaded (inbox);
+  assert_order (G_LIST_MODEL (inbox), "a");
+
+  query.account_id = 0;
+  query.search = (char *) "rechnung";
+  concierge_inbox_model_set_query (inbox, &query);
+  test_wait_loaded (inbox);
+  assert_order (G_LIST_MODEL (inbox), "b a");
+
+  /* Contact names are searched too. */
+  query.search = (char *) "kraus";
+  concierge_inbox_model_set_query (inbox, &query);
+  test_wait_loaded (inbox);
+  assert_order (G_LIST_MODEL (inbox), "c");
+
+  /* A thread that starts to match while the search shows joins it. */
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC, incoming ("4", "x", "X", "Frau Kraus hat recht", 400));
+  test_wait_n_items (G_LIST_MODEL (inbox), 2);
+  assert_order (G_LIST_MODEL (inbox), "a c");
+}
+
+static void
+test_inbox_loads_lazily (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 5000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *thread = g_strdup_printf ("t%u", i);
+      g_autofree char *author = g_strdup_printf ("u%u", i % 700);
+      g_autoptr(ConciergeMessage) message = incoming (thread, author, author, "Hallo", 1000 + i);
+
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, n);
+
+  /* Walk every row, as scrolling to the bottom would. */
+  for (guint i = 0; i < n; i += 37)
+    {
+      g_autoptr(ConciergeThread) thread = NULL;
+      g_autofree char *expected = g_strdup_printf ("t%u", n - 1 - i);
+
+      test_wait_for_row (G_LIST_MODEL (inbox), i);
+      thread = g_list_model_get_item (G_LIST_MODEL (inbox), i);
+      g_assert_cmpstr (concierge_thread_get_remote_id (thread), ==, expected);
+    }
+
+  g_assert_cmpuint (concierge_inbox_model_get_cached (inbox), <, n / 2);
+  g_assert_cmpuint (concierge_inbox_model_get_cached (inbox), <=, 40 * 50);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/open-creates-database", test_open_creates_database);
+  ADD ("/store/ingest-is-idempotent-and-tracks-waiting", test_ingest_is_idempotent_and_tracks_waiting);
+  ADD ("/store/resolved-thread-reopens", test_resolved_thread_reopens);
+  ADD ("/store/contact-across-threads", test_contact_across_threads);
+  ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
+  ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
+  ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
+  ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);
+
+  return g_test_run ();
+}

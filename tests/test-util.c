@@ -1,0 +1,234 @@
+/* test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "model/concierge-model.h"
+#include "test-util.h"
+
+#define TIMEOUT_SECONDS 60
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      /* The worker answers through the main context; wait for it briefly
+       * rather than block, so that the deadline stays checked. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (500);
+    }
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  iterate_until (has_result, result);
+  return *result;
+}
+
+ConciergeStore *
+test_open_store (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_open_async (path, NULL, got_result, &result);
+  return concierge_store_open_finish (wait_result (&result), error);
+}
+
+void
+test_close_store (ConciergeStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL)
+    return;
+  concierge_store_close_async (store, NULL, got_result, &result);
+  concierge_store_close_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+ConciergeAccount *
+test_add_account (ConciergeStore   *store,
+                  ConciergeAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeAccount *saved;
+
+  concierge_store_add_account_async (store, account, NULL, got_result, &result);
+  saved = concierge_store_add_account_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+void
+test_ingest (ConciergeStore  *store,
+             ConciergeIngest *ingest,
+             GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_ingest_async (store, ingest, NULL, got_result, &result);
+  concierge_store_ingest_finish (store, wait_result (&result), error);
+}
+
+void
+test_set_status (ConciergeStore         *store,
+                 gint64                  thread_id,
+                 ConciergeThreadStatus   status,
+                 GError                **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_set_thread_status_async (store, thread_id, status, 0, NULL, got_result, &result);
+  concierge_store_set_thread_status_finish (store, wait_result (&result), error);
+}
+
+GArray *
+test_load_index (ConciergeStore            *store,
+                 const ConciergeInboxQuery *query)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *index;
+
+  concierge_store_load_inbox_index_async (store, query, NULL, got_result, &result);
+  index = concierge_store_load_inbox_index_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return index;
+}
+
+#define DEFINE_LOADER(name, call, finish, ...)                                  \
+  GPtrArray *                                                                   \
+  name                                                                          \
+  {                                                                             \
+    g_autoptr(GAsyncResult) result = NULL;                                      \
+    g_autoptr(GError) error = NULL;                                             \
+    GPtrArray *rows;                                                            \
+                                                                                \
+    call (store, __VA_ARGS__, NULL, got_result, &result);                       \
+    rows = finish (store, wait_result (&result), &error);                       \
+    g_assert_no_error (error);                                                  \
+    return rows;                                                                \
+  }
+
+DEFINE_LOADER (test_load_threads (ConciergeStore *store, const gint64 *ids, guint n_ids),
+               concierge_store_load_threads_async, concierge_store_load_threads_finish, ids, n_ids)
+DEFINE_LOADER (test_load_messages (ConciergeStore *store, gint64 thread_id),
+               concierge_store_load_messages_async, concierge_store_load_messages_finish, thread_id)
+DEFINE_LOADER (test_load_contact_threads (ConciergeStore *store, gint64 contact_id),
+               concierge_store_load_contact_threads_async, concierge_store_load_contact_threads_finish,
+               contact_id)
+DEFINE_LOADER (test_search_messages (ConciergeStore *store, const char *search, guint limit),
+               concierge_store_search_messages_async, concierge_store_search_messages_finish,
+               search, limit)
+
+ConciergeContact *
+test_load_contact (ConciergeStore *store,
+                   gint64          contact_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeContact *contact;
+
+  concierge_store_load_contact_async (store, contact_id, NULL, got_result, &result);
+  contact = concierge_store_load_contact_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return contact;
+}
+
+static gboolean
+inbox_loaded (gpointer data)
+{
+  return !concierge_inbox_model_get_loading (data);
+}
+
+void
+test_wait_loaded (ConciergeInboxModel *inbox)
+{
+  iterate_until (inbox_loaded, inbox);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       position;
+} Row;
+
+static gboolean
+row_loaded (gpointer data)
+{
+  Row *row = data;
+  g_autoptr(ConciergeThread) thread = g_list_model_get_item (row->model, row->position);
+
+  return thread != NULL && !concierge_thread_is_placeholder (thread);
+}
+
+void
+test_wait_for_row (GListModel *model,
+                   guint       position)
+{
+  Row row = { model, position };
+
+  iterate_until (row_loaded, &row);
+}
+
+static gboolean
+has_n_items (gpointer data)
+{
+  Row *row = data;
+
+  return g_list_model_get_n_items (row->model) == row->position;
+}
+
+void
+test_wait_n_items (GListModel *model,
+                   guint       n_items)
+{
+  Row row = { model, n_items };
+
+  iterate_until (has_n_items, &row);
+}
+
+void
+test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}

@@ -1,0 +1,50 @@
+/* test-util.h
+ *
+ * Synchronous wrappers over the store's async API, for tests only: each runs
+ * the main context until its callback has fired.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "store/concierge-inbox-model.h"
+#include "store/concierge-store.h"
+
+G_BEGIN_DECLS
+
+ConciergeStore   *test_open_store           (const char            *path,
+                                             GError               **error);
+void              test_close_store          (ConciergeStore        *store);
+ConciergeAccount *test_add_account          (ConciergeStore        *store,
+                                             ConciergeAccount      *account);
+void              test_ingest               (ConciergeStore        *store,
+                                             ConciergeIngest       *ingest,
+                                             GError               **error);
+void              test_set_status           (ConciergeStore        *store,
+                                             gint64                 thread_id,
+                                             ConciergeThreadStatus  status,
+                                             GError               **error);
+GArray           *test_load_index           (ConciergeStore        *store,
+                                             const ConciergeInboxQuery *query);
+GPtrArray        *test_load_threads         (ConciergeStore        *store,
+                                             const gint64          *ids,
+                                             guint                  n_ids);
+GPtrArray        *test_load_messages        (ConciergeStore        *store,
+                                             gint64                 thread_id);
+ConciergeContact *test_load_contact         (ConciergeStore        *store,
+                                             gint64                 contact_id);
+GPtrArray        *test_load_contact_threads (ConciergeStore        *store,
+                                             gint64                 contact_id);
+GPtrArray        *test_search_messages      (ConciergeStore        *store,
+                                             const char            *search,
+                                             guint                  limit);
+
+void              test_wait_loaded          (ConciergeInboxModel   *inbox);
+void              test_wait_for_row         (GListModel            *model,
+                                             guint                  position);
+void              test_wait_n_items         (GListModel            *model,
+                                             guint                  n_items);
+void              test_remove_tree          (const char            *path);
+
+G_END_DECLS
