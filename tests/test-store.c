@@ -13,6 +13,7 @@
 #include "store/concierge-inbox-model.h"
 #include "store/concierge-store.h"
 
+#include "limited-vfs.h"
 #include "test-util.h"
 
 typedef struct
@@ -459,11 +460,262 @@ test_inbox_loads_lazily (Fixture       *fixture,
   g_assert_cmpuint (concierge_inbox_model_get_cached (inbox), <=, 40 * 50);
 }
 
+/* Migrations and bad input */
+
+static char *
+schema_of (const char *path)
+{
+  GString *schema = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                                           "ORDER BY type, name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (schema, "%s %s %s %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
+                            sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_string_append_printf (schema, "user_version %d\n", sqlite3_column_int (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return g_string_free (schema, FALSE);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_file_get_contents (from, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_migrates_saved_schemas (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *fresh_schema = NULL;
+  g_autofree char *data_dir = g_test_build_filename (G_TEST_DIST, "data", NULL);
+  g_autoptr(GDir) dir = g_dir_open (data_dir, 0, NULL);
+  const char *name;
+  guint migrated = 0;
+
+  test_close_store (fixture->store);
+  fresh_schema = schema_of (fixture->path);
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *saved = g_build_filename (data_dir, name, NULL);
+      g_autofree char *copy = g_build_filename (fixture->dir, name, NULL);
+      g_autofree char *migrated_schema = NULL;
+      g_autoptr(ConciergeStore) store = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!g_str_has_prefix (name, "schema-") || !g_str_has_suffix (name, ".sqlite"))
+        continue;
+
+      g_test_message ("migrating %s", name);
+      copy_file (saved, copy);
+      store = test_open_store (copy, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (concierge_store_get_profile_id (store), ==, "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b");
+
+      /* The saved rows survive, and the search index still finds them. */
+      found = test_search_messages (store, "internet", 10);
+      g_assert_cmpuint (found->len, ==, 1);
+      test_close_store (store);
+
+      migrated_schema = schema_of (copy);
+      g_assert_cmpstr (migrated_schema, ==, fresh_schema);
+      migrated++;
+    }
+
+  g_assert_cmpuint (migrated, >=, 1);
+}
+
+static void
+write_garbage (const char *path,
+               gsize       offset,
+               gsize       length)
+{
+  FILE *file = fopen (path, offset ? "r+b" : "wb");
+
+  g_assert_nonnull (file);
+  fseek (file, offset, SEEK_SET);
+  for (guint i = 0; i < length; i++)
+    fputc ((i * 7919) & 0xff, file);
+  fclose (file);
+}
+
+static void
+test_corrupt_file_is_refused_and_moved_aside (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autofree char *saved = g_test_build_filename (G_TEST_DIST, "data", "schema-1.sqlite", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *aside = NULL;
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+
+  /* Not a database at all, then a database whose schema page is damaged. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_unlink (fixture->path);
+      if (round == 0)
+        write_garbage (fixture->path, 0, 2000);
+      else
+        {
+          copy_file (saved, fixture->path);
+          /* The rest of page 1, where the schema's rows live. */
+          write_garbage (fixture->path, 100, 4096 - 100);
+        }
+      g_file_get_contents (fixture->path, &before, NULL, NULL);
+
+      store = test_open_store (fixture->path, &error);
+      g_assert_null (store);
+      g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_CORRUPT);
+      g_clear_error (&error);
+
+      /* Nothing is deleted: the file moves aside, byte for byte. */
+      g_assert_true (concierge_store_move_aside (fixture->path, &aside, &error));
+      g_assert_no_error (error);
+      g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+      g_file_get_contents (aside, &after, NULL, NULL);
+      g_assert_cmpstr (after, ==, before);
+      g_clear_pointer (&before, g_free);
+      g_clear_pointer (&after, g_free);
+      g_unlink (aside);
+      g_clear_pointer (&aside, g_free);
+    }
+
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_newer_version_is_refused (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_file_get_contents (fixture->path, &before, NULL, NULL);
+
+  store = test_open_store (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_TOO_NEW);
+
+  g_file_get_contents (fixture->path, &after, NULL, NULL);
+  g_assert_true (g_str_equal (before, after));
+}
+
+static void
+test_unreadable_path_is_refused (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "is-a-folder", NULL);
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  store = test_open_store (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_UNREADABLE);
+}
+
+static guint
+count_messages (Fixture *fixture)
+{
+  ConciergeInboxQuery query = { .visibility = -1 };
+  g_autoptr(GArray) index = test_load_index (fixture->store, &query);
+  guint n = 0;
+
+  for (guint i = 0; i < index->len; i++)
+    {
+      g_autoptr(GPtrArray) messages =
+        test_load_messages (fixture->store, g_array_index (index, ConciergeInboxEntry, i).id);
+
+      n += messages->len;
+    }
+
+  return n;
+}
+
+static void
+ingest_many (Fixture  *fixture,
+             guint     first,
+             guint     n,
+             GError  **error)
+{
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", i);
+      g_autofree char *thread = g_strdup_printf ("t%u", i % 20);
+      g_autoptr(ConciergeMessage) message =
+        incoming (id, "jana", "Jana", "Eine Nachricht, die Platz auf der Platte braucht.", 1000 + i);
+
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  test_ingest (fixture->store, ingest, error);
+}
+
+static void
+test_full_disk_writes_nothing (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  ingest_many (fixture, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_messages (fixture), ==, 10);
+
+  limited_vfs_set_budget (0);
+  ingest_many (fixture, 10, 500, &error);
+  limited_vfs_set_budget (-1);
+
+  g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_DISK_FULL);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_messages (fixture), ==, 10);
+
+  /* With room again, the same batch lands whole. */
+  ingest_many (fixture, 10, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_messages (fixture), ==, 510);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  limited_vfs_install ();
 
 #define ADD(name, func) \
   g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -473,6 +725,11 @@ main (int   argc,
   ADD ("/store/resolved-thread-reopens", test_resolved_thread_reopens);
   ADD ("/store/contact-across-threads", test_contact_across_threads);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
+  ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
+  ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);
+  ADD ("/store/newer-version-is-refused", test_newer_version_is_refused);
+  ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
+  ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);
