@@ -122,9 +122,14 @@ test_open_creates_database (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   sqlite3 *db;
   sqlite3_stmt *stmt;
+  GStatBuf st;
 
   g_assert_true (g_uuid_string_is_valid (profile_id));
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
+
+  /* Customers' messages are for this user's eyes only. */
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   /* The profile id is kept: the keyring files secrets under it. */
   test_close_store (fixture->store);
@@ -249,6 +254,60 @@ test_contact_across_threads (Fixture       *fixture,
   g_assert_cmpuint (threads->len, ==, 2);
   g_assert_cmpstr (concierge_thread_get_remote_id (g_ptr_array_index (threads, 0)), ==, "b");
   g_assert_cmpstr (concierge_thread_get_remote_id (g_ptr_array_index (threads, 1)), ==, "a");
+}
+
+static void
+merged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (concierge_store_merge_contacts_finish (CONCIERGE_STORE (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_merged_contacts_share_history (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) public_thread = NULL;
+  g_autoptr(ConciergeThread) private_thread = NULL;
+  g_autoptr(ConciergeContact) contact = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(ConciergeMessage) telegram_message = NULL;
+  g_autoptr(ConciergeIdentity) telegram_author = NULL;
+  gboolean done = FALSE;
+
+  ingest_one (fixture, fixture->mastodon, "post", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Öffentlich", 100));
+  telegram_author = concierge_identity_new ("telegram", NULL, "555", "@jbecker", "Jana B.");
+  telegram_message = concierge_message_new ("9", CONCIERGE_DIRECTION_IN, "Privat", 200);
+  concierge_message_set_author (telegram_message, telegram_author);
+  ingest_one (fixture, fixture->telegram, "chat", CONCIERGE_VISIBILITY_PRIVATE, g_object_ref (telegram_message));
+
+  public_thread = load_thread (fixture, "post");
+  private_thread = load_thread (fixture, "chat");
+  g_assert_cmpint (concierge_thread_get_contact_id (public_thread), !=,
+                   concierge_thread_get_contact_id (private_thread));
+
+  concierge_store_merge_contacts_async (fixture->store, concierge_thread_get_contact_id (public_thread),
+                                        concierge_thread_get_contact_id (private_thread), NULL,
+                                        merged_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  contact = test_load_contact (fixture->store, concierge_thread_get_contact_id (public_thread));
+  g_assert_cmpuint (g_list_model_get_n_items (concierge_contact_get_identities (contact)), ==, 2);
+  threads = test_load_contact_threads (fixture->store, concierge_contact_get_id (contact));
+  g_assert_cmpuint (threads->len, ==, 2);
+
+  /* The next message on either platform stays with the merged customer. */
+  g_clear_object (&private_thread);
+  ingest_one (fixture, fixture->telegram, "chat2", CONCIERGE_VISIBILITY_PRIVATE, g_object_ref (telegram_message));
+  private_thread = load_thread (fixture, "chat2");
+  g_assert_cmpint (concierge_thread_get_contact_id (private_thread), ==, concierge_contact_get_id (contact));
 }
 
 static void
@@ -724,6 +783,7 @@ main (int   argc,
   ADD ("/store/ingest-is-idempotent-and-tracks-waiting", test_ingest_is_idempotent_and_tracks_waiting);
   ADD ("/store/resolved-thread-reopens", test_resolved_thread_reopens);
   ADD ("/store/contact-across-threads", test_contact_across_threads);
+  ADD ("/store/merged-contacts-share-history", test_merged_contacts_share_history);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
   ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
   ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -557,6 +559,16 @@ open_job (ConciergeStore *self,
       g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_UNREADABLE,
                                "Cannot create the folder %s: %s", dir, g_strerror (saved_errno));
       return;
+    }
+
+  /* Customers' messages are personal data: the file is for this user only.
+   * SQLite gives the WAL and shared-memory files the same mode. */
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      int fd = g_open (self->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        close (fd);
     }
 
   rc = sqlite3_open_v2 (self->path, &db,
@@ -1444,6 +1456,113 @@ gboolean
 concierge_store_set_thread_status_finish (ConciergeStore  *self,
                                           GAsyncResult    *result,
                                           GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Contacts */
+
+typedef struct
+{
+  gint64 keep_id;
+  gint64 merge_id;
+} MergeJob;
+
+static void
+merge_contacts_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char threads_sql[] = "SELECT id FROM threads WHERE contact_id = ?";
+  static const char * const moves[] = {
+    "UPDATE identities SET contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE threads SET contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE notes SET contact_id = ?1 WHERE contact_id = ?2",
+    "DELETE FROM contacts WHERE id = ?2",
+  };
+  MergeJob *job = data;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (job->keep_id == job->merge_id)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto fail;
+
+  if (!(stmt = store_prepare (self, threads_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->merge_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_add (touched, g_memdup2 (&id, sizeof id));
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      if (!(stmt = store_prepare (self, moves[i], &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, job->keep_id);
+      sqlite3_bind_int64 (stmt, 2, job->merge_id);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+    }
+
+  if (!store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_threads (self, touched);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_merge_contacts_async:
+ * @keep_id: the contact that stays
+ * @merge_id: the contact whose identities, threads and notes move to it
+ *
+ * Makes two contacts one customer, when the same person writes on several
+ * platforms.
+ */
+void
+concierge_store_merge_contacts_async (ConciergeStore      *self,
+                                      gint64               keep_id,
+                                      gint64               merge_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MergeJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MergeJob, 1);
+  job->keep_id = keep_id;
+  job->merge_id = merge_id;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_merge_contacts_async);
+  store_queue (self, task, merge_contacts_job, job, g_free);
+}
+
+gboolean
+concierge_store_merge_contacts_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

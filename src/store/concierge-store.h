@@ -135,6 +135,16 @@ gboolean         concierge_store_set_thread_status_finish (ConciergeStore       
                                                            GAsyncResult          *result,
                                                            GError               **error);
 
+void             concierge_store_merge_contacts_async  (ConciergeStore      *self,
+                                                       gint64               keep_id,
+                                                       gint64               merge_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean         concierge_store_merge_contacts_finish (ConciergeStore      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 void             concierge_store_load_accounts_async (ConciergeStore     *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
