@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "concierge-application.h"
+#include "store/concierge-store.h"
 #include "ui/concierge-window.h"
 
 struct _ConciergeApplication
@@ -17,6 +18,9 @@ struct _ConciergeApplication
   /* Set once the options parsed; GApplication reports a parse error only by
    * its exit status, and this tells that case apart. */
   guint options_parsed : 1;
+  guint opening_store : 1;
+
+  ConciergeStore *store;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeApplication, concierge_application, ADW_TYPE_APPLICATION)
@@ -126,16 +130,92 @@ concierge_application_local_command_line (GApplication   *app,
   return handled;
 }
 
+static ConciergeWindow *
+main_window (ConciergeApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (concierge_window_new (self));
+
+  return CONCIERGE_WINDOW (window);
+}
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConciergeApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = concierge_store_default_path ();
+
+  self->opening_store = FALSE;
+  self->store = concierge_store_open_finish (result, &error);
+  if (self->store == NULL)
+    {
+      g_message ("The cache %s cannot be opened: %s", path, error->message);
+      concierge_window_show_store_error (main_window (self), error, path);
+      return;
+    }
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CONCIERGE_IS_WINDOW (l->data))
+      concierge_window_set_store (l->data, self->store);
+}
+
+static void
+concierge_application_open_store (ConciergeApplication *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL || self->opening_store)
+    return;
+
+  self->opening_store = TRUE;
+  path = concierge_store_default_path ();
+  concierge_store_open_async (path, NULL, store_opened_cb, g_object_ref (self));
+}
+
 static void
 concierge_application_activate (GApplication *app)
 {
-  GtkWindow *window;
+  ConciergeApplication *self = CONCIERGE_APPLICATION (app);
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (concierge_window_new (CONCIERGE_APPLICATION (app)));
+  gtk_window_present (GTK_WINDOW (main_window (self)));
+  concierge_application_open_store (self);
+}
 
-  gtk_window_present (window);
+static void
+concierge_application_open_cache_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  concierge_application_open_store (user_data);
+}
+
+static void
+concierge_application_move_cache_aside_action (GSimpleAction *action,
+                                               GVariant      *parameter,
+                                               gpointer       user_data)
+{
+  ConciergeApplication *self = user_data;
+  g_autofree char *path = concierge_store_default_path ();
+  g_autofree char *new_path = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (self->store == NULL);
+
+  if (!concierge_store_move_aside (path, &new_path, &error))
+    {
+      concierge_window_show_store_error (main_window (self), error, path);
+      return;
+    }
+
+  message = g_strdup_printf (_("The damaged cache was moved to “%s”"), new_path);
+  concierge_window_add_toast (main_window (self), message);
+  concierge_application_open_store (self);
 }
 
 static void
@@ -181,6 +261,8 @@ concierge_application_quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", concierge_application_about_action },
+  { "open-cache", concierge_application_open_cache_action },
+  { "move-cache-aside", concierge_application_move_cache_aside_action },
   { "quit", concierge_application_quit_action },
 };
 
@@ -198,9 +280,22 @@ concierge_application_startup (GApplication *app)
 }
 
 static void
+concierge_application_dispose (GObject *object)
+{
+  ConciergeApplication *self = CONCIERGE_APPLICATION (object);
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (concierge_application_parent_class)->dispose (object);
+}
+
+static void
 concierge_application_class_init (ConciergeApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = concierge_application_dispose;
 
   app_class->local_command_line = concierge_application_local_command_line;
   app_class->handle_local_options = concierge_application_handle_local_options;

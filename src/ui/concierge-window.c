@@ -7,6 +7,9 @@
 
 #include <glib/gi18n.h>
 
+#include "concierge-conversation-view.h"
+#include "concierge-customer-view.h"
+#include "concierge-inbox-list.h"
 #include "concierge-window.h"
 
 struct _ConciergeWindow
@@ -16,12 +19,16 @@ struct _ConciergeWindow
   GSettings            *settings;
 
   /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
   AdwFlap              *flap;
   GtkWidget            *inbox_pane;
   GtkWidget            *conversation_pane;
   AdwHeaderBar         *conversation_header_bar;
   GtkWidget            *customer_pane;
+  ConciergeInboxList   *inbox_list;
+  ConciergeConversationView *conversation_view;
+  ConciergeCustomerView *customer_view;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeWindow, concierge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -37,6 +44,26 @@ concierge_window_update_title_buttons (ConciergeWindow *self)
    * stands beside the conversation, they are in the panel's header bar. */
   customer_beside = adw_flap_get_reveal_flap (self->flap) && !adw_flap_get_folded (self->flap);
   adw_header_bar_set_show_end_title_buttons (self->conversation_header_bar, !customer_beside);
+}
+
+static void
+selected_thread_changed_cb (ConciergeWindow *self)
+{
+  ConciergeThread *thread = concierge_inbox_list_get_selected_thread (self->inbox_list);
+
+  concierge_conversation_view_set_thread (self->conversation_view, thread);
+  concierge_customer_view_set_thread (self->customer_view, thread);
+}
+
+static void
+concierge_window_search_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->inbox_pane);
+  concierge_inbox_list_focus_search (self->inbox_list);
 }
 
 static void
@@ -130,13 +157,18 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   window_class->close_request = concierge_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, inbox_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_header_bar);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, customer_pane);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, inbox_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_view);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, customer_view);
   gtk_widget_class_bind_template_callback (widget_class, concierge_window_update_title_buttons);
+  gtk_widget_class_bind_template_callback (widget_class, selected_thread_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-inbox", NULL,
                                    concierge_window_show_inbox_action);
@@ -145,12 +177,19 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-customer", NULL,
                                    concierge_window_toggle_customer_action);
 
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, concierge_window_search_action);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-customer", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
 concierge_window_init (ConciergeWindow *self)
 {
+  g_type_ensure (CONCIERGE_TYPE_INBOX_LIST);
+  g_type_ensure (CONCIERGE_TYPE_CONVERSATION_VIEW);
+  g_type_ensure (CONCIERGE_TYPE_CUSTOMER_VIEW);
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   if (g_str_equal (PROFILE, "development"))
@@ -175,4 +214,115 @@ concierge_window_new (ConciergeApplication *application)
   return g_object_new (CONCIERGE_TYPE_WINDOW,
                        "application", application,
                        NULL);
+}
+
+void
+concierge_window_set_store (ConciergeWindow *self,
+                            ConciergeStore  *store)
+{
+  g_return_if_fail (CONCIERGE_IS_WINDOW (self));
+  g_return_if_fail (CONCIERGE_IS_STORE (store));
+
+  concierge_conversation_view_set_store (self->conversation_view, store);
+  concierge_customer_view_set_store (self->customer_view, store);
+  concierge_inbox_list_set_store (self->inbox_list, store);
+}
+
+void
+concierge_window_add_toast (ConciergeWindow *self,
+                            const char      *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (CONCIERGE_IS_WINDOW (self));
+
+  toast = adw_toast_new (text);
+  /* It names a file the person may want to look for: let them read it. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+store_error_response_cb (ConciergeWindow *self,
+                         const char      *response)
+{
+  if (g_str_equal (response, "move-aside"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.move-cache-aside", NULL);
+  else if (g_str_equal (response, "retry"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.open-cache", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.quit", NULL);
+}
+
+/**
+ * concierge_window_show_store_error:
+ * @error: why the cache could not be opened
+ * @path: the cache's file
+ *
+ * Asks what to do about a cache that cannot be opened. Nothing is removed
+ * without asking, and a damaged file is only ever moved aside.
+ */
+void
+concierge_window_show_store_error (ConciergeWindow *self,
+                                   const GError    *error,
+                                   const char      *path)
+{
+  const char *heading;
+  g_autofree char *body = NULL;
+  gboolean can_move_aside = TRUE;
+  gboolean can_retry = FALSE;
+  GtkWidget *dialog;
+
+  g_return_if_fail (CONCIERGE_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_TOO_NEW))
+    {
+      heading = _("Cache From a Newer Version");
+      body = g_strdup_printf (_("The conversations saved in “%s” were written by a newer version "
+                                "of Concierge, which this version cannot read. Update Concierge "
+                                "to use them, or move the file aside and start with an empty cache. "
+                                "Nothing is deleted."), path);
+    }
+  else if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_DISK_FULL))
+    {
+      heading = _("Not Enough Disk Space");
+      body = g_strdup_printf (_("Concierge cannot prepare its cache in “%s” because the disk is "
+                                "full. Free some space, then try again."), path);
+      can_move_aside = FALSE;
+      can_retry = TRUE;
+    }
+  else if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_CORRUPT))
+    {
+      heading = _("Cached Conversations Are Damaged");
+      body = g_strdup_printf (_("The file “%s”, where Concierge keeps your conversations on this "
+                                "computer, is damaged. Concierge can move it aside and start with an "
+                                "empty cache; conversations are fetched again from your accounts. "
+                                "Nothing is deleted."), path);
+    }
+  else
+    {
+      heading = _("Cached Conversations Cannot Be Read");
+      body = g_strdup_printf (_("Concierge cannot open “%s”, where it keeps your conversations on "
+                                "this computer (%s). Check that the file and its folder can be read "
+                                "and written, then try again, or move the file aside and start with "
+                                "an empty cache. Nothing is deleted."), path, error->message);
+      can_retry = TRUE;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "quit", _("_Quit"));
+  if (can_retry)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "retry", _("_Try Again"));
+  if (can_move_aside)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "move-aside",
+                                       _("_Move Aside and Start Fresh"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "move-aside",
+                                                  ADW_RESPONSE_SUGGESTED);
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "quit");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (store_error_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }

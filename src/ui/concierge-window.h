@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "concierge-application.h"
+#include "store/concierge-store.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ConciergeWindow, concierge_window, CONCIERGE, WINDOW, AdwApplicationWindow)
 
-ConciergeWindow *concierge_window_new (ConciergeApplication *application);
+ConciergeWindow *concierge_window_new              (ConciergeApplication *application);
+void             concierge_window_set_store        (ConciergeWindow      *self,
+                                                    ConciergeStore       *store);
+void             concierge_window_show_store_error (ConciergeWindow      *self,
+                                                    const GError         *error,
+                                                    const char           *path);
+void             concierge_window_add_toast        (ConciergeWindow      *self,
+                                                    const char           *text);
 
 G_END_DECLS

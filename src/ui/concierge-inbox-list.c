@@ -1,0 +1,355 @@
+/* concierge-inbox-list.c
+ *
+ * The inbox sidebar's content: the search entry and the list of threads
+ * from the cache, with its empty states.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "store/concierge-inbox-model.h"
+#include "concierge-inbox-list.h"
+#include "concierge-thread-row.h"
+#include "concierge-ui.h"
+
+struct _ConciergeInboxList
+{
+  GtkWidget            parent_instance;
+
+  ConciergeStore      *store;
+  ConciergeInboxModel *model;
+  GtkSingleSelection  *selection;
+  GHashTable          *bound_rows; /* row → its ConciergeThread */
+  guint                tick_id;
+
+  /* The thread the agent chose. Rows move when threads change; the choice
+   * stays with the thread, not the position. */
+  gint64               selected_id;
+  guint                in_model_change : 1;
+
+  /* Template widgets */
+  GtkSearchEntry      *search_entry;
+  GtkStack            *stack;
+  GtkListView         *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeInboxList, concierge_inbox_list, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED_THREAD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+update_page (ConciergeInboxList *self)
+{
+  const char *page;
+
+  if (self->model == NULL || concierge_inbox_model_get_loading (self->model))
+    page = self->model == NULL ? "opening" : gtk_stack_get_visible_child_name (self->stack);
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    page = "list";
+  else if (concierge_inbox_query_has_search (concierge_inbox_model_get_query (self->model)))
+    page = "no-results";
+  else
+    page = "empty";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static ConciergeInboxQuery
+default_query (const char *search)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING),
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+    .search = (char *) search,
+  };
+
+  /* A search looks through every conversation, resolved ones too. */
+  if (search != NULL && search[0] != '\0')
+    query.status_mask = 0;
+
+  return query;
+}
+
+static void
+search_changed_cb (ConciergeInboxList *self)
+{
+  ConciergeInboxQuery query = default_query (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  if (self->model != NULL)
+    concierge_inbox_model_set_query (self->model, &query);
+}
+
+static void
+stop_search_cb (ConciergeInboxList *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+/* Rows */
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              ConciergeInboxList       *self)
+{
+  gtk_list_item_set_child (item, concierge_thread_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             ConciergeInboxList       *self)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  ConciergeThread *thread = gtk_list_item_get_item (item);
+
+  concierge_thread_row_set_thread (CONCIERGE_THREAD_ROW (row), thread, now_seconds ());
+  g_hash_table_insert (self->bound_rows, row, g_object_ref (thread));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               ConciergeInboxList       *self)
+{
+  g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (item));
+}
+
+/* Waiting times grow while nobody touches anything. */
+static gboolean
+tick_cb (gpointer user_data)
+{
+  ConciergeInboxList *self = user_data;
+  GHashTableIter iter;
+  gpointer row, thread;
+  gint64 now = now_seconds ();
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &row, &thread))
+    concierge_thread_row_set_thread (row, thread, now);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Selection */
+
+static ConciergeThread *
+selected_item (ConciergeInboxList *self)
+{
+  ConciergeThread *thread;
+
+  if (self->selection == NULL)
+    return NULL;
+
+  thread = gtk_single_selection_get_selected_item (self->selection);
+  if (thread == NULL || concierge_thread_is_placeholder (thread))
+    return NULL;
+
+  return thread;
+}
+
+static void
+selection_changed_cb (ConciergeInboxList *self)
+{
+  ConciergeThread *thread;
+  gint64 id;
+
+  if (self->in_model_change)
+    return;
+
+  thread = selected_item (self);
+  id = thread ? concierge_thread_get_id (thread) : 0;
+  if (id == self->selected_id && thread == NULL)
+    return;
+
+  self->selected_id = id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
+}
+
+static void
+model_changing_cb (ConciergeInboxList *self)
+{
+  self->in_model_change = TRUE;
+}
+
+static void
+model_changed_cb (ConciergeInboxList *self)
+{
+  GListModel *model = G_LIST_MODEL (self->model);
+  ConciergeThread *thread;
+  guint n = g_list_model_get_n_items (model);
+
+  self->in_model_change = FALSE;
+  update_page (self);
+
+  if (self->selected_id == 0)
+    return;
+
+  /* Put the selection back on the chosen thread wherever it went. */
+  thread = selected_item (self);
+  if (thread == NULL || concierge_thread_get_id (thread) != self->selected_id)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(ConciergeThread) candidate = g_list_model_get_item (model, i);
+
+          if (concierge_thread_get_id (candidate) == self->selected_id)
+            {
+              self->in_model_change = TRUE;
+              gtk_single_selection_set_selected (self->selection, i);
+              self->in_model_change = FALSE;
+              break;
+            }
+        }
+    }
+
+  /* The chosen row's page may have arrived only now. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
+}
+
+ConciergeThread *
+concierge_inbox_list_get_selected_thread (ConciergeInboxList *self)
+{
+  ConciergeThread *thread;
+
+  g_return_val_if_fail (CONCIERGE_IS_INBOX_LIST (self), NULL);
+
+  thread = selected_item (self);
+  if (thread == NULL || concierge_thread_get_id (thread) != self->selected_id)
+    return NULL;
+
+  return thread;
+}
+
+void
+concierge_inbox_list_set_store (ConciergeInboxList *self,
+                                ConciergeStore     *store)
+{
+  ConciergeInboxQuery query = default_query (NULL);
+
+  g_return_if_fail (CONCIERGE_IS_INBOX_LIST (self));
+  g_return_if_fail (CONCIERGE_IS_STORE (store));
+  g_return_if_fail (self->store == NULL);
+
+  self->store = g_object_ref (store);
+  self->model = concierge_inbox_model_new (store, &query);
+
+  /* Connected before the selection model exists, so that it runs first. */
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_changing_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_page), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+  update_page (self);
+}
+
+void
+concierge_inbox_list_focus_search (ConciergeInboxList *self)
+{
+  g_return_if_fail (CONCIERGE_IS_INBOX_LIST (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+concierge_inbox_list_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ConciergeInboxList *self = CONCIERGE_INBOX_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_THREAD:
+      g_value_set_object (value, concierge_inbox_list_get_selected_thread (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+concierge_inbox_list_dispose (GObject *object)
+{
+  ConciergeInboxList *self = CONCIERGE_INBOX_LIST (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
+  concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_INBOX_LIST);
+
+  G_OBJECT_CLASS (concierge_inbox_list_parent_class)->dispose (object);
+}
+
+static void
+concierge_inbox_list_class_init (ConciergeInboxListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = concierge_inbox_list_dispose;
+  object_class->get_property = concierge_inbox_list_get_property;
+
+  properties[PROP_SELECTED_THREAD] =
+    g_param_spec_object ("selected-thread", NULL, NULL, CONCIERGE_TYPE_THREAD,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-inbox-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, stack);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+}
+
+static void
+concierge_inbox_list_init (ConciergeInboxList *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bound_rows = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
+}

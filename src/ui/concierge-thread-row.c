@@ -1,0 +1,150 @@
+/* concierge-thread-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "concierge-thread-row.h"
+
+struct _ConciergeThreadRow
+{
+  GtkWidget  parent_instance;
+
+  AdwAvatar *avatar;
+  GtkLabel  *name_label;
+  GtkLabel  *time_label;
+  GtkLabel  *visibility_label;
+  GtkLabel  *platform_label;
+  GtkWidget *unread_image;
+  GtkLabel  *snippet_label;
+
+  guint      loaded : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeThreadRow, concierge_thread_row, GTK_TYPE_WIDGET)
+
+void
+concierge_thread_row_set_thread (ConciergeThreadRow *self,
+                                 ConciergeThread    *thread,
+                                 gint64              now)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *accessible = NULL;
+  const char *name, *visibility, *platform;
+  gboolean is_public;
+  gint64 waiting_since;
+
+  g_return_if_fail (CONCIERGE_IS_THREAD_ROW (self));
+  g_return_if_fail (CONCIERGE_IS_THREAD (thread));
+
+  self->loaded = !concierge_thread_is_placeholder (thread);
+  if (!self->loaded)
+    {
+      adw_avatar_set_text (self->avatar, NULL);
+      gtk_label_set_text (self->name_label, "");
+      gtk_label_set_text (self->time_label, "");
+      gtk_label_set_text (self->platform_label, "");
+      gtk_label_set_text (self->snippet_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->visibility_label), FALSE);
+      gtk_widget_set_visible (self->unread_image, FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Loading…"), -1);
+      return;
+    }
+
+  name = concierge_thread_get_contact_name (thread);
+  if (name[0] == '\0')
+    name = _("Unknown Customer");
+  is_public = concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PUBLIC;
+  visibility = is_public ? _("Public") : _("Private");
+  platform = concierge_platform_name (concierge_thread_get_platform (thread));
+  waiting_since = concierge_thread_get_waiting_since (thread);
+
+  adw_avatar_set_text (self->avatar, name);
+  gtk_label_set_text (self->name_label, name);
+  gtk_label_set_text (self->visibility_label, visibility);
+  gtk_widget_set_visible (GTK_WIDGET (self->visibility_label), TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->visibility_label), is_public ? "private" : "public");
+  gtk_widget_add_css_class (GTK_WIDGET (self->visibility_label), is_public ? "public" : "private");
+  gtk_label_set_text (self->platform_label, platform);
+  gtk_label_set_text (self->snippet_label, concierge_thread_get_snippet (thread));
+  gtk_widget_set_visible (self->unread_image, concierge_thread_get_unread (thread));
+
+  if (waiting_since != 0)
+    time = concierge_format_waiting (now - waiting_since);
+  else
+    time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
+  gtk_label_set_text (self->time_label, time);
+  if (waiting_since != 0)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "dim-label");
+
+  /* GtkListView rows have no name of their own in GTK 4.8. */
+  if (waiting_since != 0)
+    /* Translators: a row's accessible name: customer, public or private,
+     * platform, waiting time, message snippet */
+    accessible = g_strdup_printf (_("%s, %s on %s, waiting %s: %s"), name, visibility, platform,
+                                  time, concierge_thread_get_snippet (thread));
+  else
+    /* Translators: a row's accessible name: customer, public or private,
+     * platform, message snippet */
+    accessible = g_strdup_printf (_("%s, %s on %s: %s"), name, visibility, platform,
+                                  concierge_thread_get_snippet (thread));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static void
+concierge_thread_row_dispose (GObject *object)
+{
+  concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_THREAD_ROW);
+
+  G_OBJECT_CLASS (concierge_thread_row_parent_class)->dispose (object);
+}
+
+static void
+concierge_thread_row_class_init (ConciergeThreadRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = concierge_thread_row_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-thread-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, visibility_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, platform_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, unread_image);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, snippet_label);
+}
+
+static void
+concierge_thread_row_init (ConciergeThreadRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * concierge_thread_row_is_loaded:
+ *
+ * Returns: whether the row shows a thread rather than waiting for its page
+ */
+gboolean
+concierge_thread_row_is_loaded (ConciergeThreadRow *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_THREAD_ROW (self), FALSE);
+
+  return self->loaded;
+}
+
+GtkWidget *
+concierge_thread_row_new (void)
+{
+  return g_object_new (CONCIERGE_TYPE_THREAD_ROW, NULL);
+}

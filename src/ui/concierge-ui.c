@@ -1,0 +1,85 @@
+/* concierge-ui.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "concierge-ui.h"
+
+/**
+ * concierge_widget_dispose_children:
+ *
+ * For the dispose() of a widget whose template's root child has no id: the
+ * template children go first, then whatever else the widget still parents.
+ */
+void
+concierge_widget_dispose_children (GtkWidget *widget,
+                                   GType      widget_type)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (widget, widget_type);
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}
+
+/**
+ * concierge_format_waiting:
+ * @seconds: how long someone has waited
+ *
+ * Returns: a short duration for a row, like "12 min"
+ */
+char *
+concierge_format_waiting (gint64 seconds)
+{
+  gint64 minutes = MAX (seconds, 0) / 60;
+
+  if (minutes < 60)
+    /* Translators: a short waiting time in minutes, shown in a narrow column */
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  if (minutes < 48 * 60)
+    /* Translators: a short waiting time in hours, shown in a narrow column */
+    return g_strdup_printf (_("%d h"), (int) (minutes / 60));
+  /* Translators: a short waiting time in days, shown in a narrow column */
+  return g_strdup_printf (_("%d d"), (int) (minutes / (24 * 60)));
+}
+
+/**
+ * concierge_format_time:
+ *
+ * Returns: a message time as a person reads it: the time today, the weekday
+ *   this week, or the date
+ */
+char *
+concierge_format_time (gint64 unix_time,
+                       gint64 now)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
+
+  if (time == NULL || today == NULL)
+    return g_strdup ("");
+
+  if (g_date_time_get_year (time) == g_date_time_get_year (today) &&
+      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (today))
+    /* Translators: a message time today, see the strftime manual */
+    return g_date_time_format (time, _("%H:%M"));
+  if (now - unix_time < 6 * 24 * 3600)
+    /* Translators: a message time this week: weekday and time, see the strftime manual */
+    return g_date_time_format (time, _("%a %H:%M"));
+  /* Translators: an older message's date, see the strftime manual */
+  return g_date_time_format (time, _("%d.%m.%Y"));
+}
+
+const char *
+concierge_platform_name (const char *platform)
+{
+  if (g_strcmp0 (platform, "mastodon") == 0)
+    return "Mastodon";
+  if (g_strcmp0 (platform, "telegram") == 0)
+    return "Telegram";
+  return platform ? platform : "";
+}

@@ -1,0 +1,22 @@
+/* concierge-ui.h
+ *
+ * What the widgets share: how times and platforms read, and disposing a
+ * template widget.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void        concierge_widget_dispose_children (GtkWidget  *widget,
+                                               GType       widget_type);
+char       *concierge_format_waiting          (gint64      seconds);
+char       *concierge_format_time             (gint64      unix_time,
+                                               gint64      now);
+const char *concierge_platform_name           (const char *platform);
+
+G_END_DECLS
