@@ -248,13 +248,16 @@ concierge_application_quit_action (GSimpleAction *action,
                                    gpointer       user_data)
 {
   ConciergeApplication *self = user_data;
-  g_autoptr(GList) windows = NULL;
+  GList *windows;
 
   /* Closing each window first lets it save its size, as a click on its
-   * close button would. */
+   * close button would. Closing one may destroy its dialogs, hence the
+   * references. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  g_list_foreach (windows, (GFunc) (void (*) (void)) g_object_ref, NULL);
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free_full (windows, g_object_unref);
 
   g_application_quit (G_APPLICATION (self));
 }

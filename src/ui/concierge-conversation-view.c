@@ -271,12 +271,12 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   if (thread == NULL)
     {
       g_cancellable_cancel (self->cancellable);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      concierge_stack_show (self->stack, "empty");
       return;
     }
 
   update_visibility_bar (self);
-  gtk_stack_set_visible_child_name (self->stack, "messages");
+  concierge_stack_show (self->stack, "messages");
   load_messages (self);
 }
 
@@ -336,4 +336,5 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   g_signal_connect_object (adjustment, "notify::upper", G_CALLBACK (upper_changed_cb), self, 0);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (value_changed_cb), self, 0);
+  concierge_stack_show (self->stack, "empty");
 }

@@ -114,7 +114,7 @@ contact_loaded_cb (GObject      *object,
       g_list_store_append (self->identities, identity);
     }
 
-  gtk_stack_set_visible_child_name (self->stack, "contact");
+  concierge_stack_show (self->stack, "contact");
 }
 
 static void
@@ -195,7 +195,7 @@ concierge_customer_view_set_thread (ConciergeCustomerView *self,
     {
       g_cancellable_cancel (self->cancellable);
       self->contact_id = 0;
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      concierge_stack_show (self->stack, "empty");
       return;
     }
 
@@ -245,4 +245,5 @@ concierge_customer_view_init (ConciergeCustomerView *self)
                            create_identity_row, self, NULL);
   gtk_list_box_bind_model (self->threads_list, G_LIST_MODEL (self->threads),
                            create_thread_row, self, NULL);
+  concierge_stack_show (self->stack, "empty");
 }

@@ -66,7 +66,7 @@ update_page (ConciergeInboxList *self)
   else
     page = "empty";
 
-  gtk_stack_set_visible_child_name (self->stack, page);
+  concierge_stack_show (self->stack, page);
 }
 
 static ConciergeInboxQuery
@@ -352,4 +352,5 @@ concierge_inbox_list_init (ConciergeInboxList *self)
   g_object_unref (factory);
 
   self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
+  update_page (self);
 }

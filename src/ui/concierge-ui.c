@@ -27,6 +27,29 @@ concierge_widget_dispose_children (GtkWidget *widget,
 }
 
 /**
+ * concierge_stack_show:
+ *
+ * Shows one page of @stack and hides the others, so that assistive
+ * technology (which GTK 4.8 tells only whether a widget is visible) does not
+ * read out the pages nobody sees.
+ */
+void
+concierge_stack_show (GtkStack   *stack,
+                      const char *name)
+{
+  GtkWidget *shown = gtk_stack_get_child_by_name (stack, name);
+
+  g_return_if_fail (shown != NULL);
+
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (stack, shown);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_visible (child, child == shown);
+}
+
+/**
  * concierge_format_waiting:
  * @seconds: how long someone has waited
  *

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 void        concierge_widget_dispose_children (GtkWidget  *widget,
                                                GType       widget_type);
+void        concierge_stack_show              (GtkStack   *stack,
+                                               const char *name);
 char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);

@@ -242,16 +242,31 @@ concierge_window_add_toast (ConciergeWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static gboolean
+activate_later_cb (gpointer data)
+{
+  g_autofree char *action = data;
+  GApplication *app = g_application_get_default ();
+
+  if (app != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (app), action, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 store_error_response_cb (ConciergeWindow *self,
                          const char      *response)
 {
+  const char *action = "quit";
+
   if (g_str_equal (response, "move-aside"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "app.move-cache-aside", NULL);
+    action = "move-cache-aside";
   else if (g_str_equal (response, "retry"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "app.open-cache", NULL);
-  else
-    gtk_widget_activate_action (GTK_WIDGET (self), "app.quit", NULL);
+    action = "open-cache";
+
+  /* The dialog is still emitting its response; quitting now would destroy
+   * it under its own feet. */
+  g_idle_add (activate_later_cb, g_strdup (action));
 }
 
 /**
@@ -311,13 +326,13 @@ concierge_window_show_store_error (ConciergeWindow *self,
     }
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "quit", _("_Quit"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "quit", _("Quit"));
   if (can_retry)
-    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "retry", _("_Try Again"));
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "retry", _("Try Again"));
   if (can_move_aside)
     {
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "move-aside",
-                                       _("_Move Aside and Start Fresh"));
+                                       _("Move Aside and Start Fresh"));
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "move-aside",
                                                   ADW_RESPONSE_SUGGESTED);
     }

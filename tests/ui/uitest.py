@@ -38,7 +38,11 @@ def require_environment():
 class App:
     """One running Concierge process in a throw-away profile."""
 
-    def __init__(self, language="en", extra_env=None):
+    def __init__(self, language="en", extra_env=None, workspace=None, cache_bytes=None,
+                 offline=False):
+        """workspace: a workspace JSON to fill the profile's cache from;
+        cache_bytes: the raw content of the cache file instead;
+        offline: run the app with no network at all."""
         self.binary = require_environment()
         self.home = tempfile.TemporaryDirectory(prefix="concierge-ui-")
         env = dict(os.environ)
@@ -46,6 +50,16 @@ class App:
             path = os.path.join(self.home.name, name.lower())
             os.makedirs(path)
             env[f"XDG_{name}_HOME"] = path
+        self.cache_path = os.path.join(env["XDG_DATA_HOME"], "concierge", "cache.sqlite")
+        if workspace is not None:
+            filler = os.environ.get("DEMO_WORKSPACE_BIN", "")
+            if not os.access(filler, os.X_OK):
+                fail(f"the demo-workspace tool is missing ({filler!r}): run ./build-aux/dev test")
+            subprocess.run([filler, workspace, self.cache_path], check=True, stdout=subprocess.DEVNULL)
+        if cache_bytes is not None:
+            os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
+            with open(self.cache_path, "wb") as f:
+                f.write(cache_bytes)
         env["GSETTINGS_BACKEND"] = "memory"
         env["GDK_BACKEND"] = "x11"
         env["GSK_RENDERER"] = "cairo"
@@ -57,7 +71,19 @@ class App:
             env["LANGUAGE"] = "en"
             env["LANG"] = "C.UTF-8"
         env.update(extra_env or {})
-        self.process = subprocess.Popen([self.binary], env=env)
+        command = [self.binary]
+        if offline:
+            # A network namespace of its own has no interface but loopback
+            # down: nothing can be reached, as on a train without signal.
+            if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode != 0:
+                fail("cannot cut the network for the offline test: "
+                     "`unshare --net` needs root or user namespaces")
+            command = ["unshare", "--net", self.binary]
+            # The X server's abstract socket belongs to the old namespace;
+            # "unix:" makes Xlib use the socket file.
+            if env.get("DISPLAY", "").startswith(":"):
+                env["DISPLAY"] = "unix" + env["DISPLAY"]
+        self.process = subprocess.Popen(command, env=env)
         self.root = None
 
     def check_alive(self):
@@ -111,6 +137,23 @@ class App:
             target = target.getChildAtIndex(0) if target.childCount else None
         fail(f"{node.name!r} cannot be clicked")
 
+    def find_button(self, label, timeout=TIMEOUT):
+        """A button by the words on it. AdwMessageDialog's buttons in
+        libadwaita 1.2 repeat their label in their name, so look at the
+        label inside."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            for node in walk(self.root or self.wait_for_app()):
+                if node.getRoleName() == "push button" and \
+                   node.getState().contains(pyatspi.STATE_VISIBLE) and \
+                   (node.name == label or any(node.getChildAtIndex(i) is not None and
+                                              node.getChildAtIndex(i).name == label
+                                              for i in range(node.childCount))):
+                    return node
+            time.sleep(0.2)
+        fail(f"no button {label!r} is visible. The app shows:\n" + dump(self.root))
+
     def windows(self):
         return [self.root.getChildAtIndex(i) for i in range(self.root.childCount)]
 
@@ -133,6 +176,34 @@ class App:
                 return
             time.sleep(0.2)
         fail(f"the window {name!r} did not close")
+
+    def insert_text(self, node, text):
+        editable = node.queryEditableText()
+        editable.setTextContents("")
+        editable.insertText(0, text, len(text.encode("utf-8")))
+
+    def rows(self, list_node):
+        """The accessible names of a GtkListView's rows."""
+        names = []
+        for i in range(list_node.childCount):
+            item = list_node.getChildAtIndex(i)
+            if item is None or not item.getState().contains(pyatspi.STATE_VISIBLE):
+                continue
+            for j in range(item.childCount):
+                child = item.getChildAtIndex(j)
+                if child is not None and child.name:
+                    names.append(child.name)
+        return names
+
+    def wait_rows(self, list_node, predicate, what, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            names = self.rows(list_node)
+            if predicate(names):
+                return names
+            time.sleep(0.2)
+        fail(f"the list never showed {what}; it shows: {self.rows(list_node)!r}")
 
     def press_escape(self):
         pyatspi.Registry.generateKeyboardEvent(0xff1b, None, pyatspi.KEY_SYM)

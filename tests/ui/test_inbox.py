@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""The cached inbox with no network: rows named by customer and snippet,
+a conversation and its customer, and search."""
+
+import os
+import sys
+
+import uitest
+
+WORKSPACE = os.path.join(os.path.dirname(__file__), "..", "data", "inbox-workspace.json")
+
+
+def main():
+    app = uitest.App("en", workspace=WORKSPACE, offline=True)
+    try:
+        app.wait_for_app()
+        inbox = app.find("Conversations", role="list")
+
+        # Longest waiting first: the private Telegram message waited 200 min,
+        # the public Mastodon thread 12 min; the resolved thread is not shown.
+        rows = app.wait_rows(inbox, lambda names: len(names) == 2, "the two open conversations")
+        print("rows:", rows)
+        if not rows[0].startswith("Jana 🌻, Private on Telegram, waiting 3 h"):
+            uitest.fail(f"the longest waiting conversation is not first: {rows!r}")
+        if "Hallo, ich schreibe wegen der Störung hier privat." not in rows[0]:
+            uitest.fail(f"the row does not carry its snippet: {rows[0]!r}")
+        if "Public on Mastodon" not in rows[1] or "Immer noch nichts." not in rows[1]:
+            uitest.fail(f"the public conversation's row is wrong: {rows[1]!r}")
+
+        # Choosing the public conversation shows its messages and the customer.
+        inbox.querySelection().selectChild(1)
+        app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
+        app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
+        app.find("@jana@chaos.example", role="label")
+        app.find("@jbecker", role="label")
+        history = app.find("Conversations on every channel", role="list")
+        if history.childCount != 2:
+            uitest.fail(f"the customer panel lists {history.childCount} conversations, not 2")
+        print("the conversation and the customer's two conversations are shown")
+
+        # Search runs over every conversation, resolved ones too, newest first.
+        search = app.find("Search conversations", role="entry")
+        app.insert_text(search, "danke")
+        rows = app.wait_rows(inbox, lambda names: len(names) == 1, "one search result")
+        # The customer's own name is text: markup in it is shown, not obeyed.
+        if not rows[0].startswith("Tom <b>Schulz</b>, Private on Telegram"):
+            uitest.fail(f"the search result is wrong: {rows!r}")
+        app.find("Tom <b>Schulz</b>", role="label")
+
+        app.insert_text(search, "zahnarzttermin")
+        app.find("No Results")
+        app.insert_text(search, "")
+        app.wait_rows(inbox, lambda names: len(names) == 2, "the open conversations again")
+        print("search finds conversations and says when nothing matches")
+        app.check_alive()
+    finally:
+        app.quit()
+
+
+if __name__ == "__main__":
+    main()
