@@ -117,7 +117,7 @@ test_load_index (ConciergeStore            *store,
   g_autoptr(GError) error = NULL;
   GArray *index;
 
-  concierge_store_load_inbox_index_async (store, query, NULL, got_result, &result);
+  concierge_store_load_inbox_index_async (store, query, 0, NULL, got_result, &result);
   index = concierge_store_load_inbox_index_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
   return index;

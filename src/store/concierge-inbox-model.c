@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "model/concierge-model-private.h"
 #include "concierge-inbox-model.h"
 
@@ -332,9 +334,20 @@ threads_changed_cb (ConciergeInboxModel *self,
                     GPtrArray           *threads,
                     ConciergeStore      *store)
 {
-  /* An index still loading was read after this change was written. */
+  /* An index still loading was read after this change was written; only
+   * the objects already shown need the newer snapshot. */
   if (self->loading)
-    return;
+    {
+      for (guint i = 0; i < threads->len; i++)
+        {
+          ConciergeThread *thread = g_ptr_array_index (threads, i);
+
+          if (g_hash_table_contains (self->threads, &thread->id))
+            g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)),
+                                 g_object_ref (thread));
+        }
+      return;
+    }
 
   if (concierge_inbox_query_has_search (self->query))
     {
@@ -365,11 +378,18 @@ threads_changed_cb (ConciergeInboxModel *self,
 
 /* Loading the index */
 
+/* The index loads in two steps: the first page's order, so that the first
+ * frame can show rows, then the order of every thread. */
+
 typedef struct
 {
   ConciergeInboxModel *self;
   guint                generation;
+  gboolean             first_page;
 } IndexRequest;
+
+static void request_index (ConciergeInboxModel *self,
+                           gboolean             first_page);
 
 static void
 index_loaded_cb (GObject      *object,
@@ -380,7 +400,7 @@ index_loaded_cb (GObject      *object,
   g_autoptr(ConciergeInboxModel) self = request->self;
   g_autoptr(GArray) entries = NULL;
   g_autoptr(GError) error = NULL;
-  guint removed;
+  guint kept = 0, old_len;
 
   entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, &error);
   if (request->generation != self->generation)
@@ -388,29 +408,54 @@ index_loaded_cb (GObject      *object,
 
   if (entries == NULL)
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       g_warning ("Loading the inbox failed: %s", error->message);
       entries = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
     }
 
-  removed = self->entries->len;
+  /* Rows the first step showed stay where they are if nothing moved them
+   * in between. */
+  old_len = self->entries->len;
+  if (!request->first_page && old_len <= entries->len &&
+      memcmp (self->entries->data, entries->data, old_len * sizeof (ConciergeInboxEntry)) == 0)
+    kept = old_len;
+
   g_array_unref (self->entries);
   self->entries = g_steal_pointer (&entries);
-  self->loading = FALSE;
 
-  /* Load the first page together with the index, so that the first frame
-   * can already show rows. */
-  if (self->entries->len > 0)
-    request_page (self, 0);
+  if (request->first_page)
+    {
+      if (self->entries->len > 0)
+        request_page (self, 0);
+      request_index (self, FALSE);
+    }
+  else
+    {
+      self->loading = FALSE;
+    }
 
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->entries->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  g_list_model_items_changed (G_LIST_MODEL (self), kept, old_len - kept, self->entries->len - kept);
+  if (!self->loading)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+request_index (ConciergeInboxModel *self,
+               gboolean             first_page)
+{
+  IndexRequest *request = g_new0 (IndexRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  request->first_page = first_page;
+  concierge_store_load_inbox_index_async (self->store, self->query, first_page ? PAGE_SIZE : 0,
+                                          self->cancellable, index_loaded_cb, request);
 }
 
 static void
 reload (ConciergeInboxModel *self)
 {
-  IndexRequest *request;
-
   self->generation++;
   g_hash_table_remove_all (self->threads);
   g_hash_table_remove_all (self->pages);
@@ -419,11 +464,7 @@ reload (ConciergeInboxModel *self)
   self->loading = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
-  request = g_new0 (IndexRequest, 1);
-  request->self = g_object_ref (self);
-  request->generation = self->generation;
-  concierge_store_load_inbox_index_async (self->store, self->query, self->cancellable,
-                                          index_loaded_cb, request);
+  request_index (self, TRUE);
 }
 
 static void

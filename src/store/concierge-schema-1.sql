@@ -57,11 +57,15 @@ CREATE TABLE threads (
   moved_to_id       INTEGER REFERENCES threads (id) ON DELETE SET NULL,
   UNIQUE (account_id, remote_id)
 );
--- The two inbox orders: longest waiting first, and newest first.
-CREATE INDEX threads_waiting ON threads (waiting_since, id);
-CREATE INDEX threads_newest ON threads (last_activity_at, id);
+-- The two inbox orders, longest waiting first and newest first. The
+-- filters' columns are in the indexes, so an inbox reads its order from the
+-- index alone.
+CREATE INDEX threads_waiting ON threads (waiting_since, status, visibility, account_id);
+CREATE INDEX threads_newest ON threads (last_activity_at, status, visibility, account_id);
 CREATE INDEX threads_contact ON threads (contact_id);
 
+-- A message's id grows with its time (see the store's ingest), so the
+-- full-text index, which keeps rowids in order, finds the newest first.
 CREATE TABLE messages (
   id                 INTEGER PRIMARY KEY,
   thread_id          INTEGER NOT NULL REFERENCES threads (id) ON DELETE CASCADE,

@@ -1176,6 +1176,45 @@ ingest_thread (ConciergeStore     *self,
   return TRUE;
 }
 
+/* Message ids are the creation time in seconds times 1024, plus a
+ * sequence number: the full-text index keeps rowids in order, so it can
+ * hand out the newest matches first and stop after a page, however common
+ * the word. More than 1024 messages in one second fall back to SQLite's own
+ * id (0 here), one above the largest, so such a burst sorts as the newest. */
+#define MESSAGE_ID_SLOTS 1024
+
+static gboolean
+next_message_id (ConciergeStore  *self,
+                 gint64           created_at,
+                 gint64          *id,
+                 GError         **error)
+{
+  static const char sql[] = "SELECT max (id) FROM messages WHERE id BETWEEN ?1 AND ?2";
+  gint64 first = MAX (created_at, 0) * MESSAGE_ID_SLOTS;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, first + MESSAGE_ID_SLOTS - 1);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_sqlite_error (error, store_db (self), sqlite3_errcode (store_db (self)), "Reading the cache failed");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    *id = first;
+  else if (sqlite3_column_int64 (stmt, 0) < first + MESSAGE_ID_SLOTS - 1)
+    *id = sqlite3_column_int64 (stmt, 0) + 1;
+  else
+    *id = 0;
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 /* Returns whether the message is new. */
 static gboolean
 ingest_message (ConciergeStore   *self,
@@ -1190,10 +1229,11 @@ ingest_message (ConciergeStore   *self,
   static const char edit_sql[] =
     "UPDATE messages SET body = ?, edited_at = ? WHERE id = ?";
   static const char insert_sql[] =
-    "INSERT INTO messages (thread_id, remote_id, direction, author_identity_id, body, "
-    "created_at, edited_at, send_state, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
+    "created_at, edited_at, send_state, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
   sqlite3_stmt *stmt;
+  gint64 id;
 
   *is_new = FALSE;
 
@@ -1205,7 +1245,7 @@ ingest_message (ConciergeStore   *self,
       bind_text (stmt, 2, message->remote_id);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
+          gint64 existing_id = sqlite3_column_int64 (stmt, 0);
           gint64 edited_at = sqlite3_column_int64 (stmt, 1);
 
           sqlite3_reset (stmt);
@@ -1216,24 +1256,28 @@ ingest_message (ConciergeStore   *self,
             return FALSE;
           bind_text (stmt, 1, message->body);
           sqlite3_bind_int64 (stmt, 2, message->edited_at);
-          sqlite3_bind_int64 (stmt, 3, id);
+          sqlite3_bind_int64 (stmt, 3, existing_id);
           return store_step_done (self, stmt, error);
         }
       sqlite3_reset (stmt);
     }
 
+  if (!next_message_id (self, message->created_at, &id, error))
+    return FALSE;
   if (!(stmt = store_prepare (self, insert_sql, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, thread_id);
-  bind_text (stmt, 2, message->remote_id);
-  bind_text (stmt, 3, concierge_direction_to_string (message->direction));
+  if (id != 0)
+    sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, thread_id);
+  bind_text (stmt, 3, message->remote_id);
+  bind_text (stmt, 4, concierge_direction_to_string (message->direction));
   if (author_id != 0)
-    sqlite3_bind_int64 (stmt, 4, author_id);
-  bind_text (stmt, 5, message->body);
-  sqlite3_bind_int64 (stmt, 6, message->created_at);
-  bind_time (stmt, 7, message->edited_at);
-  bind_text (stmt, 8, concierge_send_state_to_string (message->send_state));
-  bind_text (stmt, 9, concierge_visibility_to_string (item->visibility));
+    sqlite3_bind_int64 (stmt, 5, author_id);
+  bind_text (stmt, 6, message->body);
+  sqlite3_bind_int64 (stmt, 7, message->created_at);
+  bind_time (stmt, 8, message->edited_at);
+  bind_text (stmt, 9, concierge_send_state_to_string (message->send_state));
+  bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   if (!store_step_done (self, stmt, error))
     return FALSE;
 
@@ -1686,12 +1730,29 @@ append_index_rows (ConciergeStore      *self,
   return rc == SQLITE_DONE;
 }
 
+typedef struct
+{
+  ConciergeInboxQuery *query;
+  guint                limit;
+} IndexJob;
+
+static void
+index_job_free (gpointer data)
+{
+  IndexJob *job = data;
+
+  concierge_inbox_query_free (job->query);
+  g_free (job);
+}
+
 static void
 load_inbox_index_job (ConciergeStore *self,
                       GTask          *task,
                       gpointer        data)
 {
-  ConciergeInboxQuery *query = data;
+  IndexJob *job = data;
+  ConciergeInboxQuery *query = job->query;
+  g_autofree char *limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit) : g_strdup ("");
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
   g_autoptr(GString) where = inbox_where (query);
   g_autoptr(GError) error = NULL;
@@ -1707,8 +1768,8 @@ load_inbox_index_job (ConciergeStore *self,
   if (concierge_inbox_query_has_search (query) || query->sort == CONCIERGE_INBOX_SORT_NEWEST)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
-                                              "ORDER BY t.last_activity_at DESC, t.id DESC",
-                                              where->str);
+                                              "ORDER BY t.last_activity_at DESC, t.id DESC%s",
+                                              where->str, limit);
       ok = append_index_rows (self, sql, match, TRUE, entries, &error);
     }
   else
@@ -1717,12 +1778,19 @@ load_inbox_index_job (ConciergeStore *self,
        * than one that sorts every row to put the NULLs last. */
       g_autofree char *waiting = g_strdup_printf ("SELECT t.id, t.waiting_since FROM threads t %s "
                                                   "AND t.waiting_since IS NOT NULL "
-                                                  "ORDER BY t.waiting_since, t.id", where->str);
-      g_autofree char *rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s "
-                                               "AND t.waiting_since IS NULL ORDER BY t.id",
-                                               where->str);
-      ok = append_index_rows (self, waiting, match, FALSE, entries, &error) &&
-           append_index_rows (self, rest, match, FALSE, entries, &error);
+                                                  "ORDER BY t.waiting_since, t.id%s", where->str, limit);
+      g_autofree char *rest = NULL;
+
+      ok = append_index_rows (self, waiting, match, FALSE, entries, &error);
+      if (ok && (job->limit == 0 || entries->len < job->limit))
+        {
+          g_autofree char *rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len)
+                                                   : g_strdup ("");
+
+          rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s "
+                                  "AND t.waiting_since IS NULL ORDER BY t.id%s", where->str, rest_limit);
+          ok = append_index_rows (self, rest, match, FALSE, entries, &error);
+        }
     }
 
   if (!ok)
@@ -1734,26 +1802,31 @@ load_inbox_index_job (ConciergeStore *self,
 /**
  * concierge_store_load_inbox_index_async:
  *
- * Loads the order of every thread that @query matches: ids and sort keys
- * only, a few bytes a thread, so an inbox can place rows without loading
- * them.
+ * Loads the order of the threads that @query matches, the first @limit of
+ * them or all for 0: ids and sort keys only, a few bytes a thread, so an
+ * inbox can place rows without loading them.
  */
 void
 concierge_store_load_inbox_index_async (ConciergeStore            *self,
                                         const ConciergeInboxQuery *query,
+                                        guint                      limit,
                                         GCancellable              *cancellable,
                                         GAsyncReadyCallback        callback,
                                         gpointer                   user_data)
 {
   g_autoptr(GTask) task = NULL;
+  IndexJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (query != NULL);
 
+  job = g_new0 (IndexJob, 1);
+  job->query = concierge_inbox_query_copy (query);
+  job->limit = limit;
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_store_load_inbox_index_async);
-  store_queue (self, task, load_inbox_index_job, concierge_inbox_query_copy (query),
-               (GDestroyNotify) concierge_inbox_query_free);
+  store_queue (self, task, load_inbox_index_job, job, index_job_free);
 }
 
 /**
@@ -2108,8 +2181,9 @@ search_messages_job (ConciergeStore *self,
 {
   static const char sql[] =
     "SELECT " MESSAGE_COLUMNS
-    "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1) "
-    "ORDER BY m.created_at DESC, m.id DESC LIMIT ?2";
+    "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 "
+    "               ORDER BY rowid DESC LIMIT ?2) "
+    "ORDER BY m.id DESC";
   RowsJob *job = data;
 
   if (job->match == NULL)

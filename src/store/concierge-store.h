@@ -155,6 +155,7 @@ GPtrArray       *concierge_store_load_accounts_finish (ConciergeStore    *self,
 
 void             concierge_store_load_inbox_index_async  (ConciergeStore            *self,
                                                           const ConciergeInboxQuery *query,
+                                                          guint                      limit,
                                                           GCancellable              *cancellable,
                                                           GAsyncReadyCallback        callback,
                                                           gpointer                   user_data);
