@@ -57,10 +57,12 @@ update_page (ConciergeInboxList *self)
 {
   const char *page;
 
-  if (self->model == NULL || concierge_inbox_model_get_loading (self->model))
-    page = self->model == NULL ? "opening" : gtk_stack_get_visible_child_name (self->stack);
+  if (self->model == NULL)
+    page = "opening";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
     page = "list";
+  else if (concierge_inbox_model_get_loading (self->model))
+    page = gtk_stack_get_visible_child_name (self->stack);
   else if (concierge_inbox_query_has_search (concierge_inbox_model_get_query (self->model)))
     page = "no-results";
   else

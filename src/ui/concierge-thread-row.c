@@ -26,6 +26,46 @@ struct _ConciergeThreadRow
 
 G_DEFINE_FINAL_TYPE (ConciergeThreadRow, concierge_thread_row, GTK_TYPE_WIDGET)
 
+/* Restyling is the costly part of rebinding a row while scrolling, so a
+ * class is only touched when it changes. */
+static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    enabled)
+{
+  if (gtk_widget_has_css_class (widget, css_class) == enabled)
+    return;
+
+  if (enabled)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+/* A row shows one line of the snippet. Shaping only what fits keeps
+ * scrolling through a large inbox smooth. */
+#define SNIPPET_CHARS 90
+
+static void
+set_snippet (GtkLabel   *label,
+             const char *snippet)
+{
+  const char *end;
+
+  if (g_utf8_strlen (snippet, SNIPPET_CHARS + 1) <= SNIPPET_CHARS)
+    {
+      gtk_label_set_text (label, snippet);
+      return;
+    }
+
+  end = g_utf8_offset_to_pointer (snippet, SNIPPET_CHARS);
+  {
+    g_autofree char *shown = g_strndup (snippet, end - snippet);
+
+    gtk_label_set_text (label, shown);
+  }
+}
+
 void
 concierge_thread_row_set_thread (ConciergeThreadRow *self,
                                  ConciergeThread    *thread,
@@ -67,10 +107,10 @@ concierge_thread_row_set_thread (ConciergeThreadRow *self,
   gtk_label_set_text (self->name_label, name);
   gtk_label_set_text (self->visibility_label, visibility);
   gtk_widget_set_visible (GTK_WIDGET (self->visibility_label), TRUE);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->visibility_label), is_public ? "private" : "public");
-  gtk_widget_add_css_class (GTK_WIDGET (self->visibility_label), is_public ? "public" : "private");
+  set_css_class (GTK_WIDGET (self->visibility_label), "public", is_public);
+  set_css_class (GTK_WIDGET (self->visibility_label), "private", !is_public);
   gtk_label_set_text (self->platform_label, platform);
-  gtk_label_set_text (self->snippet_label, concierge_thread_get_snippet (thread));
+  set_snippet (self->snippet_label, concierge_thread_get_snippet (thread));
   gtk_widget_set_visible (self->unread_image, concierge_thread_get_unread (thread));
 
   if (waiting_since != 0)
@@ -78,10 +118,7 @@ concierge_thread_row_set_thread (ConciergeThreadRow *self,
   else
     time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
   gtk_label_set_text (self->time_label, time);
-  if (waiting_since != 0)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "dim-label");
+  set_css_class (GTK_WIDGET (self->time_label), "dim-label", waiting_since == 0);
 
   /* GtkListView rows have no name of their own in GTK 4.8. */
   if (waiting_since != 0)
