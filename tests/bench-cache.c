@@ -1,0 +1,748 @@
+/* bench-cache.c
+ *
+ * ./build-aux/dev bench: the cache with 100,000 threads and 1,000,000
+ * messages from a fixed seed, measured through the store and, as the
+ * baseline, straight against SQLite with the same schema, indexes and
+ * triggers, in the same run. Prints one "name value unit" line per figure.
+ *
+ * The figures that need a fresh process (opening the cache, the app's first
+ * frame, scrolling) run this binary again in a child mode.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "concierge-application.h"
+#include "store/concierge-inbox-model.h"
+#include "store/concierge-store.h"
+#include "ui/concierge-thread-row.h"
+#include "ui/concierge-window.h"
+
+#include "test-util.h"
+
+#define N_THREADS     100000
+#define N_MESSAGES    1000000
+#define N_CONTACTS    30000
+#define N_QUERIES     100
+#define SEED          20261124
+#define BATCH         10000
+#define SPAN_SECONDS  (90 * 24 * 3600)
+
+/* The data set */
+
+typedef struct
+{
+  guint  thread;
+  guint  contact;   /* the customer, for incoming messages */
+  gint64 created_at;
+  guint  incoming : 1;
+  char  *body;
+} BenchMessage;
+
+typedef struct
+{
+  GPtrArray    *vocabulary;
+  double       *cumulative;
+  BenchMessage *messages;
+  gint64        now;
+} DataSet;
+
+static const char * const common_words[] = {
+  "ich", "die", "der", "und", "nicht", "das", "ist", "mein", "seit", "mit", "wir", "sie", "the",
+  "is", "my", "internet", "rechnung", "router", "vertrag", "bitte", "danke", "hallo", "kunde",
+  "problem", "heute", "immer", "noch", "wieder", "kein", "geht", "leider", "techniker", "termin",
+  "tarif", "handy", "sim", "karte", "dsl", "störung", "hilfe", "warum", "wann", "schon",
+  "support", "account", "invoice", "please", "thanks", "not", "working", "since", "monat", "euro",
+};
+
+static const char * const syllables[] = {
+  "ka", "ber", "lin", "to", "mi", "sta", "ver", "ung", "ein", "schl", "ra", "ne", "fu", "hal",
+  "ter", "wel", "len", "funk", "net", "zu", "gen", "pro", "dat", "ko", "rie", "sen", "bo", "tri",
+};
+
+/* Zipf-like: a few words are everywhere, most are rare. */
+static const char *
+random_word (DataSet *data,
+             GRand   *rand)
+{
+  double target = g_rand_double (rand) * data->cumulative[data->vocabulary->len - 1];
+  guint low = 0, high = data->vocabulary->len - 1;
+
+  while (low < high)
+    {
+      guint mid = (low + high) / 2;
+
+      if (data->cumulative[mid] < target)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+
+  return g_ptr_array_index (data->vocabulary, low);
+}
+
+static void
+data_set_init (DataSet *data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (SEED);
+  double sum = 0;
+
+  data->now = 1795000000; /* fixed, so every run is the same data */
+  data->vocabulary = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (common_words); i++)
+    g_ptr_array_add (data->vocabulary, g_strdup (common_words[i]));
+  while (data->vocabulary->len < 30000)
+    {
+      GString *word = g_string_new (NULL);
+      guint n = 2 + g_rand_int_range (rand, 0, 3);
+
+      for (guint i = 0; i < n; i++)
+        g_string_append (word, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
+      g_string_append_printf (word, "%u", data->vocabulary->len % 97);
+      g_ptr_array_add (data->vocabulary, g_string_free (word, FALSE));
+    }
+
+  data->cumulative = g_new (double, data->vocabulary->len);
+  for (guint i = 0; i < data->vocabulary->len; i++)
+    {
+      sum += 1.0 / pow (i + 1, 1.07);
+      data->cumulative[i] = sum;
+    }
+
+  /* Each thread gets a start time; its messages follow it. */
+  data->messages = g_new0 (BenchMessage, N_MESSAGES);
+  for (guint i = 0; i < N_MESSAGES; i++)
+    {
+      BenchMessage *message = &data->messages[i];
+      guint n_words = 4 + g_rand_int_range (rand, 0, 30);
+      GString *body = g_string_new (NULL);
+
+      message->thread = i < N_THREADS ? i : (guint) g_rand_int_range (rand, 0, N_THREADS);
+      message->contact = message->thread % N_CONTACTS;
+      message->incoming = i < N_THREADS || g_rand_int_range (rand, 0, 10) < 6;
+      message->created_at = data->now - SPAN_SECONDS + (gint64) i * SPAN_SECONDS / N_MESSAGES;
+      for (guint w = 0; w < n_words; w++)
+        g_string_append_printf (body, "%s%s", w ? " " : "", random_word (data, rand));
+      message->body = g_string_free (body, FALSE);
+    }
+}
+
+static char **
+fixed_queries (DataSet *data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (SEED + 1);
+  char **queries = g_new0 (char *, N_QUERIES + 1);
+
+  /* Half common words, a quarter rare ones, a quarter two-word searches. */
+  for (guint i = 0; i < N_QUERIES; i++)
+    {
+      guint kind = i % 4;
+
+      if (kind < 2)
+        queries[i] = g_strdup (g_ptr_array_index (data->vocabulary, g_rand_int_range (rand, 0, 200)));
+      else if (kind == 2)
+        queries[i] = g_strdup (g_ptr_array_index (data->vocabulary, g_rand_int_range (rand, 5000, 30000)));
+      else
+        queries[i] = g_strdup_printf ("%s %s",
+                                      (char *) g_ptr_array_index (data->vocabulary, g_rand_int_range (rand, 0, 60)),
+                                      (char *) g_ptr_array_index (data->vocabulary, g_rand_int_range (rand, 100, 3000)));
+    }
+
+  return queries;
+}
+
+/* Measuring */
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (double *samples,
+            guint   n,
+            double  p)
+{
+  qsort (samples, n, sizeof (double), compare_doubles);
+  return samples[MIN (n - 1, (guint) ceil (p * n) - 1)];
+}
+
+static void
+report (GString    *log,
+        const char *name,
+        double      value,
+        const char *unit)
+{
+  g_print ("%s %.1f %s\n", name, value, unit);
+  g_string_append_printf (log, "| `%s` | %.1f %s |\n", name, value, unit);
+}
+
+/* The raw baseline: plain prepared statements in one transaction. */
+
+static void
+exec_or_die (sqlite3    *db,
+             const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static sqlite3 *
+raw_open (const char *path)
+{
+  g_autoptr(GBytes) schema = g_resources_lookup_data (RESOURCE_PATH "store/concierge-schema-1.sql", 0, NULL);
+  g_autofree char *sql = g_strndup (g_bytes_get_data (schema, NULL), g_bytes_get_size (schema));
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_or_die (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  exec_or_die (db, sql);
+  return db;
+}
+
+static double
+raw_insert (DataSet    *data,
+            const char *path)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *contact, *identity, *thread, *message;
+  gint64 start;
+
+  sqlite3_prepare_v2 (db, "INSERT INTO contacts (id, name, created_at) VALUES (?, ?, ?)", -1, &contact, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO identities (id, contact_id, platform, server_url, remote_id, handle, display_name) "
+                          "VALUES (?1, ?1, 'mastodon', 'https://social.example', ?2, ?2, ?3)", -1, &identity, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO threads (id, account_id, contact_id, visibility, remote_id, snippet, "
+                          "waiting_since, last_activity_at, unread) VALUES (?, 1, ?, 'public', ?, ?, ?, ?, 1)",
+                      -1, &thread, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO messages (thread_id, remote_id, direction, author_identity_id, body, "
+                          "created_at, visibility) VALUES (?, ?, ?, ?, ?, ?, 'public')", -1, &message, NULL);
+
+  start = g_get_monotonic_time ();
+  exec_or_die (db, "BEGIN");
+  exec_or_die (db, "INSERT INTO accounts (id, platform, display_name, server_url, remote_user_id) "
+                   "VALUES (1, 'mastodon', 'Support', 'https://social.example', '1')");
+  for (guint i = 0; i < N_CONTACTS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Customer %u", i);
+      g_autofree char *remote = g_strdup_printf ("c%u", i);
+
+      sqlite3_bind_int (contact, 1, i + 1);
+      sqlite3_bind_text (contact, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (contact, 3, data->now);
+      sqlite3_step (contact);
+      sqlite3_reset (contact);
+      sqlite3_bind_int (identity, 1, i + 1);
+      sqlite3_bind_text (identity, 2, remote, -1, SQLITE_STATIC);
+      sqlite3_bind_text (identity, 3, name, -1, SQLITE_STATIC);
+      sqlite3_step (identity);
+      sqlite3_reset (identity);
+    }
+  for (guint i = 0; i < N_THREADS; i++)
+    {
+      BenchMessage *first = &data->messages[i];
+      g_autofree char *remote = g_strdup_printf ("t%u", i);
+
+      sqlite3_bind_int (thread, 1, i + 1);
+      sqlite3_bind_int (thread, 2, first->contact + 1);
+      sqlite3_bind_text (thread, 3, remote, -1, SQLITE_STATIC);
+      sqlite3_bind_text (thread, 4, first->body, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (thread, 5, first->created_at);
+      sqlite3_bind_int64 (thread, 6, first->created_at);
+      sqlite3_step (thread);
+      sqlite3_reset (thread);
+    }
+  for (guint i = 0; i < N_MESSAGES; i++)
+    {
+      BenchMessage *m = &data->messages[i];
+      char remote[16];
+
+      g_snprintf (remote, sizeof remote, "m%u", i);
+      sqlite3_bind_int (message, 1, m->thread + 1);
+      sqlite3_bind_text (message, 2, remote, -1, SQLITE_STATIC);
+      sqlite3_bind_text (message, 3, m->incoming ? "in" : "out", -1, SQLITE_STATIC);
+      if (m->incoming)
+        sqlite3_bind_int (message, 4, m->contact + 1);
+      else
+        sqlite3_bind_null (message, 4);
+      sqlite3_bind_text (message, 5, m->body, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (message, 6, m->created_at);
+      if (sqlite3_step (message) != SQLITE_DONE)
+        g_error ("raw insert: %s", sqlite3_errmsg (db));
+      sqlite3_reset (message);
+    }
+  exec_or_die (db, "COMMIT");
+
+  {
+    double seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+
+    sqlite3_finalize (contact);
+    sqlite3_finalize (identity);
+    sqlite3_finalize (thread);
+    sqlite3_finalize (message);
+    sqlite3_close (db);
+    return N_MESSAGES / seconds;
+  }
+}
+
+static double
+store_ingest (DataSet        *data,
+              ConciergeStore *store)
+{
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeAccount) saved = NULL;
+  GPtrArray *authors = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 spent = 0;
+
+  account = concierge_account_new ("mastodon", "Support", "@support", "https://social.example", "1");
+  saved = test_add_account (store, account);
+
+  for (guint i = 0; i < N_CONTACTS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Customer %u", i);
+      g_autofree char *remote = g_strdup_printf ("c%u", i);
+
+      g_ptr_array_add (authors, concierge_identity_new ("mastodon", "https://social.example", remote, remote, name));
+    }
+
+  /* The batches are built outside the clock: only the store is measured. */
+  for (guint first = 0; first < N_MESSAGES; first += BATCH)
+    {
+      ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (saved));
+      g_autoptr(GError) error = NULL;
+      gint64 start;
+
+      for (guint i = first; i < first + BATCH; i++)
+        {
+          BenchMessage *m = &data->messages[i];
+          char remote[16], thread[16];
+          g_autoptr(ConciergeMessage) message = NULL;
+
+          g_snprintf (remote, sizeof remote, "m%u", i);
+          g_snprintf (thread, sizeof thread, "t%u", m->thread);
+          message = concierge_message_new (remote, m->incoming ? CONCIERGE_DIRECTION_IN : CONCIERGE_DIRECTION_OUT,
+                                           m->body, m->created_at);
+          if (m->incoming)
+            concierge_message_set_author (message, g_ptr_array_index (authors, m->contact));
+          concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+        }
+
+      start = g_get_monotonic_time ();
+      test_ingest (store, ingest, &error);
+      spent += g_get_monotonic_time () - start;
+      if (error != NULL)
+        g_error ("ingest: %s", error->message);
+    }
+
+  g_ptr_array_unref (authors);
+  return N_MESSAGES / (spent / (double) G_USEC_PER_SEC);
+}
+
+static double
+raw_fts_p95 (const char  *path,
+             char       **queries)
+{
+  static const char sql[] =
+    "SELECT m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "
+    "m.send_state, m.visibility, i.id, i.contact_id, i.platform, i.server_url, i.remote_id, "
+    "i.handle, i.display_name FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "
+    "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 "
+    "               ORDER BY rowid DESC LIMIT 50) "
+    "ORDER BY m.id DESC";
+  double samples[N_QUERIES];
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < N_QUERIES; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (queries[i], " ", -1);
+      g_autoptr(GString) match = g_string_new (NULL);
+      gint64 start = g_get_monotonic_time ();
+
+      for (guint w = 0; words[w]; w++)
+        g_string_append_printf (match, "%s\"%s\"*", w ? " " : "", words[w]);
+      sqlite3_bind_text (stmt, 1, match->str, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        ;
+      sqlite3_reset (stmt);
+      samples[i] = ms_since (start);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return percentile (samples, N_QUERIES, 0.95);
+}
+
+static double
+store_search_p95 (ConciergeStore  *store,
+                  char           **queries)
+{
+  double samples[N_QUERIES];
+
+  for (guint i = 0; i < N_QUERIES; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) found = test_search_messages (store, queries[i], 50);
+
+      samples[i] = ms_since (start);
+    }
+
+  return percentile (samples, N_QUERIES, 0.95);
+}
+
+/* Child: open the store and load the first inbox page. */
+
+static int
+open_first_page (const char *path,
+                 gint64      start)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING),
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+  };
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  inbox = concierge_inbox_model_new (store, &query);
+  test_wait_loaded (inbox);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), >, 0);
+  for (guint i = 0; i < 20; i++)
+    test_wait_for_row (G_LIST_MODEL (inbox), i);
+
+  g_print ("%.3f\n", ms_since (start));
+  return 0;
+}
+
+/* Child: the app itself, until its first frame (with inbox rows when the
+ * cache has any), then optionally scrolling the whole inbox. */
+
+typedef struct
+{
+  gint64   start;
+  gboolean want_rows;
+  gboolean scroll;
+  GtkWindow *window;
+  GtkAdjustment *adjustment;
+  GArray  *frame_ms;
+  gint64   step_start;
+  guint    step;
+  gboolean done;
+} AppBench;
+
+#define SCROLL_STEPS 600
+
+static gboolean
+find_loaded_row (GtkWidget *widget,
+                 gboolean   want_scrolled_window,
+                 gpointer  *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (want_scrolled_window && GTK_IS_SCROLLED_WINDOW (child) &&
+          gtk_widget_get_mapped (child) && GTK_IS_LIST_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (child))))
+        {
+          *found = child;
+          return TRUE;
+        }
+      if (!want_scrolled_window && CONCIERGE_IS_THREAD_ROW (child) && gtk_widget_get_mapped (child) &&
+          concierge_thread_row_is_loaded (CONCIERGE_THREAD_ROW (child)))
+        {
+          *found = child;
+          return TRUE;
+        }
+      if (find_loaded_row (child, want_scrolled_window, found))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                AppBench      *bench)
+{
+  gpointer found = NULL;
+
+  if (bench->done)
+    return;
+
+  if (bench->adjustment == NULL)
+    {
+      if (bench->want_rows && !find_loaded_row (GTK_WIDGET (bench->window), FALSE, &found))
+        return;
+
+      g_print ("%.3f\n", ms_since (bench->start));
+      if (!bench->scroll)
+        {
+          bench->done = TRUE;
+          return;
+        }
+
+      find_loaded_row (GTK_WIDGET (bench->window), TRUE, &found);
+      g_assert_nonnull (found);
+      bench->adjustment = gtk_scrolled_window_get_vadjustment (found);
+      bench->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+  else
+    {
+      double ms = ms_since (bench->step_start);
+
+      g_array_append_val (bench->frame_ms, ms);
+    }
+
+  if (bench->step >= SCROLL_STEPS)
+    {
+      g_autofree char *statm = NULL;
+      long pages = 0, resident = 0;
+
+      g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL);
+      if (statm != NULL)
+        sscanf (statm, "%ld %ld", &pages, &resident);
+      g_print ("%.3f\n", percentile ((double *) (gpointer) bench->frame_ms->data, bench->frame_ms->len, 0.95));
+      g_print ("%.1f\n", resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0));
+      bench->done = TRUE;
+      return;
+    }
+
+  /* Evenly from top to bottom, one step a frame. */
+  bench->step++;
+  gtk_adjustment_set_value (bench->adjustment,
+                            (gtk_adjustment_get_upper (bench->adjustment) - gtk_adjustment_get_page_size (bench->adjustment))
+                            * bench->step / SCROLL_STEPS);
+  gtk_widget_queue_draw (GTK_WIDGET (bench->window));
+}
+
+/* A frame's time is the work from its update to its paint, not the wait
+ * for the next tick in between. */
+static void
+update_cb (GdkFrameClock *clock,
+           AppBench      *bench)
+{
+  bench->step_start = g_get_monotonic_time ();
+}
+
+static void
+window_realized_cb (GtkWidget *window,
+                    AppBench  *bench)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "update", G_CALLBACK (update_cb), bench);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), bench);
+}
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window,
+                 AppBench       *bench)
+{
+  if (bench->window != NULL || !CONCIERGE_IS_WINDOW (window))
+    return;
+  bench->window = window;
+  g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), bench);
+}
+
+static int
+app_first_frame (gboolean want_rows,
+                 gboolean scroll,
+                 gint64   start)
+{
+  g_autoptr(ConciergeApplication) app = NULL;
+  AppBench bench = { .start = start, .want_rows = want_rows, .scroll = scroll };
+
+  adw_init ();
+  app = concierge_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &bench);
+  g_application_hold (G_APPLICATION (app));
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_activate (G_APPLICATION (app));
+  while (!bench.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_application_release (G_APPLICATION (app));
+
+  return 0;
+}
+
+/* The parent */
+
+static GStrv
+run_child (const char * const *argv,
+           const char         *data_home)
+{
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (data_home != NULL)
+    env = g_environ_setenv (env, "XDG_DATA_HOME", data_home, TRUE);
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("%s %s failed: %s", argv[0], argv[1], error->message);
+
+  return g_strsplit (g_strstrip (out), "\n", -1);
+}
+
+static double
+median_of_children (const char * const *argv,
+                    const char         *data_home,
+                    guint               rounds)
+{
+  double samples[16];
+
+  g_assert (rounds <= G_N_ELEMENTS (samples));
+  run_child (argv, data_home); /* warm the page cache */
+  for (guint i = 0; i < rounds; i++)
+    {
+      g_auto(GStrv) lines = run_child (argv, data_home);
+
+      samples[i] = g_ascii_strtod (lines[0], NULL);
+    }
+
+  return percentile (samples, rounds, 0.5);
+}
+
+static void
+append_readme (const char *path,
+               GString    *table)
+{
+  g_autofree char *existing = NULL;
+  g_autofree char *machine = NULL;
+  g_autofree char *cpu = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d %H:%M");
+  g_autoptr(GString) readme = g_string_new (NULL);
+
+  if (!g_file_get_contents (path, &existing, NULL, NULL))
+    existing = g_strdup ("# Benchmarks\n\n"
+                         "`./build-aux/dev bench` appends one section per run. Each `cache.` and `app.` "
+                         "figure stands beside its baseline from the same run.\n");
+
+  if (g_file_get_contents ("/proc/cpuinfo", &cpu, NULL, NULL))
+    {
+      const char *model = strstr (cpu, "model name");
+      const char *colon = model ? strchr (model, ':') : NULL;
+
+      if (colon != NULL)
+        machine = g_strndup (colon + 2, strcspn (colon + 2, "\n"));
+    }
+
+  g_string_append (readme, existing);
+  g_string_append_printf (readme, "\n## %s, %s, %u cores\n\n| figure | value |\n|---|---|\n%s",
+                          date, machine ? machine : "unknown CPU", g_get_num_processors (), table->str);
+  g_file_set_contents (path, readme->str, -1, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *dir = NULL;
+  g_autofree char *raw_path = NULL;
+  g_autofree char *store_path = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *empty_home = NULL;
+  g_autoptr(GString) table = g_string_new (NULL);
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) queries = NULL;
+  DataSet data = { 0 };
+  double raw_rate, ingest_rate, raw_p95, search_p95, empty_ms, rows_ms;
+
+  if (argc == 3 && g_str_equal (argv[1], "--open-first-page"))
+    return open_first_page (argv[2], start);
+  if (argc == 2 && g_str_equal (argv[1], "--app-empty"))
+    return app_first_frame (FALSE, FALSE, start);
+  if (argc == 2 && g_str_equal (argv[1], "--app-rows"))
+    return app_first_frame (TRUE, FALSE, start);
+  if (argc == 2 && g_str_equal (argv[1], "--app-scroll"))
+    return app_first_frame (TRUE, TRUE, start);
+  if (argc != 3)
+    {
+      g_printerr ("usage: %s WORK_FOLDER README\n", argv[0]);
+      return 2;
+    }
+
+  dir = g_strdup (argv[1]);
+  test_remove_tree (dir);
+  g_mkdir_with_parents (dir, 0700);
+  raw_path = g_build_filename (dir, "raw.sqlite", NULL);
+  data_home = g_build_filename (dir, "data", NULL);
+  empty_home = g_build_filename (dir, "empty", NULL);
+  store_path = g_build_filename (data_home, "concierge", "cache.sqlite", NULL);
+
+  g_printerr ("bench: generating %d threads and %d messages\n", N_THREADS, N_MESSAGES);
+  data_set_init (&data);
+  queries = fixed_queries (&data);
+
+  g_printerr ("bench: raw SQLite insert\n");
+  raw_rate = raw_insert (&data, raw_path);
+
+  g_printerr ("bench: ingest through the store\n");
+  store = test_open_store (store_path, &error);
+  g_assert_no_error (error);
+  ingest_rate = store_ingest (&data, store);
+  report (table, "sqlite.raw_insert_msgs_per_s", raw_rate, "msgs/s");
+  report (table, "cache.ingest_msgs_per_s", ingest_rate, "msgs/s");
+
+  g_printerr ("bench: search\n");
+  raw_p95 = raw_fts_p95 (store_path, queries);
+  search_p95 = store_search_p95 (store, queries);
+  report (table, "sqlite.raw_fts_p95_ms", raw_p95, "ms");
+  report (table, "cache.search_p95_ms", search_p95, "ms");
+  test_close_store (store);
+
+  g_printerr ("bench: opening the cache in a new process\n");
+  {
+    const char *child[] = { argv[0], "--open-first-page", store_path, NULL };
+
+    report (table, "cache.open_first_page_ms", median_of_children (child, NULL, 9), "ms");
+  }
+
+  g_printerr ("bench: the app's first frame\n");
+  {
+    const char *empty[] = { argv[0], "--app-empty", NULL };
+    const char *rows[] = { argv[0], "--app-rows", NULL };
+    const char *scroll[] = { argv[0], "--app-scroll", NULL };
+    g_auto(GStrv) lines = NULL;
+
+    g_mkdir_with_parents (empty_home, 0700);
+    empty_ms = median_of_children (empty, empty_home, 5);
+    rows_ms = median_of_children (rows, data_home, 5);
+    report (table, "app.startup_empty_first_frame_ms", empty_ms, "ms");
+    report (table, "app.startup_first_frame_ms", rows_ms, "ms");
+
+    g_printerr ("bench: scrolling the inbox\n");
+    lines = run_child (scroll, data_home);
+    report (table, "ui.scroll_frame_p95_ms", g_ascii_strtod (lines[1], NULL), "ms");
+    report (table, "app.rss_mb", g_ascii_strtod (lines[2], NULL), "MB");
+  }
+
+  append_readme (argv[2], table);
+  return 0;
+}
