@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Takes the README screenshot of the real window: build-aux/dev screenshot."""
+"""Takes the README screenshot of the real window on the demo workspace:
+build-aux/dev screenshot."""
 
 import os
 import subprocess
@@ -17,11 +18,15 @@ def main():
         os.makedirs(os.path.join(config, "gtk-4.0"))
         with open(os.path.join(config, "gtk-4.0", "settings.ini"), "w") as f:
             f.write("[Settings]\ngtk-font-name=Cantarell 11\n")
-        app = uitest.App(language, {"XDG_CONFIG_HOME": config})
+        workspace = os.path.join(os.path.dirname(__file__), "demo", "workspace.json")
+        app = uitest.App(language, {"XDG_CONFIG_HOME": config}, workspace=workspace)
         try:
             app.wait_for_app()
-            app.find("Inbox" if language == "en" else "Posteingang")
-            time.sleep(1.0)  # let the last frame land
+            inbox = app.find("Conversations" if language == "en" else "Unterhaltungen", role="list")
+            app.wait_rows(inbox, lambda names: len(names) > 5, "the demo conversations")
+            # Open the conversation that has waited longest.
+            inbox.querySelection().selectChild(0)
+            time.sleep(1.5)  # let the last frame land
             app.check_alive()
             subprocess.run(["import", "-window", "root", "-trim", "+repage", out], check=True)
         finally:
