@@ -117,7 +117,7 @@ test_load_index (ConciergeStore            *store,
   g_autoptr(GError) error = NULL;
   GArray *index;
 
-  concierge_store_load_inbox_index_async (store, query, 0, NULL, got_result, &result);
+  concierge_store_load_inbox_index_async (store, query, 0, G_PRIORITY_DEFAULT, NULL, got_result, &result);
   index = concierge_store_load_inbox_index_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
   return index;
@@ -138,7 +138,8 @@ test_load_index (ConciergeStore            *store,
   }
 
 DEFINE_LOADER (test_load_threads (ConciergeStore *store, const gint64 *ids, guint n_ids),
-               concierge_store_load_threads_async, concierge_store_load_threads_finish, ids, n_ids)
+               concierge_store_load_threads_async, concierge_store_load_threads_finish, ids, n_ids,
+               G_PRIORITY_DEFAULT)
 DEFINE_LOADER (test_load_messages (ConciergeStore *store, gint64 thread_id),
                concierge_store_load_messages_async, concierge_store_load_messages_finish, thread_id)
 DEFINE_LOADER (test_load_contact_threads (ConciergeStore *store, gint64 contact_id),

@@ -17,9 +17,9 @@
 #include "model/concierge-model-private.h"
 #include "concierge-inbox-model.h"
 
-#define PAGE_SIZE 50
+#define PAGE_SIZE 20
 /* How many thread objects stay loaded before the oldest pages are dropped. */
-#define MAX_CACHED_PAGES 40
+#define MAX_CACHED_PAGES 100
 
 struct _ConciergeInboxModel
 {
@@ -33,6 +33,7 @@ struct _ConciergeInboxModel
   GHashTable          *threads;      /* id → ConciergeThread, loaded or placeholder */
   GHashTable          *pages;        /* page → its ids (GArray), loaded or loading */
   GQueue               page_order;   /* pages, least recently requested first */
+  GPtrArray           *pending;      /* changes that arrived while the index loaded */
 
   guint                generation;
   guint                loading : 1;
@@ -149,7 +150,11 @@ request_page (ConciergeInboxModel *self,
   request->self = g_object_ref (self);
   request->generation = self->generation;
   request->page = page;
+  /* The first page is what the first frame shows. Later pages land below
+   * the frame clock's priority: a scrolled frame is drawn with placeholders
+   * rather than wait for rows. */
   concierge_store_load_threads_async (self->store, (const gint64 *) (gpointer) ids->data, ids->len,
+                                      page == 0 ? G_PRIORITY_DEFAULT : G_PRIORITY_DEFAULT_IDLE,
                                       self->cancellable, page_loaded_cb, request);
 }
 
@@ -334,8 +339,10 @@ threads_changed_cb (ConciergeInboxModel *self,
                     GPtrArray           *threads,
                     ConciergeStore      *store)
 {
-  /* An index still loading was read after this change was written; only
-   * the objects already shown need the newer snapshot. */
+  /* The index still loading may have been read before or after this
+   * change; it is applied again once the index is in, which is harmless if
+   * the index has it already. Objects already shown take the newer
+   * snapshot now. */
   if (self->loading)
     {
       for (guint i = 0; i < threads->len; i++)
@@ -345,6 +352,7 @@ threads_changed_cb (ConciergeInboxModel *self,
           if (g_hash_table_contains (self->threads, &thread->id))
             g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)),
                                  g_object_ref (thread));
+          g_ptr_array_add (self->pending, g_object_ref (thread));
         }
       return;
     }
@@ -436,8 +444,16 @@ index_loaded_cb (GObject      *object,
     }
 
   g_list_model_items_changed (G_LIST_MODEL (self), kept, old_len - kept, self->entries->len - kept);
+
   if (!self->loading)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    {
+      g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending);
+
+      self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+      if (pending->len > 0)
+        threads_changed_cb (self, pending, self->store);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
 }
 
 static void
@@ -450,6 +466,7 @@ request_index (ConciergeInboxModel *self,
   request->generation = self->generation;
   request->first_page = first_page;
   concierge_store_load_inbox_index_async (self->store, self->query, first_page ? PAGE_SIZE : 0,
+                                          first_page ? G_PRIORITY_DEFAULT : G_PRIORITY_LOW,
                                           self->cancellable, index_loaded_cb, request);
 }
 
@@ -457,6 +474,7 @@ static void
 reload (ConciergeInboxModel *self)
 {
   self->generation++;
+  g_ptr_array_set_size (self->pending, 0);
   g_hash_table_remove_all (self->threads);
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->page_order);
@@ -491,6 +509,7 @@ concierge_inbox_model_finalize (GObject *object)
   g_hash_table_unref (self->threads);
   g_hash_table_unref (self->pages);
   g_queue_clear (&self->page_order);
+  g_ptr_array_unref (self->pending);
 
   G_OBJECT_CLASS (concierge_inbox_model_parent_class)->finalize (object);
 }
@@ -537,6 +556,7 @@ concierge_inbox_model_init (ConciergeInboxModel *self)
   self->entries = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
   self->threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   g_queue_init (&self->page_order);
 }
 

@@ -1810,6 +1810,7 @@ void
 concierge_store_load_inbox_index_async (ConciergeStore            *self,
                                         const ConciergeInboxQuery *query,
                                         guint                      limit,
+                                        int                        io_priority,
                                         GCancellable              *cancellable,
                                         GAsyncReadyCallback        callback,
                                         gpointer                   user_data)
@@ -1826,6 +1827,7 @@ concierge_store_load_inbox_index_async (ConciergeStore            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_store_load_inbox_index_async);
+  g_task_set_priority (task, io_priority);
   store_queue (self, task, load_inbox_index_job, job, index_job_free);
 }
 
@@ -1884,12 +1886,14 @@ id_array_new (const gint64 *ids,
  * concierge_store_load_threads_async:
  *
  * Loads the threads with these ids, in this order. Ids that no longer exist
- * are left out.
+ * are left out. The result arrives at @io_priority on the caller's main
+ * context: below the frame clock's priority, frames are drawn first.
  */
 void
 concierge_store_load_threads_async (ConciergeStore      *self,
                                     const gint64        *ids,
                                     guint                n_ids,
+                                    int                  io_priority,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
@@ -1901,6 +1905,7 @@ concierge_store_load_threads_async (ConciergeStore      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_store_load_threads_async);
+  g_task_set_priority (task, io_priority);
   store_queue (self, task, load_threads_job, id_array_new (ids, n_ids), (GDestroyNotify) g_array_unref);
 }
 

@@ -156,6 +156,7 @@ GPtrArray       *concierge_store_load_accounts_finish (ConciergeStore    *self,
 void             concierge_store_load_inbox_index_async  (ConciergeStore            *self,
                                                           const ConciergeInboxQuery *query,
                                                           guint                      limit,
+                                                          int                        io_priority,
                                                           GCancellable              *cancellable,
                                                           GAsyncReadyCallback        callback,
                                                           gpointer                   user_data);
@@ -166,6 +167,7 @@ GArray          *concierge_store_load_inbox_index_finish (ConciergeStore        
 void             concierge_store_load_threads_async  (ConciergeStore      *self,
                                                       const gint64        *ids,
                                                       guint                n_ids,
+                                                      int                  io_priority,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
