@@ -136,7 +136,11 @@ main_window (ConciergeApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (concierge_window_new (self));
+    {
+      window = GTK_WINDOW (concierge_window_new (self));
+      if (self->store != NULL)
+        concierge_window_set_store (CONCIERGE_WINDOW (window), self->store);
+    }
 
   return CONCIERGE_WINDOW (window);
 }
@@ -280,6 +284,10 @@ concierge_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  /* The worker opens the cache while the window is built, so the first
+   * frame can already show the inbox. */
+  concierge_application_open_store (CONCIERGE_APPLICATION (app));
 }
 
 static void
