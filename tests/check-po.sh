@@ -17,7 +17,7 @@ cd "$srcdir"
 grep -v '^#' po/POTFILES.in | sed '/^$/d' | sort > "$work/listed"
 
 # Every file that marks strings for translation must be listed.
-grep -rlE '\b(N?C?_|g_dngettext)\s*\(|translatable="yes"' src data \
+grep -rlIE '\b(N?C?_|g_dngettext)\s*\(|translatable="yes"' src data \
   | grep -vE '\.(po|pot)$' | sort > "$work/marked" || true
 missing=$(comm -13 "$work/listed" "$work/marked")
 if [ -n "$missing" ]; then
