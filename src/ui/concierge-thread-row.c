@@ -103,7 +103,10 @@ concierge_thread_row_set_thread (ConciergeThreadRow *self,
   platform = concierge_platform_name (concierge_thread_get_platform (thread));
   waiting_since = concierge_thread_get_waiting_since (thread);
 
-  adw_avatar_set_text (self->avatar, name);
+  /* Setting an avatar's text restyles it; rows are rebound with the same
+   * customer often while scrolling. */
+  if (g_strcmp0 (adw_avatar_get_text (self->avatar), name) != 0)
+    adw_avatar_set_text (self->avatar, name);
   gtk_label_set_text (self->name_label, name);
   gtk_label_set_text (self->visibility_label, visibility);
   gtk_widget_set_visible (GTK_WIDGET (self->visibility_label), TRUE);
@@ -131,6 +134,14 @@ concierge_thread_row_set_thread (ConciergeThreadRow *self,
      * platform, message snippet */
     accessible = g_strdup_printf (_("%s, %s on %s: %s"), name, visibility, platform,
                                   concierge_thread_get_snippet (thread));
+  if (concierge_thread_get_unread (thread))
+    {
+      /* Translators: added to a row's accessible name when it has unread messages */
+      g_autofree char *unread = g_strdup_printf (_("%s (unread)"), accessible);
+
+      g_free (accessible);
+      accessible = g_steal_pointer (&unread);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
