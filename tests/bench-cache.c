@@ -187,10 +187,20 @@ static void
 report (GString    *log,
         const char *name,
         double      value,
-        const char *unit)
+        const char *unit,
+        const char *against)
 {
   g_print ("%s %.1f %s\n", name, value, unit);
-  g_string_append_printf (log, "| `%s` | %.1f %s |\n", name, value, unit);
+  g_string_append_printf (log, "| `%s` | %.1f %s | %s |\n", name, value, unit, against ? against : "");
+}
+
+/* "0.54 × baseline; target ≥ 0.5 ×" */
+static char *
+ratio (double      value,
+       double      baseline,
+       const char *target)
+{
+  return g_strdup_printf ("%.2f × baseline; target %s", value / baseline, target);
 }
 
 /* The raw baseline: plain prepared statements in one transaction. */
@@ -659,7 +669,7 @@ append_readme (const char *path,
     }
 
   g_string_append (readme, existing);
-  g_string_append_printf (readme, "\n## %s, %s, %u cores\n\n| figure | value |\n|---|---|\n%s",
+  g_string_append_printf (readme, "\n## %s, %s, %u cores\n\n| figure | value | against |\n|---|---|---|\n%s",
                           date, machine ? machine : "unknown CPU", g_get_num_processors (), table->str);
   g_file_set_contents (path, readme->str, -1, NULL);
 }
@@ -714,21 +724,29 @@ main (int   argc,
   store = test_open_store (store_path, &error);
   g_assert_no_error (error);
   ingest_rate = store_ingest (&data, store);
-  report (table, "sqlite.raw_insert_msgs_per_s", raw_rate, "msgs/s");
-  report (table, "cache.ingest_msgs_per_s", ingest_rate, "msgs/s");
+  {
+    g_autofree char *against = ratio (ingest_rate, raw_rate, "≥ 0.5 ×");
+
+    report (table, "sqlite.raw_insert_msgs_per_s", raw_rate, "msgs/s", "baseline");
+    report (table, "cache.ingest_msgs_per_s", ingest_rate, "msgs/s", against);
+  }
 
   g_printerr ("bench: search\n");
   raw_p95 = raw_fts_p95 (store_path, queries);
   search_p95 = store_search_p95 (store, queries);
-  report (table, "sqlite.raw_fts_p95_ms", raw_p95, "ms");
-  report (table, "cache.search_p95_ms", search_p95, "ms");
+  {
+    g_autofree char *against = ratio (search_p95, raw_p95, "≤ 1.5 × and < 30 ms");
+
+    report (table, "sqlite.raw_fts_p95_ms", raw_p95, "ms", "baseline");
+    report (table, "cache.search_p95_ms", search_p95, "ms", against);
+  }
   test_close_store (store);
 
   g_printerr ("bench: opening the cache in a new process\n");
   {
     const char *child[] = { argv[0], "--open-first-page", store_path, NULL };
 
-    report (table, "cache.open_first_page_ms", median_of_children (child, NULL, 9), "ms");
+    report (table, "cache.open_first_page_ms", median_of_children (child, NULL, 9), "ms", "target < 50 ms");
   }
 
   g_printerr ("bench: the app's first frame\n");
@@ -741,16 +759,21 @@ main (int   argc,
     g_mkdir_with_parents (empty_home, 0700);
     empty_ms = median_of_children (empty, empty_home, 5);
     rows_ms = median_of_children (rows, data_home, 5);
-    report (table, "app.startup_empty_first_frame_ms", empty_ms, "ms");
-    report (table, "app.startup_first_frame_ms", rows_ms, "ms");
+    {
+      g_autofree char *against = ratio (rows_ms, empty_ms, "≤ 1.2 ×");
+
+      report (table, "app.startup_empty_first_frame_ms", empty_ms, "ms", "baseline");
+      report (table, "app.startup_first_frame_ms", rows_ms, "ms", against);
+    }
 
     g_printerr ("bench: scrolling the inbox\n");
     lines = run_child (scroll, data_home);
-    report (table, "ui.scroll_frame_p95_ms", g_ascii_strtod (lines[1], NULL), "ms");
+    report (table, "ui.scroll_frame_p95_ms", g_ascii_strtod (lines[1], NULL), "ms", "target ≤ 16.7 ms");
     /* From one drawn frame to the next: rows that land between frames
      * show here, and so does the wait for the next tick (16.7 ms at 60 Hz). */
-    report (table, "ui.scroll_frame_interval_p95_ms", g_ascii_strtod (lines[2], NULL), "ms");
-    report (table, "app.rss_mb", g_ascii_strtod (lines[3], NULL), "MB");
+    report (table, "ui.scroll_frame_interval_p95_ms", g_ascii_strtod (lines[2], NULL), "ms",
+            "includes the wait for the next tick");
+    report (table, "app.rss_mb", g_ascii_strtod (lines[3], NULL), "MB", "target < 150 MB");
   }
 
   append_readme (argv[2], table);
