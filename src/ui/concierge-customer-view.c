@@ -189,6 +189,9 @@ concierge_customer_view_set_thread (ConciergeCustomerView *self,
   g_return_if_fail (CONCIERGE_IS_CUSTOMER_VIEW (self));
 
   contact_id = thread ? concierge_thread_get_contact_id (thread) : 0;
+  if (contact_id != 0 && contact_id == self->contact_id &&
+      concierge_thread_get_id (thread) == self->thread_id)
+    return;
   self->thread_id = thread ? concierge_thread_get_id (thread) : 0;
 
   if (contact_id == 0 || self->store == NULL)
