@@ -83,6 +83,8 @@ ConciergeAccount  *concierge_account_new_empty  (void);
 ConciergeIdentity *concierge_identity_new_empty (void);
 ConciergeContact  *concierge_contact_new_empty  (void);
 ConciergeThread   *concierge_thread_new_empty   (void);
+void               concierge_thread_update_from (ConciergeThread *self,
+                                                 ConciergeThread *newer);
 ConciergeMessage  *concierge_message_new_empty  (void);
 
 G_END_DECLS

@@ -239,10 +239,60 @@ concierge_thread_finalize (GObject *object)
   G_OBJECT_CLASS (concierge_thread_parent_class)->finalize (object);
 }
 
+static guint thread_changed_signal;
+
 static void
 concierge_thread_class_init (ConciergeThreadClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = concierge_thread_finalize;
+
+  /**
+   * ConciergeThread::changed:
+   *
+   * The store has newer data for this thread, or its row finished loading.
+   */
+  thread_changed_signal =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+/* An inbox keeps one object per thread, so that views keep their widgets
+ * for it; newer data from the store is copied into that object. */
+void
+concierge_thread_update_from (ConciergeThread *self,
+                              ConciergeThread *newer)
+{
+  g_return_if_fail (CONCIERGE_IS_THREAD (self));
+  g_return_if_fail (CONCIERGE_IS_THREAD (newer));
+  g_return_if_fail (self->id == newer->id);
+
+  if (self == newer)
+    return;
+
+  g_free (self->contact_name);
+  g_free (self->platform);
+  g_free (self->remote_id);
+  g_free (self->snippet);
+  self->account_id = newer->account_id;
+  self->contact_id = newer->contact_id;
+  self->contact_name = g_strdup (newer->contact_name);
+  self->platform = g_strdup (newer->platform);
+  self->visibility = newer->visibility;
+  self->remote_id = g_strdup (newer->remote_id);
+  self->snippet = g_strdup (newer->snippet);
+  self->status = newer->status;
+  self->snooze_until = newer->snooze_until;
+  self->waiting_since = newer->waiting_since;
+  self->first_response_at = newer->first_response_at;
+  self->last_activity_at = newer->last_activity_at;
+  self->moved_to_id = newer->moved_to_id;
+  self->unread = newer->unread;
+  self->placeholder = newer->placeholder;
+
+  g_signal_emit (self, thread_changed_signal, 0);
 }
 
 static void

@@ -3,7 +3,8 @@
  * The inbox as a GListModel. It keeps every matching thread's id and sort
  * key, a few bytes each, and loads the thread objects a page at a time when
  * a view asks for them. A row whose page has not arrived yet is a
- * placeholder; when the page lands the model says those rows changed.
+ * placeholder; when the page lands, the placeholder object itself is filled
+ * in and emits ConciergeThread::changed, so views keep their row widgets.
  *
  * When the store changes, the model moves exactly the rows that changed.
  *
@@ -52,6 +53,19 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Keeps one object per thread id: newer data goes into the cached object. */
+static void
+cache_thread (ConciergeInboxModel *self,
+              ConciergeThread     *thread)
+{
+  ConciergeThread *cached = g_hash_table_lookup (self->threads, &thread->id);
+
+  if (cached != NULL)
+    concierge_thread_update_from (cached, thread);
+  else
+    g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)), g_object_ref (thread));
+}
+
 /* Loading pages */
 
 typedef struct
@@ -83,7 +97,6 @@ page_loaded_cb (GObject      *object,
   g_autoptr(ConciergeInboxModel) self = request->self;
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) error = NULL;
-  guint start, n;
 
   threads = concierge_store_load_threads_finish (CONCIERGE_STORE (object), result, &error);
   if (request->generation != self->generation)
@@ -99,25 +112,13 @@ page_loaded_cb (GObject      *object,
     {
       ConciergeThread *thread = g_ptr_array_index (threads, i);
 
+      ConciergeThread *cached = g_hash_table_lookup (self->threads, &thread->id);
+
       /* A newer snapshot may have arrived while the page loaded. */
-      if (g_hash_table_contains (self->threads, &thread->id))
-        {
-          ConciergeThread *cached = g_hash_table_lookup (self->threads, &thread->id);
-
-          if (!cached->placeholder)
-            continue;
-        }
-      g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)),
-                           g_object_ref (thread));
+      if (cached != NULL && !cached->placeholder)
+        continue;
+      cache_thread (self, thread);
     }
-
-  /* Rows may have moved since the request; the view asks again for every
-   * row of the page's range and finds the loaded objects by id. */
-  start = request->page * PAGE_SIZE;
-  if (start >= self->entries->len)
-    return;
-  n = MIN (PAGE_SIZE, self->entries->len - start);
-  g_list_model_items_changed (G_LIST_MODEL (self), start, n, n);
 }
 
 static void
@@ -253,9 +254,9 @@ apply_change (ConciergeInboxModel *self,
   guint new_position;
 
   /* Pages hold ids, not positions, so a changed thread keeps its cache
-   * entry; only the object is newer. */
+   * entry and its object; only the data is newer. */
   if (g_hash_table_contains (self->threads, &thread->id))
-    g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)), g_object_ref (thread));
+    cache_thread (self, thread);
 
   if (old_position >= 0)
     {
@@ -275,7 +276,7 @@ apply_change (ConciergeInboxModel *self,
   g_array_insert_val (self->entries, new_position, entry);
 
   if (!g_hash_table_contains (self->threads, &thread->id))
-    g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)), g_object_ref (thread));
+    cache_thread (self, thread);
 
   if (old_position < 0)
     g_list_model_items_changed (G_LIST_MODEL (self), new_position, 0, 1);
@@ -350,8 +351,7 @@ threads_changed_cb (ConciergeInboxModel *self,
           ConciergeThread *thread = g_ptr_array_index (threads, i);
 
           if (g_hash_table_contains (self->threads, &thread->id))
-            g_hash_table_insert (self->threads, g_memdup2 (&thread->id, sizeof (gint64)),
-                                 g_object_ref (thread));
+            cache_thread (self, thread);
           g_ptr_array_add (self->pending, g_object_ref (thread));
         }
       return;
@@ -624,4 +624,18 @@ concierge_inbox_model_get_cached (ConciergeInboxModel *self)
   g_return_val_if_fail (CONCIERGE_IS_INBOX_MODEL (self), 0);
 
   return g_hash_table_size (self->threads);
+}
+
+/**
+ * concierge_inbox_model_find:
+ *
+ * Returns: the position of the thread, or -1; nothing is loaded to find it
+ */
+int
+concierge_inbox_model_find (ConciergeInboxModel *self,
+                            gint64               thread_id)
+{
+  g_return_val_if_fail (CONCIERGE_IS_INBOX_MODEL (self), -1);
+
+  return find_position (self, thread_id);
 }

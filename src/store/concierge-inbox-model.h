@@ -20,5 +20,7 @@ void                       concierge_inbox_model_set_query   (ConciergeInboxMode
                                                               const ConciergeInboxQuery *query);
 gboolean                   concierge_inbox_model_get_loading (ConciergeInboxModel       *self);
 guint                      concierge_inbox_model_get_cached  (ConciergeInboxModel       *self);
+int                        concierge_inbox_model_find        (ConciergeInboxModel       *self,
+                                                              gint64                     thread_id);
 
 G_END_DECLS
