@@ -28,6 +28,8 @@ struct _ConciergeInboxList
   /* The thread the agent chose. Rows move when threads change; the choice
    * stays with the thread, not the position. */
   gint64               selected_id;
+  ConciergeThread     *waiting_for;     /* a chosen row still loading */
+  gulong               waiting_id;
   guint                in_model_change : 1;
 
   /* Template widgets */
@@ -175,6 +177,18 @@ selection_changed_cb (ConciergeInboxList *self)
   if (self->in_model_change)
     return;
 
+  g_clear_signal_handler (&self->waiting_id, self->waiting_for);
+  g_clear_object (&self->waiting_for);
+
+  /* A row chosen before its page arrived counts once it has loaded. */
+  thread = self->selection ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+  if (thread != NULL && concierge_thread_is_placeholder (thread))
+    {
+      self->waiting_for = g_object_ref (thread);
+      self->waiting_id = g_signal_connect_swapped (thread, "changed", G_CALLBACK (selection_changed_cb), self);
+      return;
+    }
+
   thread = selected_item (self);
   id = thread ? concierge_thread_get_id (thread) : 0;
   if (id == self->selected_id && thread == NULL)
@@ -193,9 +207,8 @@ model_changing_cb (ConciergeInboxList *self)
 static void
 model_changed_cb (ConciergeInboxList *self)
 {
-  GListModel *model = G_LIST_MODEL (self->model);
   ConciergeThread *thread;
-  guint n = g_list_model_get_n_items (model);
+  int position;
 
   self->in_model_change = FALSE;
   update_page (self);
@@ -205,24 +218,17 @@ model_changed_cb (ConciergeInboxList *self)
 
   /* Put the selection back on the chosen thread wherever it went. */
   thread = selected_item (self);
-  if (thread == NULL || concierge_thread_get_id (thread) != self->selected_id)
+  if (thread != NULL && concierge_thread_get_id (thread) == self->selected_id)
+    return;
+
+  /* Looked up by id: asking the model for items would load them. */
+  position = concierge_inbox_model_find (self->model, self->selected_id);
+  if (position >= 0)
     {
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(ConciergeThread) candidate = g_list_model_get_item (model, i);
-
-          if (concierge_thread_get_id (candidate) == self->selected_id)
-            {
-              self->in_model_change = TRUE;
-              gtk_single_selection_set_selected (self->selection, i);
-              self->in_model_change = FALSE;
-              break;
-            }
-        }
+      self->in_model_change = TRUE;
+      gtk_single_selection_set_selected (self->selection, position);
+      self->in_model_change = FALSE;
     }
-
-  /* The chosen row's page may have arrived only now. */
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
 }
 
 ConciergeThread *
@@ -303,6 +309,8 @@ concierge_inbox_list_dispose (GObject *object)
   ConciergeInboxList *self = CONCIERGE_INBOX_LIST (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_signal_handler (&self->waiting_id, self->waiting_for);
+  g_clear_object (&self->waiting_for);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);

@@ -21,6 +21,9 @@ struct _ConciergeThreadRow
   GtkWidget *unread_image;
   GtkLabel  *snippet_label;
 
+  ConciergeThread *thread;
+  gulong     changed_id;
+
   guint      loaded : 1;
 };
 
@@ -66,19 +69,16 @@ set_snippet (GtkLabel   *label,
   }
 }
 
-void
-concierge_thread_row_set_thread (ConciergeThreadRow *self,
-                                 ConciergeThread    *thread,
-                                 gint64              now)
+static void
+update (ConciergeThreadRow *self,
+        gint64              now)
 {
+  ConciergeThread *thread = self->thread;
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
   const char *name, *visibility, *platform;
   gboolean is_public;
   gint64 waiting_since;
-
-  g_return_if_fail (CONCIERGE_IS_THREAD_ROW (self));
-  g_return_if_fail (CONCIERGE_IS_THREAD (thread));
 
   self->loaded = !concierge_thread_is_placeholder (thread);
   if (!self->loaded)
@@ -145,9 +145,46 @@ concierge_thread_row_set_thread (ConciergeThreadRow *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
+/* A row that finished loading, or whose thread changed, updates itself:
+ * the inbox fills in the same object, so the list keeps this widget. */
+static void
+thread_changed_cb (ConciergeThreadRow *self)
+{
+  update (self, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/**
+ * concierge_thread_row_set_thread:
+ * @now: the time waiting times are counted to, in Unix seconds
+ *
+ * Shows @thread, and follows its ConciergeThread::changed from now on.
+ */
+void
+concierge_thread_row_set_thread (ConciergeThreadRow *self,
+                                 ConciergeThread    *thread,
+                                 gint64              now)
+{
+  g_return_if_fail (CONCIERGE_IS_THREAD_ROW (self));
+  g_return_if_fail (CONCIERGE_IS_THREAD (thread));
+
+  if (thread != self->thread)
+    {
+      g_clear_signal_handler (&self->changed_id, self->thread);
+      g_set_object (&self->thread, thread);
+      self->changed_id = g_signal_connect_swapped (thread, "changed", G_CALLBACK (thread_changed_cb), self);
+    }
+
+  update (self, now);
+}
+
 static void
 concierge_thread_row_dispose (GObject *object)
 {
+  ConciergeThreadRow *self = CONCIERGE_THREAD_ROW (object);
+
+  g_clear_signal_handler (&self->changed_id, self->thread);
+  g_clear_object (&self->thread);
+
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_THREAD_ROW);
 
   G_OBJECT_CLASS (concierge_thread_row_parent_class)->dispose (object);
