@@ -505,6 +505,65 @@ test_inbox_keeps_changes_made_while_loading (Fixture       *fixture,
 }
 
 static void
+ingest_threads (Fixture    *fixture,
+                const char *prefix,
+                guint       n,
+                gint64      first_time)
+{
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *thread = g_strdup_printf ("%s%u", prefix, i);
+      g_autoptr(ConciergeMessage) message = incoming (thread, "u", "U", "Hallo", first_time + i);
+
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_inbox_loads_rows_that_moved (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = 1 << CONCIERGE_THREAD_OPEN,
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_NEWEST,
+  };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ingest_threads (fixture, "t", 60, 1000);
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  for (guint i = 0; i < 20; i++)
+    test_wait_for_row (G_LIST_MODEL (inbox), i);
+
+  /* Resolving the five newest pulls rows the first page never had into it. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(ConciergeThread) top = g_list_model_get_item (G_LIST_MODEL (inbox), 0);
+
+      test_set_status (fixture->store, concierge_thread_get_id (top), CONCIERGE_THREAD_RESOLVED, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, 55);
+
+  for (guint i = 0; i < 55; i++)
+    {
+      g_autoptr(ConciergeThread) thread = NULL;
+      g_autofree char *expected = g_strdup_printf ("t%u", 54 - i);
+
+      test_wait_for_row (G_LIST_MODEL (inbox), i);
+      thread = g_list_model_get_item (G_LIST_MODEL (inbox), i);
+      g_assert_cmpstr (concierge_thread_get_remote_id (thread), ==, expected);
+    }
+}
+
+static void
 test_inbox_loads_lazily (Fixture       *fixture,
                          gconstpointer  data)
 {
@@ -818,6 +877,7 @@ main (int   argc,
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);
+  ADD ("/inbox/loads-rows-that-moved", test_inbox_loads_rows_that_moved);
   ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);
 
   return g_test_run ();

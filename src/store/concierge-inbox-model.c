@@ -126,26 +126,37 @@ request_page (ConciergeInboxModel *self,
               guint                page)
 {
   PageRequest *request;
-  GArray *ids;
+  GArray *ids, *known;
   guint start = page * PAGE_SIZE;
   guint end = MIN (start + PAGE_SIZE, self->entries->len);
-
-  if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (page)))
-    {
-      g_queue_remove (&self->page_order, GUINT_TO_POINTER (page));
-      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
-      return;
-    }
-
-  while (self->page_order.length >= MAX_CACHED_PAGES)
-    forget_page (self, GPOINTER_TO_UINT (g_queue_peek_head (&self->page_order)));
 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), end - start);
   for (guint i = start; i < end; i++)
     g_array_append_val (ids, g_array_index (self->entries, ConciergeInboxEntry, i).id);
 
-  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), ids);
-  g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
+  known = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  if (known != NULL)
+    {
+      g_queue_remove (&self->page_order, GUINT_TO_POINTER (page));
+      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
+
+      /* Loaded or on its way. If rows have moved since, the page now holds
+       * other threads, and those are loaded. */
+      if (known->len == ids->len && memcmp (known->data, ids->data, ids->len * sizeof (gint64)) == 0)
+        {
+          g_array_unref (ids);
+          return;
+        }
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), ids);
+    }
+  else
+    {
+      while (self->page_order.length >= MAX_CACHED_PAGES)
+        forget_page (self, GPOINTER_TO_UINT (g_queue_peek_head (&self->page_order)));
+
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), ids);
+      g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
+    }
 
   request = g_new0 (PageRequest, 1);
   request->self = g_object_ref (self);
