@@ -206,6 +206,7 @@ concierge_application_move_cache_aside_action (GSimpleAction *action,
   ConciergeApplication *self = user_data;
   g_autofree char *path = concierge_store_default_path ();
   g_autofree char *new_path = NULL;
+  g_autofree char *escaped = NULL;
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -217,7 +218,9 @@ concierge_application_move_cache_aside_action (GSimpleAction *action,
       return;
     }
 
-  message = g_strdup_printf (_("The damaged cache was moved to “%s”"), new_path);
+  /* A toast's title is Pango markup in libadwaita 1.2; a path is not. */
+  escaped = g_markup_escape_text (new_path, -1);
+  message = g_strdup_printf (_("The damaged cache was moved to “%s”"), escaped);
   concierge_window_add_toast (main_window (self), message);
   concierge_application_open_store (self);
 }
