@@ -13,6 +13,7 @@ struct _ConciergeThreadRow
 {
   GtkWidget  parent_instance;
 
+  GtkWidget *content;
   AdwAvatar *avatar;
   GtkLabel  *name_label;
   GtkLabel  *time_label;
@@ -47,7 +48,7 @@ set_css_class (GtkWidget  *widget,
 
 /* A row shows one line of the snippet. Shaping only what fits keeps
  * scrolling through a large inbox smooth. */
-#define SNIPPET_CHARS 90
+#define SNIPPET_CHARS 64
 
 static void
 set_snippet (GtkLabel   *label,
@@ -80,16 +81,13 @@ update (ConciergeThreadRow *self,
   gboolean is_public;
   gint64 waiting_since;
 
+  /* A row still loading keeps whatever it showed, unseen: emptying every
+   * label only to fill it again a moment later would lay the row out
+   * twice, and that is most of the cost of a scrolled frame. */
   self->loaded = !concierge_thread_is_placeholder (thread);
+  gtk_widget_set_opacity (self->content, self->loaded ? 1.0 : 0.0);
   if (!self->loaded)
     {
-      adw_avatar_set_text (self->avatar, NULL);
-      gtk_label_set_text (self->name_label, "");
-      gtk_label_set_text (self->time_label, "");
-      gtk_label_set_text (self->platform_label, "");
-      gtk_label_set_text (self->snippet_label, "");
-      gtk_widget_set_visible (GTK_WIDGET (self->visibility_label), FALSE);
-      gtk_widget_set_visible (self->unread_image, FALSE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _("Loading…"), -1);
       return;
@@ -109,7 +107,6 @@ update (ConciergeThreadRow *self,
     adw_avatar_set_text (self->avatar, name);
   gtk_label_set_text (self->name_label, name);
   gtk_label_set_text (self->visibility_label, visibility);
-  gtk_widget_set_visible (GTK_WIDGET (self->visibility_label), TRUE);
   set_css_class (GTK_WIDGET (self->visibility_label), "public", is_public);
   set_css_class (GTK_WIDGET (self->visibility_label), "private", !is_public);
   gtk_label_set_text (self->platform_label, platform);
@@ -200,6 +197,7 @@ concierge_thread_row_class_init (ConciergeThreadRowClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-thread-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, content);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, time_label);
