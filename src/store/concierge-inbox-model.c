@@ -397,8 +397,8 @@ threads_changed_cb (ConciergeInboxModel *self,
 
 /* Loading the index */
 
-/* The index loads in two steps: the first page's order, so that the first
- * frame can show rows, then the order of every thread. */
+/* The index loads in two steps: the first page's threads, so that the
+ * first frame can show rows, then the order of every thread. */
 
 typedef struct
 {
@@ -421,7 +421,34 @@ index_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   guint kept = 0, old_len;
 
-  entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, &error);
+  if (request->first_page)
+    {
+      g_autoptr(GPtrArray) threads = concierge_store_load_inbox_head_finish (CONCIERGE_STORE (object),
+                                                                             result, &error);
+
+      if (threads != NULL && request->generation == self->generation)
+        {
+          GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), threads->len);
+
+          entries = g_array_sized_new (FALSE, FALSE, sizeof (ConciergeInboxEntry), threads->len);
+          for (guint i = 0; i < threads->len; i++)
+            {
+              ConciergeThread *thread = g_ptr_array_index (threads, i);
+              ConciergeInboxEntry entry = concierge_inbox_query_entry (self->query, thread);
+
+              g_array_append_val (entries, entry);
+              g_array_append_val (ids, thread->id);
+              cache_thread (self, thread);
+            }
+
+          /* The first page arrived with its rows: it counts as loaded. */
+          g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), ids);
+          g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (0));
+        }
+    }
+  else
+    entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, &error);
+
   if (request->generation != self->generation)
     return;
 
@@ -444,11 +471,7 @@ index_loaded_cb (GObject      *object,
   self->entries = g_steal_pointer (&entries);
 
   if (request->first_page)
-    {
-      if (self->entries->len > 0)
-        request_page (self, 0);
-      request_index (self, FALSE);
-    }
+    request_index (self, FALSE);
   else
     {
       self->loading = FALSE;
@@ -476,9 +499,12 @@ request_index (ConciergeInboxModel *self,
   request->self = g_object_ref (self);
   request->generation = self->generation;
   request->first_page = first_page;
-  concierge_store_load_inbox_index_async (self->store, self->query, first_page ? PAGE_SIZE : 0,
-                                          first_page ? G_PRIORITY_DEFAULT : G_PRIORITY_LOW,
-                                          self->cancellable, index_loaded_cb, request);
+  if (first_page)
+    concierge_store_load_inbox_head_async (self->store, self->query, PAGE_SIZE,
+                                           self->cancellable, index_loaded_cb, request);
+  else
+    concierge_store_load_inbox_index_async (self->store, self->query, 0, G_PRIORITY_LOW,
+                                            self->cancellable, index_loaded_cb, request);
 }
 
 static void

@@ -1734,6 +1734,7 @@ typedef struct
 {
   ConciergeInboxQuery *query;
   guint                limit;
+  gboolean             with_threads;
 } IndexJob;
 
 static void
@@ -1794,9 +1795,32 @@ load_inbox_index_job (ConciergeStore *self,
     }
 
   if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_array_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->with_threads)
+    {
+      g_autoptr(GPtrArray) threads = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < entries->len; i++)
+        {
+          ConciergeThread *thread = store_load_thread (self, g_array_index (entries, ConciergeInboxEntry, i).id,
+                                                       &error);
+
+          if (thread == NULL)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          g_ptr_array_add (threads, thread);
+        }
+      g_task_return_pointer (task, g_steal_pointer (&threads), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_array_unref);
 }
 
 /**
@@ -1829,6 +1853,52 @@ concierge_store_load_inbox_index_async (ConciergeStore            *self,
   g_task_set_source_tag (task, concierge_store_load_inbox_index_async);
   g_task_set_priority (task, io_priority);
   store_queue (self, task, load_inbox_index_job, job, index_job_free);
+}
+
+/**
+ * concierge_store_load_inbox_head_async:
+ *
+ * Loads the first @limit threads that @query matches, in inbox order, in
+ * one step: what an inbox shows in its first frame.
+ */
+void
+concierge_store_load_inbox_head_async (ConciergeStore            *self,
+                                       const ConciergeInboxQuery *query,
+                                       guint                      limit,
+                                       GCancellable              *cancellable,
+                                       GAsyncReadyCallback        callback,
+                                       gpointer                   user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IndexJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+  g_return_if_fail (limit > 0);
+
+  job = g_new0 (IndexJob, 1);
+  job->query = concierge_inbox_query_copy (query);
+  job->limit = limit;
+  job->with_threads = TRUE;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_load_inbox_head_async);
+  store_queue (self, task, load_inbox_index_job, job, index_job_free);
+}
+
+/**
+ * concierge_store_load_inbox_head_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeThread): the threads
+ */
+GPtrArray *
+concierge_store_load_inbox_head_finish (ConciergeStore  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

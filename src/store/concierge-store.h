@@ -164,6 +164,16 @@ GArray          *concierge_store_load_inbox_index_finish (ConciergeStore        
                                                           GAsyncResult              *result,
                                                           GError                   **error);
 
+void             concierge_store_load_inbox_head_async   (ConciergeStore            *self,
+                                                          const ConciergeInboxQuery *query,
+                                                          guint                      limit,
+                                                          GCancellable              *cancellable,
+                                                          GAsyncReadyCallback        callback,
+                                                          gpointer                   user_data);
+GPtrArray       *concierge_store_load_inbox_head_finish  (ConciergeStore            *self,
+                                                          GAsyncResult              *result,
+                                                          GError                   **error);
+
 void             concierge_store_load_threads_async  (ConciergeStore      *self,
                                                       const gint64        *ids,
                                                       guint                n_ids,
