@@ -186,8 +186,8 @@ concierge_application_activate (GApplication *app)
 {
   ConciergeApplication *self = CONCIERGE_APPLICATION (app);
 
-  gtk_window_present (GTK_WINDOW (main_window (self)));
   concierge_application_open_store (self);
+  concierge_window_present_when_ready (main_window (self));
 }
 
 static void

@@ -31,6 +31,7 @@ struct _ConciergeInboxList
   ConciergeThread     *waiting_for;     /* a chosen row still loading */
   gulong               waiting_id;
   guint                in_model_change : 1;
+  guint                ready : 1;
 
   /* Template widgets */
   GtkSearchEntry      *search_entry;
@@ -43,6 +44,7 @@ G_DEFINE_FINAL_TYPE (ConciergeInboxList, concierge_inbox_list, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_SELECTED_THREAD,
+  PROP_READY,
   N_PROPS
 };
 
@@ -71,6 +73,13 @@ update_page (ConciergeInboxList *self)
     page = "empty";
 
   concierge_stack_show (self->stack, page);
+
+  if (!self->ready && (g_str_equal (page, "list") || g_str_equal (page, "empty") ||
+                       g_str_equal (page, "no-results")))
+    {
+      self->ready = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+    }
 }
 
 static ConciergeInboxQuery
@@ -276,6 +285,14 @@ concierge_inbox_list_set_store (ConciergeInboxList *self,
   update_page (self);
 }
 
+gboolean
+concierge_inbox_list_get_ready (ConciergeInboxList *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_INBOX_LIST (self), FALSE);
+
+  return self->ready;
+}
+
 void
 concierge_inbox_list_focus_search (ConciergeInboxList *self)
 {
@@ -296,6 +313,10 @@ concierge_inbox_list_get_property (GObject    *object,
     {
     case PROP_SELECTED_THREAD:
       g_value_set_object (value, concierge_inbox_list_get_selected_thread (self));
+      break;
+
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
       break;
 
     default:
@@ -334,6 +355,11 @@ concierge_inbox_list_class_init (ConciergeInboxListClass *klass)
   properties[PROP_SELECTED_THREAD] =
     g_param_spec_object ("selected-thread", NULL, NULL, CONCIERGE_TYPE_THREAD,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether the inbox shows what the cache holds: its first rows, or that
+   * there are none. */
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -29,6 +29,9 @@ struct _ConciergeWindow
   ConciergeInboxList   *inbox_list;
   ConciergeConversationView *conversation_view;
   ConciergeCustomerView *customer_view;
+
+  guint                 ready_timeout_id;
+  gulong                ready_handler_id;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeWindow, concierge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -129,6 +132,11 @@ concierge_window_close_request (GtkWindow *window)
 static void
 concierge_window_dispose (GObject *object)
 {
+  ConciergeWindow *self = CONCIERGE_WINDOW (object);
+
+  g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
+  g_clear_signal_handler (&self->ready_handler_id, self->inbox_list);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
 
   G_OBJECT_CLASS (concierge_window_parent_class)->dispose (object);
@@ -214,6 +222,53 @@ concierge_window_new (ConciergeApplication *application)
   return g_object_new (CONCIERGE_TYPE_WINDOW,
                        "application", application,
                        NULL);
+}
+
+/* Showing the window only once the inbox has its first rows avoids a
+ * frame of spinner before them; a slow disk must not keep the window from
+ * showing at all, though. */
+#define READY_TIMEOUT_MS 300
+
+static void
+present_now (ConciergeWindow *self)
+{
+  g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
+  g_clear_signal_handler (&self->ready_handler_id, self->inbox_list);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static gboolean
+ready_timeout_cb (gpointer data)
+{
+  ConciergeWindow *self = data;
+
+  self->ready_timeout_id = 0;
+  present_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * concierge_window_present_when_ready:
+ *
+ * Presents the window as soon as the inbox shows the cache, or after a
+ * short while at the latest.
+ */
+void
+concierge_window_present_when_ready (ConciergeWindow *self)
+{
+  g_return_if_fail (CONCIERGE_IS_WINDOW (self));
+
+  if (concierge_inbox_list_get_ready (self->inbox_list) || gtk_widget_get_visible (GTK_WIDGET (self)))
+    {
+      present_now (self);
+      return;
+    }
+
+  if (self->ready_timeout_id != 0)
+    return;
+  self->ready_handler_id = g_signal_connect_swapped (self->inbox_list, "notify::ready",
+                                                     G_CALLBACK (present_now), self);
+  self->ready_timeout_id = g_timeout_add (READY_TIMEOUT_MS, ready_timeout_cb, self);
 }
 
 void
@@ -325,6 +380,7 @@ concierge_window_show_store_error (ConciergeWindow *self,
       can_retry = TRUE;
     }
 
+  present_now (self);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "quit", _("Quit"));
   if (can_retry)
