@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "concierge-application.h"
+#include "concierge-cli.h"
 #include "store/concierge-store.h"
 #include "ui/concierge-window.h"
 
@@ -116,7 +117,15 @@ concierge_application_local_command_line (GApplication   *app,
                                           int            *exit_status)
 {
   ConciergeApplication *self = CONCIERGE_APPLICATION (app);
+  char **argv = *arguments;
   gboolean handled;
+
+  /* Subcommands run here, in this process, with no display and no window. */
+  if (argv[0] != NULL && argv[1] != NULL && g_str_equal (argv[1], "account"))
+    {
+      *exit_status = concierge_cli_account (g_strv_length (argv) - 1, argv + 1);
+      return TRUE;
+    }
 
   handled = G_APPLICATION_CLASS (concierge_application_parent_class)->local_command_line (app, arguments, exit_status);
 

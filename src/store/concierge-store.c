@@ -968,6 +968,71 @@ concierge_store_load_accounts_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+remove_account_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char sql[] = "DELETE FROM accounts WHERE id = ?";
+  gint64 *account_id = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, *account_id);
+  if (!store_step_done (self, stmt, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (sqlite3_changes (store_db (self)) == 0)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, *account_id);
+
+      g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                               _("There is no account %s."), id);
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_remove_account_async:
+ *
+ * Removes the account and, with it, its cached threads, messages, outbox
+ * entries and sync cursors. Its secret is the caller's to clear.
+ */
+void
+concierge_store_remove_account_async (ConciergeStore      *self,
+                                      gint64               account_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_store_remove_account_async);
+  store_queue (self, task, remove_account_job, g_memdup2 (&account_id, sizeof account_id), g_free);
+}
+
+gboolean
+concierge_store_remove_account_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Ingest */
 
 typedef struct

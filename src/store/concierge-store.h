@@ -115,6 +115,15 @@ ConciergeAccount *concierge_store_add_account_finish (ConciergeStore     *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+void             concierge_store_remove_account_async  (ConciergeStore      *self,
+                                                       gint64               account_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean         concierge_store_remove_account_finish (ConciergeStore      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 void             concierge_store_ingest_async       (ConciergeStore      *self,
                                                      ConciergeIngest     *ingest,
                                                      GCancellable        *cancellable,

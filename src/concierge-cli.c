@@ -1,0 +1,290 @@
+/* concierge-cli.c
+ *
+ *   concierge account add PLATFORM --server URL --token-stdin [--name NAME]
+ *   concierge account list
+ *   concierge account remove ID
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "secrets/concierge-secrets.h"
+#include "store/concierge-store.h"
+#include "concierge-cli.h"
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The commands are short-lived and have nothing else to do meanwhile. */
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static int
+fail (const char *message)
+{
+  g_printerr ("concierge: %s\n", message);
+  return EXIT_FAILURE;
+}
+
+static void
+print_usage (void)
+{
+  g_printerr ("%s\n", _("Usage: concierge account add PLATFORM --server URL --token-stdin [--name NAME]\n"
+                        "       concierge account list\n"
+                        "       concierge account remove ID"));
+}
+
+/**
+ * concierge_cli_server_url_is_ok:
+ *
+ * Accepts https:// addresses, and http:// only for this computer's loopback
+ * addresses, for self-hosted testing: a token must never cross a network in
+ * the clear.
+ */
+gboolean
+concierge_cli_server_url_is_ok (const char  *url,
+                                GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host != NULL && host[0] != '\0' && g_strcmp0 (scheme, "https") == 0)
+    return TRUE;
+
+  if (host != NULL && g_strcmp0 (scheme, "http") == 0)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+      if (address != NULL && g_inet_address_get_is_loopback (address))
+        return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not an https:// address. Plain http:// is accepted only for this "
+                 "computer (127.0.0.1 or ::1)."), url);
+  return FALSE;
+}
+
+static ConciergeStore *
+open_store (GError **error)
+{
+  g_autofree char *path = concierge_store_default_path ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_open_async (path, NULL, got_result, &result);
+  return concierge_store_open_finish (wait_for (&result), error);
+}
+
+static char *
+read_token (void)
+{
+  g_autoptr(GString) token = g_string_new (NULL);
+  char buffer[512];
+  size_t n;
+
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    g_string_append_len (token, buffer, n);
+
+  g_strstrip (token->str);
+  token->len = strlen (token->str);
+  return token->len > 0 ? g_string_free (g_steal_pointer (&token), FALSE) : NULL;
+}
+
+static char *
+secret_json (const char *token)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+static int
+account_add (int    argc,
+             char **argv)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *name = NULL;
+  gboolean token_stdin = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server’s address"), N_("URL") },
+    { "token-stdin", 0, 0, G_OPTION_ARG_NONE, &token_stdin, N_("Read the access token from standard input"), NULL },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The name the inbox shows for the account"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PLATFORM"));
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeAccount) saved = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *label = NULL;
+  const char *platform;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      print_usage ();
+      return fail (error->message);
+    }
+
+  if (argc != 2)
+    {
+      print_usage ();
+      return EXIT_FAILURE;
+    }
+
+  platform = argv[1];
+  if (!g_str_equal (platform, "mastodon") && !g_str_equal (platform, "telegram"))
+    {
+      g_autofree char *message = g_strdup_printf (_("Unknown platform “%s”. Use mastodon or telegram."), platform);
+
+      return fail (message);
+    }
+  if (server == NULL)
+    server = g_strdup (g_str_equal (platform, "telegram") ? "https://api.telegram.org" : "");
+  if (!concierge_cli_server_url_is_ok (server, &error))
+    return fail (error->message);
+  if (!token_stdin || (token = read_token ()) == NULL)
+    return fail (_("No access token. Pipe it into the command and pass --token-stdin."));
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail (error->message);
+
+  uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
+  account = concierge_account_new (platform, name ? name : g_uri_get_host (uri), "", server, "");
+  concierge_store_add_account_async (store, account, NULL, got_result, &result);
+  saved = concierge_store_add_account_finish (store, wait_for (&result), &error);
+  g_clear_object (&result);
+  if (saved == NULL)
+    return fail (error->message);
+
+  /* Translators: how the keyring lists an account's secret: platform and server */
+  label = g_strdup_printf (_("Concierge: %s account on %s"), platform, g_uri_get_host (uri));
+  secret = secret_json (token);
+  concierge_secrets_store_async (concierge_store_get_profile_id (store), concierge_account_get_id (saved),
+                                 platform, label, secret, CONCIERGE_SECRETS_DEFAULT, NULL,
+                                 got_result, &result);
+  if (!concierge_secrets_store_finish (wait_for (&result), &error))
+    {
+      g_autoptr(GAsyncResult) removed = NULL;
+
+      /* An account without its secret would only fail later. */
+      concierge_store_remove_account_async (store, concierge_account_get_id (saved), NULL, got_result, &removed);
+      concierge_store_remove_account_finish (store, wait_for (&removed), NULL);
+      return fail (error->message);
+    }
+
+  g_print ("%" G_GINT64_FORMAT "\n", concierge_account_get_id (saved));
+  return EXIT_SUCCESS;
+}
+
+static int
+account_list (void)
+{
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail (error->message);
+
+  concierge_store_load_accounts_async (store, NULL, got_result, &result);
+  accounts = concierge_store_load_accounts_finish (store, wait_for (&result), &error);
+  if (accounts == NULL)
+    return fail (error->message);
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      ConciergeAccount *account = g_ptr_array_index (accounts, i);
+
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", concierge_account_get_id (account),
+               concierge_account_get_platform (account), concierge_account_get_display_name (account),
+               concierge_account_get_server_url (account));
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+account_remove (const char *id_text)
+{
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 id;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an account number; "
+                                                    "“concierge account list” shows them."), id_text);
+
+      return fail (message);
+    }
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail (error->message);
+
+  concierge_store_remove_account_async (store, (gint64) id, NULL, got_result, &result);
+  if (!concierge_store_remove_account_finish (store, wait_for (&result), &error))
+    return fail (error->message);
+  g_clear_object (&result);
+
+  concierge_secrets_clear_async (concierge_store_get_profile_id (store), (gint64) id, NULL, got_result, &result);
+  if (!concierge_secrets_clear_finish (wait_for (&result), &error))
+    return fail (error->message);
+
+  return EXIT_SUCCESS;
+}
+
+/**
+ * concierge_cli_account:
+ * @argv: the arguments after the program's name, starting with "account"
+ *
+ * Returns: the exit status
+ */
+int
+concierge_cli_account (int    argc,
+                       char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "add"))
+    return account_add (argc - 1, argv + 1);
+  if (argc == 2 && g_str_equal (argv[1], "list"))
+    return account_list ();
+  if (argc == 3 && g_str_equal (argv[1], "remove"))
+    return account_remove (argv[2]);
+
+  print_usage ();
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,20 @@
+/* concierge-cli.h
+ *
+ * The commands that need no display, for IT departments that set up many
+ * desktops, and for tests.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int      concierge_cli_account          (int          argc,
+                                         char       **argv);
+gboolean concierge_cli_server_url_is_ok (const char  *url,
+                                         GError     **error);
+
+G_END_DECLS
