@@ -230,21 +230,30 @@ store_rollback (ConciergeStore *self)
     sqlite3_exec (store_db (self), "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Every async call of the store is a job for the worker; its result comes
+ * back to the caller's main context at @io_priority. */
 static void
-store_queue (ConciergeStore *self,
-             GTask          *task,
-             StoreJobFunc    func,
-             gpointer        data,
-             GDestroyNotify  destroy)
+store_run (ConciergeStore      *self,
+           gpointer             source_tag,
+           int                  io_priority,
+           StoreJobFunc         func,
+           gpointer             data,
+           GDestroyNotify       destroy,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   StoreJob *job = g_new0 (StoreJob, 1);
 
   job->func = func;
   job->data = data;
   job->destroy = destroy;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_priority (task, io_priority);
   g_task_set_task_data (task, job, store_job_free);
 
-  g_async_queue_push (self->worker->queue, g_object_ref (task));
+  g_async_queue_push (self->worker->queue, g_steal_pointer (&task));
 }
 
 static void
@@ -731,16 +740,14 @@ concierge_store_open_async (const char          *path,
                             gpointer             user_data)
 {
   g_autoptr(ConciergeStore) self = NULL;
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (path != NULL);
 
   self = g_object_new (CONCIERGE_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_open_async);
-  store_queue (self, task, open_job, NULL, NULL);
+  store_run (self, concierge_store_open_async, G_PRIORITY_DEFAULT, open_job, NULL, NULL,
+             cancellable, callback, user_data);
 }
 
 ConciergeStore *
@@ -774,13 +781,11 @@ concierge_store_close_async (ConciergeStore      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_close_async);
-  store_queue (self, task, close_job, NULL, NULL);
+  store_run (self, concierge_store_close_async, G_PRIORITY_DEFAULT, close_job, NULL, NULL,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -875,14 +880,13 @@ concierge_store_add_account_async (ConciergeStore      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_add_account_async);
-  store_queue (self, task, add_account_job, g_object_ref (account), g_object_unref);
+  store_run (self, concierge_store_add_account_async, G_PRIORITY_DEFAULT,
+             add_account_job, g_object_ref (account), g_object_unref,
+             cancellable, callback, user_data);
 }
 
 ConciergeAccount *
@@ -944,13 +948,12 @@ concierge_store_load_accounts_async (ConciergeStore      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_load_accounts_async);
-  store_queue (self, task, load_accounts_job, NULL, NULL);
+  store_run (self, concierge_store_load_accounts_async, G_PRIORITY_DEFAULT,
+             load_accounts_job, NULL, NULL,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -1014,13 +1017,12 @@ concierge_store_remove_account_async (ConciergeStore      *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_remove_account_async);
-  store_queue (self, task, remove_account_job, g_memdup2 (&account_id, sizeof account_id), g_free);
+  store_run (self, concierge_store_remove_account_async, G_PRIORITY_DEFAULT,
+             remove_account_job, g_memdup2 (&account_id, sizeof account_id), g_free,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -1470,14 +1472,13 @@ concierge_store_ingest_async (ConciergeStore      *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (ingest != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_ingest_async);
-  store_queue (self, task, ingest_job, ingest, (GDestroyNotify) concierge_ingest_free);
+  store_run (self, concierge_store_ingest_async, G_PRIORITY_DEFAULT,
+             ingest_job, ingest, (GDestroyNotify) concierge_ingest_free,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -1546,7 +1547,6 @@ concierge_store_set_thread_status_async (ConciergeStore        *self,
                                          GAsyncReadyCallback    callback,
                                          gpointer               user_data)
 {
-  g_autoptr(GTask) task = NULL;
   StatusChange *change;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
@@ -1556,9 +1556,9 @@ concierge_store_set_thread_status_async (ConciergeStore        *self,
   change->status = status;
   change->snooze_until = snooze_until;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_set_thread_status_async);
-  store_queue (self, task, set_thread_status_job, change, g_free);
+  store_run (self, concierge_store_set_thread_status_async, G_PRIORITY_DEFAULT,
+             set_thread_status_job, change, g_free,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -1654,7 +1654,6 @@ concierge_store_merge_contacts_async (ConciergeStore      *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   MergeJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
@@ -1663,9 +1662,9 @@ concierge_store_merge_contacts_async (ConciergeStore      *self,
   job->keep_id = keep_id;
   job->merge_id = merge_id;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_merge_contacts_async);
-  store_queue (self, task, merge_contacts_job, job, g_free);
+  store_run (self, concierge_store_merge_contacts_async, G_PRIORITY_DEFAULT,
+             merge_contacts_job, job, g_free,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -1904,7 +1903,6 @@ concierge_store_load_inbox_index_async (ConciergeStore            *self,
                                         GAsyncReadyCallback        callback,
                                         gpointer                   user_data)
 {
-  g_autoptr(GTask) task = NULL;
   IndexJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
@@ -1914,10 +1912,9 @@ concierge_store_load_inbox_index_async (ConciergeStore            *self,
   job->query = concierge_inbox_query_copy (query);
   job->limit = limit;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_load_inbox_index_async);
-  g_task_set_priority (task, io_priority);
-  store_queue (self, task, load_inbox_index_job, job, index_job_free);
+  store_run (self, concierge_store_load_inbox_index_async, io_priority,
+             load_inbox_index_job, job, index_job_free,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -1934,7 +1931,6 @@ concierge_store_load_inbox_head_async (ConciergeStore            *self,
                                        GAsyncReadyCallback        callback,
                                        gpointer                   user_data)
 {
-  g_autoptr(GTask) task = NULL;
   IndexJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
@@ -1946,9 +1942,9 @@ concierge_store_load_inbox_head_async (ConciergeStore            *self,
   job->limit = limit;
   job->with_threads = TRUE;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_load_inbox_head_async);
-  store_queue (self, task, load_inbox_index_job, job, index_job_free);
+  store_run (self, concierge_store_load_inbox_head_async, G_PRIORITY_DEFAULT,
+             load_inbox_index_job, job, index_job_free,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -2033,15 +2029,13 @@ concierge_store_load_threads_async (ConciergeStore      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_load_threads_async);
-  g_task_set_priority (task, io_priority);
-  store_queue (self, task, load_threads_job, id_array_new (ids, n_ids), (GDestroyNotify) g_array_unref);
+  store_run (self, concierge_store_load_threads_async, io_priority,
+             load_threads_job, id_array_new (ids, n_ids), (GDestroyNotify) g_array_unref,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -2123,7 +2117,6 @@ concierge_store_match_threads_async (ConciergeStore      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   MatchJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
@@ -2132,9 +2125,9 @@ concierge_store_match_threads_async (ConciergeStore      *self,
   job->match = fts_query (search);
   job->ids = id_array_new (ids, n_ids);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_store_match_threads_async);
-  store_queue (self, task, match_threads_job, job, match_job_free);
+  store_run (self, concierge_store_match_threads_async, G_PRIORITY_DEFAULT,
+             match_threads_job, job, match_job_free,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -2210,21 +2203,6 @@ return_rows (ConciergeStore  *self,
   g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
 }
 
-static void
-queue_rows_job (ConciergeStore      *self,
-                StoreJobFunc         func,
-                RowsJob             *job,
-                gpointer             source_tag,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  store_queue (self, task, func, job, rows_job_free);
-}
-
 static RowsJob *
 rows_job_new (gint64 id)
 {
@@ -2254,8 +2232,9 @@ concierge_store_load_messages_async (ConciergeStore      *self,
 {
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  queue_rows_job (self, load_messages_job, rows_job_new (thread_id),
-                  concierge_store_load_messages_async, cancellable, callback, user_data);
+  store_run (self, concierge_store_load_messages_async, G_PRIORITY_DEFAULT,
+             load_messages_job, rows_job_new (thread_id), rows_job_free,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -2294,8 +2273,9 @@ concierge_store_load_contact_threads_async (ConciergeStore      *self,
 {
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  queue_rows_job (self, load_contact_threads_job, rows_job_new (contact_id),
-                  concierge_store_load_contact_threads_async, cancellable, callback, user_data);
+  store_run (self, concierge_store_load_contact_threads_async, G_PRIORITY_DEFAULT,
+             load_contact_threads_job, rows_job_new (contact_id), rows_job_free,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -2351,8 +2331,9 @@ concierge_store_search_messages_async (ConciergeStore      *self,
   job = rows_job_new (0);
   job->match = fts_query (search);
   job->limit = limit;
-  queue_rows_job (self, search_messages_job, job,
-                  concierge_store_search_messages_async, cancellable, callback, user_data);
+  store_run (self, concierge_store_search_messages_async, G_PRIORITY_DEFAULT,
+             search_messages_job, job, rows_job_free,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -2429,8 +2410,9 @@ concierge_store_load_contact_async (ConciergeStore      *self,
 {
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  queue_rows_job (self, load_contact_job, rows_job_new (contact_id),
-                  concierge_store_load_contact_async, cancellable, callback, user_data);
+  store_run (self, concierge_store_load_contact_async, G_PRIORITY_DEFAULT,
+             load_contact_job, rows_job_new (contact_id), rows_job_free,
+             cancellable, callback, user_data);
 }
 
 ConciergeContact *
