@@ -56,6 +56,10 @@ selected_thread_changed_cb (ConciergeWindow *self)
 
   concierge_conversation_view_set_thread (self->conversation_view, thread);
   concierge_customer_view_set_thread (self->customer_view, thread);
+
+  /* On a narrow window, choosing a conversation opens it. */
+  if (thread != NULL && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->flap));
 }
 
 static void

@@ -4,10 +4,33 @@ a conversation and its customer, and search."""
 
 import os
 import sys
+import tempfile
 
 import uitest
 
 WORKSPACE = os.path.join(os.path.dirname(__file__), "..", "data", "inbox-workspace.json")
+
+
+def narrow_window():
+    """On a narrow window, choosing a conversation opens it, and Back returns."""
+    with tempfile.TemporaryDirectory() as config:
+        settings = os.path.join(config, "glib-2.0", "settings")
+        os.makedirs(settings)
+        with open(os.path.join(settings, "keyfile"), "w") as f:
+            f.write("[io/github/conciergedesk/Concierge]\nwindow-width=400\nwindow-height=700\n")
+        app = uitest.App("en", {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": config},
+                         workspace=WORKSPACE)
+        try:
+            app.wait_for_app()
+            inbox = app.find("Conversations", role="list")
+            app.wait_rows(inbox, lambda names: len(names) == 2, "the two open conversations")
+            inbox.querySelection().selectChild(1)
+            app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
+            app.click(app.find("Back to Inbox", role="push button"))
+            app.find("Search conversations", role="entry")
+            print("a narrow window opens the chosen conversation and goes back to the inbox")
+        finally:
+            app.quit()
 
 
 def main():
@@ -59,3 +82,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+    narrow_window()
