@@ -338,6 +338,11 @@ concierge_application_init (ConciergeApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Answer customers on social networks and messengers."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("Commands that need no display:\n"
+                                                  "  concierge account add PLATFORM --server URL --token-stdin [--name NAME]\n"
+                                                  "  concierge account list\n"
+                                                  "  concierge account remove ID"));
 }
 
 ConciergeApplication *

@@ -35,6 +35,7 @@ class CommandLine(unittest.TestCase):
         self.assertIn("Usage:", result.stdout)
         self.assertIn("--version", result.stdout)
         self.assertIn("Answer customers on social networks and messengers.", result.stdout)
+        self.assertIn("concierge account add PLATFORM --server URL --token-stdin", result.stdout)
 
     def test_unknown_option_gets_usage_and_fails(self):
         result = run(["--no-such-option"])
