@@ -1,0 +1,871 @@
+/* concierge-sandbox.c
+ *
+ * The sandbox platform server: the subset of the Mastodon API that Concierge
+ * uses (mentions, direct conversations, a status's context, posting,
+ * marking read, the instance's limits), on 127.0.0.1, with customers who post, mention the support account,
+ * write privately, and answer what the agent sends after a short delay.
+ *
+ *   concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]
+ *
+ * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
+ * Every request is recorded as a JSON line in the record file: method, path,
+ * query, whether the token matched (never the token), and the status sent.
+ *
+ * It is stricter than Mastodon: unknown parameters are refused with 422, so
+ * that a mistake in the client shows up here first.
+ *
+ * Faults, for tests, through POST /_sandbox/fault with a JSON body:
+ *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "malformed" | "slow"
+ *    | "drop-before" | "drop-after" | "hold", "count": 1, "retry_after": 2,
+ *    "delay_ms": 2000}
+ * A held response waits for POST /_sandbox/release.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define OWN_ACCOUNT_ID "1"
+#define MAX_CHARACTERS 500
+
+typedef struct
+{
+  char *id;
+  char *username;
+  char *display_name;
+} Person;
+
+typedef struct
+{
+  char   *id;
+  char   *in_reply_to_id;
+  Person *author;
+  char   *visibility;
+  char   *text;
+  gint64  created_at;
+  char   *conversation_id;
+} Status;
+
+typedef struct
+{
+  char *path;
+  char *kind;
+  guint count;
+  guint retry_after;
+  guint delay_ms;
+} Fault;
+
+typedef struct
+{
+  SoupServer *server;
+  char       *token;
+  FILE       *record;
+  guint       reply_delay_ms;
+  GPtrArray  *people;
+  GPtrArray  *statuses;    /* oldest first */
+  GHashTable *idempotency; /* key → Status */
+  GPtrArray  *faults;
+  GPtrArray  *held;        /* SoupServerMessage waiting for release */
+  guint64     next_id;
+} Sandbox;
+
+static Sandbox sandbox;
+
+/* The people and their statuses */
+
+static Person *
+person_new (const char *id,
+            const char *username,
+            const char *display_name)
+{
+  Person *person = g_new0 (Person, 1);
+
+  person->id = g_strdup (id);
+  person->username = g_strdup (username);
+  person->display_name = g_strdup (display_name);
+  g_ptr_array_add (sandbox.people, person);
+  return person;
+}
+
+static Person *
+find_person (const char *id)
+{
+  for (guint i = 0; i < sandbox.people->len; i++)
+    {
+      Person *person = g_ptr_array_index (sandbox.people, i);
+
+      if (g_str_equal (person->id, id))
+        return person;
+    }
+  return NULL;
+}
+
+static Status *
+find_status (const char *id)
+{
+  for (guint i = 0; id != NULL && i < sandbox.statuses->len; i++)
+    {
+      Status *status = g_ptr_array_index (sandbox.statuses, i);
+
+      if (g_str_equal (status->id, id))
+        return status;
+    }
+  return NULL;
+}
+
+static Status *
+post (Person     *author,
+      const char *visibility,
+      const char *text,
+      const char *in_reply_to_id)
+{
+  Status *status = g_new0 (Status, 1);
+  Status *parent = find_status (in_reply_to_id);
+
+  status->id = g_strdup_printf ("%" G_GUINT64_FORMAT, sandbox.next_id++);
+  status->in_reply_to_id = g_strdup (in_reply_to_id);
+  status->author = author;
+  status->visibility = g_strdup (visibility);
+  status->text = g_strdup (text);
+  status->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  status->conversation_id = g_strdup (parent ? parent->conversation_id : status->id);
+  g_ptr_array_add (sandbox.statuses, status);
+
+  return status;
+}
+
+static void
+seed (void)
+{
+  Person *support = person_new (OWN_ACCOUNT_ID, "support", "Wellenfunk Support");
+  Person *jana = person_new ("101", "jana", "Jana Becker");
+  Person *tom = person_new ("102", "tom", "Tom Schulz");
+  Person *emma = person_new ("103", "emma", "Emma Walsh");
+
+  (void) support;
+  post (jana, "public", "@support Seit heute Morgen kein Internet, der Router blinkt rot.", NULL);
+  post (tom, "direct", "@support Hallo, meine Rechnung für November ist doppelt abgebucht.", NULL);
+  post (emma, "unlisted", "@support Does my SIM work for roaming in Switzerland?", NULL);
+}
+
+/* JSON */
+
+static void
+add_person (JsonBuilder *builder,
+            Person      *person)
+{
+  g_autofree char *acct = g_str_equal (person->id, OWN_ACCOUNT_ID)
+                            ? g_strdup (person->username)
+                            : g_strdup_printf ("%s@customers.example", person->username);
+  g_autofree char *url = g_strdup_printf ("https://customers.example/@%s", person->username);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, person->id);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, person->username);
+  json_builder_set_member_name (builder, "acct");
+  json_builder_add_string_value (builder, acct);
+  json_builder_set_member_name (builder, "display_name");
+  json_builder_add_string_value (builder, person->display_name);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_end_object (builder);
+}
+
+static char *
+iso8601 (gint64 time)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (time);
+
+  return g_date_time_format_iso8601 (date);
+}
+
+static void
+add_status (JsonBuilder *builder,
+            Status      *status)
+{
+  g_autofree char *escaped = g_markup_escape_text (status->text, -1);
+  g_autofree char *content = g_strdup_printf ("<p>%s</p>", escaped);
+  g_autofree char *created_at = iso8601 (status->created_at);
+  Status *parent = find_status (status->in_reply_to_id);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, status->id);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created_at);
+  json_builder_set_member_name (builder, "in_reply_to_id");
+  if (parent != NULL)
+    json_builder_add_string_value (builder, parent->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "in_reply_to_account_id");
+  if (parent != NULL)
+    json_builder_add_string_value (builder, parent->author->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "sensitive");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "spoiler_text");
+  json_builder_add_string_value (builder, "");
+  json_builder_set_member_name (builder, "visibility");
+  json_builder_add_string_value (builder, status->visibility);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_set_member_name (builder, "edited_at");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "account");
+  add_person (builder, status->author);
+  json_builder_set_member_name (builder, "mentions");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "media_attachments");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+reply_json (SoupServerMessage *msg,
+            guint              status_code,
+            JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *body = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (msg, status_code, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status_code,
+             const char        *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, error);
+  json_builder_end_object (builder);
+  reply_json (msg, status_code, builder);
+}
+
+/* Requests */
+
+static void
+record (SoupServerMessage *msg,
+        GHashTable        *query,
+        gboolean           token_ok)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (sandbox.record == NULL)
+    return;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, soup_server_message_get_method (msg));
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, g_uri_get_path (soup_server_message_get_uri (msg)));
+  json_builder_set_member_name (builder, "query");
+  json_builder_begin_object (builder);
+  if (query != NULL)
+    {
+      g_hash_table_iter_init (&iter, query);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          json_builder_set_member_name (builder, key);
+          json_builder_add_string_value (builder, value);
+        }
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "token_ok");
+  json_builder_add_boolean_value (builder, token_ok);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, soup_server_message_get_status (msg));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  fprintf (sandbox.record, "%s\n", line);
+  fflush (sandbox.record);
+}
+
+static gboolean
+only_known_parameters (SoupServerMessage  *msg,
+                       GHashTable         *query,
+                       const char * const *known)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (query == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!g_strv_contains (known, key))
+        {
+          g_autofree char *error = g_strdup_printf ("Unknown parameter %s", (char *) key);
+
+          reply_error (msg, 422, error);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Mastodon pages by id: since_id and min_id return newer items, max_id
+ * older ones; the Link header points both ways. */
+static GPtrArray *
+page_of (GPtrArray   *items,
+         GHashTable  *query,
+         const char *(*id_of) (gpointer))
+{
+  const char *max_id = query ? g_hash_table_lookup (query, "max_id") : NULL;
+  const char *since_id = query ? g_hash_table_lookup (query, "since_id") : NULL;
+  const char *min_id = query ? g_hash_table_lookup (query, "min_id") : NULL;
+  const char *limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
+  guint limit = limit_text ? (guint) CLAMP (atoi (limit_text), 1, 40) : 20;
+  GPtrArray *page = g_ptr_array_new ();
+
+  /* Newest first, as Mastodon lists them. */
+  for (guint i = items->len; i > 0 && page->len < limit; i--)
+    {
+      gpointer item = g_ptr_array_index (items, i - 1);
+      guint64 id = g_ascii_strtoull (id_of (item), NULL, 10);
+
+      if (max_id && id >= g_ascii_strtoull (max_id, NULL, 10))
+        continue;
+      if (since_id && id <= g_ascii_strtoull (since_id, NULL, 10))
+        continue;
+      if (min_id && id <= g_ascii_strtoull (min_id, NULL, 10))
+        continue;
+      g_ptr_array_add (page, item);
+    }
+
+  return page;
+}
+
+static void
+set_link_header (SoupServerMessage *msg,
+                 GPtrArray         *page,
+                 const char *(*id_of) (gpointer))
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *base = NULL;
+  g_autofree char *link = NULL;
+
+  if (page->len == 0)
+    return;
+
+  base = g_strdup_printf ("http://%s:%d%s", g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri));
+  link = g_strdup_printf ("<%s?max_id=%s>; rel=\"next\", <%s?min_id=%s>; rel=\"prev\"",
+                          base, id_of (g_ptr_array_index (page, page->len - 1)),
+                          base, id_of (g_ptr_array_index (page, 0)));
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Link", link);
+}
+
+static const char *
+status_id_of (gpointer item)
+{
+  return ((Status *) item)->id;
+}
+
+static gboolean
+mentions_support (Status *status)
+{
+  return status->author != find_person (OWN_ACCOUNT_ID) && strstr (status->text, "@support") != NULL;
+}
+
+static void
+get_notifications (SoupServerMessage *msg,
+                   GHashTable        *query)
+{
+  static const char * const known[] = { "types[]", "max_id", "since_id", "min_id", "limit", NULL };
+  g_autoptr(GPtrArray) mentions = g_ptr_array_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!only_known_parameters (msg, query, known))
+    return;
+
+  for (guint i = 0; i < sandbox.statuses->len; i++)
+    if (mentions_support (g_ptr_array_index (sandbox.statuses, i)))
+      g_ptr_array_add (mentions, g_ptr_array_index (sandbox.statuses, i));
+
+  /* A notification shares its status's id here; Mastodon's differ, but
+   * clients treat both as opaque. */
+  page = page_of (mentions, query, status_id_of);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < page->len; i++)
+    {
+      Status *status = g_ptr_array_index (page, i);
+      g_autofree char *created_at = iso8601 (status->created_at);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, status->id);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "mention");
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_string_value (builder, created_at);
+      json_builder_set_member_name (builder, "account");
+      add_person (builder, status->author);
+      json_builder_set_member_name (builder, "status");
+      add_status (builder, status);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  set_link_header (msg, page, status_id_of);
+  reply_json (msg, 200, builder);
+}
+
+static void
+get_conversations (SoupServerMessage *msg,
+                   GHashTable        *query)
+{
+  static const char * const known[] = { "max_id", "since_id", "min_id", "limit", NULL };
+  g_autoptr(GPtrArray) last = g_ptr_array_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!only_known_parameters (msg, query, known))
+    return;
+
+  /* The newest direct status of each conversation, oldest conversation
+   * first, so that paging works as for notifications. */
+  for (guint i = sandbox.statuses->len; i > 0; i--)
+    {
+      Status *status = g_ptr_array_index (sandbox.statuses, i - 1);
+
+      if (g_str_equal (status->visibility, "direct") && !g_hash_table_contains (seen, status->conversation_id))
+        {
+          g_hash_table_add (seen, status->conversation_id);
+          g_ptr_array_insert (last, 0, status);
+        }
+    }
+
+  page = page_of (last, query, status_id_of);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < page->len; i++)
+    {
+      Status *status = g_ptr_array_index (page, i);
+      Status *first = find_status (status->conversation_id);
+      Person *customer = first && first->author != find_person (OWN_ACCOUNT_ID) ? first->author : status->author;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, status->conversation_id);
+      json_builder_set_member_name (builder, "unread");
+      json_builder_add_boolean_value (builder, status->author != find_person (OWN_ACCOUNT_ID));
+      json_builder_set_member_name (builder, "accounts");
+      json_builder_begin_array (builder);
+      add_person (builder, customer);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "last_status");
+      add_status (builder, status);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  set_link_header (msg, page, status_id_of);
+  reply_json (msg, 200, builder);
+}
+
+static void
+get_context (SoupServerMessage *msg,
+             const char        *id)
+{
+  Status *status = find_status (id);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) ancestors = g_ptr_array_new ();
+
+  if (status == NULL)
+    {
+      reply_error (msg, 404, "Record not found");
+      return;
+    }
+
+  for (Status *parent = find_status (status->in_reply_to_id); parent; parent = find_status (parent->in_reply_to_id))
+    g_ptr_array_insert (ancestors, 0, parent);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ancestors");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ancestors->len; i++)
+    add_status (builder, g_ptr_array_index (ancestors, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "descendants");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < sandbox.statuses->len; i++)
+    {
+      Status *other = g_ptr_array_index (sandbox.statuses, i);
+
+      /* Every later status of the same conversation descends from it here. */
+      if (other != status && g_str_equal (other->conversation_id, status->conversation_id) &&
+          g_ascii_strtoull (other->id, NULL, 10) > g_ascii_strtoull (status->id, NULL, 10))
+        add_status (builder, other);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  reply_json (msg, 200, builder);
+}
+
+static gboolean
+customer_replies_cb (gpointer data)
+{
+  g_autofree char *parent_id = data;
+  Status *parent = find_status (parent_id);
+  Status *customer_status;
+
+  if (parent == NULL || (customer_status = find_status (parent->in_reply_to_id)) == NULL)
+    return G_SOURCE_REMOVE;
+
+  post (customer_status->author, parent->visibility, "@support Danke, das hilft mir weiter!", parent->id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_status (SoupServerMessage *msg,
+             GHashTable        *query)
+{
+  static const char * const known[] = { "status", "in_reply_to_id", "visibility", "spoiler_text",
+                                        "language", NULL };
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                  "Idempotency-Key");
+  const char *text = query ? g_hash_table_lookup (query, "status") : NULL;
+  const char *visibility = query ? g_hash_table_lookup (query, "visibility") : NULL;
+  const char *in_reply_to_id = query ? g_hash_table_lookup (query, "in_reply_to_id") : NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Status *status;
+
+  if (!only_known_parameters (msg, query, known))
+    return;
+
+  if (key != NULL && (status = g_hash_table_lookup (sandbox.idempotency, key)) != NULL)
+    {
+      add_status (builder, status);
+      reply_json (msg, 200, builder);
+      return;
+    }
+
+  if (text == NULL || text[0] == '\0')
+    {
+      reply_error (msg, 422, "Validation failed: Text can't be blank");
+      return;
+    }
+  if (g_utf8_strlen (text, -1) > MAX_CHARACTERS)
+    {
+      reply_error (msg, 422, "Validation failed: Text character limit of 500 exceeded");
+      return;
+    }
+  if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
+    {
+      reply_error (msg, 404, "Record not found");
+      return;
+    }
+
+  status = post (find_person (OWN_ACCOUNT_ID), visibility ? visibility : "public", text, in_reply_to_id);
+  if (key != NULL)
+    g_hash_table_insert (sandbox.idempotency, g_strdup (key), status);
+  if (in_reply_to_id != NULL)
+    g_timeout_add (sandbox.reply_delay_ms, customer_replies_cb, g_strdup (status->id));
+
+  add_status (builder, status);
+  reply_json (msg, 200, builder);
+}
+
+static void
+get_instance (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uri");
+  json_builder_add_string_value (builder, "sandbox.example");
+  json_builder_set_member_name (builder, "configuration");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "statuses");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "max_characters");
+  json_builder_add_int_value (builder, MAX_CHARACTERS);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  reply_json (msg, 200, builder);
+}
+
+/* Faults */
+
+static void
+add_fault (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  JsonObject *object;
+  Fault *fault;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      reply_error (msg, 400, "A fault is a JSON object");
+      return;
+    }
+
+  object = json_node_get_object (node);
+  fault = g_new0 (Fault, 1);
+  fault->path = g_strdup (json_object_get_string_member_with_default (object, "path", "/"));
+  fault->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", "500"));
+  fault->count = json_object_get_int_member_with_default (object, "count", 1);
+  fault->retry_after = json_object_get_int_member_with_default (object, "retry_after", 1);
+  fault->delay_ms = json_object_get_int_member_with_default (object, "delay_ms", 2000);
+  g_ptr_array_add (sandbox.faults, fault);
+
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
+static Fault *
+take_fault (const char *path)
+{
+  for (guint i = 0; i < sandbox.faults->len; i++)
+    {
+      Fault *fault = g_ptr_array_index (sandbox.faults, i);
+
+      if (g_str_has_prefix (path, fault->path) && fault->count > 0)
+        {
+          fault->count--;
+          return fault;
+        }
+    }
+  return NULL;
+}
+
+static void
+drop_connection (SoupServerMessage *msg)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+static gboolean
+unpause_cb (gpointer data)
+{
+  soup_server_message_unpause (data);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void handle_api (SoupServerMessage *msg, const char *path, GHashTable *query);
+
+static void
+server_callback (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  const char *authorization;
+  g_autofree char *expected = NULL;
+  gboolean token_ok;
+  Fault *fault;
+
+  if (g_str_equal (path, "/_sandbox/fault"))
+    {
+      add_fault (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/release"))
+    {
+      for (guint i = 0; i < sandbox.held->len; i++)
+        soup_server_message_unpause (g_ptr_array_index (sandbox.held, i));
+      g_ptr_array_set_size (sandbox.held, 0);
+      soup_server_message_set_status (msg, 204, NULL);
+      return;
+    }
+
+  /* Form bodies count as parameters, as they do for Mastodon. */
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+      const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+      if (g_strcmp0 (type, "application/x-www-form-urlencoded") == 0 && g_bytes_get_size (bytes) > 0)
+        {
+          g_autofree char *form_text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+          query = soup_form_decode (form_text);
+        }
+      else if (query != NULL)
+        g_hash_table_ref (query);
+    }
+  else if (query != NULL)
+    g_hash_table_ref (query);
+
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  expected = g_strdup_printf ("Bearer %s", sandbox.token);
+  token_ok = g_strcmp0 (authorization, expected) == 0;
+
+  fault = token_ok ? take_fault (path) : NULL;
+  if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
+    {
+      record (msg, query, token_ok);
+      drop_connection (msg);
+      g_clear_pointer (&query, g_hash_table_unref);
+      return;
+    }
+
+  if (!token_ok)
+    reply_error (msg, 401, "The access token is invalid");
+  else if (fault != NULL && g_str_equal (fault->kind, "500"))
+    reply_error (msg, 503, "The sandbox was asked to fail");
+  else if (fault != NULL && g_str_equal (fault->kind, "429"))
+    {
+      g_autofree char *retry = g_strdup_printf ("%u", fault->retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", retry);
+      reply_error (msg, 429, "Too many requests");
+    }
+  else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
+    {
+      static const char broken[] = "[{\"id\": \"1\", \"type\": \"mention\", \"status\": {\"id\": ";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, broken, sizeof broken - 1);
+    }
+  else
+    handle_api (msg, path, query);
+
+  record (msg, query, token_ok);
+  g_clear_pointer (&query, g_hash_table_unref);
+
+  if (fault != NULL && g_str_equal (fault->kind, "drop-after"))
+    drop_connection (msg);
+  else if (fault != NULL && g_str_equal (fault->kind, "slow"))
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add (fault->delay_ms, unpause_cb, g_object_ref (msg));
+    }
+  else if (fault != NULL && g_str_equal (fault->kind, "hold"))
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (sandbox.held, msg);
+    }
+}
+
+static void
+handle_api (SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/notifications"))
+    get_notifications (msg, query);
+  else if (g_str_equal (method, "POST") && g_str_equal (path, "/api/v1/statuses"))
+    post_status (msg, query);
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/conversations"))
+    get_conversations (msg, query);
+  else if (g_str_equal (method, "GET") && g_str_has_prefix (path, "/api/v1/statuses/") &&
+           g_str_has_suffix (path, "/context"))
+    {
+      g_autofree char *id = g_strndup (path + strlen ("/api/v1/statuses/"),
+                                       strlen (path) - strlen ("/api/v1/statuses/") - strlen ("/context"));
+
+      get_context (msg, id);
+    }
+  else if (g_str_equal (method, "POST") && g_str_has_prefix (path, "/api/v1/conversations/") &&
+           g_str_has_suffix (path, "/read"))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+      reply_json (msg, 200, builder);
+    }
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/instance"))
+    get_instance (msg);
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/accounts/verify_credentials"))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      add_person (builder, find_person (OWN_ACCOUNT_ID));
+      reply_json (msg, 200, builder);
+    }
+  else
+    reply_error (msg, 404, "Record not found");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *token = NULL;
+  g_autofree char *record_path = NULL;
+  int port = 0, reply_delay_ms = 3000;
+  const GOptionEntry entries[] = {
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port on 127.0.0.1 (0 picks a free one)", "PORT" },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path, "Where to record the requests", "FILE" },
+    { "reply-delay-ms", 0, 0, G_OPTION_ARG_INT, &reply_delay_ms, "How long customers take to answer", "MS" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = NULL;
+  GSList *uris;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL)
+    {
+      g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE]\n");
+      return 2;
+    }
+
+  sandbox.token = token;
+  sandbox.reply_delay_ms = reply_delay_ms;
+  sandbox.next_id = 109000000000000000;
+  sandbox.people = g_ptr_array_new ();
+  sandbox.statuses = g_ptr_array_new ();
+  sandbox.idempotency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sandbox.faults = g_ptr_array_new ();
+  sandbox.held = g_ptr_array_new ();
+  if (record_path != NULL && (sandbox.record = fopen (record_path, "a")) == NULL)
+    g_error ("Cannot write %s", record_path);
+  seed ();
+
+  sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
+  soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);
+
+  /* Loopback only: the sandbox is never reachable from another machine. */
+  address = g_inet_socket_address_new (loopback, port);
+  if (!soup_server_listen (sandbox.server, address, 0, &error))
+    g_error ("Cannot listen on 127.0.0.1:%d: %s", port, error->message);
+
+  uris = soup_server_get_uris (sandbox.server);
+  g_print ("listening on http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
+  fflush (stdout);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (loop);
+  return 0;
+}
