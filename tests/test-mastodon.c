@@ -9,6 +9,10 @@
 
 #include "channels/concierge-mastodon.h"
 
+#include "test-util.h"
+
+#define TOKEN "sandbox-token-for-the-mastodon-test"
+
 static JsonNode *
 load_fixture (const char *name)
 {
@@ -132,6 +136,182 @@ test_malformed_status_is_refused (void)
     }
 }
 
+/* Against the sandbox server, over HTTP on 127.0.0.1 */
+
+typedef struct
+{
+  GSubprocess    *sandbox;
+  char           *url;
+  SoupSession    *session;
+  char           *dir;
+  ConciergeStore *store;
+  gint64          account_id;
+} Sandbox;
+
+static void
+sandbox_set_up (Sandbox       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "concierge-sandbox", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeAccount) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->sandbox = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                       binary, "--token", TOKEN, "--reply-delay-ms", "100", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->sandbox));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  fixture->url = g_strdup (line + strlen ("listening on "));
+
+  /* Every channel shares one session; a held response must not block the
+   * others, so it allows more than libsoup's two connections per host. */
+  fixture->session = g_object_new (SOUP_TYPE_SESSION, "max-conns", 64, "max-conns-per-host", 16, NULL);
+
+  fixture->dir = g_dir_make_tmp ("concierge-mastodon-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
+  fixture->store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  account = concierge_account_new ("mastodon", "Support", "@support", fixture->url, "1");
+  saved = test_add_account (fixture->store, account);
+  fixture->account_id = concierge_account_get_id (saved);
+}
+
+static void
+sandbox_tear_down (Sandbox       *fixture,
+                   gconstpointer  data)
+{
+  g_subprocess_force_exit (fixture->sandbox);
+  g_subprocess_wait (fixture->sandbox, NULL, NULL);
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->sandbox);
+  g_clear_object (&fixture->session);
+  test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->url);
+}
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static ConciergeIngest *
+fetch (ConciergeMastodon  *mastodon,
+       const char         *cursor,
+       char              **new_cursor,
+       GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_mastodon_fetch_async (mastodon, cursor, NULL, got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return concierge_mastodon_fetch_finish (mastodon, result, new_cursor, error);
+}
+
+static void
+inject_fault (Sandbox    *fixture,
+              const char *json)
+{
+  g_autofree char *url = g_strdup_printf ("%s/_sandbox/fault", fixture->url);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, url);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  reply = soup_session_send_and_read (fixture->session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 204);
+}
+
+static void
+test_fetch_mentions_and_conversations (Sandbox       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(ConciergeMastodon) mastodon =
+    concierge_mastodon_new (fixture->session, fixture->account_id, fixture->url, "1", TOKEN);
+  ConciergeInboxQuery everything = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  ConciergeInboxQuery private_only = { .visibility = CONCIERGE_VISIBILITY_PRIVATE };
+  g_autoptr(GArray) index = NULL;
+  g_autoptr(GArray) private_index = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *second_cursor = NULL;
+  ConciergeIngest *ingest;
+
+  ingest = fetch (mastodon, NULL, &cursor, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cursor);
+  /* Two public mentions, and the direct one once, as its conversation. */
+  g_assert_cmpuint (concierge_ingest_get_size (ingest), ==, 3);
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+
+  index = test_load_index (fixture->store, &everything);
+  g_assert_cmpuint (index->len, ==, 3);
+  private_index = test_load_index (fixture->store, &private_only);
+  g_assert_cmpuint (private_index->len, ==, 1);
+
+  /* From the cursor on there is nothing new. */
+  ingest = fetch (mastodon, cursor, &second_cursor, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (concierge_ingest_get_size (ingest), ==, 1); /* the conversation, unchanged */
+  g_assert_cmpstr (second_cursor, ==, cursor);
+  concierge_ingest_free (ingest);
+}
+
+static void
+test_fetch_errors_are_explained (Sandbox       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(ConciergeMastodon) wrong =
+    concierge_mastodon_new (fixture->session, fixture->account_id, fixture->url, "1", "not-the-token");
+  g_autoptr(ConciergeMastodon) mastodon =
+    concierge_mastodon_new (fixture->session, fixture->account_id, fixture->url, "1", TOKEN);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (fetch (wrong, NULL, NULL, &error));
+  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  inject_fault (fixture, "{\"path\": \"/api/v1/notifications\", \"kind\": \"429\", \"retry_after\": 7}");
+  g_assert_null (fetch (mastodon, NULL, NULL, &error));
+  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (concierge_mastodon_get_retry_after (mastodon), ==, 7);
+  g_clear_error (&error);
+
+  inject_fault (fixture, "{\"path\": \"/api/v1/notifications\", \"kind\": \"malformed\"}");
+  g_assert_null (fetch (mastodon, NULL, NULL, &error));
+  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID);
+  g_clear_error (&error);
+
+  inject_fault (fixture, "{\"path\": \"/api/v1/conversations\", \"kind\": \"500\"}");
+  g_assert_null (fetch (mastodon, NULL, NULL, &error));
+  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* After the faults, the same fetch works again. */
+  {
+    ConciergeIngest *ingest = fetch (mastodon, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (concierge_ingest_get_size (ingest), ==, 3);
+    concierge_ingest_free (ingest);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -143,6 +323,10 @@ main (int   argc,
   g_test_add_func ("/mastodon/public-status-keeps-links-whole", test_public_status_keeps_links_whole);
   g_test_add_func ("/mastodon/html-is-only-ever-text", test_html_is_only_ever_text);
   g_test_add_func ("/mastodon/malformed-status-is-refused", test_malformed_status_is_refused);
+  g_test_add ("/mastodon/fetch-mentions-and-conversations", Sandbox, NULL,
+              sandbox_set_up, test_fetch_mentions_and_conversations, sandbox_tear_down);
+  g_test_add ("/mastodon/fetch-errors-are-explained", Sandbox, NULL,
+              sandbox_set_up, test_fetch_errors_are_explained, sandbox_tear_down);
 
   return g_test_run ();
 }

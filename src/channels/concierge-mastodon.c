@@ -238,3 +238,483 @@ concierge_mastodon_message_from_status (JsonNode             *status,
 
   return g_steal_pointer (&message);
 }
+
+/* Fetching over the network */
+
+struct _ConciergeMastodon
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  gint64       account_id;
+  char        *server_url;
+  char        *own_account_id;
+  char        *access_token; /* in memory only; never logged */
+  guint        retry_after;
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeMastodon, concierge_mastodon, G_TYPE_OBJECT)
+
+#define PAGE_LIMIT "40"
+
+static void
+concierge_mastodon_finalize (GObject *object)
+{
+  ConciergeMastodon *self = CONCIERGE_MASTODON (object);
+
+  g_clear_object (&self->session);
+  g_free (self->server_url);
+  g_free (self->own_account_id);
+  if (self->access_token != NULL)
+    memset (self->access_token, 0, strlen (self->access_token));
+  g_free (self->access_token);
+
+  G_OBJECT_CLASS (concierge_mastodon_parent_class)->finalize (object);
+}
+
+static void
+concierge_mastodon_class_init (ConciergeMastodonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_mastodon_finalize;
+}
+
+static void
+concierge_mastodon_init (ConciergeMastodon *self)
+{
+}
+
+/**
+ * concierge_mastodon_new:
+ * @session: the one session every channel shares
+ * @own_account_id: the agent's account id on the server, whose statuses are
+ *   the agent's replies
+ */
+ConciergeMastodon *
+concierge_mastodon_new (SoupSession *session,
+                        gint64       account_id,
+                        const char  *server_url,
+                        const char  *own_account_id,
+                        const char  *access_token)
+{
+  ConciergeMastodon *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (access_token != NULL, NULL);
+
+  self = g_object_new (CONCIERGE_TYPE_MASTODON, NULL);
+  self->session = g_object_ref (session);
+  self->account_id = account_id;
+  self->server_url = g_strdup (server_url);
+  self->own_account_id = g_strdup (own_account_id);
+  self->access_token = g_strdup (access_token);
+
+  return self;
+}
+
+/**
+ * concierge_mastodon_get_retry_after:
+ *
+ * Returns: the seconds the server asked to wait after a 429, or 0
+ */
+guint
+concierge_mastodon_get_retry_after (ConciergeMastodon *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_MASTODON (self), 0);
+
+  return self->retry_after;
+}
+
+/* One fetch walks through several requests; this is its state. */
+typedef struct
+{
+  ConciergeIngest *ingest;
+  char            *newest;
+  GQueue           contexts;      /* statuses (JsonNode) whose thread root needs their context */
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_pointer (&fetch->ingest, concierge_ingest_free);
+  g_free (fetch->newest);
+  g_queue_clear_full (&fetch->contexts, (GDestroyNotify) json_node_unref);
+  g_free (fetch);
+}
+
+typedef void (*JsonCallback) (GTask *task, JsonNode *root);
+
+typedef struct
+{
+  GTask        *task;
+  JsonCallback  callback;
+} Request;
+
+static void
+parse_in_thread (GTask        *parse_task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
+    g_task_return_new_error (parse_task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
+                             _("The server sent an answer Concierge cannot read."));
+  else
+    g_task_return_pointer (parse_task, json_node_copy (json_parser_get_root (parser)),
+                           (GDestroyNotify) json_node_unref);
+}
+
+static void
+parsed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autofree Request *request = user_data;
+  g_autoptr(GTask) task = request->task;
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+
+  root = g_task_propagate_pointer (G_TASK (result), &error);
+  if (root == NULL)
+    g_task_return_error (task, error);
+  else
+    request->callback (task, root);
+}
+
+static void
+received_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Request *request = user_data;
+  ConciergeMastodon *self = g_task_get_source_object (request->task);
+  SoupMessage *message = g_object_get_data (G_OBJECT (request->task), "message");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) parse_task = NULL;
+  GError *error = NULL;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (request->task, error);
+      g_free (request);
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    error = g_error_new_literal (CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_UNAUTHORIZED,
+                                 _("Mastodon no longer accepts this account’s sign-in. Sign in again."));
+  else if (status == 429)
+    {
+      const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
+
+      self->retry_after = retry ? (guint) g_ascii_strtoull (retry, NULL, 10) : 60;
+      error = g_error_new (CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_RATE_LIMITED,
+                           _("Mastodon asks to wait %u seconds before the next request."), self->retry_after);
+    }
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    error = g_error_new (CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_FAILED,
+                         _("Mastodon answered with an error (%u)."), status);
+
+  if (error != NULL)
+    {
+      g_task_return_error (request->task, error);
+      g_free (request);
+      return;
+    }
+
+  /* Answers can be large: they are parsed off the main thread. */
+  parse_task = g_task_new (NULL, g_task_get_cancellable (request->task), parsed_cb, request);
+  g_task_set_task_data (parse_task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (parse_task, parse_in_thread);
+}
+
+static void
+get_json (GTask        *task,
+          const char   *path,
+          const char   *query,
+          JsonCallback  callback)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  g_autofree char *url = g_strdup_printf ("%s%s%s%s", self->server_url, path, query ? "?" : "", query ? query : "");
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->access_token);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+  Request *request;
+
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_FAILED,
+                               _("“%s” is not a server address."), self->server_url);
+      return;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (message), g_object_unref);
+
+  request = g_new0 (Request, 1);
+  request->task = g_object_ref (task);
+  request->callback = callback;
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), received_cb, request);
+}
+
+static void fetch_next_context (GTask *task);
+static void fetch_conversations (GTask *task);
+
+static const char *
+string_member (JsonNode   *node,
+               const char *name)
+{
+  JsonObject *object;
+  JsonNode *member;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  member = json_object_get_member (object, name);
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+static gboolean
+add_status (GTask      *task,
+            JsonNode   *status,
+            const char *thread_remote_id)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(ConciergeMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeVisibility visibility;
+
+  message = concierge_mastodon_message_from_status (status, self->own_account_id, &visibility, &error);
+  if (message == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+
+  concierge_ingest_add_message (fetch->ingest, thread_remote_id, visibility, message);
+  return TRUE;
+}
+
+static gboolean
+is_newer (const char *id,
+          const char *than)
+{
+  /* Mastodon ids are numbers that grow; compare them as such. */
+  return than == NULL || strlen (id) > strlen (than) || (strlen (id) == strlen (than) && strcmp (id, than) > 0);
+}
+
+static void
+notifications_cb (GTask    *task,
+                  JsonNode *root)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  JsonArray *notifications;
+  g_autofree char *query = NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_task_return_new_error (task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
+                               _("The server sent an answer Concierge cannot read."));
+      return;
+    }
+
+  notifications = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (notifications); i++)
+    {
+      JsonNode *notification = json_array_get_element (notifications, i);
+      const char *id = string_member (notification, "id");
+      JsonNode *status = JSON_NODE_HOLDS_OBJECT (notification)
+                           ? json_object_get_member (json_node_get_object (notification), "status") : NULL;
+      const char *visibility = status ? string_member (status, "visibility") : NULL;
+
+      if (id == NULL || status == NULL)
+        continue;
+      if (is_newer (id, fetch->newest))
+        {
+          g_free (fetch->newest);
+          fetch->newest = g_strdup (id);
+        }
+
+      /* Direct messages arrive as mentions too, but they belong to their
+       * conversation, which becomes a private thread. */
+      if (g_strcmp0 (visibility, "direct") == 0)
+        continue;
+
+      g_queue_push_tail (&fetch->contexts, json_node_ref (status));
+    }
+
+  /* Older first, page by page from the cursor, until nothing is newer. */
+  if (json_array_get_length (notifications) > 0)
+    {
+      query = g_strdup_printf ("types[]=mention&limit=" PAGE_LIMIT "&min_id=%s", fetch->newest);
+      get_json (task, "/api/v1/notifications", query, notifications_cb);
+      return;
+    }
+
+  fetch_next_context (task);
+}
+
+/* A public thread is named after its first status, which the context's
+ * ancestors give; its earlier statuses join the thread too. */
+static void
+context_cb (GTask    *task,
+            JsonNode *root)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(JsonNode) status = g_queue_pop_head (&fetch->contexts);
+  JsonArray *ancestors = NULL;
+  const char *thread_id;
+
+  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "ancestors"))
+    ancestors = json_object_get_array_member (json_node_get_object (root), "ancestors");
+
+  thread_id = ancestors && json_array_get_length (ancestors) > 0
+                ? string_member (json_array_get_element (ancestors, 0), "id")
+                : string_member (status, "id");
+  if (thread_id == NULL)
+    thread_id = string_member (status, "id");
+
+  for (guint i = 0; ancestors != NULL && i < json_array_get_length (ancestors); i++)
+    if (!add_status (task, json_array_get_element (ancestors, i), thread_id))
+      return;
+  if (!add_status (task, status, thread_id))
+    return;
+
+  fetch_next_context (task);
+}
+
+static void
+fetch_next_context (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  JsonNode *status = g_queue_peek_head (&fetch->contexts);
+  g_autofree char *path = NULL;
+
+  if (status == NULL)
+    {
+      fetch_conversations (task);
+      return;
+    }
+
+  /* A status that answers none is a thread of its own. */
+  if (string_member (status, "in_reply_to_id") == NULL)
+    {
+      g_autoptr(JsonNode) alone = g_queue_pop_head (&fetch->contexts);
+
+      if (add_status (task, alone, string_member (alone, "id")))
+        fetch_next_context (task);
+      return;
+    }
+
+  path = g_strdup_printf ("/api/v1/statuses/%s/context", string_member (status, "id"));
+  get_json (task, path, NULL, context_cb);
+}
+
+static void
+conversations_cb (GTask    *task,
+                  JsonNode *root)
+{
+  JsonArray *conversations;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_task_return_new_error (task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
+                               _("The server sent an answer Concierge cannot read."));
+      return;
+    }
+
+  conversations = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (conversations); i++)
+    {
+      JsonNode *conversation = json_array_get_element (conversations, i);
+      JsonNode *last = JSON_NODE_HOLDS_OBJECT (conversation)
+                         ? json_object_get_member (json_node_get_object (conversation), "last_status") : NULL;
+      const char *id = string_member (conversation, "id");
+      g_autofree char *thread_id = NULL;
+
+      if (id == NULL || last == NULL || !JSON_NODE_HOLDS_OBJECT (last))
+        continue;
+
+      thread_id = g_strdup_printf ("conversation:%s", id);
+      if (!add_status (task, last, thread_id))
+        return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+fetch_conversations (GTask *task)
+{
+  get_json (task, "/api/v1/conversations", "limit=" PAGE_LIMIT, conversations_cb);
+}
+
+/**
+ * concierge_mastodon_fetch_async:
+ * @cursor: (nullable): the newest notification id of the previous fetch
+ *
+ * Fetches mentions newer than @cursor, each with the statuses before it in
+ * its thread, and the direct conversations, as one ingest batch.
+ */
+void
+concierge_mastodon_fetch_async (ConciergeMastodon   *self,
+                                const char          *cursor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *query = NULL;
+  Fetch *fetch;
+
+  g_return_if_fail (CONCIERGE_IS_MASTODON (self));
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->ingest = concierge_ingest_new (self->account_id);
+  fetch->newest = g_strdup (cursor);
+  g_queue_init (&fetch->contexts);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_mastodon_fetch_async);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+
+  self->retry_after = 0;
+  query = cursor ? g_strdup_printf ("types[]=mention&limit=" PAGE_LIMIT "&min_id=%s", cursor)
+                 : g_strdup ("types[]=mention&limit=" PAGE_LIMIT);
+  get_json (task, "/api/v1/notifications", query, notifications_cb);
+}
+
+/**
+ * concierge_mastodon_fetch_finish:
+ * @cursor: (out): where the next fetch starts
+ *
+ * Returns: (transfer full): the batch to ingest
+ */
+ConciergeIngest *
+concierge_mastodon_fetch_finish (ConciergeMastodon  *self,
+                                 GAsyncResult       *result,
+                                 char              **cursor,
+                                 GError            **error)
+{
+  Fetch *fetch;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  fetch = g_task_get_task_data (G_TASK (result));
+  if (cursor != NULL)
+    *cursor = g_strdup (fetch->newest);
+  return g_steal_pointer (&fetch->ingest);
+}

@@ -9,8 +9,10 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "model/concierge-model.h"
+#include "store/concierge-store.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,9 @@ G_BEGIN_DECLS
 typedef enum
 {
   CONCIERGE_MASTODON_ERROR_INVALID,
+  CONCIERGE_MASTODON_ERROR_UNAUTHORIZED,
+  CONCIERGE_MASTODON_ERROR_RATE_LIMITED,
+  CONCIERGE_MASTODON_ERROR_FAILED,
 } ConciergeMastodonError;
 
 GQuark            concierge_mastodon_error_quark      (void);
@@ -28,5 +33,26 @@ ConciergeMessage *concierge_mastodon_message_from_status (JsonNode  *status,
                                                        const char  *own_account_id,
                                                        ConciergeVisibility *visibility,
                                                        GError     **error);
+
+#define CONCIERGE_TYPE_MASTODON (concierge_mastodon_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeMastodon, concierge_mastodon, CONCIERGE, MASTODON, GObject)
+
+ConciergeMastodon *concierge_mastodon_new              (SoupSession       *session,
+                                                         gint64             account_id,
+                                                         const char        *server_url,
+                                                         const char        *own_account_id,
+                                                         const char        *access_token);
+guint              concierge_mastodon_get_retry_after  (ConciergeMastodon *self);
+
+void               concierge_mastodon_fetch_async      (ConciergeMastodon   *self,
+                                                         const char          *cursor,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+ConciergeIngest   *concierge_mastodon_fetch_finish     (ConciergeMastodon   *self,
+                                                         GAsyncResult        *result,
+                                                         char               **cursor,
+                                                         GError             **error);
 
 G_END_DECLS

@@ -342,6 +342,22 @@ page_of (GPtrArray   *items,
   guint limit = limit_text ? (guint) CLAMP (atoi (limit_text), 1, 40) : 20;
   GPtrArray *page = g_ptr_array_new ();
 
+  /* min_id asks for the page right after that id, as Mastodon answers it:
+   * the oldest newer items, listed newest first. */
+  if (min_id != NULL)
+    {
+      guint64 min = g_ascii_strtoull (min_id, NULL, 10);
+
+      for (guint i = 0; i < items->len && page->len < limit; i++)
+        {
+          gpointer item = g_ptr_array_index (items, i);
+
+          if (g_ascii_strtoull (id_of (item), NULL, 10) > min)
+            g_ptr_array_insert (page, 0, item);
+        }
+      return page;
+    }
+
   /* Newest first, as Mastodon lists them. */
   for (guint i = items->len; i > 0 && page->len < limit; i--)
     {
@@ -351,8 +367,6 @@ page_of (GPtrArray   *items,
       if (max_id && id >= g_ascii_strtoull (max_id, NULL, 10))
         continue;
       if (since_id && id <= g_ascii_strtoull (since_id, NULL, 10))
-        continue;
-      if (min_id && id <= g_ascii_strtoull (min_id, NULL, 10))
         continue;
       g_ptr_array_add (page, item);
     }
