@@ -152,22 +152,12 @@ static void
 sandbox_set_up (Sandbox       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "concierge-sandbox", NULL);
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeAccount) saved = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *path = NULL;
 
-  fixture->sandbox = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                       binary, "--token", TOKEN, "--reply-delay-ms", "100", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->sandbox));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  fixture->url = g_strdup (line + strlen ("listening on "));
+  fixture->sandbox = test_sandbox_start (TOKEN, &fixture->url, "--reply-delay-ms", "100", NULL);
 
   /* Every channel shares one session; a held response must not block the
    * others, so it allows more than libsoup's two connections per host. */
@@ -187,11 +177,9 @@ static void
 sandbox_tear_down (Sandbox       *fixture,
                    gconstpointer  data)
 {
-  g_subprocess_force_exit (fixture->sandbox);
-  g_subprocess_wait (fixture->sandbox, NULL, NULL);
+  test_sandbox_stop (fixture->sandbox);
   test_close_store (fixture->store);
   g_clear_object (&fixture->store);
-  g_clear_object (&fixture->sandbox);
   g_clear_object (&fixture->session);
   test_remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -224,16 +212,7 @@ static void
 inject_fault (Sandbox    *fixture,
               const char *json)
 {
-  g_autofree char *url = g_strdup_printf ("%s/_sandbox/fault", fixture->url);
-  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, url);
-  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_message_set_request_body_from_bytes (message, "application/json", body);
-  reply = soup_session_send_and_read (fixture->session, message, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, 204);
+  test_sandbox_post (fixture->url, "/_sandbox/fault", json);
 }
 
 static void

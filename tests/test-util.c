@@ -163,6 +163,21 @@ test_load_contact (ConciergeStore *store,
   return contact;
 }
 
+char *
+test_load_cursor (ConciergeStore *store,
+                  gint64          account_id,
+                  const char     *stream)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *cursor;
+
+  concierge_store_load_cursor_async (store, account_id, stream, NULL, got_result, &result);
+  cursor = concierge_store_load_cursor_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return cursor;
+}
+
 static gboolean
 inbox_loaded (gpointer data)
 {
@@ -232,4 +247,71 @@ test_remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
+}
+
+/**
+ * test_sandbox_start:
+ * @url: (out): where it listens
+ * @...: more arguments for the sandbox, then %NULL
+ */
+GSubprocess *
+test_sandbox_start (const char  *token,
+                    char       **url,
+                    ...)
+{
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "concierge-sandbox", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *sandbox;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, binary);
+  g_ptr_array_add (argv, (gpointer) "--token");
+  g_ptr_array_add (argv, (gpointer) token);
+  va_start (args, url);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  sandbox = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  *url = g_strdup (line + strlen ("listening on "));
+
+  return sandbox;
+}
+
+void
+test_sandbox_stop (GSubprocess *sandbox)
+{
+  g_subprocess_force_exit (sandbox);
+  g_subprocess_wait (sandbox, NULL, NULL);
+  g_object_unref (sandbox);
+}
+
+/* Asks the sandbox for a fault (path "/_sandbox/fault") or releases what it
+ * holds back ("/_sandbox/release"). */
+void
+test_sandbox_post (const char *url,
+                   const char *path,
+                   const char *json)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *full = g_strconcat (url, path, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, full);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  reply = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 204);
 }

@@ -8,6 +8,8 @@
 
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "store/concierge-inbox-model.h"
 #include "store/concierge-store.h"
 
@@ -40,11 +42,23 @@ GPtrArray        *test_search_messages      (ConciergeStore        *store,
                                              const char            *search,
                                              guint                  limit);
 
+char             *test_load_cursor          (ConciergeStore        *store,
+                                             gint64                 account_id,
+                                             const char            *stream);
 void              test_wait_loaded          (ConciergeInboxModel   *inbox);
 void              test_wait_for_row         (GListModel            *model,
                                              guint                  position);
 void              test_wait_n_items         (GListModel            *model,
                                              guint                  n_items);
 void              test_remove_tree          (const char            *path);
+
+/* The sandbox platform server, as a child process on 127.0.0.1. */
+GSubprocess      *test_sandbox_start        (const char            *token,
+                                             char                 **url,
+                                             ...) G_GNUC_NULL_TERMINATED;
+void              test_sandbox_stop         (GSubprocess           *sandbox);
+void              test_sandbox_post         (const char            *url,
+                                             const char            *path,
+                                             const char            *json);
 
 G_END_DECLS

@@ -698,7 +698,8 @@ concierge_mastodon_fetch_async (ConciergeMastodon   *self,
  * concierge_mastodon_fetch_finish:
  * @cursor: (out): where the next fetch starts
  *
- * Returns: (transfer full): the batch to ingest
+ * Returns: (transfer full): the batch to ingest; it carries the new cursor
+ *   for the "notifications" stream, saved with its messages
  */
 ConciergeIngest *
 concierge_mastodon_fetch_finish (ConciergeMastodon  *self,
@@ -714,6 +715,8 @@ concierge_mastodon_fetch_finish (ConciergeMastodon  *self,
     return NULL;
 
   fetch = g_task_get_task_data (G_TASK (result));
+  if (fetch->newest != NULL)
+    concierge_ingest_set_cursor (fetch->ingest, CONCIERGE_MASTODON_CURSOR_STREAM, fetch->newest);
   if (cursor != NULL)
     *cursor = g_strdup (fetch->newest);
   return g_steal_pointer (&fetch->ingest);

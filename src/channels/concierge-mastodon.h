@@ -34,6 +34,9 @@ ConciergeMessage *concierge_mastodon_message_from_status (JsonNode  *status,
                                                        ConciergeVisibility *visibility,
                                                        GError     **error);
 
+/* The sync_state stream that holds the notifications cursor. */
+#define CONCIERGE_MASTODON_CURSOR_STREAM "notifications"
+
 #define CONCIERGE_TYPE_MASTODON (concierge_mastodon_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConciergeMastodon, concierge_mastodon, CONCIERGE, MASTODON, GObject)

@@ -1035,6 +1035,81 @@ concierge_store_remove_account_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+typedef struct
+{
+  gint64  account_id;
+  char   *stream;
+} CursorJob;
+
+static void
+cursor_job_free (gpointer data)
+{
+  CursorJob *job = data;
+
+  g_free (job->stream);
+  g_free (job);
+}
+
+static void
+load_cursor_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  static const char sql[] = "SELECT cursor FROM sync_state WHERE account_id = ? AND stream = ?";
+  CursorJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  char *cursor = NULL;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  bind_text (stmt, 2, job->stream);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    cursor = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  g_task_return_pointer (task, cursor, g_free);
+}
+
+void
+concierge_store_load_cursor_async (ConciergeStore      *self,
+                                   gint64               account_id,
+                                   const char          *stream,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  CursorJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (stream != NULL);
+
+  job = g_new0 (CursorJob, 1);
+  job->account_id = account_id;
+  job->stream = g_strdup (stream);
+  store_run (self, concierge_store_load_cursor_async, G_PRIORITY_DEFAULT, load_cursor_job, job,
+             cursor_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_cursor_finish:
+ *
+ * Returns: (nullable): the saved cursor, or %NULL before the first fetch
+ */
+char *
+concierge_store_load_cursor_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Ingest */
 
 typedef struct
@@ -1048,6 +1123,8 @@ struct _ConciergeIngest
 {
   gint64  account_id;
   GArray *items;
+  char   *stream;
+  char   *cursor;
 };
 
 static void
@@ -1107,12 +1184,36 @@ concierge_ingest_get_size (ConciergeIngest *ingest)
   return ingest->items->len;
 }
 
+/**
+ * concierge_ingest_set_cursor:
+ * @stream: which of the account's feeds, like "notifications"
+ * @cursor: where the next fetch of that feed starts
+ *
+ * The cursor is saved in the same transaction as the messages, so after a
+ * crash the next fetch starts exactly where the saved messages end.
+ */
+void
+concierge_ingest_set_cursor (ConciergeIngest *ingest,
+                             const char      *stream,
+                             const char      *cursor)
+{
+  g_return_if_fail (ingest != NULL);
+  g_return_if_fail (stream != NULL);
+
+  g_free (ingest->stream);
+  g_free (ingest->cursor);
+  ingest->stream = g_strdup (stream);
+  ingest->cursor = g_strdup (cursor);
+}
+
 void
 concierge_ingest_free (ConciergeIngest *ingest)
 {
   if (ingest == NULL)
     return;
 
+  g_free (ingest->stream);
+  g_free (ingest->cursor);
   g_array_unref (ingest->items);
   g_free (ingest);
 }
@@ -1446,6 +1547,23 @@ ingest_job (ConciergeStore *self,
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!update_thread_summary (self, *(gint64 *) key, GPOINTER_TO_INT (value), &error))
       goto fail;
+
+  if (ingest->stream != NULL && ingest->cursor != NULL)
+    {
+      static const char cursor_sql[] =
+        "INSERT INTO sync_state (account_id, stream, cursor, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (account_id, stream) DO UPDATE SET cursor = excluded.cursor, "
+        "updated_at = excluded.updated_at";
+
+      if (!(stmt = store_prepare (self, cursor_sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, ingest->account_id);
+      bind_text (stmt, 2, ingest->stream);
+      bind_text (stmt, 3, ingest->cursor);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+    }
 
   if (!store_exec (self, "COMMIT", &error))
     goto fail;

@@ -74,6 +74,9 @@ void             concierge_ingest_add_message (ConciergeIngest    *ingest,
                                                const char         *thread_remote_id,
                                                ConciergeVisibility visibility,
                                                ConciergeMessage   *message);
+void             concierge_ingest_set_cursor  (ConciergeIngest    *ingest,
+                                               const char         *stream,
+                                               const char         *cursor);
 guint            concierge_ingest_get_size    (ConciergeIngest    *ingest);
 void             concierge_ingest_free        (ConciergeIngest    *ingest);
 
@@ -153,6 +156,16 @@ void             concierge_store_merge_contacts_async  (ConciergeStore      *sel
 gboolean         concierge_store_merge_contacts_finish (ConciergeStore      *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+
+void             concierge_store_load_cursor_async   (ConciergeStore      *self,
+                                                     gint64               account_id,
+                                                     const char          *stream,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+char            *concierge_store_load_cursor_finish  (ConciergeStore      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 
 void             concierge_store_load_accounts_async (ConciergeStore     *self,
                                                      GCancellable        *cancellable,
