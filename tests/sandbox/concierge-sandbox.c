@@ -1,15 +1,25 @@
 /* concierge-sandbox.c
  *
  * The sandbox platform server: the subset of the Mastodon API that Concierge
- * uses (mentions, direct conversations, a status's context, posting,
- * marking read, the instance's limits), on 127.0.0.1, with customers who post, mention the support account,
- * write privately, and answer what the agent sends after a short delay.
+ * uses (mentions, direct conversations, a status's context, an account's
+ * statuses, posting, marking read, the instance's limits), on 127.0.0.1,
+ * with customers who post, mention the support account, write privately,
+ * and answer what the agent sends after a short delay.
  *
- *   concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]
+ *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
+ *                     [--reply-delay-ms N] [--live-interval-ms N]
+ *                     [--max-characters N]
  *
  * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
  * Every request is recorded as a JSON line in the record file: method, path,
  * query, whether the token matched (never the token), and the status sent.
+ *
+ * With --live-interval-ms, a customer writes in every that many
+ * milliseconds: a new public thread mentioning the support account, and
+ * every third time a direct message in that customer's conversation.
+ *
+ * API responses carry Mastodon's X-RateLimit-* headers, 300 requests a
+ * five-minute window; the sandbox counts but never refuses on its own.
  *
  * It is stricter than Mastodon: unknown parameters are refused with 422, so
  * that a mistake in the client shows up here first.
@@ -31,7 +41,10 @@
 #include <stdlib.h>
 
 #define OWN_ACCOUNT_ID "1"
-#define MAX_CHARACTERS 500
+
+/* Mastodon's default for authenticated API requests. */
+#define RATE_LIMIT 300
+#define RATE_PERIOD (5 * 60)
 
 typedef struct
 {
@@ -66,6 +79,10 @@ typedef struct
   char       *token;
   FILE       *record;
   guint       reply_delay_ms;
+  guint       max_characters;
+  guint       live_turn;          /* how many customers wrote in live */
+  gint64      rate_window_end;    /* seconds; the next reset */
+  guint       rate_used;
   GPtrArray  *people;
   GPtrArray  *statuses;    /* oldest first */
   GHashTable *idempotency; /* key → Status */
@@ -151,6 +168,78 @@ seed (void)
   post (jana, "public", "@support Seit heute Morgen kein Internet, der Router blinkt rot.", NULL);
   post (tom, "direct", "@support Hallo, meine Rechnung für November ist doppelt abgebucht.", NULL);
   post (emma, "unlisted", "@support Does my SIM work for roaming in Switzerland?", NULL);
+}
+
+/* Customers who write in while the demo runs */
+
+static const char * const live_public_texts[] = {
+  "@support Mein neuer Router sollte gestern geliefert werden, die Sendungsverfolgung zeigt seit drei Tagen nichts Neues. Könnt ihr nachsehen?",
+  "@support Auf meiner Rechnung steht eine Gebühr für eine Premium-Hotline, die ich nie bestellt habe. Was hat es damit auf sich?",
+  "@support Ich komme nicht mehr ins Kundenportal: Nach dem Zurücksetzen des Passworts kommt keine E-Mail an.",
+  "@support Seit gestern Abend bricht das WLAN alle paar Minuten ab, ein Neustart des Routers hilft nur kurz.",
+  "@support Ich ziehe Ende des Monats um. Kann ich meinen Vertrag an die neue Adresse mitnehmen?",
+  "@support Die Lastschrift für Oktober ist zurückgegangen, weil sich meine IBAN geändert hat. Wo trage ich die neue ein?",
+  "@support Das Paket mit der Ersatz-SIM wurde laut Sendungsverfolgung beim Nachbarn abgegeben, dort ist es aber nicht. Was nun?",
+  "@support Die Anmeldung schickt den Bestätigungscode noch an meine alte Handynummer. Wie komme ich wieder in mein Konto?",
+};
+
+/* What customers would rather not say in public. */
+static const char * const live_direct_texts[] = {
+  "@support Meine Kundennummer ist 4711-2093. Können Sie bitte prüfen, ob meine Zahlung eingegangen ist?",
+  "@support Nachtrag: Die Rechnungsnummer ist RE-2024-118734, falls Sie die brauchen.",
+  "@support Die neue Lieferadresse lautet Lindenstraße 12, 04109 Leipzig. Bitte schicken Sie das Paket dorthin.",
+  "@support Ich habe das Passwort zurückgesetzt, aber das Portal meldet immer noch „Konto gesperrt“.",
+};
+
+/* The newest direct status of the conversation @customer has with support,
+ * telling the customer apart the way get_conversations() does. */
+static Status *
+latest_direct_of (Person *customer)
+{
+  Person *support = find_person (OWN_ACCOUNT_ID);
+
+  for (guint i = sandbox.statuses->len; i > 0; i--)
+    {
+      Status *status = g_ptr_array_index (sandbox.statuses, i - 1);
+      Status *first;
+
+      if (!g_str_equal (status->visibility, "direct"))
+        continue;
+      first = find_status (status->conversation_id);
+      if ((first && first->author != support ? first->author : status->author) == customer)
+        return status;
+    }
+  return NULL;
+}
+
+/* Every third turn is a direct message, so that both inboxes fill; public
+ * and direct turns each go round the customers on their own, so that every
+ * customer takes both kinds. */
+static gboolean
+live_customer_cb (gpointer data)
+{
+  guint turn = sandbox.live_turn++;
+  guint customers = sandbox.people->len - 1; /* all but support, the first */
+
+  if (turn % 3 == 2)
+    {
+      guint index = turn / 3;
+      Person *customer = g_ptr_array_index (sandbox.people, 1 + index % customers);
+      Status *last = latest_direct_of (customer);
+
+      /* Answering the newest status keeps it in the same conversation. */
+      post (customer, "direct", live_direct_texts[index % G_N_ELEMENTS (live_direct_texts)],
+            last ? last->id : NULL);
+    }
+  else
+    {
+      guint index = 2 * (turn / 3) + turn % 3;
+      Person *customer = g_ptr_array_index (sandbox.people, 1 + index % customers);
+
+      post (customer, "public", live_public_texts[index % G_N_ELEMENTS (live_public_texts)], NULL);
+    }
+
+  return G_SOURCE_CONTINUE;
 }
 
 /* JSON */
@@ -541,6 +630,56 @@ get_context (SoupServerMessage *msg,
   reply_json (msg, 200, builder);
 }
 
+/* As Mastodon filters them: its author sees every status of an account,
+ * direct ones too; anyone else what is public or unlisted and what mentions
+ * them. Support is the only one with a token here. */
+static gboolean
+shown_among_statuses_of (Status *status,
+                         Person *account)
+{
+  if (status->author != account)
+    return FALSE;
+  if (account == find_person (OWN_ACCOUNT_ID))
+    return TRUE;
+  return g_str_equal (status->visibility, "public") || g_str_equal (status->visibility, "unlisted") ||
+         mentions_support (status);
+}
+
+static void
+get_account_statuses (SoupServerMessage *msg,
+                      GHashTable        *query,
+                      const char        *id)
+{
+  /* exclude_replies is accepted but not applied: the list always holds the
+   * replies, so a client that counts on their absence is not caught here. */
+  static const char * const known[] = { "max_id", "since_id", "min_id", "limit", "exclude_replies", NULL };
+  Person *account = find_person (id);
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!only_known_parameters (msg, query, known))
+    return;
+  if (account == NULL)
+    {
+      reply_error (msg, 404, "Record not found");
+      return;
+    }
+
+  for (guint i = 0; i < sandbox.statuses->len; i++)
+    if (shown_among_statuses_of (g_ptr_array_index (sandbox.statuses, i), account))
+      g_ptr_array_add (statuses, g_ptr_array_index (sandbox.statuses, i));
+
+  page = page_of (statuses, query, status_id_of);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < page->len; i++)
+    add_status (builder, g_ptr_array_index (page, i));
+  json_builder_end_array (builder);
+
+  set_link_header (msg, page, status_id_of);
+  reply_json (msg, 200, builder);
+}
+
 static gboolean
 customer_replies_cb (gpointer data)
 {
@@ -584,9 +723,12 @@ post_status (SoupServerMessage *msg,
       reply_error (msg, 422, "Validation failed: Text can't be blank");
       return;
     }
-  if (g_utf8_strlen (text, -1) > MAX_CHARACTERS)
+  if (g_utf8_strlen (text, -1) > (glong) sandbox.max_characters)
     {
-      reply_error (msg, 422, "Validation failed: Text character limit of 500 exceeded");
+      g_autofree char *error = g_strdup_printf ("Validation failed: Text character limit of %u exceeded",
+                                                sandbox.max_characters);
+
+      reply_error (msg, 422, error);
       return;
     }
   if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
@@ -618,7 +760,7 @@ get_instance (SoupServerMessage *msg)
   json_builder_set_member_name (builder, "statuses");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "max_characters");
-  json_builder_add_int_value (builder, MAX_CHARACTERS);
+  json_builder_add_int_value (builder, sandbox.max_characters);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -686,6 +828,33 @@ unpause_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Mastodon's windows start on multiples of the period since the epoch, so
+ * the reset time is the same for every request of a window. */
+static void
+set_rate_limit_headers (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *limit = NULL;
+  g_autofree char *remaining = NULL;
+  g_autofree char *reset = NULL;
+
+  if (now >= sandbox.rate_window_end)
+    {
+      sandbox.rate_window_end = (now / RATE_PERIOD + 1) * RATE_PERIOD;
+      sandbox.rate_used = 0;
+    }
+  if (sandbox.rate_used < RATE_LIMIT)
+    sandbox.rate_used++;
+
+  limit = g_strdup_printf ("%d", RATE_LIMIT);
+  remaining = g_strdup_printf ("%u", RATE_LIMIT - sandbox.rate_used);
+  reset = iso8601 (sandbox.rate_window_end);
+  soup_message_headers_replace (headers, "X-RateLimit-Limit", limit);
+  soup_message_headers_replace (headers, "X-RateLimit-Remaining", remaining);
+  soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
+}
+
 static void handle_api (SoupServerMessage *msg, const char *path, GHashTable *query);
 
 static void
@@ -746,15 +915,24 @@ server_callback (SoupServer        *server,
       return;
     }
 
+  /* Refused requests count too, as they do against Mastodon's limits. */
+  if (g_str_has_prefix (path, "/api/"))
+    set_rate_limit_headers (msg);
+
   if (!token_ok)
     reply_error (msg, 401, "The access token is invalid");
   else if (fault != NULL && g_str_equal (fault->kind, "500"))
     reply_error (msg, 503, "The sandbox was asked to fail");
   else if (fault != NULL && g_str_equal (fault->kind, "429"))
     {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
       g_autofree char *retry = g_strdup_printf ("%u", fault->retry_after);
+      g_autofree char *reset = iso8601 (g_get_real_time () / G_USEC_PER_SEC + fault->retry_after);
 
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", retry);
+      /* The headers agree with Retry-After, as a client may read either. */
+      soup_message_headers_replace (headers, "Retry-After", retry);
+      soup_message_headers_replace (headers, "X-RateLimit-Remaining", "0");
+      soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
       reply_error (msg, 429, "Too many requests");
     }
   else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
@@ -784,12 +962,33 @@ server_callback (SoupServer        *server,
     }
 }
 
+/* The id in @path between @prefix and @suffix, or NULL if there is none:
+ * "/api/v1/statuses/context" is no status's context. */
+static char *
+id_between (const char *path,
+            const char *prefix,
+            const char *suffix)
+{
+  gsize length = strlen (path);
+  gsize before = strlen (prefix);
+  gsize after = strlen (suffix);
+  g_autofree char *id = NULL;
+
+  if (length <= before + after || !g_str_has_prefix (path, prefix) || !g_str_has_suffix (path, suffix))
+    return NULL;
+
+  id = g_strndup (path + before, length - before - after);
+  return strchr (id, '/') == NULL ? g_steal_pointer (&id) : NULL;
+}
+
 static void
 handle_api (SoupServerMessage *msg,
             const char        *path,
             GHashTable        *query)
 {
   const char *method = soup_server_message_get_method (msg);
+  g_autofree char *status_id = id_between (path, "/api/v1/statuses/", "/context");
+  g_autofree char *account_id = id_between (path, "/api/v1/accounts/", "/statuses");
 
   if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/notifications"))
     get_notifications (msg, query);
@@ -797,14 +996,10 @@ handle_api (SoupServerMessage *msg,
     post_status (msg, query);
   else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/conversations"))
     get_conversations (msg, query);
-  else if (g_str_equal (method, "GET") && g_str_has_prefix (path, "/api/v1/statuses/") &&
-           g_str_has_suffix (path, "/context"))
-    {
-      g_autofree char *id = g_strndup (path + strlen ("/api/v1/statuses/"),
-                                       strlen (path) - strlen ("/api/v1/statuses/") - strlen ("/context"));
-
-      get_context (msg, id);
-    }
+  else if (g_str_equal (method, "GET") && status_id != NULL)
+    get_context (msg, status_id);
+  else if (g_str_equal (method, "GET") && account_id != NULL)
+    get_account_statuses (msg, query, account_id);
   else if (g_str_equal (method, "POST") && g_str_has_prefix (path, "/api/v1/conversations/") &&
            g_str_has_suffix (path, "/read"))
     {
@@ -833,12 +1028,16 @@ main (int   argc,
 {
   g_autofree char *token = NULL;
   g_autofree char *record_path = NULL;
-  int port = 0, reply_delay_ms = 3000;
+  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port on 127.0.0.1 (0 picks a free one)", "PORT" },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path, "Where to record the requests", "FILE" },
     { "reply-delay-ms", 0, 0, G_OPTION_ARG_INT, &reply_delay_ms, "How long customers take to answer", "MS" },
+    { "live-interval-ms", 0, 0, G_OPTION_ARG_INT, &live_interval_ms,
+      "How often a customer writes in (0, the default, never)", "MS" },
+    { "max-characters", 0, 0, G_OPTION_ARG_INT, &max_characters,
+      "The longest status the instance accepts (default 500)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -849,14 +1048,17 @@ main (int   argc,
   GSList *uris;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
+      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1)
     {
-      g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE]\n");
+      g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
+                  "                         [--live-interval-ms N] [--max-characters N]\n");
       return 2;
     }
 
   sandbox.token = token;
   sandbox.reply_delay_ms = reply_delay_ms;
+  sandbox.max_characters = max_characters;
   sandbox.next_id = 109000000000000000;
   sandbox.people = g_ptr_array_new ();
   sandbox.statuses = g_ptr_array_new ();
@@ -879,6 +1081,9 @@ main (int   argc,
   g_print ("listening on http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
   fflush (stdout);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  if (live_interval_ms > 0)
+    g_timeout_add (live_interval_ms, live_customer_cb, NULL);
 
   g_main_loop_run (loop);
   return 0;
