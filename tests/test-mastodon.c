@@ -132,7 +132,7 @@ test_malformed_status_is_refused (void)
 
       message = concierge_mastodon_message_from_status (node, "1", NULL, &error);
       g_assert_null (message);
-      g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID);
+      g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID);
     }
 }
 
@@ -186,14 +186,6 @@ sandbox_tear_down (Sandbox       *fixture,
   g_free (fixture->url);
 }
 
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ConciergeIngest *
 fetch (ConciergeMastodon  *mastodon,
        const char         *cursor,
@@ -202,10 +194,10 @@ fetch (ConciergeMastodon  *mastodon,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  concierge_mastodon_fetch_async (mastodon, cursor, NULL, got_result, &result);
+  concierge_channel_fetch_async (CONCIERGE_CHANNEL (mastodon), cursor, NULL, test_got_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return concierge_mastodon_fetch_finish (mastodon, result, new_cursor, error);
+  return concierge_channel_fetch_finish (CONCIERGE_CHANNEL (mastodon), result, new_cursor, error);
 }
 
 static void
@@ -262,23 +254,23 @@ test_fetch_errors_are_explained (Sandbox       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_assert_null (fetch (wrong, NULL, NULL, &error));
-  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_UNAUTHORIZED);
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED);
   g_clear_error (&error);
 
   inject_fault (fixture, "{\"path\": \"/api/v1/notifications\", \"kind\": \"429\", \"retry_after\": 7}");
   g_assert_null (fetch (mastodon, NULL, NULL, &error));
-  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_RATE_LIMITED);
-  g_assert_cmpuint (concierge_mastodon_get_retry_after (mastodon), ==, 7);
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (concierge_channel_get_retry_after (CONCIERGE_CHANNEL (mastodon)), ==, 7);
   g_clear_error (&error);
 
   inject_fault (fixture, "{\"path\": \"/api/v1/notifications\", \"kind\": \"malformed\"}");
   g_assert_null (fetch (mastodon, NULL, NULL, &error));
-  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID);
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID);
   g_clear_error (&error);
 
   inject_fault (fixture, "{\"path\": \"/api/v1/conversations\", \"kind\": \"500\"}");
   g_assert_null (fetch (mastodon, NULL, NULL, &error));
-  g_assert_error (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_FAILED);
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED);
   g_clear_error (&error);
 
   /* After the faults, the same fetch works again. */

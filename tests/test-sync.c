@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "test-util.h"
 
 #define TOKEN "sandbox-token-for-the-sync-test"
+#define SECRET "{\"access_token\": \"" TOKEN "\"}"
 
 /* A network monitor that answers what the test says. */
 
@@ -140,6 +142,7 @@ typedef struct
 {
   GSubprocess      *sandbox;
   char             *url;
+  char             *record;
   char             *dir;
   char             *path;
   ConciergeStore   *store;
@@ -154,10 +157,12 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
 
-  fixture->sandbox = test_sandbox_start (TOKEN, &fixture->url, "--reply-delay-ms", "100", NULL);
-
   fixture->dir = g_dir_make_tmp ("concierge-sync-XXXXXX", &error);
   g_assert_no_error (error);
+  fixture->record = g_build_filename (fixture->dir, "record.jsonl", NULL);
+  fixture->sandbox = test_sandbox_start (TOKEN, &fixture->url, "--reply-delay-ms", "100",
+                                         "--max-characters", "200", "--record", fixture->record, NULL);
+
   fixture->path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
   fixture->store = test_open_store (fixture->path, &error);
   g_assert_no_error (error);
@@ -179,6 +184,7 @@ fixture_tear_down (Fixture       *fixture,
   test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
+  g_free (fixture->record);
   g_free (fixture->url);
 }
 
@@ -230,7 +236,7 @@ test_sync_fills_the_inbox_and_keeps_its_cursor (Fixture       *fixture,
   g_autoptr(ConciergeSync) sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
   g_autofree char *cursor = NULL;
 
-  concierge_sync_add_account (sync, fixture->account, "1", TOKEN);
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
   while (thread_count (fixture->store) < 3)
     g_main_context_iteration (NULL, TRUE);
   wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
@@ -243,7 +249,7 @@ test_sync_fills_the_inbox_and_keeps_its_cursor (Fixture       *fixture,
   g_clear_object (&sync);
 
   sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
-  concierge_sync_add_account (sync, fixture->account, "1", TOKEN);
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
   wait_for_state (sync, id, CONCIERGE_SYNC_SYNCING);
   wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
   g_assert_cmpuint (thread_count (fixture->store), ==, 3);
@@ -260,7 +266,7 @@ test_offline_pauses_and_resumes (Fixture       *fixture,
 
   fixture->monitor->reachable = FALSE;
   sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
-  concierge_sync_add_account (sync, fixture->account, "1", TOKEN);
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
   wait_for_state (sync, id, CONCIERGE_SYNC_OFFLINE);
   concierge_sync_get_state (sync, id, &message);
   g_assert_cmpstr (message, ==, "Offline — showing cached conversations");
@@ -283,7 +289,7 @@ test_server_gone_is_offline (Fixture       *fixture,
   test_sandbox_stop (g_steal_pointer (&fixture->sandbox));
 
   sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
-  concierge_sync_add_account (sync, fixture->account, "1", TOKEN);
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
   wait_for_state (sync, id, CONCIERGE_SYNC_OFFLINE);
 }
 
@@ -295,10 +301,228 @@ test_wrong_token_needs_sign_in (Fixture       *fixture,
   g_autoptr(ConciergeSync) sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
   const char *message = NULL;
 
-  concierge_sync_add_account (sync, fixture->account, "1", "not-the-token");
+  concierge_sync_add_account (sync, fixture->account, "{\"access_token\": \"not-the-token\"}", NULL);
   wait_for_state (sync, id, CONCIERGE_SYNC_NEEDS_SIGN_IN);
   concierge_sync_get_state (sync, id, &message);
   g_assert_nonnull (strstr (message, "Sign in again"));
+}
+
+/* The outbox */
+
+static gint64
+first_thread (ConciergeStore      *store,
+              ConciergeVisibility  visibility)
+{
+  ConciergeInboxQuery query = { .visibility = visibility };
+  g_autoptr(GArray) index = test_load_index (store, &query);
+
+  g_assert_cmpuint (index->len, >, 0);
+  return g_array_index (index, ConciergeInboxEntry, 0).id;
+}
+
+/* The agent's message in the thread whose text contains @text. */
+static ConciergeMessage *
+find_reply (ConciergeStore *store,
+            gint64          thread_id,
+            const char     *text)
+{
+  g_autoptr(GPtrArray) messages = test_load_messages (store, thread_id);
+  ConciergeMessage *found = NULL;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConciergeMessage *message = g_ptr_array_index (messages, i);
+
+      if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_OUT &&
+          strstr (concierge_message_get_body (message), text) != NULL)
+        {
+          g_assert_null (found);
+          found = g_object_ref (message);
+        }
+    }
+
+  return found;
+}
+
+static ConciergeMessage *
+wait_for_send_state (ConciergeStore     *store,
+                     gint64              thread_id,
+                     const char         *text,
+                     ConciergeSendState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(ConciergeMessage) reply = find_reply (store, thread_id, text);
+
+      if (reply != NULL && concierge_message_get_send_state (reply) == state)
+        return g_steal_pointer (&reply);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
+/* How many statuses with @text the sandbox holds from the agent. */
+static guint
+statuses_on_server (Fixture    *fixture,
+                    const char *text)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/accounts/1/statuses?limit=40", fixture->url);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *statuses;
+  guint n = 0;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", "Bearer " TOKEN);
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  root = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+  statuses = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (statuses); i++)
+    if (strstr (json_object_get_string_member (json_array_get_object_element (statuses, i), "content"), text))
+      n++;
+
+  return n;
+}
+
+static ConciergeSync *
+start_synced (Fixture *fixture)
+{
+  ConciergeSync *sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
+  gint64 id = concierge_account_get_id (fixture->account);
+
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
+  wait_for_state (sync, id, CONCIERGE_SYNC_SYNCING);
+  wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
+  return sync;
+}
+
+static void
+queue_reply (ConciergeSync *sync,
+             gint64         thread_id,
+             const char    *text)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_sync_queue_reply_async (sync, thread_id, text, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  concierge_sync_queue_reply_finish (sync, result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_reply_reaches_the_server_once (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+
+  queue_reply (sync, thread_id, "Wir kümmern uns sofort darum.");
+  sent = wait_for_send_state (fixture->store, thread_id, "Wir kümmern uns sofort darum.", CONCIERGE_SEND_SENT);
+
+  /* The public reply names the customer, so that it reaches them. */
+  g_assert_nonnull (concierge_message_get_remote_id (sent));
+  g_assert_true (g_str_has_prefix (concierge_message_get_body (sent), "@"));
+  g_assert_cmpuint (statuses_on_server (fixture, "Wir kümmern uns sofort darum."), ==, 1);
+
+  threads = test_load_threads (fixture->store, &thread_id, 1);
+  thread = g_object_ref (g_ptr_array_index (threads, 0));
+  g_assert_cmpint (concierge_thread_get_first_response_at (thread), >, 0);
+}
+
+static void
+test_private_reply_is_direct (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PRIVATE);
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autofree char *record = NULL;
+
+  queue_reply (sync, thread_id, "Ich habe die doppelte Abbuchung erstattet.");
+  sent = wait_for_send_state (fixture->store, thread_id, "doppelte Abbuchung", CONCIERGE_SEND_SENT);
+  g_assert_cmpint (concierge_message_get_visibility (sent), ==, CONCIERGE_VISIBILITY_PRIVATE);
+
+  g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
+  g_assert_nonnull (strstr (record, "\"visibility\":\"direct\""));
+  g_assert_null (strstr (record, TOKEN));
+}
+
+typedef struct
+{
+  const char *fault;
+  gboolean    delivered;
+} FaultCase;
+
+/* Each fault hits the first attempt; the reply still arrives exactly once,
+ * or, when the server refuses it, fails in words and stays in the thread. */
+static void
+test_fault_while_sending (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *fault = data;
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autofree char *json = g_strdup_printf ("{\"path\": \"/api/v1/statuses\", \"kind\": \"%s\", "
+                                           "\"retry_after\": 1, \"delay_ms\": 1500}", fault);
+  g_autoptr(ConciergeMessage) reply = NULL;
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault", json);
+  queue_reply (sync, thread_id, "Ihr Paket ist unterwegs.");
+  reply = wait_for_send_state (fixture->store, thread_id, "Ihr Paket ist unterwegs.", CONCIERGE_SEND_SENT);
+  g_assert_cmpuint (statuses_on_server (fixture, "Ihr Paket ist unterwegs."), ==, 1);
+}
+
+static void
+test_refused_reply_fails_in_words (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autofree char *long_text = g_strnfill (300, 'x');
+  g_autoptr(ConciergeMessage) reply = NULL;
+
+  queue_reply (sync, thread_id, long_text);
+  reply = wait_for_send_state (fixture->store, thread_id, long_text, CONCIERGE_SEND_FAILED);
+  g_assert_nonnull (strstr (concierge_message_get_send_error (reply), "too long"));
+  g_assert_cmpuint (statuses_on_server (fixture, "xxxxxxxx"), ==, 0);
+}
+
+/* The app goes away while the server holds its answer back: the status
+ * exists, the app never heard. The next start finds it instead of sending
+ * it again. */
+static void
+test_restart_after_lost_answer (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autoptr(ConciergeMessage) reply = NULL;
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/api/v1/statuses\", \"kind\": \"hold\"}");
+  queue_reply (sync, thread_id, "Die Gutschrift ist veranlasst.");
+  g_clear_object (&reply);
+  reply = wait_for_send_state (fixture->store, thread_id, "Die Gutschrift", CONCIERGE_SEND_SENDING);
+  while (statuses_on_server (fixture, "Die Gutschrift ist veranlasst.") == 0)
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&sync);
+  test_sandbox_post (fixture->url, "/_sandbox/release", "{}");
+
+  sync = start_synced (fixture);
+  g_clear_object (&reply);
+  reply = wait_for_send_state (fixture->store, thread_id, "Die Gutschrift", CONCIERGE_SEND_SENT);
+  g_assert_cmpuint (statuses_on_server (fixture, "Die Gutschrift ist veranlasst."), ==, 1);
 }
 
 int
@@ -312,6 +536,21 @@ main (int   argc,
   ADD ("/sync/offline-pauses-and-resumes", test_offline_pauses_and_resumes);
   ADD ("/sync/server-gone-is-offline", test_server_gone_is_offline);
   ADD ("/sync/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
+  ADD ("/outbox/reply-reaches-the-server-once", test_reply_reaches_the_server_once);
+  ADD ("/outbox/private-reply-is-direct", test_private_reply_is_direct);
+  ADD ("/outbox/refused-reply-fails-in-words", test_refused_reply_fails_in_words);
+  ADD ("/outbox/restart-after-lost-answer", test_restart_after_lost_answer);
+
+  {
+    static const char * const faults[] = { "500", "429", "malformed", "slow", "drop-before", "drop-after", NULL };
+
+    for (guint i = 0; faults[i] != NULL; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("/outbox/fault/%s", faults[i]);
+
+        g_test_add (name, Fixture, faults[i], fixture_set_up, test_fault_while_sending, fixture_tear_down);
+      }
+  }
 
   return g_test_run ();
 }

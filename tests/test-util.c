@@ -12,10 +12,11 @@
 
 #define TIMEOUT_SECONDS 60
 
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* An async callback that keeps the result in *@user_data. */
+void
+test_got_result (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -55,7 +56,7 @@ test_open_store (const char  *path,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  concierge_store_open_async (path, NULL, got_result, &result);
+  concierge_store_open_async (path, NULL, test_got_result, &result);
   return concierge_store_open_finish (wait_result (&result), error);
 }
 
@@ -67,7 +68,7 @@ test_close_store (ConciergeStore *store)
 
   if (store == NULL)
     return;
-  concierge_store_close_async (store, NULL, got_result, &result);
+  concierge_store_close_async (store, NULL, test_got_result, &result);
   concierge_store_close_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
 }
@@ -80,7 +81,7 @@ test_add_account (ConciergeStore   *store,
   g_autoptr(GError) error = NULL;
   ConciergeAccount *saved;
 
-  concierge_store_add_account_async (store, account, NULL, got_result, &result);
+  concierge_store_add_account_async (store, account, NULL, test_got_result, &result);
   saved = concierge_store_add_account_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
   return saved;
@@ -93,7 +94,7 @@ test_ingest (ConciergeStore  *store,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  concierge_store_ingest_async (store, ingest, NULL, got_result, &result);
+  concierge_store_ingest_async (store, ingest, NULL, test_got_result, &result);
   concierge_store_ingest_finish (store, wait_result (&result), error);
 }
 
@@ -105,7 +106,7 @@ test_set_status (ConciergeStore         *store,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  concierge_store_set_thread_status_async (store, thread_id, status, 0, NULL, got_result, &result);
+  concierge_store_set_thread_status_async (store, thread_id, status, 0, NULL, test_got_result, &result);
   concierge_store_set_thread_status_finish (store, wait_result (&result), error);
 }
 
@@ -117,7 +118,7 @@ test_load_index (ConciergeStore            *store,
   g_autoptr(GError) error = NULL;
   GArray *index;
 
-  concierge_store_load_inbox_index_async (store, query, 0, G_PRIORITY_DEFAULT, NULL, got_result, &result);
+  concierge_store_load_inbox_index_async (store, query, 0, G_PRIORITY_DEFAULT, NULL, test_got_result, &result);
   index = concierge_store_load_inbox_index_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
   return index;
@@ -131,7 +132,7 @@ test_load_index (ConciergeStore            *store,
     g_autoptr(GError) error = NULL;                                             \
     GPtrArray *rows;                                                            \
                                                                                 \
-    call (store, __VA_ARGS__, NULL, got_result, &result);                       \
+    call (store, __VA_ARGS__, NULL, test_got_result, &result);                       \
     rows = finish (store, wait_result (&result), &error);                       \
     g_assert_no_error (error);                                                  \
     return rows;                                                                \
@@ -157,7 +158,7 @@ test_load_contact (ConciergeStore *store,
   g_autoptr(GError) error = NULL;
   ConciergeContact *contact;
 
-  concierge_store_load_contact_async (store, contact_id, NULL, got_result, &result);
+  concierge_store_load_contact_async (store, contact_id, NULL, test_got_result, &result);
   contact = concierge_store_load_contact_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
   return contact;
@@ -172,7 +173,7 @@ test_load_cursor (ConciergeStore *store,
   g_autoptr(GError) error = NULL;
   char *cursor;
 
-  concierge_store_load_cursor_async (store, account_id, stream, NULL, got_result, &result);
+  concierge_store_load_cursor_async (store, account_id, stream, NULL, test_got_result, &result);
   cursor = concierge_store_load_cursor_finish (store, wait_result (&result), &error);
   g_assert_no_error (error);
   return cursor;

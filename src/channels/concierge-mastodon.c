@@ -11,7 +11,6 @@
 
 #include "concierge-mastodon.h"
 
-G_DEFINE_QUARK (concierge-mastodon-error-quark, concierge_mastodon_error)
 
 static gboolean
 has_class (xmlNode    *node,
@@ -184,7 +183,7 @@ concierge_mastodon_message_from_status (JsonNode             *status,
       !json_object_has_member ((object = json_node_get_object (status)), "account") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "account")))
     {
-      g_set_error_literal (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
+      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                            _("The server sent a post Concierge cannot read."));
       return NULL;
     }
@@ -196,7 +195,7 @@ concierge_mastodon_message_from_status (JsonNode             *status,
   created_at = parse_time (member_string (object, "created_at"));
   if (id == NULL || content == NULL || account_id == NULL || created_at == 0)
     {
-      g_set_error_literal (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
+      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                            _("The server sent a post Concierge cannot read."));
       return NULL;
     }
@@ -239,7 +238,9 @@ concierge_mastodon_message_from_status (JsonNode             *status,
   return g_steal_pointer (&message);
 }
 
-/* Fetching over the network */
+/* Talking to the server */
+
+#define DEFAULT_MAX_CHARACTERS 500
 
 struct _ConciergeMastodon
 {
@@ -251,9 +252,13 @@ struct _ConciergeMastodon
   char        *own_account_id;
   char        *access_token; /* in memory only; never logged */
   guint        retry_after;
+  guint        max_characters;
 };
 
-G_DEFINE_FINAL_TYPE (ConciergeMastodon, concierge_mastodon, G_TYPE_OBJECT)
+static void concierge_mastodon_channel_init (ConciergeChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeMastodon, concierge_mastodon, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_mastodon_channel_init))
 
 #define PAGE_LIMIT "40"
 
@@ -286,8 +291,9 @@ concierge_mastodon_init (ConciergeMastodon *self)
 /**
  * concierge_mastodon_new:
  * @session: the one session every channel shares
- * @own_account_id: the agent's account id on the server, whose statuses are
- *   the agent's replies
+ * @own_account_id: (nullable): the agent's account id on the server, whose
+ *   statuses are the agent's replies; asked from the server when %NULL or
+ *   empty
  */
 ConciergeMastodon *
 concierge_mastodon_new (SoupSession *session,
@@ -306,40 +312,10 @@ concierge_mastodon_new (SoupSession *session,
   self->session = g_object_ref (session);
   self->account_id = account_id;
   self->server_url = g_strdup (server_url);
-  self->own_account_id = g_strdup (own_account_id);
+  self->own_account_id = own_account_id && own_account_id[0] ? g_strdup (own_account_id) : NULL;
   self->access_token = g_strdup (access_token);
 
   return self;
-}
-
-/**
- * concierge_mastodon_get_retry_after:
- *
- * Returns: the seconds the server asked to wait after a 429, or 0
- */
-guint
-concierge_mastodon_get_retry_after (ConciergeMastodon *self)
-{
-  g_return_val_if_fail (CONCIERGE_IS_MASTODON (self), 0);
-
-  return self->retry_after;
-}
-
-/* One fetch walks through several requests; this is its state. */
-typedef struct
-{
-  ConciergeIngest *ingest;
-  char            *newest;
-  GQueue           contexts;      /* statuses (JsonNode) whose thread root needs their context */
-} Fetch;
-
-static void
-fetch_free (Fetch *fetch)
-{
-  g_clear_pointer (&fetch->ingest, concierge_ingest_free);
-  g_free (fetch->newest);
-  g_queue_clear_full (&fetch->contexts, (GDestroyNotify) json_node_unref);
-  g_free (fetch);
 }
 
 typedef void (*JsonCallback) (GTask *task, JsonNode *root);
@@ -347,8 +323,17 @@ typedef void (*JsonCallback) (GTask *task, JsonNode *root);
 typedef struct
 {
   GTask        *task;
+  SoupMessage  *message;
   JsonCallback  callback;
 } Request;
+
+static void
+request_free (Request *request)
+{
+  g_object_unref (request->task);
+  g_object_unref (request->message);
+  g_free (request);
+}
 
 static void
 parse_in_thread (GTask        *parse_task,
@@ -361,7 +346,7 @@ parse_in_thread (GTask        *parse_task,
   g_autoptr(GError) error = NULL;
 
   if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
-    g_task_return_new_error (parse_task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
+    g_task_return_new_error (parse_task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                              _("The server sent an answer Concierge cannot read."));
   else
     g_task_return_pointer (parse_task, json_node_copy (json_parser_get_root (parser)),
@@ -373,16 +358,68 @@ parsed_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autofree Request *request = user_data;
-  g_autoptr(GTask) task = request->task;
+  Request *request = user_data;
   g_autoptr(JsonNode) root = NULL;
   GError *error = NULL;
 
   root = g_task_propagate_pointer (G_TASK (result), &error);
   if (root == NULL)
-    g_task_return_error (task, error);
+    g_task_return_error (request->task, error);
   else
-    request->callback (task, root);
+    request->callback (request->task, root);
+  request_free (request);
+}
+
+/* Mastodon tells how many requests are left until when; a client that
+ * waits for the reset never meets a 429. */
+static void
+note_rate_limit (ConciergeMastodon *self,
+                 SoupMessage       *message)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  const char *remaining = soup_message_headers_get_one (headers, "X-RateLimit-Remaining");
+  const char *reset = soup_message_headers_get_one (headers, "X-RateLimit-Reset");
+  g_autoptr(GDateTime) reset_time = NULL;
+  gint64 wait;
+
+  if (remaining == NULL || reset == NULL || g_ascii_strtoull (remaining, NULL, 10) > 0)
+    return;
+  if ((reset_time = g_date_time_new_from_iso8601 (reset, NULL)) == NULL)
+    return;
+  wait = g_date_time_to_unix (reset_time) - g_get_real_time () / G_USEC_PER_SEC;
+  self->retry_after = (guint) CLAMP (wait, 1, 3600);
+}
+
+static GError *
+error_for_status (ConciergeMastodon *self,
+                  SoupMessage       *message)
+{
+  guint status = soup_message_get_status (message);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                                _("Mastodon no longer accepts this account’s sign-in. Sign in again."));
+  if (status == 429)
+    {
+      const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
+
+      self->retry_after = retry ? (guint) CLAMP (g_ascii_strtoull (retry, NULL, 10), 1, 3600) : 60;
+      return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
+                          _("Mastodon asks to wait %u seconds before the next request."), self->retry_after);
+    }
+  if (status == 422)
+    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                                _("Mastodon refused the post, for example because it is too long."));
+  if (status == 404)
+    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                                _("The post this answers no longer exists on Mastodon."));
+  if (status >= 400 && status < 500)
+    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                        _("Mastodon refused the request (%u)."), status);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                        _("Mastodon answered with an error (%u)."), status);
+  return NULL;
 }
 
 static void
@@ -392,47 +429,60 @@ received_cb (GObject      *object,
 {
   Request *request = user_data;
   ConciergeMastodon *self = g_task_get_source_object (request->task);
-  SoupMessage *message = g_object_get_data (G_OBJECT (request->task), "message");
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GTask) parse_task = NULL;
   GError *error = NULL;
-  guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
+  if (bytes == NULL || (error = error_for_status (self, request->message)) != NULL)
     {
       g_task_return_error (request->task, error);
-      g_free (request);
+      request_free (request);
       return;
     }
-
-  status = soup_message_get_status (message);
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    error = g_error_new_literal (CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_UNAUTHORIZED,
-                                 _("Mastodon no longer accepts this account’s sign-in. Sign in again."));
-  else if (status == 429)
-    {
-      const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
-
-      self->retry_after = retry ? (guint) g_ascii_strtoull (retry, NULL, 10) : 60;
-      error = g_error_new (CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_RATE_LIMITED,
-                           _("Mastodon asks to wait %u seconds before the next request."), self->retry_after);
-    }
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    error = g_error_new (CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_FAILED,
-                         _("Mastodon answered with an error (%u)."), status);
-
-  if (error != NULL)
-    {
-      g_task_return_error (request->task, error);
-      g_free (request);
-      return;
-    }
+  note_rate_limit (self, request->message);
 
   /* Answers can be large: they are parsed off the main thread. */
   parse_task = g_task_new (NULL, g_task_get_cancellable (request->task), parsed_cb, request);
   g_task_set_task_data (parse_task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
   g_task_run_in_thread (parse_task, parse_in_thread);
+}
+
+/* @form: (nullable): parameters of a POST, form-encoded */
+static void
+request_json (GTask        *task,
+              const char   *method,
+              const char   *path,
+              const char   *query,
+              GHashTable   *form,
+              const char   *idempotency_key,
+              JsonCallback  callback)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  g_autofree char *url = g_strdup_printf ("%s%s%s%s", self->server_url, path, query ? "?" : "", query ? query : "");
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->access_token);
+  SoupMessage *message;
+  Request *request;
+
+  message = form ? soup_message_new_from_encoded_form (method, url, soup_form_encode_hash (form))
+                 : soup_message_new (method, url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                               _("“%s” is not a server address."), self->server_url);
+      return;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Idempotency-Key", idempotency_key);
+
+  request = g_new0 (Request, 1);
+  request->task = g_object_ref (task);
+  request->message = message;
+  request->callback = callback;
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), received_cb, request);
 }
 
 static void
@@ -441,31 +491,8 @@ get_json (GTask        *task,
           const char   *query,
           JsonCallback  callback)
 {
-  ConciergeMastodon *self = g_task_get_source_object (task);
-  g_autofree char *url = g_strdup_printf ("%s%s%s%s", self->server_url, path, query ? "?" : "", query ? query : "");
-  g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->access_token);
-  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
-  Request *request;
-
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_FAILED,
-                               _("“%s” is not a server address."), self->server_url);
-      return;
-    }
-
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
-  g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (message), g_object_unref);
-
-  request = g_new0 (Request, 1);
-  request->task = g_object_ref (task);
-  request->callback = callback;
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), received_cb, request);
+  request_json (task, SOUP_METHOD_GET, path, query, NULL, NULL, callback);
 }
-
-static void fetch_next_context (GTask *task);
-static void fetch_conversations (GTask *task);
 
 static const char *
 string_member (JsonNode   *node,
@@ -482,6 +509,38 @@ string_member (JsonNode   *node,
     return NULL;
   return json_node_get_string (member);
 }
+
+static void
+return_unreadable (GTask *task)
+{
+  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                           _("The server sent an answer Concierge cannot read."));
+}
+
+/* Fetching */
+
+/* One fetch walks through several requests; this is its state. */
+typedef struct
+{
+  ConciergeIngest *ingest;
+  char            *cursor;
+  char            *newest;
+  GQueue           contexts;      /* statuses (JsonNode) whose thread root needs their context */
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_pointer (&fetch->ingest, concierge_ingest_free);
+  g_free (fetch->cursor);
+  g_free (fetch->newest);
+  g_queue_clear_full (&fetch->contexts, (GDestroyNotify) json_node_unref);
+  g_free (fetch);
+}
+
+static void fetch_notifications (GTask *task);
+static void fetch_next_context (GTask *task);
+static void fetch_conversations (GTask *task);
 
 static gboolean
 add_status (GTask      *task,
@@ -514,17 +573,58 @@ is_newer (const char *id,
 }
 
 static void
+instance_cb (GTask    *task,
+             JsonNode *root)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *configuration = NULL, *statuses = NULL;
+
+  /* Version 4 of the instance API nests the limit in configuration; older
+   * servers that lack it keep Mastodon's default. */
+  if (object != NULL && json_object_has_member (object, "configuration") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "configuration")))
+    configuration = json_object_get_object_member (object, "configuration");
+  if (configuration != NULL && json_object_has_member (configuration, "statuses") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (configuration, "statuses")))
+    statuses = json_object_get_object_member (configuration, "statuses");
+  if (statuses != NULL)
+    self->max_characters = (guint) CLAMP (json_object_get_int_member_with_default (statuses, "max_characters",
+                                                                                   DEFAULT_MAX_CHARACTERS),
+                                          1, 1000000);
+  else
+    self->max_characters = DEFAULT_MAX_CHARACTERS;
+
+  fetch_notifications (task);
+}
+
+static void
+credentials_cb (GTask    *task,
+                JsonNode *root)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  const char *id = string_member (root, "id");
+
+  if (id == NULL)
+    {
+      return_unreadable (task);
+      return;
+    }
+
+  self->own_account_id = g_strdup (id);
+  get_json (task, "/api/v1/instance", NULL, instance_cb);
+}
+
+static void
 notifications_cb (GTask    *task,
                   JsonNode *root)
 {
   Fetch *fetch = g_task_get_task_data (task);
   JsonArray *notifications;
-  g_autofree char *query = NULL;
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
-      g_task_return_new_error (task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
-                               _("The server sent an answer Concierge cannot read."));
+      return_unreadable (task);
       return;
     }
 
@@ -556,12 +656,22 @@ notifications_cb (GTask    *task,
   /* Older first, page by page from the cursor, until nothing is newer. */
   if (json_array_get_length (notifications) > 0)
     {
-      query = g_strdup_printf ("types[]=mention&limit=" PAGE_LIMIT "&min_id=%s", fetch->newest);
-      get_json (task, "/api/v1/notifications", query, notifications_cb);
+      fetch_notifications (task);
       return;
     }
 
   fetch_next_context (task);
+}
+
+static void
+fetch_notifications (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autofree char *query = NULL;
+
+  query = fetch->newest ? g_strdup_printf ("types[]=mention&limit=" PAGE_LIMIT "&min_id=%s", fetch->newest)
+                        : g_strdup ("types[]=mention&limit=" PAGE_LIMIT);
+  get_json (task, "/api/v1/notifications", query, notifications_cb);
 }
 
 /* A public thread is named after its first status, which the context's
@@ -575,7 +685,8 @@ context_cb (GTask    *task,
   JsonArray *ancestors = NULL;
   const char *thread_id;
 
-  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "ancestors"))
+  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "ancestors") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "ancestors")))
     ancestors = json_object_get_array_member (json_node_get_object (root), "ancestors");
 
   thread_id = ancestors && json_array_get_length (ancestors) > 0
@@ -628,8 +739,7 @@ conversations_cb (GTask    *task,
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
-      g_task_return_new_error (task, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_INVALID,
-                               _("The server sent an answer Concierge cannot read."));
+      return_unreadable (task);
       return;
     }
 
@@ -659,28 +769,23 @@ fetch_conversations (GTask *task)
   get_json (task, "/api/v1/conversations", "limit=" PAGE_LIMIT, conversations_cb);
 }
 
-/**
- * concierge_mastodon_fetch_async:
- * @cursor: (nullable): the newest notification id of the previous fetch
- *
- * Fetches mentions newer than @cursor, each with the statuses before it in
- * its thread, and the direct conversations, as one ingest batch.
- */
-void
-concierge_mastodon_fetch_async (ConciergeMastodon   *self,
+/* Fetches mentions newer than @cursor, each with the statuses before it in
+ * its thread, and the direct conversations, as one ingest batch. The first
+ * fetch also learns the account's own id and the server's length limit. */
+static void
+concierge_mastodon_fetch_async (ConciergeChannel    *channel,
                                 const char          *cursor,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  ConciergeMastodon *self = CONCIERGE_MASTODON (channel);
   g_autoptr(GTask) task = NULL;
-  g_autofree char *query = NULL;
   Fetch *fetch;
-
-  g_return_if_fail (CONCIERGE_IS_MASTODON (self));
 
   fetch = g_new0 (Fetch, 1);
   fetch->ingest = concierge_ingest_new (self->account_id);
+  fetch->cursor = g_strdup (cursor);
   fetch->newest = g_strdup (cursor);
   g_queue_init (&fetch->contexts);
 
@@ -689,35 +794,286 @@ concierge_mastodon_fetch_async (ConciergeMastodon   *self,
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   self->retry_after = 0;
-  query = cursor ? g_strdup_printf ("types[]=mention&limit=" PAGE_LIMIT "&min_id=%s", cursor)
-                 : g_strdup ("types[]=mention&limit=" PAGE_LIMIT);
-  get_json (task, "/api/v1/notifications", query, notifications_cb);
+  if (self->own_account_id == NULL)
+    get_json (task, "/api/v1/accounts/verify_credentials", NULL, credentials_cb);
+  else if (self->max_characters == 0)
+    get_json (task, "/api/v1/instance", NULL, instance_cb);
+  else
+    fetch_notifications (task);
 }
 
-/**
- * concierge_mastodon_fetch_finish:
- * @cursor: (out): where the next fetch starts
- *
- * Returns: (transfer full): the batch to ingest; it carries the new cursor
- *   for the "notifications" stream, saved with its messages
- */
-ConciergeIngest *
-concierge_mastodon_fetch_finish (ConciergeMastodon  *self,
-                                 GAsyncResult       *result,
-                                 char              **cursor,
-                                 GError            **error)
+static ConciergeIngest *
+concierge_mastodon_fetch_finish (ConciergeChannel  *channel,
+                                 GAsyncResult      *result,
+                                 char             **cursor,
+                                 GError           **error)
 {
   Fetch *fetch;
 
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
 
   fetch = g_task_get_task_data (G_TASK (result));
-  if (fetch->newest != NULL)
+  if (fetch->newest != NULL && g_strcmp0 (fetch->newest, fetch->cursor) != 0)
     concierge_ingest_set_cursor (fetch->ingest, CONCIERGE_MASTODON_CURSOR_STREAM, fetch->newest);
   if (cursor != NULL)
     *cursor = g_strdup (fetch->newest);
   return g_steal_pointer (&fetch->ingest);
+}
+
+/* Sending */
+
+/* A status reaches only whom it mentions, and a reply without the
+ * customer's handle would not reach them. */
+static char *
+status_text (ConciergeOutboxEntry *entry)
+{
+  g_autofree char *folded_text = NULL;
+  g_autofree char *folded_handle = NULL;
+
+  if (entry->recipient_handle == NULL || entry->recipient_handle[0] == '\0')
+    return g_strdup (entry->text);
+
+  folded_text = g_utf8_casefold (entry->text, -1);
+  folded_handle = g_utf8_casefold (entry->recipient_handle, -1);
+  if (strstr (folded_text, folded_handle) != NULL)
+    return g_strdup (entry->text);
+
+  return g_strdup_printf ("%s %s", entry->recipient_handle, entry->text);
+}
+
+static void
+sent_cb (GTask    *task,
+         JsonNode *root)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  ConciergeMessage *message;
+  GError *error = NULL;
+
+  message = concierge_mastodon_message_from_status (root, self->own_account_id, NULL, &error);
+  if (message == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, message, g_object_unref);
+}
+
+static void
+concierge_mastodon_send_async (ConciergeChannel     *channel,
+                               ConciergeOutboxEntry *entry,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data)
+{
+  ConciergeMastodon *self = CONCIERGE_MASTODON (channel);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GHashTable) form = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_task_set_source_tag (task, concierge_mastodon_send_async);
+
+  g_hash_table_insert (form, (gpointer) "status", status_text (entry));
+  g_hash_table_insert (form, (gpointer) "visibility",
+                       g_strdup (entry->visibility == CONCIERGE_VISIBILITY_PRIVATE ? "direct" : "public"));
+  if (entry->in_reply_to_remote_id != NULL)
+    g_hash_table_insert (form, (gpointer) "in_reply_to_id", g_strdup (entry->in_reply_to_remote_id));
+
+  /* Mastodon answers a repeated key with the status it already made. */
+  request_json (task, SOUP_METHOD_POST, "/api/v1/statuses", NULL, form, entry->idempotency_key, sent_cb);
+}
+
+static ConciergeMessage *
+concierge_mastodon_send_finish (ConciergeChannel  *channel,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+normalize_space (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n", -1);
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_string_append_printf (joined, "%s%s", joined->len ? " " : "", words[i]);
+
+  return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
+static void
+own_statuses_cb (GTask    *task,
+                 JsonNode *root)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  ConciergeOutboxEntry *entry = g_task_get_task_data (task);
+  g_autofree char *wanted = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *statuses;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      return_unreadable (task);
+      return;
+    }
+
+  text = status_text (entry);
+  wanted = normalize_space (text);
+  statuses = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (statuses); i++)
+    {
+      JsonNode *status = json_array_get_element (statuses, i);
+      g_autoptr(ConciergeMessage) message = NULL;
+      g_autofree char *found = NULL;
+
+      if (g_strcmp0 (string_member (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
+        continue;
+      message = concierge_mastodon_message_from_status (status, self->own_account_id, NULL, NULL);
+      if (message == NULL || concierge_message_get_created_at (message) < entry->created_at - 60)
+        continue;
+
+      found = normalize_space (concierge_message_get_body (message));
+      if (g_str_equal (found, wanted))
+        {
+          g_task_return_pointer (task, g_steal_pointer (&message), g_object_unref);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+/* Mastodon keeps idempotency keys for about an hour only, so after a
+ * restart the app looks among its own recent statuses first. */
+static void
+concierge_mastodon_find_sent_async (ConciergeChannel     *channel,
+                                    ConciergeOutboxEntry *entry,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  ConciergeMastodon *self = CONCIERGE_MASTODON (channel);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = NULL;
+  ConciergeOutboxEntry *copy;
+
+  g_task_set_source_tag (task, concierge_mastodon_find_sent_async);
+  if (self->own_account_id == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                               _("Concierge does not know this account’s own posts yet."));
+      return;
+    }
+
+  copy = g_new0 (ConciergeOutboxEntry, 1);
+  copy->text = g_strdup (entry->text);
+  copy->recipient_handle = g_strdup (entry->recipient_handle);
+  copy->in_reply_to_remote_id = g_strdup (entry->in_reply_to_remote_id);
+  copy->created_at = entry->created_at;
+  g_task_set_task_data (task, copy, (GDestroyNotify) concierge_outbox_entry_free);
+
+  path = g_strdup_printf ("/api/v1/accounts/%s/statuses", self->own_account_id);
+  get_json (task, path, "limit=" PAGE_LIMIT, own_statuses_cb);
+}
+
+static ConciergeMessage *
+concierge_mastodon_find_sent_finish (ConciergeChannel  *channel,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Marking read */
+
+static void
+read_cb (GTask    *task,
+         JsonNode *root)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+concierge_mastodon_mark_read_async (ConciergeChannel    *channel,
+                                    const char          *thread_remote_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+  g_autofree char *path = NULL;
+
+  g_task_set_source_tag (task, concierge_mastodon_mark_read_async);
+
+  /* Mastodon keeps a read state for direct conversations only. */
+  if (!g_str_has_prefix (thread_remote_id, "conversation:"))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  path = g_strdup_printf ("/api/v1/conversations/%s/read", thread_remote_id + strlen ("conversation:"));
+  request_json (task, SOUP_METHOD_POST, path, NULL, NULL, NULL, read_cb);
+}
+
+static gboolean
+concierge_mastodon_mark_read_finish (ConciergeChannel  *channel,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* What Mastodon can do */
+
+static const char *
+concierge_mastodon_get_cursor_stream (ConciergeChannel *channel)
+{
+  return CONCIERGE_MASTODON_CURSOR_STREAM;
+}
+
+/* Mastodon lets an account hide nothing of another's: it can only block
+ * or report. Hiding and removing stay off. */
+static void
+concierge_mastodon_get_capabilities (ConciergeChannel             *channel,
+                                     ConciergeChannelCapabilities *capabilities)
+{
+  ConciergeMastodon *self = CONCIERGE_MASTODON (channel);
+
+  capabilities->can_hide = FALSE;
+  capabilities->can_remove_for_personal_data = FALSE;
+  capabilities->can_reply_privately = TRUE;
+  capabilities->has_idempotency = TRUE;
+  capabilities->reply_window_seconds = 0;
+  capabilities->max_length = self->max_characters ? self->max_characters : DEFAULT_MAX_CHARACTERS;
+}
+
+static guint
+concierge_mastodon_get_retry_after (ConciergeChannel *channel)
+{
+  return CONCIERGE_MASTODON (channel)->retry_after;
+}
+
+static void
+concierge_mastodon_channel_init (ConciergeChannelInterface *iface)
+{
+  iface->get_cursor_stream = concierge_mastodon_get_cursor_stream;
+  iface->get_capabilities = concierge_mastodon_get_capabilities;
+  iface->get_retry_after = concierge_mastodon_get_retry_after;
+  iface->fetch_async = concierge_mastodon_fetch_async;
+  iface->fetch_finish = concierge_mastodon_fetch_finish;
+  iface->send_async = concierge_mastodon_send_async;
+  iface->send_finish = concierge_mastodon_send_finish;
+  iface->find_sent_async = concierge_mastodon_find_sent_async;
+  iface->find_sent_finish = concierge_mastodon_find_sent_finish;
+  iface->mark_read_async = concierge_mastodon_mark_read_async;
+  iface->mark_read_finish = concierge_mastodon_mark_read_finish;
 }

@@ -1,7 +1,7 @@
 /* concierge-mastodon.h
  *
- * Mastodon's JSON, turned into the project's model objects. Nothing outside
- * this file reads Mastodon's JSON.
+ * Mastodon as a ConciergeChannel. Nothing outside its file reads
+ * Mastodon's JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,20 +13,9 @@
 
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
+#include "concierge-channel.h"
 
 G_BEGIN_DECLS
-
-#define CONCIERGE_MASTODON_ERROR (concierge_mastodon_error_quark ())
-
-typedef enum
-{
-  CONCIERGE_MASTODON_ERROR_INVALID,
-  CONCIERGE_MASTODON_ERROR_UNAUTHORIZED,
-  CONCIERGE_MASTODON_ERROR_RATE_LIMITED,
-  CONCIERGE_MASTODON_ERROR_FAILED,
-} ConciergeMastodonError;
-
-GQuark            concierge_mastodon_error_quark      (void);
 
 char             *concierge_mastodon_html_to_text     (const char  *html);
 ConciergeMessage *concierge_mastodon_message_from_status (JsonNode  *status,
@@ -46,16 +35,5 @@ ConciergeMastodon *concierge_mastodon_new              (SoupSession       *sessi
                                                          const char        *server_url,
                                                          const char        *own_account_id,
                                                          const char        *access_token);
-guint              concierge_mastodon_get_retry_after  (ConciergeMastodon *self);
-
-void               concierge_mastodon_fetch_async      (ConciergeMastodon   *self,
-                                                         const char          *cursor,
-                                                         GCancellable        *cancellable,
-                                                         GAsyncReadyCallback  callback,
-                                                         gpointer             user_data);
-ConciergeIngest   *concierge_mastodon_fetch_finish     (ConciergeMastodon   *self,
-                                                         GAsyncResult        *result,
-                                                         char               **cursor,
-                                                         GError             **error);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
-#include "concierge-mastodon.h"
+#include "concierge-channel.h"
 #include "concierge-sync.h"
 
 /* Every 30 s while someone works in the window, every 5 min otherwise. */
@@ -16,12 +16,14 @@
 #define IDLE_INTERVAL_S    300
 #define OFFLINE_PROBE_S    30
 #define MAX_BACKOFF_S      300
+/* After this many failed attempts a reply waits for the agent's Retry. */
+#define MAX_SEND_ATTEMPTS  5
 
 typedef struct
 {
   ConciergeSync      *sync;      /* not a reference: the sync owns this */
   gint64              account_id;
-  ConciergeMastodon  *channel;
+  ConciergeChannel   *channel;
   GSocketConnectable *connectable;
   GCancellable       *cancellable;
   char               *cursor;
@@ -29,8 +31,13 @@ typedef struct
   char               *message;
   guint               timeout_id;
   guint               failures;
+  guint               outbox_timeout_id;
+  guint               outbox_failures;
   guint               cursor_loaded : 1;
   guint               busy : 1;
+  guint               fetched : 1;
+  guint               sending : 1;
+  guint               send_again : 1;
 } AccountSync;
 
 struct _ConciergeSync
@@ -54,6 +61,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void poll_account (AccountSync *account);
+static void send_outbox (AccountSync *account);
 
 static void
 account_sync_free (gpointer data)
@@ -62,6 +70,7 @@ account_sync_free (gpointer data)
 
   g_cancellable_cancel (account->cancellable);
   g_clear_handle_id (&account->timeout_id, g_source_remove);
+  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
   g_clear_object (&account->cancellable);
   g_clear_object (&account->channel);
   g_clear_object (&account->connectable);
@@ -160,8 +169,13 @@ ingested_cb (GObject      *object,
     }
 
   account->failures = 0;
+  account->fetched = TRUE;
   set_state (account, CONCIERGE_SYNC_IDLE, NULL);
-  schedule (account, interval (account));
+  schedule (account, MAX (interval (account), concierge_channel_get_retry_after (account->channel)));
+
+  /* Replies wait until the account has synced once, so the channel knows
+   * its own id and limits, and until it is reachable. */
+  send_outbox (account);
 }
 
 static void
@@ -174,18 +188,18 @@ fetched_cb (GObject      *object,
   g_autofree char *cursor = NULL;
   ConciergeIngest *ingest;
 
-  ingest = concierge_mastodon_fetch_finish (CONCIERGE_MASTODON (object), result, &cursor, &error);
+  ingest = concierge_channel_fetch_finish (CONCIERGE_CHANNEL (object), result, &cursor, &error);
   if (ingest == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       account->busy = FALSE;
-      if (g_error_matches (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_UNAUTHORIZED))
+      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
         set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
-      else if (g_error_matches (error, CONCIERGE_MASTODON_ERROR, CONCIERGE_MASTODON_ERROR_RATE_LIMITED))
+      else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         {
           set_state (account, CONCIERGE_SYNC_IDLE, NULL);
-          schedule (account, MAX (1, concierge_mastodon_get_retry_after (account->channel)));
+          schedule (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
         }
       else if (is_unreachable (error))
         go_offline (account);
@@ -220,7 +234,7 @@ reached_cb (GObject      *object,
     }
 
   set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
-  concierge_mastodon_fetch_async (account->channel, account->cursor, account->cancellable, fetched_cb, account);
+  concierge_channel_fetch_async (account->channel, account->cursor, account->cancellable, fetched_cb, account);
 }
 
 static void
@@ -254,13 +268,332 @@ poll_account (AccountSync *account)
   if (!account->cursor_loaded)
     {
       concierge_store_load_cursor_async (account->sync->store, account->account_id,
-                                         CONCIERGE_MASTODON_CURSOR_STREAM, account->cancellable,
+                                         concierge_channel_get_cursor_stream (account->channel),
+                                         account->cancellable,
                                          cursor_loaded_cb, account);
       return;
     }
 
   g_network_monitor_can_reach_async (account->sync->monitor, account->connectable,
                                      account->cancellable, reached_cb, account);
+}
+
+/* The outbox. Each account sends one entry at a time, oldest first, and
+ * reads the outbox again after each, so that what the store says is what
+ * happens. */
+
+static void
+sending_done (AccountSync *account,
+              gboolean     next)
+{
+  account->sending = FALSE;
+  if (next || account->send_again)
+    send_outbox (account);
+}
+
+static gboolean
+outbox_retry_cb (gpointer data)
+{
+  AccountSync *account = data;
+
+  account->outbox_timeout_id = 0;
+  send_outbox (account);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retry_outbox_in (AccountSync *account,
+                 guint        seconds)
+{
+  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
+  account->outbox_timeout_id = g_timeout_add_seconds (seconds, outbox_retry_cb, account);
+}
+
+typedef struct
+{
+  AccountSync          *account;
+  ConciergeOutboxEntry *entry;
+  gboolean              next;
+} Sending;
+
+static void
+sending_free (Sending *sending)
+{
+  concierge_outbox_entry_free (sending->entry);
+  g_free (sending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sending, sending_free)
+
+static void
+state_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Sending) sending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not save a reply’s send state: %s", error->message);
+    }
+
+  sending_done (sending->account, sending->next);
+}
+
+/* Records @state and goes on with the next entry if @next. */
+static void
+save_state (Sending            *sending,
+            ConciergeSendState  state,
+            const char         *error_text,
+            gboolean            next)
+{
+  AccountSync *account = sending->account;
+
+  sending->next = next;
+  concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id, state, error_text,
+                                        account->cancellable, state_saved_cb, sending);
+}
+
+static void
+completed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Sending) sending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_complete_send_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not record a sent reply: %s", error->message);
+    }
+
+  sending->account->outbox_failures = 0;
+  sending_done (sending->account, TRUE);
+}
+
+static void
+complete (Sending          *sending,
+          ConciergeMessage *sent)
+{
+  AccountSync *account = sending->account;
+
+  concierge_store_complete_send_async (account->sync->store, sending->entry->message_id, sent,
+                                       account->cancellable, completed_cb, sending);
+}
+
+/* Whether the request may have reached the server before it failed. */
+static gboolean
+may_have_arrived (const GError *error)
+{
+  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) &&
+         !g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) &&
+         !g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE) &&
+         !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED) &&
+         !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED);
+}
+
+static void
+send_failed (Sending *sending,
+             GError  *error)
+{
+  AccountSync *account = sending->account;
+  ConciergeChannelCapabilities capabilities;
+
+  concierge_channel_get_capabilities (account->channel, &capabilities);
+
+  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+    {
+      save_state (sending, CONCIERGE_SEND_FAILED, error->message, TRUE);
+      return;
+    }
+
+  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
+    {
+      set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
+      save_state (sending, CONCIERGE_SEND_SENDING, error->message, FALSE);
+      return;
+    }
+
+  /* Without an idempotency key, a request that may have arrived is not
+   * sent again unless the agent says so. */
+  if (!capabilities.has_idempotency && may_have_arrived (error))
+    {
+      save_state (sending, CONCIERGE_SEND_UNKNOWN, error->message, TRUE);
+      return;
+    }
+
+  if (sending->entry->attempts >= MAX_SEND_ATTEMPTS)
+    {
+      save_state (sending, CONCIERGE_SEND_FAILED, error->message, TRUE);
+      return;
+    }
+
+  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
+    retry_outbox_in (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
+  else if (is_unreachable (error))
+    go_offline (account);
+  else
+    retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
+
+  save_state (sending, CONCIERGE_SEND_SENDING, error->message, FALSE);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Sending) sending = user_data;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sent = concierge_channel_send_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (sent != NULL)
+    complete (g_steal_pointer (&sending), sent);
+  else
+    send_failed (g_steal_pointer (&sending), error);
+}
+
+static void
+attempt_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Sending) sending = user_data;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *entry;
+  AccountSync *account;
+
+  if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      /* Nothing leaves unless the attempt is on record. */
+      g_warning ("Could not record a send attempt: %s", error->message);
+      account = sending->account;
+      retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
+      sending_done (account, FALSE);
+      return;
+    }
+
+  account = sending->account;
+  entry = sending->entry;
+  entry->attempts++;
+  concierge_channel_send_async (account->channel, entry, account->cancellable, sent_cb, g_steal_pointer (&sending));
+}
+
+static void
+start_send (Sending *sending)
+{
+  AccountSync *account = sending->account;
+
+  concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id,
+                                        CONCIERGE_SEND_SENDING, NULL, account->cancellable,
+                                        attempt_saved_cb, sending);
+}
+
+static void
+found_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(Sending) sending = user_data;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sent = concierge_channel_find_sent_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (sent != NULL)
+    complete (g_steal_pointer (&sending), sent);
+  else if (error == NULL)
+    start_send (g_steal_pointer (&sending));
+  else
+    send_failed (g_steal_pointer (&sending), error);
+}
+
+static void
+outbox_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AccountSync *account = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeChannelCapabilities capabilities;
+  Sending *sending;
+
+  entries = concierge_store_load_outbox_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (entries == NULL)
+    {
+      g_warning ("Could not read the outbox: %s", error->message);
+      sending_done (account, FALSE);
+      return;
+    }
+
+  sending = g_new0 (Sending, 1);
+  sending->account = account;
+  for (guint i = 0; i < entries->len && sending->entry == NULL; i++)
+    {
+      ConciergeOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state == CONCIERGE_SEND_QUEUED || entry->state == CONCIERGE_SEND_SENDING)
+        sending->entry = g_ptr_array_steal_index (entries, i);
+    }
+
+  if (sending->entry == NULL)
+    {
+      sending_free (sending);
+      sending_done (account, FALSE);
+      return;
+    }
+
+  concierge_channel_get_capabilities (account->channel, &capabilities);
+
+  /* An attempt began before and its outcome is unknown: a crash, a restart,
+   * or a connection lost after the request left. */
+  if (sending->entry->attempts > 0 && capabilities.has_idempotency)
+    concierge_channel_find_sent_async (account->channel, sending->entry, account->cancellable, found_cb, sending);
+  else if (sending->entry->attempts > 0)
+    save_state (sending, CONCIERGE_SEND_UNKNOWN,
+                _("Concierge cannot tell whether this reply reached the customer."), TRUE);
+  else
+    start_send (sending);
+}
+
+static void
+send_outbox (AccountSync *account)
+{
+  if (account->sending)
+    {
+      account->send_again = TRUE;
+      return;
+    }
+
+  if (account->channel == NULL || !account->fetched ||
+      account->state == CONCIERGE_SYNC_OFFLINE || account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
+    return;
+
+  account->sending = TRUE;
+  account->send_again = FALSE;
+  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
+  concierge_store_load_outbox_async (account->sync->store, account->account_id, account->cancellable,
+                                     outbox_loaded_cb, account);
 }
 
 static void
@@ -364,42 +697,106 @@ concierge_sync_new (ConciergeStore  *store,
 
 /**
  * concierge_sync_add_account:
- * @own_remote_id: the account's own id on its server
- * @access_token: held in memory only, never written anywhere
+ * @secret_json: the account's secret from the keyring; held in memory only,
+ *   never written anywhere
  *
- * Starts syncing a Mastodon account at once.
+ * Starts syncing an account at once, and sends what its outbox holds.
+ *
+ * Returns: %FALSE with @error set when Concierge cannot sync this account's
+ *   platform
  */
-void
-concierge_sync_add_account (ConciergeSync    *self,
-                            ConciergeAccount *account,
-                            const char       *own_remote_id,
-                            const char       *access_token)
+gboolean
+concierge_sync_add_account (ConciergeSync     *self,
+                            ConciergeAccount  *account,
+                            const char        *secret_json,
+                            GError           **error)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(ConciergeChannel) channel = NULL;
   AccountSync *sync;
   gint64 id;
 
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-  g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
-  g_return_if_fail (access_token != NULL);
+  g_return_val_if_fail (CONCIERGE_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (secret_json != NULL, FALSE);
+
+  channel = concierge_channel_new_for_account (self->session, account, secret_json, &local_error);
+  if (g_error_matches (local_error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   id = concierge_account_get_id (account);
   sync = g_new0 (AccountSync, 1);
   sync->sync = self;
   sync->account_id = id;
   sync->cancellable = g_cancellable_new ();
-  sync->channel = concierge_mastodon_new (self->session, id, concierge_account_get_server_url (account),
-                                          own_remote_id, access_token);
-  sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &error);
+  sync->channel = g_steal_pointer (&channel);
   g_hash_table_replace (self->accounts, g_memdup2 (&id, sizeof id), sync);
 
+  if (sync->channel == NULL)
+    {
+      set_state (sync, CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
+      return TRUE;
+    }
+
+  /* A loopback server always counts as reachable, whatever the network
+   * monitor thinks of the network. */
+  sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &local_error);
   if (sync->connectable == NULL)
     {
-      set_state (sync, CONCIERGE_SYNC_ERROR, error->message);
-      return;
+      set_state (sync, CONCIERGE_SYNC_ERROR, local_error->message);
+      return TRUE;
     }
 
   poll_account (sync);
+  return TRUE;
+}
+
+/**
+ * concierge_sync_remove_account:
+ *
+ * Stops syncing an account; what is in flight is cancelled, and its
+ * outbox stays in the store.
+ */
+void
+concierge_sync_remove_account (ConciergeSync *self,
+                               gint64         account_id)
+{
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  g_hash_table_remove (self->accounts, &account_id);
+}
+
+/**
+ * concierge_sync_has_account:
+ */
+gboolean
+concierge_sync_has_account (ConciergeSync *self,
+                            gint64         account_id)
+{
+  g_return_val_if_fail (CONCIERGE_IS_SYNC (self), FALSE);
+
+  return g_hash_table_contains (self->accounts, &account_id);
+}
+
+/**
+ * concierge_sync_get_channel:
+ *
+ * Returns: (transfer none) (nullable): the account's channel, for its
+ *   capabilities
+ */
+ConciergeChannel *
+concierge_sync_get_channel (ConciergeSync *self,
+                            gint64         account_id)
+{
+  AccountSync *account;
+
+  g_return_val_if_fail (CONCIERGE_IS_SYNC (self), NULL);
+
+  account = g_hash_table_lookup (self->accounts, &account_id);
+  return account ? account->channel : NULL;
 }
 
 /**
@@ -443,4 +840,121 @@ concierge_sync_get_state (ConciergeSync  *self,
   if (message != NULL)
     *message = account ? account->message : NULL;
   return account ? account->state : CONCIERGE_SYNC_ERROR;
+}
+
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeSync *self = g_task_get_source_object (task);
+  g_autoptr(ConciergeOutboxEntry) entry = NULL;
+  GError *error = NULL;
+  AccountSync *account;
+
+  entry = concierge_store_queue_reply_finish (CONCIERGE_STORE (object), result, &error);
+  if (entry == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  account = g_hash_table_lookup (self->accounts, &entry->account_id);
+  if (account != NULL)
+    send_outbox (account);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_sync_queue_reply_async:
+ *
+ * Puts a reply to the thread's customer into the outbox, and sends it as
+ * soon as the account can. The callback runs once the reply is safely in
+ * the store, not when it is sent; its message shows how sending goes.
+ */
+void
+concierge_sync_queue_reply_async (ConciergeSync       *self,
+                                  gint64               thread_id,
+                                  const char          *text,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_queue_reply_async);
+  concierge_store_queue_reply_async (self->store, thread_id, text, cancellable, queued_cb, task);
+}
+
+gboolean
+concierge_sync_queue_reply_finish (ConciergeSync  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+requeued_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeSync *self = g_task_get_source_object (task);
+  gint64 account_id = GPOINTER_TO_SIZE (g_task_get_task_data (task));
+  AccountSync *account;
+  GError *error = NULL;
+
+  if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  account = g_hash_table_lookup (self->accounts, &account_id);
+  if (account != NULL)
+    send_outbox (account);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_sync_resend_async:
+ *
+ * The agent's Retry, or their confirmation that a reply whose delivery is
+ * unknown shall go again.
+ */
+void
+concierge_sync_resend_async (ConciergeSync       *self,
+                             gint64               account_id,
+                             gint64               message_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_resend_async);
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  concierge_store_set_send_state_async (self->store, message_id, CONCIERGE_SEND_QUEUED, NULL,
+                                        cancellable, requeued_cb, task);
+}
+
+gboolean
+concierge_sync_resend_finish (ConciergeSync  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

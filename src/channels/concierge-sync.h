@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "channels/concierge-channel.h"
 #include "store/concierge-store.h"
 
 G_BEGIN_DECLS
@@ -29,10 +30,16 @@ G_DECLARE_FINAL_TYPE (ConciergeSync, concierge_sync, CONCIERGE, SYNC, GObject)
 
 ConciergeSync      *concierge_sync_new         (ConciergeStore   *store,
                                                 GNetworkMonitor  *monitor);
-void                concierge_sync_add_account (ConciergeSync    *self,
+gboolean            concierge_sync_add_account (ConciergeSync    *self,
                                                 ConciergeAccount *account,
-                                                const char       *own_remote_id,
-                                                const char       *access_token);
+                                                const char       *secret_json,
+                                                GError          **error);
+void                concierge_sync_remove_account (ConciergeSync *self,
+                                                gint64            account_id);
+gboolean            concierge_sync_has_account (ConciergeSync    *self,
+                                                gint64            account_id);
+ConciergeChannel   *concierge_sync_get_channel (ConciergeSync    *self,
+                                                gint64            account_id);
 void                concierge_sync_set_active  (ConciergeSync    *self,
                                                 gboolean          active);
 void                concierge_sync_poll_now    (ConciergeSync    *self,
@@ -40,5 +47,24 @@ void                concierge_sync_poll_now    (ConciergeSync    *self,
 ConciergeSyncState  concierge_sync_get_state   (ConciergeSync    *self,
                                                 gint64            account_id,
                                                 const char      **message);
+
+void                concierge_sync_queue_reply_async  (ConciergeSync       *self,
+                                                       gint64               thread_id,
+                                                       const char          *text,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            concierge_sync_queue_reply_finish (ConciergeSync       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void                concierge_sync_resend_async       (ConciergeSync       *self,
+                                                       gint64               account_id,
+                                                       gint64               message_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            concierge_sync_resend_finish      (ConciergeSync       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 G_END_DECLS

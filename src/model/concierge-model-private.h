@@ -76,6 +76,7 @@ struct _ConciergeMessage
   gint64              created_at;
   gint64              edited_at;
   ConciergeSendState  send_state;
+  char               *send_error;
   ConciergeVisibility visibility;
 };
 

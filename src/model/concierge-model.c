@@ -336,6 +336,7 @@ concierge_message_finalize (GObject *object)
 
   g_free (self->remote_id);
   g_free (self->body);
+  g_free (self->send_error);
   g_clear_object (&self->author);
 
   G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
@@ -407,3 +408,5 @@ gint64 concierge_message_get_created_at (ConciergeMessage *self) { return self->
 gint64 concierge_message_get_edited_at (ConciergeMessage *self) { return self->edited_at; }
 ConciergeSendState concierge_message_get_send_state (ConciergeMessage *self) { return self->send_state; }
 ConciergeVisibility concierge_message_get_visibility (ConciergeMessage *self) { return self->visibility; }
+/* Why the last attempt to send failed, in words for the agent. */
+const char *concierge_message_get_send_error (ConciergeMessage *self) { return self->send_error; }

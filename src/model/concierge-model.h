@@ -136,5 +136,6 @@ gint64             concierge_message_get_created_at     (ConciergeMessage *self)
 gint64             concierge_message_get_edited_at      (ConciergeMessage *self);
 ConciergeSendState concierge_message_get_send_state     (ConciergeMessage *self);
 ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self);
+const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 
 G_END_DECLS

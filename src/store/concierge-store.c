@@ -358,8 +358,9 @@ identity_from_row (sqlite3_stmt *stmt,
 
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
-  "m.send_state, m.visibility, " IDENTITY_COLUMNS " "                                  \
-  "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "
+  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error "                    \
+  "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
+  "LEFT JOIN outbox o ON o.message_id = m.id "
 
 static ConciergeMessage *
 message_from_row (sqlite3_stmt *stmt)
@@ -377,6 +378,7 @@ message_from_row (sqlite3_stmt *stmt)
   concierge_visibility_from_string ((const char *) sqlite3_column_text (stmt, 8), &message->visibility);
   if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
     message->author = identity_from_row (stmt, 9);
+  message->send_error = column_dup (stmt, 16);
 
   return message;
 }
@@ -1470,9 +1472,10 @@ update_thread_summary (ConciergeStore  *self,
     "  waiting_since = (SELECT MIN (created_at) FROM messages "
     "                   WHERE thread_id = ?1 AND direction = 'in' AND created_at > "
     "                     coalesce ((SELECT MAX (created_at) FROM messages "
-    "                                WHERE thread_id = ?1 AND direction = 'out'), -1)), "
+    "                                WHERE thread_id = ?1 AND direction = 'out' "
+    "                                  AND send_state = 'sent'), -1)), "
     "  first_response_at = (SELECT MIN (created_at) FROM messages "
-    "                       WHERE thread_id = ?1 AND direction = 'out'), "
+    "                       WHERE thread_id = ?1 AND direction = 'out' AND send_state = 'sent'), "
     "  unread = CASE WHEN ?2 THEN 1 ELSE unread END, "
     "  status = CASE WHEN ?2 AND status = 'resolved' THEN 'open' ELSE status END "
     "WHERE id = ?1";
@@ -2621,4 +2624,522 @@ concierge_inbox_entry_compare (const ConciergeInboxEntry *a,
   if (a->tie != b->tie)
     return a->tie < b->tie ? -1 : 1;
   return 0;
+}
+
+/* The outbox: a reply is a row here before it is a request, so that it
+ * survives a crash at any moment and is sent once. */
+
+void
+concierge_outbox_entry_free (ConciergeOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->idempotency_key);
+  g_free (entry->text);
+  g_free (entry->thread_remote_id);
+  g_free (entry->in_reply_to_remote_id);
+  g_free (entry->recipient_remote_id);
+  g_free (entry->recipient_handle);
+  g_free (entry->last_error);
+  g_free (entry);
+}
+
+#define OUTBOX_COLUMNS                                                                  \
+  "o.account_id, o.thread_id, o.message_id, o.idempotency_key, "                        \
+  "json_extract (o.payload, '$.visibility'), json_extract (o.payload, '$.text'), "      \
+  "json_extract (o.payload, '$.thread'), json_extract (o.payload, '$.in_reply_to'), "   \
+  "json_extract (o.payload, '$.recipient_id'), json_extract (o.payload, '$.recipient_handle'), " \
+  "m.send_state, o.attempts, o.last_error, o.created_at "                               \
+  "FROM outbox o JOIN messages m ON m.id = o.message_id "
+
+static ConciergeOutboxEntry *
+outbox_entry_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeOutboxEntry *entry = g_new0 (ConciergeOutboxEntry, 1);
+
+  entry->account_id = sqlite3_column_int64 (stmt, 0);
+  entry->thread_id = sqlite3_column_int64 (stmt, 1);
+  entry->message_id = sqlite3_column_int64 (stmt, 2);
+  entry->idempotency_key = column_dup (stmt, 3);
+  concierge_visibility_from_string ((const char *) sqlite3_column_text (stmt, 4), &entry->visibility);
+  entry->text = column_dup (stmt, 5);
+  entry->thread_remote_id = column_dup (stmt, 6);
+  entry->in_reply_to_remote_id = column_dup (stmt, 7);
+  entry->recipient_remote_id = column_dup (stmt, 8);
+  entry->recipient_handle = column_dup (stmt, 9);
+  concierge_send_state_from_string ((const char *) sqlite3_column_text (stmt, 10), &entry->state);
+  entry->attempts = sqlite3_column_int (stmt, 11);
+  entry->last_error = column_dup (stmt, 12);
+  entry->created_at = sqlite3_column_int64 (stmt, 13);
+
+  return entry;
+}
+
+static ConciergeOutboxEntry *
+store_load_outbox_entry (ConciergeStore  *self,
+                         gint64           message_id,
+                         GError         **error)
+{
+  static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.message_id = ?";
+  ConciergeOutboxEntry *entry = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    entry = outbox_entry_from_row (stmt);
+  else
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No outbox entry for message %" G_GINT64_FORMAT, message_id);
+  sqlite3_reset (stmt);
+
+  return entry;
+}
+
+static void
+store_notify_thread (ConciergeStore *self,
+                     gint64          thread_id)
+{
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  g_hash_table_add (touched, g_memdup2 (&thread_id, sizeof thread_id));
+  store_notify_threads (self, touched);
+}
+
+typedef struct
+{
+  gint64              thread_id;
+  gint64              message_id;
+  char               *text;
+  ConciergeSendState  state;
+  ConciergeMessage   *sent;
+} OutboxJob;
+
+static void
+outbox_job_free (gpointer data)
+{
+  OutboxJob *job = data;
+
+  g_free (job->text);
+  g_clear_object (&job->sent);
+  g_free (job);
+}
+
+static void
+queue_reply_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  static const char thread_sql[] =
+    "SELECT account_id, visibility, remote_id FROM threads WHERE id = ?";
+  /* The reply answers the customer's latest message, or failing that the
+   * thread's latest message that the platform knows. */
+  static const char target_sql[] =
+    "SELECT m.remote_id, i.remote_id, i.handle FROM messages m "
+    "LEFT JOIN identities i ON i.id = m.author_identity_id "
+    "WHERE m.thread_id = ? AND m.remote_id IS NOT NULL "
+    "ORDER BY m.direction = 'in' DESC, m.created_at DESC, m.id DESC LIMIT 1";
+  static const char message_sql[] =
+    "INSERT INTO messages (id, thread_id, direction, body, created_at, send_state, visibility) "
+    "VALUES (?, ?, 'out', ?, ?, 'queued', ?)";
+  static const char outbox_sql[] =
+    "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at) "
+    "VALUES (?1, ?2, ?3, 'reply', json_object ('text', ?4, 'visibility', ?5, 'thread', ?6, "
+    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9), ?10, ?11)";
+  OutboxJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visibility = NULL;
+  g_autofree char *thread_remote_id = NULL;
+  g_autofree char *in_reply_to = NULL;
+  g_autofree char *recipient_id = NULL;
+  g_autofree char *recipient_handle = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 account_id = 0, message_id = 0;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, thread_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      account_id = sqlite3_column_int64 (stmt, 0);
+      visibility = column_dup (stmt, 1);
+      thread_remote_id = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (visibility == NULL)
+    {
+      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No thread %" G_GINT64_FORMAT, job->thread_id);
+      goto fail;
+    }
+
+  if (!(stmt = store_prepare (self, target_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      in_reply_to = column_dup (stmt, 0);
+      recipient_id = column_dup (stmt, 1);
+      recipient_handle = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto fail;
+
+  if (!next_message_id (self, now, &message_id, &error) ||
+      !(stmt = store_prepare (self, message_sql, &error)))
+    goto fail;
+  if (message_id != 0)
+    sqlite3_bind_int64 (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, job->thread_id);
+  bind_text (stmt, 3, job->text);
+  sqlite3_bind_int64 (stmt, 4, now);
+  bind_text (stmt, 5, visibility);
+  if (!store_step_done (self, stmt, &error))
+    goto fail;
+  message_id = sqlite3_last_insert_rowid (store_db (self));
+
+  if (!(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_int64 (stmt, 2, job->thread_id);
+  sqlite3_bind_int64 (stmt, 3, message_id);
+  bind_text (stmt, 4, job->text);
+  bind_text (stmt, 5, visibility);
+  bind_text (stmt, 6, thread_remote_id);
+  bind_text (stmt, 7, in_reply_to);
+  bind_text (stmt, 8, recipient_id);
+  bind_text (stmt, 9, recipient_handle);
+  bind_text (stmt, 10, key);
+  sqlite3_bind_int64 (stmt, 11, now);
+  if (!store_step_done (self, stmt, &error) ||
+      !update_thread_summary (self, job->thread_id, FALSE, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_thread (self, job->thread_id);
+  g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
+                         (GDestroyNotify) concierge_outbox_entry_free);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_queue_reply_async:
+ *
+ * Writes a reply to the thread's customer as a queued message and an outbox
+ * entry with a new idempotency key, in one transaction. Only then may a
+ * channel send it.
+ */
+void
+concierge_store_queue_reply_async (ConciergeStore      *self,
+                                   gint64               thread_id,
+                                   const char          *text,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  job = g_new0 (OutboxJob, 1);
+  job->thread_id = thread_id;
+  job->text = g_strdup (text);
+  store_run (self, concierge_store_queue_reply_async, G_PRIORITY_DEFAULT, queue_reply_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_queue_reply_finish:
+ *
+ * Returns: (transfer full): the queued entry
+ */
+ConciergeOutboxEntry *
+concierge_store_queue_reply_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_outbox_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.account_id = ? ORDER BY o.id";
+  OutboxJob *job = data;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_outbox_entry_free);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The thread id field carries the account here. */
+  sqlite3_bind_int64 (stmt, 1, job->thread_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, outbox_entry_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the outbox failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+concierge_store_load_outbox_async (ConciergeStore      *self,
+                                   gint64               account_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (OutboxJob, 1);
+  job->thread_id = account_id;
+  store_run (self, concierge_store_load_outbox_async, G_PRIORITY_DEFAULT, load_outbox_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_outbox_finish:
+ *
+ * Returns: (transfer full) (element-type ConciergeOutboxEntry): the
+ *   account's entries, oldest first
+ */
+GPtrArray *
+concierge_store_load_outbox_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+message_thread_id (ConciergeStore  *self,
+                   gint64           message_id,
+                   gint64          *thread_id,
+                   GError         **error)
+{
+  static const char sql[] = "SELECT thread_id FROM messages WHERE id = ?";
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    *thread_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No message %" G_GINT64_FORMAT, message_id);
+  return found;
+}
+
+static void
+set_send_state_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char message_sql[] = "UPDATE messages SET send_state = ? WHERE id = ?";
+  /* An attempt counts when it starts, before its request leaves, so that a
+   * crash in mid-request shows after the restart. A failed attempt that
+   * waits to be tried again stays "sending", with its error. Queueing again
+   * is the agent's decision and starts the count anew. */
+  static const char outbox_sql[] =
+    "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
+    "                                  WHEN ?1 = 'queued' THEN 0 ELSE attempts END, "
+    "  last_error = ?2 WHERE message_id = ?3";
+  OutboxJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 thread_id;
+
+  if (!message_thread_id (self, job->message_id, &thread_id, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, message_sql, &error)))
+    goto fail;
+  bind_text (stmt, 1, concierge_send_state_to_string (job->state));
+  sqlite3_bind_int64 (stmt, 2, job->message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  bind_text (stmt, 1, concierge_send_state_to_string (job->state));
+  bind_text (stmt, 2, job->text);
+  sqlite3_bind_int64 (stmt, 3, job->message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_thread (self, thread_id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_set_send_state_async:
+ * @error_text: (nullable): why it failed, in words for the agent
+ *
+ * Records where a queued reply stands. "sending" is written before the
+ * request leaves.
+ */
+void
+concierge_store_set_send_state_async (ConciergeStore      *self,
+                                      gint64               message_id,
+                                      ConciergeSendState   state,
+                                      const char          *error_text,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (state != CONCIERGE_SEND_SENT);
+
+  job = g_new0 (OutboxJob, 1);
+  job->message_id = message_id;
+  job->state = state;
+  job->text = g_strdup (error_text);
+  store_run (self, concierge_store_set_send_state_async, G_PRIORITY_DEFAULT, set_send_state_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_send_state_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+complete_send_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char known_sql[] =
+    "SELECT id FROM messages WHERE thread_id = ? AND remote_id = ? AND id != ?";
+  static const char delete_sql[] = "DELETE FROM messages WHERE id = ?";
+  static const char sent_sql[] =
+    "UPDATE messages SET remote_id = ?, body = ?, send_state = 'sent' WHERE id = ?";
+  static const char outbox_sql[] = "DELETE FROM outbox WHERE message_id = ?";
+  OutboxJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 thread_id;
+  gboolean known;
+
+  if (!message_thread_id (self, job->message_id, &thread_id, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, known_sql, &error)))
+    goto fail;
+
+  /* A sync may have brought the sent status in already; then the queued
+   * copy goes, and the thread holds the reply once. */
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  bind_text (stmt, 2, concierge_message_get_remote_id (job->sent));
+  sqlite3_bind_int64 (stmt, 3, job->message_id);
+  known = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  if (!(stmt = store_prepare (self, known ? delete_sql : sent_sql, &error)))
+    goto fail;
+  if (known)
+    sqlite3_bind_int64 (stmt, 1, job->message_id);
+  else
+    {
+      bind_text (stmt, 1, concierge_message_get_remote_id (job->sent));
+      bind_text (stmt, 2, concierge_message_get_body (job->sent));
+      sqlite3_bind_int64 (stmt, 3, job->message_id);
+    }
+  if (!store_step_done (self, stmt, &error) ||
+      !(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !update_thread_summary (self, thread_id, FALSE, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_thread (self, thread_id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_complete_send_async:
+ * @sent: the message as the platform now has it
+ *
+ * Marks a queued reply as sent, with its platform id, and empties its
+ * outbox entry.
+ */
+void
+concierge_store_complete_send_async (ConciergeStore      *self,
+                                     gint64               message_id,
+                                     ConciergeMessage    *sent,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (sent));
+  g_return_if_fail (concierge_message_get_remote_id (sent) != NULL);
+
+  job = g_new0 (OutboxJob, 1);
+  job->message_id = message_id;
+  job->sent = g_object_ref (sent);
+  store_run (self, concierge_store_complete_send_async, G_PRIORITY_DEFAULT, complete_send_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_complete_send_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

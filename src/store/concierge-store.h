@@ -82,6 +82,29 @@ void             concierge_ingest_free        (ConciergeIngest    *ingest);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeIngest, concierge_ingest_free)
 
+/* A reply waiting in the outbox: everything a channel needs to send it,
+ * fixed when it was queued so that a restart sends the same thing. */
+typedef struct
+{
+  gint64              account_id;
+  gint64              thread_id;
+  gint64              message_id;
+  char               *idempotency_key;
+  ConciergeVisibility visibility;
+  char               *text;
+  char               *thread_remote_id;
+  char               *in_reply_to_remote_id; /* the customer's latest message, or NULL */
+  char               *recipient_remote_id;   /* the customer's platform id, or NULL */
+  char               *recipient_handle;
+  ConciergeSendState  state;
+  guint               attempts;
+  char               *last_error;
+  gint64              created_at;
+} ConciergeOutboxEntry;
+
+void             concierge_outbox_entry_free  (ConciergeOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeOutboxEntry, concierge_outbox_entry_free)
+
 #define CONCIERGE_TYPE_STORE (concierge_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConciergeStore, concierge_store, CONCIERGE, STORE, GObject)
@@ -254,5 +277,42 @@ void             concierge_store_search_messages_async  (ConciergeStore      *se
 GPtrArray       *concierge_store_search_messages_finish (ConciergeStore      *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);
+
+void             concierge_store_queue_reply_async     (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        const char          *text,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+ConciergeOutboxEntry *concierge_store_queue_reply_finish (ConciergeStore    *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_load_outbox_async     (ConciergeStore      *self,
+                                                        gint64               account_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GPtrArray       *concierge_store_load_outbox_finish    (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_set_send_state_async  (ConciergeStore      *self,
+                                                        gint64               message_id,
+                                                        ConciergeSendState   state,
+                                                        const char          *error_text,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_set_send_state_finish (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_complete_send_async   (ConciergeStore      *self,
+                                                        gint64               message_id,
+                                                        ConciergeMessage    *sent,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_complete_send_finish  (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 G_END_DECLS

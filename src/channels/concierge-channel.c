@@ -1,0 +1,323 @@
+/* concierge-channel.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "concierge-channel.h"
+#include "concierge-mastodon.h"
+
+G_DEFINE_QUARK (concierge-channel-error-quark, concierge_channel_error)
+
+G_DEFINE_INTERFACE (ConciergeChannel, concierge_channel, G_TYPE_OBJECT)
+
+static void
+not_supported_async (ConciergeChannel    *self,
+                     gpointer             source_tag,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                           _("This platform cannot do that."));
+}
+
+static void
+default_find_sent_async (ConciergeChannel     *self,
+                         ConciergeOutboxEntry *entry,
+                         GCancellable         *cancellable,
+                         GAsyncReadyCallback   callback,
+                         gpointer              user_data)
+{
+  not_supported_async (self, default_find_sent_async, callback, user_data);
+}
+
+static ConciergeMessage *
+default_find_sent_finish (ConciergeChannel  *self,
+                          GAsyncResult      *result,
+                          GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+default_hide_async (ConciergeChannel    *self,
+                    const char          *message_remote_id,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  not_supported_async (self, default_hide_async, callback, user_data);
+}
+
+static gboolean
+default_boolean_finish (ConciergeChannel  *self,
+                        GAsyncResult      *result,
+                        GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static guint
+default_get_retry_after (ConciergeChannel *self)
+{
+  return 0;
+}
+
+static void
+concierge_channel_default_init (ConciergeChannelInterface *iface)
+{
+  iface->get_retry_after = default_get_retry_after;
+  iface->find_sent_async = default_find_sent_async;
+  iface->find_sent_finish = default_find_sent_finish;
+  iface->hide_async = default_hide_async;
+  iface->hide_finish = default_boolean_finish;
+}
+
+/**
+ * concierge_channel_new_for_account:
+ * @session: the one session every channel shares
+ * @secret_json: the account's secret from the keyring
+ *
+ * Returns: (transfer full): the channel for @account's platform, or %NULL
+ *   with @error set when Concierge cannot serve that platform yet or the
+ *   secret is unusable
+ */
+ConciergeChannel *
+concierge_channel_new_for_account (SoupSession       *session,
+                                   ConciergeAccount  *account,
+                                   const char        *secret_json,
+                                   GError           **error)
+{
+  g_autoptr(JsonNode) secret = NULL;
+  const char *token = NULL;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (secret_json != NULL, NULL);
+
+  secret = json_from_string (secret_json, NULL);
+  if (secret != NULL && JSON_NODE_HOLDS_OBJECT (secret))
+    token = json_object_get_string_member_with_default (json_node_get_object (secret), "access_token", NULL);
+  if (token == NULL || token[0] == '\0')
+    {
+      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                           _("The keyring holds no usable sign-in for this account. Sign in again."));
+      return NULL;
+    }
+
+  if (g_str_equal (concierge_account_get_platform (account), "mastodon"))
+    return CONCIERGE_CHANNEL (concierge_mastodon_new (session, concierge_account_get_id (account),
+                                                      concierge_account_get_server_url (account),
+                                                      concierge_account_get_remote_user_id (account),
+                                                      token));
+
+  g_set_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+               _("This version of Concierge cannot sync %s accounts yet."),
+               concierge_account_get_platform (account));
+  return NULL;
+}
+
+/**
+ * concierge_channel_get_cursor_stream:
+ *
+ * Returns: the name under which the store keeps this channel's cursor
+ */
+const char *
+concierge_channel_get_cursor_stream (ConciergeChannel *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->get_cursor_stream (self);
+}
+
+void
+concierge_channel_get_capabilities (ConciergeChannel             *self,
+                                    ConciergeChannelCapabilities *capabilities)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (capabilities != NULL);
+
+  *capabilities = (ConciergeChannelCapabilities) { 0 };
+  CONCIERGE_CHANNEL_GET_IFACE (self)->get_capabilities (self, capabilities);
+}
+
+/**
+ * concierge_channel_get_retry_after:
+ *
+ * Returns: the seconds the server asked to wait before the next request,
+ *   after a 429 or when its rate limit is used up; 0 for none
+ */
+guint
+concierge_channel_get_retry_after (ConciergeChannel *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), 0);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->get_retry_after (self);
+}
+
+/**
+ * concierge_channel_fetch_async:
+ * @cursor: (nullable): where the previous fetch ended
+ *
+ * Fetches what is new since @cursor, following pagination, as one batch.
+ */
+void
+concierge_channel_fetch_async (ConciergeChannel    *self,
+                               const char          *cursor,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->fetch_async (self, cursor, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_fetch_finish:
+ * @cursor: (out) (optional): where the next fetch starts
+ *
+ * Returns: (transfer full): the batch, which carries the new cursor so
+ *   that the store saves both together
+ */
+ConciergeIngest *
+concierge_channel_fetch_finish (ConciergeChannel  *self,
+                                GAsyncResult      *result,
+                                char             **cursor,
+                                GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->fetch_finish (self, result, cursor, error);
+}
+
+/**
+ * concierge_channel_send_async:
+ * @entry: a reply in a thread, or a private message to a person when the
+ *   entry's visibility is private
+ *
+ * Sends one outbox entry, with its idempotency key where the platform
+ * takes one.
+ */
+void
+concierge_channel_send_async (ConciergeChannel     *self,
+                              ConciergeOutboxEntry *entry,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (entry != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->send_async (self, entry, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_send_finish:
+ *
+ * Returns: (transfer full): the message as the platform now has it
+ */
+ConciergeMessage *
+concierge_channel_send_finish (ConciergeChannel  *self,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->send_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_find_sent_async:
+ *
+ * Looks on the platform for an entry whose sending was cut off, before it
+ * is sent again. Platforms that cannot tell fail with
+ * %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED.
+ */
+void
+concierge_channel_find_sent_async (ConciergeChannel     *self,
+                                   ConciergeOutboxEntry *entry,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (entry != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->find_sent_async (self, entry, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_find_sent_finish:
+ *
+ * Returns: (transfer full) (nullable): the sent message, or %NULL without
+ *   an error when the platform surely does not have it
+ */
+ConciergeMessage *
+concierge_channel_find_sent_finish (ConciergeChannel  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->find_sent_finish (self, result, error);
+}
+
+void
+concierge_channel_mark_read_async (ConciergeChannel    *self,
+                                   const char          *thread_remote_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (thread_remote_id != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->mark_read_async (self, thread_remote_id, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_channel_mark_read_finish (ConciergeChannel  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->mark_read_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_hide_async:
+ *
+ * Hides a customer's public item where the platform allows it; see the
+ * capabilities.
+ */
+void
+concierge_channel_hide_async (ConciergeChannel    *self,
+                              const char          *message_remote_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (message_remote_id != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->hide_async (self, message_remote_id, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_channel_hide_finish (ConciergeChannel  *self,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->hide_finish (self, result, error);
+}

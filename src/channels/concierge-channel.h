@@ -1,0 +1,167 @@
+/* concierge-channel.h
+ *
+ * What every platform offers the rest of the app. A platform's JSON stays in
+ * its own file; what crosses this interface are the project's model objects
+ * and the store's ingest batches and outbox entries.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "model/concierge-model.h"
+#include "store/concierge-store.h"
+
+G_BEGIN_DECLS
+
+#define CONCIERGE_CHANNEL_ERROR (concierge_channel_error_quark ())
+
+typedef enum
+{
+  /* The server's answer could not be read. */
+  CONCIERGE_CHANNEL_ERROR_INVALID,
+  /* The account's sign-in is no longer accepted. */
+  CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+  /* Wait concierge_channel_get_retry_after() seconds. */
+  CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
+  /* The server refused the request itself: sending again cannot help. */
+  CONCIERGE_CHANNEL_ERROR_REJECTED,
+  /* The server failed; trying again later may help. */
+  CONCIERGE_CHANNEL_ERROR_FAILED,
+  /* The platform cannot do this. */
+  CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+} ConciergeChannelError;
+
+typedef struct
+{
+  gboolean can_hide;
+  /* A Telegram bot that administers a group can only delete. */
+  gboolean can_remove_for_personal_data;
+  gboolean can_reply_privately;
+  /* Whether a request carries a key that makes a repeat harmless. */
+  gboolean has_idempotency;
+  /* How long after the customer's last message a reply is allowed; 0 for
+   * no limit. */
+  guint    reply_window_seconds;
+  /* In characters (Unicode code points). */
+  guint    max_length;
+} ConciergeChannelCapabilities;
+
+#define CONCIERGE_TYPE_CHANNEL (concierge_channel_get_type ())
+
+G_DECLARE_INTERFACE (ConciergeChannel, concierge_channel, CONCIERGE, CHANNEL, GObject)
+
+struct _ConciergeChannelInterface
+{
+  GTypeInterface parent_iface;
+
+  const char *      (*get_cursor_stream) (ConciergeChannel              *self);
+  void              (*get_capabilities)  (ConciergeChannel              *self,
+                                          ConciergeChannelCapabilities  *capabilities);
+  guint             (*get_retry_after)   (ConciergeChannel              *self);
+
+  void              (*fetch_async)       (ConciergeChannel              *self,
+                                          const char                    *cursor,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  ConciergeIngest * (*fetch_finish)      (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          char                         **cursor,
+                                          GError                       **error);
+
+  void              (*send_async)        (ConciergeChannel              *self,
+                                          ConciergeOutboxEntry          *entry,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  ConciergeMessage *(*send_finish)       (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
+  void              (*find_sent_async)   (ConciergeChannel              *self,
+                                          ConciergeOutboxEntry          *entry,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  ConciergeMessage *(*find_sent_finish)  (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
+  void              (*mark_read_async)   (ConciergeChannel              *self,
+                                          const char                    *thread_remote_id,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  gboolean          (*mark_read_finish)  (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
+  void              (*hide_async)        (ConciergeChannel              *self,
+                                          const char                    *message_remote_id,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  gboolean          (*hide_finish)       (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+};
+
+GQuark            concierge_channel_error_quark     (void);
+
+ConciergeChannel *concierge_channel_new_for_account (SoupSession                   *session,
+                                                     ConciergeAccount              *account,
+                                                     const char                    *secret_json,
+                                                     GError                       **error);
+
+const char       *concierge_channel_get_cursor_stream (ConciergeChannel            *self);
+void              concierge_channel_get_capabilities (ConciergeChannel             *self,
+                                                      ConciergeChannelCapabilities *capabilities);
+guint             concierge_channel_get_retry_after (ConciergeChannel              *self);
+
+void              concierge_channel_fetch_async     (ConciergeChannel              *self,
+                                                     const char                    *cursor,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+ConciergeIngest  *concierge_channel_fetch_finish    (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     char                         **cursor,
+                                                     GError                       **error);
+void              concierge_channel_send_async      (ConciergeChannel              *self,
+                                                     ConciergeOutboxEntry          *entry,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+ConciergeMessage *concierge_channel_send_finish     (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_find_sent_async (ConciergeChannel              *self,
+                                                     ConciergeOutboxEntry          *entry,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+ConciergeMessage *concierge_channel_find_sent_finish (ConciergeChannel             *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_mark_read_async (ConciergeChannel              *self,
+                                                     const char                    *thread_remote_id,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_mark_read_finish (ConciergeChannel             *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_hide_async      (ConciergeChannel              *self,
+                                                     const char                    *message_remote_id,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_hide_finish     (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+
+G_END_DECLS
