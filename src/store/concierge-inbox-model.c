@@ -295,8 +295,13 @@ apply_change (ConciergeInboxModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), new_position, 1, 1);
   else
     {
-      g_list_model_items_changed (G_LIST_MODEL (self), old_position, 1, 0);
-      g_list_model_items_changed (G_LIST_MODEL (self), new_position, 0, 1);
+      /* One signal for the whole span the row moved across: between two
+       * signals the model would already be in its final state, and a list
+       * view that reads it then sees one row too many. */
+      guint first = MIN ((guint) old_position, new_position);
+      guint span = MAX ((guint) old_position, new_position) - first + 1;
+
+      g_list_model_items_changed (G_LIST_MODEL (self), first, span, span);
     }
 }
 
