@@ -6,9 +6,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "concierge-application.h"
+#include "channels/concierge-sync.h"
 #include "concierge-cli.h"
+#include "secrets/concierge-secrets.h"
 #include "store/concierge-store.h"
 #include "ui/concierge-window.h"
 
@@ -22,7 +25,14 @@ struct _ConciergeApplication
   guint opening_store : 1;
 
   ConciergeStore *store;
+  ConciergeSync  *sync;
+  GHashTable     *looking_up;   /* account ids whose secret is being read */
+  guint           accounts_timeout_id;
 };
+
+/* How soon a running app notices an account that the command line added
+ * or removed. */
+#define ACCOUNTS_CHECK_S 3
 
 G_DEFINE_FINAL_TYPE (ConciergeApplication, concierge_application, ADW_TYPE_APPLICATION)
 
@@ -139,6 +149,8 @@ concierge_application_local_command_line (GApplication   *app,
   return handled;
 }
 
+static void update_activity (ConciergeApplication *self);
+
 static ConciergeWindow *
 main_window (ConciergeApplication *self)
 {
@@ -147,11 +159,142 @@ main_window (ConciergeApplication *self)
   if (window == NULL)
     {
       window = GTK_WINDOW (concierge_window_new (self));
+      g_signal_connect_object (window, "notify::is-active", G_CALLBACK (update_activity), self,
+                               G_CONNECT_SWAPPED);
       if (self->store != NULL)
         concierge_window_set_store (CONCIERGE_WINDOW (window), self->store);
+      if (self->sync != NULL)
+        concierge_window_set_sync (CONCIERGE_WINDOW (window), self->sync);
     }
 
   return CONCIERGE_WINDOW (window);
+}
+
+/* Sync: every account in the store, with its secret from the keyring */
+
+typedef struct
+{
+  ConciergeApplication *self;
+  ConciergeAccount     *account;
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_object_unref (lookup->self);
+  g_object_unref (lookup->account);
+  g_free (lookup);
+}
+
+static void
+secret_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  ConciergeApplication *self = lookup->self;
+  gint64 id = concierge_account_get_id (lookup->account);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  secret = concierge_secrets_lookup_finish (result, &error);
+  g_hash_table_remove (self->looking_up, &id);
+
+  if (self->sync == NULL)
+    ;
+  else if (error != NULL)
+    concierge_sync_report_problem (self->sync, lookup->account, error->message);
+  else if (!concierge_sync_add_account (self->sync, lookup->account, secret ? secret : "{}", &error))
+    g_debug ("Account %" G_GINT64_FORMAT " is not synced: %s", id, error->message);
+
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  lookup_free (lookup);
+}
+
+static void
+accounts_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ConciergeApplication) self = user_data;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GPtrArray) synced = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accounts = concierge_store_load_accounts_finish (CONCIERGE_STORE (object), result, &error);
+  if (accounts == NULL || self->sync == NULL)
+    {
+      if (error != NULL)
+        g_warning ("Could not read the accounts: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      ConciergeAccount *account = g_ptr_array_index (accounts, i);
+      gint64 id = concierge_account_get_id (account);
+      Lookup *lookup;
+
+      if (concierge_sync_has_account (self->sync, id) || g_hash_table_contains (self->looking_up, &id))
+        continue;
+
+      g_hash_table_add (self->looking_up, g_memdup2 (&id, sizeof id));
+      lookup = g_new0 (Lookup, 1);
+      lookup->self = g_object_ref (self);
+      lookup->account = g_object_ref (account);
+      concierge_secrets_lookup_async (concierge_store_get_profile_id (self->store), id, NULL,
+                                      secret_found_cb, lookup);
+    }
+
+  /* An account removed elsewhere stops syncing here. */
+  synced = concierge_sync_list_accounts (self->sync);
+  for (guint i = 0; i < synced->len; i++)
+    {
+      gint64 id = concierge_account_get_id (g_ptr_array_index (synced, i));
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < accounts->len && !found; j++)
+        found = concierge_account_get_id (g_ptr_array_index (accounts, j)) == id;
+      if (!found)
+        concierge_sync_remove_account (self->sync, id);
+    }
+}
+
+static gboolean
+check_accounts_cb (gpointer data)
+{
+  ConciergeApplication *self = data;
+
+  concierge_store_load_accounts_async (self->store, NULL, accounts_loaded_cb, g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Sync polls often while someone works in a window, seldom otherwise. */
+static void
+update_activity (ConciergeApplication *self)
+{
+  gboolean active = FALSE;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    active |= gtk_window_is_active (l->data);
+
+  if (self->sync != NULL)
+    concierge_sync_set_active (self->sync, active);
+}
+
+static void
+start_sync (ConciergeApplication *self)
+{
+  self->sync = concierge_sync_new (self->store, NULL);
+  self->looking_up = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CONCIERGE_IS_WINDOW (l->data))
+      concierge_window_set_sync (l->data, self->sync);
+
+  check_accounts_cb (self);
+  self->accounts_timeout_id = g_timeout_add_seconds (ACCOUNTS_CHECK_S, check_accounts_cb, self);
 }
 
 static void
@@ -175,6 +318,8 @@ store_opened_cb (GObject      *object,
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (CONCIERGE_IS_WINDOW (l->data))
       concierge_window_set_store (l->data, self->store);
+
+  start_sync (self);
 }
 
 static void
@@ -307,6 +452,9 @@ concierge_application_dispose (GObject *object)
 {
   ConciergeApplication *self = CONCIERGE_APPLICATION (object);
 
+  g_clear_handle_id (&self->accounts_timeout_id, g_source_remove);
+  g_clear_object (&self->sync);
+  g_clear_pointer (&self->looking_up, g_hash_table_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (concierge_application_parent_class)->dispose (object);

@@ -83,7 +83,8 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
 /**
  * concierge_channel_new_for_account:
  * @session: the one session every channel shares
- * @secret_json: the account's secret from the keyring
+ * @secret_json: the account's secret from the keyring; "{}" when it has
+ *   none
  *
  * Returns: (transfer full): the channel for @account's platform, or %NULL
  *   with @error set when Concierge cannot serve that platform yet or the
@@ -102,6 +103,14 @@ concierge_channel_new_for_account (SoupSession       *session,
   g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
   g_return_val_if_fail (secret_json != NULL, NULL);
 
+  if (!g_str_equal (concierge_account_get_platform (account), "mastodon"))
+    {
+      g_set_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                   _("This version of Concierge cannot sync %s accounts yet."),
+                   concierge_account_get_platform (account));
+      return NULL;
+    }
+
   secret = json_from_string (secret_json, NULL);
   if (secret != NULL && JSON_NODE_HOLDS_OBJECT (secret))
     token = json_object_get_string_member_with_default (json_node_get_object (secret), "access_token", NULL);
@@ -112,16 +121,10 @@ concierge_channel_new_for_account (SoupSession       *session,
       return NULL;
     }
 
-  if (g_str_equal (concierge_account_get_platform (account), "mastodon"))
-    return CONCIERGE_CHANNEL (concierge_mastodon_new (session, concierge_account_get_id (account),
-                                                      concierge_account_get_server_url (account),
-                                                      concierge_account_get_remote_user_id (account),
-                                                      token));
-
-  g_set_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
-               _("This version of Concierge cannot sync %s accounts yet."),
-               concierge_account_get_platform (account));
-  return NULL;
+  return CONCIERGE_CHANNEL (concierge_mastodon_new (session, concierge_account_get_id (account),
+                                                    concierge_account_get_server_url (account),
+                                                    concierge_account_get_remote_user_id (account),
+                                                    token));
 }
 
 /**

@@ -23,6 +23,7 @@ typedef struct
 {
   ConciergeSync      *sync;      /* not a reference: the sync owns this */
   gint64              account_id;
+  ConciergeAccount   *account;
   ConciergeChannel   *channel;
   GSocketConnectable *connectable;
   GCancellable       *cancellable;
@@ -55,6 +56,7 @@ G_DEFINE_FINAL_TYPE (ConciergeSync, concierge_sync, G_TYPE_OBJECT)
 
 enum {
   STATE_CHANGED,
+  ACCOUNTS_CHANGED,
   N_SIGNALS
 };
 
@@ -73,6 +75,7 @@ account_sync_free (gpointer data)
   g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
   g_clear_object (&account->cancellable);
   g_clear_object (&account->channel);
+  g_clear_object (&account->account);
   g_clear_object (&account->connectable);
   g_free (account->cursor);
   g_free (account->message);
@@ -259,7 +262,7 @@ cursor_loaded_cb (GObject      *object,
 static void
 poll_account (AccountSync *account)
 {
-  if (account->busy || account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
+  if (account->busy || account->channel == NULL || account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
     return;
   account->busy = TRUE;
   g_clear_handle_id (&account->timeout_id, g_source_remove);
@@ -655,6 +658,18 @@ concierge_sync_class_init (ConciergeSyncClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * ConciergeSync::accounts-changed:
+   *
+   * An account was added or removed.
+   */
+  signals[ACCOUNTS_CHANGED] =
+    g_signal_new ("accounts-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -695,6 +710,26 @@ concierge_sync_new (ConciergeStore  *store,
   return self;
 }
 
+/* @channel: (transfer full) (nullable): none while the account cannot sync */
+static AccountSync *
+track_account (ConciergeSync    *self,
+               ConciergeAccount *account,
+               ConciergeChannel *channel)
+{
+  AccountSync *sync = g_new0 (AccountSync, 1);
+  gint64 id = concierge_account_get_id (account);
+
+  sync->sync = self;
+  sync->account_id = id;
+  sync->account = g_object_ref (account);
+  sync->cancellable = g_cancellable_new ();
+  sync->channel = channel;
+  g_hash_table_replace (self->accounts, g_memdup2 (&id, sizeof id), sync);
+  g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
+
+  return sync;
+}
+
 /**
  * concierge_sync_add_account:
  * @secret_json: the account's secret from the keyring; held in memory only,
@@ -714,7 +749,6 @@ concierge_sync_add_account (ConciergeSync     *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(ConciergeChannel) channel = NULL;
   AccountSync *sync;
-  gint64 id;
 
   g_return_val_if_fail (CONCIERGE_IS_SYNC (self), FALSE);
   g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), FALSE);
@@ -727,13 +761,7 @@ concierge_sync_add_account (ConciergeSync     *self,
       return FALSE;
     }
 
-  id = concierge_account_get_id (account);
-  sync = g_new0 (AccountSync, 1);
-  sync->sync = self;
-  sync->account_id = id;
-  sync->cancellable = g_cancellable_new ();
-  sync->channel = g_steal_pointer (&channel);
-  g_hash_table_replace (self->accounts, g_memdup2 (&id, sizeof id), sync);
+  sync = track_account (self, account, g_steal_pointer (&channel));
 
   if (sync->channel == NULL)
     {
@@ -766,7 +794,60 @@ concierge_sync_remove_account (ConciergeSync *self,
 {
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
 
-  g_hash_table_remove (self->accounts, &account_id);
+  if (g_hash_table_remove (self->accounts, &account_id))
+    g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
+}
+
+static int
+compare_accounts (gconstpointer a,
+                  gconstpointer b)
+{
+  gint64 id_a = concierge_account_get_id (*(ConciergeAccount **) a);
+  gint64 id_b = concierge_account_get_id (*(ConciergeAccount **) b);
+
+  return (id_a > id_b) - (id_a < id_b);
+}
+
+/**
+ * concierge_sync_list_accounts:
+ *
+ * Returns: (transfer container) (element-type ConciergeAccount): the
+ *   accounts being synced, in the order they were added to the store
+ */
+GPtrArray *
+concierge_sync_list_accounts (ConciergeSync *self)
+{
+  GPtrArray *accounts;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (CONCIERGE_IS_SYNC (self), NULL);
+
+  accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_iter_init (&iter, self->accounts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (accounts, g_object_ref (((AccountSync *) value)->account));
+  g_ptr_array_sort (accounts, compare_accounts);
+
+  return accounts;
+}
+
+/**
+ * concierge_sync_report_problem:
+ * @message: what went wrong, in words for the agent
+ *
+ * Shows an account whose sync cannot start, for example because the
+ * keyring is missing, in the accounts' states.
+ */
+void
+concierge_sync_report_problem (ConciergeSync    *self,
+                               ConciergeAccount *account,
+                               const char       *message)
+{
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+  g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
+
+  set_state (track_account (self, account, NULL), CONCIERGE_SYNC_ERROR, message);
 }
 
 /**

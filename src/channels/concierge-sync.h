@@ -36,6 +36,10 @@ gboolean            concierge_sync_add_account (ConciergeSync    *self,
                                                 GError          **error);
 void                concierge_sync_remove_account (ConciergeSync *self,
                                                 gint64            account_id);
+GPtrArray          *concierge_sync_list_accounts (ConciergeSync  *self);
+void                concierge_sync_report_problem (ConciergeSync *self,
+                                                ConciergeAccount *account,
+                                                const char       *message);
 gboolean            concierge_sync_has_account (ConciergeSync    *self,
                                                 gint64            account_id);
 ConciergeChannel   *concierge_sync_get_channel (ConciergeSync    *self,

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "channels/concierge-sync.h"
 #include "concierge-conversation-view.h"
 #include "concierge-ui.h"
 
@@ -27,9 +28,73 @@ struct _ConciergeMessageRow
   GtkLabel  *author_label;
   GtkLabel  *time_label;
   GtkLabel  *body_label;
+  GtkWidget *state_box;
+  GtkImage  *state_image;
+  GtkLabel  *state_label;
+  GtkButton *resend_button;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeMessageRow, concierge_message_row, GTK_TYPE_WIDGET)
+
+/* Where a reply stands, in words and with an icon; colour is never the
+ * only sign. A sent reply needs no word. */
+static void
+update_send_state (ConciergeMessageRow *self,
+                   ConciergeMessage    *message)
+{
+  const char *error = concierge_message_get_send_error (message);
+  g_autofree char *text = NULL;
+  const char *icon = NULL;
+  const char *button = NULL;
+
+  switch (concierge_message_get_send_state (message))
+    {
+    case CONCIERGE_SEND_QUEUED:
+      text = g_strdup (_("Waiting to be sent"));
+      icon = "mail-outbox-symbolic";
+      break;
+    case CONCIERGE_SEND_SENDING:
+      /* Translators: %s says why the last attempt failed */
+      text = error ? g_strdup_printf (_("Not sent yet: %s Concierge tries again."), error)
+                   : g_strdup (_("Sending…"));
+      icon = "mail-send-symbolic";
+      break;
+    case CONCIERGE_SEND_FAILED:
+      /* Translators: %s says why the reply was not sent */
+      text = g_strdup_printf (_("Not sent: %s"), error ? error : "");
+      icon = "dialog-error-symbolic";
+      button = _("_Retry");
+      break;
+    case CONCIERGE_SEND_UNKNOWN:
+      /* Translators: %s says why Concierge cannot tell */
+      text = g_strdup_printf (_("Delivery unknown: %s Check the conversation on the platform before you send it again."),
+                              error ? error : "");
+      icon = "dialog-question-symbolic";
+      button = _("Send _Again");
+      break;
+    case CONCIERGE_SEND_SENT:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (self->state_box, text != NULL);
+  if (text == NULL)
+    return;
+
+  gtk_label_set_text (self->state_label, text);
+  gtk_image_set_from_icon_name (self->state_image, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->resend_button), button != NULL);
+  if (button != NULL)
+    {
+      gtk_button_set_label (self->resend_button, button);
+      gtk_button_set_use_underline (self->resend_button, TRUE);
+      /* The target first: an action with a parameter and no target yet
+       * would be a mismatch. */
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->resend_button), "x",
+                                        concierge_message_get_id (message));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->resend_button), "conversation.resend");
+    }
+}
 
 static void
 concierge_message_row_set_message (ConciergeMessageRow *self,
@@ -70,6 +135,8 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   gtk_widget_remove_css_class (self->bubble, incoming ? "outgoing" : "incoming");
   gtk_widget_add_css_class (self->bubble, incoming ? "incoming" : "outgoing");
 
+  update_send_state (self, message);
+
   /* Translators: a message's accessible name: author, time, text */
   accessible = g_strdup_printf (_("%s, %s: %s"), name, time, concierge_message_get_body (message));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
@@ -96,6 +163,10 @@ concierge_message_row_class_init (ConciergeMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, author_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, body_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_image);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, resend_button);
 }
 
 static void
@@ -111,6 +182,7 @@ struct _ConciergeConversationView
   GtkWidget         parent_instance;
 
   ConciergeStore   *store;
+  ConciergeSync    *sync;
   ConciergeThread  *thread;
   GListStore       *messages;
   GCancellable     *cancellable;
@@ -123,6 +195,10 @@ struct _ConciergeConversationView
   GtkLabel         *visibility_label;
   GtkScrolledWindow *scrolled_window;
   GtkListView      *list_view;
+  GtkLabel         *composer_label;
+  GtkTextView      *composer_text;
+  GtkLabel         *counter_label;
+  GtkLabel         *composer_error;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeConversationView, concierge_conversation_view, GTK_TYPE_WIDGET)
@@ -217,10 +293,128 @@ update_visibility_bar (ConciergeConversationView *self)
     text = g_strdup_printf (_("Private on %s: only you and the customer read this conversation"), platform);
 
   gtk_label_set_text (self->visibility_label, text);
+
+  /* The composer says it too, right where the reply is written. */
+  gtk_label_set_text (self->composer_label,
+                      is_public ? _("Public reply: everyone can read it")
+                                : _("Private reply: only the customer reads it"));
   gtk_image_set_from_icon_name (self->visibility_image,
                                 is_public ? "concierge-public-symbolic" : "concierge-private-symbolic");
   gtk_widget_remove_css_class (self->visibility_bar, is_public ? "private" : "public");
   gtk_widget_add_css_class (self->visibility_bar, is_public ? "public" : "private");
+}
+
+/* The composer */
+
+static guint
+max_length (ConciergeConversationView *self)
+{
+  ConciergeChannelCapabilities capabilities = { .max_length = 0 };
+  ConciergeChannel *channel = NULL;
+
+  if (self->sync != NULL && self->thread != NULL)
+    channel = concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread));
+  if (channel != NULL)
+    concierge_channel_get_capabilities (channel, &capabilities);
+
+  return capabilities.max_length;
+}
+
+static char *
+composer_get_text (ConciergeConversationView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_text);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+static void
+update_composer (ConciergeConversationView *self)
+{
+  g_autofree char *text = composer_get_text (self);
+  g_autofree char *counter = NULL;
+  glong length = g_utf8_strlen (text, -1);
+  guint limit = max_length (self);
+  gboolean too_long = limit > 0 && length > limit;
+
+  if (limit > 0)
+    /* Translators: characters written, of the platform's limit */
+    counter = g_strdup_printf (_("%ld of %u"), length, limit);
+  else
+    counter = g_strdup_printf ("%ld", length);
+  gtk_label_set_text (self->counter_label, counter);
+  if (too_long)
+    gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.send",
+                                 self->sync != NULL && self->thread != NULL && length > 0 && !too_long);
+}
+
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_sync_queue_reply_finish (CONCIERGE_SYNC (object), result, &error))
+    {
+      /* Translators: %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("Your reply could not be saved: %s"), error->message);
+
+      gtk_label_set_text (self->composer_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+      return;
+    }
+
+  /* It is in the outbox now; what happens next shows on the message. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+  g_autofree char *text = composer_get_text (self);
+
+  if (self->sync == NULL || self->thread == NULL || text[0] == '\0')
+    return;
+
+  concierge_sync_queue_reply_async (self->sync, concierge_thread_get_id (self->thread), text, NULL,
+                                    queued_cb, g_object_ref (self));
+}
+
+static void
+resend_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (self->sync == NULL || self->thread == NULL)
+    return;
+
+  concierge_sync_resend_async (self->sync, concierge_thread_get_account_id (self->thread),
+                               g_variant_get_int64 (parameter), NULL, NULL, NULL);
+}
+
+static void
+leave_composer_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (gtk_widget_has_focus (GTK_WIDGET (self->composer_text)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 /* New messages of the open thread arrive as a change of the thread. */
@@ -254,6 +448,23 @@ concierge_conversation_view_set_store (ConciergeConversationView *self,
                            G_CONNECT_SWAPPED);
 }
 
+/**
+ * concierge_conversation_view_set_sync:
+ *
+ * Replies go out through @sync's outbox.
+ */
+void
+concierge_conversation_view_set_sync (ConciergeConversationView *self,
+                                      ConciergeSync             *sync)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (CONCIERGE_IS_SYNC (sync));
+
+  g_set_object (&self->sync, sync);
+  g_signal_connect_object (sync, "state-changed", G_CALLBACK (update_composer), self, G_CONNECT_SWAPPED);
+  update_composer (self);
+}
+
 void
 concierge_conversation_view_set_thread (ConciergeConversationView *self,
                                         ConciergeThread           *thread)
@@ -277,6 +488,8 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
 
   update_visibility_bar (self);
   concierge_stack_show (self->stack, "messages");
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+  update_composer (self);
   load_messages (self);
 }
 
@@ -289,6 +502,7 @@ concierge_conversation_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thread);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync);
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_CONVERSATION_VIEW);
   g_clear_object (&self->messages);
 
@@ -312,6 +526,14 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_text);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, counter_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_error);
+
+  gtk_widget_class_install_action (widget_class, "conversation.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "conversation.resend", "x", resend_action);
+  gtk_widget_class_install_action (widget_class, "conversation.leave-composer", NULL, leave_composer_action);
 }
 
 static void
@@ -319,6 +541,7 @@ concierge_conversation_view_init (ConciergeConversationView *self)
 {
   g_autoptr(GtkSelectionModel) selection = NULL;
   GtkListItemFactory *factory;
+  GtkEventController *shortcuts;
   GtkAdjustment *adjustment;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -336,5 +559,23 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   g_signal_connect_object (adjustment, "notify::upper", G_CALLBACK (upper_changed_cb), self, 0);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (value_changed_cb), self, 0);
+  /* The text view would take Enter for a new line; these keys are caught
+   * before it sees them. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                      gtk_named_action_new ("conversation.send")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                      gtk_named_action_new ("conversation.leave-composer")));
+  gtk_widget_add_controller (GTK_WIDGET (self->composer_text), shortcuts);
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->composer_text), "changed",
+                           G_CALLBACK (update_composer), self, G_CONNECT_SWAPPED);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reply"), -1);
+  update_composer (self);
   concierge_stack_show (self->stack, "empty");
 }

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "channels/concierge-sync.h"
 #include "store/concierge-store.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,8 @@ G_DECLARE_FINAL_TYPE (ConciergeConversationView, concierge_conversation_view, CO
 
 void concierge_conversation_view_set_store  (ConciergeConversationView *self,
                                              ConciergeStore            *store);
+void concierge_conversation_view_set_sync   (ConciergeConversationView *self,
+                                             ConciergeSync             *sync);
 void concierge_conversation_view_set_thread (ConciergeConversationView *self,
                                              ConciergeThread           *thread);
 

@@ -10,6 +10,7 @@
 #include "concierge-conversation-view.h"
 #include "concierge-customer-view.h"
 #include "concierge-inbox-list.h"
+#include "concierge-ui.h"
 #include "concierge-window.h"
 
 struct _ConciergeWindow
@@ -29,7 +30,9 @@ struct _ConciergeWindow
   ConciergeInboxList   *inbox_list;
   ConciergeConversationView *conversation_view;
   ConciergeCustomerView *customer_view;
+  GtkListBox           *account_list;
 
+  ConciergeSync        *sync;
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
 };
@@ -133,6 +136,10 @@ concierge_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (concierge_window_parent_class)->close_request (window);
 }
 
+static void concierge_window_sync_now_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *parameter);
+
 static void
 concierge_window_dispose (GObject *object)
 {
@@ -142,6 +149,7 @@ concierge_window_dispose (GObject *object)
   g_clear_signal_handler (&self->ready_handler_id, self->inbox_list);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
+  g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (concierge_window_parent_class)->dispose (object);
 }
@@ -179,6 +187,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, inbox_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_view);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, customer_view);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, account_list);
   gtk_widget_class_bind_template_callback (widget_class, concierge_window_update_title_buttons);
   gtk_widget_class_bind_template_callback (widget_class, selected_thread_changed_cb);
 
@@ -190,6 +199,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
                                    concierge_window_toggle_customer_action);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, concierge_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", "x", concierge_window_sync_now_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-customer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -273,6 +283,119 @@ concierge_window_present_when_ready (ConciergeWindow *self)
   self->ready_handler_id = g_signal_connect_swapped (self->inbox_list, "notify::ready",
                                                      G_CALLBACK (present_now), self);
   self->ready_timeout_id = g_timeout_add (READY_TIMEOUT_MS, ready_timeout_cb, self);
+}
+
+/* The accounts' states, under the inbox */
+
+static void
+concierge_window_sync_now_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  if (self->sync != NULL)
+    concierge_sync_poll_now (self->sync, g_variant_get_int64 (parameter));
+}
+
+static GtkWidget *
+account_row_new (ConciergeWindow  *self,
+                 ConciergeAccount *account)
+{
+  gint64 id = concierge_account_get_id (account);
+  const char *message = NULL;
+  ConciergeSyncState state = concierge_sync_get_state (self->sync, id, &message);
+  g_autofree char *title = NULL;
+  GtkWidget *row, *icon;
+  const char *subtitle = message;
+  const char *icon_name = "emblem-ok-symbolic";
+
+  switch (state)
+    {
+    case CONCIERGE_SYNC_IDLE:
+      subtitle = _("Up to date");
+      break;
+    case CONCIERGE_SYNC_SYNCING:
+      subtitle = _("Syncing…");
+      icon_name = "emblem-synchronizing-symbolic";
+      break;
+    case CONCIERGE_SYNC_OFFLINE:
+      icon_name = "network-offline-symbolic";
+      break;
+    case CONCIERGE_SYNC_NEEDS_SIGN_IN:
+    case CONCIERGE_SYNC_ERROR:
+    default:
+      icon_name = "dialog-warning-symbolic";
+      break;
+    }
+
+  /* Translators: an account in the sidebar: its name and its platform */
+  title = g_strdup_printf (_("%s on %s"), concierge_account_get_display_name (account),
+                           concierge_platform_name (concierge_account_get_platform (account)));
+
+  row = adw_action_row_new ();
+  /* Names and errors are text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : "");
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+
+  icon = gtk_image_new_from_icon_name (icon_name);
+  if (state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR)
+    gtk_widget_add_css_class (icon, "warning");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  if (state == CONCIERGE_SYNC_OFFLINE || state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Try Again"));
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.sync-now");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+      /* Translators: the accessible name of an account's Try Again button */
+      g_autofree char *name = g_strdup_printf (_("Try syncing %s again"), title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+static void
+update_account_list (ConciergeWindow *self)
+{
+  g_autoptr(GPtrArray) accounts = concierge_sync_list_accounts (self->sync);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->account_list))) != NULL)
+    gtk_list_box_remove (self->account_list, child);
+
+  for (guint i = 0; i < accounts->len; i++)
+    gtk_list_box_append (self->account_list, account_row_new (self, g_ptr_array_index (accounts, i)));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->account_list), accounts->len > 0);
+}
+
+/**
+ * concierge_window_set_sync:
+ *
+ * Shows the accounts' states, and sends replies through @sync.
+ */
+void
+concierge_window_set_sync (ConciergeWindow *self,
+                           ConciergeSync   *sync)
+{
+  g_return_if_fail (CONCIERGE_IS_WINDOW (self));
+  g_return_if_fail (CONCIERGE_IS_SYNC (sync));
+
+  if (self->sync == sync)
+    return;
+
+  g_set_object (&self->sync, sync);
+  g_signal_connect_object (sync, "state-changed", G_CALLBACK (update_account_list), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (update_account_list), self, G_CONNECT_SWAPPED);
+  concierge_conversation_view_set_sync (self->conversation_view, sync);
+  update_account_list (self);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "concierge-application.h"
+#include "channels/concierge-sync.h"
 #include "store/concierge-store.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,8 @@ ConciergeWindow *concierge_window_new              (ConciergeApplication *applic
 void             concierge_window_present_when_ready (ConciergeWindow    *self);
 void             concierge_window_set_store        (ConciergeWindow      *self,
                                                     ConciergeStore       *store);
+void             concierge_window_set_sync         (ConciergeWindow      *self,
+                                                    ConciergeSync        *sync);
 void             concierge_window_show_store_error (ConciergeWindow      *self,
                                                     const GError         *error,
                                                     const char           *path);
