@@ -39,16 +39,19 @@ class App:
     """One running Concierge process in a throw-away profile."""
 
     def __init__(self, language="en", extra_env=None, workspace=None, cache_bytes=None,
-                 offline=False):
+                 offline=False, home=None, log=None):
         """workspace: a workspace JSON to fill the profile's cache from;
         cache_bytes: the raw content of the cache file instead;
-        offline: run the app with no network at all."""
+        offline: run the app with no network at all;
+        home: the profile of an earlier App, to start again on it;
+        log: a file that gets the app's output."""
         self.binary = require_environment()
-        self.home = tempfile.TemporaryDirectory(prefix="concierge-ui-")
+        self.keep_home = home is not None
+        self.home = home or tempfile.TemporaryDirectory(prefix="concierge-ui-")
         env = dict(os.environ)
         for name in ("DATA", "CONFIG", "CACHE", "STATE"):
             path = os.path.join(self.home.name, name.lower())
-            os.makedirs(path)
+            os.makedirs(path, exist_ok=True)
             env[f"XDG_{name}_HOME"] = path
         self.cache_path = os.path.join(env["XDG_DATA_HOME"], "concierge", "cache.sqlite")
         if workspace is not None:
@@ -83,7 +86,8 @@ class App:
             # "unix:" makes Xlib use the socket file.
             if env.get("DISPLAY", "").startswith(":"):
                 env["DISPLAY"] = "unix" + env["DISPLAY"]
-        self.process = subprocess.Popen(command, env=env)
+        self.env = env
+        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         self.root = None
 
     def check_alive(self):
@@ -222,7 +226,8 @@ class App:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.home.cleanup()
+        if not self.keep_home:
+            self.home.cleanup()
 
 
 def walk(node, depth=0):

@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+"""End to end against the sandbox server: an account added on the command
+line while the app runs, customers arriving, a reply typed in the composer
+that reaches the server exactly once, even across a kill -9 while the server
+holds back its answer, and a token that is never written anywhere but the
+keyring."""
+
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import pyatspi
+
+import uitest
+
+TOKEN = "ui-reply-token-Zr4Xq9Lm2Vb7Nc1Kt8Hy"
+
+
+class Sandbox:
+    def __init__(self, directory):
+        binary = os.environ.get("CONCIERGE_SANDBOX", "")
+        if not os.access(binary, os.X_OK):
+            uitest.fail(f"the sandbox server is missing ({binary!r}): run ./build-aux/dev test")
+        self.record = os.path.join(directory, "record.jsonl")
+        self.process = subprocess.Popen([binary, "--token", TOKEN, "--reply-delay-ms", "500",
+                                         "--record", self.record],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            uitest.fail(f"the sandbox did not start: {line!r}")
+        self.url = line[len("listening on "):].strip()
+
+    def post(self, path, body):
+        request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def requests(self):
+        with open(self.record, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def posts_with(self, text):
+        return [r for r in self.requests()
+                if r["method"] == "POST" and r["path"] == "/api/v1/statuses"
+                and text in r.get("query", {}).get("status", "")]
+
+    def statuses_with(self, text):
+        request = urllib.request.Request(self.url + "/api/v1/accounts/1/statuses?limit=40",
+                                         headers={"Authorization": "Bearer " + TOKEN})
+        statuses = json.load(urllib.request.urlopen(request, timeout=10))
+        return [s for s in statuses if text in s["content"]]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
+
+
+def wait_until(predicate, what, timeout=uitest.TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    uitest.fail(f"timed out waiting for {what}")
+
+
+def add_account(app, sandbox):
+    result = subprocess.run([app.binary, "account", "add", "mastodon", "--server", sandbox.url,
+                             "--token-stdin", "--name", "Support"],
+                            input=TOKEN, env=app.env, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        uitest.fail(f"adding the account failed: {result.stderr}")
+    return result.stdout + result.stderr
+
+
+def open_thread(app, customer):
+    inbox = app.find("Conversations", role="list")
+    names = app.wait_rows(inbox, lambda names: any(n.startswith(customer) for n in names),
+                          f"a conversation with {customer}")
+    inbox.querySelection().selectChild([i for i, n in enumerate(names) if n.startswith(customer)][0])
+    app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
+
+
+def write_reply(app, text):
+    composer = app.find("Reply", role="text")
+    app.insert_text(composer, text)
+    app.find("Public reply: everyone can read it", role="label")
+    app.click(app.find_button("Send"))
+
+
+def main():
+    work = tempfile.TemporaryDirectory(prefix="concierge-reply-")
+    sandbox = Sandbox(work.name)
+    log_path = os.path.join(work.name, "app.log")
+    log = open(log_path, "w")
+    outputs = []
+    app = uitest.App("en", extra_env={"GSETTINGS_BACKEND": "keyfile"}, log=log)
+    app.keep_home = True  # scanned for the token after the app has gone
+    app.second = None
+    try:
+        run(app, sandbox, outputs, log)
+    except BaseException:
+        log.flush()
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+        raise
+    finally:
+        if app.second is not None:
+            app.second.quit()
+        app.quit()
+        log.close()
+        sandbox.stop()
+
+    # The token is in the keyring and nowhere else.
+    places = [log_path, sandbox.record]
+    places += glob.glob(os.path.join(app.home.name, "data", "concierge", "*"))
+    places += glob.glob(os.path.join(app.home.name, "config", "glib-2.0", "settings", "*"))
+    for place in places:
+        with open(place, "rb") as f:
+            if TOKEN.encode() in f.read():
+                uitest.fail(f"the token was written to {os.path.basename(place)}")
+    if any(TOKEN in output for output in outputs):
+        uitest.fail("the token was printed")
+    print(f"the token is in none of {len(places)} files: the log, the record, the database "
+          "and its WAL, the settings")
+
+    app.home.cleanup()
+    work.cleanup()
+
+
+def run(app, sandbox, outputs, log):
+    app.wait_for_app()
+
+    # The running app picks up an account the command line adds.
+    outputs.append(add_account(app, sandbox))
+    app.find("Support on Mastodon", role="label")
+    open_thread(app, "Jana Becker")
+    print("an account added on the command line syncs in the running app")
+
+    # A reply reaches the server once, and the customer's answer appears
+    # in the open conversation without a reload.
+    first = "Das tut uns leid! Wir prüfen den Anschluss sofort."
+    write_reply(app, first)
+    wait_until(lambda: len(sandbox.statuses_with(first)) == 1, "the reply on the server")
+    app.find("@support Danke, das hilft mir weiter!", role="label")
+    time.sleep(1)
+    if len(sandbox.posts_with(first)) != 1 or len(sandbox.statuses_with(first)) != 1:
+        uitest.fail("the reply reached the server more than once")
+    print("a reply reaches the sandbox once; the customer's answer appears live")
+
+    # The server holds back its answer and the app is killed: after a
+    # restart, the record shows exactly one status.
+    second_text = "Der Techniker kommt morgen zwischen 8 und 12 Uhr."
+    sandbox.post("/_sandbox/fault", {"path": "/api/v1/statuses", "kind": "hold"})
+    write_reply(app, second_text)
+    wait_until(lambda: len(sandbox.posts_with(second_text)) == 1, "the held request")
+    app.process.send_signal(signal.SIGKILL)
+    app.process.wait()
+    sandbox.post("/_sandbox/release", {})
+
+    second = app.second = uitest.App("en", extra_env={"GSETTINGS_BACKEND": "keyfile"},
+                                     home=app.home, log=log)
+    second.wait_for_app()
+    open_thread(second, "Jana Becker")
+    second.find("Support on Mastodon", role="label")
+    wait_until(lambda: any(r["path"] == "/api/v1/accounts/1/statuses" for r in sandbox.requests()),
+               "the app to look for its own statuses")
+    time.sleep(2)
+    statuses = sandbox.statuses_with(second_text)
+    if len(statuses) != 1 or len(sandbox.posts_with(second_text)) != 1:
+        uitest.fail(f"after kill -9 the server holds {len(statuses)} statuses, "
+                    f"{len(sandbox.posts_with(second_text))} posts")
+    for node in uitest.walk(second.root):
+        if node.name in ("Sending…", "Waiting to be sent"):
+            uitest.fail("the reply still shows as unsent after the restart")
+    print("kill -9 while the server held the answer: exactly one status after the restart")
+
+
+if __name__ == "__main__":
+    main()
