@@ -28,11 +28,17 @@ struct _ConciergeApplication
   ConciergeSync  *sync;
   GHashTable     *looking_up;   /* account ids whose secret is being read */
   guint           accounts_timeout_id;
+  guint           activity_timeout_id;
+  gint64          last_input;    /* monotonic µs */
 };
 
 /* How soon a running app notices an account that the command line added
  * or removed. */
 #define ACCOUNTS_CHECK_S 3
+
+/* Sync slows down after this long without input, as when the window is
+ * closed. */
+#define IDLE_AFTER_S (10 * 60)
 
 G_DEFINE_FINAL_TYPE (ConciergeApplication, concierge_application, ADW_TYPE_APPLICATION)
 
@@ -150,6 +156,9 @@ concierge_application_local_command_line (GApplication   *app,
 }
 
 static void update_activity (ConciergeApplication *self);
+static gboolean window_event_cb (GtkEventControllerLegacy *controller,
+                                 GdkEvent                 *event,
+                                 ConciergeApplication     *self);
 
 static ConciergeWindow *
 main_window (ConciergeApplication *self)
@@ -159,6 +168,11 @@ main_window (ConciergeApplication *self)
   if (window == NULL)
     {
       window = GTK_WINDOW (concierge_window_new (self));
+      GtkEventController *input = gtk_event_controller_legacy_new ();
+
+      gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);
+      g_signal_connect_object (input, "event", G_CALLBACK (window_event_cb), self, 0);
+      gtk_widget_add_controller (GTK_WIDGET (window), input);
       g_signal_connect_object (window, "notify::is-active", G_CALLBACK (update_activity), self,
                                G_CONNECT_SWAPPED);
       if (self->store != NULL)
@@ -278,9 +292,36 @@ update_activity (ConciergeApplication *self)
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     active |= gtk_window_is_active (l->data);
+  active &= g_get_monotonic_time () - self->last_input < IDLE_AFTER_S * G_USEC_PER_SEC;
 
   if (self->sync != NULL)
     concierge_sync_set_active (self->sync, active);
+}
+
+static gboolean
+activity_timeout_cb (gpointer data)
+{
+  update_activity (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+window_event_cb (GtkEventControllerLegacy *controller,
+                 GdkEvent                 *event,
+                 ConciergeApplication     *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+  gboolean was_idle;
+
+  if (type != GDK_KEY_PRESS && type != GDK_BUTTON_PRESS && type != GDK_SCROLL && type != GDK_TOUCH_BEGIN)
+    return GDK_EVENT_PROPAGATE;
+
+  was_idle = g_get_monotonic_time () - self->last_input >= IDLE_AFTER_S * G_USEC_PER_SEC;
+  self->last_input = g_get_monotonic_time ();
+  if (was_idle)
+    update_activity (self);
+
+  return GDK_EVENT_PROPAGATE;
 }
 
 static void
@@ -295,6 +336,9 @@ start_sync (ConciergeApplication *self)
 
   check_accounts_cb (self);
   self->accounts_timeout_id = g_timeout_add_seconds (ACCOUNTS_CHECK_S, check_accounts_cb, self);
+  self->last_input = g_get_monotonic_time ();
+  self->activity_timeout_id = g_timeout_add_seconds (60, activity_timeout_cb, self);
+  update_activity (self);
 }
 
 static void
@@ -453,6 +497,7 @@ concierge_application_dispose (GObject *object)
   ConciergeApplication *self = CONCIERGE_APPLICATION (object);
 
   g_clear_handle_id (&self->accounts_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->activity_timeout_id, g_source_remove);
   g_clear_object (&self->sync);
   g_clear_pointer (&self->looking_up, g_hash_table_unref);
   g_clear_object (&self->store);

@@ -525,6 +525,33 @@ test_restart_after_lost_answer (Fixture       *fixture,
   g_assert_cmpuint (statuses_on_server (fixture, "Die Gutschrift ist veranlasst."), ==, 1);
 }
 
+static void
+test_opened_conversation_is_read (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PRIVATE);
+  g_autoptr(GPtrArray) threads = test_load_threads (fixture->store, &thread_id, 1);
+  ConciergeThread *thread = g_ptr_array_index (threads, 0);
+  g_autofree char *path = g_strdup_printf ("\"path\":\"/api/v1/conversations/%s/read\"",
+                                           concierge_thread_get_remote_id (thread) + strlen ("conversation:"));
+
+  g_assert_true (concierge_thread_get_unread (thread));
+  concierge_sync_mark_read (sync, thread);
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) now = test_load_threads (fixture->store, &thread_id, 1);
+      g_autofree char *record = NULL;
+
+      g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
+      if (!concierge_thread_get_unread (g_ptr_array_index (now, 0)) && strstr (record, path) != NULL)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,6 +563,7 @@ main (int   argc,
   ADD ("/sync/offline-pauses-and-resumes", test_offline_pauses_and_resumes);
   ADD ("/sync/server-gone-is-offline", test_server_gone_is_offline);
   ADD ("/sync/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
+  ADD ("/sync/opened-conversation-is-read", test_opened_conversation_is_read);
   ADD ("/outbox/reply-reaches-the-server-once", test_reply_reaches_the_server_once);
   ADD ("/outbox/private-reply-is-direct", test_private_reply_is_direct);
   ADD ("/outbox/refused-reply-fails-in-words", test_refused_reply_fails_in_words);

@@ -70,5 +70,7 @@ void                concierge_sync_resend_async       (ConciergeSync       *self
 gboolean            concierge_sync_resend_finish      (ConciergeSync       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void                concierge_sync_mark_read          (ConciergeSync       *self,
+                                                       ConciergeThread     *thread);
 
 G_END_DECLS

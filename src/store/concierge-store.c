@@ -3143,3 +3143,62 @@ concierge_store_complete_send_finish (ConciergeStore  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+mark_read_job (ConciergeStore *self,
+               GTask          *task,
+               gpointer        data)
+{
+  static const char sql[] = "UPDATE threads SET unread = 0 WHERE id = ? AND unread = 1";
+  OutboxJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->thread_id);
+  if (!store_step_done (self, stmt, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (sqlite3_changes (store_db (self)) > 0)
+    store_notify_thread (self, job->thread_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_mark_read_async:
+ *
+ * Marks a thread as read by the agent.
+ */
+void
+concierge_store_mark_read_async (ConciergeStore      *self,
+                                 gint64               thread_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (OutboxJob, 1);
+  job->thread_id = thread_id;
+  store_run (self, concierge_store_mark_read_async, G_PRIORITY_DEFAULT, mark_read_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_mark_read_finish (ConciergeStore  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -314,5 +314,13 @@ void             concierge_store_complete_send_async   (ConciergeStore      *sel
 gboolean         concierge_store_complete_send_finish  (ConciergeStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+void             concierge_store_mark_read_async       (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_mark_read_finish      (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 G_END_DECLS
