@@ -241,6 +241,17 @@ value_changed_cb (GtkAdjustment             *adjustment,
   self->stick_to_bottom = gtk_adjustment_get_value (adjustment) >= bottom - 1;
 }
 
+static gboolean
+same_message (ConciergeMessage *a,
+              ConciergeMessage *b)
+{
+  return concierge_message_get_id (a) == concierge_message_get_id (b) &&
+         concierge_message_get_send_state (a) == concierge_message_get_send_state (b) &&
+         concierge_message_get_edited_at (a) == concierge_message_get_edited_at (b) &&
+         g_strcmp0 (concierge_message_get_send_error (a), concierge_message_get_send_error (b)) == 0 &&
+         g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;
+}
+
 static void
 messages_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -249,6 +260,7 @@ messages_loaded_cb (GObject      *object,
   ConciergeConversationView *self;
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GError) error = NULL;
+  guint first = 0, n_old;
 
   messages = concierge_store_load_messages_finish (CONCIERGE_STORE (object), result, &error);
   if (messages == NULL)
@@ -260,8 +272,21 @@ messages_loaded_cb (GObject      *object,
 
   self = user_data;
   self->stick_to_bottom = TRUE;
-  g_list_store_splice (self->messages, 0, g_list_model_get_n_items (G_LIST_MODEL (self->messages)),
-                       messages->pdata, messages->len);
+
+  /* Only from the first message that changed: the rows before it stay, and
+   * so do the focus and what a screen reader is reading. */
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  while (first < n_old && first < messages->len)
+    {
+      g_autoptr(ConciergeMessage) old = g_list_model_get_item (G_LIST_MODEL (self->messages), first);
+
+      if (!same_message (old, g_ptr_array_index (messages, first)))
+        break;
+      first++;
+    }
+
+  g_list_store_splice (self->messages, first, n_old - first,
+                       messages->pdata + first, messages->len - first);
 }
 
 static void
@@ -431,6 +456,10 @@ threads_changed_cb (ConciergeConversationView *self,
           g_set_object (&self->thread, thread);
           update_visibility_bar (self);
           load_messages (self);
+
+          /* A message that arrives in the open conversation is read. */
+          if (self->sync != NULL && concierge_thread_get_unread (thread) && gtk_widget_get_mapped (GTK_WIDGET (self)))
+            concierge_sync_mark_read (self->sync, thread);
           return;
         }
     }
@@ -489,6 +518,8 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   update_visibility_bar (self);
   concierge_stack_show (self->stack, "messages");
   gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+  if (self->sync != NULL && concierge_thread_get_unread (thread))
+    concierge_sync_mark_read (self->sync, thread);
   update_composer (self);
   load_messages (self);
 }

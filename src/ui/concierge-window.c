@@ -33,6 +33,7 @@ struct _ConciergeWindow
   GtkListBox           *account_list;
 
   ConciergeSync        *sync;
+  GHashTable           *account_rows;  /* account id → AdwActionRow */
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
 };
@@ -160,6 +161,7 @@ concierge_window_finalize (GObject *object)
   ConciergeWindow *self = CONCIERGE_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_hash_table_unref (self->account_rows);
 
   G_OBJECT_CLASS (concierge_window_parent_class)->finalize (object);
 }
@@ -208,6 +210,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
 static void
 concierge_window_init (ConciergeWindow *self)
 {
+  self->account_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_type_ensure (CONCIERGE_TYPE_INBOX_LIST);
   g_type_ensure (CONCIERGE_TYPE_CONVERSATION_VIEW);
   g_type_ensure (CONCIERGE_TYPE_CUSTOMER_VIEW);
@@ -298,17 +301,20 @@ concierge_window_sync_now_action (GtkWidget  *widget,
     concierge_sync_poll_now (self->sync, g_variant_get_int64 (parameter));
 }
 
-static GtkWidget *
-account_row_new (ConciergeWindow  *self,
-                 ConciergeAccount *account)
+/* A row per account; its state changes in place, so that a button the
+ * agent is about to press stays where it is. */
+static void
+update_account_row (ConciergeWindow *self,
+                    AdwActionRow    *row,
+                    gint64           id)
 {
-  gint64 id = concierge_account_get_id (account);
   const char *message = NULL;
   ConciergeSyncState state = concierge_sync_get_state (self->sync, id, &message);
-  g_autofree char *title = NULL;
-  GtkWidget *row, *icon;
+  GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "try-again");
   const char *subtitle = message;
   const char *icon_name = "emblem-ok-symbolic";
+  gboolean trouble = state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR;
 
   switch (state)
     {
@@ -329,6 +335,24 @@ account_row_new (ConciergeWindow  *self,
       break;
     }
 
+  adw_action_row_set_subtitle (row, subtitle ? subtitle : "");
+  gtk_image_set_from_icon_name (icon, icon_name);
+  if (trouble)
+    gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
+  gtk_widget_set_visible (button, trouble || state == CONCIERGE_SYNC_OFFLINE);
+}
+
+static GtkWidget *
+account_row_new (ConciergeWindow  *self,
+                 ConciergeAccount *account)
+{
+  gint64 id = concierge_account_get_id (account);
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *row, *icon, *button;
+
   /* Translators: an account in the sidebar: its name and its platform */
   title = g_strdup_printf (_("%s on %s"), concierge_account_get_display_name (account),
                            concierge_platform_name (concierge_account_get_platform (account)));
@@ -337,28 +361,35 @@ account_row_new (ConciergeWindow  *self,
   /* Names and errors are text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : "");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
 
-  icon = gtk_image_new_from_icon_name (icon_name);
-  if (state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR)
-    gtk_widget_add_css_class (icon, "warning");
+  icon = gtk_image_new ();
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
 
-  if (state == CONCIERGE_SYNC_OFFLINE || state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR)
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Try Again"));
+  button = gtk_button_new_with_mnemonic (_("_Try Again"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.sync-now");
+  /* Translators: the accessible name of an account's Try Again button */
+  name = g_strdup_printf (_("Try syncing %s again"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
 
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.sync-now");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
-      /* Translators: the accessible name of an account's Try Again button */
-      g_autofree char *name = g_strdup_printf (_("Try syncing %s again"), title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
+  g_object_set_data (G_OBJECT (row), "state-icon", icon);
+  g_object_set_data (G_OBJECT (row), "try-again", button);
+  update_account_row (self, ADW_ACTION_ROW (row), id);
 
   return row;
+}
+
+static void
+account_state_changed_cb (ConciergeWindow *self,
+                          gint64           account_id)
+{
+  AdwActionRow *row = g_hash_table_lookup (self->account_rows, &account_id);
+
+  if (row != NULL)
+    update_account_row (self, row, account_id);
 }
 
 static void
@@ -369,9 +400,17 @@ update_account_list (ConciergeWindow *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->account_list))) != NULL)
     gtk_list_box_remove (self->account_list, child);
+  g_hash_table_remove_all (self->account_rows);
 
   for (guint i = 0; i < accounts->len; i++)
-    gtk_list_box_append (self->account_list, account_row_new (self, g_ptr_array_index (accounts, i)));
+    {
+      ConciergeAccount *account = g_ptr_array_index (accounts, i);
+      gint64 id = concierge_account_get_id (account);
+      GtkWidget *row = account_row_new (self, account);
+
+      gtk_list_box_append (self->account_list, row);
+      g_hash_table_insert (self->account_rows, g_memdup2 (&id, sizeof id), row);
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->account_list), accounts->len > 0);
 }
@@ -392,7 +431,7 @@ concierge_window_set_sync (ConciergeWindow *self,
     return;
 
   g_set_object (&self->sync, sync);
-  g_signal_connect_object (sync, "state-changed", G_CALLBACK (update_account_list), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "state-changed", G_CALLBACK (account_state_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (update_account_list), self, G_CONNECT_SWAPPED);
   concierge_conversation_view_set_sync (self->conversation_view, sync);
   update_account_list (self);
