@@ -30,6 +30,10 @@
  *    "delay_ms": 2000}
  * A held response waits for POST /_sandbox/release.
  *
+ * POST /_sandbox/outage with {"seconds": N} stops listening for N seconds,
+ * as a server that went away: connections are refused, and the statuses
+ * are all still there when it comes back.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -76,6 +80,7 @@ typedef struct
 typedef struct
 {
   SoupServer *server;
+  GSocketAddress *address;
   char       *token;
   FILE       *record;
   guint       reply_delay_ms;
@@ -857,6 +862,44 @@ set_rate_limit_headers (SoupServerMessage *msg)
 
 static void handle_api (SoupServerMessage *msg, const char *path, GHashTable *query);
 
+static gboolean
+outage_end_cb (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!soup_server_listen (sandbox.server, sandbox.address, 0, &error))
+    g_error ("Cannot listen again after the outage: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the answer to the request that asked for it has gone out. */
+static gboolean
+outage_start_cb (gpointer data)
+{
+  soup_server_disconnect (sandbox.server);
+  g_timeout_add_seconds (GPOINTER_TO_UINT (data), outage_end_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_outage (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  gint64 seconds;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      reply_error (msg, 400, "An outage is a JSON object");
+      return;
+    }
+
+  seconds = json_object_get_int_member_with_default (json_node_get_object (node), "seconds", 5);
+  g_timeout_add (100, outage_start_cb, GUINT_TO_POINTER ((guint) CLAMP (seconds, 1, 600)));
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
 static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -872,6 +915,11 @@ server_callback (SoupServer        *server,
   if (g_str_equal (path, "/_sandbox/fault"))
     {
       add_fault (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/outage"))
+    {
+      start_outage (msg);
       return;
     }
   if (g_str_equal (path, "/_sandbox/release"))
@@ -1078,6 +1126,8 @@ main (int   argc,
     g_error ("Cannot listen on 127.0.0.1:%d: %s", port, error->message);
 
   uris = soup_server_get_uris (sandbox.server);
+  /* An outage listens again on the same port. */
+  sandbox.address = g_inet_socket_address_new (loopback, g_uri_get_port (uris->data));
   g_print ("listening on http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
   fflush (stdout);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);

@@ -182,6 +182,26 @@ def run(app, sandbox, outputs, log):
             uitest.fail("the reply still shows as unsent after the restart")
     print("kill -9 while the server held the answer: exactly one status after the restart")
 
+    # The server goes away: the account is offline, the cached conversation
+    # stays readable, and a reply written meanwhile waits. When the server
+    # is back, Try Again brings the account back and the reply goes out.
+    sandbox.post("/_sandbox/outage", {"seconds": 6})
+    time.sleep(1)
+    third_text = "Wir melden uns, sobald die Störung behoben ist."
+    write_reply(second, third_text)
+    second.find("Offline — showing cached conversations", role="label")
+    second.find("@support Seit heute Morgen kein Internet, der Router blinkt rot.", role="label")
+    time.sleep(6)
+    # The account may have found the server back on its own already.
+    for node in uitest.walk(second.root):
+        if node.name == "Try syncing Support on Mastodon again" and \
+           node.getState().contains(pyatspi.STATE_VISIBLE):
+            second.click(node)
+            break
+    wait_until(lambda: len(sandbox.statuses_with(third_text)) == 1, "the reply written offline on the server")
+    second.find("Up to date", role="label")
+    print("offline: the sidebar says so, and a reply written meanwhile goes out once the server is back")
+
 
 if __name__ == "__main__":
     main()

@@ -12,6 +12,7 @@ import tempfile
 import time
 
 import pyatspi
+from gi.repository import GLib
 
 TIMEOUT = 30.0
 
@@ -234,8 +235,18 @@ def walk(node, depth=0):
     if node is None or depth > 60:
         return
     yield node
-    for i in range(node.childCount):
-        yield from walk(node.getChildAtIndex(i), depth + 1)
+    # A row can go while it is read, when its list changes; what is gone is
+    # not there to find.
+    try:
+        count = node.childCount
+    except GLib.Error:
+        return
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except GLib.Error:
+            continue
+        yield from walk(child, depth + 1)
 
 
 def dump(root):
