@@ -18,10 +18,16 @@ def main():
         os.makedirs(os.path.join(config, "gtk-4.0"))
         with open(os.path.join(config, "gtk-4.0", "settings.ini"), "w") as f:
             f.write("[Settings]\ngtk-font-name=Cantarell 11\n")
+        # As in the demo: Mastodon comes from the sandbox, through the real
+        # sync code; the workspace brings the Telegram conversations.
         workspace = os.path.join(os.path.dirname(__file__), "demo", "workspace.json")
-        app = uitest.App(language, {"XDG_CONFIG_HOME": config}, workspace=workspace)
+        sandbox = uitest.Sandbox("screenshot-" + os.urandom(12).hex(), config)
+        app = uitest.App(language, {"XDG_CONFIG_HOME": config}, workspace=workspace,
+                         skip_platform="mastodon")
         try:
             app.wait_for_app()
+            uitest.add_account(app, sandbox)
+            app.find("Support on Mastodon" if language == "en" else "Support auf Mastodon", role="label")
             inbox = app.find("Conversations" if language == "en" else "Unterhaltungen", role="list")
             app.wait_rows(inbox, lambda names: len(names) > 5, "the demo conversations")
             # Open the conversation that has waited longest.
@@ -31,6 +37,7 @@ def main():
             subprocess.run(["import", "-window", "root", "-trim", "+repage", out], check=True)
         finally:
             app.quit()
+            sandbox.stop()
 
 
 if __name__ == "__main__":

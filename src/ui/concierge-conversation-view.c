@@ -303,6 +303,33 @@ load_messages (ConciergeConversationView *self)
                                        self->cancellable, messages_loaded_cb, self);
 }
 
+/* The composer says who reads the reply, right where it is written, and
+ * when it cannot go out yet. */
+static void
+update_composer_label (ConciergeConversationView *self)
+{
+  gboolean is_public;
+  gboolean connected;
+
+  if (self->thread == NULL)
+    return;
+
+  is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
+  connected = self->sync != NULL &&
+              concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread)) != NULL;
+
+  if (connected)
+    gtk_label_set_text (self->composer_label,
+                        is_public ? _("Public reply: everyone can read it")
+                                  : _("Private reply: only the customer reads it"));
+  else
+    gtk_label_set_text (self->composer_label,
+                        is_public ? _("Public reply: everyone can read it. This account is not connected, "
+                                      "so the reply waits in the outbox until it is.")
+                                  : _("Private reply: only the customer reads it. This account is not connected, "
+                                      "so the reply waits in the outbox until it is."));
+}
+
 static void
 update_visibility_bar (ConciergeConversationView *self)
 {
@@ -319,10 +346,7 @@ update_visibility_bar (ConciergeConversationView *self)
 
   gtk_label_set_text (self->visibility_label, text);
 
-  /* The composer says it too, right where the reply is written. */
-  gtk_label_set_text (self->composer_label,
-                      is_public ? _("Public reply: everyone can read it")
-                                : _("Private reply: only the customer reads it"));
+  update_composer_label (self);
   gtk_image_set_from_icon_name (self->visibility_image,
                                 is_public ? "concierge-public-symbolic" : "concierge-private-symbolic");
   gtk_widget_remove_css_class (self->visibility_bar, is_public ? "private" : "public");
@@ -490,7 +514,9 @@ concierge_conversation_view_set_sync (ConciergeConversationView *self,
   g_return_if_fail (CONCIERGE_IS_SYNC (sync));
 
   g_set_object (&self->sync, sync);
+  update_composer_label (self);
   g_signal_connect_object (sync, "state-changed", G_CALLBACK (update_composer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (update_composer_label), self, G_CONNECT_SWAPPED);
   update_composer (self);
 }
 

@@ -6,60 +6,17 @@ holds back its answer, and a token that is never written anywhere but the
 keyring."""
 
 import glob
-import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 import pyatspi
 
 import uitest
 
 TOKEN = "ui-reply-token-Zr4Xq9Lm2Vb7Nc1Kt8Hy"
-
-
-class Sandbox:
-    def __init__(self, directory):
-        binary = os.environ.get("CONCIERGE_SANDBOX", "")
-        if not os.access(binary, os.X_OK):
-            uitest.fail(f"the sandbox server is missing ({binary!r}): run ./build-aux/dev test")
-        self.record = os.path.join(directory, "record.jsonl")
-        self.process = subprocess.Popen([binary, "--token", TOKEN, "--reply-delay-ms", "500",
-                                         "--record", self.record],
-                                        stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("listening on "):
-            uitest.fail(f"the sandbox did not start: {line!r}")
-        self.url = line[len("listening on "):].strip()
-
-    def post(self, path, body):
-        request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
-        urllib.request.urlopen(request, timeout=10).read()
-
-    def requests(self):
-        with open(self.record, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-
-    def posts_with(self, text):
-        return [r for r in self.requests()
-                if r["method"] == "POST" and r["path"] == "/api/v1/statuses"
-                and text in r.get("query", {}).get("status", "")]
-
-    def statuses_with(self, text):
-        request = urllib.request.Request(self.url + "/api/v1/accounts/1/statuses?limit=40",
-                                         headers={"Authorization": "Bearer " + TOKEN})
-        statuses = json.load(urllib.request.urlopen(request, timeout=10))
-        return [s for s in statuses if text in s["content"]]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.process.stdout.close()
 
 
 def wait_until(predicate, what, timeout=uitest.TIMEOUT):
@@ -69,15 +26,6 @@ def wait_until(predicate, what, timeout=uitest.TIMEOUT):
             return
         time.sleep(0.2)
     uitest.fail(f"timed out waiting for {what}")
-
-
-def add_account(app, sandbox):
-    result = subprocess.run([app.binary, "account", "add", "mastodon", "--server", sandbox.url,
-                             "--token-stdin", "--name", "Support"],
-                            input=TOKEN, env=app.env, capture_output=True, text=True, timeout=60)
-    if result.returncode != 0:
-        uitest.fail(f"adding the account failed: {result.stderr}")
-    return result.stdout + result.stderr
 
 
 def open_thread(app, customer):
@@ -97,7 +45,7 @@ def write_reply(app, text):
 
 def main():
     work = tempfile.TemporaryDirectory(prefix="concierge-reply-")
-    sandbox = Sandbox(work.name)
+    sandbox = uitest.Sandbox(TOKEN, work.name)
     log_path = os.path.join(work.name, "app.log")
     log = open(log_path, "w")
     outputs = []
@@ -139,7 +87,7 @@ def run(app, sandbox, outputs, log):
     app.wait_for_app()
 
     # The running app picks up an account the command line adds.
-    outputs.append(add_account(app, sandbox))
+    outputs.append(uitest.add_account(app, sandbox))
     app.find("Support on Mastodon", role="label")
     open_thread(app, "Jana Becker")
     print("an account added on the command line syncs in the running app")

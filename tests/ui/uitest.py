@@ -4,12 +4,14 @@ The UI tests find widgets the way a screen-reader user would: by the names a
 person reads. GTK 4.8 never sets the SHOWING state, so visibility means VISIBLE.
 """
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 import pyatspi
 from gi.repository import GLib
@@ -40,10 +42,11 @@ class App:
     """One running Concierge process in a throw-away profile."""
 
     def __init__(self, language="en", extra_env=None, workspace=None, cache_bytes=None,
-                 offline=False, home=None, log=None):
+                 offline=False, home=None, log=None, skip_platform=None):
         """workspace: a workspace JSON to fill the profile's cache from;
         cache_bytes: the raw content of the cache file instead;
         offline: run the app with no network at all;
+        skip_platform: leave this platform out of the workspace;
         home: the profile of an earlier App, to start again on it;
         log: a file that gets the app's output."""
         self.binary = require_environment()
@@ -59,7 +62,8 @@ class App:
             filler = os.environ.get("DEMO_WORKSPACE_BIN", "")
             if not os.access(filler, os.X_OK):
                 fail(f"the demo-workspace tool is missing ({filler!r}): run ./build-aux/dev test")
-            subprocess.run([filler, workspace, self.cache_path], check=True, stdout=subprocess.DEVNULL)
+            skip = ["--skip-platform", skip_platform] if skip_platform else []
+            subprocess.run([filler, *skip, workspace, self.cache_path], check=True, stdout=subprocess.DEVNULL)
         if cache_bytes is not None:
             os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
             with open(self.cache_path, "wb") as f:
@@ -229,6 +233,59 @@ class App:
                 self.process.wait()
         if not self.keep_home:
             self.home.cleanup()
+
+
+class Sandbox:
+    """The sandbox platform server, playing Mastodon on 127.0.0.1."""
+
+    def __init__(self, token, directory, *arguments):
+        binary = os.environ.get("CONCIERGE_SANDBOX", "")
+        if not os.access(binary, os.X_OK):
+            fail(f"the sandbox server is missing ({binary!r}): run ./build-aux/dev test")
+        self.record = os.path.join(directory, "record.jsonl")
+        self.token = token
+        self.process = subprocess.Popen([binary, "--token", token, "--reply-delay-ms", "500",
+                                         "--record", self.record, *arguments],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            fail(f"the sandbox did not start: {line!r}")
+        self.url = line[len("listening on "):].strip()
+
+    def post(self, path, body):
+        request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def requests(self):
+        with open(self.record, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def posts_with(self, text):
+        return [r for r in self.requests()
+                if r["method"] == "POST" and r["path"] == "/api/v1/statuses"
+                and text in r.get("query", {}).get("status", "")]
+
+    def statuses_with(self, text):
+        request = urllib.request.Request(self.url + "/api/v1/accounts/1/statuses?limit=40",
+                                         headers={"Authorization": "Bearer " + self.token})
+        statuses = json.load(urllib.request.urlopen(request, timeout=10))
+        return [s for s in statuses if text in s["content"]]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
+
+
+def add_account(app, sandbox):
+    """Adds the sandbox's account the way an administrator would."""
+    result = subprocess.run([app.binary, "account", "add", "mastodon", "--server", sandbox.url,
+                             "--token-stdin", "--name", "Support"],
+                            input=sandbox.token, env=app.env, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        fail(f"adding the account failed: {result.stderr}")
+    return result.stdout + result.stderr
 
 
 def walk(node, depth=0):
