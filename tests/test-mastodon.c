@@ -243,6 +243,46 @@ test_fetch_mentions_and_conversations (Sandbox       *fixture,
   concierge_ingest_free (ingest);
 }
 
+/* Customers who write privately several times between two fetches: the
+ * conversation list shows only each one's newest message, but every one
+ * lands in its private thread. */
+static void
+test_every_direct_message_arrives (Sandbox       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) live = test_sandbox_start (TOKEN, &url, "--live-interval-ms", "100", NULL);
+  g_autoptr(ConciergeMastodon) mastodon = concierge_mastodon_new (fixture->session, fixture->account_id, url, "1", TOKEN);
+  ConciergeInboxQuery private_only = { .visibility = CONCIERGE_VISIBILITY_PRIVATE };
+  g_autoptr(GArray) index = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_private = 0;
+  ConciergeIngest *ingest;
+
+  /* Every third live status is private: after a second there are several
+   * per customer. */
+  g_usleep (2 * G_USEC_PER_SEC);
+  ingest = fetch (mastodon, NULL, NULL, &error);
+  g_assert_no_error (error);
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+  test_sandbox_stop (g_steal_pointer (&live));
+
+  index = test_load_index (fixture->store, &private_only);
+  for (guint i = 0; i < index->len; i++)
+    {
+      g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, g_array_index (index, ConciergeInboxEntry, i).id);
+
+      n_private += messages->len;
+    }
+
+  /* The seeded direct message, and at least ten live ones in three
+   * conversations. */
+  g_assert_cmpuint (index->len, <=, 3);
+  g_assert_cmpuint (n_private, >=, 1 + 5);
+  g_assert_cmpuint (n_private, >, index->len);
+}
+
 static void
 test_fetch_errors_are_explained (Sandbox       *fixture,
                                  gconstpointer  data)
@@ -296,6 +336,8 @@ main (int   argc,
   g_test_add_func ("/mastodon/malformed-status-is-refused", test_malformed_status_is_refused);
   g_test_add ("/mastodon/fetch-mentions-and-conversations", Sandbox, NULL,
               sandbox_set_up, test_fetch_mentions_and_conversations, sandbox_tear_down);
+  g_test_add ("/mastodon/every-direct-message-arrives", Sandbox, NULL,
+              sandbox_set_up, test_every_direct_message_arrives, sandbox_tear_down);
   g_test_add ("/mastodon/fetch-errors-are-explained", Sandbox, NULL,
               sandbox_set_up, test_fetch_errors_are_explained, sandbox_tear_down);
 

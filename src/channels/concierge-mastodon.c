@@ -261,6 +261,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeMastodon, concierge_mastodon, G_TYPE_OBJ
                                G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_mastodon_channel_init))
 
 #define PAGE_LIMIT "40"
+#define MAX_PAGES  10
 
 static void
 concierge_mastodon_finalize (GObject *object)
@@ -526,6 +527,8 @@ typedef struct
   char            *cursor;
   char            *newest;
   GQueue           contexts;      /* statuses (JsonNode) whose thread root needs their context */
+  GQueue           directs;       /* direct statuses (JsonNode), for their conversation */
+  guint            pages;
 } Fetch;
 
 static void
@@ -535,6 +538,7 @@ fetch_free (Fetch *fetch)
   g_free (fetch->cursor);
   g_free (fetch->newest);
   g_queue_clear_full (&fetch->contexts, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&fetch->directs, (GDestroyNotify) json_node_unref);
   g_free (fetch);
 }
 
@@ -648,13 +652,18 @@ notifications_cb (GTask    *task,
       /* Direct messages arrive as mentions too, but they belong to their
        * conversation, which becomes a private thread. */
       if (g_strcmp0 (visibility, "direct") == 0)
-        continue;
+        {
+          g_queue_push_tail (&fetch->directs, json_node_ref (status));
+          continue;
+        }
 
       g_queue_push_tail (&fetch->contexts, json_node_ref (status));
     }
 
-  /* Older first, page by page from the cursor, until nothing is newer. */
-  if (json_array_get_length (notifications) > 0)
+  /* Older first, page by page from the cursor, until nothing is newer. A
+   * server busier than the pages can follow stops after some; the cursor
+   * keeps the place for the next fetch. */
+  if (json_array_get_length (notifications) > 0 && ++fetch->pages < MAX_PAGES)
     {
       fetch_notifications (task);
       return;
@@ -735,7 +744,12 @@ static void
 conversations_cb (GTask    *task,
                   JsonNode *root)
 {
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GHashTable) by_participant = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) added = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) thread_ids = g_ptr_array_new_with_free_func (g_free);
   JsonArray *conversations;
+  JsonNode *direct;
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
@@ -747,16 +761,46 @@ conversations_cb (GTask    *task,
   for (guint i = 0; i < json_array_get_length (conversations); i++)
     {
       JsonNode *conversation = json_array_get_element (conversations, i);
-      JsonNode *last = JSON_NODE_HOLDS_OBJECT (conversation)
-                         ? json_object_get_member (json_node_get_object (conversation), "last_status") : NULL;
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (conversation) ? json_node_get_object (conversation) : NULL;
+      JsonNode *last = object ? json_object_get_member (object, "last_status") : NULL;
+      JsonNode *accounts = object ? json_object_get_member (object, "accounts") : NULL;
       const char *id = string_member (conversation, "id");
-      g_autofree char *thread_id = NULL;
+      char *thread_id;
 
       if (id == NULL || last == NULL || !JSON_NODE_HOLDS_OBJECT (last))
         continue;
 
       thread_id = g_strdup_printf ("conversation:%s", id);
+      g_ptr_array_add (thread_ids, thread_id);
       if (!add_status (task, last, thread_id))
+        return;
+      if (string_member (last, "id") != NULL)
+        g_hash_table_add (added, (gpointer) string_member (last, "id"));
+
+      /* The customer's other direct messages since the last fetch belong
+       * here too: the conversation shows only its newest. */
+      for (guint j = 0; accounts != NULL && JSON_NODE_HOLDS_ARRAY (accounts) &&
+                        j < json_array_get_length (json_node_get_array (accounts)); j++)
+        {
+          const char *participant = string_member (json_array_get_element (json_node_get_array (accounts), j), "id");
+
+          if (participant != NULL && !g_hash_table_contains (by_participant, participant))
+            g_hash_table_insert (by_participant, (gpointer) participant, thread_id);
+        }
+    }
+
+  while ((direct = g_queue_pop_head (&fetch->directs)) != NULL)
+    {
+      JsonNode *account = JSON_NODE_HOLDS_OBJECT (direct)
+                            ? json_object_get_member (json_node_get_object (direct), "account") : NULL;
+      const char *author = account ? string_member (account, "id") : NULL;
+      const char *thread_id = author ? g_hash_table_lookup (by_participant, author) : NULL;
+      gboolean ok = TRUE;
+
+      if (thread_id != NULL && !g_hash_table_contains (added, string_member (direct, "id") ?: ""))
+        ok = add_status (task, direct, thread_id);
+      json_node_unref (direct);
+      if (!ok)
         return;
     }
 
@@ -788,6 +832,7 @@ concierge_mastodon_fetch_async (ConciergeChannel    *channel,
   fetch->cursor = g_strdup (cursor);
   fetch->newest = g_strdup (cursor);
   g_queue_init (&fetch->contexts);
+  g_queue_init (&fetch->directs);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_mastodon_fetch_async);
