@@ -41,8 +41,10 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #define OWN_ACCOUNT_ID "1"
 
@@ -1094,6 +1096,10 @@ main (int   argc,
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = NULL;
   GSList *uris;
+
+  /* A test that crashes must not leave its server behind, holding the
+   * test's output open. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
