@@ -204,6 +204,8 @@ main (int   argc,
 
           if (incoming)
             concierge_message_set_author (message, author);
+          if (json_object_has_member (object, "content_warning"))
+            concierge_message_set_content_warning (message, member_string (object, "content_warning"));
           concierge_ingest_add_message (ingest, remote_id, visibility, message);
         }
       test_ingest (store, ingest, &error);

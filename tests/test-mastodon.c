@@ -59,6 +59,26 @@ test_mention_notification (void)
 }
 
 static void
+test_content_warning_stays_apart (void)
+{
+  g_autoptr(JsonNode) notification = load_fixture ("mastodon-notification-mention.json");
+  JsonNode *status = member (notification, "status");
+  g_autoptr(ConciergeMessage) plain = NULL;
+  g_autoptr(ConciergeMessage) warned = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plain = concierge_mastodon_message_from_status (status, "1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_message_get_content_warning (plain), ==, "");
+
+  json_object_set_string_member (json_node_get_object (status), "spoiler_text", "Rechnung <b>falsch</b>");
+  warned = concierge_mastodon_message_from_status (status, "1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_message_get_content_warning (warned), ==, "Rechnung <b>falsch</b>");
+  g_assert_cmpstr (concierge_message_get_body (warned), ==, "@trwnh test");
+}
+
+static void
 test_direct_conversation (void)
 {
   g_autoptr(JsonNode) conversation = load_fixture ("mastodon-conversation.json");
@@ -331,6 +351,7 @@ main (int   argc,
 
   g_test_add_func ("/mastodon/mention-notification", test_mention_notification);
   g_test_add_func ("/mastodon/direct-conversation", test_direct_conversation);
+  g_test_add_func ("/mastodon/content-warning-stays-apart", test_content_warning_stays_apart);
   g_test_add_func ("/mastodon/public-status-keeps-links-whole", test_public_status_keeps_links_whole);
   g_test_add_func ("/mastodon/html-is-only-ever-text", test_html_is_only_ever_text);
   g_test_add_func ("/mastodon/malformed-status-is-refused", test_malformed_status_is_refused);

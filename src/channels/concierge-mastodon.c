@@ -202,21 +202,14 @@ concierge_mastodon_message_from_status (JsonNode             *status,
 
   text = concierge_mastodon_html_to_text (content);
 
-  /* A content warning stays in front of the text it warns about; the
-   * conversation shows it collapsed. */
-  spoiler = member_string (object, "spoiler_text");
-  if (spoiler != NULL && spoiler[0] != '\0')
-    {
-      g_autofree char *with_warning = g_strdup_printf ("CW: %s\n\n%s", spoiler, text);
-
-      g_free (text);
-      text = g_steal_pointer (&with_warning);
-    }
-
   own = own_account_id != NULL && g_str_equal (account_id, own_account_id);
   message = concierge_message_new (id, own ? CONCIERGE_DIRECTION_OUT : CONCIERGE_DIRECTION_IN,
                                    text, created_at);
   concierge_message_set_edited_at (message, parse_time (member_string (object, "edited_at")));
+
+  /* The conversation shows the warning and keeps the text collapsed. */
+  spoiler = member_string (object, "spoiler_text");
+  concierge_message_set_content_warning (message, spoiler);
 
   if (!own)
     {

@@ -77,6 +77,7 @@ struct _ConciergeMessage
   gint64              edited_at;
   ConciergeSendState  send_state;
   char               *send_error;
+  char               *content_warning;
   ConciergeVisibility visibility;
 };
 

@@ -337,6 +337,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->remote_id);
   g_free (self->body);
   g_free (self->send_error);
+  g_free (self->content_warning);
   g_clear_object (&self->author);
 
   G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
@@ -388,6 +389,21 @@ concierge_message_set_edited_at (ConciergeMessage *self,
   self->edited_at = edited_at;
 }
 
+/**
+ * concierge_message_set_content_warning:
+ * @content_warning: (nullable): what the author warns of; %NULL or empty
+ *   for none
+ */
+void
+concierge_message_set_content_warning (ConciergeMessage *self,
+                                       const char       *content_warning)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  g_free (self->content_warning);
+  self->content_warning = content_warning && content_warning[0] ? g_strdup (content_warning) : NULL;
+}
+
 void
 concierge_message_set_author (ConciergeMessage  *self,
                               ConciergeIdentity *author)
@@ -410,3 +426,5 @@ ConciergeSendState concierge_message_get_send_state (ConciergeMessage *self) { r
 ConciergeVisibility concierge_message_get_visibility (ConciergeMessage *self) { return self->visibility; }
 /* Why the last attempt to send failed, in words for the agent. */
 const char *concierge_message_get_send_error (ConciergeMessage *self) { return self->send_error; }
+/* Empty for none. */
+const char *concierge_message_get_content_warning (ConciergeMessage *self) { return self->content_warning ? self->content_warning : ""; }

@@ -124,6 +124,8 @@ ConciergeMessage  *concierge_message_new                (const char        *remo
                                                          gint64             created_at);
 void               concierge_message_set_edited_at      (ConciergeMessage  *self,
                                                          gint64             edited_at);
+void               concierge_message_set_content_warning (ConciergeMessage *self,
+                                                         const char        *content_warning);
 void               concierge_message_set_author         (ConciergeMessage  *self,
                                                          ConciergeIdentity *author);
 gint64             concierge_message_get_id             (ConciergeMessage *self);
@@ -137,5 +139,6 @@ gint64             concierge_message_get_edited_at      (ConciergeMessage *self)
 ConciergeSendState concierge_message_get_send_state     (ConciergeMessage *self);
 ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self);
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
+const char        *concierge_message_get_content_warning (ConciergeMessage *self);
 
 G_END_DECLS

@@ -358,7 +358,7 @@ identity_from_row (sqlite3_stmt *stmt,
 
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
-  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error "                    \
+  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning " \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id "
 
@@ -379,6 +379,7 @@ message_from_row (sqlite3_stmt *stmt)
   if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
     message->author = identity_from_row (stmt, 9);
   message->send_error = column_dup (stmt, 16);
+  message->content_warning = column_dup (stmt, 17);
 
   return message;
 }
@@ -1397,10 +1398,11 @@ ingest_message (ConciergeStore   *self,
   static const char select_sql[] =
     "SELECT id, edited_at FROM messages WHERE thread_id = ? AND remote_id = ?";
   static const char edit_sql[] =
-    "UPDATE messages SET body = ?, edited_at = ? WHERE id = ?";
+    "UPDATE messages SET body = ?, edited_at = ?, content_warning = ? WHERE id = ?";
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
-    "created_at, edited_at, send_state, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, edited_at, send_state, visibility, content_warning) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
   sqlite3_stmt *stmt;
   gint64 id;
@@ -1426,7 +1428,8 @@ ingest_message (ConciergeStore   *self,
             return FALSE;
           bind_text (stmt, 1, message->body);
           sqlite3_bind_int64 (stmt, 2, message->edited_at);
-          sqlite3_bind_int64 (stmt, 3, existing_id);
+          bind_text (stmt, 3, message->content_warning ? message->content_warning : "");
+          sqlite3_bind_int64 (stmt, 4, existing_id);
           return store_step_done (self, stmt, error);
         }
       sqlite3_reset (stmt);
@@ -1448,6 +1451,7 @@ ingest_message (ConciergeStore   *self,
   bind_time (stmt, 8, message->edited_at);
   bind_text (stmt, 9, concierge_send_state_to_string (message->send_state));
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
+  bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
   if (!store_step_done (self, stmt, error))
     return FALSE;
 

@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 1
+#define CONCIERGE_STORE_SCHEMA_VERSION 2
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 

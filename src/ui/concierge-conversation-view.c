@@ -28,6 +28,9 @@ struct _ConciergeMessageRow
   GtkLabel  *author_label;
   GtkLabel  *time_label;
   GtkLabel  *body_label;
+  GtkWidget *warning_box;
+  GtkLabel  *warning_label;
+  GtkToggleButton *warning_button;
   GtkWidget *state_box;
   GtkImage  *state_image;
   GtkLabel  *state_label;
@@ -96,6 +99,17 @@ update_send_state (ConciergeMessageRow *self,
     }
 }
 
+/* A content warning stands in for the text until the agent opens it. */
+static void
+warning_toggled_cb (ConciergeMessageRow *self)
+{
+  gboolean shown = gtk_toggle_button_get_active (self->warning_button);
+
+  gtk_button_set_label (GTK_BUTTON (self->warning_button), shown ? _("_Hide") : _("_Show"));
+  gtk_button_set_use_underline (GTK_BUTTON (self->warning_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->body_label), shown || !gtk_widget_get_visible (self->warning_box));
+}
+
 static void
 concierge_message_row_set_message (ConciergeMessageRow *self,
                                    ConciergeMessage    *message,
@@ -103,6 +117,7 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
 {
   ConciergeIdentity *author = concierge_message_get_author (message);
   gboolean incoming = concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN;
+  const char *warning;
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
   const char *name;
@@ -131,6 +146,18 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   gtk_label_set_text (self->time_label, time);
   gtk_label_set_text (self->body_label, concierge_message_get_body (message));
 
+  warning = concierge_message_get_content_warning (message);
+  if (warning[0] != '\0')
+    {
+      /* Translators: %s is what the customer's post warns of */
+      g_autofree char *text = g_strdup_printf (_("Content warning: %s"), warning);
+
+      gtk_label_set_text (self->warning_label, text);
+    }
+  gtk_widget_set_visible (self->warning_box, warning[0] != '\0');
+  gtk_toggle_button_set_active (self->warning_button, FALSE);
+  warning_toggled_cb (self);
+
   gtk_widget_set_halign (self->bubble, incoming ? GTK_ALIGN_START : GTK_ALIGN_END);
   gtk_widget_remove_css_class (self->bubble, incoming ? "outgoing" : "incoming");
   gtk_widget_add_css_class (self->bubble, incoming ? "incoming" : "outgoing");
@@ -138,7 +165,9 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   update_send_state (self, message);
 
   /* Translators: a message's accessible name: author, time, text */
-  accessible = g_strdup_printf (_("%s, %s: %s"), name, time, concierge_message_get_body (message));
+  accessible = g_strdup_printf (_("%s, %s: %s"), name, time,
+                                warning[0] != '\0' ? gtk_label_get_text (self->warning_label)
+                                                   : concierge_message_get_body (message));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
@@ -163,6 +192,10 @@ concierge_message_row_class_init (ConciergeMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, author_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, body_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, warning_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, warning_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, warning_button);
+  gtk_widget_class_bind_template_callback (widget_class, warning_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_box);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_label);
@@ -249,6 +282,7 @@ same_message (ConciergeMessage *a,
          concierge_message_get_send_state (a) == concierge_message_get_send_state (b) &&
          concierge_message_get_edited_at (a) == concierge_message_get_edited_at (b) &&
          g_strcmp0 (concierge_message_get_send_error (a), concierge_message_get_send_error (b)) == 0 &&
+         g_strcmp0 (concierge_message_get_content_warning (a), concierge_message_get_content_warning (b)) == 0 &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;
 }
 

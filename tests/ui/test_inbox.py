@@ -6,6 +6,8 @@ import os
 import sys
 import tempfile
 
+import pyatspi
+
 import uitest
 
 WORKSPACE = os.path.join(os.path.dirname(__file__), "..", "data", "inbox-workspace.json")
@@ -56,6 +58,16 @@ def main():
         app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
         app.find("@jana@chaos.example", role="label")
         app.find("@jbecker", role="label")
+        # A content warning stands in for the text until it is opened.
+        app.find("Content warning: Ärger mit der Rechnung", role="label")
+        body = "@support@wellenfunk.example Seit heute Morgen kein Internet. " \
+               "Meine IBAN DE89 3704 0044 0532 0130 00 wurde trotzdem belastet!"
+        if any(node.name == body and node.getState().contains(pyatspi.STATE_VISIBLE)
+               for node in uitest.walk(app.root)):
+            uitest.fail("the text behind a content warning shows before it is opened")
+        app.click(app.find_button("Show"))
+        app.find(body, role="label")
+        print("a content warning keeps its text collapsed until Show")
         history = app.find("Conversations on every channel", role="list")
         if history.childCount != 2:
             uitest.fail(f"the customer panel lists {history.childCount} conversations, not 2")
