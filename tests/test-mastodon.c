@@ -303,6 +303,73 @@ test_every_direct_message_arrives (Sandbox       *fixture,
   g_assert_cmpuint (n_private, >, index->len);
 }
 
+static ConciergeMessage *
+send (ConciergeMastodon     *mastodon,
+      ConciergeOutboxEntry  *entry,
+      GError               **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_channel_send_async (CONCIERGE_CHANNEL (mastodon), entry, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return concierge_channel_send_finish (CONCIERGE_CHANNEL (mastodon), result, error);
+}
+
+/* What Mastodon can do, with the length limit from the instance, and a
+ * private message to a person who has no conversation yet. */
+static void
+test_capabilities_and_private_message (Sandbox       *fixture,
+                                       gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) sandbox = test_sandbox_start (TOKEN, &url, "--max-characters", "280", NULL);
+  g_autoptr(ConciergeMastodon) mastodon = concierge_mastodon_new (fixture->session, fixture->account_id, url, NULL, TOKEN);
+  ConciergeOutboxEntry entry = {
+    .idempotency_key = (char *) "6f1c0e52-7d1b-4c55-9a43-2f0c6a1e9b11",
+    .visibility = CONCIERGE_VISIBILITY_PRIVATE,
+    .text = (char *) "Wir haben Ihnen eine Gutschrift angelegt.",
+    .recipient_handle = (char *) "@tom",
+  };
+  ConciergeChannelCapabilities capabilities;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(ConciergeMessage) again = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The first fetch asks the instance for its limit and the account for
+   * its own id. */
+  concierge_ingest_free (fetch (mastodon, NULL, NULL, &error));
+  g_assert_no_error (error);
+  concierge_channel_get_capabilities (CONCIERGE_CHANNEL (mastodon), &capabilities);
+  g_assert_cmpuint (capabilities.max_length, ==, 280);
+  g_assert_false (capabilities.can_hide);
+  g_assert_false (capabilities.can_remove_for_personal_data);
+  g_assert_true (capabilities.can_reply_privately);
+  g_assert_true (capabilities.has_idempotency);
+  g_assert_cmpuint (capabilities.reply_window_seconds, ==, 0);
+
+  /* A direct status reaches only whom it mentions. */
+  sent = send (mastodon, &entry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_message_get_body (sent), ==, "@tom Wir haben Ihnen eine Gutschrift angelegt.");
+  g_assert_cmpint (concierge_message_get_direction (sent), ==, CONCIERGE_DIRECTION_OUT);
+
+  /* The same key again is the same status, not a second one. */
+  again = send (mastodon, &entry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_message_get_remote_id (again), ==, concierge_message_get_remote_id (sent));
+
+  /* Mastodon cannot hide a customer's post, and says so. */
+  concierge_channel_hide_async (CONCIERGE_CHANNEL (mastodon), "109000000000000001", NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (concierge_channel_hide_finish (CONCIERGE_CHANNEL (mastodon), result, &error));
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED);
+
+  test_sandbox_stop (g_steal_pointer (&sandbox));
+}
+
 static void
 test_fetch_errors_are_explained (Sandbox       *fixture,
                                  gconstpointer  data)
@@ -359,6 +426,8 @@ main (int   argc,
               sandbox_set_up, test_fetch_mentions_and_conversations, sandbox_tear_down);
   g_test_add ("/mastodon/every-direct-message-arrives", Sandbox, NULL,
               sandbox_set_up, test_every_direct_message_arrives, sandbox_tear_down);
+  g_test_add ("/mastodon/capabilities-and-private-message", Sandbox, NULL,
+              sandbox_set_up, test_capabilities_and_private_message, sandbox_tear_down);
   g_test_add ("/mastodon/fetch-errors-are-explained", Sandbox, NULL,
               sandbox_set_up, test_fetch_errors_are_explained, sandbox_tear_down);
 
