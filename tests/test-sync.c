@@ -136,6 +136,154 @@ set_reachable (TestMonitor *monitor,
   g_signal_emit_by_name (monitor, "network-changed", reachable);
 }
 
+/* A channel without idempotency, as Telegram is: what it does with a send
+ * is up to the test. */
+
+typedef enum
+{
+  SEND_SUCCEEDS,
+  SEND_IS_CUT_OFF,  /* the connection drops after the request left */
+  SEND_HANGS,
+} SendBehaviour;
+
+#define TEST_TYPE_CHANNEL (test_channel_get_type ())
+G_DECLARE_FINAL_TYPE (TestChannel, test_channel, TEST, CHANNEL, GObject)
+
+struct _TestChannel
+{
+  GObject        parent_instance;
+  gint64         account_id;
+  SendBehaviour  behaviour;
+  guint          sends;
+  GTask         *held;
+};
+
+static void test_channel_iface_init (ConciergeChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestChannel, test_channel, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, test_channel_iface_init))
+
+static const char *
+test_channel_get_cursor_stream (ConciergeChannel *channel)
+{
+  return "test";
+}
+
+static void
+test_channel_get_capabilities (ConciergeChannel             *channel,
+                               ConciergeChannelCapabilities *capabilities)
+{
+  capabilities->has_idempotency = FALSE;
+  capabilities->max_length = 4096;
+}
+
+static void
+test_channel_fetch_async (ConciergeChannel    *channel,
+                          const char          *cursor,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_return_pointer (task, concierge_ingest_new (TEST_CHANNEL (channel)->account_id),
+                         (GDestroyNotify) concierge_ingest_free);
+}
+
+static ConciergeIngest *
+test_channel_fetch_finish (ConciergeChannel  *channel,
+                           GAsyncResult      *result,
+                           char             **cursor,
+                           GError           **error)
+{
+  if (cursor != NULL)
+    *cursor = NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_channel_send_async (ConciergeChannel     *channel,
+                         ConciergeOutboxEntry *entry,
+                         GCancellable         *cancellable,
+                         GAsyncReadyCallback   callback,
+                         gpointer              user_data)
+{
+  TestChannel *self = TEST_CHANNEL (channel);
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+  g_autofree char *remote_id = g_strdup_printf ("sent-%u", ++self->sends);
+
+  /* A GTask returns an error once it is cancelled; a held send stays
+   * unanswered, as over a connection that went quiet. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  switch (self->behaviour)
+    {
+    case SEND_IS_CUT_OFF:
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "The connection was closed");
+      break;
+    case SEND_HANGS:
+      self->held = g_steal_pointer (&task);
+      break;
+    case SEND_SUCCEEDS:
+    default:
+      g_task_return_pointer (task, concierge_message_new (remote_id, CONCIERGE_DIRECTION_OUT, entry->text,
+                                                          g_get_real_time () / G_USEC_PER_SEC),
+                             g_object_unref);
+      break;
+    }
+}
+
+static ConciergeMessage *
+test_channel_send_finish (ConciergeChannel  *channel,
+                          GAsyncResult      *result,
+                          GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_channel_mark_read_async (ConciergeChannel    *channel,
+                              const char          *thread_remote_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+test_channel_mark_read_finish (ConciergeChannel  *channel,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+test_channel_iface_init (ConciergeChannelInterface *iface)
+{
+  iface->get_cursor_stream = test_channel_get_cursor_stream;
+  iface->get_capabilities = test_channel_get_capabilities;
+  iface->fetch_async = test_channel_fetch_async;
+  iface->fetch_finish = test_channel_fetch_finish;
+  iface->send_async = test_channel_send_async;
+  iface->send_finish = test_channel_send_finish;
+  iface->mark_read_async = test_channel_mark_read_async;
+  iface->mark_read_finish = test_channel_mark_read_finish;
+}
+
+static void
+test_channel_class_init (TestChannelClass *klass)
+{
+}
+
+static void
+test_channel_init (TestChannel *self)
+{
+}
+
 /* The fixture */
 
 typedef struct
@@ -499,6 +647,110 @@ test_refused_reply_fails_in_words (Fixture       *fixture,
   g_assert_cmpuint (statuses_on_server (fixture, "xxxxxxxx"), ==, 0);
 }
 
+/* A refused reply waits for the agent; their Retry sends it. */
+static void
+test_retry_sends_a_failed_reply (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autoptr(ConciergeMessage) failed = NULL;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/api/v1/statuses\", \"kind\": \"404\"}");
+  queue_reply (sync, thread_id, "Ist das Problem noch da?");
+  failed = wait_for_send_state (fixture->store, thread_id, "Ist das Problem", CONCIERGE_SEND_FAILED);
+  g_assert_nonnull (strstr (concierge_message_get_send_error (failed), "no longer exists"));
+  g_assert_cmpuint (statuses_on_server (fixture, "Ist das Problem noch da?"), ==, 0);
+
+  concierge_sync_resend_async (sync, concierge_account_get_id (fixture->account),
+                               concierge_message_get_id (failed), NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_sync_resend_finish (sync, result, &error));
+  g_assert_no_error (error);
+
+  sent = wait_for_send_state (fixture->store, thread_id, "Ist das Problem", CONCIERGE_SEND_SENT);
+  g_assert_null (concierge_message_get_send_error (sent));
+  g_assert_cmpuint (statuses_on_server (fixture, "Ist das Problem noch da?"), ==, 1);
+}
+
+static ConciergeSync *
+start_with_test_channel (Fixture     *fixture,
+                         TestChannel *channel)
+{
+  ConciergeSync *sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
+  gint64 id = concierge_account_get_id (fixture->account);
+
+  channel->account_id = id;
+  concierge_sync_add_channel (sync, fixture->account, CONCIERGE_CHANNEL (channel));
+  wait_for_state (sync, id, CONCIERGE_SYNC_SYNCING);
+  wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
+  return sync;
+}
+
+/* Without idempotency, a send cut off after its request left may have
+ * arrived: it is "delivery unknown", and goes again only when the agent
+ * says so, also after a restart. */
+static void
+test_unknown_delivery_waits_for_the_agent (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(TestChannel) channel = g_object_new (TEST_TYPE_CHANNEL, NULL);
+  g_autoptr(TestChannel) after_restart = g_object_new (TEST_TYPE_CHANNEL, NULL);
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(ConciergeIngest) ingest = concierge_ingest_new (concierge_account_get_id (fixture->account));
+  g_autoptr(ConciergeMessage) customer = concierge_message_new ("c1", CONCIERGE_DIRECTION_IN, "Hallo?", 1000);
+  g_autoptr(ConciergeMessage) reply = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 thread_id, deadline;
+
+  concierge_ingest_add_message (ingest, "t1", CONCIERGE_VISIBILITY_PRIVATE, customer);
+  test_ingest (fixture->store, g_steal_pointer (&ingest), &error);
+  g_assert_no_error (error);
+  thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PRIVATE);
+
+  channel->behaviour = SEND_IS_CUT_OFF;
+  sync = start_with_test_channel (fixture, channel);
+  queue_reply (sync, thread_id, "Erste Antwort");
+  reply = wait_for_send_state (fixture->store, thread_id, "Erste Antwort", CONCIERGE_SEND_UNKNOWN);
+  g_assert_cmpuint (channel->sends, ==, 1);
+
+  /* Nothing sends it again by itself. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (channel->sends, ==, 1);
+
+  /* The agent confirms. */
+  channel->behaviour = SEND_SUCCEEDS;
+  concierge_sync_resend_async (sync, concierge_account_get_id (fixture->account),
+                               concierge_message_get_id (reply), NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_sync_resend_finish (sync, result, &error));
+  g_clear_object (&reply);
+  reply = wait_for_send_state (fixture->store, thread_id, "Erste Antwort", CONCIERGE_SEND_SENT);
+  g_assert_cmpuint (channel->sends, ==, 2);
+
+  /* The app stops while a request is out, and starts again. */
+  channel->behaviour = SEND_HANGS;
+  queue_reply (sync, thread_id, "Zweite Antwort");
+  while (channel->held == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&sync);
+  g_task_return_new_error (channel->held, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The app stopped");
+  g_clear_object (&channel->held);
+
+  sync = start_with_test_channel (fixture, after_restart);
+  g_clear_object (&reply);
+  reply = wait_for_send_state (fixture->store, thread_id, "Zweite Antwort", CONCIERGE_SEND_UNKNOWN);
+  g_assert_cmpuint (after_restart->sends, ==, 0);
+}
+
 /* The app goes away while the server holds its answer back: the status
  * exists, the app never heard. The next start finds it instead of sending
  * it again. */
@@ -568,6 +820,8 @@ main (int   argc,
   ADD ("/outbox/private-reply-is-direct", test_private_reply_is_direct);
   ADD ("/outbox/refused-reply-fails-in-words", test_refused_reply_fails_in_words);
   ADD ("/outbox/restart-after-lost-answer", test_restart_after_lost_answer);
+  ADD ("/outbox/retry-sends-a-failed-reply", test_retry_sends_a_failed_reply);
+  ADD ("/outbox/unknown-delivery-waits-for-the-agent", test_unknown_delivery_waits_for_the_agent);
 
   {
     static const char * const faults[] = { "500", "429", "malformed", "slow", "drop-before", "drop-after", NULL };

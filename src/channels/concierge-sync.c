@@ -775,7 +775,6 @@ concierge_sync_add_account (ConciergeSync     *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(ConciergeChannel) channel = NULL;
-  AccountSync *sync;
 
   g_return_val_if_fail (CONCIERGE_IS_SYNC (self), FALSE);
   g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), FALSE);
@@ -788,25 +787,44 @@ concierge_sync_add_account (ConciergeSync     *self,
       return FALSE;
     }
 
-  sync = track_account (self, account, g_steal_pointer (&channel));
-
-  if (sync->channel == NULL)
+  if (channel == NULL)
     {
-      set_state (sync, CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
+      set_state (track_account (self, account, NULL), CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
       return TRUE;
     }
 
-  /* A loopback server always counts as reachable, whatever the network
-   * monitor thinks of the network. */
-  sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &local_error);
+  concierge_sync_add_channel (self, account, channel);
+  return TRUE;
+}
+
+/**
+ * concierge_sync_add_channel:
+ * @channel: the account's channel, made already
+ *
+ * Starts syncing an account through @channel. concierge_sync_add_account()
+ * makes the channel from the platform and the secret; tests bring their own.
+ */
+void
+concierge_sync_add_channel (ConciergeSync    *self,
+                            ConciergeAccount *account,
+                            ConciergeChannel *channel)
+{
+  g_autoptr(GError) error = NULL;
+  AccountSync *sync;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+  g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (channel));
+
+  sync = track_account (self, account, g_object_ref (channel));
+  sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &error);
   if (sync->connectable == NULL)
     {
-      set_state (sync, CONCIERGE_SYNC_ERROR, local_error->message);
-      return TRUE;
+      set_state (sync, CONCIERGE_SYNC_ERROR, error->message);
+      return;
     }
 
   poll_account (sync);
-  return TRUE;
 }
 
 /**

@@ -34,6 +34,9 @@ gboolean            concierge_sync_add_account (ConciergeSync    *self,
                                                 ConciergeAccount *account,
                                                 const char       *secret_json,
                                                 GError          **error);
+void                concierge_sync_add_channel (ConciergeSync    *self,
+                                                ConciergeAccount *account,
+                                                ConciergeChannel *channel);
 void                concierge_sync_remove_account (ConciergeSync *self,
                                                 gint64            account_id);
 GPtrArray          *concierge_sync_list_accounts (ConciergeSync  *self);

@@ -25,9 +25,10 @@
  * that a mistake in the client shows up here first.
  *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
- *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "malformed" | "slow"
- *    | "drop-before" | "drop-after" | "hold", "count": 1, "retry_after": 2,
- *    "delay_ms": 2000}
+ *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "malformed"
+ *    | "slow" | "drop-before" | "drop-after" | "hold", "count": 1,
+ *    "retry_after": 2, "delay_ms": 2000}
+ * "404" answers as if the status replied to had been deleted.
  * A held response waits for POST /_sandbox/release.
  *
  * POST /_sandbox/outage with {"seconds": N} stops listening for N seconds,
@@ -973,6 +974,8 @@ server_callback (SoupServer        *server,
     reply_error (msg, 401, "The access token is invalid");
   else if (fault != NULL && g_str_equal (fault->kind, "500"))
     reply_error (msg, 503, "The sandbox was asked to fail");
+  else if (fault != NULL && g_str_equal (fault->kind, "404"))
+    reply_error (msg, 404, "Record not found");
   else if (fault != NULL && g_str_equal (fault->kind, "429"))
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
