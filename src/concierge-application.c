@@ -235,6 +235,7 @@ accounts_loaded_cb (GObject      *object,
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GPtrArray) synced = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean removed = FALSE;
 
   accounts = concierge_store_load_accounts_finish (CONCIERGE_STORE (object), result, &error);
   if (accounts == NULL || self->sync == NULL)
@@ -271,8 +272,15 @@ accounts_loaded_cb (GObject      *object,
       for (guint j = 0; j < accounts->len && !found; j++)
         found = concierge_account_get_id (g_ptr_array_index (accounts, j)) == id;
       if (!found)
-        concierge_sync_remove_account (self->sync, id);
+        {
+          concierge_sync_remove_account (self->sync, id);
+          removed = TRUE;
+        }
     }
+
+  /* Its threads went with it. */
+  if (removed)
+    concierge_store_invalidate (self->store);
 }
 
 static gboolean

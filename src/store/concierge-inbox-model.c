@@ -616,6 +616,7 @@ concierge_inbox_model_new (ConciergeStore            *store,
   self->query = concierge_inbox_query_copy (query);
   g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "invalidated", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
   reload (self);
 
   return self;

@@ -41,6 +41,7 @@ G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
 
 enum {
   THREADS_CHANGED,
+  INVALIDATED,
   N_SIGNALS
 };
 
@@ -660,6 +661,20 @@ concierge_store_class_init (ConciergeStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * ConciergeStore::invalidated:
+   *
+   * Another process changed the cache, for example the command line
+   * removed an account with its threads: whatever shows the cache reads it
+   * again.
+   */
+  signals[INVALIDATED] =
+    g_signal_new ("invalidated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -3205,4 +3220,18 @@ concierge_store_mark_read_finish (ConciergeStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * concierge_store_invalidate:
+ *
+ * Says that another process changed the cache; see
+ * #ConciergeStore::invalidated.
+ */
+void
+concierge_store_invalidate (ConciergeStore *self)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  g_signal_emit (self, signals[INVALIDATED], 0);
 }

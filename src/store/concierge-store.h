@@ -131,6 +131,7 @@ gboolean         concierge_store_close_finish       (ConciergeStore      *self,
 
 const char      *concierge_store_get_path           (ConciergeStore      *self);
 const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
+void             concierge_store_invalidate         (ConciergeStore      *self);
 
 void             concierge_store_add_account_async  (ConciergeStore      *self,
                                                      ConciergeAccount    *account,

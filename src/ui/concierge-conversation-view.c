@@ -533,6 +533,7 @@ concierge_conversation_view_set_store (ConciergeConversationView *self,
   g_set_object (&self->store, store);
   g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "invalidated", G_CALLBACK (load_messages), self, G_CONNECT_SWAPPED);
 }
 
 /**

@@ -8,6 +8,7 @@ keyring."""
 import glob
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -149,6 +150,21 @@ def run(app, sandbox, outputs, log):
     wait_until(lambda: len(sandbox.statuses_with(third_text)) == 1, "the reply written offline on the server")
     second.find("Up to date", role="label")
     print("offline: the sidebar says so, and a reply written meanwhile goes out once the server is back")
+
+    # The command line removes the account: the running app lets it go,
+    # with its conversations.
+    account_id = outputs[0].split()[0]
+    result = subprocess.run([second.binary, "account", "remove", account_id], env=second.env,
+                            capture_output=True, text=True, timeout=60)
+    outputs.append(result.stdout + result.stderr)
+    if result.returncode != 0:
+        uitest.fail(f"removing the account failed: {result.stderr}")
+    inbox = second.find("Conversations", role="list")
+    second.wait_rows(inbox, lambda names: not any("Mastodon" in n for n in names),
+                     "the inbox without the removed account's conversations")
+    wait_until(lambda: not any(node.name == "Support on Mastodon" for node in uitest.walk(second.root)),
+               "the removed account to leave the sidebar")
+    print("an account removed on the command line leaves the running app, with its conversations")
 
 
 if __name__ == "__main__":
