@@ -468,6 +468,8 @@ request_json (GTask        *task,
     }
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  /* A redirect could carry the token to another host; the API has none. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   if (idempotency_key != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (message), "Idempotency-Key", idempotency_key);
 
