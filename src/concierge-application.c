@@ -541,7 +541,8 @@ concierge_application_init (ConciergeApplication *self)
                                             _("Answer customers on social networks and messengers."));
   g_application_set_option_context_description (G_APPLICATION (self),
                                                 _("Commands that need no display:\n"
-                                                  "  concierge account add PLATFORM --server URL --token-stdin [--name NAME]\n"
+                                                  "  concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
+                                                  "  concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                                                   "  concierge account list\n"
                                                   "  concierge account remove ID"));
 }

@@ -45,7 +45,8 @@ fail (const char *message)
 static void
 print_usage (void)
 {
-  g_printerr ("%s\n", _("Usage: concierge account add PLATFORM --server URL --token-stdin [--name NAME]\n"
+  g_printerr ("%s\n", _("Usage: concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
+                        "       concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                         "       concierge account list\n"
                         "       concierge account remove ID"));
 }
@@ -127,10 +128,12 @@ account_add (int    argc,
              char **argv)
 {
   g_autofree char *server = NULL;
+  g_autofree char *api_url = NULL;
   g_autofree char *name = NULL;
   gboolean token_stdin = FALSE;
   const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server’s address"), N_("URL") },
+    { "api-url", 0, 0, G_OPTION_ARG_STRING, &api_url, N_("The Bot API’s address, for Telegram (https://api.telegram.org unless given)"), N_("URL") },
     { "token-stdin", 0, 0, G_OPTION_ARG_NONE, &token_stdin, N_("Read the access token from standard input"), NULL },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The name the inbox shows for the account"), N_("NAME") },
     { NULL }
@@ -168,6 +171,10 @@ account_add (int    argc,
 
       return fail (message);
     }
+  if (api_url != NULL && !g_str_equal (platform, "telegram"))
+    return fail (_("Only Telegram accounts take --api-url; Mastodon accounts take --server."));
+  if (server == NULL)
+    server = g_steal_pointer (&api_url);
   if (server == NULL)
     server = g_strdup (g_str_equal (platform, "telegram") ? "https://api.telegram.org" : "");
   if (!concierge_cli_server_url_is_ok (server, &error))

@@ -14,18 +14,6 @@
 #define TOKEN "sandbox-token-for-the-mastodon-test"
 
 static JsonNode *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "channels", name, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static JsonNode *
 member (JsonNode   *node,
         const char *name)
 {
@@ -35,7 +23,7 @@ member (JsonNode   *node,
 static void
 test_mention_notification (void)
 {
-  g_autoptr(JsonNode) notification = load_fixture ("mastodon-notification-mention.json");
+  g_autoptr(JsonNode) notification = test_load_fixture ("mastodon-notification-mention.json");
   g_autoptr(ConciergeMessage) message = NULL;
   g_autoptr(GError) error = NULL;
   ConciergeVisibility visibility = CONCIERGE_VISIBILITY_PRIVATE;
@@ -61,7 +49,7 @@ test_mention_notification (void)
 static void
 test_content_warning_stays_apart (void)
 {
-  g_autoptr(JsonNode) notification = load_fixture ("mastodon-notification-mention.json");
+  g_autoptr(JsonNode) notification = test_load_fixture ("mastodon-notification-mention.json");
   JsonNode *status = member (notification, "status");
   g_autoptr(ConciergeMessage) plain = NULL;
   g_autoptr(ConciergeMessage) warned = NULL;
@@ -81,7 +69,7 @@ test_content_warning_stays_apart (void)
 static void
 test_direct_conversation (void)
 {
-  g_autoptr(JsonNode) conversation = load_fixture ("mastodon-conversation.json");
+  g_autoptr(JsonNode) conversation = test_load_fixture ("mastodon-conversation.json");
   g_autoptr(ConciergeMessage) message = NULL;
   g_autoptr(GError) error = NULL;
   ConciergeVisibility visibility = CONCIERGE_VISIBILITY_PUBLIC;
@@ -96,7 +84,7 @@ test_direct_conversation (void)
 static void
 test_public_status_keeps_links_whole (void)
 {
-  g_autoptr(JsonNode) status = load_fixture ("mastodon-status.json");
+  g_autoptr(JsonNode) status = test_load_fixture ("mastodon-status.json");
   g_autoptr(ConciergeMessage) message = NULL;
   g_autoptr(GError) error = NULL;
   const char *own_id = json_node_get_string (member (member (status, "account"), "id"));

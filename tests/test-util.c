@@ -316,3 +316,17 @@ test_sandbox_post (const char *url,
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 204);
 }
+
+/* A platform's payload from tests/fixtures/channels, as the documentation
+ * gives it. */
+JsonNode *
+test_load_fixture (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "channels", name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "store/concierge-inbox-model.h"
@@ -54,6 +55,8 @@ void              test_wait_for_row         (GListModel            *model,
 void              test_wait_n_items         (GListModel            *model,
                                              guint                  n_items);
 void              test_remove_tree          (const char            *path);
+
+JsonNode         *test_load_fixture         (const char            *name);
 
 /* The sandbox platform server, as a child process on 127.0.0.1. */
 GSubprocess      *test_sandbox_start        (const char            *token,

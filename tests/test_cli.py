@@ -35,7 +35,8 @@ class CommandLine(unittest.TestCase):
         self.assertIn("Usage:", result.stdout)
         self.assertIn("--version", result.stdout)
         self.assertIn("Answer customers on social networks and messengers.", result.stdout)
-        self.assertIn("concierge account add PLATFORM --server URL --token-stdin", result.stdout)
+        self.assertIn("concierge account add mastodon --server URL --token-stdin", result.stdout)
+        self.assertIn("concierge account add telegram --token-stdin [--api-url URL]", result.stdout)
 
     def test_unknown_option_gets_usage_and_fails(self):
         result = run(["--no-such-option"])

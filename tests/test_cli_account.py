@@ -101,6 +101,29 @@ class AccountCommands(unittest.TestCase):
                                        stdin=TOKEN)
             self.assertEqual(added.returncode, 0, added.stderr)
 
+    def test_telegram_takes_the_api_url(self):
+        refused = self.run_concierge("add", "telegram", "--api-url", "http://bots.example",
+                                     "--token-stdin", stdin=TOKEN)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("is not an https:// address", refused.stderr)
+
+        wrong_platform = self.run_concierge("add", "mastodon", "--api-url", "https://x.example",
+                                            "--token-stdin", stdin=TOKEN)
+        self.assertEqual(wrong_platform.returncode, 1)
+        self.assertIn("--server", wrong_platform.stderr)
+
+        added = self.run_concierge("add", "telegram", "--api-url", "http://127.0.0.1:8081",
+                                   "--token-stdin", stdin=TOKEN)
+        self.assertEqual(added.returncode, 0, added.stderr)
+        default = self.run_concierge("add", "telegram", "--token-stdin", "--name", "Hilfe-Bot", stdin=TOKEN + "x")
+        self.assertEqual(default.returncode, 0, default.stderr)
+        listed = self.run_concierge("list").stdout
+        self.assertIn("http://127.0.0.1:8081", listed)
+        self.assertIn("https://api.telegram.org", listed)
+        self.assertIn(TOKEN, self.secret(int(added.stdout.split()[0])))
+        for output in self.outputs:
+            self.assertNotIn(TOKEN, output)
+
     def test_bad_input_is_explained(self):
         unknown = self.run_concierge("add", "myspace", "--server", "https://x.example", "--token-stdin",
                                      stdin=TOKEN)

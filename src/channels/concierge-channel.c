@@ -10,6 +10,7 @@
 
 #include "concierge-channel.h"
 #include "concierge-mastodon.h"
+#include "concierge-telegram.h"
 
 G_DEFINE_QUARK (concierge-channel-error-quark, concierge_channel_error)
 
@@ -80,6 +81,60 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->hide_finish = default_boolean_finish;
 }
 
+/* Reading answers */
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+    g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                             _("The server sent an answer Concierge cannot read."));
+  else
+    g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
+                           (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * concierge_channel_parse_json_async:
+ * @bytes: an answer's body
+ *
+ * Parses JSON on a worker thread: answers can be large, and a frame must
+ * never wait for them.
+ */
+void
+concierge_channel_parse_json_async (GBytes              *bytes,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_channel_parse_json_async);
+  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, parse_in_thread);
+}
+
+/**
+ * concierge_channel_parse_json_finish:
+ *
+ * Returns: (transfer full): the root, or %NULL with
+ *   %CONCIERGE_CHANNEL_ERROR_INVALID when the body is no JSON
+ */
+JsonNode *
+concierge_channel_parse_json_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * concierge_channel_new_for_account:
  * @session: the one session every channel shares
@@ -103,7 +158,8 @@ concierge_channel_new_for_account (SoupSession       *session,
   g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
   g_return_val_if_fail (secret_json != NULL, NULL);
 
-  if (!g_str_equal (concierge_account_get_platform (account), "mastodon"))
+  if (!g_str_equal (concierge_account_get_platform (account), "mastodon") &&
+      !g_str_equal (concierge_account_get_platform (account), "telegram"))
     {
       g_set_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
                    _("This version of Concierge cannot sync %s accounts yet."),
@@ -120,6 +176,10 @@ concierge_channel_new_for_account (SoupSession       *session,
                            _("The keyring holds no usable sign-in for this account. Sign in again."));
       return NULL;
     }
+
+  if (g_str_equal (concierge_account_get_platform (account), "telegram"))
+    return CONCIERGE_CHANNEL (concierge_telegram_new (session, concierge_account_get_id (account),
+                                                      concierge_account_get_server_url (account), token));
 
   return CONCIERGE_CHANNEL (concierge_mastodon_new (session, concierge_account_get_id (account),
                                                     concierge_account_get_server_url (account),

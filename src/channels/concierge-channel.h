@@ -10,6 +10,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "model/concierge-model.h"
@@ -33,6 +34,9 @@ typedef enum
   CONCIERGE_CHANNEL_ERROR_FAILED,
   /* The platform cannot do this. */
   CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+  /* Another program reads this account's updates; polling stops until the
+   * agent acts. */
+  CONCIERGE_CHANNEL_ERROR_CONFLICT,
 } ConciergeChannelError;
 
 typedef struct
@@ -48,6 +52,8 @@ typedef struct
   guint    reply_window_seconds;
   /* In characters (Unicode code points). */
   guint    max_length;
+  /* A fetch waits on the server for news, so the next one starts at once. */
+  gboolean long_polling;
 } ConciergeChannelCapabilities;
 
 #define CONCIERGE_TYPE_CHANNEL (concierge_channel_get_type ())
@@ -116,6 +122,13 @@ ConciergeChannel *concierge_channel_new_for_account (SoupSession                
                                                      ConciergeAccount              *account,
                                                      const char                    *secret_json,
                                                      GError                       **error);
+
+void              concierge_channel_parse_json_async  (GBytes                      *bytes,
+                                                      GCancellable                *cancellable,
+                                                      GAsyncReadyCallback          callback,
+                                                      gpointer                     user_data);
+JsonNode         *concierge_channel_parse_json_finish (GAsyncResult                *result,
+                                                      GError                     **error);
 
 const char       *concierge_channel_get_cursor_stream (ConciergeChannel            *self);
 void              concierge_channel_get_capabilities (ConciergeChannel             *self,

@@ -330,24 +330,6 @@ request_free (Request *request)
 }
 
 static void
-parse_in_thread (GTask        *parse_task,
-                 gpointer      source,
-                 gpointer      data,
-                 GCancellable *cancellable)
-{
-  GBytes *bytes = data;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
-    g_task_return_new_error (parse_task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                             _("The server sent an answer Concierge cannot read."));
-  else
-    g_task_return_pointer (parse_task, json_node_copy (json_parser_get_root (parser)),
-                           (GDestroyNotify) json_node_unref);
-}
-
-static void
 parsed_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -356,7 +338,7 @@ parsed_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   GError *error = NULL;
 
-  root = g_task_propagate_pointer (G_TASK (result), &error);
+  root = concierge_channel_parse_json_finish (result, &error);
   if (root == NULL)
     g_task_return_error (request->task, error);
   else
@@ -424,7 +406,6 @@ received_cb (GObject      *object,
   Request *request = user_data;
   ConciergeMastodon *self = g_task_get_source_object (request->task);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GTask) parse_task = NULL;
   GError *error = NULL;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
@@ -436,10 +417,7 @@ received_cb (GObject      *object,
     }
   note_rate_limit (self, request->message);
 
-  /* Answers can be large: they are parsed off the main thread. */
-  parse_task = g_task_new (NULL, g_task_get_cancellable (request->task), parsed_cb, request);
-  g_task_set_task_data (parse_task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (parse_task, parse_in_thread);
+  concierge_channel_parse_json_async (bytes, g_task_get_cancellable (request->task), parsed_cb, request);
 }
 
 /* @form: (nullable): parameters of a POST, form-encoded */

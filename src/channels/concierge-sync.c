@@ -159,6 +159,7 @@ ingested_cb (GObject      *object,
 {
   AccountSync *account = user_data;
   g_autoptr(GError) error = NULL;
+  ConciergeChannelCapabilities capabilities;
 
   /* Cancelled means the account is gone, and so is @account. */
   if (!concierge_store_ingest_finish (CONCIERGE_STORE (object), result, &error) &&
@@ -176,7 +177,11 @@ ingested_cb (GObject      *object,
   account->failures = 0;
   account->fetched = TRUE;
   set_state (account, CONCIERGE_SYNC_IDLE, NULL);
-  schedule (account, MAX (interval (account), concierge_channel_get_retry_after (account->channel)));
+  concierge_channel_get_capabilities (account->channel, &capabilities);
+  if (capabilities.long_polling)
+    schedule (account, concierge_channel_get_retry_after (account->channel));
+  else
+    schedule (account, MAX (interval (account), concierge_channel_get_retry_after (account->channel)));
 
   /* Replies wait until the account has synced once, so the channel knows
    * its own id and limits, and until it is reachable. */
@@ -201,6 +206,10 @@ fetched_cb (GObject      *object,
       account->busy = FALSE;
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
         set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
+      /* Polling again would only take the updates from the other reader,
+       * or fail again: it waits for the agent's Try Again. */
+      else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_CONFLICT))
+        set_state (account, CONCIERGE_SYNC_ERROR, error->message);
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         {
           set_state (account, CONCIERGE_SYNC_IDLE, NULL);
@@ -224,7 +233,13 @@ fetched_cb (GObject      *object,
 static void
 fetch (AccountSync *account)
 {
-  set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
+  ConciergeChannelCapabilities capabilities;
+
+  /* A long poll is open all the time; the account shows as syncing only
+   * until the first one answered. */
+  concierge_channel_get_capabilities (account->channel, &capabilities);
+  if (!capabilities.long_polling || !account->fetched || account->state != CONCIERGE_SYNC_IDLE)
+    set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
   concierge_channel_fetch_async (account->channel, account->cursor, account->cancellable, fetched_cb, account);
 }
 

@@ -1,0 +1,802 @@
+/* concierge-telegram.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "concierge-telegram.h"
+
+/* Telegram's own limit for a message's text. */
+#define MAX_TEXT_LENGTH 4096
+/* How long a getUpdates call waits on the server for news. */
+#define LONG_POLL_SECONDS 25
+
+/* Reading updates */
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Ids are 64-bit integers; a group's is negative. 0 means none. */
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+static char *
+person_name (JsonObject *user)
+{
+  const char *first = member_string (user, "first_name");
+  const char *last = member_string (user, "last_name");
+
+  if (first != NULL && last != NULL)
+    return g_strdup_printf ("%s %s", first, last);
+  return g_strdup (first ? first : last ? last : member_string (user, "username"));
+}
+
+/* The customer wrote "@bot" in a group; Telegram marks that as a mention
+ * entity, and the text holds it as written. */
+static gboolean
+mentions_bot (const char *text,
+              const char *bot_username)
+{
+  g_autofree char *folded_text = NULL;
+  g_autofree char *wanted = NULL;
+
+  if (text == NULL || bot_username == NULL)
+    return FALSE;
+
+  folded_text = g_utf8_casefold (text, -1);
+  wanted = g_utf8_casefold (bot_username, -1);
+  for (const char *at = strchr (folded_text, '@'); at != NULL; at = strchr (at + 1, '@'))
+    {
+      const char *end = at + 1 + strlen (wanted);
+
+      if (strncmp (at + 1, wanted, strlen (wanted)) == 0 &&
+          !g_ascii_isalnum (*end) && *end != '_')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+clean_text (const char *text)
+{
+  char *clean = g_utf8_make_valid (text, -1);
+
+  /* Shown as plain text, never as markup; control characters other than
+   * line breaks and tabs have no place in it. */
+  for (char *p = clean; *p; p++)
+    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
+      *p = ' ';
+
+  return clean;
+}
+
+static ConciergeMessage *
+message_from_json (JsonObject  *object,
+                   gint64       bot_id,
+                   GError     **error)
+{
+  JsonObject *chat = member_object (object, "chat");
+  JsonObject *from = member_object (object, "from");
+  gint64 chat_id = member_int (chat, "id");
+  gint64 message_id = member_int (object, "message_id");
+  gint64 date = member_int (object, "date");
+  const char *text = member_string (object, "text");
+  g_autofree char *remote_id = NULL;
+  g_autofree char *body = NULL;
+  ConciergeMessage *message;
+  gboolean own;
+
+  if (chat_id == 0 || message_id == 0 || date == 0)
+    {
+      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                           _("Telegram sent a message Concierge cannot read."));
+      return NULL;
+    }
+
+  if (text == NULL)
+    text = member_string (object, "caption");
+  body = text ? clean_text (text) : g_strdup (_("(A message without text, such as a photo or a sticker)"));
+
+  /* Message ids count within their chat only. */
+  remote_id = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, chat_id, message_id);
+  own = from != NULL && member_int (from, "id") == bot_id;
+  message = concierge_message_new (remote_id, own ? CONCIERGE_DIRECTION_OUT : CONCIERGE_DIRECTION_IN, body, date);
+  concierge_message_set_edited_at (message, member_int (object, "edit_date"));
+
+  if (from != NULL && !own)
+    {
+      g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (from, "id"));
+      g_autofree char *handle = member_string (from, "username")
+                                  ? g_strdup_printf ("@%s", member_string (from, "username")) : NULL;
+      g_autofree char *name = person_name (from);
+      g_autoptr(ConciergeIdentity) author = concierge_identity_new ("telegram", NULL, user_id, handle, name);
+
+      concierge_message_set_author (message, author);
+    }
+
+  return message;
+}
+
+void
+concierge_telegram_item_clear (ConciergeTelegramItem *item)
+{
+  g_clear_pointer (&item->thread_remote_id, g_free);
+  g_clear_object (&item->message);
+}
+
+/**
+ * concierge_telegram_read_update:
+ * @update: an Update
+ * @bot_id: the bot's own user id
+ * @bot_username: the bot's username, without "@"
+ * @update_id: (out): the update's id
+ * @item: (out caller-allocates): the message for the inbox; its message is
+ *   %NULL when the update is nothing for the agent
+ *
+ * A private chat is a private thread. In a group, a message that mentions
+ * the bot or answers one of its messages joins a public thread of its
+ * author in that group; the rest of the group's talk is not the agent's
+ * business.
+ *
+ * Returns: %FALSE with @error set when the update cannot be read
+ */
+gboolean
+concierge_telegram_read_update (JsonNode              *update,
+                                gint64                 bot_id,
+                                const char            *bot_username,
+                                gint64                *update_id,
+                                ConciergeTelegramItem *item,
+                                GError               **error)
+{
+  JsonObject *object, *message, *chat, *from, *reply_to;
+  const char *type;
+  gint64 chat_id;
+
+  g_return_val_if_fail (update != NULL, FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  *item = (ConciergeTelegramItem) { NULL };
+  object = JSON_NODE_HOLDS_OBJECT (update) ? json_node_get_object (update) : NULL;
+  if (object == NULL || (*update_id = member_int (object, "update_id")) == 0)
+    {
+      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                           _("Telegram sent an update Concierge cannot read."));
+      return FALSE;
+    }
+
+  message = member_object (object, "message");
+  if (message == NULL)
+    message = member_object (object, "edited_message");
+  chat = member_object (message, "chat");
+  from = member_object (message, "from");
+  type = member_string (chat, "type");
+  chat_id = member_int (chat, "id");
+  if (message == NULL || from == NULL || type == NULL)
+    return TRUE;
+
+  if (g_str_equal (type, "private"))
+    {
+      item->thread_remote_id = g_strdup_printf ("chat:%" G_GINT64_FORMAT, chat_id);
+      item->visibility = CONCIERGE_VISIBILITY_PRIVATE;
+    }
+  else if (g_str_equal (type, "group") || g_str_equal (type, "supergroup"))
+    {
+      const char *text = member_string (message, "text");
+
+      reply_to = member_object (message, "reply_to_message");
+      if (!mentions_bot (text ? text : member_string (message, "caption"), bot_username) &&
+          (reply_to == NULL || member_int (member_object (reply_to, "from"), "id") != bot_id))
+        return TRUE;
+
+      item->thread_remote_id = g_strdup_printf ("chat:%" G_GINT64_FORMAT ":user:%" G_GINT64_FORMAT,
+                                                chat_id, member_int (from, "id"));
+      item->visibility = CONCIERGE_VISIBILITY_PUBLIC;
+    }
+  else
+    return TRUE;
+
+  item->message = message_from_json (message, bot_id, error);
+  if (item->message == NULL)
+    {
+      concierge_telegram_item_clear (item);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Talking to the Bot API */
+
+struct _ConciergeTelegram
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  gint64       account_id;
+  char        *api_url;
+  char        *bot_token;   /* part of every request URL: never logged */
+  gint64       bot_id;
+  char        *bot_username;
+  guint        retry_after;
+};
+
+static void concierge_telegram_channel_init (ConciergeChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeTelegram, concierge_telegram, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_telegram_channel_init))
+
+static void
+concierge_telegram_finalize (GObject *object)
+{
+  ConciergeTelegram *self = CONCIERGE_TELEGRAM (object);
+
+  g_clear_object (&self->session);
+  g_free (self->api_url);
+  if (self->bot_token != NULL)
+    memset (self->bot_token, 0, strlen (self->bot_token));
+  g_free (self->bot_token);
+  g_free (self->bot_username);
+
+  G_OBJECT_CLASS (concierge_telegram_parent_class)->finalize (object);
+}
+
+static void
+concierge_telegram_class_init (ConciergeTelegramClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_telegram_finalize;
+}
+
+static void
+concierge_telegram_init (ConciergeTelegram *self)
+{
+}
+
+/**
+ * concierge_telegram_new:
+ * @api_url: (nullable): the Bot API's address; %NULL for Telegram's
+ */
+ConciergeTelegram *
+concierge_telegram_new (SoupSession *session,
+                        gint64       account_id,
+                        const char  *api_url,
+                        const char  *bot_token)
+{
+  ConciergeTelegram *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (bot_token != NULL, NULL);
+
+  self = g_object_new (CONCIERGE_TYPE_TELEGRAM, NULL);
+  self->session = g_object_ref (session);
+  self->account_id = account_id;
+  self->api_url = g_strdup (api_url && api_url[0] ? api_url : CONCIERGE_TELEGRAM_API_URL);
+  self->bot_token = g_strdup (bot_token);
+
+  return self;
+}
+
+typedef void (*ResultCallback) (GTask *task, JsonNode *result);
+
+typedef struct
+{
+  GTask          *task;
+  SoupMessage    *message;
+  ResultCallback  callback;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_object_unref (call->task);
+  g_object_unref (call->message);
+  g_free (call);
+}
+
+static GError *
+error_for_answer (ConciergeTelegram *self,
+                  guint              status,
+                  JsonObject        *answer)
+{
+  gint64 code = member_int (answer, "error_code");
+  const char *description = member_string (answer, "description");
+
+  if (code == 0)
+    code = status;
+
+  switch (code)
+    {
+    case 401:
+      return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                                  _("Telegram no longer accepts this bot’s token. Sign in again."));
+    case 409:
+      return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_CONFLICT,
+                                  _("Another program reads this bot’s messages, or a webhook is set. "
+                                    "Telegram hands them to one reader only: stop the other program or "
+                                    "remove the webhook, then choose Try Again."));
+    case 429:
+      self->retry_after = (guint) CLAMP (member_int (member_object (answer, "parameters"), "retry_after"), 1, 3600);
+      return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
+                          _("Telegram asks to wait %u seconds before the next request."), self->retry_after);
+    default:
+      break;
+    }
+
+  if (code >= 400 && code < 500)
+    /* Translators: %s is Telegram's own explanation, in English */
+    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                        _("Telegram refused the request: %s"), description ? description : "");
+  return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                      _("Telegram answered with an error (%u)."), (guint) code);
+}
+
+static void
+parsed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+  ConciergeTelegram *self = g_task_get_source_object (call->task);
+  guint status = soup_message_get_status (call->message);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *answer;
+  GError *error = NULL;
+
+  root = concierge_channel_parse_json_finish (result, &error);
+  answer = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+
+  if (answer == NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_clear_error (&error);
+      error = g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                                   _("The server sent an answer Concierge cannot read."));
+    }
+  else if (answer == NULL || !json_object_get_boolean_member_with_default (answer, "ok", FALSE) ||
+           !SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_clear_error (&error);
+      error = error_for_answer (self, status, answer);
+    }
+
+  if (error != NULL)
+    g_task_return_error (call->task, error);
+  else
+    call->callback (call->task, json_object_get_member (answer, "result"));
+  call_free (call);
+}
+
+static void
+received_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (call->task, error);
+      call_free (call);
+      return;
+    }
+
+  concierge_channel_parse_json_async (bytes, g_task_get_cancellable (call->task), parsed_cb, call);
+}
+
+/* Calls a Bot API method with @parameters (a JSON object, taken) as its
+ * JSON body. */
+static void
+call_method (GTask          *task,
+             const char     *method,
+             JsonNode       *parameters,
+             ResultCallback  callback)
+{
+  ConciergeTelegram *self = g_task_get_source_object (task);
+  g_autoptr(JsonNode) body = parameters;
+  g_autofree char *url = g_strdup_printf ("%s/bot%s/%s", self->api_url, self->bot_token, method);
+  char *json = json_to_string (body, FALSE);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (json, strlen (json));
+  SoupMessage *message = soup_message_new (SOUP_METHOD_POST, url);
+  Call *call;
+
+  if (message == NULL)
+    {
+      /* The address holds the token: it is not repeated here. */
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                               _("“%s” is not a server address."), self->api_url);
+      return;
+    }
+
+  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+  /* A redirect could carry the token to another host; the API has none. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+
+  call = g_new0 (Call, 1);
+  call->task = g_object_ref (task);
+  call->message = message;
+  call->callback = callback;
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), received_cb, call);
+}
+
+static JsonNode *
+parameters_new (const char *first_name,
+                ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      JsonNode *value = va_arg (args, JsonNode *);
+
+      json_builder_set_member_name (builder, name);
+      json_builder_add_value (builder, value);
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+int_node (gint64 value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_int (node, value);
+  return node;
+}
+
+static JsonNode *
+string_node (const char *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  return node;
+}
+
+/* Fetching */
+
+typedef struct
+{
+  ConciergeIngest *ingest;
+  gint64           next_offset;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_pointer (&fetch->ingest, concierge_ingest_free);
+  g_free (fetch);
+}
+
+static void
+updates_cb (GTask    *task,
+            JsonNode *result)
+{
+  ConciergeTelegram *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  JsonArray *updates;
+
+  if (result == NULL || !JSON_NODE_HOLDS_ARRAY (result))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The server sent an answer Concierge cannot read."));
+      return;
+    }
+
+  updates = json_node_get_array (result);
+  for (guint i = 0; i < json_array_get_length (updates); i++)
+    {
+      ConciergeTelegramItem item;
+      g_autoptr(GError) error = NULL;
+      gint64 update_id = 0;
+
+      if (!concierge_telegram_read_update (json_array_get_element (updates, i), self->bot_id,
+                                           self->bot_username, &update_id, &item, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      fetch->next_offset = MAX (fetch->next_offset, update_id + 1);
+      if (item.message != NULL)
+        concierge_ingest_add_message (fetch->ingest, item.thread_remote_id, item.visibility, item.message);
+      concierge_telegram_item_clear (&item);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+get_updates (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(JsonArray) allowed = json_array_new ();
+  JsonNode *allowed_node = json_node_new (JSON_NODE_ARRAY);
+  JsonNode *parameters;
+
+  json_array_add_string_element (allowed, "message");
+  json_array_add_string_element (allowed, "edited_message");
+  json_node_set_array (allowed_node, allowed);
+
+  /* The offset confirms every update before it, so it comes from the
+   * cursor the store saved with those updates' messages: a crash before
+   * they were saved brings them again. */
+  if (fetch->next_offset > 0)
+    parameters = parameters_new ("offset", int_node (fetch->next_offset),
+                                 "timeout", int_node (LONG_POLL_SECONDS),
+                                 "allowed_updates", allowed_node, NULL);
+  else
+    parameters = parameters_new ("timeout", int_node (LONG_POLL_SECONDS),
+                                 "allowed_updates", allowed_node, NULL);
+
+  call_method (task, "getUpdates", parameters, updates_cb);
+}
+
+static void
+me_cb (GTask    *task,
+       JsonNode *result)
+{
+  ConciergeTelegram *self = g_task_get_source_object (task);
+  JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
+
+  if (member_int (me, "id") == 0 || member_string (me, "username") == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The server sent an answer Concierge cannot read."));
+      return;
+    }
+
+  self->bot_id = member_int (me, "id");
+  g_free (self->bot_username);
+  self->bot_username = g_strdup (member_string (me, "username"));
+  get_updates (task);
+}
+
+/* The first fetch learns who the bot is: its id tells its own messages,
+ * its username the group messages that mention it. */
+static void
+concierge_telegram_fetch_async (ConciergeChannel    *channel,
+                                const char          *cursor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  ConciergeTelegram *self = CONCIERGE_TELEGRAM (channel);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->ingest = concierge_ingest_new (self->account_id);
+  fetch->next_offset = cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+  g_task_set_source_tag (task, concierge_telegram_fetch_async);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+
+  self->retry_after = 0;
+  if (self->bot_id == 0)
+    call_method (task, "getMe", parameters_new (NULL), me_cb);
+  else
+    get_updates (task);
+}
+
+static ConciergeIngest *
+concierge_telegram_fetch_finish (ConciergeChannel  *channel,
+                                 GAsyncResult      *result,
+                                 char             **cursor,
+                                 GError           **error)
+{
+  Fetch *fetch;
+  g_autofree char *offset = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  fetch = g_task_get_task_data (G_TASK (result));
+  if (fetch->next_offset > 0)
+    {
+      offset = g_strdup_printf ("%" G_GINT64_FORMAT, fetch->next_offset);
+      concierge_ingest_set_cursor (fetch->ingest, CONCIERGE_TELEGRAM_CURSOR_STREAM, offset);
+    }
+  if (cursor != NULL)
+    *cursor = g_steal_pointer (&offset);
+  return g_steal_pointer (&fetch->ingest);
+}
+
+/* Sending */
+
+static void
+sent_cb (GTask    *task,
+         JsonNode *result)
+{
+  ConciergeTelegram *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  ConciergeMessage *message;
+
+  if (result == NULL || !JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The server sent an answer Concierge cannot read."));
+      return;
+    }
+
+  message = message_from_json (json_node_get_object (result), self->bot_id, &error);
+  if (message == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, message, g_object_unref);
+}
+
+/* "chat:<id>" or "chat:<id>:user:<id>" */
+static gint64
+chat_of_thread (const char *thread_remote_id)
+{
+  if (thread_remote_id == NULL || !g_str_has_prefix (thread_remote_id, "chat:"))
+    return 0;
+  return g_ascii_strtoll (thread_remote_id + strlen ("chat:"), NULL, 10);
+}
+
+/* A reply in a thread goes to its chat, answering the customer's latest
+ * message; a private message to a person goes to their private chat, whose
+ * id is theirs. Telegram has no idempotency key: the outbox asks the agent
+ * before it sends a reply again whose fate is unknown. */
+static void
+concierge_telegram_send_async (ConciergeChannel     *channel,
+                               ConciergeOutboxEntry *entry,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data)
+{
+  ConciergeTelegram *self = CONCIERGE_TELEGRAM (channel);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  gint64 chat_id = chat_of_thread (entry->thread_remote_id);
+  gint64 reply_chat = 0, reply_message = 0;
+  JsonNode *parameters;
+
+  g_task_set_source_tag (task, concierge_telegram_send_async);
+
+  if (chat_id == 0 && entry->recipient_remote_id != NULL)
+    chat_id = g_ascii_strtoll (entry->recipient_remote_id, NULL, 10);
+  if (chat_id == 0)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                               _("Concierge does not know which Telegram chat this reply belongs to."));
+      return;
+    }
+
+  if (entry->in_reply_to_remote_id != NULL)
+    {
+      char *end = NULL;
+
+      reply_chat = g_ascii_strtoll (entry->in_reply_to_remote_id, &end, 10);
+      if (end != NULL && *end == ':')
+        reply_message = g_ascii_strtoll (end + 1, NULL, 10);
+    }
+
+  if (reply_chat == chat_id && reply_message > 0)
+    {
+      /* The answer still goes out if the customer deleted their message. */
+      JsonNode *reply = parameters_new ("message_id", int_node (reply_message), NULL);
+
+      json_object_set_boolean_member (json_node_get_object (reply), "allow_sending_without_reply", TRUE);
+      parameters = parameters_new ("chat_id", int_node (chat_id), "text", string_node (entry->text),
+                                   "reply_parameters", reply, NULL);
+    }
+  else
+    parameters = parameters_new ("chat_id", int_node (chat_id), "text", string_node (entry->text), NULL);
+
+  call_method (task, "sendMessage", parameters, sent_cb);
+}
+
+static ConciergeMessage *
+concierge_telegram_send_finish (ConciergeChannel  *channel,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Bots have no read state to set. */
+static void
+concierge_telegram_mark_read_async (ConciergeChannel    *channel,
+                                    const char          *thread_remote_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_telegram_mark_read_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+concierge_telegram_mark_read_finish (ConciergeChannel  *channel,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* What a bot can do */
+
+static const char *
+concierge_telegram_get_cursor_stream (ConciergeChannel *channel)
+{
+  return CONCIERGE_TELEGRAM_CURSOR_STREAM;
+}
+
+/* A bot cannot hide anyone's message. In a group it administers it can
+ * delete one, which is how personal data leaves a group. */
+static void
+concierge_telegram_get_capabilities (ConciergeChannel             *channel,
+                                     ConciergeChannelCapabilities *capabilities)
+{
+  capabilities->can_hide = FALSE;
+  capabilities->can_remove_for_personal_data = TRUE;
+  capabilities->can_reply_privately = TRUE;
+  capabilities->has_idempotency = FALSE;
+  capabilities->reply_window_seconds = 0;
+  capabilities->max_length = MAX_TEXT_LENGTH;
+  capabilities->long_polling = TRUE;
+}
+
+static guint
+concierge_telegram_get_retry_after (ConciergeChannel *channel)
+{
+  return CONCIERGE_TELEGRAM (channel)->retry_after;
+}
+
+static void
+concierge_telegram_channel_init (ConciergeChannelInterface *iface)
+{
+  iface->get_cursor_stream = concierge_telegram_get_cursor_stream;
+  iface->get_capabilities = concierge_telegram_get_capabilities;
+  iface->get_retry_after = concierge_telegram_get_retry_after;
+  iface->fetch_async = concierge_telegram_fetch_async;
+  iface->fetch_finish = concierge_telegram_fetch_finish;
+  iface->send_async = concierge_telegram_send_async;
+  iface->send_finish = concierge_telegram_send_finish;
+  iface->mark_read_async = concierge_telegram_mark_read_async;
+  iface->mark_read_finish = concierge_telegram_mark_read_finish;
+}

@@ -1,0 +1,51 @@
+/* concierge-telegram.h
+ *
+ * A Telegram bot as a ConciergeChannel. Nothing outside its file reads the
+ * Bot API's JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "concierge-channel.h"
+#include "model/concierge-model.h"
+#include "store/concierge-store.h"
+
+G_BEGIN_DECLS
+
+/* The sync_state stream that holds the next update offset. */
+#define CONCIERGE_TELEGRAM_CURSOR_STREAM "updates"
+#define CONCIERGE_TELEGRAM_API_URL "https://api.telegram.org"
+
+/* What one update brings: a message for a thread, or nothing the agent
+ * needs to see. */
+typedef struct
+{
+  char               *thread_remote_id;
+  ConciergeVisibility visibility;
+  ConciergeMessage   *message;
+} ConciergeTelegramItem;
+
+void   concierge_telegram_item_clear        (ConciergeTelegramItem *item);
+
+gboolean concierge_telegram_read_update     (JsonNode              *update,
+                                             gint64                 bot_id,
+                                             const char            *bot_username,
+                                             gint64                *update_id,
+                                             ConciergeTelegramItem *item,
+                                             GError               **error);
+
+#define CONCIERGE_TYPE_TELEGRAM (concierge_telegram_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeTelegram, concierge_telegram, CONCIERGE, TELEGRAM, GObject)
+
+ConciergeTelegram *concierge_telegram_new (SoupSession *session,
+                                           gint64       account_id,
+                                           const char  *api_url,
+                                           const char  *bot_token);
+
+G_END_DECLS
