@@ -2,7 +2,8 @@
 """The sandbox platform server speaks Mastodon's JSON, checks the token,
 records requests without the token, is strict about parameters, sends
 rate-limit headers, injects the faults the channel tests need, and can have
-customers write in live."""
+customers write in live. Given a bot token, it speaks the Telegram Bot API
+too, and never records that token either."""
 
 import datetime
 import http.client
@@ -11,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -18,6 +20,18 @@ import urllib.parse
 SANDBOX = os.environ.get("CONCIERGE_SANDBOX", "")
 TOKEN = "sandbox-token-7f3a9c2e"
 OWN_ACCOUNT_ID = "1"
+
+# Shaped as BotFather's; the secret half must never reach the record.
+BOT_TOKEN = "7000000001:AAHw3llenfunkSandb0xSecret-x_9q"
+BOT_SECRET = BOT_TOKEN.split(":", 1)[1]
+BOT_ID = 7000000001
+SABINE = 5551000103
+LUKAS = 5551000104
+MEHMET = 5551000102
+GROUP = -1001234567890
+FIRST_UPDATE = 870000001
+SEEDED_UPDATES = 7
+REDACTED_PATH = "/bot<redacted>/"
 
 
 def parse_time(text):
@@ -71,6 +85,13 @@ class SandboxCase(unittest.TestCase):
     def assertTokenNeverRecorded(self):
         with open(self.record, encoding="utf-8") as f:
             self.assertNotIn(TOKEN, f.read())
+
+    def fault(self, **fault):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/fault", body=json.dumps(fault),
+                           headers={"Content-Type": "application/json"})
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
 
 
 class Sandbox(SandboxCase):
@@ -168,13 +189,6 @@ class Sandbox(SandboxCase):
         self.assertEqual(response.status, 422)
         response, data = self.request("GET", "/api/v1/instance")
         self.assertEqual(json.loads(data)["configuration"]["statuses"]["max_characters"], 500)
-
-    def fault(self, **fault):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        connection.request("POST", "/_sandbox/fault", body=json.dumps(fault),
-                           headers={"Content-Type": "application/json"})
-        self.assertEqual(connection.getresponse().status, 204)
-        connection.close()
 
     def test_faults(self):
         self.fault(path="/api/v1/notifications", kind="429", retry_after=7)
@@ -347,7 +361,10 @@ class SmallInstance(SandboxCase):
         self.assertEqual(response.status, 200, data)
 
     def test_nonsense_options_are_refused(self):
-        for option in (["--max-characters", "0"], ["--live-interval-ms", "-1"]):
+        for option in (["--max-characters", "0"], ["--live-interval-ms", "-1"],
+                       ["--telegram-token", "not-a-bot-token"], ["--telegram-token", "123:"],
+                       ["--telegram-token", "123:abc/def"],
+                       ["--telegram-webhook", "https://bot.wellenfunk.example/hook"]):
             result = subprocess.run([SANDBOX, "--token", TOKEN] + option,
                                     capture_output=True, text=True, timeout=10)
             self.assertEqual(result.returncode, 2, option)
@@ -415,6 +432,530 @@ class LiveCustomers(SandboxCase):
         self.assertTrue(records)
         self.assertEqual({r["token_ok"] for r in records}, {True})
         self.assertTokenNeverRecorded()
+
+
+class TelegramCase(SandboxCase):
+    """Talks to the bot as a client of the Bot API does."""
+
+    options = ["--telegram-token", BOT_TOKEN]
+
+    def bot(self, method, params=None, body="query", token=BOT_TOKEN, timeout=10):
+        """Calls a method with the parameters in the query, a form or a JSON
+        body; returns the response and the decoded body."""
+        path = f"/bot{token}/{method}"
+        headers = {}
+        data = None
+        params = params or {}
+        if body == "json":
+            data = json.dumps(params)
+            headers["Content-Type"] = "application/json"
+        else:
+            # Objects and arrays travel as JSON text in a form, as Telegram wants them.
+            flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+            if body == "form":
+                data = urllib.parse.urlencode(flat)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            elif flat:
+                path += "?" + urllib.parse.urlencode(flat)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("POST" if data is not None else "GET", path, body=data, headers=headers)
+            response = connection.getresponse()
+            raw = response.read()
+        finally:
+            connection.close()
+        return response, json.loads(raw)
+
+    def ok(self, method, params=None, body="query", **kwargs):
+        response, reply = self.bot(method, params, body, **kwargs)
+        self.assertEqual(response.status, 200, reply)
+        self.assertEqual(set(reply), {"ok", "result"} | ({"description"} & set(reply)), reply)
+        self.assertIs(reply["ok"], True)
+        return reply["result"]
+
+    def refused(self, status, description, method, params=None, body="query"):
+        response, reply = self.bot(method, params, body)
+        self.assertEqual(response.status, status, reply)
+        self.assertEqual(reply, {"ok": False, "error_code": status, "description": description})
+
+    def assertBotTokenNeverRecorded(self):
+        with open(self.record, "rb") as f:
+            raw = f.read()
+        self.assertNotIn(BOT_SECRET.encode(), raw)
+        self.assertNotIn(BOT_TOKEN.encode(), raw)
+        self.assertNotIn(urllib.parse.quote(BOT_TOKEN).encode(), raw)
+
+    def wait_for_updates(self, offset, count=1):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            updates = self.ok("getUpdates", {"offset": offset})
+            if len(updates) >= count:
+                return updates
+            time.sleep(0.05)
+        self.fail(f"fewer than {count} updates from {offset}")
+
+
+def utf16_slice(text, offset, length):
+    units = text.encode("utf-16-le")
+    return units[2 * offset:2 * (offset + length)].decode("utf-16-le")
+
+
+class Telegram(TelegramCase):
+
+    def test_envelope_and_get_me(self):
+        me = self.ok("getMe")
+        self.assertEqual(me, {"id": BOT_ID, "is_bot": True, "first_name": "Wellenfunk Hilfe",
+                              "username": "WellenfunkHilfeBot", "can_join_groups": True,
+                              "can_read_all_group_messages": False, "supports_inline_queries": False})
+        response, _ = self.bot("getMe")
+        self.assertEqual(response.getheader("Content-Type"), "application/json")
+        # Method names match in any case, as on Telegram.
+        self.assertEqual(self.ok("getme"), me)
+        self.refused(404, "Not Found", "getChat", {"chat_id": SABINE})
+        self.refused(404, "Not Found", "")
+        # No Mastodon rate-limit headers on the Bot API.
+        self.assertIsNone(response.getheader("X-RateLimit-Limit"))
+
+    def test_wrong_token_is_refused_and_no_token_is_recorded(self):
+        wrong = "7000000001:AAHsomeoneElsesToken"
+        response, reply = self.bot("getMe", token=wrong)
+        self.assertEqual(response.status, 401)
+        self.assertEqual(reply, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        response, _ = self.bot("getMe", token="nonsense")
+        self.assertEqual(response.status, 401)
+        self.ok("getMe")
+        self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir prüfen das."}, body="form")
+        # A token in a parameter, by mistake, is left out too.
+        self.refused(400, "Bad Request: unknown parameter token", "getMe", {"token": BOT_TOKEN})
+        self.refused(400, "Bad Request: message is too long", "sendMessage",
+                     {"chat_id": SABINE, "text": BOT_TOKEN + "x" * 4096}, body="json")
+
+        records = self.records()
+        self.assertEqual([r["path"] for r in records],
+                         [REDACTED_PATH + m for m in ("getMe", "getMe", "getMe", "sendMessage", "getMe",
+                                                      "sendMessage")])
+        self.assertEqual([r["bot_method"] for r in records][:3], ["getMe"] * 3)
+        self.assertEqual([r["token_ok"] for r in records], [False, False, True, True, True, True])
+        self.assertEqual([r["status"] for r in records], [401, 401, 200, 200, 400, 400])
+        self.assertEqual([r["method"] for r in records][2:4], ["GET", "POST"])
+        self.assertEqual(records[3]["query"], {"chat_id": str(SABINE), "text": "Wir prüfen das."})
+        self.assertEqual(records[4]["query"], {"token": "<redacted>"})
+        self.assertEqual(records[5]["query"], {"chat_id": SABINE, "text": "<redacted>"})
+        self.assertBotTokenNeverRecorded()
+        with open(self.record, "rb") as f:
+            self.assertNotIn(b"AAHsomeoneElsesToken", f.read())
+
+    def test_seeded_updates(self):
+        updates = self.ok("getUpdates")
+        self.assertEqual([u["update_id"] for u in updates], list(range(FIRST_UPDATE, FIRST_UPDATE + SEEDED_UPDATES)))
+        kinds = [next(k for k in u if k != "update_id") for u in updates]
+        self.assertEqual(kinds, ["message"] * 6 + ["edited_message"])
+        messages = [u[k] for u, k in zip(updates, kinds)]
+        self.assertEqual([(m["chat"]["id"], m["message_id"]) for m in messages],
+                         [(SABINE, 101), (LUKAS, 201), (LUKAS, 202), (GROUP, 2202), (GROUP, 2203), (GROUP, 2204),
+                          (SABINE, 101)])
+        now = time.time()
+        for message in messages:
+            self.assertLessEqual(abs(message["date"] - now), 3 * 3600)
+            self.assertIsInstance(message["date"], int)
+            self.assertFalse(message["from"]["is_bot"])
+            self.assertNotIn("can_join_groups", message["from"])
+        self.assertEqual(sorted(m["date"] for m in messages[:6]), [m["date"] for m in messages[:6]])
+
+        sabine = messages[0]
+        self.assertEqual(sabine["from"], {"id": SABINE, "is_bot": False, "first_name": "Sabine",
+                                          "last_name": "Krüger", "username": "sabinek", "language_code": "de"})
+        self.assertEqual(sabine["chat"], {"id": SABINE, "first_name": "Sabine", "last_name": "Krüger",
+                                          "username": "sabinek", "type": "private"})
+        self.assertIn("Rechnung", sabine["text"])
+        self.assertNotIn("edit_date", sabine)
+        self.assertEqual(messages[1]["from"]["username"], "lukas_h")
+
+        group = {"id": GROUP, "title": "Wellenfunk Community", "type": "supergroup"}
+        mention, other, reply = messages[3:6]
+        self.assertEqual(mention["chat"], group)
+        self.assertEqual(mention["from"]["id"], MEHMET)
+        self.assertEqual(mention["from"]["username"], "mehmet_y")
+        self.assertEqual(mention["from"]["last_name"], "Yılmaz")
+        # UTF-16 code units, not characters or bytes: an emoji comes first.
+        entity, = mention["entities"]
+        self.assertEqual(entity["type"], "mention")
+        self.assertEqual(utf16_slice(mention["text"], entity["offset"], entity["length"]), "@WellenfunkHilfeBot")
+        self.assertNotEqual(entity["offset"], mention["text"].index("@WellenfunkHilfeBot"))
+        self.assertNotIn("entities", other)
+        self.assertNotIn("@WellenfunkHilfeBot", other["text"])
+        self.assertNotIn("reply_to_message", other)
+        self.assertEqual(reply["reply_to_message"]["message_id"], 2201)
+        self.assertEqual(reply["reply_to_message"]["from"]["id"], BOT_ID)
+        self.assertEqual(reply["reply_to_message"]["chat"], group)
+        self.assertNotIn("reply_to_message", reply["reply_to_message"])
+
+        edited = messages[6]
+        self.assertEqual(edited["date"], sabine["date"])
+        self.assertGreater(edited["edit_date"], sabine["date"])
+        self.assertNotEqual(edited["text"], sabine["text"])
+
+    def test_get_updates_confirms_with_the_offset(self):
+        updates = self.ok("getUpdates", {"limit": 2})
+        self.assertEqual([u["update_id"] for u in updates], [FIRST_UPDATE, FIRST_UPDATE + 1])
+        # Without an offset nothing is confirmed.
+        self.assertEqual(self.ok("getUpdates", {"limit": 1})[0]["update_id"], FIRST_UPDATE)
+
+        updates = self.ok("getUpdates", {"offset": FIRST_UPDATE + 2, "limit": 3})
+        self.assertEqual([u["update_id"] for u in updates], [FIRST_UPDATE + 2, FIRST_UPDATE + 3, FIRST_UPDATE + 4])
+        # The earlier ones are forgotten now, even without an offset.
+        self.assertEqual(self.ok("getUpdates")[0]["update_id"], FIRST_UPDATE + 2)
+        self.assertEqual(self.ok("getUpdates", {"offset": FIRST_UPDATE})[0]["update_id"], FIRST_UPDATE + 2)
+        # A negative offset keeps that many of the newest.
+        self.assertEqual([u["update_id"] for u in self.ok("getUpdates", {"offset": -2})],
+                         [FIRST_UPDATE + 5, FIRST_UPDATE + 6])
+        self.assertEqual(len(self.ok("getUpdates")), 2)
+        # Beyond the newest: nothing, at once without a timeout.
+        self.assertEqual(self.ok("getUpdates", {"offset": FIRST_UPDATE + SEEDED_UPDATES}), [])
+        self.assertEqual(self.ok("getUpdates"), [])
+        info = self.ok("getWebhookInfo")
+        self.assertEqual(info["pending_update_count"], 0)
+
+        # allowed_updates filters and stays until changed.
+        self.ok("sendMessage", {"chat_id": LUKAS, "text": "Ja, das geht."})
+        self.assertEqual(self.ok("getUpdates", {"allowed_updates": ["edited_message"], "timeout": 0}), [])
+        self.assertEqual(self.ok("getUpdates"), [])
+        # An empty list allows every kind again.
+        self.ok("getUpdates", {"allowed_updates": "[]"}, body="form")
+        answer = self.wait_for_updates(0)
+        self.assertEqual(answer[0]["update_id"], FIRST_UPDATE + SEEDED_UPDATES)
+        self.refused(400, "Bad Request: can't parse allowed_updates JSON array", "getUpdates",
+                     {"allowed_updates": "message"})
+        self.refused(400, "Bad Request: offset must be an integer", "getUpdates", {"offset": "soon"})
+
+    def poll_in_background(self, params):
+        result = {}
+
+        def poll():
+            start = time.monotonic()
+            try:
+                result["response"], result["reply"] = self.bot("getUpdates", params, body="json", timeout=20)
+            finally:
+                result["seconds"] = time.monotonic() - start
+
+        thread = threading.Thread(target=poll)
+        thread.start()
+        return thread, result
+
+    def test_long_polling(self):
+        after_seeded = FIRST_UPDATE + SEEDED_UPDATES
+
+        # Nothing new: held for the timeout, then an empty list.
+        start = time.monotonic()
+        self.assertEqual(self.ok("getUpdates", {"offset": after_seeded, "timeout": 1}), [])
+        self.assertGreaterEqual(time.monotonic() - start, 0.9)
+
+        # Held until Sabine answers what the bot sent her.
+        thread, result = self.poll_in_background({"offset": after_seeded, "timeout": 5})
+        time.sleep(0.5)
+        self.assertTrue(thread.is_alive(), "getUpdates answered without waiting")
+        sent = self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir haben die Differenz gutgeschrieben."},
+                       body="json")
+        thread.join(10)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(result["response"].status, 200, result.get("reply"))
+        self.assertLess(result["seconds"], 4)
+        update, = result["reply"]["result"]
+        self.assertEqual(update["update_id"], after_seeded)
+        answer = update["message"]
+        self.assertEqual(answer["chat"]["id"], SABINE)
+        self.assertEqual(answer["from"]["id"], SABINE)
+        self.assertEqual(answer["message_id"], sent["message_id"] + 1)
+        self.assertNotIn("reply_to_message", answer)
+
+        # A second poller ends the first, as Telegram ends one of two bot instances.
+        thread, result = self.poll_in_background({"offset": after_seeded + 1, "timeout": 5})
+        time.sleep(0.3)
+        self.assertTrue(thread.is_alive())
+        start = time.monotonic()
+        self.assertEqual(self.ok("getUpdates", {"offset": after_seeded + 1}), [])
+        thread.join(10)
+        self.assertLess(time.monotonic() - start, 2)
+        self.assertEqual(result["response"].status, 409)
+        self.assertEqual(result["reply"], {
+            "ok": False, "error_code": 409,
+            "description": "Conflict: terminated by other getUpdates request; "
+                           "make sure that only one bot instance is running"})
+
+        polls = [r for r in self.records() if r["bot_method"] == "getUpdates"]
+        self.assertEqual([r["status"] for r in polls], [200, 200, 409, 200])
+        self.assertEqual(polls[1]["query"], {"offset": after_seeded, "timeout": 5})
+
+    def test_send_message(self):
+        bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Wellenfunk Hilfe", "username": "WellenfunkHilfeBot"}
+        sent = self.ok("sendMessage", {"chat_id": SABINE, "text": "Die Differenz ist die Routermiete. ^Mira",
+                                       "reply_parameters": {"message_id": 101}, "parse_mode": "HTML",
+                                       "disable_notification": True,
+                                       "link_preview_options": {"is_disabled": True}}, body="json")
+        self.assertEqual(sent["message_id"], 102)
+        self.assertEqual(sent["from"], bot_user)
+        self.assertEqual(sent["chat"]["id"], SABINE)
+        self.assertEqual(sent["text"], "Die Differenz ist die Routermiete. ^Mira")
+        self.assertLessEqual(abs(sent["date"] - time.time()), 60)
+        # The message replied to as it is now, edited.
+        self.assertEqual(sent["reply_to_message"]["message_id"], 101)
+        self.assertIn("edit_date", sent["reply_to_message"])
+        self.assertIn("RE-2024-204817", sent["reply_to_message"]["text"])
+
+        # The old form, in a form.
+        sent = self.ok("sendMessage", {"chat_id": str(LUKAS), "text": "Ja, der Vertrag zieht mit um.",
+                                       "reply_to_message_id": "202"}, body="form")
+        self.assertEqual(sent["reply_to_message"]["message_id"], 202)
+        sent = self.ok("sendMessage", {"chat_id": LUKAS, "text": "Den Router nehmen Sie einfach mit.",
+                                       "reply_parameters": {"message_id": 202, "chat_id": LUKAS}}, body="form")
+        self.assertEqual(sent["reply_to_message"]["message_id"], 202)
+
+        self.refused(400, "Bad Request: message is too long", "sendMessage",
+                     {"chat_id": SABINE, "text": "ä" * 4097}, body="json")
+        # Characters count, not bytes.
+        self.assertEqual(len(self.ok("sendMessage", {"chat_id": SABINE, "text": "ä" * 4096}, body="json")["text"]),
+                         4096)
+        self.refused(400, "Bad Request: message text is empty", "sendMessage", {"chat_id": SABINE, "text": ""})
+        self.refused(400, "Bad Request: message text is empty", "sendMessage", {"chat_id": SABINE, "text": "  "})
+        self.refused(400, "Bad Request: message text is empty", "sendMessage", {"chat_id": SABINE})
+        self.refused(400, "Bad Request: chat not found", "sendMessage", {"chat_id": 5551000999, "text": "Hallo"})
+        self.refused(400, "Bad Request: chat not found", "sendMessage", {"chat_id": "@sabinek", "text": "Hallo"})
+        self.refused(400, "Bad Request: chat_id is empty", "sendMessage", {"text": "Hallo"})
+        self.refused(400, "Bad Request: message to be replied not found", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "reply_parameters": {"message_id": 999}}, body="json")
+        # Lukas's message is not in Sabine's chat.
+        self.refused(400, "Bad Request: message to be replied not found", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "reply_to_message_id": 201})
+        sent = self.ok("sendMessage", {"chat_id": SABINE, "text": "Hallo",
+                                       "reply_parameters": {"message_id": 999,
+                                                            "allow_sending_without_reply": True}}, body="json")
+        self.assertNotIn("reply_to_message", sent)
+        self.refused(400, "Bad Request: unsupported parse_mode", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "parse_mode": "Textile"})
+        self.refused(400, "Bad Request: can't parse reply_parameters JSON object", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "reply_parameters": "101"})
+
+    def test_group_customer_replies_to_the_bot(self):
+        self.ok("getUpdates", {"offset": FIRST_UPDATE + SEEDED_UPDATES})
+        sent = self.ok("sendMessage", {"chat_id": GROUP, "text": "@mehmet_y Wir messen Ihren Anschluss durch.",
+                                       "reply_parameters": {"message_id": 2202}}, body="json")
+        self.assertEqual(sent["chat"], {"id": GROUP, "title": "Wellenfunk Community", "type": "supergroup"})
+        self.assertEqual(sent["message_id"], 2205)
+        self.assertEqual(sent["reply_to_message"]["from"]["id"], MEHMET)
+        self.assertEqual(sent["entities"], [{"offset": 0, "length": 9, "type": "mention"}])
+
+        answer = self.wait_for_updates(0)[0]["message"]
+        self.assertEqual(answer["from"]["id"], MEHMET)
+        self.assertEqual(answer["chat"]["id"], GROUP)
+        self.assertEqual(answer["reply_to_message"]["message_id"], sent["message_id"])
+        self.assertEqual(answer["reply_to_message"]["from"]["id"], BOT_ID)
+
+    def test_delete_message(self):
+        self.assertIs(self.ok("deleteMessage", {"chat_id": GROUP, "message_id": 2203}, body="json"), True)
+        ids = [u["update_id"] for u in self.ok("getUpdates")]
+        self.assertNotIn(FIRST_UPDATE + 4, ids)
+        self.assertEqual(len(ids), SEEDED_UPDATES - 1)
+        self.refused(400, "Bad Request: message to delete not found", "deleteMessage",
+                     {"chat_id": GROUP, "message_id": 2203})
+        self.refused(400, "Bad Request: message can't be deleted", "deleteMessage",
+                     {"chat_id": SABINE, "message_id": 101})
+        self.refused(400, "Bad Request: chat not found", "deleteMessage", {"chat_id": 42, "message_id": 1})
+        self.refused(400, "Bad Request: message identifier is not specified", "deleteMessage", {"chat_id": GROUP})
+
+        # The bot's own, and then nobody answers it.
+        sent = self.ok("sendMessage", {"chat_id": GROUP, "text": "Versehentlich gesendet."})
+        self.assertIs(self.ok("deleteMessage", {"chat_id": GROUP, "message_id": sent["message_id"]}), True)
+        self.refused(400, "Bad Request: message to be replied not found", "sendMessage",
+                     {"chat_id": GROUP, "text": "Hallo", "reply_to_message_id": sent["message_id"]})
+        time.sleep(0.5)
+        self.assertEqual(len(self.ok("getUpdates")), SEEDED_UPDATES - 1)
+
+    def test_unknown_parameters_are_refused(self):
+        self.refused(400, "Bad Request: unknown parameter bogus", "getUpdates", {"bogus": "1"})
+        self.refused(400, "Bad Request: unknown parameter reply_markup", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "reply_markup": {"inline_keyboard": []}}, body="json")
+        self.refused(400, "Bad Request: unknown parameter reply_parameters.quote", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "reply_parameters": {"message_id": 101, "quote": "März"}},
+                     body="json")
+        self.refused(400, "Bad Request: unknown parameter link_preview_options.show", "sendMessage",
+                     {"chat_id": SABINE, "text": "Hallo", "link_preview_options": {"show": False}}, body="form")
+        self.refused(400, "Bad Request: unknown parameter offset", "getMe", {"offset": 1})
+
+    def test_json_form_and_query_are_all_accepted(self):
+        for body in ("json", "form", "query"):
+            sent = self.ok("sendMessage", {"chat_id": GROUP, "text": f"Über {body}: Störung behoben.",
+                                           "disable_notification": True,
+                                           "reply_parameters": {"message_id": 2204}}, body=body)
+            self.assertEqual(sent["text"], f"Über {body}: Störung behoben.")
+            self.assertEqual(sent["reply_to_message"]["message_id"], 2204)
+        updates = self.ok("getUpdates", {"offset": FIRST_UPDATE + 1, "limit": 1}, body="json")
+        self.assertEqual([u["update_id"] for u in updates], [FIRST_UPDATE + 1])
+        updates = self.ok("getUpdates", {"offset": str(FIRST_UPDATE + 2), "limit": "1"}, body="form")
+        self.assertEqual([u["update_id"] for u in updates], [FIRST_UPDATE + 2])
+
+        # Telegram takes multipart forms as well.
+        boundary = "wellenfunk-boundary"
+        parts = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                        for name, value in (("chat_id", str(LUKAS)), ("text", "Per Formular.")))
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", f"/bot{BOT_TOKEN}/sendMessage", body=(parts + f"--{boundary}--\r\n").encode(),
+                           headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        reply = json.loads(response.read())
+        connection.close()
+        self.assertEqual(response.status, 200, reply)
+        self.assertEqual(reply["result"]["chat"]["id"], LUKAS)
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", f"/bot{BOT_TOKEN}/getMe", body="[1]", headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        self.assertEqual(json.loads(response.read())["description"], "Bad Request: can't parse JSON object")
+        connection.close()
+        self.assertEqual(response.status, 400)
+        self.assertBotTokenNeverRecorded()
+
+    def test_faults(self):
+        sent_path = REDACTED_PATH + "sendMessage"
+
+        self.fault(path=REDACTED_PATH + "getUpdates", kind="409")
+        self.refused(409, "Conflict: terminated by other getUpdates request; make sure that only one bot "
+                          "instance is running", "getUpdates")
+
+        self.fault(path=sent_path, kind="429", retry_after=7)
+        # Matched on the method: other methods are not affected.
+        self.ok("getMe")
+        response, reply = self.bot("sendMessage", {"chat_id": SABINE, "text": "Hallo"})
+        self.assertEqual(response.status, 429)
+        self.assertEqual(response.getheader("Retry-After"), "7")
+        self.assertEqual(reply, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
+                                 "parameters": {"retry_after": 7}})
+
+        self.fault(path=sent_path, kind="500")
+        response, reply = self.bot("sendMessage", {"chat_id": SABINE, "text": "Hallo"})
+        self.assertGreaterEqual(response.status, 500)
+        self.assertEqual(reply["ok"], False)
+        self.assertEqual(reply["error_code"], response.status)
+
+        self.fault(path=sent_path, kind="404")
+        self.refused(404, "Not Found", "sendMessage", {"chat_id": SABINE, "text": "Hallo"})
+
+        self.fault(path=REDACTED_PATH + "getUpdates", kind="malformed")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("GET", f"/bot{BOT_TOKEN}/getUpdates")
+        response = connection.getresponse()
+        self.assertEqual(response.status, 200)
+        with self.assertRaises(ValueError):
+            json.loads(response.read())
+        connection.close()
+
+        self.fault(path=sent_path, kind="drop-before")
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+            self.bot("sendMessage", {"chat_id": SABINE, "text": "Verloren"})
+        # Dropped after the message was sent: it exists.
+        self.fault(path=sent_path, kind="drop-after")
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+            self.bot("sendMessage", {"chat_id": LUKAS, "text": "Angekommen"})
+        sent = self.ok("sendMessage", {"chat_id": LUKAS, "text": "Noch einmal"})
+        self.assertEqual(sent["message_id"], 204)
+
+        self.fault(path=REDACTED_PATH + "getMe", kind="slow", delay_ms=600)
+        start = time.monotonic()
+        self.ok("getMe")
+        self.assertGreaterEqual(time.monotonic() - start, 0.5)
+
+        self.fault(path=REDACTED_PATH + "getMe", kind="hold")
+        with self.assertRaises(TimeoutError):
+            self.bot("getMe", timeout=0.5)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/release", body="")
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
+
+        # A fault on the path with the real token never matches: the record has none.
+        self.fault(path=f"/bot{BOT_TOKEN}/getMe", kind="500")
+        self.ok("getMe")
+        self.assertBotTokenNeverRecorded()
+
+    def test_a_held_long_poll_answers_when_released(self):
+        self.fault(path=REDACTED_PATH + "getUpdates", kind="hold")
+        thread, result = self.poll_in_background({"offset": FIRST_UPDATE + SEEDED_UPDATES, "timeout": 1})
+        time.sleep(1.6)
+        self.assertTrue(thread.is_alive(), "the held answer went out")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/release", body="")
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
+        thread.join(10)
+        self.assertEqual(result["reply"], {"ok": True, "result": []})
+
+    def test_mastodon_is_unchanged(self):
+        response, data = self.request("GET", "/api/v1/notifications")
+        self.assertEqual(response.status, 200)
+        self.assertEqual(len(json.loads(data)), 3)
+        response, _ = self.request("GET", f"/bot{BOT_TOKEN}/getMe", token=None)
+        self.assertEqual(response.status, 200)
+        self.assertEqual([r["path"] for r in self.records()], ["/api/v1/notifications", REDACTED_PATH + "getMe"])
+
+
+class TelegramWebhook(TelegramCase):
+    options = TelegramCase.options + ["--telegram-webhook", "https://bot.wellenfunk.example/telegram"]
+
+    def test_webhook_blocks_get_updates_until_deleted(self):
+        self.refused(409, "Conflict: can't use getUpdates method while webhook is active; "
+                          "use deleteWebhook to delete the webhook first", "getUpdates")
+        self.assertEqual(self.ok("getWebhookInfo"), {"url": "https://bot.wellenfunk.example/telegram",
+                                                     "has_custom_certificate": False,
+                                                     "pending_update_count": SEEDED_UPDATES})
+        response, reply = self.bot("deleteWebhook")
+        self.assertEqual(response.status, 200)
+        self.assertEqual(reply, {"ok": True, "result": True, "description": "Webhook was deleted"})
+        self.assertEqual(self.ok("getWebhookInfo"), {"url": "", "has_custom_certificate": False,
+                                                     "pending_update_count": SEEDED_UPDATES})
+        self.assertEqual(len(self.ok("getUpdates")), SEEDED_UPDATES)
+        self.assertEqual(self.bot("deleteWebhook", {"drop_pending_updates": True})[1]["description"],
+                         "Webhook is already deleted")
+        self.assertEqual(self.ok("getUpdates"), [])
+        self.assertEqual(self.ok("getWebhookInfo")["pending_update_count"], 0)
+
+
+class TelegramOff(SandboxCase):
+
+    def test_bot_paths_are_not_found_and_redacted(self):
+        response, data = self.request("GET", f"/bot{BOT_TOKEN}/getMe", token=None)
+        self.assertEqual(response.status, 404)
+        self.assertEqual(json.loads(data), {"ok": False, "error_code": 404, "description": "Not Found"})
+        self.assertEqual(self.records()[0]["path"], REDACTED_PATH + "getMe")
+        self.assertFalse(self.records()[0]["token_ok"])
+        with open(self.record, "rb") as f:
+            self.assertNotIn(BOT_SECRET.encode(), f.read())
+
+
+class LiveCustomersWithTelegram(LiveCustomers):
+    """Mastodon's customers write as without Telegram, and Telegram's
+    customers write in every third turn alongside."""
+
+    options = LiveCustomers.options + ["--telegram-token", BOT_TOKEN]
+
+    def test_telegram_customers_write_in(self):
+        updates = []
+        deadline = time.monotonic() + 20
+        while len(updates) < SEEDED_UPDATES + 4 and time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            connection.request("GET", f"/bot{BOT_TOKEN}/getUpdates")
+            updates = json.loads(connection.getresponse().read())["result"]
+            connection.close()
+            time.sleep(0.05)
+        live = [u["message"] for u in updates[SEEDED_UPDATES:SEEDED_UPDATES + 4]]
+        self.assertEqual(len(live), 4)
+        self.assertEqual([u["update_id"] for u in updates], list(range(FIRST_UPDATE, FIRST_UPDATE + len(updates))))
+        self.assertEqual([m["chat"]["id"] for m in live], [SABINE, GROUP, LUKAS, GROUP])
+        self.assertEqual([m["from"]["id"] for m in live][:2], [SABINE, MEHMET])
+        for message in (live[1], live[3]):
+            entity, = message["entities"]
+            self.assertEqual(utf16_slice(message["text"], entity["offset"], entity["length"]), "@WellenfunkHilfeBot")
+        for message in (live[0], live[2]):
+            self.assertNotIn("entities", message)
+            self.assertNotIn("reply_to_message", message)
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@
  * uses (mentions, direct conversations, a status's context, an account's
  * statuses, posting, marking read, the instance's limits), on 127.0.0.1,
  * with customers who post, mention the support account, write privately,
- * and answer what the agent sends after a short delay.
+ * and answer what the agent sends after a short delay. Given a bot token,
+ * it serves a subset of the Telegram Bot API on the same port too (see
+ * below and concierge-sandbox-telegram.c).
  *
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
  *                     [--max-characters N]
+ *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
  * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
  * Every request is recorded as a JSON line in the record file: method, path,
@@ -35,6 +38,28 @@
  * as a server that went away: connections are refused, and the statuses
  * are all still there when it comes back.
  *
+ * Telegram, with --telegram-token: /bot<BOT_TOKEN>/<method> for getMe,
+ * getUpdates (long polling included), sendMessage, deleteMessage,
+ * getWebhookInfo and deleteWebhook, parameters in the query, a form, a
+ * multipart form or a JSON body, answers in Telegram's {"ok": ...}
+ * envelope. A wrong bot token is 401, an unknown method 404, and unknown
+ * parameters are refused with 400. Without the option, /bot paths are 404.
+ * The bot serves private chats and a supergroup that it administers;
+ * customers answer what it sends after --reply-delay-ms, and in live mode a
+ * Telegram customer writes in too every third time. --telegram-webhook
+ * starts with a webhook set, so that getUpdates answers 409 until
+ * deleteWebhook.
+ *
+ * The bot token never reaches the record: a Telegram request is recorded
+ * with the path "/bot<redacted>/<method>", its method again as
+ * "bot_method", and its parameters as "query" (JSON values as they came).
+ * Faults match that redacted path, as in
+ *   {"path": "/bot<redacted>/sendMessage", "kind": "500"}
+ * and answer in the envelope: "500" with 500 Internal Server Error, "404"
+ * with Not Found, "429" with Retry-After and parameters.retry_after both,
+ * and "409", Telegram's only, with the conflict a second bot instance
+ * polling meets.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -46,6 +71,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+
+#include "concierge-sandbox.h"
 
 #define OWN_ACCOUNT_ID "1"
 
@@ -70,15 +97,6 @@ typedef struct
   gint64  created_at;
   char   *conversation_id;
 } Status;
-
-typedef struct
-{
-  char *path;
-  char *kind;
-  guint count;
-  guint retry_after;
-  guint delay_ms;
-} Fault;
 
 typedef struct
 {
@@ -247,6 +265,10 @@ live_customer_cb (gpointer data)
       post (customer, "public", live_public_texts[index % G_N_ELEMENTS (live_public_texts)], NULL);
     }
 
+  /* Alongside, not instead: Mastodon's turns stay as they are. */
+  if (telegram_enabled () && turn % 3 == 0)
+    telegram_live_turn ();
+
   return G_SOURCE_CONTINUE;
 }
 
@@ -356,14 +378,27 @@ reply_error (SoupServerMessage *msg,
 
 /* Requests */
 
+void
+sandbox_write_record (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  if (sandbox.record == NULL)
+    return;
+
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  fprintf (sandbox.record, "%s\n", line);
+  fflush (sandbox.record);
+}
+
 static void
 record (SoupServerMessage *msg,
         GHashTable        *query,
         gboolean           token_ok)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -393,10 +428,7 @@ record (SoupServerMessage *msg,
   json_builder_add_int_value (builder, soup_server_message_get_status (msg));
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  line = json_to_string (root, FALSE);
-  fprintf (sandbox.record, "%s\n", line);
-  fflush (sandbox.record);
+  sandbox_write_record (builder);
 }
 
 static gboolean
@@ -804,8 +836,8 @@ add_fault (SoupServerMessage *msg)
   soup_server_message_set_status (msg, 204, NULL);
 }
 
-static Fault *
-take_fault (const char *path)
+Fault *
+sandbox_take_fault (const char *path)
 {
   for (guint i = 0; i < sandbox.faults->len; i++)
     {
@@ -820,8 +852,8 @@ take_fault (const char *path)
   return NULL;
 }
 
-static void
-drop_connection (SoupServerMessage *msg)
+void
+sandbox_drop_connection (SoupServerMessage *msg)
 {
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
@@ -834,6 +866,29 @@ unpause_cb (gpointer data)
   soup_server_message_unpause (data);
   g_object_unref (data);
   return G_SOURCE_REMOVE;
+}
+
+void
+sandbox_finish_fault (SoupServerMessage *msg,
+                      Fault             *fault,
+                      gboolean           paused)
+{
+  if (fault != NULL && g_str_equal (fault->kind, "drop-after"))
+    sandbox_drop_connection (msg);
+  else if (fault != NULL && g_str_equal (fault->kind, "slow"))
+    {
+      if (!paused)
+        soup_server_message_pause (msg);
+      g_timeout_add (fault->delay_ms, unpause_cb, g_object_ref (msg));
+    }
+  else if (fault != NULL && g_str_equal (fault->kind, "hold"))
+    {
+      if (!paused)
+        soup_server_message_pause (msg);
+      g_ptr_array_add (sandbox.held, msg);
+    }
+  else if (paused)
+    soup_server_message_unpause (msg);
 }
 
 /* Mastodon's windows start on multiples of the period since the epoch, so
@@ -934,6 +989,14 @@ server_callback (SoupServer        *server,
       return;
     }
 
+  /* The Telegram Bot API has the token in the path and answers in its own
+   * envelope; a path under /bot is never Mastodon's. */
+  if (g_str_has_prefix (path, "/bot"))
+    {
+      telegram_handle (msg, path, query);
+      return;
+    }
+
   /* Form bodies count as parameters, as they do for Mastodon. */
   if (g_str_equal (soup_server_message_get_method (msg), "POST"))
     {
@@ -957,11 +1020,11 @@ server_callback (SoupServer        *server,
   expected = g_strdup_printf ("Bearer %s", sandbox.token);
   token_ok = g_strcmp0 (authorization, expected) == 0;
 
-  fault = token_ok ? take_fault (path) : NULL;
+  fault = token_ok ? sandbox_take_fault (path) : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (msg, query, token_ok);
-      drop_connection (msg);
+      sandbox_drop_connection (msg);
       g_clear_pointer (&query, g_hash_table_unref);
       return;
     }
@@ -1001,18 +1064,7 @@ server_callback (SoupServer        *server,
   record (msg, query, token_ok);
   g_clear_pointer (&query, g_hash_table_unref);
 
-  if (fault != NULL && g_str_equal (fault->kind, "drop-after"))
-    drop_connection (msg);
-  else if (fault != NULL && g_str_equal (fault->kind, "slow"))
-    {
-      soup_server_message_pause (msg);
-      g_timeout_add (fault->delay_ms, unpause_cb, g_object_ref (msg));
-    }
-  else if (fault != NULL && g_str_equal (fault->kind, "hold"))
-    {
-      soup_server_message_pause (msg);
-      g_ptr_array_add (sandbox.held, msg);
-    }
+  sandbox_finish_fault (msg, fault, FALSE);
 }
 
 /* The id in @path between @prefix and @suffix, or NULL if there is none:
@@ -1075,12 +1127,26 @@ handle_api (SoupServerMessage *msg,
     reply_error (msg, 404, "Record not found");
 }
 
+/* For --help and for a wrong command line alike. */
+static const char telegram_help[] =
+  "With --telegram-token, the Telegram Bot API on the same port: /bot<BOT_TOKEN>/<method>\n"
+  "for getMe, getUpdates (offset, limit, timeout for long polling, allowed_updates),\n"
+  "sendMessage (chat_id, text, reply_parameters, reply_to_message_id, parse_mode,\n"
+  "disable_notification, link_preview_options), deleteMessage (chat_id, message_id; in the\n"
+  "group only), getWebhookInfo and deleteWebhook (drop_pending_updates). Parameters in the\n"
+  "query, a form or a JSON body; unknown ones are refused with 400. A bot token is digits,\n"
+  "a colon and letters, digits, - or _ (123456789:AAH...); the record has the path as\n"
+  "/bot<redacted>/<method>, which faults match too. --telegram-webhook starts with a\n"
+  "webhook set, so that getUpdates answers 409 until deleteWebhook.";
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *token = NULL;
   g_autofree char *record_path = NULL;
+  g_autofree char *telegram_token = NULL;
+  g_autofree char *telegram_webhook = NULL;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
@@ -1091,6 +1157,10 @@ main (int   argc,
       "How often a customer writes in (0, the default, never)", "MS" },
     { "max-characters", 0, 0, G_OPTION_ARG_INT, &max_characters,
       "The longest status the instance accepts (default 500)", "N" },
+    { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
+      "Serve the Telegram Bot API too, to the bot with this token", "BOT_TOKEN" },
+    { "telegram-webhook", 0, 0, G_OPTION_ARG_STRING, &telegram_webhook,
+      "Start with this webhook set for the bot, so that getUpdates is refused", "URL" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1105,11 +1175,16 @@ main (int   argc,
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, telegram_help);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
-      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1)
+      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 ||
+      (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
+      (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
-                  "                         [--live-interval-ms N] [--max-characters N]\n");
+                  "                         [--live-interval-ms N] [--max-characters N]\n"
+                  "                         [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
+                  "\n%s\n", telegram_help);
       return 2;
     }
 
@@ -1125,6 +1200,8 @@ main (int   argc,
   if (record_path != NULL && (sandbox.record = fopen (record_path, "a")) == NULL)
     g_error ("Cannot write %s", record_path);
   seed ();
+  if (telegram_token != NULL)
+    telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

@@ -1,0 +1,1457 @@
+/* concierge-sandbox-telegram.c
+ *
+ * The sandbox's subset of the Telegram Bot API, served next to Mastodon
+ * when the sandbox was started with --telegram-token. The bot is
+ * "Wellenfunk Hilfe" (@WellenfunkHilfeBot, id 7000000001), the help desk of
+ * the ISP Wellenfunk, with two private chats and a supergroup that it
+ * administers. Shapes follow https://core.telegram.org/bots/api.
+ *
+ *   /bot<BOT_TOKEN>/getMe
+ *   /bot<BOT_TOKEN>/getUpdates       offset, limit, timeout, allowed_updates
+ *   /bot<BOT_TOKEN>/sendMessage      chat_id, text, reply_parameters,
+ *                                    reply_to_message_id, parse_mode,
+ *                                    disable_notification,
+ *                                    link_preview_options
+ *   /bot<BOT_TOKEN>/deleteMessage    chat_id, message_id
+ *   /bot<BOT_TOKEN>/getWebhookInfo
+ *   /bot<BOT_TOKEN>/deleteWebhook    drop_pending_updates
+ *
+ * Parameters come in the query, a form (urlencoded or multipart) or a JSON
+ * object body; in a form, an object or array is JSON text, as Telegram
+ * takes it. Unknown parameters, also inside reply_parameters and
+ * link_preview_options, are refused with 400, where Telegram ignores them,
+ * so that a client's mistake shows up here first. Method names match in
+ * any case, as on Telegram.
+ *
+ * Seeded, dated up to two hours before the start, update ids in order:
+ *   870000001  private chat 5551000103, Sabine Krüger (@sabinek):
+ *              message 101, a question about an invoice
+ *   870000002  private chat 5551000104, Lukas Hoffmann (@lukas_h):
+ *              message 201, a move
+ *   870000003  Lukas again, message 202
+ *   870000004  supergroup -1001234567890 "Wellenfunk Community":
+ *              message 2202, Mehmet Yılmaz (@mehmet_y, 5551000102)
+ *              mentions @WellenfunkHilfeBot after an emoji, so that the
+ *              entity's UTF-16 offset differs from characters and bytes
+ *   870000005  message 2203, Petra Neumann (@petra_n, 5551000105), who
+ *              does not mention the bot: a client must leave it alone
+ *   870000006  message 2204, Jonas Richter (@jonas_richter, 5551000106),
+ *              a reply to the bot's announcement 2201
+ *   870000007  edited_message: Sabine's 101 with a new text and edit_date
+ * The bot's announcement 2201 is no update: a bot never receives its own
+ * messages. It receives the group's other messages as an administrator
+ * does, although can_read_all_group_messages is false.
+ *
+ * getUpdates forgets every update below the offset it is given, as
+ * Telegram confirms them; a negative offset keeps that many of the newest.
+ * With a timeout and nothing to deliver it waits for an update, and a
+ * newer getUpdates ends the waiting one with Telegram's 409 conflict.
+ * After --reply-delay-ms the customer answers what the bot sent: in a
+ * private chat with a message, in the group with a reply to the bot's.
+ * The bot may delete messages in the group only. With --live-interval-ms,
+ * every third live turn a Telegram customer writes in as well: Sabine or
+ * Lukas in private, by turns with a group member who mentions the bot.
+ *
+ * The record holds every Telegram request as
+ *   {"method": "POST", "path": "/bot<redacted>/sendMessage",
+ *    "bot_method": "sendMessage", "query": {...}, "token_ok": true,
+ *    "status": 200}
+ * with the parameters as they came (strings from a query or form, JSON
+ * values from a JSON body) and never the bot token: a parameter whose
+ * value holds it is recorded as "<redacted>". A waiting getUpdates whose
+ * connection closed, in an outage say, is recorded with status 0.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "concierge-sandbox.h"
+
+#define FIRST_UPDATE_ID 870000001
+#define MAX_TEXT_LENGTH 4096
+#define REDACTED "<redacted>"
+
+#define CONFLICT_TERMINATED \
+  "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+#define CONFLICT_WEBHOOK \
+  "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+
+typedef struct
+{
+  gint64      id;
+  gboolean    is_bot;
+  const char *first_name;
+  const char *last_name;
+  const char *username;
+  const char *language_code;
+} TgUser;
+
+typedef struct
+{
+  gint64        id;
+  const char   *type;
+  const char   *title;    /* groups */
+  const TgUser *user;     /* private chats: the customer */
+  gint64        next_message_id;
+} TgChat;
+
+/* One version of a message: an edit adds a version with the same id, so
+ * that the update that brought the first still shows the first text. */
+typedef struct
+{
+  gint64        message_id;
+  TgChat       *chat;
+  const TgUser *from;
+  gint64        date;
+  gint64        edit_date;   /* 0 if not edited */
+  gint64        reply_to_id; /* 0 if no reply; in the same chat */
+  char         *text;
+  gboolean      deleted;
+} TgMessage;
+
+typedef struct
+{
+  gint64      update_id;
+  const char *kind;      /* "message" or "edited_message" */
+  TgMessage  *message;
+} TgUpdate;
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  char              *bot_method;
+  char              *path;      /* redacted */
+  JsonObject        *params;
+  gboolean           token_ok;
+  Fault             *fault;
+
+  /* While getUpdates waits */
+  gint64             offset;
+  guint              limit;
+  guint              timeout_id;
+  gulong             disconnected_id;
+} Request;
+
+static const TgUser bot = {
+  G_GINT64_CONSTANT (7000000001), TRUE, "Wellenfunk Hilfe", NULL, "WellenfunkHilfeBot", NULL
+};
+static const TgUser mehmet = { G_GINT64_CONSTANT (5551000102), FALSE, "Mehmet", "Yılmaz", "mehmet_y", "de" };
+static const TgUser sabine = { G_GINT64_CONSTANT (5551000103), FALSE, "Sabine", "Krüger", "sabinek", "de" };
+static const TgUser lukas = { G_GINT64_CONSTANT (5551000104), FALSE, "Lukas", "Hoffmann", "lukas_h", "de" };
+static const TgUser petra = { G_GINT64_CONSTANT (5551000105), FALSE, "Petra", "Neumann", "petra_n", "de" };
+static const TgUser jonas = { G_GINT64_CONSTANT (5551000106), FALSE, "Jonas", "Richter", "jonas_richter", "de" };
+
+/* Message ids count per chat; each chat's start makes them easy to tell
+ * apart in a test. */
+static TgChat chats[] = {
+  { G_GINT64_CONSTANT (5551000103), "private", NULL, &sabine, 101 },
+  { G_GINT64_CONSTANT (5551000104), "private", NULL, &lukas, 201 },
+  { G_GINT64_CONSTANT (-1001234567890), "supergroup", "Wellenfunk Community", NULL, 2201 },
+};
+#define GROUP (&chats[2])
+
+static struct
+{
+  char      *token;          /* NULL: Telegram is not served */
+  char      *webhook_url;    /* NULL: none set */
+  guint      reply_delay_ms;
+  guint      live_turn;
+  GPtrArray *messages;       /* every version, oldest first */
+  GPtrArray *updates;        /* unconfirmed, oldest first */
+  gint64     next_update_id;
+  GStrv      allowed_updates; /* NULL or empty: every kind */
+  GPtrArray *polls;          /* Request waiting in getUpdates */
+} telegram;
+
+/* Tokens */
+
+/* As BotFather issues them: the bot's id, a colon and the secret. Nothing
+ * else, so that the token is exactly one segment of a path. */
+gboolean
+telegram_token_is_valid (const char *token)
+{
+  const char *p = token;
+
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p++ != ':' || *p == '\0')
+    return FALSE;
+  for (; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+telegram_enabled (void)
+{
+  return telegram.token != NULL;
+}
+
+/* Chats and messages */
+
+static TgChat *
+find_chat (gint64 id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (chats); i++)
+    if (chats[i].id == id)
+      return &chats[i];
+  return NULL;
+}
+
+/* The newest version of a message that was not deleted. */
+static TgMessage *
+find_message (TgChat *chat,
+              gint64  message_id)
+{
+  for (guint i = telegram.messages->len; i > 0; i--)
+    {
+      TgMessage *message = g_ptr_array_index (telegram.messages, i - 1);
+
+      if (message->chat == chat && message->message_id == message_id)
+        return message->deleted ? NULL : message;
+    }
+  return NULL;
+}
+
+static gboolean
+deliverable (TgUpdate *update,
+             gint64    offset)
+{
+  return update->update_id >= offset && !update->message->deleted &&
+         (telegram.allowed_updates == NULL || telegram.allowed_updates[0] == NULL ||
+          g_strv_contains ((const char * const *) telegram.allowed_updates, update->kind));
+}
+
+static guint
+count_deliverable (gint64 offset)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < telegram.updates->len; i++)
+    if (deliverable (g_ptr_array_index (telegram.updates, i), offset))
+      count++;
+  return count;
+}
+
+static void wake_polls (void);
+
+static void
+add_update (const char *kind,
+            TgMessage  *message)
+{
+  TgUpdate *update = g_new0 (TgUpdate, 1);
+
+  update->update_id = telegram.next_update_id++;
+  update->kind = kind;
+  update->message = message;
+  g_ptr_array_add (telegram.updates, update);
+  wake_polls ();
+}
+
+/* A bot never receives its own messages, so only the others' are updates. */
+static TgMessage *
+post (TgChat       *chat,
+      const TgUser *from,
+      const char   *text,
+      gint64        reply_to_id,
+      gint64        date)
+{
+  TgMessage *message = g_new0 (TgMessage, 1);
+
+  message->message_id = chat->next_message_id++;
+  message->chat = chat;
+  message->from = from;
+  message->date = date;
+  message->reply_to_id = reply_to_id;
+  message->text = g_strdup (text);
+  g_ptr_array_add (telegram.messages, message);
+  if (from != &bot)
+    add_update ("message", message);
+
+  return message;
+}
+
+static void
+edit (TgMessage  *message,
+      const char *text,
+      gint64      edit_date)
+{
+  TgMessage *edited = g_memdup2 (message, sizeof *message);
+
+  edited->text = g_strdup (text);
+  edited->edit_date = edit_date;
+  g_ptr_array_add (telegram.messages, edited);
+  add_update ("edited_message", edited);
+}
+
+static gint64
+now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+seed (void)
+{
+  gint64 start = now ();
+  TgMessage *question, *announcement;
+
+  announcement = post (GROUP, &bot,
+                       "Heute Nacht von 2 bis 4 Uhr warten wir unser Netz im Raum Leipzig. In dieser Zeit "
+                       "kann es zu kurzen Unterbrechungen kommen.",
+                       0, start - 7200);
+  question = post (&chats[0], &sabine,
+                   "Guten Tag, auf meiner Rechnung für März stehen 59,90 € statt der vereinbarten 39,90 €. "
+                   "Woher kommt der Unterschied?",
+                   0, start - 3000);
+  post (&chats[1], &lukas,
+        "Hallo, ich ziehe am 15. nach Leipzig-Gohlis um. Kann ich meinen Internetvertrag mitnehmen?",
+        0, start - 2400);
+  post (&chats[1], &lukas,
+        "Und falls ja: Nehme ich den Router einfach mit, oder schickt ihr mir einen neuen?",
+        0, start - 2340);
+  post (GROUP, &mehmet,
+        "Guten Morgen 👋 @WellenfunkHilfeBot, seit dem Router-Update gestern habe ich nur noch 16 statt "
+        "100 Mbit/s. Könnt ihr meinen Anschluss prüfen?",
+        0, start - 1800);
+  post (GROUP, &petra,
+        "Hat noch jemand seit gestern Abend Aussetzer beim Streaming? Bei mir hängt es alle paar Minuten.",
+        0, start - 1500);
+  post (GROUP, &jonas,
+        "Gilt das auch für Markkleeberg? Ich arbeite nachts im Homeoffice und brauche die Verbindung.",
+        announcement->message_id, start - 1200);
+  edit (question,
+        "Guten Tag, auf meiner Rechnung für März (RE-2024-204817) stehen 59,90 € statt der vereinbarten "
+        "39,90 €. Woher kommt der Unterschied?",
+        start - 600);
+}
+
+void
+telegram_init (const char *token,
+               const char *webhook_url,
+               guint       reply_delay_ms)
+{
+  telegram.token = g_strdup (token);
+  telegram.webhook_url = g_strdup (webhook_url);
+  telegram.reply_delay_ms = reply_delay_ms;
+  telegram.messages = g_ptr_array_new ();
+  telegram.updates = g_ptr_array_new_with_free_func (g_free);
+  telegram.next_update_id = FIRST_UPDATE_ID;
+  telegram.polls = g_ptr_array_new ();
+  seed ();
+}
+
+/* Customers who write in while the demo runs */
+
+static const char * const live_private_texts[] = {
+  "Kurze Rückfrage: Wird die Gutschrift mit der nächsten Rechnung verrechnet oder aufs Konto überwiesen?",
+  "Der Techniker sollte heute zwischen 8 und 12 Uhr kommen, bisher war niemand da. Wissen Sie mehr?",
+  "Ich habe Ihnen die Kopie des Kontoauszugs per E-Mail geschickt. Ist sie angekommen?",
+  "Seit dem Umzug zeigt der Router „DSL nicht synchron“. Muss ich noch etwas freischalten lassen?",
+};
+
+static const char * const live_group_texts[] = {
+  "@WellenfunkHilfeBot Gibt es gerade eine Störung im Raum Halle? Bei mir lädt keine Seite.",
+  "Frage an @WellenfunkHilfeBot: Wann kommt das Glasfaser-Angebot nach Connewitz?",
+  "Moin zusammen 🙂 @WellenfunkHilfeBot, mein Festnetztelefon hat seit heute früh kein Freizeichen.",
+  "@WellenfunkHilfeBot Kann man die Rufnummernanzeige im Kundenportal irgendwo abschalten?",
+};
+
+/* Private chats and the group take turns; Sabine and Lukas take turns in
+ * private, the members round the group. */
+void
+telegram_live_turn (void)
+{
+  static const TgUser * const members[] = { &mehmet, &petra, &jonas };
+  guint turn = telegram.live_turn++;
+  guint round = turn / 2;
+
+  if (turn % 2 == 0)
+    {
+      TgChat *chat = &chats[round % 2];
+
+      post (chat, chat->user, live_private_texts[round % G_N_ELEMENTS (live_private_texts)], 0, now ());
+    }
+  else
+    post (GROUP, members[round % G_N_ELEMENTS (members)],
+          live_group_texts[round % G_N_ELEMENTS (live_group_texts)], 0, now ());
+}
+
+typedef struct
+{
+  TgChat *chat;
+  gint64  message_id;
+} Sent;
+
+/* Who answers the bot in the group: whom it replied to, or else whoever
+ * wrote there last. */
+static const TgUser *
+group_customer_for (TgMessage *sent)
+{
+  TgMessage *target = sent->reply_to_id ? find_message (sent->chat, sent->reply_to_id) : NULL;
+
+  if (target != NULL && target->from != &bot)
+    return target->from;
+  for (guint i = telegram.messages->len; i > 0; i--)
+    {
+      TgMessage *message = g_ptr_array_index (telegram.messages, i - 1);
+
+      if (message->chat == sent->chat && message->from != &bot)
+        return message->from;
+    }
+  return &mehmet;
+}
+
+static gboolean
+customer_answers_cb (gpointer data)
+{
+  g_autofree Sent *sent = data;
+  TgMessage *message = find_message (sent->chat, sent->message_id);
+
+  /* Nothing to answer once the bot deleted what it said. */
+  if (message == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (sent->chat->user != NULL)
+    post (sent->chat, sent->chat->user, "Danke, das hilft mir weiter!", 0, now ());
+  else
+    post (sent->chat, group_customer_for (message), "Danke, das hilft mir weiter!", message->message_id, now ());
+  return G_SOURCE_REMOVE;
+}
+
+/* JSON */
+
+static gboolean
+is_username_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+/* Telegram's offsets and lengths count UTF-16 code units. */
+static gint64
+utf16_length (const char *text,
+              gsize       bytes)
+{
+  gint64 units = 0;
+
+  for (const char *p = text; p < text + bytes; p = g_utf8_next_char (p))
+    units += g_utf8_get_char (p) > 0xFFFF ? 2 : 1;
+  return units;
+}
+
+/* Mentions only: "@" and 5 to 32 letters, digits or underscores, as
+ * Telegram finds them in plain text. */
+static void
+add_entities (JsonBuilder *builder,
+              const char  *text)
+{
+  gboolean any = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      const char *end = p + 1;
+
+      if (*p != '@' || (p > text && is_username_char (p[-1])))
+        continue;
+      while (is_username_char (*end))
+        end++;
+      if (end - p - 1 < 5 || end - p - 1 > 32)
+        continue;
+
+      if (!any)
+        {
+          json_builder_set_member_name (builder, "entities");
+          json_builder_begin_array (builder);
+          any = TRUE;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "offset");
+      json_builder_add_int_value (builder, utf16_length (text, p - text));
+      json_builder_set_member_name (builder, "length");
+      json_builder_add_int_value (builder, utf16_length (p, end - p));
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "mention");
+      json_builder_end_object (builder);
+      p = end - 1;
+    }
+  if (any)
+    json_builder_end_array (builder);
+}
+
+static void
+add_user (JsonBuilder  *builder,
+          const TgUser *user,
+          gboolean      as_get_me)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, user->id);
+  json_builder_set_member_name (builder, "is_bot");
+  json_builder_add_boolean_value (builder, user->is_bot);
+  json_builder_set_member_name (builder, "first_name");
+  json_builder_add_string_value (builder, user->first_name);
+  if (user->last_name != NULL)
+    {
+      json_builder_set_member_name (builder, "last_name");
+      json_builder_add_string_value (builder, user->last_name);
+    }
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, user->username);
+  if (user->language_code != NULL)
+    {
+      json_builder_set_member_name (builder, "language_code");
+      json_builder_add_string_value (builder, user->language_code);
+    }
+  /* Only getMe tells these. */
+  if (as_get_me)
+    {
+      json_builder_set_member_name (builder, "can_join_groups");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "can_read_all_group_messages");
+      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_set_member_name (builder, "supports_inline_queries");
+      json_builder_add_boolean_value (builder, FALSE);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_chat (JsonBuilder *builder,
+          TgChat      *chat)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, chat->id);
+  if (chat->user != NULL)
+    {
+      json_builder_set_member_name (builder, "first_name");
+      json_builder_add_string_value (builder, chat->user->first_name);
+      if (chat->user->last_name != NULL)
+        {
+          json_builder_set_member_name (builder, "last_name");
+          json_builder_add_string_value (builder, chat->user->last_name);
+        }
+      json_builder_set_member_name (builder, "username");
+      json_builder_add_string_value (builder, chat->user->username);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, chat->title);
+    }
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, chat->type);
+  json_builder_end_object (builder);
+}
+
+/* The message replied to has no reply_to_message of its own, as on
+ * Telegram, and none once it was deleted. */
+static void
+add_message (JsonBuilder *builder,
+             TgMessage   *message,
+             gboolean     with_reply)
+{
+  TgMessage *reply_to = with_reply && message->reply_to_id ? find_message (message->chat, message->reply_to_id)
+                                                            : NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "message_id");
+  json_builder_add_int_value (builder, message->message_id);
+  json_builder_set_member_name (builder, "from");
+  add_user (builder, message->from, FALSE);
+  json_builder_set_member_name (builder, "chat");
+  add_chat (builder, message->chat);
+  json_builder_set_member_name (builder, "date");
+  json_builder_add_int_value (builder, message->date);
+  if (message->edit_date != 0)
+    {
+      json_builder_set_member_name (builder, "edit_date");
+      json_builder_add_int_value (builder, message->edit_date);
+    }
+  if (reply_to != NULL)
+    {
+      json_builder_set_member_name (builder, "reply_to_message");
+      add_message (builder, reply_to, FALSE);
+    }
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, message->text);
+  add_entities (builder, message->text);
+  json_builder_end_object (builder);
+}
+
+static void
+add_update_json (JsonBuilder *builder,
+                 TgUpdate    *update)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "update_id");
+  json_builder_add_int_value (builder, update->update_id);
+  json_builder_set_member_name (builder, update->kind);
+  add_message (builder, update->message, TRUE);
+  json_builder_end_object (builder);
+}
+
+/* Answers, always in Telegram's envelope */
+
+static void
+set_response (Request     *request,
+              guint        status_code,
+              JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *body = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (request->msg, status_code, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+/* A builder in {"ok": true, "result": — the caller adds the result and
+ * hands it to reply_ok(). */
+static JsonBuilder *
+begin_ok (void)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "result");
+  return builder;
+}
+
+static void
+reply_ok (Request     *request,
+          JsonBuilder *builder)
+{
+  json_builder_end_object (builder);
+  set_response (request, 200, builder);
+}
+
+static void
+reply_true (Request    *request,
+            const char *description)
+{
+  g_autoptr(JsonBuilder) builder = begin_ok ();
+
+  json_builder_add_boolean_value (builder, TRUE);
+  if (description != NULL)
+    {
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, description);
+    }
+  reply_ok (request, builder);
+}
+
+/* @retry_after is left out when negative. */
+static void
+reply_error_full (Request    *request,
+                  guint       error_code,
+                  const char *description,
+                  gint64      retry_after)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "error_code");
+  json_builder_add_int_value (builder, error_code);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, description);
+  if (retry_after >= 0)
+    {
+      json_builder_set_member_name (builder, "parameters");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "retry_after");
+      json_builder_add_int_value (builder, retry_after);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  set_response (request, error_code, builder);
+}
+
+static void
+reply_error (Request    *request,
+             guint       error_code,
+             const char *description)
+{
+  reply_error_full (request, error_code, description, -1);
+}
+
+static void G_GNUC_PRINTF (2, 3)
+bad_request (Request    *request,
+             const char *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *reason = NULL;
+  g_autofree char *description = NULL;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  description = g_strconcat ("Bad Request: ", reason, NULL);
+  reply_error (request, 400, description);
+}
+
+/* Parameters */
+
+/* Form fields are strings; the query's come first, so that the body wins. */
+static void
+add_form_fields (JsonObject *params,
+                 GHashTable *fields)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (fields == NULL)
+    return;
+  g_hash_table_iter_init (&iter, fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    json_object_set_string_member (params, key, value);
+}
+
+/* NULL if the parameters could be read, else why not. */
+static char *
+read_parameters (Request    *request,
+                 GHashTable *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (request->msg));
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  gsize size = g_bytes_get_size (bytes);
+
+  add_form_fields (request->params, query);
+  if (size == 0)
+    return NULL;
+
+  if (g_strcmp0 (type, "application/x-www-form-urlencoded") == 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), size);
+      g_autoptr(GHashTable) fields = soup_form_decode (text);
+
+      add_form_fields (request->params, fields);
+    }
+  else if (g_strcmp0 (type, "multipart/form-data") == 0)
+    {
+      SoupMultipart *multipart = soup_multipart_new_from_message (headers, bytes);
+      g_autoptr(GHashTable) fields = multipart ? soup_form_decode_multipart (multipart, NULL, NULL, NULL, NULL)
+                                               : NULL;
+
+      if (fields == NULL)
+        return g_strdup ("Bad Request: can't parse multipart form");
+      add_form_fields (request->params, fields);
+    }
+  else if (g_strcmp0 (type, "application/json") == 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
+
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), size, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        return g_strdup ("Bad Request: can't parse JSON object");
+      json_object_iter_init_ordered (&iter, json_node_get_object (root));
+      while (json_object_iter_next_ordered (&iter, &name, &node))
+        json_object_set_member (request->params, name, json_node_copy (node));
+    }
+  else
+    return g_strdup_printf ("Bad Request: unsupported Content-Type %s", type ? type : "(none)");
+
+  return NULL;
+}
+
+static gboolean
+only_known_members (Request            *request,
+                    JsonObject         *object,
+                    const char         *within,
+                    const char * const *known)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      if (g_strv_contains (known, name))
+        continue;
+      if (within != NULL)
+        bad_request (request, "unknown parameter %s.%s", within, name);
+      else
+        bad_request (request, "unknown parameter %s", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A member, or NULL if absent or null. */
+static JsonNode *
+member (JsonObject *object,
+        const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+}
+
+static gboolean
+parse_int (JsonNode *node,
+           gint64   *value)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_ascii_string_to_signed (json_node_get_string (node), 10, G_MININT64, G_MAXINT64, value, NULL);
+  return FALSE;
+}
+
+/* FALSE, answered, if @name is there but no integer; *value keeps its
+ * default when @name is absent. */
+static gboolean
+int_param (Request    *request,
+           JsonObject *object,
+           const char *name,
+           gint64     *value)
+{
+  JsonNode *node = member (object, name);
+
+  if (node == NULL || parse_int (node, value))
+    return TRUE;
+  bad_request (request, "%s must be an integer", name);
+  return FALSE;
+}
+
+static gboolean
+bool_param (Request    *request,
+            JsonObject *object,
+            const char *name,
+            gboolean   *value)
+{
+  JsonNode *node = member (object, name);
+  const char *text;
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      *value = json_node_get_boolean (node);
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+      (json_node_get_int (node) == 0 || json_node_get_int (node) == 1))
+    {
+      *value = json_node_get_int (node) == 1;
+      return TRUE;
+    }
+  text = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+           ? json_node_get_string (node) : "";
+  if (g_str_equal (text, "true") || g_str_equal (text, "1") ||
+      g_str_equal (text, "false") || g_str_equal (text, "0"))
+    {
+      *value = g_str_equal (text, "true") || g_str_equal (text, "1");
+      return TRUE;
+    }
+  bad_request (request, "%s must be a boolean", name);
+  return FALSE;
+}
+
+/* A string; a number in a JSON body counts as its digits, as Telegram
+ * takes it. NULL if absent or no string. */
+static char *
+string_param (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return json_to_string (node, FALSE);
+}
+
+/* An object, or in a form its JSON text: FALSE, answered, if it is
+ * neither; *value is NULL when absent. */
+static gboolean
+object_param (Request     *request,
+              JsonObject  *object,
+              const char  *name,
+              JsonObject **value)
+{
+  JsonNode *node = member (object, name);
+  g_autoptr(JsonNode) parsed = NULL;
+
+  *value = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    node = parsed = json_from_string (json_node_get_string (node), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      bad_request (request, "can't parse %s JSON object", name);
+      return FALSE;
+    }
+  *value = json_object_ref (json_node_get_object (node));
+  return TRUE;
+}
+
+/* The chat @name names, or NULL, answered. */
+static TgChat *
+chat_param (Request    *request,
+            JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = member (object, name);
+  gint64 id;
+  TgChat *chat;
+
+  if (node == NULL)
+    {
+      bad_request (request, "%s is empty", name);
+      return NULL;
+    }
+  /* An @username names a public group or channel; none here has one. */
+  if (!parse_int (node, &id) || (chat = find_chat (id)) == NULL)
+    {
+      bad_request (request, "chat not found");
+      return NULL;
+    }
+  return chat;
+}
+
+/* The record */
+
+static const char *
+redacted (const char *text)
+{
+  return telegram.token != NULL && strstr (text, telegram.token) != NULL ? REDACTED : text;
+}
+
+static void
+record (Request *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, soup_server_message_get_method (request->msg));
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, redacted (request->path));
+  json_builder_set_member_name (builder, "bot_method");
+  json_builder_add_string_value (builder, redacted (request->bot_method));
+  json_builder_set_member_name (builder, "query");
+  json_builder_begin_object (builder);
+  json_object_iter_init_ordered (&iter, request->params);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      g_autofree char *text = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                                ? g_strdup (json_node_get_string (node)) : json_to_string (node, FALSE);
+
+      /* Whatever carries the token, however deep, is left out whole. */
+      json_builder_set_member_name (builder, redacted (name));
+      if (redacted (text) != text)
+        json_builder_add_string_value (builder, REDACTED);
+      else
+        json_builder_add_value (builder, json_node_copy (node));
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "token_ok");
+  json_builder_add_boolean_value (builder, request->token_ok);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, soup_server_message_get_status (request->msg));
+  json_builder_end_object (builder);
+
+  sandbox_write_record (builder);
+}
+
+static void
+request_free (Request *request)
+{
+  g_object_unref (request->msg);
+  g_free (request->bot_method);
+  g_free (request->path);
+  json_object_unref (request->params);
+  g_free (request);
+}
+
+/* Records the answer, lets a fault act on it, and lets go of @request. */
+static void
+finish (Request  *request,
+        gboolean  paused)
+{
+  record (request);
+  sandbox_finish_fault (request->msg, request->fault, paused);
+  request_free (request);
+}
+
+/* getUpdates */
+
+static void
+reply_updates (Request *request)
+{
+  g_autoptr(JsonBuilder) builder = begin_ok ();
+  guint count = 0;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < telegram.updates->len && count < request->limit; i++)
+    {
+      TgUpdate *update = g_ptr_array_index (telegram.updates, i);
+
+      if (deliverable (update, request->offset))
+        {
+          add_update_json (builder, update);
+          count++;
+        }
+    }
+  json_builder_end_array (builder);
+  reply_ok (request, builder);
+}
+
+/* Off the list of waiting polls, with nothing left that could wake it. */
+static void
+stop_waiting (Request *request)
+{
+  g_ptr_array_remove (telegram.polls, request);
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  g_clear_signal_handler (&request->disconnected_id, request->msg);
+}
+
+static gboolean
+poll_timeout_cb (gpointer data)
+{
+  Request *request = data;
+
+  request->timeout_id = 0;
+  stop_waiting (request);
+  reply_updates (request);
+  finish (request, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The client gave up, or an outage cut it off: nothing can be sent. */
+static void
+poll_disconnected_cb (SoupServerMessage *msg,
+                      gpointer           data)
+{
+  Request *request = data;
+
+  stop_waiting (request);
+  record (request);
+  request_free (request);
+}
+
+static void
+wake_polls (void)
+{
+  g_autoptr(GPtrArray) polls = g_ptr_array_copy (telegram.polls, NULL, NULL);
+
+  for (guint i = 0; i < polls->len; i++)
+    {
+      Request *request = g_ptr_array_index (polls, i);
+
+      if (count_deliverable (request->offset) == 0)
+        continue;
+      stop_waiting (request);
+      reply_updates (request);
+      finish (request, TRUE);
+    }
+}
+
+static gboolean
+read_allowed_updates (Request    *request,
+                      JsonObject *params)
+{
+  JsonNode *node = member (params, "allowed_updates");
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(GStrvBuilder) kinds = g_strv_builder_new ();
+  JsonArray *array;
+
+  /* Absent, the previous setting stays, as on Telegram. */
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    node = parsed = json_from_string (json_node_get_string (node), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      bad_request (request, "can't parse allowed_updates JSON array");
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          bad_request (request, "can't parse allowed_updates JSON array");
+          return FALSE;
+        }
+      g_strv_builder_add (kinds, json_node_get_string (element));
+    }
+
+  g_strfreev (telegram.allowed_updates);
+  telegram.allowed_updates = g_strv_builder_end (kinds);
+  return TRUE;
+}
+
+/* FALSE if the answer waits for an update. */
+static gboolean
+get_updates (Request *request)
+{
+  static const char * const known[] = { "offset", "limit", "timeout", "allowed_updates", NULL };
+  gint64 offset = 0, limit = 100, timeout = 0;
+
+  if (!only_known_members (request, request->params, NULL, known))
+    return TRUE;
+  if (telegram.webhook_url != NULL)
+    {
+      reply_error (request, 409, CONFLICT_WEBHOOK);
+      return TRUE;
+    }
+  if (!int_param (request, request->params, "offset", &offset) ||
+      !int_param (request, request->params, "limit", &limit) ||
+      !int_param (request, request->params, "timeout", &timeout) ||
+      !read_allowed_updates (request, request->params))
+    return TRUE;
+
+  /* Only one poll at a time, as Telegram allows: the newer one wins. */
+  while (telegram.polls->len > 0)
+    {
+      Request *other = g_ptr_array_index (telegram.polls, 0);
+
+      stop_waiting (other);
+      reply_error (other, 409, CONFLICT_TERMINATED);
+      finish (other, TRUE);
+    }
+
+  /* An offset confirms what came before it, which is then gone for good;
+   * a negative one keeps that many of the newest. */
+  if (offset > 0)
+    {
+      guint confirmed = 0;
+
+      while (confirmed < telegram.updates->len &&
+             ((TgUpdate *) g_ptr_array_index (telegram.updates, confirmed))->update_id < offset)
+        confirmed++;
+      g_ptr_array_remove_range (telegram.updates, 0, confirmed);
+    }
+  else if (offset < 0 && (gint64) telegram.updates->len > -offset)
+    g_ptr_array_remove_range (telegram.updates, 0, telegram.updates->len + offset);
+
+  request->offset = MAX (offset, 0);
+  request->limit = CLAMP (limit, 1, 100);
+
+  if (timeout <= 0 || count_deliverable (request->offset) > 0)
+    {
+      reply_updates (request);
+      return TRUE;
+    }
+
+  soup_server_message_pause (request->msg);
+  request->timeout_id = g_timeout_add ((guint) MIN (timeout, 24 * 60 * 60) * 1000, poll_timeout_cb, request);
+  request->disconnected_id = g_signal_connect (request->msg, "disconnected",
+                                               G_CALLBACK (poll_disconnected_cb), request);
+  g_ptr_array_add (telegram.polls, request);
+  return FALSE;
+}
+
+/* The other methods */
+
+static void
+get_me (Request *request)
+{
+  static const char * const known[] = { NULL };
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!only_known_members (request, request->params, NULL, known))
+    return;
+  builder = begin_ok ();
+  add_user (builder, &bot, TRUE);
+  reply_ok (request, builder);
+}
+
+/* Replies within the chat only: a reply elsewhere would be an external
+ * reply, which the subset leaves out. Sets *reply_to_id, 0 for none. */
+static gboolean
+read_reply_target (Request *request,
+                   TgChat  *chat,
+                   gint64  *reply_to_id)
+{
+  static const char * const known[] = { "message_id", "chat_id", "allow_sending_without_reply", NULL };
+  g_autoptr(JsonObject) parameters = NULL;
+  gint64 message_id = 0, chat_id = chat->id;
+  gboolean allow_without = FALSE;
+
+  *reply_to_id = 0;
+  if (!object_param (request, request->params, "reply_parameters", &parameters) ||
+      !int_param (request, request->params, "reply_to_message_id", &message_id))
+    return FALSE;
+  if (parameters != NULL)
+    {
+      message_id = 0;
+      if (!only_known_members (request, parameters, "reply_parameters", known) ||
+          !int_param (request, parameters, "message_id", &message_id) ||
+          !int_param (request, parameters, "chat_id", &chat_id) ||
+          !bool_param (request, parameters, "allow_sending_without_reply", &allow_without))
+        return FALSE;
+    }
+  if (parameters == NULL && message_id == 0)
+    return TRUE;
+
+  if (chat_id == chat->id && message_id != 0 && find_message (chat, message_id) != NULL)
+    *reply_to_id = message_id;
+  else if (!allow_without)
+    {
+      bad_request (request, "message to be replied not found");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+send_message (Request *request)
+{
+  static const char * const known[] = { "chat_id", "text", "reply_parameters", "reply_to_message_id", "parse_mode",
+                                        "disable_notification", "link_preview_options", NULL };
+  static const char * const link_preview_known[] = { "is_disabled", "url", "prefer_small_media",
+                                                     "prefer_large_media", "show_above_text", NULL };
+  static const char * const parse_modes[] = { "HTML", "Markdown", "MarkdownV2", NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *trimmed = NULL;
+  g_autofree char *parse_mode = NULL;
+  g_autoptr(JsonObject) link_preview = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean silent = FALSE;
+  gint64 reply_to_id;
+  TgChat *chat;
+  TgMessage *message;
+  Sent *sent;
+
+  if (!only_known_members (request, request->params, NULL, known) ||
+      (chat = chat_param (request, request->params, "chat_id")) == NULL)
+    return;
+
+  text = string_param (request->params, "text");
+  if (text != NULL && !g_utf8_validate (text, -1, NULL))
+    {
+      bad_request (request, "strings must be encoded in UTF-8");
+      return;
+    }
+  /* Telegram trims what it sends, so blanks alone are empty. */
+  trimmed = g_strstrip (g_strdup (text ? text : ""));
+  if (trimmed[0] == '\0')
+    {
+      bad_request (request, "message text is empty");
+      return;
+    }
+  if (g_utf8_strlen (text, -1) > MAX_TEXT_LENGTH)
+    {
+      bad_request (request, "message is too long");
+      return;
+    }
+
+  parse_mode = string_param (request->params, "parse_mode");
+  if (parse_mode != NULL && parse_mode[0] != '\0' && !g_strv_contains (parse_modes, parse_mode))
+    {
+      bad_request (request, "unsupported parse_mode");
+      return;
+    }
+  if (!bool_param (request, request->params, "disable_notification", &silent) ||
+      !object_param (request, request->params, "link_preview_options", &link_preview) ||
+      (link_preview != NULL &&
+       !only_known_members (request, link_preview, "link_preview_options", link_preview_known)) ||
+      !read_reply_target (request, chat, &reply_to_id))
+    return;
+
+  /* The text goes out as it came: the sandbox does not apply parse_mode. */
+  message = post (chat, &bot, text, reply_to_id, now ());
+
+  sent = g_new0 (Sent, 1);
+  sent->chat = chat;
+  sent->message_id = message->message_id;
+  g_timeout_add (telegram.reply_delay_ms, customer_answers_cb, sent);
+
+  builder = begin_ok ();
+  add_message (builder, message, TRUE);
+  reply_ok (request, builder);
+}
+
+static void
+delete_message (Request *request)
+{
+  static const char * const known[] = { "chat_id", "message_id", NULL };
+  gint64 message_id = 0;
+  TgChat *chat;
+
+  if (!only_known_members (request, request->params, NULL, known) ||
+      (chat = chat_param (request, request->params, "chat_id")) == NULL ||
+      !int_param (request, request->params, "message_id", &message_id))
+    return;
+  if (message_id == 0)
+    {
+      bad_request (request, "message identifier is not specified");
+      return;
+    }
+  /* Telegram would let a bot delete in private chats too; the sandbox
+   * refuses, so that a client meets the refusal. */
+  if (chat->user != NULL)
+    {
+      bad_request (request, "message can't be deleted");
+      return;
+    }
+  if (find_message (chat, message_id) == NULL)
+    {
+      bad_request (request, "message to delete not found");
+      return;
+    }
+
+  for (guint i = 0; i < telegram.messages->len; i++)
+    {
+      TgMessage *message = g_ptr_array_index (telegram.messages, i);
+
+      if (message->chat == chat && message->message_id == message_id)
+        message->deleted = TRUE;
+    }
+  reply_true (request, NULL);
+}
+
+static void
+get_webhook_info (Request *request)
+{
+  static const char * const known[] = { NULL };
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!only_known_members (request, request->params, NULL, known))
+    return;
+
+  builder = begin_ok ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, telegram.webhook_url ? telegram.webhook_url : "");
+  json_builder_set_member_name (builder, "has_custom_certificate");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "pending_update_count");
+  json_builder_add_int_value (builder, count_deliverable (0));
+  json_builder_end_object (builder);
+  reply_ok (request, builder);
+}
+
+static void
+delete_webhook (Request *request)
+{
+  static const char * const known[] = { "drop_pending_updates", NULL };
+  gboolean drop = FALSE;
+  gboolean was_set = telegram.webhook_url != NULL;
+
+  if (!only_known_members (request, request->params, NULL, known) ||
+      !bool_param (request, request->params, "drop_pending_updates", &drop))
+    return;
+
+  g_clear_pointer (&telegram.webhook_url, g_free);
+  if (drop)
+    g_ptr_array_set_size (telegram.updates, 0);
+  reply_true (request, was_set ? "Webhook was deleted" : "Webhook is already deleted");
+}
+
+/* FALSE if the answer waits. */
+static gboolean
+call_method (Request *request)
+{
+  const char *name = request->bot_method;
+
+  if (g_ascii_strcasecmp (name, "getUpdates") == 0)
+    return get_updates (request);
+  else if (g_ascii_strcasecmp (name, "getMe") == 0)
+    get_me (request);
+  else if (g_ascii_strcasecmp (name, "sendMessage") == 0)
+    send_message (request);
+  else if (g_ascii_strcasecmp (name, "deleteMessage") == 0)
+    delete_message (request);
+  else if (g_ascii_strcasecmp (name, "getWebhookInfo") == 0)
+    get_webhook_info (request);
+  else if (g_ascii_strcasecmp (name, "deleteWebhook") == 0)
+    delete_webhook (request);
+  else
+    reply_error (request, 404, "Not Found");
+  return TRUE;
+}
+
+/* Requests */
+
+void
+telegram_handle (SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query)
+{
+  const char *after = path + strlen ("/bot");
+  const char *slash = strchr (after, '/');
+  g_autofree char *given = slash ? g_strndup (after, slash - after) : g_strdup (after);
+  g_autofree char *given_token = g_uri_unescape_string (given, NULL);
+  g_autofree char *unreadable = NULL;
+  Request *request = g_new0 (Request, 1);
+  Fault *fault;
+
+  request->msg = g_object_ref (msg);
+  request->bot_method = g_strdup (slash ? slash + 1 : "");
+  request->path = g_strconcat ("/bot" REDACTED "/", request->bot_method, NULL);
+  request->params = json_object_new ();
+  request->token_ok = telegram.token != NULL && g_strcmp0 (given_token, telegram.token) == 0;
+  unreadable = read_parameters (request, query);
+
+  fault = request->fault = request->token_ok ? sandbox_take_fault (request->path) : NULL;
+  if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
+    {
+      record (request);
+      sandbox_drop_connection (msg);
+      request_free (request);
+      return;
+    }
+
+  if (telegram.token == NULL)
+    reply_error (request, 404, "Not Found");
+  else if (!request->token_ok)
+    reply_error (request, 401, "Unauthorized");
+  else if (fault != NULL && g_str_equal (fault->kind, "500"))
+    reply_error (request, 500, "Internal Server Error");
+  else if (fault != NULL && g_str_equal (fault->kind, "404"))
+    reply_error (request, 404, "Not Found");
+  else if (fault != NULL && g_str_equal (fault->kind, "409"))
+    reply_error (request, 409, CONFLICT_TERMINATED);
+  else if (fault != NULL && g_str_equal (fault->kind, "429"))
+    {
+      g_autofree char *retry = g_strdup_printf ("%u", fault->retry_after);
+      g_autofree char *description = g_strdup_printf ("Too Many Requests: retry after %u", fault->retry_after);
+
+      /* Both, as a client may read either. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", retry);
+      reply_error_full (request, 429, description, fault->retry_after);
+    }
+  else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
+    {
+      static const char broken[] = "{\"ok\":true,\"result\":[{\"update_id\":870000001,\"message\":{\"message_id\":";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, broken, sizeof broken - 1);
+    }
+  else if (unreadable != NULL)
+    reply_error (request, 400, unreadable);
+  else if (!call_method (request))
+    return;
+
+  finish (request, FALSE);
+}

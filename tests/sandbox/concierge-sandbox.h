@@ -1,0 +1,52 @@
+/* concierge-sandbox.h
+ *
+ * What the sandbox's platforms share: the faults a test asked for and the
+ * record of requests. concierge-sandbox.c serves Mastodon and owns both;
+ * concierge-sandbox-telegram.c serves the Telegram Bot API.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *path;
+  char *kind;
+  guint count;
+  guint retry_after;
+  guint delay_ms;
+} Fault;
+
+/* The next fault for a path that starts with the fault's path, or NULL. */
+Fault *sandbox_take_fault      (const char        *path);
+
+/* What a fault does once the answer is ready: drop the connection after
+ * it, hold the answer back or slow it down. @paused says that the answer
+ * was deferred, so that the message is still paused and must be let go. */
+void   sandbox_finish_fault    (SoupServerMessage *msg,
+                                Fault             *fault,
+                                gboolean           paused);
+
+void   sandbox_drop_connection (SoupServerMessage *msg);
+
+/* Writes the object @builder holds as one line of the record, if any. */
+void   sandbox_write_record    (JsonBuilder       *builder);
+
+/* The Telegram Bot API, served only when it was given a bot token. */
+gboolean telegram_token_is_valid (const char *token);
+void     telegram_init           (const char *token,
+                                  const char *webhook_url,
+                                  guint       reply_delay_ms);
+gboolean telegram_enabled        (void);
+void     telegram_handle         (SoupServerMessage *msg,
+                                  const char        *path,
+                                  GHashTable        *query);
+void     telegram_live_turn      (void);
+
+G_END_DECLS
