@@ -34,6 +34,7 @@ typedef struct
   guint               failures;
   guint               outbox_timeout_id;
   guint               outbox_failures;
+  gint64              outbox_wait_until;  /* monotonic µs; a retry waits until then */
   guint               cursor_loaded : 1;
   guint               busy : 1;
   guint               fetched : 1;
@@ -339,6 +340,7 @@ outbox_retry_cb (gpointer data)
   AccountSync *account = data;
 
   account->outbox_timeout_id = 0;
+  account->outbox_wait_until = 0;
   send_outbox (account);
   return G_SOURCE_REMOVE;
 }
@@ -347,6 +349,7 @@ static void
 retry_outbox_in (AccountSync *account,
                  guint        seconds)
 {
+  account->outbox_wait_until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
   g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
   account->outbox_timeout_id = g_timeout_add_seconds (seconds, outbox_retry_cb, account);
 }
@@ -457,16 +460,23 @@ send_failed (Sending *sending,
       return;
     }
 
-  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
+  /* Surely not sent: the server refused before it did anything, or never
+   * heard of it. It is queued again, with a clean count of attempts. */
+  if (!may_have_arrived (error))
     {
-      set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
-      save_state (sending, CONCIERGE_SEND_SENDING, error->message, FALSE);
+      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
+        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
+      else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
+        retry_outbox_in (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
+      else
+        go_offline (account);
+      save_state (sending, CONCIERGE_SEND_QUEUED, error->message, FALSE);
       return;
     }
 
   /* Without an idempotency key, a request that may have arrived is not
    * sent again unless the agent says so. */
-  if (!capabilities.has_idempotency && may_have_arrived (error))
+  if (!capabilities.has_idempotency)
     {
       save_state (sending, CONCIERGE_SEND_UNKNOWN, error->message, TRUE);
       return;
@@ -478,9 +488,7 @@ send_failed (Sending *sending,
       return;
     }
 
-  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
-    retry_outbox_in (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
-  else if (is_unreachable (error))
+  if (is_unreachable (error))
     go_offline (account);
   else
     retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
@@ -631,11 +639,25 @@ send_outbox (AccountSync *account)
       account->state == CONCIERGE_SYNC_OFFLINE || account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
     return;
 
+  /* A retry that waits, for a rate limit or a backoff, is not hurried by
+   * the next poll; its timer comes. */
+  if (account->outbox_timeout_id != 0 && g_get_monotonic_time () < account->outbox_wait_until)
+    return;
+
   account->sending = TRUE;
   account->send_again = FALSE;
   g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
   concierge_store_load_outbox_async (account->sync->store, account->account_id, account->cancellable,
                                      outbox_loaded_cb, account);
+}
+
+/* The agent asked: no timer is waited for. */
+static void
+send_outbox_now (AccountSync *account)
+{
+  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
+  account->outbox_wait_until = 0;
+  send_outbox (account);
 }
 
 static void
@@ -997,7 +1019,7 @@ concierge_sync_poll_now (ConciergeSync *self,
   if (account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
     account->state = CONCIERGE_SYNC_IDLE;
   poll_account (account);
-  send_outbox (account);
+  send_outbox_now (account);
 }
 
 ConciergeSyncState
@@ -1093,7 +1115,7 @@ requeued_cb (GObject      *object,
 
   account = g_hash_table_lookup (self->accounts, &account_id);
   if (account != NULL)
-    send_outbox (account);
+    send_outbox_now (account);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -53,7 +53,9 @@ update_send_state (ConciergeMessageRow *self,
   switch (concierge_message_get_send_state (message))
     {
     case CONCIERGE_SEND_QUEUED:
-      text = g_strdup (_("Waiting to be sent"));
+      /* Translators: %s says why the last attempt failed */
+      text = error ? g_strdup_printf (_("Not sent yet: %s Concierge tries again."), error)
+                   : g_strdup (_("Waiting to be sent"));
       icon = "mail-outbox-symbolic";
       break;
     case CONCIERGE_SEND_SENDING:
