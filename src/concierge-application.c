@@ -13,6 +13,7 @@
 #include "concierge-cli.h"
 #include "secrets/concierge-secrets.h"
 #include "store/concierge-store.h"
+#include "ui/concierge-preferences.h"
 #include "ui/concierge-window.h"
 
 struct _ConciergeApplication
@@ -251,7 +252,8 @@ accounts_loaded_cb (GObject      *object,
       gint64 id = concierge_account_get_id (account);
       Lookup *lookup;
 
-      if (concierge_sync_has_account (self->sync, id) || g_hash_table_contains (self->looking_up, &id))
+      if (concierge_account_get_signed_out (account) ||
+          concierge_sync_has_account (self->sync, id) || g_hash_table_contains (self->looking_up, &id))
         continue;
 
       g_hash_table_add (self->looking_up, g_memdup2 (&id, sizeof id));
@@ -270,7 +272,8 @@ accounts_loaded_cb (GObject      *object,
       gboolean found = FALSE;
 
       for (guint j = 0; j < accounts->len && !found; j++)
-        found = concierge_account_get_id (g_ptr_array_index (accounts, j)) == id;
+        found = concierge_account_get_id (g_ptr_array_index (accounts, j)) == id &&
+                !concierge_account_get_signed_out (g_ptr_array_index (accounts, j));
       if (!found)
         {
           concierge_sync_remove_account (self->sync, id);
@@ -475,8 +478,24 @@ concierge_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+static void
+concierge_application_preferences_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  ConciergeApplication *self = user_data;
+
+  /* Without the cache there is nothing to list or add to. */
+  if (self->store == NULL)
+    return;
+
+  gtk_window_present (concierge_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                                 self->store, self->sync));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", concierge_application_about_action },
+  { "preferences", concierge_application_preferences_action },
   { "open-cache", concierge_application_open_cache_action },
   { "move-cache-aside", concierge_application_move_cache_aside_action },
   { "quit", concierge_application_quit_action },
@@ -486,6 +505,7 @@ static void
 concierge_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (concierge_application_parent_class)->startup (app);
 
@@ -493,6 +513,7 @@ concierge_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
   /* The worker opens the cache while the window is built, so the first
    * frame can already show the inbox. */

@@ -11,10 +11,9 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
-#include "secrets/concierge-secrets.h"
+#include "channels/concierge-accounts.h"
 #include "store/concierge-store.h"
 #include "concierge-cli.h"
 
@@ -51,38 +50,6 @@ print_usage (void)
                         "       concierge account remove ID"));
 }
 
-/**
- * concierge_cli_server_url_is_ok:
- *
- * Accepts https:// addresses, and http:// only for this computer's loopback
- * addresses, for self-hosted testing: a token must never cross a network in
- * the clear.
- */
-gboolean
-concierge_cli_server_url_is_ok (const char  *url,
-                                GError     **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
-
-  if (host != NULL && host[0] != '\0' && g_strcmp0 (scheme, "https") == 0)
-    return TRUE;
-
-  if (host != NULL && g_strcmp0 (scheme, "http") == 0)
-    {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-
-      if (address != NULL && g_inet_address_get_is_loopback (address))
-        return TRUE;
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not an https:// address. Plain http:// is accepted only for this "
-                 "computer (127.0.0.1 or ::1)."), url);
-  return FALSE;
-}
-
 static ConciergeStore *
 open_store (GError **error)
 {
@@ -108,21 +75,6 @@ read_token (void)
   return token->len > 0 ? g_string_free (g_steal_pointer (&token), FALSE) : NULL;
 }
 
-static char *
-secret_json (const char *token)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "access_token");
-  json_builder_add_string_value (builder, token);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
 static int
 account_add (int    argc,
              char **argv)
@@ -146,8 +98,6 @@ account_add (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *label = NULL;
   const char *platform;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -177,7 +127,7 @@ account_add (int    argc,
     server = g_steal_pointer (&api_url);
   if (server == NULL)
     server = g_strdup (g_str_equal (platform, "telegram") ? "https://api.telegram.org" : "");
-  if (!concierge_cli_server_url_is_ok (server, &error))
+  if (!concierge_accounts_server_url_is_ok (server, &error))
     return fail (error->message);
   if (!token_stdin || (token = read_token ()) == NULL)
     return fail (_("No access token. Pipe it into the command and pass --token-stdin."));
@@ -188,27 +138,10 @@ account_add (int    argc,
 
   uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
   account = concierge_account_new (platform, name ? name : g_uri_get_host (uri), "", server, "");
-  concierge_store_add_account_async (store, account, NULL, got_result, &result);
-  saved = concierge_store_add_account_finish (store, wait_for (&result), &error);
-  g_clear_object (&result);
+  concierge_accounts_add_async (store, account, token, NULL, got_result, &result);
+  saved = concierge_accounts_add_finish (wait_for (&result), &error);
   if (saved == NULL)
     return fail (error->message);
-
-  /* Translators: how the keyring lists an account's secret: platform and server */
-  label = g_strdup_printf (_("Concierge: %s account on %s"), platform, g_uri_get_host (uri));
-  secret = secret_json (token);
-  concierge_secrets_store_async (concierge_store_get_profile_id (store), concierge_account_get_id (saved),
-                                 platform, label, secret, CONCIERGE_SECRETS_DEFAULT, NULL,
-                                 got_result, &result);
-  if (!concierge_secrets_store_finish (wait_for (&result), &error))
-    {
-      g_autoptr(GAsyncResult) removed = NULL;
-
-      /* An account without its secret would only fail later. */
-      concierge_store_remove_account_async (store, concierge_account_get_id (saved), NULL, got_result, &removed);
-      concierge_store_remove_account_finish (store, wait_for (&removed), NULL);
-      return fail (error->message);
-    }
 
   g_print ("%" G_GINT64_FORMAT "\n", concierge_account_get_id (saved));
   return EXIT_SUCCESS;
@@ -263,13 +196,8 @@ account_remove (const char *id_text)
   if (store == NULL)
     return fail (error->message);
 
-  concierge_store_remove_account_async (store, (gint64) id, NULL, got_result, &result);
-  if (!concierge_store_remove_account_finish (store, wait_for (&result), &error))
-    return fail (error->message);
-  g_clear_object (&result);
-
-  concierge_secrets_clear_async (concierge_store_get_profile_id (store), (gint64) id, NULL, got_result, &result);
-  if (!concierge_secrets_clear_finish (wait_for (&result), &error))
+  concierge_accounts_remove_async (store, (gint64) id, FALSE, NULL, got_result, &result);
+  if (!concierge_accounts_remove_finish (wait_for (&result), &error))
     return fail (error->message);
 
   return EXIT_SUCCESS;

@@ -12,9 +12,7 @@
 
 G_BEGIN_DECLS
 
-int      concierge_cli_account          (int          argc,
-                                         char       **argv);
-gboolean concierge_cli_server_url_is_ok (const char  *url,
-                                         GError     **error);
+int concierge_cli_account (int    argc,
+                           char **argv);
 
 G_END_DECLS

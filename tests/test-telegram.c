@@ -10,12 +10,15 @@
 
 #include <string.h>
 
+#include "channels/concierge-sync.h"
 #include "channels/concierge-telegram.h"
 
 #include "test-util.h"
 
 #define BOT_ID 7000000001
 #define BOT_USERNAME "WellenfunkHilfeBot"
+#define TOKEN "7000000001:AAH-telegram-test-Zp4Lq8sW2xN6vB0cT3yR"
+#define SECRET "{\"access_token\": \"" TOKEN "\"}"
 
 static JsonNode *
 parse (const char *json)
@@ -227,6 +230,345 @@ test_hostile_updates (void)
   concierge_telegram_item_clear (&item);
 }
 
+/* Against the sandbox's Bot API */
+
+typedef struct
+{
+  GSubprocess      *sandbox;
+  char             *url;
+  char             *dir;
+  char             *record;
+  ConciergeStore   *store;
+  ConciergeAccount *account;
+  ConciergeSync    *sync;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("concierge-telegram-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->record = g_build_filename (fixture->dir, "record.jsonl", NULL);
+  fixture->sandbox = test_sandbox_start ("mastodon-token-unused", &fixture->url, "--telegram-token", TOKEN,
+                                         "--reply-delay-ms", "200", "--record", fixture->record, NULL);
+  path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
+  fixture->store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  account = concierge_account_new ("telegram", "Wellenfunk Hilfe", "@" BOT_USERNAME, fixture->url, "");
+  fixture->account = test_add_account (fixture->store, account);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->sync);
+  test_sandbox_stop (fixture->sandbox);
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->account);
+  test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->record);
+  g_free (fixture->url);
+}
+
+static void
+wait_for (gboolean   (*done) (Fixture *fixture),
+          Fixture     *fixture,
+          const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
+static GArray *
+threads (Fixture *fixture,
+         int      visibility)
+{
+  ConciergeInboxQuery query = { .visibility = visibility };
+
+  return test_load_index (fixture->store, &query);
+}
+
+static gboolean
+inbox_filled (Fixture *fixture)
+{
+  g_autoptr(GArray) private_threads = threads (fixture, CONCIERGE_VISIBILITY_PRIVATE);
+  g_autoptr(GArray) public_threads = threads (fixture, CONCIERGE_VISIBILITY_PUBLIC);
+
+  return private_threads->len >= 2 && public_threads->len >= 1;
+}
+
+static gint64
+first_private_thread (Fixture *fixture)
+{
+  g_autoptr(GArray) index = threads (fixture, CONCIERGE_VISIBILITY_PRIVATE);
+
+  g_assert_cmpuint (index->len, >, 0);
+  return g_array_index (index, ConciergeInboxEntry, 0).id;
+}
+
+static ConciergeSyncState
+state (Fixture     *fixture,
+       const char **message)
+{
+  return concierge_sync_get_state (fixture->sync, concierge_account_get_id (fixture->account), message);
+}
+
+static void
+start (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->sync = concierge_sync_new (fixture->store, NULL);
+  g_assert_true (concierge_sync_add_account (fixture->sync, fixture->account, SECRET, &error));
+  g_assert_no_error (error);
+  wait_for (inbox_filled, fixture, "the bot's chats");
+}
+
+static char *
+read_record (Fixture *fixture)
+{
+  char *record = NULL;
+
+  g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
+  return record;
+}
+
+static guint
+count (const char *haystack,
+       const char *needle)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (haystack, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
+/* Private chats, the group's mention, the edit; the group's other talk
+ * stays out; the token is nowhere in the record. */
+static void
+test_sync_fills_the_inbox (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *record = NULL;
+  g_autoptr(GArray) private_threads = NULL;
+  g_autoptr(GArray) public_threads = NULL;
+
+  start (fixture);
+  private_threads = threads (fixture, CONCIERGE_VISIBILITY_PRIVATE);
+  public_threads = threads (fixture, CONCIERGE_VISIBILITY_PUBLIC);
+  g_assert_cmpuint (private_threads->len, ==, 2);
+  g_assert_cmpuint (public_threads->len, >=, 1);
+  g_assert_cmpint (state (fixture, NULL), ==, CONCIERGE_SYNC_IDLE);
+
+  record = read_record (fixture);
+  g_assert_nonnull (strstr (record, "/bot<redacted>/getUpdates"));
+  g_assert_null (strstr (record, TOKEN));
+  g_assert_null (strstr (record, "AAH-telegram-test"));
+}
+
+static ConciergeMessage *
+reply_in (Fixture            *fixture,
+          gint64              thread_id,
+          const char         *text,
+          ConciergeSendState  state)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  concierge_sync_queue_reply_async (fixture->sync, thread_id, text, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_sync_queue_reply_finish (fixture->sync, result, &error));
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, thread_id);
+
+      for (guint i = 0; i < messages->len; i++)
+        {
+          ConciergeMessage *message = g_ptr_array_index (messages, i);
+
+          if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_OUT &&
+              g_str_equal (concierge_message_get_body (message), text) &&
+              concierge_message_get_send_state (message) == state)
+            return g_object_ref (message);
+        }
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          for (guint i = 0; i < messages->len; i++)
+            g_test_message ("%s: %s (%s)", concierge_message_get_body (g_ptr_array_index (messages, i)),
+                            concierge_send_state_to_string (concierge_message_get_send_state (g_ptr_array_index (messages, i))),
+                            concierge_message_get_send_error (g_ptr_array_index (messages, i)));
+          g_error ("“%s” never became %s", text, concierge_send_state_to_string (state));
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
+/* A private reply answers the customer's message, is sent once, and the
+ * customer's answer comes through the open long poll. */
+static void
+test_reply_in_a_private_chat (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  gint64 thread_id;
+  guint n_before;
+
+  start (fixture);
+  thread_id = first_private_thread (fixture);
+  before = test_load_messages (fixture->store, thread_id);
+  n_before = before->len;
+
+  sent = reply_in (fixture, thread_id, "Wir haben die Rechnung korrigiert.", CONCIERGE_SEND_SENT);
+  g_assert_nonnull (concierge_message_get_remote_id (sent));
+
+  record = read_record (fixture);
+  g_assert_cmpuint (count (record, "\"/bot<redacted>/sendMessage\""), ==, 1);
+  g_assert_nonnull (strstr (record, "reply_parameters"));
+
+  /* The customer answers within a second; the long poll brings it. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, thread_id);
+
+        if (messages->len >= n_before + 2)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (20000);
+      }
+  }
+}
+
+/* Without an idempotency key, a send whose answer was lost is "delivery
+ * unknown" and is not sent again by itself; a refused one fails. */
+static void
+test_faults_while_sending (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(ConciergeMessage) unknown = NULL;
+  g_autoptr(ConciergeMessage) retried = NULL;
+  g_autoptr(ConciergeMessage) refused = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *too_long = g_strnfill (4097, 'x');
+  gint64 thread_id;
+
+  start (fixture);
+  thread_id = first_private_thread (fixture);
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/bot<redacted>/sendMessage\", \"kind\": \"drop-after\"}");
+  unknown = reply_in (fixture, thread_id, "Antwort mit verlorener Bestätigung", CONCIERGE_SEND_UNKNOWN);
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault",
+                     "{\"path\": \"/bot<redacted>/sendMessage\", \"kind\": \"429\", \"retry_after\": 1}");
+  retried = reply_in (fixture, thread_id, "Antwort nach kurzer Pause", CONCIERGE_SEND_SENT);
+
+  refused = reply_in (fixture, thread_id, too_long, CONCIERGE_SEND_FAILED);
+  g_assert_nonnull (strstr (concierge_message_get_send_error (refused), "Telegram refused"));
+
+  record = read_record (fixture);
+  g_assert_cmpuint (count (record, "Antwort mit verlorener"), ==, 1);
+  g_assert_cmpuint (count (record, "Antwort nach kurzer Pause"), ==, 2);
+  g_assert_null (strstr (record, TOKEN));
+}
+
+/* Another reader of the bot's updates: the account says so and stops
+ * polling until the agent tries again. */
+static void
+test_conflict_stops_polling (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const char *message = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *later = NULL;
+
+  start (fixture);
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/bot<redacted>/getUpdates\", \"kind\": \"409\", \"count\": 1}");
+
+  /* The open long poll ends with the next update; a customer's answer
+   * makes one. */
+  {
+    gint64 thread_id = first_private_thread (fixture);
+    g_autoptr(ConciergeMessage) sent = reply_in (fixture, thread_id, "Kurze Rückfrage", CONCIERGE_SEND_SENT);
+    gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+    while (state (fixture, &message) != CONCIERGE_SYNC_ERROR)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (20000);
+      }
+  }
+  g_assert_nonnull (strstr (message, "Another program reads this bot"));
+
+  record = read_record (fixture);
+  {
+    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  later = read_record (fixture);
+  g_assert_cmpuint (count (later, "getUpdates"), ==, count (record, "getUpdates"));
+
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (state (fixture, NULL) != CONCIERGE_SYNC_IDLE)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (20000);
+      }
+  }
+}
+
+static void
+test_wrong_token_needs_sign_in (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *message = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  fixture->sync = concierge_sync_new (fixture->store, NULL);
+  concierge_sync_add_account (fixture->sync, fixture->account, "{\"access_token\": \"7000000001:wrong\"}", &error);
+  g_assert_no_error (error);
+  while (state (fixture, &message) != CONCIERGE_SYNC_NEEDS_SIGN_IN)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+  g_assert_nonnull (strstr (message, "Sign in again"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +581,13 @@ main (int   argc,
   g_test_add_func ("/telegram/edit-updates-the-cached-message", test_edit_updates_the_cached_message);
   g_test_add_func ("/telegram/group-messages", test_group_messages);
   g_test_add_func ("/telegram/hostile-updates", test_hostile_updates);
+
+#define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/telegram/sync-fills-the-inbox", test_sync_fills_the_inbox);
+  ADD ("/telegram/reply-in-a-private-chat", test_reply_in_a_private_chat);
+  ADD ("/telegram/faults-while-sending", test_faults_while_sending);
+  ADD ("/telegram/conflict-stops-polling", test_conflict_stops_polling);
+  ADD ("/telegram/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
 
   return g_test_run ();
 }

@@ -21,6 +21,7 @@ struct _ConciergeAccount
   char    *handle;
   char    *server_url;
   char    *remote_user_id;
+  gboolean signed_out;
 };
 
 struct _ConciergeIdentity

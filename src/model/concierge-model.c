@@ -119,6 +119,8 @@ const char *concierge_account_get_display_name (ConciergeAccount *self) { return
 const char *concierge_account_get_handle (ConciergeAccount *self) { return self->handle; }
 const char *concierge_account_get_server_url (ConciergeAccount *self) { return self->server_url; }
 const char *concierge_account_get_remote_user_id (ConciergeAccount *self) { return self->remote_user_id; }
+/* Removed by the agent, its cached conversations kept. */
+gboolean concierge_account_get_signed_out (ConciergeAccount *self) { return self->signed_out; }
 
 /* Identity */
 

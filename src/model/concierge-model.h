@@ -79,6 +79,7 @@ const char        *concierge_account_get_display_name   (ConciergeAccount *self)
 const char        *concierge_account_get_handle         (ConciergeAccount *self);
 const char        *concierge_account_get_server_url     (ConciergeAccount *self);
 const char        *concierge_account_get_remote_user_id (ConciergeAccount *self);
+gboolean           concierge_account_get_signed_out     (ConciergeAccount *self);
 
 /* Identity: one handle of a customer on one platform. */
 ConciergeIdentity *concierge_identity_new               (const char *platform,

@@ -849,7 +849,7 @@ add_account_job (ConciergeStore *self,
     "INSERT INTO accounts (platform, display_name, handle, server_url, remote_user_id) "
     "VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (platform, server_url, remote_user_id) "
-    "DO UPDATE SET display_name = excluded.display_name, handle = excluded.handle "
+    "DO UPDATE SET display_name = excluded.display_name, handle = excluded.handle, signed_out = 0 "
     "RETURNING id";
   ConciergeAccount *account = data;
   g_autoptr(GError) error = NULL;
@@ -923,7 +923,7 @@ load_accounts_job (ConciergeStore *self,
                    gpointer        data)
 {
   static const char sql[] =
-    "SELECT id, platform, display_name, handle, server_url, remote_user_id "
+    "SELECT id, platform, display_name, handle, server_url, remote_user_id, signed_out "
     "FROM accounts ORDER BY id";
   g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
@@ -946,6 +946,7 @@ load_accounts_job (ConciergeStore *self,
       account->handle = column_dup (stmt, 3);
       account->server_url = column_dup (stmt, 4);
       account->remote_user_id = column_dup (stmt, 5);
+      account->signed_out = sqlite3_column_int (stmt, 6) != 0;
       g_ptr_array_add (accounts, account);
     }
   sqlite3_reset (stmt);
@@ -989,22 +990,28 @@ concierge_store_load_accounts_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-remove_account_job (ConciergeStore *self,
-                    GTask          *task,
-                    gpointer        data)
+/* Removing an account and signing it out are one statement on its row. */
+typedef struct
 {
-  static const char sql[] = "DELETE FROM accounts WHERE id = ?";
-  gint64 *account_id = data;
+  gint64      account_id;
+  const char *sql;
+} AccountJob;
+
+static void
+account_job (ConciergeStore *self,
+             GTask          *task,
+             gpointer        data)
+{
+  AccountJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
-  if (!(stmt = store_prepare (self, sql, &error)))
+  if (!(stmt = store_prepare (self, job->sql, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, *account_id);
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
   if (!store_step_done (self, stmt, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1013,13 +1020,54 @@ remove_account_job (ConciergeStore *self,
 
   if (sqlite3_changes (store_db (self)) == 0)
     {
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, *account_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, job->account_id);
 
       g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
                                _("There is no account %s."), id);
     }
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static AccountJob *
+account_job_new (gint64      account_id,
+                 const char *sql)
+{
+  AccountJob *job = g_new0 (AccountJob, 1);
+
+  job->account_id = account_id;
+  job->sql = sql;
+  return job;
+}
+
+/**
+ * concierge_store_sign_out_account_async:
+ *
+ * Keeps an account's cached conversations readable while the account
+ * itself is no longer synced.
+ */
+void
+concierge_store_sign_out_account_async (ConciergeStore      *self,
+                                        gint64               account_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_sign_out_account_async, G_PRIORITY_DEFAULT, account_job,
+             account_job_new (account_id, "UPDATE accounts SET signed_out = 1 WHERE id = ?"), g_free,
+             cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_sign_out_account_finish (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -1038,8 +1086,8 @@ concierge_store_remove_account_async (ConciergeStore      *self,
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  store_run (self, concierge_store_remove_account_async, G_PRIORITY_DEFAULT,
-             remove_account_job, g_memdup2 (&account_id, sizeof account_id), g_free,
+  store_run (self, concierge_store_remove_account_async, G_PRIORITY_DEFAULT, account_job,
+             account_job_new (account_id, "DELETE FROM accounts WHERE id = ?"), g_free,
              cancellable, callback, user_data);
 }
 

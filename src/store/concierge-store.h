@@ -181,6 +181,14 @@ gboolean         concierge_store_merge_contacts_finish (ConciergeStore      *sel
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+void             concierge_store_sign_out_account_async  (ConciergeStore      *self,
+                                                         gint64               account_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean         concierge_store_sign_out_account_finish (ConciergeStore      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 void             concierge_store_load_cursor_async   (ConciergeStore      *self,
                                                      gint64               account_id,
                                                      const char          *stream,

@@ -1,0 +1,295 @@
+/* concierge-accounts.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "concierge-accounts.h"
+#include "concierge-channel.h"
+#include "secrets/concierge-secrets.h"
+
+/**
+ * concierge_accounts_secret_json:
+ *
+ * Returns: the secret the keyring keeps for an account with @token
+ */
+char *
+concierge_accounts_secret_json (const char *token)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+/**
+ * concierge_accounts_server_url_is_ok:
+ *
+ * Accepts https:// addresses, and http:// only for this computer's loopback
+ * addresses, for self-hosted testing: a token must never cross a network in
+ * the clear.
+ */
+gboolean
+concierge_accounts_server_url_is_ok (const char  *url,
+                                     GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host != NULL && host[0] != '\0' && g_strcmp0 (scheme, "https") == 0)
+    return TRUE;
+
+  if (host != NULL && g_strcmp0 (scheme, "http") == 0)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+      if (address != NULL && g_inet_address_get_is_loopback (address))
+        return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not an https:// address. Plain http:// is accepted only for this "
+                 "computer (127.0.0.1 or ::1)."), url);
+  return FALSE;
+}
+
+/* Adding */
+
+typedef struct
+{
+  ConciergeStore   *store;
+  ConciergeAccount *saved;
+  char             *secret;
+  GError           *error;
+} Adding;
+
+static void
+adding_free (Adding *adding)
+{
+  g_object_unref (adding->store);
+  g_clear_object (&adding->saved);
+  g_free (adding->secret);
+  g_clear_error (&adding->error);
+  g_free (adding);
+}
+
+static void
+undone_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Adding *adding = g_task_get_task_data (task);
+
+  concierge_store_remove_account_finish (CONCIERGE_STORE (object), result, NULL);
+  g_task_return_error (task, g_steal_pointer (&adding->error));
+}
+
+static void
+secret_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Adding *adding = g_task_get_task_data (task);
+
+  /* An account without its secret would only fail later: it goes again. */
+  if (!concierge_secrets_store_finish (result, &adding->error))
+    {
+      concierge_store_remove_account_async (adding->store, concierge_account_get_id (adding->saved), NULL,
+                                            undone_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (adding->saved), g_object_unref);
+}
+
+static void
+account_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Adding *adding = g_task_get_task_data (task);
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *label = NULL;
+  GError *error = NULL;
+
+  adding->saved = concierge_store_add_account_finish (CONCIERGE_STORE (object), result, &error);
+  if (adding->saved == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  uri = g_uri_parse (concierge_account_get_server_url (adding->saved), G_URI_FLAGS_NONE, NULL);
+  /* Translators: how the keyring lists an account's secret: platform and server */
+  label = g_strdup_printf (_("Concierge: %s account on %s"), concierge_account_get_platform (adding->saved),
+                           uri ? g_uri_get_host (uri) : concierge_account_get_server_url (adding->saved));
+  concierge_secrets_store_async (concierge_store_get_profile_id (adding->store),
+                                 concierge_account_get_id (adding->saved),
+                                 concierge_account_get_platform (adding->saved), label, adding->secret,
+                                 CONCIERGE_SECRETS_DEFAULT, g_task_get_cancellable (task),
+                                 secret_stored_cb, g_object_ref (task));
+}
+
+/**
+ * concierge_accounts_add_async:
+ * @account: the account to save; an account with the same platform, server
+ *   and remote user is updated instead
+ * @token: goes to the keyring only
+ *
+ * Saves the account and then its secret; when the keyring refuses, the
+ * account goes again.
+ */
+void
+concierge_accounts_add_async (ConciergeStore      *store,
+                              ConciergeAccount    *account,
+                              const char          *token,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Adding *adding;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (store));
+  g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
+  g_return_if_fail (token != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_accounts_add_async);
+  adding = g_new0 (Adding, 1);
+  adding->store = g_object_ref (store);
+  adding->secret = concierge_accounts_secret_json (token);
+  g_task_set_task_data (task, adding, (GDestroyNotify) adding_free);
+
+  concierge_store_add_account_async (store, account, cancellable, account_saved_cb, g_steal_pointer (&task));
+}
+
+/**
+ * concierge_accounts_add_finish:
+ *
+ * Returns: (transfer full): the saved account, with its id
+ */
+ConciergeAccount *
+concierge_accounts_add_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Removing */
+
+typedef struct
+{
+  ConciergeStore *store;
+  gint64          account_id;
+  gboolean        keep_conversations;
+} Removing;
+
+static void
+removing_free (Removing *removing)
+{
+  g_object_unref (removing->store);
+  g_free (removing);
+}
+
+static void
+account_gone_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Removing *removing = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean done;
+
+  done = removing->keep_conversations
+           ? concierge_store_sign_out_account_finish (CONCIERGE_STORE (object), result, &error)
+           : concierge_store_remove_account_finish (CONCIERGE_STORE (object), result, &error);
+  if (!done)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+secret_cleared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Removing *removing = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  /* The secret goes first: an account whose removal stops half way must
+   * not leave a token behind. */
+  if (!concierge_secrets_clear_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (removing->keep_conversations)
+    concierge_store_sign_out_account_async (removing->store, removing->account_id, NULL,
+                                            account_gone_cb, g_steal_pointer (&task));
+  else
+    concierge_store_remove_account_async (removing->store, removing->account_id, NULL,
+                                          account_gone_cb, g_steal_pointer (&task));
+}
+
+/**
+ * concierge_accounts_remove_async:
+ * @keep_conversations: whether the account's cached conversations stay
+ *   readable; otherwise they go with it
+ *
+ * Deletes the account's secret, then the account, or keeps it signed out
+ * with its conversations.
+ */
+void
+concierge_accounts_remove_async (ConciergeStore      *store,
+                                 gint64               account_id,
+                                 gboolean             keep_conversations,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Removing *removing;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (store));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_accounts_remove_async);
+  removing = g_new0 (Removing, 1);
+  removing->store = g_object_ref (store);
+  removing->account_id = account_id;
+  removing->keep_conversations = keep_conversations;
+  g_task_set_task_data (task, removing, (GDestroyNotify) removing_free);
+
+  concierge_secrets_clear_async (concierge_store_get_profile_id (store), account_id, cancellable,
+                                 secret_cleared_cb, g_steal_pointer (&task));
+}
+
+gboolean
+concierge_accounts_remove_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
