@@ -18,16 +18,18 @@ def main():
         os.makedirs(os.path.join(config, "gtk-4.0"))
         with open(os.path.join(config, "gtk-4.0", "settings.ini"), "w") as f:
             f.write("[Settings]\ngtk-font-name=Cantarell 11\n")
-        # As in the demo: Mastodon comes from the sandbox, through the real
-        # sync code; the workspace brings the Telegram conversations.
-        workspace = os.path.join(os.path.dirname(__file__), "demo", "workspace.json")
-        sandbox = uitest.Sandbox("screenshot-" + os.urandom(12).hex(), config)
-        app = uitest.App(language, {"XDG_CONFIG_HOME": config}, workspace=workspace,
-                         skip_platform="mastodon")
+        # As in the demo: both platforms come from the sandbox, through the
+        # real sync code.
+        sandbox = uitest.Sandbox("screenshot-" + os.urandom(12).hex(), config,
+                                 telegram_token="7000000001:" + os.urandom(12).hex())
+        app = uitest.App(language, {"XDG_CONFIG_HOME": config})
         try:
             app.wait_for_app()
             uitest.add_account(app, sandbox)
+            uitest.add_account(app, sandbox, "telegram")
             app.find("Support on Mastodon" if language == "en" else "Support auf Mastodon", role="label")
+            app.find("Wellenfunk Hilfe on Telegram" if language == "en" else "Wellenfunk Hilfe auf Telegram",
+                     role="label")
             inbox = app.find("Conversations" if language == "en" else "Unterhaltungen", role="list")
             app.wait_rows(inbox, lambda names: len(names) > 5, "the demo conversations")
             # Open the conversation that has waited longest.

@@ -106,7 +106,6 @@ main (int   argc,
   g_autoptr(ConciergeStore) store = NULL;
   g_autoptr(GHashTable) accounts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   g_autoptr(GHashTable) contacts = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) skipped = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) contact_threads =
     g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GError) error = NULL;
@@ -114,20 +113,12 @@ main (int   argc,
   JsonObject *root;
   JsonArray *array;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *skip_platform = NULL;
-  const GOptionEntry entries[] = {
-    { "skip-platform", 0, 0, G_OPTION_ARG_STRING, &skip_platform,
-      "Leave out the accounts and threads of a platform that a live server provides", "PLATFORM" },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new ("WORKSPACE.json [DATABASE]");
   GHashTableIter iter;
   gpointer key, value;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 || argc > 3)
+  if (argc < 2 || argc > 3)
     {
-      g_printerr ("usage: %s [--skip-platform PLATFORM] WORKSPACE.json [DATABASE]\n", argv[0]);
+      g_printerr ("usage: %s WORKSPACE.json [DATABASE]\n", argv[0]);
       return 2;
     }
 
@@ -144,14 +135,7 @@ main (int   argc,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *object = json_array_get_object_element (array, i);
-      g_autoptr(ConciergeAccount) account = NULL;
-
-      if (g_strcmp0 (member_string (object, "platform"), skip_platform) == 0)
-        {
-          g_hash_table_add (skipped, (gpointer) member_string (object, "key"));
-          continue;
-        }
-      account =
+      g_autoptr(ConciergeAccount) account =
         concierge_account_new (member_string (object, "platform"), member_string (object, "display_name"),
                                member_string (object, "handle"), member_string (object, "server_url"),
                                member_string (object, "remote_user_id"));
@@ -182,8 +166,6 @@ main (int   argc,
       ConciergeIngest *ingest;
       GPtrArray *threads;
 
-      if (account == NULL && g_hash_table_contains (skipped, member_string (thread, "account")))
-        continue;
       if (account == NULL || contact == NULL)
         g_error ("Thread %u names an unknown account or contact", i);
 

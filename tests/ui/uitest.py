@@ -42,11 +42,10 @@ class App:
     """One running Concierge process in a throw-away profile."""
 
     def __init__(self, language="en", extra_env=None, workspace=None, cache_bytes=None,
-                 offline=False, home=None, log=None, skip_platform=None):
+                 offline=False, home=None, log=None):
         """workspace: a workspace JSON to fill the profile's cache from;
         cache_bytes: the raw content of the cache file instead;
         offline: run the app with no network at all;
-        skip_platform: leave this platform out of the workspace;
         home: the profile of an earlier App, to start again on it;
         log: a file that gets the app's output."""
         self.binary = require_environment()
@@ -62,8 +61,7 @@ class App:
             filler = os.environ.get("DEMO_WORKSPACE_BIN", "")
             if not os.access(filler, os.X_OK):
                 fail(f"the demo-workspace tool is missing ({filler!r}): run ./build-aux/dev test")
-            skip = ["--skip-platform", skip_platform] if skip_platform else []
-            subprocess.run([filler, *skip, workspace, self.cache_path], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([filler, workspace, self.cache_path], check=True, stdout=subprocess.DEVNULL)
         if cache_bytes is not None:
             os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
             with open(self.cache_path, "wb") as f:
@@ -238,14 +236,16 @@ class App:
 class Sandbox:
     """The sandbox platform server, playing Mastodon on 127.0.0.1."""
 
-    def __init__(self, token, directory, *arguments):
+    def __init__(self, token, directory, *arguments, telegram_token=None):
         binary = os.environ.get("CONCIERGE_SANDBOX", "")
         if not os.access(binary, os.X_OK):
             fail(f"the sandbox server is missing ({binary!r}): run ./build-aux/dev test")
         self.record = os.path.join(directory, "record.jsonl")
         self.token = token
+        self.telegram_token = telegram_token
+        telegram = ["--telegram-token", telegram_token] if telegram_token else []
         self.process = subprocess.Popen([binary, "--token", token, "--reply-delay-ms", "500",
-                                         "--record", self.record, *arguments],
+                                         "--record", self.record, *telegram, *arguments],
                                         stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
@@ -278,11 +278,17 @@ class Sandbox:
         self.process.stdout.close()
 
 
-def add_account(app, sandbox):
+def add_account(app, sandbox, platform="mastodon"):
     """Adds the sandbox's account the way an administrator would."""
-    result = subprocess.run([app.binary, "account", "add", "mastodon", "--server", sandbox.url,
-                             "--token-stdin", "--name", "Support"],
-                            input=sandbox.token, env=app.env, capture_output=True, text=True, timeout=60)
+    if platform == "telegram":
+        command = ["account", "add", "telegram", "--api-url", sandbox.url, "--token-stdin",
+                   "--name", "Wellenfunk Hilfe"]
+        token = sandbox.telegram_token
+    else:
+        command = ["account", "add", "mastodon", "--server", sandbox.url, "--token-stdin", "--name", "Support"]
+        token = sandbox.token
+    result = subprocess.run([app.binary, *command], input=token, env=app.env,
+                            capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         fail(f"adding the account failed: {result.stderr}")
     return result.stdout + result.stderr
