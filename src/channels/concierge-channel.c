@@ -71,10 +71,17 @@ default_get_retry_after (ConciergeChannel *self)
   return 0;
 }
 
+static gboolean
+default_has_more (ConciergeChannel *self)
+{
+  return FALSE;
+}
+
 static void
 concierge_channel_default_init (ConciergeChannelInterface *iface)
 {
   iface->get_retry_after = default_get_retry_after;
+  iface->has_more = default_has_more;
   iface->find_sent_async = default_find_sent_async;
   iface->find_sent_finish = default_find_sent_finish;
   iface->hide_async = default_hide_async;
@@ -223,6 +230,20 @@ concierge_channel_get_retry_after (ConciergeChannel *self)
   g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), 0);
 
   return CONCIERGE_CHANNEL_GET_IFACE (self)->get_retry_after (self);
+}
+
+/**
+ * concierge_channel_has_more:
+ *
+ * Returns: whether the last fetch stopped before the end of what is new,
+ *   so that the next one should start at once
+ */
+gboolean
+concierge_channel_has_more (ConciergeChannel *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->has_more (self);
 }
 
 /**

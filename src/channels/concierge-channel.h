@@ -68,6 +68,7 @@ struct _ConciergeChannelInterface
   void              (*get_capabilities)  (ConciergeChannel              *self,
                                           ConciergeChannelCapabilities  *capabilities);
   guint             (*get_retry_after)   (ConciergeChannel              *self);
+  gboolean          (*has_more)          (ConciergeChannel              *self);
 
   void              (*fetch_async)       (ConciergeChannel              *self,
                                           const char                    *cursor,
@@ -134,6 +135,7 @@ const char       *concierge_channel_get_cursor_stream (ConciergeChannel         
 void              concierge_channel_get_capabilities (ConciergeChannel             *self,
                                                       ConciergeChannelCapabilities *capabilities);
 guint             concierge_channel_get_retry_after (ConciergeChannel              *self);
+gboolean          concierge_channel_has_more        (ConciergeChannel              *self);
 
 void              concierge_channel_fetch_async     (ConciergeChannel              *self,
                                                      const char                    *cursor,

@@ -246,6 +246,7 @@ struct _ConciergeMastodon
   char        *access_token; /* in memory only; never logged */
   guint        retry_after;
   guint        max_characters;
+  gboolean     more;          /* the last fetch stopped at its page limit */
 };
 
 static void concierge_mastodon_channel_init (ConciergeChannelInterface *iface);
@@ -255,6 +256,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeMastodon, concierge_mastodon, G_TYPE_OBJ
 
 #define PAGE_LIMIT "40"
 #define MAX_PAGES  10
+/* The first fetch brings this many pages of earlier mentions at most. */
+#define MAX_BACKFILL_PAGES 250
+/* Statuses turned into messages per turn of the main loop. */
+#define STATUSES_PER_TURN 40
 
 static void
 concierge_mastodon_finalize (GObject *object)
@@ -502,6 +507,8 @@ typedef struct
   GQueue           contexts;      /* statuses (JsonNode) whose thread root needs their context */
   GQueue           directs;       /* direct statuses (JsonNode), for their conversation */
   guint            pages;
+  char            *oldest;        /* on the first fetch, where the next page back starts */
+  gboolean         backfill;      /* the first fetch reads back in time */
 } Fetch;
 
 static void
@@ -510,6 +517,7 @@ fetch_free (Fetch *fetch)
   g_clear_pointer (&fetch->ingest, concierge_ingest_free);
   g_free (fetch->cursor);
   g_free (fetch->newest);
+  g_free (fetch->oldest);
   g_queue_clear_full (&fetch->contexts, (GDestroyNotify) json_node_unref);
   g_queue_clear_full (&fetch->directs, (GDestroyNotify) json_node_unref);
   g_free (fetch);
@@ -621,6 +629,11 @@ notifications_cb (GTask    *task,
           g_free (fetch->newest);
           fetch->newest = g_strdup (id);
         }
+      if (fetch->oldest == NULL || is_newer (fetch->oldest, id))
+        {
+          g_free (fetch->oldest);
+          fetch->oldest = g_strdup (id);
+        }
 
       /* Direct messages arrive as mentions too, but they belong to their
        * conversation, which becomes a private thread. */
@@ -633,7 +646,22 @@ notifications_cb (GTask    *task,
       g_queue_push_tail (&fetch->contexts, json_node_ref (status));
     }
 
-  /* Older first, page by page from the cursor, until nothing is newer. A
+  /* The first fetch reads back in time, page by page, so that the inbox
+   * starts with the mentions that came before. */
+  if (fetch->backfill)
+    {
+      if (json_array_get_length (notifications) > 0 && ++fetch->pages < MAX_BACKFILL_PAGES)
+        {
+          g_autofree char *query = g_strdup_printf ("types[]=mention&limit=" PAGE_LIMIT "&max_id=%s", fetch->oldest);
+
+          get_json (task, "/api/v1/notifications", query, notifications_cb);
+          return;
+        }
+      fetch_next_context (task);
+      return;
+    }
+
+  /* Later ones read forward from the cursor until nothing is newer. A
    * server busier than the pages can follow stops after some; the cursor
    * keeps the place for the next fetch. */
   if (json_array_get_length (notifications) > 0 && ++fetch->pages < MAX_PAGES)
@@ -641,6 +669,7 @@ notifications_cb (GTask    *task,
       fetch_notifications (task);
       return;
     }
+  ((ConciergeMastodon *) g_task_get_source_object (task))->more = json_array_get_length (notifications) > 0;
 
   fetch_next_context (task);
 }
@@ -686,26 +715,45 @@ context_cb (GTask    *task,
   fetch_next_context (task);
 }
 
+static gboolean
+next_context_cb (gpointer data)
+{
+  GTask *task = data;
+
+  if (!g_task_return_error_if_cancelled (task))
+    fetch_next_context (task);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fetch_next_context (GTask *task)
 {
   Fetch *fetch = g_task_get_task_data (task);
-  JsonNode *status = g_queue_peek_head (&fetch->contexts);
   g_autofree char *path = NULL;
+  JsonNode *status;
+
+  /* A status that answers none is a thread of its own. Many of them, as
+   * on a first fetch, are taken a few per turn of the main loop, so that
+   * no frame waits for all. */
+  for (guint n = 0; (status = g_queue_peek_head (&fetch->contexts)) != NULL &&
+                    string_member (status, "in_reply_to_id") == NULL; n++)
+    {
+      g_autoptr(JsonNode) alone = NULL;
+
+      if (n == STATUSES_PER_TURN)
+        {
+          g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, next_context_cb, g_object_ref (task), g_object_unref);
+          return;
+        }
+
+      alone = g_queue_pop_head (&fetch->contexts);
+      if (!add_status (task, alone, string_member (alone, "id")))
+        return;
+    }
 
   if (status == NULL)
     {
       fetch_conversations (task);
-      return;
-    }
-
-  /* A status that answers none is a thread of its own. */
-  if (string_member (status, "in_reply_to_id") == NULL)
-    {
-      g_autoptr(JsonNode) alone = g_queue_pop_head (&fetch->contexts);
-
-      if (add_status (task, alone, string_member (alone, "id")))
-        fetch_next_context (task);
       return;
     }
 
@@ -804,6 +852,7 @@ concierge_mastodon_fetch_async (ConciergeChannel    *channel,
   fetch->ingest = concierge_ingest_new (self->account_id);
   fetch->cursor = g_strdup (cursor);
   fetch->newest = g_strdup (cursor);
+  fetch->backfill = cursor == NULL;
   g_queue_init (&fetch->contexts);
   g_queue_init (&fetch->directs);
 
@@ -812,6 +861,7 @@ concierge_mastodon_fetch_async (ConciergeChannel    *channel,
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   self->retry_after = 0;
+  self->more = FALSE;
   if (self->own_account_id == NULL)
     get_json (task, "/api/v1/accounts/verify_credentials", NULL, credentials_cb);
   else if (self->max_characters == 0)
@@ -1080,9 +1130,16 @@ concierge_mastodon_get_retry_after (ConciergeChannel *channel)
   return CONCIERGE_MASTODON (channel)->retry_after;
 }
 
+static gboolean
+concierge_mastodon_has_more (ConciergeChannel *channel)
+{
+  return CONCIERGE_MASTODON (channel)->more;
+}
+
 static void
 concierge_mastodon_channel_init (ConciergeChannelInterface *iface)
 {
+  iface->has_more = concierge_mastodon_has_more;
   iface->get_cursor_stream = concierge_mastodon_get_cursor_stream;
   iface->get_capabilities = concierge_mastodon_get_capabilities;
   iface->get_retry_after = concierge_mastodon_get_retry_after;

@@ -179,7 +179,7 @@ ingested_cb (GObject      *object,
   account->fetched = TRUE;
   set_state (account, CONCIERGE_SYNC_IDLE, NULL);
   concierge_channel_get_capabilities (account->channel, &capabilities);
-  if (capabilities.long_polling)
+  if (capabilities.long_polling || concierge_channel_has_more (account->channel))
     schedule (account, concierge_channel_get_retry_after (account->channel));
   else
     schedule (account, MAX (interval (account), concierge_channel_get_retry_after (account->channel)));

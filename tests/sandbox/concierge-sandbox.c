@@ -196,6 +196,30 @@ seed (void)
   post (emma, "unlisted", "@support Does my SIM work for roaming in Switzerland?", NULL);
 }
 
+/* Many customers who mentioned support before the sandbox started: the
+ * benchmark's load. Each mention is a thread of its own. */
+static void
+seed_mentions (guint n)
+{
+  Person *customers[100];
+
+  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", 5000 + i);
+      g_autofree char *username = g_strdup_printf ("kunde%u", i);
+      g_autofree char *name = g_strdup_printf ("Kundin %u", i);
+
+      customers[i] = person_new (id, username, name);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("@support Frage Nummer %u: <b>Router</b> &amp; Rechnung, bitte um Rückruf.", i);
+
+      post (customers[i % G_N_ELEMENTS (customers)], "public", text, NULL);
+    }
+}
+
 /* Customers who write in while the demo runs */
 
 static const char * const live_public_texts[] = {
@@ -1147,7 +1171,7 @@ main (int   argc,
   g_autofree char *record_path = NULL;
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
-  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500;
+  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port on 127.0.0.1 (0 picks a free one)", "PORT" },
@@ -1157,6 +1181,8 @@ main (int   argc,
       "How often a customer writes in (0, the default, never)", "MS" },
     { "max-characters", 0, 0, G_OPTION_ARG_INT, &max_characters,
       "The longest status the instance accepts (default 500)", "N" },
+    { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
+      "Seed this many more public mentions of support, for load", "N" },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
       "Serve the Telegram Bot API too, to the bot with this token", "BOT_TOKEN" },
     { "telegram-webhook", 0, 0, G_OPTION_ARG_STRING, &telegram_webhook,
@@ -1177,12 +1203,12 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, telegram_help);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
-      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 ||
+      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
-                  "                         [--live-interval-ms N] [--max-characters N]\n"
+                  "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
                   "                         [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
                   "\n%s\n", telegram_help);
       return 2;
@@ -1200,6 +1226,7 @@ main (int   argc,
   if (record_path != NULL && (sandbox.record = fopen (record_path, "a")) == NULL)
     g_error ("Cannot write %s", record_path);
   seed ();
+  seed_mentions (seed_count);
   if (telegram_token != NULL)
     telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
 
