@@ -445,6 +445,48 @@ test_inbox_longest_waiting_and_exact_changes (Fixture       *fixture,
 }
 
 static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
+/* A first sync brings thousands of threads in one write: the inbox reads
+ * itself anew instead of placing each on the main loop. */
+static void
+test_inbox_reloads_after_a_big_change (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+  g_autoptr(GError) error = NULL;
+  guint changed = 0, invalidated = 0;
+
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  g_signal_connect_swapped (fixture->store, "threads-changed", G_CALLBACK (count_signal), &changed);
+  g_signal_connect_swapped (fixture->store, "invalidated", G_CALLBACK (count_signal), &invalidated);
+
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *thread = g_strdup_printf ("t%u", i);
+      g_autofree char *remote = g_strdup_printf ("m%u", i);
+      g_autoptr(ConciergeMessage) message = incoming (remote, "x", "X", "Hallo", 1000 + i);
+
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+
+  test_wait_loaded (inbox);
+  while (g_list_model_get_n_items (G_LIST_MODEL (inbox)) < 250)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (invalidated, ==, 1);
+  g_assert_cmpuint (changed, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, 250);
+}
+
+static void
 test_inbox_filters_and_search (Fixture       *fixture,
                                gconstpointer  data)
 {
@@ -880,6 +922,7 @@ main (int   argc,
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
+  ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);
   ADD ("/inbox/loads-rows-that-moved", test_inbox_loads_rows_that_moved);
   ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);

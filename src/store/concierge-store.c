@@ -45,6 +45,10 @@ enum {
   N_SIGNALS
 };
 
+/* More changed threads than this in one write are announced as
+ * "invalidated" instead of one by one. */
+#define BIG_CHANGE 200
+
 static guint signals[N_SIGNALS];
 
 typedef void (*StoreJobFunc) (ConciergeStore *self,
@@ -442,6 +446,13 @@ threads_changed_free (gpointer data)
   g_free (changed);
 }
 
+static gboolean
+emit_invalidated (gpointer data)
+{
+  g_signal_emit (data, signals[INVALIDATED], 0);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 store_notify_threads (ConciergeStore *self,
                       GHashTable     *thread_ids)
@@ -454,6 +465,16 @@ store_notify_threads (ConciergeStore *self,
   if (g_hash_table_size (thread_ids) == 0 ||
       !g_signal_has_handler_pending (self, signals[THREADS_CHANGED], 0, FALSE))
     return;
+
+  /* A first sync changes thousands of threads at once. Reading each back
+   * here, and placing each in the inbox there, would cost more than
+   * reading the inbox anew; and the main loop would pay for it. */
+  if (g_hash_table_size (thread_ids) > BIG_CHANGE)
+    {
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
+                                  g_object_ref (self), g_object_unref);
+      return;
+    }
 
   changed = g_new0 (ThreadsChanged, 1);
   changed->store = g_object_ref (self);
@@ -665,9 +686,10 @@ concierge_store_class_init (ConciergeStoreClass *klass)
   /**
    * ConciergeStore::invalidated:
    *
-   * Another process changed the cache, for example the command line
-   * removed an account with its threads: whatever shows the cache reads it
-   * again.
+   * So many threads changed at once that #ConciergeStore::threads-changed
+   * would not pay, or another process changed the cache, for example the
+   * command line removed an account with its threads: whatever shows the
+   * cache reads it again.
    */
   signals[INVALIDATED] =
     g_signal_new ("invalidated",
