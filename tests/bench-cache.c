@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "channels/concierge-sync.h"
 #include "concierge-application.h"
 #include "store/concierge-inbox-model.h"
 #include "store/concierge-store.h"
@@ -33,6 +34,7 @@
 #define SEED          20261124
 #define BATCH         10000
 #define SPAN_SECONDS  (90 * 24 * 3600)
+#define N_SYNC_ITEMS  10000
 
 /* The data set */
 
@@ -643,6 +645,115 @@ median_of_children (const char * const *argv,
   return percentile (samples, rounds, 0.5);
 }
 
+/* Sync: the longest main-loop stall while items come from the sandbox.
+ * A timer that wants to run every millisecond measures how long it had to
+ * wait; what it waited beyond that is a stall a frame would feel. */
+
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+} StallMeter;
+
+static gboolean
+stall_tick (gpointer data)
+{
+  StallMeter *meter = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (meter->last != 0)
+    meter->max_gap = MAX (meter->max_gap, now - meter->last);
+  meter->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static double
+max_stall_ms (GListModel *inbox,
+              guint       until_items,
+              double      at_most_s,
+              double     *seconds)
+{
+  StallMeter meter = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) (at_most_s * G_USEC_PER_SEC);
+  guint id = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_tick, &meter, NULL);
+
+  while (g_get_monotonic_time () < deadline &&
+         (until_items == 0 || g_list_model_get_n_items (inbox) < until_items))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+
+  if (seconds != NULL)
+    *seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  return MAX (0.0, meter.max_gap / 1000.0 - 1.0);
+}
+
+static void
+sync_stall (const char *argv0,
+            const char *dir,
+            GString    *table)
+{
+  g_autofree char *bindir = g_path_get_dirname (argv0);
+  g_autofree char *sandbox_path = g_build_filename (bindir, "concierge-sandbox", NULL);
+  g_autofree char *count = g_strdup_printf ("%d", N_SYNC_ITEMS);
+  g_autofree char *store_path = g_build_filename (dir, "sync", "cache.sqlite", NULL);
+  g_autoptr(GSubprocess) sandbox = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeAccount) saved = NULL;
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  ConciergeInboxQuery query = { .status_mask = 1 << CONCIERGE_THREAD_OPEN, .visibility = -1 };
+  double idle_ms, stall_ms, seconds;
+  guint items;
+
+  sandbox = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, sandbox_path,
+                              "--token", "bench-token", "--seed-mentions", count,
+                              "--reply-delay-ms", "600000", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+
+  store = test_open_store (store_path, &error);
+  g_assert_no_error (error);
+  account = concierge_account_new ("mastodon", "Support", "@support", line + strlen ("listening on "), "");
+  saved = test_add_account (store, account);
+
+  /* The inbox is there as in the app: its updates run on the main loop. */
+  inbox = concierge_inbox_model_new (store, &query);
+  test_wait_loaded (inbox);
+  idle_ms = max_stall_ms (G_LIST_MODEL (inbox), 0, 2.0, NULL);
+
+  sync = concierge_sync_new (store, NULL);
+  concierge_sync_add_account (sync, saved, "{\"access_token\": \"bench-token\"}", &error);
+  g_assert_no_error (error);
+  stall_ms = max_stall_ms (G_LIST_MODEL (inbox), N_SYNC_ITEMS, 300.0, &seconds);
+  items = g_list_model_get_n_items (G_LIST_MODEL (inbox));
+
+  report (table, "loop.idle_max_stall_ms", idle_ms, "ms", "baseline");
+  {
+    g_autofree char *against = g_strdup_printf ("%.1f ms over baseline; target ≤ 16 ms", stall_ms - idle_ms);
+
+    report (table, "sync.max_main_loop_stall_ms", stall_ms, "ms", against);
+  }
+  {
+    g_autofree char *against = g_strdup_printf ("%u mentions from the sandbox", items);
+
+    report (table, "sync.items_per_s", items / seconds, "items/s", against);
+  }
+
+  g_clear_object (&sync);
+  g_clear_object (&inbox);
+  test_close_store (store);
+  g_subprocess_force_exit (sandbox);
+  g_subprocess_wait (sandbox, NULL, NULL);
+}
+
 static void
 append_readme (const char *path,
                GString    *table)
@@ -699,6 +810,14 @@ main (int   argc,
     return app_first_frame (TRUE, FALSE, start);
   if (argc == 2 && g_str_equal (argv[1], "--app-scroll"))
     return app_first_frame (TRUE, TRUE, start);
+  /* The sync figures alone, for working on them; nothing is recorded. */
+  if (argc == 3 && g_str_equal (argv[1], "--sync-only"))
+    {
+      test_remove_tree (argv[2]);
+      g_mkdir_with_parents (argv[2], 0700);
+      sync_stall (argv[0], argv[2], table);
+      return 0;
+    }
   if (argc != 3)
     {
       g_printerr ("usage: %s WORK_FOLDER README\n", argv[0]);
@@ -775,6 +894,9 @@ main (int   argc,
             "includes the wait for the next tick");
     report (table, "app.rss_mb", g_ascii_strtod (lines[3], NULL), "MB", "target < 150 MB");
   }
+
+  g_printerr ("bench: syncing %d mentions from the sandbox\n", N_SYNC_ITEMS);
+  sync_stall (argv[0], dir, table);
 
   append_readme (argv[2], table);
   return 0;
