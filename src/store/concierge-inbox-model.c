@@ -469,7 +469,7 @@ index_loaded_cb (GObject      *object,
    * in between. */
   old_len = self->entries->len;
   if (!request->first_page && old_len <= entries->len &&
-      memcmp (self->entries->data, entries->data, old_len * sizeof (ConciergeInboxEntry)) == 0)
+      (old_len == 0 || memcmp (self->entries->data, entries->data, old_len * sizeof (ConciergeInboxEntry)) == 0))
     kept = old_len;
 
   g_array_unref (self->entries);
