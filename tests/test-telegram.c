@@ -474,6 +474,8 @@ test_faults_while_sending (Fixture       *fixture,
   g_autoptr(ConciergeMessage) unknown = NULL;
   g_autoptr(ConciergeMessage) retried = NULL;
   g_autoptr(ConciergeMessage) refused = NULL;
+  g_autoptr(ConciergeMessage) server_error = NULL;
+  g_autoptr(ConciergeMessage) slow = NULL;
   g_autofree char *record = NULL;
   g_autofree char *too_long = g_strnfill (4097, 'x');
   gint64 thread_id;
@@ -488,13 +490,55 @@ test_faults_while_sending (Fixture       *fixture,
                      "{\"path\": \"/bot<redacted>/sendMessage\", \"kind\": \"429\", \"retry_after\": 1}");
   retried = reply_in (fixture, thread_id, "Antwort nach kurzer Pause", CONCIERGE_SEND_SENT);
 
+  /* A server error after the request left may have been a success. */
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/bot<redacted>/sendMessage\", \"kind\": \"500\"}");
+  server_error = reply_in (fixture, thread_id, "Antwort mit Serverfehler", CONCIERGE_SEND_UNKNOWN);
+  test_sandbox_post (fixture->url, "/_sandbox/fault",
+                     "{\"path\": \"/bot<redacted>/sendMessage\", \"kind\": \"slow\", \"delay_ms\": 1500}");
+  slow = reply_in (fixture, thread_id, "Antwort mit Verzögerung", CONCIERGE_SEND_SENT);
+
   refused = reply_in (fixture, thread_id, too_long, CONCIERGE_SEND_FAILED);
   g_assert_nonnull (strstr (concierge_message_get_send_error (refused), "Telegram refused"));
 
   record = read_record (fixture);
   g_assert_cmpuint (count (record, "Antwort mit verlorener"), ==, 1);
   g_assert_cmpuint (count (record, "Antwort nach kurzer Pause"), ==, 2);
+  g_assert_cmpuint (count (record, "Antwort mit Serverfehler"), ==, 1);
+  g_assert_cmpuint (count (record, "Antwort mit Verzögerung"), ==, 1);
   g_assert_null (strstr (record, TOKEN));
+}
+
+static void
+wait_for_state (Fixture            *fixture,
+                ConciergeSyncState  wanted,
+                const char        **message)
+{
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  while (state (fixture, message) != wanted)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
+/* A poll that fails shows why, and polling goes on after a pause. */
+static void
+test_polling_recovers_from_a_server_error (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(ConciergeMessage) sent = NULL;
+  const char *message = NULL;
+
+  start (fixture);
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/bot<redacted>/getUpdates\", \"kind\": \"500\"}");
+
+  /* The open long poll ends with the customer's answer; the next fails. */
+  sent = reply_in (fixture, first_private_thread (fixture), "Kurze Frage zurück", CONCIERGE_SEND_SENT);
+  wait_for_state (fixture, CONCIERGE_SYNC_ERROR, &message);
+  g_assert_nonnull (strstr (message, "Telegram answered with an error (500)"));
+  wait_for_state (fixture, CONCIERGE_SYNC_IDLE, NULL);
 }
 
 /* Another reader of the bot's updates: the account says so and stops
@@ -587,6 +631,7 @@ main (int   argc,
   ADD ("/telegram/reply-in-a-private-chat", test_reply_in_a_private_chat);
   ADD ("/telegram/faults-while-sending", test_faults_while_sending);
   ADD ("/telegram/conflict-stops-polling", test_conflict_stops_polling);
+  ADD ("/telegram/polling-recovers-from-a-server-error", test_polling_recovers_from_a_server_error);
   ADD ("/telegram/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
 
   return g_test_run ();

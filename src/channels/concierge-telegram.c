@@ -248,6 +248,9 @@ struct _ConciergeTelegram
   gint64       bot_id;
   char        *bot_username;
   guint        retry_after;
+  /* The last fetch worked: the next may wait on the server. After a start
+   * or a failure it answers at once, so the account shows its state. */
+  gboolean     long_poll;
 };
 
 static void concierge_telegram_channel_init (ConciergeChannelInterface *iface);
@@ -546,7 +549,9 @@ updates_cb (GTask    *task,
 static void
 get_updates (GTask *task)
 {
+  ConciergeTelegram *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
+  guint timeout = self->long_poll ? LONG_POLL_SECONDS : 0;
   g_autoptr(JsonArray) allowed = json_array_new ();
   JsonNode *allowed_node = json_node_new (JSON_NODE_ARRAY);
   JsonNode *parameters;
@@ -560,10 +565,10 @@ get_updates (GTask *task)
    * they were saved brings them again. */
   if (fetch->next_offset > 0)
     parameters = parameters_new ("offset", int_node (fetch->next_offset),
-                                 "timeout", int_node (LONG_POLL_SECONDS),
+                                 "timeout", int_node (timeout),
                                  "allowed_updates", allowed_node, NULL);
   else
-    parameters = parameters_new ("timeout", int_node (LONG_POLL_SECONDS),
+    parameters = parameters_new ("timeout", int_node (timeout),
                                  "allowed_updates", allowed_node, NULL);
 
   call_method (task, "getUpdates", parameters, updates_cb);
@@ -625,8 +630,10 @@ concierge_telegram_fetch_finish (ConciergeChannel  *channel,
 
   g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
 
+  CONCIERGE_TELEGRAM (channel)->long_poll = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
+  CONCIERGE_TELEGRAM (channel)->long_poll = TRUE;
 
   fetch = g_task_get_task_data (G_TASK (result));
   if (fetch->next_offset > 0)
