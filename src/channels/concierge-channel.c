@@ -88,6 +88,26 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->hide_finish = default_boolean_finish;
 }
 
+/**
+ * concierge_channel_clean_text:
+ * @text: (inout): a customer's text, changed in place
+ *
+ * Text is shown as plain text, never as markup, and control characters
+ * other than line breaks and tabs have no place in it: each becomes a
+ * space.
+ *
+ * Returns: @text
+ */
+char *
+concierge_channel_clean_text (char *text)
+{
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
+      *p = ' ';
+
+  return text;
+}
+
 /* Reading answers */
 
 static void

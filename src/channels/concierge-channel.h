@@ -124,6 +124,7 @@ ConciergeChannel *concierge_channel_new_for_account (SoupSession                
                                                      const char                    *secret_json,
                                                      GError                       **error);
 
+char             *concierge_channel_clean_text        (char                        *text);
 void              concierge_channel_parse_json_async  (GBytes                      *bytes,
                                                       GCancellable                *cancellable,
                                                       GAsyncReadyCallback          callback,

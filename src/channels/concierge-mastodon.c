@@ -123,11 +123,7 @@ concierge_mastodon_html_to_text (const char *html)
     }
   xmlFreeDoc (doc);
 
-  /* Text is shown as plain text, never as markup, and control characters
-   * other than line breaks and tabs have no place in it. */
-  for (char *p = text->str; *p; p++)
-    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
-      *p = ' ';
+  concierge_channel_clean_text (text->str);
 
   return g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
 }

@@ -86,20 +86,6 @@ mentions_bot (const char *text,
   return FALSE;
 }
 
-static char *
-clean_text (const char *text)
-{
-  char *clean = g_utf8_make_valid (text, -1);
-
-  /* Shown as plain text, never as markup; control characters other than
-   * line breaks and tabs have no place in it. */
-  for (char *p = clean; *p; p++)
-    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
-      *p = ' ';
-
-  return clean;
-}
-
 static ConciergeMessage *
 message_from_json (JsonObject  *object,
                    gint64       bot_id,
@@ -125,7 +111,7 @@ message_from_json (JsonObject  *object,
 
   if (text == NULL)
     text = member_string (object, "caption");
-  body = text ? clean_text (text) : g_strdup (_("(A message without text, such as a photo or a sticker)"));
+  body = text ? concierge_channel_clean_text (g_utf8_make_valid (text, -1)) : g_strdup (_("(A message without text, such as a photo or a sticker)"));
 
   /* Message ids count within their chat only. */
   remote_id = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, chat_id, message_id);

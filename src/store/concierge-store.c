@@ -2799,6 +2799,7 @@ store_notify_thread (ConciergeStore *self,
 
 typedef struct
 {
+  gint64              account_id;
   gint64              thread_id;
   gint64              message_id;
   char               *text;
@@ -2981,8 +2982,7 @@ load_outbox_job (ConciergeStore *self,
       return;
     }
 
-  /* The thread id field carries the account here. */
-  sqlite3_bind_int64 (stmt, 1, job->thread_id);
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (entries, outbox_entry_from_row (stmt));
   sqlite3_reset (stmt);
@@ -3009,7 +3009,7 @@ concierge_store_load_outbox_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   job = g_new0 (OutboxJob, 1);
-  job->thread_id = account_id;
+  job->account_id = account_id;
   store_run (self, concierge_store_load_outbox_async, G_PRIORITY_DEFAULT, load_outbox_job, job,
              outbox_job_free, cancellable, callback, user_data);
 }

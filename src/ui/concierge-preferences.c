@@ -42,7 +42,6 @@ static const char *
 state_text (ConciergePreferences *self,
             ConciergeAccount     *account)
 {
-  const char *message = NULL;
   gint64 id = concierge_account_get_id (account);
 
   if (concierge_account_get_signed_out (account))
@@ -50,18 +49,7 @@ state_text (ConciergePreferences *self,
   if (self->sync == NULL || !concierge_sync_has_account (self->sync, id))
     return _("Not connected");
 
-  switch (concierge_sync_get_state (self->sync, id, &message))
-    {
-    case CONCIERGE_SYNC_IDLE:
-      return _("Up to date");
-    case CONCIERGE_SYNC_SYNCING:
-      return _("Syncing…");
-    case CONCIERGE_SYNC_OFFLINE:
-    case CONCIERGE_SYNC_NEEDS_SIGN_IN:
-    case CONCIERGE_SYNC_ERROR:
-    default:
-      return message ? message : "";
-    }
+  return concierge_sync_state_describe (self->sync, id, NULL);
 }
 
 static void update_accounts (ConciergePreferences *self);

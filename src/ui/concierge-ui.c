@@ -106,3 +106,47 @@ concierge_platform_name (const char *platform)
     return "Telegram";
   return platform ? platform : "";
 }
+
+/**
+ * concierge_sync_state_describe:
+ * @icon_name: (out) (optional): an icon that shows the state beside the
+ *   words, never instead of them
+ *
+ * Returns: an account's sync state in words: up to date, syncing, or what
+ *   keeps it from syncing
+ */
+const char *
+concierge_sync_state_describe (ConciergeSync  *sync,
+                               gint64          account_id,
+                               const char    **icon_name)
+{
+  const char *message = NULL;
+  const char *text;
+  const char *icon;
+
+  switch (concierge_sync_get_state (sync, account_id, &message))
+    {
+    case CONCIERGE_SYNC_IDLE:
+      text = _("Up to date");
+      icon = "emblem-ok-symbolic";
+      break;
+    case CONCIERGE_SYNC_SYNCING:
+      text = _("Syncing…");
+      icon = "emblem-synchronizing-symbolic";
+      break;
+    case CONCIERGE_SYNC_OFFLINE:
+      text = message;
+      icon = "network-offline-symbolic";
+      break;
+    case CONCIERGE_SYNC_NEEDS_SIGN_IN:
+    case CONCIERGE_SYNC_ERROR:
+    default:
+      text = message;
+      icon = "dialog-warning-symbolic";
+      break;
+    }
+
+  if (icon_name != NULL)
+    *icon_name = icon;
+  return text ? text : "";
+}

@@ -10,6 +10,8 @@
 
 #include <gtk/gtk.h>
 
+#include "channels/concierge-sync.h"
+
 G_BEGIN_DECLS
 
 void        concierge_widget_dispose_children (GtkWidget  *widget,
@@ -20,5 +22,8 @@ char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
 const char *concierge_platform_name           (const char *platform);
+const char *concierge_sync_state_describe     (ConciergeSync  *sync,
+                                               gint64          account_id,
+                                               const char    **icon_name);
 
 G_END_DECLS

@@ -308,34 +308,14 @@ update_account_row (ConciergeWindow *self,
                     AdwActionRow    *row,
                     gint64           id)
 {
-  const char *message = NULL;
-  ConciergeSyncState state = concierge_sync_get_state (self->sync, id, &message);
+  ConciergeSyncState state = concierge_sync_get_state (self->sync, id, NULL);
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
   GtkWidget *button = g_object_get_data (G_OBJECT (row), "try-again");
-  const char *subtitle = message;
-  const char *icon_name = "emblem-ok-symbolic";
   gboolean trouble = state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR;
+  const char *icon_name;
+  const char *subtitle = concierge_sync_state_describe (self->sync, id, &icon_name);
 
-  switch (state)
-    {
-    case CONCIERGE_SYNC_IDLE:
-      subtitle = _("Up to date");
-      break;
-    case CONCIERGE_SYNC_SYNCING:
-      subtitle = _("Syncing…");
-      icon_name = "emblem-synchronizing-symbolic";
-      break;
-    case CONCIERGE_SYNC_OFFLINE:
-      icon_name = "network-offline-symbolic";
-      break;
-    case CONCIERGE_SYNC_NEEDS_SIGN_IN:
-    case CONCIERGE_SYNC_ERROR:
-    default:
-      icon_name = "dialog-warning-symbolic";
-      break;
-    }
-
-  adw_action_row_set_subtitle (row, subtitle ? subtitle : "");
+  adw_action_row_set_subtitle (row, subtitle);
   gtk_image_set_from_icon_name (icon, icon_name);
   if (trouble)
     gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
