@@ -4,18 +4,28 @@
  * uses (mentions, direct conversations, a status's context, an account's
  * statuses, posting, marking read, the instance's limits), on 127.0.0.1,
  * with customers who post, mention the support account, write privately,
- * and answer what the agent sends after a short delay. Given a bot token,
- * it serves a subset of the Telegram Bot API on the same port too (see
- * below and concierge-sandbox-telegram.c).
+ * and answer what the agent sends after a short delay. It serves
+ * Mastodon's OAuth 2 sign-in too (see below and concierge-sandbox-oauth.c).
+ * Given a bot token, it serves a subset of the Telegram Bot API on the same
+ * port as well (see below and concierge-sandbox-telegram.c).
  *
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
- *                     [--max-characters N]
+ *                     [--max-characters N] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
  * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
  * Every request is recorded as a JSON line in the record file: method, path,
- * query, whether the token matched (never the token), and the status sent.
+ * query, whether the token matched (never the token), and the status sent,
+ * as in
+ *   {"method": "POST", "path": "/oauth/token", "query": {"grant_type":
+ *    "authorization_code", "code": "<redacted>", ...}, "token_ok": false,
+ *    "status": 200}
+ * The query has the parameters of the query string, a form or, for the
+ * sign-in, a JSON body, all as strings (a JSON array of strings one a line,
+ * other JSON values as JSON text). client_secret, code, code_verifier,
+ * token, access_token and refresh_token are recorded as "<redacted>";
+ * answers are never recorded.
  *
  * With --live-interval-ms, a customer writes in every that many
  * milliseconds: a new public thread mentioning the support account, and
@@ -27,12 +37,29 @@
  * It is stricter than Mastodon: unknown parameters are refused with 422, so
  * that a mistake in the client shows up here first.
  *
+ * The sign-in, which needs no token: POST /api/v1/apps registers an app
+ * (client_name, redirect_uris, scopes, website; form or JSON) and answers
+ * its CredentialApplication; GET /oauth/authorize checks the request and
+ * shows the page where the person approves or denies as @support, which
+ * posts decision=approve or decision=deny back to /oauth/authorize; that
+ * redirects with ?code= or ?error=access_denied and the state, or for
+ * urn:ietf:wg:oauth:2.0:oob shows the code as
+ * <code id="authorization-code">; POST /oauth/token exchanges the code once,
+ * checking PKCE (S256 only), for a token the API takes as it takes --token;
+ * POST /oauth/revoke revokes it, or --token. GET
+ * /.well-known/oauth-authorization-server has the metadata of Mastodon 4.3.
+ * --no-pkce makes it a Mastodon before 4.3: that path is 404 and the PKCE
+ * parameters are ignored. Faults apply to these paths as to the API's.
+ *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
  *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "malformed"
  *    | "slow" | "drop-before" | "drop-after" | "hold", "count": 1,
  *    "retry_after": 2, "delay_ms": 2000}
  * "404" answers as if the status replied to had been deleted.
  * A held response waits for POST /_sandbox/release.
+ *
+ * POST /_sandbox/revoke-all withdraws every token, as a person does in the
+ * account's settings: the API answers 401 until someone signs in again.
  *
  * POST /_sandbox/outage with {"seconds": N} stops listening for N seconds,
  * as a server that went away: connections are refused, and the statuses
@@ -102,7 +129,6 @@ typedef struct
 {
   SoupServer *server;
   GSocketAddress *address;
-  char       *token;
   FILE       *record;
   guint       reply_delay_ms;
   guint       max_characters;
@@ -379,8 +405,8 @@ add_status (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-static void
-reply_json (SoupServerMessage *msg,
+void
+sandbox_reply_json (SoupServerMessage *msg,
             guint              status_code,
             JsonBuilder       *builder)
 {
@@ -391,8 +417,8 @@ reply_json (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
 }
 
-static void
-reply_error (SoupServerMessage *msg,
+void
+sandbox_reply_error (SoupServerMessage *msg,
              guint              status_code,
              const char        *error)
 {
@@ -402,7 +428,7 @@ reply_error (SoupServerMessage *msg,
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, error);
   json_builder_end_object (builder);
-  reply_json (msg, status_code, builder);
+  sandbox_reply_json (msg, status_code, builder);
 }
 
 /* Requests */
@@ -447,7 +473,7 @@ record (SoupServerMessage *msg,
       while (g_hash_table_iter_next (&iter, &key, &value))
         {
           json_builder_set_member_name (builder, key);
-          json_builder_add_string_value (builder, value);
+          json_builder_add_string_value (builder, oauth_parameter_is_secret (key) ? "<redacted>" : value);
         }
     }
   json_builder_end_object (builder);
@@ -478,7 +504,7 @@ only_known_parameters (SoupServerMessage  *msg,
         {
           g_autofree char *error = g_strdup_printf ("Unknown parameter %s", (char *) key);
 
-          reply_error (msg, 422, error);
+          sandbox_reply_error (msg, 422, error);
           return FALSE;
         }
     }
@@ -604,7 +630,7 @@ get_notifications (SoupServerMessage *msg,
   json_builder_end_array (builder);
 
   set_link_header (msg, page, status_id_of);
-  reply_json (msg, 200, builder);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 static void
@@ -657,7 +683,7 @@ get_conversations (SoupServerMessage *msg,
   json_builder_end_array (builder);
 
   set_link_header (msg, page, status_id_of);
-  reply_json (msg, 200, builder);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 static void
@@ -670,7 +696,7 @@ get_context (SoupServerMessage *msg,
 
   if (status == NULL)
     {
-      reply_error (msg, 404, "Record not found");
+      sandbox_reply_error (msg, 404, "Record not found");
       return;
     }
 
@@ -696,7 +722,7 @@ get_context (SoupServerMessage *msg,
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-  reply_json (msg, 200, builder);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 /* As Mastodon filters them: its author sees every status of an account,
@@ -731,7 +757,7 @@ get_account_statuses (SoupServerMessage *msg,
     return;
   if (account == NULL)
     {
-      reply_error (msg, 404, "Record not found");
+      sandbox_reply_error (msg, 404, "Record not found");
       return;
     }
 
@@ -746,7 +772,7 @@ get_account_statuses (SoupServerMessage *msg,
   json_builder_end_array (builder);
 
   set_link_header (msg, page, status_id_of);
-  reply_json (msg, 200, builder);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 static gboolean
@@ -783,13 +809,13 @@ post_status (SoupServerMessage *msg,
   if (key != NULL && (status = g_hash_table_lookup (sandbox.idempotency, key)) != NULL)
     {
       add_status (builder, status);
-      reply_json (msg, 200, builder);
+      sandbox_reply_json (msg, 200, builder);
       return;
     }
 
   if (text == NULL || text[0] == '\0')
     {
-      reply_error (msg, 422, "Validation failed: Text can't be blank");
+      sandbox_reply_error (msg, 422, "Validation failed: Text can't be blank");
       return;
     }
   if (g_utf8_strlen (text, -1) > (glong) sandbox.max_characters)
@@ -797,12 +823,12 @@ post_status (SoupServerMessage *msg,
       g_autofree char *error = g_strdup_printf ("Validation failed: Text character limit of %u exceeded",
                                                 sandbox.max_characters);
 
-      reply_error (msg, 422, error);
+      sandbox_reply_error (msg, 422, error);
       return;
     }
   if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
     {
-      reply_error (msg, 404, "Record not found");
+      sandbox_reply_error (msg, 404, "Record not found");
       return;
     }
 
@@ -813,7 +839,7 @@ post_status (SoupServerMessage *msg,
     g_timeout_add (sandbox.reply_delay_ms, customer_replies_cb, g_strdup (status->id));
 
   add_status (builder, status);
-  reply_json (msg, 200, builder);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 static void
@@ -833,7 +859,7 @@ get_instance (SoupServerMessage *msg)
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  reply_json (msg, 200, builder);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 /* Faults */
@@ -849,7 +875,7 @@ add_fault (SoupServerMessage *msg)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      reply_error (msg, 400, "A fault is a JSON object");
+      sandbox_reply_error (msg, 400, "A fault is a JSON object");
       return;
     }
 
@@ -978,7 +1004,7 @@ start_outage (SoupServerMessage *msg)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      reply_error (msg, 400, "An outage is a JSON object");
+      sandbox_reply_error (msg, 400, "An outage is a JSON object");
       return;
     }
 
@@ -995,8 +1021,8 @@ server_callback (SoupServer        *server,
                  gpointer           user_data)
 {
   const char *authorization;
-  g_autofree char *expected = NULL;
   gboolean token_ok;
+  gboolean sign_in = oauth_handles (path);
   Fault *fault;
 
   if (g_str_equal (path, "/_sandbox/fault"))
@@ -1007,6 +1033,12 @@ server_callback (SoupServer        *server,
   if (g_str_equal (path, "/_sandbox/outage"))
     {
       start_outage (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/revoke-all"))
+    {
+      oauth_revoke_all ();
+      soup_server_message_set_status (msg, 204, NULL);
       return;
     }
   if (g_str_equal (path, "/_sandbox/release"))
@@ -1039,6 +1071,8 @@ server_callback (SoupServer        *server,
 
           query = soup_form_decode (form_text);
         }
+      else if (sign_in && g_strcmp0 (type, "application/json") == 0 && g_bytes_get_size (bytes) > 0)
+        query = oauth_decode_json (bytes);
       else if (query != NULL)
         g_hash_table_ref (query);
     }
@@ -1046,10 +1080,10 @@ server_callback (SoupServer        *server,
     g_hash_table_ref (query);
 
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  expected = g_strdup_printf ("Bearer %s", sandbox.token);
-  token_ok = g_strcmp0 (authorization, expected) == 0;
+  token_ok = oauth_authorization_is_valid (authorization);
 
-  fault = token_ok ? sandbox_take_fault (path) : NULL;
+  /* The sign-in has no token to match, yet it fails as the API does. */
+  fault = token_ok || sign_in ? sandbox_take_fault (path) : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (msg, query, token_ok);
@@ -1062,12 +1096,12 @@ server_callback (SoupServer        *server,
   if (g_str_has_prefix (path, "/api/"))
     set_rate_limit_headers (msg);
 
-  if (!token_ok)
-    reply_error (msg, 401, "The access token is invalid");
+  if (!token_ok && !sign_in)
+    sandbox_reply_error (msg, 401, "The access token is invalid");
   else if (fault != NULL && g_str_equal (fault->kind, "500"))
-    reply_error (msg, 503, "The sandbox was asked to fail");
+    sandbox_reply_error (msg, 503, "The sandbox was asked to fail");
   else if (fault != NULL && g_str_equal (fault->kind, "404"))
-    reply_error (msg, 404, "Record not found");
+    sandbox_reply_error (msg, 404, "Record not found");
   else if (fault != NULL && g_str_equal (fault->kind, "429"))
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
@@ -1078,7 +1112,7 @@ server_callback (SoupServer        *server,
       soup_message_headers_replace (headers, "Retry-After", retry);
       soup_message_headers_replace (headers, "X-RateLimit-Remaining", "0");
       soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
-      reply_error (msg, 429, "Too many requests");
+      sandbox_reply_error (msg, 429, "Too many requests");
     }
   else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
     {
@@ -1087,6 +1121,8 @@ server_callback (SoupServer        *server,
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, broken, sizeof broken - 1);
     }
+  else if (sign_in)
+    oauth_handle (msg, path, query);
   else
     handle_api (msg, path, query);
 
@@ -1141,7 +1177,7 @@ handle_api (SoupServerMessage *msg,
 
       json_builder_begin_object (builder);
       json_builder_end_object (builder);
-      reply_json (msg, 200, builder);
+      sandbox_reply_json (msg, 200, builder);
     }
   else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/instance"))
     get_instance (msg);
@@ -1150,13 +1186,22 @@ handle_api (SoupServerMessage *msg,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       add_person (builder, find_person (OWN_ACCOUNT_ID));
-      reply_json (msg, 200, builder);
+      sandbox_reply_json (msg, 200, builder);
     }
   else
-    reply_error (msg, 404, "Record not found");
+    sandbox_reply_error (msg, 404, "Record not found");
 }
 
 /* For --help and for a wrong command line alike. */
+static const char oauth_help[] =
+  "Mastodon's sign-in needs no token: POST /api/v1/apps registers an app; GET /oauth/authorize\n"
+  "shows the page that posts decision=approve or decision=deny back to /oauth/authorize, which\n"
+  "redirects with the code or shows it for urn:ietf:wg:oauth:2.0:oob; POST /oauth/token\n"
+  "exchanges the code (PKCE with S256) for a token as good as --token; POST /oauth/revoke\n"
+  "revokes either. GET /.well-known/oauth-authorization-server has the metadata; --no-pkce\n"
+  "answers it with 404 and ignores the PKCE parameters, as Mastodon before 4.3. Secrets are\n"
+  "recorded as <redacted>.";
+
 static const char telegram_help[] =
   "With --telegram-token, the Telegram Bot API on the same port: /bot<BOT_TOKEN>/<method>\n"
   "for getMe, getUpdates (offset, limit, timeout for long polling, allowed_updates),\n"
@@ -1177,6 +1222,7 @@ main (int   argc,
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
+  gboolean no_pkce = FALSE;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port on 127.0.0.1 (0 picks a free one)", "PORT" },
@@ -1188,6 +1234,8 @@ main (int   argc,
       "The longest status the instance accepts (default 500)", "N" },
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
+    { "no-pkce", 0, 0, G_OPTION_ARG_NONE, &no_pkce,
+      "Sign in as with Mastodon before 4.3: no PKCE, no authorization server metadata", NULL },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
       "Serve the Telegram Bot API too, to the bot with this token", "BOT_TOKEN" },
     { "telegram-webhook", 0, 0, G_OPTION_ARG_STRING, &telegram_webhook,
@@ -1199,6 +1247,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *description = g_strconcat (oauth_help, "\n\n", telegram_help, NULL);
   GSList *uris;
 
   /* A test that crashes must not leave its server behind, holding the
@@ -1206,7 +1255,7 @@ main (int   argc,
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context, telegram_help);
+  g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
       reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
@@ -1214,12 +1263,11 @@ main (int   argc,
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
-                  "                         [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
-                  "\n%s\n", telegram_help);
+                  "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
+                  "\n%s\n", description);
       return 2;
     }
 
-  sandbox.token = token;
   sandbox.reply_delay_ms = reply_delay_ms;
   sandbox.max_characters = max_characters;
   sandbox.next_id = 109000000000000000;
@@ -1230,6 +1278,7 @@ main (int   argc,
   sandbox.held = g_ptr_array_new ();
   if (record_path != NULL && (sandbox.record = fopen (record_path, "a")) == NULL)
     g_error ("Cannot write %s", record_path);
+  oauth_init (token, !no_pkce);
   seed ();
   seed_mentions (seed_count);
   if (telegram_token != NULL)

@@ -2,7 +2,8 @@
  *
  * What the sandbox's platforms share: the faults a test asked for and the
  * record of requests. concierge-sandbox.c serves Mastodon and owns both;
- * concierge-sandbox-telegram.c serves the Telegram Bot API.
+ * concierge-sandbox-oauth.c serves Mastodon's sign-in and
+ * concierge-sandbox-telegram.c the Telegram Bot API.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +36,14 @@ void   sandbox_finish_fault    (SoupServerMessage *msg,
 
 void   sandbox_drop_connection (SoupServerMessage *msg);
 
+/* Answers with the JSON @builder holds, or with Mastodon's error shape. */
+void   sandbox_reply_json      (SoupServerMessage *msg,
+                                guint              status_code,
+                                JsonBuilder       *builder);
+void   sandbox_reply_error     (SoupServerMessage *msg,
+                                guint              status_code,
+                                const char        *error);
+
 /* Writes the object @builder holds as one line of the record, if any. */
 void   sandbox_write_record    (JsonBuilder       *builder);
 
@@ -48,5 +57,22 @@ void     telegram_handle         (SoupServerMessage *msg,
                                   const char        *path,
                                   GHashTable        *query);
 void     telegram_live_turn      (void);
+
+/* The Mastodon sign-in (concierge-sandbox-oauth.c): apps, the metadata,
+ * /oauth/authorize, /oauth/token and /oauth/revoke, which need no token.
+ * @token is --token, valid until revoked like the tokens issued. */
+void        oauth_init                   (const char        *token,
+                                          gboolean           pkce);
+gboolean    oauth_handles                (const char        *path);
+gboolean    oauth_authorization_is_valid (const char        *authorization);
+gboolean    oauth_parameter_is_secret    (const char        *name);
+/* A JSON object body as parameters, strings as a form has them, or NULL
+ * if it is no JSON object. */
+GHashTable *oauth_decode_json            (GBytes            *bytes);
+void        oauth_handle                 (SoupServerMessage *msg,
+                                          const char        *path,
+                                          GHashTable        *params);
+/* For POST /_sandbox/revoke-all. */
+void        oauth_revoke_all             (void);
 
 G_END_DECLS
