@@ -241,6 +241,7 @@ typedef struct
   ConciergeStore   *store;
   ConciergeAccount *account;
   ConciergeSync    *sync;
+  GArray           *states;   /* ConciergeSyncState, each the account took */
 } Fixture;
 
 static void
@@ -251,6 +252,7 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
 
+  fixture->states = g_array_new (FALSE, FALSE, sizeof (ConciergeSyncState));
   fixture->dir = g_dir_make_tmp ("concierge-telegram-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->record = g_build_filename (fixture->dir, "record.jsonl", NULL);
@@ -267,7 +269,10 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  if (fixture->sync != NULL)
+    g_signal_handlers_disconnect_by_data (fixture->sync, fixture);
   g_clear_object (&fixture->sync);
+  g_array_unref (fixture->states);
   test_sandbox_stop (fixture->sandbox);
   test_close_store (fixture->store);
   g_clear_object (&fixture->store);
@@ -329,13 +334,42 @@ state (Fixture     *fixture,
 }
 
 static void
-start (Fixture *fixture)
+state_changed_cb (ConciergeSync *sync,
+                  gint64         account_id,
+                  Fixture       *fixture)
+{
+  ConciergeSyncState now = concierge_sync_get_state (sync, account_id, NULL);
+
+  g_array_append_val (fixture->states, now);
+}
+
+/* Whether the account showed @wanted at any time since it started. */
+static gboolean
+was_ever (Fixture            *fixture,
+          ConciergeSyncState  wanted)
+{
+  for (guint i = 0; i < fixture->states->len; i++)
+    if (g_array_index (fixture->states, ConciergeSyncState, i) == wanted)
+      return TRUE;
+  return FALSE;
+}
+
+/* Starts syncing the account, without waiting for anything. */
+static void
+start_syncing (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
 
   fixture->sync = concierge_sync_new (fixture->store, NULL);
+  g_signal_connect (fixture->sync, "state-changed", G_CALLBACK (state_changed_cb), fixture);
   g_assert_true (concierge_sync_add_account (fixture->sync, fixture->account, SECRET, &error));
   g_assert_no_error (error);
+}
+
+static void
+start (Fixture *fixture)
+{
+  start_syncing (fixture);
   wait_for (inbox_filled, fixture, "the bot's chats");
 }
 
@@ -382,20 +416,29 @@ test_sync_fills_the_inbox (Fixture       *fixture,
   g_assert_null (strstr (record, "AAH-telegram-test"));
 }
 
-static ConciergeMessage *
-reply_in (Fixture            *fixture,
-          gint64              thread_id,
-          const char         *text,
-          ConciergeSendState  state)
+static void
+queue_reply (Fixture    *fixture,
+             gint64      thread_id,
+             const char *text)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
 
   concierge_sync_queue_reply_async (fixture->sync, thread_id, text, NULL, test_got_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (concierge_sync_queue_reply_finish (fixture->sync, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The agent's reply with @text, once it is in @state. */
+static ConciergeMessage *
+wait_for_send_state (Fixture            *fixture,
+                     gint64              thread_id,
+                     const char         *text,
+                     ConciergeSendState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
 
   for (;;)
     {
@@ -422,6 +465,16 @@ reply_in (Fixture            *fixture,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (20000);
     }
+}
+
+static ConciergeMessage *
+reply_in (Fixture            *fixture,
+          gint64              thread_id,
+          const char         *text,
+          ConciergeSendState  state)
+{
+  queue_reply (fixture, thread_id, text);
+  return wait_for_send_state (fixture, thread_id, text, state);
 }
 
 /* A private reply answers the customer's message, is sent once, and the
@@ -613,6 +666,502 @@ test_wrong_token_needs_sign_in (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "Sign in again"));
 }
 
+/* Every fault the sandbox knows, on the way out and on the way in */
+
+#define CUSTOMER_ANSWER "Danke, das hilft mir weiter!"
+/* The update after the seven seeded ones. */
+#define AFTER_SEEDED 870000008
+
+static void
+add_fault (Fixture    *fixture,
+           const char *bot_method,
+           const char *kind,
+           const char *more)
+{
+  g_autofree char *json = g_strdup_printf ("{\"path\": \"/bot<redacted>/%s\", \"kind\": \"%s\"%s}",
+                                           bot_method, kind, more);
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault", json);
+}
+
+/* The requests for @bot_method in the sandbox's record, oldest first. A
+ * line still being written waits for the next look. */
+static GPtrArray *
+requests (Fixture    *fixture,
+          const char *bot_method)
+{
+  g_autofree char *record = read_record (fixture);
+  g_auto(GStrv) lines = g_strsplit (record, "\n", -1);
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = parse (lines[i]);
+      JsonObject *request = json_node_get_object (node);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (request, "bot_method", ""), bot_method) == 0)
+        g_ptr_array_add (found, json_object_ref (request));
+    }
+  return found;
+}
+
+static gint64
+status_of (JsonObject *request)
+{
+  return json_object_get_int_member_with_default (request, "status", -1);
+}
+
+/* How many sendMessage requests with @text reached the sandbox, of those
+ * it answered with @status, or of all for -1. */
+static guint
+sends_of (Fixture    *fixture,
+          const char *text,
+          gint64      status)
+{
+  g_autoptr(GPtrArray) sends = requests (fixture, "sendMessage");
+  guint n = 0;
+
+  for (guint i = 0; i < sends->len; i++)
+    {
+      JsonObject *request = g_ptr_array_index (sends, i);
+      JsonObject *query = json_object_get_object_member (request, "query");
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (query, "text", NULL), text) == 0 &&
+          (status < 0 || status_of (request) == status))
+        n++;
+    }
+  return n;
+}
+
+/* The offset each getUpdates asked from, in order; 0 for none. */
+static GArray *
+poll_offsets (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) polls = requests (fixture, "getUpdates");
+  GArray *offsets = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < polls->len; i++)
+    {
+      JsonObject *query = json_object_get_object_member (g_ptr_array_index (polls, i), "query");
+      gint64 offset = json_object_get_int_member_with_default (query, "offset", 0);
+
+      g_array_append_val (offsets, offset);
+    }
+  return offsets;
+}
+
+static guint
+messages_with (Fixture            *fixture,
+               gint64              thread_id,
+               ConciergeDirection  direction,
+               const char         *body)
+{
+  g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, thread_id);
+  guint n = 0;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConciergeMessage *message = g_ptr_array_index (messages, i);
+
+      if (concierge_message_get_direction (message) == direction &&
+          g_str_equal (concierge_message_get_body (message), body))
+        n++;
+    }
+  return n;
+}
+
+/* The customer answers each message of the bot that reached the chat,
+ * once, after the sandbox's reply delay; waits for @n answers in the
+ * thread. The answers come in the order the bot's messages did, so once
+ * the last awaited one is in, an answer to anything that reached the chat
+ * before it is in too. */
+static void
+wait_for_answers (Fixture *fixture,
+                  gint64   thread_id,
+                  guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (messages_with (fixture, thread_id, CONCIERGE_DIRECTION_IN, CUSTOMER_ANSWER) < n)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The customer answered %u times, not %u",
+                 messages_with (fixture, thread_id, CONCIERGE_DIRECTION_IN, CUSTOMER_ANSWER), n);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+  g_assert_cmpuint (messages_with (fixture, thread_id, CONCIERGE_DIRECTION_IN, CUSTOMER_ANSWER), ==, n);
+}
+
+/* The agent's Retry, or their word that a reply of unknown fate goes again. */
+static void
+resend (Fixture          *fixture,
+        ConciergeMessage *message)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_sync_resend_async (fixture->sync, concierge_account_get_id (fixture->account),
+                               concierge_message_get_id (message), NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_sync_resend_finish (fixture->sync, result, &error));
+  g_assert_no_error (error);
+}
+
+/* Sends a reply that the customer answers, and waits for the answer: by
+ * then, the outbox has gone past every reply queued before it. */
+static void
+reply_and_wait_for_answer (Fixture    *fixture,
+                           gint64      thread_id,
+                           const char *text,
+                           guint       n_answers)
+{
+  g_autoptr(ConciergeMessage) sent = reply_in (fixture, thread_id, text, CONCIERGE_SEND_SENT);
+
+  wait_for_answers (fixture, thread_id, n_answers);
+}
+
+/* The server took the request and answered 200 with broken JSON: the reply
+ * may well be in the chat. Without an idempotency key it is "delivery
+ * unknown", stays so while the outbox goes on, and goes again once, when
+ * the agent says so. */
+static void
+test_unreadable_send_answer_is_unknown (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  static const char text[] = "Antwort mit unlesbarer Bestätigung";
+  g_autoptr(ConciergeMessage) unknown = NULL;
+  g_autoptr(ConciergeMessage) still = NULL;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  gint64 thread_id;
+
+  start (fixture);
+  thread_id = first_private_thread (fixture);
+
+  add_fault (fixture, "sendMessage", "malformed", "");
+  unknown = reply_in (fixture, thread_id, text, CONCIERGE_SEND_UNKNOWN);
+  g_assert_nonnull (strstr (concierge_message_get_send_error (unknown), "cannot read"));
+  g_assert_null (concierge_message_get_remote_id (unknown));
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 1);
+
+  /* The agent's sync and the next reply run the outbox; it leaves this
+   * one alone. */
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  reply_and_wait_for_answer (fixture, thread_id, "Antwort nach der unlesbaren", 1);
+  still = wait_for_send_state (fixture, thread_id, text, CONCIERGE_SEND_UNKNOWN);
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 1);
+  g_assert_cmpint (state (fixture, NULL), ==, CONCIERGE_SYNC_IDLE);
+
+  /* The agent says it shall go again: once, and the conversation shows
+   * it once. */
+  resend (fixture, unknown);
+  sent = wait_for_send_state (fixture, thread_id, text, CONCIERGE_SEND_SENT);
+  g_assert_nonnull (concierge_message_get_remote_id (sent));
+  g_assert_null (concierge_message_get_send_error (sent));
+  wait_for_answers (fixture, thread_id, 2);
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 2);
+  g_assert_cmpuint (messages_with (fixture, thread_id, CONCIERGE_DIRECTION_OUT, text), ==, 1);
+}
+
+/* The server closed the connection before it handled the request. To
+ * Concierge that looks like a connection lost after the request left, as
+ * drop-after does: the reply is "delivery unknown", never sent again by
+ * itself, and reaches the customer once when the agent sends it again. */
+static void
+test_send_dropped_before_handling (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  static const char text[] = "Antwort, deren Verbindung abriss";
+  g_autoptr(ConciergeMessage) unknown = NULL;
+  g_autoptr(ConciergeMessage) still = NULL;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  gint64 thread_id;
+
+  start (fixture);
+  thread_id = first_private_thread (fixture);
+
+  add_fault (fixture, "sendMessage", "drop-before", "");
+  unknown = reply_in (fixture, thread_id, text, CONCIERGE_SEND_UNKNOWN);
+  g_assert_nonnull (concierge_message_get_send_error (unknown));
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 1);
+  g_assert_cmpuint (sends_of (fixture, text, 200), ==, 0);
+
+  /* The next reply goes, and only it is answered: the dropped one never
+   * reached the customer, and was not sent again. */
+  reply_and_wait_for_answer (fixture, thread_id, "Antwort nach dem Abbruch", 1);
+  still = wait_for_send_state (fixture, thread_id, text, CONCIERGE_SEND_UNKNOWN);
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 1);
+
+  resend (fixture, unknown);
+  sent = wait_for_send_state (fixture, thread_id, text, CONCIERGE_SEND_SENT);
+  wait_for_answers (fixture, thread_id, 2);
+  g_assert_cmpuint (sends_of (fixture, text, 200), ==, 1);
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 2);
+  g_assert_cmpuint (messages_with (fixture, thread_id, CONCIERGE_DIRECTION_OUT, text), ==, 1);
+}
+
+/* Telegram says the chat or the message is not there: the reply fails
+ * with Telegram's reason and waits for the agent; the outbox goes on. */
+static void
+test_send_not_found_fails (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  static const char text[] = "Antwort in einen verschwundenen Chat";
+  g_autoptr(ConciergeMessage) failed = NULL;
+  g_autoptr(ConciergeMessage) still = NULL;
+  gint64 thread_id;
+
+  start (fixture);
+  thread_id = first_private_thread (fixture);
+
+  add_fault (fixture, "sendMessage", "404", "");
+  failed = reply_in (fixture, thread_id, text, CONCIERGE_SEND_FAILED);
+  g_assert_nonnull (strstr (concierge_message_get_send_error (failed), "Telegram refused the request"));
+  g_assert_nonnull (strstr (concierge_message_get_send_error (failed), "Not Found"));
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 1);
+
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  reply_and_wait_for_answer (fixture, thread_id, "Antwort nach dem Fehlschlag", 1);
+  still = wait_for_send_state (fixture, thread_id, text, CONCIERGE_SEND_FAILED);
+  g_assert_cmpuint (sends_of (fixture, text, -1), ==, 1);
+  g_assert_cmpint (state (fixture, NULL), ==, CONCIERGE_SYNC_IDLE);
+  g_assert_false (was_ever (fixture, CONCIERGE_SYNC_ERROR));
+}
+
+/* The server posted the reply but holds its answer back. The reply stays
+ * "sending" and is not sent again while Concierge waits, whatever else
+ * runs the outbox meanwhile; the next reply waits its turn. */
+static void
+test_send_held_back (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char held[] = "Antwort, deren Bestätigung auf sich warten lässt";
+  static const char behind[] = "Antwort hinter der wartenden";
+  g_autoptr(ConciergeMessage) sending = NULL;
+  g_autoptr(ConciergeMessage) queued = NULL;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(ConciergeMessage) sent_behind = NULL;
+  gint64 thread_id, deadline;
+
+  start (fixture);
+  thread_id = first_private_thread (fixture);
+
+  add_fault (fixture, "sendMessage", "hold", "");
+  queue_reply (fixture, thread_id, held);
+  sending = wait_for_send_state (fixture, thread_id, held, CONCIERGE_SEND_SENDING);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (sends_of (fixture, held, 200) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+
+  /* The agent syncs and writes the next reply; the customer answers the
+   * held one, which the open long poll brings in, and that runs the
+   * outbox too. */
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  queue_reply (fixture, thread_id, behind);
+  wait_for_answers (fixture, thread_id, 1);
+
+  g_clear_object (&sending);
+  sending = wait_for_send_state (fixture, thread_id, held, CONCIERGE_SEND_SENDING);
+  queued = wait_for_send_state (fixture, thread_id, behind, CONCIERGE_SEND_QUEUED);
+  g_assert_cmpuint (sends_of (fixture, held, -1), ==, 1);
+  g_assert_cmpuint (sends_of (fixture, behind, -1), ==, 0);
+  g_assert_cmpint (state (fixture, NULL), ==, CONCIERGE_SYNC_IDLE);
+
+  test_sandbox_post (fixture->url, "/_sandbox/release", "{}");
+  sent = wait_for_send_state (fixture, thread_id, held, CONCIERGE_SEND_SENT);
+  g_assert_nonnull (concierge_message_get_remote_id (sent));
+  sent_behind = wait_for_send_state (fixture, thread_id, behind, CONCIERGE_SEND_SENT);
+  wait_for_answers (fixture, thread_id, 2);
+  g_assert_cmpuint (sends_of (fixture, held, -1), ==, 1);
+  g_assert_cmpuint (sends_of (fixture, behind, -1), ==, 1);
+  g_assert_cmpuint (messages_with (fixture, thread_id, CONCIERGE_DIRECTION_OUT, held), ==, 1);
+  g_assert_cmpuint (messages_with (fixture, thread_id, CONCIERGE_DIRECTION_OUT, behind), ==, 1);
+}
+
+/* Each seeded update is in the inbox once: Sabine's question as she edited
+ * it, Lukas's two messages, Mehmet's mention and Jonas's answer to the
+ * bot; and the saved cursor confirms all seven. */
+static void
+assert_seeded_updates_once (Fixture *fixture)
+{
+  g_autoptr(GArray) private_threads = threads (fixture, CONCIERGE_VISIBILITY_PRIVATE);
+  g_autoptr(GArray) public_threads = threads (fixture, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autofree char *cursor = NULL;
+  guint n_private = 0, n_edited = 0;
+
+  g_assert_cmpuint (private_threads->len, ==, 2);
+  for (guint i = 0; i < private_threads->len; i++)
+    {
+      g_autoptr(GPtrArray) messages = test_load_messages (fixture->store,
+                                                          g_array_index (private_threads, ConciergeInboxEntry, i).id);
+
+      n_private += messages->len;
+      for (guint j = 0; j < messages->len; j++)
+        if (strstr (concierge_message_get_body (g_ptr_array_index (messages, j)), "RE-2024-204817") != NULL)
+          n_edited++;
+    }
+  g_assert_cmpuint (n_private, ==, 3);
+  g_assert_cmpuint (n_edited, ==, 1);
+
+  g_assert_cmpuint (public_threads->len, ==, 2);
+  for (guint i = 0; i < public_threads->len; i++)
+    {
+      g_autoptr(GPtrArray) messages = test_load_messages (fixture->store,
+                                                          g_array_index (public_threads, ConciergeInboxEntry, i).id);
+
+      g_assert_cmpuint (messages->len, ==, 1);
+    }
+
+  cursor = test_load_cursor (fixture->store, concierge_account_get_id (fixture->account),
+                             CONCIERGE_TELEGRAM_CURSOR_STREAM);
+  g_assert_cmpstr (cursor, ==, G_STRINGIFY (AFTER_SEEDED));
+}
+
+/* The first getUpdates met the fault with the seven seeded updates
+ * waiting. The next asks from the same place, so nothing is confirmed
+ * that Concierge did not save; once they are saved, polling goes on after
+ * them, never asks for them again, and brings the customer's answer to a
+ * reply. */
+static void
+assert_polls_resume_where_they_failed (Fixture *fixture)
+{
+  g_autoptr(GArray) offsets = NULL;
+
+  /* A long poll is recorded once it is answered: the answer ends it. */
+  reply_and_wait_for_answer (fixture, first_private_thread (fixture), "Rückfrage nach der Störung", 1);
+  offsets = poll_offsets (fixture);
+  g_assert_cmpuint (offsets->len, >=, 3);
+  g_assert_cmpint (g_array_index (offsets, gint64, 0), ==, 0);
+  g_assert_cmpint (g_array_index (offsets, gint64, 1), ==, 0);
+  g_assert_cmpint (g_array_index (offsets, gint64, 2), ==, AFTER_SEEDED);
+  for (guint i = 3; i < offsets->len; i++)
+    g_assert_cmpint (g_array_index (offsets, gint64, i), >=, g_array_index (offsets, gint64, i - 1));
+}
+
+/* getUpdates answered 200 with broken JSON: the account says so, tries
+ * again after a pause, and every update comes in once. */
+static void
+test_unreadable_updates_are_fetched_again (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  const char *message = NULL;
+
+  add_fault (fixture, "getUpdates", "malformed", "");
+  start_syncing (fixture);
+  wait_for_state (fixture, CONCIERGE_SYNC_ERROR, &message);
+  g_assert_nonnull (strstr (message, "cannot read"));
+
+  wait_for (inbox_filled, fixture, "the bot's chats");
+  wait_for_state (fixture, CONCIERGE_SYNC_IDLE, NULL);
+  assert_seeded_updates_once (fixture);
+  assert_polls_resume_where_they_failed (fixture);
+}
+
+/* The connection closed before the server handled getUpdates: nothing was
+ * confirmed, and the updates come with the next poll, once. */
+static void
+test_dropped_poll_loses_nothing (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) polls = NULL;
+  const char *message = NULL;
+
+  add_fault (fixture, "getUpdates", "drop-before", "");
+  start_syncing (fixture);
+  wait_for_state (fixture, CONCIERGE_SYNC_ERROR, &message);
+  /* In the app's words, not libsoup's. */
+  g_assert_cmpstr (message, ==, "The connection to the server broke off.");
+  wait_for (inbox_filled, fixture, "the bot's chats");
+  wait_for_state (fixture, CONCIERGE_SYNC_IDLE, NULL);
+
+  polls = requests (fixture, "getUpdates");
+  g_assert_cmpint (status_of (g_ptr_array_index (polls, 0)), !=, 200);
+  assert_seeded_updates_once (fixture);
+  assert_polls_resume_where_they_failed (fixture);
+}
+
+/* Telegram asks to wait: the next getUpdates comes no sooner than it
+ * said, the account shows no error for it, and the updates come in
+ * once. */
+static void
+test_rate_limited_poll_waits (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 limited_at = 0, next_at = 0;
+
+  add_fault (fixture, "getUpdates", "429", ", \"retry_after\": 3");
+  start_syncing (fixture);
+
+  /* The record's lines come as the sandbox answers; each is seen within
+   * 20 ms. */
+  while (next_at == 0)
+    {
+      g_autoptr(GPtrArray) polls = requests (fixture, "getUpdates");
+
+      if (polls->len >= 1 && limited_at == 0)
+        {
+          g_assert_cmpint (status_of (g_ptr_array_index (polls, 0)), ==, 429);
+          limited_at = g_get_monotonic_time ();
+        }
+      if (polls->len >= 2)
+        next_at = g_get_monotonic_time ();
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+  /* 3 s, less what a timer in whole seconds may round off. */
+  g_assert_cmpint (next_at - limited_at, >=, 2500 * 1000);
+
+  wait_for (inbox_filled, fixture, "the bot's chats");
+  wait_for_state (fixture, CONCIERGE_SYNC_IDLE, NULL);
+  g_assert_false (was_ever (fixture, CONCIERGE_SYNC_ERROR));
+  g_assert_false (was_ever (fixture, CONCIERGE_SYNC_OFFLINE));
+  assert_seeded_updates_once (fixture);
+  assert_polls_resume_where_they_failed (fixture);
+}
+
+/* A slow answer is waited for, not given up on and asked again: first
+ * with the seeded updates, then on a long poll that an answer of the
+ * customer ends. Nothing shows as an error, nothing is lost. */
+static void
+test_slow_poll_is_waited_for (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GArray) offsets = NULL;
+  gint64 thread_id;
+
+  add_fault (fixture, "getUpdates", "slow", ", \"delay_ms\": 1500");
+  start_syncing (fixture);
+  wait_for (inbox_filled, fixture, "the bot's chats");
+  assert_seeded_updates_once (fixture);
+
+  /* Whichever long poll takes it, the customer's answer is late, not
+   * lost. */
+  thread_id = first_private_thread (fixture);
+  add_fault (fixture, "getUpdates", "slow", ", \"delay_ms\": 1500");
+  reply_and_wait_for_answer (fixture, thread_id, "Erste Rückfrage", 1);
+  reply_and_wait_for_answer (fixture, thread_id, "Zweite Rückfrage", 2);
+  g_assert_cmpint (state (fixture, NULL), ==, CONCIERGE_SYNC_IDLE);
+  g_assert_false (was_ever (fixture, CONCIERGE_SYNC_ERROR));
+  g_assert_false (was_ever (fixture, CONCIERGE_SYNC_OFFLINE));
+
+  /* One poll for the seeded updates, not asked again while it was slow,
+   * and no later poll asks for what an earlier one brought. */
+  offsets = poll_offsets (fixture);
+  g_assert_cmpuint (offsets->len, >=, 3);
+  g_assert_cmpint (g_array_index (offsets, gint64, 0), ==, 0);
+  g_assert_cmpint (g_array_index (offsets, gint64, 1), ==, AFTER_SEEDED);
+  for (guint i = 2; i < offsets->len; i++)
+    g_assert_cmpint (g_array_index (offsets, gint64, i), >=, g_array_index (offsets, gint64, i - 1));
+  g_assert_cmpint (g_array_index (offsets, gint64, offsets->len - 1), >, AFTER_SEEDED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +1182,14 @@ main (int   argc,
   ADD ("/telegram/conflict-stops-polling", test_conflict_stops_polling);
   ADD ("/telegram/polling-recovers-from-a-server-error", test_polling_recovers_from_a_server_error);
   ADD ("/telegram/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
+  ADD ("/telegram/send/unreadable-answer-is-unknown", test_unreadable_send_answer_is_unknown);
+  ADD ("/telegram/send/dropped-before-handling", test_send_dropped_before_handling);
+  ADD ("/telegram/send/not-found-fails", test_send_not_found_fails);
+  ADD ("/telegram/send/held-back", test_send_held_back);
+  ADD ("/telegram/poll/unreadable-updates-are-fetched-again", test_unreadable_updates_are_fetched_again);
+  ADD ("/telegram/poll/dropped-poll-loses-nothing", test_dropped_poll_loses_nothing);
+  ADD ("/telegram/poll/rate-limited-poll-waits", test_rate_limited_poll_waits);
+  ADD ("/telegram/poll/slow-poll-is-waited-for", test_slow_poll_is_waited_for);
 
   return g_test_run ();
 }

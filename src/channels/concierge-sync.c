@@ -153,6 +153,21 @@ interval (AccountSync *account)
   return account->sync->active ? ACTIVE_INTERVAL_S : IDLE_INTERVAL_S;
 }
 
+/* Connections fail in GIO's and libsoup's words; the agent reads ours. */
+static const char *
+describe_error (const GError *error)
+{
+  if (error->domain == CONCIERGE_CHANNEL_ERROR)
+    return error->message;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return _("The server took too long to answer.");
+  if (error->domain == G_TLS_ERROR)
+    return _("The server’s identity could not be verified, so Concierge sent nothing to it.");
+  if (error->domain == G_IO_ERROR || error->domain == SOUP_SESSION_ERROR)
+    return _("The connection to the server broke off.");
+  return error->message;
+}
+
 static void
 ingested_cb (GObject      *object,
              GAsyncResult *result,
@@ -220,7 +235,7 @@ fetched_cb (GObject      *object,
         go_offline (account);
       else
         {
-          set_state (account, CONCIERGE_SYNC_ERROR, error->message);
+          set_state (account, CONCIERGE_SYNC_ERROR, describe_error (error));
           schedule (account, backoff_seconds (account->failures++));
         }
       return;
@@ -456,7 +471,7 @@ send_failed (Sending *sending,
 
   if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
     {
-      save_state (sending, CONCIERGE_SEND_FAILED, error->message, TRUE);
+      save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
       return;
     }
 
@@ -465,12 +480,12 @@ send_failed (Sending *sending,
   if (!may_have_arrived (error))
     {
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
+        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, describe_error (error));
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         retry_outbox_in (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
       else
         go_offline (account);
-      save_state (sending, CONCIERGE_SEND_QUEUED, error->message, FALSE);
+      save_state (sending, CONCIERGE_SEND_QUEUED, describe_error (error), FALSE);
       return;
     }
 
@@ -478,13 +493,13 @@ send_failed (Sending *sending,
    * sent again unless the agent says so. */
   if (!capabilities.has_idempotency)
     {
-      save_state (sending, CONCIERGE_SEND_UNKNOWN, error->message, TRUE);
+      save_state (sending, CONCIERGE_SEND_UNKNOWN, describe_error (error), TRUE);
       return;
     }
 
   if (sending->entry->attempts >= MAX_SEND_ATTEMPTS)
     {
-      save_state (sending, CONCIERGE_SEND_FAILED, error->message, TRUE);
+      save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
       return;
     }
 
@@ -493,7 +508,7 @@ send_failed (Sending *sending,
   else
     retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
 
-  save_state (sending, CONCIERGE_SEND_SENDING, error->message, FALSE);
+  save_state (sending, CONCIERGE_SEND_SENDING, describe_error (error), FALSE);
 }
 
 static void
