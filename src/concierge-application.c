@@ -493,9 +493,27 @@ concierge_application_preferences_action (GSimpleAction *action,
                                                  self->store, self->sync));
 }
 
+static void
+concierge_application_sign_in_again_action (GSimpleAction *action,
+                                            GVariant      *parameter,
+                                            gpointer       user_data)
+{
+  ConciergeApplication *self = user_data;
+  GtkWindow *preferences;
+
+  if (self->store == NULL)
+    return;
+
+  preferences = concierge_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           self->store, self->sync);
+  concierge_preferences_sign_in_again (CONCIERGE_PREFERENCES (preferences), g_variant_get_int64 (parameter));
+  gtk_window_present (preferences);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", concierge_application_about_action },
   { "preferences", concierge_application_preferences_action },
+  { "sign-in-again", concierge_application_sign_in_again_action, "x" },
   { "open-cache", concierge_application_open_cache_action },
   { "move-cache-aside", concierge_application_move_cache_aside_action },
   { "quit", concierge_application_quit_action },

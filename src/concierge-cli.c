@@ -98,6 +98,7 @@ account_add (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *secret = NULL;
   const char *platform;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -138,7 +139,8 @@ account_add (int    argc,
 
   uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
   account = concierge_account_new (platform, name ? name : g_uri_get_host (uri), "", server, "");
-  concierge_accounts_add_async (store, account, token, NULL, got_result, &result);
+  secret = concierge_accounts_secret_json (token, NULL, NULL);
+  concierge_accounts_add_async (store, account, secret, NULL, got_result, &result);
   saved = concierge_accounts_add_finish (wait_for (&result), &error);
   if (saved == NULL)
     return fail (error->message);
@@ -181,7 +183,11 @@ account_remove (const char *id_text)
 {
   g_autoptr(ConciergeStore) store = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(SoupSession) session = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *not_revoked = NULL;
+  ConciergeAccount *account = NULL;
   guint64 id;
 
   if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
@@ -196,9 +202,28 @@ account_remove (const char *id_text)
   if (store == NULL)
     return fail (error->message);
 
-  concierge_accounts_remove_async (store, (gint64) id, FALSE, NULL, got_result, &result);
-  if (!concierge_accounts_remove_finish (wait_for (&result), &error))
+  concierge_store_load_accounts_async (store, NULL, got_result, &result);
+  accounts = concierge_store_load_accounts_finish (store, wait_for (&result), &error);
+  if (accounts == NULL)
     return fail (error->message);
+  for (guint i = 0; i < accounts->len && account == NULL; i++)
+    if (concierge_account_get_id (g_ptr_array_index (accounts, i)) == (gint64) id)
+      account = g_ptr_array_index (accounts, i);
+  if (account == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no account number %s; "
+                                                    "“concierge account list” shows them."), id_text);
+
+      return fail (message);
+    }
+
+  session = soup_session_new ();
+  g_clear_object (&result);
+  concierge_accounts_remove_async (store, session, account, FALSE, NULL, got_result, &result);
+  if (!concierge_accounts_remove_finish (wait_for (&result), &not_revoked, &error))
+    return fail (error->message);
+  if (not_revoked != NULL)
+    g_printerr ("%s\n", not_revoked);
 
   return EXIT_SUCCESS;
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "concierge-accounts.h"
 #include "concierge-channel.h"
@@ -14,18 +15,32 @@
 
 /**
  * concierge_accounts_secret_json:
+ * @client_id: (nullable): the app @token was granted to, where the
+ *   platform revokes a token only for that app
+ * @client_secret: (nullable): that app's secret
  *
  * Returns: the secret the keyring keeps for an account with @token
  */
 char *
-concierge_accounts_secret_json (const char *token)
+concierge_accounts_secret_json (const char *token,
+                                const char *client_id,
+                                const char *client_secret)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
+  g_return_val_if_fail (token != NULL, NULL);
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "access_token");
   json_builder_add_string_value (builder, token);
+  if (client_id != NULL && client_secret != NULL)
+    {
+      json_builder_set_member_name (builder, "client_id");
+      json_builder_add_string_value (builder, client_id);
+      json_builder_set_member_name (builder, "client_secret");
+      json_builder_add_string_value (builder, client_secret);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
@@ -79,6 +94,7 @@ adding_free (Adding *adding)
 {
   g_object_unref (adding->store);
   g_clear_object (&adding->saved);
+  memset (adding->secret, 0, strlen (adding->secret));
   g_free (adding->secret);
   g_clear_error (&adding->error);
   g_free (adding);
@@ -148,7 +164,8 @@ account_saved_cb (GObject      *object,
  * concierge_accounts_add_async:
  * @account: the account to save; an account with the same platform, server
  *   and remote user is updated instead
- * @token: goes to the keyring only
+ * @secret_json: goes to the keyring only; see
+ *   concierge_accounts_secret_json()
  *
  * Saves the account and then its secret; when the keyring refuses, the
  * account goes again.
@@ -156,7 +173,7 @@ account_saved_cb (GObject      *object,
 void
 concierge_accounts_add_async (ConciergeStore      *store,
                               ConciergeAccount    *account,
-                              const char          *token,
+                              const char          *secret_json,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -166,13 +183,13 @@ concierge_accounts_add_async (ConciergeStore      *store,
 
   g_return_if_fail (CONCIERGE_IS_STORE (store));
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
-  g_return_if_fail (token != NULL);
+  g_return_if_fail (secret_json != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_accounts_add_async);
   adding = g_new0 (Adding, 1);
   adding->store = g_object_ref (store);
-  adding->secret = concierge_accounts_secret_json (token);
+  adding->secret = g_strdup (secret_json);
   g_task_set_task_data (task, adding, (GDestroyNotify) adding_free);
 
   concierge_store_add_account_async (store, account, cancellable, account_saved_cb, g_steal_pointer (&task));
@@ -196,15 +213,20 @@ concierge_accounts_add_finish (GAsyncResult  *result,
 
 typedef struct
 {
-  ConciergeStore *store;
-  gint64          account_id;
-  gboolean        keep_conversations;
+  ConciergeStore   *store;
+  SoupSession      *session;
+  ConciergeAccount *account;
+  gboolean          keep_conversations;
+  char             *not_revoked;
 } Removing;
 
 static void
 removing_free (Removing *removing)
 {
   g_object_unref (removing->store);
+  g_object_unref (removing->session);
+  g_object_unref (removing->account);
+  g_free (removing->not_revoked);
   g_free (removing);
 }
 
@@ -234,10 +256,11 @@ secret_cleared_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Removing *removing = g_task_get_task_data (task);
+  gint64 account_id = concierge_account_get_id (removing->account);
   GError *error = NULL;
 
-  /* The secret goes first: an account whose removal stops half way must
-   * not leave a token behind. */
+  /* The secret goes before the account: an account whose removal stops
+   * half way must not leave a token behind. */
   if (!concierge_secrets_clear_finish (result, &error))
     {
       g_task_return_error (task, error);
@@ -245,51 +268,127 @@ secret_cleared_cb (GObject      *object,
     }
 
   if (removing->keep_conversations)
-    concierge_store_sign_out_account_async (removing->store, removing->account_id, NULL,
+    concierge_store_sign_out_account_async (removing->store, account_id, NULL,
                                             account_gone_cb, g_steal_pointer (&task));
   else
-    concierge_store_remove_account_async (removing->store, removing->account_id, NULL,
+    concierge_store_remove_account_async (removing->store, account_id, NULL,
                                           account_gone_cb, g_steal_pointer (&task));
+}
+
+static void
+clear_secret (GTask *task)
+{
+  Removing *removing = g_task_get_task_data (task);
+
+  concierge_secrets_clear_async (concierge_store_get_profile_id (removing->store),
+                                 concierge_account_get_id (removing->account), g_task_get_cancellable (task),
+                                 secret_cleared_cb, task);
+}
+
+static void
+revoked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Removing *removing = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Removing goes on: the agent learns that the server may still accept
+   * the token, and where to withdraw it. */
+  if (concierge_channel_revoke_finish (CONCIERGE_CHANNEL (object), result, &error))
+    ;
+  else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
+    removing->not_revoked = g_strdup (error->message);
+  else
+    /* Translators: %s says why */
+    removing->not_revoked = g_strdup_printf (_("Concierge could not withdraw its access on the server (%s). "
+                                               "Withdraw it in the account’s settings there."), error->message);
+  clear_secret (task);
+}
+
+static void
+secret_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  Removing *removing = g_task_get_task_data (task);
+  g_autoptr(ConciergeChannel) channel = NULL;
+  g_autofree char *secret = NULL;
+
+  /* Without a secret there is nothing to revoke; clearing tells about a
+   * keyring that does not answer. */
+  secret = concierge_secrets_lookup_finish (result, NULL);
+  if (secret != NULL)
+    channel = concierge_channel_new_for_account (removing->session, removing->account, secret, NULL);
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+
+  if (channel == NULL)
+    {
+      clear_secret (task);
+      return;
+    }
+
+  concierge_channel_revoke_async (channel, g_task_get_cancellable (task), revoked_cb, task);
 }
 
 /**
  * concierge_accounts_remove_async:
+ * @session: for revoking the token
  * @keep_conversations: whether the account's cached conversations stay
  *   readable; otherwise they go with it
  *
- * Deletes the account's secret, then the account, or keeps it signed out
- * with its conversations.
+ * Revokes the account's token where the platform allows it, deletes its
+ * secret, then the account, or keeps it signed out with its
+ * conversations.
  */
 void
 concierge_accounts_remove_async (ConciergeStore      *store,
-                                 gint64               account_id,
+                                 SoupSession         *session,
+                                 ConciergeAccount    *account,
                                  gboolean             keep_conversations,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
   Removing *removing;
 
   g_return_if_fail (CONCIERGE_IS_STORE (store));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_accounts_remove_async);
   removing = g_new0 (Removing, 1);
   removing->store = g_object_ref (store);
-  removing->account_id = account_id;
+  removing->session = g_object_ref (session);
+  removing->account = g_object_ref (account);
   removing->keep_conversations = keep_conversations;
   g_task_set_task_data (task, removing, (GDestroyNotify) removing_free);
 
-  concierge_secrets_clear_async (concierge_store_get_profile_id (store), account_id, cancellable,
-                                 secret_cleared_cb, g_steal_pointer (&task));
+  concierge_secrets_lookup_async (concierge_store_get_profile_id (store), concierge_account_get_id (account),
+                                  cancellable, secret_found_cb, task);
 }
 
+/**
+ * concierge_accounts_remove_finish:
+ * @not_revoked: (out) (optional): why the platform may still accept the
+ *   account's token, or %NULL when it was revoked or there was none
+ */
 gboolean
 concierge_accounts_remove_finish (GAsyncResult  *result,
+                                  char         **not_revoked,
                                   GError       **error)
 {
+  Removing *removing;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
+  removing = g_task_get_task_data (G_TASK (result));
+  if (not_revoked != NULL)
+    *not_revoked = g_strdup (removing->not_revoked);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "store/concierge-store.h"
 
@@ -16,11 +17,13 @@ G_BEGIN_DECLS
 
 gboolean          concierge_accounts_server_url_is_ok (const char        *url,
                                                        GError           **error);
-char             *concierge_accounts_secret_json   (const char           *token);
+char             *concierge_accounts_secret_json   (const char           *token,
+                                                    const char           *client_id,
+                                                    const char           *client_secret);
 
 void              concierge_accounts_add_async     (ConciergeStore       *store,
                                                     ConciergeAccount     *account,
-                                                    const char           *token,
+                                                    const char           *secret_json,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);
@@ -28,12 +31,14 @@ ConciergeAccount *concierge_accounts_add_finish    (GAsyncResult         *result
                                                     GError              **error);
 
 void              concierge_accounts_remove_async  (ConciergeStore       *store,
-                                                    gint64                account_id,
+                                                    SoupSession          *session,
+                                                    ConciergeAccount     *account,
                                                     gboolean              keep_conversations,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);
 gboolean          concierge_accounts_remove_finish (GAsyncResult         *result,
+                                                    char                **not_revoked,
                                                     GError              **error);
 
 G_END_DECLS

@@ -57,6 +57,15 @@ default_hide_async (ConciergeChannel    *self,
   not_supported_async (self, default_hide_async, callback, user_data);
 }
 
+static void
+default_revoke_async (ConciergeChannel    *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  not_supported_async (self, default_revoke_async, callback, user_data);
+}
+
 static gboolean
 default_boolean_finish (ConciergeChannel  *self,
                         GAsyncResult      *result,
@@ -86,6 +95,8 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->find_sent_finish = default_find_sent_finish;
   iface->hide_async = default_hide_async;
   iface->hide_finish = default_boolean_finish;
+  iface->revoke_async = default_revoke_async;
+  iface->revoke_finish = default_boolean_finish;
 }
 
 /**
@@ -179,6 +190,8 @@ concierge_channel_new_for_account (SoupSession       *session,
                                    GError           **error)
 {
   g_autoptr(JsonNode) secret = NULL;
+  ConciergeMastodon *mastodon;
+  JsonObject *object;
   const char *token = NULL;
 
   g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
@@ -208,10 +221,16 @@ concierge_channel_new_for_account (SoupSession       *session,
     return CONCIERGE_CHANNEL (concierge_telegram_new (session, concierge_account_get_id (account),
                                                       concierge_account_get_server_url (account), token));
 
-  return CONCIERGE_CHANNEL (concierge_mastodon_new (session, concierge_account_get_id (account),
-                                                    concierge_account_get_server_url (account),
-                                                    concierge_account_get_remote_user_id (account),
-                                                    token));
+  mastodon = concierge_mastodon_new (session, concierge_account_get_id (account),
+                                     concierge_account_get_server_url (account),
+                                     concierge_account_get_remote_user_id (account), token);
+  /* Accounts signed in through the app know the app they were granted to,
+   * which lets them revoke the token. */
+  object = json_node_get_object (secret);
+  concierge_mastodon_set_client (mastodon,
+                                 json_object_get_string_member_with_default (object, "client_id", NULL),
+                                 json_object_get_string_member_with_default (object, "client_secret", NULL));
+  return CONCIERGE_CHANNEL (mastodon);
 }
 
 /**
@@ -424,4 +443,32 @@ concierge_channel_hide_finish (ConciergeChannel  *self,
   g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
 
   return CONCIERGE_CHANNEL_GET_IFACE (self)->hide_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_revoke_async:
+ *
+ * Asks the platform to withdraw the account's sign-in, so that a copy of
+ * the token is worth nothing. Platforms without a way to do that answer
+ * %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED.
+ */
+void
+concierge_channel_revoke_async (ConciergeChannel    *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->revoke_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_channel_revoke_finish (ConciergeChannel  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->revoke_finish (self, result, error);
 }

@@ -115,6 +115,14 @@ struct _ConciergeChannelInterface
   gboolean          (*hide_finish)       (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
+  void              (*revoke_async)      (ConciergeChannel              *self,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  gboolean          (*revoke_finish)     (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
 };
 
 GQuark            concierge_channel_error_quark     (void);
@@ -177,6 +185,13 @@ void              concierge_channel_hide_async      (ConciergeChannel           
                                                      GAsyncReadyCallback            callback,
                                                      gpointer                       user_data);
 gboolean          concierge_channel_hide_finish     (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_revoke_async    (ConciergeChannel              *self,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_revoke_finish   (ConciergeChannel              *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
 

@@ -1,7 +1,7 @@
 /* concierge-mastodon.h
  *
- * Mastodon as a ConciergeChannel. Nothing outside its file reads
- * Mastodon's JSON.
+ * Mastodon as a ConciergeChannel, and signing in to it. Nothing outside
+ * its file reads Mastodon's JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,5 +35,38 @@ ConciergeMastodon *concierge_mastodon_new              (SoupSession       *sessi
                                                          const char        *server_url,
                                                          const char        *own_account_id,
                                                          const char        *access_token);
+void               concierge_mastodon_set_client       (ConciergeMastodon *self,
+                                                         const char        *client_id,
+                                                         const char        *client_secret);
+
+/* Signing in through the browser: begin, send the browser to the authorize
+ * address, then complete, waiting for the browser or with a pasted code. */
+#define CONCIERGE_TYPE_MASTODON_SIGN_IN (concierge_mastodon_sign_in_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeMastodonSignIn, concierge_mastodon_sign_in, CONCIERGE, MASTODON_SIGN_IN, GObject)
+
+ConciergeMastodonSignIn *concierge_mastodon_sign_in_new            (SoupSession              *session,
+                                                                     const char               *server,
+                                                                     GError                  **error);
+const char       *concierge_mastodon_sign_in_get_server_url         (ConciergeMastodonSignIn  *self);
+void              concierge_mastodon_sign_in_begin_async            (ConciergeMastodonSignIn  *self,
+                                                                     GCancellable             *cancellable,
+                                                                     GAsyncReadyCallback       callback,
+                                                                     gpointer                  user_data);
+gboolean          concierge_mastodon_sign_in_begin_finish           (ConciergeMastodonSignIn  *self,
+                                                                     GAsyncResult             *result,
+                                                                     GError                  **error);
+char             *concierge_mastodon_sign_in_get_authorize_uri      (ConciergeMastodonSignIn  *self,
+                                                                     gboolean                  out_of_band);
+gboolean          concierge_mastodon_sign_in_uses_pkce              (ConciergeMastodonSignIn  *self);
+void              concierge_mastodon_sign_in_complete_async         (ConciergeMastodonSignIn  *self,
+                                                                     const char               *pasted,
+                                                                     GCancellable             *cancellable,
+                                                                     GAsyncReadyCallback       callback,
+                                                                     gpointer                  user_data);
+ConciergeAccount *concierge_mastodon_sign_in_complete_finish        (ConciergeMastodonSignIn  *self,
+                                                                     GAsyncResult             *result,
+                                                                     char                    **secret_json,
+                                                                     GError                  **error);
 
 G_END_DECLS

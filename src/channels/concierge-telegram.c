@@ -742,7 +742,7 @@ concierge_telegram_mark_read_async (ConciergeChannel    *channel,
 }
 
 static gboolean
-concierge_telegram_mark_read_finish (ConciergeChannel  *channel,
+concierge_telegram_boolean_finish (ConciergeChannel  *channel,
                                      GAsyncResult      *result,
                                      GError           **error)
 {
@@ -916,9 +916,26 @@ concierge_telegram_get_retry_after (ConciergeChannel *channel)
   return CONCIERGE_TELEGRAM (channel)->retry_after;
 }
 
+/* The Bot API has no way for a bot to give up its own token. */
+static void
+concierge_telegram_revoke_async (ConciergeChannel    *channel,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_telegram_revoke_async);
+  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                           _("Telegram still accepts the bot’s token. To make it useless, send /revoke to "
+                             "@BotFather."));
+}
+
 static void
 concierge_telegram_channel_init (ConciergeChannelInterface *iface)
 {
+  iface->revoke_async = concierge_telegram_revoke_async;
+  iface->revoke_finish = concierge_telegram_boolean_finish;
   iface->get_cursor_stream = concierge_telegram_get_cursor_stream;
   iface->get_capabilities = concierge_telegram_get_capabilities;
   iface->get_retry_after = concierge_telegram_get_retry_after;
@@ -927,5 +944,5 @@ concierge_telegram_channel_init (ConciergeChannelInterface *iface)
   iface->send_async = concierge_telegram_send_async;
   iface->send_finish = concierge_telegram_send_finish;
   iface->mark_read_async = concierge_telegram_mark_read_async;
-  iface->mark_read_finish = concierge_telegram_mark_read_finish;
+  iface->mark_read_finish = concierge_telegram_boolean_finish;
 }

@@ -1,7 +1,7 @@
 /* concierge-preferences.c
  *
- * Preferences: the accounts, each with its state, and adding and removing
- * them without a terminal.
+ * Preferences: the accounts, each with its state, and adding, signing in
+ * again and removing them without a terminal.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "channels/concierge-accounts.h"
+#include "channels/concierge-mastodon.h"
 #include "channels/concierge-telegram.h"
 #include "concierge-preferences.h"
 #include "concierge-ui.h"
@@ -21,12 +22,31 @@ struct _ConciergePreferences
 
   ConciergeStore *store;
   ConciergeSync  *sync;
+  SoupSession    *session;        /* for checks, sign-ins and revoking */
   GCancellable   *cancellable;
+  GPtrArray      *accounts;       /* as the list shows them */
+  gint64          sign_in_when_loaded; /* an account, or 0 */
+  ConciergeAccount *signing_in_again; /* whose sign-in a page renews, or NULL to add */
   ConciergeTelegram *checking;
+
+  /* A Mastodon sign-in under way */
+  ConciergeMastodonSignIn *sign_in;
+  GCancellable   *sign_in_cancellable;
+  GCancellable   *waiting_cancellable; /* for the browser to come back */
+  char           *authorize_uri;
+  char           *code_page_uri;
 
   /* Template widgets */
   GtkListBox     *account_list;
+  GtkWidget      *mastodon_page;
+  AdwWindowTitle *mastodon_title;
+  AdwEntryRow    *server_row;
+  GtkLabel       *mastodon_error;
+  GtkSpinner     *mastodon_spinner;
+  GtkWidget      *waiting_group;
+  AdwEntryRow    *code_row;
   GtkWidget      *telegram_page;
+  AdwWindowTitle *telegram_title;
   AdwEntryRow    *token_row;
   AdwEntryRow    *api_url_row;
   GtkLabel       *telegram_error;
@@ -54,6 +74,29 @@ state_text (ConciergePreferences *self,
 
 static void update_accounts (ConciergePreferences *self);
 
+/* A removed account that kept its conversations can come back, too. */
+static gboolean
+needs_sign_in (ConciergePreferences *self,
+               ConciergeAccount     *account)
+{
+  gint64 id = concierge_account_get_id (account);
+
+  if (concierge_account_get_signed_out (account))
+    return TRUE;
+  return self->sync != NULL && concierge_sync_has_account (self->sync, id) &&
+         concierge_sync_get_state (self->sync, id, NULL) == CONCIERGE_SYNC_NEEDS_SIGN_IN;
+}
+
+static ConciergeAccount *
+find_account (ConciergePreferences *self,
+              gint64                id)
+{
+  for (guint i = 0; self->accounts != NULL && i < self->accounts->len; i++)
+    if (concierge_account_get_id (g_ptr_array_index (self->accounts, i)) == id)
+      return g_ptr_array_index (self->accounts, i);
+  return NULL;
+}
+
 typedef struct
 {
   ConciergePreferences *self;
@@ -68,8 +111,9 @@ removed_cb (GObject      *object,
   g_autofree Removal *removal = user_data;
   g_autoptr(ConciergePreferences) self = removal->self;
   g_autoptr(GError) error = NULL;
+  g_autofree char *not_revoked = NULL;
 
-  if (!concierge_accounts_remove_finish (result, &error))
+  if (!concierge_accounts_remove_finish (result, &not_revoked, &error))
     {
       /* Translators: %s says why */
       g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
@@ -83,6 +127,18 @@ removed_cb (GObject      *object,
     concierge_sync_remove_account (self->sync, removal->account_id);
   concierge_store_invalidate (self->store);
   update_accounts (self);
+
+  /* A token the platform still accepts is worth a dialog, not a toast
+   * that goes by. */
+  if (not_revoked != NULL)
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("The Sign-In Still Works"),
+                                                           not_revoked));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 static void
@@ -90,15 +146,20 @@ remove_response_cb (AdwMessageDialog     *dialog,
                     const char           *response,
                     ConciergePreferences *self)
 {
+  ConciergeAccount *account;
   Removal *removal;
 
   if (!g_str_equal (response, "keep") && !g_str_equal (response, "delete"))
     return;
 
+  account = find_account (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "account-id")));
+  if (account == NULL)
+    return;
+
   removal = g_new0 (Removal, 1);
   removal->self = g_object_ref (self);
-  removal->account_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "account-id"));
-  concierge_accounts_remove_async (self->store, removal->account_id, g_str_equal (response, "keep"), NULL,
+  removal->account_id = concierge_account_get_id (account);
+  concierge_accounts_remove_async (self->store, self->session, account, g_str_equal (response, "keep"), NULL,
                                    removed_cb, removal);
 }
 
@@ -117,9 +178,10 @@ remove_account_action (GtkWidget  *widget,
   /* Translators: %s is an account, like "Support on Mastodon" */
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
   adw_message_dialog_format_heading (dialog, _("Remove %s?"), name);
-  adw_message_dialog_set_body (dialog, _("Concierge deletes the sign-in from the keyring and stops syncing "
-                                         "the account. Its cached conversations can stay readable, or go "
-                                         "with it. Nothing is deleted on the platform."));
+  adw_message_dialog_set_body (dialog, _("Concierge withdraws its access where the platform allows it, "
+                                         "deletes the sign-in from the keyring and stops syncing the "
+                                         "account. Its cached conversations can stay readable, or go with "
+                                         "it. Nothing is deleted on the platform."));
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "keep", _("_Keep Conversations"),
@@ -146,6 +208,15 @@ accounts_loaded_cb (GObject      *object,
   accounts = concierge_store_load_accounts_finish (CONCIERGE_STORE (object), result, &error);
   if (accounts == NULL)
     return;
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  self->accounts = g_ptr_array_ref (accounts);
+  if (self->sign_in_when_loaded != 0)
+    {
+      gint64 id = self->sign_in_when_loaded;
+
+      self->sign_in_when_loaded = 0;
+      gtk_widget_activate_action (GTK_WIDGET (self), "preferences.sign-in-again", "x", id);
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->account_list))) != NULL)
     gtk_list_box_remove (self->account_list, child);
@@ -176,6 +247,20 @@ accounts_loaded_cb (GObject      *object,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state_text (self, account));
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
 
+      if (needs_sign_in (self, account))
+        {
+          g_autofree char *name = NULL;
+
+          button = gtk_button_new_with_mnemonic (_("_Sign In Again"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          /* Translators: the accessible name of an account's Sign In Again button */
+          name = g_strdup_printf (_("Sign in to %s again"), title);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", concierge_account_get_id (account));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preferences.sign-in-again");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+
       if (!concierge_account_get_signed_out (account))
         {
           button = gtk_button_new_from_icon_name ("user-trash-symbolic");
@@ -201,49 +286,409 @@ update_accounts (ConciergePreferences *self)
   concierge_store_load_accounts_async (self->store, self->cancellable, accounts_loaded_cb, g_object_ref (self));
 }
 
-/* Adding a Telegram bot */
+/* Saving an account that signed in, on either platform */
+
+static void
+show_error (GtkLabel   *label,
+            const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}
 
 static void
 show_telegram_error (ConciergePreferences *self,
                      const char           *text)
 {
-  gtk_label_set_text (self->telegram_error, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->telegram_error), text != NULL);
+  show_error (self->telegram_error, text);
 }
 
 static void
-set_checking (ConciergePreferences *self,
-              gboolean              checking)
+show_mastodon_error (ConciergePreferences *self,
+                     const char           *text)
 {
-  gtk_spinner_set_spinning (self->telegram_spinner, checking);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.check-telegram", !checking);
+  show_error (self->mastodon_error, text);
+}
+
+/* Both pages wait the same way; only the one shown is seen. */
+static void
+set_busy (ConciergePreferences *self,
+          gboolean              busy)
+{
+  gtk_spinner_set_spinning (self->telegram_spinner, busy);
+  gtk_spinner_set_spinning (self->mastodon_spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.check-telegram", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.sign-in-mastodon", !busy);
 }
 
 static void
-bot_added_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+reset_sign_in (ConciergePreferences *self)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  /* Cancelling also lets go of the sign-in's wait for the browser. */
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_cancellable_cancel (self->waiting_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  g_clear_object (&self->waiting_cancellable);
+  g_clear_object (&self->sign_in);
+  g_clear_pointer (&self->authorize_uri, g_free);
+  g_clear_pointer (&self->code_page_uri, g_free);
+  gtk_widget_set_visible (self->waiting_group, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
+  set_busy (self, FALSE);
+}
+
+static void
+close_account_page (ConciergePreferences *self)
+{
+  reset_sign_in (self);
+  g_clear_object (&self->signing_in_again);
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+}
+
+typedef struct
+{
+  ConciergePreferences *self;
+  char                 *secret;
+  GtkLabel             *error_label;
+} Saving;
+
+static void
+saving_free (Saving *saving)
+{
+  g_object_unref (saving->self);
+  memset (saving->secret, 0, strlen (saving->secret));
+  g_free (saving->secret);
+  g_free (saving);
+}
+
+static void
+account_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Saving *saving = user_data;
+  ConciergePreferences *self = saving->self;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  set_checking (self, FALSE);
   account = concierge_accounts_add_finish (result, &error);
   if (account == NULL)
     {
-      show_telegram_error (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, FALSE);
+          show_error (saving->error_label, error->message);
+        }
+      saving_free (saving);
       return;
     }
 
-  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
-  /* Translators: %s is the bot's name */
-  text = g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
+  /* Syncing starts, or starts again, with the new sign-in at once. */
+  if (self->sync != NULL)
+    concierge_sync_add_account (self->sync, account, saving->secret, NULL);
+
+  /* Translators: %s is an account's or a bot's name */
+  text = self->signing_in_again ? g_strdup_printf (_("%s is signed in again"), concierge_account_get_display_name (account))
+                                : g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
+  close_account_page (self);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
   update_accounts (self);
+  saving_free (saving);
 }
+
+static void
+save_account (ConciergePreferences *self,
+              ConciergeAccount     *account,
+              const char           *secret_json,
+              GtkLabel             *error_label)
+{
+  g_autoptr(ConciergeAccount) saved = NULL;
+  Saving *saving;
+
+  if (self->signing_in_again != NULL)
+    {
+      const char *remote_id = concierge_account_get_remote_user_id (self->signing_in_again);
+
+      /* Signing in again must not swap one account for another. An account
+       * added on the command line learns its id only when it syncs. */
+      if (remote_id[0] != '\0' && !g_str_equal (remote_id, concierge_account_get_remote_user_id (account)))
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: %s are accounts' handles, like @support */
+          text = g_strdup_printf (_("You signed in as %s, but this is the account %s. Sign in as %s, or add "
+                                    "the other account from the account list."),
+                                  concierge_account_get_handle (account),
+                                  concierge_account_get_handle (self->signing_in_again),
+                                  concierge_account_get_handle (self->signing_in_again));
+          set_busy (self, FALSE);
+          show_error (error_label, text);
+          return;
+        }
+
+      /* The same server address and id keep the same account. */
+      saved = concierge_account_new (concierge_account_get_platform (account),
+                                     concierge_account_get_display_name (account),
+                                     concierge_account_get_handle (account),
+                                     concierge_account_get_server_url (self->signing_in_again), remote_id);
+    }
+
+  saving = g_new0 (Saving, 1);
+  saving->self = g_object_ref (self);
+  saving->secret = g_strdup (secret_json);
+  saving->error_label = error_label;
+  set_busy (self, TRUE);
+  concierge_accounts_add_async (self->store, saved ? saved : account, secret_json, self->cancellable,
+                                account_saved_cb, saving);
+}
+
+/* Signing in to Mastodon */
+
+static void
+browser_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s says why */
+      g_autofree char *text = g_strdup_printf (_("No browser opened: %s. Copy the code page’s address below into "
+                                                 "a browser."), error->message);
+
+      show_mastodon_error (self, text);
+    }
+}
+
+static void
+open_in_browser (ConciergePreferences *self,
+                 const char           *uri)
+{
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), self->sign_in_cancellable,
+                                           browser_opened_cb, g_object_ref (self));
+}
+
+
+/* Returns the account that signed in, or %NULL after showing why not. */
+static ConciergeAccount *
+finish_sign_in (ConciergePreferences  *self,
+                GObject               *sign_in,
+                GAsyncResult          *result,
+                char                 **secret,
+                gboolean              *cancelled)
+{
+  g_autoptr(GError) error = NULL;
+  ConciergeAccount *account;
+
+  account = concierge_mastodon_sign_in_complete_finish (CONCIERGE_MASTODON_SIGN_IN (sign_in), result, secret, &error);
+  *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (account == NULL && !*cancelled)
+    show_mastodon_error (self, error->message);
+  return account;
+}
+
+static void
+signed_in (ConciergePreferences *self,
+           ConciergeAccount     *account,
+           char                 *secret)
+{
+  show_mastodon_error (self, NULL);
+  save_account (self, account, secret, self->mastodon_error);
+  memset (secret, 0, strlen (secret));
+}
+
+/* The browser came back, with access or without. */
+static void
+browser_returned_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autofree char *secret = NULL;
+  gboolean cancelled;
+
+  account = finish_sign_in (self, object, result, &secret, &cancelled);
+  if (account != NULL)
+    signed_in (self, account, secret);
+  /* A wait given up for a pasted code, or a page closed, shows nothing. */
+  else if (!cancelled)
+    reset_sign_in (self);
+}
+
+static void wait_for_browser (ConciergePreferences *self);
+
+static void
+code_pasted_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autofree char *secret = NULL;
+  gboolean cancelled;
+
+  account = finish_sign_in (self, object, result, &secret, &cancelled);
+  if (account != NULL)
+    signed_in (self, account, secret);
+  /* A mistyped code leaves the sign-in as it was: the browser may still
+   * come back, and another code may be pasted. */
+  else if (!cancelled)
+    wait_for_browser (self);
+}
+
+static void
+wait_for_browser (ConciergePreferences *self)
+{
+  if (self->sign_in == NULL)
+    return;
+
+  g_cancellable_cancel (self->waiting_cancellable);
+  g_clear_object (&self->waiting_cancellable);
+  self->waiting_cancellable = g_cancellable_new ();
+  concierge_mastodon_sign_in_complete_async (self->sign_in, NULL, self->waiting_cancellable,
+                                             browser_returned_cb, g_object_ref (self));
+}
+
+static void
+code_applied_cb (ConciergePreferences *self)
+{
+  const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_row));
+
+  if (self->sign_in == NULL)
+    return;
+
+  show_mastodon_error (self, NULL);
+  g_cancellable_cancel (self->waiting_cancellable);
+  concierge_mastodon_sign_in_complete_async (self->sign_in, code, self->sign_in_cancellable,
+                                             code_pasted_cb, g_object_ref (self));
+}
+
+static void
+begun_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergeMastodonSignIn *sign_in = CONCIERGE_MASTODON_SIGN_IN (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_mastodon_sign_in_begin_finish (sign_in, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          show_mastodon_error (self, error->message);
+          reset_sign_in (self);
+        }
+      return;
+    }
+
+  self->authorize_uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, FALSE);
+  self->code_page_uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, TRUE);
+  gtk_widget_set_visible (self->waiting_group, TRUE);
+  open_in_browser (self, self->authorize_uri);
+  wait_for_browser (self);
+}
+
+static void
+sign_in_mastodon_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  g_autoptr(GError) error = NULL;
+
+  reset_sign_in (self);
+  show_mastodon_error (self, NULL);
+  self->sign_in = concierge_mastodon_sign_in_new (self->session,
+                                                  gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
+                                                  &error);
+  if (self->sign_in == NULL)
+    {
+      show_mastodon_error (self, error->message);
+      return;
+    }
+
+  set_busy (self, TRUE);
+  self->sign_in_cancellable = g_cancellable_new ();
+  concierge_mastodon_sign_in_begin_async (self->sign_in, self->sign_in_cancellable, begun_cb, g_object_ref (self));
+}
+
+static void
+server_activated_cb (ConciergePreferences *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "preferences.sign-in-mastodon", NULL);
+}
+
+/* @parameter: whether the page is the one that shows a code to paste */
+static void
+open_sign_in_page_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  const char *uri = g_variant_get_boolean (parameter) ? self->code_page_uri : self->authorize_uri;
+
+  if (uri != NULL)
+    open_in_browser (self, uri);
+}
+
+static void
+copy_code_page_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+
+  if (self->code_page_uri == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->code_page_uri);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Address copied")));
+}
+
+static void
+present_mastodon_page (ConciergePreferences *self,
+                       ConciergeAccount     *again)
+{
+  g_set_object (&self->signing_in_again, again);
+  reset_sign_in (self);
+  show_mastodon_error (self, NULL);
+  adw_window_title_set_title (self->mastodon_title,
+                              again ? _("Sign In to Mastodon Again") : _("Add a Mastodon Account"));
+  if (again != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (concierge_account_get_server_url (again), G_URI_FLAGS_NONE, NULL);
+
+      /* People know their server by its name; a test server keeps its
+       * address. */
+      gtk_editable_set_text (GTK_EDITABLE (self->server_row),
+                             uri && g_str_equal (g_uri_get_scheme (uri), "https") && g_uri_get_port (uri) == -1
+                               ? g_uri_get_host (uri) : concierge_account_get_server_url (again));
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), "");
+  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), self->mastodon_page);
+  gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+}
+
+static void
+add_mastodon_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  present_mastodon_page (CONCIERGE_PREFERENCES (widget), NULL);
+}
+
+/* Adding a Telegram bot */
 
 static void
 add_bot (ConciergePreferences *self,
@@ -252,12 +697,14 @@ add_bot (ConciergePreferences *self,
   g_autoptr(ConciergeAccount) account = NULL;
   g_autofree char *handle = g_strdup_printf ("@%s", bot->username);
   g_autofree char *bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
+  g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
+  g_autofree char *secret = concierge_accounts_secret_json (token, NULL, NULL);
 
   account = concierge_account_new ("telegram", bot->name, handle,
                                    gtk_editable_get_text (GTK_EDITABLE (self->api_url_row)), bot_id);
-  set_checking (self, TRUE);
-  concierge_accounts_add_async (self->store, account, gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
-                                self->cancellable, bot_added_cb, g_object_ref (self));
+  save_account (self, account, secret, self->telegram_error);
+  memset (token, 0, strlen (token));
+  memset (secret, 0, strlen (secret));
 }
 
 typedef struct
@@ -284,7 +731,7 @@ webhook_deleted_cb (GObject      *object,
 
   if (!concierge_telegram_delete_webhook_finish (CONCIERGE_TELEGRAM (object), result, &error))
     {
-      set_checking (webhook->self, FALSE);
+      set_busy (webhook->self, FALSE);
       show_telegram_error (webhook->self, error->message);
     }
   else
@@ -301,7 +748,7 @@ webhook_response_cb (AdwMessageDialog *dialog,
 
   if (!g_str_equal (response, "remove"))
     {
-      set_checking (webhook->self, FALSE);
+      set_busy (webhook->self, FALSE);
       webhook_free (webhook);
       return;
     }
@@ -324,7 +771,7 @@ bot_checked_cb (GObject      *object,
   bot = concierge_telegram_check_finish (CONCIERGE_TELEGRAM (object), result, &error);
   if (bot == NULL)
     {
-      set_checking (self, FALSE);
+      set_busy (self, FALSE);
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
         show_telegram_error (self, _("Telegram does not know this token. Copy it again from @BotFather."));
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -334,7 +781,7 @@ bot_checked_cb (GObject      *object,
 
   if (bot->webhook_url == NULL)
     {
-      set_checking (self, FALSE);
+      set_busy (self, FALSE);
       add_bot (self, bot);
       return;
     }
@@ -363,7 +810,6 @@ check_telegram_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
-  g_autoptr(SoupSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
   const char *api_url = gtk_editable_get_text (GTK_EDITABLE (self->api_url_row));
@@ -380,11 +826,26 @@ check_telegram_action (GtkWidget  *widget,
     }
 
   show_telegram_error (self, NULL);
-  set_checking (self, TRUE);
-  session = soup_session_new ();
+  set_busy (self, TRUE);
   g_clear_object (&self->checking);
-  self->checking = concierge_telegram_new (session, 0, api_url, token);
+  self->checking = concierge_telegram_new (self->session, 0, api_url, token);
   concierge_telegram_check_async (self->checking, self->cancellable, bot_checked_cb, g_object_ref (self));
+}
+
+static void
+present_telegram_page (ConciergePreferences *self,
+                       ConciergeAccount     *again)
+{
+  g_set_object (&self->signing_in_again, again);
+  set_busy (self, FALSE);
+  show_telegram_error (self, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  adw_window_title_set_title (self->telegram_title,
+                              again ? _("Sign In to Telegram Again") : _("Add a Telegram Bot"));
+  gtk_editable_set_text (GTK_EDITABLE (self->api_url_row),
+                         again ? concierge_account_get_server_url (again) : "https://api.telegram.org");
+  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), self->telegram_page);
+  gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
 }
 
 static void
@@ -392,11 +853,24 @@ add_telegram_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  present_telegram_page (CONCIERGE_PREFERENCES (widget), NULL);
+}
 
-  show_telegram_error (self, NULL);
-  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), self->telegram_page);
-  gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  ConciergeAccount *account = find_account (self, g_variant_get_int64 (parameter));
+
+  if (account == NULL)
+    return;
+
+  if (g_str_equal (concierge_account_get_platform (account), "telegram"))
+    present_telegram_page (self, account);
+  else
+    present_mastodon_page (self, account);
 }
 
 static void
@@ -404,7 +878,7 @@ back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (widget));
+  close_account_page (CONCIERGE_PREFERENCES (widget));
 }
 
 static void
@@ -414,6 +888,17 @@ concierge_preferences_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  g_cancellable_cancel (self->waiting_cancellable);
+  g_clear_object (&self->waiting_cancellable);
+  g_clear_object (&self->sign_in);
+  g_clear_pointer (&self->authorize_uri, g_free);
+  g_clear_pointer (&self->code_page_uri, g_free);
+  g_clear_object (&self->signing_in_again);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_object (&self->session);
+  g_clear_object (&self->mastodon_page);
   g_clear_object (&self->checking);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
@@ -431,13 +916,29 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, account_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_page);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_title);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, server_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_error);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, waiting_group);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, code_row);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, telegram_page);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, telegram_title);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, token_row);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, telegram_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, telegram_spinner);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, telegram_add_button);
 
+  gtk_widget_class_bind_template_callback (widget_class, server_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, code_applied_cb);
+
+  gtk_widget_class_install_action (widget_class, "preferences.add-mastodon", NULL, add_mastodon_action);
+  gtk_widget_class_install_action (widget_class, "preferences.sign-in-mastodon", NULL, sign_in_mastodon_action);
+  gtk_widget_class_install_action (widget_class, "preferences.open-sign-in-page", "b", open_sign_in_page_action);
+  gtk_widget_class_install_action (widget_class, "preferences.copy-code-page", NULL, copy_code_page_action);
+  gtk_widget_class_install_action (widget_class, "preferences.sign-in-again", "x", sign_in_again_action);
   gtk_widget_class_install_action (widget_class, "preferences.add-telegram", NULL, add_telegram_action);
   gtk_widget_class_install_action (widget_class, "preferences.check-telegram", NULL, check_telegram_action);
   gtk_widget_class_install_action (widget_class, "preferences.back", NULL, back_action);
@@ -449,9 +950,12 @@ concierge_preferences_init (ConciergePreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* The subpage is no child until it is shown; it stays ours meanwhile. */
+  /* The subpages are no children until they are shown; they stay ours
+   * meanwhile. */
+  g_object_ref_sink (self->mastodon_page);
   g_object_ref_sink (self->telegram_page);
   self->cancellable = g_cancellable_new ();
+  self->session = soup_session_new ();
 }
 
 /**
@@ -478,4 +982,22 @@ concierge_preferences_new (GtkWindow      *parent,
   update_accounts (self);
 
   return GTK_WINDOW (self);
+}
+
+/**
+ * concierge_preferences_sign_in_again:
+ *
+ * Shows the page that renews @account_id's sign-in, as soon as the
+ * accounts are read.
+ */
+void
+concierge_preferences_sign_in_again (ConciergePreferences *self,
+                                     gint64                account_id)
+{
+  g_return_if_fail (CONCIERGE_IS_PREFERENCES (self));
+
+  if (find_account (self, account_id) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "preferences.sign-in-again", "x", account_id);
+  else
+    self->sign_in_when_loaded = account_id;
 }

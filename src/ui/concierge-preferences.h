@@ -19,5 +19,7 @@ G_DECLARE_FINAL_TYPE (ConciergePreferences, concierge_preferences, CONCIERGE, PR
 GtkWindow *concierge_preferences_new (GtkWindow      *parent,
                                       ConciergeStore *store,
                                       ConciergeSync  *sync);
+void       concierge_preferences_sign_in_again (ConciergePreferences *self,
+                                                gint64                account_id);
 
 G_END_DECLS

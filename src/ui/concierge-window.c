@@ -311,6 +311,7 @@ update_account_row (ConciergeWindow *self,
   ConciergeSyncState state = concierge_sync_get_state (self->sync, id, NULL);
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
   GtkWidget *button = g_object_get_data (G_OBJECT (row), "try-again");
+  GtkWidget *sign_in = g_object_get_data (G_OBJECT (row), "sign-in-again");
   gboolean trouble = state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR;
   const char *icon_name;
   const char *subtitle = concierge_sync_state_describe (self->sync, id, &icon_name);
@@ -321,7 +322,9 @@ update_account_row (ConciergeWindow *self,
     gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
-  gtk_widget_set_visible (button, trouble || state == CONCIERGE_SYNC_OFFLINE);
+  /* Trying again cannot help a sign-in the server refuses. */
+  gtk_widget_set_visible (button, state == CONCIERGE_SYNC_ERROR || state == CONCIERGE_SYNC_OFFLINE);
+  gtk_widget_set_visible (sign_in, state == CONCIERGE_SYNC_NEEDS_SIGN_IN);
 }
 
 static GtkWidget *
@@ -354,9 +357,20 @@ account_row_new (ConciergeWindow  *self,
   name = g_strdup_printf (_("Try syncing %s again"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "try-again", button);
+
+  button = gtk_button_new_with_mnemonic (_("_Sign In Again"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.sign-in-again");
+  g_free (name);
+  /* Translators: the accessible name of an account's Sign In Again button */
+  name = g_strdup_printf (_("Sign in to %s again"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "sign-in-again", button);
 
   g_object_set_data (G_OBJECT (row), "state-icon", icon);
-  g_object_set_data (G_OBJECT (row), "try-again", button);
   update_account_row (self, ADW_ACTION_ROW (row), id);
 
   return row;
