@@ -597,6 +597,110 @@ test_removal_revokes_the_token (Fixture       *fixture,
   test_close_store (store);
 }
 
+/* The documentation's own answers, byte for byte, from a server of this
+ * test's: the app Mastodon registers, and the token it issues. */
+
+static GBytes *
+fixture_bytes (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "channels", name, NULL);
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+documented_server_cb (SoupServer        *server,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GBytes) body = NULL;
+
+  if (g_str_equal (method, "POST") && g_str_equal (path, "/api/v1/apps"))
+    body = fixture_bytes ("mastodon-application-oob.json");
+  else if (g_str_equal (method, "POST") && g_str_equal (path, "/oauth/token"))
+    {
+      g_autoptr(GBytes) request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      g_autofree char *text = g_strndup (g_bytes_get_data (request, NULL), g_bytes_get_size (request));
+      g_autoptr(GHashTable) form = soup_form_decode (text);
+
+      /* The client speaks as the app the documentation registered. */
+      g_assert_cmpstr (g_hash_table_lookup (form, "client_id"), ==, "TWhM-tNSuncnqN7DBJmoyeLnk6K3iJJ71KKXxgL1hPM");
+      g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, "ZEaFUFmF0umgBX1qKJDjaU99Q31lDkOU8NutzTOoliw");
+      g_assert_cmpstr (g_hash_table_lookup (form, "code"), ==, "the-documented-code");
+      g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "authorization_code");
+      body = fixture_bytes ("mastodon-token.json");
+    }
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/accounts/verify_credentials"))
+    {
+      g_autoptr(GBytes) status = fixture_bytes ("mastodon-status.json");
+      g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (status, NULL), NULL);
+      JsonNode *account = json_object_get_member (json_node_get_object (root), "account");
+      g_autofree char *text = json_to_string (account, FALSE);
+      const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                "Authorization");
+
+      g_assert_cmpstr (authorization, ==, "Bearer ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0");
+      body = g_bytes_new (text, strlen (text));
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+static void
+test_documented_answers (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(ConciergeMastodonSignIn) sign_in = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) secret_node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *secret = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, documented_server_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  sign_in = concierge_mastodon_sign_in_new (session, url, &error);
+  g_assert_no_error (error);
+  concierge_mastodon_sign_in_begin_async (sign_in, NULL, test_got_result, &result);
+  wait_for (&result);
+  g_assert_true (concierge_mastodon_sign_in_begin_finish (sign_in, result, &error));
+  g_assert_no_error (error);
+  g_assert_false (concierge_mastodon_sign_in_uses_pkce (sign_in));
+
+  account = complete (sign_in, "the-documented-code", &secret, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_account_get_remote_user_id (account), ==, "1");
+  g_assert_cmpstr (concierge_account_get_handle (account), ==, "@Gargron");
+  g_assert_cmpstr (concierge_account_get_display_name (account), ==, "Eugen");
+
+  secret_node = json_from_string (secret, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (secret_node), "access_token"), ==,
+                   "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (secret_node), "client_id"), ==,
+                   "TWhM-tNSuncnqN7DBJmoyeLnk6K3iJJ71KKXxgL1hPM");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,6 +739,7 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
 
+  g_test_add_func ("/sign-in/documented-answers", test_documented_answers);
 #define ADD(name, func, extra) g_test_add (name, Fixture, extra, fixture_set_up, func, fixture_tear_down)
   ADD ("/sign-in/loopback-with-pkce", test_loopback_with_pkce, NULL);
   ADD ("/sign-in/out-of-band-without-pkce", test_out_of_band_without_pkce, "--no-pkce");
