@@ -211,7 +211,7 @@ account_remove (const char *id_text)
       account = g_ptr_array_index (accounts, i);
   if (account == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("There is no account number %s; "
+      g_autofree char *message = g_strdup_printf (_("There is no account %s; "
                                                     "“concierge account list” shows them."), id_text);
 
       return fail (message);
