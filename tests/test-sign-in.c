@@ -193,8 +193,8 @@ test_loopback_with_pkce (Fixture       *fixture,
   g_autofree char *uri = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *log = NULL;
+  g_autofree char *redirect = NULL;
   JsonObject *secret_object;
-  const char *redirect;
 
   g_assert_true (concierge_mastodon_sign_in_uses_pkce (sign_in));
   uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, FALSE);
@@ -222,7 +222,7 @@ test_loopback_with_pkce (Fixture       *fixture,
   g_assert_cmpstr (g_strstrip (log), ==, uri);
   apps = recorded (fixture, "POST", "/api/v1/apps");
   g_assert_cmpuint (apps->len, ==, 1);
-  redirect = recorded_parameter (apps->pdata[0], "redirect_uris");
+  redirect = g_strdup (recorded_parameter (apps->pdata[0], "redirect_uris"));
   g_assert_true (g_str_has_prefix (redirect, "http://127.0.0.1:"));
   g_assert_true (g_str_has_suffix (redirect, "\nurn:ietf:wg:oauth:2.0:oob"));
 
