@@ -1,0 +1,1872 @@
+/* concierge-detector.c
+ *
+ * One pass over a normalised copy of the text: zero-width characters go,
+ * other spaces become plain ones, dashes become hyphens, and a map leads
+ * back to the original's characters. Then each kind of data has a scanner
+ * of its own; where findings overlap, the more certain kind wins.
+ *
+ * Hand-written scanners rather than regular expressions: they check digits
+ * while they read, skip the spaces and dots people put into numbers, and
+ * keep the scan well above the speed that the inbox needs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "concierge-detector.h"
+
+/* Types */
+
+static const struct
+{
+  const char *id;
+  const char *label;
+} finding_types[] = {
+  [CONCIERGE_FINDING_IBAN] = { "iban", N_("IBAN") },
+  [CONCIERGE_FINDING_PAYMENT_CARD] = { "payment_card", N_("payment card") },
+  [CONCIERGE_FINDING_EMAIL] = { "email", N_("e-mail address") },
+  [CONCIERGE_FINDING_PHONE] = { "phone", N_("phone number") },
+  [CONCIERGE_FINDING_POSTAL_ADDRESS] = { "postal_address", N_("postal address") },
+  [CONCIERGE_FINDING_DATE_OF_BIRTH] = { "date_of_birth", N_("date of birth") },
+  [CONCIERGE_FINDING_CUSTOMER_NUMBER] = { "customer_number", N_("customer or order number") },
+  [CONCIERGE_FINDING_TAX_ID] = { "tax_id", N_("tax ID") },
+};
+
+/* Which kind wins where two overlap: the ones whose check digits or
+ * keywords make them surest. */
+static const guint priority[] = {
+  [CONCIERGE_FINDING_IBAN] = 8,
+  [CONCIERGE_FINDING_PAYMENT_CARD] = 7,
+  [CONCIERGE_FINDING_EMAIL] = 6,
+  [CONCIERGE_FINDING_CUSTOMER_NUMBER] = 5,
+  [CONCIERGE_FINDING_TAX_ID] = 4,
+  [CONCIERGE_FINDING_DATE_OF_BIRTH] = 3,
+  [CONCIERGE_FINDING_PHONE] = 2,
+  [CONCIERGE_FINDING_POSTAL_ADDRESS] = 1,
+};
+
+const char *
+concierge_finding_type_to_string (ConciergeFindingType type)
+{
+  g_return_val_if_fail (type < CONCIERGE_N_FINDING_TYPES, NULL);
+
+  return finding_types[type].id;
+}
+
+gboolean
+concierge_finding_type_from_string (const char           *id,
+                                    ConciergeFindingType *type)
+{
+  for (guint i = 0; i < CONCIERGE_N_FINDING_TYPES; i++)
+    if (g_strcmp0 (id, finding_types[i].id) == 0)
+      {
+        *type = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * concierge_finding_type_get_label:
+ *
+ * Returns: what the agent reads for @type, in lower case, as it stands in
+ *   a list: "IBAN", "phone number"
+ */
+const char *
+concierge_finding_type_get_label (ConciergeFindingType type)
+{
+  g_return_val_if_fail (type < CONCIERGE_N_FINDING_TYPES, NULL);
+
+  return _(finding_types[type].label);
+}
+
+struct _ConciergeDetector
+{
+  GObject     parent_instance;
+
+  GHashTable *allowed;   /* canonical keys of the company's own data */
+  GPtrArray  *patterns;  /* GRegex, the company's customer number formats */
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeDetector, concierge_detector, G_TYPE_OBJECT)
+
+static void
+concierge_detector_finalize (GObject *object)
+{
+  ConciergeDetector *self = CONCIERGE_DETECTOR (object);
+
+  g_hash_table_unref (self->allowed);
+  g_ptr_array_unref (self->patterns);
+
+  G_OBJECT_CLASS (concierge_detector_parent_class)->finalize (object);
+}
+
+static void
+concierge_detector_class_init (ConciergeDetectorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_detector_finalize;
+}
+
+static void
+concierge_detector_init (ConciergeDetector *self)
+{
+  self->allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->patterns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
+}
+
+ConciergeDetector *
+concierge_detector_new (void)
+{
+  return g_object_new (CONCIERGE_TYPE_DETECTOR, NULL);
+}
+
+/**
+ * concierge_detector_new_for_settings:
+ * @settings: (nullable): the app's settings, with the company's own data
+ *   and customer number patterns from Preferences
+ *
+ * A pattern that is not a regular expression is left out: Preferences
+ * refuses to save one, so only a hand-edited setting can hold it.
+ */
+ConciergeDetector *
+concierge_detector_new_for_settings (GSettings *settings)
+{
+  ConciergeDetector *self = concierge_detector_new ();
+  g_auto(GStrv) allowed = NULL;
+  g_auto(GStrv) patterns = NULL;
+  g_autoptr(GPtrArray) valid = NULL;
+
+  if (settings == NULL)
+    return self;
+
+  allowed = g_settings_get_strv (settings, "privacy-allowed");
+  patterns = g_settings_get_strv (settings, "customer-number-patterns");
+  concierge_detector_set_allowed (self, (const char * const *) allowed);
+  valid = g_ptr_array_new ();
+  for (guint k = 0; patterns[k] != NULL; k++)
+    {
+      const char *one[] = { patterns[k], NULL };
+      g_autoptr(GError) error = NULL;
+
+      if (concierge_detector_set_patterns (self, one, &error))
+        g_ptr_array_add (valid, patterns[k]);
+      else
+        g_warning ("Leaving out a customer number pattern: %s", error->message);
+    }
+  g_ptr_array_add (valid, NULL);
+  concierge_detector_set_patterns (self, (const char * const *) valid->pdata, NULL);
+  return self;
+}
+
+/* The scan's working state */
+
+typedef struct
+{
+  ConciergeFindingType type;
+  gsize                start;  /* bytes of the normalised text */
+  gsize                end;
+  double               confidence;
+} Hit;
+
+typedef struct
+{
+  const char *s;        /* the normalised text */
+  gsize       n;
+  GArray     *hits;
+} Scan;
+
+static inline gboolean
+is_digit (char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+static inline gboolean
+is_alpha (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline gboolean
+is_alnum (char c)
+{
+  return is_digit (c) || is_alpha (c);
+}
+
+/* Letters of any script continue a word: UTF-8 lead and continuation
+ * bytes are all >= 0x80. */
+static inline gboolean
+is_word (char c)
+{
+  return is_alnum (c) || (guchar) c >= 0x80;
+}
+
+static inline char
+lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static void
+add_hit (Scan                 *scan,
+         ConciergeFindingType  type,
+         gsize                 start,
+         gsize                 end,
+         double                confidence)
+{
+  Hit hit = { type, start, end, confidence };
+
+  g_array_append_val (scan->hits, hit);
+}
+
+/* The length of @word (lower case) if @s starts with it in any case of its
+ * ASCII letters, or 0. Comparing as it goes needs no strlen(): scans call
+ * this at almost every position. */
+static inline gsize
+match_word (const char *s,
+            gsize       n,
+            const char *word)
+{
+  gsize k = 0;
+
+  while (word[k] != '\0')
+    {
+      if (k >= n || lower (s[k]) != word[k])
+        return 0;
+      k++;
+    }
+  return k;
+}
+
+/* Matches one of @words at @i, in any case; returns its end or @i. */
+static gsize
+match_any (const Scan         *scan,
+           gsize               i,
+           const char * const *words)
+{
+  char c = i < scan->n ? lower (scan->s[i]) : '\0';
+
+  for (guint k = 0; words[k] != NULL; k++)
+    {
+      gsize length;
+
+      if (words[k][0] == c && (length = match_word (scan->s + i, scan->n - i, words[k])) > 0)
+        return i + length;
+    }
+  return i;
+}
+
+/* Whether one of @words stands in s[from, to), in any case. */
+static gboolean
+has_any_between (const Scan         *scan,
+                 gsize               from,
+                 gsize               to,
+                 const char * const *words)
+{
+  for (gsize i = from; i < to; i++)
+    {
+      char c = lower (scan->s[i]);
+
+      for (guint k = 0; words[k] != NULL; k++)
+        if (words[k][0] == c && match_word (scan->s + i, to - i, words[k]) > 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_word_between (const Scan *scan,
+                  gsize       from,
+                  gsize       to,
+                  const char *word)
+{
+  const char *words[] = { word, NULL };
+
+  return has_any_between (scan, from, to, words);
+}
+
+/* Normalising */
+
+typedef struct
+{
+  GString *text;
+  GArray  *chars;   /* guint per byte of @text: the original's character */
+} Normalized;
+
+static gboolean
+is_invisible (gunichar c)
+{
+  return c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x00AD;
+}
+
+static gboolean
+is_other_space (gunichar c)
+{
+  return c == 0x00A0 || c == 0x202F || c == 0x205F || c == 0x3000 || (c >= 0x2000 && c <= 0x200A);
+}
+
+static gboolean
+is_dash (gunichar c)
+{
+  return c >= 0x2010 && c <= 0x2013;
+}
+
+/* Returns FALSE when @text is plain ASCII, which needs no copy; @length
+ * is then its length. */
+static gboolean
+normalize (const char *text,
+           Normalized *out,
+           gsize      *length)
+{
+  const char *p;
+  guint index = 0;
+
+  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
+    ;
+  *length = p - text;
+  if (*p == '\0')
+    return FALSE;
+
+  out->text = g_string_sized_new (strlen (text));
+  out->chars = g_array_sized_new (FALSE, FALSE, sizeof (guint), strlen (text) + 1);
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p), index++)
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize before = out->text->len;
+
+      if (is_invisible (c))
+        continue;
+      if (is_other_space (c))
+        g_string_append_c (out->text, ' ');
+      else if (is_dash (c))
+        g_string_append_c (out->text, '-');
+      else
+        g_string_append_len (out->text, p, g_utf8_next_char (p) - p);
+      for (gsize b = before; b < out->text->len; b++)
+        g_array_append_val (out->chars, index);
+    }
+  g_array_append_val (out->chars, index);
+  return TRUE;
+}
+
+/* IBANs */
+
+static const struct
+{
+  char  country[3];
+  guint length;
+} iban_lengths[] = {
+  { "AD", 24 }, { "AE", 23 }, { "AL", 28 }, { "AT", 20 }, { "AZ", 28 }, { "BA", 20 }, { "BE", 16 },
+  { "BG", 22 }, { "BH", 22 }, { "BI", 27 }, { "BR", 29 }, { "BY", 28 }, { "CH", 21 }, { "CR", 22 },
+  { "CY", 28 }, { "CZ", 24 }, { "DE", 22 }, { "DJ", 27 }, { "DK", 18 }, { "DO", 28 }, { "EE", 20 },
+  { "EG", 29 }, { "ES", 24 }, { "FI", 18 }, { "FK", 18 }, { "FO", 18 }, { "FR", 27 }, { "GB", 22 },
+  { "GE", 22 }, { "GI", 23 }, { "GL", 18 }, { "GR", 27 }, { "GT", 28 }, { "HN", 28 }, { "HR", 21 },
+  { "HU", 28 }, { "IE", 22 }, { "IL", 23 }, { "IQ", 23 }, { "IS", 26 }, { "IT", 27 }, { "JO", 30 },
+  { "KW", 30 }, { "KZ", 20 }, { "LB", 28 }, { "LC", 32 }, { "LI", 21 }, { "LT", 20 }, { "LU", 20 },
+  { "LV", 21 }, { "LY", 25 }, { "MC", 27 }, { "MD", 24 }, { "ME", 22 }, { "MK", 19 }, { "MN", 20 },
+  { "MR", 27 }, { "MT", 31 }, { "MU", 30 }, { "NI", 28 }, { "NL", 18 }, { "NO", 15 }, { "OM", 23 },
+  { "PK", 24 }, { "PL", 28 }, { "PS", 29 }, { "PT", 25 }, { "QA", 29 }, { "RO", 24 }, { "RS", 22 },
+  { "RU", 33 }, { "SA", 24 }, { "SC", 31 }, { "SD", 18 }, { "SE", 24 }, { "SI", 19 }, { "SK", 24 },
+  { "SM", 27 }, { "SO", 23 }, { "ST", 25 }, { "SV", 28 }, { "TL", 23 }, { "TN", 24 }, { "TR", 26 },
+  { "UA", 29 }, { "VA", 22 }, { "VG", 24 }, { "XK", 20 }, { "YE", 30 },
+};
+
+static guint
+iban_length (char a,
+             char b)
+{
+  a = g_ascii_toupper (a);
+  b = g_ascii_toupper (b);
+  for (guint i = 0; i < G_N_ELEMENTS (iban_lengths); i++)
+    if (iban_lengths[i].country[0] == a && iban_lengths[i].country[1] == b)
+      return iban_lengths[i].length;
+  return 0;
+}
+
+static gboolean
+iban_is_valid (const char *iban,
+               guint       length)
+{
+  guint remainder = 0;
+
+  /* ISO 13616: the first four characters move to the end, letters count
+   * from 10, and the number must leave 1 divided by 97. */
+  for (guint k = 0; k < length; k++)
+    {
+      char c = g_ascii_toupper (iban[(k + 4) % length]);
+
+      if (is_digit (c))
+        remainder = (remainder * 10 + (c - '0')) % 97;
+      else if (c >= 'A' && c <= 'Z')
+        remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+      else
+        return FALSE;
+    }
+  return remainder == 1;
+}
+
+/* The next character of a number that people may break up with a space,
+ * a dot or a hyphen: returns its position, or @n. */
+static gsize
+skip_separator (const Scan *scan,
+                gsize       i,
+                guint       max)
+{
+  guint skipped = 0;
+
+  while (i < scan->n && skipped < max &&
+         (scan->s[i] == ' ' || scan->s[i] == '.' || scan->s[i] == '-'))
+    {
+      i++;
+      skipped++;
+    }
+  return i;
+}
+
+static void
+scan_ibans (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 0; i + 1 < scan->n; i++)
+    {
+      char iban[40];
+      guint length, got = 0;
+      gsize j, end = i;
+
+      if (!is_alpha (s[i]) || (i > 0 && is_word (s[i - 1])))
+        continue;
+
+      /* The country, then two check digits, each character perhaps set
+       * apart from the next. */
+      j = i;
+      while (got < 4 && j < scan->n)
+        {
+          if (got < 2 ? !is_alpha (s[j]) : !is_digit (s[j]))
+            break;
+          iban[got++] = s[j];
+          end = j + 1;
+          j = skip_separator (scan, j + 1, 1);
+        }
+      if (got < 4 || (length = iban_length (iban[0], iban[1])) == 0)
+        continue;
+
+      while (got < length && j < scan->n && is_alnum (s[j]))
+        {
+          iban[got++] = s[j];
+          end = j + 1;
+          j = skip_separator (scan, j + 1, 1);
+        }
+      if (got < length || (end < scan->n && is_alnum (s[end])))
+        continue;
+      if (!iban_is_valid (iban, length))
+        continue;
+
+      add_hit (scan, CONCIERGE_FINDING_IBAN, i, end, 0.99);
+      i = end - 1;
+    }
+}
+
+/* Numbers: payment cards, phone numbers, tax IDs, numeric dates,
+ * postcodes */
+
+typedef struct
+{
+  gsize    start;
+  gsize    end;
+  char     digits[48];
+  guint    n;
+  gboolean plus;
+  gboolean grouped;   /* separated by anything at all */
+  gboolean slashes;
+  gboolean dots;
+} Run;
+
+static gboolean
+is_run_separator (char c)
+{
+  return c == ' ' || c == '-' || c == '/' || c == '.' || c == '(' || c == ')';
+}
+
+/* Reads the digits from @i on, across the spaces, hyphens, slashes, dots
+ * and brackets that people write into phone and card numbers: at most
+ * three of them in a row, one of which other than a space or bracket. */
+static void
+read_run (const Scan *scan,
+          gsize       i,
+          Run        *run)
+{
+  const char *s = scan->s;
+  gsize j = i;
+
+  memset (run, 0, sizeof *run);
+  run->start = i;
+  if (s[j] == '+')
+    {
+      run->plus = TRUE;
+      j++;
+    }
+  else if (s[j] == '(')
+    j++;
+
+  while (j < scan->n)
+    {
+      if (is_digit (s[j]))
+        {
+          if (run->n < sizeof run->digits)
+            run->digits[run->n] = s[j];
+          run->n++;
+          j++;
+          run->end = j;
+          continue;
+        }
+
+      if (is_run_separator (s[j]))
+        {
+          gsize k = j;
+          guint marks = 0;
+
+          while (k < scan->n && k - j < 3 && is_run_separator (s[k]))
+            {
+              if (s[k] == '-' || s[k] == '/' || s[k] == '.')
+                marks++;
+              k++;
+            }
+          /* "+49 (0)171 …": the trunk zero in brackets is no digit to
+           * dial from abroad. */
+          if (k + 1 < scan->n && s[k - 1] == '(' && s[k] == '0' && s[k + 1] == ')' &&
+              (run->plus || (run->n >= 3 && run->digits[0] == '0' && run->digits[1] == '0')))
+            {
+              k += 2;
+              while (k < scan->n && s[k] == ' ')
+                k++;
+              if (k < scan->n && is_digit (s[k]))
+                {
+                  run->grouped = TRUE;
+                  j = k;
+                  continue;
+                }
+              break;
+            }
+          if (k < scan->n && is_digit (s[k]) && marks <= 1)
+            {
+              for (gsize m = j; m < k; m++)
+                {
+                  run->slashes |= s[m] == '/';
+                  run->dots |= s[m] == '.';
+                }
+              run->grouped = TRUE;
+              j = k;
+              continue;
+            }
+        }
+      break;
+    }
+}
+
+static gboolean
+luhn_is_valid (const char *digits,
+               guint       n)
+{
+  guint sum = 0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      guint d = digits[n - 1 - k] - '0';
+
+      if (k % 2 == 1)
+        d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+  return sum % 10 == 0;
+}
+
+static guint
+prefix_value (const char *digits,
+              guint       length)
+{
+  guint value = 0;
+
+  for (guint k = 0; k < length; k++)
+    value = value * 10 + (digits[k] - '0');
+  return value;
+}
+
+/* Whether the digits start the way a card network numbers its cards, at a
+ * length it issues. */
+static gboolean
+is_card_issuer (const char *d,
+                guint       n)
+{
+  guint two = prefix_value (d, 2), three = prefix_value (d, 3), four = prefix_value (d, 4);
+
+  if (d[0] == '4')                                               /* Visa */
+    return n == 13 || n == 16 || n == 19;
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) /* Mastercard */
+    return n == 16;
+  if (two == 34 || two == 37)                                    /* American Express */
+    return n == 15;
+  if (four == 6011 || two == 65 || (three >= 644 && three <= 649)) /* Discover */
+    return n >= 16 && n <= 19;
+  if (four >= 3528 && four <= 3589)                              /* JCB */
+    return n >= 16 && n <= 19;
+  if (two == 36 || two == 38 || (three >= 300 && three <= 305))  /* Diners Club */
+    return n >= 14 && n <= 19;
+  if (two == 50 || (two >= 56 && two <= 69))                     /* Maestro */
+    return n >= 12 && n <= 19;
+  return FALSE;
+}
+
+/* The German tax ID: eleven digits, the first not 0; among the first ten
+ * exactly one digit repeats, two or three times but not three in a row;
+ * and the eleventh is the ISO 7064 MOD 11,10 check digit. */
+static gboolean
+tax_id_is_valid (const char *d)
+{
+  guint counts[10] = { 0 };
+  guint repeated = 0, missing = 0, product = 10;
+
+  if (d[0] == '0')
+    return FALSE;
+  for (guint k = 0; k < 10; k++)
+    counts[d[k] - '0']++;
+  for (guint k = 0; k < 10; k++)
+    {
+      if (counts[k] == 0)
+        missing++;
+      else if (counts[k] == 2 || counts[k] == 3)
+        repeated++;
+      else if (counts[k] > 3)
+        return FALSE;
+    }
+  if (repeated != 1 || missing == 0)
+    return FALSE;
+  for (guint k = 0; k + 2 < 10; k++)
+    if (d[k] == d[k + 1] && d[k] == d[k + 2])
+      return FALSE;
+
+  for (guint k = 0; k < 10; k++)
+    {
+      guint sum = (d[k] - '0' + product) % 10;
+
+      if (sum == 0)
+        sum = 10;
+      product = (sum * 2) % 11;
+    }
+  return (11 - product) % 10 == (guint) (d[10] - '0');
+}
+
+static const char * const birth_words[] = {
+  "geboren", "geb.", "geb ", "gebdat", "geburt", "jahrgang", "born", "birth", "dob", NULL
+};
+
+/* Words of birth that speak of a party, not of a date of birth */
+static const char * const party_words[] = {
+  "geburtstagsfeier", "geburtstagsparty", "geburtstagsgeschenk", "birthday party", "birthday present", NULL
+};
+
+static const char * const tax_words[] = {
+  "steuer", "idnr", "id-nr", "identifikationsnummer", "tax", NULL
+};
+
+/* Whether a word of birth stands in s[from, to) that is no party's. */
+static gboolean
+has_birth_word_between (const Scan *scan,
+                        gsize       from,
+                        gsize       to)
+{
+  for (gsize i = from; i < to; i++)
+    {
+      char c = lower (scan->s[i]);
+
+      for (guint k = 0; birth_words[k] != NULL; k++)
+        if (birth_words[k][0] == c && match_word (scan->s + i, to - i, birth_words[k]) > 0 &&
+            match_any (scan, i, party_words) == i)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Where the words around a date speak of a birth: "geboren am …", "geb.",
+ * "Geburtsdatum", "born on …", "… geboren", or the star genealogists
+ * write: "* 02.12.1968". */
+static gboolean
+is_birth_context (const Scan *scan,
+                  gsize       start,
+                  gsize       end)
+{
+  gsize before = start > 60 ? start - 60 : 0;
+  gsize after = MIN (scan->n, end + 30);
+
+  if ((start >= 1 && scan->s[start - 1] == '*') || (start >= 2 && scan->s[start - 2] == '*' && scan->s[start - 1] == ' '))
+    return TRUE;
+  return has_birth_word_between (scan, before, start) ||
+         has_word_between (scan, end, after, "geboren") || has_word_between (scan, end, after, "born");
+}
+
+static gboolean
+is_plausible_date (guint day,
+                   guint month,
+                   guint year)
+{
+  return day >= 1 && day <= 31 && month >= 1 && month <= 12 && year >= 1900 && year <= 2100;
+}
+
+/* Reads a number of one to four digits at @i; returns its end, or @i. */
+static gsize
+read_number (const Scan *scan,
+             gsize       i,
+             guint       max_digits,
+             guint      *value)
+{
+  gsize j = i;
+
+  *value = 0;
+  while (j < scan->n && j - i < max_digits && is_digit (scan->s[j]))
+    *value = *value * 10 + (scan->s[j++] - '0');
+  return j;
+}
+
+/* "17.09.1983", "1.1.2000", "22.06.76", "03. 09. 1986", "05/12/1993",
+ * "12/25/1990", "1962-11-03": returns where the date ends, or 0. */
+static gsize
+read_numeric_date (const Scan *scan,
+                   gsize       i)
+{
+  const char *s = scan->s;
+  guint a, b, c;
+  gsize j, k, m;
+  char separator;
+
+  j = read_number (scan, i, 4, &a);
+  if (j == i || j >= scan->n || (s[j] != '.' && s[j] != '/' && s[j] != '-'))
+    return 0;
+  separator = s[j];
+
+  /* ISO: year first */
+  if (j - i == 4)
+    {
+      k = read_number (scan, j + 1, 2, &b);
+      if (k == j + 1 || k >= scan->n || s[k] != '-')
+        return 0;
+      m = read_number (scan, k + 1, 2, &c);
+      return m > k + 1 && is_plausible_date (c, b, a) ? m : 0;
+    }
+  if (j - i > 2)
+    return 0;
+
+  k = j + 1;
+  if (separator == '.' && k < scan->n && s[k] == ' ')
+    k++;
+  m = read_number (scan, k, 2, &b);
+  if (m == k || m >= scan->n || s[m] != separator)
+    return 0;
+  k = m + 1;
+  if (separator == '.' && k < scan->n && s[k] == ' ')
+    k++;
+  m = read_number (scan, k, 4, &c);
+  if (m - k == 2)
+    c += c > 30 ? 1900 : 2000;
+  else if (m - k != 4)
+    return 0;
+  if (m < scan->n && is_digit (s[m]))
+    return 0;
+
+  /* Day first, as Germans write; month first as a last resort. */
+  if (is_plausible_date (a, b, c) || (separator == '/' && is_plausible_date (b, a, c)))
+    return m;
+  return 0;
+}
+
+/* Words that follow a five-digit number which is a count, not a
+ * postcode. */
+static const char * const counted_words[] = {
+  "euro", "eur", "kunden", "kundinnen", "haushalt", "stück", "mal", "menschen", "leute", "nutzer",
+  "user", "tage", "tagen", "stunden", "minuten", "sekunden", "jahre", "jahren", "monate", "monaten",
+  "mbit", "kbit", "gbit", "gb", "mb", "kb", "tb", "punkte", "seiten", "zeilen", "dollar", "franken",
+  "pfund", "kilometer", "km", "meter", "zeichen", "nachrichten", "mails", "e-mails", "anrufe",
+  "follower", "einwohner", "beschwerden", "anschl", "vertr", "ger", "router", "bytes", "downloads",
+  "klicks", "views", "likes", "sterne", "bewertungen", "eintr", "fälle", "fällen", "personen",
+  "mitarbeit", "tickets", "anfragen", "vorgänge", "bestellungen", "pakete", "sendungen", "liter",
+  "watt", "volt", "hz", "mhz", "ghz", "dinge", "mitglieder", "abonnent", "zuschauer", "besucher",
+  "people", "customers", "users", "households", "points", "pages", "messages", "calls", NULL
+};
+
+static gboolean
+starts_with_any (const char         *s,
+                 gsize               n,
+                 const char * const *words)
+{
+  char c = n > 0 ? lower (s[0]) : '\0';
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] == c && match_word (s, n, words[i]) > 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a word that starts with a capital letter, as a town's name
+ * does, begins at @i. */
+static gboolean
+is_capitalized_at (const Scan *scan,
+                   gsize       i)
+{
+  gunichar c;
+
+  if (i >= scan->n)
+    return FALSE;
+  c = g_utf8_get_char_validated (scan->s + i, scan->n - i);
+  return c != (gunichar) -1 && c != (gunichar) -2 && g_unichar_isupper (c);
+}
+
+static gsize
+word_end (const Scan *scan,
+          gsize       i)
+{
+  while (i < scan->n && (is_word (scan->s[i]) || scan->s[i] == '-'))
+    i++;
+  return i;
+}
+
+/* Whether a national number, after its trunk zero, reaches a person: a
+ * landline's area code or a mobile network, not a service number such as
+ * 0800, 0180, 0900 or 012. */
+static gboolean
+is_personal_national (const char *d,
+                      guint       n)
+{
+  if (n < 3)
+    return FALSE;
+  if (d[0] == '1')
+    return d[1] == '5' || d[1] == '6' || d[1] == '7';
+  if ((d[0] == '8' || d[0] == '9') && d[1] == '0' && d[2] == '0')
+    return FALSE;
+  return d[0] != '0';
+}
+
+static void
+classify_run (Scan      *scan,
+              const Run *run)
+{
+  const char *d = run->digits;
+  gsize date_end;
+
+  if (run->n > sizeof run->digits)
+    return;
+
+  /* A date is no phone number, whatever its digits. */
+  date_end = run->plus ? 0 : read_numeric_date (scan, run->start);
+  if (date_end != 0)
+    {
+      if (is_birth_context (scan, run->start, date_end))
+        add_hit (scan, CONCIERGE_FINDING_DATE_OF_BIRTH, run->start, date_end, 0.9);
+      return;
+    }
+
+  /* A postcode is its own scanner's. */
+  if (run->n == 5 && !run->grouped && !run->plus)
+    return;
+
+  if (!run->plus && run->n >= 12 && run->n <= 19 && d[0] != '0' && !run->slashes &&
+      is_card_issuer (d, run->n) && luhn_is_valid (d, run->n))
+    {
+      add_hit (scan, CONCIERGE_FINDING_PAYMENT_CARD, run->start, run->end, 0.95);
+      return;
+    }
+
+  if (!run->plus && run->n == 11 && !run->slashes && tax_id_is_valid (d))
+    {
+      gsize before = run->start > 60 ? run->start - 60 : 0;
+      gboolean keyword = has_any_between (scan, before, run->start, tax_words);
+
+      add_hit (scan, CONCIERGE_FINDING_TAX_ID, run->start, run->end, keyword ? 0.95 : 0.7);
+      return;
+    }
+
+  /* E.164 and German numbers: "+49 30 …", "0049 …", "030/…", "0171 …" */
+  if ((run->plus && run->n >= 8 && run->n <= 15 && d[0] != '0' &&
+       (d[0] != '4' || d[1] != '9' || is_personal_national (d + 2, run->n - 2))) ||
+      (!run->plus && d[0] == '0' && d[1] == '0' && run->n >= 10 && run->n <= 17 && d[2] != '0' &&
+       (d[2] != '4' || d[3] != '9' || is_personal_national (d + 4, run->n - 4))) ||
+      (!run->plus && d[0] == '0' && run->n >= 7 && run->n <= 13 && is_personal_national (d + 1, run->n - 1)))
+    add_hit (scan, CONCIERGE_FINDING_PHONE, run->start, run->end, run->plus || run->grouped ? 0.9 : 0.8);
+}
+
+static void
+scan_numbers (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 0; i < scan->n; i++)
+    {
+      Run run;
+
+      if (!(is_digit (s[i]) || ((s[i] == '+' || s[i] == '(') && i + 1 < scan->n && is_digit (s[i + 1]))))
+        continue;
+      /* Not inside a word, an amount or another number. */
+      if (i > 0 && (is_word (s[i - 1]) || s[i - 1] == '+' ||
+                    (i > 1 && is_digit (s[i - 2]) && (s[i - 1] == ',' || s[i - 1] == '.' ||
+                                                     s[i - 1] == '-' || s[i - 1] == '/'))))
+        {
+          while (i + 1 < scan->n && is_digit (s[i + 1]))
+            i++;
+          continue;
+        }
+
+      read_run (scan, i, &run);
+      if (run.n == 0)
+        continue;
+      /* Amounts and measures: "1.299,00 €", "250 Mbit" are no numbers of
+       * a person. */
+      if (run.end < scan->n &&
+          (s[run.end] == '%' ||
+           ((s[run.end] == ',' || s[run.end] == ':') && run.end + 1 < scan->n && is_digit (s[run.end + 1]))))
+        {
+          i = run.end;
+          continue;
+        }
+      classify_run (scan, &run);
+      i = run.end > i ? run.end - 1 : i;
+    }
+}
+
+/* Postcodes with their town: "10115 Berlin", "79098 Freiburg", "60311
+ * Frankfurt am Main"; after a street also in lower case, as people type:
+ * "eisenbahnstr 88 04315 leipzig". */
+static void
+scan_postcodes (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 0; i + 6 < scan->n; i++)
+    {
+      gsize city = i + 6, end;
+      gboolean after_street = FALSE;
+
+      if (!is_digit (s[i]) || (i > 0 && (is_word (s[i - 1]) || s[i - 1] == '.' || s[i - 1] == ',' ||
+                                         s[i - 1] == '-' || s[i - 1] == '/' || s[i - 1] == '+')))
+        continue;
+      if (!is_digit (s[i + 1]) || !is_digit (s[i + 2]) || !is_digit (s[i + 3]) || !is_digit (s[i + 4]) ||
+          s[i + 5] != ' ' || (s[i] == '0' && s[i + 1] == '0'))
+        {
+          while (i + 1 < scan->n && is_digit (s[i + 1]))
+            i++;
+          continue;
+        }
+
+      for (guint k = scan->hits->len; k > 0 && !after_street; k--)
+        {
+          const Hit *hit = &g_array_index (scan->hits, Hit, k - 1);
+
+          after_street = hit->type == CONCIERGE_FINDING_POSTAL_ADDRESS && hit->end <= i && i - hit->end <= 2;
+        }
+      if (!is_capitalized_at (scan, city) && !(after_street && is_alpha (s[city])))
+        continue;
+      if (starts_with_any (s + city, scan->n - city, counted_words))
+        continue;
+      end = word_end (scan, city);
+      if (end - city < 2)
+        continue;
+      /* "… am Main", "… an der Oder" */
+      if (end + 4 < scan->n && (strncmp (s + end, " am ", 4) == 0 || strncmp (s + end, " an ", 4) == 0) &&
+          is_capitalized_at (scan, end + 4))
+        end = word_end (scan, end + 4);
+
+      add_hit (scan, CONCIERGE_FINDING_POSTAL_ADDRESS, i, end, after_street ? 0.95 : 0.85);
+      i = end;
+    }
+}
+
+/* Dates of birth written out: "8. Januar 1969", "14 February 1988",
+ * "3rd of June 1972", "March 7, 1995" */
+
+static const char * const months[] = {
+  "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+  "november", "dezember", "january", "february", "march", "may", "june", "july", "october", "december",
+  "jan", "feb", "mär", "mar", "apr", "jun", "jul", "aug", "sep", "okt", "oct", "nov", "dez", "dec", NULL
+};
+
+/* Returns the end of a month's name at @i, or @i. */
+static gsize
+read_month (const Scan *scan,
+            gsize       i)
+{
+  gsize end = word_end (scan, i);
+
+  for (guint k = 0; months[k] != NULL; k++)
+    {
+      gsize length = strlen (months[k]);
+
+      if (end - i == length && g_ascii_strncasecmp (scan->s + i, months[k], length) == 0)
+        return end;
+      /* "März" in any case: only the ASCII letters fold. */
+      if (end - i == length && lower (scan->s[i]) == months[k][0] &&
+          memcmp (scan->s + i + 1, months[k] + 1, length - 1) == 0)
+        return end;
+    }
+  return i;
+}
+
+static void
+scan_written_dates (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 0; i < scan->n; i++)
+    {
+      gsize j, month_end, end = 0;
+      guint day = 0, year = 0;
+
+      if (!is_alpha (s[i]) || (i > 0 && is_word (s[i - 1])))
+        continue;
+      month_end = read_month (scan, i);
+      if (month_end == i)
+        continue;
+
+      /* The day before: "8. Januar", "14 February", "3rd of June" */
+      j = i;
+      if (j >= 4 && strncmp (s + j - 4, " of ", 4) == 0)
+        j -= 3;
+      while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '.'))
+        j--;
+      if (j >= 2 && is_alpha (s[j - 1]) && is_alpha (s[j - 2]) && j >= 3 && is_digit (s[j - 3]))
+        j -= 2;  /* 3rd, 9th, 1st, 22nd */
+      if (j > 0 && is_digit (s[j - 1]))
+        {
+          gsize start = j - 1;
+
+          if (start > 0 && is_digit (s[start - 1]))
+            start--;
+          read_number (scan, start, 2, &day);
+          j = start;
+        }
+      else
+        j = i;
+
+      /* The year after, and a day after the month where none came before:
+       * "March 7, 1995" */
+      end = month_end;
+      if (day == 0)
+        {
+          gsize k = end;
+
+          while (k < scan->n && s[k] == ' ')
+            k++;
+          k = read_number (scan, k, 2, &day);
+          while (k < scan->n && is_alpha (s[k]))
+            k++;
+          end = k;
+          if (end < scan->n && s[end] == ',')
+            end++;
+        }
+      while (end < scan->n && (s[end] == ' ' || s[end] == '.'))
+        end++;
+      if (read_number (scan, end, 4, &year) != end + 4)
+        continue;
+      end += 4;
+
+      if (day >= 1 && day <= 31 && year >= 1900 && year <= 2100 && is_birth_context (scan, j, end))
+        add_hit (scan, CONCIERGE_FINDING_DATE_OF_BIRTH, j, end, 0.9);
+      i = end - 1;
+    }
+}
+
+/* E-mail addresses, also spelled out: "name (at) domain (dot) com" */
+
+static inline gboolean
+is_local_char (char c)
+{
+  return is_alnum (c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static inline gboolean
+is_domain_char (char c)
+{
+  return is_alnum (c) || c == '-';
+}
+
+static const char * const at_signs[] = {
+  " (at) ", "(at)", " [at] ", "[at]", " {at} ", "{at}", " @ ", "@ ", " @", "@", " at ", NULL
+};
+static const char * const dot_signs[] = {
+  " (dot) ", "(dot)", " [dot] ", "[dot]", " {dot} ", "{dot}", " . ", " dot ", ".", NULL
+};
+
+static void
+scan_emails (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 1; i < scan->n; i++)
+    {
+      gsize at_end, local_start, j, end, label;
+      guint labels = 0;
+      gboolean spelled;
+
+      if (s[i] != '@' && s[i] != '(' && s[i] != '[' && s[i] != '{' && !(s[i] == ' ' && is_local_char (s[i - 1])))
+        continue;
+      at_end = match_any (scan, i, at_signs);
+      if (at_end == i)
+        continue;
+      spelled = memchr (s + i, '@', at_end - i) == NULL;
+
+      /* The name before */
+      local_start = i;
+      while (local_start > 0 && is_local_char (s[local_start - 1]))
+        local_start--;
+      while (local_start < i && !is_alnum (s[local_start]))
+        local_start++;
+      if (local_start == i || !is_alnum (s[i - 1]))
+        continue;
+      /* "@support@mastodon.social" is a Mastodon handle. */
+      if (local_start > 0 && s[local_start - 1] == '@')
+        continue;
+
+      /* The domain after: labels, and a dot between each */
+      j = at_end;
+      end = j;
+      while (j < scan->n)
+        {
+          gsize dot;
+
+          label = j;
+          while (j < scan->n && is_domain_char (s[j]))
+            j++;
+          if (j == label)
+            break;
+          labels++;
+          end = j;
+          dot = match_any (scan, j, dot_signs);
+          if (dot == j || dot >= scan->n || !is_alnum (s[dot]))
+            break;
+          j = dot;
+        }
+      if (labels < 2)
+        continue;
+
+      /* The top-level domain is letters only. */
+      for (label = end; label > at_end && is_domain_char (s[label - 1]); label--)
+        ;
+      if (end - label < 2 || end - label > 24)
+        continue;
+      {
+        gboolean letters = TRUE;
+
+        for (gsize k = label; k < end; k++)
+          letters &= is_alpha (s[k]);
+        if (!letters)
+          continue;
+      }
+
+      add_hit (scan, CONCIERGE_FINDING_EMAIL, local_start, end, spelled ? 0.85 : 0.97);
+      i = end;
+    }
+}
+
+/* Streets with a house number: "Hauptstraße 12", "Berliner Str. 45",
+ * "Am Markt 3a", "In den Gärten 14", "Karl-Marx-Allee 90" */
+
+static const char * const street_endings[] = {
+  "straße", "strasse", "str.", "str", "weg", "allee", "platz", "gasse", "ring", "damm", "ufer", "chaussee",
+  "steig", "pfad", "markt", "graben", "stieg", "zeile", "promenade", "kamp", "wall", "hof", "berg",
+  "feld", "garten", "gärten", "hafen", "tor", "brücke", "park", "bach", "anger", "steg", "wiese", NULL
+};
+
+/* Words that make "Am …" or "Im …" a street */
+static const char * const street_prefixes[] = {
+  "Am", "An", "Im", "In", "Auf", "Zum", "Zur", "Unter", "Hinter", "Vor", "Alt", "Alte", "Alter", "Neue",
+  "Neuer", "Große", "Großer", "Kleine", "Kleiner", NULL
+};
+
+/* After these a number counts something: "Straße 2 Tage" */
+static const char * const unit_words[] = {
+  "uhr", "min", "std", "stunde", "tag", "woche", "monat", "jahr", "mal", "euro", "eur", "€", "%",
+  "mbit", "gb", "mb", "x ", "prozent", "minute", "sekunde", "stück", "grad", "hours", "days", "times",
+  "minutes", "weeks", "months", "years", NULL
+};
+
+typedef enum
+{
+  NO_STREET,
+  STREET_COMPOUND,   /* "Hauptstraße", "Karl-Marx-Allee" */
+  STREET_WORD,       /* "Straße", "Str.", "Allee" on their own: "Berliner Str." */
+} StreetKind;
+
+/* Lower case, these end street names that people type in lower case too. */
+static const char * const lowercase_street_endings[] = {
+  "straße", "strasse", "str.", "str", "allee", "gasse", NULL
+};
+
+static StreetKind
+street_kind (const Scan *scan,
+             gsize       word,
+             gsize       length)
+{
+  g_autofree char *folded = g_utf8_strdown (scan->s + word, length);
+  gsize folded_length = strlen (folded);
+  gboolean capitalized = is_capitalized_at (scan, word);
+
+  for (guint k = 0; street_endings[k] != NULL; k++)
+    {
+      gsize ending = strlen (street_endings[k]);
+
+      if (folded_length == ending && strcmp (folded, street_endings[k]) == 0)
+        return STREET_WORD;
+      if (folded_length > ending && strcmp (folded + folded_length - ending, street_endings[k]) == 0)
+        {
+          if (capitalized)
+            return STREET_COMPOUND;
+          for (guint m = 0; lowercase_street_endings[m] != NULL; m++)
+            if (strcmp (street_endings[k], lowercase_street_endings[m]) == 0)
+              return STREET_COMPOUND;
+        }
+    }
+  return NO_STREET;
+}
+
+/* Capitalised words that "Im", "Am" or "Auf" put before a number without
+ * making it an address */
+static const char * const not_streets[] = {
+  "Kapitel", "Seite", "Abschnitt", "Punkt", "Schritt", "Jahr", "Monat", "Tag", "Moment", "Tarif",
+  "Vertrag", "Paket", "Raum", "Zimmer", "Stock", "Level", "Teil", "Artikel", "Absatz", "Paragraph",
+  "Ticket", "Fall", "Vorgang", "Kanal", "Modus", "Schnitt", "Durchschnitt", "Prinzip", "Grunde",
+  "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+  "November", "Dezember", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag",
+  "Sonntag", "Wochenende", "Ende", "Anfang", "Router", "Handy", "Portal", "Formular", NULL
+};
+
+static gboolean
+is_word_in (const Scan         *scan,
+            gsize               word,
+            gsize               length,
+            const char * const *words)
+{
+  for (guint k = 0; words[k] != NULL; k++)
+    if (strlen (words[k]) == length && memcmp (words[k], scan->s + word, length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_street_prefix (const char *word,
+                  gsize       length)
+{
+  for (guint k = 0; street_prefixes[k] != NULL; k++)
+    if (strlen (street_prefixes[k]) == length && memcmp (street_prefixes[k], word, length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The word before @i, across one space: its start, or @i when there is
+ * none. */
+static gsize
+previous_word (const Scan *scan,
+               gsize       i)
+{
+  gsize end = i, start;
+
+  if (end == 0 || scan->s[end - 1] != ' ')
+    return i;
+  end--;
+  start = end;
+  while (start > 0 && (is_word (scan->s[start - 1]) || scan->s[start - 1] == '-' || scan->s[start - 1] == '.'))
+    start--;
+  /* A dot ends "Str." but starts no word. */
+  while (start < end && scan->s[start] == '.')
+    start++;
+  return start < end ? start : i;
+}
+
+static gsize
+word_length (const Scan *scan,
+             gsize       start)
+{
+  gsize end = start;
+
+  while (end < scan->n && (is_word (scan->s[end]) || scan->s[end] == '-' || scan->s[end] == '.'))
+    end++;
+  /* "Str." keeps its dot; a sentence's full stop does not matter here. */
+  return end - start;
+}
+
+/* Reads a house number at @i: "12", "3a", "12-14", "7/9"; returns its
+ * end, or @i. */
+static gsize
+read_house_number (const Scan *scan,
+                   gsize       i)
+{
+  const char *s = scan->s;
+  guint value;
+  gsize j = read_number (scan, i, 3, &value);
+
+  if (j == i || value == 0 || (j < scan->n && is_digit (s[j])))
+    return i;
+  if (j < scan->n && is_alpha (s[j]) && (j + 1 >= scan->n || !is_word (s[j + 1])))
+    j++;
+  if (j + 1 < scan->n && (s[j] == '-' || s[j] == '/') && is_digit (s[j + 1]))
+    {
+      gsize k = read_number (scan, j + 1, 3, &value);
+
+      if (k < scan->n && is_alpha (s[k]) && (k + 1 >= scan->n || !is_word (s[k + 1])))
+        k++;
+      j = k;
+    }
+  if (j < scan->n && (is_word (s[j]) || ((s[j] == ',' || s[j] == '.') && j + 1 < scan->n && is_digit (s[j + 1]))))
+    return i;
+  return j;
+}
+
+/* "Am Markt", "An der Alster", "In den Gärten", "Zum Alten Hafen": the
+ * prefix that makes the words before @word a street, or @word. */
+static gsize
+street_prefix_before (const Scan *scan,
+                      gsize       word)
+{
+  gsize start = word;
+
+  for (guint steps = 0; steps < 3; steps++)
+    {
+      gsize before = previous_word (scan, start);
+      gsize length = word_length (scan, before);
+
+      if (before == start)
+        break;
+      if (is_street_prefix (scan->s + before, length))
+        return before;
+      if (!is_capitalized_at (scan, before) &&
+          !(length == 3 && (strncmp (scan->s + before, "der", 3) == 0 || strncmp (scan->s + before, "den", 3) == 0 ||
+                            strncmp (scan->s + before, "dem", 3) == 0 || strncmp (scan->s + before, "die", 3) == 0)))
+        break;
+      start = before;
+    }
+  return word;
+}
+
+/* "Berliner Str.", "Schönhauser Allee", "breite str.": the adjective
+ * before a street word, or @word. */
+static gsize
+street_adjective_before (const Scan *scan,
+                         gsize       word)
+{
+  gsize before = previous_word (scan, word);
+  gsize length = word_length (scan, before);
+
+  if (before == word || length < 4 || is_capitalized_at (scan, before) != is_capitalized_at (scan, word))
+    return word;
+  if (strncmp (scan->s + before + length - 2, "er", 2) != 0 && scan->s[before + length - 1] != 'e')
+    return word;
+  return before;
+}
+
+static void
+scan_streets (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 1; i < scan->n; i++)
+    {
+      gsize number_end, word, start, after, length;
+      StreetKind kind;
+
+      if (!is_digit (s[i]) || s[i - 1] != ' ' || (i > 1 && !is_word (s[i - 2]) && s[i - 2] != '.'))
+        continue;
+      number_end = read_house_number (scan, i);
+      if (number_end == i)
+        continue;
+
+      /* "Straße 2 Tage", "Am Montag 15 Uhr" */
+      after = number_end;
+      while (after < scan->n && s[after] == ' ')
+        after++;
+      if (after < scan->n && starts_with_any (s + after, scan->n - after, unit_words))
+        continue;
+
+      word = previous_word (scan, i);
+      if (word == i)
+        continue;
+      length = word_length (scan, word);
+      kind = street_kind (scan, word, length);
+      if (kind == NO_STREET && (!is_capitalized_at (scan, word) || is_word_in (scan, word, length, not_streets)))
+        continue;
+
+      start = street_prefix_before (scan, word);
+      if (start == word && kind == STREET_WORD)
+        start = street_adjective_before (scan, word);
+      if (start == word && kind != STREET_COMPOUND)
+        continue;
+
+      add_hit (scan, CONCIERGE_FINDING_POSTAL_ADDRESS, start, number_end, 0.85);
+      i = number_end;
+    }
+}
+
+/* Customer, order and contract numbers, after the words that name them */
+
+static const char * const number_keywords[] = {
+  "kundennummer", "kunden-nummer", "kundennr", "kunden-nr", "kd.-nr", "kd-nr", "kd.nr", "kdnr",
+  "kd. nr", "kundenkennung", "customer number", "customer no", "customer id", "customer-id",
+  "customer #", "bestellnummer", "bestell-nr", "bestellnr", "order number", "order no", "order id",
+  "order #", "auftragsnummer", "auftrags-nr", "auftragsnr", "vertragsnummer", "vertrags-nr",
+  "vertragsnr", "vertragskontonummer", "vertragskonto-nr", "vertragskonto", "contract number", "contract no", "contract id", "mitgliedsnummer", "member number",
+  "membership number", NULL
+};
+
+/* Words between the name of a number and the number */
+static const char * const number_fillers[] = {
+  "ist", "lautet", "is", "war", "was", "nr.", "nr", "no.", "no", "#", "number", NULL
+};
+
+/* Between two numbers that one keyword names */
+static const char * const number_joiners[] = {
+  " und ", " and ", " sowie ", " oder ", " or ", ", ", " / ", NULL
+};
+
+/* Reads "K-448109", "V 2039 4881 1", "302-8841175-2290316", "33.918.204":
+ * a few letters at most, then digits in groups. Returns the end, or @i. */
+static gsize
+read_reference (const Scan *scan,
+                gsize       i)
+{
+  const char *s = scan->s;
+  gsize j = i, end = i;
+  guint letters = 0, digits = 0;
+
+  while (j < scan->n && is_alpha (s[j]) && letters < 3)
+    {
+      j++;
+      letters++;
+    }
+  if (letters > 0)
+    {
+      if (j < scan->n && is_alpha (s[j]))
+        return i;
+      if (j < scan->n && (s[j] == '-' || s[j] == ' '))
+        j++;
+    }
+
+  while (j < scan->n)
+    {
+      if (is_digit (s[j]))
+        {
+          digits++;
+          end = ++j;
+          continue;
+        }
+      if ((s[j] == '-' || s[j] == '.' || s[j] == '/' || s[j] == ' ') && j + 1 < scan->n && is_digit (s[j + 1]))
+        {
+          j++;
+          continue;
+        }
+      break;
+    }
+  if (digits < 4 || (end < scan->n && is_alpha (s[end])))
+    return i;
+  return end;
+}
+
+static void
+scan_references (Scan *scan)
+{
+  const char *s = scan->s;
+
+  for (gsize i = 0; i < scan->n; i++)
+    {
+      gsize j, end;
+      guint fillers = 0;
+      char c = lower (s[i]);
+
+      char c2;
+
+      if (i > 0 && is_word (s[i - 1]))
+        continue;
+      /* Every keyword starts with one of these pairs of letters. */
+      c2 = i + 1 < scan->n ? lower (s[i + 1]) : '\0';
+      if (!((c == 'k' && (c2 == 'u' || c2 == 'd')) || (c == 'c' && (c2 == 'u' || c2 == 'o')) ||
+            (c == 'b' && c2 == 'e') || (c == 'o' && c2 == 'r') || (c == 'a' && c2 == 'u') ||
+            (c == 'v' && c2 == 'e') || (c == 'm' && (c2 == 'i' || c2 == 'e'))))
+        continue;
+      j = match_any (scan, i, number_keywords);
+      /* "order now" names no order */
+      if (j == i || (j < scan->n && is_alpha (s[j])))
+        continue;
+
+      /* "Kundennummer: 123", "customer number is 123", "Kd.-Nr. 5830-17" */
+      while (j < scan->n)
+        {
+          gsize k = j;
+
+          while (k < scan->n && (s[k] == ' ' || s[k] == ':' || s[k] == '.' || s[k] == '-'))
+            k++;
+          if (fillers < 2 && !is_digit (s[k]))
+            {
+              gsize f = match_any (scan, k, number_fillers);
+
+              if (f > k && (f >= scan->n || !is_word (s[f])))
+                {
+                  j = f;
+                  fillers++;
+                  continue;
+                }
+            }
+          j = k;
+          break;
+        }
+
+      end = read_reference (scan, j);
+      if (end == j)
+        continue;
+      add_hit (scan, CONCIERGE_FINDING_CUSTOMER_NUMBER, j, end, 0.9);
+
+      /* "V-2023-118204 (Strom) und V-2023-118205 (Gas)": the keyword
+       * names the numbers that follow it, too. */
+      while (TRUE)
+        {
+          gsize k = end, from, to;
+
+          if (k + 1 < scan->n && s[k] == ' ' && s[k + 1] == '(')
+            {
+              gsize close = k + 2;
+
+              while (close < scan->n && close - k < 24 && s[close] != ')')
+                close++;
+              if (close >= scan->n || s[close] != ')')
+                break;
+              k = close + 1;
+            }
+          from = match_any (scan, k, number_joiners);
+          if (from == k || (to = read_reference (scan, from)) == from)
+            break;
+          add_hit (scan, CONCIERGE_FINDING_CUSTOMER_NUMBER, from, to, 0.85);
+          end = to;
+        }
+      i = end;
+    }
+}
+
+static void
+scan_patterns (ConciergeDetector *self,
+               Scan              *scan)
+{
+  for (guint k = 0; k < self->patterns->len; k++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+
+      g_regex_match_full (g_ptr_array_index (self->patterns, k), scan->s, scan->n, 0, 0, &match, NULL);
+      while (g_match_info_matches (match))
+        {
+          int start, end;
+
+          if (g_match_info_fetch_pos (match, 0, &start, &end) && end > start)
+            add_hit (scan, CONCIERGE_FINDING_CUSTOMER_NUMBER, start, end, 0.9);
+          g_match_info_next (match, NULL);
+        }
+    }
+}
+
+/* Keys: the same data however it is written */
+
+static char *
+canonical_key (const Scan *scan,
+               const Hit  *hit)
+{
+  GString *key = g_string_new (concierge_finding_type_to_string (hit->type));
+  gsize start = hit->start;
+
+  g_string_append_c (key, ':');
+
+  /* "+49 30 …" and "030 …" are the same number. */
+  if (hit->type == CONCIERGE_FINDING_PHONE)
+    {
+      g_autoptr(GString) digits = g_string_new (NULL);
+
+      for (gsize k = start; k < hit->end; k++)
+        if (is_digit (scan->s[k]))
+          g_string_append_c (digits, scan->s[k]);
+      if (scan->s[start] == '+')
+        g_string_prepend (digits, "00");
+      if (g_str_has_prefix (digits->str, "0049"))
+        g_string_erase (digits, 1, 3);
+      g_string_append (key, digits->str);
+      return g_string_free (key, FALSE);
+    }
+
+  for (gsize k = start; k < hit->end; k++)
+    {
+      char c = lower (scan->s[k]);
+
+      if (is_alnum (c) || (guchar) c >= 0x80)
+        g_string_append_c (key, c);
+    }
+  if (hit->type == CONCIERGE_FINDING_POSTAL_ADDRESS)
+    {
+      char *found;
+
+      /* "Kopernikusstraße", "Kopernikusstrasse" and "Kopernikusstr." */
+      while ((found = strstr (key->str, "straße")) != NULL)
+        g_string_erase (key, found - key->str + 3, 4);
+      while ((found = strstr (key->str, "strasse")) != NULL)
+        g_string_erase (key, found - key->str + 3, 4);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* Scanning */
+
+static int
+compare_hits (gconstpointer a,
+              gconstpointer b)
+{
+  const Hit *x = a, *y = b;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (priority[x->type] != priority[y->type])
+    return priority[x->type] > priority[y->type] ? -1 : 1;
+  return x->end > y->end ? -1 : x->end < y->end ? 1 : 0;
+}
+
+/* Where findings overlap, the one of higher priority stays. */
+static void
+resolve_overlaps (GArray *hits)
+{
+  guint kept = 0;
+
+  g_array_sort (hits, compare_hits);
+  for (guint k = 0; k < hits->len; k++)
+    {
+      Hit *hit = &g_array_index (hits, Hit, k);
+      gboolean keep = TRUE;
+
+      for (guint m = kept; m > 0 && keep; m--)
+        {
+          Hit *other = &g_array_index (hits, Hit, m - 1);
+
+          if (other->end <= hit->start)
+            break;
+          if (priority[other->type] >= priority[hit->type])
+            keep = FALSE;
+          else
+            {
+              /* The earlier, weaker one gives way. */
+              memmove (other, other + 1, (kept - m) * sizeof (Hit));
+              kept--;
+            }
+        }
+      if (keep)
+        g_array_index (hits, Hit, kept++) = *hit;
+    }
+  g_array_set_size (hits, kept);
+}
+
+static GArray *
+scan_hits (ConciergeDetector *self,
+           const char        *text,
+           gsize              length)
+{
+  Scan scan = { text, length, g_array_new (FALSE, FALSE, sizeof (Hit)) };
+  gboolean digits = FALSE, at = FALSE, birth = FALSE;
+
+  /* Most messages hold no digit and no "at": nothing to look for but
+   * spelled-out e-mail addresses. Written dates need a word of birth. */
+  for (gsize k = 0; k < length; k++)
+    {
+      char c = lower (text[k]);
+
+      digits |= is_digit (c);
+      /* "@", or "at" as a word of its own: "(at)", " at ", "[AT]" */
+      at |= c == '@' ||
+            (c == 'a' && k + 1 < length && lower (text[k + 1]) == 't' &&
+             k > 0 && (text[k - 1] == ' ' || text[k - 1] == '(' || text[k - 1] == '[' || text[k - 1] == '{') &&
+             (k + 2 == length || text[k + 2] == ' ' || text[k + 2] == ')' || text[k + 2] == ']' ||
+              text[k + 2] == '}'));
+      if (!birth && (c == 'g' || c == 'b' || c == 'd'))
+        for (guint w = 0; birth_words[w] != NULL && !birth; w++)
+          birth = birth_words[w][0] == c && match_word (text + k, length - k, birth_words[w]) > 0;
+    }
+
+  if (digits)
+    {
+      scan_ibans (&scan);
+      scan_numbers (&scan);
+      scan_streets (&scan);
+      scan_postcodes (&scan);
+      scan_references (&scan);
+      if (birth)
+        scan_written_dates (&scan);
+    }
+  if (at)
+    scan_emails (&scan);
+  if (self->patterns->len > 0)
+    scan_patterns (self, &scan);
+
+  resolve_overlaps (scan.hits);
+  return scan.hits;
+}
+
+/**
+ * concierge_detector_scan:
+ * @text: UTF-8
+ *
+ * Returns: (transfer full) (element-type ConciergeFinding): what @text
+ *   holds, in order, none overlapping another
+ */
+GArray *
+concierge_detector_scan (ConciergeDetector *self,
+                         const char        *text)
+{
+  Normalized normalized = { NULL, NULL };
+  gboolean copied;
+  const char *s;
+  gsize n;
+  g_autoptr(GArray) hits = NULL;
+  GArray *findings;
+
+  g_return_val_if_fail (CONCIERGE_IS_DETECTOR (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  copied = normalize (text, &normalized, &n);
+  s = copied ? normalized.text->str : text;
+  n = copied ? normalized.text->len : n;
+  hits = scan_hits (self, s, n);
+
+  findings = g_array_sized_new (FALSE, FALSE, sizeof (ConciergeFinding), hits->len);
+  for (guint k = 0; k < hits->len; k++)
+    {
+      const Hit *hit = &g_array_index (hits, Hit, k);
+      ConciergeFinding finding = { hit->type, hit->start, hit->end, hit->confidence };
+
+      if (g_hash_table_size (self->allowed) > 0)
+        {
+          Scan scan = { s, n, NULL };
+          g_autofree char *key = canonical_key (&scan, hit);
+
+          if (g_hash_table_contains (self->allowed, key))
+            continue;
+        }
+      if (copied)
+        {
+          finding.start = g_array_index (normalized.chars, guint, hit->start);
+          finding.end = g_array_index (normalized.chars, guint, hit->end - 1) + 1;
+        }
+      else
+        {
+          /* ASCII: bytes are characters. */
+          finding.start = hit->start;
+          finding.end = hit->end;
+        }
+      g_array_append_val (findings, finding);
+    }
+
+  if (copied)
+    {
+      g_string_free (normalized.text, TRUE);
+      g_array_unref (normalized.chars);
+    }
+  return findings;
+}
+
+/**
+ * concierge_detector_set_allowed:
+ * @allowed: (nullable): the company's own published data: its hotline,
+ *   its IBAN, its support address
+ *
+ * These are neither flagged nor blocked, however they are written.
+ */
+void
+concierge_detector_set_allowed (ConciergeDetector  *self,
+                                const char * const *allowed)
+{
+  g_return_if_fail (CONCIERGE_IS_DETECTOR (self));
+
+  g_hash_table_remove_all (self->allowed);
+  for (guint k = 0; allowed != NULL && allowed[k] != NULL; k++)
+    {
+      Normalized normalized = { NULL, NULL };
+      gsize length;
+      gboolean copied = normalize (allowed[k], &normalized, &length);
+      Scan scan = { copied ? normalized.text->str : allowed[k], copied ? normalized.text->len : length, NULL };
+      g_autoptr(GArray) hits = scan_hits (self, scan.s, scan.n);
+
+      for (guint m = 0; m < hits->len; m++)
+        g_hash_table_add (self->allowed, canonical_key (&scan, &g_array_index (hits, Hit, m)));
+      if (copied)
+        {
+          g_string_free (normalized.text, TRUE);
+          g_array_unref (normalized.chars);
+        }
+    }
+}
+
+/**
+ * concierge_detector_set_patterns:
+ * @patterns: (nullable): regular expressions for the company's own
+ *   customer numbers, as "WF-\d{8}"
+ *
+ * Returns: %FALSE with @error set when a pattern is not a regular
+ *   expression; the patterns set before stay then
+ */
+gboolean
+concierge_detector_set_patterns (ConciergeDetector   *self,
+                                 const char * const  *patterns,
+                                 GError             **error)
+{
+  g_autoptr(GPtrArray) compiled = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
+
+  g_return_val_if_fail (CONCIERGE_IS_DETECTOR (self), FALSE);
+
+  for (guint k = 0; patterns != NULL && patterns[k] != NULL; k++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      GRegex *regex;
+
+      if (patterns[k][0] == '\0')
+        continue;
+      regex = g_regex_new (patterns[k], G_REGEX_OPTIMIZE, 0, &local_error);
+      if (regex == NULL)
+        {
+          /* Translators: %s is a pattern the agent typed, then why it is wrong */
+          g_set_error (error, G_REGEX_ERROR, local_error->code, _("“%s” is not a pattern: %s"),
+                       patterns[k], local_error->message);
+          return FALSE;
+        }
+      g_ptr_array_add (compiled, regex);
+    }
+
+  g_ptr_array_unref (self->patterns);
+  self->patterns = g_steal_pointer (&compiled);
+  return TRUE;
+}
+
+/**
+ * concierge_detector_describe:
+ * @findings: (element-type ConciergeFinding): as scanned
+ *
+ * Returns: (transfer full) (nullable): what was found, each kind once:
+ *   "IBAN, phone number"; %NULL when nothing was
+ */
+char *
+concierge_detector_describe (GArray *findings)
+{
+  gboolean seen[CONCIERGE_N_FINDING_TYPES] = { FALSE };
+  GString *text = NULL;
+
+  for (guint k = 0; findings != NULL && k < findings->len; k++)
+    {
+      ConciergeFindingType type = g_array_index (findings, ConciergeFinding, k).type;
+
+      if (seen[type])
+        continue;
+      seen[type] = TRUE;
+      if (text == NULL)
+        text = g_string_new (NULL);
+      else
+        /* Translators: between the kinds of data found, as in "IBAN, phone number" */
+        g_string_append (text, _(", "));
+      g_string_append (text, concierge_finding_type_get_label (type));
+    }
+  return text ? g_string_free (text, FALSE) : NULL;
+}
