@@ -143,6 +143,11 @@ concierge_application_local_command_line (GApplication   *app,
       *exit_status = concierge_cli_account (g_strv_length (argv) - 1, argv + 1);
       return TRUE;
     }
+  if (argv[0] != NULL && argv[1] != NULL && g_str_equal (argv[1], "privacy"))
+    {
+      *exit_status = concierge_cli_privacy (g_strv_length (argv) - 1, argv + 1);
+      return TRUE;
+    }
 
   handled = G_APPLICATION_CLASS (concierge_application_parent_class)->local_command_line (app, arguments, exit_status);
 
@@ -583,7 +588,8 @@ concierge_application_init (ConciergeApplication *self)
                                                   "  concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
                                                   "  concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                                                   "  concierge account list\n"
-                                                  "  concierge account remove ID"));
+                                                  "  concierge account remove ID\n"
+                                                  "  concierge privacy scan [FILE]"));
 }
 
 ConciergeApplication *

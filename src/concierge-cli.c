@@ -3,6 +3,7 @@
  *   concierge account add PLATFORM --server URL --token-stdin [--name NAME]
  *   concierge account list
  *   concierge account remove ID
+ *   concierge privacy scan [FILE]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,9 +12,13 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <gio/gunixinputstream.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "channels/concierge-accounts.h"
+#include "privacy/concierge-detector.h"
+#include "concierge-application.h"
 #include "store/concierge-store.h"
 #include "concierge-cli.h"
 
@@ -246,5 +251,87 @@ concierge_cli_account (int    argc,
     return account_remove (argv[2]);
 
   print_usage ();
+  return EXIT_FAILURE;
+}
+
+/* Auditing text for personal data */
+
+static void
+print_finding (guint                   line,
+               const ConciergeFinding *finding)
+{
+  char confidence[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Never the text itself: the output may go where the data must not. */
+  g_ascii_formatd (confidence, sizeof confidence, "%.2f", finding->confidence);
+  g_print ("{\"line\": %u, \"type\": \"%s\", \"start\": %u, \"end\": %u, \"confidence\": %s}\n",
+           line, concierge_finding_type_to_string (finding->type), finding->start, finding->end, confidence);
+}
+
+static int
+privacy_scan (const char *path)
+{
+  g_autoptr(ConciergeDetector) detector = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint number = 0;
+  char *line;
+
+  /* The company's own data counts as in the app, where there are settings
+   * to read it from. */
+  if (concierge_settings_schema_check (NULL))
+    settings = g_settings_new (BASE_ID);
+  detector = concierge_detector_new_for_settings (settings);
+
+  if (path == NULL || g_str_equal (path, "-"))
+    input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      input = G_INPUT_STREAM (g_file_read (file, NULL, &error));
+      if (input == NULL)
+        return fail (error->message);
+    }
+
+  lines = g_data_input_stream_new (input);
+  g_data_input_stream_set_newline_type (lines, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  while ((line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL)
+    {
+      g_autofree char *text = g_utf8_make_valid (line, -1);
+      g_autoptr(GArray) findings = NULL;
+
+      g_free (line);
+      number++;
+      findings = concierge_detector_scan (detector, text);
+      for (guint k = 0; k < findings->len; k++)
+        print_finding (number, &g_array_index (findings, ConciergeFinding, k));
+    }
+  if (error != NULL)
+    return fail (error->message);
+
+  return EXIT_SUCCESS;
+}
+
+/**
+ * concierge_cli_privacy:
+ * @argv: the arguments after the program's name, starting with "privacy"
+ *
+ * Returns: the exit status
+ */
+int
+concierge_cli_privacy (int    argc,
+                       char **argv)
+{
+  if (argc >= 2 && argc <= 3 && g_str_equal (argv[1], "scan") &&
+      (argc == 2 || !g_str_has_prefix (argv[2], "-") || g_str_equal (argv[2], "-")))
+    return privacy_scan (argc == 3 ? argv[2] : NULL);
+
+  g_printerr ("%s\n", _("Usage: concierge privacy scan [FILE]\n"
+                        "Reads one message per line from FILE, or from standard input, and prints one JSON\n"
+                        "object per finding: line, type, start, end (in characters) and confidence. The\n"
+                        "text found is never printed."));
   return EXIT_FAILURE;
 }

@@ -14,5 +14,7 @@ G_BEGIN_DECLS
 
 int concierge_cli_account (int    argc,
                            char **argv);
+int concierge_cli_privacy (int    argc,
+                           char **argv);
 
 G_END_DECLS
