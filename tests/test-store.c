@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "privacy/concierge-detector.h"
 #include "store/concierge-inbox-model.h"
 #include "store/concierge-store.h"
 
@@ -442,6 +443,99 @@ test_inbox_longest_waiting_and_exact_changes (Fixture       *fixture,
   g_assert_cmpuint (change->removed, ==, 1);
   g_assert_cmpuint (change->added, ==, 0);
   assert_order (G_LIST_MODEL (inbox), "d a b");
+}
+
+static void
+scan (Fixture  *fixture,
+      gboolean  again)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_scan_async (fixture->store, again, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_scan_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+use_detector (Fixture            *fixture,
+              const char * const *allowed)
+{
+  ConciergeDetector *detector = concierge_detector_new ();
+
+  concierge_detector_set_allowed (detector, allowed);
+  concierge_store_set_scanner (fixture->store, concierge_detector_scan_for_store, detector, g_object_unref);
+}
+
+/* Customers' messages are scanned on the worker: the ones from before a
+ * scanner in one go, new ones as they land. Public threads with personal
+ * data sort before every other; private ones keep their place. */
+static void
+test_personal_data_sorts_up (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = 1 << CONCIERGE_THREAD_OPEN,
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+  };
+  ConciergeInboxQuery newest = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  const char *company[] = { "DE89 3704 0044 0532 0130 00", NULL };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(ConciergeInboxModel) by_time = NULL;
+  g_autoptr(ConciergeThread) a = NULL;
+  g_autoptr(ConciergeThread) c = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GArray) findings = NULL;
+  ConciergeMessage *edited;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "X", "Meine IBAN: DE89 3704 0044 0532 0130 00", 300));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "y", "Y", "Seit heute kein Internet", 100));
+  ingest_one (fixture, fixture->telegram, "c", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("3", "z", "Z", "Ruft mich an: 0171 5528391", 200));
+
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  by_time = concierge_inbox_model_new (fixture->store, &newest);
+  test_wait_loaded (inbox);
+  test_wait_loaded (by_time);
+  assert_order (G_LIST_MODEL (inbox), "b c a");
+
+  use_detector (fixture, NULL);
+  scan (fixture, FALSE);
+  assert_order (G_LIST_MODEL (inbox), "a b c");
+  assert_order (G_LIST_MODEL (by_time), "a c b");
+
+  a = load_thread (fixture, "a");
+  c = load_thread (fixture, "c");
+  g_assert_cmpuint (concierge_thread_get_personal_data (a), ==, 1u << CONCIERGE_FINDING_IBAN);
+  g_assert_cmpuint (concierge_thread_get_personal_data (c), ==, 1u << CONCIERGE_FINDING_PHONE);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (a));
+  findings = concierge_detector_parse_spans (concierge_message_get_personal_data (g_ptr_array_index (messages, 0)));
+  g_assert_cmpuint (findings->len, ==, 1);
+  g_assert_cmpuint (g_array_index (findings, ConciergeFinding, 0).start, ==, 12);
+  g_assert_cmpuint (g_array_index (findings, ConciergeFinding, 0).end, ==, 39);
+
+  /* New messages are scanned as they land; the public thread that waited
+   * longer leads the ones with personal data. */
+  ingest_one (fixture, fixture->mastodon, "d", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("5", "w", "W", "Schreibt mir an anna.berg@example.de", 50));
+  assert_order (G_LIST_MODEL (inbox), "d a b c");
+
+  /* The customer edits the address out. */
+  edited = incoming ("5", "w", "W", "Schreibt mir bitte hier", 50);
+  concierge_message_set_edited_at (edited, 60);
+  ingest_one (fixture, fixture->mastodon, "d", CONCIERGE_VISIBILITY_PUBLIC, edited);
+  assert_order (G_LIST_MODEL (inbox), "a d b c");
+
+  /* The IBAN is the company's own: scanned again, nothing is left. */
+  use_detector (fixture, company);
+  scan (fixture, TRUE);
+  assert_order (G_LIST_MODEL (inbox), "d b c a");
+  assert_order (G_LIST_MODEL (by_time), "a c b d");
 }
 
 static void
@@ -926,6 +1020,7 @@ main (int   argc,
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);
   ADD ("/inbox/loads-rows-that-moved", test_inbox_loads_rows_that_moved);
   ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);
+  ADD ("/inbox/personal-data-sorts-up", test_personal_data_sorts_up);
 
   return g_test_run ();
 }

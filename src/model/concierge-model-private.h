@@ -61,6 +61,7 @@ struct _ConciergeThread
   gint64                first_response_at;
   gint64                last_activity_at;
   gint64                moved_to_id;
+  guint                 personal_data; /* kinds found, one bit each */
   guint                 unread : 1;
   guint                 placeholder : 1;
 };
@@ -79,6 +80,7 @@ struct _ConciergeMessage
   ConciergeSendState  send_state;
   char               *send_error;
   char               *content_warning;
+  char               *personal_data;   /* where it stands, for the conversation */
   ConciergeVisibility visibility;
 };
 

@@ -291,6 +291,7 @@ concierge_thread_update_from (ConciergeThread *self,
   self->first_response_at = newer->first_response_at;
   self->last_activity_at = newer->last_activity_at;
   self->moved_to_id = newer->moved_to_id;
+  self->personal_data = newer->personal_data;
   self->unread = newer->unread;
   self->placeholder = newer->placeholder;
 
@@ -324,6 +325,14 @@ gint64 concierge_thread_get_last_activity_at (ConciergeThread *self) { return se
 gboolean concierge_thread_get_unread (ConciergeThread *self) { return self->unread; }
 gint64 concierge_thread_get_moved_to_id (ConciergeThread *self) { return self->moved_to_id; }
 
+/**
+ * concierge_thread_get_personal_data:
+ *
+ * Returns: the kinds of personal data in the customer's messages, one bit
+ *   each as the privacy detector numbers them; 0 for none
+ */
+guint concierge_thread_get_personal_data (ConciergeThread *self) { return self->personal_data; }
+
 /* A row the inbox shows while its page loads. */
 gboolean concierge_thread_is_placeholder (ConciergeThread *self) { return self->placeholder; }
 
@@ -340,6 +349,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->body);
   g_free (self->send_error);
   g_free (self->content_warning);
+  g_free (self->personal_data);
   g_clear_object (&self->author);
 
   G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
@@ -430,3 +440,11 @@ ConciergeVisibility concierge_message_get_visibility (ConciergeMessage *self) { 
 const char *concierge_message_get_send_error (ConciergeMessage *self) { return self->send_error; }
 /* Empty for none. */
 const char *concierge_message_get_content_warning (ConciergeMessage *self) { return self->content_warning ? self->content_warning : ""; }
+
+/**
+ * concierge_message_get_personal_data:
+ *
+ * Returns: where personal data stands in the body, as the privacy detector
+ *   wrote it down; empty for none, or before the message was scanned
+ */
+const char *concierge_message_get_personal_data (ConciergeMessage *self) { return self->personal_data ? self->personal_data : ""; }

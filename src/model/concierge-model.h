@@ -116,6 +116,7 @@ gint64             concierge_thread_get_first_response_at (ConciergeThread *self
 gint64             concierge_thread_get_last_activity_at (ConciergeThread *self);
 gboolean           concierge_thread_get_unread          (ConciergeThread *self);
 gint64             concierge_thread_get_moved_to_id     (ConciergeThread *self);
+guint              concierge_thread_get_personal_data   (ConciergeThread *self);
 gboolean           concierge_thread_is_placeholder      (ConciergeThread *self);
 
 /* Message: one post or direct message in a thread. */
@@ -141,5 +142,6 @@ ConciergeSendState concierge_message_get_send_state     (ConciergeMessage *self)
 ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self);
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 const char        *concierge_message_get_content_warning (ConciergeMessage *self);
+const char        *concierge_message_get_personal_data  (ConciergeMessage *self);
 
 G_END_DECLS

@@ -1870,3 +1870,89 @@ concierge_detector_describe (GArray *findings)
     }
   return text ? g_string_free (text, FALSE) : NULL;
 }
+
+/**
+ * concierge_detector_describe_kinds:
+ * @kinds: bit 1 << #ConciergeFindingType for each kind
+ *
+ * Returns: (transfer full) (nullable): the kinds in words: "IBAN, phone
+ *   number"; %NULL for none
+ */
+char *
+concierge_detector_describe_kinds (guint kinds)
+{
+  g_autoptr(GArray) findings = g_array_new (FALSE, FALSE, sizeof (ConciergeFinding));
+
+  for (guint type = 0; type < CONCIERGE_N_FINDING_TYPES; type++)
+    if (kinds & (1u << type))
+      {
+        ConciergeFinding finding = { type, 0, 0, 1.0 };
+
+        g_array_append_val (findings, finding);
+      }
+  return concierge_detector_describe (findings);
+}
+
+/* What the store keeps */
+
+/**
+ * concierge_detector_scan_for_store:
+ * @spans: (out): where the findings stand, for
+ *   concierge_detector_parse_spans(): "iban 12 39;phone 50 62"
+ * @detector: a #ConciergeDetector
+ *
+ * A #ConciergeStoreScanner: the store calls it on its worker thread, which
+ * a detector allows.
+ *
+ * Returns: the kinds found, bit 1 << #ConciergeFindingType each
+ */
+guint
+concierge_detector_scan_for_store (const char  *text,
+                                   char       **spans,
+                                   gpointer     detector)
+{
+  g_autoptr(GArray) findings = concierge_detector_scan (detector, text);
+  GString *written = g_string_new (NULL);
+  guint kinds = 0;
+
+  for (guint k = 0; k < findings->len; k++)
+    {
+      const ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
+
+      kinds |= 1u << finding->type;
+      g_string_append_printf (written, "%s%s %u %u", k ? ";" : "",
+                              concierge_finding_type_to_string (finding->type), finding->start, finding->end);
+    }
+  *spans = g_string_free (written, FALSE);
+  return kinds;
+}
+
+/**
+ * concierge_detector_parse_spans:
+ * @spans: as concierge_detector_scan_for_store() wrote them
+ *
+ * Returns: (transfer full) (element-type ConciergeFinding): the findings;
+ *   what cannot be read is left out
+ */
+GArray *
+concierge_detector_parse_spans (const char *spans)
+{
+  GArray *findings = g_array_new (FALSE, FALSE, sizeof (ConciergeFinding));
+  g_auto(GStrv) items = g_strsplit (spans ? spans : "", ";", -1);
+
+  for (guint k = 0; items[k] != NULL; k++)
+    {
+      g_auto(GStrv) parts = g_strsplit (items[k], " ", -1);
+      ConciergeFinding finding = { 0, 0, 0, 1.0 };
+      guint64 start, end;
+
+      if (g_strv_length (parts) != 3 || !concierge_finding_type_from_string (parts[0], &finding.type) ||
+          !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT, &start, NULL) ||
+          !g_ascii_string_to_unsigned (parts[2], 10, 0, G_MAXUINT, &end, NULL) || start >= end)
+        continue;
+      finding.start = start;
+      finding.end = end;
+      g_array_append_val (findings, finding);
+    }
+  return findings;
+}

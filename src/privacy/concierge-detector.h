@@ -60,5 +60,11 @@ gboolean           concierge_detector_set_patterns (ConciergeDetector    *self,
 GArray            *concierge_detector_scan         (ConciergeDetector    *self,
                                                     const char           *text);
 char              *concierge_detector_describe     (GArray               *findings);
+char              *concierge_detector_describe_kinds (guint              kinds);
+
+guint              concierge_detector_scan_for_store (const char        *text,
+                                                      char             **spans,
+                                                      gpointer           detector);
+GArray            *concierge_detector_parse_spans  (const char           *spans);
 
 G_END_DECLS

@@ -25,6 +25,11 @@ typedef struct
   GThread         *thread;
   sqlite3         *db;
   GHashTable      *statements; /* SQL text → sqlite3_stmt, worker only */
+
+  /* Finds personal data in customers' messages; worker only */
+  ConciergeStoreScanner scanner;
+  gpointer         scanner_data;
+  GDestroyNotify   scanner_destroy;
 } StoreWorker;
 
 struct _ConciergeStore
@@ -68,6 +73,12 @@ static GTask *quit_job = (GTask *) &quit_job;
 G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 
 #define SNIPPET_LENGTH 200
+
+/* Inbox keys: public threads with personal data sort before all others,
+ * and threads nobody waits on after those that wait. */
+#define FLAGGED_CLAUSE "t.visibility = 'public' AND t.personal_data != 0"
+#define FLAGGED_RANK   ((gint64) 1 << 62)
+#define NOT_WAITING    ((gint64) 1 << 61)
 
 /* Error handling */
 
@@ -128,6 +139,8 @@ store_worker_unref (StoreWorker *worker)
 
   store_worker_close_db (worker);
   g_hash_table_unref (worker->statements);
+  if (worker->scanner_destroy != NULL)
+    worker->scanner_destroy (worker->scanner_data);
   g_async_queue_unref (worker->queue);
   g_free (worker);
 }
@@ -314,7 +327,7 @@ store_step_done (ConciergeStore  *self,
 #define THREAD_COLUMNS                                                              \
   "t.id, t.account_id, t.contact_id, c.name, a.platform, t.visibility, t.remote_id, " \
   "t.snippet, t.status, t.snooze_until, t.waiting_since, t.first_response_at, "      \
-  "t.last_activity_at, t.unread, t.moved_to_id "                                     \
+  "t.last_activity_at, t.unread, t.moved_to_id, t.personal_data "                    \
   "FROM threads t JOIN accounts a ON a.id = t.account_id "                           \
   "LEFT JOIN contacts c ON c.id = t.contact_id "
 
@@ -338,6 +351,7 @@ thread_from_row (sqlite3_stmt *stmt)
   thread->last_activity_at = sqlite3_column_int64 (stmt, 12);
   thread->unread = sqlite3_column_int (stmt, 13) != 0;
   thread->moved_to_id = sqlite3_column_int64 (stmt, 14);
+  thread->personal_data = (guint) sqlite3_column_int64 (stmt, 15);
 
   return thread;
 }
@@ -363,7 +377,8 @@ identity_from_row (sqlite3_stmt *stmt,
 
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
-  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning " \
+  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
+  "m.personal_data "                                                                  \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id "
 
@@ -385,6 +400,7 @@ message_from_row (sqlite3_stmt *stmt)
     message->author = identity_from_row (stmt, 9);
   message->send_error = column_dup (stmt, 16);
   message->content_warning = column_dup (stmt, 17);
+  message->personal_data = column_dup (stmt, 18);
 
   return message;
 }
@@ -497,6 +513,26 @@ store_notify_threads (ConciergeStore *self,
 }
 
 /* Opening and migrating */
+
+/* bit_or (x): the kinds of personal data in a thread's messages, together */
+static void
+bit_or_step (sqlite3_context  *context,
+             int               n_values,
+             sqlite3_value   **values)
+{
+  sqlite3_int64 *bits = sqlite3_aggregate_context (context, sizeof *bits);
+
+  if (bits != NULL && sqlite3_value_type (values[0]) != SQLITE_NULL)
+    *bits |= sqlite3_value_int64 (values[0]);
+}
+
+static void
+bit_or_final (sqlite3_context *context)
+{
+  sqlite3_int64 *bits = sqlite3_aggregate_context (context, 0);
+
+  sqlite3_result_int64 (context, bits ? *bits : 0);
+}
 
 static gboolean
 store_migrate (ConciergeStore  *self,
@@ -616,6 +652,8 @@ open_job (ConciergeStore *self,
     }
   self->worker->db = db;
   sqlite3_extended_result_codes (db, 1);
+  sqlite3_create_function_v2 (db, "bit_or", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, NULL,
+                              bit_or_step, bit_or_final, NULL);
   sqlite3_busy_timeout (db, 5000);
 
   /* Look at the version before changing anything, so that a newer
@@ -1471,6 +1509,25 @@ next_message_id (ConciergeStore  *self,
   return TRUE;
 }
 
+/* Binds a scan's result at @column and the next: a message nobody could
+ * scan stays NULL, to be scanned once a scanner is set. */
+static void
+bind_scan (sqlite3_stmt     *stmt,
+           int               column,
+           ConciergeStore   *self,
+           ConciergeMessage *message,
+           const char       *spans,
+           guint             kinds)
+{
+  if (message->direction == CONCIERGE_DIRECTION_IN && self->worker->scanner != NULL)
+    bind_text (stmt, column, spans ? spans : "");
+  else if (message->direction == CONCIERGE_DIRECTION_OUT)
+    bind_text (stmt, column, "");
+  else
+    sqlite3_bind_null (stmt, column);
+  sqlite3_bind_int64 (stmt, column + 1, kinds);
+}
+
 /* Returns whether the message is new. */
 static gboolean
 ingest_message (ConciergeStore   *self,
@@ -1483,16 +1540,25 @@ ingest_message (ConciergeStore   *self,
   static const char select_sql[] =
     "SELECT id, edited_at FROM messages WHERE thread_id = ? AND remote_id = ?";
   static const char edit_sql[] =
-    "UPDATE messages SET body = ?, edited_at = ?, content_warning = ? WHERE id = ?";
+    "UPDATE messages SET body = ?, edited_at = ?, content_warning = ?, personal_data = ?, "
+    "personal_data_kinds = ? WHERE id = ?";
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
-    "created_at, edited_at, send_state, visibility, content_warning) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
+  g_autofree char *spans = NULL;
+  guint kinds = 0;
   sqlite3_stmt *stmt;
   gint64 id;
 
   *is_new = FALSE;
+
+  /* Customers' messages are scanned as they land, here on the worker, so
+   * that no frame waits for it; the agent's own replies meet the guard
+   * before they are sent. */
+  if (message->direction == CONCIERGE_DIRECTION_IN && self->worker->scanner != NULL)
+    kinds = self->worker->scanner (message->body, &spans, self->worker->scanner_data);
 
   if (message->remote_id != NULL)
     {
@@ -1514,7 +1580,8 @@ ingest_message (ConciergeStore   *self,
           bind_text (stmt, 1, message->body);
           sqlite3_bind_int64 (stmt, 2, message->edited_at);
           bind_text (stmt, 3, message->content_warning ? message->content_warning : "");
-          sqlite3_bind_int64 (stmt, 4, existing_id);
+          bind_scan (stmt, 4, self, message, spans, kinds);
+          sqlite3_bind_int64 (stmt, 6, existing_id);
           return store_step_done (self, stmt, error);
         }
       sqlite3_reset (stmt);
@@ -1537,6 +1604,7 @@ ingest_message (ConciergeStore   *self,
   bind_text (stmt, 9, concierge_send_state_to_string (message->send_state));
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
+  bind_scan (stmt, 12, self, message, spans, kinds);
   if (!store_step_done (self, stmt, error))
     return FALSE;
 
@@ -1565,6 +1633,8 @@ update_thread_summary (ConciergeStore  *self,
     "                                  AND send_state = 'sent'), -1)), "
     "  first_response_at = (SELECT MIN (created_at) FROM messages "
     "                       WHERE thread_id = ?1 AND direction = 'out' AND send_state = 'sent'), "
+    "  personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
+    "                   WHERE thread_id = ?1 AND direction = 'in'), "
     "  unread = CASE WHEN ?2 THEN 1 ELSE unread END, "
     "  status = CASE WHEN ?2 AND status = 'resolved' THEN 'open' ELSE status END "
     "WHERE id = ?1";
@@ -1962,6 +2032,7 @@ append_index_rows (ConciergeStore      *self,
                    const char          *sql,
                    const char          *match,
                    gboolean             newest,
+                   gint64               rank,
                    GArray              *entries,
                    GError             **error)
 {
@@ -1985,13 +2056,13 @@ append_index_rows (ConciergeStore      *self,
       entry.id = sqlite3_column_int64 (stmt, 0);
       if (newest)
         {
-          entry.key = -sqlite3_column_int64 (stmt, 1);
+          entry.key = -sqlite3_column_int64 (stmt, 1) - rank;
           entry.tie = -entry.id;
         }
       else
         {
-          entry.key = sqlite3_column_type (stmt, 1) == SQLITE_NULL ? G_MAXINT64
-                                                                  : sqlite3_column_int64 (stmt, 1);
+          entry.key = (sqlite3_column_type (stmt, 1) == SQLITE_NULL ? NOT_WAITING
+                                                                   : sqlite3_column_int64 (stmt, 1)) - rank;
           entry.tie = entry.id;
         }
       g_array_append_val (entries, entry);
@@ -2040,31 +2111,56 @@ load_inbox_index_job (ConciergeStore *self,
       return;
     }
 
-  if (concierge_inbox_query_has_search (query) || query->sort == CONCIERGE_INBOX_SORT_NEWEST)
+  if (concierge_inbox_query_has_search (query))
     {
       g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
                                               "ORDER BY t.last_activity_at DESC, t.id DESC%s",
                                               where->str, limit);
-      ok = append_index_rows (self, sql, match, TRUE, entries, &error);
+      ok = append_index_rows (self, sql, match, TRUE, 0, entries, &error);
     }
   else
     {
-      /* Two passes that each walk the threads_waiting index in order, rather
-       * than one that sorts every row to put the NULLs last. */
-      g_autofree char *waiting = g_strdup_printf ("SELECT t.id, t.waiting_since FROM threads t %s "
-                                                  "AND t.waiting_since IS NOT NULL "
-                                                  "ORDER BY t.waiting_since, t.id%s", where->str, limit);
-      g_autofree char *rest = NULL;
-
-      ok = append_index_rows (self, waiting, match, FALSE, entries, &error);
-      if (ok && (job->limit == 0 || entries->len < job->limit))
+      /* Public threads with personal data first, then the others. */
+      ok = TRUE;
+      for (int flagged = 1; flagged >= 0 && ok; flagged--)
         {
-          g_autofree char *rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len)
-                                                   : g_strdup ("");
+          const char *which = flagged ? " AND " FLAGGED_CLAUSE : " AND NOT (" FLAGGED_CLAUSE ")";
+          gint64 rank = flagged ? FLAGGED_RANK : 0;
+          g_autofree char *rest_limit = NULL;
 
-          rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s "
-                                  "AND t.waiting_since IS NULL ORDER BY t.id%s", where->str, rest_limit);
-          ok = append_index_rows (self, rest, match, FALSE, entries, &error);
+          if (job->limit != 0 && entries->len >= job->limit)
+            break;
+          rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len) : g_strdup ("");
+
+          if (query->sort == CONCIERGE_INBOX_SORT_NEWEST)
+            {
+              g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s%s "
+                                                      "ORDER BY t.last_activity_at DESC, t.id DESC%s",
+                                                      where->str, which, rest_limit);
+              ok = append_index_rows (self, sql, match, TRUE, rank, entries, &error);
+              continue;
+            }
+
+          /* Two passes that each walk the threads_waiting index in order,
+           * rather than one that sorts every row to put the NULLs last. */
+          {
+            g_autofree char *waiting = g_strdup_printf ("SELECT t.id, t.waiting_since FROM threads t %s%s "
+                                                        "AND t.waiting_since IS NOT NULL "
+                                                        "ORDER BY t.waiting_since, t.id%s",
+                                                        where->str, which, rest_limit);
+
+            ok = append_index_rows (self, waiting, match, FALSE, rank, entries, &error);
+          }
+          if (ok && (job->limit == 0 || entries->len < job->limit))
+            {
+              g_autofree char *rest = NULL;
+
+              g_free (rest_limit);
+              rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len) : g_strdup ("");
+              rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s%s "
+                                      "AND t.waiting_since IS NULL ORDER BY t.id%s", where->str, which, rest_limit);
+              ok = append_index_rows (self, rest, match, FALSE, rank, entries, &error);
+            }
         }
     }
 
@@ -2689,15 +2785,22 @@ concierge_inbox_query_entry (const ConciergeInboxQuery *query,
 {
   ConciergeInboxEntry entry;
 
+  gint64 rank = 0;
+
+  /* Public threads with personal data come first, except in a search. */
+  if (!concierge_inbox_query_has_search (query) && thread->visibility == CONCIERGE_VISIBILITY_PUBLIC &&
+      thread->personal_data != 0)
+    rank = FLAGGED_RANK;
+
   entry.id = thread->id;
   if (concierge_inbox_query_has_search (query) || query->sort == CONCIERGE_INBOX_SORT_NEWEST)
     {
-      entry.key = -thread->last_activity_at;
+      entry.key = -thread->last_activity_at - rank;
       entry.tie = -thread->id;
     }
   else
     {
-      entry.key = thread->waiting_since ? thread->waiting_since : G_MAXINT64;
+      entry.key = (thread->waiting_since ? thread->waiting_since : NOT_WAITING) - rank;
       entry.tie = thread->id;
     }
 
@@ -3304,4 +3407,255 @@ concierge_store_invalidate (ConciergeStore *self)
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   g_signal_emit (self, signals[INVALIDATED], 0);
+}
+
+/* Personal data */
+
+typedef struct
+{
+  ConciergeStoreScanner scanner;
+  gpointer              data;
+  GDestroyNotify        destroy;
+} ScannerJob;
+
+static void
+scanner_job_free (gpointer data)
+{
+  ScannerJob *job = data;
+
+  /* Not handed over: the job never ran. */
+  if (job->destroy != NULL && job->data != NULL)
+    job->destroy (job->data);
+  g_free (job);
+}
+
+static void
+set_scanner_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  ScannerJob *job = data;
+  StoreWorker *worker = self->worker;
+
+  if (worker->scanner_destroy != NULL)
+    worker->scanner_destroy (worker->scanner_data);
+  worker->scanner = job->scanner;
+  worker->scanner_data = g_steal_pointer (&job->data);
+  worker->scanner_destroy = job->destroy;
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_set_scanner:
+ * @scanner: (nullable): finds personal data; it runs on the store's worker
+ *   thread, so it and @user_data must be safe to use there
+ *
+ * Customers' messages are scanned as they are ingested from then on. The
+ * ones ingested before wait for concierge_store_scan_async().
+ */
+void
+concierge_store_set_scanner (ConciergeStore        *self,
+                             ConciergeStoreScanner  scanner,
+                             gpointer               user_data,
+                             GDestroyNotify         destroy)
+{
+  ScannerJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (ScannerJob, 1);
+  job->scanner = scanner;
+  job->data = user_data;
+  job->destroy = destroy;
+  /* In the queue, so that every job before it scans with the old one and
+   * every job after with the new. */
+  store_run (self, concierge_store_set_scanner, G_PRIORITY_DEFAULT, set_scanner_job, job, scanner_job_free,
+             NULL, NULL, NULL);
+}
+
+/* Customer messages scanned per transaction: other jobs, such as the
+ * agent opening a thread, wait for one batch at most. */
+#define SCAN_BATCH 2000
+
+static gboolean
+scan_batch (ConciergeStore  *self,
+            GHashTable      *threads,
+            gboolean        *more,
+            GError         **error)
+{
+  static const char select_sql[] =
+    "SELECT id, thread_id, body FROM messages WHERE personal_data IS NULL AND direction = 'in' "
+    "ORDER BY id LIMIT " G_STRINGIFY (SCAN_BATCH);
+  static const char update_sql[] =
+    "UPDATE messages SET personal_data = ?, personal_data_kinds = ? WHERE id = ?";
+  static const char thread_sql[] =
+    "UPDATE threads SET personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
+    "WHERE thread_id = ?1 AND direction = 'in') WHERE id = ?1 AND personal_data IS NOT "
+    "(SELECT bit_or (personal_data_kinds) FROM messages WHERE thread_id = ?1 AND direction = 'in')";
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) thread_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, select_sql, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0), thread_id = sqlite3_column_int64 (stmt, 1);
+
+      g_array_append_val (ids, id);
+      g_array_append_val (thread_ids, thread_id);
+      g_ptr_array_add (bodies, column_dup (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return FALSE;
+    }
+  *more = ids->len == SCAN_BATCH;
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint k = 0; k < ids->len; k++)
+    {
+      g_autofree char *spans = NULL;
+      const char *body = g_ptr_array_index (bodies, k);
+      guint kinds = self->worker->scanner (body ? body : "", &spans, self->worker->scanner_data);
+      gint64 thread_id = g_array_index (thread_ids, gint64, k);
+
+      if (!(stmt = store_prepare (self, update_sql, error)))
+        goto fail;
+      bind_text (stmt, 1, spans ? spans : "");
+      sqlite3_bind_int64 (stmt, 2, kinds);
+      sqlite3_bind_int64 (stmt, 3, g_array_index (ids, gint64, k));
+      if (!store_step_done (self, stmt, error))
+        goto fail;
+      g_hash_table_add (threads, g_memdup2 (&thread_id, sizeof thread_id));
+    }
+  if (!store_exec (self, "COMMIT", error))
+    goto fail;
+
+  /* The threads' kinds follow in their own transaction: a thread whose
+   * messages span two batches is summed once both are in. */
+  if (!*more)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      g_autoptr(GHashTable) changed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+      if (!store_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      g_hash_table_iter_init (&iter, threads);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          if (!(stmt = store_prepare (self, thread_sql, error)))
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, *(gint64 *) key);
+          if (!store_step_done (self, stmt, error))
+            goto fail;
+          if (sqlite3_changes (store_db (self)) > 0)
+            g_hash_table_add (changed, g_memdup2 (key, sizeof (gint64)));
+        }
+      if (!store_exec (self, "COMMIT", error))
+        goto fail;
+      g_hash_table_remove_all (threads);
+      store_notify_threads (self, changed);
+    }
+  return TRUE;
+
+fail:
+  store_rollback (self);
+  return FALSE;
+}
+
+typedef struct
+{
+  GHashTable *threads;   /* touched by the batches so far */
+  gboolean    again;
+} ScanState;
+
+static void
+scan_state_free (gpointer data)
+{
+  ScanState *state = data;
+
+  g_hash_table_unref (state->threads);
+  g_free (state);
+}
+
+static void
+scan_job (ConciergeStore *self,
+          GTask          *task,
+          gpointer        data)
+{
+  ScanState *state = data;
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+
+  if (self->worker->scanner == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Scanning again starts by forgetting every result. */
+  if (state->again)
+    {
+      state->again = FALSE;
+      if (!store_exec (self, "UPDATE messages SET personal_data = NULL WHERE direction = 'in'", &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  if (!scan_batch (self, state->threads, &more, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!more)
+    g_task_return_boolean (task, TRUE);
+  else
+    /* The next batch waits behind whatever came in meanwhile, such as the
+     * agent opening a thread. */
+    g_async_queue_push (self->worker->queue, g_object_ref (task));
+}
+
+/**
+ * concierge_store_scan_async:
+ * @again: whether to scan every customer message anew, as after the
+ *   company's allowed data changed; otherwise only those never scanned
+ *
+ * Scans in batches with the scanner that concierge_store_set_scanner()
+ * set, between the other jobs; the threads whose personal data changed
+ * are announced as they change.
+ */
+void
+concierge_store_scan_async (ConciergeStore      *self,
+                            gboolean             again,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  ScanState *state;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  state = g_new0 (ScanState, 1);
+  state->threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  state->again = again;
+  store_run (self, concierge_store_scan_async, G_PRIORITY_LOW, scan_job, state, scan_state_free,
+             cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_scan_finish (ConciergeStore  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

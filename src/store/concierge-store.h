@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 2
+#define CONCIERGE_STORE_SCHEMA_VERSION 3
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 
@@ -132,6 +132,26 @@ gboolean         concierge_store_close_finish       (ConciergeStore      *self,
 const char      *concierge_store_get_path           (ConciergeStore      *self);
 const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
 void             concierge_store_invalidate         (ConciergeStore      *self);
+
+/* Finds personal data in a customer's message, on the store's worker
+ * thread: returns the kinds found, one bit each, and sets @spans to where
+ * they stand, which the store keeps for the conversation. */
+typedef guint (*ConciergeStoreScanner) (const char *text,
+                                        char      **spans,
+                                        gpointer    user_data);
+
+void             concierge_store_set_scanner        (ConciergeStore        *self,
+                                                     ConciergeStoreScanner  scanner,
+                                                     gpointer               user_data,
+                                                     GDestroyNotify         destroy);
+void             concierge_store_scan_async         (ConciergeStore        *self,
+                                                     gboolean               again,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+gboolean         concierge_store_scan_finish        (ConciergeStore        *self,
+                                                     GAsyncResult          *result,
+                                                     GError               **error);
 
 void             concierge_store_add_account_async  (ConciergeStore      *self,
                                                      ConciergeAccount    *account,

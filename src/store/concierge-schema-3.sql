@@ -1,0 +1,23 @@
+-- Schema version 3.
+
+-- Personal data in a customer's message, as the app's detector found it:
+-- NULL until the message is scanned; then where it stands, for the
+-- conversation to mark ('' for none), and the kinds found, one bit each.
+ALTER TABLE messages ADD COLUMN personal_data TEXT;
+ALTER TABLE messages ADD COLUMN personal_data_kinds INTEGER NOT NULL DEFAULT 0;
+
+-- The kinds found in the thread's customer messages, one bit each. Public
+-- threads with any come first in the inbox.
+ALTER TABLE threads ADD COLUMN personal_data INTEGER NOT NULL DEFAULT 0;
+
+-- The customer messages still to scan, after an upgrade or after the
+-- company's allowed data changed.
+CREATE INDEX messages_unscanned ON messages (id) WHERE personal_data IS NULL AND direction = 'in';
+
+-- The inbox orders read the personal data from the index too, and find the
+-- few public threads that hold some on their own.
+DROP INDEX threads_waiting;
+DROP INDEX threads_newest;
+CREATE INDEX threads_waiting ON threads (waiting_since, status, visibility, account_id, personal_data);
+CREATE INDEX threads_newest ON threads (last_activity_at, status, visibility, account_id, personal_data);
+CREATE INDEX threads_flagged ON threads (id) WHERE visibility = 'public' AND personal_data != 0;
