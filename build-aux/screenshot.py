@@ -20,7 +20,7 @@ def main():
             f.write("[Settings]\ngtk-font-name=Cantarell 11\n")
         # As in the demo: both platforms come from the sandbox, through the
         # real sync code.
-        sandbox = uitest.Sandbox("screenshot-" + os.urandom(12).hex(), config,
+        sandbox = uitest.Sandbox("screenshot-" + os.urandom(12).hex(), config, "--seed-personal-data",
                                  telegram_token="7000000001:" + os.urandom(12).hex())
         app = uitest.App(language, {"XDG_CONFIG_HOME": config})
         try:

@@ -13,6 +13,7 @@
 #include "concierge-cli.h"
 #include "secrets/concierge-secrets.h"
 #include "store/concierge-store.h"
+#include "privacy/concierge-detector.h"
 #include "ui/concierge-preferences.h"
 #include "ui/concierge-window.h"
 
@@ -27,6 +28,7 @@ struct _ConciergeApplication
 
   ConciergeStore *store;
   ConciergeSync  *sync;
+  GSettings      *settings;
   GHashTable     *looking_up;   /* account ids whose secret is being read */
   guint           accounts_timeout_id;
   guint           activity_timeout_id;
@@ -357,6 +359,38 @@ start_sync (ConciergeApplication *self)
   update_activity (self);
 }
 
+/* Personal data: the store scans customers' messages with a detector made
+ * from the company's data in Preferences. */
+
+static void
+scanned_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_scan_finish (CONCIERGE_STORE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not look for personal data in the cache: %s", error->message);
+}
+
+static void
+update_scanner (ConciergeApplication *self,
+                gboolean              again)
+{
+  concierge_store_set_scanner (self->store, concierge_detector_scan_for_store,
+                               concierge_detector_new_for_settings (self->settings), g_object_unref);
+  concierge_store_scan_async (self->store, again, NULL, scanned_cb, NULL);
+}
+
+static void
+privacy_settings_changed_cb (ConciergeApplication *self)
+{
+  /* The allowed data or the patterns changed: every message anew. */
+  if (self->store != NULL)
+    update_scanner (self, TRUE);
+}
+
 static void
 store_opened_cb (GObject      *object,
                  GAsyncResult *result,
@@ -374,6 +408,10 @@ store_opened_cb (GObject      *object,
       concierge_window_show_store_error (main_window (self), error, path);
       return;
     }
+
+  /* Messages from before an upgrade, or ingested by another process, are
+   * scanned now; the rest as they land. */
+  update_scanner (self, FALSE);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (CONCIERGE_IS_WINDOW (l->data))
@@ -527,12 +565,19 @@ static const GActionEntry app_actions[] = {
 static void
 concierge_application_startup (GApplication *app)
 {
+  ConciergeApplication *self = CONCIERGE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (concierge_application_parent_class)->startup (app);
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  self->settings = g_settings_new (BASE_ID);
+  g_signal_connect_object (self->settings, "changed::privacy-allowed",
+                           G_CALLBACK (privacy_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::customer-number-patterns",
+                           G_CALLBACK (privacy_settings_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -553,6 +598,7 @@ concierge_application_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_pointer (&self->looking_up, g_hash_table_unref);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (concierge_application_parent_class)->dispose (object);
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "channels/concierge-sync.h"
+#include "privacy/concierge-detector.h"
 #include "concierge-conversation-view.h"
 #include "concierge-ui.h"
 
@@ -28,6 +29,8 @@ struct _ConciergeMessageRow
   GtkLabel  *author_label;
   GtkLabel  *time_label;
   GtkLabel  *body_label;
+  GtkWidget *personal_data_box;
+  GtkLabel  *personal_data_label;
   GtkWidget *warning_box;
   GtkLabel  *warning_label;
   GtkToggleButton *warning_button;
@@ -38,6 +41,60 @@ struct _ConciergeMessageRow
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeMessageRow, concierge_message_row, GTK_TYPE_WIDGET)
+
+/* Personal data in the text: marked where it stands, and named below in
+ * words, since a colour alone tells nothing to some. The text stays text;
+ * the marks are attributes, not markup. Returns the kinds, or NULL. */
+static char *
+mark_personal_data (ConciergeMessageRow *self,
+                    ConciergeMessage    *message)
+{
+  g_autoptr(GArray) findings = concierge_detector_parse_spans (concierge_message_get_personal_data (message));
+  const char *body = concierge_message_get_body (message);
+  glong length = g_utf8_strlen (body, -1);
+  PangoAttrList *attributes = NULL;
+  g_autofree char *kinds = NULL;
+
+  for (guint k = 0; k < findings->len; k++)
+    {
+      const ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
+      PangoAttribute *attribute;
+      guint start, end;
+
+      /* Spans from an older text of an edited message may not fit. */
+      if (finding->end > (guint) length)
+        continue;
+      start = g_utf8_offset_to_pointer (body, finding->start) - body;
+      end = g_utf8_offset_to_pointer (body, finding->end) - body;
+      if (attributes == NULL)
+        attributes = pango_attr_list_new ();
+      attribute = pango_attr_background_new (0xf6f6, 0xd3d3, 0x2d2d);
+      attribute->start_index = start;
+      attribute->end_index = end;
+      pango_attr_list_insert (attributes, attribute);
+      attribute = pango_attr_background_alpha_new (0x7fff);
+      attribute->start_index = start;
+      attribute->end_index = end;
+      pango_attr_list_insert (attributes, attribute);
+      attribute = pango_attr_underline_new (PANGO_UNDERLINE_SINGLE);
+      attribute->start_index = start;
+      attribute->end_index = end;
+      pango_attr_list_insert (attributes, attribute);
+    }
+  gtk_label_set_attributes (self->body_label, attributes);
+  g_clear_pointer (&attributes, pango_attr_list_unref);
+
+  kinds = concierge_detector_describe (findings);
+  if (kinds != NULL)
+    {
+      /* Translators: under a customer's message; %s is the kinds found, as in "IBAN, phone number" */
+      g_autofree char *text = g_strdup_printf (_("Personal data: %s"), kinds);
+
+      gtk_label_set_text (self->personal_data_label, text);
+    }
+  gtk_widget_set_visible (self->personal_data_box, kinds != NULL);
+  return g_steal_pointer (&kinds);
+}
 
 /* Where a reply stands, in words and with an icon; colour is never the
  * only sign. A sent reply needs no word. */
@@ -122,6 +179,7 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   const char *warning;
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *found = NULL;
   const char *name;
 
   if (!incoming)
@@ -147,6 +205,7 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   gtk_label_set_text (self->author_label, name);
   gtk_label_set_text (self->time_label, time);
   gtk_label_set_text (self->body_label, concierge_message_get_body (message));
+  found = mark_personal_data (self, message);
 
   warning = concierge_message_get_content_warning (message);
   if (warning[0] != '\0')
@@ -170,6 +229,14 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   accessible = g_strdup_printf (_("%s, %s: %s"), name, time,
                                 warning[0] != '\0' ? gtk_label_get_text (self->warning_label)
                                                    : concierge_message_get_body (message));
+  if (found != NULL)
+    {
+      /* Translators: after a message's accessible name; %s is the kinds of personal data found */
+      g_autofree char *with_found = g_strdup_printf (_("%s (personal data: %s)"), accessible, found);
+
+      g_free (accessible);
+      accessible = g_steal_pointer (&with_found);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
@@ -194,6 +261,8 @@ concierge_message_row_class_init (ConciergeMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, author_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, body_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, personal_data_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, personal_data_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, warning_box);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, warning_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, warning_button);
@@ -285,6 +354,7 @@ same_message (ConciergeMessage *a,
          concierge_message_get_edited_at (a) == concierge_message_get_edited_at (b) &&
          g_strcmp0 (concierge_message_get_send_error (a), concierge_message_get_send_error (b)) == 0 &&
          g_strcmp0 (concierge_message_get_content_warning (a), concierge_message_get_content_warning (b)) == 0 &&
+         g_strcmp0 (concierge_message_get_personal_data (a), concierge_message_get_personal_data (b)) == 0 &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;
 }
 

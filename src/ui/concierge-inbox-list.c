@@ -31,6 +31,7 @@ struct _ConciergeInboxList
   ConciergeThread     *waiting_for;     /* a chosen row still loading */
   gulong               waiting_id;
   guint                in_model_change : 1;
+  guint                was_at_top : 1;
   guint                ready : 1;
 
   /* Template widgets */
@@ -207,20 +208,37 @@ selection_changed_cb (ConciergeInboxList *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
 }
 
-static void
-model_changing_cb (ConciergeInboxList *self)
+static GtkAdjustment *
+vertical_adjustment (ConciergeInboxList *self)
 {
-  self->in_model_change = TRUE;
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
 }
 
 static void
-model_changed_cb (ConciergeInboxList *self)
+model_changing_cb (ConciergeInboxList *self)
+{
+  GtkAdjustment *adjustment = vertical_adjustment (self);
+
+  self->in_model_change = TRUE;
+  self->was_at_top = adjustment == NULL || gtk_adjustment_get_value (adjustment) <= 0;
+}
+
+static void
+model_changed_cb (ConciergeInboxList *self,
+                  guint               changed_at,
+                  guint               removed,
+                  guint               added)
 {
   ConciergeThread *thread;
   int position;
 
   self->in_model_change = FALSE;
   update_page (self);
+
+  /* A thread that comes in at the top is seen: the list stays at the top
+   * where it was, rather than keeping the row that was first in view. */
+  if (self->was_at_top && changed_at == 0 && added > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
 
   if (self->selected_id == 0)
     return;

@@ -13,6 +13,7 @@
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-mastodon.h"
 #include "channels/concierge-telegram.h"
+#include "privacy/concierge-detector.h"
 #include "concierge-preferences.h"
 #include "concierge-ui.h"
 
@@ -36,7 +37,14 @@ struct _ConciergePreferences
   char           *authorize_uri;
   char           *code_page_uri;
 
+  /* The company's own data and customer number formats */
+  GSettings      *settings;
+  const char     *adding_to;      /* the key whose entry keeps the focus */
+
   /* Template widgets */
+  GtkListBox     *allowed_list;
+  GtkListBox     *pattern_list;
+  GtkLabel       *pattern_error;
   GtkListBox     *account_list;
   GtkWidget      *mastodon_page;
   AdwWindowTitle *mastodon_title;
@@ -881,6 +889,195 @@ back_action (GtkWidget  *widget,
   close_account_page (CONCIERGE_PREFERENCES (widget));
 }
 
+/* Privacy: the company's own data, and its customer number formats. Each
+ * is a list of strings in the settings, shown as rows with a remove
+ * button, under an entry that adds one. */
+
+static void update_string_list (ConciergePreferences *self, const char *key);
+
+static GtkListBox *
+list_for_key (ConciergePreferences *self,
+              const char           *key)
+{
+  return g_str_equal (key, "privacy-allowed") ? self->allowed_list : self->pattern_list;
+}
+
+static void
+set_strings (ConciergePreferences *self,
+             const char           *key,
+             GPtrArray            *values)
+{
+  g_ptr_array_add (values, NULL);
+  g_settings_set_strv (self->settings, key, (const char * const *) values->pdata);
+  g_ptr_array_set_size (values, values->len - 1);
+}
+
+static GPtrArray *
+get_strings (ConciergePreferences *self,
+             const char           *key)
+{
+  g_auto(GStrv) strv = g_settings_get_strv (self->settings, key);
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint k = 0; strv[k] != NULL; k++)
+    g_ptr_array_add (values, g_strdup (strv[k]));
+  return values;
+}
+
+static void
+undo_removal_cb (AdwToast             *toast,
+                 ConciergePreferences *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (toast), "key");
+  const char *value = g_object_get_data (G_OBJECT (toast), "value");
+  g_autoptr(GPtrArray) values = get_strings (self, key);
+
+  g_ptr_array_add (values, g_strdup (value));
+  set_strings (self, key, values);
+}
+
+static void
+remove_string_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  g_autoptr(GPtrArray) values = NULL;
+  g_autofree char *text = NULL;
+  const char *key, *value;
+  AdwToast *toast;
+  guint index;
+
+  g_variant_get (parameter, "(&s&s)", &key, &value);
+  values = get_strings (self, key);
+  if (!g_ptr_array_find_with_equal_func (values, value, g_str_equal, &index))
+    return;
+  g_ptr_array_remove_index (values, index);
+  set_strings (self, key, values);
+
+  /* Translators: a toast; %s is what was removed from a list */
+  text = g_strdup_printf (_("Removed “%s”"), value);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "key", g_strdup (key), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "value", g_strdup (value), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_removal_cb), self, 0);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+static void
+string_added_cb (AdwEntryRow          *row,
+                 ConciergePreferences *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "key");
+  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autoptr(GPtrArray) values = NULL;
+
+  if (value[0] == '\0')
+    return;
+
+  /* A pattern that is no regular expression is refused with the reason. */
+  if (g_str_equal (key, "customer-number-patterns"))
+    {
+      g_autoptr(ConciergeDetector) detector = concierge_detector_new ();
+      const char *one[] = { value, NULL };
+      g_autoptr(GError) error = NULL;
+
+      if (!concierge_detector_set_patterns (detector, one, &error))
+        {
+          gtk_label_set_text (self->pattern_error, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->pattern_error), TRUE);
+          return;
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->pattern_error), FALSE);
+    }
+
+  values = get_strings (self, key);
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  if (!g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL))
+    {
+      g_ptr_array_add (values, g_steal_pointer (&value));
+      /* The list is built anew; the next one can be typed at once. */
+      self->adding_to = list_for_key (self, key) == self->allowed_list ? "privacy-allowed"
+                                                                       : "customer-number-patterns";
+      set_strings (self, key, values);
+    }
+}
+
+static void
+add_clicked_cb (GtkButton   *button,
+                AdwEntryRow *row)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (gtk_widget_get_root (GTK_WIDGET (row)));
+
+  string_added_cb (row, self);
+}
+
+static void
+update_string_list (ConciergePreferences *self,
+                    const char           *key)
+{
+  GtkListBox *list = list_for_key (self, key);
+  g_autoptr(GPtrArray) values = get_strings (self, key);
+  gboolean patterns = list == self->pattern_list;
+  GtkWidget *child, *row, *add;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+
+  for (guint k = 0; k < values->len; k++)
+    {
+      const char *value = g_ptr_array_index (values, k);
+      g_autofree char *label = NULL;
+      GtkWidget *button;
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), value);
+      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      /* Translators: the tooltip and accessible name of a button that removes %s from a list */
+      label = g_strdup_printf (_("Remove “%s”"), value);
+      gtk_widget_set_tooltip_text (button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", key, value);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preferences.remove-string");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (list, row);
+    }
+
+  row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 patterns ? _("Add a Format, for Example WF-\\d{8}")
+                                          : _("Add Data, for Example Your Hotline"));
+  g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
+  g_signal_connect_object (row, "entry-activated", G_CALLBACK (string_added_cb), self, 0);
+  /* A button as well as Enter: the row says how to add. */
+  add = gtk_button_new_from_icon_name ("list-add-symbolic");
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (add, "flat");
+  gtk_widget_set_tooltip_text (add, patterns ? _("Add Format") : _("Add Data"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  patterns ? _("Add Format") : _("Add Data"), -1);
+  g_signal_connect_object (add, "clicked", G_CALLBACK (add_clicked_cb), row, 0);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), add);
+  gtk_list_box_append (list, row);
+  if (g_strcmp0 (self->adding_to, key) == 0)
+    {
+      self->adding_to = NULL;
+      gtk_widget_grab_focus (row);
+    }
+}
+
+static void
+privacy_setting_changed_cb (GSettings            *settings,
+                            const char           *key,
+                            ConciergePreferences *self)
+{
+  update_string_list (self, key);
+}
+
 static void
 concierge_preferences_dispose (GObject *object)
 {
@@ -900,6 +1097,7 @@ concierge_preferences_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->mastodon_page);
   g_clear_object (&self->checking);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
   g_clear_object (&self->telegram_page);
@@ -916,6 +1114,9 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, account_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, allowed_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_title);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, server_row);
@@ -943,6 +1144,7 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_install_action (widget_class, "preferences.check-telegram", NULL, check_telegram_action);
   gtk_widget_class_install_action (widget_class, "preferences.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "preferences.remove-account", "(xs)", remove_account_action);
+  gtk_widget_class_install_action (widget_class, "preferences.remove-string", "(ss)", remove_string_action);
 }
 
 static void
@@ -956,6 +1158,14 @@ concierge_preferences_init (ConciergePreferences *self)
   g_object_ref_sink (self->telegram_page);
   self->cancellable = g_cancellable_new ();
   self->session = soup_session_new ();
+
+  self->settings = g_settings_new (BASE_ID);
+  g_signal_connect_object (self->settings, "changed::privacy-allowed", G_CALLBACK (privacy_setting_changed_cb),
+                           self, 0);
+  g_signal_connect_object (self->settings, "changed::customer-number-patterns",
+                           G_CALLBACK (privacy_setting_changed_cb), self, 0);
+  update_string_list (self, "privacy-allowed");
+  update_string_list (self, "customer-number-patterns");
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "privacy/concierge-detector.h"
 #include "concierge-thread-row.h"
 
 struct _ConciergeThreadRow
@@ -18,6 +19,7 @@ struct _ConciergeThreadRow
   GtkLabel  *name_label;
   GtkLabel  *time_label;
   GtkLabel  *visibility_label;
+  GtkWidget *personal_data_badge;
   GtkLabel  *platform_label;
   GtkWidget *unread_image;
   GtkLabel  *snippet_label;
@@ -78,6 +80,7 @@ update (ConciergeThreadRow *self,
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
   const char *name, *visibility, *platform;
+  g_autofree char *personal_data = NULL;
   gboolean is_public;
   gint64 waiting_since;
 
@@ -109,6 +112,10 @@ update (ConciergeThreadRow *self,
   gtk_label_set_text (self->visibility_label, visibility);
   set_css_class (GTK_WIDGET (self->visibility_label), "public", is_public);
   set_css_class (GTK_WIDGET (self->visibility_label), "private", !is_public);
+  /* Personal data in public is what the agent must see first. */
+  if (is_public)
+    personal_data = concierge_detector_describe_kinds (concierge_thread_get_personal_data (thread));
+  gtk_widget_set_visible (self->personal_data_badge, personal_data != NULL);
   gtk_label_set_text (self->platform_label, platform);
   set_snippet (self->snippet_label, concierge_thread_get_snippet (thread));
   gtk_widget_set_visible (self->unread_image, concierge_thread_get_unread (thread));
@@ -131,6 +138,15 @@ update (ConciergeThreadRow *self,
      * platform, message snippet */
     accessible = g_strdup_printf (_("%s, %s on %s: %s"), name, visibility, platform,
                                   concierge_thread_get_snippet (thread));
+  if (personal_data != NULL)
+    {
+      /* Translators: added to a row's accessible name: %s is the row's name, then the kinds of
+       * personal data found, as in "IBAN, phone number" */
+      g_autofree char *flagged = g_strdup_printf (_("%s (personal data in public: %s)"), accessible, personal_data);
+
+      g_free (accessible);
+      accessible = g_steal_pointer (&flagged);
+    }
   if (concierge_thread_get_unread (thread))
     {
       /* Translators: added to a row's accessible name when it has unread messages */
@@ -202,6 +218,7 @@ concierge_thread_row_class_init (ConciergeThreadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, visibility_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, personal_data_badge);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, platform_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, unread_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, snippet_label);

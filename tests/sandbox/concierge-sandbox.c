@@ -11,7 +11,8 @@
  *
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
- *                     [--max-characters N] [--no-pkce]
+ *                     [--max-characters N] [--seed-mentions N]
+ *                     [--seed-personal-data] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
  * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
@@ -220,6 +221,18 @@ seed (void)
   post (jana, "public", "@support Seit heute Morgen kein Internet, der Router blinkt rot.", NULL);
   post (tom, "direct", "@support Hallo, meine Rechnung für November ist doppelt abgebucht.", NULL);
   post (emma, "unlisted", "@support Does my SIM work for roaming in Switzerland?", NULL);
+}
+
+/* A customer who posts her IBAN in public, as the demo shows: the case
+ * for moving to a private conversation. */
+static void
+seed_personal_data (void)
+{
+  Person *lena = person_new ("104", "lena_k", "Lena Krause");
+
+  post (lena, "public",
+        "@support Die Gutschrift über 39,99 € ist immer noch nicht da! Meine IBAN ist "
+        "DE89 3704 0044 0532 0130 00, das schreibe ich jetzt zum dritten Mal.", NULL);
 }
 
 /* Many customers who mentioned support before the sandbox started: the
@@ -1222,6 +1235,7 @@ main (int   argc,
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
+  gboolean seed_personal = FALSE;
   gboolean no_pkce = FALSE;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
@@ -1234,6 +1248,8 @@ main (int   argc,
       "The longest status the instance accepts (default 500)", "N" },
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
+    { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
+      "Seed a public mention that holds an IBAN, as the demo shows", NULL },
     { "no-pkce", 0, 0, G_OPTION_ARG_NONE, &no_pkce,
       "Sign in as with Mastodon before 4.3: no PKCE, no authorization server metadata", NULL },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
@@ -1263,6 +1279,7 @@ main (int   argc,
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
+                  "                         [--seed-personal-data]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
                   "\n%s\n", description);
       return 2;
@@ -1280,6 +1297,8 @@ main (int   argc,
     g_error ("Cannot write %s", record_path);
   oauth_init (token, !no_pkce);
   seed ();
+  if (seed_personal)
+    seed_personal_data ();
   seed_mentions (seed_count);
   if (telegram_token != NULL)
     telegram_init (telegram_token, telegram_webhook, reply_delay_ms);

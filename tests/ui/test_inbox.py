@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """The cached inbox with no network: rows named by customer and snippet,
-a conversation and its customer, and search."""
+a public thread with personal data first and flagged, a conversation that
+marks the data and its customer, and search."""
 
 import os
 import sys
 import tempfile
+import time
 
 import pyatspi
 
@@ -26,7 +28,7 @@ def narrow_window():
             app.wait_for_app()
             inbox = app.find("Conversations", role="list")
             app.wait_rows(inbox, lambda names: len(names) == 2, "the two open conversations")
-            inbox.querySelection().selectChild(1)
+            inbox.querySelection().selectChild(0)
             app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
             app.click(app.find("Back to Inbox", role="push button"))
             app.find("Search conversations", role="entry")
@@ -41,19 +43,25 @@ def main():
         app.wait_for_app()
         inbox = app.find("Conversations", role="list")
 
-        # Longest waiting first: the private Telegram message waited 200 min,
-        # the public Mastodon thread 12 min; the resolved thread is not shown.
-        rows = app.wait_rows(inbox, lambda names: len(names) == 2, "the two open conversations")
+        # The public Mastodon thread, where an IBAN stands for everyone to
+        # read, comes first, flagged, although the private Telegram message
+        # has waited longer (200 min against 12); the resolved thread is not
+        # shown. The cache was filled before any scan: the app scans it.
+        rows = app.wait_rows(inbox, lambda names: len(names) == 2 and "personal data" in names[0],
+                             "the two open conversations, the flagged one first")
         print("rows:", rows)
-        if not rows[0].startswith("Jana 🌻, Private on Telegram, waiting 3 h"):
-            uitest.fail(f"the longest waiting conversation is not first: {rows!r}")
-        if "Hallo, ich schreibe wegen der Störung hier privat." not in rows[0]:
-            uitest.fail(f"the row does not carry its snippet: {rows[0]!r}")
-        if "Public on Mastodon" not in rows[1] or "Immer noch nichts." not in rows[1]:
-            uitest.fail(f"the public conversation's row is wrong: {rows[1]!r}")
+        if "Public on Mastodon" not in rows[0] or "Immer noch nichts." not in rows[0] or \
+           "(personal data in public: IBAN)" not in rows[0]:
+            uitest.fail(f"the public conversation with personal data is not first and flagged: {rows!r}")
+        if not rows[1].startswith("Jana 🌻, Private on Telegram, waiting 3 h"):
+            uitest.fail(f"the longest waiting conversation is not next: {rows!r}")
+        if "Hallo, ich schreibe wegen der Störung hier privat." not in rows[1] or "personal data" in rows[1]:
+            uitest.fail(f"the private row is wrong: {rows[1]!r}")
+        app.find("Personal data", role="label")
+        print("the public thread with an IBAN comes first, flagged")
 
         # Choosing the public conversation shows its messages and the customer.
-        inbox.querySelection().selectChild(1)
+        inbox.querySelection().selectChild(0)
         app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
         app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
         app.find("@jana@chaos.example", role="label")
@@ -65,9 +73,11 @@ def main():
         if any(node.name == body and node.getState().contains(pyatspi.STATE_VISIBLE)
                for node in uitest.walk(app.root)):
             uitest.fail("the text behind a content warning shows before it is opened")
+        # What the hidden text holds is named, not shown.
+        app.find("Personal data: IBAN", role="label")
         app.click(app.find_button("Show"))
         app.find(body, role="label")
-        print("a content warning keeps its text collapsed until Show")
+        print("a content warning keeps its text collapsed until Show; its personal data is named")
         history = app.find("Conversations on every channel", role="list")
         if history.childCount != 2:
             uitest.fail(f"the customer panel lists {history.childCount} conversations, not 2")
@@ -92,6 +102,50 @@ def main():
         app.quit()
 
 
+def company_data_is_not_flagged():
+    """The company's own IBAN, set in Preferences, is no customer's data:
+    the thread that held it is no longer flagged, and removing the IBAN
+    from the list, or undoing that, is one click."""
+    app = uitest.App("en", workspace=WORKSPACE, offline=True)
+    try:
+        app.wait_for_app()
+        inbox = app.find("Conversations", role="list")
+        app.wait_rows(inbox, lambda names: len(names) == 2 and "personal data" in names[0], "the flagged thread")
+        app.click(app.find("Main Menu", role="push button"))
+        app.click(app.find("Preferences", role="menu item"))
+        app.find_window("Preferences")
+        app.click(app.find("Privacy"))
+        entry = app.find("Add Data, for Example Your Hotline", role="text")
+        app.insert_text(entry, "DE89 3704 0044 0532 0130 00")
+        app.click(app.find("Add Data", role="push button"))
+        app.find("Remove “DE89 3704 0044 0532 0130 00”", role="push button")
+        app.wait_rows(inbox, lambda names: len(names) == 2 and not any("personal data" in n for n in names),
+                      "no flagged thread once the IBAN is the company's")
+        print("the company's own IBAN is not flagged")
+
+        # A pattern that is no regular expression is refused in words.
+        pattern = app.find("Add a Format, for Example WF-\\d{8}", role="text")
+        app.insert_text(pattern, "WF-(\\d{8}")
+        app.click(app.find("Add Format", role="push button"))
+        # The reason is GLib's own words, after ours.
+        deadline = time.monotonic() + uitest.TIMEOUT
+        while not any(node.getRoleName() == "label" and node.name.startswith("“WF-(\\d{8}” is not a pattern: ")
+                      for node in uitest.walk(app.root)):
+            if time.monotonic() > deadline:
+                uitest.fail("the broken pattern is not explained")
+            time.sleep(0.2)
+        print("a broken pattern is explained")
+
+        app.click(app.find("Remove “DE89 3704 0044 0532 0130 00”", role="push button"))
+        app.wait_rows(inbox, lambda names: "personal data" in names[0], "the flag back")
+        app.click(app.find_button("Undo"))
+        app.wait_rows(inbox, lambda names: not any("personal data" in n for n in names), "the flag gone again")
+        print("removing company data can be undone")
+    finally:
+        app.quit()
+
+
 if __name__ == "__main__":
     main()
     narrow_window()
+    company_data_is_not_flagged()
