@@ -538,6 +538,45 @@ test_personal_data_sorts_up (Fixture       *fixture,
   assert_order (G_LIST_MODEL (by_time), "a c b d");
 }
 
+/* The audit log keeps who did what, why and to which thread, newest
+ * first; an entry outlives its thread. */
+static void
+test_audit_log (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  const ConciergeAuditEntry *entry;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC, incoming ("1", "x", "X", "a", 300));
+  thread = load_thread (fixture, "a");
+
+  concierge_store_log_async (fixture->store, CONCIERGE_AUDIT_OVERRIDE, concierge_thread_get_id (thread),
+                             "personal data in a public reply", "IBAN", NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_log_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  concierge_store_load_audit_log_async (fixture->store, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  entries = concierge_store_load_audit_log_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (entry->action, ==, CONCIERGE_AUDIT_OVERRIDE);
+  g_assert_cmpstr (entry->actor, ==, g_get_user_name ());
+  g_assert_cmpstr (entry->reason, ==, "personal data in a public reply");
+  g_assert_cmpstr (entry->detail, ==, "IBAN");
+  g_assert_cmpint (entry->thread_id, ==, concierge_thread_get_id (thread));
+  g_assert_cmpint (entry->account_id, ==, concierge_account_get_id (fixture->mastodon));
+  g_assert_cmpint (entry->at, >, 0);
+}
+
 static void
 count_signal (guint *count)
 {
@@ -1014,6 +1053,7 @@ main (int   argc,
   ADD ("/store/newer-version-is-refused", test_newer_version_is_refused);
   ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
+  ADD ("/store/audit-log", test_audit_log);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);

@@ -21,3 +21,20 @@ DROP INDEX threads_newest;
 CREATE INDEX threads_waiting ON threads (waiting_since, status, visibility, account_id, personal_data);
 CREATE INDEX threads_newest ON threads (last_activity_at, status, visibility, account_id, personal_data);
 CREATE INDEX threads_flagged ON threads (id) WHERE visibility = 'public' AND personal_data != 0;
+
+-- Sending personal data in public after the guard warned, and purging old
+-- conversations, are logged too. SQLite changes a CHECK only by copying.
+CREATE TABLE audit_log_3 (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL CHECK (action IN ('hide', 'forget', 'move', 'remove', 'override', 'purge')),
+  reason     TEXT NOT NULL,
+  account_id INTEGER,
+  thread_id  INTEGER,
+  message_id INTEGER,
+  detail     TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO audit_log_3 SELECT * FROM audit_log;
+DROP TABLE audit_log;
+ALTER TABLE audit_log_3 RENAME TO audit_log;

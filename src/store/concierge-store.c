@@ -3659,3 +3659,175 @@ concierge_store_scan_finish (ConciergeStore  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* The audit log */
+
+static const char * const audit_actions[] = {
+  [CONCIERGE_AUDIT_HIDE] = "hide",
+  [CONCIERGE_AUDIT_FORGET] = "forget",
+  [CONCIERGE_AUDIT_MOVE] = "move",
+  [CONCIERGE_AUDIT_REMOVE] = "remove",
+  [CONCIERGE_AUDIT_OVERRIDE] = "override",
+  [CONCIERGE_AUDIT_PURGE] = "purge",
+};
+
+void
+concierge_audit_entry_free (ConciergeAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->actor);
+  g_free (entry->reason);
+  g_free (entry->detail);
+  g_free (entry);
+}
+
+static void
+log_job (ConciergeStore *self,
+         GTask          *task,
+         gpointer        data)
+{
+  static const char sql[] =
+    "INSERT INTO audit_log (at, actor, action, reason, account_id, thread_id, detail) "
+    "VALUES (?1, ?2, ?3, ?4, (SELECT account_id FROM threads WHERE id = ?5), nullif (?5, 0), ?6)";
+  ConciergeAuditEntry *entry = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, entry->at);
+  bind_text (stmt, 2, entry->actor);
+  bind_text (stmt, 3, audit_actions[entry->action]);
+  bind_text (stmt, 4, entry->reason);
+  sqlite3_bind_int64 (stmt, 5, entry->thread_id);
+  bind_text (stmt, 6, entry->detail);
+  if (!store_step_done (self, stmt, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_log_async:
+ * @thread_id: the thread it concerns, or 0
+ * @reason: why, in the agent's terms: "personal data", "spam"
+ * @detail: what, without personal data: the kinds found, never the values
+ *
+ * Writes an entry of the audit log, as the user of this desktop.
+ */
+void
+concierge_store_log_async (ConciergeStore       *self,
+                           ConciergeAuditAction  action,
+                           gint64                thread_id,
+                           const char           *reason,
+                           const char           *detail,
+                           GCancellable         *cancellable,
+                           GAsyncReadyCallback   callback,
+                           gpointer              user_data)
+{
+  ConciergeAuditEntry *entry;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (action <= CONCIERGE_AUDIT_PURGE);
+
+  entry = g_new0 (ConciergeAuditEntry, 1);
+  entry->at = g_get_real_time () / G_USEC_PER_SEC;
+  entry->actor = g_strdup (g_get_user_name ());
+  entry->action = action;
+  entry->reason = g_strdup (reason ? reason : "");
+  entry->thread_id = thread_id;
+  entry->detail = g_strdup (detail ? detail : "");
+  store_run (self, concierge_store_log_async, G_PRIORITY_DEFAULT, log_job, entry,
+             (GDestroyNotify) concierge_audit_entry_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_log_finish (ConciergeStore  *self,
+                            GAsyncResult    *result,
+                            GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+load_audit_log_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char sql[] =
+    "SELECT id, at, actor, action, reason, account_id, thread_id, detail FROM audit_log ORDER BY at DESC, id DESC";
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_audit_entry_free);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ConciergeAuditEntry *entry = g_new0 (ConciergeAuditEntry, 1);
+      const char *action = (const char *) sqlite3_column_text (stmt, 3);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->at = sqlite3_column_int64 (stmt, 1);
+      entry->actor = column_dup (stmt, 2);
+      for (guint k = 0; k < G_N_ELEMENTS (audit_actions); k++)
+        if (g_strcmp0 (action, audit_actions[k]) == 0)
+          entry->action = k;
+      entry->reason = column_dup (stmt, 4);
+      entry->account_id = sqlite3_column_int64 (stmt, 5);
+      entry->thread_id = sqlite3_column_int64 (stmt, 6);
+      entry->detail = column_dup (stmt, 7);
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the audit log failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * concierge_store_load_audit_log_async:
+ *
+ * Reads the audit log, newest first.
+ */
+void
+concierge_store_load_audit_log_async (ConciergeStore      *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_audit_log_async, G_PRIORITY_DEFAULT, load_audit_log_job, NULL, NULL,
+             cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_audit_log_finish:
+ *
+ * Returns: (transfer full) (element-type ConciergeAuditEntry): the entries
+ */
+GPtrArray *
+concierge_store_load_audit_log_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -133,6 +133,52 @@ const char      *concierge_store_get_path           (ConciergeStore      *self);
 const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
 void             concierge_store_invalidate         (ConciergeStore      *self);
 
+/* The audit log: what others must be able to follow. It names kinds of
+ * data, never the data. */
+typedef enum
+{
+  CONCIERGE_AUDIT_HIDE,
+  CONCIERGE_AUDIT_FORGET,
+  CONCIERGE_AUDIT_MOVE,
+  CONCIERGE_AUDIT_REMOVE,
+  CONCIERGE_AUDIT_OVERRIDE,
+  CONCIERGE_AUDIT_PURGE,
+} ConciergeAuditAction;
+
+typedef struct
+{
+  gint64               id;
+  gint64               at;
+  char                *actor;
+  ConciergeAuditAction action;
+  char                *reason;
+  gint64               account_id;
+  gint64               thread_id;
+  char                *detail;
+} ConciergeAuditEntry;
+
+void             concierge_audit_entry_free         (ConciergeAuditEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeAuditEntry, concierge_audit_entry_free)
+
+void             concierge_store_log_async          (ConciergeStore        *self,
+                                                     ConciergeAuditAction   action,
+                                                     gint64                 thread_id,
+                                                     const char            *reason,
+                                                     const char            *detail,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+gboolean         concierge_store_log_finish         (ConciergeStore        *self,
+                                                     GAsyncResult          *result,
+                                                     GError               **error);
+void             concierge_store_load_audit_log_async (ConciergeStore      *self,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+GPtrArray       *concierge_store_load_audit_log_finish (ConciergeStore     *self,
+                                                     GAsyncResult          *result,
+                                                     GError               **error);
+
 /* Finds personal data in a customer's message, on the store's worker
  * thread: returns the kinds found, one bit each, and sets @spans to where
  * they stand, which the store keeps for the conversation. */

@@ -72,7 +72,8 @@ mark_personal_data (ConciergeMessageRow *self,
       attribute->start_index = start;
       attribute->end_index = end;
       pango_attr_list_insert (attributes, attribute);
-      attribute = pango_attr_background_alpha_new (0x7fff);
+      /* Dark text on the mark, in a light or a dark style alike. */
+      attribute = pango_attr_foreground_new (0x2424, 0x1f1f, 0x3131);
       attribute->start_index = start;
       attribute->end_index = end;
       pango_attr_list_insert (attributes, attribute);
@@ -290,6 +291,7 @@ struct _ConciergeConversationView
   ConciergeThread  *thread;
   GListStore       *messages;
   GCancellable     *cancellable;
+  GSettings        *settings;       /* the company's own data, for the guard */
   guint             stick_to_bottom : 1;
 
   /* Template widgets */
@@ -533,18 +535,171 @@ queued_cb (GObject      *object,
 }
 
 static void
+queue_reply (ConciergeConversationView *self,
+             const char                *text)
+{
+  concierge_sync_queue_reply_async (self->sync, concierge_thread_get_id (self->thread), text, NULL,
+                                    queued_cb, g_object_ref (self));
+}
+
+/* The guard: a public reply with personal data in it */
+
+typedef struct
+{
+  ConciergeConversationView *self;
+  char                      *text;
+  char                      *kinds;
+} Guarded;
+
+static void
+guarded_free (Guarded *guarded)
+{
+  g_object_unref (guarded->self);
+  g_free (guarded->text);
+  g_free (guarded->kinds);
+  g_free (guarded);
+}
+
+static void
+override_logged_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Guarded *guarded = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without its record in the audit log, it does not go out. */
+  if (!concierge_store_log_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      /* Translators: %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("Your reply was not sent, since the audit log could not "
+                                                 "record it: %s"), error->message);
+
+      gtk_label_set_text (guarded->self->composer_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (guarded->self->composer_error), TRUE);
+    }
+  else if (guarded->self->sync != NULL && guarded->self->thread != NULL)
+    queue_reply (guarded->self, guarded->text);
+  guarded_free (guarded);
+}
+
+static void
+override_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      Guarded          *guarded)
+{
+  ConciergeConversationView *self = guarded->self;
+
+  if (!g_str_equal (response, "send") || self->store == NULL || self->thread == NULL)
+    {
+      guarded_free (guarded);
+      return;
+    }
+
+  concierge_store_log_async (self->store, CONCIERGE_AUDIT_OVERRIDE, concierge_thread_get_id (self->thread),
+                             "personal data in a public reply", guarded->kinds, NULL, override_logged_cb, guarded);
+}
+
+static void
+guard_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   Guarded          *guarded)
+{
+  ConciergeConversationView *self = guarded->self;
+  AdwMessageDialog *confirm;
+
+  if (!g_str_equal (response, "public"))
+    {
+      /* Back to the text, where the data is marked. */
+      gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+      guarded_free (guarded);
+      return;
+    }
+
+  /* A second, deliberate yes, which the audit log keeps. */
+  confirm = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        _("Send Personal Data Publicly?"), NULL));
+  adw_message_dialog_format_body (confirm,
+                                  /* Translators: %s is the kinds of personal data, as in "IBAN, phone number" */
+                                  _("Everyone will read the %s in your reply, and a public post can be copied "
+                                    "before it is deleted. The audit log will record that you sent it anyway."),
+                                  guarded->kinds);
+  adw_message_dialog_add_responses (confirm, "cancel", _("_Cancel"), "send", _("_Send Publicly"), NULL);
+  adw_message_dialog_set_response_appearance (confirm, "send", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (confirm, "cancel");
+  adw_message_dialog_set_close_response (confirm, "cancel");
+  g_signal_connect (confirm, "response", G_CALLBACK (override_response_cb), guarded);
+  gtk_window_present (GTK_WINDOW (confirm));
+}
+
+/* Marks what the detector finds in the composer, and says what it is;
+ * NULL when there is nothing. */
+static char *
+mark_composer (ConciergeConversationView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_text);
+  g_autoptr(ConciergeDetector) detector = concierge_detector_new_for_settings (self->settings);
+  g_autoptr(GArray) findings = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  gtk_text_buffer_remove_tag_by_name (buffer, "personal-data", &start, &end);
+  findings = concierge_detector_scan (detector, text);
+  for (guint k = 0; k < findings->len; k++)
+    {
+      const ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, finding->start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, finding->end);
+      gtk_text_buffer_apply_tag_by_name (buffer, "personal-data", &start, &end);
+    }
+  return concierge_detector_describe (findings);
+}
+
+static void
 send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
   g_autofree char *text = composer_get_text (self);
+  g_autofree char *kinds = NULL;
+  AdwMessageDialog *dialog;
+  Guarded *guarded;
 
   if (self->sync == NULL || self->thread == NULL || text[0] == '\0')
     return;
 
-  concierge_sync_queue_reply_async (self->sync, concierge_thread_get_id (self->thread), text, NULL,
-                                    queued_cb, g_object_ref (self));
+  /* Everyone reads a public reply: personal data in it stops it, and the
+   * agent sees why. */
+  if (concierge_thread_get_visibility (self->thread) != CONCIERGE_VISIBILITY_PUBLIC ||
+      (kinds = mark_composer (self)) == NULL)
+    {
+      queue_reply (self, text);
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                       _("Personal Data in a Public Reply"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  /* Translators: %s is a platform, then the kinds of personal data, as in
+                                   * "IBAN, phone number" */
+                                  _("Everyone on %s can read this reply, and it contains: %s. Edit it, so that "
+                                    "no personal data goes out in public."),
+                                  concierge_platform_name (concierge_thread_get_platform (self->thread)), kinds);
+  adw_message_dialog_add_responses (dialog, "edit", _("_Edit"), "public", _("Send _Publicly…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "public", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "edit");
+  adw_message_dialog_set_close_response (dialog, "edit");
+
+  guarded = g_new0 (Guarded, 1);
+  guarded->self = g_object_ref (self);
+  guarded->text = g_steal_pointer (&text);
+  guarded->kinds = g_steal_pointer (&kinds);
+  g_signal_connect (dialog, "response", G_CALLBACK (guard_response_cb), guarded);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -667,6 +822,7 @@ concierge_conversation_view_dispose (GObject *object)
   g_clear_object (&self->thread);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
+  g_clear_object (&self->settings);
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_CONVERSATION_VIEW);
   g_clear_object (&self->messages);
 
@@ -738,6 +894,12 @@ concierge_conversation_view_init (ConciergeConversationView *self)
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->composer_text), "changed",
                            G_CALLBACK (update_composer), self, G_CONNECT_SWAPPED);
+  /* The guard's marks; underlined too, since a colour alone tells nothing
+   * to some. */
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_text), "personal-data",
+                              "background", "#f6d32d", "foreground", "#241f31", "background-full-height", FALSE,
+                              "underline", PANGO_UNDERLINE_ERROR, NULL);
+  self->settings = g_settings_new (BASE_ID);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reply"), -1);
   update_composer (self);

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""The public-reply guard, as an agent meets it against the sandbox: a
+public reply with an IBAN in it is stopped and says why; Edit goes back
+to the text and sends nothing; sending it anyway takes a second yes and
+is written to the audit log, without the IBAN. A private reply with the
+same IBAN goes out unasked."""
+
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+
+import uitest
+
+TOKEN = "ui-guard-token-Qm7Lx2Vr9Kc4Nz8Tb1Wd"
+IBAN = "DE89 3704 0044 0532 0130 00"
+
+
+def wait_until(predicate, what, timeout=uitest.TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    uitest.fail(f"timed out waiting for {what}")
+
+
+def open_thread(app, customer):
+    inbox = app.find("Conversations", role="list")
+    names = app.wait_rows(inbox, lambda names: any(n.startswith(customer) for n in names),
+                          f"a conversation with {customer}")
+    inbox.querySelection().selectChild([i for i, n in enumerate(names) if n.startswith(customer)][0])
+
+
+def write(app, text):
+    app.insert_text(app.find("Reply", role="text"), text)
+    app.click(app.find_button("Send"))
+
+
+def audit_log(app):
+    db = sqlite3.connect(f"file:{app.cache_path}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT action, reason, detail, thread_id FROM audit_log").fetchall()
+    finally:
+        db.close()
+
+
+def main():
+    work = tempfile.TemporaryDirectory(prefix="concierge-guard-")
+    sandbox = uitest.Sandbox(TOKEN, work.name)
+    log_path = os.path.join(work.name, "app.log")
+    log = open(log_path, "w")
+    app = uitest.App("en", log=log)
+    try:
+        run(app, sandbox)
+    except BaseException:
+        log.flush()
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+        raise
+    finally:
+        app.quit()
+        log.close()
+        sandbox.stop()
+        work.cleanup()
+
+
+def run(app, sandbox):
+    app.wait_for_app()
+    uitest.add_account(app, sandbox)
+    open_thread(app, "Jana Becker")
+    app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
+
+    # Stopped, with the reason.
+    text = f"Bitte überweisen Sie den Betrag an {IBAN}, dann ist alles erledigt."
+    write(app, text)
+    app.find("Personal Data in a Public Reply")
+    app.find("Everyone on Mastodon can read this reply, and it contains: IBAN. Edit it, so that no "
+             "personal data goes out in public.")
+    app.click(app.find_button("Edit"))
+    time.sleep(1)
+    if sandbox.posts_with("überweisen"):
+        uitest.fail("a public reply with an IBAN was sent although the agent chose Edit")
+    if app.find("Reply", role="text").queryText().getText(0, -1) != text:
+        uitest.fail("Edit did not leave the reply as it was")
+    print("a public reply with an IBAN is stopped, and Edit keeps the text")
+
+    # Sending it anyway takes a second yes, and is logged without the IBAN.
+    app.click(app.find_button("Send"))
+    app.click(app.find_button("Send Publicly…"))
+    app.find("Send Personal Data Publicly?")
+    app.click(app.find_button("Send Publicly"))
+    wait_until(lambda: len(sandbox.statuses_with("überweisen")) == 1, "the reply on the server")
+    entries = audit_log(app)
+    if len(entries) != 1 or entries[0][0] != "override" or entries[0][2] != "IBAN" or entries[0][3] is None:
+        uitest.fail(f"the override is not in the audit log as it should be: {entries!r}")
+    if any("3704" in str(value) for entry in entries for value in entry):
+        uitest.fail("the audit log holds the IBAN itself")
+    print("sending it anyway takes a second yes and is logged, without the IBAN")
+
+    # Privately, nobody else reads it: no question.
+    open_thread(app, "Tom Schulz")
+    app.find("Private on Mastodon: only you and the customer read this conversation", role="label")
+    write(app, f"Ihre IBAN {IBAN} haben wir hinterlegt.")
+    wait_until(lambda: len(sandbox.statuses_with("hinterlegt")) == 1, "the private reply on the server")
+    if len(audit_log(app)) != 1:
+        uitest.fail("a private reply was logged as an override")
+    print("a private reply with an IBAN goes out unasked")
+
+
+if __name__ == "__main__":
+    main()
