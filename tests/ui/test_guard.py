@@ -17,22 +17,6 @@ TOKEN = "ui-guard-token-Qm7Lx2Vr9Kc4Nz8Tb1Wd"
 IBAN = "DE89 3704 0044 0532 0130 00"
 
 
-def wait_until(predicate, what, timeout=uitest.TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    uitest.fail(f"timed out waiting for {what}")
-
-
-def open_thread(app, customer):
-    inbox = app.find("Conversations", role="list")
-    names = app.wait_rows(inbox, lambda names: any(n.startswith(customer) for n in names),
-                          f"a conversation with {customer}")
-    inbox.querySelection().selectChild([i for i, n in enumerate(names) if n.startswith(customer)][0])
-
-
 def write(app, text):
     app.insert_text(app.find("Reply", role="text"), text)
     app.click(app.find_button("Send"))
@@ -69,7 +53,7 @@ def main():
 def run(app, sandbox):
     app.wait_for_app()
     uitest.add_account(app, sandbox)
-    open_thread(app, "Jana Becker")
+    uitest.open_thread(app, "Jana Becker")
     app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
 
     # Stopped, with the reason.
@@ -91,7 +75,7 @@ def run(app, sandbox):
     app.click(app.find_button("Send Publicly…"))
     app.find("Send Personal Data Publicly?")
     app.click(app.find_button("Send Publicly"))
-    wait_until(lambda: len(sandbox.statuses_with("überweisen")) == 1, "the reply on the server")
+    uitest.wait_until(lambda: len(sandbox.statuses_with("überweisen")) == 1, "the reply on the server")
     entries = audit_log(app)
     if len(entries) != 1 or entries[0][0] != "override" or entries[0][2] != "IBAN" or entries[0][3] is None:
         uitest.fail(f"the override is not in the audit log as it should be: {entries!r}")
@@ -100,10 +84,10 @@ def run(app, sandbox):
     print("sending it anyway takes a second yes and is logged, without the IBAN")
 
     # Privately, nobody else reads it: no question.
-    open_thread(app, "Tom Schulz")
+    uitest.open_thread(app, "Tom Schulz")
     app.find("Private on Mastodon: only you and the customer read this conversation", role="label")
     write(app, f"Ihre IBAN {IBAN} haben wir hinterlegt.")
-    wait_until(lambda: len(sandbox.statuses_with("hinterlegt")) == 1, "the private reply on the server")
+    uitest.wait_until(lambda: len(sandbox.statuses_with("hinterlegt")) == 1, "the private reply on the server")
     if len(audit_log(app)) != 1:
         uitest.fail("a private reply was logged as an override")
     print("a private reply with an IBAN goes out unasked")

@@ -20,20 +20,8 @@ import uitest
 TOKEN = "ui-reply-token-Zr4Xq9Lm2Vb7Nc1Kt8Hy"
 
 
-def wait_until(predicate, what, timeout=uitest.TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    uitest.fail(f"timed out waiting for {what}")
-
-
 def open_thread(app, customer):
-    inbox = app.find("Conversations", role="list")
-    names = app.wait_rows(inbox, lambda names: any(n.startswith(customer) for n in names),
-                          f"a conversation with {customer}")
-    inbox.querySelection().selectChild([i for i, n in enumerate(names) if n.startswith(customer)][0])
+    uitest.open_thread(app, customer)
     app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
 
 
@@ -97,7 +85,7 @@ def run(app, sandbox, outputs, log):
     # in the open conversation without a reload.
     first = "Das tut uns leid! Wir prüfen den Anschluss sofort."
     write_reply(app, first)
-    wait_until(lambda: len(sandbox.statuses_with(first)) == 1, "the reply on the server")
+    uitest.wait_until(lambda: len(sandbox.statuses_with(first)) == 1, "the reply on the server")
     app.find("@support Danke, das hilft mir weiter!", role="label")
     time.sleep(1)
     if len(sandbox.posts_with(first)) != 1 or len(sandbox.statuses_with(first)) != 1:
@@ -109,7 +97,7 @@ def run(app, sandbox, outputs, log):
     second_text = "Der Techniker kommt morgen zwischen 8 und 12 Uhr."
     sandbox.post("/_sandbox/fault", {"path": "/api/v1/statuses", "kind": "hold"})
     write_reply(app, second_text)
-    wait_until(lambda: len(sandbox.posts_with(second_text)) == 1, "the held request")
+    uitest.wait_until(lambda: len(sandbox.posts_with(second_text)) == 1, "the held request")
     app.process.send_signal(signal.SIGKILL)
     app.process.wait()
     sandbox.post("/_sandbox/release", {})
@@ -119,7 +107,7 @@ def run(app, sandbox, outputs, log):
     second.wait_for_app()
     open_thread(second, "Jana Becker")
     second.find("Support on Mastodon", role="label")
-    wait_until(lambda: any(r["path"] == "/api/v1/accounts/1/statuses" for r in sandbox.requests()),
+    uitest.wait_until(lambda: any(r["path"] == "/api/v1/accounts/1/statuses" for r in sandbox.requests()),
                "the app to look for its own statuses")
     time.sleep(2)
     statuses = sandbox.statuses_with(second_text)
@@ -147,7 +135,7 @@ def run(app, sandbox, outputs, log):
            node.getState().contains(pyatspi.STATE_VISIBLE):
             second.click(node)
             break
-    wait_until(lambda: len(sandbox.statuses_with(third_text)) == 1, "the reply written offline on the server")
+    uitest.wait_until(lambda: len(sandbox.statuses_with(third_text)) == 1, "the reply written offline on the server")
     second.find("Up to date", role="label")
     print("offline: the sidebar says so, and a reply written meanwhile goes out once the server is back")
 
@@ -162,7 +150,7 @@ def run(app, sandbox, outputs, log):
     inbox = second.find("Conversations", role="list")
     second.wait_rows(inbox, lambda names: not any("Mastodon" in n for n in names),
                      "the inbox without the removed account's conversations")
-    wait_until(lambda: not any(node.name == "Support on Mastodon" for node in uitest.walk(second.root)),
+    uitest.wait_until(lambda: not any(node.name == "Support on Mastodon" for node in uitest.walk(second.root)),
                "the removed account to leave the sidebar")
     print("an account removed on the command line leaves the running app, with its conversations")
 

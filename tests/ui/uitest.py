@@ -278,6 +278,23 @@ class Sandbox:
         self.process.stdout.close()
 
 
+def wait_until(predicate, what, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    fail(f"timed out waiting for {what}")
+
+
+def open_thread(app, customer):
+    """Chooses the first conversation with @customer in the inbox."""
+    inbox = app.find("Conversations", role="list")
+    names = app.wait_rows(inbox, lambda names: any(n.startswith(customer) for n in names),
+                          f"a conversation with {customer}")
+    inbox.querySelection().selectChild([i for i, n in enumerate(names) if n.startswith(customer)][0])
+
+
 def add_account(app, sandbox, platform="mastodon"):
     """Adds the sandbox's account the way an administrator would."""
     if platform == "telegram":
