@@ -538,6 +538,153 @@ test_personal_data_sorts_up (Fixture       *fixture,
   assert_order (G_LIST_MODEL (by_time), "a c b d");
 }
 
+static ConciergeOutboxEntry *
+queue_private (Fixture    *fixture,
+               gint64      public_thread_id,
+               const char *text)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *entry;
+
+  concierge_store_queue_private_async (fixture->store, public_thread_id, text, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  entry = concierge_store_queue_private_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  return entry;
+}
+
+static void
+complete_send (Fixture          *fixture,
+               gint64            message_id,
+               ConciergeMessage *sent)
+{
+  g_autoptr(ConciergeMessage) owned = sent;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_complete_send_async (fixture->store, message_id, sent, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_complete_send_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+n_threads (Fixture *fixture)
+{
+  ConciergeInboxQuery all = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(GArray) index = test_load_index (fixture->store, &all);
+
+  return index->len;
+}
+
+/* Writing privately to the customer of a public thread: a new private
+ * thread that waits for the platform's name for it, reached through the
+ * customer's identity; the public thread links to it; the name comes from
+ * the channel when it knows it at once, as Telegram does. */
+static void
+test_private_message_starts_a_thread (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) public = NULL;
+  g_autoptr(ConciergeThread) private = NULL;
+  g_autoptr(ConciergeOutboxEntry) entry = NULL;
+  g_autoptr(ConciergeOutboxEntry) second = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  ConciergeMessage *sent;
+
+  ingest_one (fixture, fixture->telegram, "chat:-100:user:42", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("-100:1", "42", "Mehmet", "@HilfeBot meine IBAN ist …", 100));
+  public = load_thread (fixture, "chat:-100:user:42");
+
+  entry = queue_private (fixture, concierge_thread_get_id (public), "Wir schreiben Ihnen hier privat.");
+  g_assert_cmpint (entry->thread_id, !=, concierge_thread_get_id (public));
+  g_assert_cmpint (entry->visibility, ==, CONCIERGE_VISIBILITY_PRIVATE);
+  g_assert_null (entry->thread_remote_id);
+  g_assert_null (entry->in_reply_to_remote_id);
+  g_assert_cmpstr (entry->recipient_remote_id, ==, "42");
+  g_assert_cmpuint (n_threads (fixture), ==, 2);
+
+  g_clear_object (&public);
+  public = load_thread (fixture, "chat:-100:user:42");
+  g_assert_cmpint (concierge_thread_get_moved_to_id (public), ==, entry->thread_id);
+
+  /* A second message before the platform named the thread reaches the
+   * same customer, in the same thread. */
+  second = queue_private (fixture, concierge_thread_get_id (public), "Und noch etwas.");
+  g_assert_cmpint (second->thread_id, ==, entry->thread_id);
+  g_assert_cmpstr (second->recipient_remote_id, ==, "42");
+
+  /* Telegram names the chat in its answer. */
+  sent = concierge_message_new ("42:7", CONCIERGE_DIRECTION_OUT, "Wir schreiben Ihnen hier privat.", 110);
+  concierge_message_set_thread_remote_id (sent, "chat:42");
+  complete_send (fixture, entry->message_id, sent);
+  private = load_thread (fixture, "chat:42");
+  g_assert_cmpint (concierge_thread_get_id (private), ==, entry->thread_id);
+  g_assert_cmpint (concierge_thread_get_visibility (private), ==, CONCIERGE_VISIBILITY_PRIVATE);
+
+  /* The customer's answer lands there too. */
+  ingest_one (fixture, fixture->telegram, "chat:42", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("42:8", "42", "Mehmet", "Danke!", 120));
+  g_assert_cmpuint (n_threads (fixture), ==, 2);
+  messages = test_load_messages (fixture->store, entry->thread_id);
+  g_assert_cmpuint (messages->len, ==, 3);
+}
+
+/* Mastodon names a direct conversation only when the next sync brings
+ * it: the thread is found by the sent status, whichever comes first. */
+static void
+test_private_thread_found_by_sync (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) public = NULL;
+  g_autoptr(ConciergeOutboxEntry) first = NULL;
+  g_autoptr(ConciergeOutboxEntry) other = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  ConciergeMessage *ours;
+
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "Xaver", "@support IBAN …", 100));
+  ingest_one (fixture, fixture->mastodon, "status:2", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "y", "Yvonne", "@support Telefon …", 100));
+  public = load_thread (fixture, "status:1");
+
+  /* Sent first, synced after. */
+  first = queue_private (fixture, concierge_thread_get_id (public), "Wir schreiben privat.");
+  complete_send (fixture, first->message_id,
+                 concierge_message_new ("501", CONCIERGE_DIRECTION_OUT, "@x Wir schreiben privat.", 110));
+  ours = concierge_message_new ("501", CONCIERGE_DIRECTION_OUT, "@x Wir schreiben privat.", 110);
+  ingest_one (fixture, fixture->mastodon, "conversation:77", CONCIERGE_VISIBILITY_PRIVATE, ours);
+  g_assert_cmpuint (n_threads (fixture), ==, 3);
+  g_clear_object (&public);
+  public = load_thread (fixture, "conversation:77");
+  g_assert_cmpint (concierge_thread_get_id (public), ==, first->thread_id);
+  messages = test_load_messages (fixture->store, first->thread_id);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+
+  /* Synced first, its sending confirmed after: one thread, one message. */
+  g_clear_object (&public);
+  public = load_thread (fixture, "status:2");
+  other = queue_private (fixture, concierge_thread_get_id (public), "Auch an Sie privat.");
+  ingest_one (fixture, fixture->mastodon, "conversation:78", CONCIERGE_VISIBILITY_PRIVATE,
+              concierge_message_new ("502", CONCIERGE_DIRECTION_OUT, "@y Auch an Sie privat.", 120));
+  complete_send (fixture, other->message_id,
+                 concierge_message_new ("502", CONCIERGE_DIRECTION_OUT, "@y Auch an Sie privat.", 120));
+  g_assert_cmpuint (n_threads (fixture), ==, 4);
+  g_clear_object (&public);
+  public = load_thread (fixture, "status:2");
+  {
+    g_autoptr(ConciergeThread) private = load_thread (fixture, "conversation:78");
+
+    g_assert_cmpint (concierge_thread_get_moved_to_id (public), ==, concierge_thread_get_id (private));
+    messages = test_load_messages (fixture->store, concierge_thread_get_id (private));
+    g_assert_cmpuint (messages->len, ==, 1);
+  }
+}
+
 /* The audit log keeps who did what, why and to which thread, newest
  * first; an entry outlives its thread. */
 static void
@@ -1054,6 +1201,8 @@ main (int   argc,
   ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/store/audit-log", test_audit_log);
+  ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);
+  ADD ("/store/private-thread-found-by-sync", test_private_thread_found_by_sync);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);

@@ -1063,7 +1063,10 @@ queued_cb (GObject      *object,
   GError *error = NULL;
   AccountSync *account;
 
-  entry = concierge_store_queue_reply_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_async_result_is_tagged (result, concierge_store_queue_private_async))
+    entry = concierge_store_queue_private_finish (CONCIERGE_STORE (object), result, &error);
+  else
+    entry = concierge_store_queue_reply_finish (CONCIERGE_STORE (object), result, &error);
   if (entry == NULL)
     {
       g_task_return_error (task, error);
@@ -1073,7 +1076,8 @@ queued_cb (GObject      *object,
   account = g_hash_table_lookup (self->accounts, &entry->account_id);
   if (account != NULL)
     send_outbox (account);
-  g_task_return_boolean (task, TRUE);
+  /* The thread it went into, which for a private message may be new. */
+  g_task_return_int (task, entry->thread_id);
 }
 
 /**
@@ -1108,7 +1112,51 @@ concierge_sync_queue_reply_finish (ConciergeSync  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_int (G_TASK (result), error) >= 0;
+}
+
+/**
+ * concierge_sync_queue_private_async:
+ * @public_thread_id: the public thread whose customer it reaches
+ *
+ * Puts a private message to the customer of a public thread into the
+ * outbox, in their private thread, which it starts if need be, and sends
+ * it as soon as the account can.
+ */
+void
+concierge_sync_queue_private_async (ConciergeSync       *self,
+                                    gint64               public_thread_id,
+                                    const char          *text,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_queue_private_async);
+  concierge_store_queue_private_async (self->store, public_thread_id, text, cancellable, queued_cb, task);
+}
+
+/**
+ * concierge_sync_queue_private_finish:
+ *
+ * Returns: the private thread's id, or 0 with @error set
+ */
+gint64
+concierge_sync_queue_private_finish (ConciergeSync  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  gssize id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_int (G_TASK (result), error);
+  return id > 0 ? id : 0;
 }
 
 static void

@@ -64,6 +64,15 @@ void                concierge_sync_queue_reply_async  (ConciergeSync       *self
 gboolean            concierge_sync_queue_reply_finish (ConciergeSync       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void                concierge_sync_queue_private_async  (ConciergeSync     *self,
+                                                        gint64             public_thread_id,
+                                                        const char        *text,
+                                                        GCancellable      *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer           user_data);
+gint64              concierge_sync_queue_private_finish (ConciergeSync     *self,
+                                                        GAsyncResult      *result,
+                                                        GError           **error);
 void                concierge_sync_resend_async       (ConciergeSync       *self,
                                                        gint64               account_id,
                                                        gint64               message_id,

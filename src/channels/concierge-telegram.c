@@ -651,9 +651,24 @@ sent_cb (GTask    *task,
 
   message = message_from_json (json_node_get_object (result), self->bot_id, &error);
   if (message == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, message, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A message in a private chat names its thread: the chat. */
+  {
+    JsonObject *chat = member_object (json_node_get_object (result), "chat");
+    const char *type = member_string (chat, "type");
+
+    if (g_strcmp0 (type, "private") == 0)
+      {
+        g_autofree char *thread = g_strdup_printf ("chat:%" G_GINT64_FORMAT, member_int (chat, "id"));
+
+        concierge_message_set_thread_remote_id (message, thread);
+      }
+  }
+  g_task_return_pointer (task, message, g_object_unref);
 }
 
 /* "chat:<id>" or "chat:<id>:user:<id>" */

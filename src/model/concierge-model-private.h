@@ -81,6 +81,7 @@ struct _ConciergeMessage
   char               *send_error;
   char               *content_warning;
   char               *personal_data;   /* where it stands, for the conversation */
+  char               *thread_remote_id; /* a sent message's, if the platform said */
   ConciergeVisibility visibility;
 };
 

@@ -350,6 +350,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->send_error);
   g_free (self->content_warning);
   g_free (self->personal_data);
+  g_free (self->thread_remote_id);
   g_clear_object (&self->author);
 
   G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
@@ -448,3 +449,23 @@ const char *concierge_message_get_content_warning (ConciergeMessage *self) { ret
  *   wrote it down; empty for none, or before the message was scanned
  */
 const char *concierge_message_get_personal_data (ConciergeMessage *self) { return self->personal_data ? self->personal_data : ""; }
+
+/**
+ * concierge_message_set_thread_remote_id:
+ * @thread_remote_id: (nullable): where a sent message landed on the
+ *   platform, as the channel names threads
+ *
+ * A private message to a customer who had no private thread yet starts
+ * one; the channel says which, when the platform tells it at once.
+ */
+void
+concierge_message_set_thread_remote_id (ConciergeMessage *self,
+                                        const char       *thread_remote_id)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  g_free (self->thread_remote_id);
+  self->thread_remote_id = g_strdup (thread_remote_id);
+}
+
+const char *concierge_message_get_thread_remote_id (ConciergeMessage *self) { return self->thread_remote_id; }

@@ -143,5 +143,8 @@ ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self)
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 const char        *concierge_message_get_content_warning (ConciergeMessage *self);
 const char        *concierge_message_get_personal_data  (ConciergeMessage *self);
+void               concierge_message_set_thread_remote_id (ConciergeMessage *self,
+                                                           const char       *thread_remote_id);
+const char        *concierge_message_get_thread_remote_id (ConciergeMessage *self);
 
 G_END_DECLS

@@ -1455,6 +1455,31 @@ ingest_thread (ConciergeStore     *self,
     }
   sqlite3_reset (stmt);
 
+  /* A conversation that Concierge started privately, and whose first
+   * message the platform now shows in its own thread, takes that name. */
+  if (item->message->remote_id != NULL)
+    {
+      static const char pending_sql[] =
+        "SELECT t.id FROM threads t JOIN messages m ON m.thread_id = t.id "
+        "WHERE t.account_id = ? AND t.remote_id LIKE 'pending:%' AND m.remote_id = ? LIMIT 1";
+      static const char rename_sql[] = "UPDATE threads SET remote_id = ? WHERE id = ?";
+
+      if (!(stmt = store_prepare (self, pending_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, account_id);
+      bind_text (stmt, 2, item->message->remote_id);
+      *thread_id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      sqlite3_reset (stmt);
+      if (*thread_id != 0)
+        {
+          if (!(stmt = store_prepare (self, rename_sql, error)))
+            return FALSE;
+          bind_text (stmt, 1, item->thread_remote_id);
+          sqlite3_bind_int64 (stmt, 2, *thread_id);
+          return store_step_done (self, stmt, error);
+        }
+    }
+
   if (!(stmt = store_prepare (self, insert_sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -2920,13 +2945,42 @@ outbox_job_free (gpointer data)
   g_free (job);
 }
 
+/* Where a reply goes and whom it reaches */
+typedef struct
+{
+  gint64  account_id;
+  char   *visibility;
+  char   *thread_remote_id;   /* NULL for a thread the platform has not made yet */
+  char   *in_reply_to;
+  char   *recipient_id;
+  char   *recipient_handle;
+  gint64  contact_id;
+} Target;
+
 static void
-queue_reply_job (ConciergeStore *self,
-                 GTask          *task,
-                 gpointer        data)
+target_clear (Target *target)
+{
+  g_free (target->visibility);
+  g_free (target->thread_remote_id);
+  g_free (target->in_reply_to);
+  g_free (target->recipient_id);
+  g_free (target->recipient_handle);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
+
+/* A private thread that Concierge started itself has this remote id until
+ * the platform names it. */
+#define PENDING_PREFIX "pending:"
+
+static gboolean
+load_target (ConciergeStore  *self,
+             gint64           thread_id,
+             Target          *target,
+             GError         **error)
 {
   static const char thread_sql[] =
-    "SELECT account_id, visibility, remote_id FROM threads WHERE id = ?";
+    "SELECT account_id, visibility, remote_id, contact_id FROM threads WHERE id = ?";
   /* The reply answers the customer's latest message, or failing that the
    * thread's latest message that the platform knows. */
   static const char target_sql[] =
@@ -2934,6 +2988,71 @@ queue_reply_job (ConciergeStore *self,
     "LEFT JOIN identities i ON i.id = m.author_identity_id "
     "WHERE m.thread_id = ? AND m.remote_id IS NOT NULL "
     "ORDER BY m.direction = 'in' DESC, m.created_at DESC, m.id DESC LIMIT 1";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, thread_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      target->account_id = sqlite3_column_int64 (stmt, 0);
+      target->visibility = column_dup (stmt, 1);
+      target->thread_remote_id = column_dup (stmt, 2);
+      target->contact_id = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  if (target->visibility == NULL)
+    {
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No thread %" G_GINT64_FORMAT, thread_id);
+      return FALSE;
+    }
+  if (target->thread_remote_id != NULL && g_str_has_prefix (target->thread_remote_id, PENDING_PREFIX))
+    g_clear_pointer (&target->thread_remote_id, g_free);
+
+  if (!(stmt = store_prepare (self, target_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      target->in_reply_to = column_dup (stmt, 0);
+      target->recipient_id = column_dup (stmt, 1);
+      target->recipient_handle = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  /* A thread Concierge started has no customer message yet: the customer's
+   * identity on the account's platform is whom it reaches. */
+  if (target->recipient_id == NULL && target->contact_id != 0)
+    {
+      static const char identity_sql[] =
+        "SELECT i.remote_id, i.handle FROM identities i JOIN accounts a ON a.id = ?2 "
+        "WHERE i.contact_id = ?1 AND i.platform = a.platform AND i.server_url = a.server_url "
+        "ORDER BY i.id LIMIT 1";
+
+      if (!(stmt = store_prepare (self, identity_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, target->contact_id);
+      sqlite3_bind_int64 (stmt, 2, target->account_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          target->recipient_id = column_dup (stmt, 0);
+          target->recipient_handle = column_dup (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+/* Inside a transaction: the queued message and its outbox entry. */
+static gboolean
+write_queued (ConciergeStore  *self,
+              gint64           thread_id,
+              const Target    *target,
+              const char      *text,
+              gint64          *message_id,
+              GError         **error)
+{
   static const char message_sql[] =
     "INSERT INTO messages (id, thread_id, direction, body, created_at, send_state, visibility) "
     "VALUES (?, ?, 'out', ?, ?, 'queued', ?)";
@@ -2941,81 +3060,139 @@ queue_reply_job (ConciergeStore *self,
     "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at) "
     "VALUES (?1, ?2, ?3, 'reply', json_object ('text', ?4, 'visibility', ?5, 'thread', ?6, "
     "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9), ?10, ?11)";
-  OutboxJob *job = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *visibility = NULL;
-  g_autofree char *thread_remote_id = NULL;
-  g_autofree char *in_reply_to = NULL;
-  g_autofree char *recipient_id = NULL;
-  g_autofree char *recipient_handle = NULL;
   g_autofree char *key = g_uuid_string_random ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 account_id = 0, message_id = 0;
   sqlite3_stmt *stmt;
 
-  if (!(stmt = store_prepare (self, thread_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->thread_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (!next_message_id (self, now, message_id, error) ||
+      !(stmt = store_prepare (self, message_sql, error)))
+    return FALSE;
+  if (*message_id != 0)
+    sqlite3_bind_int64 (stmt, 1, *message_id);
+  sqlite3_bind_int64 (stmt, 2, thread_id);
+  bind_text (stmt, 3, text);
+  sqlite3_bind_int64 (stmt, 4, now);
+  bind_text (stmt, 5, target->visibility);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  *message_id = sqlite3_last_insert_rowid (store_db (self));
+
+  if (!(stmt = store_prepare (self, outbox_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target->account_id);
+  sqlite3_bind_int64 (stmt, 2, thread_id);
+  sqlite3_bind_int64 (stmt, 3, *message_id);
+  bind_text (stmt, 4, text);
+  bind_text (stmt, 5, target->visibility);
+  bind_text (stmt, 6, target->thread_remote_id);
+  bind_text (stmt, 7, target->in_reply_to);
+  bind_text (stmt, 8, target->recipient_id);
+  bind_text (stmt, 9, target->recipient_handle);
+  bind_text (stmt, 10, key);
+  sqlite3_bind_int64 (stmt, 11, now);
+  return store_step_done (self, stmt, error) && update_thread_summary (self, thread_id, FALSE, error);
+}
+
+static void
+queue_reply_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  OutboxJob *job = data;
+  g_auto(Target) target = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 message_id = 0;
+
+  if (!load_target (self, job->thread_id, &target, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !write_queued (self, job->thread_id, &target, job->text, &message_id, &error) ||
+      !store_exec (self, "COMMIT", &error))
     {
-      account_id = sqlite3_column_int64 (stmt, 0);
-      visibility = column_dup (stmt, 1);
-      thread_remote_id = column_dup (stmt, 2);
+      store_rollback (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  sqlite3_reset (stmt);
-  if (visibility == NULL)
+
+  store_notify_thread (self, job->thread_id);
+  g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
+                         (GDestroyNotify) concierge_outbox_entry_free);
+}
+
+/* The customer of a public thread, privately: in the private thread on
+ * the same account if there is one, otherwise in a new one that waits for
+ * the platform to name it. The public thread links to it. */
+static void
+queue_private_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char private_sql[] =
+    "SELECT id FROM threads WHERE account_id = ? AND contact_id = ? AND visibility = 'private' "
+    "ORDER BY last_activity_at DESC, id DESC LIMIT 1";
+  static const char new_sql[] =
+    "INSERT INTO threads (account_id, contact_id, visibility, remote_id, last_activity_at) "
+    "VALUES (?, ?, 'private', ?, ?)";
+  static const char link_sql[] = "UPDATE threads SET moved_to_id = ? WHERE id = ?";
+  OutboxJob *job = data;
+  g_auto(Target) public = { 0 };
+  g_auto(Target) private = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 private_id = 0, message_id = 0;
+  sqlite3_stmt *stmt;
+
+  if (!load_target (self, job->thread_id, &public, &error))
+    goto fail;
+  if (public.contact_id == 0 || public.recipient_id == NULL)
     {
-      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                   "No thread %" G_GINT64_FORMAT, job->thread_id);
+      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                           _("Concierge does not know who wrote this conversation, so it cannot write to them "
+                             "privately."));
       goto fail;
     }
 
-  if (!(stmt = store_prepare (self, target_sql, &error)))
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, private_sql, &error)))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->thread_id);
+  sqlite3_bind_int64 (stmt, 1, public.account_id);
+  sqlite3_bind_int64 (stmt, 2, public.contact_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      in_reply_to = column_dup (stmt, 0);
-      recipient_id = column_dup (stmt, 1);
-      recipient_handle = column_dup (stmt, 2);
-    }
+    private_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
-    goto fail;
+  if (private_id == 0)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *remote_id = g_strconcat (PENDING_PREFIX, uuid, NULL);
 
-  if (!next_message_id (self, now, &message_id, &error) ||
-      !(stmt = store_prepare (self, message_sql, &error)))
+      if (!(stmt = store_prepare (self, new_sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, public.account_id);
+      sqlite3_bind_int64 (stmt, 2, public.contact_id);
+      bind_text (stmt, 3, remote_id);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+      private_id = sqlite3_last_insert_rowid (store_db (self));
+    }
+
+  if (!load_target (self, private_id, &private, &error))
     goto fail;
-  if (message_id != 0)
-    sqlite3_bind_int64 (stmt, 1, message_id);
+  if (private.recipient_id == NULL)
+    {
+      private.recipient_id = g_strdup (public.recipient_id);
+      private.recipient_handle = g_strdup (public.recipient_handle);
+    }
+  if (!write_queued (self, private_id, &private, job->text, &message_id, &error) ||
+      !(stmt = store_prepare (self, link_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, private_id);
   sqlite3_bind_int64 (stmt, 2, job->thread_id);
-  bind_text (stmt, 3, job->text);
-  sqlite3_bind_int64 (stmt, 4, now);
-  bind_text (stmt, 5, visibility);
-  if (!store_step_done (self, stmt, &error))
-    goto fail;
-  message_id = sqlite3_last_insert_rowid (store_db (self));
-
-  if (!(stmt = store_prepare (self, outbox_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_int64 (stmt, 2, job->thread_id);
-  sqlite3_bind_int64 (stmt, 3, message_id);
-  bind_text (stmt, 4, job->text);
-  bind_text (stmt, 5, visibility);
-  bind_text (stmt, 6, thread_remote_id);
-  bind_text (stmt, 7, in_reply_to);
-  bind_text (stmt, 8, recipient_id);
-  bind_text (stmt, 9, recipient_handle);
-  bind_text (stmt, 10, key);
-  sqlite3_bind_int64 (stmt, 11, now);
-  if (!store_step_done (self, stmt, &error) ||
-      !update_thread_summary (self, job->thread_id, FALSE, &error) ||
-      !store_exec (self, "COMMIT", &error))
+  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
     goto fail;
 
-  store_notify_thread (self, job->thread_id);
+  g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
+  g_hash_table_add (touched, g_memdup2 (&job->thread_id, sizeof job->thread_id));
+  store_notify_threads (self, touched);
   g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
                          (GDestroyNotify) concierge_outbox_entry_free);
   return;
@@ -3023,6 +3200,50 @@ queue_reply_job (ConciergeStore *self,
 fail:
   store_rollback (self);
   g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_queue_private_async:
+ * @public_thread_id: the public thread whose customer it reaches
+ *
+ * Writes a private message to the customer of a public thread: in their
+ * private thread on the same account, or in a new one that the channel
+ * names once the platform has it. The public thread links to the private
+ * one. The entry's thread id tells which it is.
+ */
+void
+concierge_store_queue_private_async (ConciergeStore      *self,
+                                     gint64               public_thread_id,
+                                     const char          *text,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  job = g_new0 (OutboxJob, 1);
+  job->thread_id = public_thread_id;
+  job->text = g_strdup (text);
+  store_run (self, concierge_store_queue_private_async, G_PRIORITY_DEFAULT, queue_private_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_queue_private_finish:
+ *
+ * Returns: (transfer full): the queued entry
+ */
+ConciergeOutboxEntry *
+concierge_store_queue_private_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -3240,6 +3461,96 @@ concierge_store_set_send_state_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Moves what a pending thread holds into @into, and drops it: the
+ * platform's own thread for the same conversation was there first. */
+static gboolean
+merge_pending_thread (ConciergeStore  *self,
+                      gint64           pending,
+                      gint64           into,
+                      const char      *sent_remote_id,
+                      GError         **error)
+{
+  static const char drop_copy_sql[] =
+    "DELETE FROM messages WHERE thread_id = ?1 AND remote_id = ?3 "
+    "AND EXISTS (SELECT 1 FROM messages WHERE thread_id = ?2 AND remote_id = ?3)";
+  static const char move_sql[] = "UPDATE messages SET thread_id = ?2 WHERE thread_id = ?1";
+  static const char outbox_sql[] = "UPDATE outbox SET thread_id = ?2 WHERE thread_id = ?1";
+  static const char links_sql[] = "UPDATE threads SET moved_to_id = ?2 WHERE moved_to_id = ?1";
+  static const char drop_sql[] = "DELETE FROM threads WHERE id = ?1";
+  const char * const steps[] = { drop_copy_sql, move_sql, outbox_sql, links_sql, drop_sql };
+
+  for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+    {
+      sqlite3_stmt *stmt = store_prepare (self, steps[k], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, pending);
+      if (k < G_N_ELEMENTS (steps) - 1)
+        sqlite3_bind_int64 (stmt, 2, into);
+      if (k == 0)
+        bind_text (stmt, 3, sent_remote_id);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return update_thread_summary (self, into, FALSE, error);
+}
+
+/* A private thread that Concierge started takes the platform's name for
+ * it once a message in it was sent: from the channel, or from the thread a
+ * sync already put the sent message into. @thread_id follows a merge. */
+static gboolean
+name_pending_thread (ConciergeStore    *self,
+                     gint64            *thread_id,
+                     ConciergeMessage  *sent,
+                     GError           **error)
+{
+  static const char pending_sql[] = "SELECT account_id FROM threads WHERE id = ? AND remote_id LIKE 'pending:%'";
+  static const char named_sql[] = "SELECT id FROM threads WHERE account_id = ? AND remote_id = ? AND id != ?";
+  static const char synced_sql[] =
+    "SELECT m.thread_id FROM messages m JOIN threads t ON t.id = m.thread_id "
+    "WHERE t.account_id = ? AND m.remote_id = ? AND m.thread_id != ? LIMIT 1";
+  static const char rename_sql[] = "UPDATE threads SET remote_id = ? WHERE id = ?";
+  const char *name = concierge_message_get_thread_remote_id (sent);
+  const char *remote_id = concierge_message_get_remote_id (sent);
+  gint64 account_id = 0, into = 0;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, pending_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    account_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (account_id == 0)
+    return TRUE;
+
+  if (!(stmt = store_prepare (self, name ? named_sql : synced_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, name ? name : remote_id);
+  sqlite3_bind_int64 (stmt, 3, *thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    into = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (into != 0)
+    {
+      if (!merge_pending_thread (self, *thread_id, into, remote_id, error))
+        return FALSE;
+      *thread_id = into;
+      return TRUE;
+    }
+  if (name == NULL)
+    return TRUE;
+
+  if (!(stmt = store_prepare (self, rename_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, name);
+  sqlite3_bind_int64 (stmt, 2, *thread_id);
+  return store_step_done (self, stmt, error);
+}
+
 static void
 complete_send_job (ConciergeStore *self,
                    GTask          *task,
@@ -3286,6 +3597,7 @@ complete_send_job (ConciergeStore *self,
   sqlite3_bind_int64 (stmt, 1, job->message_id);
   if (!store_step_done (self, stmt, &error) ||
       !update_thread_summary (self, thread_id, FALSE, &error) ||
+      !name_pending_thread (self, &thread_id, job->sent, &error) ||
       !store_exec (self, "COMMIT", &error))
     goto fail;
 

@@ -362,6 +362,15 @@ void             concierge_store_queue_reply_async     (ConciergeStore      *sel
 ConciergeOutboxEntry *concierge_store_queue_reply_finish (ConciergeStore    *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+void             concierge_store_queue_private_async   (ConciergeStore      *self,
+                                                        gint64               public_thread_id,
+                                                        const char          *text,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+ConciergeOutboxEntry *concierge_store_queue_private_finish (ConciergeStore  *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_load_outbox_async     (ConciergeStore      *self,
                                                         gint64               account_id,
                                                         GCancellable        *cancellable,
