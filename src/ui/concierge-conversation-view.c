@@ -601,12 +601,46 @@ override_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
+sent_privately_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 private_id;
+
+  private_id = concierge_sync_queue_private_finish (CONCIERGE_SYNC (object), result, &error);
+  if (private_id == 0)
+    {
+      /* Translators: %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("Your message could not be saved: %s"), error->message);
+
+      gtk_label_set_text (self->composer_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+      return;
+    }
+
+  /* The conversation goes on where nobody else reads it. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-thread", "x", private_id);
+}
+
+static void
 guard_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    Guarded          *guarded)
 {
   ConciergeConversationView *self = guarded->self;
   AdwMessageDialog *confirm;
+
+  if (g_str_equal (response, "private") && self->sync != NULL && self->thread != NULL)
+    {
+      concierge_sync_queue_private_async (self->sync, concierge_thread_get_id (self->thread), guarded->text, NULL,
+                                          sent_privately_cb, g_object_ref (self));
+      guarded_free (guarded);
+      return;
+    }
 
   if (!g_str_equal (response, "public"))
     {
@@ -686,12 +720,15 @@ send_action (GtkWidget  *widget,
   adw_message_dialog_format_body (dialog,
                                   /* Translators: %s is a platform, then the kinds of personal data, as in
                                    * "IBAN, phone number" */
-                                  _("Everyone on %s can read this reply, and it contains: %s. Edit it, so that "
-                                    "no personal data goes out in public."),
+                                  _("Everyone on %s can read this reply, and it contains: %s. Send it to the "
+                                    "customer privately instead, or edit it so that no personal data goes out "
+                                    "in public."),
                                   concierge_platform_name (concierge_thread_get_platform (self->thread)), kinds);
-  adw_message_dialog_add_responses (dialog, "edit", _("_Edit"), "public", _("Send _Publicly…"), NULL);
+  adw_message_dialog_add_responses (dialog, "edit", _("_Edit"), "public", _("Send _Publicly…"),
+                                    "private", _("Send P_rivately Instead"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "public", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "edit");
+  adw_message_dialog_set_response_appearance (dialog, "private", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "private");
   adw_message_dialog_set_close_response (dialog, "edit");
 
   guarded = g_new0 (Guarded, 1);

@@ -272,6 +272,29 @@ concierge_inbox_list_get_selected_thread (ConciergeInboxList *self)
   return thread;
 }
 
+/**
+ * concierge_inbox_list_select_thread:
+ *
+ * Chooses the thread, as if the agent had clicked it.
+ *
+ * Returns: whether the inbox shows it
+ */
+gboolean
+concierge_inbox_list_select_thread (ConciergeInboxList *self,
+                                    gint64              thread_id)
+{
+  int position;
+
+  g_return_val_if_fail (CONCIERGE_IS_INBOX_LIST (self), FALSE);
+
+  if (self->model == NULL || (position = concierge_inbox_model_find (self->model, thread_id)) < 0)
+    return FALSE;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", (guint) position);
+  return TRUE;
+}
+
 void
 concierge_inbox_list_set_store (ConciergeInboxList *self,
                                 ConciergeStore     *store)

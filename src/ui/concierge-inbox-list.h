@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (ConciergeInboxList, concierge_inbox_list, CONCIERGE, INBOX
 void             concierge_inbox_list_set_store           (ConciergeInboxList *self,
                                                            ConciergeStore     *store);
 ConciergeThread *concierge_inbox_list_get_selected_thread (ConciergeInboxList *self);
+gboolean         concierge_inbox_list_select_thread       (ConciergeInboxList *self,
+                                                           gint64              thread_id);
 gboolean         concierge_inbox_list_get_ready           (ConciergeInboxList *self);
 void             concierge_inbox_list_focus_search        (ConciergeInboxList *self);
 

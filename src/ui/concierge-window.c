@@ -66,6 +66,18 @@ selected_thread_changed_cb (ConciergeWindow *self)
     adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->flap));
 }
 
+/* Another part of the window opens a thread: a private one it started,
+ * for example. */
+static void
+concierge_window_show_thread_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  concierge_inbox_list_select_thread (self->inbox_list, g_variant_get_int64 (parameter));
+}
+
 static void
 concierge_window_search_action (GtkWidget  *widget,
                                 const char *action_name,
@@ -202,6 +214,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, concierge_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", "x", concierge_window_sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.show-thread", "x", concierge_window_show_thread_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-customer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);

@@ -2,8 +2,9 @@
 """The public-reply guard, as an agent meets it against the sandbox: a
 public reply with an IBAN in it is stopped and says why; Edit goes back
 to the text and sends nothing; sending it anyway takes a second yes and
-is written to the audit log, without the IBAN. A private reply with the
-same IBAN goes out unasked."""
+is written to the audit log, without the IBAN; sending it privately
+instead starts a private conversation with the customer and opens it. A
+private reply with the same IBAN goes out unasked."""
 
 import os
 import sqlite3
@@ -60,8 +61,8 @@ def run(app, sandbox):
     text = f"Bitte überweisen Sie den Betrag an {IBAN}, dann ist alles erledigt."
     write(app, text)
     app.find("Personal Data in a Public Reply")
-    app.find("Everyone on Mastodon can read this reply, and it contains: IBAN. Edit it, so that no "
-             "personal data goes out in public.")
+    app.find("Everyone on Mastodon can read this reply, and it contains: IBAN. Send it to the customer "
+             "privately instead, or edit it so that no personal data goes out in public.")
     app.click(app.find_button("Edit"))
     time.sleep(1)
     if sandbox.posts_with("überweisen"):
@@ -82,6 +83,24 @@ def run(app, sandbox):
     if any("3704" in str(value) for entry in entries for value in entry):
         uitest.fail("the audit log holds the IBAN itself")
     print("sending it anyway takes a second yes and is logged, without the IBAN")
+
+    # Sent privately instead: a direct message to Jana, in a private
+    # conversation that opens.
+    private_text = "Wir rufen Sie unter 0171 5528391 zurück, wenn das passt."
+    write(app, private_text)
+    app.click(app.find_button("Send Privately Instead"))
+    app.find("Private on Mastodon: only you and the customer read this conversation", role="label")
+    # Mastodon's copy starts with the customer's handle, as a direct message must.
+    uitest.wait_until(lambda: any(node.getRoleName() == "label" and node.name.endswith(private_text)
+                                  for node in uitest.walk(app.root)), "the message in the private conversation")
+    uitest.wait_until(lambda: sandbox.posts_with("0171 5528391"), "the private message on the server")
+    posted = sandbox.posts_with("0171 5528391")
+    if len(posted) != 1 or posted[0]["query"].get("visibility") != "direct" or "in_reply_to_id" in posted[0]["query"] \
+       or not posted[0]["query"]["status"].startswith("@jana@"):
+        uitest.fail(f"the private message did not go to Jana directly, once: {posted!r}")
+    if len(audit_log(app)) != 1:
+        uitest.fail("sending privately was logged as an override")
+    print("sending privately instead starts a private conversation and opens it")
 
     # Privately, nobody else reads it: no question.
     uitest.open_thread(app, "Tom Schulz")
