@@ -3118,6 +3118,23 @@ queue_reply_job (ConciergeStore *self,
                          (GDestroyNotify) concierge_outbox_entry_free);
 }
 
+static void
+run_queue_job (ConciergeStore      *self,
+               gpointer             source_tag,
+               StoreJobFunc         func,
+               gint64               thread_id,
+               const char          *text,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  OutboxJob *job = g_new0 (OutboxJob, 1);
+
+  job->thread_id = thread_id;
+  job->text = g_strdup (text);
+  store_run (self, source_tag, G_PRIORITY_DEFAULT, func, job, outbox_job_free, cancellable, callback, user_data);
+}
+
 /* The customer of a public thread, privately: in the private thread on
  * the same account if there is one, otherwise in a new one that waits for
  * the platform to name it. The public thread links to it. */
@@ -3219,16 +3236,11 @@ concierge_store_queue_private_async (ConciergeStore      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  OutboxJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (text != NULL);
 
-  job = g_new0 (OutboxJob, 1);
-  job->thread_id = public_thread_id;
-  job->text = g_strdup (text);
-  store_run (self, concierge_store_queue_private_async, G_PRIORITY_DEFAULT, queue_private_job, job,
-             outbox_job_free, cancellable, callback, user_data);
+  run_queue_job (self, concierge_store_queue_private_async, queue_private_job, public_thread_id, text,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -3241,9 +3253,7 @@ concierge_store_queue_private_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return concierge_store_queue_reply_finish (self, result, error);
 }
 
 /**
@@ -3261,16 +3271,11 @@ concierge_store_queue_reply_async (ConciergeStore      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  OutboxJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (text != NULL);
 
-  job = g_new0 (OutboxJob, 1);
-  job->thread_id = thread_id;
-  job->text = g_strdup (text);
-  store_run (self, concierge_store_queue_reply_async, G_PRIORITY_DEFAULT, queue_reply_job, job,
-             outbox_job_free, cancellable, callback, user_data);
+  run_queue_job (self, concierge_store_queue_reply_async, queue_reply_job, thread_id, text,
+                 cancellable, callback, user_data);
 }
 
 /**
