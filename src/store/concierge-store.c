@@ -74,6 +74,12 @@ G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 
 #define SNIPPET_LENGTH 200
 
+/* A private thread that Concierge started itself has a remote id with
+ * this prefix until the platform names it. The range up to PENDING_END
+ * (':' + 1 is ';') finds them through the (account, remote id) index. */
+#define PENDING_PREFIX "pending:"
+#define PENDING_END    "pending;"
+
 /* Inbox keys: public threads with personal data sort before all others,
  * and threads nobody waits on after those that wait. */
 #define FLAGGED_CLAUSE "t.visibility = 'public' AND t.personal_data != 0"
@@ -1460,8 +1466,9 @@ ingest_thread (ConciergeStore     *self,
   if (item->message->remote_id != NULL)
     {
       static const char pending_sql[] =
-        "SELECT t.id FROM threads t JOIN messages m ON m.thread_id = t.id "
-        "WHERE t.account_id = ? AND t.remote_id LIKE 'pending:%' AND m.remote_id = ? LIMIT 1";
+        "SELECT t.id FROM threads t WHERE t.account_id = ?1 "
+        "AND t.remote_id >= '" PENDING_PREFIX "' AND t.remote_id < '" PENDING_END "' "
+        "AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.remote_id = ?2) LIMIT 1";
       static const char rename_sql[] = "UPDATE threads SET remote_id = ? WHERE id = ?";
 
       if (!(stmt = store_prepare (self, pending_sql, error)))
@@ -2969,9 +2976,6 @@ target_clear (Target *target)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
-/* A private thread that Concierge started itself has this remote id until
- * the platform names it. */
-#define PENDING_PREFIX "pending:"
 
 static gboolean
 load_target (ConciergeStore  *self,
@@ -3510,11 +3514,15 @@ name_pending_thread (ConciergeStore    *self,
                      ConciergeMessage  *sent,
                      GError           **error)
 {
-  static const char pending_sql[] = "SELECT account_id FROM threads WHERE id = ? AND remote_id LIKE 'pending:%'";
+  static const char pending_sql[] =
+    "SELECT account_id FROM threads WHERE id = ? AND remote_id >= '" PENDING_PREFIX "' "
+    "AND remote_id < '" PENDING_END "'";
   static const char named_sql[] = "SELECT id FROM threads WHERE account_id = ? AND remote_id = ? AND id != ?";
+  /* Through the account's private threads, each asked by the unique
+   * (thread, remote id) index: messages have no index by remote id alone. */
   static const char synced_sql[] =
-    "SELECT m.thread_id FROM messages m JOIN threads t ON t.id = m.thread_id "
-    "WHERE t.account_id = ? AND m.remote_id = ? AND m.thread_id != ? LIMIT 1";
+    "SELECT t.id FROM threads t WHERE t.account_id = ?1 AND t.visibility = 'private' AND t.id != ?3 "
+    "AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.remote_id = ?2) LIMIT 1";
   static const char rename_sql[] = "UPDATE threads SET remote_id = ? WHERE id = ?";
   const char *name = concierge_message_get_thread_remote_id (sent);
   const char *remote_id = concierge_message_get_remote_id (sent);
