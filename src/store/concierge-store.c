@@ -2152,47 +2152,46 @@ load_inbox_index_job (ConciergeStore *self,
     }
   else
     {
-      /* Public threads with personal data first, then the others. */
-      ok = TRUE;
-      for (int flagged = 1; flagged >= 0 && ok; flagged--)
+      gboolean newest = query->sort == CONCIERGE_INBOX_SORT_NEWEST;
+      g_autofree char *flagged = NULL;
+
+      /* Public threads with personal data first: few, found through their
+       * own partial index and sorted on the spot. */
+      flagged = g_strdup_printf ("SELECT t.id, %s FROM threads t INDEXED BY threads_flagged %s AND " FLAGGED_CLAUSE
+                                 " ORDER BY %s%s",
+                                 newest ? "t.last_activity_at" : "t.waiting_since", where->str,
+                                 newest ? "t.last_activity_at DESC, t.id DESC"
+                                        : "t.waiting_since IS NULL, t.waiting_since, t.id",
+                                 limit);
+      ok = append_index_rows (self, flagged, match, newest, FLAGGED_RANK, entries, &error);
+
+      /* Then the others: each pass walks its index in order; the waiting
+       * order takes two, rather than one that sorts every row to put the
+       * NULLs last. */
+      if (ok && (job->limit == 0 || entries->len < job->limit))
         {
-          const char *which = flagged ? " AND " FLAGGED_CLAUSE : " AND NOT (" FLAGGED_CLAUSE ")";
-          gint64 rank = flagged ? FLAGGED_RANK : 0;
-          g_autofree char *rest_limit = NULL;
+          g_autofree char *rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len)
+                                                   : g_strdup ("");
+          g_autofree char *sql = NULL;
 
-          if (job->limit != 0 && entries->len >= job->limit)
-            break;
-          rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len) : g_strdup ("");
+          if (newest)
+            sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s AND NOT (" FLAGGED_CLAUSE ") "
+                                   "ORDER BY t.last_activity_at DESC, t.id DESC%s", where->str, rest_limit);
+          else
+            sql = g_strdup_printf ("SELECT t.id, t.waiting_since FROM threads t %s AND NOT (" FLAGGED_CLAUSE ") "
+                                   "AND t.waiting_since IS NOT NULL ORDER BY t.waiting_since, t.id%s",
+                                   where->str, rest_limit);
+          ok = append_index_rows (self, sql, match, newest, 0, entries, &error);
+        }
+      if (ok && !newest && (job->limit == 0 || entries->len < job->limit))
+        {
+          g_autofree char *rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len)
+                                                   : g_strdup ("");
+          g_autofree char *rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s AND NOT (" FLAGGED_CLAUSE ") "
+                                                   "AND t.waiting_since IS NULL ORDER BY t.id%s",
+                                                   where->str, rest_limit);
 
-          if (query->sort == CONCIERGE_INBOX_SORT_NEWEST)
-            {
-              g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s%s "
-                                                      "ORDER BY t.last_activity_at DESC, t.id DESC%s",
-                                                      where->str, which, rest_limit);
-              ok = append_index_rows (self, sql, match, TRUE, rank, entries, &error);
-              continue;
-            }
-
-          /* Two passes that each walk the threads_waiting index in order,
-           * rather than one that sorts every row to put the NULLs last. */
-          {
-            g_autofree char *waiting = g_strdup_printf ("SELECT t.id, t.waiting_since FROM threads t %s%s "
-                                                        "AND t.waiting_since IS NOT NULL "
-                                                        "ORDER BY t.waiting_since, t.id%s",
-                                                        where->str, which, rest_limit);
-
-            ok = append_index_rows (self, waiting, match, FALSE, rank, entries, &error);
-          }
-          if (ok && (job->limit == 0 || entries->len < job->limit))
-            {
-              g_autofree char *rest = NULL;
-
-              g_free (rest_limit);
-              rest_limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit - entries->len) : g_strdup ("");
-              rest = g_strdup_printf ("SELECT t.id, NULL FROM threads t %s%s "
-                                      "AND t.waiting_since IS NULL ORDER BY t.id%s", where->str, which, rest_limit);
-              ok = append_index_rows (self, rest, match, FALSE, rank, entries, &error);
-            }
+          ok = append_index_rows (self, rest, match, FALSE, 0, entries, &error);
         }
     }
 
