@@ -1567,6 +1567,7 @@ ingest_message (ConciergeStore   *self,
                 IngestItem       *item,
                 gint64            author_id,
                 gboolean         *is_new,
+                gboolean         *personal_data_changed,
                 GError          **error)
 {
   static const char select_sql[] =
@@ -1585,6 +1586,7 @@ ingest_message (ConciergeStore   *self,
   gint64 id;
 
   *is_new = FALSE;
+  *personal_data_changed = FALSE;
 
   /* Customers' messages are scanned as they land, here on the worker, so
    * that no frame waits for it; the agent's own replies meet the guard
@@ -1614,6 +1616,8 @@ ingest_message (ConciergeStore   *self,
           bind_text (stmt, 3, message->content_warning ? message->content_warning : "");
           bind_scan (stmt, 4, self, message, spans, kinds);
           sqlite3_bind_int64 (stmt, 6, existing_id);
+          /* An edit may have taken the data out, too. */
+          *personal_data_changed = TRUE;
           return store_step_done (self, stmt, error);
         }
       sqlite3_reset (stmt);
@@ -1641,6 +1645,7 @@ ingest_message (ConciergeStore   *self,
     return FALSE;
 
   *is_new = TRUE;
+  *personal_data_changed = kinds != 0;
   return TRUE;
 }
 
@@ -1665,8 +1670,6 @@ update_thread_summary (ConciergeStore  *self,
     "                                  AND send_state = 'sent'), -1)), "
     "  first_response_at = (SELECT MIN (created_at) FROM messages "
     "                       WHERE thread_id = ?1 AND direction = 'out' AND send_state = 'sent'), "
-    "  personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
-    "                   WHERE thread_id = ?1 AND direction = 'in'), "
     "  unread = CASE WHEN ?2 THEN 1 ELSE unread END, "
     "  status = CASE WHEN ?2 AND status = 'resolved' THEN 'open' ELSE status END "
     "WHERE id = ?1";
@@ -1679,6 +1682,28 @@ update_thread_summary (ConciergeStore  *self,
 
   return store_step_done (self, stmt, error);
 }
+
+/* The kinds of personal data in a thread, from its customer messages.
+ * Only where they may have changed: reading every thread's messages
+ * again would halve the speed of a big ingest. */
+static gboolean
+update_thread_personal_data (ConciergeStore  *self,
+                             gint64           thread_id,
+                             GError         **error)
+{
+  static const char sql[] =
+    "UPDATE threads SET personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
+    "WHERE thread_id = ?1 AND direction = 'in') WHERE id = ?1";
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  return store_step_done (self, stmt, error);
+}
+
+#define NEW_INCOMING          (1u << 0)
+#define PERSONAL_DATA_CHANGED (1u << 1)
 
 static void
 ingest_job (ConciergeStore *self,
@@ -1719,28 +1744,36 @@ ingest_job (ConciergeStore *self,
       IngestItem *item = &g_array_index (ingest->items, IngestItem, i);
       ConciergeIdentity *author = item->message->author;
       gint64 identity_id = 0, contact_id = 0, thread_id = 0;
-      gboolean is_new;
+      gboolean is_new, personal_data_changed;
 
       if (author != NULL &&
           !ingest_identity (self, author, platform, server_url, &identity_id, &contact_id, &error))
         goto fail;
       if (!ingest_thread (self, ingest->account_id, item, contact_id, &thread_id, &error))
         goto fail;
-      if (!ingest_message (self, thread_id, item, identity_id, &is_new, &error))
+      if (!ingest_message (self, thread_id, item, identity_id, &is_new, &personal_data_changed, &error))
         goto fail;
 
-      /* The value says whether the thread got a new customer message. */
+      /* The value says whether the thread got a new customer message, and
+       * whether its personal data may have changed. */
       if (!g_hash_table_lookup_extended (touched, &thread_id, NULL, &value))
-        value = GINT_TO_POINTER (FALSE);
+        value = GUINT_TO_POINTER (0);
       if (is_new && item->message->direction == CONCIERGE_DIRECTION_IN)
-        value = GINT_TO_POINTER (TRUE);
+        value = GUINT_TO_POINTER (GPOINTER_TO_UINT (value) | NEW_INCOMING);
+      if (personal_data_changed)
+        value = GUINT_TO_POINTER (GPOINTER_TO_UINT (value) | PERSONAL_DATA_CHANGED);
       g_hash_table_insert (touched, g_memdup2 (&thread_id, sizeof thread_id), value);
     }
 
   g_hash_table_iter_init (&iter, touched);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!update_thread_summary (self, *(gint64 *) key, GPOINTER_TO_INT (value), &error))
-      goto fail;
+    {
+      guint flags = GPOINTER_TO_UINT (value);
+
+      if (!update_thread_summary (self, *(gint64 *) key, (flags & NEW_INCOMING) != 0, &error) ||
+          ((flags & PERSONAL_DATA_CHANGED) && !update_thread_personal_data (self, *(gint64 *) key, &error)))
+        goto fail;
+    }
 
   if (ingest->stream != NULL && ingest->cursor != NULL)
     {
@@ -3501,7 +3534,7 @@ merge_pending_thread (ConciergeStore  *self,
       if (!store_step_done (self, stmt, error))
         return FALSE;
     }
-  return update_thread_summary (self, into, FALSE, error);
+  return update_thread_summary (self, into, FALSE, error) && update_thread_personal_data (self, into, error);
 }
 
 /* A private thread that Concierge started takes the platform's name for
