@@ -31,6 +31,7 @@ struct _ConciergeApplication
   GSettings      *settings;
   GHashTable     *looking_up;   /* account ids whose secret is being read */
   guint           accounts_timeout_id;
+  guint           scan_timeout_id;
   guint           activity_timeout_id;
   gint64          last_input;    /* monotonic µs */
 };
@@ -383,6 +384,20 @@ update_scanner (ConciergeApplication *self,
   concierge_store_scan_async (self->store, again, NULL, scanned_cb, NULL);
 }
 
+/* After an upgrade, a cache of a million messages takes a while to scan;
+ * the first frame and the first inbox page go first. */
+#define SCAN_DELAY_MS 1000
+
+static gboolean
+scan_later_cb (gpointer data)
+{
+  ConciergeApplication *self = data;
+
+  self->scan_timeout_id = 0;
+  concierge_store_scan_async (self->store, FALSE, NULL, scanned_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 privacy_settings_changed_cb (ConciergeApplication *self)
 {
@@ -409,9 +424,11 @@ store_opened_cb (GObject      *object,
       return;
     }
 
-  /* Messages from before an upgrade, or ingested by another process, are
-   * scanned now; the rest as they land. */
-  update_scanner (self, FALSE);
+  /* New messages are scanned as they land; those from before an upgrade,
+   * or ingested by another process, a moment later. */
+  concierge_store_set_scanner (self->store, concierge_detector_scan_for_store,
+                               concierge_detector_new_for_settings (self->settings), g_object_unref);
+  self->scan_timeout_id = g_timeout_add (SCAN_DELAY_MS, scan_later_cb, self);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (CONCIERGE_IS_WINDOW (l->data))
@@ -594,6 +611,7 @@ concierge_application_dispose (GObject *object)
   ConciergeApplication *self = CONCIERGE_APPLICATION (object);
 
   g_clear_handle_id (&self->accounts_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->scan_timeout_id, g_source_remove);
   g_clear_handle_id (&self->activity_timeout_id, g_source_remove);
   g_clear_object (&self->sync);
   g_clear_pointer (&self->looking_up, g_hash_table_unref);

@@ -3832,7 +3832,7 @@ concierge_store_set_scanner (ConciergeStore        *self,
 
 /* Customer messages scanned per transaction: other jobs, such as the
  * agent opening a thread, wait for one batch at most. */
-#define SCAN_BATCH 2000
+#define SCAN_BATCH 500
 
 static gboolean
 scan_batch (ConciergeStore  *self,

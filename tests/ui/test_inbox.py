@@ -27,7 +27,8 @@ def narrow_window():
         try:
             app.wait_for_app()
             inbox = app.find("Conversations", role="list")
-            app.wait_rows(inbox, lambda names: len(names) == 2, "the two open conversations")
+            app.wait_rows(inbox, lambda names: len(names) == 2 and "personal data" in names[0],
+                          "the two open conversations, the flagged one first")
             inbox.querySelection().selectChild(0)
             app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
             app.click(app.find("Back to Inbox", role="push button"))
