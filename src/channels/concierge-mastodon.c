@@ -7,7 +7,9 @@
 
 #include <glib/gi18n.h>
 #include <libxml/HTMLparser.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "concierge-accounts.h"
 #include "concierge-mastodon.h"
@@ -1343,21 +1345,23 @@ base64url (const guint8 *data,
   return text;
 }
 
-/* State and verifier must be unguessable, which GRand is not. */
+/* State and verifier must be unguessable, which GRand is not: the
+ * kernel's random bytes, without a file to read on the main thread. */
 static char *
 random_text (void)
 {
   guint8 bytes[32];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) urandom = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path ("/dev/urandom");
-  gsize read = 0;
+  gsize got = 0;
 
-  urandom = G_INPUT_STREAM (g_file_read (file, NULL, &error));
-  if (urandom == NULL || !g_input_stream_read_all (urandom, bytes, sizeof bytes, &read, NULL, &error) ||
-      read != sizeof bytes)
-    g_error ("Cannot read random bytes: %s", error ? error->message : "short read");
+  while (got < sizeof bytes)
+    {
+      ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
 
+      if (n < 0 && errno != EINTR)
+        g_error ("The kernel gives no random bytes: %s", g_strerror (errno));
+      if (n > 0)
+        got += n;
+    }
   return base64url (bytes, sizeof bytes);
 }
 
