@@ -376,12 +376,10 @@ scanned_cb (GObject      *object,
 }
 
 static void
-update_scanner (ConciergeApplication *self,
-                gboolean              again)
+set_scanner (ConciergeApplication *self)
 {
   concierge_store_set_scanner (self->store, concierge_detector_scan_for_store,
                                concierge_detector_new_for_settings (self->settings), g_object_unref);
-  concierge_store_scan_async (self->store, again, NULL, scanned_cb, NULL);
 }
 
 /* After an upgrade, a cache of a million messages takes a while to scan;
@@ -402,8 +400,10 @@ static void
 privacy_settings_changed_cb (ConciergeApplication *self)
 {
   /* The allowed data or the patterns changed: every message anew. */
-  if (self->store != NULL)
-    update_scanner (self, TRUE);
+  if (self->store == NULL)
+    return;
+  set_scanner (self);
+  concierge_store_scan_async (self->store, TRUE, NULL, scanned_cb, NULL);
 }
 
 static void
@@ -426,8 +426,7 @@ store_opened_cb (GObject      *object,
 
   /* New messages are scanned as they land; those from before an upgrade,
    * or ingested by another process, a moment later. */
-  concierge_store_set_scanner (self->store, concierge_detector_scan_for_store,
-                               concierge_detector_new_for_settings (self->settings), g_object_unref);
+  set_scanner (self);
   self->scan_timeout_id = g_timeout_add (SCAN_DELAY_MS, scan_later_cb, self);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)

@@ -1080,6 +1080,25 @@ queued_cb (GObject      *object,
   g_task_return_int (task, entry->thread_id);
 }
 
+typedef void (*StoreQueueFunc) (ConciergeStore *, gint64, const char *, GCancellable *, GAsyncReadyCallback,
+                                gpointer);
+
+static void
+queue (ConciergeSync       *self,
+       gpointer             source_tag,
+       StoreQueueFunc       store_queue,
+       gint64               thread_id,
+       const char          *text,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  store_queue (self->store, thread_id, text, cancellable, queued_cb, task);
+}
+
 /**
  * concierge_sync_queue_reply_async:
  *
@@ -1095,14 +1114,11 @@ concierge_sync_queue_reply_async (ConciergeSync       *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
   g_return_if_fail (text != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_queue_reply_async);
-  concierge_store_queue_reply_async (self->store, thread_id, text, cancellable, queued_cb, task);
+  queue (self, concierge_sync_queue_reply_async, concierge_store_queue_reply_async, thread_id, text,
+         cancellable, callback, user_data);
 }
 
 gboolean
@@ -1131,14 +1147,11 @@ concierge_sync_queue_private_async (ConciergeSync       *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
   g_return_if_fail (text != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_queue_private_async);
-  concierge_store_queue_private_async (self->store, public_thread_id, text, cancellable, queued_cb, task);
+  queue (self, concierge_sync_queue_private_async, concierge_store_queue_private_async, public_thread_id, text,
+         cancellable, callback, user_data);
 }
 
 /**

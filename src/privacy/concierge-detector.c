@@ -483,7 +483,6 @@ typedef struct
   gboolean plus;
   gboolean grouped;   /* separated by anything at all */
   gboolean slashes;
-  gboolean dots;
 } Run;
 
 static gboolean
@@ -555,10 +554,7 @@ read_run (const Scan *scan,
           if (k < scan->n && is_digit (s[k]) && marks <= 1)
             {
               for (gsize m = j; m < k; m++)
-                {
-                  run->slashes |= s[m] == '/';
-                  run->dots |= s[m] == '.';
-                }
+                run->slashes |= s[m] == '/';
               run->grouped = TRUE;
               j = k;
               continue;

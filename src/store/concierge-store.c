@@ -1691,9 +1691,12 @@ update_thread_personal_data (ConciergeStore  *self,
                              gint64           thread_id,
                              GError         **error)
 {
+  /* Written only when it differs: the inbox indexes hold it, and the
+   * caller learns from sqlite3_changes() whether it changed. */
   static const char sql[] =
     "UPDATE threads SET personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
-    "WHERE thread_id = ?1 AND direction = 'in') WHERE id = ?1";
+    "WHERE thread_id = ?1 AND direction = 'in') WHERE id = ?1 AND personal_data IS NOT "
+    "(SELECT bit_or (personal_data_kinds) FROM messages WHERE thread_id = ?1 AND direction = 'in')";
   sqlite3_stmt *stmt = store_prepare (self, sql, error);
 
   if (stmt == NULL)
@@ -3008,7 +3011,6 @@ target_clear (Target *target)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
-
 static gboolean
 load_target (ConciergeStore  *self,
              gint64           thread_id,
@@ -3845,10 +3847,6 @@ scan_batch (ConciergeStore  *self,
     "ORDER BY id LIMIT " G_STRINGIFY (SCAN_BATCH);
   static const char update_sql[] =
     "UPDATE messages SET personal_data = ?, personal_data_kinds = ? WHERE id = ?";
-  static const char thread_sql[] =
-    "UPDATE threads SET personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
-    "WHERE thread_id = ?1 AND direction = 'in') WHERE id = ?1 AND personal_data IS NOT "
-    "(SELECT bit_or (personal_data_kinds) FROM messages WHERE thread_id = ?1 AND direction = 'in')";
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) thread_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -3909,10 +3907,7 @@ scan_batch (ConciergeStore  *self,
       g_hash_table_iter_init (&iter, threads);
       while (g_hash_table_iter_next (&iter, &key, NULL))
         {
-          if (!(stmt = store_prepare (self, thread_sql, error)))
-            goto fail;
-          sqlite3_bind_int64 (stmt, 1, *(gint64 *) key);
-          if (!store_step_done (self, stmt, error))
+          if (!update_thread_personal_data (self, *(gint64 *) key, error))
             goto fail;
           if (sqlite3_changes (store_db (self)) > 0)
             g_hash_table_add (changed, g_memdup2 (key, sizeof (gint64)));

@@ -330,7 +330,7 @@ set_busy (ConciergePreferences *self,
 }
 
 static void
-reset_sign_in (ConciergePreferences *self)
+forget_sign_in (ConciergePreferences *self)
 {
   /* Cancelling also lets go of the sign-in's wait for the browser. */
   g_cancellable_cancel (self->sign_in_cancellable);
@@ -340,6 +340,12 @@ reset_sign_in (ConciergePreferences *self)
   g_clear_object (&self->sign_in);
   g_clear_pointer (&self->authorize_uri, g_free);
   g_clear_pointer (&self->code_page_uri, g_free);
+}
+
+static void
+reset_sign_in (ConciergePreferences *self)
+{
+  forget_sign_in (self);
   gtk_widget_set_visible (self->waiting_group, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   set_busy (self, FALSE);
@@ -1085,13 +1091,7 @@ concierge_preferences_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->sign_in_cancellable);
-  g_clear_object (&self->sign_in_cancellable);
-  g_cancellable_cancel (self->waiting_cancellable);
-  g_clear_object (&self->waiting_cancellable);
-  g_clear_object (&self->sign_in);
-  g_clear_pointer (&self->authorize_uri, g_free);
-  g_clear_pointer (&self->code_page_uri, g_free);
+  forget_sign_in (self);
   g_clear_object (&self->signing_in_again);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_object (&self->session);
