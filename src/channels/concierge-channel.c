@@ -58,6 +58,23 @@ default_hide_async (ConciergeChannel    *self,
 }
 
 static void
+default_remove_async (ConciergeChannel    *self,
+                      const char          *message_remote_id,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  not_supported_async (self, default_remove_async, callback, user_data);
+}
+
+static char *
+default_dup_invitation (ConciergeChannel *self,
+                        const char       *reference)
+{
+  return NULL;
+}
+
+static void
 default_revoke_async (ConciergeChannel    *self,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
@@ -95,6 +112,9 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->find_sent_finish = default_find_sent_finish;
   iface->hide_async = default_hide_async;
   iface->hide_finish = default_boolean_finish;
+  iface->remove_async = default_remove_async;
+  iface->remove_finish = default_boolean_finish;
+  iface->dup_invitation = default_dup_invitation;
   iface->revoke_async = default_revoke_async;
   iface->revoke_finish = default_boolean_finish;
 }
@@ -443,6 +463,55 @@ concierge_channel_hide_finish (ConciergeChannel  *self,
   g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
 
   return CONCIERGE_CHANNEL_GET_IFACE (self)->hide_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_remove_async:
+ *
+ * Removes a customer's public item for good, where the platform allows
+ * nothing gentler; see the capabilities. Concierge does this only for
+ * personal data. An item that is gone already counts as removed.
+ */
+void
+concierge_channel_remove_async (ConciergeChannel    *self,
+                                const char          *message_remote_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (message_remote_id != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->remove_async (self, message_remote_id, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_channel_remove_finish (ConciergeChannel  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->remove_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_dup_invitation:
+ * @reference: what the customer's first private message will carry, to
+ *   tell which conversation it continues
+ *
+ * Where the account may write privately only to customers who wrote to it
+ * first, an address that opens a private conversation with it.
+ *
+ * Returns: (transfer full) (nullable): the address, or %NULL
+ */
+char *
+concierge_channel_dup_invitation (ConciergeChannel *self,
+                                  const char       *reference)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->dup_invitation (self, reference);
 }
 
 /**

@@ -45,6 +45,9 @@ typedef struct
   /* A Telegram bot that administers a group can only delete. */
   gboolean can_remove_for_personal_data;
   gboolean can_reply_privately;
+  /* The account may write privately only to a customer who wrote to it
+   * privately first. */
+  gboolean private_needs_customer_first;
   /* Whether a request carries a key that makes a repeat harmless. */
   gboolean has_idempotency;
   /* How long after the customer's last message a reply is allowed; 0 for
@@ -115,6 +118,18 @@ struct _ConciergeChannelInterface
   gboolean          (*hide_finish)       (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
+  void              (*remove_async)      (ConciergeChannel              *self,
+                                          const char                    *message_remote_id,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  gboolean          (*remove_finish)     (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
+  char *            (*dup_invitation)    (ConciergeChannel              *self,
+                                          const char                    *reference);
 
   void              (*revoke_async)      (ConciergeChannel              *self,
                                           GCancellable                  *cancellable,
@@ -187,6 +202,16 @@ void              concierge_channel_hide_async      (ConciergeChannel           
 gboolean          concierge_channel_hide_finish     (ConciergeChannel              *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
+void              concierge_channel_remove_async    (ConciergeChannel              *self,
+                                                     const char                    *message_remote_id,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_remove_finish   (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+char             *concierge_channel_dup_invitation  (ConciergeChannel              *self,
+                                                     const char                    *reference);
 void              concierge_channel_revoke_async    (ConciergeChannel              *self,
                                                      GCancellable                  *cancellable,
                                                      GAsyncReadyCallback            callback,

@@ -324,6 +324,15 @@ error_for_answer (ConciergeTelegram *self,
 
   switch (code)
     {
+    case 403:
+      /* Telegram's words for a person who never started the bot, or
+       * blocked it; a bot may also have left a group. */
+      if (description != NULL && (strstr (description, "initiate conversation") != NULL ||
+                                  strstr (description, "blocked by the user") != NULL))
+        return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                                    _("The bot cannot write to this customer privately: they have not started "
+                                      "a chat with it, or have blocked it."));
+      break;
     case 401:
       return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
                                   _("Telegram no longer accepts this bot’s token. Sign in again."));
@@ -732,6 +741,88 @@ concierge_telegram_send_async (ConciergeChannel     *channel,
   call_method (task, "sendMessage", parameters, sent_cb);
 }
 
+static void
+removed_cb (GTask    *task,
+            JsonNode *result)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_failed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_boolean (task, TRUE);
+  /* Gone already: the customer deleted it, or an earlier attempt did. */
+  else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) &&
+           strstr (error->message, "message to delete not found") != NULL)
+    {
+      g_error_free (error);
+      g_task_return_boolean (task, TRUE);
+    }
+  else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                               _("The bot may not remove this message. Make it an administrator of the group "
+                                 "who may delete messages, then choose Retry."));
+      g_error_free (error);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/* A bot deletes messages only in a group it administers with the right to
+ * delete them. */
+static void
+concierge_telegram_remove_async (ConciergeChannel    *channel,
+                                 const char          *message_remote_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+  GTask *call;
+  gint64 chat_id, message_id = 0;
+  char *end = NULL;
+
+  g_task_set_source_tag (task, concierge_telegram_remove_async);
+
+  chat_id = g_ascii_strtoll (message_remote_id, &end, 10);
+  if (end != NULL && *end == ':')
+    message_id = g_ascii_strtoll (end + 1, NULL, 10);
+  if (chat_id == 0 || message_id <= 0)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                               _("Concierge does not know which Telegram message this is."));
+      return;
+    }
+
+  /* Its own task, so that a refusal can be put in the agent's words. */
+  call = g_task_new (channel, cancellable, remove_failed_cb, g_steal_pointer (&task));
+  call_method (call, "deleteMessage",
+               parameters_new ("chat_id", int_node (chat_id), "message_id", int_node (message_id), NULL),
+               removed_cb);
+  g_object_unref (call);
+}
+
+/* A deep link: the customer opens a private chat with the bot, whose first
+ * message is "/start <reference>". */
+static char *
+concierge_telegram_dup_invitation (ConciergeChannel *channel,
+                                   const char       *reference)
+{
+  ConciergeTelegram *self = CONCIERGE_TELEGRAM (channel);
+
+  if (self->bot_username == NULL)
+    return NULL;
+  return g_strdup_printf ("https://t.me/%s?start=%s", self->bot_username, reference);
+}
+
 static ConciergeMessage *
 concierge_telegram_send_finish (ConciergeChannel  *channel,
                                 GAsyncResult      *result,
@@ -919,6 +1010,7 @@ concierge_telegram_get_capabilities (ConciergeChannel             *channel,
   capabilities->can_hide = FALSE;
   capabilities->can_remove_for_personal_data = TRUE;
   capabilities->can_reply_privately = TRUE;
+  capabilities->private_needs_customer_first = TRUE;
   capabilities->has_idempotency = FALSE;
   capabilities->reply_window_seconds = 0;
   capabilities->max_length = MAX_TEXT_LENGTH;
@@ -960,4 +1052,7 @@ concierge_telegram_channel_init (ConciergeChannelInterface *iface)
   iface->send_finish = concierge_telegram_send_finish;
   iface->mark_read_async = concierge_telegram_mark_read_async;
   iface->mark_read_finish = concierge_telegram_boolean_finish;
+  iface->remove_async = concierge_telegram_remove_async;
+  iface->remove_finish = concierge_telegram_boolean_finish;
+  iface->dup_invitation = concierge_telegram_dup_invitation;
 }
