@@ -685,6 +685,242 @@ test_private_thread_found_by_sync (Fixture       *fixture,
   }
 }
 
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static ConciergeMove *
+load_move (Fixture *fixture,
+           gint64   thread_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeMove *move;
+
+  concierge_store_load_move_async (fixture->store, thread_id, NULL, test_got_result, &result);
+  move = concierge_store_load_move_finish (fixture->store, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return move;
+}
+
+static GPtrArray *
+load_outbox (Fixture          *fixture,
+             ConciergeAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  concierge_store_load_outbox_async (fixture->store, concierge_account_get_id (account), NULL,
+                                     test_got_result, &result);
+  entries = concierge_store_load_outbox_finish (fixture->store, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static void
+assert_steps (const ConciergeMove *move,
+              ConciergeStepState   private_message,
+              ConciergeStepState   public_reply,
+              ConciergeStepState   post)
+{
+  g_assert_cmpint (move->states[CONCIERGE_MOVE_PRIVATE_MESSAGE], ==, private_message);
+  g_assert_cmpint (move->states[CONCIERGE_MOVE_PUBLIC_REPLY], ==, public_reply);
+  g_assert_cmpint (move->states[CONCIERGE_MOVE_POST], ==, post);
+}
+
+static void
+reopen (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+/* A move queues its steps in one go, and each waits for the one before:
+ * the private message, the public reply, then removing each post with
+ * personal data. A failed step stops the ones after it until Retry, and
+ * the steps that are done stay done, across a restart too. */
+static void
+test_move_steps_go_in_order (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) public = NULL;
+  g_autoptr(ConciergeMove) move = NULL;
+  g_autoptr(ConciergeMove) seen = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *private_entry, *public_entry, *remove_entry;
+  ConciergeMessage *sent;
+
+  ingest_one (fixture, fixture->telegram, "chat:-100:user:42", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("-100:1", "42", "Mehmet", "@HilfeBot Meine IBAN: DE89 3704 0044 0532 0130 00", 100));
+  ingest_one (fixture, fixture->telegram, "chat:-100:user:42", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("-100:2", "42", "Mehmet", "@HilfeBot Bitte schnell!", 101));
+  use_detector (fixture, NULL);
+  scan (fixture, FALSE);
+  public = load_thread (fixture, "chat:-100:user:42");
+
+  concierge_store_start_move_async (fixture->store, concierge_thread_get_id (public), "Hallo, hier privat.",
+                                    "Danke! Wir schreiben Ihnen privat.", CONCIERGE_POST_REMOVE, NULL,
+                                    test_got_result, &result);
+  move = concierge_store_start_move_finish (fixture->store, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (move->public_thread_id, ==, concierge_thread_get_id (public));
+  g_assert_cmpint (move->private_thread_id, !=, 0);
+  g_assert_cmpint (move->account_id, ==, concierge_account_get_id (fixture->telegram));
+  g_assert_cmpint (move->post_action, ==, CONCIERGE_POST_REMOVE);
+  assert_steps (move, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_WAITING);
+
+  /* Only the first step may go; only the post with personal data goes. */
+  entries = load_outbox (fixture, fixture->telegram);
+  g_assert_cmpuint (entries->len, ==, 3);
+  private_entry = g_ptr_array_index (entries, 0);
+  public_entry = g_ptr_array_index (entries, 1);
+  remove_entry = g_ptr_array_index (entries, 2);
+  g_assert_cmpint (private_entry->operation, ==, CONCIERGE_OUTBOX_REPLY);
+  g_assert_cmpint (private_entry->thread_id, ==, move->private_thread_id);
+  g_assert_cmpstr (private_entry->recipient_remote_id, ==, "42");
+  g_assert_false (private_entry->waiting);
+  g_assert_cmpint (public_entry->operation, ==, CONCIERGE_OUTBOX_REPLY);
+  g_assert_cmpint (public_entry->visibility, ==, CONCIERGE_VISIBILITY_PUBLIC);
+  g_assert_cmpstr (public_entry->text, ==, "Danke! Wir schreiben Ihnen privat.");
+  g_assert_true (public_entry->waiting);
+  g_assert_cmpint (remove_entry->operation, ==, CONCIERGE_OUTBOX_REMOVE);
+  g_assert_cmpstr (remove_entry->post_remote_id, ==, "-100:1");
+  g_assert_cmpint (remove_entry->state, ==, CONCIERGE_SEND_QUEUED);
+  g_assert_true (remove_entry->waiting);
+
+  /* Either side of the move finds it. */
+  seen = load_move (fixture, move->private_thread_id);
+  g_assert_cmpint (seen->id, ==, move->id);
+  g_clear_pointer (&seen, concierge_move_free);
+
+  /* Step 1 goes out; then the app stops and starts again. */
+  sent = concierge_message_new ("42:7", CONCIERGE_DIRECTION_OUT, "Hallo, hier privat.", 110);
+  concierge_message_set_thread_remote_id (sent, "chat:42");
+  complete_send (fixture, private_entry->message_id, sent);
+  reopen (fixture);
+
+  seen = load_move (fixture, concierge_thread_get_id (public));
+  assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_WAITING);
+  g_clear_pointer (&seen, concierge_move_free);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = load_outbox (fixture, fixture->telegram);
+  g_assert_cmpuint (entries->len, ==, 2);
+  public_entry = g_ptr_array_index (entries, 0);
+  g_assert_false (public_entry->waiting);
+  g_assert_true (((ConciergeOutboxEntry *) g_ptr_array_index (entries, 1))->waiting);
+
+  /* Step 2 is refused: step 3 keeps waiting. */
+  g_clear_object (&result);
+  concierge_store_set_send_state_async (fixture->store, public_entry->message_id, CONCIERGE_SEND_FAILED,
+                                        "Telegram refused the request", NULL, test_got_result, &result);
+  g_assert_true (concierge_store_set_send_state_finish (fixture->store, wait_for_result (&result), &error));
+  seen = load_move (fixture, concierge_thread_get_id (public));
+  assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_FAILED, CONCIERGE_STEP_WAITING);
+  g_assert_cmpstr (seen->errors[CONCIERGE_MOVE_PUBLIC_REPLY], ==, "Telegram refused the request");
+  g_clear_pointer (&seen, concierge_move_free);
+
+  /* Retry queues step 2 again, not step 1. */
+  g_clear_object (&result);
+  concierge_store_retry_move_async (fixture->store, move->id, NULL, test_got_result, &result);
+  g_assert_true (concierge_store_retry_move_finish (fixture->store, wait_for_result (&result), &error));
+  seen = load_move (fixture, concierge_thread_get_id (public));
+  assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_WAITING);
+  g_assert_null (seen->errors[CONCIERGE_MOVE_PUBLIC_REPLY]);
+  g_clear_pointer (&seen, concierge_move_free);
+
+  complete_send (fixture, public_entry->message_id,
+                 concierge_message_new ("-100:9", CONCIERGE_DIRECTION_OUT, "Danke! Wir schreiben Ihnen privat.", 120));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = load_outbox (fixture, fixture->telegram);
+  g_assert_cmpuint (entries->len, ==, 1);
+  remove_entry = g_ptr_array_index (entries, 0);
+  g_assert_false (remove_entry->waiting);
+
+  /* Step 3: an attempt, refused, retried, done and logged. */
+  g_clear_object (&result);
+  concierge_store_set_operation_state_async (fixture->store, remove_entry->id, CONCIERGE_SEND_FAILED,
+                                             "The bot may not remove this message.", NULL, test_got_result,
+                                             &result);
+  g_assert_true (concierge_store_set_operation_state_finish (fixture->store, wait_for_result (&result), &error));
+  seen = load_move (fixture, concierge_thread_get_id (public));
+  assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_DONE, CONCIERGE_STEP_FAILED);
+  g_assert_cmpstr (seen->errors[CONCIERGE_MOVE_POST], ==, "The bot may not remove this message.");
+  g_assert_false (concierge_move_is_done (seen));
+  g_clear_pointer (&seen, concierge_move_free);
+
+  g_clear_object (&result);
+  concierge_store_retry_move_async (fixture->store, move->id, NULL, test_got_result, &result);
+  g_assert_true (concierge_store_retry_move_finish (fixture->store, wait_for_result (&result), &error));
+  seen = load_move (fixture, concierge_thread_get_id (public));
+  assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_DONE, CONCIERGE_STEP_WAITING);
+  g_clear_pointer (&seen, concierge_move_free);
+
+  g_clear_object (&result);
+  concierge_store_complete_operation_async (fixture->store, remove_entry->id, NULL, test_got_result, &result);
+  g_assert_true (concierge_store_complete_operation_finish (fixture->store, wait_for_result (&result), &error));
+  seen = load_move (fixture, concierge_thread_get_id (public));
+  g_assert_true (concierge_move_is_done (seen));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = load_outbox (fixture, fixture->telegram);
+  g_assert_cmpuint (entries->len, ==, 0);
+
+  g_clear_object (&result);
+  concierge_store_load_audit_log_async (fixture->store, NULL, test_got_result, &result);
+  log = concierge_store_load_audit_log_finish (fixture->store, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (log->len, ==, 2);
+  g_assert_cmpint (((ConciergeAuditEntry *) g_ptr_array_index (log, 0))->action, ==, CONCIERGE_AUDIT_REMOVE);
+  g_assert_cmpstr (((ConciergeAuditEntry *) g_ptr_array_index (log, 0))->reason, ==, "personal data");
+  g_assert_cmpint (((ConciergeAuditEntry *) g_ptr_array_index (log, 1))->action, ==, CONCIERGE_AUDIT_MOVE);
+  g_assert_cmpint (((ConciergeAuditEntry *) g_ptr_array_index (log, 1))->thread_id, ==,
+                   concierge_thread_get_id (public));
+}
+
+/* Without a private channel, the move is a public reply and the post. */
+static void
+test_move_without_private_channel (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) public = NULL;
+  g_autoptr(ConciergeThread) again = NULL;
+  g_autoptr(ConciergeMove) move = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "Xaver", "@support mail an xaver.huber@example.de", 100));
+  use_detector (fixture, NULL);
+  scan (fixture, FALSE);
+  public = load_thread (fixture, "status:1");
+
+  concierge_store_start_move_async (fixture->store, concierge_thread_get_id (public), NULL,
+                                    "Bitte schreiben Sie uns privat.", CONCIERGE_POST_KEEP, NULL,
+                                    test_got_result, &result);
+  move = concierge_store_start_move_finish (fixture->store, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (move->private_thread_id, ==, 0);
+  assert_steps (move, CONCIERGE_STEP_NONE, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_NONE);
+  entries = load_outbox (fixture, fixture->mastodon);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_false (((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->waiting);
+  g_assert_cmpuint (n_threads (fixture), ==, 1);
+  again = load_thread (fixture, "status:1");
+  g_assert_cmpint (concierge_thread_get_moved_to_id (again), ==, 0);
+}
+
 /* The audit log keeps who did what, why and to which thread, newest
  * first; an entry outlives its thread. */
 static void
@@ -1201,6 +1437,8 @@ main (int   argc,
   ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/store/audit-log", test_audit_log);
+  ADD ("/store/move-steps-go-in-order", test_move_steps_go_in_order);
+  ADD ("/store/move-without-private-channel", test_move_without_private_channel);
   ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);
   ADD ("/store/private-thread-found-by-sync", test_private_thread_found_by_sync);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);

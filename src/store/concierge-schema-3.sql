@@ -38,3 +38,29 @@ CREATE TABLE audit_log_3 (
 INSERT INTO audit_log_3 SELECT * FROM audit_log;
 DROP TABLE audit_log;
 ALTER TABLE audit_log_3 RENAME TO audit_log;
+
+-- Moving a public conversation to a private one. Its steps are outbox
+-- entries that name the move, sent in the order they were queued: an
+-- entry waits while an earlier one of its move is still in the outbox,
+-- so that the public reply never goes out before the private message.
+-- A step's message id turns NULL when a sync brought the sent message in
+-- first; reaches_privately tells that from a move without a private step.
+-- The post step is done when none of its entries is left.
+CREATE TABLE moves (
+  id                 INTEGER PRIMARY KEY,
+  public_thread_id   INTEGER NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+  private_thread_id  INTEGER REFERENCES threads (id) ON DELETE SET NULL,
+  reaches_privately  INTEGER NOT NULL,
+  private_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+  public_message_id  INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+  post_action        TEXT NOT NULL CHECK (post_action IN ('hide', 'remove', 'keep')),
+  created_at         INTEGER NOT NULL
+);
+CREATE INDEX moves_public_thread ON moves (public_thread_id);
+CREATE INDEX moves_private_thread ON moves (private_thread_id);
+
+-- An operation on someone else's message, such as hiding a customer's
+-- post, has no send state of its own: the outbox keeps it.
+ALTER TABLE outbox ADD COLUMN move_id INTEGER REFERENCES moves (id) ON DELETE CASCADE;
+ALTER TABLE outbox ADD COLUMN state TEXT CHECK (state IN ('queued', 'sending', 'failed'));
+CREATE INDEX outbox_move ON outbox (move_id) WHERE move_id IS NOT NULL;

@@ -2900,16 +2900,28 @@ concierge_outbox_entry_free (ConciergeOutboxEntry *entry)
   g_free (entry->in_reply_to_remote_id);
   g_free (entry->recipient_remote_id);
   g_free (entry->recipient_handle);
+  g_free (entry->post_remote_id);
   g_free (entry->last_error);
   g_free (entry);
 }
 
+static const char * const outbox_operations[] = {
+  [CONCIERGE_OUTBOX_REPLY] = "reply",
+  [CONCIERGE_OUTBOX_HIDE] = "hide",
+  [CONCIERGE_OUTBOX_REMOVE] = "remove",
+};
+
+/* A reply's state is its message's; an operation on a customer's post
+ * keeps its own. An entry of a move waits for the earlier ones. */
 #define OUTBOX_COLUMNS                                                                  \
   "o.account_id, o.thread_id, o.message_id, o.idempotency_key, "                        \
   "json_extract (o.payload, '$.visibility'), json_extract (o.payload, '$.text'), "      \
   "json_extract (o.payload, '$.thread'), json_extract (o.payload, '$.in_reply_to'), "   \
   "json_extract (o.payload, '$.recipient_id'), json_extract (o.payload, '$.recipient_handle'), " \
-  "m.send_state, o.attempts, o.last_error, o.created_at "                               \
+  "CASE o.operation WHEN 'reply' THEN m.send_state ELSE o.state END, "                  \
+  "o.attempts, o.last_error, o.created_at, o.id, o.operation, o.move_id, "             \
+  "o.move_id IS NOT NULL AND EXISTS (SELECT 1 FROM outbox p WHERE p.move_id = o.move_id AND p.id < o.id), " \
+  "json_extract (o.payload, '$.post') "                                                 \
   "FROM outbox o JOIN messages m ON m.id = o.message_id "
 
 static ConciergeOutboxEntry *
@@ -2931,6 +2943,13 @@ outbox_entry_from_row (sqlite3_stmt *stmt)
   entry->attempts = sqlite3_column_int (stmt, 11);
   entry->last_error = column_dup (stmt, 12);
   entry->created_at = sqlite3_column_int64 (stmt, 13);
+  entry->id = sqlite3_column_int64 (stmt, 14);
+  for (guint k = 0; k < G_N_ELEMENTS (outbox_operations); k++)
+    if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 15), outbox_operations[k]) == 0)
+      entry->operation = k;
+  entry->move_id = sqlite3_column_int64 (stmt, 16);
+  entry->waiting = sqlite3_column_int (stmt, 17);
+  entry->post_remote_id = column_dup (stmt, 18);
 
   return entry;
 }
@@ -2940,7 +2959,7 @@ store_load_outbox_entry (ConciergeStore  *self,
                          gint64           message_id,
                          GError         **error)
 {
-  static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.message_id = ?";
+  static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.message_id = ? AND o.operation = 'reply'";
   ConciergeOutboxEntry *entry = NULL;
   sqlite3_stmt *stmt;
 
@@ -3088,6 +3107,7 @@ write_queued (ConciergeStore  *self,
               gint64           thread_id,
               const Target    *target,
               const char      *text,
+              gint64           move_id,
               gint64          *message_id,
               GError         **error)
 {
@@ -3095,9 +3115,10 @@ write_queued (ConciergeStore  *self,
     "INSERT INTO messages (id, thread_id, direction, body, created_at, send_state, visibility) "
     "VALUES (?, ?, 'out', ?, ?, 'queued', ?)";
   static const char outbox_sql[] =
-    "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at) "
+    "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
+    "                    move_id) "
     "VALUES (?1, ?2, ?3, 'reply', json_object ('text', ?4, 'visibility', ?5, 'thread', ?6, "
-    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9), ?10, ?11)";
+    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9), ?10, ?11, nullif (?12, 0))";
   g_autofree char *key = g_uuid_string_random ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   sqlite3_stmt *stmt;
@@ -3128,6 +3149,7 @@ write_queued (ConciergeStore  *self,
   bind_text (stmt, 9, target->recipient_handle);
   bind_text (stmt, 10, key);
   sqlite3_bind_int64 (stmt, 11, now);
+  sqlite3_bind_int64 (stmt, 12, move_id);
   return store_step_done (self, stmt, error) && update_thread_summary (self, thread_id, FALSE, error);
 }
 
@@ -3143,7 +3165,7 @@ queue_reply_job (ConciergeStore *self,
 
   if (!load_target (self, job->thread_id, &target, &error) ||
       !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !write_queued (self, job->thread_id, &target, job->text, &message_id, &error) ||
+      !write_queued (self, job->thread_id, &target, job->text, 0, &message_id, &error) ||
       !store_exec (self, "COMMIT", &error))
     {
       store_rollback (self);
@@ -3173,13 +3195,17 @@ run_queue_job (ConciergeStore      *self,
   store_run (self, source_tag, G_PRIORITY_DEFAULT, func, job, outbox_job_free, cancellable, callback, user_data);
 }
 
-/* The customer of a public thread, privately: in the private thread on
- * the same account if there is one, otherwise in a new one that waits for
- * the platform to name it. The public thread links to it. */
-static void
-queue_private_job (ConciergeStore *self,
-                   GTask          *task,
-                   gpointer        data)
+/* Inside a transaction: the customer of a public thread, privately, in
+ * the private thread on the same account if there is one, otherwise in a
+ * new one that waits for the platform to name it. The public thread links
+ * to it. */
+static gboolean
+open_private_thread (ConciergeStore  *self,
+                     gint64           public_thread_id,
+                     const Target    *public,
+                     gint64          *private_id,
+                     Target          *private,
+                     GError         **error)
 {
   static const char private_sql[] =
     "SELECT id FROM threads WHERE account_id = ? AND contact_id = ? AND visibility = 'private' "
@@ -3188,73 +3214,84 @@ queue_private_job (ConciergeStore *self,
     "INSERT INTO threads (account_id, contact_id, visibility, remote_id, last_activity_at) "
     "VALUES (?, ?, 'private', ?, ?)";
   static const char link_sql[] = "UPDATE threads SET moved_to_id = ? WHERE id = ?";
+  sqlite3_stmt *stmt;
+
+  if (public->contact_id == 0 || public->recipient_id == NULL)
+    {
+      g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                           _("Concierge does not know who wrote this conversation, so it cannot write to them "
+                             "privately."));
+      return FALSE;
+    }
+
+  *private_id = 0;
+  if (!(stmt = store_prepare (self, private_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, public->account_id);
+  sqlite3_bind_int64 (stmt, 2, public->contact_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    *private_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (*private_id == 0)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *remote_id = g_strconcat (PENDING_PREFIX, uuid, NULL);
+
+      if (!(stmt = store_prepare (self, new_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, public->account_id);
+      sqlite3_bind_int64 (stmt, 2, public->contact_id);
+      bind_text (stmt, 3, remote_id);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      *private_id = sqlite3_last_insert_rowid (store_db (self));
+    }
+
+  if (!load_target (self, *private_id, private, error))
+    return FALSE;
+  if (private->recipient_id == NULL)
+    {
+      private->recipient_id = g_strdup (public->recipient_id);
+      private->recipient_handle = g_strdup (public->recipient_handle);
+    }
+
+  if (!(stmt = store_prepare (self, link_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *private_id);
+  sqlite3_bind_int64 (stmt, 2, public_thread_id);
+  return store_step_done (self, stmt, error);
+}
+
+static void
+queue_private_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
   OutboxJob *job = data;
   g_auto(Target) public = { 0 };
   g_auto(Target) private = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   gint64 private_id = 0, message_id = 0;
-  sqlite3_stmt *stmt;
 
-  if (!load_target (self, job->thread_id, &public, &error))
-    goto fail;
-  if (public.contact_id == 0 || public.recipient_id == NULL)
+  if (!load_target (self, job->thread_id, &public, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !open_private_thread (self, job->thread_id, &public, &private_id, &private, &error) ||
+      !write_queued (self, private_id, &private, job->text, 0, &message_id, &error) ||
+      !store_exec (self, "COMMIT", &error))
     {
-      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                           _("Concierge does not know who wrote this conversation, so it cannot write to them "
-                             "privately."));
-      goto fail;
+      store_rollback (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, private_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, public.account_id);
-  sqlite3_bind_int64 (stmt, 2, public.contact_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    private_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  if (private_id == 0)
-    {
-      g_autofree char *uuid = g_uuid_string_random ();
-      g_autofree char *remote_id = g_strconcat (PENDING_PREFIX, uuid, NULL);
-
-      if (!(stmt = store_prepare (self, new_sql, &error)))
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, public.account_id);
-      sqlite3_bind_int64 (stmt, 2, public.contact_id);
-      bind_text (stmt, 3, remote_id);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
-      private_id = sqlite3_last_insert_rowid (store_db (self));
-    }
-
-  if (!load_target (self, private_id, &private, &error))
-    goto fail;
-  if (private.recipient_id == NULL)
-    {
-      private.recipient_id = g_strdup (public.recipient_id);
-      private.recipient_handle = g_strdup (public.recipient_handle);
-    }
-  if (!write_queued (self, private_id, &private, job->text, &message_id, &error) ||
-      !(stmt = store_prepare (self, link_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, private_id);
-  sqlite3_bind_int64 (stmt, 2, job->thread_id);
-  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
-    goto fail;
 
   g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
   g_hash_table_add (touched, g_memdup2 (&job->thread_id, sizeof job->thread_id));
   store_notify_threads (self, touched);
   g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
                          (GDestroyNotify) concierge_outbox_entry_free);
-  return;
-
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
 }
 
 /**
@@ -3519,8 +3556,9 @@ merge_pending_thread (ConciergeStore  *self,
   static const char move_sql[] = "UPDATE messages SET thread_id = ?2 WHERE thread_id = ?1";
   static const char outbox_sql[] = "UPDATE outbox SET thread_id = ?2 WHERE thread_id = ?1";
   static const char links_sql[] = "UPDATE threads SET moved_to_id = ?2 WHERE moved_to_id = ?1";
+  static const char moves_sql[] = "UPDATE moves SET private_thread_id = ?2 WHERE private_thread_id = ?1";
   static const char drop_sql[] = "DELETE FROM threads WHERE id = ?1";
-  const char * const steps[] = { drop_copy_sql, move_sql, outbox_sql, links_sql, drop_sql };
+  const char * const steps[] = { drop_copy_sql, move_sql, outbox_sql, links_sql, moves_sql, drop_sql };
 
   for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
     {
@@ -4035,30 +4073,42 @@ concierge_audit_entry_free (ConciergeAuditEntry *entry)
   g_free (entry);
 }
 
+/* As the user of this desktop, now, in whatever transaction is open. */
+static gboolean
+write_audit (ConciergeStore        *self,
+             ConciergeAuditAction   action,
+             gint64                 thread_id,
+             gint64                 message_id,
+             const char            *reason,
+             const char            *detail,
+             GError               **error)
+{
+  static const char sql[] =
+    "INSERT INTO audit_log (at, actor, action, reason, account_id, thread_id, message_id, detail) "
+    "VALUES (?1, ?2, ?3, ?4, (SELECT account_id FROM threads WHERE id = ?5), nullif (?5, 0), nullif (?6, 0), ?7)";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  bind_text (stmt, 2, g_get_user_name ());
+  bind_text (stmt, 3, audit_actions[action]);
+  bind_text (stmt, 4, reason ? reason : "");
+  sqlite3_bind_int64 (stmt, 5, thread_id);
+  sqlite3_bind_int64 (stmt, 6, message_id);
+  bind_text (stmt, 7, detail ? detail : "");
+  return store_step_done (self, stmt, error);
+}
+
 static void
 log_job (ConciergeStore *self,
          GTask          *task,
          gpointer        data)
 {
-  static const char sql[] =
-    "INSERT INTO audit_log (at, actor, action, reason, account_id, thread_id, detail) "
-    "VALUES (?1, ?2, ?3, ?4, (SELECT account_id FROM threads WHERE id = ?5), nullif (?5, 0), ?6)";
   ConciergeAuditEntry *entry = data;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
 
-  if (!(stmt = store_prepare (self, sql, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  sqlite3_bind_int64 (stmt, 1, entry->at);
-  bind_text (stmt, 2, entry->actor);
-  bind_text (stmt, 3, audit_actions[entry->action]);
-  bind_text (stmt, 4, entry->reason);
-  sqlite3_bind_int64 (stmt, 5, entry->thread_id);
-  bind_text (stmt, 6, entry->detail);
-  if (!store_step_done (self, stmt, &error))
+  if (!write_audit (self, entry->action, entry->thread_id, 0, entry->reason, entry->detail, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -4088,8 +4138,6 @@ concierge_store_log_async (ConciergeStore       *self,
   g_return_if_fail (action <= CONCIERGE_AUDIT_PURGE);
 
   entry = g_new0 (ConciergeAuditEntry, 1);
-  entry->at = g_get_real_time () / G_USEC_PER_SEC;
-  entry->actor = g_strdup (g_get_user_name ());
   entry->action = action;
   entry->reason = g_strdup (reason ? reason : "");
   entry->thread_id = thread_id;
@@ -4182,4 +4230,629 @@ concierge_store_load_audit_log_finish (ConciergeStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Moving a public conversation to a private one */
+
+static const char * const post_actions[] = {
+  [CONCIERGE_POST_KEEP] = "keep",
+  [CONCIERGE_POST_HIDE] = "hide",
+  [CONCIERGE_POST_REMOVE] = "remove",
+};
+
+void
+concierge_move_free (ConciergeMove *move)
+{
+  if (move == NULL)
+    return;
+
+  for (guint k = 0; k < CONCIERGE_MOVE_N_STEPS; k++)
+    g_free (move->errors[k]);
+  g_free (move);
+}
+
+gboolean
+concierge_move_is_done (const ConciergeMove *move)
+{
+  for (guint k = 0; k < CONCIERGE_MOVE_N_STEPS; k++)
+    if (move->states[k] != CONCIERGE_STEP_NONE && move->states[k] != CONCIERGE_STEP_DONE)
+      return FALSE;
+  return TRUE;
+}
+
+static ConciergeStepState
+step_state_of_message (sqlite3_stmt *stmt,
+                       int           column)
+{
+  ConciergeSendState state;
+
+  /* A sync brought the sent message in first, and the queued copy went. */
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL ||
+      !concierge_send_state_from_string ((const char *) sqlite3_column_text (stmt, column), &state))
+    return CONCIERGE_STEP_DONE;
+
+  switch (state)
+    {
+    case CONCIERGE_SEND_QUEUED:
+      return CONCIERGE_STEP_WAITING;
+    case CONCIERGE_SEND_SENDING:
+      return CONCIERGE_STEP_SENDING;
+    case CONCIERGE_SEND_FAILED:
+      return CONCIERGE_STEP_FAILED;
+    case CONCIERGE_SEND_UNKNOWN:
+      return CONCIERGE_STEP_UNKNOWN;
+    case CONCIERGE_SEND_SENT:
+    default:
+      return CONCIERGE_STEP_DONE;
+    }
+}
+
+#define MOVE_COLUMNS                                                                              \
+  "SELECT mv.id, t.account_id, mv.public_thread_id, mv.private_thread_id, mv.post_action, "       \
+  "  mv.reaches_privately, pm.send_state, po.last_error, qm.send_state, qo.last_error, "          \
+  "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply'), "              \
+  "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'failed'), " \
+  "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'sending'), " \
+  "  (SELECT last_error FROM outbox WHERE move_id = mv.id AND operation != 'reply' "               \
+  "   AND last_error IS NOT NULL ORDER BY id LIMIT 1) "                                             \
+  "FROM moves mv JOIN threads t ON t.id = mv.public_thread_id "                                     \
+  "LEFT JOIN messages pm ON pm.id = mv.private_message_id "                                        \
+  "LEFT JOIN outbox po ON po.message_id = pm.id AND po.operation = 'reply' "                       \
+  "LEFT JOIN messages qm ON qm.id = mv.public_message_id "                                         \
+  "LEFT JOIN outbox qo ON qo.message_id = qm.id AND qo.operation = 'reply' "
+
+static ConciergeMove *
+move_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeMove *move = g_new0 (ConciergeMove, 1);
+  const char *post_action = (const char *) sqlite3_column_text (stmt, 4);
+  ConciergeStepState *states = move->states;
+  gint64 posts, failed, sending;
+
+  move->id = sqlite3_column_int64 (stmt, 0);
+  move->account_id = sqlite3_column_int64 (stmt, 1);
+  move->public_thread_id = sqlite3_column_int64 (stmt, 2);
+  move->private_thread_id = sqlite3_column_int64 (stmt, 3);
+  for (guint k = 0; k < G_N_ELEMENTS (post_actions); k++)
+    if (g_strcmp0 (post_action, post_actions[k]) == 0)
+      move->post_action = k;
+
+  if (sqlite3_column_int (stmt, 5))
+    {
+      states[CONCIERGE_MOVE_PRIVATE_MESSAGE] = step_state_of_message (stmt, 6);
+      move->errors[CONCIERGE_MOVE_PRIVATE_MESSAGE] = column_dup (stmt, 7);
+    }
+  states[CONCIERGE_MOVE_PUBLIC_REPLY] = step_state_of_message (stmt, 8);
+  move->errors[CONCIERGE_MOVE_PUBLIC_REPLY] = column_dup (stmt, 9);
+
+  posts = sqlite3_column_int64 (stmt, 10);
+  failed = sqlite3_column_int64 (stmt, 11);
+  sending = sqlite3_column_int64 (stmt, 12);
+  if (move->post_action == CONCIERGE_POST_KEEP)
+    states[CONCIERGE_MOVE_POST] = CONCIERGE_STEP_NONE;
+  else if (posts == 0)
+    states[CONCIERGE_MOVE_POST] = CONCIERGE_STEP_DONE;
+  else
+    {
+      states[CONCIERGE_MOVE_POST] = failed > 0 ? CONCIERGE_STEP_FAILED
+                                    : sending > 0 ? CONCIERGE_STEP_SENDING : CONCIERGE_STEP_WAITING;
+      move->errors[CONCIERGE_MOVE_POST] = column_dup (stmt, 13);
+    }
+
+  return move;
+}
+
+static ConciergeMove *
+store_load_move (ConciergeStore  *self,
+                 gint64           move_id,
+                 gint64           thread_id,
+                 GError         **error)
+{
+  static const char by_id_sql[] = MOVE_COLUMNS "WHERE mv.id = ?";
+  /* The latest move of a thread, from either side. */
+  static const char by_thread_sql[] =
+    MOVE_COLUMNS "WHERE mv.id = (SELECT max (id) FROM ("
+    "  SELECT id FROM moves WHERE public_thread_id = ?1 UNION ALL "
+    "  SELECT id FROM moves WHERE private_thread_id = ?1))";
+  ConciergeMove *move = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, move_id ? by_id_sql : by_thread_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, move_id ? move_id : thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    move = move_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (move == NULL)
+    g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND, "No move");
+  return move;
+}
+
+typedef struct
+{
+  gint64              id;
+  char               *private_text;
+  char               *public_text;
+  ConciergePostAction post_action;
+  ConciergeSendState  state;
+} MoveJob;
+
+static void
+move_job_free (gpointer data)
+{
+  MoveJob *job = data;
+
+  g_free (job->private_text);
+  g_free (job->public_text);
+  g_free (job);
+}
+
+static void
+start_move_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char move_sql[] =
+    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at) VALUES (?, ?, ?, ?)";
+  static const char steps_sql[] =
+    "UPDATE moves SET private_thread_id = nullif (?2, 0), private_message_id = nullif (?3, 0), "
+    "public_message_id = ?4 WHERE id = ?1";
+  /* Every message of the customer's in the thread that holds personal
+   * data, after the public reply. */
+  static const char posts_sql[] =
+    "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
+    "                    move_id, state) "
+    "SELECT ?1, m.thread_id, m.id, ?2, json_object ('visibility', 'public', 'thread', ?3, 'post', m.remote_id), "
+    "       lower (hex (randomblob (16))), ?4, ?5, 'queued' "
+    "FROM messages m WHERE m.thread_id = ?6 AND m.direction = 'in' AND m.personal_data_kinds != 0 "
+    "AND m.remote_id IS NOT NULL ORDER BY m.id";
+  static const char keep_sql[] = "UPDATE moves SET post_action = 'keep' WHERE id = ?";
+  MoveJob *job = data;
+  g_auto(Target) public = { 0 };
+  g_auto(Target) private = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 move_id, private_id = 0, private_message_id = 0, public_message_id = 0;
+  sqlite3_stmt *stmt;
+
+  if (!load_target (self, job->id, &public, &error))
+    goto fail;
+  if (g_strcmp0 (public.visibility, "public") != 0)
+    {
+      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                           _("This conversation is private already."));
+      goto fail;
+    }
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, move_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int (stmt, 2, job->private_text != NULL);
+  bind_text (stmt, 3, post_actions[job->post_action]);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (!store_step_done (self, stmt, &error))
+    goto fail;
+  move_id = sqlite3_last_insert_rowid (store_db (self));
+
+  /* In this order, which is the order they go out in. */
+  if (job->private_text != NULL &&
+      (!open_private_thread (self, job->id, &public, &private_id, &private, &error) ||
+       !write_queued (self, private_id, &private, job->private_text, move_id, &private_message_id, &error)))
+    goto fail;
+  if (!write_queued (self, job->id, &public, job->public_text, move_id, &public_message_id, &error))
+    goto fail;
+
+  if (job->post_action != CONCIERGE_POST_KEEP)
+    {
+      if (!(stmt = store_prepare (self, posts_sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, public.account_id);
+      bind_text (stmt, 2, outbox_operations[job->post_action == CONCIERGE_POST_HIDE ? CONCIERGE_OUTBOX_HIDE
+                                                                                      : CONCIERGE_OUTBOX_REMOVE]);
+      bind_text (stmt, 3, public.thread_remote_id);
+      sqlite3_bind_int64 (stmt, 4, now);
+      sqlite3_bind_int64 (stmt, 5, move_id);
+      sqlite3_bind_int64 (stmt, 6, job->id);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+      if (sqlite3_changes (store_db (self)) == 0)
+        {
+          if (!(stmt = store_prepare (self, keep_sql, &error)))
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, move_id);
+          if (!store_step_done (self, stmt, &error))
+            goto fail;
+        }
+    }
+
+  if (!(stmt = store_prepare (self, steps_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, move_id);
+  sqlite3_bind_int64 (stmt, 2, private_id);
+  sqlite3_bind_int64 (stmt, 3, private_message_id);
+  sqlite3_bind_int64 (stmt, 4, public_message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !write_audit (self, CONCIERGE_AUDIT_MOVE, job->id, 0, "personal data",
+                    job->private_text ? "" : "no private channel", &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  g_hash_table_add (touched, g_memdup2 (&job->id, sizeof job->id));
+  if (private_id != 0)
+    g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
+  store_notify_threads (self, touched);
+  g_task_return_pointer (task, store_load_move (self, move_id, 0, NULL), (GDestroyNotify) concierge_move_free);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_start_move_async:
+ * @public_thread_id: the public thread to move
+ * @private_text: (nullable): the private message to the customer, or %NULL
+ *   where the account cannot write to them privately
+ * @public_text: the public reply, which must hold no personal data
+ * @post_action: what happens to the customer's posts that hold personal
+ *   data
+ *
+ * Queues the steps of a move in one transaction, in the order they go out:
+ * the private message, in the customer's private thread, which the public
+ * thread links to; the public reply; then hiding or removing each of the
+ * customer's posts in the thread that holds personal data. Each step waits
+ * for the one before it. The move is logged.
+ */
+void
+concierge_store_start_move_async (ConciergeStore      *self,
+                                  gint64               public_thread_id,
+                                  const char          *private_text,
+                                  const char          *public_text,
+                                  ConciergePostAction  post_action,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (public_text != NULL);
+  g_return_if_fail (post_action <= CONCIERGE_POST_REMOVE);
+
+  job = g_new0 (MoveJob, 1);
+  job->id = public_thread_id;
+  job->private_text = g_strdup (private_text);
+  job->public_text = g_strdup (public_text);
+  job->post_action = post_action;
+  store_run (self, concierge_store_start_move_async, G_PRIORITY_DEFAULT, start_move_job, job, move_job_free,
+             cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_start_move_finish:
+ *
+ * Returns: (transfer full): the move, as queued
+ */
+ConciergeMove *
+concierge_store_start_move_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_move_job (ConciergeStore *self,
+               GTask          *task,
+               gpointer        data)
+{
+  MoveJob *job = data;
+  GError *error = NULL;
+  ConciergeMove *move = store_load_move (self, 0, job->id, &error);
+
+  if (move == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, move, (GDestroyNotify) concierge_move_free);
+}
+
+/**
+ * concierge_store_load_move_async:
+ * @thread_id: the public or the private thread of a move
+ *
+ * Reads where the thread's latest move stands. It fails with
+ * %CONCIERGE_STORE_ERROR_NOT_FOUND for a thread that never moved.
+ */
+void
+concierge_store_load_move_async (ConciergeStore      *self,
+                                 gint64               thread_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MoveJob, 1);
+  job->id = thread_id;
+  store_run (self, concierge_store_load_move_async, G_PRIORITY_DEFAULT, load_move_job, job, move_job_free,
+             cancellable, callback, user_data);
+}
+
+ConciergeMove *
+concierge_store_load_move_finish (ConciergeStore  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+notify_move (ConciergeStore *self,
+             gint64          move_id)
+{
+  g_autoptr(ConciergeMove) move = store_load_move (self, move_id, 0, NULL);
+  g_autoptr(GHashTable) touched = NULL;
+
+  if (move == NULL)
+    return;
+  touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_add (touched, g_memdup2 (&move->public_thread_id, sizeof move->public_thread_id));
+  if (move->private_thread_id != 0)
+    g_hash_table_add (touched, g_memdup2 (&move->private_thread_id, sizeof move->private_thread_id));
+  store_notify_threads (self, touched);
+}
+
+static void
+retry_move_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  /* As the agent's Retry on a reply: a clean count of attempts. */
+  static const char outbox_sql[] =
+    "UPDATE outbox SET attempts = 0, last_error = NULL, "
+    "  state = CASE operation WHEN 'reply' THEN NULL ELSE 'queued' END "
+    "WHERE move_id = ?1 AND (state = 'failed' OR (operation = 'reply' AND "
+    "  (SELECT send_state FROM messages WHERE id = outbox.message_id) IN ('failed', 'unknown')))";
+  static const char messages_sql[] =
+    "UPDATE messages SET send_state = 'queued' WHERE send_state IN ('failed', 'unknown') AND id IN "
+    "(SELECT message_id FROM outbox WHERE move_id = ?1 AND operation = 'reply')";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, messages_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  notify_move (self, job->id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_retry_move_async:
+ *
+ * The agent's Retry on a move: its failed steps, and those whose delivery
+ * is unknown, are queued again. The steps that are done stay done.
+ */
+void
+concierge_store_retry_move_async (ConciergeStore      *self,
+                                  gint64               move_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MoveJob, 1);
+  job->id = move_id;
+  store_run (self, concierge_store_retry_move_async, G_PRIORITY_DEFAULT, retry_move_job, job, move_job_free,
+             cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_retry_move_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+operation_of (ConciergeStore            *self,
+              gint64                     outbox_id,
+              ConciergeOutboxOperation  *operation,
+              gint64                    *thread_id,
+              gint64                    *message_id,
+              gint64                    *move_id,
+              GError                   **error)
+{
+  static const char sql[] = "SELECT operation, thread_id, message_id, move_id FROM outbox WHERE id = ?";
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      *operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "remove") == 0
+                     ? CONCIERGE_OUTBOX_REMOVE : CONCIERGE_OUTBOX_HIDE;
+      *thread_id = sqlite3_column_int64 (stmt, 1);
+      *message_id = sqlite3_column_int64 (stmt, 2);
+      *move_id = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No outbox entry %" G_GINT64_FORMAT, outbox_id);
+  return found;
+}
+
+static void
+set_operation_state_job (ConciergeStore *self,
+                         GTask          *task,
+                         gpointer        data)
+{
+  /* Counted as a reply's attempts are: before the request leaves. */
+  static const char sql[] =
+    "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
+    "                                  WHEN ?1 = 'queued' AND ?2 IS NULL THEN 0 ELSE attempts END, "
+    "  state = ?1, last_error = ?2 WHERE id = ?3 AND operation != 'reply'";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxOperation operation;
+  gint64 thread_id, message_id, move_id;
+  sqlite3_stmt *stmt;
+
+  if (!operation_of (self, job->id, &operation, &thread_id, &message_id, &move_id, &error) ||
+      !(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bind_text (stmt, 1, job->state == CONCIERGE_SEND_SENDING ? "sending"
+                      : job->state == CONCIERGE_SEND_QUEUED ? "queued" : "failed");
+  bind_text (stmt, 2, job->private_text);
+  sqlite3_bind_int64 (stmt, 3, job->id);
+  if (!store_step_done (self, stmt, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  notify_move (self, move_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_set_operation_state_async:
+ * @outbox_id: an entry that hides or removes a post
+ * @state: %CONCIERGE_SEND_QUEUED, %CONCIERGE_SEND_SENDING or
+ *   %CONCIERGE_SEND_FAILED
+ * @error_text: (nullable): why it failed, in words for the agent
+ *
+ * Records where an operation on a customer's post stands, as
+ * concierge_store_set_send_state_async() does for a reply.
+ */
+void
+concierge_store_set_operation_state_async (ConciergeStore      *self,
+                                           gint64               outbox_id,
+                                           ConciergeSendState   state,
+                                           const char          *error_text,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (state == CONCIERGE_SEND_QUEUED || state == CONCIERGE_SEND_SENDING ||
+                    state == CONCIERGE_SEND_FAILED);
+
+  job = g_new0 (MoveJob, 1);
+  job->id = outbox_id;
+  job->state = state;
+  job->private_text = g_strdup (error_text);
+  store_run (self, concierge_store_set_operation_state_async, G_PRIORITY_DEFAULT, set_operation_state_job, job,
+             move_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_operation_state_finish (ConciergeStore  *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+complete_operation_job (ConciergeStore *self,
+                        GTask          *task,
+                        gpointer        data)
+{
+  static const char sql[] = "DELETE FROM outbox WHERE id = ?";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxOperation operation;
+  gint64 thread_id, message_id, move_id;
+  sqlite3_stmt *stmt;
+
+  if (!operation_of (self, job->id, &operation, &thread_id, &message_id, &move_id, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) ||
+      !write_audit (self, operation == CONCIERGE_OUTBOX_REMOVE ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
+                    thread_id, message_id, "personal data", "", &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  notify_move (self, move_id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_complete_operation_async:
+ *
+ * Empties the outbox entry of a post that the platform hid or removed,
+ * and logs it with personal data as the reason.
+ */
+void
+concierge_store_complete_operation_async (ConciergeStore      *self,
+                                          gint64               outbox_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MoveJob, 1);
+  job->id = outbox_id;
+  store_run (self, concierge_store_complete_operation_async, G_PRIORITY_DEFAULT, complete_operation_job, job,
+             move_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_complete_operation_finish (ConciergeStore  *self,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -82,10 +82,23 @@ void             concierge_ingest_free        (ConciergeIngest    *ingest);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeIngest, concierge_ingest_free)
 
-/* A reply waiting in the outbox: everything a channel needs to send it,
- * fixed when it was queued so that a restart sends the same thing. */
+typedef enum
+{
+  CONCIERGE_OUTBOX_REPLY,
+  /* Hide or remove a customer's post, for personal data. */
+  CONCIERGE_OUTBOX_HIDE,
+  CONCIERGE_OUTBOX_REMOVE,
+} ConciergeOutboxOperation;
+
+/* A reply waiting in the outbox, or an operation on a customer's post:
+ * everything a channel needs to do it, fixed when it was queued so that a
+ * restart does the same thing. */
 typedef struct
 {
+  gint64              id;
+  ConciergeOutboxOperation operation;
+  gint64              move_id;               /* 0 unless a step of a move */
+  gboolean            waiting;               /* for an earlier step of its move */
   gint64              account_id;
   gint64              thread_id;
   gint64              message_id;
@@ -96,6 +109,7 @@ typedef struct
   char               *in_reply_to_remote_id; /* the customer's latest message, or NULL */
   char               *recipient_remote_id;   /* the customer's platform id, or NULL */
   char               *recipient_handle;
+  char               *post_remote_id;        /* what a hide or remove acts on */
   ConciergeSendState  state;
   guint               attempts;
   char               *last_error;
@@ -104,6 +118,49 @@ typedef struct
 
 void             concierge_outbox_entry_free  (ConciergeOutboxEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeOutboxEntry, concierge_outbox_entry_free)
+
+/* What happens to a public post whose conversation moves to private. */
+typedef enum
+{
+  CONCIERGE_POST_KEEP,
+  CONCIERGE_POST_HIDE,
+  CONCIERGE_POST_REMOVE,
+} ConciergePostAction;
+
+/* Where a step of a move stands. */
+typedef enum
+{
+  CONCIERGE_STEP_NONE,     /* the move has no such step */
+  CONCIERGE_STEP_WAITING,  /* for the step before it, or for the network */
+  CONCIERGE_STEP_SENDING,
+  CONCIERGE_STEP_DONE,
+  CONCIERGE_STEP_FAILED,
+  CONCIERGE_STEP_UNKNOWN,  /* it may have gone out: the agent decides */
+} ConciergeStepState;
+
+typedef enum
+{
+  CONCIERGE_MOVE_PRIVATE_MESSAGE,
+  CONCIERGE_MOVE_PUBLIC_REPLY,
+  CONCIERGE_MOVE_POST,
+  CONCIERGE_MOVE_N_STEPS,
+} ConciergeMoveStep;
+
+/* A public conversation moving to a private one, as the outbox has it. */
+typedef struct
+{
+  gint64              id;
+  gint64              account_id;
+  gint64              public_thread_id;
+  gint64              private_thread_id;   /* 0 for none */
+  ConciergePostAction post_action;
+  ConciergeStepState  states[CONCIERGE_MOVE_N_STEPS];
+  char               *errors[CONCIERGE_MOVE_N_STEPS];
+} ConciergeMove;
+
+void             concierge_move_free          (ConciergeMove *move);
+gboolean         concierge_move_is_done       (const ConciergeMove *move);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeMove, concierge_move_free)
 
 #define CONCIERGE_TYPE_STORE (concierge_store_get_type ())
 
@@ -371,6 +428,51 @@ void             concierge_store_queue_private_async   (ConciergeStore      *sel
 ConciergeOutboxEntry *concierge_store_queue_private_finish (ConciergeStore  *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+void             concierge_store_start_move_async      (ConciergeStore      *self,
+                                                        gint64               public_thread_id,
+                                                        const char          *private_text,
+                                                        const char          *public_text,
+                                                        ConciergePostAction  post_action,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+ConciergeMove   *concierge_store_start_move_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_load_move_async       (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+ConciergeMove   *concierge_store_load_move_finish      (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_retry_move_async      (ConciergeStore      *self,
+                                                        gint64               move_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_retry_move_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_set_operation_state_async  (ConciergeStore      *self,
+                                                             gint64               outbox_id,
+                                                             ConciergeSendState   state,
+                                                             const char          *error_text,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean         concierge_store_set_operation_state_finish (ConciergeStore      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+void             concierge_store_complete_operation_async   (ConciergeStore      *self,
+                                                             gint64               outbox_id,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean         concierge_store_complete_operation_finish  (ConciergeStore      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
 void             concierge_store_load_outbox_async     (ConciergeStore      *self,
                                                         gint64               account_id,
                                                         GCancellable        *cancellable,
