@@ -393,6 +393,7 @@ state_saved_cb (GObject      *object,
   g_autoptr(Sending) sending = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* Either finish propagates the task's boolean. */
   if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -401,6 +402,12 @@ state_saved_cb (GObject      *object,
     }
 
   sending_done (sending->account, sending->next);
+}
+
+static gboolean
+is_reply (Sending *sending)
+{
+  return sending->entry->operation == CONCIERGE_OUTBOX_REPLY;
 }
 
 /* Records @state and goes on with the next entry if @next. */
@@ -413,8 +420,13 @@ save_state (Sending            *sending,
   AccountSync *account = sending->account;
 
   sending->next = next;
-  concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id, state, error_text,
-                                        account->cancellable, state_saved_cb, sending);
+  if (is_reply (sending))
+    concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id, state, error_text,
+                                          account->cancellable, state_saved_cb, sending);
+  else
+    concierge_store_set_operation_state_async (account->sync->store, sending->entry->id,
+                                               state == CONCIERGE_SEND_UNKNOWN ? CONCIERGE_SEND_FAILED : state,
+                                               error_text, account->cancellable, state_saved_cb, sending);
 }
 
 static void
@@ -425,6 +437,7 @@ completed_cb (GObject      *object,
   g_autoptr(Sending) sending = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* Either finish propagates the task's boolean. */
   if (!concierge_store_complete_send_finish (CONCIERGE_STORE (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -442,8 +455,12 @@ complete (Sending          *sending,
 {
   AccountSync *account = sending->account;
 
-  concierge_store_complete_send_async (account->sync->store, sending->entry->message_id, sent,
-                                       account->cancellable, completed_cb, sending);
+  if (is_reply (sending))
+    concierge_store_complete_send_async (account->sync->store, sending->entry->message_id, sent,
+                                         account->cancellable, completed_cb, sending);
+  else
+    concierge_store_complete_operation_async (account->sync->store, sending->entry->id,
+                                              account->cancellable, completed_cb, sending);
 }
 
 /* Whether the request may have reached the server before it failed. */
@@ -469,7 +486,8 @@ send_failed (Sending *sending,
 
   concierge_channel_get_capabilities (account->channel, &capabilities);
 
-  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) ||
+      g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
     {
       save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
       return;
@@ -490,8 +508,9 @@ send_failed (Sending *sending,
     }
 
   /* Without an idempotency key, a request that may have arrived is not
-   * sent again unless the agent says so. */
-  if (!capabilities.has_idempotency)
+   * sent again unless the agent says so. Hiding or removing twice does no
+   * harm. */
+  if (!capabilities.has_idempotency && is_reply (sending))
     {
       save_state (sending, CONCIERGE_SEND_UNKNOWN, describe_error (error), TRUE);
       return;
@@ -531,6 +550,28 @@ sent_cb (GObject      *object,
 }
 
 static void
+post_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Sending) sending = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  if (sending->entry->operation == CONCIERGE_OUTBOX_HIDE)
+    done = concierge_channel_hide_finish (CONCIERGE_CHANNEL (object), result, &error);
+  else
+    done = concierge_channel_remove_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (done)
+    complete (g_steal_pointer (&sending), NULL);
+  else
+    send_failed (g_steal_pointer (&sending), error);
+}
+
+static void
 attempt_saved_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -556,7 +597,15 @@ attempt_saved_cb (GObject      *object,
   account = sending->account;
   entry = sending->entry;
   entry->attempts++;
-  concierge_channel_send_async (account->channel, entry, account->cancellable, sent_cb, g_steal_pointer (&sending));
+  if (entry->operation == CONCIERGE_OUTBOX_HIDE)
+    concierge_channel_hide_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
+                                  g_steal_pointer (&sending));
+  else if (entry->operation == CONCIERGE_OUTBOX_REMOVE)
+    concierge_channel_remove_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
+                                    g_steal_pointer (&sending));
+  else
+    concierge_channel_send_async (account->channel, entry, account->cancellable, sent_cb,
+                                  g_steal_pointer (&sending));
 }
 
 static void
@@ -564,9 +613,14 @@ start_send (Sending *sending)
 {
   AccountSync *account = sending->account;
 
-  concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id,
-                                        CONCIERGE_SEND_SENDING, NULL, account->cancellable,
-                                        attempt_saved_cb, sending);
+  if (is_reply (sending))
+    concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id,
+                                          CONCIERGE_SEND_SENDING, NULL, account->cancellable,
+                                          attempt_saved_cb, sending);
+  else
+    concierge_store_set_operation_state_async (account->sync->store, sending->entry->id,
+                                               CONCIERGE_SEND_SENDING, NULL, account->cancellable,
+                                               attempt_saved_cb, sending);
 }
 
 static void
@@ -617,7 +671,7 @@ outbox_loaded_cb (GObject      *object,
     {
       ConciergeOutboxEntry *entry = g_ptr_array_index (entries, i);
 
-      if (entry->state == CONCIERGE_SEND_QUEUED || entry->state == CONCIERGE_SEND_SENDING)
+      if ((entry->state == CONCIERGE_SEND_QUEUED || entry->state == CONCIERGE_SEND_SENDING) && !entry->waiting)
         sending->entry = g_ptr_array_steal_index (entries, i);
     }
 
@@ -632,7 +686,9 @@ outbox_loaded_cb (GObject      *object,
 
   /* An attempt began before and its outcome is unknown: a crash, a restart,
    * or a connection lost after the request left. */
-  if (sending->entry->attempts > 0 && capabilities.has_idempotency)
+  if (!is_reply (sending))
+    start_send (sending);
+  else if (sending->entry->attempts > 0 && capabilities.has_idempotency)
     concierge_channel_find_sent_async (account->channel, sending->entry, account->cancellable, found_cb, sending);
   else if (sending->entry->attempts > 0)
     save_state (sending, CONCIERGE_SEND_UNKNOWN,
@@ -1183,6 +1239,7 @@ requeued_cb (GObject      *object,
   AccountSync *account;
   GError *error = NULL;
 
+  /* Either finish propagates the task's boolean. */
   if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
     {
       g_task_return_error (task, error);
@@ -1224,6 +1281,105 @@ gboolean
 concierge_sync_resend_finish (ConciergeSync  *self,
                               GAsyncResult   *result,
                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+move_started_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeSync *self = g_task_get_source_object (task);
+  ConciergeMove *move;
+  AccountSync *account;
+  GError *error = NULL;
+
+  move = concierge_store_start_move_finish (CONCIERGE_STORE (object), result, &error);
+  if (move == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  account = g_hash_table_lookup (self->accounts, &move->account_id);
+  if (account != NULL)
+    send_outbox_now (account);
+  g_task_return_pointer (task, move, (GDestroyNotify) concierge_move_free);
+}
+
+/**
+ * concierge_sync_start_move_async:
+ *
+ * Moves a public conversation to a private one, as
+ * concierge_store_start_move_async() describes, and sends its steps as
+ * soon as the account can, one after the other.
+ */
+void
+concierge_sync_start_move_async (ConciergeSync       *self,
+                                 gint64               public_thread_id,
+                                 const char          *private_text,
+                                 const char          *public_text,
+                                 ConciergePostAction  post_action,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_start_move_async);
+  concierge_store_start_move_async (self->store, public_thread_id, private_text, public_text, post_action,
+                                    cancellable, move_started_cb, task);
+}
+
+/**
+ * concierge_sync_start_move_finish:
+ *
+ * Returns: (transfer full): the move, once it is safely in the outbox
+ */
+ConciergeMove *
+concierge_sync_start_move_finish (ConciergeSync  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * concierge_sync_retry_move_async:
+ *
+ * The agent's Retry on a move's failed step.
+ */
+void
+concierge_sync_retry_move_async (ConciergeSync       *self,
+                                 gint64               account_id,
+                                 gint64               move_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_retry_move_async);
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  concierge_store_retry_move_async (self->store, move_id, cancellable, requeued_cb, task);
+}
+
+gboolean
+concierge_sync_retry_move_finish (ConciergeSync  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

@@ -82,6 +82,26 @@ void                concierge_sync_resend_async       (ConciergeSync       *self
 gboolean            concierge_sync_resend_finish      (ConciergeSync       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void                concierge_sync_start_move_async   (ConciergeSync       *self,
+                                                       gint64               public_thread_id,
+                                                       const char          *private_text,
+                                                       const char          *public_text,
+                                                       ConciergePostAction  post_action,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+ConciergeMove      *concierge_sync_start_move_finish  (ConciergeSync       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void                concierge_sync_retry_move_async   (ConciergeSync       *self,
+                                                       gint64               account_id,
+                                                       gint64               move_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            concierge_sync_retry_move_finish  (ConciergeSync       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 void                concierge_sync_mark_read          (ConciergeSync       *self,
                                                        ConciergeThread     *thread);
 
