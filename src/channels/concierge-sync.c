@@ -1376,6 +1376,42 @@ concierge_sync_retry_move_async (ConciergeSync       *self,
   concierge_store_retry_move_async (self->store, move_id, cancellable, requeued_cb, task);
 }
 
+/**
+ * concierge_sync_move_publicly_async:
+ *
+ * The agent's choice when the customer cannot be written to privately:
+ * see concierge_store_move_publicly_async(). The public reply goes out as
+ * soon as the account can.
+ */
+void
+concierge_sync_move_publicly_async (ConciergeSync       *self,
+                                    gint64               account_id,
+                                    gint64               move_id,
+                                    const char          *public_text,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_move_publicly_async);
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  concierge_store_move_publicly_async (self->store, move_id, public_text, cancellable, requeued_cb, task);
+}
+
+gboolean
+concierge_sync_move_publicly_finish (ConciergeSync  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 concierge_sync_retry_move_finish (ConciergeSync  *self,
                                   GAsyncResult   *result,

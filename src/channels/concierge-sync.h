@@ -99,6 +99,16 @@ void                concierge_sync_retry_move_async   (ConciergeSync       *self
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
+void                concierge_sync_move_publicly_async (ConciergeSync      *self,
+                                                       gint64               account_id,
+                                                       gint64               move_id,
+                                                       const char          *public_text,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            concierge_sync_move_publicly_finish (ConciergeSync     *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 gboolean            concierge_sync_retry_move_finish  (ConciergeSync       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);

@@ -4856,3 +4856,137 @@ concierge_store_complete_operation_finish (ConciergeStore  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+move_publicly_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char move_sql[] =
+    "SELECT mv.private_message_id, mv.public_message_id, mv.private_thread_id, pm.send_state, qm.send_state, "
+    "  mv.public_thread_id FROM moves mv LEFT JOIN messages pm ON pm.id = mv.private_message_id "
+    "LEFT JOIN messages qm ON qm.id = mv.public_message_id WHERE mv.id = ? AND mv.reaches_privately";
+  static const char drop_sql[] = "DELETE FROM messages WHERE id = ?";
+  /* A private thread Concierge started for it, which the platform never
+   * named, has nothing left. */
+  static const char drop_thread_sql[] =
+    "DELETE FROM threads WHERE id = ?1 AND remote_id >= '" PENDING_PREFIX "' AND remote_id < '" PENDING_END "' "
+    "AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1)";
+  static const char text_sql[] = "UPDATE messages SET body = ?2 WHERE id = ?1";
+  static const char payload_sql[] =
+    "UPDATE outbox SET payload = json_set (payload, '$.text', ?2) WHERE message_id = ?1 AND operation = 'reply'";
+  static const char public_sql[] = "UPDATE moves SET reaches_privately = 0 WHERE id = ?";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gint64 private_message_id = 0, public_message_id = 0, private_thread_id = 0, public_thread_id = 0;
+  gboolean found, dropped;
+  g_autofree char *private_state = NULL;
+  g_autofree char *public_state = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, move_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      private_message_id = sqlite3_column_int64 (stmt, 0);
+      public_message_id = sqlite3_column_int64 (stmt, 1);
+      private_thread_id = sqlite3_column_int64 (stmt, 2);
+      private_state = column_dup (stmt, 3);
+      public_state = column_dup (stmt, 4);
+      public_thread_id = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+
+  /* What went out privately, or may have, stays; so does a public reply
+   * that is on its way. */
+  if (!found || private_message_id == 0 || g_strcmp0 (private_state, "failed") != 0 ||
+      g_strcmp0 (public_state, "queued") != 0)
+    {
+      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                           _("The private message is on its way already, so the move cannot change course."));
+      goto fail;
+    }
+
+  if (!(stmt = store_prepare (self, drop_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, private_message_id);
+  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, drop_thread_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, private_thread_id);
+  if (!store_step_done (self, stmt, &error))
+    goto fail;
+  dropped = sqlite3_changes (store_db (self)) > 0;
+  if (!update_thread_summary (self, private_thread_id, FALSE, &error))
+    goto fail;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      if (!(stmt = store_prepare (self, k == 0 ? text_sql : payload_sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, public_message_id);
+      bind_text (stmt, 2, job->public_text);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+    }
+
+  if (!(stmt = store_prepare (self, public_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !update_thread_summary (self, public_thread_id, FALSE, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  /* The inbox and the conversation read themselves anew: a thread went. */
+  if (dropped)
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
+                                g_object_ref (self), g_object_unref);
+  notify_move (self, job->id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_move_publicly_async:
+ * @public_text: the public reply instead, which asks the customer to write
+ *   privately
+ *
+ * Where the customer cannot be written to privately after all, as the
+ * platform's refusal of the private message showed: the refused message
+ * goes, and the waiting public reply takes @public_text, which may go out
+ * now. Only a move whose private message failed can change course.
+ */
+void
+concierge_store_move_publicly_async (ConciergeStore      *self,
+                                     gint64               move_id,
+                                     const char          *public_text,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (public_text != NULL);
+
+  job = g_new0 (MoveJob, 1);
+  job->id = move_id;
+  job->public_text = g_strdup (public_text);
+  store_run (self, concierge_store_move_publicly_async, G_PRIORITY_DEFAULT, move_publicly_job, job,
+             move_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_move_publicly_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -455,6 +455,15 @@ void             concierge_store_retry_move_async      (ConciergeStore      *sel
 gboolean         concierge_store_retry_move_finish     (ConciergeStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+void             concierge_store_move_publicly_async   (ConciergeStore      *self,
+                                                        gint64               move_id,
+                                                        const char          *public_text,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_move_publicly_finish  (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_set_operation_state_async  (ConciergeStore      *self,
                                                              gint64               outbox_id,
                                                              ConciergeSendState   state,
