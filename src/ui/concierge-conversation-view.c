@@ -12,7 +12,10 @@
 
 #include "channels/concierge-sync.h"
 #include "privacy/concierge-detector.h"
+#include "concierge-banner.h"
 #include "concierge-conversation-view.h"
+#include "concierge-move-dialog.h"
+#include "concierge-move-progress.h"
 #include "concierge-ui.h"
 
 /* One message. Message text is only ever set as plain text. */
@@ -114,7 +117,7 @@ update_send_state (ConciergeMessageRow *self,
       /* Translators: %s says why the last attempt failed */
       text = error ? g_strdup_printf (_("Not sent yet: %s Concierge tries again."), error)
                    : g_strdup (_("Waiting to be sent"));
-      icon = "mail-outbox-symbolic";
+      icon = "content-loading-symbolic";
       break;
     case CONCIERGE_SEND_SENDING:
       /* Translators: %s says why the last attempt failed */
@@ -292,13 +295,14 @@ struct _ConciergeConversationView
   GListStore       *messages;
   GCancellable     *cancellable;
   GSettings        *settings;       /* the company's own data, for the guard */
+  ConciergeMove    *move;           /* the thread's latest move, or NULL */
+  GCancellable     *move_cancellable;
   guint             stick_to_bottom : 1;
 
   /* Template widgets */
   GtkStack         *stack;
-  GtkWidget        *visibility_bar;
-  GtkImage         *visibility_image;
-  GtkLabel         *visibility_label;
+  ConciergeBanner  *banner;
+  ConciergeMoveProgress *move_progress;
   GtkScrolledWindow *scrolled_window;
   GtkListView      *list_view;
   GtkLabel         *composer_label;
@@ -438,27 +442,98 @@ update_composer_label (ConciergeConversationView *self)
                                       "so the reply waits in the outbox until it is."));
 }
 
-static void
-update_visibility_bar (ConciergeConversationView *self)
+static ConciergeChannel *
+thread_channel (ConciergeConversationView *self)
 {
-  g_autofree char *text = NULL;
+  if (self->sync == NULL || self->thread == NULL)
+    return NULL;
+  return concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread));
+}
+
+/* Public and private must be impossible to confuse: the banner says which
+ * in words, stays at the top, and offers the way out of public. */
+static void
+update_banner (ConciergeConversationView *self)
+{
+  g_autofree char *subtitle = NULL;
   const char *platform = concierge_platform_name (concierge_thread_get_platform (self->thread));
   gboolean is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
+  gboolean moved = concierge_thread_get_moved_to_id (self->thread) != 0;
 
-  if (is_public)
+  if (is_public && moved)
     /* Translators: %s is a platform, like Mastodon */
-    text = g_strdup_printf (_("Public on %s: everyone can read this conversation and your replies"), platform);
+    subtitle = g_strdup_printf (_("Public conversation on %s. It went on in a private conversation."), platform);
+  else if (is_public)
+    /* Translators: %s is a platform, like Mastodon */
+    subtitle = g_strdup_printf (_("Public conversation on %s"), platform);
   else
     /* Translators: %s is a platform, like Mastodon */
-    text = g_strdup_printf (_("Private on %s: only you and the customer read this conversation"), platform);
+    subtitle = g_strdup_printf (_("Private conversation on %s"), platform);
 
-  gtk_label_set_text (self->visibility_label, text);
+  concierge_banner_set_title (self->banner, is_public ? _("Public — everyone can read your reply")
+                                                      : _("Private — only the customer reads your reply"));
+  concierge_banner_set_subtitle (self->banner, subtitle);
+  concierge_banner_set_icon_name (self->banner, is_public ? "concierge-public-symbolic" : "concierge-private-symbolic");
+  if (is_public && moved)
+    concierge_banner_set_button (self->banner, _("_Open Private Conversation"), "conversation.open-private");
+  else if (is_public)
+    concierge_banner_set_button (self->banner, _("_Move to Private"), "conversation.move-to-private");
+  else
+    concierge_banner_set_button (self->banner, NULL, NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->banner), is_public ? "private" : "public");
+  gtk_widget_add_css_class (GTK_WIDGET (self->banner), is_public ? "public" : "private");
 
   update_composer_label (self);
-  gtk_image_set_from_icon_name (self->visibility_image,
-                                is_public ? "concierge-public-symbolic" : "concierge-private-symbolic");
-  gtk_widget_remove_css_class (self->visibility_bar, is_public ? "private" : "public");
-  gtk_widget_add_css_class (self->visibility_bar, is_public ? "public" : "private");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-to-private",
+                                 is_public && thread_channel (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.open-private", moved);
+}
+
+static void
+move_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ConciergeConversationView *self;
+  g_autoptr(ConciergeMove) move = NULL;
+  g_autoptr(GError) error = NULL;
+
+  move = concierge_store_load_move_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (move == NULL && !g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
+    g_warning ("Loading a move failed: %s", error->message);
+
+  self = user_data;
+  g_clear_pointer (&self->move, concierge_move_free);
+  self->move = g_steal_pointer (&move);
+  /* The public thread keeps the record of what happened to it; the private
+   * one shows the steps only until they are done. */
+  gtk_widget_set_visible (GTK_WIDGET (self->move_progress),
+                          self->move != NULL &&
+                          (self->move->public_thread_id == concierge_thread_get_id (self->thread) ||
+                           !concierge_move_is_done (self->move)));
+  if (self->move != NULL)
+    concierge_move_progress_set_move (self->move_progress, self->move,
+                                      concierge_platform_name (concierge_thread_get_platform (self->thread)),
+                                      concierge_thread_get_id (self->thread));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.retry-move", self->move != NULL);
+}
+
+static void
+load_move (ConciergeConversationView *self)
+{
+  g_cancellable_cancel (self->move_cancellable);
+  g_clear_object (&self->move_cancellable);
+  g_clear_pointer (&self->move, concierge_move_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->move_progress), FALSE);
+
+  if (self->thread == NULL || self->store == NULL)
+    return;
+
+  self->move_cancellable = g_cancellable_new ();
+  concierge_store_load_move_async (self->store, concierge_thread_get_id (self->thread), self->move_cancellable,
+                                   move_loaded_cb, self);
 }
 
 /* The composer */
@@ -467,10 +542,8 @@ static guint
 max_length (ConciergeConversationView *self)
 {
   ConciergeChannelCapabilities capabilities = { .max_length = 0 };
-  ConciergeChannel *channel = NULL;
+  ConciergeChannel *channel = thread_channel (self);
 
-  if (self->sync != NULL && self->thread != NULL)
-    channel = concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread));
   if (channel != NULL)
     concierge_channel_get_capabilities (channel, &capabilities);
 
@@ -764,6 +837,274 @@ leave_composer_action (GtkWidget  *widget,
     gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
+/* Moving to private */
+
+typedef struct
+{
+  ConciergeConversationView *self;
+  ConciergeThread           *thread;
+  gint64                     move_id;  /* a move that changes course, or 0 */
+  gint64                     account_id;
+  ConciergeMovePlan          plan;
+  char                      *kinds;
+  char                      *invitation;
+} Moving;
+
+static void
+moving_free (Moving *moving)
+{
+  g_object_unref (moving->self);
+  g_object_unref (moving->thread);
+  g_free (moving->kinds);
+  g_free (moving->invitation);
+  g_free (moving);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Moving, moving_free)
+
+static void
+show_move_error (ConciergeConversationView *self,
+                 const GError              *error)
+{
+  /* Translators: %s is the reason */
+  g_autofree char *text = g_strdup_printf (_("The conversation could not be moved: %s"), error->message);
+
+  gtk_label_set_text (self->composer_error, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+}
+
+static void
+move_started_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeMove) move = NULL;
+  g_autoptr(GError) error = NULL;
+
+  move = concierge_sync_start_move_finish (CONCIERGE_SYNC (object), result, &error);
+  if (move == NULL)
+    {
+      show_move_error (self, error);
+      return;
+    }
+
+  /* The agent goes on where nobody else reads along; the steps show there
+   * too. */
+  if (move->private_thread_id != 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-thread", "x", move->private_thread_id);
+}
+
+static void
+moved_publicly_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_sync_move_publicly_finish (CONCIERGE_SYNC (object), result, &error))
+    show_move_error (self, error);
+}
+
+static void
+move_response_cb (ConciergeMoveDialog *dialog,
+                  const char          *response,
+                  Moving              *moving)
+{
+  ConciergeConversationView *self = moving->self;
+  g_autofree char *private_text = NULL;
+  g_autofree char *public_text = NULL;
+
+  if (g_str_equal (response, "move") && self->sync != NULL && moving->move_id != 0)
+    {
+      public_text = concierge_move_dialog_dup_public_text (dialog);
+      concierge_sync_move_publicly_async (self->sync, moving->account_id, moving->move_id, public_text, NULL,
+                                          moved_publicly_cb, g_object_ref (self));
+    }
+  else if (g_str_equal (response, "move") && self->sync != NULL)
+    {
+      private_text = concierge_move_dialog_dup_private_text (dialog);
+      public_text = concierge_move_dialog_dup_public_text (dialog);
+      concierge_sync_start_move_async (self->sync, concierge_thread_get_id (moving->thread), private_text,
+                                       public_text, concierge_move_dialog_get_post_action (dialog), NULL,
+                                       move_started_cb, g_object_ref (self));
+    }
+  moving_free (moving);
+}
+
+static void
+show_move_dialog (Moving *moving)
+{
+  ConciergeConversationView *self = moving->self;
+  ConciergeMoveDialog *dialog;
+
+  dialog = concierge_move_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &moving->plan,
+                                      self->settings);
+  g_signal_connect (dialog, "response", G_CALLBACK (move_response_cb), moving);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* No API tells whom a bot may write to first: a private chat with them
+ * in the cache says it may. */
+static void
+contact_threads_loaded_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(Moving) moving = user_data;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 account_id = concierge_thread_get_account_id (moving->thread);
+
+  threads = concierge_store_load_contact_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (threads == NULL)
+    {
+      show_move_error (moving->self, error);
+      return;
+    }
+
+  for (guint i = 0; i < threads->len && !moving->plan.reachable; i++)
+    {
+      ConciergeThread *thread = g_ptr_array_index (threads, i);
+
+      moving->plan.reachable = concierge_thread_get_account_id (thread) == account_id &&
+                               concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PRIVATE &&
+                               !g_str_has_prefix (concierge_thread_get_remote_id (thread), "pending:");
+    }
+  show_move_dialog (g_steal_pointer (&moving));
+}
+
+/* What the account can do for the customer of @public_thread. */
+static Moving *
+moving_new (ConciergeConversationView    *self,
+            ConciergeThread              *public_thread,
+            ConciergeChannel             *channel,
+            ConciergeChannelCapabilities *capabilities)
+{
+  g_autofree char *reference = NULL;
+  Moving *moving;
+  guint kinds;
+
+  concierge_channel_get_capabilities (channel, capabilities);
+  kinds = concierge_thread_get_personal_data (public_thread);
+
+  moving = g_new0 (Moving, 1);
+  moving->self = g_object_ref (self);
+  moving->thread = g_object_ref (public_thread);
+  moving->account_id = concierge_thread_get_account_id (public_thread);
+  moving->kinds = kinds ? concierge_detector_describe_kinds (kinds) : NULL;
+  reference = g_strdup_printf ("case-%" G_GINT64_FORMAT, concierge_thread_get_id (public_thread));
+  moving->invitation = concierge_channel_dup_invitation (channel, reference);
+  moving->plan.platform = concierge_platform_name (concierge_thread_get_platform (public_thread));
+  moving->plan.customer = concierge_thread_get_contact_name (public_thread);
+  moving->plan.kinds = moving->kinds;
+  moving->plan.invitation = moving->invitation;
+  moving->plan.reachable = capabilities->can_reply_privately && !capabilities->private_needs_customer_first;
+  /* Only personal data is ever hidden or removed, never criticism. */
+  if (kinds == 0)
+    moving->plan.post_action = CONCIERGE_POST_KEEP;
+  else if (capabilities->can_hide)
+    moving->plan.post_action = CONCIERGE_POST_HIDE;
+  else if (capabilities->can_remove_for_personal_data)
+    moving->plan.post_action = CONCIERGE_POST_REMOVE;
+  return moving;
+}
+
+static void
+move_to_private_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+  ConciergeChannel *channel = thread_channel (self);
+  ConciergeChannelCapabilities capabilities = { 0 };
+  Moving *moving;
+
+  if (channel == NULL || self->thread == NULL ||
+      concierge_thread_get_visibility (self->thread) != CONCIERGE_VISIBILITY_PUBLIC)
+    return;
+
+  moving = moving_new (self, self->thread, channel, &capabilities);
+  if (capabilities.can_reply_privately && capabilities.private_needs_customer_first)
+    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (self->thread), NULL,
+                                                contact_threads_loaded_cb, moving);
+  else
+    show_move_dialog (moving);
+}
+
+static void
+public_thread_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  ConciergeChannel *channel = thread_channel (self);
+  ConciergeChannelCapabilities capabilities = { 0 };
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+  Moving *moving;
+
+  threads = concierge_store_load_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (threads == NULL)
+    {
+      show_move_error (self, error);
+      return;
+    }
+  if (threads->len == 0 || channel == NULL || self->move == NULL)
+    return;
+
+  moving = moving_new (self, g_ptr_array_index (threads, 0), channel, &capabilities);
+  moving->move_id = self->move->id;
+  moving->plan.reachable = FALSE;
+  moving->plan.post_action = self->move->post_action;
+  show_move_dialog (moving);
+}
+
+/* The platform refused the private message: the public reply asks the
+ * customer to write privately instead, after the same preview. The move
+ * shows in its private thread too, so the public one is read first. */
+static void
+move_publicly_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (self->store == NULL || self->move == NULL)
+    return;
+
+  concierge_store_load_threads_async (self->store, &self->move->public_thread_id, 1, G_PRIORITY_DEFAULT, NULL,
+                                      public_thread_loaded_cb, g_object_ref (self));
+}
+
+static void
+retry_move_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (self->sync == NULL || self->move == NULL)
+    return;
+
+  concierge_sync_retry_move_async (self->sync, self->move->account_id, self->move->id, NULL, NULL, NULL);
+}
+
+static void
+open_private_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+  gint64 private_id = self->thread ? concierge_thread_get_moved_to_id (self->thread) : 0;
+
+  if (private_id == 0 && self->move != NULL)
+    private_id = self->move->private_thread_id;
+  if (private_id != 0)
+    gtk_widget_activate_action (widget, "win.show-thread", "x", private_id);
+}
+
 /* New messages of the open thread arrive as a change of the thread. */
 static void
 threads_changed_cb (ConciergeConversationView *self,
@@ -776,8 +1117,9 @@ threads_changed_cb (ConciergeConversationView *self,
       if (concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
         {
           g_set_object (&self->thread, thread);
-          update_visibility_bar (self);
+          update_banner (self);
           load_messages (self);
+          load_move (self);
 
           /* A message that arrives in the open conversation is read. */
           if (self->sync != NULL && concierge_thread_get_unread (thread) && gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -840,13 +1182,14 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
       return;
     }
 
-  update_visibility_bar (self);
+  update_banner (self);
   concierge_stack_show (self->stack, "messages");
   gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
   if (self->sync != NULL && concierge_thread_get_unread (thread))
     concierge_sync_mark_read (self->sync, thread);
   update_composer (self);
   load_messages (self);
+  load_move (self);
 }
 
 static void
@@ -856,6 +1199,9 @@ concierge_conversation_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->move_cancellable);
+  g_clear_object (&self->move_cancellable);
+  g_clear_pointer (&self->move, concierge_move_free);
   g_clear_object (&self->thread);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
@@ -874,13 +1220,14 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   G_OBJECT_CLASS (klass)->dispose = concierge_conversation_view_dispose;
 
   g_type_ensure (CONCIERGE_TYPE_MESSAGE_ROW);
+  g_type_ensure (CONCIERGE_TYPE_BANNER);
+  g_type_ensure (CONCIERGE_TYPE_MOVE_PROGRESS);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-conversation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, stack);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, visibility_bar);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, visibility_image);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, visibility_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, banner);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, move_progress);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, list_view);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_label);
@@ -891,6 +1238,10 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_install_action (widget_class, "conversation.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "conversation.resend", "x", resend_action);
   gtk_widget_class_install_action (widget_class, "conversation.leave-composer", NULL, leave_composer_action);
+  gtk_widget_class_install_action (widget_class, "conversation.move-to-private", NULL, move_to_private_action);
+  gtk_widget_class_install_action (widget_class, "conversation.retry-move", NULL, retry_move_action);
+  gtk_widget_class_install_action (widget_class, "conversation.move-publicly", NULL, move_publicly_action);
+  gtk_widget_class_install_action (widget_class, "conversation.open-private", NULL, open_private_action);
 }
 
 static void

@@ -178,6 +178,21 @@ concierge_window_finalize (GObject *object)
   G_OBJECT_CLASS (concierge_window_parent_class)->finalize (object);
 }
 
+/* A single key acts only where it would not be typed into text. */
+static gboolean
+concierge_window_move_to_private_shortcut (GtkWidget *widget,
+                                           GVariant  *args,
+                                           gpointer   user_data)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus))
+    return FALSE;
+
+  return gtk_widget_activate_action (GTK_WIDGET (self->conversation_view), "conversation.move-to-private", NULL);
+}
+
 static void
 concierge_window_class_init (ConciergeWindowClass *klass)
 {
@@ -218,6 +233,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-customer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_p, 0, concierge_window_move_to_private_shortcut, NULL);
 }
 
 static void

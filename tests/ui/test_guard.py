@@ -6,10 +6,7 @@ is written to the audit log, without the IBAN; sending it privately
 instead starts a private conversation with the customer and opens it. A
 private reply with the same IBAN goes out unasked."""
 
-import os
 import sqlite3
-import sys
-import tempfile
 import time
 
 import uitest
@@ -32,30 +29,14 @@ def audit_log(app):
 
 
 def main():
-    work = tempfile.TemporaryDirectory(prefix="concierge-guard-")
-    sandbox = uitest.Sandbox(TOKEN, work.name)
-    log_path = os.path.join(work.name, "app.log")
-    log = open(log_path, "w")
-    app = uitest.App("en", log=log)
-    try:
-        run(app, sandbox)
-    except BaseException:
-        log.flush()
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
-        raise
-    finally:
-        app.quit()
-        log.close()
-        sandbox.stop()
-        work.cleanup()
+    uitest.run_with_sandbox(run, TOKEN, prefix="concierge-guard-")
 
 
 def run(app, sandbox):
     app.wait_for_app()
     uitest.add_account(app, sandbox)
     uitest.open_thread(app, "Jana Becker")
-    app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
+    app.find("Public — everyone can read your reply", role="label")
 
     # Stopped, with the reason.
     text = f"Bitte überweisen Sie den Betrag an {IBAN}, dann ist alles erledigt."
@@ -89,7 +70,7 @@ def run(app, sandbox):
     private_text = "Wir rufen Sie unter 0171 5528391 zurück, wenn das passt."
     write(app, private_text)
     app.click(app.find_button("Send Privately Instead"))
-    app.find("Private on Mastodon: only you and the customer read this conversation", role="label")
+    app.find("Private — only the customer reads your reply", role="label")
     # Mastodon's copy starts with the customer's handle, as a direct message must.
     uitest.wait_until(lambda: any(node.getRoleName() == "label" and node.name.endswith(private_text)
                                   for node in uitest.walk(app.root)), "the message in the private conversation")
@@ -104,7 +85,7 @@ def run(app, sandbox):
 
     # Privately, nobody else reads it: no question.
     uitest.open_thread(app, "Tom Schulz")
-    app.find("Private on Mastodon: only you and the customer read this conversation", role="label")
+    app.find("Private — only the customer reads your reply", role="label")
     write(app, f"Ihre IBAN {IBAN} haben wir hinterlegt.")
     uitest.wait_until(lambda: len(sandbox.statuses_with("hinterlegt")) == 1, "the private reply on the server")
     if len(audit_log(app)) != 1:

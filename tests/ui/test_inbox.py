@@ -63,7 +63,7 @@ def main():
 
         # Choosing the public conversation shows its messages and the customer.
         inbox.querySelection().selectChild(0)
-        app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
+        app.find("Public — everyone can read your reply", role="label")
         app.find("Das tut uns leid, Jana. Wir schauen uns das an. ^Mira", role="label")
         app.find("@jana@chaos.example", role="label")
         app.find("@jbecker", role="label")

@@ -22,7 +22,7 @@ TOKEN = "ui-reply-token-Zr4Xq9Lm2Vb7Nc1Kt8Hy"
 
 def open_thread(app, customer):
     uitest.open_thread(app, customer)
-    app.find("Public on Mastodon: everyone can read this conversation and your replies", role="label")
+    app.find("Public — everyone can read your reply", role="label")
 
 
 def write_reply(app, text):

@@ -144,14 +144,14 @@ class App:
             target = target.getChildAtIndex(0) if target.childCount else None
         fail(f"{node.name!r} cannot be clicked")
 
-    def find_button(self, label, timeout=TIMEOUT):
-        """A button by the words on it. AdwMessageDialog's buttons in
-        libadwaita 1.2 repeat their label in their name, so look at the
-        label inside."""
+    def find_button(self, label, timeout=TIMEOUT, within=None):
+        """A button by the words on it, in @within (a window, say) or
+        anywhere. AdwMessageDialog's buttons in libadwaita 1.2 repeat their
+        label in their name, so look at the label inside."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.check_alive()
-            for node in walk(self.root or self.wait_for_app()):
+            for node in walk(within or self.root or self.wait_for_app()):
                 if node.getRoleName() == "push button" and \
                    node.getState().contains(pyatspi.STATE_VISIBLE) and \
                    (node.name == label or any(node.getChildAtIndex(i) is not None and
@@ -213,7 +213,11 @@ class App:
         fail(f"the list never showed {what}; it shows: {self.rows(list_node)!r}")
 
     def press_escape(self):
-        pyatspi.Registry.generateKeyboardEvent(0xff1b, None, pyatspi.KEY_SYM)
+        self.press_key(0xff1b)
+
+    def press_key(self, keysym):
+        """Presses a key where the focus is, as a person would."""
+        pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
 
     def wait_exit(self, timeout=TIMEOUT):
         try:
@@ -276,6 +280,28 @@ class Sandbox:
         self.process.terminate()
         self.process.wait(timeout=10)
         self.process.stdout.close()
+
+
+def run_with_sandbox(run, token, *arguments, prefix="concierge-ui-"):
+    """Runs run(app, sandbox) with the app in English and the sandbox
+    started with @arguments; shows the app's output when it fails."""
+    work = tempfile.TemporaryDirectory(prefix=prefix)
+    sandbox = Sandbox(token, work.name, *arguments)
+    log_path = os.path.join(work.name, "app.log")
+    log = open(log_path, "w")
+    app = App("en", log=log)
+    try:
+        run(app, sandbox)
+    except BaseException:
+        log.flush()
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+        raise
+    finally:
+        app.quit()
+        log.close()
+        sandbox.stop()
+        work.cleanup()
 
 
 def wait_until(predicate, what, timeout=TIMEOUT):

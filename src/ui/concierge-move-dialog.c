@@ -1,0 +1,246 @@
+/* concierge-move-dialog.c
+ *
+ * The preview before a public conversation moves to a private one: the
+ * private message and the public reply, both editable, and what happens
+ * to the customer's post. The defaults hold no personal data; the public
+ * reply is checked again as the agent edits it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "privacy/concierge-detector.h"
+#include "concierge-move-dialog.h"
+
+struct _ConciergeMoveDialog
+{
+  AdwMessageDialog    parent_instance;
+
+  ConciergeDetector  *detector;
+  ConciergePostAction post_action;
+  gboolean            reachable;
+
+  /* Template widgets */
+  GtkWidget          *private_box;
+  GtkLabel           *private_heading;
+  GtkTextView        *private_text;
+  GtkTextView        *public_text;
+  GtkLabel           *public_error;
+  GtkLabel           *post_label;
+  GtkLabel           *path_label;
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeMoveDialog, concierge_move_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+static char *
+buffer_dup_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+/* Both texts must say something, and the public one nothing personal. */
+static void
+texts_changed_cb (ConciergeMoveDialog *self)
+{
+  g_autofree char *private_text = buffer_dup_text (self->private_text);
+  g_autofree char *public_text = buffer_dup_text (self->public_text);
+  g_autoptr(GArray) findings = concierge_detector_scan (self->detector, public_text);
+  g_autofree char *kinds = concierge_detector_describe (findings);
+
+  if (kinds != NULL)
+    {
+      /* Translators: %s is the kinds of personal data, as in "IBAN, phone number" */
+      g_autofree char *text = g_strdup_printf (_("The public reply contains personal data: %s. Remove it "
+                                                 "before the conversation moves."), kinds);
+
+      gtk_label_set_text (self->public_error, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->public_error), kinds != NULL);
+
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "move",
+                                           kinds == NULL && public_text[0] != '\0' &&
+                                           (!self->reachable || private_text[0] != '\0'));
+}
+
+static char *
+describe_post (const ConciergeMovePlan *plan)
+{
+  switch (plan->post_action)
+    {
+    case CONCIERGE_POST_HIDE:
+      return g_strdup (_("Then Concierge hides the customer’s post, with “personal data” as the reason in the "
+                         "audit log."));
+    case CONCIERGE_POST_REMOVE:
+      return g_strdup (_("Then Concierge removes the customer’s message from the group, with “personal data” as "
+                         "the reason in the audit log. This works where the bot is an administrator of the group "
+                         "who may delete messages."));
+    case CONCIERGE_POST_KEEP:
+    default:
+      if (plan->kinds == NULL)
+        return g_strdup (_("The customer’s post stays as it is: it holds no personal data."));
+      if (plan->reachable)
+        /* Translators: %s is a platform, like Mastodon */
+        return g_strdup_printf (_("%s does not let Concierge hide or remove the customer’s post, so it stays "
+                                  "visible. The private message suggests that they delete it."), plan->platform);
+      /* Translators: %s is a platform, like Mastodon */
+      return g_strdup_printf (_("%s does not let Concierge hide or remove the customer’s post, so it stays "
+                                "visible until they delete it."), plan->platform);
+    }
+}
+
+static char *
+default_private_text (const ConciergeMovePlan *plan)
+{
+  if (plan->kinds != NULL)
+    /* Translators: the private message that picks up a public case. %s is the kinds of personal data, as in
+     * "IBAN, phone number". Write as your team would: warm, in the form of address customers expect. */
+    return g_strdup_printf (_("Hello, thank you for your message! We are looking into it and will carry on here, "
+                              "in private. Your public post shows personal data (%s) that anyone can read, so we "
+                              "suggest you delete it."), plan->kinds);
+  return g_strdup (_("Hello, thank you for your message! We are looking into it and will carry on here, in "
+                     "private. Your public post can be read by anyone, so we suggest you delete it."));
+}
+
+static char *
+default_public_text (const ConciergeMovePlan *plan)
+{
+  if (plan->reachable)
+    return g_strdup (_("Thank you! We have sent you a direct message so that we can sort this out "
+                       "confidentially."));
+  if (plan->invitation != NULL)
+    /* Translators: %s is an address that opens a private chat */
+    return g_strdup_printf (_("Thank you! So that your details do not stay public, please write to us "
+                              "privately: %s"), plan->invitation);
+  return g_strdup (_("Thank you! So that your details do not stay public, please write to us privately, and we "
+                     "will take care of it there."));
+}
+
+/**
+ * concierge_move_dialog_new:
+ * @settings: the company's own data, which the check of the public reply
+ *   allows
+ */
+ConciergeMoveDialog *
+concierge_move_dialog_new (GtkWindow               *parent,
+                           const ConciergeMovePlan *plan,
+                           GSettings               *settings)
+{
+  ConciergeMoveDialog *self;
+  g_autofree char *heading = NULL;
+  g_autofree char *post = NULL;
+  g_autofree char *private_text = NULL;
+  g_autofree char *public_text = NULL;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  self = g_object_new (CONCIERGE_TYPE_MOVE_DIALOG, "transient-for", parent, NULL);
+  self->detector = concierge_detector_new_for_settings (settings);
+  self->post_action = plan->post_action;
+  self->reachable = plan->reachable;
+
+  /* Translators: %s is the customer's name */
+  heading = g_strdup_printf (_("Private message to %s"), plan->customer);
+  gtk_label_set_text (self->private_heading, heading);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
+                               plan->reachable
+                               ? _("Concierge first writes to the customer privately, then answers the post in "
+                                   "public, without any personal data. You can change both texts.")
+                               : _("Concierge answers the post in public, without any personal data, and asks the "
+                                   "customer to write privately. You can change the text."));
+  gtk_widget_set_visible (self->private_box, plan->reachable);
+  if (!plan->reachable)
+    {
+      /* Translators: %s is the customer's name, then a platform */
+      g_autofree char *path = g_strdup_printf (_("%s has not written to this account privately, and on %s it "
+                                                 "cannot write to them first. The public reply asks them to "
+                                                 "write privately instead."), plan->customer, plan->platform);
+
+      gtk_label_set_text (self->path_label, path);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->path_label), !plan->reachable);
+
+  private_text = default_private_text (plan);
+  public_text = default_public_text (plan);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->private_text), private_text, -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->public_text), public_text, -1);
+  post = describe_post (plan);
+  gtk_label_set_text (self->post_label, post);
+
+  texts_changed_cb (self);
+  return self;
+}
+
+/**
+ * concierge_move_dialog_dup_private_text:
+ *
+ * Returns: (transfer full) (nullable): the private message, or %NULL where
+ *   the account cannot write to the customer privately
+ */
+char *
+concierge_move_dialog_dup_private_text (ConciergeMoveDialog *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), NULL);
+
+  return self->reachable ? buffer_dup_text (self->private_text) : NULL;
+}
+
+char *
+concierge_move_dialog_dup_public_text (ConciergeMoveDialog *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), NULL);
+
+  return buffer_dup_text (self->public_text);
+}
+
+ConciergePostAction
+concierge_move_dialog_get_post_action (ConciergeMoveDialog *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), CONCIERGE_POST_KEEP);
+
+  return self->post_action;
+}
+
+static void
+concierge_move_dialog_dispose (GObject *object)
+{
+  ConciergeMoveDialog *self = CONCIERGE_MOVE_DIALOG (object);
+
+  g_clear_object (&self->detector);
+
+  G_OBJECT_CLASS (concierge_move_dialog_parent_class)->dispose (object);
+}
+
+static void
+concierge_move_dialog_class_init (ConciergeMoveDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = concierge_move_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-move-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, private_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, private_heading);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, private_text);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_text);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_error);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, post_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, path_label);
+}
+
+static void
+concierge_move_dialog_init (ConciergeMoveDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->private_text), "changed",
+                           G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->public_text), "changed",
+                           G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,37 @@
+/* concierge-move-dialog.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "model/concierge-model.h"
+#include "store/concierge-store.h"
+
+G_BEGIN_DECLS
+
+#define CONCIERGE_TYPE_MOVE_DIALOG (concierge_move_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeMoveDialog, concierge_move_dialog, CONCIERGE, MOVE_DIALOG, AdwMessageDialog)
+
+/* What the account can do for this customer. */
+typedef struct
+{
+  const char         *platform;     /* "Mastodon" */
+  const char         *customer;     /* their name */
+  const char         *kinds;        /* "IBAN, phone number", or NULL */
+  gboolean            reachable;    /* it may write to them privately */
+  const char         *invitation;   /* where they start a private chat, or NULL */
+  ConciergePostAction post_action;
+} ConciergeMovePlan;
+
+ConciergeMoveDialog *concierge_move_dialog_new              (GtkWindow               *parent,
+                                                             const ConciergeMovePlan *plan,
+                                                             GSettings               *settings);
+char                *concierge_move_dialog_dup_private_text (ConciergeMoveDialog     *self);
+char                *concierge_move_dialog_dup_public_text  (ConciergeMoveDialog     *self);
+ConciergePostAction  concierge_move_dialog_get_post_action  (ConciergeMoveDialog     *self);
+
+G_END_DECLS

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""Moving a public conversation to a private one, as an agent does it
+against the sandbox: Lena posted her IBAN in public. The banner says that
+everyone reads the reply; p (or its button) opens the preview with both
+texts; confirming sends the private message, then the public reply, and
+opens the private conversation, where the steps show. The public one
+links to it. The sandbox's record proves what went out, and that the IBAN
+never went out in public."""
+
+
+import uitest
+
+TOKEN = "ui-move-token-Hs8Kd2Lq5Wz9Pc3Vn7Rt"
+IBAN = "DE89 3704 0044 0532 0130 00"
+KEY_P = 0x70
+
+
+def main():
+    # Lena does not answer while the test looks.
+    uitest.run_with_sandbox(run, TOKEN, "--seed-personal-data", "--reply-delay-ms", "600000", prefix="concierge-move-")
+
+
+def statuses(sandbox):
+    return [r for r in sandbox.requests() if r["method"] == "POST" and r["path"] == "/api/v1/statuses"]
+
+
+def run(app, sandbox):
+    app.wait_for_app()
+    uitest.add_account(app, sandbox)
+    uitest.open_thread(app, "Lena Krause")
+    app.find("Public — everyone can read your reply", role="label")
+    app.find_button("Move to Private")
+
+    # The single-key shortcut, where no text field has the focus.
+    app.press_key(KEY_P)
+    dialog = app.find_window("Move to a Private Conversation?")
+    private_text = app.find("Private message to Lena Krause", role="text").queryText().getText(0, -1)
+    public_text = app.find("Public reply, which everyone can read", role="text").queryText().getText(0, -1)
+    if "IBAN" not in private_text or "delete" not in private_text:
+        uitest.fail(f"the private message does not name the data or suggest deleting the post: {private_text!r}")
+    if IBAN.replace(" ", "") in public_text.replace(" ", ""):
+        uitest.fail("the default public reply holds the IBAN")
+    app.find("Mastodon does not let Concierge hide or remove the customer’s post, so it stays visible. "
+             "The private message suggests that they delete it.", role="label")
+    print("p opens the preview, with both texts and what happens to the post")
+
+    # Personal data in the public reply stops the move.
+    public_field = app.find("Public reply, which everyone can read", role="text")
+    app.insert_text(public_field, f"Danke! Ihre IBAN {IBAN} haben wir.")
+    app.find("The public reply contains personal data: IBAN. Remove it before the conversation moves.",
+             role="label")
+    app.insert_text(public_field, "Danke! Wir haben Ihnen eine Direktnachricht geschickt.")
+    app.click(app.find_button("Move to Private", within=dialog))
+    app.wait_window_gone("Move to a Private Conversation?")
+
+    # The private conversation opens, and shows the steps.
+    app.find("Private — only the customer reads your reply", role="label")
+    uitest.wait_until(lambda: len(statuses(sandbox)) == 2, "the private message and the public reply")
+    direct, public = statuses(sandbox)
+    if direct["query"].get("visibility") != "direct" or "@lena_k" not in direct["query"]["status"] or \
+       "suggest you delete it" not in direct["query"]["status"]:
+        uitest.fail(f"the first status is not the private message: {direct!r}")
+    if public["query"].get("visibility") != "public" or \
+       "Wir haben Ihnen eine Direktnachricht geschickt." not in public["query"]["status"]:
+        uitest.fail(f"the second status is not the public reply: {public!r}")
+    for request in sandbox.requests():
+        if request["path"] == "/api/v1/statuses" and request["query"].get("visibility") != "direct":
+            if IBAN.replace(" ", "").lower() in str(request).replace(" ", "").lower():
+                uitest.fail(f"the IBAN went out in public: {request!r}")
+    print("the private message went out first, then the public reply, without the IBAN")
+
+    # Back in the public conversation: the record of the move, and the way
+    # to the private one.
+    uitest.open_thread(app, "Lena Krause")
+    app.find("Moved to a private conversation", role="label")
+    app.find("The post stays visible: Mastodon does not let Concierge hide it", role="label")
+    app.click(app.find_button("Open Private Conversation"))
+    app.find("Private — only the customer reads your reply", role="label")
+    print("the public conversation shows the move and opens the private one")
+
+
+if __name__ == "__main__":
+    main()
