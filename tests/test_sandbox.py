@@ -234,6 +234,25 @@ class Sandbox(SandboxCase):
         self.assertEqual(connection.getresponse().status, 204)
         connection.close()
 
+    def test_a_fault_lets_the_first_requests_through(self):
+        # As a flow that posts twice: the first post goes through, the second fails.
+        self.fault(path="/api/v1/statuses", kind="500", skip=1)
+        # A later fault for the path waits until the first is done.
+        self.fault(path="/api/v1/statuses", kind="429")
+        # Requests for other paths are not counted.
+        response, _ = self.request("GET", "/api/v1/instance")
+        self.assertEqual(response.status, 200)
+
+        statuses = [("Wir schreiben Ihnen privat.", "direct"), ("Bitte schauen Sie in Ihre Nachrichten.", "public"),
+                    ("Noch einmal.", "public"), ("Und ein drittes Mal.", "public")]
+        responses = [self.request("POST", "/api/v1/statuses", {"status": text, "visibility": visibility})[0]
+                     for text, visibility in statuses]
+        self.assertEqual([r.status for r in responses], [200, 503, 429, 200])
+
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual([s["content"] for s in json.loads(data)],
+                         ["<p>Und ein drittes Mal.</p>", "<p>Wir schreiben Ihnen privat.</p>"])
+
     def test_account_statuses(self):
         path = f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses"
         response, data = self.request("GET", path)
@@ -875,6 +894,20 @@ class Telegram(TelegramCase):
         self.fault(path=f"/bot{BOT_TOKEN}/getMe", kind="500")
         self.ok("getMe")
         self.assertBotTokenNeverRecorded()
+
+    def test_a_fault_lets_the_first_requests_through(self):
+        self.fault(path=REDACTED_PATH + "sendMessage", kind="500", skip=1)
+        # Other methods are not counted.
+        self.ok("getMe")
+        private = self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir schreiben Ihnen hier weiter."})
+        self.assertEqual(private["chat"]["id"], SABINE)
+        response, reply = self.bot("sendMessage", {"chat_id": GROUP, "text": "Wir haben Ihnen privat geschrieben."})
+        self.assertEqual(response.status, 500)
+        self.assertEqual(reply, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+        # Only count times: the next goes through, and the failed one left no message behind.
+        sent = self.ok("sendMessage", {"chat_id": GROUP, "text": "Wir haben Ihnen privat geschrieben."})
+        self.assertEqual(sent["message_id"], 2205)
+        self.assertEqual([r["status"] for r in self.records() if r["bot_method"] == "sendMessage"], [200, 500, 200])
 
     def test_a_held_long_poll_answers_when_released(self):
         self.fault(path=REDACTED_PATH + "getUpdates", kind="hold")

@@ -54,10 +54,15 @@
  *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
  *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "malformed"
- *    | "slow" | "drop-before" | "drop-after" | "hold", "count": 1,
- *    "retry_after": 2, "delay_ms": 2000}
+ *    | "slow" | "drop-before" | "drop-after" | "hold", "skip": 0,
+ *    "count": 1, "retry_after": 2, "delay_ms": 2000}
  * "404" answers as if the status replied to had been deleted.
  * A held response waits for POST /_sandbox/release.
+ * "skip" lets that many matching requests through untouched before the
+ * fault acts on the next "count" ones: {"kind": "500", "skip": 1} fails
+ * the second post of a flow that posts twice. Faults for a path take their
+ * turns in the order they were asked for; one that is still letting
+ * requests through keeps its turn, so a later one waits until it is done.
  *
  * POST /_sandbox/revoke-all withdraws every token, as a person does in the
  * account's settings: the API answers 401 until someone signs in again.
@@ -896,6 +901,7 @@ add_fault (SoupServerMessage *msg)
   fault = g_new0 (Fault, 1);
   fault->path = g_strdup (json_object_get_string_member_with_default (object, "path", "/"));
   fault->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", "500"));
+  fault->skip = MAX (json_object_get_int_member_with_default (object, "skip", 0), 0);
   fault->count = json_object_get_int_member_with_default (object, "count", 1);
   fault->retry_after = json_object_get_int_member_with_default (object, "retry_after", 1);
   fault->delay_ms = json_object_get_int_member_with_default (object, "delay_ms", 2000);
@@ -911,11 +917,18 @@ sandbox_take_fault (const char *path)
     {
       Fault *fault = g_ptr_array_index (sandbox.faults, i);
 
-      if (g_str_has_prefix (path, fault->path) && fault->count > 0)
+      if (!g_str_has_prefix (path, fault->path) || fault->count == 0)
+        continue;
+
+      /* A request let through is still this fault's, so that no later
+       * fault for the same path takes it instead. */
+      if (fault->skip > 0)
         {
-          fault->count--;
-          return fault;
+          fault->skip--;
+          return NULL;
         }
+      fault->count--;
+      return fault;
     }
   return NULL;
 }

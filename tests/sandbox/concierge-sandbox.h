@@ -19,12 +19,14 @@ typedef struct
 {
   char *path;
   char *kind;
+  guint skip;     /* matching requests still to let through untouched */
   guint count;
   guint retry_after;
   guint delay_ms;
 } Fault;
 
-/* The next fault for a path that starts with the fault's path, or NULL. */
+/* The next fault for a path that starts with the fault's path, or NULL,
+ * also while that fault still lets requests through. */
 Fault *sandbox_take_fault      (const char        *path);
 
 /* What a fault does once the answer is ready: drop the connection after
