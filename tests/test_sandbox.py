@@ -253,6 +253,24 @@ class Sandbox(SandboxCase):
         self.assertEqual([s["content"] for s in json.loads(data)],
                          ["<p>Und ein drittes Mal.</p>", "<p>Wir schreiben Ihnen privat.</p>"])
 
+    def test_a_refused_post_posts_nothing(self):
+        conversations = json.loads(self.request("GET", "/api/v1/conversations")[1])
+        self.fault(path="/api/v1/statuses", kind="refuse")
+        params = {"status": "@tom Wir schreiben Ihnen privat weiter.", "visibility": "direct"}
+        response, data = self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "move-1"})
+        self.assertEqual(response.status, 422)
+        self.assertEqual(json.loads(data), {"error": "Validation failed: Text character limit of 500 exceeded"})
+        self.assertEqual(response.getheader("X-RateLimit-Limit"), "300")
+
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual(json.loads(data), [])
+        self.assertEqual(json.loads(self.request("GET", "/api/v1/conversations")[1]), conversations)
+        # The key was not used up: the same post again is made, once.
+        response, data = self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "move-1"})
+        self.assertEqual(response.status, 200, data)
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual([s["content"] for s in json.loads(data)], ["<p>@tom Wir schreiben Ihnen privat weiter.</p>"])
+
     def test_account_statuses(self):
         path = f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses"
         response, data = self.request("GET", path)
@@ -378,6 +396,12 @@ class SmallInstance(SandboxCase):
         # Characters count, not bytes.
         response, data = self.request("POST", "/api/v1/statuses", {"status": "ä" * 280})
         self.assertEqual(response.status, 200, data)
+
+        # A refusal names the instance's limit.
+        self.fault(path="/api/v1/statuses", kind="refuse")
+        response, data = self.request("POST", "/api/v1/statuses", {"status": "Kurz."})
+        self.assertEqual(response.status, 422)
+        self.assertEqual(json.loads(data), {"error": "Validation failed: Text character limit of 280 exceeded"})
 
     def test_nonsense_options_are_refused(self):
         for option in (["--max-characters", "0"], ["--live-interval-ms", "-1"],
@@ -908,6 +932,25 @@ class Telegram(TelegramCase):
         sent = self.ok("sendMessage", {"chat_id": GROUP, "text": "Wir haben Ihnen privat geschrieben."})
         self.assertEqual(sent["message_id"], 2205)
         self.assertEqual([r["status"] for r in self.records() if r["bot_method"] == "sendMessage"], [200, 500, 200])
+
+    def test_a_refused_request_changes_nothing(self):
+        self.fault(path=REDACTED_PATH + "sendMessage", kind="refuse")
+        self.refused(400, "Bad Request: message is too long", "sendMessage",
+                     {"chat_id": SABINE, "text": "Wir schreiben Ihnen hier weiter."})
+        # Nothing was sent: the next message takes the id, and Sabine answers it only.
+        sent = self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir schreiben Ihnen hier weiter."})
+        self.assertEqual(sent["message_id"], 102)
+
+        self.fault(path=REDACTED_PATH + "deleteMessage", kind="refuse")
+        self.refused(400, "Bad Request: message can't be deleted", "deleteMessage",
+                     {"chat_id": GROUP, "message_id": 2202})
+        time.sleep(0.6)
+        updates = self.ok("getUpdates")
+        self.assertIn((GROUP, 2202), [(u["message"]["chat"]["id"], u["message"]["message_id"])
+                                      for u in updates if "message" in u])
+        answers = [u["message"] for u in updates[SEEDED_UPDATES:]]
+        self.assertEqual([(m["chat"]["id"], m["message_id"]) for m in answers], [(SABINE, 103)])
+        self.assertEqual(len(updates), SEEDED_UPDATES + 1)
 
     def test_a_held_long_poll_answers_when_released(self):
         self.fault(path=REDACTED_PATH + "getUpdates", kind="hold")

@@ -700,6 +700,18 @@ bad_request (Request    *request,
   reply_error (request, 400, description);
 }
 
+/* A refusal a request can meet although the client checked it: Telegram
+ * measures a text after parsing its entities, in UTF-16 code units, and a
+ * message sent more than 48 hours ago can't be deleted. */
+static void
+refuse (Request *request)
+{
+  if (g_ascii_strcasecmp (request->bot_method, "deleteMessage") == 0)
+    bad_request (request, "message can't be deleted");
+  else
+    bad_request (request, "message is too long");
+}
+
 /* Parameters */
 
 /* Form fields are strings; the query's come first, so that the body wins. */
@@ -1432,6 +1444,8 @@ telegram_handle (SoupServerMessage *msg,
     reply_error (request, 404, "Not Found");
   else if (fault != NULL && g_str_equal (fault->kind, "409"))
     reply_error (request, 409, CONFLICT_TERMINATED);
+  else if (fault != NULL && g_str_equal (fault->kind, "refuse"))
+    refuse (request);
   else if (fault != NULL && g_str_equal (fault->kind, "429"))
     {
       g_autofree char *retry = g_strdup_printf ("%u", fault->retry_after);

@@ -53,10 +53,14 @@
  * parameters are ignored. Faults apply to these paths as to the API's.
  *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
- *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "malformed"
- *    | "slow" | "drop-before" | "drop-after" | "hold", "skip": 0,
- *    "count": 1, "retry_after": 2, "delay_ms": 2000}
- * "404" answers as if the status replied to had been deleted.
+ *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "refuse"
+ *    | "malformed" | "slow" | "drop-before" | "drop-after" | "hold",
+ *    "skip": 0, "count": 1, "retry_after": 2, "delay_ms": 2000}
+ * "404" answers as if the status replied to had been deleted. "refuse" is
+ * the platform refusing the request itself, as it refuses invalid input:
+ * 422 {"error": "Validation failed: Text character limit of 500 exceeded"}
+ * (the --max-characters limit), as Mastodon answers a status it counts
+ * longer than the client did; nothing is posted.
  * A held response waits for POST /_sandbox/release.
  * "skip" lets that many matching requests through untouched before the
  * fault acts on the next "count" ones: {"kind": "500", "skip": 1} fails
@@ -90,6 +94,8 @@
  *   {"path": "/bot<redacted>/sendMessage", "kind": "500"}
  * and answer in the envelope: "500" with 500 Internal Server Error, "404"
  * with Not Found, "429" with Retry-After and parameters.retry_after both,
+ * "refuse" with 400 "Bad Request: message is too long" (deleteMessage:
+ * "Bad Request: message can't be deleted") and no message sent or deleted,
  * and "409", Telegram's only, with the conflict a second bot instance
  * polling meets.
  *
@@ -793,6 +799,18 @@ get_account_statuses (SoupServerMessage *msg,
   sandbox_reply_json (msg, 200, builder);
 }
 
+/* As Mastodon refuses a status over the instance's limit. Also the refuse
+ * fault's answer: Mastodon counts every link as 23 characters, however
+ * short, so a status a client counted within the limit can be refused. */
+static void
+reply_too_long (SoupServerMessage *msg)
+{
+  g_autofree char *error = g_strdup_printf ("Validation failed: Text character limit of %u exceeded",
+                                            sandbox.max_characters);
+
+  sandbox_reply_error (msg, 422, error);
+}
+
 static gboolean
 customer_replies_cb (gpointer data)
 {
@@ -838,10 +856,7 @@ post_status (SoupServerMessage *msg,
     }
   if (g_utf8_strlen (text, -1) > (glong) sandbox.max_characters)
     {
-      g_autofree char *error = g_strdup_printf ("Validation failed: Text character limit of %u exceeded",
-                                                sandbox.max_characters);
-
-      sandbox_reply_error (msg, 422, error);
+      reply_too_long (msg);
       return;
     }
   if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
@@ -1140,6 +1155,8 @@ server_callback (SoupServer        *server,
       soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
       sandbox_reply_error (msg, 429, "Too many requests");
     }
+  else if (fault != NULL && g_str_equal (fault->kind, "refuse"))
+    reply_too_long (msg);
   else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
     {
       static const char broken[] = "[{\"id\": \"1\", \"type\": \"mention\", \"status\": {\"id\": ";
