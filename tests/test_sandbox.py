@@ -28,6 +28,8 @@ BOT_ID = 7000000001
 SABINE = 5551000103
 LUKAS = 5551000104
 MEHMET = 5551000102
+PETRA = 5551000105
+JONAS = 5551000106
 GROUP = -1001234567890
 FIRST_UPDATE = 870000001
 SEEDED_UPDATES = 7
@@ -777,6 +779,28 @@ class Telegram(TelegramCase):
                      {"chat_id": SABINE, "text": "Hallo", "parse_mode": "Textile"})
         self.refused(400, "Bad Request: can't parse reply_parameters JSON object", "sendMessage",
                      {"chat_id": SABINE, "text": "Hallo", "reply_parameters": "101"})
+
+    def test_the_bot_cannot_write_first(self):
+        # Mehmet, Petra and Jonas wrote in the group but never started the bot.
+        for user in (MEHMET, PETRA, JONAS):
+            self.refused(403, "Forbidden: bot can't initiate conversation with a user", "sendMessage",
+                         {"chat_id": user, "text": "Wir schreiben Ihnen lieber privat."}, body="json")
+        self.refused(403, "Forbidden: bot can't initiate conversation with a user", "sendMessage",
+                     {"chat_id": str(MEHMET), "text": "Wir schreiben Ihnen lieber privat."}, body="form")
+        # Sabine and Lukas did.
+        for user in (SABINE, LUKAS):
+            sent = self.ok("sendMessage", {"chat_id": user, "text": "Wir schreiben Ihnen lieber privat."})
+            self.assertEqual(sent["chat"]["id"], user)
+            self.assertEqual(sent["chat"]["type"], "private")
+        # An id that is nobody's is no chat, and deleting is no writing.
+        self.refused(400, "Bad Request: chat not found", "sendMessage", {"chat_id": 5551000107, "text": "Hallo"})
+        self.refused(400, "Bad Request: chat not found", "deleteMessage", {"chat_id": MEHMET, "message_id": 1})
+
+        # Only those written to answer.
+        self.wait_for_updates(FIRST_UPDATE + SEEDED_UPDATES, 2)
+        time.sleep(0.4)
+        answers = self.ok("getUpdates", {"offset": FIRST_UPDATE + SEEDED_UPDATES})
+        self.assertEqual(sorted(u["message"]["chat"]["id"] for u in answers), [SABINE, LUKAS])
 
     def test_group_customer_replies_to_the_bot(self):
         self.ok("getUpdates", {"offset": FIRST_UPDATE + SEEDED_UPDATES})

@@ -48,6 +48,11 @@
  * newer getUpdates ends the waiting one with Telegram's 409 conflict.
  * After --reply-delay-ms the customer answers what the bot sent: in a
  * private chat with a message, in the group with a reply to the bot's.
+ * Only Sabine and Lukas have started the bot: sendMessage to another
+ * customer's user id, Mehmet's, Petra's or Jonas's, answers 403
+ * "Forbidden: bot can't initiate conversation with a user", as Telegram
+ * answers a bot that would write first; an id that is nobody's is 400
+ * "Bad Request: chat not found".
  * The bot may delete messages in the group only. With --live-interval-ms,
  * every third live turn a Telegram customer writes in as well: Sabine or
  * Lukas in private, by turns with a group member who mentions the bot.
@@ -144,8 +149,13 @@ static const TgUser lukas = { G_GINT64_CONSTANT (5551000104), FALSE, "Lukas", "H
 static const TgUser petra = { G_GINT64_CONSTANT (5551000105), FALSE, "Petra", "Neumann", "petra_n", "de" };
 static const TgUser jonas = { G_GINT64_CONSTANT (5551000106), FALSE, "Jonas", "Richter", "jonas_richter", "de" };
 
+/* The customers, whether or not they started the bot: a client may name
+ * any of them by user id. */
+static const TgUser * const customers[] = { &mehmet, &sabine, &lukas, &petra, &jonas };
+
 /* Message ids count per chat; each chat's start makes them easy to tell
- * apart in a test. */
+ * apart in a test. Only the customers who started the bot, Sabine and
+ * Lukas, have a private chat with it. */
 static TgChat chats[] = {
   { G_GINT64_CONSTANT (5551000103), "private", NULL, &sabine, 101 },
   { G_GINT64_CONSTANT (5551000104), "private", NULL, &lukas, 201 },
@@ -201,6 +211,15 @@ find_chat (gint64 id)
   for (guint i = 0; i < G_N_ELEMENTS (chats); i++)
     if (chats[i].id == id)
       return &chats[i];
+  return NULL;
+}
+
+static const TgUser *
+find_customer (gint64 id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+    if (customers[i]->id == id)
+      return customers[i];
   return NULL;
 }
 
@@ -919,14 +938,18 @@ object_param (Request     *request,
   return TRUE;
 }
 
-/* The chat @name names, or NULL, answered. */
+/* The chat @name names, or NULL, answered. A customer's user id names
+ * their private chat only once they started the bot: until then a bot
+ * @sending there meets Telegram's 403, as a bot can't write first. */
 static TgChat *
 chat_param (Request    *request,
             JsonObject *object,
-            const char *name)
+            const char *name,
+            gboolean    sending)
 {
   JsonNode *node = member (object, name);
-  gint64 id;
+  gboolean is_id;
+  gint64 id = 0;
   TgChat *chat;
 
   if (node == NULL)
@@ -935,12 +958,15 @@ chat_param (Request    *request,
       return NULL;
     }
   /* An @username names a public group or channel; none here has one. */
-  if (!parse_int (node, &id) || (chat = find_chat (id)) == NULL)
-    {
-      bad_request (request, "chat not found");
-      return NULL;
-    }
-  return chat;
+  is_id = parse_int (node, &id);
+  if (is_id && (chat = find_chat (id)) != NULL)
+    return chat;
+
+  if (is_id && sending && find_customer (id) != NULL)
+    reply_error (request, 403, "Forbidden: bot can't initiate conversation with a user");
+  else
+    bad_request (request, "chat not found");
+  return NULL;
 }
 
 /* The record */
@@ -1255,7 +1281,7 @@ send_message (Request *request)
   Sent *sent;
 
   if (!only_known_members (request, request->params, NULL, known) ||
-      (chat = chat_param (request, request->params, "chat_id")) == NULL)
+      (chat = chat_param (request, request->params, "chat_id", TRUE)) == NULL)
     return;
 
   text = string_param (request->params, "text");
@@ -1311,7 +1337,7 @@ delete_message (Request *request)
   TgChat *chat;
 
   if (!only_known_members (request, request->params, NULL, known) ||
-      (chat = chat_param (request, request->params, "chat_id")) == NULL ||
+      (chat = chat_param (request, request->params, "chat_id", FALSE)) == NULL ||
       !int_param (request, request->params, "message_id", &message_id))
     return;
   if (message_id == 0)

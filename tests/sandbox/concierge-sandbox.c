@@ -81,7 +81,8 @@
  * multipart form or a JSON body, answers in Telegram's {"ok": ...}
  * envelope. A wrong bot token is 401, an unknown method 404, and unknown
  * parameters are refused with 400. Without the option, /bot paths are 404.
- * The bot serves private chats and a supergroup that it administers;
+ * The bot serves private chats and a supergroup that it administers, and
+ * answers 403 when it would write first to a member who never started it;
  * customers answer what it sends after --reply-delay-ms, and in live mode a
  * Telegram customer writes in too every third time. --telegram-webhook
  * starts with a webhook set, so that getUpdates answers 409 until
