@@ -997,6 +997,60 @@ class Telegram(TelegramCase):
         self.assertEqual([r["path"] for r in self.records()], ["/api/v1/notifications", REDACTED_PATH + "getMe"])
 
 
+def iban_is_valid(iban):
+    digits = "".join(str(int(c, 36)) for c in (iban[4:] + iban[:4]).replace(" ", ""))
+    return int(digits) % 97 == 1
+
+
+class TelegramPersonalData(TelegramCase):
+    """Customers who post personal data in the group, after the default
+    seed, whose ids stay as they are."""
+
+    options = TelegramCase.options + ["--seed-personal-data"]
+
+    def test_group_members_post_personal_data(self):
+        updates = self.ok("getUpdates")
+        self.assertEqual([u["update_id"] for u in updates],
+                         list(range(FIRST_UPDATE, FIRST_UPDATE + SEEDED_UPDATES + 2)))
+        seeded = [u.get("message", u.get("edited_message")) for u in updates[:SEEDED_UPDATES]]
+        self.assertEqual([(m["chat"]["id"], m["message_id"]) for m in seeded],
+                         [(SABINE, 101), (LUKAS, 201), (LUKAS, 202), (GROUP, 2202), (GROUP, 2203), (GROUP, 2204),
+                          (SABINE, 101)])
+
+        sabine, mehmet = [u["message"] for u in updates[SEEDED_UPDATES:]]
+        group = {"id": GROUP, "title": "Wellenfunk Community", "type": "supergroup"}
+        self.assertEqual((sabine["chat"], sabine["message_id"]), (group, 2205))
+        self.assertEqual((sabine["from"]["id"], sabine["from"]["username"]), (SABINE, "sabinek"))
+        self.assertIn("0171 2345678", sabine["text"])
+        self.assertIn("DE02 1203 0000 0000 2020 51", sabine["text"])
+        self.assertTrue(iban_is_valid("DE02 1203 0000 0000 2020 51"))
+        self.assertEqual((mehmet["chat"], mehmet["message_id"]), (group, 2206))
+        self.assertEqual((mehmet["from"]["id"], mehmet["from"]["last_name"]), (MEHMET, "Yılmaz"))
+        self.assertIn("mehmet.yilmaz@example.org", mehmet["text"])
+        for message in (sabine, mehmet):
+            entity, = message["entities"]
+            self.assertEqual(utf16_slice(message["text"], entity["offset"], entity["length"]), "@WellenfunkHilfeBot")
+            self.assertNotIn("reply_to_message", message)
+        # Newer than the default seed, and not in the future.
+        self.assertGreater(sabine["date"], max(m.get("edit_date", m["date"]) for m in seeded))
+        self.assertGreater(mehmet["date"], sabine["date"])
+        self.assertLessEqual(mehmet["date"], time.time())
+
+        # Moving to private: the bot may write to Sabine, not to Mehmet, and
+        # may delete both group messages.
+        self.assertEqual(self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir melden uns hier."})["chat"]["id"],
+                         SABINE)
+        self.refused(403, "Forbidden: bot can't initiate conversation with a user", "sendMessage",
+                     {"chat_id": MEHMET, "text": "Wir melden uns hier."})
+        for message_id in (2205, 2206):
+            self.assertIs(self.ok("deleteMessage", {"chat_id": GROUP, "message_id": message_id}), True)
+        self.assertEqual(len(self.ok("getUpdates", {"offset": FIRST_UPDATE})), SEEDED_UPDATES)
+
+        # Mastodon's customer with her IBAN is there as before.
+        _, data = self.request("GET", "/api/v1/notifications")
+        self.assertIn("lena_k", [n["account"]["username"] for n in json.loads(data)])
+
+
 class TelegramWebhook(TelegramCase):
     options = TelegramCase.options + ["--telegram-webhook", "https://bot.wellenfunk.example/telegram"]
 

@@ -38,6 +38,18 @@
  *   870000006  message 2204, Jonas Richter (@jonas_richter, 5551000106),
  *              a reply to the bot's announcement 2201
  *   870000007  edited_message: Sabine's 101 with a new text and edit_date
+ * With --seed-personal-data, two customers then post personal data in the
+ * group, where every member reads it, dated a few minutes before the start:
+ *   870000008  message 2205, Sabine, who has a private chat with the bot,
+ *              so that it can write to her there:
+ *              "@WellenfunkHilfeBot Mein Anschluss ist seit Tagen tot. Ruft
+ *              mich bitte an: 0171 2345678. Die Lastschrift geht von DE02
+ *              1203 0000 0000 2020 51 ab."
+ *   870000009  message 2206, Mehmet, who has none, so that sendMessage to
+ *              him answers 403:
+ *              "@WellenfunkHilfeBot Bitte schickt mir die
+ *              Kündigungsbestätigung an mehmet.yilmaz@example.org, ich
+ *              warte seit zwei Wochen."
  * The bot's announcement 2201 is no update: a bot never receives its own
  * messages. It receives the group's other messages as an administrator
  * does, although can_read_all_group_messages is false.
@@ -364,6 +376,25 @@ telegram_init (const char *token,
   telegram.next_update_id = FIRST_UPDATE_ID;
   telegram.polls = g_ptr_array_new ();
   seed ();
+}
+
+/* Customers who post their personal data where the whole group reads it,
+ * as the demo shows: the case for moving to a private chat, once where the
+ * bot can write privately and once where it can't. After the default
+ * seed, so that its update and message ids stay as they are. */
+void
+telegram_seed_personal_data (void)
+{
+  gint64 start = now ();
+
+  post (GROUP, &sabine,
+        "@WellenfunkHilfeBot Mein Anschluss ist seit Tagen tot. Ruft mich bitte an: 0171 2345678. "
+        "Die Lastschrift geht von DE02 1203 0000 0000 2020 51 ab.",
+        0, start - 420);
+  post (GROUP, &mehmet,
+        "@WellenfunkHilfeBot Bitte schickt mir die Kündigungsbestätigung an mehmet.yilmaz@example.org, "
+        "ich warte seit zwei Wochen.",
+        0, start - 300);
 }
 
 /* Customers who write in while the demo runs */

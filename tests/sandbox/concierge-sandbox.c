@@ -28,6 +28,11 @@
  * token, access_token and refresh_token are recorded as "<redacted>";
  * answers are never recorded.
  *
+ * --seed-personal-data adds a public mention in which Lena Krause
+ * (@lena_k) gives her IBAN, and with Telegram two group messages with a
+ * phone number, an IBAN and an e-mail address (see
+ * concierge-sandbox-telegram.c): what the demo shows.
+ *
  * With --live-interval-ms, a customer writes in every that many
  * milliseconds: a new public thread mentioning the support account, and
  * every third time a direct message in that customer's conversation.
@@ -1280,7 +1285,7 @@ main (int   argc,
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
     { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
-      "Seed a public mention that holds an IBAN, as the demo shows", NULL },
+      "Seed public messages that hold personal data, as the demo shows", NULL },
     { "no-pkce", 0, 0, G_OPTION_ARG_NONE, &no_pkce,
       "Sign in as with Mastodon before 4.3: no PKCE, no authorization server metadata", NULL },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
@@ -1332,7 +1337,11 @@ main (int   argc,
     seed_personal_data ();
   seed_mentions (seed_count);
   if (telegram_token != NULL)
-    telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
+    {
+      telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
+      if (seed_personal)
+        telegram_seed_personal_data ();
+    }
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

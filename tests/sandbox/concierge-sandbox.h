@@ -50,15 +50,17 @@ void   sandbox_reply_error     (SoupServerMessage *msg,
 void   sandbox_write_record    (JsonBuilder       *builder);
 
 /* The Telegram Bot API, served only when it was given a bot token. */
-gboolean telegram_token_is_valid (const char *token);
-void     telegram_init           (const char *token,
-                                  const char *webhook_url,
-                                  guint       reply_delay_ms);
-gboolean telegram_enabled        (void);
-void     telegram_handle         (SoupServerMessage *msg,
-                                  const char        *path,
-                                  GHashTable        *query);
-void     telegram_live_turn      (void);
+gboolean telegram_token_is_valid     (const char *token);
+void     telegram_init               (const char *token,
+                                      const char *webhook_url,
+                                      guint       reply_delay_ms);
+/* For --seed-personal-data, after telegram_init(). */
+void     telegram_seed_personal_data (void);
+gboolean telegram_enabled            (void);
+void     telegram_handle             (SoupServerMessage *msg,
+                                      const char        *path,
+                                      GHashTable        *query);
+void     telegram_live_turn          (void);
 
 /* The Mastodon sign-in (concierge-sandbox-oauth.c): apps, the metadata,
  * /oauth/authorize, /oauth/token and /oauth/revoke, which need no token.
