@@ -255,6 +255,22 @@ class Sandbox(SandboxCase):
         self.assertEqual([s["content"] for s in json.loads(data)],
                          ["<p>Und ein drittes Mal.</p>", "<p>Wir schreiben Ihnen privat.</p>"])
 
+    def test_a_fault_may_match_one_method(self):
+        _, data = self.request("GET", "/api/v1/notifications")
+        context = f"/api/v1/statuses/{json.loads(data)[0]['status']['id']}/context"
+        self.fault(path="/api/v1/statuses", method="POST", kind="500", skip=1)
+        # Reading a context in between neither counts nor fails.
+        responses = []
+        for method, path in (("GET", context), ("POST", "/api/v1/statuses"), ("GET", context),
+                             ("POST", "/api/v1/statuses")):
+            responses.append(self.request(method, path, {"status": "Hallo"} if method == "POST" else None)[0])
+        self.assertEqual([r.status for r in responses], [200, 200, 200, 503])
+
+        # Without a method, the path alone decides.
+        self.fault(path="/api/v1/statuses", kind="500")
+        response, _ = self.request("GET", context)
+        self.assertEqual(response.status, 503)
+
     def test_a_refused_post_posts_nothing(self):
         conversations = json.loads(self.request("GET", "/api/v1/conversations")[1])
         self.fault(path="/api/v1/statuses", kind="refuse")

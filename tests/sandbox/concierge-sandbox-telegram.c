@@ -1482,7 +1482,9 @@ telegram_handle (SoupServerMessage *msg,
   request->token_ok = telegram.token != NULL && g_strcmp0 (given_token, telegram.token) == 0;
   unreadable = read_parameters (request, query);
 
-  fault = request->fault = request->token_ok ? sandbox_take_fault (request->path) : NULL;
+  fault = request->fault = request->token_ok
+                            ? sandbox_take_fault (soup_server_message_get_method (msg), request->path)
+                            : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (request);

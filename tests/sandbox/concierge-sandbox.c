@@ -58,9 +58,13 @@
  * parameters are ignored. Faults apply to these paths as to the API's.
  *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
- *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "refuse"
- *    | "malformed" | "slow" | "drop-before" | "drop-after" | "hold",
- *    "skip": 0, "count": 1, "retry_after": 2, "delay_ms": 2000}
+ *   {"path": "/api/v1/statuses", "method": "POST", "kind": "500" | "429"
+ *    | "404" | "refuse" | "malformed" | "slow" | "drop-before"
+ *    | "drop-after" | "hold", "skip": 0, "count": 1, "retry_after": 2,
+ *    "delay_ms": 2000}
+ * A fault matches every path that starts with its path, so
+ * "/api/v1/statuses" matches GET /api/v1/statuses/ID/context too; with
+ * "method" (any when absent) it matches requests of that method only.
  * "404" answers as if the status replied to had been deleted. "refuse" is
  * the platform refusing the request itself, as it refuses invalid input:
  * 422 {"error": "Validation failed: Text character limit of 500 exceeded"}
@@ -68,8 +72,9 @@
  * longer than the client did; nothing is posted.
  * A held response waits for POST /_sandbox/release.
  * "skip" lets that many matching requests through untouched before the
- * fault acts on the next "count" ones: {"kind": "500", "skip": 1} fails
- * the second post of a flow that posts twice. Faults for a path take their
+ * fault acts on the next "count" ones: {"path": "/api/v1/statuses",
+ * "method": "POST", "skip": 1} fails the second post of a flow that posts
+ * twice, whatever it reads in between. Faults for a path take their
  * turns in the order they were asked for; one that is still letting
  * requests through keeps its turn, so a later one waits until it is done.
  *
@@ -921,6 +926,7 @@ add_fault (SoupServerMessage *msg)
   object = json_node_get_object (node);
   fault = g_new0 (Fault, 1);
   fault->path = g_strdup (json_object_get_string_member_with_default (object, "path", "/"));
+  fault->method = g_strdup (json_object_get_string_member_with_default (object, "method", NULL));
   fault->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", "500"));
   fault->skip = MAX (json_object_get_int_member_with_default (object, "skip", 0), 0);
   fault->count = json_object_get_int_member_with_default (object, "count", 1);
@@ -932,13 +938,15 @@ add_fault (SoupServerMessage *msg)
 }
 
 Fault *
-sandbox_take_fault (const char *path)
+sandbox_take_fault (const char *method,
+                    const char *path)
 {
   for (guint i = 0; i < sandbox.faults->len; i++)
     {
       Fault *fault = g_ptr_array_index (sandbox.faults, i);
 
-      if (!g_str_has_prefix (path, fault->path) || fault->count == 0)
+      if (!g_str_has_prefix (path, fault->path) || fault->count == 0 ||
+          (fault->method != NULL && !g_str_equal (method, fault->method)))
         continue;
 
       /* A request let through is still this fault's, so that no later
@@ -1130,7 +1138,7 @@ server_callback (SoupServer        *server,
   token_ok = oauth_authorization_is_valid (authorization);
 
   /* The sign-in has no token to match, yet it fails as the API does. */
-  fault = token_ok || sign_in ? sandbox_take_fault (path) : NULL;
+  fault = token_ok || sign_in ? sandbox_take_fault (soup_server_message_get_method (msg), path) : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (msg, query, token_ok);

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *path;
+  char *method;   /* NULL: any */
   char *kind;
   guint skip;     /* matching requests still to let through untouched */
   guint count;
@@ -25,9 +26,11 @@ typedef struct
   guint delay_ms;
 } Fault;
 
-/* The next fault for a path that starts with the fault's path, or NULL,
- * also while that fault still lets requests through. */
-Fault *sandbox_take_fault      (const char        *path);
+/* The next fault for a request of @method to a path that starts with the
+ * fault's path, or NULL, also while that fault still lets requests
+ * through. */
+Fault *sandbox_take_fault      (const char        *method,
+                                const char        *path);
 
 /* What a fault does once the answer is ready: drop the connection after
  * it, hold the answer back or slow it down. @paused says that the answer
