@@ -28,6 +28,8 @@ BOT_ID = 7000000001
 SABINE = 5551000103
 LUKAS = 5551000104
 MEHMET = 5551000102
+PETRA = 5551000105
+JONAS = 5551000106
 GROUP = -1001234567890
 FIRST_UPDATE = 870000001
 SEEDED_UPDATES = 7
@@ -234,6 +236,59 @@ class Sandbox(SandboxCase):
         self.assertEqual(connection.getresponse().status, 204)
         connection.close()
 
+    def test_a_fault_lets_the_first_requests_through(self):
+        # As a flow that posts twice: the first post goes through, the second fails.
+        self.fault(path="/api/v1/statuses", kind="500", skip=1)
+        # A later fault for the path waits until the first is done.
+        self.fault(path="/api/v1/statuses", kind="429")
+        # Requests for other paths are not counted.
+        response, _ = self.request("GET", "/api/v1/instance")
+        self.assertEqual(response.status, 200)
+
+        statuses = [("Wir schreiben Ihnen privat.", "direct"), ("Bitte schauen Sie in Ihre Nachrichten.", "public"),
+                    ("Noch einmal.", "public"), ("Und ein drittes Mal.", "public")]
+        responses = [self.request("POST", "/api/v1/statuses", {"status": text, "visibility": visibility})[0]
+                     for text, visibility in statuses]
+        self.assertEqual([r.status for r in responses], [200, 503, 429, 200])
+
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual([s["content"] for s in json.loads(data)],
+                         ["<p>Und ein drittes Mal.</p>", "<p>Wir schreiben Ihnen privat.</p>"])
+
+    def test_a_fault_may_match_one_method(self):
+        _, data = self.request("GET", "/api/v1/notifications")
+        context = f"/api/v1/statuses/{json.loads(data)[0]['status']['id']}/context"
+        self.fault(path="/api/v1/statuses", method="POST", kind="500", skip=1)
+        # Reading a context in between neither counts nor fails.
+        responses = []
+        for method, path in (("GET", context), ("POST", "/api/v1/statuses"), ("GET", context),
+                             ("POST", "/api/v1/statuses")):
+            responses.append(self.request(method, path, {"status": "Hallo"} if method == "POST" else None)[0])
+        self.assertEqual([r.status for r in responses], [200, 200, 200, 503])
+
+        # Without a method, the path alone decides.
+        self.fault(path="/api/v1/statuses", kind="500")
+        response, _ = self.request("GET", context)
+        self.assertEqual(response.status, 503)
+
+    def test_a_refused_post_posts_nothing(self):
+        conversations = json.loads(self.request("GET", "/api/v1/conversations")[1])
+        self.fault(path="/api/v1/statuses", kind="refuse")
+        params = {"status": "@tom Wir schreiben Ihnen privat weiter.", "visibility": "direct"}
+        response, data = self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "move-1"})
+        self.assertEqual(response.status, 422)
+        self.assertEqual(json.loads(data), {"error": "Validation failed: Text character limit of 500 exceeded"})
+        self.assertEqual(response.getheader("X-RateLimit-Limit"), "300")
+
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual(json.loads(data), [])
+        self.assertEqual(json.loads(self.request("GET", "/api/v1/conversations")[1]), conversations)
+        # The key was not used up: the same post again is made, once.
+        response, data = self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "move-1"})
+        self.assertEqual(response.status, 200, data)
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual([s["content"] for s in json.loads(data)], ["<p>@tom Wir schreiben Ihnen privat weiter.</p>"])
+
     def test_account_statuses(self):
         path = f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses"
         response, data = self.request("GET", path)
@@ -359,6 +414,12 @@ class SmallInstance(SandboxCase):
         # Characters count, not bytes.
         response, data = self.request("POST", "/api/v1/statuses", {"status": "ä" * 280})
         self.assertEqual(response.status, 200, data)
+
+        # A refusal names the instance's limit.
+        self.fault(path="/api/v1/statuses", kind="refuse")
+        response, data = self.request("POST", "/api/v1/statuses", {"status": "Kurz."})
+        self.assertEqual(response.status, 422)
+        self.assertEqual(json.loads(data), {"error": "Validation failed: Text character limit of 280 exceeded"})
 
     def test_nonsense_options_are_refused(self):
         for option in (["--max-characters", "0"], ["--live-interval-ms", "-1"],
@@ -735,6 +796,28 @@ class Telegram(TelegramCase):
         self.refused(400, "Bad Request: can't parse reply_parameters JSON object", "sendMessage",
                      {"chat_id": SABINE, "text": "Hallo", "reply_parameters": "101"})
 
+    def test_the_bot_cannot_write_first(self):
+        # Mehmet, Petra and Jonas wrote in the group but never started the bot.
+        for user in (MEHMET, PETRA, JONAS):
+            self.refused(403, "Forbidden: bot can't initiate conversation with a user", "sendMessage",
+                         {"chat_id": user, "text": "Wir schreiben Ihnen lieber privat."}, body="json")
+        self.refused(403, "Forbidden: bot can't initiate conversation with a user", "sendMessage",
+                     {"chat_id": str(MEHMET), "text": "Wir schreiben Ihnen lieber privat."}, body="form")
+        # Sabine and Lukas did.
+        for user in (SABINE, LUKAS):
+            sent = self.ok("sendMessage", {"chat_id": user, "text": "Wir schreiben Ihnen lieber privat."})
+            self.assertEqual(sent["chat"]["id"], user)
+            self.assertEqual(sent["chat"]["type"], "private")
+        # An id that is nobody's is no chat, and deleting is no writing.
+        self.refused(400, "Bad Request: chat not found", "sendMessage", {"chat_id": 5551000107, "text": "Hallo"})
+        self.refused(400, "Bad Request: chat not found", "deleteMessage", {"chat_id": MEHMET, "message_id": 1})
+
+        # Only those written to answer.
+        self.wait_for_updates(FIRST_UPDATE + SEEDED_UPDATES, 2)
+        time.sleep(0.4)
+        answers = self.ok("getUpdates", {"offset": FIRST_UPDATE + SEEDED_UPDATES})
+        self.assertEqual(sorted(u["message"]["chat"]["id"] for u in answers), [SABINE, LUKAS])
+
     def test_group_customer_replies_to_the_bot(self):
         self.ok("getUpdates", {"offset": FIRST_UPDATE + SEEDED_UPDATES})
         sent = self.ok("sendMessage", {"chat_id": GROUP, "text": "@mehmet_y Wir messen Ihren Anschluss durch.",
@@ -876,6 +959,39 @@ class Telegram(TelegramCase):
         self.ok("getMe")
         self.assertBotTokenNeverRecorded()
 
+    def test_a_fault_lets_the_first_requests_through(self):
+        self.fault(path=REDACTED_PATH + "sendMessage", kind="500", skip=1)
+        # Other methods are not counted.
+        self.ok("getMe")
+        private = self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir schreiben Ihnen hier weiter."})
+        self.assertEqual(private["chat"]["id"], SABINE)
+        response, reply = self.bot("sendMessage", {"chat_id": GROUP, "text": "Wir haben Ihnen privat geschrieben."})
+        self.assertEqual(response.status, 500)
+        self.assertEqual(reply, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+        # Only count times: the next goes through, and the failed one left no message behind.
+        sent = self.ok("sendMessage", {"chat_id": GROUP, "text": "Wir haben Ihnen privat geschrieben."})
+        self.assertEqual(sent["message_id"], 2205)
+        self.assertEqual([r["status"] for r in self.records() if r["bot_method"] == "sendMessage"], [200, 500, 200])
+
+    def test_a_refused_request_changes_nothing(self):
+        self.fault(path=REDACTED_PATH + "sendMessage", kind="refuse")
+        self.refused(400, "Bad Request: message is too long", "sendMessage",
+                     {"chat_id": SABINE, "text": "Wir schreiben Ihnen hier weiter."})
+        # Nothing was sent: the next message takes the id, and Sabine answers it only.
+        sent = self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir schreiben Ihnen hier weiter."})
+        self.assertEqual(sent["message_id"], 102)
+
+        self.fault(path=REDACTED_PATH + "deleteMessage", kind="refuse")
+        self.refused(400, "Bad Request: message can't be deleted", "deleteMessage",
+                     {"chat_id": GROUP, "message_id": 2202})
+        time.sleep(0.6)
+        updates = self.ok("getUpdates")
+        self.assertIn((GROUP, 2202), [(u["message"]["chat"]["id"], u["message"]["message_id"])
+                                      for u in updates if "message" in u])
+        answers = [u["message"] for u in updates[SEEDED_UPDATES:]]
+        self.assertEqual([(m["chat"]["id"], m["message_id"]) for m in answers], [(SABINE, 103)])
+        self.assertEqual(len(updates), SEEDED_UPDATES + 1)
+
     def test_a_held_long_poll_answers_when_released(self):
         self.fault(path=REDACTED_PATH + "getUpdates", kind="hold")
         thread, result = self.poll_in_background({"offset": FIRST_UPDATE + SEEDED_UPDATES, "timeout": 1})
@@ -895,6 +1011,60 @@ class Telegram(TelegramCase):
         response, _ = self.request("GET", f"/bot{BOT_TOKEN}/getMe", token=None)
         self.assertEqual(response.status, 200)
         self.assertEqual([r["path"] for r in self.records()], ["/api/v1/notifications", REDACTED_PATH + "getMe"])
+
+
+def iban_is_valid(iban):
+    digits = "".join(str(int(c, 36)) for c in (iban[4:] + iban[:4]).replace(" ", ""))
+    return int(digits) % 97 == 1
+
+
+class TelegramPersonalData(TelegramCase):
+    """Customers who post personal data in the group, after the default
+    seed, whose ids stay as they are."""
+
+    options = TelegramCase.options + ["--seed-personal-data"]
+
+    def test_group_members_post_personal_data(self):
+        updates = self.ok("getUpdates")
+        self.assertEqual([u["update_id"] for u in updates],
+                         list(range(FIRST_UPDATE, FIRST_UPDATE + SEEDED_UPDATES + 2)))
+        seeded = [u.get("message", u.get("edited_message")) for u in updates[:SEEDED_UPDATES]]
+        self.assertEqual([(m["chat"]["id"], m["message_id"]) for m in seeded],
+                         [(SABINE, 101), (LUKAS, 201), (LUKAS, 202), (GROUP, 2202), (GROUP, 2203), (GROUP, 2204),
+                          (SABINE, 101)])
+
+        sabine, mehmet = [u["message"] for u in updates[SEEDED_UPDATES:]]
+        group = {"id": GROUP, "title": "Wellenfunk Community", "type": "supergroup"}
+        self.assertEqual((sabine["chat"], sabine["message_id"]), (group, 2205))
+        self.assertEqual((sabine["from"]["id"], sabine["from"]["username"]), (SABINE, "sabinek"))
+        self.assertIn("0171 2345678", sabine["text"])
+        self.assertIn("DE02 1203 0000 0000 2020 51", sabine["text"])
+        self.assertTrue(iban_is_valid("DE02 1203 0000 0000 2020 51"))
+        self.assertEqual((mehmet["chat"], mehmet["message_id"]), (group, 2206))
+        self.assertEqual((mehmet["from"]["id"], mehmet["from"]["last_name"]), (MEHMET, "Yılmaz"))
+        self.assertIn("mehmet.yilmaz@example.org", mehmet["text"])
+        for message in (sabine, mehmet):
+            entity, = message["entities"]
+            self.assertEqual(utf16_slice(message["text"], entity["offset"], entity["length"]), "@WellenfunkHilfeBot")
+            self.assertNotIn("reply_to_message", message)
+        # Newer than the default seed, and not in the future.
+        self.assertGreater(sabine["date"], max(m.get("edit_date", m["date"]) for m in seeded))
+        self.assertGreater(mehmet["date"], sabine["date"])
+        self.assertLessEqual(mehmet["date"], time.time())
+
+        # Moving to private: the bot may write to Sabine, not to Mehmet, and
+        # may delete both group messages.
+        self.assertEqual(self.ok("sendMessage", {"chat_id": SABINE, "text": "Wir melden uns hier."})["chat"]["id"],
+                         SABINE)
+        self.refused(403, "Forbidden: bot can't initiate conversation with a user", "sendMessage",
+                     {"chat_id": MEHMET, "text": "Wir melden uns hier."})
+        for message_id in (2205, 2206):
+            self.assertIs(self.ok("deleteMessage", {"chat_id": GROUP, "message_id": message_id}), True)
+        self.assertEqual(len(self.ok("getUpdates", {"offset": FIRST_UPDATE})), SEEDED_UPDATES)
+
+        # Mastodon's customer with her IBAN is there as before.
+        _, data = self.request("GET", "/api/v1/notifications")
+        self.assertIn("lena_k", [n["account"]["username"] for n in json.loads(data)])
 
 
 class TelegramWebhook(TelegramCase):

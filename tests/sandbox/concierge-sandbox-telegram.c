@@ -38,6 +38,18 @@
  *   870000006  message 2204, Jonas Richter (@jonas_richter, 5551000106),
  *              a reply to the bot's announcement 2201
  *   870000007  edited_message: Sabine's 101 with a new text and edit_date
+ * With --seed-personal-data, two customers then post personal data in the
+ * group, where every member reads it, dated a few minutes before the start:
+ *   870000008  message 2205, Sabine, who has a private chat with the bot,
+ *              so that it can write to her there:
+ *              "@WellenfunkHilfeBot Mein Anschluss ist seit Tagen tot. Ruft
+ *              mich bitte an: 0171 2345678. Die Lastschrift geht von DE02
+ *              1203 0000 0000 2020 51 ab."
+ *   870000009  message 2206, Mehmet, who has none, so that sendMessage to
+ *              him answers 403:
+ *              "@WellenfunkHilfeBot Bitte schickt mir die
+ *              Kündigungsbestätigung an mehmet.yilmaz@example.org, ich
+ *              warte seit zwei Wochen."
  * The bot's announcement 2201 is no update: a bot never receives its own
  * messages. It receives the group's other messages as an administrator
  * does, although can_read_all_group_messages is false.
@@ -48,6 +60,11 @@
  * newer getUpdates ends the waiting one with Telegram's 409 conflict.
  * After --reply-delay-ms the customer answers what the bot sent: in a
  * private chat with a message, in the group with a reply to the bot's.
+ * Only Sabine and Lukas have started the bot: sendMessage to another
+ * customer's user id, Mehmet's, Petra's or Jonas's, answers 403
+ * "Forbidden: bot can't initiate conversation with a user", as Telegram
+ * answers a bot that would write first; an id that is nobody's is 400
+ * "Bad Request: chat not found".
  * The bot may delete messages in the group only. With --live-interval-ms,
  * every third live turn a Telegram customer writes in as well: Sabine or
  * Lukas in private, by turns with a group member who mentions the bot.
@@ -144,8 +161,13 @@ static const TgUser lukas = { G_GINT64_CONSTANT (5551000104), FALSE, "Lukas", "H
 static const TgUser petra = { G_GINT64_CONSTANT (5551000105), FALSE, "Petra", "Neumann", "petra_n", "de" };
 static const TgUser jonas = { G_GINT64_CONSTANT (5551000106), FALSE, "Jonas", "Richter", "jonas_richter", "de" };
 
+/* The customers, whether or not they started the bot: a client may name
+ * any of them by user id. */
+static const TgUser * const customers[] = { &mehmet, &sabine, &lukas, &petra, &jonas };
+
 /* Message ids count per chat; each chat's start makes them easy to tell
- * apart in a test. */
+ * apart in a test. Only the customers who started the bot, Sabine and
+ * Lukas, have a private chat with it. */
 static TgChat chats[] = {
   { G_GINT64_CONSTANT (5551000103), "private", NULL, &sabine, 101 },
   { G_GINT64_CONSTANT (5551000104), "private", NULL, &lukas, 201 },
@@ -201,6 +223,15 @@ find_chat (gint64 id)
   for (guint i = 0; i < G_N_ELEMENTS (chats); i++)
     if (chats[i].id == id)
       return &chats[i];
+  return NULL;
+}
+
+static const TgUser *
+find_customer (gint64 id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+    if (customers[i]->id == id)
+      return customers[i];
   return NULL;
 }
 
@@ -345,6 +376,25 @@ telegram_init (const char *token,
   telegram.next_update_id = FIRST_UPDATE_ID;
   telegram.polls = g_ptr_array_new ();
   seed ();
+}
+
+/* Customers who post their personal data where the whole group reads it,
+ * as the demo shows: the case for moving to a private chat, once where the
+ * bot can write privately and once where it can't. After the default
+ * seed, so that its update and message ids stay as they are. */
+void
+telegram_seed_personal_data (void)
+{
+  gint64 start = now ();
+
+  post (GROUP, &sabine,
+        "@WellenfunkHilfeBot Mein Anschluss ist seit Tagen tot. Ruft mich bitte an: 0171 2345678. "
+        "Die Lastschrift geht von DE02 1203 0000 0000 2020 51 ab.",
+        0, start - 420);
+  post (GROUP, &mehmet,
+        "@WellenfunkHilfeBot Bitte schickt mir die Kündigungsbestätigung an mehmet.yilmaz@example.org, "
+        "ich warte seit zwei Wochen.",
+        0, start - 300);
 }
 
 /* Customers who write in while the demo runs */
@@ -700,6 +750,18 @@ bad_request (Request    *request,
   reply_error (request, 400, description);
 }
 
+/* A refusal a request can meet although the client checked it: Telegram
+ * measures a text after parsing its entities, in UTF-16 code units, and a
+ * message sent more than 48 hours ago can't be deleted. */
+static void
+refuse (Request *request)
+{
+  if (g_ascii_strcasecmp (request->bot_method, "deleteMessage") == 0)
+    bad_request (request, "message can't be deleted");
+  else
+    bad_request (request, "message is too long");
+}
+
 /* Parameters */
 
 /* Form fields are strings; the query's come first, so that the body wins. */
@@ -907,14 +969,18 @@ object_param (Request     *request,
   return TRUE;
 }
 
-/* The chat @name names, or NULL, answered. */
+/* The chat @name names, or NULL, answered. A customer's user id names
+ * their private chat only once they started the bot: until then a bot
+ * @sending there meets Telegram's 403, as a bot can't write first. */
 static TgChat *
 chat_param (Request    *request,
             JsonObject *object,
-            const char *name)
+            const char *name,
+            gboolean    sending)
 {
   JsonNode *node = member (object, name);
-  gint64 id;
+  gboolean is_id;
+  gint64 id = 0;
   TgChat *chat;
 
   if (node == NULL)
@@ -923,12 +989,15 @@ chat_param (Request    *request,
       return NULL;
     }
   /* An @username names a public group or channel; none here has one. */
-  if (!parse_int (node, &id) || (chat = find_chat (id)) == NULL)
-    {
-      bad_request (request, "chat not found");
-      return NULL;
-    }
-  return chat;
+  is_id = parse_int (node, &id);
+  if (is_id && (chat = find_chat (id)) != NULL)
+    return chat;
+
+  if (is_id && sending && find_customer (id) != NULL)
+    reply_error (request, 403, "Forbidden: bot can't initiate conversation with a user");
+  else
+    bad_request (request, "chat not found");
+  return NULL;
 }
 
 /* The record */
@@ -1243,7 +1312,7 @@ send_message (Request *request)
   Sent *sent;
 
   if (!only_known_members (request, request->params, NULL, known) ||
-      (chat = chat_param (request, request->params, "chat_id")) == NULL)
+      (chat = chat_param (request, request->params, "chat_id", TRUE)) == NULL)
     return;
 
   text = string_param (request->params, "text");
@@ -1299,7 +1368,7 @@ delete_message (Request *request)
   TgChat *chat;
 
   if (!only_known_members (request, request->params, NULL, known) ||
-      (chat = chat_param (request, request->params, "chat_id")) == NULL ||
+      (chat = chat_param (request, request->params, "chat_id", FALSE)) == NULL ||
       !int_param (request, request->params, "message_id", &message_id))
     return;
   if (message_id == 0)
@@ -1413,7 +1482,9 @@ telegram_handle (SoupServerMessage *msg,
   request->token_ok = telegram.token != NULL && g_strcmp0 (given_token, telegram.token) == 0;
   unreadable = read_parameters (request, query);
 
-  fault = request->fault = request->token_ok ? sandbox_take_fault (request->path) : NULL;
+  fault = request->fault = request->token_ok
+                            ? sandbox_take_fault (soup_server_message_get_method (msg), request->path)
+                            : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (request);
@@ -1432,6 +1503,8 @@ telegram_handle (SoupServerMessage *msg,
     reply_error (request, 404, "Not Found");
   else if (fault != NULL && g_str_equal (fault->kind, "409"))
     reply_error (request, 409, CONFLICT_TERMINATED);
+  else if (fault != NULL && g_str_equal (fault->kind, "refuse"))
+    refuse (request);
   else if (fault != NULL && g_str_equal (fault->kind, "429"))
     {
       g_autofree char *retry = g_strdup_printf ("%u", fault->retry_after);

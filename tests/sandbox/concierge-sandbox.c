@@ -28,6 +28,11 @@
  * token, access_token and refresh_token are recorded as "<redacted>";
  * answers are never recorded.
  *
+ * --seed-personal-data adds a public mention in which Lena Krause
+ * (@lena_k) gives her IBAN, and with Telegram two group messages with a
+ * phone number, an IBAN and an e-mail address (see
+ * concierge-sandbox-telegram.c): what the demo shows.
+ *
  * With --live-interval-ms, a customer writes in every that many
  * milliseconds: a new public thread mentioning the support account, and
  * every third time a direct message in that customer's conversation.
@@ -53,11 +58,25 @@
  * parameters are ignored. Faults apply to these paths as to the API's.
  *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
- *   {"path": "/api/v1/statuses", "kind": "500" | "429" | "404" | "malformed"
- *    | "slow" | "drop-before" | "drop-after" | "hold", "count": 1,
- *    "retry_after": 2, "delay_ms": 2000}
- * "404" answers as if the status replied to had been deleted.
+ *   {"path": "/api/v1/statuses", "method": "POST", "kind": "500" | "429"
+ *    | "404" | "refuse" | "malformed" | "slow" | "drop-before"
+ *    | "drop-after" | "hold", "skip": 0, "count": 1, "retry_after": 2,
+ *    "delay_ms": 2000}
+ * A fault matches every path that starts with its path, so
+ * "/api/v1/statuses" matches GET /api/v1/statuses/ID/context too; with
+ * "method" (any when absent) it matches requests of that method only.
+ * "404" answers as if the status replied to had been deleted. "refuse" is
+ * the platform refusing the request itself, as it refuses invalid input:
+ * 422 {"error": "Validation failed: Text character limit of 500 exceeded"}
+ * (the --max-characters limit), as Mastodon answers a status it counts
+ * longer than the client did; nothing is posted.
  * A held response waits for POST /_sandbox/release.
+ * "skip" lets that many matching requests through untouched before the
+ * fault acts on the next "count" ones: {"path": "/api/v1/statuses",
+ * "method": "POST", "skip": 1} fails the second post of a flow that posts
+ * twice, whatever it reads in between. Faults for a path take their
+ * turns in the order they were asked for; one that is still letting
+ * requests through keeps its turn, so a later one waits until it is done.
  *
  * POST /_sandbox/revoke-all withdraws every token, as a person does in the
  * account's settings: the API answers 401 until someone signs in again.
@@ -72,7 +91,8 @@
  * multipart form or a JSON body, answers in Telegram's {"ok": ...}
  * envelope. A wrong bot token is 401, an unknown method 404, and unknown
  * parameters are refused with 400. Without the option, /bot paths are 404.
- * The bot serves private chats and a supergroup that it administers;
+ * The bot serves private chats and a supergroup that it administers, and
+ * answers 403 when it would write first to a member who never started it;
  * customers answer what it sends after --reply-delay-ms, and in live mode a
  * Telegram customer writes in too every third time. --telegram-webhook
  * starts with a webhook set, so that getUpdates answers 409 until
@@ -85,6 +105,8 @@
  *   {"path": "/bot<redacted>/sendMessage", "kind": "500"}
  * and answer in the envelope: "500" with 500 Internal Server Error, "404"
  * with Not Found, "429" with Retry-After and parameters.retry_after both,
+ * "refuse" with 400 "Bad Request: message is too long" (deleteMessage:
+ * "Bad Request: message can't be deleted") and no message sent or deleted,
  * and "409", Telegram's only, with the conflict a second bot instance
  * polling meets.
  *
@@ -788,6 +810,18 @@ get_account_statuses (SoupServerMessage *msg,
   sandbox_reply_json (msg, 200, builder);
 }
 
+/* As Mastodon refuses a status over the instance's limit. Also the refuse
+ * fault's answer: Mastodon counts every link as 23 characters, however
+ * short, so a status a client counted within the limit can be refused. */
+static void
+reply_too_long (SoupServerMessage *msg)
+{
+  g_autofree char *error = g_strdup_printf ("Validation failed: Text character limit of %u exceeded",
+                                            sandbox.max_characters);
+
+  sandbox_reply_error (msg, 422, error);
+}
+
 static gboolean
 customer_replies_cb (gpointer data)
 {
@@ -833,10 +867,7 @@ post_status (SoupServerMessage *msg,
     }
   if (g_utf8_strlen (text, -1) > (glong) sandbox.max_characters)
     {
-      g_autofree char *error = g_strdup_printf ("Validation failed: Text character limit of %u exceeded",
-                                                sandbox.max_characters);
-
-      sandbox_reply_error (msg, 422, error);
+      reply_too_long (msg);
       return;
     }
   if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
@@ -895,7 +926,9 @@ add_fault (SoupServerMessage *msg)
   object = json_node_get_object (node);
   fault = g_new0 (Fault, 1);
   fault->path = g_strdup (json_object_get_string_member_with_default (object, "path", "/"));
+  fault->method = g_strdup (json_object_get_string_member_with_default (object, "method", NULL));
   fault->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", "500"));
+  fault->skip = MAX (json_object_get_int_member_with_default (object, "skip", 0), 0);
   fault->count = json_object_get_int_member_with_default (object, "count", 1);
   fault->retry_after = json_object_get_int_member_with_default (object, "retry_after", 1);
   fault->delay_ms = json_object_get_int_member_with_default (object, "delay_ms", 2000);
@@ -905,17 +938,26 @@ add_fault (SoupServerMessage *msg)
 }
 
 Fault *
-sandbox_take_fault (const char *path)
+sandbox_take_fault (const char *method,
+                    const char *path)
 {
   for (guint i = 0; i < sandbox.faults->len; i++)
     {
       Fault *fault = g_ptr_array_index (sandbox.faults, i);
 
-      if (g_str_has_prefix (path, fault->path) && fault->count > 0)
+      if (!g_str_has_prefix (path, fault->path) || fault->count == 0 ||
+          (fault->method != NULL && !g_str_equal (method, fault->method)))
+        continue;
+
+      /* A request let through is still this fault's, so that no later
+       * fault for the same path takes it instead. */
+      if (fault->skip > 0)
         {
-          fault->count--;
-          return fault;
+          fault->skip--;
+          return NULL;
         }
+      fault->count--;
+      return fault;
     }
   return NULL;
 }
@@ -1096,7 +1138,7 @@ server_callback (SoupServer        *server,
   token_ok = oauth_authorization_is_valid (authorization);
 
   /* The sign-in has no token to match, yet it fails as the API does. */
-  fault = token_ok || sign_in ? sandbox_take_fault (path) : NULL;
+  fault = token_ok || sign_in ? sandbox_take_fault (soup_server_message_get_method (msg), path) : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (msg, query, token_ok);
@@ -1127,6 +1169,8 @@ server_callback (SoupServer        *server,
       soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
       sandbox_reply_error (msg, 429, "Too many requests");
     }
+  else if (fault != NULL && g_str_equal (fault->kind, "refuse"))
+    reply_too_long (msg);
   else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
     {
       static const char broken[] = "[{\"id\": \"1\", \"type\": \"mention\", \"status\": {\"id\": ";
@@ -1249,7 +1293,7 @@ main (int   argc,
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
     { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
-      "Seed a public mention that holds an IBAN, as the demo shows", NULL },
+      "Seed public messages that hold personal data, as the demo shows", NULL },
     { "no-pkce", 0, 0, G_OPTION_ARG_NONE, &no_pkce,
       "Sign in as with Mastodon before 4.3: no PKCE, no authorization server metadata", NULL },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
@@ -1301,7 +1345,11 @@ main (int   argc,
     seed_personal_data ();
   seed_mentions (seed_count);
   if (telegram_token != NULL)
-    telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
+    {
+      telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
+      if (seed_personal)
+        telegram_seed_personal_data ();
+    }
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

@@ -18,14 +18,19 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *path;
+  char *method;   /* NULL: any */
   char *kind;
+  guint skip;     /* matching requests still to let through untouched */
   guint count;
   guint retry_after;
   guint delay_ms;
 } Fault;
 
-/* The next fault for a path that starts with the fault's path, or NULL. */
-Fault *sandbox_take_fault      (const char        *path);
+/* The next fault for a request of @method to a path that starts with the
+ * fault's path, or NULL, also while that fault still lets requests
+ * through. */
+Fault *sandbox_take_fault      (const char        *method,
+                                const char        *path);
 
 /* What a fault does once the answer is ready: drop the connection after
  * it, hold the answer back or slow it down. @paused says that the answer
@@ -48,15 +53,17 @@ void   sandbox_reply_error     (SoupServerMessage *msg,
 void   sandbox_write_record    (JsonBuilder       *builder);
 
 /* The Telegram Bot API, served only when it was given a bot token. */
-gboolean telegram_token_is_valid (const char *token);
-void     telegram_init           (const char *token,
-                                  const char *webhook_url,
-                                  guint       reply_delay_ms);
-gboolean telegram_enabled        (void);
-void     telegram_handle         (SoupServerMessage *msg,
-                                  const char        *path,
-                                  GHashTable        *query);
-void     telegram_live_turn      (void);
+gboolean telegram_token_is_valid     (const char *token);
+void     telegram_init               (const char *token,
+                                      const char *webhook_url,
+                                      guint       reply_delay_ms);
+/* For --seed-personal-data, after telegram_init(). */
+void     telegram_seed_personal_data (void);
+gboolean telegram_enabled            (void);
+void     telegram_handle             (SoupServerMessage *msg,
+                                      const char        *path,
+                                      GHashTable        *query);
+void     telegram_live_turn          (void);
 
 /* The Mastodon sign-in (concierge-sandbox-oauth.c): apps, the metadata,
  * /oauth/authorize, /oauth/token and /oauth/revoke, which need no token.
