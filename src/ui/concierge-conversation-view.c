@@ -525,8 +525,6 @@ load_move (ConciergeConversationView *self)
 {
   g_cancellable_cancel (self->move_cancellable);
   g_clear_object (&self->move_cancellable);
-  g_clear_pointer (&self->move, concierge_move_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->move_progress), FALSE);
 
   if (self->thread == NULL || self->store == NULL)
     return;
@@ -1114,6 +1112,12 @@ threads_changed_cb (ConciergeConversationView *self,
     {
       ConciergeThread *thread = g_ptr_array_index (threads, i);
 
+      /* A step of the move shows on the other side of it too. */
+      if (self->move != NULL && concierge_thread_get_id (thread) != concierge_thread_get_id (self->thread) &&
+          (concierge_thread_get_id (thread) == self->move->public_thread_id ||
+           concierge_thread_get_id (thread) == self->move->private_thread_id))
+        load_move (self);
+
       if (concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
         {
           g_set_object (&self->thread, thread);
@@ -1174,6 +1178,8 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
 
   g_set_object (&self->thread, thread);
   g_list_store_remove_all (self->messages);
+  g_clear_pointer (&self->move, concierge_move_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->move_progress), FALSE);
 
   if (thread == NULL)
     {

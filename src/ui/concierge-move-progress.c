@@ -128,8 +128,12 @@ concierge_move_progress_set_move (ConciergeMoveProgress *self,
   g_return_if_fail (CONCIERGE_IS_MOVE_PROGRESS (self));
   g_return_if_fail (move != NULL);
 
-  gtk_label_set_text (self->heading, concierge_move_is_done (move) ? _("Moved to a private conversation")
-                                                                   : _("Moving to a private conversation"));
+  if (move->states[CONCIERGE_MOVE_PRIVATE_MESSAGE] == CONCIERGE_STEP_NONE)
+    gtk_label_set_text (self->heading, concierge_move_is_done (move) ? _("Asked the customer to write privately")
+                                                                     : _("Asking the customer to write privately"));
+  else
+    gtk_label_set_text (self->heading, concierge_move_is_done (move) ? _("Moved to a private conversation")
+                                                                     : _("Moving to a private conversation"));
   for (guint k = 0; k < CONCIERGE_MOVE_N_STEPS; k++)
     show_step (self, move, k);
 

@@ -5,28 +5,39 @@ everyone reads the reply; p (or its button) opens the preview with both
 texts; confirming sends the private message, then the public reply, and
 opens the private conversation, where the steps show. The public one
 links to it. The sandbox's record proves what went out, and that the IBAN
-never went out in public."""
+never went out in public. Mehmet, on Telegram, never wrote to the bot
+privately: the preview says so, and the public reply asks him to write
+privately with the bot's link, after which his message leaves the
+group."""
 
 
 import uitest
 
 TOKEN = "ui-move-token-Hs8Kd2Lq5Wz9Pc3Vn7Rt"
+BOT_TOKEN = "7000000001:ui-move-bot-Vb6Nq1Xs4Kd8"
+EMAIL = "mehmet.yilmaz@example.org"
 IBAN = "DE89 3704 0044 0532 0130 00"
 KEY_P = 0x70
 
 
 def main():
     # Lena does not answer while the test looks.
-    uitest.run_with_sandbox(run, TOKEN, "--seed-personal-data", "--reply-delay-ms", "600000", prefix="concierge-move-")
+    uitest.run_with_sandbox(run, TOKEN, "--seed-personal-data", "--reply-delay-ms", "600000",
+                            prefix="concierge-move-", telegram_token=BOT_TOKEN)
 
 
 def statuses(sandbox):
     return [r for r in sandbox.requests() if r["method"] == "POST" and r["path"] == "/api/v1/statuses"]
 
 
+def bot_calls(sandbox, method):
+    return [r for r in sandbox.requests() if r.get("bot_method") == method and r["status"] == 200]
+
+
 def run(app, sandbox):
     app.wait_for_app()
     uitest.add_account(app, sandbox)
+    uitest.add_account(app, sandbox, "telegram")
     uitest.open_thread(app, "Lena Krause")
     app.find("Public — everyone can read your reply", role="label")
     app.find_button("Move to Private")
@@ -77,6 +88,29 @@ def run(app, sandbox):
     app.click(app.find_button("Open Private Conversation"))
     app.find("Private — only the customer reads your reply", role="label")
     print("the public conversation shows the move and opens the private one")
+
+    # Telegram, where the bot may not write first.
+    uitest.open_thread(app, "Mehmet Yılmaz")
+    app.click(app.find_button("Move to Private"))
+    dialog = app.find_window("Move to a Private Conversation?")
+    app.find("Mehmet Yılmaz has not written to this account privately, and on Telegram it cannot write to "
+             "them first. The public reply asks them to write privately instead.", role="label")
+    public_text = app.find("Public reply, which everyone can read", role="text").queryText().getText(0, -1)
+    if "https://t.me/WellenfunkHilfeBot?start=case-" not in public_text:
+        uitest.fail(f"the public reply has no link to the bot: {public_text!r}")
+    app.find("Then Concierge removes the customer’s message from the group, with “personal data” as the "
+             "reason in the audit log. This works where the bot is an administrator of the group who may "
+             "delete messages.", role="label")
+    app.click(app.find_button("Move to Private", within=dialog))
+    app.wait_window_gone("Move to a Private Conversation?")
+    uitest.wait_until(lambda: bot_calls(sandbox, "deleteMessage"), "his message to leave the group")
+    sent = bot_calls(sandbox, "sendMessage")
+    if len(sent) != 1 or "t.me/WellenfunkHilfeBot" not in sent[0]["query"]["text"]:
+        uitest.fail(f"the bot did not answer once in the group with its link: {sent!r}")
+    if EMAIL in str(sent):
+        uitest.fail("his email address went out in public")
+    app.find("Asked the customer to write privately", role="label")
+    print("without a private chat, the preview says so and the group gets the bot's link")
 
 
 if __name__ == "__main__":

@@ -282,11 +282,11 @@ class Sandbox:
         self.process.stdout.close()
 
 
-def run_with_sandbox(run, token, *arguments, prefix="concierge-ui-"):
+def run_with_sandbox(run, token, *arguments, prefix="concierge-ui-", telegram_token=None):
     """Runs run(app, sandbox) with the app in English and the sandbox
     started with @arguments; shows the app's output when it fails."""
     work = tempfile.TemporaryDirectory(prefix=prefix)
-    sandbox = Sandbox(token, work.name, *arguments)
+    sandbox = Sandbox(token, work.name, *arguments, telegram_token=telegram_token)
     log_path = os.path.join(work.name, "app.log")
     log = open(log_path, "w")
     app = App("en", log=log)
