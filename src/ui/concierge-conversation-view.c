@@ -484,8 +484,9 @@ update_banner (ConciergeConversationView *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->banner), is_public ? "public" : "private");
 
   update_composer_label (self);
+  /* Once moved, the way on is the private conversation, not a second move. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-to-private",
-                                 is_public && thread_channel (self) != NULL);
+                                 is_public && !moved && thread_channel (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.open-private", moved);
 }
 
