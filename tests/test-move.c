@@ -556,8 +556,10 @@ test_move_on_telegram (Fixture       *fixture,
           n_deleted++;
         }
     }
-  /* Her message with the data, and no other. */
+  /* Her message with the data, and no other; her thread is no longer
+   * flagged, since nobody reads the data in the group any more. */
   g_assert_cmpuint (n_deleted, ==, 1);
+  g_assert_false (has_public_thread (fixture, (gpointer) "Sabine Krüger"));
 
   log = load_audit_log (fixture);
   g_assert_cmpuint (count_audit (log, CONCIERGE_AUDIT_MOVE, id), ==, 1);

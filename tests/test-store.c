@@ -758,6 +758,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GError) error = NULL;
   ConciergeOutboxEntry *private_entry, *public_entry, *remove_entry;
   ConciergeMessage *sent;
@@ -872,6 +873,16 @@ test_move_steps_go_in_order (Fixture       *fixture,
   g_assert_true (concierge_store_complete_operation_finish (fixture->store, wait_for_result (&result), &error));
   seen = load_move (fixture, concierge_thread_get_id (public));
   g_assert_true (concierge_move_is_done (seen));
+
+  /* The post with the data is marked, and no longer flags the thread. */
+  g_clear_object (&public);
+  public = load_thread (fixture, "chat:-100:user:42");
+  g_assert_cmpuint (concierge_thread_get_personal_data (public), ==, 0);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (public));
+  g_assert_cmpint (concierge_message_get_taken_down (g_ptr_array_index (messages, 0)), ==,
+                   CONCIERGE_TAKEN_DOWN_REMOVED);
+  g_assert_cmpint (concierge_message_get_taken_down (g_ptr_array_index (messages, 1)), ==,
+                   CONCIERGE_TAKEN_DOWN_NONE);
   g_clear_pointer (&entries, g_ptr_array_unref);
   entries = load_outbox (fixture, fixture->telegram);
   g_assert_cmpuint (entries->len, ==, 0);

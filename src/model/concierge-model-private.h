@@ -83,6 +83,7 @@ struct _ConciergeMessage
   char               *personal_data;   /* where it stands, for the conversation */
   char               *thread_remote_id; /* a sent message's, if the platform said */
   ConciergeVisibility visibility;
+  ConciergeTakenDown  taken_down;
 };
 
 ConciergeAccount  *concierge_account_new_empty  (void);

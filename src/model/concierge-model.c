@@ -451,6 +451,14 @@ const char *concierge_message_get_content_warning (ConciergeMessage *self) { ret
 const char *concierge_message_get_personal_data (ConciergeMessage *self) { return self->personal_data ? self->personal_data : ""; }
 
 /**
+ * concierge_message_get_taken_down:
+ *
+ * Returns: whether the platform hid or removed the post, for personal data;
+ *   the cache keeps it for the agent
+ */
+ConciergeTakenDown concierge_message_get_taken_down (ConciergeMessage *self) { return self->taken_down; }
+
+/**
  * concierge_message_set_thread_remote_id:
  * @thread_remote_id: (nullable): where a sent message landed on the
  *   platform, as the channel names threads

@@ -42,6 +42,14 @@ typedef enum
   CONCIERGE_SEND_UNKNOWN,
 } ConciergeSendState;
 
+/* What became of a customer's public post for personal data. */
+typedef enum
+{
+  CONCIERGE_TAKEN_DOWN_NONE,
+  CONCIERGE_TAKEN_DOWN_HIDDEN,
+  CONCIERGE_TAKEN_DOWN_REMOVED,
+} ConciergeTakenDown;
+
 const char *concierge_visibility_to_string    (ConciergeVisibility    visibility);
 gboolean    concierge_visibility_from_string  (const char            *string,
                                                ConciergeVisibility   *visibility);
@@ -143,6 +151,7 @@ ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self)
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 const char        *concierge_message_get_content_warning (ConciergeMessage *self);
 const char        *concierge_message_get_personal_data  (ConciergeMessage *self);
+ConciergeTakenDown concierge_message_get_taken_down     (ConciergeMessage *self);
 void               concierge_message_set_thread_remote_id (ConciergeMessage *self,
                                                            const char       *thread_remote_id);
 const char        *concierge_message_get_thread_remote_id (ConciergeMessage *self);

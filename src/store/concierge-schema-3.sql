@@ -6,6 +6,10 @@
 ALTER TABLE messages ADD COLUMN personal_data TEXT;
 ALTER TABLE messages ADD COLUMN personal_data_kinds INTEGER NOT NULL DEFAULT 0;
 
+-- A customer's post the platform hid or removed for personal data. The
+-- cache keeps it for the agent; it no longer flags the thread.
+ALTER TABLE messages ADD COLUMN taken_down TEXT CHECK (taken_down IN ('hidden', 'removed'));
+
 -- The kinds found in the thread's customer messages, one bit each. Public
 -- threads with any come first in the inbox.
 ALTER TABLE threads ADD COLUMN personal_data INTEGER NOT NULL DEFAULT 0;

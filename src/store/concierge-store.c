@@ -384,9 +384,9 @@ identity_from_row (sqlite3_stmt *stmt,
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
   "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
-  "m.personal_data "                                                                  \
+  "m.personal_data, m.taken_down "                                                    \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
-  "LEFT JOIN outbox o ON o.message_id = m.id "
+  "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 
 static ConciergeMessage *
 message_from_row (sqlite3_stmt *stmt)
@@ -407,6 +407,10 @@ message_from_row (sqlite3_stmt *stmt)
   message->send_error = column_dup (stmt, 16);
   message->content_warning = column_dup (stmt, 17);
   message->personal_data = column_dup (stmt, 18);
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 19), "hidden") == 0)
+    message->taken_down = CONCIERGE_TAKEN_DOWN_HIDDEN;
+  else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 19), "removed") == 0)
+    message->taken_down = CONCIERGE_TAKEN_DOWN_REMOVED;
 
   return message;
 }
@@ -1692,11 +1696,13 @@ update_thread_personal_data (ConciergeStore  *self,
                              GError         **error)
 {
   /* Written only when it differs: the inbox indexes hold it, and the
-   * caller learns from sqlite3_changes() whether it changed. */
+   * caller learns from sqlite3_changes() whether it changed. A post taken
+   * down shows nobody its data any more. */
   static const char sql[] =
     "UPDATE threads SET personal_data = (SELECT bit_or (personal_data_kinds) FROM messages "
-    "WHERE thread_id = ?1 AND direction = 'in') WHERE id = ?1 AND personal_data IS NOT "
-    "(SELECT bit_or (personal_data_kinds) FROM messages WHERE thread_id = ?1 AND direction = 'in')";
+    "WHERE thread_id = ?1 AND direction = 'in' AND taken_down IS NULL) WHERE id = ?1 AND personal_data IS NOT "
+    "(SELECT bit_or (personal_data_kinds) FROM messages WHERE thread_id = ?1 AND direction = 'in' "
+    "AND taken_down IS NULL)";
   sqlite3_stmt *stmt = store_prepare (self, sql, error);
 
   if (stmt == NULL)
@@ -3471,7 +3477,7 @@ set_send_state_job (ConciergeStore *self,
   static const char outbox_sql[] =
     "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
     "                                  WHEN ?1 = 'queued' THEN 0 ELSE attempts END, "
-    "  last_error = ?2 WHERE message_id = ?3";
+    "  last_error = ?2 WHERE message_id = ?3 AND operation = 'reply'";
   OutboxJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
@@ -3646,7 +3652,7 @@ complete_send_job (ConciergeStore *self,
   static const char delete_sql[] = "DELETE FROM messages WHERE id = ?";
   static const char sent_sql[] =
     "UPDATE messages SET remote_id = ?, body = ?, send_state = 'sent' WHERE id = ?";
-  static const char outbox_sql[] = "DELETE FROM outbox WHERE message_id = ?";
+  static const char outbox_sql[] = "DELETE FROM outbox WHERE message_id = ? AND operation = 'reply'";
   OutboxJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
@@ -4798,6 +4804,7 @@ complete_operation_job (ConciergeStore *self,
                         gpointer        data)
 {
   static const char sql[] = "DELETE FROM outbox WHERE id = ?";
+  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ? WHERE id = ?";
   MoveJob *job = data;
   g_autoptr(GError) error = NULL;
   ConciergeOutboxOperation operation;
@@ -4809,7 +4816,12 @@ complete_operation_job (ConciergeStore *self,
       !(stmt = store_prepare (self, sql, &error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, taken_down_sql, &error)))
+    goto fail;
+  bind_text (stmt, 1, operation == CONCIERGE_OUTBOX_REMOVE ? "removed" : "hidden");
+  sqlite3_bind_int64 (stmt, 2, message_id);
   if (!store_step_done (self, stmt, &error) ||
+      !update_thread_personal_data (self, thread_id, &error) ||
       !write_audit (self, operation == CONCIERGE_OUTBOX_REMOVE ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
                     thread_id, message_id, "personal data", "", &error) ||
       !store_exec (self, "COMMIT", &error))
@@ -4828,7 +4840,8 @@ fail:
  * concierge_store_complete_operation_async:
  *
  * Empties the outbox entry of a post that the platform hid or removed,
- * and logs it with personal data as the reason.
+ * marks the post, which no longer flags its thread, and logs it with
+ * personal data as the reason.
  */
 void
 concierge_store_complete_operation_async (ConciergeStore      *self,

@@ -91,9 +91,24 @@ mark_personal_data (ConciergeMessageRow *self,
   kinds = concierge_detector_describe (findings);
   if (kinds != NULL)
     {
-      /* Translators: under a customer's message; %s is the kinds found, as in "IBAN, phone number" */
-      g_autofree char *text = g_strdup_printf (_("Personal data: %s"), kinds);
+      g_autofree char *text = NULL;
 
+      switch (concierge_message_get_taken_down (message))
+        {
+        case CONCIERGE_TAKEN_DOWN_HIDDEN:
+          /* Translators: under a customer's message; %s is the kinds found, as in "IBAN, phone number" */
+          text = g_strdup_printf (_("Personal data: %s. Hidden on the platform; only you still see it here."), kinds);
+          break;
+        case CONCIERGE_TAKEN_DOWN_REMOVED:
+          /* Translators: under a customer's message; %s is the kinds found, as in "IBAN, phone number" */
+          text = g_strdup_printf (_("Personal data: %s. Removed from the group; only you still see it here."), kinds);
+          break;
+        case CONCIERGE_TAKEN_DOWN_NONE:
+        default:
+          /* Translators: under a customer's message; %s is the kinds found, as in "IBAN, phone number" */
+          text = g_strdup_printf (_("Personal data: %s"), kinds);
+          break;
+        }
       gtk_label_set_text (self->personal_data_label, text);
     }
   gtk_widget_set_visible (self->personal_data_box, kinds != NULL);
@@ -361,6 +376,7 @@ same_message (ConciergeMessage *a,
          g_strcmp0 (concierge_message_get_send_error (a), concierge_message_get_send_error (b)) == 0 &&
          g_strcmp0 (concierge_message_get_content_warning (a), concierge_message_get_content_warning (b)) == 0 &&
          g_strcmp0 (concierge_message_get_personal_data (a), concierge_message_get_personal_data (b)) == 0 &&
+         concierge_message_get_taken_down (a) == concierge_message_get_taken_down (b) &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;
 }
 
