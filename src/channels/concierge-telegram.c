@@ -768,16 +768,17 @@ remove_failed_cb (GObject      *object,
   else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
     {
       g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                               _("The bot may not remove this message. Make it an administrator of the group "
-                                 "who may delete messages, then choose Retry."));
+                               _("The bot may not remove this message. A bot removes a message only within 48 "
+                                 "hours of its sending, and only as an administrator of the group who may delete "
+                                 "messages."));
       g_error_free (error);
     }
   else
     g_task_return_error (task, error);
 }
 
-/* A bot deletes messages only in a group it administers with the right to
- * delete them. */
+/* A bot deletes others' messages only in a group it administers with the
+ * right to delete them, and only for 48 hours after they were sent. */
 static void
 concierge_telegram_remove_async (ConciergeChannel    *channel,
                                  const char          *message_remote_id,

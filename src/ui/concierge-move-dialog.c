@@ -80,7 +80,7 @@ describe_post (const ConciergeMovePlan *plan)
     case CONCIERGE_POST_REMOVE:
       return g_strdup (_("Then Concierge removes the customer’s message from the group, with “personal data” as "
                          "the reason in the audit log. This works where the bot is an administrator of the group "
-                         "who may delete messages."));
+                         "who may delete messages, within 48 hours of the message."));
     case CONCIERGE_POST_KEEP:
     default:
       if (plan->kinds == NULL)

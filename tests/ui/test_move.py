@@ -100,7 +100,7 @@ def run(app, sandbox):
         uitest.fail(f"the public reply has no link to the bot: {public_text!r}")
     app.find("Then Concierge removes the customer’s message from the group, with “personal data” as the "
              "reason in the audit log. This works where the bot is an administrator of the group who may "
-             "delete messages.", role="label")
+             "delete messages, within 48 hours of the message.", role="label")
     app.click(app.find_button("Move to Private", within=dialog))
     app.wait_window_gone("Move to a Private Conversation?")
     uitest.wait_until(lambda: bot_calls(sandbox, "deleteMessage"), "his message to leave the group")
