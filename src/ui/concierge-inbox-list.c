@@ -24,6 +24,8 @@ struct _ConciergeInboxList
   GtkSingleSelection  *selection;
   GHashTable          *bound_rows; /* row → its ConciergeThread */
   guint                tick_id;
+  GSettings           *settings;
+  ConciergeResponseTargets *targets;
 
   /* The thread the agent chose. Rows move when threads change; the choice
    * stays with the thread, not the position. */
@@ -133,6 +135,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_list_item_get_child (item);
   ConciergeThread *thread = gtk_list_item_get_item (item);
 
+  concierge_thread_row_set_targets (CONCIERGE_THREAD_ROW (row), self->targets);
   concierge_thread_row_set_thread (CONCIERGE_THREAD_ROW (row), thread, now_seconds ());
   g_hash_table_insert (self->bound_rows, row, g_object_ref (thread));
 }
@@ -145,6 +148,10 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (item));
 }
 
+static const char * const target_keys[] = {
+  "first-response-target", "next-response-target", "business-hours", "holidays",
+};
+
 /* Waiting times grow while nobody touches anything. */
 static gboolean
 tick_cb (gpointer user_data)
@@ -156,9 +163,21 @@ tick_cb (gpointer user_data)
 
   g_hash_table_iter_init (&iter, self->bound_rows);
   while (g_hash_table_iter_next (&iter, &row, &thread))
-    concierge_thread_row_set_thread (row, thread, now);
+    {
+      concierge_thread_row_set_targets (row, self->targets);
+      concierge_thread_row_set_thread (row, thread, now);
+    }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Preferences changed the business hours or a target. */
+static void
+targets_changed_cb (ConciergeInboxList *self)
+{
+  g_clear_pointer (&self->targets, concierge_response_targets_unref);
+  self->targets = concierge_response_targets_new_for_settings (self->settings);
+  tick_cb (self);
 }
 
 /* Selection */
@@ -371,6 +390,8 @@ concierge_inbox_list_dispose (GObject *object)
   ConciergeInboxList *self = CONCIERGE_INBOX_LIST (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_pointer (&self->targets, concierge_response_targets_unref);
+  g_clear_object (&self->settings);
   g_clear_signal_handler (&self->waiting_id, self->waiting_for);
   g_clear_object (&self->waiting_for);
   if (self->list_view != NULL)
@@ -427,6 +448,15 @@ concierge_inbox_list_init (ConciergeInboxList *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
+
+  self->settings = g_settings_new (BASE_ID);
+  self->targets = concierge_response_targets_new_for_settings (self->settings);
+  for (guint i = 0; i < G_N_ELEMENTS (target_keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", target_keys[i], NULL);
+
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (targets_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
   update_page (self);

@@ -13,6 +13,7 @@
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-mastodon.h"
 #include "channels/concierge-telegram.h"
+#include "model/concierge-business-hours.h"
 #include "privacy/concierge-detector.h"
 #include "concierge-preferences.h"
 #include "concierge-ui.h"
@@ -41,10 +42,22 @@ struct _ConciergePreferences
   GSettings      *settings;
   const char     *adding_to;      /* the key whose entry keeps the focus */
 
+  /* Business hours, by GDateWeekday */
+  GtkSwitch      *day_switches[8];
+  GtkSpinButton  *day_opens[8];
+  GtkSpinButton  *day_closes[8];
+  guint           showing_hours : 1;
+
   /* Template widgets */
   GtkListBox     *allowed_list;
   GtkListBox     *pattern_list;
   GtkLabel       *pattern_error;
+  GtkSpinButton  *first_target_spin;
+  GtkSpinButton  *next_target_spin;
+  AdwPreferencesGroup *hours_group;
+  GtkListBox     *hours_list;
+  GtkListBox     *holiday_list;
+  GtkLabel       *holiday_error;
   GtkListBox     *account_list;
   GtkWidget      *mastodon_page;
   AdwWindowTitle *mastodon_title;
@@ -895,17 +908,40 @@ back_action (GtkWidget  *widget,
   close_account_page (CONCIERGE_PREFERENCES (widget));
 }
 
-/* Privacy: the company's own data, and its customer number formats. Each
- * is a list of strings in the settings, shown as rows with a remove
- * button, under an entry that adds one. */
+/* Lists of strings: the company's own data, its customer number formats
+ * and the holidays. Each is a list of strings in the settings, shown as
+ * rows with a remove button, under an entry that adds one. */
 
 static void update_string_list (ConciergePreferences *self, const char *key);
+
+static const char * const string_keys[] = { "privacy-allowed", "customer-number-patterns", "holidays" };
 
 static GtkListBox *
 list_for_key (ConciergePreferences *self,
               const char           *key)
 {
-  return g_str_equal (key, "privacy-allowed") ? self->allowed_list : self->pattern_list;
+  if (g_str_equal (key, "privacy-allowed"))
+    return self->allowed_list;
+  if (g_str_equal (key, "holidays"))
+    return self->holiday_list;
+  return self->pattern_list;
+}
+
+/* The key as a string that outlives the row that named it. */
+static const char *
+static_key (const char *key)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (string_keys); k++)
+    if (g_str_equal (key, string_keys[k]))
+      return string_keys[k];
+  g_return_val_if_reached (NULL);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
 static void
@@ -998,14 +1034,34 @@ string_added_cb (AdwEntryRow          *row,
       gtk_widget_set_visible (GTK_WIDGET (self->pattern_error), FALSE);
     }
 
+  /* A holiday is a date, written the one way that sorts and reads the
+   * same in every language. */
+  if (g_str_equal (key, "holidays"))
+    {
+      GDate date;
+
+      if (!concierge_business_hours_parse_holiday (value, &date))
+        {
+          /* Translators: %s is what was typed; keep YYYY-MM-DD as it is, or use your language's letters */
+          g_autofree char *text = g_strdup_printf (_("“%s” is no date. Write it as YYYY-MM-DD, for example "
+                                                     "2026-12-24."), value);
+
+          gtk_label_set_text (self->holiday_error, text);
+          gtk_widget_set_visible (GTK_WIDGET (self->holiday_error), TRUE);
+          return;
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->holiday_error), FALSE);
+    }
+
   values = get_strings (self, key);
   gtk_editable_set_text (GTK_EDITABLE (row), "");
   if (!g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL))
     {
       g_ptr_array_add (values, g_steal_pointer (&value));
+      if (g_str_equal (key, "holidays"))
+        g_ptr_array_sort (values, (GCompareFunc) compare_strings);
       /* The list is built anew; the next one can be typed at once. */
-      self->adding_to = list_for_key (self, key) == self->allowed_list ? "privacy-allowed"
-                                                                       : "customer-number-patterns";
+      self->adding_to = static_key (key);
       set_strings (self, key, values);
     }
 }
@@ -1025,8 +1081,24 @@ update_string_list (ConciergePreferences *self,
 {
   GtkListBox *list = list_for_key (self, key);
   g_autoptr(GPtrArray) values = get_strings (self, key);
-  gboolean patterns = list == self->pattern_list;
+  const char *placeholder, *add_label;
   GtkWidget *child, *row, *add;
+
+  if (list == self->pattern_list)
+    {
+      placeholder = _("Add a Format, for Example WF-\\d{8}");
+      add_label = _("Add Format");
+    }
+  else if (list == self->holiday_list)
+    {
+      placeholder = _("Add a Holiday, for Example 2026-12-24");
+      add_label = _("Add Holiday");
+    }
+  else
+    {
+      placeholder = _("Add Data, for Example Your Hotline");
+      add_label = _("Add Data");
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
@@ -1054,18 +1126,15 @@ update_string_list (ConciergePreferences *self,
     }
 
   row = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 patterns ? _("Add a Format, for Example WF-\\d{8}")
-                                          : _("Add Data, for Example Your Hotline"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), placeholder);
   g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
   g_signal_connect_object (row, "entry-activated", G_CALLBACK (string_added_cb), self, 0);
   /* A button as well as Enter: the row says how to add. */
   add = gtk_button_new_from_icon_name ("list-add-symbolic");
   gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (add, "flat");
-  gtk_widget_set_tooltip_text (add, patterns ? _("Add Format") : _("Add Data"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  patterns ? _("Add Format") : _("Add Data"), -1);
+  gtk_widget_set_tooltip_text (add, add_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, add_label, -1);
   g_signal_connect_object (add, "clicked", G_CALLBACK (add_clicked_cb), row, 0);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), add);
   gtk_list_box_append (list, row);
@@ -1077,11 +1146,183 @@ update_string_list (ConciergePreferences *self,
 }
 
 static void
-privacy_setting_changed_cb (GSettings            *settings,
-                            const char           *key,
-                            ConciergePreferences *self)
+string_setting_changed_cb (GSettings            *settings,
+                           const char           *key,
+                           ConciergePreferences *self)
 {
   update_string_list (self, key);
+}
+
+/* Business hours: a row per weekday, open or closed, from when to when */
+
+static const char *
+weekday_name (GDateWeekday weekday)
+{
+  switch (weekday)
+    {
+    case G_DATE_MONDAY:
+      return _("Monday");
+    case G_DATE_TUESDAY:
+      return _("Tuesday");
+    case G_DATE_WEDNESDAY:
+      return _("Wednesday");
+    case G_DATE_THURSDAY:
+      return _("Thursday");
+    case G_DATE_FRIDAY:
+      return _("Friday");
+    case G_DATE_SATURDAY:
+      return _("Saturday");
+    case G_DATE_SUNDAY:
+      return _("Sunday");
+    case G_DATE_BAD_WEEKDAY:
+    default:
+      return "";
+    }
+}
+
+/* A time of day as the spin button shows it: 08:30 */
+static gboolean
+time_output_cb (GtkSpinButton *spin)
+{
+  int minutes = (int) gtk_spin_button_get_value (spin);
+  g_autofree char *text = g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
+
+  /* Through the text inside: the spin button's own set_text reads the
+   * text back as a number first, which a time is not. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (gtk_editable_get_delegate (GTK_EDITABLE (spin)), text);
+  return TRUE;
+}
+
+/* And as a person types it: 8, 8:30 or 08:30 */
+static int
+time_input_cb (GtkSpinButton *spin,
+               double        *value)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  guint hours = 0, minutes = 0;
+  char end;
+  int n = sscanf (text, "%u:%u%c", &hours, &minutes, &end);
+
+  if ((n != 1 && n != 2) || hours > 24 || minutes > 59 || hours * 60 + minutes > 24 * 60)
+    return GTK_INPUT_ERROR;
+  *value = hours * 60 + minutes;
+  return TRUE;
+}
+
+static void
+write_business_hours (ConciergePreferences *self)
+{
+  GVariantBuilder builder;
+
+  if (self->showing_hours)
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(yqq)"));
+  for (GDateWeekday day = G_DATE_MONDAY; day <= G_DATE_SUNDAY; day++)
+    {
+      guint open = gtk_spin_button_get_value_as_int (self->day_opens[day]);
+      guint close = gtk_spin_button_get_value_as_int (self->day_closes[day]);
+
+      gtk_widget_set_sensitive (GTK_WIDGET (self->day_opens[day]), gtk_switch_get_active (self->day_switches[day]));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->day_closes[day]), gtk_switch_get_active (self->day_switches[day]));
+      if (gtk_switch_get_active (self->day_switches[day]) && open < close)
+        g_variant_builder_add (&builder, "(yqq)", (guint8) day, (guint16) open, (guint16) close);
+    }
+  g_settings_set_value (self->settings, "business-hours", g_variant_builder_end (&builder));
+}
+
+static void
+show_business_hours (ConciergePreferences *self)
+{
+  g_autoptr(GVariant) days = g_settings_get_value (self->settings, "business-hours");
+  GVariantIter iter;
+  guint8 weekday;
+  guint16 open, close;
+
+  self->showing_hours = TRUE;
+  for (GDateWeekday day = G_DATE_MONDAY; day <= G_DATE_SUNDAY; day++)
+    gtk_switch_set_active (self->day_switches[day], FALSE);
+  g_variant_iter_init (&iter, days);
+  while (g_variant_iter_next (&iter, "(yqq)", &weekday, &open, &close))
+    if (g_date_valid_weekday (weekday) && open < close && close <= 24 * 60)
+      {
+        gtk_switch_set_active (self->day_switches[weekday], TRUE);
+        gtk_spin_button_set_value (self->day_opens[weekday], open);
+        gtk_spin_button_set_value (self->day_closes[weekday], close);
+      }
+  for (GDateWeekday day = G_DATE_MONDAY; day <= G_DATE_SUNDAY; day++)
+    {
+      gboolean active = gtk_switch_get_active (self->day_switches[day]);
+
+      gtk_widget_set_sensitive (GTK_WIDGET (self->day_opens[day]), active);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->day_closes[day]), active);
+    }
+  self->showing_hours = FALSE;
+}
+
+static GtkSpinButton *
+time_spin_new (const char *accessible_name,
+               guint       minutes)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 24 * 60, 15));
+
+  g_signal_connect (spin, "output", G_CALLBACK (time_output_cb), NULL);
+  g_signal_connect (spin, "input", G_CALLBACK (time_input_cb), NULL);
+  gtk_spin_button_set_value (spin, minutes);
+  time_output_cb (spin);
+  gtk_widget_set_valign (GTK_WIDGET (spin), GTK_ALIGN_CENTER);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 5);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
+  return spin;
+}
+
+static void
+build_business_hours (ConciergePreferences *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *description = NULL;
+
+  /* Translators: %s is a time zone's name or abbreviation, like CET */
+  description = g_strdup_printf (_("Waiting time counts only during these hours, in this computer’s time zone "
+                                   "(%s)."), g_date_time_get_timezone_abbreviation (now));
+  adw_preferences_group_set_description (self->hours_group, description);
+
+  for (GDateWeekday day = G_DATE_MONDAY; day <= G_DATE_SUNDAY; day++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *dash = gtk_label_new ("–");
+      g_autofree char *open_name = NULL;
+      g_autofree char *close_name = NULL;
+      g_autofree char *switch_name = NULL;
+
+      /* Translators: accessible names of a weekday's controls; %s is the weekday */
+      switch_name = g_strdup_printf (_("Open on %s"), weekday_name (day));
+      open_name = g_strdup_printf (_("%s opens at"), weekday_name (day));
+      close_name = g_strdup_printf (_("%s closes at"), weekday_name (day));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), weekday_name (day));
+      self->day_opens[day] = time_spin_new (open_name, 8 * 60);
+      self->day_closes[day] = time_spin_new (close_name, 18 * 60);
+      self->day_switches[day] = GTK_SWITCH (gtk_switch_new ());
+      gtk_widget_set_valign (GTK_WIDGET (self->day_switches[day]), GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->day_switches[day]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      switch_name, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dash), GTK_ACCESSIBLE_PROPERTY_LABEL, _("to"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->day_opens[day]));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), dash);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->day_closes[day]));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->day_switches[day]));
+      gtk_list_box_append (self->hours_list, row);
+
+      g_signal_connect_object (self->day_switches[day], "notify::active", G_CALLBACK (write_business_hours), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->day_opens[day], "value-changed", G_CALLBACK (write_business_hours), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->day_closes[day], "value-changed", G_CALLBACK (write_business_hours), self,
+                               G_CONNECT_SWAPPED);
+    }
+  show_business_hours (self);
 }
 
 static void
@@ -1117,6 +1358,12 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, allowed_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_error);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, first_target_spin);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, next_target_spin);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, hours_group);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, hours_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, holiday_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, holiday_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_title);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, server_row);
@@ -1160,12 +1407,19 @@ concierge_preferences_init (ConciergePreferences *self)
   self->session = soup_session_new ();
 
   self->settings = g_settings_new (BASE_ID);
-  g_signal_connect_object (self->settings, "changed::privacy-allowed", G_CALLBACK (privacy_setting_changed_cb),
-                           self, 0);
-  g_signal_connect_object (self->settings, "changed::customer-number-patterns",
-                           G_CALLBACK (privacy_setting_changed_cb), self, 0);
-  update_string_list (self, "privacy-allowed");
-  update_string_list (self, "customer-number-patterns");
+  for (guint k = 0; k < G_N_ELEMENTS (string_keys); k++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", string_keys[k], NULL);
+
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (string_setting_changed_cb), self, 0);
+      update_string_list (self, string_keys[k]);
+    }
+
+  g_settings_bind (self->settings, "first-response-target", self->first_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "next-response-target", self->next_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  build_business_hours (self);
+  g_signal_connect_object (self->settings, "changed::business-hours", G_CALLBACK (show_business_hours), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /**

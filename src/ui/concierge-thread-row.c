@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "model/concierge-business-hours.h"
 #include "privacy/concierge-detector.h"
 #include "concierge-thread-row.h"
 
@@ -18,6 +19,7 @@ struct _ConciergeThreadRow
   AdwAvatar *avatar;
   GtkLabel  *name_label;
   GtkLabel  *time_label;
+  GtkImage  *waiting_image;
   GtkLabel  *visibility_label;
   GtkWidget *personal_data_badge;
   GtkLabel  *platform_label;
@@ -26,6 +28,7 @@ struct _ConciergeThreadRow
 
   ConciergeThread *thread;
   gulong     changed_id;
+  ConciergeResponseTargets *targets;
 
   guint      loaded : 1;
 };
@@ -72,10 +75,57 @@ set_snippet (GtkLabel   *label,
   }
 }
 
+/* The waiting time in business time, and where it stands against the
+ * target, in words, with an icon and a colour: colour is never the only
+ * sign. */
+static char *
+show_waiting (ConciergeThreadRow *self,
+              gint64              waiting_since,
+              gint64              now,
+              const char        **state_text)
+{
+  ConciergeThread *thread = self->thread;
+  ConciergeWaitingState state = CONCIERGE_WAITING_NORMAL;
+  const char *icon = NULL;
+  gint64 waited = now - waiting_since;
+
+  if (self->targets != NULL)
+    state = concierge_response_targets_check (self->targets, waiting_since,
+                                              concierge_thread_get_first_response_at (thread) != 0, now,
+                                              &waited, NULL);
+
+  *state_text = NULL;
+  switch (state)
+    {
+    case CONCIERGE_WAITING_WARNING:
+      icon = "appointment-soon-symbolic";
+      *state_text = _("due soon");
+      break;
+    case CONCIERGE_WAITING_BREACHED:
+      icon = "appointment-missed-symbolic";
+      *state_text = _("overdue");
+      break;
+    case CONCIERGE_WAITING_NORMAL:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_image), icon != NULL);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (self->waiting_image, icon);
+  set_css_class (GTK_WIDGET (self->time_label), "waiting-warning", state == CONCIERGE_WAITING_WARNING);
+  set_css_class (GTK_WIDGET (self->waiting_image), "waiting-warning", state == CONCIERGE_WAITING_WARNING);
+  set_css_class (GTK_WIDGET (self->time_label), "waiting-breached", state == CONCIERGE_WAITING_BREACHED);
+  set_css_class (GTK_WIDGET (self->waiting_image), "waiting-breached", state == CONCIERGE_WAITING_BREACHED);
+
+  return concierge_format_waiting (waited);
+}
+
 static void
 update (ConciergeThreadRow *self,
         gint64              now)
 {
+  const char *state_text = NULL;
   ConciergeThread *thread = self->thread;
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
@@ -121,14 +171,24 @@ update (ConciergeThreadRow *self,
   gtk_widget_set_visible (self->unread_image, concierge_thread_get_unread (thread));
 
   if (waiting_since != 0)
-    time = concierge_format_waiting (now - waiting_since);
+    time = show_waiting (self, waiting_since, now, &state_text);
   else
-    time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
+    {
+      time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
+      gtk_widget_set_visible (GTK_WIDGET (self->waiting_image), FALSE);
+      set_css_class (GTK_WIDGET (self->time_label), "waiting-warning", FALSE);
+      set_css_class (GTK_WIDGET (self->time_label), "waiting-breached", FALSE);
+    }
   gtk_label_set_text (self->time_label, time);
   set_css_class (GTK_WIDGET (self->time_label), "dim-label", waiting_since == 0);
 
   /* GtkListView rows have no name of their own in GTK 4.8. */
-  if (waiting_since != 0)
+  if (waiting_since != 0 && state_text != NULL)
+    /* Translators: a row's accessible name: customer, public or private,
+     * platform, waiting time, "due soon" or "overdue", message snippet */
+    accessible = g_strdup_printf (_("%s, %s on %s, waiting %s, %s: %s"), name, visibility, platform,
+                                  time, state_text, concierge_thread_get_snippet (thread));
+  else if (waiting_since != 0)
     /* Translators: a row's accessible name: customer, public or private,
      * platform, waiting time, message snippet */
     accessible = g_strdup_printf (_("%s, %s on %s, waiting %s: %s"), name, visibility, platform,
@@ -167,6 +227,23 @@ thread_changed_cb (ConciergeThreadRow *self)
 }
 
 /**
+ * concierge_thread_row_set_targets:
+ * @targets: (nullable): what waiting times are measured against, or %NULL
+ *   to show them in plain time without a state
+ */
+void
+concierge_thread_row_set_targets (ConciergeThreadRow       *self,
+                                  ConciergeResponseTargets *targets)
+{
+  g_return_if_fail (CONCIERGE_IS_THREAD_ROW (self));
+
+  if (targets == self->targets)
+    return;
+  g_clear_pointer (&self->targets, concierge_response_targets_unref);
+  self->targets = targets ? concierge_response_targets_ref (targets) : NULL;
+}
+
+/**
  * concierge_thread_row_set_thread:
  * @now: the time waiting times are counted to, in Unix seconds
  *
@@ -197,6 +274,7 @@ concierge_thread_row_dispose (GObject *object)
 
   g_clear_signal_handler (&self->changed_id, self->thread);
   g_clear_object (&self->thread);
+  g_clear_pointer (&self->targets, concierge_response_targets_unref);
 
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_THREAD_ROW);
 
@@ -217,6 +295,7 @@ concierge_thread_row_class_init (ConciergeThreadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, waiting_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, personal_data_badge);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, platform_label);

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "model/concierge-business-hours.h"
 #include "model/concierge-model.h"
 #include "concierge-ui.h"
 
@@ -21,6 +22,8 @@ gboolean   concierge_thread_row_is_loaded  (ConciergeThreadRow *self);
 void       concierge_thread_row_set_thread (ConciergeThreadRow *self,
                                             ConciergeThread    *thread,
                                             gint64              now);
+void       concierge_thread_row_set_targets (ConciergeThreadRow      *self,
+                                             ConciergeResponseTargets *targets);
 
 
 G_END_DECLS

@@ -38,8 +38,13 @@ def narrow_window():
             app.quit()
 
 
+# Waiting time counts in business time; open all week, the workspace's
+# waiting times read the same whenever the test runs.
+ALWAYS_OPEN = {"business-hours": "[" + ", ".join(f"(byte {day}, uint16 0, uint16 1440)" for day in range(1, 8)) + "]"}
+
+
 def main():
-    app = uitest.App("en", workspace=WORKSPACE, offline=True)
+    app = uitest.App("en", workspace=WORKSPACE, offline=True, settings=ALWAYS_OPEN)
     try:
         app.wait_for_app()
         inbox = app.find("Conversations", role="list")
@@ -54,8 +59,12 @@ def main():
         if "Public on Mastodon" not in rows[0] or "Immer noch nichts." not in rows[0] or \
            "(personal data in public: IBAN)" not in rows[0]:
             uitest.fail(f"the public conversation with personal data is not first and flagged: {rows!r}")
-        if not rows[1].startswith("Jana 🌻, Private on Telegram, waiting 3 h"):
-            uitest.fail(f"the longest waiting conversation is not next: {rows!r}")
+        # 200 minutes against the first answer's 60: past the target, and
+        # the row says so in words.
+        if not rows[1].startswith("Jana 🌻, Private on Telegram, waiting 3 h, overdue: "):
+            uitest.fail(f"the longest waiting conversation is not next, or not overdue: {rows!r}")
+        if "overdue" in rows[0] or "due soon" in rows[0]:
+            uitest.fail(f"a conversation that waited 12 minutes is called late: {rows[0]!r}")
         if "Hallo, ich schreibe wegen der Störung hier privat." not in rows[1] or "personal data" in rows[1]:
             uitest.fail(f"the private row is wrong: {rows[1]!r}")
         app.find("Personal data", role="label")
@@ -146,7 +155,53 @@ def company_data_is_not_flagged():
         app.quit()
 
 
+def response_targets():
+    """The targets and business hours, set in Preferences, are what the
+    rows measure against: a looser first-answer target turns the
+    conversation that waited 200 minutes from overdue to due soon. The
+    days and holidays land in the settings, and a date that is none is
+    explained."""
+    app = uitest.App("en", workspace=WORKSPACE, offline=True, settings=ALWAYS_OPEN)
+    keyfile = os.path.join(app.home.name, "config", "glib-2.0", "settings", "keyfile")
+    try:
+        app.wait_for_app()
+        inbox = app.find("Conversations", role="list")
+        app.wait_rows(inbox, lambda names: any("waiting 3 h, overdue" in n for n in names), "the overdue row")
+        app.click(app.find("Main Menu", role="push button"))
+        app.click(app.find("Preferences", role="menu item"))
+        app.find_window("Preferences")
+        app.click(app.find("Response Times"))
+
+        first = app.find("First Answer Within", role="spin button")
+        first.queryValue().currentValue = 250
+        app.wait_rows(inbox, lambda names: any("waiting 3 h, due soon" in n for n in names),
+                      "the row due soon, at 200 of 250 minutes")
+        print("a looser target turns an overdue row to due soon")
+
+        app.click(app.find("Open on Saturday", role="check box"))
+        uitest.wait_until(lambda: "(6, 0, 1440)" not in open(keyfile).read().replace("byte ", "").replace("uint16 ", ""),
+                          "Saturday closed in the settings")
+        saturday = app.find("Saturday opens at", role="spin button")
+        if saturday.getState().contains(pyatspi.STATE_SENSITIVE):
+            uitest.fail("a closed day's opening time can still be changed")
+        print("a day closed in Preferences is closed in the settings")
+
+        holiday = app.find("Add a Holiday, for Example 2026-12-24", role="text")
+        app.insert_text(holiday, "24.12.2026")
+        app.click(app.find("Add Holiday", role="push button"))
+        app.find("“24.12.2026” is no date. Write it as YYYY-MM-DD, for example 2026-12-24.", role="label")
+        holiday = app.find("Add a Holiday, for Example 2026-12-24", role="text")
+        app.insert_text(holiday, "2026-12-24")
+        app.click(app.find("Add Holiday", role="push button"))
+        app.find("Remove “2026-12-24”", role="push button")
+        uitest.wait_until(lambda: "2026-12-24" in open(keyfile).read(), "the holiday in the settings")
+        print("a holiday is added, and a date written otherwise is explained")
+    finally:
+        app.quit()
+
+
 if __name__ == "__main__":
     main()
     narrow_window()
     company_data_is_not_flagged()
+    response_targets()

@@ -42,12 +42,14 @@ class App:
     """One running Concierge process in a throw-away profile."""
 
     def __init__(self, language="en", extra_env=None, workspace=None, cache_bytes=None,
-                 offline=False, home=None, log=None):
+                 offline=False, home=None, log=None, settings=None):
         """workspace: a workspace JSON to fill the profile's cache from;
         cache_bytes: the raw content of the cache file instead;
         offline: run the app with no network at all;
         home: the profile of an earlier App, to start again on it;
-        log: a file that gets the app's output."""
+        log: a file that gets the app's output;
+        settings: GSettings keys and their values in GVariant text, set
+        before the app starts."""
         self.binary = require_environment()
         self.keep_home = home is not None
         self.home = home or tempfile.TemporaryDirectory(prefix="concierge-ui-")
@@ -67,6 +69,13 @@ class App:
             with open(self.cache_path, "wb") as f:
                 f.write(cache_bytes)
         env["GSETTINGS_BACKEND"] = "memory"
+        if settings:
+            directory = os.path.join(env["XDG_CONFIG_HOME"], "glib-2.0", "settings")
+            os.makedirs(directory, exist_ok=True)
+            with open(os.path.join(directory, "keyfile"), "w") as f:
+                f.write("[io/github/conciergedesk/Concierge]\n")
+                f.writelines(f"{key}={value}\n" for key, value in settings.items())
+            env["GSETTINGS_BACKEND"] = "keyfile"
         env["GDK_BACKEND"] = "x11"
         env["GSK_RENDERER"] = "cairo"
         env["GTK_A11Y"] = "atspi"
@@ -129,14 +138,15 @@ class App:
              " is visible. The window shows:\n" + dump(self.root))
 
     def click(self, node):
-        """Click a button or menu item. A GtkMenuButton's own node has no
-        action; the button inside it does."""
+        """Click a button or menu item, or flip a switch. A GtkMenuButton's
+        own node has no action; the button inside it does. A switch's
+        action is called "toggle"."""
         target = node
         while target is not None:
             try:
                 action = target.queryAction()
                 for i in range(action.nActions):
-                    if action.getName(i) == "click":
+                    if action.getName(i) in ("click", "toggle"):
                         action.doAction(i)
                         return
             except NotImplementedError:
