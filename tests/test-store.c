@@ -231,6 +231,67 @@ test_resolved_thread_reopens (Fixture       *fixture,
   g_assert_cmpint (concierge_thread_get_waiting_since (thread), ==, 500);
 }
 
+static int
+wake_snoozed (Fixture *fixture,
+              gint64   now)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int n;
+
+  concierge_store_wake_snoozed_async (fixture->store, now, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  n = concierge_store_wake_snoozed_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+/* A snoozed thread opens again when its time comes, or when the customer
+ * writes first; so does a pending one. */
+static void
+test_snoozed_thread_wakes (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  ingest_one (fixture, fixture->telegram, "chat-5", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("1", "5", "Ali", "Ich melde mich morgen.", 500));
+  ingest_one (fixture, fixture->telegram, "chat-6", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "6", "Bea", "Ich schaue nach.", 500));
+  thread = load_thread (fixture, "chat-5");
+  id = concierge_thread_get_id (thread);
+  concierge_store_set_thread_status_async (fixture->store, id, CONCIERGE_THREAD_SNOOZED, 2000, NULL,
+                                           test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_set_thread_status_finish (fixture->store, result, &error));
+  g_clear_object (&thread);
+
+  g_assert_cmpint (wake_snoozed (fixture, 1999), ==, 0);
+  thread = load_thread (fixture, "chat-5");
+  g_assert_cmpint (concierge_thread_get_status (thread), ==, CONCIERGE_THREAD_SNOOZED);
+  g_assert_cmpint (concierge_thread_get_snooze_until (thread), ==, 2000);
+  g_clear_object (&thread);
+  g_assert_cmpint (wake_snoozed (fixture, 2000), ==, 1);
+  thread = load_thread (fixture, "chat-5");
+  g_assert_cmpint (concierge_thread_get_status (thread), ==, CONCIERGE_THREAD_OPEN);
+  g_assert_cmpint (concierge_thread_get_snooze_until (thread), ==, 0);
+  g_clear_object (&thread);
+
+  thread = load_thread (fixture, "chat-6");
+  test_set_status (fixture->store, concierge_thread_get_id (thread), CONCIERGE_THREAD_PENDING, &error);
+  g_assert_no_error (error);
+  g_clear_object (&thread);
+  ingest_one (fixture, fixture->telegram, "chat-6", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("3", "6", "Bea", "Gefunden: es war der Stecker.", 900));
+  thread = load_thread (fixture, "chat-6");
+  g_assert_cmpint (concierge_thread_get_status (thread), ==, CONCIERGE_THREAD_OPEN);
+}
+
 static void
 test_contact_across_threads (Fixture       *fixture,
                              gconstpointer  data)
@@ -1439,6 +1500,7 @@ main (int   argc,
   ADD ("/store/open-creates-database", test_open_creates_database);
   ADD ("/store/ingest-is-idempotent-and-tracks-waiting", test_ingest_is_idempotent_and_tracks_waiting);
   ADD ("/store/resolved-thread-reopens", test_resolved_thread_reopens);
+  ADD ("/store/snoozed-thread-wakes", test_snoozed_thread_wakes);
   ADD ("/store/contact-across-threads", test_contact_across_threads);
   ADD ("/store/merged-contacts-share-history", test_merged_contacts_share_history);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);

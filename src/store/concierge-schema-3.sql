@@ -26,6 +26,9 @@ CREATE INDEX threads_waiting ON threads (waiting_since, status, visibility, acco
 CREATE INDEX threads_newest ON threads (last_activity_at, status, visibility, account_id, personal_data);
 CREATE INDEX threads_flagged ON threads (id) WHERE visibility = 'public' AND personal_data != 0;
 
+-- The snoozed threads whose time has come, looked for every minute.
+CREATE INDEX threads_snoozed ON threads (snooze_until) WHERE status = 'snoozed';
+
 -- Sending personal data in public after the guard warned, and purging old
 -- conversations, are logged too. SQLite changes a CHECK only by copying.
 CREATE TABLE audit_log_3 (

@@ -1675,7 +1675,9 @@ update_thread_summary (ConciergeStore  *self,
     "  first_response_at = (SELECT MIN (created_at) FROM messages "
     "                       WHERE thread_id = ?1 AND direction = 'out' AND send_state = 'sent'), "
     "  unread = CASE WHEN ?2 THEN 1 ELSE unread END, "
-    "  status = CASE WHEN ?2 AND status = 'resolved' THEN 'open' ELSE status END "
+    /* The customer wrote: a resolved, snoozed or pending thread is open again. */
+    "  status = CASE WHEN ?2 THEN 'open' ELSE status END, "
+    "  snooze_until = CASE WHEN ?2 THEN NULL ELSE snooze_until END "
     "WHERE id = ?1";
   sqlite3_stmt *stmt;
 
@@ -1923,6 +1925,79 @@ concierge_store_set_thread_status_finish (ConciergeStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+wake_snoozed_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  static const char select_sql[] =
+    "SELECT id FROM threads WHERE status = 'snoozed' AND snooze_until <= ?";
+  static const char wake_sql[] =
+    "UPDATE threads SET status = 'open', snooze_until = NULL WHERE status = 'snoozed' AND snooze_until <= ?";
+  gint64 now = *(gint64 *) data;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, select_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_add (touched, g_memdup2 (&id, sizeof id));
+    }
+  sqlite3_reset (stmt);
+  if (!(stmt = store_prepare (self, wake_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_threads (self, touched);
+  g_task_return_int (task, g_hash_table_size (touched));
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_wake_snoozed_async:
+ * @now: Unix time
+ *
+ * Opens again the threads whose snooze ended by @now.
+ */
+void
+concierge_store_wake_snoozed_async (ConciergeStore      *self,
+                                    gint64               now,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_wake_snoozed_async, G_PRIORITY_DEFAULT, wake_snoozed_job,
+             g_memdup2 (&now, sizeof now), g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_wake_snoozed_finish:
+ *
+ * Returns: how many threads woke, or -1 with @error set
+ */
+int
+concierge_store_wake_snoozed_finish (ConciergeStore  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /* Contacts */

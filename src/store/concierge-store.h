@@ -294,6 +294,15 @@ gboolean         concierge_store_set_thread_status_finish (ConciergeStore       
                                                            GAsyncResult          *result,
                                                            GError               **error);
 
+void             concierge_store_wake_snoozed_async       (ConciergeStore        *self,
+                                                           gint64                 now,
+                                                           GCancellable          *cancellable,
+                                                           GAsyncReadyCallback    callback,
+                                                           gpointer               user_data);
+int              concierge_store_wake_snoozed_finish      (ConciergeStore        *self,
+                                                           GAsyncResult          *result,
+                                                           GError               **error);
+
 void             concierge_store_merge_contacts_async  (ConciergeStore      *self,
                                                        gint64               keep_id,
                                                        gint64               merge_id,
