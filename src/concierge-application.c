@@ -33,6 +33,7 @@ struct _ConciergeApplication
   guint           accounts_timeout_id;
   guint           scan_timeout_id;
   guint           activity_timeout_id;
+  guint           snooze_timeout_id;
   gint64          last_input;    /* monotonic µs */
 };
 
@@ -343,6 +344,30 @@ window_event_cb (GtkEventControllerLegacy *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* Snoozed threads come back when their time has come. */
+#define SNOOZE_CHECK_S 30
+
+static void
+woken_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (concierge_store_wake_snoozed_finish (CONCIERGE_STORE (object), result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not wake snoozed conversations: %s", error->message);
+}
+
+static gboolean
+snooze_timeout_cb (gpointer data)
+{
+  ConciergeApplication *self = data;
+
+  concierge_store_wake_snoozed_async (self->store, g_get_real_time () / G_USEC_PER_SEC, NULL, woken_cb, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 start_sync (ConciergeApplication *self)
 {
@@ -358,6 +383,8 @@ start_sync (ConciergeApplication *self)
   self->last_input = g_get_monotonic_time ();
   self->activity_timeout_id = g_timeout_add_seconds (60, activity_timeout_cb, self);
   update_activity (self);
+  snooze_timeout_cb (self);
+  self->snooze_timeout_id = g_timeout_add_seconds (SNOOZE_CHECK_S, snooze_timeout_cb, self);
 }
 
 /* Personal data: the store scans customers' messages with a detector made
@@ -612,6 +639,7 @@ concierge_application_dispose (GObject *object)
   g_clear_handle_id (&self->accounts_timeout_id, g_source_remove);
   g_clear_handle_id (&self->scan_timeout_id, g_source_remove);
   g_clear_handle_id (&self->activity_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->snooze_timeout_id, g_source_remove);
   g_clear_object (&self->sync);
   g_clear_pointer (&self->looking_up, g_hash_table_unref);
   g_clear_object (&self->store);
