@@ -1182,6 +1182,20 @@ concierge_conversation_view_set_sync (ConciergeConversationView *self,
   update_composer (self);
 }
 
+/**
+ * concierge_conversation_view_focus_composer:
+ *
+ * Puts the cursor in the reply, when a conversation is open.
+ */
+void
+concierge_conversation_view_focus_composer (ConciergeConversationView *self)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+
+  if (self->thread != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+}
+
 void
 concierge_conversation_view_set_thread (ConciergeConversationView *self,
                                         ConciergeThread           *thread)
@@ -1192,6 +1206,13 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   if (thread != NULL && self->thread != NULL &&
       concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
     return;
+
+  /* GTK 4.8's list view trips over a focused row that goes with all the
+   * others; the focus leaves first. */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL &&
+      (gtk_widget_get_focus_child (GTK_WIDGET (self->list_view)) != NULL ||
+       gtk_widget_has_focus (GTK_WIDGET (self->list_view))))
+    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
 
   g_set_object (&self->thread, thread);
   g_list_store_remove_all (self->messages);

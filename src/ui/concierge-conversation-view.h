@@ -20,6 +20,7 @@ void concierge_conversation_view_set_store  (ConciergeConversationView *self,
                                              ConciergeStore            *store);
 void concierge_conversation_view_set_sync   (ConciergeConversationView *self,
                                              ConciergeSync             *sync);
+void concierge_conversation_view_focus_composer (ConciergeConversationView *self);
 void concierge_conversation_view_set_thread (ConciergeConversationView *self,
                                              ConciergeThread           *thread);
 

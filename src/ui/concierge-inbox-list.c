@@ -30,6 +30,7 @@ struct _ConciergeInboxList
   /* The thread the agent chose. Rows move when threads change; the choice
    * stays with the thread, not the position. */
   gint64               selected_id;
+  guint                selected_position; /* where it was last seen */
   ConciergeThread     *waiting_for;     /* a chosen row still loading */
   gulong               waiting_id;
   guint                in_model_change : 1;
@@ -182,6 +183,9 @@ targets_changed_cb (ConciergeInboxList *self)
 
 /* Selection */
 
+static void concierge_inbox_list_select_position (ConciergeInboxList *self,
+                                                  guint               position);
+
 static ConciergeThread *
 selected_item (ConciergeInboxList *self)
 {
@@ -224,6 +228,8 @@ selection_changed_cb (ConciergeInboxList *self)
     return;
 
   self->selected_id = id;
+  if (thread != NULL)
+    self->selected_position = gtk_single_selection_get_selected (self->selection);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
 }
 
@@ -273,8 +279,62 @@ model_changed_cb (ConciergeInboxList *self,
     {
       self->in_model_change = TRUE;
       gtk_single_selection_set_selected (self->selection, position);
+      self->selected_position = position;
       self->in_model_change = FALSE;
+      return;
     }
+
+  /* The thread left the view, resolved or snoozed: the agent goes on with
+   * the one that took its place. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    concierge_inbox_list_select_position (self, MIN (self->selected_position,
+                                                     g_list_model_get_n_items (G_LIST_MODEL (self->model)) - 1));
+  else
+    {
+      self->selected_id = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
+    }
+}
+
+static void
+concierge_inbox_list_select_position (ConciergeInboxList *self,
+                                      guint               position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+/**
+ * concierge_inbox_list_select_next:
+ * @step: 1 for the next thread, -1 for the one before
+ *
+ * Chooses the thread after or before the chosen one, or the first when
+ * none is chosen.
+ *
+ * Returns: whether there was one to choose
+ */
+gboolean
+concierge_inbox_list_select_next (ConciergeInboxList *self,
+                                  int                 step)
+{
+  guint n, selected;
+  gint64 position;
+
+  g_return_val_if_fail (CONCIERGE_IS_INBOX_LIST (self), FALSE);
+
+  if (self->model == NULL || (n = g_list_model_get_n_items (G_LIST_MODEL (self->model))) == 0)
+    return FALSE;
+
+  selected = gtk_single_selection_get_selected (self->selection);
+  if (selected == GTK_INVALID_LIST_POSITION || self->selected_id == 0)
+    position = 0;
+  else
+    position = (gint64) selected + step;
+  if (position < 0 || position >= n)
+    return FALSE;
+
+  concierge_inbox_list_select_position (self, position);
+  return TRUE;
 }
 
 ConciergeThread *
@@ -309,8 +369,7 @@ concierge_inbox_list_select_thread (ConciergeInboxList *self,
   if (self->model == NULL || (position = concierge_inbox_model_find (self->model, thread_id)) < 0)
     return FALSE;
 
-  gtk_single_selection_set_selected (self->selection, position);
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", (guint) position);
+  concierge_inbox_list_select_position (self, position);
   return TRUE;
 }
 

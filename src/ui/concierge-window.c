@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "model/concierge-business-hours.h"
 #include "concierge-conversation-view.h"
 #include "concierge-customer-view.h"
 #include "concierge-inbox-list.h"
@@ -26,6 +27,7 @@ struct _ConciergeWindow
   GtkWidget            *inbox_pane;
   GtkWidget            *conversation_pane;
   AdwHeaderBar         *conversation_header_bar;
+  GtkMenuButton        *snooze_button;
   GtkWidget            *customer_pane;
   ConciergeInboxList   *inbox_list;
   ConciergeConversationView *conversation_view;
@@ -33,6 +35,7 @@ struct _ConciergeWindow
   GtkListBox           *account_list;
 
   ConciergeSync        *sync;
+  ConciergeStore       *store;
   GHashTable           *account_rows;  /* account id → AdwActionRow */
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
@@ -60,6 +63,10 @@ selected_thread_changed_cb (ConciergeWindow *self)
 
   concierge_conversation_view_set_thread (self->conversation_view, thread);
   concierge_customer_view_set_thread (self->customer_view, thread);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resolve", thread != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.snooze", thread != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-pending", thread != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-snooze-menu", thread != NULL);
 
   /* On a narrow window, choosing a conversation opens it. */
   if (thread != NULL && adw_leaflet_get_folded (self->leaflet))
@@ -76,6 +83,131 @@ concierge_window_show_thread_action (GtkWidget  *widget,
   ConciergeWindow *self = CONCIERGE_WINDOW (widget);
 
   concierge_inbox_list_select_thread (self->inbox_list, g_variant_get_int64 (parameter));
+}
+
+/* Statuses. A thread that leaves the view makes way for the next one,
+ * which the inbox chooses. */
+
+static void
+status_set_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_set_thread_status_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      /* Translators: a toast; %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("The conversation’s status could not be saved: %s"),
+                                               error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    }
+}
+
+static void
+set_status (ConciergeWindow       *self,
+            ConciergeThreadStatus  status,
+            gint64                 snooze_until)
+{
+  ConciergeThread *thread = concierge_inbox_list_get_selected_thread (self->inbox_list);
+
+  if (thread == NULL || self->store == NULL)
+    return;
+
+  concierge_store_set_thread_status_async (self->store, concierge_thread_get_id (thread), status, snooze_until,
+                                           NULL, status_set_cb, g_object_ref (self));
+}
+
+static void
+concierge_window_resolve_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  set_status (CONCIERGE_WINDOW (widget), CONCIERGE_THREAD_RESOLVED, 0);
+}
+
+static void
+concierge_window_mark_pending_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter)
+{
+  set_status (CONCIERGE_WINDOW (widget), CONCIERGE_THREAD_PENDING, 0);
+}
+
+/* When the team is back after @from: the first business moment from
+ * then, or 08:00 that day where no day is open. */
+static gint64
+next_opening (ConciergeWindow *self,
+              GDateTime       *from)
+{
+  g_autoptr(ConciergeResponseTargets) targets = concierge_response_targets_new_for_settings (self->settings);
+  g_autoptr(GDateTime) morning = NULL;
+  gint64 opening = concierge_business_hours_deadline (targets->hours, g_date_time_to_unix (from), 0);
+
+  if (opening != G_MAXINT64)
+    return opening;
+  morning = g_date_time_add_hours (from, 8);
+  return g_date_time_to_unix (morning);
+}
+
+static void
+concierge_window_snooze_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+  const char *until = g_variant_get_string (parameter, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) day = NULL;
+
+  if (g_str_equal (until, "hour"))
+    set_status (self, CONCIERGE_THREAD_SNOOZED, g_date_time_to_unix (now) + 3600);
+  else if (g_str_equal (until, "tomorrow"))
+    {
+      day = g_date_time_add_days (midnight, 1);
+      set_status (self, CONCIERGE_THREAD_SNOOZED, next_opening (self, day));
+    }
+  else if (g_str_equal (until, "next-week"))
+    {
+      day = g_date_time_add_days (midnight, 8 - g_date_time_get_day_of_week (now));
+      set_status (self, CONCIERGE_THREAD_SNOOZED, next_opening (self, day));
+    }
+}
+
+static void
+concierge_window_show_snooze_menu_action (GtkWidget  *widget,
+                                          const char *action_name,
+                                          GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->flap));
+  gtk_menu_button_popup (self->snooze_button);
+}
+
+static void
+concierge_window_next_thread_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  concierge_inbox_list_select_next (self->inbox_list, g_str_equal (action_name, "win.previous-thread") ? -1 : 1);
+}
+
+static void
+concierge_window_reply_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->flap));
+  concierge_conversation_view_focus_composer (self->conversation_view);
 }
 
 static void
@@ -163,6 +295,7 @@ concierge_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
   g_clear_object (&self->sync);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (concierge_window_parent_class)->dispose (object);
 }
@@ -178,20 +311,40 @@ concierge_window_finalize (GObject *object)
   G_OBJECT_CLASS (concierge_window_parent_class)->finalize (object);
 }
 
-/* A single key acts only where it would not be typed into text. */
+/* A single key acts only where it would not be typed into text, and only
+ * if the agent wants single keys at all (WCAG 2.1.4). */
 static gboolean
-concierge_window_move_to_private_shortcut (GtkWidget *widget,
-                                           GVariant  *args,
-                                           gpointer   user_data)
+concierge_window_single_key_shortcut (GtkWidget *widget,
+                                      GVariant  *args,
+                                      gpointer   user_data)
 {
   ConciergeWindow *self = CONCIERGE_WINDOW (widget);
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *action = g_variant_get_string (args, NULL);
 
-  if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus))
+  if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus) ||
+      !g_settings_get_boolean (self->settings, "single-key-shortcuts"))
     return FALSE;
 
-  return gtk_widget_activate_action (GTK_WIDGET (self->conversation_view), "conversation.move-to-private", NULL);
+  /* The conversation's actions are its own; the window does not see them. */
+  if (g_str_has_prefix (action, "conversation."))
+    return gtk_widget_activate_action (GTK_WIDGET (self->conversation_view), action, NULL);
+  return gtk_widget_activate_action (widget, action, NULL);
 }
+
+static const struct
+{
+  guint       keyval;
+  const char *action;
+} single_keys[] = {
+  { GDK_KEY_j, "win.next-thread" },
+  { GDK_KEY_k, "win.previous-thread" },
+  { GDK_KEY_r, "win.reply" },
+  { GDK_KEY_e, "win.resolve" },
+  { GDK_KEY_s, "win.show-snooze-menu" },
+  { GDK_KEY_slash, "win.search" },
+  { GDK_KEY_p, "conversation.move-to-private" },
+};
 
 static void
 concierge_window_class_init (ConciergeWindowClass *klass)
@@ -212,6 +365,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, inbox_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_header_bar);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, snooze_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, customer_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, inbox_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_view);
@@ -233,7 +387,18 @@ concierge_window_class_init (ConciergeWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-customer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_p, 0, concierge_window_move_to_private_shortcut, NULL);
+  gtk_widget_class_install_action (widget_class, "win.resolve", NULL, concierge_window_resolve_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-pending", NULL, concierge_window_mark_pending_action);
+  gtk_widget_class_install_action (widget_class, "win.snooze", "s", concierge_window_snooze_action);
+  gtk_widget_class_install_action (widget_class, "win.show-snooze-menu", NULL,
+                                   concierge_window_show_snooze_menu_action);
+  gtk_widget_class_install_action (widget_class, "win.next-thread", NULL, concierge_window_next_thread_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-thread", NULL, concierge_window_next_thread_action);
+  gtk_widget_class_install_action (widget_class, "win.reply", NULL, concierge_window_reply_action);
+
+  for (guint i = 0; i < G_N_ELEMENTS (single_keys); i++)
+    gtk_widget_class_add_binding (widget_class, single_keys[i].keyval, 0, concierge_window_single_key_shortcut, "s",
+                                  single_keys[i].action);
 }
 
 static void
@@ -467,6 +632,7 @@ concierge_window_set_store (ConciergeWindow *self,
   g_return_if_fail (CONCIERGE_IS_WINDOW (self));
   g_return_if_fail (CONCIERGE_IS_STORE (store));
 
+  g_set_object (&self->store, store);
   concierge_conversation_view_set_store (self->conversation_view, store);
   concierge_customer_view_set_store (self->customer_view, store);
   concierge_inbox_list_set_store (self->inbox_list, store);
