@@ -14,6 +14,7 @@
 #include "secrets/concierge-secrets.h"
 #include "store/concierge-store.h"
 #include "privacy/concierge-detector.h"
+#include "ui/concierge-notifier.h"
 #include "ui/concierge-preferences.h"
 #include "ui/concierge-window.h"
 
@@ -34,6 +35,8 @@ struct _ConciergeApplication
   guint           scan_timeout_id;
   guint           activity_timeout_id;
   guint           snooze_timeout_id;
+  ConciergeNotifier *notifier;
+  guint           held : 1;        /* running in the background */
   gint64          last_input;    /* monotonic µs */
 };
 
@@ -385,6 +388,7 @@ start_sync (ConciergeApplication *self)
   update_activity (self);
   snooze_timeout_cb (self);
   self->snooze_timeout_id = g_timeout_add_seconds (SNOOZE_CHECK_S, snooze_timeout_cb, self);
+  self->notifier = concierge_notifier_new (G_APPLICATION (self), self->store, self->settings);
 }
 
 /* Personal data: the store scans customers' messages with a detector made
@@ -596,10 +600,37 @@ concierge_application_sign_in_again_action (GSimpleAction *action,
   gtk_window_present (preferences);
 }
 
+/* A notification opens its conversation, in a new window if need be. */
+static void
+concierge_application_show_thread_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  ConciergeApplication *self = user_data;
+
+  concierge_application_open_store (self);
+  concierge_window_show_thread (main_window (self), g_variant_get_int64 (parameter));
+}
+
+/* With the window closed, sync and notifications go on while the app is
+ * held; Quit stops it either way. */
+static void
+update_background (ConciergeApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (wanted && !self->held)
+    g_application_hold (G_APPLICATION (self));
+  else if (!wanted && self->held)
+    g_application_release (G_APPLICATION (self));
+  self->held = wanted;
+}
+
 static const GActionEntry app_actions[] = {
   { "about", concierge_application_about_action },
   { "preferences", concierge_application_preferences_action },
   { "sign-in-again", concierge_application_sign_in_again_action, "x" },
+  { "show-thread", concierge_application_show_thread_action, "x" },
   { "open-cache", concierge_application_open_cache_action },
   { "move-cache-aside", concierge_application_move_cache_aside_action },
   { "quit", concierge_application_quit_action },
@@ -623,6 +654,9 @@ concierge_application_startup (GApplication *app)
                            G_CALLBACK (privacy_settings_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (update_background), self,
+                           G_CONNECT_SWAPPED);
+  update_background (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
@@ -640,6 +674,7 @@ concierge_application_dispose (GObject *object)
   g_clear_handle_id (&self->scan_timeout_id, g_source_remove);
   g_clear_handle_id (&self->activity_timeout_id, g_source_remove);
   g_clear_handle_id (&self->snooze_timeout_id, g_source_remove);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->sync);
   g_clear_pointer (&self->looking_up, g_hash_table_unref);
   g_clear_object (&self->store);

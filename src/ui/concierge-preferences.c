@@ -59,6 +59,8 @@ struct _ConciergePreferences
   GtkListBox     *holiday_list;
   GtkLabel       *holiday_error;
   GtkSwitch      *single_key_switch;
+  GtkSwitch      *background_switch;
+  GtkSwitch      *private_messages_switch;
   GtkListBox     *account_list;
   GtkWidget      *mastodon_page;
   AdwWindowTitle *mastodon_title;
@@ -1366,6 +1368,8 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, holiday_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, holiday_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, single_key_switch);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, private_messages_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_title);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, server_row);
@@ -1420,6 +1424,9 @@ concierge_preferences_init (ConciergePreferences *self)
   g_settings_bind (self->settings, "first-response-target", self->first_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "next-response-target", self->next_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "single-key-shortcuts", self->single_key_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "run-in-background", self->background_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-private-messages", self->private_messages_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   build_business_hours (self);
   g_signal_connect_object (self->settings, "changed::business-hours", G_CALLBACK (show_business_hours), self,

@@ -39,6 +39,7 @@ struct _ConciergeWindow
   GHashTable           *account_rows;  /* account id → AdwActionRow */
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
+  gint64                show_thread_id;  /* to choose once the inbox is ready */
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeWindow, concierge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -446,6 +447,11 @@ present_now (ConciergeWindow *self)
   g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
   g_clear_signal_handler (&self->ready_handler_id, self->inbox_list);
   gtk_window_present (GTK_WINDOW (self));
+  if (self->show_thread_id != 0)
+    {
+      concierge_inbox_list_select_thread (self->inbox_list, self->show_thread_id);
+      self->show_thread_id = 0;
+    }
 }
 
 static gboolean
@@ -480,6 +486,23 @@ concierge_window_present_when_ready (ConciergeWindow *self)
   self->ready_handler_id = g_signal_connect_swapped (self->inbox_list, "notify::ready",
                                                      G_CALLBACK (present_now), self);
   self->ready_timeout_id = g_timeout_add (READY_TIMEOUT_MS, ready_timeout_cb, self);
+}
+
+/**
+ * concierge_window_show_thread:
+ *
+ * Presents the window with the thread chosen, as soon as the inbox shows
+ * the cache: from a notification, say, which may have started the app.
+ */
+void
+concierge_window_show_thread (ConciergeWindow *self,
+                              gint64           thread_id)
+{
+  g_return_if_fail (CONCIERGE_IS_WINDOW (self));
+
+  if (!concierge_inbox_list_select_thread (self->inbox_list, thread_id))
+    self->show_thread_id = thread_id;
+  concierge_window_present_when_ready (self);
 }
 
 /* The accounts' states, under the inbox */

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConciergeWindow, concierge_window, CONCIERGE, WINDOW, AdwApplicationWindow)
 
 ConciergeWindow *concierge_window_new              (ConciergeApplication *application);
+void             concierge_window_show_thread        (ConciergeWindow *self,
+                                                      gint64           thread_id);
 void             concierge_window_present_when_ready (ConciergeWindow    *self);
 void             concierge_window_set_store        (ConciergeWindow      *self,
                                                     ConciergeStore       *store);
