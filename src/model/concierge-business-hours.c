@@ -331,6 +331,29 @@ concierge_response_targets_new_for_settings (GSettings *settings)
   return self;
 }
 
+/**
+ * concierge_response_targets_watch:
+ * @changed: called as changed (@object), when a setting the targets are
+ *   made of changes
+ * @object: a GObject, for as long as it lives
+ */
+void
+concierge_response_targets_watch (GSettings *settings,
+                                  GCallback  changed,
+                                  gpointer   object)
+{
+  static const char * const keys[] = {
+    "first-response-target", "next-response-target", "business-hours", "holidays",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", keys[i], NULL);
+
+      g_signal_connect_object (settings, signal, changed, object, G_CONNECT_SWAPPED);
+    }
+}
+
 ConciergeResponseTargets *
 concierge_response_targets_ref (ConciergeResponseTargets *self)
 {

@@ -56,6 +56,9 @@ typedef struct
 } ConciergeResponseTargets;
 
 ConciergeResponseTargets *concierge_response_targets_new_for_settings (GSettings                *settings);
+void                      concierge_response_targets_watch  (GSettings                *settings,
+                                                             GCallback                 changed,
+                                                             gpointer                  object);
 ConciergeResponseTargets *concierge_response_targets_ref    (ConciergeResponseTargets *self);
 void                      concierge_response_targets_unref  (ConciergeResponseTargets *self);
 ConciergeWaitingState     concierge_response_targets_check  (ConciergeResponseTargets *self,

@@ -149,10 +149,6 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (item));
 }
 
-static const char * const target_keys[] = {
-  "first-response-target", "next-response-target", "business-hours", "holidays",
-};
-
 /* Waiting times grow while nobody touches anything. */
 static gboolean
 tick_cb (gpointer user_data)
@@ -510,12 +506,7 @@ concierge_inbox_list_init (ConciergeInboxList *self)
 
   self->settings = g_settings_new (BASE_ID);
   self->targets = concierge_response_targets_new_for_settings (self->settings);
-  for (guint i = 0; i < G_N_ELEMENTS (target_keys); i++)
-    {
-      g_autofree char *signal = g_strconcat ("changed::", target_keys[i], NULL);
-
-      g_signal_connect_object (self->settings, signal, G_CALLBACK (targets_changed_cb), self, G_CONNECT_SWAPPED);
-    }
+  concierge_response_targets_watch (self->settings, G_CALLBACK (targets_changed_cb), self);
 
   self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
   update_page (self);

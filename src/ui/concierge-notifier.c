@@ -40,10 +40,6 @@ struct _ConciergeNotifier
 
 G_DEFINE_FINAL_TYPE (ConciergeNotifier, concierge_notifier, G_TYPE_OBJECT)
 
-static const char * const target_keys[] = {
-  "first-response-target", "next-response-target", "business-hours", "holidays",
-};
-
 static gboolean
 remember (GHashTable *table,
           gint64      id,
@@ -287,12 +283,7 @@ concierge_notifier_new (GApplication   *application,
   self->settings = g_object_ref (settings);
   self->targets = concierge_response_targets_new_for_settings (settings);
 
-  for (guint i = 0; i < G_N_ELEMENTS (target_keys); i++)
-    {
-      g_autofree char *signal = g_strconcat ("changed::", target_keys[i], NULL);
-
-      g_signal_connect_object (settings, signal, G_CALLBACK (targets_changed_cb), self, G_CONNECT_SWAPPED);
-    }
+  concierge_response_targets_watch (settings, G_CALLBACK (targets_changed_cb), self);
   g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self, G_CONNECT_SWAPPED);
   self->timeout_id = g_timeout_add_seconds (CHECK_S, check_cb, self);
   concierge_notifier_check (self);
