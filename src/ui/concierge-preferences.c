@@ -1400,10 +1400,26 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_install_action (widget_class, "preferences.remove-string", "(ss)", remove_string_action);
 }
 
+/* libadwaita 1.2 leaves its own search entry without a name, even with
+ * search turned off: a screen reader would say "GtkSearchEntry". */
+static void
+name_search_entries (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SEARCH_ENTRY (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Search Preferences"), -1);
+      name_search_entries (child);
+    }
+}
+
 static void
 concierge_preferences_init (ConciergePreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_search_entries (GTK_WIDGET (self));
 
   /* The subpages are no children until they are shown; they stay ours
    * meanwhile. */
