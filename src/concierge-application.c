@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -26,6 +29,7 @@ struct _ConciergeApplication
    * its exit status, and this tells that case apart. */
   guint options_parsed : 1;
   guint opening_store : 1;
+  guint start_in_background : 1;   /* --background: no window at first */
 
   ConciergeStore *store;
   ConciergeSync  *sync;
@@ -115,6 +119,20 @@ concierge_application_handle_local_options (GApplication *app,
     {
       g_print ("concierge %s\n", PACKAGE_VERSION);
       return EXIT_SUCCESS;
+    }
+
+  /* Started at login: sync and notify, without a window. If Concierge
+   * runs already, there is nothing to do. */
+  if (g_variant_dict_contains (options, "background"))
+    {
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      if (g_application_get_is_remote (app))
+        return EXIT_SUCCESS;
+      self->start_in_background = TRUE;
     }
 
   /* Without this, GTK would print criticals and crash when the first widget
@@ -486,7 +504,101 @@ concierge_application_activate (GApplication *app)
   ConciergeApplication *self = CONCIERGE_APPLICATION (app);
 
   concierge_application_open_store (self);
+  if (self->start_in_background)
+    {
+      /* Held, so that it keeps running without a window. */
+      self->start_in_background = FALSE;
+      if (!self->held)
+        {
+          g_application_hold (app);
+          self->held = TRUE;
+        }
+      return;
+    }
   concierge_window_present_when_ready (main_window (self));
+}
+
+/* Starting at login: an autostart entry, written by Concierge itself or,
+ * inside Flatpak, by the background portal. */
+
+static char *
+autostart_path (void)
+{
+  g_autofree char *name = g_strconcat (APP_ID, ".desktop", NULL);
+
+  return g_build_filename (g_get_user_config_dir (), "autostart", name, NULL);
+}
+
+static void
+background_requested_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    g_warning ("The background portal refused to start Concierge at login: %s", error->message);
+}
+
+static void
+request_background (ConciergeApplication *self,
+                    gboolean              autostart)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  const char *commandline[] = { "concierge", "--background", NULL };
+  GVariantBuilder options;
+
+  if (bus == NULL)
+    return;
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "reason",
+                         g_variant_new_string (_("Concierge syncs and warns of waiting customers in the background.")));
+  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (autostart));
+  g_variant_builder_add (&options, "{sv}", "commandline", g_variant_new_strv (commandline, -1));
+  g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
+                          "org.freedesktop.portal.Background", "RequestBackground",
+                          g_variant_new ("(sa{sv})", "", &options), NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          background_requested_cb, NULL);
+}
+
+static void
+update_autostart (ConciergeApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "start-at-login");
+  g_autofree char *path = autostart_path ();
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autofree char *executable = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    {
+      request_background (self, wanted);
+      return;
+    }
+
+  if (!wanted)
+    {
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_warning ("Could not remove %s: %s", path, g_strerror (errno));
+      return;
+    }
+
+  /* This very program, wherever it was installed. */
+  executable = g_file_read_link ("/proc/self/exe", NULL);
+  contents = g_strdup_printf ("[Desktop Entry]\n"
+                              "Type=Application\n"
+                              "Name=Concierge\n"
+                              "Icon=%s\n"
+                              "Exec=%s --background\n"
+                              "NoDisplay=true\n"
+                              "X-GNOME-Autostart-enabled=true\n",
+                              APP_ID, executable ? executable : "concierge");
+  if (g_mkdir_with_parents (directory, 0700) != 0 ||
+      !g_file_set_contents (path, contents, -1, &error))
+    g_warning ("Could not write %s: %s", path, error ? error->message : g_strerror (errno));
 }
 
 static void
@@ -656,6 +768,8 @@ concierge_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (update_background), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::start-at-login", G_CALLBACK (update_autostart), self,
+                           G_CONNECT_SWAPPED);
   update_background (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
@@ -703,6 +817,8 @@ concierge_application_init (ConciergeApplication *self)
   static const GOptionEntry main_entries[] = {
     { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
+    { "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+      N_("Start without a window, to sync and notify in the background"), NULL },
     { NULL }
   };
 

@@ -60,6 +60,7 @@ struct _ConciergePreferences
   GtkLabel       *holiday_error;
   GtkSwitch      *single_key_switch;
   GtkSwitch      *background_switch;
+  GtkSwitch      *login_switch;
   GtkSwitch      *private_messages_switch;
   GtkListBox     *account_list;
   GtkWidget      *mastodon_page;
@@ -1369,6 +1370,7 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, holiday_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, single_key_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, login_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, private_messages_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_title);
@@ -1442,6 +1444,7 @@ concierge_preferences_init (ConciergePreferences *self)
   g_settings_bind (self->settings, "single-key-shortcuts", self->single_key_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "run-in-background", self->background_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "start-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notify-private-messages", self->private_messages_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   build_business_hours (self);

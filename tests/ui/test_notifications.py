@@ -4,7 +4,8 @@ test's own session bus: a customer who has waited three quarters of the
 first-answer target is announced before the target runs out, and the
 notification opens the conversation, in a new window after the first was
 closed; with the window closed, Concierge keeps running and announces a
-customer's new private message."""
+customer's new private message. Preferences starts it at login, in the
+background."""
 
 import os
 import subprocess
@@ -128,6 +129,55 @@ def private_message(mock):
     uitest.run_with_sandbox(run, TOKEN, "--live-interval-ms", "700", prefix="concierge-notify-")
 
 
+def app_on_bus(app):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        candidate = desktop.getChildAtIndex(i)
+        if candidate is not None and candidate.get_process_id() == app.process.pid:
+            return candidate
+    return None
+
+
+def start_at_login():
+    """Preferences writes the autostart entry, which starts Concierge with
+    --background: running, without a window, until it is opened."""
+    app = uitest.App("en", workspace=WORKSPACE, offline=True)
+    autostart = os.path.join(app.home.name, "config", "autostart")
+    try:
+        app.wait_for_app()
+        app.click(app.find("Main Menu", role="push button"))
+        app.click(app.find("Preferences", role="menu item"))
+        app.find_window("Preferences")
+        app.click(app.find("General", role="page tab"))
+        app.click(app.find("Start at Login", role="check box"))
+        uitest.wait_until(lambda: os.path.isdir(autostart) and os.listdir(autostart), "the autostart entry")
+        entry = os.path.join(autostart, os.listdir(autostart)[0])
+        with open(entry) as f:
+            exec_line = next(line for line in f if line.startswith("Exec="))
+        if exec_line.strip() != f"Exec={os.path.realpath(app.binary)} --background":
+            uitest.fail(f"the autostart entry starts something else: {exec_line!r}")
+        app.click(app.find("Start at Login", role="check box"))
+        uitest.wait_until(lambda: not os.path.exists(entry), "the autostart entry gone")
+        print("Preferences writes and removes the autostart entry:", exec_line.strip())
+    finally:
+        app.quit()
+
+    app = uitest.App("en", workspace=WORKSPACE, offline=True, arguments=["--background"])
+    try:
+        time.sleep(3)
+        app.check_alive()
+        shown = app_on_bus(app)
+        if shown is not None and shown.childCount != 0:
+            uitest.fail("--background opened a window")
+        print("--background starts Concierge without a window")
+        subprocess.run([app.binary], env=app.env, timeout=30, check=True)
+        app.wait_for_app()
+        app.find("Conversations", role="list")
+        print("starting Concierge again opens its window")
+    finally:
+        app.quit()
+
+
 def main():
     daemon, mock = start_daemon()
     try:
@@ -135,6 +185,7 @@ def main():
         mock.Reset()
         mock.ClearCalls()
         private_message(mock)
+        start_at_login()
     finally:
         if daemon is not None:
             daemon.terminate()

@@ -42,14 +42,15 @@ class App:
     """One running Concierge process in a throw-away profile."""
 
     def __init__(self, language="en", extra_env=None, workspace=None, cache_bytes=None,
-                 offline=False, home=None, log=None, settings=None):
+                 offline=False, home=None, log=None, settings=None, arguments=()):
         """workspace: a workspace JSON to fill the profile's cache from;
         cache_bytes: the raw content of the cache file instead;
         offline: run the app with no network at all;
         home: the profile of an earlier App, to start again on it;
         log: a file that gets the app's output;
         settings: GSettings keys and their values in GVariant text, set
-        before the app starts."""
+        before the app starts;
+        arguments: for the app's command line."""
         self.binary = require_environment()
         self.keep_home = home is not None
         self.home = home or tempfile.TemporaryDirectory(prefix="concierge-ui-")
@@ -86,14 +87,14 @@ class App:
             env["LANGUAGE"] = "en"
             env["LANG"] = "C.UTF-8"
         env.update(extra_env or {})
-        command = [self.binary]
+        command = [self.binary, *arguments]
         if offline:
             # A network namespace of its own has no interface but loopback
             # down: nothing can be reached, as on a train without signal.
             if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode != 0:
                 fail("cannot cut the network for the offline test: "
                      "`unshare --net` needs root or user namespaces")
-            command = ["unshare", "--net", self.binary]
+            command = ["unshare", "--net", self.binary, *arguments]
             # The X server's abstract socket belongs to the old namespace;
             # "unix:" makes Xlib use the socket file.
             if env.get("DISPLAY", "").startswith(":"):
