@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "concierge-application.h"
+#include "ui/concierge-ui.h"
 #include "ui/concierge-window.h"
 
 static ConciergeApplication *app;
@@ -159,6 +160,38 @@ test_narrow_window_folds_with_back_navigation (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Web addresses in a message become links; everything else shows as it
+ * was written, markup and all. */
+static void
+test_message_links (void)
+{
+  const struct
+  {
+    const char *text;
+    const char *markup;
+  } cases[] = {
+    { "Siehe https://wellenfunk.example/stoerung?ort=Leipzig&tag=2.",
+      "Siehe <a href=\"https://wellenfunk.example/stoerung?ort=Leipzig&amp;tag=2\">"
+      "https://wellenfunk.example/stoerung?ort=Leipzig&amp;tag=2</a>." },
+    { "<b>laut</b> (http://a.example/x) & mehr",
+      "&lt;b&gt;laut&lt;/b&gt; (<a href=\"http://a.example/x\">http://a.example/x</a>) &amp; mehr" },
+    { "javascript:alert(1) ftp://files.example https://", "javascript:alert(1) ftp://files.example https://" },
+    { "Kein Link", "Kein Link" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = concierge_markup_with_links (cases[i].text);
+      GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+      /* What a person reads is the message, character for character. */
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, cases[i].text);
+      g_object_unref (label);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,6 +211,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/settings/schema-check", test_schema_check);
+  g_test_add_func ("/conversation/message-links", test_message_links);
   g_test_add_func ("/window/size-is-remembered", test_window_size_is_remembered);
   g_test_add_func ("/window/wide-shows-three-panes", test_wide_window_shows_three_panes);
   g_test_add_func ("/window/narrow-folds-with-back-navigation", test_narrow_window_folds_with_back_navigation);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "channels/concierge-sync.h"
@@ -188,11 +190,34 @@ warning_toggled_cb (ConciergeMessageRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->body_label), shown || !gtk_widget_get_visible (self->warning_box));
 }
 
+/* Messages that follow one from the same sender within a few minutes
+ * stand under it, as one group: their sender is not named again, their
+ * time is. */
+#define GROUP_SECONDS (5 * 60)
+
+static gboolean
+continues (ConciergeMessage *message,
+           ConciergeMessage *before)
+{
+  ConciergeIdentity *author = concierge_message_get_author (message);
+  ConciergeIdentity *before_author = concierge_message_get_author (before);
+
+  if (concierge_message_get_direction (message) != concierge_message_get_direction (before) ||
+      concierge_message_get_created_at (message) - concierge_message_get_created_at (before) > GROUP_SECONDS)
+    return FALSE;
+  if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_OUT)
+    return TRUE;
+  return author != NULL && before_author != NULL &&
+         g_strcmp0 (concierge_identity_get_remote_id (author), concierge_identity_get_remote_id (before_author)) == 0;
+}
+
 static void
 concierge_message_row_set_message (ConciergeMessageRow *self,
                                    ConciergeMessage    *message,
+                                   ConciergeMessage    *before,
                                    const char          *customer_name)
 {
+  gboolean grouped = before != NULL && continues (message, before);
   ConciergeIdentity *author = concierge_message_get_author (message);
   gboolean incoming = concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN;
   const char *warning;
@@ -222,8 +247,19 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
     }
 
   gtk_label_set_text (self->author_label, name);
+  gtk_widget_set_visible (GTK_WIDGET (self->author_label), !grouped);
+  gtk_widget_set_margin_top (self->bubble, grouped ? 1 : 6);
   gtk_label_set_text (self->time_label, time);
-  gtk_label_set_text (self->body_label, concierge_message_get_body (message));
+  /* Addresses become links; the text itself is escaped, never read as
+   * markup. */
+  if (strstr (concierge_message_get_body (message), "http") != NULL)
+    {
+      g_autofree char *markup = concierge_markup_with_links (concierge_message_get_body (message));
+
+      gtk_label_set_markup (self->body_label, markup);
+    }
+  else
+    gtk_label_set_text (self->body_label, concierge_message_get_body (message));
   found = mark_personal_data (self, message);
 
   warning = concierge_message_get_content_warning (message);
@@ -342,8 +378,12 @@ bind_message_cb (GtkSignalListItemFactory  *factory,
                  GtkListItem               *item,
                  ConciergeConversationView *self)
 {
+  guint position = gtk_list_item_get_position (item);
+  g_autoptr(ConciergeMessage) before = position > 0 ? g_list_model_get_item (G_LIST_MODEL (self->messages),
+                                                                             position - 1) : NULL;
+
   concierge_message_row_set_message (CONCIERGE_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                     gtk_list_item_get_item (item),
+                                     gtk_list_item_get_item (item), before,
                                      self->thread ? concierge_thread_get_contact_name (self->thread) : "");
 }
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "concierge-ui.h"
@@ -149,4 +151,65 @@ concierge_sync_state_describe (ConciergeSync  *sync,
   if (icon_name != NULL)
     *icon_name = icon;
   return text ? text : "";
+}
+
+/* The end of an address that a sentence, not the address, holds. */
+static gsize
+trim_address (const char *start,
+              gsize       length)
+{
+  while (length > 0 && strchr (".,;:!?'\"", start[length - 1]) != NULL)
+    length--;
+  /* A closing bracket belongs to the address only if it opened one. */
+  if (length > 0 && start[length - 1] == ')' && memchr (start, '(', length) == NULL)
+    length--;
+  return length;
+}
+
+/**
+ * concierge_markup_with_links:
+ * @text: a message, which is never parsed as markup
+ *
+ * Returns: (transfer full): Pango markup that shows @text as it is, with
+ *   its web addresses (http and https only) as links
+ */
+char *
+concierge_markup_with_links (const char *text)
+{
+  static GRegex *address;
+  g_autoptr(GMatchInfo) match = NULL;
+  GString *markup = g_string_new (NULL);
+  const char *done = text;
+
+  if (g_once_init_enter (&address))
+    g_once_init_leave (&address, g_regex_new ("\\bhttps?://[^\\s<>\"]+", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+                                              0, NULL));
+
+  g_regex_match (address, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      int start, end;
+      gsize length;
+      g_autofree char *before = NULL;
+      g_autofree char *escaped = NULL;
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      length = trim_address (text + start, end - start);
+      if (text + start >= done && length > strlen ("https://"))
+        {
+          before = g_markup_escape_text (done, text + start - done);
+          escaped = g_markup_escape_text (text + start, length);
+          g_string_append (markup, before);
+          g_string_append_printf (markup, "<a href=\"%s\">%s</a>", escaped, escaped);
+          done = text + start + length;
+        }
+      g_match_info_next (match, NULL);
+    }
+
+  {
+    g_autofree char *rest = g_markup_escape_text (done, -1);
+
+    g_string_append (markup, rest);
+  }
+  return g_string_free (markup, FALSE);
 }

@@ -19,6 +19,7 @@ void        concierge_widget_dispose_children (GtkWidget  *widget,
 void        concierge_stack_show              (GtkStack   *stack,
                                                const char *name);
 char       *concierge_format_waiting          (gint64      seconds);
+char       *concierge_markup_with_links       (const char *text);
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
 const char *concierge_platform_name           (const char *platform);
