@@ -993,6 +993,74 @@ test_move_without_private_channel (Fixture       *fixture,
   g_assert_cmpint (concierge_thread_get_moved_to_id (again), ==, 0);
 }
 
+static ConciergeViewCounts *
+count_views (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeViewCounts *counts;
+
+  concierge_store_count_views_async (fixture->store, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  counts = concierge_store_count_views_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  return counts;
+}
+
+/* Each inbox view counts its threads, and the personal-data view holds
+ * the public threads with personal data only. */
+static void
+test_view_counts (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ConciergeInboxQuery flagged = { .status_mask = 1 << CONCIERGE_THREAD_OPEN, .visibility = -1,
+                                  .flagged_only = TRUE };
+  g_autoptr(ConciergeViewCounts) counts = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GArray) index = NULL;
+  g_autoptr(GError) error = NULL;
+  const ConciergeAccountCount *mastodon, *telegram;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "X", "Meine IBAN: DE89 3704 0044 0532 0130 00", 300));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "y", "Y", "Seit heute kein Internet", 100));
+  ingest_one (fixture, fixture->telegram, "c", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("3", "z", "Z", "Ruft mich an: 0171 5528391", 200));
+  ingest_one (fixture, fixture->telegram, "d", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("4", "w", "W", "Danke!", 200));
+  ingest_one (fixture, fixture->telegram, "e", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("5", "v", "V", "Morgen mehr.", 200));
+  use_detector (fixture, NULL);
+  scan (fixture, FALSE);
+  thread = load_thread (fixture, "d");
+  test_set_status (fixture->store, concierge_thread_get_id (thread), CONCIERGE_THREAD_RESOLVED, &error);
+  g_assert_no_error (error);
+  g_clear_object (&thread);
+  thread = load_thread (fixture, "e");
+  test_set_status (fixture->store, concierge_thread_get_id (thread), CONCIERGE_THREAD_SNOOZED, &error);
+  g_assert_no_error (error);
+
+  counts = count_views (fixture);
+  g_assert_cmpuint (counts->open, ==, 3);
+  g_assert_cmpuint (counts->public_open, ==, 2);
+  g_assert_cmpuint (counts->private_open, ==, 1);
+  /* The private phone number is no public personal data. */
+  g_assert_cmpuint (counts->flagged, ==, 1);
+  g_assert_cmpuint (counts->snoozed, ==, 1);
+  g_assert_cmpuint (counts->resolved, ==, 1);
+  g_assert_cmpuint (counts->accounts->len, ==, 2);
+  mastodon = &g_array_index (counts->accounts, ConciergeAccountCount, 0);
+  telegram = &g_array_index (counts->accounts, ConciergeAccountCount, 1);
+  g_assert_cmpint (mastodon->account_id, ==, concierge_account_get_id (fixture->mastodon));
+  g_assert_cmpuint (mastodon->open, ==, 2);
+  g_assert_cmpuint (telegram->open, ==, 1);
+
+  index = test_load_index (fixture->store, &flagged);
+  g_assert_cmpuint (index->len, ==, 1);
+}
+
 /* The audit log keeps who did what, why and to which thread, newest
  * first; an entry outlives its thread. */
 static void
@@ -1510,6 +1578,7 @@ main (int   argc,
   ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/store/audit-log", test_audit_log);
+  ADD ("/store/view-counts", test_view_counts);
   ADD ("/store/move-steps-go-in-order", test_move_steps_go_in_order);
   ADD ("/store/move-without-private-channel", test_move_without_private_channel);
   ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);

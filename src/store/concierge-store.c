@@ -1927,6 +1927,94 @@ concierge_store_set_thread_status_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+void
+concierge_view_counts_free (ConciergeViewCounts *counts)
+{
+  if (counts == NULL)
+    return;
+  g_clear_pointer (&counts->accounts, g_array_unref);
+  g_free (counts);
+}
+
+static void
+count_views_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  /* One pass over the threads, in the status index's order. */
+  static const char totals_sql[] =
+    "SELECT total (status IN ('open', 'pending')), "
+    "  total (status IN ('open', 'pending') AND visibility = 'public'), "
+    "  total (status IN ('open', 'pending') AND visibility = 'private'), "
+    "  total (status IN ('open', 'pending') AND visibility = 'public' AND personal_data != 0), "
+    "  total (status = 'snoozed'), total (status = 'resolved') FROM threads";
+  static const char accounts_sql[] =
+    "SELECT a.id, count (t.id) FROM accounts a "
+    "LEFT JOIN threads t ON t.account_id = a.id AND t.status IN ('open', 'pending') "
+    "WHERE NOT a.signed_out GROUP BY a.id ORDER BY a.id";
+  g_autoptr(ConciergeViewCounts) counts = g_new0 (ConciergeViewCounts, 1);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  counts->accounts = g_array_new (FALSE, FALSE, sizeof (ConciergeAccountCount));
+  if (!(stmt = store_prepare (self, totals_sql, &error)))
+    goto fail;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      counts->open = sqlite3_column_int (stmt, 0);
+      counts->public_open = sqlite3_column_int (stmt, 1);
+      counts->private_open = sqlite3_column_int (stmt, 2);
+      counts->flagged = sqlite3_column_int (stmt, 3);
+      counts->snoozed = sqlite3_column_int (stmt, 4);
+      counts->resolved = sqlite3_column_int (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+
+  if (!(stmt = store_prepare (self, accounts_sql, &error)))
+    goto fail;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      ConciergeAccountCount count = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1) };
+
+      g_array_append_val (counts->accounts, count);
+    }
+  sqlite3_reset (stmt);
+
+  g_task_return_pointer (task, g_steal_pointer (&counts), (GDestroyNotify) concierge_view_counts_free);
+  return;
+
+fail:
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_count_views_async:
+ *
+ * Counts the threads of each inbox view: open, public, private, with
+ * personal data in public, snoozed, resolved, and open per account.
+ */
+void
+concierge_store_count_views_async (ConciergeStore      *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_count_views_async, G_PRIORITY_LOW, count_views_job, NULL, NULL,
+             cancellable, callback, user_data);
+}
+
+ConciergeViewCounts *
+concierge_store_count_views_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 wake_snoozed_job (ConciergeStore *self,
                   GTask          *task,
@@ -2172,6 +2260,9 @@ inbox_where (const ConciergeInboxQuery *query)
 
   if (query->account_id != 0)
     g_string_append_printf (where, " AND t.account_id = %" G_GINT64_FORMAT, query->account_id);
+
+  if (query->flagged_only)
+    g_string_append (where, " AND t.visibility = 'public' AND t.personal_data != 0");
 
   return where;
 }
@@ -2922,6 +3013,8 @@ concierge_inbox_query_matches (const ConciergeInboxQuery *query,
   if (query->visibility >= 0 && (int) thread->visibility != query->visibility)
     return FALSE;
   if (query->account_id != 0 && thread->account_id != query->account_id)
+    return FALSE;
+  if (query->flagged_only && (thread->visibility != CONCIERGE_VISIBILITY_PUBLIC || thread->personal_data == 0))
     return FALSE;
 
   return TRUE;

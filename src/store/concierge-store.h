@@ -42,6 +42,7 @@ typedef struct
   guint              status_mask; /* 1 << ConciergeThreadStatus; 0 for any */
   int                visibility;  /* a ConciergeVisibility, or -1 for any */
   gint64             account_id;  /* 0 for any */
+  gboolean           flagged_only; /* public threads with personal data */
   char              *search;      /* NULL or empty for none */
   ConciergeInboxSort sort;
 } ConciergeInboxQuery;
@@ -291,6 +292,35 @@ void             concierge_store_set_thread_status_async  (ConciergeStore       
                                                            GAsyncReadyCallback    callback,
                                                            gpointer               user_data);
 gboolean         concierge_store_set_thread_status_finish (ConciergeStore        *self,
+                                                           GAsyncResult          *result,
+                                                           GError               **error);
+
+/* How many threads each inbox view holds. */
+typedef struct
+{
+  guint   open;      /* open or pending */
+  guint   public_open;
+  guint   private_open;
+  guint   flagged;   /* open public threads with personal data */
+  guint   snoozed;
+  guint   resolved;
+  GArray *accounts;  /* ConciergeAccountCount, by account id */
+} ConciergeViewCounts;
+
+typedef struct
+{
+  gint64 account_id;
+  guint  open;
+} ConciergeAccountCount;
+
+void             concierge_view_counts_free               (ConciergeViewCounts   *counts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeViewCounts, concierge_view_counts_free)
+
+void             concierge_store_count_views_async        (ConciergeStore        *self,
+                                                           GCancellable          *cancellable,
+                                                           GAsyncReadyCallback    callback,
+                                                           gpointer               user_data);
+ConciergeViewCounts *concierge_store_count_views_finish   (ConciergeStore        *self,
                                                            GAsyncResult          *result,
                                                            GError               **error);
 
