@@ -34,10 +34,23 @@ struct _ConciergeInboxList
   ConciergeThread     *waiting_for;     /* a chosen row still loading */
   gulong               waiting_id;
   guint                in_model_change : 1;
+  guint                reloading : 1;    /* until the model's last change of a reload */
   guint                was_at_top : 1;
   guint                ready : 1;
 
+  /* The view: which threads, in which order, each view with its count */
+  char                *view;
+  ConciergeViewCounts *counts;
+  GPtrArray           *accounts;        /* ConciergeAccount, for their views */
+  GCancellable        *counts_cancellable;
+  guint                counts_timeout_id;
+
   /* Template widgets */
+  GtkMenuButton       *view_button;
+  GtkLabel            *view_label;
+  GtkLabel            *view_count_label;
+  GtkBox              *views_box;
+  AdwStatusPage       *empty_page;
   GtkSearchEntry      *search_entry;
   GtkStack            *stack;
   GtkListView         *list_view;
@@ -86,27 +99,281 @@ update_page (ConciergeInboxList *self)
     }
 }
 
+/* The views, each a query. An account's view is "account-<id>". */
+#define OPEN_MASK ((1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING))
+
 static ConciergeInboxQuery
-default_query (const char *search)
+view_query (const char *view,
+            const char *search)
 {
   ConciergeInboxQuery query = {
-    .status_mask = (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING),
+    .status_mask = OPEN_MASK,
     .visibility = -1,
     .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
     .search = (char *) search,
   };
+  gboolean searching = search != NULL && search[0] != '\0';
 
-  /* A search looks through every conversation, resolved ones too. */
-  if (search != NULL && search[0] != '\0')
+  if (g_str_equal (view, "open"))
+    query.sort = CONCIERGE_INBOX_SORT_NEWEST;
+  else if (g_str_equal (view, "public"))
+    query.visibility = CONCIERGE_VISIBILITY_PUBLIC;
+  else if (g_str_equal (view, "private"))
+    query.visibility = CONCIERGE_VISIBILITY_PRIVATE;
+  else if (g_str_equal (view, "personal-data"))
+    query.flagged_only = TRUE;
+  else if (g_str_has_prefix (view, "account-"))
+    query.account_id = g_ascii_strtoll (view + strlen ("account-"), NULL, 10);
+  else if (g_str_equal (view, "snoozed") || g_str_equal (view, "resolved"))
+    {
+      query.status_mask = 1 << (g_str_equal (view, "snoozed") ? CONCIERGE_THREAD_SNOOZED : CONCIERGE_THREAD_RESOLVED);
+      query.sort = CONCIERGE_INBOX_SORT_NEWEST;
+      searching = FALSE;
+    }
+
+  /* A search in a view of open conversations looks through the closed
+   * ones too: what a customer wrote last month is worth finding. */
+  if (searching)
     query.status_mask = 0;
 
   return query;
 }
 
+typedef struct
+{
+  const char *id;
+  const char *name;
+} FixedView;
+
+/* In the order the menu shows them; the accounts' views go after the
+ * personal-data view. */
+static const FixedView fixed_views[] = {
+  { "waiting", N_("Longest Waiting") },
+  { "open", N_("Open, Newest First") },
+  { "public", N_("Public") },
+  { "private", N_("Private") },
+  { "personal-data", N_("Personal Data in Public") },
+  { "snoozed", N_("Snoozed") },
+  { "resolved", N_("Resolved") },
+};
+
+static guint
+view_count (ConciergeInboxList *self,
+            const char         *view)
+{
+  const ConciergeViewCounts *counts = self->counts;
+
+  if (counts == NULL)
+    return 0;
+  if (g_str_equal (view, "waiting") || g_str_equal (view, "open"))
+    return counts->open;
+  if (g_str_equal (view, "public"))
+    return counts->public_open;
+  if (g_str_equal (view, "private"))
+    return counts->private_open;
+  if (g_str_equal (view, "personal-data"))
+    return counts->flagged;
+  if (g_str_equal (view, "snoozed"))
+    return counts->snoozed;
+  if (g_str_equal (view, "resolved"))
+    return counts->resolved;
+  for (guint i = 0; i < counts->accounts->len; i++)
+    {
+      const ConciergeAccountCount *account = &g_array_index (counts->accounts, ConciergeAccountCount, i);
+      g_autofree char *id = g_strdup_printf ("account-%" G_GINT64_FORMAT, account->account_id);
+
+      if (g_str_equal (view, id))
+        return account->open;
+    }
+  return 0;
+}
+
+static char *
+view_name (ConciergeInboxList *self,
+           const char         *view)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fixed_views); i++)
+    if (g_str_equal (view, fixed_views[i].id))
+      return g_strdup (_(fixed_views[i].name));
+  for (guint i = 0; self->accounts != NULL && i < self->accounts->len; i++)
+    {
+      ConciergeAccount *account = g_ptr_array_index (self->accounts, i);
+      g_autofree char *id = g_strdup_printf ("account-%" G_GINT64_FORMAT, concierge_account_get_id (account));
+
+      if (g_str_equal (view, id))
+        /* Translators: an inbox view: an account's name, then its platform, like Mastodon */
+        return g_strdup_printf (_("%s on %s"), concierge_account_get_display_name (account),
+                                concierge_platform_name (concierge_account_get_platform (account)));
+    }
+  return g_strdup (_("Longest Waiting"));
+}
+
+static char *
+view_accessible_name (const char *name,
+                      guint       count)
+{
+  /* Translators: a view's accessible name: its name, then how many conversations it holds */
+  return g_strdup_printf (g_dngettext (NULL, "%s, %u conversation", "%s, %u conversations", count), name, count);
+}
+
+static void
+add_view_button (ConciergeInboxList *self,
+                 const char         *view,
+                 const char         *name)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *label = gtk_label_new (name);
+  guint count = view_count (self, view);
+  g_autofree char *number = g_strdup_printf ("%u", count);
+  g_autofree char *accessible = view_accessible_name (name, count);
+  GtkWidget *count_label = gtk_label_new (number);
+
+  gtk_widget_set_opacity (check, g_str_equal (view, self->view) ? 1.0 : 0.0);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (count_label, "dim-label");
+  gtk_widget_add_css_class (count_label, "numeric");
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), count_label);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "view-item");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", view);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "inbox.view");
+  gtk_box_append (self->views_box, button);
+}
+
+static void
+show_views (ConciergeInboxList *self)
+{
+  g_autofree char *name = view_name (self, self->view);
+  g_autofree char *number = g_strdup_printf ("%u", view_count (self, self->view));
+  g_autofree char *accessible = NULL;
+  GtkWidget *child;
+
+  /* Translators: the accessible name of the button that chooses the inbox view; %s is the view and its count */
+  accessible = view_accessible_name (name, view_count (self, self->view));
+  gtk_label_set_text (self->view_label, name);
+  gtk_label_set_text (self->view_count_label, number);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view_button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->views_box))) != NULL)
+    gtk_box_remove (self->views_box, child);
+  for (guint i = 0; i < G_N_ELEMENTS (fixed_views); i++)
+    {
+      add_view_button (self, fixed_views[i].id, _(fixed_views[i].name));
+      if (g_str_equal (fixed_views[i].id, "personal-data"))
+        for (guint k = 0; self->accounts != NULL && k < self->accounts->len; k++)
+          {
+            ConciergeAccount *account = g_ptr_array_index (self->accounts, k);
+            g_autofree char *id = g_strdup_printf ("account-%" G_GINT64_FORMAT, concierge_account_get_id (account));
+            g_autofree char *account_name = view_name (self, id);
+
+            add_view_button (self, id, account_name);
+          }
+    }
+
+  /* An empty view is no empty inbox. */
+  adw_status_page_set_title (self->empty_page, g_str_equal (self->view, "waiting") ? _("No Conversations Yet")
+                                                                                   : _("No Conversations in This View"));
+  adw_status_page_set_description (self->empty_page,
+                                   g_str_equal (self->view, "waiting")
+                                   ? _("Messages from customers on all your channels will appear here")
+                                   : _("Other views may hold some"));
+}
+
+static void
+accounts_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ConciergeInboxList *self;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accounts = concierge_store_load_accounts_finish (CONCIERGE_STORE (object), result, &error);
+  if (accounts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the accounts: %s", error->message);
+      return;
+    }
+
+  self = user_data;
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  self->accounts = g_steal_pointer (&accounts);
+  show_views (self);
+}
+
+static void
+counted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ConciergeInboxList *self;
+  g_autoptr(ConciergeViewCounts) counts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  counts = concierge_store_count_views_finish (CONCIERGE_STORE (object), result, &error);
+  if (counts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not count the inbox views: %s", error->message);
+      return;
+    }
+
+  self = user_data;
+  g_clear_pointer (&self->counts, concierge_view_counts_free);
+  self->counts = g_steal_pointer (&counts);
+  concierge_store_load_accounts_async (self->store, self->counts_cancellable, accounts_loaded_cb, self);
+}
+
+static gboolean
+count_views_cb (gpointer data)
+{
+  ConciergeInboxList *self = data;
+
+  self->counts_timeout_id = 0;
+  concierge_store_count_views_async (self->store, self->counts_cancellable, counted_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Counted once a burst of changes is over, not for each. */
+#define COUNT_DELAY_MS 300
+
+static void
+schedule_counts (ConciergeInboxList *self)
+{
+  if (self->counts_timeout_id == 0)
+    self->counts_timeout_id = g_timeout_add (COUNT_DELAY_MS, count_views_cb, self);
+}
+
+static void
+view_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConciergeInboxList *self = CONCIERGE_INBOX_LIST (widget);
+  ConciergeInboxQuery query;
+
+  g_free (self->view);
+  self->view = g_variant_dup_string (parameter, NULL);
+  gtk_menu_button_popdown (self->view_button);
+  show_views (self);
+
+  query = view_query (self->view, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (self->model != NULL)
+    concierge_inbox_model_set_query (self->model, &query);
+}
+
 static void
 search_changed_cb (ConciergeInboxList *self)
 {
-  ConciergeInboxQuery query = default_query (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  ConciergeInboxQuery query = view_query (self->view, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 
   if (self->model != NULL)
     concierge_inbox_model_set_query (self->model, &query);
@@ -280,6 +547,11 @@ model_changed_cb (ConciergeInboxList *self,
       return;
     }
 
+  /* A new search, view or cache reads the list anew; the chosen thread
+   * may be beyond its first page, or in another view, and stays chosen. */
+  if (concierge_inbox_model_get_loading (self->model) || self->reloading)
+    return;
+
   /* The thread left the view, resolved or snoozed: the agent goes on with
    * the one that took its place. */
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
@@ -333,6 +605,13 @@ concierge_inbox_list_select_next (ConciergeInboxList *self,
   return TRUE;
 }
 
+/* The last change of a reload comes before the model says it loaded. */
+static void
+loading_changed_cb (ConciergeInboxList *self)
+{
+  self->reloading = concierge_inbox_model_get_loading (self->model);
+}
+
 ConciergeThread *
 concierge_inbox_list_get_selected_thread (ConciergeInboxList *self)
 {
@@ -373,7 +652,7 @@ void
 concierge_inbox_list_set_store (ConciergeInboxList *self,
                                 ConciergeStore     *store)
 {
-  ConciergeInboxQuery query = default_query (NULL);
+  ConciergeInboxQuery query = view_query (self->view, NULL);
 
   g_return_if_fail (CONCIERGE_IS_INBOX_LIST (self));
   g_return_if_fail (CONCIERGE_IS_STORE (store));
@@ -394,9 +673,15 @@ concierge_inbox_list_set_store (ConciergeInboxList *self,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_page), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (loading_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view_button), TRUE);
+  g_signal_connect_object (store, "threads-changed", G_CALLBACK (schedule_counts), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "invalidated", G_CALLBACK (schedule_counts), self, G_CONNECT_SWAPPED);
+  count_views_cb (self);
   update_page (self);
 }
 
@@ -445,6 +730,12 @@ concierge_inbox_list_dispose (GObject *object)
   ConciergeInboxList *self = CONCIERGE_INBOX_LIST (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->counts_timeout_id, g_source_remove);
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+  g_clear_pointer (&self->counts, concierge_view_counts_free);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->view, g_free);
   g_clear_pointer (&self->targets, concierge_response_targets_unref);
   g_clear_object (&self->settings);
   g_clear_signal_handler (&self->waiting_id, self->waiting_for);
@@ -481,7 +772,13 @@ concierge_inbox_list_class_init (ConciergeInboxListClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-inbox-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, view_button);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, view_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, view_count_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, views_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, search_entry);
+  gtk_widget_class_install_action (widget_class, "inbox.view", "s", view_action);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, stack);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, list_view);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -496,6 +793,8 @@ concierge_inbox_list_init (ConciergeInboxList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bound_rows = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->view = g_strdup ("waiting");
+  self->counts_cancellable = g_cancellable_new ();
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);

@@ -107,6 +107,30 @@ def main():
         app.insert_text(search, "")
         app.wait_rows(inbox, lambda names: len(names) == 2, "the open conversations again")
         print("search finds conversations and says when nothing matches")
+
+        # Views, each with its count; a search stays within the view.
+        views = app.find("Longest Waiting, 2 conversations", role="push button")
+        app.click(views)
+        app.find("Personal Data in Public, 1 conversation", role="push button")
+        app.find("Resolved, 1 conversation", role="push button")
+        app.find("Wellenfunk Hilfe on Telegram, 1 conversation", role="push button")
+        app.click(app.find("Private, 1 conversation", role="push button"))
+        app.wait_rows(inbox, lambda names: len(names) == 1 and names[0].startswith("Jana 🌻, Private on Telegram"),
+                      "only the private conversation")
+        app.insert_text(search, "nichts")
+        app.find("No Results")
+        app.insert_text(search, "danke")
+        app.wait_rows(inbox, lambda names: len(names) == 1 and names[0].startswith("Tom <b>Schulz</b>"),
+                      "the resolved private conversation found")
+        app.insert_text(search, "")
+        app.click(app.find("Private, 1 conversation", role="push button"))
+        app.click(app.find("Resolved, 1 conversation", role="push button"))
+        app.wait_rows(inbox, lambda names: len(names) == 1 and names[0].startswith("Tom <b>Schulz</b>"),
+                      "the resolved conversation")
+        app.click(app.find("Resolved, 1 conversation", role="push button"))
+        app.click(app.find("Longest Waiting, 2 conversations", role="push button"))
+        app.wait_rows(inbox, lambda names: len(names) == 2, "the open conversations again")
+        print("each view shows its conversations and counts them, and a search stays within it")
         app.check_alive()
     finally:
         app.quit()
