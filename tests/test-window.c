@@ -7,7 +7,11 @@
 
 #include <adwaita.h>
 
+#include "channels/concierge-channel.h"
+#include "channels/concierge-sync.h"
 #include "concierge-application.h"
+#include "test-util.h"
+#include "ui/concierge-inbox-list.h"
 #include "ui/concierge-ui.h"
 #include "ui/concierge-window.h"
 
@@ -192,6 +196,168 @@ test_message_links (void)
     }
 }
 
+/* A test-only channel whose platform takes replies for 24 hours after
+ * the customer's last message, as Facebook's does. */
+#define WINDOW_TYPE_CHANNEL (window_channel_get_type ())
+G_DECLARE_FINAL_TYPE (WindowChannel, window_channel, WINDOW, CHANNEL, GObject)
+
+struct _WindowChannel
+{
+  GObject parent_instance;
+  gint64  account_id;
+};
+
+static void window_channel_iface_init (ConciergeChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WindowChannel, window_channel, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, window_channel_iface_init))
+
+static const char *
+window_channel_get_cursor_stream (ConciergeChannel *channel)
+{
+  return "test";
+}
+
+static void
+window_channel_get_capabilities (ConciergeChannel             *channel,
+                                 ConciergeChannelCapabilities *capabilities)
+{
+  capabilities->reply_window_seconds = 24 * 60 * 60;
+  capabilities->max_length = 2000;
+}
+
+static void
+window_channel_fetch_async (ConciergeChannel    *channel,
+                            const char          *cursor,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_return_pointer (task, concierge_ingest_new (WINDOW_CHANNEL (channel)->account_id),
+                         (GDestroyNotify) concierge_ingest_free);
+}
+
+static ConciergeIngest *
+window_channel_fetch_finish (ConciergeChannel  *channel,
+                             GAsyncResult      *result,
+                             char             **cursor,
+                             GError           **error)
+{
+  if (cursor != NULL)
+    *cursor = NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+window_channel_iface_init (ConciergeChannelInterface *iface)
+{
+  iface->get_cursor_stream = window_channel_get_cursor_stream;
+  iface->get_capabilities = window_channel_get_capabilities;
+  iface->fetch_async = window_channel_fetch_async;
+  iface->fetch_finish = window_channel_fetch_finish;
+}
+
+static void
+window_channel_class_init (WindowChannelClass *klass)
+{
+}
+
+static void
+window_channel_init (WindowChannel *self)
+{
+}
+
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+shows_three_hours_left (gpointer data)
+{
+  return shows_label (data, "3 h left to reply");
+}
+
+/* With less than four hours of the platform's reply window left, the row
+ * says how long; with more, it says nothing. */
+static void
+test_reply_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("concierge-window-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(WindowChannel) channel = NULL;
+  g_autofree char *closed = NULL;
+  g_autofree char *unlimited = NULL;
+  ConciergeIngest *ingest;
+  GtkWidget *window, *list;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const struct { const char *thread; gint64 ago; } customers[] = { { "late", 21 * 3600 - 120 }, { "early", 3600 } };
+
+  g_assert_no_error (error);
+  store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  ingest = concierge_ingest_new (concierge_account_get_id (account));
+  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+    {
+      g_autofree char *remote_id = g_strdup_printf ("%u", i + 1);
+      g_autoptr(ConciergeIdentity) author = concierge_identity_new ("mastodon", "https://social.example", remote_id,
+                                                                    remote_id, customers[i].thread);
+      ConciergeMessage *message = concierge_message_new (remote_id, CONCIERGE_DIRECTION_IN, "Hallo?",
+                                                         now - customers[i].ago);
+
+      concierge_message_set_author (message, author);
+      concierge_ingest_add_message (ingest, customers[i].thread, CONCIERGE_VISIBILITY_PRIVATE, message);
+      g_object_unref (message);
+    }
+  test_ingest (store, ingest, &error);
+  g_assert_no_error (error);
+
+  sync = concierge_sync_new (store, NULL);
+  channel = g_object_new (WINDOW_TYPE_CHANNEL, NULL);
+  channel->account_id = concierge_account_get_id (account);
+  concierge_sync_add_channel (sync, account, CONCIERGE_CHANNEL (channel));
+
+  list = g_object_new (CONCIERGE_TYPE_INBOX_LIST, NULL);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  concierge_inbox_list_set_store (CONCIERGE_INBOX_LIST (list), store);
+  concierge_inbox_list_set_sync (CONCIERGE_INBOX_LIST (list), sync);
+  gtk_window_present (GTK_WINDOW (window));
+
+  wait_until (shows_three_hours_left, window);
+  g_assert_false (shows_label (window, "23 h left to reply"));
+  g_assert_false (shows_label (window, "22 h left to reply"));
+
+  closed = concierge_describe_reply_window (24 * 3600, now - 24 * 3600, now);
+  g_assert_cmpstr (closed, ==, "Too late to reply here");
+  unlimited = concierge_describe_reply_window (0, now - 30 * 3600, now);
+  g_assert_null (unlimited);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&sync);
+  test_close_store (store);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +378,7 @@ main (int   argc,
 
   g_test_add_func ("/settings/schema-check", test_schema_check);
   g_test_add_func ("/conversation/message-links", test_message_links);
+  g_test_add_func ("/inbox/reply-window", test_reply_window);
   g_test_add_func ("/window/size-is-remembered", test_window_size_is_remembered);
   g_test_add_func ("/window/wide-shows-three-panes", test_wide_window_shows_three_panes);
   g_test_add_func ("/window/narrow-folds-with-back-navigation", test_narrow_window_folds_with_back_navigation);

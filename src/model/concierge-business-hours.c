@@ -391,3 +391,22 @@ concierge_response_targets_check (ConciergeResponseTargets *self,
     *target = allowed;
   return concierge_waiting_state (elapsed, allowed);
 }
+
+/**
+ * concierge_reply_window_left:
+ * @window_seconds: how long the platform takes replies after the
+ *   customer's last message; 0 for no limit
+ * @last_incoming: when the customer last wrote, or 0
+ *
+ * Returns: the seconds left to reply, 0 once the window closed, or
+ *   %G_MAXINT64 without a window
+ */
+gint64
+concierge_reply_window_left (guint  window_seconds,
+                             gint64 last_incoming,
+                             gint64 now)
+{
+  if (window_seconds == 0 || last_incoming == 0)
+    return G_MAXINT64;
+  return MAX (0, last_incoming + window_seconds - now);
+}

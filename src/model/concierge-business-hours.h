@@ -46,6 +46,14 @@ gint64                  concierge_business_hours_deadline    (ConciergeBusinessH
 ConciergeWaitingState   concierge_waiting_state              (gint64                  waited,
                                                               gint64                  target);
 
+/* A platform that takes replies only for a while after the customer's
+ * last message: below this much left, the agent is told. */
+#define CONCIERGE_REPLY_WINDOW_WARNING (4 * 60 * 60)
+
+gint64                  concierge_reply_window_left          (guint                   window_seconds,
+                                                              gint64                  last_incoming,
+                                                              gint64                  now);
+
 /* The team's promise: business hours, and how long a customer waits at
  * most for the first answer and for each later one. */
 typedef struct

@@ -60,6 +60,7 @@ struct _ConciergeThread
   gint64                waiting_since;
   gint64                first_response_at;
   gint64                last_activity_at;
+  gint64                last_incoming_at;
   gint64                moved_to_id;
   guint                 personal_data; /* kinds found, one bit each */
   guint                 unread : 1;

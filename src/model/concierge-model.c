@@ -290,6 +290,7 @@ concierge_thread_update_from (ConciergeThread *self,
   self->waiting_since = newer->waiting_since;
   self->first_response_at = newer->first_response_at;
   self->last_activity_at = newer->last_activity_at;
+  self->last_incoming_at = newer->last_incoming_at;
   self->moved_to_id = newer->moved_to_id;
   self->personal_data = newer->personal_data;
   self->unread = newer->unread;
@@ -322,6 +323,8 @@ gint64 concierge_thread_get_snooze_until (ConciergeThread *self) { return self->
 gint64 concierge_thread_get_waiting_since (ConciergeThread *self) { return self->waiting_since; }
 gint64 concierge_thread_get_first_response_at (ConciergeThread *self) { return self->first_response_at; }
 gint64 concierge_thread_get_last_activity_at (ConciergeThread *self) { return self->last_activity_at; }
+/* When the customer last wrote, or 0: a platform's reply window counts from it. */
+gint64 concierge_thread_get_last_incoming_at (ConciergeThread *self) { return self->last_incoming_at; }
 gboolean concierge_thread_get_unread (ConciergeThread *self) { return self->unread; }
 gint64 concierge_thread_get_moved_to_id (ConciergeThread *self) { return self->moved_to_id; }
 

@@ -122,6 +122,7 @@ gint64             concierge_thread_get_snooze_until    (ConciergeThread *self);
 gint64             concierge_thread_get_waiting_since   (ConciergeThread *self);
 gint64             concierge_thread_get_first_response_at (ConciergeThread *self);
 gint64             concierge_thread_get_last_activity_at (ConciergeThread *self);
+gint64             concierge_thread_get_last_incoming_at (ConciergeThread *self);
 gboolean           concierge_thread_get_unread          (ConciergeThread *self);
 gint64             concierge_thread_get_moved_to_id     (ConciergeThread *self);
 guint              concierge_thread_get_personal_data   (ConciergeThread *self);

@@ -14,6 +14,11 @@ ALTER TABLE messages ADD COLUMN taken_down TEXT CHECK (taken_down IN ('hidden', 
 -- threads with any come first in the inbox.
 ALTER TABLE threads ADD COLUMN personal_data INTEGER NOT NULL DEFAULT 0;
 
+-- When the customer last wrote: a platform's reply window counts from it.
+ALTER TABLE threads ADD COLUMN last_incoming_at INTEGER;
+UPDATE threads SET last_incoming_at = (SELECT max (created_at) FROM messages m
+                                       WHERE m.thread_id = threads.id AND m.direction = 'in');
+
 -- The customer messages still to scan, after an upgrade or after the
 -- company's allowed data changed.
 CREATE INDEX messages_unscanned ON messages (id) WHERE personal_data IS NULL AND direction = 'in';

@@ -333,7 +333,7 @@ store_step_done (ConciergeStore  *self,
 #define THREAD_COLUMNS                                                              \
   "t.id, t.account_id, t.contact_id, c.name, a.platform, t.visibility, t.remote_id, " \
   "t.snippet, t.status, t.snooze_until, t.waiting_since, t.first_response_at, "      \
-  "t.last_activity_at, t.unread, t.moved_to_id, t.personal_data "                    \
+  "t.last_activity_at, t.unread, t.moved_to_id, t.personal_data, t.last_incoming_at " \
   "FROM threads t JOIN accounts a ON a.id = t.account_id "                           \
   "LEFT JOIN contacts c ON c.id = t.contact_id "
 
@@ -358,6 +358,7 @@ thread_from_row (sqlite3_stmt *stmt)
   thread->unread = sqlite3_column_int (stmt, 13) != 0;
   thread->moved_to_id = sqlite3_column_int64 (stmt, 14);
   thread->personal_data = (guint) sqlite3_column_int64 (stmt, 15);
+  thread->last_incoming_at = sqlite3_column_int64 (stmt, 16);
 
   return thread;
 }
@@ -1674,6 +1675,7 @@ update_thread_summary (ConciergeStore  *self,
     "                                  AND send_state = 'sent'), -1)), "
     "  first_response_at = (SELECT MIN (created_at) FROM messages "
     "                       WHERE thread_id = ?1 AND direction = 'out' AND send_state = 'sent'), "
+    "  last_incoming_at = (SELECT MAX (created_at) FROM messages WHERE thread_id = ?1 AND direction = 'in'), "
     "  unread = CASE WHEN ?2 THEN 1 ELSE unread END, "
     /* The customer wrote: a resolved, snoozed or pending thread is open again. */
     "  status = CASE WHEN ?2 THEN 'open' ELSE status END, "

@@ -487,9 +487,30 @@ update_composer_label (ConciergeConversationView *self)
               concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread)) != NULL;
 
   if (connected)
-    gtk_label_set_text (self->composer_label,
-                        is_public ? _("Public reply: everyone can read it")
-                                  : _("Private reply: only the customer reads it"));
+    {
+      ConciergeChannelCapabilities capabilities = { 0 };
+      const char *who = is_public ? _("Public reply: everyone can read it")
+                                  : _("Private reply: only the customer reads it");
+      g_autofree char *window = NULL;
+
+      /* The platform takes replies only for a while after the customer
+       * wrote: said where the reply is written, once it runs short. */
+      concierge_channel_get_capabilities (concierge_sync_get_channel (self->sync,
+                                                                      concierge_thread_get_account_id (self->thread)),
+                                          &capabilities);
+      window = concierge_describe_reply_window (capabilities.reply_window_seconds,
+                                                concierge_thread_get_last_incoming_at (self->thread),
+                                                g_get_real_time () / G_USEC_PER_SEC);
+      if (window != NULL)
+        {
+          /* Translators: who reads the reply, then how long the platform still takes it */
+          g_autofree char *text = g_strdup_printf (_("%s · %s"), who, window);
+
+          gtk_label_set_text (self->composer_label, text);
+        }
+      else
+        gtk_label_set_text (self->composer_label, who);
+    }
   else
     gtk_label_set_text (self->composer_label,
                         is_public ? _("Public reply: everyone can read it. This account is not connected, "

@@ -20,6 +20,7 @@ struct _ConciergeInboxList
   GtkWidget            parent_instance;
 
   ConciergeStore      *store;
+  ConciergeSync       *sync;         /* for the platforms' reply windows */
   ConciergeInboxModel *model;
   GtkSingleSelection  *selection;
   GHashTable          *bound_rows; /* row → its ConciergeThread */
@@ -387,6 +388,22 @@ stop_search_cb (ConciergeInboxList *self)
 
 /* Rows */
 
+/* How long the thread's platform takes replies after the customer wrote;
+ * 0 for no limit, or while the account is not connected. */
+static guint
+reply_window (ConciergeInboxList *self,
+              ConciergeThread    *thread)
+{
+  ConciergeChannelCapabilities capabilities = { 0 };
+  ConciergeChannel *channel;
+
+  if (self->sync == NULL || concierge_thread_is_placeholder (thread) ||
+      (channel = concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (thread))) == NULL)
+    return 0;
+  concierge_channel_get_capabilities (channel, &capabilities);
+  return capabilities.reply_window_seconds;
+}
+
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -404,6 +421,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   ConciergeThread *thread = gtk_list_item_get_item (item);
 
   concierge_thread_row_set_targets (CONCIERGE_THREAD_ROW (row), self->targets);
+  concierge_thread_row_set_reply_window (CONCIERGE_THREAD_ROW (row), reply_window (self, thread));
   concierge_thread_row_set_thread (CONCIERGE_THREAD_ROW (row), thread, now_seconds ());
   g_hash_table_insert (self->bound_rows, row, g_object_ref (thread));
 }
@@ -429,6 +447,7 @@ tick_cb (gpointer user_data)
   while (g_hash_table_iter_next (&iter, &row, &thread))
     {
       concierge_thread_row_set_targets (row, self->targets);
+      concierge_thread_row_set_reply_window (row, reply_window (self, thread));
       concierge_thread_row_set_thread (row, thread, now);
     }
 
@@ -685,6 +704,24 @@ concierge_inbox_list_set_store (ConciergeInboxList *self,
   update_page (self);
 }
 
+/**
+ * concierge_inbox_list_set_sync:
+ *
+ * The rows learn from @sync's channels how long each platform takes
+ * replies.
+ */
+void
+concierge_inbox_list_set_sync (ConciergeInboxList *self,
+                               ConciergeSync      *sync)
+{
+  g_return_if_fail (CONCIERGE_IS_INBOX_LIST (self));
+  g_return_if_fail (CONCIERGE_IS_SYNC (sync));
+
+  g_set_object (&self->sync, sync);
+  g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
+  tick_cb (self);
+}
+
 gboolean
 concierge_inbox_list_get_ready (ConciergeInboxList *self)
 {
@@ -745,6 +782,7 @@ concierge_inbox_list_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync);
   g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_INBOX_LIST);
 

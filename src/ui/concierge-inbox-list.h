@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "channels/concierge-sync.h"
 #include "store/concierge-store.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,8 @@ G_DECLARE_FINAL_TYPE (ConciergeInboxList, concierge_inbox_list, CONCIERGE, INBOX
 
 void             concierge_inbox_list_set_store           (ConciergeInboxList *self,
                                                            ConciergeStore     *store);
+void             concierge_inbox_list_set_sync            (ConciergeInboxList *self,
+                                                          ConciergeSync      *sync);
 ConciergeThread *concierge_inbox_list_get_selected_thread (ConciergeInboxList *self);
 gboolean         concierge_inbox_list_select_thread       (ConciergeInboxList *self,
                                                            gint64              thread_id);

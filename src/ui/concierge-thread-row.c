@@ -23,12 +23,14 @@ struct _ConciergeThreadRow
   GtkLabel  *visibility_label;
   GtkWidget *personal_data_badge;
   GtkLabel  *platform_label;
+  GtkLabel  *reply_window_label;
   GtkWidget *unread_image;
   GtkLabel  *snippet_label;
 
   ConciergeThread *thread;
   gulong     changed_id;
   ConciergeResponseTargets *targets;
+  guint      reply_window;   /* the platform's, in seconds; 0 for none */
 
   guint      loaded : 1;
 };
@@ -126,6 +128,7 @@ update (ConciergeThreadRow *self,
         gint64              now)
 {
   const char *state_text = NULL;
+  g_autofree char *reply_window = NULL;
   ConciergeThread *thread = self->thread;
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
@@ -207,6 +210,19 @@ update (ConciergeThreadRow *self,
       g_free (accessible);
       accessible = g_steal_pointer (&flagged);
     }
+  reply_window = concierge_describe_reply_window (self->reply_window, concierge_thread_get_last_incoming_at (thread),
+                                                  now);
+  gtk_widget_set_visible (GTK_WIDGET (self->reply_window_label), reply_window != NULL);
+  if (reply_window != NULL)
+    {
+      /* Translators: added to a row's accessible name: %s is the row's name, then how long the platform
+       * still takes replies, as in "3 h left to reply" */
+      g_autofree char *with_window = g_strdup_printf (_("%s (%s)"), accessible, reply_window);
+
+      gtk_label_set_text (self->reply_window_label, reply_window);
+      g_free (accessible);
+      accessible = g_steal_pointer (&with_window);
+    }
   if (concierge_thread_get_unread (thread))
     {
       /* Translators: added to a row's accessible name when it has unread messages */
@@ -224,6 +240,20 @@ static void
 thread_changed_cb (ConciergeThreadRow *self)
 {
   update (self, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/**
+ * concierge_thread_row_set_reply_window:
+ * @seconds: how long the thread's platform takes replies after the
+ *   customer's last message; 0 for no limit
+ */
+void
+concierge_thread_row_set_reply_window (ConciergeThreadRow *self,
+                                       guint               seconds)
+{
+  g_return_if_fail (CONCIERGE_IS_THREAD_ROW (self));
+
+  self->reply_window = seconds;
 }
 
 /**
@@ -296,6 +326,7 @@ concierge_thread_row_class_init (ConciergeThreadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, waiting_image);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, reply_window_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, personal_data_badge);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, platform_label);

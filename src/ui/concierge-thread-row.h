@@ -22,6 +22,8 @@ gboolean   concierge_thread_row_is_loaded  (ConciergeThreadRow *self);
 void       concierge_thread_row_set_thread (ConciergeThreadRow *self,
                                             ConciergeThread    *thread,
                                             gint64              now);
+void       concierge_thread_row_set_reply_window (ConciergeThreadRow *self,
+                                                  guint               seconds);
 void       concierge_thread_row_set_targets (ConciergeThreadRow      *self,
                                              ConciergeResponseTargets *targets);
 

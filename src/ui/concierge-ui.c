@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "model/concierge-business-hours.h"
 #include "concierge-ui.h"
 
 /**
@@ -212,4 +213,34 @@ concierge_markup_with_links (const char *text)
     g_string_append (markup, rest);
   }
   return g_string_free (markup, FALSE);
+}
+
+/**
+ * concierge_describe_reply_window:
+ * @window_seconds: how long the platform takes replies after the
+ *   customer's last message; 0 for no limit
+ * @last_incoming: when the customer last wrote
+ *
+ * Returns: (nullable): how long is left to reply, in words, once less than
+ *   four hours are; %NULL before, or without a window
+ */
+char *
+concierge_describe_reply_window (guint  window_seconds,
+                                 gint64 last_incoming,
+                                 gint64 now)
+{
+  gint64 left = concierge_reply_window_left (window_seconds, last_incoming, now);
+
+  if (left >= CONCIERGE_REPLY_WINDOW_WARNING)
+    return NULL;
+  if (left == 0)
+    return g_strdup (_("Too late to reply here"));
+  if (left < 60 * 60)
+    /* Translators: how long the platform still takes a reply */
+    return g_strdup_printf (g_dngettext (NULL, "%d min left to reply", "%d min left to reply",
+                                         (int) MAX (1, left / 60)),
+                            (int) MAX (1, left / 60));
+  /* Translators: how long the platform still takes a reply */
+  return g_strdup_printf (g_dngettext (NULL, "%d h left to reply", "%d h left to reply", (int) (left / 3600)),
+                          (int) (left / 3600));
 }

@@ -20,6 +20,9 @@ void        concierge_stack_show              (GtkStack   *stack,
                                                const char *name);
 char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_markup_with_links       (const char *text);
+char       *concierge_describe_reply_window   (guint       window_seconds,
+                                               gint64      last_incoming,
+                                               gint64      now);
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
 const char *concierge_platform_name           (const char *platform);

@@ -645,6 +645,7 @@ concierge_window_set_sync (ConciergeWindow *self,
   g_signal_connect_object (sync, "state-changed", G_CALLBACK (account_state_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (update_account_list), self, G_CONNECT_SWAPPED);
   concierge_conversation_view_set_sync (self->conversation_view, sync);
+  concierge_inbox_list_set_sync (self->inbox_list, sync);
   update_account_list (self);
 }
 
