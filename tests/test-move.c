@@ -197,22 +197,6 @@ wait_for_public_thread (Fixture    *fixture,
   return find_public_thread (fixture, customer);
 }
 
-static ConciergeMove *
-load_move (Fixture *fixture,
-           gint64   thread_id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ConciergeMove *move;
-
-  concierge_store_load_move_async (fixture->store, thread_id, NULL, test_got_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  move = concierge_store_load_move_finish (fixture->store, result, &error);
-  g_assert_no_error (error);
-  return move;
-}
-
 typedef struct
 {
   gint64             thread_id;
@@ -225,7 +209,7 @@ step_reached (Fixture  *fixture,
               gpointer  data)
 {
   StepWait *wait = data;
-  g_autoptr(ConciergeMove) move = load_move (fixture, wait->thread_id);
+  g_autoptr(ConciergeMove) move = test_load_move (fixture->store, wait->thread_id);
 
   return move->states[wait->step] == wait->state;
 }
@@ -245,7 +229,7 @@ static gboolean
 move_done (Fixture  *fixture,
            gpointer  thread_id)
 {
-  g_autoptr(ConciergeMove) move = load_move (fixture, *(gint64 *) thread_id);
+  g_autoptr(ConciergeMove) move = test_load_move (fixture->store, *(gint64 *) thread_id);
 
   return concierge_move_is_done (move);
 }
@@ -442,21 +426,6 @@ assert_nothing_personal_in_public (GPtrArray *requests)
   g_assert_cmpuint (n_public, >, 0);
 }
 
-static GPtrArray *
-load_audit_log (Fixture *fixture)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *entries;
-
-  concierge_store_load_audit_log_async (fixture->store, NULL, test_got_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  entries = concierge_store_load_audit_log_finish (fixture->store, result, &error);
-  g_assert_no_error (error);
-  return entries;
-}
-
 static guint
 count_audit (GPtrArray            *entries,
              ConciergeAuditAction  action,
@@ -518,7 +487,7 @@ test_move_on_mastodon (Fixture       *fixture,
   threads = test_load_threads (fixture->store, &id, 1);
   g_assert_cmpint (concierge_thread_get_moved_to_id (g_ptr_array_index (threads, 0)), ==, move->private_thread_id);
   g_assert_true (has_private_thread (fixture, (gpointer) "Lena Krause"));
-  log = load_audit_log (fixture);
+  log = test_load_audit_log (fixture->store);
   g_assert_cmpuint (count_audit (log, CONCIERGE_AUDIT_MOVE, id), ==, 1);
 }
 
@@ -561,7 +530,7 @@ test_move_on_telegram (Fixture       *fixture,
   g_assert_cmpuint (n_deleted, ==, 1);
   g_assert_false (has_public_thread (fixture, (gpointer) "Sabine Krüger"));
 
-  log = load_audit_log (fixture);
+  log = test_load_audit_log (fixture->store);
   g_assert_cmpuint (count_audit (log, CONCIERGE_AUDIT_MOVE, id), ==, 1);
   g_assert_cmpuint (count_audit (log, CONCIERGE_AUDIT_REMOVE, id), ==, 1);
 }
@@ -585,7 +554,7 @@ test_failed_step_two_is_retried (Fixture       *fixture,
   move = start_move (fixture, public, PRIVATE_TEXT, PUBLIC_TEXT, CONCIERGE_POST_KEEP);
   wait_for_step (fixture, id, CONCIERGE_MOVE_PUBLIC_REPLY, CONCIERGE_STEP_FAILED);
 
-  failed = load_move (fixture, id);
+  failed = test_load_move (fixture->store, id);
   g_assert_cmpint (failed->states[CONCIERGE_MOVE_PRIVATE_MESSAGE], ==, CONCIERGE_STEP_DONE);
   g_assert_nonnull (failed->errors[CONCIERGE_MOVE_PUBLIC_REPLY]);
   requests = load_record (fixture);
@@ -677,7 +646,7 @@ test_no_private_path_on_telegram (Fixture       *fixture,
 
   move = start_move (fixture, public, PRIVATE_TEXT, PUBLIC_TEXT, CONCIERGE_POST_REMOVE);
   wait_for_step (fixture, id, CONCIERGE_MOVE_PRIVATE_MESSAGE, CONCIERGE_STEP_FAILED);
-  refused = load_move (fixture, id);
+  refused = test_load_move (fixture->store, id);
   g_assert_cmpstr (refused->errors[CONCIERGE_MOVE_PRIVATE_MESSAGE], ==,
                    "The bot cannot write to this customer privately: they have not started a chat with it, or "
                    "have blocked it.");

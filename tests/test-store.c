@@ -754,20 +754,6 @@ wait_for_result (GAsyncResult **result)
   return *result;
 }
 
-static ConciergeMove *
-load_move (Fixture *fixture,
-           gint64   thread_id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ConciergeMove *move;
-
-  concierge_store_load_move_async (fixture->store, thread_id, NULL, test_got_result, &result);
-  move = concierge_store_load_move_finish (fixture->store, wait_for_result (&result), &error);
-  g_assert_no_error (error);
-  return move;
-}
-
 static GPtrArray *
 load_outbox (Fixture          *fixture,
              ConciergeAccount *account)
@@ -863,7 +849,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
   g_assert_true (remove_entry->waiting);
 
   /* Either side of the move finds it. */
-  seen = load_move (fixture, move->private_thread_id);
+  seen = test_load_move (fixture->store, move->private_thread_id);
   g_assert_cmpint (seen->id, ==, move->id);
   g_clear_pointer (&seen, concierge_move_free);
 
@@ -873,7 +859,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
   complete_send (fixture, private_entry->message_id, sent);
   reopen (fixture);
 
-  seen = load_move (fixture, concierge_thread_get_id (public));
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
   assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_WAITING);
   g_clear_pointer (&seen, concierge_move_free);
   g_clear_pointer (&entries, g_ptr_array_unref);
@@ -888,7 +874,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
   concierge_store_set_send_state_async (fixture->store, public_entry->message_id, CONCIERGE_SEND_FAILED,
                                         "Telegram refused the request", NULL, test_got_result, &result);
   g_assert_true (concierge_store_set_send_state_finish (fixture->store, wait_for_result (&result), &error));
-  seen = load_move (fixture, concierge_thread_get_id (public));
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
   assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_FAILED, CONCIERGE_STEP_WAITING);
   g_assert_cmpstr (seen->errors[CONCIERGE_MOVE_PUBLIC_REPLY], ==, "Telegram refused the request");
   g_clear_pointer (&seen, concierge_move_free);
@@ -897,7 +883,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
   g_clear_object (&result);
   concierge_store_retry_move_async (fixture->store, move->id, NULL, test_got_result, &result);
   g_assert_true (concierge_store_retry_move_finish (fixture->store, wait_for_result (&result), &error));
-  seen = load_move (fixture, concierge_thread_get_id (public));
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
   assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_WAITING, CONCIERGE_STEP_WAITING);
   g_assert_null (seen->errors[CONCIERGE_MOVE_PUBLIC_REPLY]);
   g_clear_pointer (&seen, concierge_move_free);
@@ -916,7 +902,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
                                              "The bot may not remove this message.", NULL, test_got_result,
                                              &result);
   g_assert_true (concierge_store_set_operation_state_finish (fixture->store, wait_for_result (&result), &error));
-  seen = load_move (fixture, concierge_thread_get_id (public));
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
   assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_DONE, CONCIERGE_STEP_FAILED);
   g_assert_cmpstr (seen->errors[CONCIERGE_MOVE_POST], ==, "The bot may not remove this message.");
   g_assert_false (concierge_move_is_done (seen));
@@ -925,14 +911,14 @@ test_move_steps_go_in_order (Fixture       *fixture,
   g_clear_object (&result);
   concierge_store_retry_move_async (fixture->store, move->id, NULL, test_got_result, &result);
   g_assert_true (concierge_store_retry_move_finish (fixture->store, wait_for_result (&result), &error));
-  seen = load_move (fixture, concierge_thread_get_id (public));
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
   assert_steps (seen, CONCIERGE_STEP_DONE, CONCIERGE_STEP_DONE, CONCIERGE_STEP_WAITING);
   g_clear_pointer (&seen, concierge_move_free);
 
   g_clear_object (&result);
   concierge_store_complete_operation_async (fixture->store, remove_entry->id, NULL, test_got_result, &result);
   g_assert_true (concierge_store_complete_operation_finish (fixture->store, wait_for_result (&result), &error));
-  seen = load_move (fixture, concierge_thread_get_id (public));
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
   g_assert_true (concierge_move_is_done (seen));
 
   /* The post with the data is marked, and no longer flags the thread. */
@@ -948,10 +934,7 @@ test_move_steps_go_in_order (Fixture       *fixture,
   entries = load_outbox (fixture, fixture->telegram);
   g_assert_cmpuint (entries->len, ==, 0);
 
-  g_clear_object (&result);
-  concierge_store_load_audit_log_async (fixture->store, NULL, test_got_result, &result);
-  log = concierge_store_load_audit_log_finish (fixture->store, wait_for_result (&result), &error);
-  g_assert_no_error (error);
+  log = test_load_audit_log (fixture->store);
   g_assert_cmpuint (log->len, ==, 2);
   g_assert_cmpint (((ConciergeAuditEntry *) g_ptr_array_index (log, 0))->action, ==, CONCIERGE_AUDIT_REMOVE);
   g_assert_cmpstr (((ConciergeAuditEntry *) g_ptr_array_index (log, 0))->reason, ==, "personal data");
@@ -1084,11 +1067,7 @@ test_audit_log (Fixture       *fixture,
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  concierge_store_load_audit_log_async (fixture->store, NULL, test_got_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  entries = concierge_store_load_audit_log_finish (fixture->store, result, &error);
-  g_assert_no_error (error);
+  entries = test_load_audit_log (fixture->store);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (entry->action, ==, CONCIERGE_AUDIT_OVERRIDE);

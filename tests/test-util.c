@@ -330,3 +330,163 @@ test_load_fixture (const char *name)
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
 }
+
+ConciergeMove *
+test_load_move (ConciergeStore *store,
+                gint64          thread_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeMove *move;
+
+  concierge_store_load_move_async (store, thread_id, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  move = concierge_store_load_move_finish (store, result, &error);
+  g_assert_no_error (error);
+  return move;
+}
+
+GPtrArray *
+test_load_audit_log (ConciergeStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  concierge_store_load_audit_log_async (store, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  entries = concierge_store_load_audit_log_finish (store, result, &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+/* The test channel */
+
+static void test_channel_iface_init (ConciergeChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestChannel, test_channel, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, test_channel_iface_init))
+
+static const char *
+test_channel_get_cursor_stream (ConciergeChannel *channel)
+{
+  return "test";
+}
+
+static void
+test_channel_get_capabilities (ConciergeChannel             *channel,
+                               ConciergeChannelCapabilities *capabilities)
+{
+  capabilities->has_idempotency = FALSE;
+  capabilities->max_length = 4096;
+  capabilities->reply_window_seconds = TEST_CHANNEL (channel)->reply_window_seconds;
+}
+
+static void
+test_channel_fetch_async (ConciergeChannel    *channel,
+                          const char          *cursor,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_return_pointer (task, concierge_ingest_new (TEST_CHANNEL (channel)->account_id),
+                         (GDestroyNotify) concierge_ingest_free);
+}
+
+static ConciergeIngest *
+test_channel_fetch_finish (ConciergeChannel  *channel,
+                           GAsyncResult      *result,
+                           char             **cursor,
+                           GError           **error)
+{
+  if (cursor != NULL)
+    *cursor = NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_channel_send_async (ConciergeChannel     *channel,
+                         ConciergeOutboxEntry *entry,
+                         GCancellable         *cancellable,
+                         GAsyncReadyCallback   callback,
+                         gpointer              user_data)
+{
+  TestChannel *self = TEST_CHANNEL (channel);
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+  g_autofree char *remote_id = g_strdup_printf ("sent-%u", ++self->sends);
+
+  /* A GTask returns an error once it is cancelled; a held send stays
+   * unanswered, as over a connection that went quiet. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  switch (self->behaviour)
+    {
+    case SEND_IS_CUT_OFF:
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "The connection was closed");
+      break;
+    case SEND_HANGS:
+      self->held = g_steal_pointer (&task);
+      break;
+    case SEND_SUCCEEDS:
+    default:
+      g_task_return_pointer (task, concierge_message_new (remote_id, CONCIERGE_DIRECTION_OUT, entry->text,
+                                                          g_get_real_time () / G_USEC_PER_SEC),
+                             g_object_unref);
+      break;
+    }
+}
+
+static ConciergeMessage *
+test_channel_send_finish (ConciergeChannel  *channel,
+                          GAsyncResult      *result,
+                          GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_channel_mark_read_async (ConciergeChannel    *channel,
+                              const char          *thread_remote_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+test_channel_mark_read_finish (ConciergeChannel  *channel,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+test_channel_iface_init (ConciergeChannelInterface *iface)
+{
+  iface->get_cursor_stream = test_channel_get_cursor_stream;
+  iface->get_capabilities = test_channel_get_capabilities;
+  iface->fetch_async = test_channel_fetch_async;
+  iface->fetch_finish = test_channel_fetch_finish;
+  iface->send_async = test_channel_send_async;
+  iface->send_finish = test_channel_send_finish;
+  iface->mark_read_async = test_channel_mark_read_async;
+  iface->mark_read_finish = test_channel_mark_read_finish;
+}
+
+static void
+test_channel_class_init (TestChannelClass *klass)
+{
+}
+
+static void
+test_channel_init (TestChannel *self)
+{
+}

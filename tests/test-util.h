@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "channels/concierge-channel.h"
 #include "store/concierge-inbox-model.h"
 #include "store/concierge-store.h"
 
@@ -42,6 +43,9 @@ ConciergeContact *test_load_contact         (ConciergeStore        *store,
                                              gint64                 contact_id);
 GPtrArray        *test_load_contact_threads (ConciergeStore        *store,
                                              gint64                 contact_id);
+ConciergeMove    *test_load_move            (ConciergeStore        *store,
+                                             gint64                 thread_id);
+GPtrArray        *test_load_audit_log       (ConciergeStore        *store);
 GPtrArray        *test_search_messages      (ConciergeStore        *store,
                                              const char            *search,
                                              guint                  limit);
@@ -66,5 +70,27 @@ void              test_sandbox_stop         (GSubprocess           *sandbox);
 void              test_sandbox_post         (const char            *url,
                                              const char            *path,
                                              const char            *json);
+
+/* A channel without idempotency, as Telegram is: what it does with a send
+ * is up to the test, and so is the reply window it declares. */
+typedef enum
+{
+  SEND_SUCCEEDS,
+  SEND_IS_CUT_OFF,  /* the connection drops after the request left */
+  SEND_HANGS,
+} SendBehaviour;
+
+#define TEST_TYPE_CHANNEL (test_channel_get_type ())
+G_DECLARE_FINAL_TYPE (TestChannel, test_channel, TEST, CHANNEL, GObject)
+
+struct _TestChannel
+{
+  GObject        parent_instance;
+  gint64         account_id;
+  SendBehaviour  behaviour;
+  guint          sends;
+  GTask         *held;
+  guint          reply_window_seconds;
+};
 
 G_END_DECLS

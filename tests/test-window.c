@@ -7,7 +7,6 @@
 
 #include <adwaita.h>
 
-#include "channels/concierge-channel.h"
 #include "channels/concierge-sync.h"
 #include "concierge-application.h"
 #include "test-util.h"
@@ -196,79 +195,6 @@ test_message_links (void)
     }
 }
 
-/* A test-only channel whose platform takes replies for 24 hours after
- * the customer's last message, as Facebook's does. */
-#define WINDOW_TYPE_CHANNEL (window_channel_get_type ())
-G_DECLARE_FINAL_TYPE (WindowChannel, window_channel, WINDOW, CHANNEL, GObject)
-
-struct _WindowChannel
-{
-  GObject parent_instance;
-  gint64  account_id;
-};
-
-static void window_channel_iface_init (ConciergeChannelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (WindowChannel, window_channel, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, window_channel_iface_init))
-
-static const char *
-window_channel_get_cursor_stream (ConciergeChannel *channel)
-{
-  return "test";
-}
-
-static void
-window_channel_get_capabilities (ConciergeChannel             *channel,
-                                 ConciergeChannelCapabilities *capabilities)
-{
-  capabilities->reply_window_seconds = 24 * 60 * 60;
-  capabilities->max_length = 2000;
-}
-
-static void
-window_channel_fetch_async (ConciergeChannel    *channel,
-                            const char          *cursor,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
-
-  g_task_return_pointer (task, concierge_ingest_new (WINDOW_CHANNEL (channel)->account_id),
-                         (GDestroyNotify) concierge_ingest_free);
-}
-
-static ConciergeIngest *
-window_channel_fetch_finish (ConciergeChannel  *channel,
-                             GAsyncResult      *result,
-                             char             **cursor,
-                             GError           **error)
-{
-  if (cursor != NULL)
-    *cursor = NULL;
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-window_channel_iface_init (ConciergeChannelInterface *iface)
-{
-  iface->get_cursor_stream = window_channel_get_cursor_stream;
-  iface->get_capabilities = window_channel_get_capabilities;
-  iface->fetch_async = window_channel_fetch_async;
-  iface->fetch_finish = window_channel_fetch_finish;
-}
-
-static void
-window_channel_class_init (WindowChannelClass *klass)
-{
-}
-
-static void
-window_channel_init (WindowChannel *self)
-{
-}
-
 static gboolean
 shows_label (GtkWidget  *widget,
              const char *text)
@@ -301,7 +227,7 @@ test_reply_window (void)
   g_autoptr(ConciergeStore) store = NULL;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeSync) sync = NULL;
-  g_autoptr(WindowChannel) channel = NULL;
+  g_autoptr(TestChannel) channel = NULL;
   g_autofree char *closed = NULL;
   g_autofree char *unlimited = NULL;
   ConciergeIngest *ingest;
@@ -331,8 +257,11 @@ test_reply_window (void)
   g_assert_no_error (error);
 
   sync = concierge_sync_new (store, NULL);
-  channel = g_object_new (WINDOW_TYPE_CHANNEL, NULL);
+  /* A test-only channel whose platform takes replies for 24 hours after
+   * the customer's last message, as Facebook's does. */
+  channel = g_object_new (TEST_TYPE_CHANNEL, NULL);
   channel->account_id = concierge_account_get_id (account);
+  channel->reply_window_seconds = 24 * 60 * 60;
   concierge_sync_add_channel (sync, account, CONCIERGE_CHANNEL (channel));
 
   list = g_object_new (CONCIERGE_TYPE_INBOX_LIST, NULL);

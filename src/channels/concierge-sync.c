@@ -1252,6 +1252,23 @@ requeued_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* For a change to the outbox that the agent asked for: once the store has
+ * it, requeued_cb sends @account_id's outbox without waiting. */
+static GTask *
+requeue_task_new (ConciergeSync       *self,
+                  gpointer             source_tag,
+                  gint64               account_id,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  return task;
+}
+
 /**
  * concierge_sync_resend_async:
  *
@@ -1270,9 +1287,7 @@ concierge_sync_resend_async (ConciergeSync       *self,
 
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_resend_async);
-  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  task = requeue_task_new (self, concierge_sync_resend_async, account_id, cancellable, callback, user_data);
   concierge_store_set_send_state_async (self->store, message_id, CONCIERGE_SEND_QUEUED, NULL,
                                         cancellable, requeued_cb, task);
 }
@@ -1370,9 +1385,7 @@ concierge_sync_retry_move_async (ConciergeSync       *self,
 
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_retry_move_async);
-  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  task = requeue_task_new (self, concierge_sync_retry_move_async, account_id, cancellable, callback, user_data);
   concierge_store_retry_move_async (self->store, move_id, cancellable, requeued_cb, task);
 }
 
@@ -1396,9 +1409,7 @@ concierge_sync_move_publicly_async (ConciergeSync       *self,
 
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_move_publicly_async);
-  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
+  task = requeue_task_new (self, concierge_sync_move_publicly_async, account_id, cancellable, callback, user_data);
   concierge_store_move_publicly_async (self->store, move_id, public_text, cancellable, requeued_cb, task);
 }
 

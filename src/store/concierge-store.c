@@ -4552,6 +4552,7 @@ typedef struct
   char               *public_text;
   ConciergePostAction post_action;
   ConciergeSendState  state;
+  char               *error_text;
 } MoveJob;
 
 static void
@@ -4561,6 +4562,7 @@ move_job_free (gpointer data)
 
   g_free (job->private_text);
   g_free (job->public_text);
+  g_free (job->error_text);
   g_free (job);
 }
 
@@ -4913,7 +4915,7 @@ set_operation_state_job (ConciergeStore *self,
     }
   bind_text (stmt, 1, job->state == CONCIERGE_SEND_SENDING ? "sending"
                       : job->state == CONCIERGE_SEND_QUEUED ? "queued" : "failed");
-  bind_text (stmt, 2, job->private_text);
+  bind_text (stmt, 2, job->error_text);
   sqlite3_bind_int64 (stmt, 3, job->id);
   if (!store_step_done (self, stmt, &error))
     {
@@ -4953,7 +4955,7 @@ concierge_store_set_operation_state_async (ConciergeStore      *self,
   job = g_new0 (MoveJob, 1);
   job->id = outbox_id;
   job->state = state;
-  job->private_text = g_strdup (error_text);
+  job->error_text = g_strdup (error_text);
   store_run (self, concierge_store_set_operation_state_async, G_PRIORITY_DEFAULT, set_operation_state_job, job,
              move_job_free, cancellable, callback, user_data);
 }

@@ -473,20 +473,21 @@ load_messages (ConciergeConversationView *self)
 
 /* The composer says who reads the reply, right where it is written, and
  * when it cannot go out yet. */
+static ConciergeChannel *thread_channel (ConciergeConversationView *self);
+
 static void
 update_composer_label (ConciergeConversationView *self)
 {
+  ConciergeChannel *channel;
   gboolean is_public;
-  gboolean connected;
 
   if (self->thread == NULL)
     return;
 
   is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
-  connected = self->sync != NULL &&
-              concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread)) != NULL;
+  channel = thread_channel (self);
 
-  if (connected)
+  if (channel != NULL)
     {
       ConciergeChannelCapabilities capabilities = { 0 };
       const char *who = is_public ? _("Public reply: everyone can read it")
@@ -495,9 +496,7 @@ update_composer_label (ConciergeConversationView *self)
 
       /* The platform takes replies only for a while after the customer
        * wrote: said where the reply is written, once it runs short. */
-      concierge_channel_get_capabilities (concierge_sync_get_channel (self->sync,
-                                                                      concierge_thread_get_account_id (self->thread)),
-                                          &capabilities);
+      concierge_channel_get_capabilities (channel, &capabilities);
       window = concierge_describe_reply_window (capabilities.reply_window_seconds,
                                                 concierge_thread_get_last_incoming_at (self->thread),
                                                 g_get_real_time () / G_USEC_PER_SEC);
