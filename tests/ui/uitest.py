@@ -4,6 +4,7 @@ The UI tests find widgets the way a screen-reader user would: by the names a
 person reads. GTK 4.8 never sets the SHOWING state, so visibility means VISIBLE.
 """
 
+import faulthandler
 import json
 import os
 import signal
@@ -15,6 +16,10 @@ import urllib.request
 
 import pyatspi
 from gi.repository import GLib
+
+# A test that hangs in an accessibility call says where, before meson
+# kills it (the shortest UI test timeout is 120 s).
+faulthandler.dump_traceback_later(110, exit=False)
 
 TIMEOUT = 30.0
 
