@@ -22,6 +22,7 @@ struct _ConciergeThreadRow
   GtkImage  *waiting_image;
   GtkLabel  *visibility_label;
   GtkWidget *personal_data_badge;
+  GtkImage  *platform_image;
   GtkLabel  *platform_label;
   GtkLabel  *reply_window_label;
   GtkWidget *unread_image;
@@ -170,6 +171,8 @@ update (ConciergeThreadRow *self,
     personal_data = concierge_detector_describe_kinds (concierge_thread_get_personal_data (thread));
   gtk_widget_set_visible (self->personal_data_badge, personal_data != NULL);
   gtk_label_set_text (self->platform_label, platform);
+  gtk_image_set_from_icon_name (self->platform_image,
+                                concierge_platform_icon_name (concierge_thread_get_platform (thread)));
   set_snippet (self->snippet_label, concierge_thread_get_snippet (thread));
   gtk_widget_set_visible (self->unread_image, concierge_thread_get_unread (thread));
 
@@ -329,6 +332,7 @@ concierge_thread_row_class_init (ConciergeThreadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, reply_window_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, personal_data_badge);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, platform_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, platform_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, unread_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeThreadRow, snippet_label);

@@ -111,6 +111,22 @@ concierge_platform_name (const char *platform)
 }
 
 /**
+ * concierge_platform_icon_name:
+ *
+ * Returns: the icon that stands beside a platform's name, or a general
+ *   one for a platform without its own
+ */
+const char *
+concierge_platform_icon_name (const char *platform)
+{
+  if (g_strcmp0 (platform, "mastodon") == 0)
+    return "concierge-mastodon-symbolic";
+  if (g_strcmp0 (platform, "telegram") == 0)
+    return "concierge-telegram-symbolic";
+  return "concierge-conversation-symbolic";
+}
+
+/**
  * concierge_sync_state_describe:
  * @icon_name: (out) (optional): an icon that shows the state beside the
  *   words, never instead of them

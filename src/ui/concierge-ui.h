@@ -26,6 +26,7 @@ char       *concierge_describe_reply_window   (guint       window_seconds,
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
 const char *concierge_platform_name           (const char *platform);
+const char *concierge_platform_icon_name      (const char *platform);
 const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                gint64          account_id,
                                                const char    **icon_name);
