@@ -1534,6 +1534,152 @@ test_full_disk_writes_nothing (Fixture       *fixture,
   g_assert_cmpuint (count_messages (fixture), ==, 510);
 }
 
+static void
+save_image (Fixture *fixture,
+            gint64   image_id,
+            GBytes  *bytes)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_save_image_async (fixture->store, image_id, bytes, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_save_image_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+load_downloads (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *downloads;
+
+  concierge_store_load_image_downloads_async (fixture->store, 10, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  downloads = concierge_store_load_image_downloads_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  return downloads;
+}
+
+static ConciergeImageState
+image_state (Fixture *fixture,
+             gint64   thread_id,
+             guint    position)
+{
+  g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, thread_id);
+  GPtrArray *images = concierge_message_get_images (g_ptr_array_index (messages, 0));
+
+  g_assert_nonnull (images);
+  return concierge_image_get_state (g_ptr_array_index (images, position));
+}
+
+static void
+test_images_are_kept_for_offline_reading (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (png, sizeof png);
+  g_autoptr(GBytes) loaded = NULL;
+  g_autoptr(GPtrArray) downloads = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeImage) router = concierge_image_new ("https://files.example/router.png",
+                                                          "Router, dessen Leuchte rot blinkt", 640, 480);
+  g_autoptr(ConciergeImage) cable = concierge_image_new ("https://files.example/cable.png", NULL, 0, 0);
+  g_autoptr(GError) error = NULL;
+  ConciergeMessage *message = incoming ("m1", "jana", "Jana Becker", "So sieht der Router aus", 1000);
+  ConciergeImage *image;
+  gint64 thread_id, router_id, cable_id;
+
+  concierge_message_add_image (message, router);
+  concierge_message_add_image (message, cable);
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC, g_object_ref (message));
+  /* Fetched again by the next poll: the images are not added twice. */
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC, message);
+
+  thread = load_thread (fixture, "t1");
+  thread_id = concierge_thread_get_id (thread);
+  messages = test_load_messages (fixture->store, thread_id);
+  g_assert_cmpuint (concierge_message_get_images (g_ptr_array_index (messages, 0))->len, ==, 2);
+  image = g_ptr_array_index (concierge_message_get_images (g_ptr_array_index (messages, 0)), 0);
+  router_id = concierge_image_get_id (image);
+  g_assert_cmpstr (concierge_image_get_source (image), ==, "https://files.example/router.png");
+  g_assert_cmpstr (concierge_image_get_description (image), ==, "Router, dessen Leuchte rot blinkt");
+  g_assert_cmpuint (concierge_image_get_width (image), ==, 640);
+  g_assert_cmpuint (concierge_image_get_height (image), ==, 480);
+  g_assert_cmpint (concierge_image_get_state (image), ==, CONCIERGE_IMAGE_NOT_CACHED);
+  image = g_ptr_array_index (concierge_message_get_images (g_ptr_array_index (messages, 0)), 1);
+  cable_id = concierge_image_get_id (image);
+  g_assert_cmpstr (concierge_image_get_description (image), ==, "");
+  g_assert_null (test_load_image (fixture->store, router_id));
+
+  /* Both wait for a download, the newest first, with the account that
+   * can fetch them. */
+  downloads = load_downloads (fixture);
+  g_assert_cmpuint (downloads->len, ==, 2);
+  g_assert_cmpint (((ConciergeImageDownload *) g_ptr_array_index (downloads, 0))->image_id, ==, cable_id);
+  g_assert_cmpint (((ConciergeImageDownload *) g_ptr_array_index (downloads, 1))->account_id, ==,
+                   concierge_account_get_id (fixture->mastodon));
+  g_clear_pointer (&downloads, g_ptr_array_unref);
+
+  /* One arrives; the other fails three times and is given up. */
+  save_image (fixture, router_id, bytes);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (image_state (fixture, thread_id, 1), ==, CONCIERGE_IMAGE_NOT_CACHED);
+      save_image (fixture, cable_id, NULL);
+    }
+  g_assert_cmpint (image_state (fixture, thread_id, 0), ==, CONCIERGE_IMAGE_CACHED);
+  g_assert_cmpint (image_state (fixture, thread_id, 1), ==, CONCIERGE_IMAGE_FAILED);
+  downloads = load_downloads (fixture);
+  g_assert_cmpuint (downloads->len, ==, 0);
+
+  /* The bytes are in the file, for the next start without a network. */
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  loaded = test_load_image (fixture->store, router_id);
+  g_assert_nonnull (loaded);
+  g_assert_true (g_bytes_equal (loaded, bytes));
+  g_assert_cmpint (image_state (fixture, thread_id, 0), ==, CONCIERGE_IMAGE_CACHED);
+}
+
+static void
+test_deleted_messages_are_marked (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  static const char * const deleted[] = { "m2", "unknown", NULL };
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m1", "jana", "Jana Becker", "Mein Internet ist weg", 1000));
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m2", "jana", "Jana Becker", "Ihr seid alle unfähig", 1060));
+  thread = load_thread (fixture, "t1");
+
+  concierge_store_mark_deleted_async (fixture->store, concierge_thread_get_id (thread), deleted, NULL,
+                                      test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_mark_deleted_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+
+  /* The cache keeps the text for the agent, marked. */
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_cmpint (concierge_message_get_deleted_at (g_ptr_array_index (messages, 0)), ==, 0);
+  g_assert_cmpint (concierge_message_get_deleted_at (g_ptr_array_index (messages, 1)), >=, before);
+  g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (messages, 1)), ==, "Ihr seid alle unfähig");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1557,6 +1703,8 @@ main (int   argc,
   ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/store/audit-log", test_audit_log);
+  ADD ("/store/images-are-kept-for-offline-reading", test_images_are_kept_for_offline_reading);
+  ADD ("/store/deleted-messages-are-marked", test_deleted_messages_are_marked);
   ADD ("/store/view-counts", test_view_counts);
   ADD ("/store/move-steps-go-in-order", test_move_steps_go_in_order);
   ADD ("/store/move-without-private-channel", test_move_without_private_channel);

@@ -150,6 +150,42 @@ DEFINE_LOADER (test_search_messages (ConciergeStore *store, const char *search, 
                concierge_store_search_messages_async, concierge_store_search_messages_finish,
                search, limit)
 
+/* The image's bytes, or NULL when the cache has none. */
+GBytes *
+test_load_image (ConciergeStore *store,
+                 gint64          image_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+
+  concierge_store_load_image_async (store, image_id, NULL, test_got_result, &result);
+  bytes = concierge_store_load_image_finish (store, wait_result (&result), &error);
+  if (bytes == NULL)
+    g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND);
+  return bytes;
+}
+
+/* The first image of the first message whose body holds @text. */
+ConciergeImage *
+test_find_image (ConciergeStore *store,
+                 gint64          thread_id,
+                 const char     *text)
+{
+  g_autoptr(GPtrArray) messages = test_load_messages (store, thread_id);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConciergeMessage *message = g_ptr_array_index (messages, i);
+      GPtrArray *images = concierge_message_get_images (message);
+
+      if (strstr (concierge_message_get_body (message), text) != NULL && images != NULL && images->len > 0)
+        return g_object_ref (g_ptr_array_index (images, 0));
+    }
+
+  return NULL;
+}
+
 ConciergeContact *
 test_load_contact (ConciergeStore *store,
                    gint64          contact_id)

@@ -39,6 +39,11 @@ GPtrArray        *test_load_threads         (ConciergeStore        *store,
                                              guint                  n_ids);
 GPtrArray        *test_load_messages        (ConciergeStore        *store,
                                              gint64                 thread_id);
+GBytes           *test_load_image           (ConciergeStore        *store,
+                                             gint64                 image_id);
+ConciergeImage   *test_find_image           (ConciergeStore        *store,
+                                             gint64                 thread_id,
+                                             const char            *text);
 ConciergeContact *test_load_contact         (ConciergeStore        *store,
                                              gint64                 contact_id);
 GPtrArray        *test_load_contact_threads (ConciergeStore        *store,

@@ -85,6 +85,19 @@ struct _ConciergeMessage
   char               *thread_remote_id; /* a sent message's, if the platform said */
   ConciergeVisibility visibility;
   ConciergeTakenDown  taken_down;
+  gint64              deleted_at;      /* when the cache noticed; 0 if not */
+  GPtrArray          *images;          /* (nullable) of ConciergeImage */
+};
+
+struct _ConciergeImage
+{
+  GObject             parent_instance;
+  gint64              id;
+  char               *source;          /* the platform's reference to it */
+  char               *description;
+  guint               width;
+  guint               height;
+  ConciergeImageState state;
 };
 
 ConciergeAccount  *concierge_account_new_empty  (void);
@@ -94,5 +107,6 @@ ConciergeThread   *concierge_thread_new_empty   (void);
 void               concierge_thread_update_from (ConciergeThread *self,
                                                  ConciergeThread *newer);
 ConciergeMessage  *concierge_message_new_empty  (void);
+ConciergeImage    *concierge_image_new_empty    (void);
 
 G_END_DECLS

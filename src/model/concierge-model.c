@@ -355,6 +355,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->personal_data);
   g_free (self->thread_remote_id);
   g_clear_object (&self->author);
+  g_clear_pointer (&self->images, g_ptr_array_unref);
 
   G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
 }
@@ -480,3 +481,108 @@ concierge_message_set_thread_remote_id (ConciergeMessage *self,
 }
 
 const char *concierge_message_get_thread_remote_id (ConciergeMessage *self) { return self->thread_remote_id; }
+
+/**
+ * concierge_message_set_deleted_at:
+ * @deleted_at: when the cache learnt that the author deleted the message
+ *   on the platform; 0 while it stands
+ */
+void
+concierge_message_set_deleted_at (ConciergeMessage *self,
+                                  gint64            deleted_at)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  self->deleted_at = deleted_at;
+}
+
+gint64 concierge_message_get_deleted_at (ConciergeMessage *self) { return self->deleted_at; }
+
+void
+concierge_message_add_image (ConciergeMessage *self,
+                             ConciergeImage   *image)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+  g_return_if_fail (CONCIERGE_IS_IMAGE (image));
+
+  if (self->images == NULL)
+    self->images = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->images, g_object_ref (image));
+}
+
+/**
+ * concierge_message_get_images:
+ *
+ * Returns: (transfer none) (element-type ConciergeImage) (nullable): the
+ *   message's images in their order, or %NULL for none
+ */
+GPtrArray *concierge_message_get_images (ConciergeMessage *self) { return self->images; }
+
+/* Image */
+
+G_DEFINE_FINAL_TYPE (ConciergeImage, concierge_image, G_TYPE_OBJECT)
+
+static void
+concierge_image_finalize (GObject *object)
+{
+  ConciergeImage *self = CONCIERGE_IMAGE (object);
+
+  g_free (self->source);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (concierge_image_parent_class)->finalize (object);
+}
+
+static void
+concierge_image_class_init (ConciergeImageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_image_finalize;
+}
+
+static void
+concierge_image_init (ConciergeImage *self)
+{
+}
+
+ConciergeImage *
+concierge_image_new_empty (void)
+{
+  return g_object_new (CONCIERGE_TYPE_IMAGE, NULL);
+}
+
+/**
+ * concierge_image_new:
+ * @source: where the platform keeps the image, in the channel's own terms:
+ *   an address, or a file id
+ * @description: (nullable): the author's description of it, for those who
+ *   cannot see it
+ * @width: in pixels as the platform said, or 0
+ * @height: in pixels as the platform said, or 0
+ */
+ConciergeImage *
+concierge_image_new (const char *source,
+                     const char *description,
+                     guint       width,
+                     guint       height)
+{
+  ConciergeImage *self;
+
+  g_return_val_if_fail (source != NULL, NULL);
+
+  self = concierge_image_new_empty ();
+  self->source = g_strdup (source);
+  self->description = g_strdup (description ? description : "");
+  self->width = width;
+  self->height = height;
+
+  return self;
+}
+
+/* The store's id, once it keeps the image. */
+gint64 concierge_image_get_id (ConciergeImage *self) { return self->id; }
+const char *concierge_image_get_source (ConciergeImage *self) { return self->source; }
+/* Empty for none. */
+const char *concierge_image_get_description (ConciergeImage *self) { return self->description; }
+guint concierge_image_get_width (ConciergeImage *self) { return self->width; }
+guint concierge_image_get_height (ConciergeImage *self) { return self->height; }
+ConciergeImageState concierge_image_get_state (ConciergeImage *self) { return self->state; }

@@ -50,6 +50,15 @@ typedef enum
   CONCIERGE_TAKEN_DOWN_REMOVED,
 } ConciergeTakenDown;
 
+/* Whether the cache holds an image's bytes for offline reading. */
+typedef enum
+{
+  CONCIERGE_IMAGE_NOT_CACHED,
+  CONCIERGE_IMAGE_CACHED,
+  /* It could not be downloaded, or was no image, more than once. */
+  CONCIERGE_IMAGE_FAILED,
+} ConciergeImageState;
+
 const char *concierge_visibility_to_string    (ConciergeVisibility    visibility);
 gboolean    concierge_visibility_from_string  (const char            *string,
                                                ConciergeVisibility   *visibility);
@@ -68,12 +77,14 @@ gboolean    concierge_send_state_from_string  (const char            *string,
 #define CONCIERGE_TYPE_IDENTITY (concierge_identity_get_type ())
 #define CONCIERGE_TYPE_THREAD   (concierge_thread_get_type ())
 #define CONCIERGE_TYPE_MESSAGE  (concierge_message_get_type ())
+#define CONCIERGE_TYPE_IMAGE    (concierge_image_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConciergeAccount, concierge_account, CONCIERGE, ACCOUNT, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeContact, concierge_contact, CONCIERGE, CONTACT, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeIdentity, concierge_identity, CONCIERGE, IDENTITY, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeThread, concierge_thread, CONCIERGE, THREAD, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeMessage, concierge_message, CONCIERGE, MESSAGE, GObject)
+G_DECLARE_FINAL_TYPE (ConciergeImage, concierge_image, CONCIERGE, IMAGE, GObject)
 
 /* Account: a platform account the agent answers from. */
 ConciergeAccount  *concierge_account_new                (const char *platform,
@@ -156,5 +167,23 @@ ConciergeTakenDown concierge_message_get_taken_down     (ConciergeMessage *self)
 void               concierge_message_set_thread_remote_id (ConciergeMessage *self,
                                                            const char       *thread_remote_id);
 const char        *concierge_message_get_thread_remote_id (ConciergeMessage *self);
+void               concierge_message_set_deleted_at     (ConciergeMessage  *self,
+                                                         gint64             deleted_at);
+gint64             concierge_message_get_deleted_at     (ConciergeMessage *self);
+void               concierge_message_add_image          (ConciergeMessage  *self,
+                                                         ConciergeImage    *image);
+GPtrArray         *concierge_message_get_images         (ConciergeMessage *self);
+
+/* Image: a picture in a message. */
+ConciergeImage    *concierge_image_new                  (const char        *source,
+                                                         const char        *description,
+                                                         guint              width,
+                                                         guint              height);
+gint64             concierge_image_get_id               (ConciergeImage *self);
+const char        *concierge_image_get_source           (ConciergeImage *self);
+const char        *concierge_image_get_description      (ConciergeImage *self);
+guint              concierge_image_get_width            (ConciergeImage *self);
+guint              concierge_image_get_height           (ConciergeImage *self);
+ConciergeImageState concierge_image_get_state           (ConciergeImage *self);
 
 G_END_DECLS

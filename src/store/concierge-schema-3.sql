@@ -76,3 +76,27 @@ CREATE INDEX moves_private_thread ON moves (private_thread_id);
 ALTER TABLE outbox ADD COLUMN move_id INTEGER REFERENCES moves (id) ON DELETE CASCADE;
 ALTER TABLE outbox ADD COLUMN state TEXT CHECK (state IN ('queued', 'sending', 'failed'));
 CREATE INDEX outbox_move ON outbox (move_id) WHERE move_id IS NOT NULL;
+
+-- When the cache learnt that the author deleted a message on the platform.
+-- The agent keeps reading it, marked as deleted.
+ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+
+-- The images in messages, which take the place of the attachments table
+-- that nothing wrote to. The cache keeps their bytes, so that a
+-- conversation reads offline as it did online. The source is the
+-- platform's reference to the image: an address, or a file id. A download
+-- that failed is tried again a few times, counted in attempts.
+CREATE TABLE images (
+  id          INTEGER PRIMARY KEY,
+  message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  position    INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  width       INTEGER NOT NULL DEFAULT 0,
+  height      INTEGER NOT NULL DEFAULT 0,
+  data        BLOB,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (message_id, position)
+);
+DROP TABLE attachments;
+CREATE INDEX images_to_fetch ON images (id) WHERE data IS NULL AND attempts < 3;

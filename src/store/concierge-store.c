@@ -80,6 +80,9 @@ G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 #define PENDING_PREFIX "pending:"
 #define PENDING_END    "pending;"
 
+/* A download that failed this often is not tried again. */
+#define IMAGE_ATTEMPTS 3
+
 /* Inbox keys: public threads with personal data sort before all others,
  * and threads nobody waits on after those that wait. */
 #define FLAGGED_CLAUSE "t.visibility = 'public' AND t.personal_data != 0"
@@ -385,7 +388,7 @@ identity_from_row (sqlite3_stmt *stmt,
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
   "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
-  "m.personal_data, m.taken_down "                                                    \
+  "m.personal_data, m.taken_down, m.deleted_at "                                      \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 
@@ -412,6 +415,7 @@ message_from_row (sqlite3_stmt *stmt)
     message->taken_down = CONCIERGE_TAKEN_DOWN_HIDDEN;
   else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 19), "removed") == 0)
     message->taken_down = CONCIERGE_TAKEN_DOWN_REMOVED;
+  message->deleted_at = sqlite3_column_int64 (stmt, 20);
 
   return message;
 }
@@ -1565,6 +1569,37 @@ bind_scan (sqlite3_stmt     *stmt,
   sqlite3_bind_int64 (stmt, column + 1, kinds);
 }
 
+/* An edit may bring images; those the cache has keep their bytes. */
+static gboolean
+ingest_images (ConciergeStore    *self,
+               gint64             message_id,
+               ConciergeMessage  *message,
+               GError           **error)
+{
+  static const char sql[] =
+    "INSERT INTO images (message_id, position, source, description, width, height) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, position) DO NOTHING";
+
+  for (guint i = 0; message->images != NULL && i < message->images->len; i++)
+    {
+      ConciergeImage *image = g_ptr_array_index (message->images, i);
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = store_prepare (self, sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, message_id);
+      sqlite3_bind_int (stmt, 2, i);
+      bind_text (stmt, 3, image->source);
+      bind_text (stmt, 4, image->description);
+      sqlite3_bind_int (stmt, 5, image->width);
+      sqlite3_bind_int (stmt, 6, image->height);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Returns whether the message is new. */
 static gboolean
 ingest_message (ConciergeStore   *self,
@@ -1623,7 +1658,8 @@ ingest_message (ConciergeStore   *self,
           sqlite3_bind_int64 (stmt, 6, existing_id);
           /* An edit may have taken the data out, too. */
           *personal_data_changed = TRUE;
-          return store_step_done (self, stmt, error);
+          return store_step_done (self, stmt, error) &&
+                 ingest_images (self, existing_id, message, error);
         }
       sqlite3_reset (stmt);
     }
@@ -1646,7 +1682,8 @@ ingest_message (ConciergeStore   *self,
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
   bind_scan (stmt, 12, self, message, spans, kinds);
-  if (!store_step_done (self, stmt, error))
+  if (!store_step_done (self, stmt, error) ||
+      !ingest_images (self, sqlite3_last_insert_rowid (store_db (self)), message, error))
     return FALSE;
 
   *is_new = TRUE;
@@ -2710,23 +2747,21 @@ rows_job_free (gpointer data)
   g_free (job);
 }
 
-static void
-return_rows (ConciergeStore  *self,
-             GTask           *task,
-             const char      *sql,
-             RowsJob         *job,
-             gpointer       (*from_row) (sqlite3_stmt *))
+/* Binds the job's search and limit, or else its id as the one parameter. */
+static GPtrArray *
+collect_rows (ConciergeStore  *self,
+              const char      *sql,
+              RowsJob         *job,
+              gpointer       (*from_row) (sqlite3_stmt *),
+              GDestroyNotify   free_row,
+              GError         **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = store_prepare (self, sql, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!(stmt = store_prepare (self, sql, error)))
+    return NULL;
 
   if (job->match != NULL)
     {
@@ -2742,12 +2777,27 @@ return_rows (ConciergeStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return NULL;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+  return g_steal_pointer (&rows);
+}
+
+static void
+return_rows (ConciergeStore  *self,
+             GTask           *task,
+             const char      *sql,
+             RowsJob         *job,
+             gpointer       (*from_row) (sqlite3_stmt *))
+{
+  GError *error = NULL;
+  GPtrArray *rows = collect_rows (self, sql, job, from_row, g_object_unref, &error);
+
+  if (rows == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static RowsJob *
@@ -2766,8 +2816,61 @@ load_messages_job (ConciergeStore *self,
 {
   static const char sql[] =
     "SELECT " MESSAGE_COLUMNS "WHERE m.thread_id = ? ORDER BY m.created_at, m.id";
+  static const char images_sql[] =
+    "SELECT g.message_id, g.id, g.source, g.description, g.width, g.height, "
+    "g.data IS NOT NULL, g.attempts "
+    "FROM images g JOIN messages m ON m.id = g.message_id "
+    "WHERE m.thread_id = ? ORDER BY g.message_id, g.position";
+  RowsJob *job = data;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
 
-  return_rows (self, task, sql, data, (gpointer) message_from_row);
+  if (!(messages = collect_rows (self, sql, job, (gpointer) message_from_row, g_object_unref, &error)) ||
+      !(stmt = store_prepare (self, images_sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConciergeMessage *message = g_ptr_array_index (messages, i);
+
+      g_hash_table_insert (by_id, &message->id, message);
+    }
+
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 message_id = sqlite3_column_int64 (stmt, 0);
+      ConciergeMessage *message = g_hash_table_lookup (by_id, &message_id);
+      g_autoptr(ConciergeImage) image = concierge_image_new_empty ();
+
+      image->id = sqlite3_column_int64 (stmt, 1);
+      image->source = column_dup (stmt, 2);
+      image->description = column_dup (stmt, 3);
+      image->width = sqlite3_column_int (stmt, 4);
+      image->height = sqlite3_column_int (stmt, 5);
+      if (sqlite3_column_int (stmt, 6))
+        image->state = CONCIERGE_IMAGE_CACHED;
+      else if (sqlite3_column_int (stmt, 7) >= IMAGE_ATTEMPTS)
+        image->state = CONCIERGE_IMAGE_FAILED;
+      if (message != NULL)
+        concierge_message_add_image (message, image);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&messages), (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -5170,6 +5273,328 @@ gboolean
 concierge_store_move_publicly_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Images and deleted messages */
+
+void
+concierge_image_download_free (ConciergeImageDownload *download)
+{
+  g_free (download->source);
+  g_free (download);
+}
+
+typedef struct
+{
+  gint64  id;
+  GBytes *data;
+  GStrv   remote_ids;
+} ImageJob;
+
+static void
+image_job_free (gpointer data)
+{
+  ImageJob *job = data;
+
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_strfreev (job->remote_ids);
+  g_free (job);
+}
+
+static gpointer
+download_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeImageDownload *download = g_new0 (ConciergeImageDownload, 1);
+
+  download->image_id = sqlite3_column_int64 (stmt, 0);
+  download->account_id = sqlite3_column_int64 (stmt, 1);
+  download->source = column_dup (stmt, 2);
+  return download;
+}
+
+static void
+load_image_downloads_job (ConciergeStore *self,
+                          GTask          *task,
+                          gpointer        data)
+{
+  /* Newest first: those are the ones the agent is about to read. The
+   * job's id is the limit. */
+  static const char sql[] =
+    "SELECT g.id, t.account_id, g.source FROM images g "
+    "JOIN messages m ON m.id = g.message_id JOIN threads t ON t.id = m.thread_id "
+    "WHERE g.data IS NULL AND g.attempts < " G_STRINGIFY (IMAGE_ATTEMPTS) " "
+    "ORDER BY g.id DESC LIMIT ?";
+  GError *error = NULL;
+  GPtrArray *downloads;
+
+  downloads = collect_rows (self, sql, data, download_from_row,
+                            (GDestroyNotify) concierge_image_download_free, &error);
+  if (downloads == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, downloads, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * concierge_store_load_image_downloads_async:
+ * @limit: how many to return at most
+ *
+ * Finds the images whose bytes the cache does not hold yet, and which were
+ * not given up on.
+ */
+void
+concierge_store_load_image_downloads_async (ConciergeStore      *self,
+                                            guint                limit,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_image_downloads_async, G_PRIORITY_LOW,
+             load_image_downloads_job, rows_job_new (limit), rows_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_image_downloads_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeImageDownload): the
+ *   downloads, newest image first
+ */
+GPtrArray *
+concierge_store_load_image_downloads_finish (ConciergeStore  *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+save_image_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char sql[] =
+    "UPDATE images SET data = ?, attempts = attempts + 1 WHERE id = ? AND data IS NULL "
+    "RETURNING (SELECT thread_id FROM messages WHERE id = images.message_id)";
+  ImageJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 thread_id = 0;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->data != NULL)
+    sqlite3_bind_blob64 (stmt, 1, g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
+                         SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, job->id);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      thread_id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Saving an image failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The conversation shows the image, or that it will not come. */
+  if (thread_id != 0)
+    store_notify_thread (self, thread_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_save_image_async:
+ * @data: (nullable): the image's bytes, or %NULL for an attempt that failed
+ *
+ * Keeps an image for offline reading, or counts a failed download.
+ */
+void
+concierge_store_save_image_async (ConciergeStore      *self,
+                                  gint64               image_id,
+                                  GBytes              *data,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ImageJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (ImageJob, 1);
+  job->id = image_id;
+  job->data = data ? g_bytes_ref (data) : NULL;
+  store_run (self, concierge_store_save_image_async, G_PRIORITY_LOW, save_image_job, job,
+             image_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_save_image_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+load_image_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char sql[] = "SELECT data FROM images WHERE id = ? AND data IS NOT NULL";
+  ImageJob *job = data;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No cached image %" G_GINT64_FORMAT, job->id);
+  else
+    set_sqlite_error (&error, store_db (self), rc, "Reading an image failed");
+  sqlite3_reset (stmt);
+
+  if (bytes == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+concierge_store_load_image_async (ConciergeStore      *self,
+                                  gint64               image_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ImageJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (ImageJob, 1);
+  job->id = image_id;
+  store_run (self, concierge_store_load_image_async, G_PRIORITY_DEFAULT, load_image_job, job,
+             image_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_image_finish:
+ *
+ * Returns: (transfer full): the image's bytes as the platform sent them
+ */
+GBytes *
+concierge_store_load_image_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+mark_deleted_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  static const char sql[] =
+    "UPDATE messages SET deleted_at = ? WHERE thread_id = ? AND remote_id = ? AND deleted_at IS NULL";
+  ImageJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean changed = FALSE;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto fail;
+
+  for (guint i = 0; job->remote_ids[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = store_prepare (self, sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, job->id);
+      bind_text (stmt, 3, job->remote_ids[i]);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+      changed |= sqlite3_changes (store_db (self)) > 0;
+    }
+
+  if (!store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  if (changed)
+    store_notify_thread (self, job->id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_mark_deleted_async:
+ * @remote_ids: the messages' ids on the platform
+ *
+ * Marks messages of a thread that their authors deleted on the platform.
+ * The cache keeps them for the agent.
+ */
+void
+concierge_store_mark_deleted_async (ConciergeStore      *self,
+                                    gint64               thread_id,
+                                    const char * const  *remote_ids,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  ImageJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (remote_ids != NULL);
+
+  job = g_new0 (ImageJob, 1);
+  job->id = thread_id;
+  job->remote_ids = g_strdupv ((char **) remote_ids);
+  store_run (self, concierge_store_mark_deleted_async, G_PRIORITY_DEFAULT, mark_deleted_job, job,
+             image_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_mark_deleted_finish (ConciergeStore  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

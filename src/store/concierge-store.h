@@ -215,6 +215,18 @@ typedef struct
   char                *detail;
 } ConciergeAuditEntry;
 
+/* An image whose bytes the cache still lacks, and the account that can
+ * download it. */
+typedef struct
+{
+  gint64  image_id;
+  gint64  account_id;
+  char   *source;
+} ConciergeImageDownload;
+
+void concierge_image_download_free (ConciergeImageDownload *download);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeImageDownload, concierge_image_download_free)
+
 void             concierge_audit_entry_free         (ConciergeAuditEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeAuditEntry, concierge_audit_entry_free)
 
@@ -554,6 +566,40 @@ void             concierge_store_mark_read_async       (ConciergeStore      *sel
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
 gboolean         concierge_store_mark_read_finish      (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_load_image_downloads_async  (ConciergeStore      *self,
+                                                             guint                limit,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GPtrArray       *concierge_store_load_image_downloads_finish (ConciergeStore      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+void             concierge_store_save_image_async      (ConciergeStore      *self,
+                                                        gint64               image_id,
+                                                        GBytes              *data,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_save_image_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_load_image_async      (ConciergeStore      *self,
+                                                        gint64               image_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GBytes          *concierge_store_load_image_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_mark_deleted_async    (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        const char * const  *remote_ids,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_mark_deleted_finish   (ConciergeStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
