@@ -40,6 +40,16 @@ def parse_time(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data):
+    """The width and height a PNG's IHDR chunk, its first, gives."""
+    assert data[:8] == PNG_SIGNATURE, data[:8]
+    assert data[12:16] == b"IHDR", data[12:16]
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 class SandboxCase(unittest.TestCase):
     """Starts a sandbox for each test, with the options the class names."""
 
@@ -94,6 +104,31 @@ class SandboxCase(unittest.TestCase):
                            headers={"Content-Type": "application/json"})
         self.assertEqual(connection.getresponse().status, 204)
         connection.close()
+
+    def delete_as_author(self, status_id):
+        """Deletes a status as its author does; returns the status code."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("POST", "/_sandbox/delete", body=json.dumps({"id": status_id}),
+                               headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        if response.status == 200:
+            self.assertEqual(json.loads(data), {})
+        return response.status
+
+    def local_path(self, url):
+        """The path of a URL the sandbox hands out, which must be its own."""
+        parts = urllib.parse.urlsplit(url)
+        self.assertEqual((parts.scheme, parts.netloc), ("http", f"127.0.0.1:{self.port}"))
+        return parts.path
+
+    def mentions(self):
+        response, data = self.request("GET", "/api/v1/notifications")
+        self.assertEqual(response.status, 200, data)
+        return [n["status"] for n in json.loads(data)]
 
 
 class Sandbox(SandboxCase):
@@ -399,6 +434,226 @@ class Sandbox(SandboxCase):
         response, _ = self.request("GET", "/api/v1/instance")
         remaining, _ = self.assertRateLimitHeaders(response)
         self.assertGreater(remaining, 0)
+
+    def test_an_image_on_janas_mention(self):
+        statuses = {s["account"]["username"]: s for s in self.mentions()}
+        self.assertEqual(statuses["tom"]["media_attachments"], [])
+        self.assertEqual(statuses["emma"]["media_attachments"], [])
+        media, = statuses["jana"]["media_attachments"]
+        base = f"http://127.0.0.1:{self.port}/system/media_attachments/files/{media['id']}"
+        self.assertEqual(media, {
+            "id": media["id"], "type": "image",
+            "url": f"{base}/original/router.png", "preview_url": f"{base}/small/router.png",
+            "remote_url": None, "preview_remote_url": None, "text_url": None,
+            "meta": {"original": {"width": 640, "height": 480, "size": "640x480", "aspect": 640 / 480},
+                     "small": {"width": 400, "height": 300, "size": "400x300", "aspect": 400 / 300}},
+            "description": "Router, dessen Leuchte rot blinkt",
+            "blurhash": "UFBWY:8_0Jxu00%M%MRj00Rj%Mt7~qRjWBof"})
+        self.assertTrue(media["id"].isdigit())
+
+        # As a CDN serves it: no token needed, and none is refused.
+        for url, size in ((media["preview_url"], media["meta"]["small"]),
+                          (media["url"], media["meta"]["original"])):
+            for token in (None, "wrong", TOKEN):
+                response, data = self.request("GET", self.local_path(url), token=token)
+                self.assertEqual(response.status, 200, url)
+                self.assertEqual(response.getheader("Content-Type"), "image/png")
+                self.assertEqual(png_size(data), (size["width"], size["height"]))
+        self.assertIsNone(response.getheader("X-RateLimit-Limit"))
+
+        for missing in (f"{base}/large/router.png", f"{base}/small/modem.png",
+                        f"{base}/small/router.png/more", f"{base}/small",
+                        base.replace(media["id"], "42") + "/small/router.png"):
+            response, _ = self.request("GET", self.local_path(missing), token=None)
+            self.assertEqual(response.status, 404, missing)
+        response, _ = self.request("POST", self.local_path(media["url"]), token=None)
+        self.assertEqual(response.status, 404)
+
+        preview = self.local_path(media["preview_url"])
+        media_records = [r for r in self.records() if r["path"].startswith("/system/")]
+        self.assertEqual(media_records[0], {"method": "GET", "path": preview, "query": {}, "token_ok": False,
+                                            "status": 200})
+        self.assertEqual([r["token_ok"] for r in media_records[:3]], [False, False, True])
+        self.assertEqual(len(media_records), 6 + 6)
+        self.assertTokenNeverRecorded()
+
+    def test_faults_on_media(self):
+        jana = next(s for s in self.mentions() if s["account"]["username"] == "jana")
+        media, = jana["media_attachments"]
+        preview = self.local_path(media["preview_url"])
+
+        self.fault(path="/system/media_attachments/", kind="500")
+        response, _ = self.request("GET", preview, token=None)
+        self.assertEqual(response.status, 503)
+
+        self.fault(path="/system/media_attachments/", kind="drop-before")
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+            self.request("GET", preview, token=None)
+
+        self.fault(path=preview, kind="malformed")
+        response, data = self.request("GET", preview, token=None)
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.getheader("Content-Type"), "image/png")
+        _, whole = self.request("GET", preview, token=None)
+        self.assertTrue(whole.startswith(data))
+        self.assertLess(len(data), len(whole))
+
+        # Only the media's path: the API is untouched.
+        self.fault(path=self.local_path(media["url"]), kind="404")
+        self.assertEqual(self.request("GET", "/api/v1/notifications")[0].status, 200)
+        self.assertEqual(self.request("GET", preview, token=None)[0].status, 200)
+        self.assertEqual(self.request("GET", self.local_path(media["url"]), token=None)[0].status, 404)
+        # The dropped request had no answer: status 0.
+        self.assertEqual([r["status"] for r in self.records() if r["path"].startswith("/system/")],
+                         [503, 0, 200, 200, 200, 404])
+
+    def test_one_status_and_several(self):
+        statuses = {s["account"]["username"]: s for s in self.mentions()}
+        tom, emma, jana = statuses["tom"], statuses["emma"], statuses["jana"]
+
+        for status in (tom, emma, jana):
+            response, data = self.request("GET", f"/api/v1/statuses/{status['id']}")
+            self.assertEqual(response.status, 200, data)
+            self.assertEqual(json.loads(data), status)
+        self.assertEqual(response.getheader("X-RateLimit-Limit"), "300")
+        response, data = self.request("GET", "/api/v1/statuses/999")
+        self.assertEqual(response.status, 404)
+        self.assertEqual(json.loads(data), {"error": "Record not found"})
+        response, _ = self.request("GET", f"/api/v1/statuses/{tom['id']}", token="wrong")
+        self.assertEqual(response.status, 401)
+        response, data = self.request("GET", f"/api/v1/statuses/{tom['id']}", {"pinned": "1"})
+        self.assertEqual(response.status, 422)
+        self.assertIn("pinned", json.loads(data)["error"])
+
+        # In the order asked, each once, without the unknown ones.
+        query = urllib.parse.urlencode([("id[]", i) for i in (jana["id"], "999", tom["id"], jana["id"])])
+        response, data = self.request("GET", "/api/v1/statuses?" + query)
+        self.assertEqual(response.status, 200, data)
+        self.assertEqual(json.loads(data), [jana, tom])
+        response, data = self.request("GET", "/api/v1/statuses", {"id[]": emma["id"]})
+        self.assertEqual(json.loads(data), [emma])
+        response, data = self.request("GET", "/api/v1/statuses")
+        self.assertEqual((response.status, json.loads(data)), (200, []))
+        response, data = self.request("GET", "/api/v1/statuses", {"id[]": tom["id"], "limit": "2"})
+        self.assertEqual(response.status, 422)
+        self.assertIn("limit", json.loads(data)["error"])
+        # Posting is still posting.
+        response, _ = self.request("POST", "/api/v1/statuses", {"status": "Hallo"})
+        self.assertEqual(response.status, 200)
+
+        several = [r for r in self.records() if r["path"] == "/api/v1/statuses" and r["method"] == "GET"]
+        self.assertEqual(several[0]["query"], {"id[]": "\n".join((jana["id"], "999", tom["id"], jana["id"]))})
+        self.assertEqual(several[1]["query"], {"id[]": emma["id"]})
+        self.assertTokenNeverRecorded()
+
+    def test_a_customer_deletes_a_status(self):
+        jana = next(s for s in self.mentions() if s["account"]["username"] == "jana")
+        response, data = self.request("POST", "/api/v1/statuses",
+                                      {"status": "@jana Wir schauen nach.", "in_reply_to_id": jana["id"],
+                                       "visibility": "public"})
+        reply = json.loads(data)
+        # Jana answers first, so that her answer does not race the deletion.
+        deadline = time.monotonic() + 10
+        while len(self.mentions()) < 4 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        answer = self.mentions()[0]
+        self.assertEqual(answer["in_reply_to_id"], reply["id"])
+
+        self.assertEqual(self.delete_as_author(jana["id"]), 200)
+        self.assertEqual([s["id"] for s in self.mentions()][0], answer["id"])
+        self.assertNotIn(jana["id"], [s["id"] for s in self.mentions()])
+        self.assertEqual(len(self.mentions()), 3)
+        response, data = self.request("GET", f"/api/v1/statuses/{jana['id']}")
+        self.assertEqual((response.status, json.loads(data)), (404, {"error": "Record not found"}))
+        response, _ = self.request("GET", f"/api/v1/statuses/{jana['id']}/context")
+        self.assertEqual(response.status, 404)
+        _, data = self.request("GET", "/api/v1/statuses", {"id[]": jana["id"]})
+        self.assertEqual(json.loads(data), [])
+        _, data = self.request("GET", "/api/v1/accounts/101/statuses")
+        self.assertEqual([s["id"] for s in json.loads(data)], [answer["id"]])
+        # The reply stays, replying to nothing now, as Mastodon nullifies it.
+        _, data = self.request("GET", f"/api/v1/statuses/{reply['id']}")
+        self.assertIsNone(json.loads(data)["in_reply_to_id"])
+        _, data = self.request("GET", f"/api/v1/statuses/{reply['id']}/context")
+        self.assertEqual(json.loads(data)["ancestors"], [])
+        # Nothing to reply to, nothing to delete twice.
+        response, _ = self.request("POST", "/api/v1/statuses", {"status": "@jana Noch da?",
+                                                                "in_reply_to_id": jana["id"]})
+        self.assertEqual(response.status, 404)
+        self.assertEqual(self.delete_as_author(jana["id"]), 404)
+        self.assertEqual(self.delete_as_author("999"), 404)
+        self.assertEqual(self.delete_as_author(int(reply["id"])), 400)
+        self.assertEqual(self.delete_as_author(None), 400)
+
+        # A new status never takes a deleted one's id.
+        response, data = self.request("POST", "/api/v1/statuses", {"status": "Wartungsarbeiten."})
+        self.assertGreater(int(json.loads(data)["id"]), int(reply["id"]))
+
+    def test_a_conversation_loses_deleted_statuses(self):
+        _, data = self.request("GET", "/api/v1/conversations")
+        conversation, = json.loads(data)
+        first = conversation["last_status"]
+        response, data = self.request("POST", "/api/v1/statuses",
+                                      {"status": "@tom Ist erstattet.", "in_reply_to_id": first["id"],
+                                       "visibility": "direct"}, headers={"Idempotency-Key": "refund-1"})
+        answer = json.loads(data)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            _, data = self.request("GET", f"/api/v1/statuses/{first['id']}/context")
+            descendants = json.loads(data)["descendants"]
+            if len(descendants) == 2:
+                break
+            time.sleep(0.1)
+        self.assertEqual([s["id"] for s in descendants][0], answer["id"])
+        thanks = descendants[1]
+        self.assertEqual(thanks["account"]["username"], "tom")
+
+        # Tom deletes his thanks: the conversation ends with support's answer again.
+        self.assertEqual(self.delete_as_author(thanks["id"]), 200)
+        _, data = self.request("GET", "/api/v1/conversations")
+        conversation, = json.loads(data)
+        self.assertEqual(conversation["last_status"]["id"], answer["id"])
+        _, data = self.request("GET", f"/api/v1/statuses/{first['id']}/context")
+        self.assertEqual([s["id"] for s in json.loads(data)["descendants"]], [answer["id"]])
+
+        # Tom deletes his question: still his conversation.
+        self.assertEqual(self.delete_as_author(first["id"]), 200)
+        _, data = self.request("GET", "/api/v1/conversations")
+        conversation, = json.loads(data)
+        self.assertEqual(conversation["id"], first["id"])
+        self.assertEqual(conversation["last_status"]["id"], answer["id"])
+        self.assertEqual([a["username"] for a in conversation["accounts"]], ["tom"])
+
+        # With nothing left, the conversation is gone, and the key posts anew.
+        self.assertEqual(self.delete_as_author(answer["id"]), 200)
+        _, data = self.request("GET", "/api/v1/conversations")
+        self.assertEqual(json.loads(data), [])
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual(json.loads(data), [])
+        response, data = self.request("POST", "/api/v1/statuses", {"status": "@tom Ist erstattet.",
+                                                                   "visibility": "direct"},
+                                      headers={"Idempotency-Key": "refund-1"})
+        self.assertEqual(response.status, 200, data)
+        self.assertNotEqual(json.loads(data)["id"], answer["id"])
+        self.assertEqual([s["visibility"] for s in self.mentions()], ["unlisted", "public"])
+
+        # Deletions are no API requests: they are not recorded.
+        self.assertNotIn("/_sandbox/delete", [r["path"] for r in self.records()])
+
+
+class OldMastodon(SandboxCase):
+    """A Mastodon before 4.3, which has no multiple statuses."""
+
+    options = ["--no-pkce"]
+
+    def test_no_multiple_statuses(self):
+        status = self.mentions()[0]
+        response, data = self.request("GET", "/api/v1/statuses", {"id[]": status["id"]})
+        self.assertEqual(response.status, 404)
+        self.assertEqual(json.loads(data), {"error": "Record not found"})
+        response, data = self.request("GET", f"/api/v1/statuses/{status['id']}")
+        self.assertEqual(response.status, 200)
+        self.assertEqual(json.loads(data), status)
 
 
 class SmallInstance(SandboxCase):
@@ -1012,6 +1267,119 @@ class Telegram(TelegramCase):
         self.assertEqual(response.status, 200)
         self.assertEqual([r["path"] for r in self.records()], ["/api/v1/notifications", REDACTED_PATH + "getMe"])
 
+    def download(self, path, token=BOT_TOKEN):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", f"/file/bot{token}/{path}")
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        return response, data
+
+    def test_a_photo_with_a_caption(self):
+        updates = self.ok("getUpdates")
+        photo = updates[2]["message"]
+        self.assertEqual((updates[2]["update_id"], photo["chat"]["id"], photo["message_id"]),
+                         (FIRST_UPDATE + 2, LUKAS, 202))
+        self.assertEqual(photo["caption"], "Und falls ja: Nehme ich den Router einfach mit, oder schickt ihr mir "
+                                           "einen neuen?")
+        self.assertNotIn("text", photo)
+        self.assertNotIn("entities", photo)
+        self.assertNotIn("caption_entities", photo)
+        self.assertEqual([(p["width"], p["height"]) for p in photo["photo"]], [(90, 68), (320, 240), (800, 600)])
+        self.assertEqual(len({p["file_id"] for p in photo["photo"]}), 3)
+        self.assertEqual(len({p["file_unique_id"] for p in photo["photo"]}), 3)
+        for size in photo["photo"]:
+            self.assertEqual(set(size), {"file_id", "file_unique_id", "file_size", "width", "height"})
+        # The other messages have text, as before.
+        self.assertIn("text", updates[1]["message"])
+        self.assertNotIn("photo", updates[1]["message"])
+
+        # Replied to, it is the photo still.
+        sent = self.ok("sendMessage", {"chat_id": LUKAS, "text": "Den Router nehmen Sie mit.",
+                                       "reply_parameters": {"message_id": 202}}, body="json")
+        self.assertEqual(sent["reply_to_message"]["photo"], photo["photo"])
+        self.assertEqual(sent["reply_to_message"]["caption"], photo["caption"])
+
+        paths = []
+        for size, body in zip(photo["photo"], ("query", "form", "json")):
+            file = self.ok("getFile", {"file_id": size["file_id"]}, body=body)
+            self.assertEqual(set(file), {"file_id", "file_unique_id", "file_size", "file_path"})
+            self.assertEqual((file["file_id"], file["file_unique_id"], file["file_size"]),
+                             (size["file_id"], size["file_unique_id"], size["file_size"]))
+            self.assertRegex(file["file_path"], r"^photos/file_\d+\.png$")
+            response, data = self.download(file["file_path"])
+            self.assertEqual(response.status, 200)
+            self.assertEqual(response.getheader("Content-Type"), "image/png")
+            self.assertEqual(png_size(data), (size["width"], size["height"]))
+            self.assertEqual(len(data), size["file_size"])
+            paths.append(file["file_path"])
+        self.assertEqual(len(set(paths)), 3)
+        # Not the router of Mastodon's Jana.
+        _, data = self.request("GET", "/api/v1/notifications")
+        jana = next(n["status"] for n in json.loads(data) if n["account"]["username"] == "jana")
+        _, router = self.request("GET", self.local_path(jana["media_attachments"][0]["url"]), token=None)
+        self.assertNotEqual(self.download(paths[2])[1], router)
+
+        self.refused(400, "Bad Request: invalid file_id", "getFile", {"file_id": "AgACAgIAAxkBAAnothing"})
+        self.refused(400, "Bad Request: invalid file_id", "getFile")
+        self.refused(400, "Bad Request: unknown parameter size", "getFile",
+                     {"file_id": photo["photo"][0]["file_id"], "size": "large"})
+
+        not_found = {"ok": False, "error_code": 404, "description": "Not Found"}
+        for path, token in ((paths[0], "7000000001:AAHsomeoneElsesToken"), (paths[0], "nonsense"),
+                            ("photos/file_9.png", BOT_TOKEN), ("photos", BOT_TOKEN), ("", BOT_TOKEN),
+                            (photo["photo"][0]["file_id"], BOT_TOKEN)):
+            response, data = self.download(path, token)
+            self.assertEqual(response.status, 404, path)
+            self.assertEqual(json.loads(data), not_found)
+
+        downloads = [r for r in self.records() if r["path"].startswith("/file/")]
+        self.assertEqual(downloads[0], {"method": "GET", "path": "/file/bot<redacted>/" + paths[0], "query": {},
+                                        "token_ok": True, "status": 200})
+        self.assertEqual([r["path"] for r in downloads[:3]], ["/file/bot<redacted>/" + p for p in paths])
+        self.assertEqual([r["token_ok"] for r in downloads], [True] * 4 + [False, False] + [True] * 4)
+        self.assertEqual([r["status"] for r in downloads], [200] * 4 + [404] * 6)
+        for record in downloads:
+            self.assertNotIn("bot_method", record)
+        self.assertEqual([r["bot_method"] for r in self.records() if r["path"] == REDACTED_PATH + "getFile"],
+                         ["getFile"] * 6)
+        self.assertBotTokenNeverRecorded()
+        with open(self.record, "rb") as f:
+            self.assertNotIn(b"AAHsomeoneElsesToken", f.read())
+
+    def test_faults_on_downloads(self):
+        photo = self.ok("getUpdates")[2]["message"]["photo"]
+        path = self.ok("getFile", {"file_id": photo[1]["file_id"]})["file_path"]
+        _, whole = self.download(path)
+
+        self.fault(path="/file/bot<redacted>/photos/", kind="500")
+        response, data = self.download(path)
+        self.assertEqual(response.status, 500)
+        self.assertEqual(json.loads(data), {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+
+        self.fault(path="/file/bot<redacted>/" + path, kind="drop-after")
+        with self.assertRaises((http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionError)):
+            self.download(path)
+
+        self.fault(path="/file/bot<redacted>/", kind="malformed")
+        response, data = self.download(path)
+        self.assertEqual(response.status, 200)
+        self.assertTrue(whole.startswith(data))
+        self.assertLess(len(data), len(whole))
+
+        self.fault(path=REDACTED_PATH + "getFile", kind="refuse")
+        self.refused(400, "Bad Request: file is too big", "getFile", {"file_id": photo[2]["file_id"]})
+
+        # getFile is no download, nor the other way round.
+        self.fault(path="/file/bot<redacted>/", kind="404")
+        self.ok("getFile", {"file_id": photo[1]["file_id"]})
+        self.assertEqual(self.download(path)[0].status, 404)
+        response, data = self.download(path)
+        self.assertEqual((response.status, data), (200, whole))
+        self.assertBotTokenNeverRecorded()
+
 
 def iban_is_valid(iban):
     digits = "".join(str(int(c, 36)) for c in (iban[4:] + iban[:4]).replace(" ", ""))
@@ -1096,6 +1464,11 @@ class TelegramOff(SandboxCase):
         self.assertEqual(json.loads(data), {"ok": False, "error_code": 404, "description": "Not Found"})
         self.assertEqual(self.records()[0]["path"], REDACTED_PATH + "getMe")
         self.assertFalse(self.records()[0]["token_ok"])
+
+        response, data = self.request("GET", f"/file/bot{BOT_TOKEN}/photos/file_0.png", token=None)
+        self.assertEqual(response.status, 404)
+        self.assertEqual(json.loads(data), {"ok": False, "error_code": 404, "description": "Not Found"})
+        self.assertEqual(self.records()[1]["path"], "/file/bot<redacted>/photos/file_0.png")
         with open(self.record, "rb") as f:
             self.assertNotIn(BOT_SECRET.encode(), f.read())
 

@@ -15,6 +15,8 @@
  *   /bot<BOT_TOKEN>/deleteMessage    chat_id, message_id
  *   /bot<BOT_TOKEN>/getWebhookInfo
  *   /bot<BOT_TOKEN>/deleteWebhook    drop_pending_updates
+ *   /bot<BOT_TOKEN>/getFile          file_id
+ *   /file/bot<BOT_TOKEN>/<file_path> the file's bytes, for a GET
  *
  * Parameters come in the query, a form (urlencoded or multipart) or a JSON
  * object body; in a form, an object or array is JSON text, as Telegram
@@ -28,7 +30,11 @@
  *              message 101, a question about an invoice
  *   870000002  private chat 5551000104, Lukas Hoffmann (@lukas_h):
  *              message 201, a move
- *   870000003  Lukas again, message 202
+ *   870000003  Lukas again, message 202: a photo of a moving box with the
+ *              caption "Und falls ja: Nehme ich den Router einfach mit,
+ *              oder schickt ihr mir einen neuen?" and no text; its
+ *              "photo" holds three PhotoSize, 90x68, 320x240 and 800x600,
+ *              each a PNG with a file_id of its own
  *   870000004  supergroup -1001234567890 "Wellenfunk Community":
  *              message 2202, Mehmet Yılmaz (@mehmet_y, 5551000102)
  *              mentions @WellenfunkHilfeBot after an emoji, so that the
@@ -65,9 +71,15 @@
  * "Forbidden: bot can't initiate conversation with a user", as Telegram
  * answers a bot that would write first; an id that is nobody's is 400
  * "Bad Request: chat not found".
- * The bot may delete messages in the group only. With --live-interval-ms,
- * every third live turn a Telegram customer writes in as well: Sabine or
- * Lukas in private, by turns with a group member who mentions the bot.
+ * The bot may delete messages in the group only.
+ * getFile answers the File of one of the photo's sizes, with its file_path
+ * "photos/file_N.png" (N 0 to 2, smallest first), or 400 "Bad Request:
+ * invalid file_id"; /file/bot<BOT_TOKEN>/photos/file_N.png then serves its
+ * PNG, drawn with cairo at startup, as image/png. A wrong token there, or
+ * a path that is no file, is 404 "Not Found", as Telegram answers.
+ * With --live-interval-ms, every third live turn a Telegram customer
+ * writes in as well: Sabine or Lukas in private, by turns with a group
+ * member who mentions the bot.
  *
  * The record holds every Telegram request as
  *   {"method": "POST", "path": "/bot<redacted>/sendMessage",
@@ -75,8 +87,11 @@
  *    "status": 200}
  * with the parameters as they came (strings from a query or form, JSON
  * values from a JSON body) and never the bot token: a parameter whose
- * value holds it is recorded as "<redacted>". A waiting getUpdates whose
- * connection closed, in an outage say, is recorded with status 0.
+ * value holds it is recorded as "<redacted>". A download is recorded as
+ *   {"method": "GET", "path": "/file/bot<redacted>/photos/file_2.png",
+ *    "query": {}, "token_ok": true, "status": 200}
+ * without "bot_method". A waiting getUpdates whose connection closed, in
+ * an outage say, is recorded with status 0.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -125,9 +140,21 @@ typedef struct
   gint64        date;
   gint64        edit_date;   /* 0 if not edited */
   gint64        reply_to_id; /* 0 if no reply; in the same chat */
-  char         *text;
+  char         *text;        /* the caption, with a photo */
+  gboolean      with_photo;  /* photo_sizes, the only photo */
   gboolean      deleted;
 } TgMessage;
+
+/* A file the bot may download, as getFile names it. */
+typedef struct
+{
+  const char *file_id;
+  const char *file_unique_id;
+  const char *file_path;
+  int         width;
+  int         height;
+  GBytes     *bytes;
+} TgFile;
 
 typedef struct
 {
@@ -144,6 +171,7 @@ typedef struct
   JsonObject        *params;
   gboolean           token_ok;
   Fault             *fault;
+  char              *file_path;  /* a download's, which has no bot_method */
 
   /* While getUpdates waits */
   gint64             offset;
@@ -174,6 +202,14 @@ static TgChat chats[] = {
   { G_GINT64_CONSTANT (-1001234567890), "supergroup", "Wellenfunk Community", NULL, 2201 },
 };
 #define GROUP (&chats[2])
+
+/* Lukas's photo of his moving box, in the sizes Telegram keeps of a photo,
+ * smallest first as in Message.photo. Every size is a file of its own. */
+static TgFile photo_sizes[] = {
+  { "AgACAgIAAxkBAAPKZ2Lukas202-90x68_s", "AQADymcx_s", "photos/file_0.png", 90, 68, NULL },
+  { "AgACAgIAAxkBAAPKZ2Lukas202-320x240_m", "AQADymcx_m", "photos/file_1.png", 320, 240, NULL },
+  { "AgACAgIAAxkBAAPKZ2Lukas202-800x600_x", "AQADymcx_x", "photos/file_2.png", 800, 600, NULL },
+};
 
 static struct
 {
@@ -327,11 +363,51 @@ now (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* A taped cardboard box on a pale blue floor, drawn on 800x600 and scaled
+ * to any size: nothing like Mastodon's router. */
+static void
+draw_moving_box (cairo_t *cr,
+                 double   width,
+                 double   height)
+{
+  cairo_scale (cr, width / 800, height / 600);
+  cairo_set_source_rgb (cr, 0.86, 0.91, 0.96);
+  cairo_paint (cr);
+
+  cairo_set_source_rgb (cr, 0.78, 0.59, 0.31);
+  cairo_rectangle (cr, 220, 220, 360, 260);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.66, 0.48, 0.23);
+  cairo_move_to (cr, 220, 220);
+  cairo_line_to (cr, 300, 150);
+  cairo_line_to (cr, 500, 150);
+  cairo_line_to (cr, 580, 220);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+
+  cairo_set_source_rgb (cr, 0.91, 0.83, 0.63);
+  cairo_rectangle (cr, 380, 220, 40, 260);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 250, 390, 100, 60);
+  cairo_fill (cr);
+}
+
+static TgFile *
+find_file (const char *file_id,
+           const char *file_path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (photo_sizes); i++)
+    if (g_strcmp0 (photo_sizes[i].file_id, file_id) == 0 || g_strcmp0 (photo_sizes[i].file_path, file_path) == 0)
+      return &photo_sizes[i];
+  return NULL;
+}
+
 static void
 seed (void)
 {
   gint64 start = now ();
-  TgMessage *question, *announcement;
+  TgMessage *question, *announcement, *photo;
 
   announcement = post (GROUP, &bot,
                        "Heute Nacht von 2 bis 4 Uhr warten wir unser Netz im Raum Leipzig. In dieser Zeit "
@@ -344,9 +420,11 @@ seed (void)
   post (&chats[1], &lukas,
         "Hallo, ich ziehe am 15. nach Leipzig-Gohlis um. Kann ich meinen Internetvertrag mitnehmen?",
         0, start - 2400);
-  post (&chats[1], &lukas,
-        "Und falls ja: Nehme ich den Router einfach mit, oder schickt ihr mir einen neuen?",
-        0, start - 2340);
+  /* Photo and caption are one message, as Telegram sends them. */
+  photo = post (&chats[1], &lukas,
+                "Und falls ja: Nehme ich den Router einfach mit, oder schickt ihr mir einen neuen?",
+                0, start - 2340);
+  photo->with_photo = TRUE;
   post (GROUP, &mehmet,
         "Guten Morgen 👋 @WellenfunkHilfeBot, seit dem Router-Update gestern habe ich nur noch 16 statt "
         "100 Mbit/s. Könnt ihr meinen Anschluss prüfen?",
@@ -375,6 +453,8 @@ telegram_init (const char *token,
   telegram.updates = g_ptr_array_new_with_free_func (g_free);
   telegram.next_update_id = FIRST_UPDATE_ID;
   telegram.polls = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (photo_sizes); i++)
+    photo_sizes[i].bytes = sandbox_draw_png (photo_sizes[i].width, photo_sizes[i].height, draw_moving_box);
   seed ();
 }
 
@@ -496,9 +576,11 @@ utf16_length (const char *text,
 }
 
 /* Mentions only: "@" and 5 to 32 letters, digits or underscores, as
- * Telegram finds them in plain text. */
+ * Telegram finds them in plain text. @name is entities, or
+ * caption_entities for a caption. */
 static void
 add_entities (JsonBuilder *builder,
+              const char  *name,
               const char  *text)
 {
   gboolean any = FALSE;
@@ -516,7 +598,7 @@ add_entities (JsonBuilder *builder,
 
       if (!any)
         {
-          json_builder_set_member_name (builder, "entities");
+          json_builder_set_member_name (builder, name);
           json_builder_begin_array (builder);
           any = TRUE;
         }
@@ -600,6 +682,34 @@ add_chat (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* A PhotoSize, or with @file_path the File that getFile answers. */
+static void
+add_file (JsonBuilder *builder,
+          TgFile      *file,
+          gboolean     with_file_path)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file_id");
+  json_builder_add_string_value (builder, file->file_id);
+  json_builder_set_member_name (builder, "file_unique_id");
+  json_builder_add_string_value (builder, file->file_unique_id);
+  json_builder_set_member_name (builder, "file_size");
+  json_builder_add_int_value (builder, g_bytes_get_size (file->bytes));
+  if (with_file_path)
+    {
+      json_builder_set_member_name (builder, "file_path");
+      json_builder_add_string_value (builder, file->file_path);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "width");
+      json_builder_add_int_value (builder, file->width);
+      json_builder_set_member_name (builder, "height");
+      json_builder_add_int_value (builder, file->height);
+    }
+  json_builder_end_object (builder);
+}
+
 /* The message replied to has no reply_to_message of its own, as on
  * Telegram, and none once it was deleted. */
 static void
@@ -629,9 +739,23 @@ add_message (JsonBuilder *builder,
       json_builder_set_member_name (builder, "reply_to_message");
       add_message (builder, reply_to, FALSE);
     }
-  json_builder_set_member_name (builder, "text");
-  json_builder_add_string_value (builder, message->text);
-  add_entities (builder, message->text);
+  if (message->with_photo)
+    {
+      json_builder_set_member_name (builder, "photo");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < G_N_ELEMENTS (photo_sizes); i++)
+        add_file (builder, &photo_sizes[i], FALSE);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "caption");
+      json_builder_add_string_value (builder, message->text);
+      add_entities (builder, "caption_entities", message->text);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, message->text);
+      add_entities (builder, "entities", message->text);
+    }
   json_builder_end_object (builder);
 }
 
@@ -751,12 +875,15 @@ bad_request (Request    *request,
 }
 
 /* A refusal a request can meet although the client checked it: Telegram
- * measures a text after parsing its entities, in UTF-16 code units, and a
- * message sent more than 48 hours ago can't be deleted. */
+ * measures a text after parsing its entities, in UTF-16 code units, a
+ * message sent more than 48 hours ago can't be deleted, and a bot may
+ * download no file over 20 MB. */
 static void
 refuse (Request *request)
 {
-  if (g_ascii_strcasecmp (request->bot_method, "deleteMessage") == 0)
+  if (request->file_path != NULL || g_ascii_strcasecmp (request->bot_method, "getFile") == 0)
+    bad_request (request, "file is too big");
+  else if (g_ascii_strcasecmp (request->bot_method, "deleteMessage") == 0)
     bad_request (request, "message can't be deleted");
   else
     bad_request (request, "message is too long");
@@ -1021,8 +1148,12 @@ record (Request *request)
   json_builder_add_string_value (builder, soup_server_message_get_method (request->msg));
   json_builder_set_member_name (builder, "path");
   json_builder_add_string_value (builder, redacted (request->path));
-  json_builder_set_member_name (builder, "bot_method");
-  json_builder_add_string_value (builder, redacted (request->bot_method));
+  /* A download calls no method. */
+  if (request->file_path == NULL)
+    {
+      json_builder_set_member_name (builder, "bot_method");
+      json_builder_add_string_value (builder, redacted (request->bot_method));
+    }
   json_builder_set_member_name (builder, "query");
   json_builder_begin_object (builder);
   json_object_iter_init_ordered (&iter, request->params);
@@ -1054,6 +1185,7 @@ request_free (Request *request)
   g_object_unref (request->msg);
   g_free (request->bot_method);
   g_free (request->path);
+  g_free (request->file_path);
   json_object_unref (request->params);
   g_free (request);
 }
@@ -1437,13 +1569,50 @@ delete_webhook (Request *request)
   reply_true (request, was_set ? "Webhook was deleted" : "Webhook is already deleted");
 }
 
+static void
+get_file (Request *request)
+{
+  static const char * const known[] = { "file_id", NULL };
+  g_autofree char *file_id = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  TgFile *file;
+
+  if (!only_known_members (request, request->params, NULL, known))
+    return;
+  file_id = string_param (request->params, "file_id");
+  if (file_id == NULL || (file = find_file (file_id, NULL)) == NULL)
+    {
+      bad_request (request, "invalid file_id");
+      return;
+    }
+
+  builder = begin_ok ();
+  add_file (builder, file, TRUE);
+  reply_ok (request, builder);
+}
+
+/* A download, of the file or, when @truncated, of its first half. */
+static void
+download (Request  *request,
+          gboolean  truncated)
+{
+  TgFile *file = find_file (NULL, request->file_path);
+
+  if (file == NULL)
+    reply_error (request, 404, "Not Found");
+  else
+    sandbox_reply_png (request->msg, file->bytes, truncated);
+}
+
 /* FALSE if the answer waits. */
 static gboolean
 call_method (Request *request)
 {
   const char *name = request->bot_method;
 
-  if (g_ascii_strcasecmp (name, "getUpdates") == 0)
+  if (request->file_path != NULL)
+    download (request, FALSE);
+  else if (g_ascii_strcasecmp (name, "getUpdates") == 0)
     return get_updates (request);
   else if (g_ascii_strcasecmp (name, "getMe") == 0)
     get_me (request);
@@ -1455,6 +1624,8 @@ call_method (Request *request)
     get_webhook_info (request);
   else if (g_ascii_strcasecmp (name, "deleteWebhook") == 0)
     delete_webhook (request);
+  else if (g_ascii_strcasecmp (name, "getFile") == 0)
+    get_file (request);
   else
     reply_error (request, 404, "Not Found");
   return TRUE;
@@ -1467,7 +1638,8 @@ telegram_handle (SoupServerMessage *msg,
                  const char        *path,
                  GHashTable        *query)
 {
-  const char *after = path + strlen ("/bot");
+  gboolean is_download = g_str_has_prefix (path, "/file/bot");
+  const char *after = path + strlen (is_download ? "/file/bot" : "/bot");
   const char *slash = strchr (after, '/');
   g_autofree char *given = slash ? g_strndup (after, slash - after) : g_strdup (after);
   g_autofree char *given_token = g_uri_unescape_string (given, NULL);
@@ -1476,8 +1648,17 @@ telegram_handle (SoupServerMessage *msg,
   Fault *fault;
 
   request->msg = g_object_ref (msg);
-  request->bot_method = g_strdup (slash ? slash + 1 : "");
-  request->path = g_strconcat ("/bot" REDACTED "/", request->bot_method, NULL);
+  if (is_download)
+    {
+      /* The token is in the path here too; the rest is the file's. */
+      request->file_path = g_strdup (slash ? slash + 1 : "");
+      request->path = g_strconcat ("/file/bot" REDACTED "/", redacted (request->file_path), NULL);
+    }
+  else
+    {
+      request->bot_method = g_strdup (slash ? slash + 1 : "");
+      request->path = g_strconcat ("/bot" REDACTED "/", request->bot_method, NULL);
+    }
   request->params = json_object_new ();
   request->token_ok = telegram.token != NULL && g_strcmp0 (given_token, telegram.token) == 0;
   unreadable = read_parameters (request, query);
@@ -1493,7 +1674,8 @@ telegram_handle (SoupServerMessage *msg,
       return;
     }
 
-  if (telegram.token == NULL)
+  /* A download with a wrong token finds no file, as on Telegram. */
+  if (telegram.token == NULL || (!request->token_ok && is_download))
     reply_error (request, 404, "Not Found");
   else if (!request->token_ok)
     reply_error (request, 401, "Unauthorized");
@@ -1514,6 +1696,8 @@ telegram_handle (SoupServerMessage *msg,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", retry);
       reply_error_full (request, 429, description, fault->retry_after);
     }
+  else if (fault != NULL && g_str_equal (fault->kind, "malformed") && is_download)
+    download (request, TRUE);
   else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
     {
       static const char broken[] = "{\"ok\":true,\"result\":[{\"update_id\":870000001,\"message\":{\"message_id\":";

@@ -1,8 +1,9 @@
 /* concierge-sandbox.c
  *
  * The sandbox platform server: the subset of the Mastodon API that Concierge
- * uses (mentions, direct conversations, a status's context, an account's
- * statuses, posting, marking read, the instance's limits), on 127.0.0.1,
+ * uses (mentions, direct conversations, a status, several statuses at
+ * once, a status's context, an account's statuses, posting, marking read,
+ * the instance's limits, the files of media attachments), on 127.0.0.1,
  * with customers who post, mention the support account, write privately,
  * and answer what the agent sends after a short delay. It serves
  * Mastodon's OAuth 2 sign-in too (see below and concierge-sandbox-oauth.c).
@@ -24,9 +25,25 @@
  *    "status": 200}
  * The query has the parameters of the query string, a form or, for the
  * sign-in, a JSON body, all as strings (a JSON array of strings one a line,
- * other JSON values as JSON text). client_secret, code, code_verifier,
- * token, access_token and refresh_token are recorded as "<redacted>";
- * answers are never recorded.
+ * as are the values of a parameter given more than once in the query
+ * string, such as id[]; other JSON values as JSON text). client_secret,
+ * code, code_verifier, token, access_token and refresh_token are recorded
+ * as "<redacted>"; answers are never recorded.
+ *
+ * Seeded, oldest first: Jana Becker's (@jana) public mention "@support Seit
+ * heute Morgen kein Internet, der Router blinkt rot.", Tom Schulz's (@tom)
+ * direct message about a bill charged twice, which is the one
+ * conversation, and Emma Walsh's (@emma) unlisted question on roaming.
+ * Jana's mention has one image attached, a MediaAttachment as Mastodon's
+ * (https://docs.joinmastodon.org/entities/MediaAttachment/), id
+ * 109500000000000001: a 640x480 PNG of a router whose last light is red,
+ * 400x300 as its preview, drawn with cairo at startup. The sandbox serves
+ * both itself, as an instance without a media host does, at
+ *   GET /system/media_attachments/files/<id>/original/router.png  (url)
+ *   GET /system/media_attachments/files/<id>/small/router.png     (preview_url)
+ * with Content-Type image/png and without a token, as a CDN serves them;
+ * any other path there is 404. They are recorded as every request is, and
+ * faults apply to them. Every other status has "media_attachments": [].
  *
  * --seed-personal-data adds a public mention in which Lena Krause
  * (@lena_k) gives her IBAN, and with Telegram two group messages with a
@@ -43,6 +60,13 @@
  * It is stricter than Mastodon: unknown parameters are refused with 422, so
  * that a mistake in the client shows up here first.
  *
+ * GET /api/v1/statuses/:id answers the Status, or 404 {"error": "Record
+ * not found"} for an id that is unknown or deleted. GET
+ * /api/v1/statuses?id[]=A&id[]=B, Mastodon 4.3's multiple statuses,
+ * answers those that exist, in the order asked and each once, leaving out
+ * the unknown and deleted ones; with --no-pkce, as a Mastodon before 4.3,
+ * it is 404.
+ *
  * The sign-in, which needs no token: POST /api/v1/apps registers an app
  * (client_name, redirect_uris, scopes, website; form or JSON) and answers
  * its CredentialApplication; GET /oauth/authorize checks the request and
@@ -55,7 +79,8 @@
  * POST /oauth/revoke revokes it, or --token. GET
  * /.well-known/oauth-authorization-server has the metadata of Mastodon 4.3.
  * --no-pkce makes it a Mastodon before 4.3: that path is 404 and the PKCE
- * parameters are ignored. Faults apply to these paths as to the API's.
+ * parameters are ignored (and GET /api/v1/statuses is 404 too, see above).
+ * Faults apply to these paths as to the API's.
  *
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
  *   {"path": "/api/v1/statuses", "method": "POST", "kind": "500" | "429"
@@ -70,6 +95,8 @@
  * 422 {"error": "Validation failed: Text character limit of 500 exceeded"}
  * (the --max-characters limit), as Mastodon answers a status it counts
  * longer than the client did; nothing is posted.
+ * On a media file's path, "malformed" answers 200 with the first half of
+ * the PNG, as a download cut short.
  * A held response waits for POST /_sandbox/release.
  * "skip" lets that many matching requests through untouched before the
  * fault acts on the next "count" ones: {"path": "/api/v1/statuses",
@@ -81,16 +108,29 @@
  * POST /_sandbox/revoke-all withdraws every token, as a person does in the
  * account's settings: the API answers 401 until someone signs in again.
  *
+ * POST /_sandbox/delete with {"id": "<status id>"} deletes the status as
+ * its author does on Mastodon, and answers 200 {}, or 404 for an id that
+ * is unknown or already deleted. The status is gone from the mentions,
+ * the conversations (whose last_status falls back to the newest status
+ * left, or which disappear when none is left), the contexts and the
+ * account's statuses, and GET /api/v1/statuses/:id answers 404; replies
+ * to it lose their in_reply_to_id, as Mastodon nullifies it. Its id is
+ * never given again, and an Idempotency-Key that made it posts anew. Its
+ * media stays served, as a CDN's cache keeps it a while.
+ *
  * POST /_sandbox/outage with {"seconds": N} stops listening for N seconds,
  * as a server that went away: connections are refused, and the statuses
  * are all still there when it comes back.
  *
  * Telegram, with --telegram-token: /bot<BOT_TOKEN>/<method> for getMe,
  * getUpdates (long polling included), sendMessage, deleteMessage,
- * getWebhookInfo and deleteWebhook, parameters in the query, a form, a
- * multipart form or a JSON body, answers in Telegram's {"ok": ...}
+ * getWebhookInfo, deleteWebhook and getFile, parameters in the query, a
+ * form, a multipart form or a JSON body, answers in Telegram's {"ok": ...}
  * envelope. A wrong bot token is 401, an unknown method 404, and unknown
- * parameters are refused with 400. Without the option, /bot paths are 404.
+ * parameters are refused with 400. GET /file/bot<BOT_TOKEN>/<file_path>
+ * downloads the seeded photo's sizes, PNGs as image/png; a wrong token or
+ * a path that is no file is 404 "Not Found" there. Without the option,
+ * /bot and /file/bot paths are 404.
  * The bot serves private chats and a supergroup that it administers, and
  * answers 403 when it would write first to a member who never started it;
  * customers answer what it sends after --reply-delay-ms, and in live mode a
@@ -100,15 +140,18 @@
  *
  * The bot token never reaches the record: a Telegram request is recorded
  * with the path "/bot<redacted>/<method>", its method again as
- * "bot_method", and its parameters as "query" (JSON values as they came).
- * Faults match that redacted path, as in
+ * "bot_method", and its parameters as "query" (JSON values as they came);
+ * a download with the path "/file/bot<redacted>/<file_path>" and no
+ * "bot_method". Faults match that redacted path, as in
  *   {"path": "/bot<redacted>/sendMessage", "kind": "500"}
+ *   {"path": "/file/bot<redacted>/photos/", "kind": "drop-after"}
  * and answer in the envelope: "500" with 500 Internal Server Error, "404"
  * with Not Found, "429" with Retry-After and parameters.retry_after both,
  * "refuse" with 400 "Bad Request: message is too long" (deleteMessage:
- * "Bad Request: message can't be deleted") and no message sent or deleted,
- * and "409", Telegram's only, with the conflict a second bot instance
- * polling meets.
+ * "Bad Request: message can't be deleted"; getFile and downloads: "Bad
+ * Request: file is too big") and no message sent or deleted, and "409",
+ * Telegram's only, with the conflict a second bot instance polling meets.
+ * "malformed" on a download answers the first half of the PNG.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -126,6 +169,8 @@
 
 #define OWN_ACCOUNT_ID "1"
 
+#define MEDIA_PATH "/system/media_attachments/files/"
+
 /* Mastodon's default for authenticated API requests. */
 #define RATE_LIMIT 300
 #define RATE_PERIOD (5 * 60)
@@ -137,6 +182,21 @@ typedef struct
   char *display_name;
 } Person;
 
+/* An image a customer attached, in the sizes a media server keeps. */
+typedef struct
+{
+  const char *id;
+  const char *file_name;
+  const char *description;
+  const char *blurhash;
+  int         width;
+  int         height;
+  int         small_width;
+  int         small_height;
+  GBytes     *original;
+  GBytes     *small;
+} Media;
+
 typedef struct
 {
   char   *id;
@@ -146,6 +206,7 @@ typedef struct
   char   *text;
   gint64  created_at;
   char   *conversation_id;
+  Media  *media;           /* NULL: none attached */
 } Status;
 
 typedef struct
@@ -158,8 +219,12 @@ typedef struct
   guint       live_turn;          /* how many customers wrote in live */
   gint64      rate_window_end;    /* seconds; the next reset */
   guint       rate_used;
+  char       *base_url;    /* http://127.0.0.1:PORT, for the media's URLs */
+  gboolean    pkce;        /* FALSE: a Mastodon before 4.3 */
   GPtrArray  *people;
   GPtrArray  *statuses;    /* oldest first */
+  GPtrArray  *deleted;     /* Status its author deleted, oldest first */
+  GPtrArray  *media;
   GHashTable *idempotency; /* key → Status */
   GPtrArray  *faults;
   GPtrArray  *held;        /* SoupServerMessage waiting for release */
@@ -198,16 +263,37 @@ find_person (const char *id)
 }
 
 static Status *
-find_status (const char *id)
+find_status_in (GPtrArray  *statuses,
+                const char *id)
 {
-  for (guint i = 0; id != NULL && i < sandbox.statuses->len; i++)
+  for (guint i = 0; id != NULL && i < statuses->len; i++)
     {
-      Status *status = g_ptr_array_index (sandbox.statuses, i);
+      Status *status = g_ptr_array_index (statuses, i);
 
       if (g_str_equal (status->id, id))
         return status;
     }
   return NULL;
+}
+
+/* Deleted statuses are gone for every endpoint, as on Mastodon. */
+static Status *
+find_status (const char *id)
+{
+  return find_status_in (sandbox.statuses, id);
+}
+
+/* Whom support talks with in @status's conversation: the author of its
+ * first status unless that is support, who stays the customer when they
+ * delete that status. */
+static Person *
+conversation_customer (Status *status)
+{
+  Status *first = find_status_in (sandbox.statuses, status->conversation_id);
+
+  if (first == NULL)
+    first = find_status_in (sandbox.deleted, status->conversation_id);
+  return first && first->author != find_person (OWN_ACCOUNT_ID) ? first->author : status->author;
 }
 
 static Status *
@@ -231,6 +317,70 @@ post (Person     *author,
   return status;
 }
 
+/* Jana's photo: a router whose lights are green but for the one that
+ * blinks red, drawn on 640x480 and scaled to any size. */
+static void
+draw_router (cairo_t *cr,
+             double   width,
+             double   height)
+{
+  static const double box_x = 120, box_y = 180, box_width = 400, box_height = 140, radius = 24;
+
+  cairo_scale (cr, width / 640, height / 480);
+  cairo_set_source_rgb (cr, 0.93, 0.93, 0.91);
+  cairo_paint (cr);
+
+  cairo_set_source_rgb (cr, 0.23, 0.23, 0.25);
+  cairo_rectangle (cr, 175, 90, 12, 100);
+  cairo_rectangle (cr, 453, 90, 12, 100);
+  cairo_fill (cr);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, box_x + box_width - radius, box_y + radius, radius, -G_PI / 2, 0);
+  cairo_arc (cr, box_x + box_width - radius, box_y + box_height - radius, radius, 0, G_PI / 2);
+  cairo_arc (cr, box_x + radius, box_y + box_height - radius, radius, G_PI / 2, G_PI);
+  cairo_arc (cr, box_x + radius, box_y + radius, radius, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      if (i < 5)
+        cairo_set_source_rgb (cr, 0.25, 0.78, 0.30);
+      else
+        cairo_set_source_rgb (cr, 0.88, 0.19, 0.16);
+      cairo_arc (cr, 190 + 52 * i, box_y + box_height / 2, 10, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+/* The URLs take the id where Mastodon splits it into a path of its own. */
+static Media *
+media_new (const char      *id,
+           const char      *file_name,
+           const char      *description,
+           const char      *blurhash,
+           int              width,
+           int              height,
+           int              small_width,
+           int              small_height,
+           SandboxDrawFunc  draw)
+{
+  Media *media = g_new0 (Media, 1);
+
+  media->id = id;
+  media->file_name = file_name;
+  media->description = description;
+  media->blurhash = blurhash;
+  media->width = width;
+  media->height = height;
+  media->small_width = small_width;
+  media->small_height = small_height;
+  media->original = sandbox_draw_png (width, height, draw);
+  media->small = sandbox_draw_png (small_width, small_height, draw);
+  g_ptr_array_add (sandbox.media, media);
+  return media;
+}
+
 static void
 seed (void)
 {
@@ -238,9 +388,12 @@ seed (void)
   Person *jana = person_new ("101", "jana", "Jana Becker");
   Person *tom = person_new ("102", "tom", "Tom Schulz");
   Person *emma = person_new ("103", "emma", "Emma Walsh");
+  Status *router;
 
   (void) support;
-  post (jana, "public", "@support Seit heute Morgen kein Internet, der Router blinkt rot.", NULL);
+  router = post (jana, "public", "@support Seit heute Morgen kein Internet, der Router blinkt rot.", NULL);
+  router->media = media_new ("109500000000000001", "router.png", "Router, dessen Leuchte rot blinkt",
+                             "UFBWY:8_0Jxu00%M%MRj00Rj%Mt7~qRjWBof", 640, 480, 400, 300, draw_router);
   post (tom, "direct", "@support Hallo, meine Rechnung für November ist doppelt abgebucht.", NULL);
   post (emma, "unlisted", "@support Does my SIM work for roaming in Switzerland?", NULL);
 }
@@ -312,17 +465,11 @@ static const char * const live_direct_texts[] = {
 static Status *
 latest_direct_of (Person *customer)
 {
-  Person *support = find_person (OWN_ACCOUNT_ID);
-
   for (guint i = sandbox.statuses->len; i > 0; i--)
     {
       Status *status = g_ptr_array_index (sandbox.statuses, i - 1);
-      Status *first;
 
-      if (!g_str_equal (status->visibility, "direct"))
-        continue;
-      first = find_status (status->conversation_id);
-      if ((first && first->author != support ? first->author : status->author) == customer)
+      if (g_str_equal (status->visibility, "direct") && conversation_customer (status) == customer)
         return status;
     }
   return NULL;
@@ -396,6 +543,65 @@ iso8601 (gint64 time)
 }
 
 static void
+add_media_size (JsonBuilder *builder,
+                const char  *name,
+                int          width,
+                int          height)
+{
+  g_autofree char *size = g_strdup_printf ("%dx%d", width, height);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, height);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_string_value (builder, size);
+  json_builder_set_member_name (builder, "aspect");
+  json_builder_add_double_value (builder, (double) width / height);
+  json_builder_end_object (builder);
+}
+
+/* Served by the sandbox itself, as an instance without a separate media
+ * host serves its files. */
+static void
+add_media (JsonBuilder *builder,
+           Media       *media)
+{
+  g_autofree char *url = g_strdup_printf ("%s" MEDIA_PATH "%s/original/%s", sandbox.base_url, media->id,
+                                          media->file_name);
+  g_autofree char *preview_url = g_strdup_printf ("%s" MEDIA_PATH "%s/small/%s", sandbox.base_url, media->id,
+                                                  media->file_name);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, media->id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "image");
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "preview_url");
+  json_builder_add_string_value (builder, preview_url);
+  json_builder_set_member_name (builder, "remote_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "preview_remote_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "text_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "meta");
+  json_builder_begin_object (builder);
+  add_media_size (builder, "original", media->width, media->height);
+  add_media_size (builder, "small", media->small_width, media->small_height);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, media->description);
+  json_builder_set_member_name (builder, "blurhash");
+  json_builder_add_string_value (builder, media->blurhash);
+  json_builder_end_object (builder);
+}
+
+static void
 add_status (JsonBuilder *builder,
             Status      *status)
 {
@@ -436,6 +642,8 @@ add_status (JsonBuilder *builder,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "media_attachments");
   json_builder_begin_array (builder);
+  if (status->media != NULL)
+    add_media (builder, status->media);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
@@ -464,6 +672,47 @@ sandbox_reply_error (SoupServerMessage *msg,
   json_builder_add_string_value (builder, error);
   json_builder_end_object (builder);
   sandbox_reply_json (msg, status_code, builder);
+}
+
+/* Pictures */
+
+static cairo_status_t
+append_png_cb (void                *closure,
+               const unsigned char *data,
+               unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+GBytes *
+sandbox_draw_png (int             width,
+                  int             height,
+                  SandboxDrawFunc draw)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *png = g_byte_array_new ();
+
+  draw (cr, width, height);
+  cairo_destroy (cr);
+  if (cairo_surface_write_to_png_stream (surface, append_png_cb, png) != CAIRO_STATUS_SUCCESS)
+    g_error ("Cannot draw a %dx%d PNG", width, height);
+  cairo_surface_destroy (surface);
+  return g_byte_array_free_to_bytes (png);
+}
+
+void
+sandbox_reply_png (SoupServerMessage *msg,
+                   GBytes            *png,
+                   gboolean           truncated)
+{
+  gsize size = g_bytes_get_size (png);
+  g_autoptr(GBytes) sent = g_bytes_new_from_bytes (png, 0, truncated ? size / 2 : size);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), "image/png", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), sent);
 }
 
 /* Requests */
@@ -699,8 +948,6 @@ get_conversations (SoupServerMessage *msg,
   for (guint i = 0; i < page->len; i++)
     {
       Status *status = g_ptr_array_index (page, i);
-      Status *first = find_status (status->conversation_id);
-      Person *customer = first && first->author != find_person (OWN_ACCOUNT_ID) ? first->author : status->author;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
@@ -709,7 +956,7 @@ get_conversations (SoupServerMessage *msg,
       json_builder_add_boolean_value (builder, status->author != find_person (OWN_ACCOUNT_ID));
       json_builder_set_member_name (builder, "accounts");
       json_builder_begin_array (builder);
-      add_person (builder, customer);
+      add_person (builder, conversation_customer (status));
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "last_status");
       add_status (builder, status);
@@ -757,6 +1004,59 @@ get_context (SoupServerMessage *msg,
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
+  sandbox_reply_json (msg, 200, builder);
+}
+
+static void
+get_status (SoupServerMessage *msg,
+            GHashTable        *query,
+            const char        *id)
+{
+  static const char * const known[] = { NULL };
+  Status *status = find_status (id);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!only_known_parameters (msg, query, known))
+    return;
+  if (status == NULL)
+    {
+      sandbox_reply_error (msg, 404, "Record not found");
+      return;
+    }
+
+  add_status (builder, status);
+  sandbox_reply_json (msg, 200, builder);
+}
+
+/* Mastodon 4.3's way to refresh many statuses at once: those that are
+ * gone are left out, the others come in the order asked, each once. */
+static void
+get_statuses (SoupServerMessage *msg,
+              GHashTable        *query)
+{
+  static const char * const known[] = { "id[]", NULL };
+  const char *ids = query ? g_hash_table_lookup (query, "id[]") : NULL;
+  g_auto(GStrv) asked = g_strsplit (ids ? ids : "", "\n", -1);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!sandbox.pkce)
+    {
+      sandbox_reply_error (msg, 404, "Record not found");
+      return;
+    }
+  if (!only_known_parameters (msg, query, known))
+    return;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; asked[i] != NULL; i++)
+    {
+      Status *status = find_status (asked[i]);
+
+      if (status != NULL && g_hash_table_add (seen, status))
+        add_status (builder, status);
+    }
+  json_builder_end_array (builder);
   sandbox_reply_json (msg, 200, builder);
 }
 
@@ -853,7 +1153,9 @@ post_status (SoupServerMessage *msg,
   if (!only_known_parameters (msg, query, known))
     return;
 
-  if (key != NULL && (status = g_hash_table_lookup (sandbox.idempotency, key)) != NULL)
+  /* Mastodon forgets the key with the status: the same post again is new. */
+  if (key != NULL && (status = g_hash_table_lookup (sandbox.idempotency, key)) != NULL &&
+      find_status (status->id) != NULL)
     {
       add_status (builder, status);
       sandbox_reply_json (msg, 200, builder);
@@ -1030,6 +1332,107 @@ set_rate_limit_headers (SoupServerMessage *msg)
 
 static void handle_api (SoupServerMessage *msg, const char *path, GHashTable *query);
 
+/* The author deletes a status, as a customer may while support reads it.
+ * It moves aside rather than away, so that its conversation still knows
+ * its customer and its id is never given again. */
+static void
+delete_status (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *id;
+  Status *status;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      sandbox_reply_error (msg, 400, "A deletion is a JSON object");
+      return;
+    }
+  /* Ids are strings in Mastodon's JSON; a number here is a test's slip. */
+  id = json_object_get_member (json_node_get_object (node), "id");
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+    {
+      sandbox_reply_error (msg, 400, "A deletion names the status by its id, a string");
+      return;
+    }
+
+  status = find_status (json_node_get_string (id));
+  if (status == NULL)
+    {
+      sandbox_reply_error (msg, 404, "Record not found");
+      return;
+    }
+
+  g_ptr_array_remove (sandbox.statuses, status);
+  g_ptr_array_add (sandbox.deleted, status);
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  sandbox_reply_json (msg, 200, builder);
+}
+
+/* The media server: /system/media_attachments/files/<id>/<style>/<name>,
+ * as Mastodon's paths end, with style original or small. */
+static void
+get_media (SoupServerMessage *msg,
+           const char        *path,
+           gboolean           truncated)
+{
+  g_auto(GStrv) parts = g_strsplit (path + strlen (MEDIA_PATH), "/", -1);
+
+  for (guint i = 0; g_strv_length (parts) == 3 && i < sandbox.media->len; i++)
+    {
+      Media *media = g_ptr_array_index (sandbox.media, i);
+
+      if (!g_str_equal (parts[0], media->id) || !g_str_equal (parts[2], media->file_name))
+        continue;
+      if (g_str_equal (parts[1], "original"))
+        {
+          sandbox_reply_png (msg, media->original, truncated);
+          return;
+        }
+      if (g_str_equal (parts[1], "small"))
+        {
+          sandbox_reply_png (msg, media->small, truncated);
+          return;
+        }
+    }
+  sandbox_reply_error (msg, 404, "Record not found");
+}
+
+/* The query string's parameters, where one given more than once, as
+ * id[], has its values one a line: the server's table keeps the last. */
+static GHashTable *
+decode_query (SoupServerMessage *msg)
+{
+  const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_auto(GStrv) pairs = NULL;
+  GHashTable *query;
+
+  if (raw == NULL)
+    return NULL;
+
+  query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  pairs = g_strsplit (raw, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_autoptr(GHashTable) pair = soup_form_decode (pairs[i]);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, pair);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          const char *before = g_hash_table_lookup (query, key);
+          char *values = before ? g_strconcat (before, "\n", value, NULL) : g_strdup (value);
+
+          g_hash_table_replace (query, g_strdup (key), values);
+        }
+    }
+  return query;
+}
+
 static gboolean
 outage_end_cb (gpointer data)
 {
@@ -1078,6 +1481,7 @@ server_callback (SoupServer        *server,
   const char *authorization;
   gboolean token_ok;
   gboolean sign_in = oauth_handles (path);
+  gboolean media = g_str_has_prefix (path, MEDIA_PATH);
   Fault *fault;
 
   if (g_str_equal (path, "/_sandbox/fault"))
@@ -1088,6 +1492,11 @@ server_callback (SoupServer        *server,
   if (g_str_equal (path, "/_sandbox/outage"))
     {
       start_outage (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/delete"))
+    {
+      delete_status (msg);
       return;
     }
   if (g_str_equal (path, "/_sandbox/revoke-all"))
@@ -1106,8 +1515,8 @@ server_callback (SoupServer        *server,
     }
 
   /* The Telegram Bot API has the token in the path and answers in its own
-   * envelope; a path under /bot is never Mastodon's. */
-  if (g_str_has_prefix (path, "/bot"))
+   * envelope; a path under /bot or /file/bot is never Mastodon's. */
+  if (g_str_has_prefix (path, "/bot") || g_str_has_prefix (path, "/file/bot"))
     {
       telegram_handle (msg, path, query);
       return;
@@ -1128,17 +1537,18 @@ server_callback (SoupServer        *server,
         }
       else if (sign_in && g_strcmp0 (type, "application/json") == 0 && g_bytes_get_size (bytes) > 0)
         query = oauth_decode_json (bytes);
-      else if (query != NULL)
-        g_hash_table_ref (query);
+      else
+        query = decode_query (msg);
     }
-  else if (query != NULL)
-    g_hash_table_ref (query);
+  else
+    query = decode_query (msg);
 
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   token_ok = oauth_authorization_is_valid (authorization);
 
-  /* The sign-in has no token to match, yet it fails as the API does. */
-  fault = token_ok || sign_in ? sandbox_take_fault (soup_server_message_get_method (msg), path) : NULL;
+  /* The sign-in and the media have no token to match, yet they fail as
+   * the API does. */
+  fault = token_ok || sign_in || media ? sandbox_take_fault (soup_server_message_get_method (msg), path) : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {
       record (msg, query, token_ok);
@@ -1151,7 +1561,7 @@ server_callback (SoupServer        *server,
   if (g_str_has_prefix (path, "/api/"))
     set_rate_limit_headers (msg);
 
-  if (!token_ok && !sign_in)
+  if (!token_ok && !sign_in && !media)
     sandbox_reply_error (msg, 401, "The access token is invalid");
   else if (fault != NULL && g_str_equal (fault->kind, "500"))
     sandbox_reply_error (msg, 503, "The sandbox was asked to fail");
@@ -1171,6 +1581,8 @@ server_callback (SoupServer        *server,
     }
   else if (fault != NULL && g_str_equal (fault->kind, "refuse"))
     reply_too_long (msg);
+  else if (fault != NULL && g_str_equal (fault->kind, "malformed") && media)
+    get_media (msg, path, TRUE);
   else if (fault != NULL && g_str_equal (fault->kind, "malformed"))
     {
       static const char broken[] = "[{\"id\": \"1\", \"type\": \"mention\", \"status\": {\"id\": ";
@@ -1180,6 +1592,10 @@ server_callback (SoupServer        *server,
     }
   else if (sign_in)
     oauth_handle (msg, path, query);
+  else if (media && g_str_equal (soup_server_message_get_method (msg), "GET"))
+    get_media (msg, path, FALSE);
+  else if (media)
+    sandbox_reply_error (msg, 404, "Record not found");
   else
     handle_api (msg, path, query);
 
@@ -1214,17 +1630,22 @@ handle_api (SoupServerMessage *msg,
             GHashTable        *query)
 {
   const char *method = soup_server_message_get_method (msg);
-  g_autofree char *status_id = id_between (path, "/api/v1/statuses/", "/context");
+  g_autofree char *context_id = id_between (path, "/api/v1/statuses/", "/context");
+  g_autofree char *status_id = id_between (path, "/api/v1/statuses/", "");
   g_autofree char *account_id = id_between (path, "/api/v1/accounts/", "/statuses");
 
   if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/notifications"))
     get_notifications (msg, query);
   else if (g_str_equal (method, "POST") && g_str_equal (path, "/api/v1/statuses"))
     post_status (msg, query);
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/statuses"))
+    get_statuses (msg, query);
   else if (g_str_equal (method, "GET") && g_str_equal (path, "/api/v1/conversations"))
     get_conversations (msg, query);
+  else if (g_str_equal (method, "GET") && context_id != NULL)
+    get_context (msg, context_id);
   else if (g_str_equal (method, "GET") && status_id != NULL)
-    get_context (msg, status_id);
+    get_status (msg, query, status_id);
   else if (g_str_equal (method, "GET") && account_id != NULL)
     get_account_statuses (msg, query, account_id);
   else if (g_str_equal (method, "POST") && g_str_has_prefix (path, "/api/v1/conversations/") &&
@@ -1264,10 +1685,11 @@ static const char telegram_help[] =
   "for getMe, getUpdates (offset, limit, timeout for long polling, allowed_updates),\n"
   "sendMessage (chat_id, text, reply_parameters, reply_to_message_id, parse_mode,\n"
   "disable_notification, link_preview_options), deleteMessage (chat_id, message_id; in the\n"
-  "group only), getWebhookInfo and deleteWebhook (drop_pending_updates). Parameters in the\n"
-  "query, a form or a JSON body; unknown ones are refused with 400. A bot token is digits,\n"
-  "a colon and letters, digits, - or _ (123456789:AAH...); the record has the path as\n"
-  "/bot<redacted>/<method>, which faults match too. --telegram-webhook starts with a\n"
+  "group only), getWebhookInfo, deleteWebhook (drop_pending_updates) and getFile (file_id),\n"
+  "and downloads from /file/bot<BOT_TOKEN>/<file_path>. Parameters in the query, a form or a\n"
+  "JSON body; unknown ones are refused with 400. A bot token is digits, a colon and letters,\n"
+  "digits, - or _ (123456789:AAH...); the record has the path as /bot<redacted>/<method> or\n"
+  "/file/bot<redacted>/<file_path>, which faults match too. --telegram-webhook starts with a\n"
   "webhook set, so that getUpdates answers 409 until deleteWebhook.";
 
 int
@@ -1332,8 +1754,11 @@ main (int   argc,
   sandbox.reply_delay_ms = reply_delay_ms;
   sandbox.max_characters = max_characters;
   sandbox.next_id = 109000000000000000;
+  sandbox.pkce = !no_pkce;
   sandbox.people = g_ptr_array_new ();
   sandbox.statuses = g_ptr_array_new ();
+  sandbox.deleted = g_ptr_array_new ();
+  sandbox.media = g_ptr_array_new ();
   sandbox.idempotency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sandbox.faults = g_ptr_array_new ();
   sandbox.held = g_ptr_array_new ();
@@ -1362,7 +1787,8 @@ main (int   argc,
   uris = soup_server_get_uris (sandbox.server);
   /* An outage listens again on the same port. */
   sandbox.address = g_inet_socket_address_new (loopback, g_uri_get_port (uris->data));
-  g_print ("listening on http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
+  sandbox.base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_print ("listening on %s\n", sandbox.base_url);
   fflush (stdout);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 

@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include <cairo.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -52,6 +53,22 @@ void   sandbox_reply_error     (SoupServerMessage *msg,
 /* Writes the object @builder holds as one line of the record, if any. */
 void   sandbox_write_record    (JsonBuilder       *builder);
 
+/* The pictures that customers attach, drawn at startup: @draw paints a
+ * @width by @height surface, which becomes the bytes of a PNG. */
+typedef void (*SandboxDrawFunc) (cairo_t *cr,
+                                 double   width,
+                                 double   height);
+
+GBytes *sandbox_draw_png       (int                width,
+                                int                height,
+                                SandboxDrawFunc    draw);
+
+/* Answers with the PNG @png, or with its first half, as a download cut
+ * short, when @truncated. */
+void    sandbox_reply_png      (SoupServerMessage *msg,
+                                GBytes            *png,
+                                gboolean           truncated);
+
 /* The Telegram Bot API, served only when it was given a bot token. */
 gboolean telegram_token_is_valid     (const char *token);
 void     telegram_init               (const char *token,
@@ -60,6 +77,8 @@ void     telegram_init               (const char *token,
 /* For --seed-personal-data, after telegram_init(). */
 void     telegram_seed_personal_data (void);
 gboolean telegram_enabled            (void);
+/* Both the methods, /bot<BOT_TOKEN>/<method>, and the downloads of
+ * files, /file/bot<BOT_TOKEN>/<file_path>. */
 void     telegram_handle             (SoupServerMessage *msg,
                                       const char        *path,
                                       GHashTable        *query);
