@@ -161,8 +161,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = g_dir_make_tmp ("concierge-sync-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->record = g_build_filename (fixture->dir, "record.jsonl", NULL);
+  /* A test names one more option of the sandbox as its data; the fault
+   * tests name a fault kind instead. */
   fixture->sandbox = test_sandbox_start (TOKEN, &fixture->url, "--reply-delay-ms", "100",
-                                         "--max-characters", "200", "--record", fixture->record, NULL);
+                                         "--max-characters", "200", "--record", fixture->record,
+                                         data != NULL && g_str_has_prefix (data, "--") ? data : NULL,
+                                         NULL);
 
   fixture->path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
   fixture->store = test_open_store (fixture->path, &error);
@@ -657,6 +661,181 @@ test_opened_conversation_is_read (Fixture       *fixture,
     }
 }
 
+/* The thread whose snippet holds @text. */
+static ConciergeThread *
+thread_with (ConciergeStore *store,
+             const char     *text)
+{
+  ConciergeInboxQuery query = { .visibility = -1 };
+  g_autoptr(GArray) index = test_load_index (store, &query);
+
+  for (guint i = 0; i < index->len; i++)
+    {
+      gint64 id = g_array_index (index, ConciergeInboxEntry, i).id;
+      g_autoptr(GPtrArray) threads = test_load_threads (store, &id, 1);
+      ConciergeThread *thread = g_ptr_array_index (threads, 0);
+
+      if (strstr (concierge_thread_get_snippet (thread), text) != NULL)
+        return g_object_ref (thread);
+    }
+
+  g_assert_not_reached ();
+}
+
+static ConciergeImage *
+wait_for_image_state (ConciergeSync       *sync,
+                      ConciergeStore      *store,
+                      gint64               thread_id,
+                      ConciergeImageState  state,
+                      gint64               account_id)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(ConciergeImage) image = test_find_image (store, thread_id, "Router blinkt rot");
+
+      g_assert_nonnull (image);
+      if (concierge_image_get_state (image) == state)
+        return g_steal_pointer (&image);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      /* A failed download is tried again after the next sync. */
+      if (account_id != 0 && concierge_sync_get_state (sync, account_id, NULL) == CONCIERGE_SYNC_IDLE)
+        concierge_sync_poll_now (sync, account_id);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
+static void
+test_images_are_cached_for_offline_reading (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  g_autoptr(ConciergeThread) thread = thread_with (fixture->store, "Router blinkt rot");
+  g_autoptr(ConciergeImage) image = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) offline = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *record = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint media_requests = 0;
+
+  image = wait_for_image_state (sync, fixture->store, concierge_thread_get_id (thread),
+                                CONCIERGE_IMAGE_CACHED, 0);
+  g_assert_cmpstr (concierge_image_get_description (image), ==, "Router, dessen Leuchte rot blinkt");
+  g_assert_cmpuint (concierge_image_get_width (image), ==, 640);
+  g_assert_cmpuint (concierge_image_get_height (image), ==, 480);
+  bytes = test_load_image (fixture->store, concierge_image_get_id (image));
+  g_assert_nonnull (bytes);
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 8);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), 8, "\x89PNG\r\n\x1a\n", 8);
+
+  /* The original was fetched once, and without the account's token:
+   * media lives on a file host that needs none. */
+  g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
+  lines = g_strsplit (record, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "/system/media_attachments/files/") != NULL)
+      {
+        g_assert_nonnull (strstr (lines[i], "/original/"));
+        g_assert_nonnull (strstr (lines[i], "\"token_ok\":false"));
+        media_requests++;
+      }
+  g_assert_cmpuint (media_requests, ==, 1);
+
+  /* Without the server, after a restart, the image is still there. */
+  g_clear_object (&sync);
+  test_sandbox_stop (g_steal_pointer (&fixture->sandbox));
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  offline = test_load_image (fixture->store, concierge_image_get_id (image));
+  g_assert_nonnull (offline);
+  g_assert_true (g_bytes_equal (offline, bytes));
+}
+
+static void
+test_broken_image_downloads_are_given_up (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  gint64 id = concierge_account_get_id (fixture->account);
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeImage) image = NULL;
+
+  /* The file host fails every time: after three attempts the image is
+   * given up, and the conversation can say so. */
+  test_sandbox_post (fixture->url, "/_sandbox/fault",
+                     "{\"path\": \"/system/media_attachments\", \"kind\": \"500\", \"count\": 100}");
+  sync = start_synced (fixture);
+  thread = thread_with (fixture->store, "Router blinkt rot");
+  image = wait_for_image_state (sync, fixture->store, concierge_thread_get_id (thread),
+                                CONCIERGE_IMAGE_FAILED, id);
+  g_assert_null (test_load_image (fixture->store, concierge_image_get_id (image)));
+}
+
+static void
+check_deleted (ConciergeSync   *sync,
+               ConciergeThread *thread)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_sync_check_deleted_async (sync, thread, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_sync_check_deleted_finish (sync, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_deleted_post_is_marked (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  g_autoptr(ConciergeThread) jana = thread_with (fixture->store, "Router blinkt rot");
+  g_autoptr(ConciergeThread) emma = thread_with (fixture->store, "roaming");
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *single = NULL;
+  g_autofree char *remote_id = NULL;
+
+  /* Nothing is deleted yet. */
+  check_deleted (sync, jana);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (jana));
+  g_assert_cmpint (concierge_message_get_deleted_at (g_ptr_array_index (messages, 0)), ==, 0);
+
+  /* Jana deletes her post on Mastodon; the agent opens the conversation. */
+  remote_id = g_strdup (concierge_message_get_remote_id (g_ptr_array_index (messages, 0)));
+  json = g_strdup_printf ("{\"id\": \"%s\"}", remote_id);
+  test_sandbox_post (fixture->url, "/_sandbox/delete", json);
+  check_deleted (sync, jana);
+  check_deleted (sync, emma);
+
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (jana));
+  g_assert_cmpint (concierge_message_get_deleted_at (g_ptr_array_index (messages, 0)), >, 0);
+  g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (messages, 0)), ==,
+                   "@support Seit heute Morgen kein Internet, der Router blinkt rot.");
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (emma));
+  g_assert_cmpint (concierge_message_get_deleted_at (g_ptr_array_index (messages, 0)), ==, 0);
+
+  /* A server before Mastodon 4.3 is asked post by post; a newer one once. */
+  g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
+  single = g_strdup_printf ("\"path\":\"/api/v1/statuses/%s\"", remote_id);
+  if (data != NULL)
+    g_assert_nonnull (strstr (record, single));
+  else
+    {
+      g_assert_nonnull (strstr (record, "\"path\":\"/api/v1/statuses\""));
+      g_assert_null (strstr (record, single));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,6 +848,11 @@ main (int   argc,
   ADD ("/sync/server-gone-is-offline", test_server_gone_is_offline);
   ADD ("/sync/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
   ADD ("/sync/opened-conversation-is-read", test_opened_conversation_is_read);
+  ADD ("/sync/images-are-cached-for-offline-reading", test_images_are_cached_for_offline_reading);
+  ADD ("/sync/broken-image-downloads-are-given-up", test_broken_image_downloads_are_given_up);
+  ADD ("/sync/deleted-post-is-marked", test_deleted_post_is_marked);
+  g_test_add ("/sync/deleted-post-is-marked-on-an-older-server", Fixture, "--no-pkce",
+              fixture_set_up, test_deleted_post_is_marked, fixture_tear_down);
   ADD ("/outbox/reply-reaches-the-server-once", test_reply_reaches_the_server_once);
   ADD ("/outbox/private-reply-is-direct", test_private_reply_is_direct);
   ADD ("/outbox/refused-reply-fails-in-words", test_refused_reply_fails_in_words);

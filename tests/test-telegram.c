@@ -416,6 +416,65 @@ test_sync_fills_the_inbox (Fixture       *fixture,
   g_assert_null (strstr (record, "AAH-telegram-test"));
 }
 
+static ConciergeImage *
+lukas_photo (Fixture *fixture)
+{
+  g_autoptr(GArray) index = threads (fixture, CONCIERGE_VISIBILITY_PRIVATE);
+
+  for (guint i = 0; i < index->len; i++)
+    {
+      ConciergeImage *image = test_find_image (fixture->store, g_array_index (index, ConciergeInboxEntry, i).id,
+                                               "Nehme ich den Router einfach mit");
+
+      if (image != NULL)
+        return image;
+    }
+
+  return NULL;
+}
+
+static gboolean
+photo_cached (Fixture *fixture)
+{
+  g_autoptr(ConciergeImage) image = lukas_photo (fixture);
+
+  return image != NULL && concierge_image_get_state (image) == CONCIERGE_IMAGE_CACHED;
+}
+
+/* A photo is kept in the largest size that fits a conversation, fetched
+ * through getFile, and the bot's token stays out of everything but the
+ * request itself. */
+static void
+test_photo_is_cached (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(ConciergeImage) image = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *record = NULL;
+  const guint8 *png;
+  gsize size;
+
+  start (fixture);
+  wait_for (photo_cached, fixture, "Lukas's photo");
+  image = lukas_photo (fixture);
+  g_assert_cmpstr (concierge_image_get_source (image), ==, "AgACAgIAAxkBAAPKZ2Lukas202-800x600_x");
+  g_assert_cmpuint (concierge_image_get_width (image), ==, 800);
+  g_assert_cmpuint (concierge_image_get_height (image), ==, 600);
+
+  /* The PNG's own header says 800 × 600. */
+  bytes = test_load_image (fixture->store, concierge_image_get_id (image));
+  png = g_bytes_get_data (bytes, &size);
+  g_assert_cmpuint (size, >, 24);
+  g_assert_cmpmem (png, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_cmpuint ((guint) png[18] << 8 | png[19], ==, 800);
+  g_assert_cmpuint ((guint) png[22] << 8 | png[23], ==, 600);
+
+  record = read_record (fixture);
+  g_assert_cmpuint (count (record, "\"bot_method\":\"getFile\""), ==, 1);
+  g_assert_cmpuint (count (record, "/file/bot<redacted>/photos/file_2.png"), ==, 1);
+  g_assert_null (strstr (record, TOKEN));
+}
+
 static void
 queue_reply (Fixture    *fixture,
              gint64      thread_id,
@@ -1177,6 +1236,7 @@ main (int   argc,
 
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/telegram/sync-fills-the-inbox", test_sync_fills_the_inbox);
+  ADD ("/telegram/photo-is-cached", test_photo_is_cached);
   ADD ("/telegram/reply-in-a-private-chat", test_reply_in_a_private_chat);
   ADD ("/telegram/faults-while-sending", test_faults_while_sending);
   ADD ("/telegram/conflict-stops-polling", test_conflict_stops_polling);

@@ -350,7 +350,7 @@ test_sandbox_post (const char *url,
   soup_message_set_request_body_from_bytes (message, "application/json", body);
   reply = soup_session_send_and_read (session, message, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, 204);
+  g_assert_true (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)));
 }
 
 /* A platform's payload from tests/fixtures/channels, as the documentation

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "concierge-channel.h"
 #include "concierge-mastodon.h"
@@ -75,6 +76,42 @@ default_dup_invitation (ConciergeChannel *self,
 }
 
 static void
+default_fetch_image_async (ConciergeChannel    *self,
+                           const char          *source,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  not_supported_async (self, default_fetch_image_async, callback, user_data);
+}
+
+static GBytes *
+default_fetch_image_finish (ConciergeChannel  *self,
+                            GAsyncResult      *result,
+                            GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+default_find_deleted_async (ConciergeChannel    *self,
+                            const char * const  *message_remote_ids,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  not_supported_async (self, default_find_deleted_async, callback, user_data);
+}
+
+static GStrv
+default_find_deleted_finish (ConciergeChannel  *self,
+                             GAsyncResult      *result,
+                             GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 default_revoke_async (ConciergeChannel    *self,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
@@ -115,6 +152,10 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->remove_async = default_remove_async;
   iface->remove_finish = default_boolean_finish;
   iface->dup_invitation = default_dup_invitation;
+  iface->fetch_image_async = default_fetch_image_async;
+  iface->fetch_image_finish = default_fetch_image_finish;
+  iface->find_deleted_async = default_find_deleted_async;
+  iface->find_deleted_finish = default_find_deleted_finish;
   iface->revoke_async = default_revoke_async;
   iface->revoke_finish = default_boolean_finish;
 }
@@ -540,4 +581,259 @@ concierge_channel_revoke_finish (ConciergeChannel  *self,
   g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
 
   return CONCIERGE_CHANNEL_GET_IFACE (self)->revoke_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_fetch_image_async:
+ * @source: the image's source, as the channel gave it to the message
+ *
+ * Downloads an image for the cache. Platforms without images answer
+ * %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED.
+ */
+void
+concierge_channel_fetch_image_async (ConciergeChannel    *self,
+                                     const char          *source,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (source != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->fetch_image_async (self, source, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_fetch_image_finish:
+ *
+ * Returns: (transfer full): the image's bytes, checked to be an image
+ */
+GBytes *
+concierge_channel_fetch_image_finish (ConciergeChannel  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->fetch_image_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_find_deleted_async:
+ * @message_remote_ids: the messages to ask about
+ *
+ * Asks the platform which of these messages their authors deleted.
+ * Platforms that never say answer %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED.
+ */
+void
+concierge_channel_find_deleted_async (ConciergeChannel    *self,
+                                      const char * const  *message_remote_ids,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (message_remote_ids != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->find_deleted_async (self, message_remote_ids, cancellable,
+                                                          callback, user_data);
+}
+
+/**
+ * concierge_channel_find_deleted_finish:
+ *
+ * Returns: (transfer full): the deleted ones among the messages asked about
+ */
+GStrv
+concierge_channel_find_deleted_finish (ConciergeChannel  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->find_deleted_finish (self, result, error);
+}
+
+/* Downloading images */
+
+/* Larger ones are no picture a customer sent to a help desk. */
+#define MAX_IMAGE_BYTES (16 * 1024 * 1024)
+#define READ_CHUNK      (64 * 1024)
+
+typedef struct
+{
+  GByteArray   *data;
+  GInputStream *stream;
+} Download;
+
+static void
+download_free (Download *download)
+{
+  g_clear_pointer (&download->data, g_byte_array_unref);
+  g_clear_object (&download->stream);
+  g_free (download);
+}
+
+/* The formats GTK reads on every system; the bytes say what they are,
+ * whatever the server's Content-Type claims. */
+static gboolean
+looks_like_image (const guint8 *data,
+                  gsize         size)
+{
+  return (size >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+         (size >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0) ||
+         (size >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0)) ||
+         (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0);
+}
+
+static void chunk_read_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+read_next_chunk (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (download->stream, READ_CHUNK, G_PRIORITY_LOW,
+                                   g_task_get_cancellable (task), chunk_read_cb, task);
+}
+
+static void
+chunk_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) > 0)
+    {
+      if (download->data->len + g_bytes_get_size (chunk) > MAX_IMAGE_BYTES)
+        {
+          g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                                   _("The image is larger than Concierge keeps."));
+          return;
+        }
+      g_byte_array_append (download->data, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+      read_next_chunk (g_steal_pointer (&task));
+      return;
+    }
+
+  if (!looks_like_image (download->data->data, download->data->len))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The platform sent something that is not an image."));
+      return;
+    }
+
+  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&download->data)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+download_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  GError *error = NULL;
+  guint status;
+
+  download->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (download->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Neither the address nor the answer goes into the message: a bot's
+   * download address holds its token. */
+  status = soup_message_get_status (message);
+  if (status == 404 || status == 410)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                               _("The platform no longer has this image."));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                               _("The image could not be downloaded (%u)."), status);
+      return;
+    }
+  if (soup_message_headers_get_content_length (soup_message_get_response_headers (message)) > MAX_IMAGE_BYTES)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The image is larger than Concierge keeps."));
+      return;
+    }
+
+  download->data = g_byte_array_new ();
+  read_next_chunk (g_steal_pointer (&task));
+}
+
+/**
+ * concierge_channel_download_image_async:
+ * @channel: the channel that downloads, for its own fetch_image_async
+ * @uri: an http or https address, which may hold a secret
+ *
+ * Downloads an image without sending any credentials, reading at most
+ * 16 MB.
+ */
+void
+concierge_channel_download_image_async (ConciergeChannel    *channel,
+                                        SoupSession         *session,
+                                        const char          *uri,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  const char *scheme;
+
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (channel));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (uri != NULL);
+
+  task = g_task_new (channel, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_channel_download_image_async);
+  g_task_set_task_data (task, g_new0 (Download, 1), (GDestroyNotify) download_free);
+
+  scheme = g_uri_peek_scheme (uri);
+  if ((g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0) ||
+      (message = soup_message_new (SOUP_METHOD_GET, uri)) == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The platform named no usable address for the image."));
+      return;
+    }
+
+  soup_session_send_async (session, message, G_PRIORITY_LOW, cancellable, download_sent_cb,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * concierge_channel_download_image_finish:
+ *
+ * Returns: (transfer full): the image's bytes
+ */
+GBytes *
+concierge_channel_download_image_finish (ConciergeChannel  *channel,
+                                         GAsyncResult      *result,
+                                         GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -131,6 +131,24 @@ struct _ConciergeChannelInterface
   char *            (*dup_invitation)    (ConciergeChannel              *self,
                                           const char                    *reference);
 
+  void              (*fetch_image_async) (ConciergeChannel              *self,
+                                          const char                    *source,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  GBytes *          (*fetch_image_finish) (ConciergeChannel             *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
+  void              (*find_deleted_async) (ConciergeChannel             *self,
+                                          const char * const            *message_remote_ids,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  GStrv             (*find_deleted_finish) (ConciergeChannel            *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
   void              (*revoke_async)      (ConciergeChannel              *self,
                                           GCancellable                  *cancellable,
                                           GAsyncReadyCallback            callback,
@@ -219,5 +237,31 @@ void              concierge_channel_revoke_async    (ConciergeChannel           
 gboolean          concierge_channel_revoke_finish   (ConciergeChannel              *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
+void              concierge_channel_fetch_image_async (ConciergeChannel            *self,
+                                                      const char                  *source,
+                                                      GCancellable                *cancellable,
+                                                      GAsyncReadyCallback          callback,
+                                                      gpointer                     user_data);
+GBytes           *concierge_channel_fetch_image_finish (ConciergeChannel           *self,
+                                                       GAsyncResult               *result,
+                                                       GError                    **error);
+void              concierge_channel_find_deleted_async (ConciergeChannel           *self,
+                                                       const char * const         *message_remote_ids,
+                                                       GCancellable               *cancellable,
+                                                       GAsyncReadyCallback         callback,
+                                                       gpointer                    user_data);
+GStrv             concierge_channel_find_deleted_finish (ConciergeChannel          *self,
+                                                        GAsyncResult              *result,
+                                                        GError                   **error);
+
+void              concierge_channel_download_image_async  (ConciergeChannel        *channel,
+                                                          SoupSession             *session,
+                                                          const char              *uri,
+                                                          GCancellable            *cancellable,
+                                                          GAsyncReadyCallback      callback,
+                                                          gpointer                 user_data);
+GBytes           *concierge_channel_download_image_finish (ConciergeChannel        *channel,
+                                                          GAsyncResult            *result,
+                                                          GError                 **error);
 
 G_END_DECLS

@@ -153,6 +153,69 @@ parse_time (const char *iso8601)
   return time ? g_date_time_to_unix (time) : 0;
 }
 
+static guint
+meta_size (JsonObject *attachment,
+           const char *size,
+           const char *dimension)
+{
+  JsonNode *meta = json_object_get_member (attachment, "meta");
+  JsonNode *node;
+
+  if (meta == NULL || !JSON_NODE_HOLDS_OBJECT (meta) ||
+      (node = json_object_get_member (json_node_get_object (meta), size)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (node) ||
+      (node = json_object_get_member (json_node_get_object (node), dimension)) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT16);
+}
+
+/* A picture is kept as it was posted, so that the agent can read a
+ * screenshot; of a video or an animation only its still preview. */
+static void
+add_images (ConciergeMessage *message,
+            JsonObject       *status)
+{
+  JsonNode *node = json_object_get_member (status, "media_attachments");
+  JsonArray *attachments;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+
+  attachments = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (attachments); i++)
+    {
+      JsonNode *element = json_array_get_element (attachments, i);
+      g_autoptr(ConciergeImage) image = NULL;
+      JsonObject *attachment;
+      const char *type, *source, *size;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      attachment = json_node_get_object (element);
+      type = member_string (attachment, "type");
+      if (g_strcmp0 (type, "image") == 0)
+        {
+          source = member_string (attachment, "url");
+          size = "original";
+        }
+      else if (g_strcmp0 (type, "gifv") == 0 || g_strcmp0 (type, "video") == 0)
+        {
+          source = member_string (attachment, "preview_url");
+          size = "small";
+        }
+      else
+        continue;
+      if (source == NULL)
+        continue;
+
+      image = concierge_image_new (source, member_string (attachment, "description"),
+                                   meta_size (attachment, size, "width"),
+                                   meta_size (attachment, size, "height"));
+      concierge_message_add_image (message, image);
+    }
+}
+
 /**
  * concierge_mastodon_message_from_status:
  * @status: a Status entity
@@ -221,6 +284,8 @@ concierge_mastodon_message_from_status (JsonNode             *status,
 
       concierge_message_set_author (message, author);
     }
+
+  add_images (message, object);
 
   visibility_name = member_string (object, "visibility");
   if (visibility != NULL)
@@ -1174,6 +1239,212 @@ concierge_mastodon_revoke_async (ConciergeChannel    *channel,
   request_json (task, SOUP_METHOD_POST, "/oauth/revoke", NULL, form, NULL, revoked_cb);
 }
 
+/* Images and deleted posts */
+
+static void
+concierge_mastodon_fetch_image_async (ConciergeChannel    *channel,
+                                      const char          *source,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  ConciergeMastodon *self = CONCIERGE_MASTODON (channel);
+
+  /* Media lives on the server or its file host, which take no token. */
+  concierge_channel_download_image_async (channel, self->session, source, cancellable, callback, user_data);
+}
+
+static GBytes *
+concierge_mastodon_fetch_image_finish (ConciergeChannel  *channel,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  return concierge_channel_download_image_finish (channel, result, error);
+}
+
+typedef struct
+{
+  GStrv      ids;
+  GPtrArray *deleted;
+  guint      next;   /* asked one by one, on a server without the batch */
+} FindDeleted;
+
+static void
+find_deleted_free (FindDeleted *find)
+{
+  g_strfreev (find->ids);
+  g_ptr_array_unref (find->deleted);
+  g_free (find);
+}
+
+static void
+return_deleted (GTask *task)
+{
+  FindDeleted *find = g_task_get_task_data (task);
+
+  g_ptr_array_add (find->deleted, NULL);
+  g_task_return_pointer (task, g_ptr_array_steal (find->deleted, NULL), (GDestroyNotify) g_strfreev);
+}
+
+static void
+step_root_cb (GTask    *step,
+              JsonNode *root)
+{
+  g_task_return_pointer (step, json_node_ref (root), (GDestroyNotify) json_node_unref);
+}
+
+static void ask_next_status (GTask *task);
+
+static void
+status_asked_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FindDeleted *find = g_task_get_task_data (task);
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+
+  root = g_task_propagate_pointer (G_TASK (result), &error);
+  if (root == NULL && !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A post that is gone answers 404. */
+  if (root == NULL)
+    {
+      g_ptr_array_add (find->deleted, g_strdup (find->ids[find->next]));
+      g_clear_error (&error);
+    }
+  find->next++;
+  ask_next_status (task);
+}
+
+static void
+ask_next_status (GTask *task)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  FindDeleted *find = g_task_get_task_data (task);
+  g_autoptr(GTask) step = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  if (find->ids[find->next] == NULL)
+    {
+      return_deleted (task);
+      return;
+    }
+
+  step = g_task_new (self, g_task_get_cancellable (task), status_asked_cb, g_object_ref (task));
+  escaped = g_uri_escape_string (find->ids[find->next], NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/statuses/%s", escaped);
+  get_json (step, path, NULL, step_root_cb);
+}
+
+static void
+statuses_asked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FindDeleted *find = g_task_get_task_data (task);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *statuses;
+  GError *error = NULL;
+
+  root = g_task_propagate_pointer (G_TASK (result), &error);
+  if (root == NULL)
+    {
+      /* A server before Mastodon 4.3 has no batch: ask one by one. */
+      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+        {
+          g_clear_error (&error);
+          ask_next_status (task);
+        }
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The server sent a post Concierge cannot read."));
+      return;
+    }
+
+  statuses = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (statuses); i++)
+    {
+      const char *id = string_member (json_array_get_element (statuses, i), "id");
+
+      if (id != NULL)
+        g_hash_table_add (present, (gpointer) id);
+    }
+
+  /* The batch leaves out what is gone. */
+  for (guint i = 0; find->ids[i] != NULL; i++)
+    if (!g_hash_table_contains (present, find->ids[i]))
+      g_ptr_array_add (find->deleted, g_strdup (find->ids[i]));
+  return_deleted (task);
+}
+
+/* Mastodon allows 40 ids in one batch. */
+#define MAX_IDS_ASKED 40
+
+static void
+concierge_mastodon_find_deleted_async (ConciergeChannel    *channel,
+                                       const char * const  *message_remote_ids,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GString) query = g_string_new (NULL);
+  FindDeleted *find;
+  GTask *step;
+
+  g_task_set_source_tag (task, concierge_mastodon_find_deleted_async);
+
+  for (guint i = 0; message_remote_ids[i] != NULL && i < MAX_IDS_ASKED; i++)
+    {
+      g_strv_builder_add (ids, message_remote_ids[i]);
+      if (query->len > 0)
+        g_string_append_c (query, '&');
+      g_string_append (query, "id%5B%5D=");
+      g_string_append_uri_escaped (query, message_remote_ids[i], NULL, FALSE);
+    }
+
+  find = g_new0 (FindDeleted, 1);
+  find->ids = g_strv_builder_end (ids);
+  find->deleted = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, find, (GDestroyNotify) find_deleted_free);
+
+  if (find->ids[0] == NULL)
+    {
+      return_deleted (task);
+      return;
+    }
+
+  step = g_task_new (channel, cancellable, statuses_asked_cb, g_steal_pointer (&task));
+  get_json (step, "/api/v1/statuses", query->str, step_root_cb);
+  g_object_unref (step);
+}
+
+static GStrv
+concierge_mastodon_find_deleted_finish (ConciergeChannel  *channel,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* What Mastodon can do */
 
 static const char *
@@ -1225,6 +1496,10 @@ concierge_mastodon_channel_init (ConciergeChannelInterface *iface)
   iface->find_sent_finish = concierge_mastodon_find_sent_finish;
   iface->mark_read_async = concierge_mastodon_mark_read_async;
   iface->mark_read_finish = concierge_mastodon_boolean_finish;
+  iface->fetch_image_async = concierge_mastodon_fetch_image_async;
+  iface->fetch_image_finish = concierge_mastodon_fetch_image_finish;
+  iface->find_deleted_async = concierge_mastodon_find_deleted_async;
+  iface->find_deleted_finish = concierge_mastodon_find_deleted_finish;
   iface->revoke_async = concierge_mastodon_revoke_async;
   iface->revoke_finish = concierge_mastodon_boolean_finish;
 }

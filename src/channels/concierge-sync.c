@@ -18,6 +18,10 @@
 #define MAX_BACKOFF_S      300
 /* After this many failed attempts a reply waits for the agent's Retry. */
 #define MAX_SEND_ATTEMPTS  5
+/* Images are downloaded this many at a time, one after another. */
+#define IMAGE_BATCH        8
+/* A thread's newest customer messages that are checked for deletion. */
+#define DELETION_CHECK_MAX 40
 
 typedef struct
 {
@@ -53,6 +57,9 @@ struct _ConciergeSync
   gboolean         active;
   /* A monitor a test gave is asked even about loopback servers. */
   gboolean         ask_monitor_always;
+  GCancellable    *cancellable;
+  gboolean         downloading;
+  gboolean         download_again;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeSync, concierge_sync, G_TYPE_OBJECT)
@@ -67,6 +74,7 @@ static guint signals[N_SIGNALS];
 
 static void poll_account (AccountSync *account);
 static void send_outbox (AccountSync *account);
+static void download_images (ConciergeSync *self);
 
 static void
 account_sync_free (gpointer data)
@@ -202,6 +210,7 @@ ingested_cb (GObject      *object,
   /* Replies wait until the account has synced once, so the channel knows
    * its own id and limits, and until it is reachable. */
   send_outbox (account);
+  download_images (account->sync);
 }
 
 static void
@@ -752,6 +761,7 @@ concierge_sync_dispose (GObject *object)
 {
   ConciergeSync *self = CONCIERGE_SYNC (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_hash_table_remove_all (self->accounts);
@@ -768,6 +778,7 @@ concierge_sync_finalize (GObject *object)
   ConciergeSync *self = CONCIERGE_SYNC (object);
 
   g_hash_table_unref (self->accounts);
+  g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (concierge_sync_parent_class)->finalize (object);
 }
@@ -809,6 +820,7 @@ concierge_sync_init (ConciergeSync *self)
 {
   self->accounts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, account_sync_free);
   self->active = TRUE;
+  self->cancellable = g_cancellable_new ();
 
   /* One session for every account. libsoup allows two connections per
    * host unless told otherwise, and a long poll or a held response would
@@ -1480,4 +1492,303 @@ concierge_sync_mark_read (ConciergeSync   *self,
   if (account != NULL && account->channel != NULL && account->state != CONCIERGE_SYNC_OFFLINE)
     concierge_channel_mark_read_async (account->channel, concierge_thread_get_remote_id (thread),
                                        account->cancellable, marked_read_on_platform_cb, NULL);
+}
+
+/* Images, downloaded for offline reading after each sync, one at a time
+ * so that they never hold up the conversations themselves. */
+
+typedef struct
+{
+  ConciergeSync *sync;       /* not a reference: cancelled on dispose */
+  GPtrArray     *downloads;
+  guint          next;
+  guint          changed;    /* images saved, or attempts counted */
+} ImageRound;
+
+static void
+image_round_free (ImageRound *round)
+{
+  g_ptr_array_unref (round->downloads);
+  g_free (round);
+}
+
+static void next_download (ImageRound *round);
+
+static void
+end_image_round (ImageRound *round)
+{
+  ConciergeSync *self = round->sync;
+  gboolean again = self->download_again || (round->changed > 0 && round->downloads->len == IMAGE_BATCH);
+
+  self->downloading = FALSE;
+  image_round_free (round);
+  if (again)
+    download_images (self);
+}
+
+static void
+image_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ImageRound *round = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_save_image_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          image_round_free (round);
+          return;
+        }
+      g_warning ("Could not keep an image: %s", error->message);
+    }
+  else
+    round->changed++;
+
+  round->next++;
+  next_download (round);
+}
+
+static void
+image_fetched_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ImageRound *round = user_data;
+  ConciergeImageDownload *download = g_ptr_array_index (round->downloads, round->next);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = concierge_channel_fetch_image_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      image_round_free (round);
+      return;
+    }
+
+  /* Being offline or asked to wait says nothing about the image: it is
+   * tried again after the next sync, without counting. */
+  if (bytes == NULL &&
+      (is_unreachable (error) || error->domain == G_IO_ERROR || error->domain == SOUP_SESSION_ERROR ||
+       g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED) ||
+       g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED)))
+    {
+      end_image_round (round);
+      return;
+    }
+
+  if (bytes == NULL)
+    g_debug ("Image %" G_GINT64_FORMAT " not downloaded: %s", download->image_id, error->message);
+  concierge_store_save_image_async (round->sync->store, download->image_id, bytes,
+                                    round->sync->cancellable, image_saved_cb, round);
+}
+
+static void
+next_download (ImageRound *round)
+{
+  for (; round->next < round->downloads->len; round->next++)
+    {
+      ConciergeImageDownload *download = g_ptr_array_index (round->downloads, round->next);
+      AccountSync *account = g_hash_table_lookup (round->sync->accounts, &download->account_id);
+
+      if (account == NULL || account->channel == NULL || account->state == CONCIERGE_SYNC_OFFLINE ||
+          account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
+        continue;
+
+      concierge_channel_fetch_image_async (account->channel, download->source, round->sync->cancellable,
+                                           image_fetched_cb, round);
+      return;
+    }
+
+  end_image_round (round);
+}
+
+static void
+downloads_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ConciergeSync *self = user_data;
+  g_autoptr(GError) error = NULL;
+  ImageRound *round;
+  GPtrArray *downloads;
+
+  downloads = concierge_store_load_image_downloads_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (downloads == NULL)
+    {
+      g_warning ("Could not look for images to download: %s", error->message);
+      self->downloading = FALSE;
+      return;
+    }
+
+  round = g_new0 (ImageRound, 1);
+  round->sync = self;
+  round->downloads = downloads;
+  next_download (round);
+}
+
+static void
+download_images (ConciergeSync *self)
+{
+  if (self->downloading)
+    {
+      self->download_again = TRUE;
+      return;
+    }
+
+  self->downloading = TRUE;
+  self->download_again = FALSE;
+  concierge_store_load_image_downloads_async (self->store, IMAGE_BATCH, self->cancellable,
+                                              downloads_loaded_cb, self);
+}
+
+/* Deleted messages */
+
+static void
+deleted_marked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!concierge_store_mark_deleted_finish (CONCIERGE_STORE (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+deleted_found_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeSync *self = g_task_get_source_object (task);
+  ConciergeThread *thread = g_task_get_task_data (task);
+  g_auto(GStrv) deleted = NULL;
+  GError *error = NULL;
+
+  deleted = concierge_channel_find_deleted_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (deleted == NULL)
+    {
+      /* Platforms that never tell have nothing to mark. */
+      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
+        {
+          g_error_free (error);
+          g_task_return_boolean (task, TRUE);
+        }
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  if (deleted[0] == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  concierge_store_mark_deleted_async (self->store, concierge_thread_get_id (thread),
+                                      (const char * const *) deleted, g_task_get_cancellable (task),
+                                      deleted_marked_cb, g_object_ref (task));
+}
+
+static void
+deletion_messages_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeSync *self = g_task_get_source_object (task);
+  ConciergeThread *thread = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) remote_ids = NULL;
+  gint64 account_id = concierge_thread_get_account_id (thread);
+  AccountSync *account;
+  GError *error = NULL;
+  guint asked = 0;
+
+  messages = concierge_store_load_messages_finish (CONCIERGE_STORE (object), result, &error);
+  if (messages == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (guint i = messages->len; i > 0 && asked < DELETION_CHECK_MAX; i--)
+    {
+      ConciergeMessage *message = g_ptr_array_index (messages, i - 1);
+
+      if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN &&
+          concierge_message_get_remote_id (message) != NULL &&
+          concierge_message_get_deleted_at (message) == 0)
+        {
+          g_strv_builder_add (builder, concierge_message_get_remote_id (message));
+          asked++;
+        }
+    }
+  remote_ids = g_strv_builder_end (builder);
+
+  account = g_hash_table_lookup (self->accounts, &account_id);
+  if (remote_ids[0] == NULL || account == NULL || account->channel == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  concierge_channel_find_deleted_async (account->channel, (const char * const *) remote_ids,
+                                        g_task_get_cancellable (task), deleted_found_cb, g_object_ref (task));
+}
+
+/**
+ * concierge_sync_check_deleted_async:
+ *
+ * Asks the platform whether customers deleted messages of @thread, and
+ * marks those in the cache. Nothing happens while the account is offline
+ * or on platforms that never tell.
+ */
+void
+concierge_sync_check_deleted_async (ConciergeSync       *self,
+                                    ConciergeThread     *thread,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 account_id;
+  AccountSync *account;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+  g_return_if_fail (CONCIERGE_IS_THREAD (thread));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_sync_check_deleted_async);
+  g_task_set_task_data (task, g_object_ref (thread), g_object_unref);
+
+  account_id = concierge_thread_get_account_id (thread);
+  account = g_hash_table_lookup (self->accounts, &account_id);
+  if (account == NULL || account->state == CONCIERGE_SYNC_OFFLINE ||
+      account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  concierge_store_load_messages_async (self->store, concierge_thread_get_id (thread), cancellable,
+                                       deletion_messages_cb, g_steal_pointer (&task));
+}
+
+gboolean
+concierge_sync_check_deleted_finish (ConciergeSync  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -114,5 +114,13 @@ gboolean            concierge_sync_retry_move_finish  (ConciergeSync       *self
                                                        GError             **error);
 void                concierge_sync_mark_read          (ConciergeSync       *self,
                                                        ConciergeThread     *thread);
+void                concierge_sync_check_deleted_async  (ConciergeSync     *self,
+                                                         ConciergeThread   *thread,
+                                                         GCancellable      *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer           user_data);
+gboolean            concierge_sync_check_deleted_finish (ConciergeSync     *self,
+                                                         GAsyncResult      *result,
+                                                         GError           **error);
 
 G_END_DECLS

@@ -86,6 +86,39 @@ mentions_bot (const char *text,
   return FALSE;
 }
 
+/* Telegram sends a photo in several sizes, smallest first. The largest
+ * that fits a conversation is enough to read a screenshot, and small
+ * enough to keep. */
+#define PHOTO_MAX_SIDE 1280
+
+static JsonObject *
+choose_photo (JsonObject *message)
+{
+  JsonNode *node = json_object_get_member (message, "photo");
+  JsonObject *chosen = NULL;
+  JsonArray *sizes;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  sizes = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (sizes); i++)
+    {
+      JsonNode *element = json_array_get_element (sizes, i);
+      JsonObject *size;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          member_string ((size = json_node_get_object (element)), "file_id") == NULL)
+        continue;
+      if (chosen == NULL ||
+          (MAX (member_int (size, "width"), member_int (size, "height")) <= PHOTO_MAX_SIDE &&
+           member_int (size, "width") > member_int (chosen, "width")))
+        chosen = size;
+    }
+
+  return chosen;
+}
+
 static ConciergeMessage *
 message_from_json (JsonObject  *object,
                    gint64       bot_id,
@@ -100,6 +133,7 @@ message_from_json (JsonObject  *object,
   g_autofree char *remote_id = NULL;
   g_autofree char *body = NULL;
   ConciergeMessage *message;
+  JsonObject *photo;
   gboolean own;
 
   if (chat_id == 0 || message_id == 0 || date == 0)
@@ -111,13 +145,28 @@ message_from_json (JsonObject  *object,
 
   if (text == NULL)
     text = member_string (object, "caption");
-  body = text ? concierge_channel_clean_text (g_utf8_make_valid (text, -1)) : g_strdup (_("(A message without text, such as a photo or a sticker)"));
+  photo = choose_photo (object);
+  if (text != NULL)
+    body = concierge_channel_clean_text (g_utf8_make_valid (text, -1));
+  else if (photo != NULL)
+    body = g_strdup (_("(A photo without a caption)"));
+  else
+    body = g_strdup (_("(A message without text, such as a sticker)"));
 
   /* Message ids count within their chat only. */
   remote_id = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, chat_id, message_id);
   own = from != NULL && member_int (from, "id") == bot_id;
   message = concierge_message_new (remote_id, own ? CONCIERGE_DIRECTION_OUT : CONCIERGE_DIRECTION_IN, body, date);
   concierge_message_set_edited_at (message, member_int (object, "edit_date"));
+  if (photo != NULL)
+    {
+      g_autoptr(ConciergeImage) image =
+        concierge_image_new (member_string (photo, "file_id"), NULL,
+                             (guint) CLAMP (member_int (photo, "width"), 0, G_MAXUINT16),
+                             (guint) CLAMP (member_int (photo, "height"), 0, G_MAXUINT16));
+
+      concierge_message_add_image (message, image);
+    }
 
   if (from != NULL && !own)
     {
@@ -811,6 +860,71 @@ concierge_telegram_remove_async (ConciergeChannel    *channel,
   g_object_unref (call);
 }
 
+/* Images: a file id first becomes a path, which is then downloaded from
+ * an address that holds the token. */
+
+static void
+downloaded_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GBytes *bytes = concierge_channel_download_image_finish (CONCIERGE_CHANNEL (object), result, &error);
+
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+file_cb (GTask    *task,
+         JsonNode *result)
+{
+  ConciergeTelegram *self = g_task_get_source_object (task);
+  const char *path = JSON_NODE_HOLDS_OBJECT (result)
+                       ? member_string (json_node_get_object (result), "file_path") : NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+
+  if (path == NULL || path[0] == '/' || strstr (path, "..") != NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("Telegram named no file for this image."));
+      return;
+    }
+
+  escaped = g_uri_escape_string (path, "/", FALSE);
+  url = g_strdup_printf ("%s/file/bot%s/%s", self->api_url, self->bot_token, escaped);
+  concierge_channel_download_image_async (CONCIERGE_CHANNEL (self), self->session, url,
+                                          g_task_get_cancellable (task),
+                                          downloaded_cb, g_object_ref (task));
+}
+
+static void
+concierge_telegram_fetch_image_async (ConciergeChannel    *channel,
+                                      const char          *source,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_telegram_fetch_image_async);
+  call_method (task, "getFile", parameters_new ("file_id", string_node (source), NULL), file_cb);
+}
+
+static GBytes *
+concierge_telegram_fetch_image_finish (ConciergeChannel  *channel,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* A deep link: the customer opens a private chat with the bot, whose first
  * message is "/start <reference>". */
 static char *
@@ -1056,4 +1170,8 @@ concierge_telegram_channel_init (ConciergeChannelInterface *iface)
   iface->remove_async = concierge_telegram_remove_async;
   iface->remove_finish = concierge_telegram_boolean_finish;
   iface->dup_invitation = concierge_telegram_dup_invitation;
+  iface->fetch_image_async = concierge_telegram_fetch_image_async;
+  iface->fetch_image_finish = concierge_telegram_fetch_image_finish;
+  /* The Bot API never tells a bot that someone deleted a message, nor
+   * lets it ask, so deleted messages stay unknown here. */
 }
