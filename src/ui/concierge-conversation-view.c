@@ -43,6 +43,7 @@ struct _ConciergeMessageRow
   GtkImage  *state_image;
   GtkLabel  *state_label;
   GtkButton *resend_button;
+  GtkWidget *images_box;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeMessageRow, concierge_message_row, GTK_TYPE_WIDGET)
@@ -224,6 +225,7 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
   g_autofree char *found = NULL;
+  gboolean deleted;
   const char *name;
 
   if (!incoming)
@@ -279,6 +281,19 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   gtk_widget_add_css_class (self->bubble, incoming ? "incoming" : "outgoing");
 
   update_send_state (self, message);
+  deleted = concierge_message_get_deleted_at (message) != 0;
+  if (deleted)
+    {
+      gtk_label_set_text (self->state_label,
+                          _("The customer deleted this message on the platform. Only you still see it here."));
+      gtk_image_set_from_icon_name (self->state_image, "user-trash-symbolic");
+      gtk_widget_set_visible (GTK_WIDGET (self->resend_button), FALSE);
+      gtk_widget_set_visible (self->state_box, TRUE);
+    }
+  if (deleted)
+    gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->body_label), "dim-label");
 
   /* Translators: a message's accessible name: author, time, text */
   accessible = g_strdup_printf (_("%s, %s: %s"), name, time,
@@ -291,6 +306,14 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
 
       g_free (accessible);
       accessible = g_steal_pointer (&with_found);
+    }
+  if (deleted)
+    {
+      /* Translators: after a message's accessible name */
+      g_autofree char *with_deleted = g_strdup_printf (_("%s (deleted by the customer)"), accessible);
+
+      g_free (accessible);
+      accessible = g_steal_pointer (&with_deleted);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
@@ -326,6 +349,7 @@ concierge_message_row_class_init (ConciergeMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, resend_button);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, images_box);
 }
 
 static void
@@ -348,6 +372,9 @@ struct _ConciergeConversationView
   GSettings        *settings;       /* the company's own data, for the guard */
   ConciergeMove    *move;           /* the thread's latest move, or NULL */
   GCancellable     *move_cancellable;
+  GHashTable       *textures;       /* image id → GdkTexture, of this thread */
+  GCancellable     *images_cancellable;
+  GCancellable     *deleted_cancellable;
   guint             stick_to_bottom : 1;
 
   /* Template widgets */
@@ -373,6 +400,233 @@ setup_message_cb (GtkSignalListItemFactory  *factory,
   gtk_list_item_set_activatable (item, FALSE);
 }
 
+/* Images, read from the cache and decoded off the main thread. A picture
+ * asks for its image by id; one that was recycled for another image by the
+ * time the texture is ready is left alone. */
+
+#define IMAGE_MAX_WIDTH  360
+#define IMAGE_MAX_HEIGHT 270
+
+typedef struct
+{
+  ConciergeConversationView *view;  /* a reference */
+  GWeakRef                   frame;
+  gint64                     image_id;
+} TextureLoad;
+
+static void
+texture_load_free (TextureLoad *load)
+{
+  g_object_unref (load->view);
+  g_weak_ref_clear (&load->frame);
+  g_free (load);
+}
+
+/* In words, where the picture cannot be shown. */
+static void
+frame_show_text (GtkWidget  *frame,
+                 const char *text)
+{
+  GtkWidget *picture = g_object_get_data (G_OBJECT (frame), "picture");
+  GtkWidget *placeholder = g_object_get_data (G_OBJECT (frame), "placeholder");
+
+  gtk_label_set_text (g_object_get_data (G_OBJECT (frame), "placeholder-label"), text);
+  gtk_widget_set_visible (picture, FALSE);
+  gtk_widget_set_visible (placeholder, TRUE);
+}
+
+static void
+frame_show_texture (GtkWidget  *frame,
+                    GdkTexture *texture)
+{
+  GtkWidget *picture = g_object_get_data (G_OBJECT (frame), "picture");
+  GtkWidget *placeholder = g_object_get_data (G_OBJECT (frame), "placeholder");
+
+  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (picture, TRUE);
+  gtk_widget_set_visible (placeholder, FALSE);
+}
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+texture_decoded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TextureLoad *load = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GtkWidget) frame = g_weak_ref_get (&load->frame);
+  g_autoptr(GError) error = NULL;
+
+  texture = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      texture_load_free (load);
+      return;
+    }
+
+  if (texture != NULL && load->view->textures != NULL)
+    g_hash_table_insert (load->view->textures, g_memdup2 (&load->image_id, sizeof load->image_id),
+                         g_object_ref (texture));
+
+  if (frame != NULL && GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (frame), "image-id")) == (gsize) load->image_id)
+    {
+      if (texture != NULL)
+        frame_show_texture (frame, texture);
+      else
+        frame_show_text (frame, _("This image cannot be shown."));
+    }
+  texture_load_free (load);
+}
+
+static void
+image_bytes_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TextureLoad *load = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  bytes = concierge_store_load_image_finish (CONCIERGE_STORE (object), result, &error);
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Reading an image failed: %s", error->message);
+      texture_load_free (load);
+      return;
+    }
+
+  task = g_task_new (NULL, load->view->images_cancellable, texture_decoded_cb, load);
+  g_task_set_source_tag (task, image_bytes_cb);
+  g_task_set_task_data (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, decode_thread);
+}
+
+static GtkWidget *
+image_frame_new (ConciergeImage *image)
+{
+  GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *placeholder = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("image-x-generic-symbolic");
+  GtkWidget *label = gtk_label_new (NULL);
+  const char *description = concierge_image_get_description (image);
+  guint width = concierge_image_get_width (image);
+  guint height = concierge_image_get_height (image);
+  double scale;
+  int shown_width = IMAGE_MAX_WIDTH, shown_height = IMAGE_MAX_HEIGHT;
+
+  if (width > 0 && height > 0)
+    {
+      scale = MIN (1.0, MIN ((double) IMAGE_MAX_WIDTH / width, (double) IMAGE_MAX_HEIGHT / height));
+      shown_width = MAX (48, (int) (width * scale));
+      shown_height = MAX (48, (int) (height * scale));
+    }
+
+  gtk_widget_set_halign (frame, GTK_ALIGN_START);
+  gtk_widget_add_css_class (frame, "message-image");
+  gtk_widget_set_overflow (frame, GTK_OVERFLOW_HIDDEN);
+
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_set_size_request (picture, shown_width, shown_height);
+  /* The author's description is what a screen reader reads, and what
+   * a pointer shows. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description[0] ? description : _("Image without a description"), -1);
+  if (description[0])
+    gtk_widget_set_tooltip_text (picture, description);
+  gtk_box_append (GTK_BOX (frame), picture);
+
+  gtk_widget_set_size_request (placeholder, shown_width, MIN (shown_height, 120));
+  gtk_widget_set_valign (icon, GTK_ALIGN_END);
+  gtk_widget_set_vexpand (icon, TRUE);
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 32);
+  gtk_widget_add_css_class (icon, "dim-label");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
+  gtk_widget_set_vexpand (label, TRUE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (placeholder), icon);
+  gtk_box_append (GTK_BOX (placeholder), label);
+  gtk_box_append (GTK_BOX (frame), placeholder);
+
+  g_object_set_data (G_OBJECT (frame), "picture", picture);
+  g_object_set_data (G_OBJECT (frame), "placeholder", placeholder);
+  g_object_set_data (G_OBJECT (frame), "placeholder-label", label);
+  g_object_set_data (G_OBJECT (frame), "image-id", GSIZE_TO_POINTER ((gsize) concierge_image_get_id (image)));
+
+  return frame;
+}
+
+static void
+show_images (ConciergeConversationView *self,
+             GtkWidget                 *box,
+             GPtrArray                 *images)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+  gtk_widget_set_visible (box, images != NULL && images->len > 0);
+
+  for (guint i = 0; images != NULL && i < images->len; i++)
+    {
+      ConciergeImage *image = g_ptr_array_index (images, i);
+      GtkWidget *frame = image_frame_new (image);
+      gint64 id = concierge_image_get_id (image);
+      GdkTexture *texture;
+      TextureLoad *load;
+
+      gtk_box_append (GTK_BOX (box), frame);
+
+      switch (concierge_image_get_state (image))
+        {
+        case CONCIERGE_IMAGE_NOT_CACHED:
+          frame_show_text (frame, _("The image is not downloaded yet."));
+          continue;
+        case CONCIERGE_IMAGE_FAILED:
+          frame_show_text (frame, _("The image could not be downloaded."));
+          continue;
+        case CONCIERGE_IMAGE_CACHED:
+        default:
+          break;
+        }
+
+      if ((texture = g_hash_table_lookup (self->textures, &id)) != NULL)
+        {
+          frame_show_texture (frame, texture);
+          continue;
+        }
+
+      frame_show_text (frame, _("Loading image…"));
+      load = g_new0 (TextureLoad, 1);
+      load->view = g_object_ref (self);
+      load->image_id = id;
+      g_weak_ref_init (&load->frame, frame);
+      concierge_store_load_image_async (self->store, id, self->images_cancellable, image_bytes_cb, load);
+    }
+}
+
 static void
 bind_message_cb (GtkSignalListItemFactory  *factory,
                  GtkListItem               *item,
@@ -382,9 +636,12 @@ bind_message_cb (GtkSignalListItemFactory  *factory,
   g_autoptr(ConciergeMessage) before = position > 0 ? g_list_model_get_item (G_LIST_MODEL (self->messages),
                                                                              position - 1) : NULL;
 
-  concierge_message_row_set_message (CONCIERGE_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                     gtk_list_item_get_item (item), before,
+  ConciergeMessageRow *row = CONCIERGE_MESSAGE_ROW (gtk_list_item_get_child (item));
+  ConciergeMessage *message = gtk_list_item_get_item (item);
+
+  concierge_message_row_set_message (row, message, before,
                                      self->thread ? concierge_thread_get_contact_name (self->thread) : "");
+  show_images (self, row->images_box, concierge_message_get_images (message));
 }
 
 /* A newly opened conversation starts at its latest message. */
@@ -407,6 +664,21 @@ value_changed_cb (GtkAdjustment             *adjustment,
 }
 
 static gboolean
+same_images (GPtrArray *a,
+             GPtrArray *b)
+{
+  guint n = a ? a->len : 0;
+
+  if (n != (b ? b->len : 0))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (concierge_image_get_id (g_ptr_array_index (a, i)) != concierge_image_get_id (g_ptr_array_index (b, i)) ||
+        concierge_image_get_state (g_ptr_array_index (a, i)) != concierge_image_get_state (g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 same_message (ConciergeMessage *a,
               ConciergeMessage *b)
 {
@@ -417,6 +689,8 @@ same_message (ConciergeMessage *a,
          g_strcmp0 (concierge_message_get_content_warning (a), concierge_message_get_content_warning (b)) == 0 &&
          g_strcmp0 (concierge_message_get_personal_data (a), concierge_message_get_personal_data (b)) == 0 &&
          concierge_message_get_taken_down (a) == concierge_message_get_taken_down (b) &&
+         concierge_message_get_deleted_at (a) == concierge_message_get_deleted_at (b) &&
+         same_images (concierge_message_get_images (a), concierge_message_get_images (b)) &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;
 }
 
@@ -1256,6 +1530,18 @@ concierge_conversation_view_focus_composer (ConciergeConversationView *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
 }
 
+static void
+deletions_checked_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_sync_check_deleted_finish (CONCIERGE_SYNC (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not check for deleted messages: %s", error->message);
+}
+
 void
 concierge_conversation_view_set_thread (ConciergeConversationView *self,
                                         ConciergeThread           *thread)
@@ -1277,6 +1563,12 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   g_set_object (&self->thread, thread);
   g_list_store_remove_all (self->messages);
   g_clear_pointer (&self->move, concierge_move_free);
+  g_cancellable_cancel (self->images_cancellable);
+  g_clear_object (&self->images_cancellable);
+  self->images_cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->textures);
+  g_cancellable_cancel (self->deleted_cancellable);
+  g_clear_object (&self->deleted_cancellable);
   gtk_widget_set_visible (GTK_WIDGET (self->move_progress), FALSE);
 
   if (thread == NULL)
@@ -1294,6 +1586,15 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   update_composer (self);
   load_messages (self);
   load_move (self);
+
+  /* Whether customers deleted messages shows as the agent opens the
+   * conversation; nothing to wait for. */
+  if (self->sync != NULL)
+    {
+      self->deleted_cancellable = g_cancellable_new ();
+      concierge_sync_check_deleted_async (self->sync, thread, self->deleted_cancellable,
+                                          deletions_checked_cb, NULL);
+    }
 }
 
 static void
@@ -1305,6 +1606,11 @@ concierge_conversation_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->move_cancellable);
   g_clear_object (&self->move_cancellable);
+  g_cancellable_cancel (self->images_cancellable);
+  g_clear_object (&self->images_cancellable);
+  g_cancellable_cancel (self->deleted_cancellable);
+  g_clear_object (&self->deleted_cancellable);
+  g_clear_pointer (&self->textures, g_hash_table_unref);
   g_clear_pointer (&self->move, concierge_move_free);
   g_clear_object (&self->thread);
   g_clear_object (&self->store);
@@ -1359,6 +1665,8 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->messages = g_list_store_new (CONCIERGE_TYPE_MESSAGE);
+  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->images_cancellable = g_cancellable_new ();
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_message_cb), self);
