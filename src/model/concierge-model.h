@@ -59,6 +59,22 @@ typedef enum
   CONCIERGE_IMAGE_FAILED,
 } ConciergeImageState;
 
+/* The languages Concierge writes replies in. */
+typedef enum
+{
+  CONCIERGE_LANGUAGE_UNKNOWN,
+  CONCIERGE_LANGUAGE_GERMAN,
+  CONCIERGE_LANGUAGE_ENGLISH,
+} ConciergeLanguage;
+
+/* How a reply in German addresses the customer. */
+typedef enum
+{
+  CONCIERGE_ADDRESS_UNKNOWN,
+  CONCIERGE_ADDRESS_FORMAL,    /* Sie */
+  CONCIERGE_ADDRESS_INFORMAL,  /* du */
+} ConciergeAddress;
+
 const char *concierge_visibility_to_string    (ConciergeVisibility    visibility);
 gboolean    concierge_visibility_from_string  (const char            *string,
                                                ConciergeVisibility   *visibility);
