@@ -1680,6 +1680,204 @@ test_deleted_messages_are_marked (Fixture       *fixture,
   g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (messages, 1)), ==, "Ihr seid alle unfähig");
 }
 
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+expect_true (ConciergeStore *store,
+             GAsyncResult   *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (concierge_store_boolean_finish (store, result, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+load_draft (Fixture *fixture,
+            gint64   thread_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *text;
+
+  concierge_store_load_draft_async (fixture->store, thread_id, NULL, test_got_result, &result);
+  text = concierge_store_load_draft_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static void
+save_draft (Fixture    *fixture,
+            gint64      thread_id,
+            const char *text)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_save_draft_async (fixture->store, thread_id, text, NULL, test_got_result, &result);
+  expect_true (fixture->store, wait_for (&result));
+}
+
+static void
+test_drafts_survive_a_restart (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) a = NULL;
+  g_autoptr(ConciergeThread) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *draft_a = NULL;
+  g_autofree char *draft_b = NULL;
+  g_autofree char *gone = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Erste Frage", 100));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "tom", "Tom", "Zweite Frage", 200));
+  a = load_thread (fixture, "a");
+  b = load_thread (fixture, "b");
+
+  save_draft (fixture, concierge_thread_get_id (a), "Hallo Jana, ich");
+  save_draft (fixture, concierge_thread_get_id (a), "Hallo Jana, ich schaue nach.");
+  save_draft (fixture, concierge_thread_get_id (b), "Hallo Tom");
+
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+
+  draft_a = load_draft (fixture, concierge_thread_get_id (a));
+  draft_b = load_draft (fixture, concierge_thread_get_id (b));
+  g_assert_cmpstr (draft_a, ==, "Hallo Jana, ich schaue nach.");
+  g_assert_cmpstr (draft_b, ==, "Hallo Tom");
+
+  /* Sent or emptied, it is gone. */
+  save_draft (fixture, concierge_thread_get_id (b), "");
+  gone = load_draft (fixture, concierge_thread_get_id (b));
+  g_assert_cmpstr (gone, ==, "");
+}
+
+static void
+test_notes_stand_among_messages (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeThread) after = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Erste Frage", now - 60));
+  thread = load_thread (fixture, "a");
+
+  concierge_store_add_note_async (fixture->store, concierge_thread_get_id (thread),
+                                  "Kundin hat schon zweimal angerufen, Ticket 4711.", NULL, test_got_result, &result);
+  expect_true (fixture->store, wait_for (&result));
+  g_clear_object (&result);
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "jana", "Jana", "Hallo?", now + 60));
+
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 3);
+  g_assert_false (concierge_message_is_note (g_ptr_array_index (messages, 0)));
+  g_assert_true (concierge_message_is_note (g_ptr_array_index (messages, 1)));
+  g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (messages, 1)), ==,
+                   "Kundin hat schon zweimal angerufen, Ticket 4711.");
+  g_assert_false (concierge_message_is_note (g_ptr_array_index (messages, 2)));
+
+  /* A note is no answer: the customer still waits, and nothing is queued. */
+  after = load_thread (fixture, "a");
+  g_assert_cmpint (concierge_thread_get_waiting_since (after), ==, now - 60);
+  g_assert_cmpint (concierge_thread_get_first_response_at (after), ==, 0);
+  concierge_store_load_outbox_async (fixture->store, concierge_account_get_id (fixture->mastodon), NULL,
+                                     test_got_result, &result);
+  outbox = concierge_store_load_outbox_finish (fixture->store, wait_for (&result), NULL);
+  g_assert_nonnull (outbox);
+  g_assert_cmpuint (outbox->len, ==, 0);
+}
+
+static void
+test_contact_language_is_kept (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeContact) before = NULL;
+  g_autoptr(ConciergeContact) after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Könnt ihr helfen?", 100));
+  thread = load_thread (fixture, "a");
+  before = test_load_contact (fixture->store, concierge_thread_get_contact_id (thread));
+  g_assert_cmpint (concierge_contact_get_language (before), ==, CONCIERGE_LANGUAGE_UNKNOWN);
+  g_assert_cmpint (concierge_contact_get_address (before), ==, CONCIERGE_ADDRESS_UNKNOWN);
+
+  concierge_store_set_contact_language_async (fixture->store, concierge_contact_get_id (before),
+                                              CONCIERGE_LANGUAGE_GERMAN, CONCIERGE_ADDRESS_INFORMAL, NULL,
+                                              test_got_result, &result);
+  expect_true (fixture->store, wait_for (&result));
+  after = test_load_contact (fixture->store, concierge_contact_get_id (before));
+  g_assert_cmpint (concierge_contact_get_language (after), ==, CONCIERGE_LANGUAGE_GERMAN);
+  g_assert_cmpint (concierge_contact_get_address (after), ==, CONCIERGE_ADDRESS_INFORMAL);
+}
+
+static gboolean
+sent_elsewhere (Fixture    *fixture,
+                gint64      thread_id,
+                const char *text,
+                gint64      since)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found;
+
+  concierge_store_find_sent_elsewhere_async (fixture->store, thread_id, text, since, NULL, test_got_result,
+                                             &result);
+  found = concierge_store_boolean_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  return found;
+}
+
+static void
+test_same_reply_to_another_customer_today (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  static const char text[] = "Danke für Ihre Geduld! Wir melden uns, sobald die Störung behoben ist.";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(ConciergeThread) jana = NULL;
+  g_autoptr(ConciergeThread) jana_again = NULL;
+  g_autoptr(ConciergeThread) tom = NULL;
+  ConciergeMessage *reply;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Internet weg", now - 600));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "jana", "Jana", "Noch eine Frage", now - 500));
+  ingest_one (fixture, fixture->mastodon, "c", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("3", "tom", "Tom", "Bei mir auch", now - 400));
+  jana = load_thread (fixture, "a");
+  jana_again = load_thread (fixture, "b");
+  tom = load_thread (fixture, "c");
+
+  reply = concierge_message_new ("4", CONCIERGE_DIRECTION_OUT, "@jana Danke für Ihre Geduld!  Wir melden uns, "
+                                 "sobald die Störung behoben ist.", now - 300);
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC, reply);
+
+  /* To Tom, the same words are a template; to Jana herself, in her other
+   * thread, they are not; and yesterday's replies do not count. */
+  g_assert_true (sent_elsewhere (fixture, concierge_thread_get_id (tom), text, now - 3600));
+  g_assert_false (sent_elsewhere (fixture, concierge_thread_get_id (jana_again), text, now - 3600));
+  g_assert_false (sent_elsewhere (fixture, concierge_thread_get_id (tom), text, now - 60));
+  g_assert_false (sent_elsewhere (fixture, concierge_thread_get_id (tom), "Danke, Tom! Wir melden uns.",
+                                  now - 3600));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1705,6 +1903,10 @@ main (int   argc,
   ADD ("/store/audit-log", test_audit_log);
   ADD ("/store/images-are-kept-for-offline-reading", test_images_are_kept_for_offline_reading);
   ADD ("/store/deleted-messages-are-marked", test_deleted_messages_are_marked);
+  ADD ("/store/drafts-survive-a-restart", test_drafts_survive_a_restart);
+  ADD ("/store/notes-stand-among-messages", test_notes_stand_among_messages);
+  ADD ("/store/contact-language-is-kept", test_contact_language_is_kept);
+  ADD ("/store/same-reply-to-another-customer-today", test_same_reply_to_another_customer_today);
   ADD ("/store/view-counts", test_view_counts);
   ADD ("/store/move-steps-go-in-order", test_move_steps_go_in_order);
   ADD ("/store/move-without-private-channel", test_move_without_private_channel);

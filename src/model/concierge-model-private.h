@@ -42,6 +42,8 @@ struct _ConciergeContact
   gint64      id;
   char       *name;
   GListStore *identities;
+  ConciergeLanguage language;  /* as the agent chose; unknown until then */
+  ConciergeAddress  address;
 };
 
 struct _ConciergeThread
@@ -86,6 +88,7 @@ struct _ConciergeMessage
   ConciergeVisibility visibility;
   ConciergeTakenDown  taken_down;
   gint64              deleted_at;      /* when the cache noticed; 0 if not */
+  gboolean            note;            /* an internal note, never sent */
   GPtrArray          *images;          /* (nullable) of ConciergeImage */
 };
 

@@ -223,6 +223,9 @@ concierge_contact_new_empty (void)
 gint64 concierge_contact_get_id (ConciergeContact *self) { return self->id; }
 const char *concierge_contact_get_name (ConciergeContact *self) { return self->name; }
 GListModel *concierge_contact_get_identities (ConciergeContact *self) { return G_LIST_MODEL (self->identities); }
+/* As the agent chose it; unknown until then. */
+ConciergeLanguage concierge_contact_get_language (ConciergeContact *self) { return self->language; }
+ConciergeAddress concierge_contact_get_address (ConciergeContact *self) { return self->address; }
 
 /* Thread */
 
@@ -497,6 +500,8 @@ concierge_message_set_deleted_at (ConciergeMessage *self,
 }
 
 gint64 concierge_message_get_deleted_at (ConciergeMessage *self) { return self->deleted_at; }
+/* An internal note stands among the messages and never leaves the app. */
+gboolean concierge_message_is_note (ConciergeMessage *self) { return self->note; }
 
 void
 concierge_message_add_image (ConciergeMessage *self,

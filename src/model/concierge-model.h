@@ -134,6 +134,8 @@ const char        *concierge_identity_get_display_name  (ConciergeIdentity *self
 gint64             concierge_contact_get_id             (ConciergeContact *self);
 const char        *concierge_contact_get_name           (ConciergeContact *self);
 GListModel        *concierge_contact_get_identities     (ConciergeContact *self);
+ConciergeLanguage  concierge_contact_get_language       (ConciergeContact *self);
+ConciergeAddress   concierge_contact_get_address        (ConciergeContact *self);
 
 /* Thread: one conversation in the inbox. */
 gint64             concierge_thread_get_id              (ConciergeThread *self);
@@ -186,6 +188,7 @@ const char        *concierge_message_get_thread_remote_id (ConciergeMessage *sel
 void               concierge_message_set_deleted_at     (ConciergeMessage  *self,
                                                          gint64             deleted_at);
 gint64             concierge_message_get_deleted_at     (ConciergeMessage *self);
+gboolean           concierge_message_is_note            (ConciergeMessage *self);
 void               concierge_message_add_image          (ConciergeMessage  *self,
                                                          ConciergeImage    *image);
 GPtrArray         *concierge_message_get_images         (ConciergeMessage *self);

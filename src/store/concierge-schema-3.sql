@@ -100,3 +100,20 @@ CREATE TABLE images (
 );
 DROP TABLE attachments;
 CREATE INDEX images_to_fetch ON images (id) WHERE data IS NULL AND attempts < 3;
+
+-- How the customer wants to be written to: 'de' or 'en', and in German
+-- 'formal' (Sie) or 'informal' (du). NULL until the agent chose; until
+-- then the conversation guesses from the customer's messages.
+ALTER TABLE contacts ADD COLUMN language TEXT CHECK (language IN ('de', 'en'));
+ALTER TABLE contacts ADD COLUMN address TEXT CHECK (address IN ('formal', 'informal'));
+
+-- What the agent started to write in a thread, kept across restarts.
+CREATE TABLE drafts (
+  thread_id  INTEGER PRIMARY KEY REFERENCES threads (id) ON DELETE CASCADE,
+  text       TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+-- The agent's messages by time: the template warning looks for the same
+-- text sent to another customer the same day.
+CREATE INDEX messages_sent ON messages (created_at) WHERE direction = 'out';

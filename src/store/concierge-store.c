@@ -14,6 +14,7 @@
 
 #include "model/concierge-model-private.h"
 #include "concierge-store.h"
+#include "model/concierge-reply-text.h"
 
 /* The store's state that the worker thread needs. It outlives the store
  * object when the last reference to the store drops while the worker still
@@ -88,6 +89,64 @@ G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 #define FLAGGED_CLAUSE "t.visibility = 'public' AND t.personal_data != 0"
 #define FLAGGED_RANK   ((gint64) 1 << 62)
 #define NOT_WAITING    ((gint64) 1 << 61)
+
+/* The columns of a customer's language and form of address */
+
+static const char *
+language_column (ConciergeLanguage language)
+{
+  switch (language)
+    {
+    case CONCIERGE_LANGUAGE_GERMAN:
+      return "de";
+    case CONCIERGE_LANGUAGE_ENGLISH:
+      return "en";
+    case CONCIERGE_LANGUAGE_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+static ConciergeLanguage
+language_from_column (sqlite3_stmt *stmt,
+                      int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  if (g_strcmp0 (text, "de") == 0)
+    return CONCIERGE_LANGUAGE_GERMAN;
+  if (g_strcmp0 (text, "en") == 0)
+    return CONCIERGE_LANGUAGE_ENGLISH;
+  return CONCIERGE_LANGUAGE_UNKNOWN;
+}
+
+static const char *
+address_column (ConciergeAddress address)
+{
+  switch (address)
+    {
+    case CONCIERGE_ADDRESS_FORMAL:
+      return "formal";
+    case CONCIERGE_ADDRESS_INFORMAL:
+      return "informal";
+    case CONCIERGE_ADDRESS_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+static ConciergeAddress
+address_from_column (sqlite3_stmt *stmt,
+                     int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  if (g_strcmp0 (text, "formal") == 0)
+    return CONCIERGE_ADDRESS_FORMAL;
+  if (g_strcmp0 (text, "informal") == 0)
+    return CONCIERGE_ADDRESS_INFORMAL;
+  return CONCIERGE_ADDRESS_UNKNOWN;
+}
 
 /* Error handling */
 
@@ -2809,6 +2868,62 @@ rows_job_new (gint64 id)
   return job;
 }
 
+/* By time; a note written in the same second as a message follows it. */
+static int
+compare_by_time (gconstpointer a,
+                 gconstpointer b)
+{
+  ConciergeMessage *x = *(ConciergeMessage **) a;
+  ConciergeMessage *y = *(ConciergeMessage **) b;
+
+  if (x->created_at != y->created_at)
+    return x->created_at < y->created_at ? -1 : 1;
+  if (x->note != y->note)
+    return x->note ? 1 : -1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The thread's internal notes stand among its messages. */
+static gboolean
+add_notes (ConciergeStore  *self,
+           gint64           thread_id,
+           GPtrArray       *messages,
+           GError         **error)
+{
+  static const char sql[] = "SELECT id, body, created_at FROM notes WHERE thread_id = ?";
+  sqlite3_stmt *stmt;
+  gboolean any = FALSE;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ConciergeMessage *note = concierge_message_new_empty ();
+
+      note->id = sqlite3_column_int64 (stmt, 0);
+      note->thread_id = thread_id;
+      note->direction = CONCIERGE_DIRECTION_OUT;
+      note->body = column_dup (stmt, 1);
+      note->created_at = sqlite3_column_int64 (stmt, 2);
+      note->note = TRUE;
+      g_ptr_array_add (messages, note);
+      any = TRUE;
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the notes failed");
+      return FALSE;
+    }
+  if (any)
+    g_ptr_array_sort (messages, compare_by_time);
+  return TRUE;
+}
+
 static void
 load_messages_job (ConciergeStore *self,
                    GTask          *task,
@@ -2863,9 +2978,10 @@ load_messages_job (ConciergeStore *self,
     }
   sqlite3_reset (stmt);
 
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE || !add_notes (self, job->id, messages, &error))
     {
-      set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
+      if (error == NULL)
+        set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -3007,7 +3123,7 @@ load_contact_job (ConciergeStore *self,
                   GTask          *task,
                   gpointer        data)
 {
-  static const char contact_sql[] = "SELECT id, name FROM contacts WHERE id = ?";
+  static const char contact_sql[] = "SELECT id, name, language, address FROM contacts WHERE id = ?";
   static const char identities_sql[] =
     "SELECT " IDENTITY_COLUMNS " FROM identities i WHERE i.contact_id = ? ORDER BY i.id";
   RowsJob *job = data;
@@ -3023,6 +3139,8 @@ load_contact_job (ConciergeStore *self,
       contact = concierge_contact_new_empty ();
       contact->id = sqlite3_column_int64 (stmt, 0);
       contact->name = column_dup (stmt, 1);
+      contact->language = language_from_column (stmt, 2);
+      contact->address = address_from_column (stmt, 3);
     }
   sqlite3_reset (stmt);
 
@@ -5595,6 +5713,333 @@ gboolean
 concierge_store_mark_deleted_finish (ConciergeStore  *self,
                                      GAsyncResult    *result,
                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Notes, drafts and the customer's language */
+
+typedef struct
+{
+  gint64             id;
+  char              *text;
+  gint64             since;
+  ConciergeLanguage  language;
+  ConciergeAddress   address;
+} ComposerJob;
+
+static void
+composer_job_free (gpointer data)
+{
+  ComposerJob *job = data;
+
+  g_free (job->text);
+  g_free (job);
+}
+
+static ComposerJob *
+composer_job_new (gint64      id,
+                  const char *text)
+{
+  ComposerJob *job = g_new0 (ComposerJob, 1);
+
+  job->id = id;
+  job->text = g_strdup (text);
+  return job;
+}
+
+static void
+run_statement (ConciergeStore *self,
+               GTask          *task,
+               sqlite3_stmt   *stmt,
+               gint64          notify_thread_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!store_step_done (self, stmt, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (notify_thread_id != 0)
+    store_notify_thread (self, notify_thread_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_note_job (ConciergeStore *self,
+              GTask          *task,
+              gpointer        data)
+{
+  static const char sql[] = "INSERT INTO notes (thread_id, author, body, created_at) VALUES (?, '', ?, ?)";
+  ComposerJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  bind_text (stmt, 2, job->text);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  run_statement (self, task, stmt, job->id);
+}
+
+/**
+ * concierge_store_add_note_async:
+ * @text: the note, for the team only
+ *
+ * Adds an internal note to a thread. It stands among the messages and is
+ * never sent.
+ */
+void
+concierge_store_add_note_async (ConciergeStore      *self,
+                                gint64               thread_id,
+                                const char          *text,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  store_run (self, concierge_store_add_note_async, G_PRIORITY_DEFAULT, add_note_job,
+             composer_job_new (thread_id, text), composer_job_free, cancellable, callback, user_data);
+}
+
+static void
+save_draft_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char save_sql[] =
+    "INSERT INTO drafts (thread_id, text, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (thread_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at";
+  static const char delete_sql[] = "DELETE FROM drafts WHERE thread_id = ?";
+  ComposerJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gboolean empty = job->text == NULL || job->text[0] == '\0';
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, empty ? delete_sql : save_sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!empty)
+    {
+      bind_text (stmt, 2, job->text);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+    }
+  run_statement (self, task, stmt, 0);
+}
+
+/**
+ * concierge_store_save_draft_async:
+ * @text: (nullable): what the agent wrote so far; empty or %NULL removes
+ *   the draft
+ *
+ * Keeps the reply the agent started in a thread, across restarts.
+ */
+void
+concierge_store_save_draft_async (ConciergeStore      *self,
+                                  gint64               thread_id,
+                                  const char          *text,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_save_draft_async, G_PRIORITY_DEFAULT, save_draft_job,
+             composer_job_new (thread_id, text), composer_job_free, cancellable, callback, user_data);
+}
+
+static void
+load_draft_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char sql[] = "SELECT text FROM drafts WHERE thread_id = ?";
+  ComposerJob *job = data;
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    text = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading a draft failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, text ? text : g_strdup (""), g_free);
+}
+
+void
+concierge_store_load_draft_async (ConciergeStore      *self,
+                                  gint64               thread_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_draft_async, G_PRIORITY_DEFAULT, load_draft_job,
+             composer_job_new (thread_id, NULL), composer_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_draft_finish:
+ *
+ * Returns: (transfer full): the draft; empty for none
+ */
+char *
+concierge_store_load_draft_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+set_contact_language_job (ConciergeStore *self,
+                          GTask          *task,
+                          gpointer        data)
+{
+  static const char sql[] = "UPDATE contacts SET language = ?, address = ? WHERE id = ?";
+  ComposerJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bind_text (stmt, 1, language_column (job->language));
+  bind_text (stmt, 2, address_column (job->address));
+  sqlite3_bind_int64 (stmt, 3, job->id);
+  run_statement (self, task, stmt, 0);
+}
+
+/**
+ * concierge_store_set_contact_language_async:
+ *
+ * Keeps the language a customer is written to in, and in German the form
+ * of address, as the agent chose them.
+ */
+void
+concierge_store_set_contact_language_async (ConciergeStore      *self,
+                                            gint64               contact_id,
+                                            ConciergeLanguage    language,
+                                            ConciergeAddress     address,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  ComposerJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = composer_job_new (contact_id, NULL);
+  job->language = language;
+  job->address = address;
+  store_run (self, concierge_store_set_contact_language_async, G_PRIORITY_DEFAULT, set_contact_language_job,
+             job, composer_job_free, cancellable, callback, user_data);
+}
+
+static void
+find_sent_elsewhere_job (ConciergeStore *self,
+                         GTask          *task,
+                         gpointer        data)
+{
+  static const char sql[] =
+    "SELECT m.body FROM messages m JOIN threads t ON t.id = m.thread_id "
+    "WHERE m.direction = 'out' AND m.created_at >= ? "
+    "AND t.contact_id IS NOT (SELECT contact_id FROM threads WHERE id = ?)";
+  ComposerJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wanted = concierge_reply_normalize (job->text);
+  gboolean found = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->since);
+  sqlite3_bind_int64 (stmt, 2, job->id);
+  while (!found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *sent = concierge_reply_normalize ((const char *) sqlite3_column_text (stmt, 0));
+
+      found = g_str_equal (sent, wanted);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the sent replies failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, found);
+}
+
+/**
+ * concierge_store_find_sent_elsewhere_async:
+ * @thread_id: the thread the reply is for
+ * @since: the start of the day, in Unix time
+ *
+ * Looks for the same text, apart from case, spacing and mentions, among
+ * the replies that went to other customers since @since.
+ */
+void
+concierge_store_find_sent_elsewhere_async (ConciergeStore      *self,
+                                           gint64               thread_id,
+                                           const char          *text,
+                                           gint64               since,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  ComposerJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  job = composer_job_new (thread_id, text);
+  job->since = since;
+  store_run (self, concierge_store_find_sent_elsewhere_async, G_PRIORITY_DEFAULT, find_sent_elsewhere_job,
+             job, composer_job_free, cancellable, callback, user_data);
+}
+
+/* The boolean answers of the jobs above. */
+gboolean
+concierge_store_boolean_finish (ConciergeStore  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

@@ -602,5 +602,42 @@ void             concierge_store_mark_deleted_async    (ConciergeStore      *sel
 gboolean         concierge_store_mark_deleted_finish   (ConciergeStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+void             concierge_store_add_note_async        (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        const char          *text,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+void             concierge_store_save_draft_async      (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        const char          *text,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+void             concierge_store_load_draft_async      (ConciergeStore      *self,
+                                                        gint64               thread_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+char            *concierge_store_load_draft_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_set_contact_language_async (ConciergeStore      *self,
+                                                             gint64               contact_id,
+                                                             ConciergeLanguage    language,
+                                                             ConciergeAddress     address,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+void             concierge_store_find_sent_elsewhere_async  (ConciergeStore      *self,
+                                                             gint64               thread_id,
+                                                             const char          *text,
+                                                             gint64               since,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean         concierge_store_boolean_finish        (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 G_END_DECLS
