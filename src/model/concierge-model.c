@@ -342,6 +342,20 @@ guint concierge_thread_get_personal_data (ConciergeThread *self) { return self->
 /* A row the inbox shows while its page loads. */
 gboolean concierge_thread_is_placeholder (ConciergeThread *self) { return self->placeholder; }
 
+/**
+ * concierge_thread_dup_reference:
+ *
+ * Returns: (transfer full): the thread's short reference, as the agent
+ *   and the customer can quote it, like "#42"
+ */
+char *
+concierge_thread_dup_reference (ConciergeThread *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_THREAD (self), NULL);
+
+  return g_strdup_printf ("#%" G_GINT64_FORMAT, self->id);
+}
+
 /* Message */
 
 G_DEFINE_FINAL_TYPE (ConciergeMessage, concierge_message, G_TYPE_OBJECT)

@@ -156,6 +156,7 @@ gboolean           concierge_thread_get_unread          (ConciergeThread *self);
 gint64             concierge_thread_get_moved_to_id     (ConciergeThread *self);
 guint              concierge_thread_get_personal_data   (ConciergeThread *self);
 gboolean           concierge_thread_is_placeholder      (ConciergeThread *self);
+char              *concierge_thread_dup_reference       (ConciergeThread *self);
 
 /* Message: one post or direct message in a thread. */
 ConciergeMessage  *concierge_message_new                (const char        *remote_id,

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "channels/concierge-sync.h"
+#include "model/concierge-reply-text.h"
 #include "privacy/concierge-detector.h"
 #include "concierge-banner.h"
 #include "concierge-conversation-view.h"
@@ -203,7 +204,8 @@ continues (ConciergeMessage *message,
   ConciergeIdentity *author = concierge_message_get_author (message);
   ConciergeIdentity *before_author = concierge_message_get_author (before);
 
-  if (concierge_message_get_direction (message) != concierge_message_get_direction (before) ||
+  if (concierge_message_is_note (message) != concierge_message_is_note (before) ||
+      concierge_message_get_direction (message) != concierge_message_get_direction (before) ||
       concierge_message_get_created_at (message) - concierge_message_get_created_at (before) > GROUP_SECONDS)
     return FALSE;
   if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_OUT)
@@ -228,7 +230,9 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   gboolean deleted;
   const char *name;
 
-  if (!incoming)
+  if (concierge_message_is_note (message))
+    name = _("Internal note");
+  else if (!incoming)
     name = _("You");
   else if (author != NULL && concierge_identity_get_display_name (author)[0] != '\0')
     name = concierge_identity_get_display_name (author);
@@ -279,6 +283,11 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   gtk_widget_set_halign (self->bubble, incoming ? GTK_ALIGN_START : GTK_ALIGN_END);
   gtk_widget_remove_css_class (self->bubble, incoming ? "outgoing" : "incoming");
   gtk_widget_add_css_class (self->bubble, incoming ? "incoming" : "outgoing");
+  /* A note must never pass for something the customer read. */
+  if (concierge_message_is_note (message))
+    gtk_widget_add_css_class (self->bubble, "note");
+  else
+    gtk_widget_remove_css_class (self->bubble, "note");
 
   update_send_state (self, message);
   deleted = concierge_message_get_deleted_at (message) != 0;
@@ -375,7 +384,17 @@ struct _ConciergeConversationView
   GHashTable       *textures;       /* image id → GdkTexture, of this thread */
   GCancellable     *images_cancellable;
   GCancellable     *deleted_cancellable;
+  GCancellable     *contact_cancellable;
+  ConciergeContact *contact;        /* the thread's customer, once loaded */
+  ConciergeLanguage reply_language; /* chosen, or guessed from the customer */
+  ConciergeAddress  reply_address;
+  char             *inserted_reply; /* a saved reply as inserted, filled in */
+  char             *template_text;  /* what the template warning is about */
+  gint64            draft_thread_id;
+  guint             draft_timeout_id;
   guint             stick_to_bottom : 1;
+  guint             note_mode : 1;
+  guint             loading_draft : 1;
 
   /* Template widgets */
   GtkStack         *stack;
@@ -384,12 +403,26 @@ struct _ConciergeConversationView
   GtkScrolledWindow *scrolled_window;
   GtkListView      *list_view;
   GtkLabel         *composer_label;
+  GtkImage         *composer_image;
+  GtkRevealer      *template_revealer;
+  GtkLabel         *template_label;
   GtkTextView      *composer_text;
   GtkLabel         *counter_label;
+  GtkButton        *send_button;
   GtkLabel         *composer_error;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeConversationView, concierge_conversation_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_NOTE_MODE,
+  PROP_REPLY_LANGUAGE,
+  PROP_REPLY_ADDRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 setup_message_cb (GtkSignalListItemFactory  *factory,
@@ -683,6 +716,7 @@ same_message (ConciergeMessage *a,
               ConciergeMessage *b)
 {
   return concierge_message_get_id (a) == concierge_message_get_id (b) &&
+         concierge_message_is_note (a) == concierge_message_is_note (b) &&
          concierge_message_get_send_state (a) == concierge_message_get_send_state (b) &&
          concierge_message_get_edited_at (a) == concierge_message_get_edited_at (b) &&
          g_strcmp0 (concierge_message_get_send_error (a), concierge_message_get_send_error (b)) == 0 &&
@@ -692,6 +726,130 @@ same_message (ConciergeMessage *a,
          concierge_message_get_deleted_at (a) == concierge_message_get_deleted_at (b) &&
          same_images (concierge_message_get_images (a), concierge_message_get_images (b)) &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;
+}
+
+/* The language and form of address to reply in */
+
+static const char *
+language_name (ConciergeLanguage language)
+{
+  return language == CONCIERGE_LANGUAGE_GERMAN ? "de" : language == CONCIERGE_LANGUAGE_ENGLISH ? "en" : "";
+}
+
+static const char *
+address_name (ConciergeAddress address)
+{
+  return address == CONCIERGE_ADDRESS_FORMAL ? "formal" : address == CONCIERGE_ADDRESS_INFORMAL ? "informal" : "";
+}
+
+static void
+set_reply_language (ConciergeConversationView *self,
+                    ConciergeLanguage          language,
+                    ConciergeAddress           address)
+{
+  if (self->reply_language != language)
+    {
+      self->reply_language = language;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_LANGUAGE]);
+    }
+  if (self->reply_address != address)
+    {
+      self->reply_address = address;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_ADDRESS]);
+    }
+}
+
+/* What the agent chose for this customer, or else what their own messages
+ * suggest; German customers are addressed formally until they show
+ * otherwise. */
+static void
+update_reply_language (ConciergeConversationView *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) texts = NULL;
+  ConciergeLanguage language = CONCIERGE_LANGUAGE_UNKNOWN;
+  ConciergeAddress address = CONCIERGE_ADDRESS_UNKNOWN;
+
+  if (self->contact != NULL)
+    {
+      language = concierge_contact_get_language (self->contact);
+      address = concierge_contact_get_address (self->contact);
+    }
+
+  if (language == CONCIERGE_LANGUAGE_UNKNOWN || address == CONCIERGE_ADDRESS_UNKNOWN)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->messages)); i++)
+        {
+          g_autoptr(ConciergeMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+
+          if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN)
+            g_strv_builder_add (builder, concierge_message_get_body (message));
+        }
+      texts = g_strv_builder_end (builder);
+      if (language == CONCIERGE_LANGUAGE_UNKNOWN)
+        language = concierge_reply_guess_language ((const char * const *) texts);
+      if (address == CONCIERGE_ADDRESS_UNKNOWN)
+        address = concierge_reply_guess_address ((const char * const *) texts);
+    }
+
+  if (language == CONCIERGE_LANGUAGE_UNKNOWN)
+    language = CONCIERGE_LANGUAGE_GERMAN;
+  if (address == CONCIERGE_ADDRESS_UNKNOWN)
+    address = CONCIERGE_ADDRESS_FORMAL;
+  set_reply_language (self, language, address);
+}
+
+static void
+contact_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ConciergeConversationView *self;
+  g_autoptr(ConciergeContact) contact = NULL;
+  g_autoptr(GError) error = NULL;
+
+  contact = concierge_store_load_contact_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (contact == NULL && !g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
+    g_warning ("Loading a customer failed: %s", error->message);
+
+  self = user_data;
+  g_set_object (&self->contact, contact);
+  update_reply_language (self);
+}
+
+static void
+load_contact (ConciergeConversationView *self)
+{
+  g_cancellable_cancel (self->contact_cancellable);
+  g_clear_object (&self->contact_cancellable);
+  g_clear_object (&self->contact);
+
+  if (self->thread == NULL || self->store == NULL || concierge_thread_get_contact_id (self->thread) == 0)
+    return;
+
+  self->contact_cancellable = g_cancellable_new ();
+  concierge_store_load_contact_async (self->store, concierge_thread_get_contact_id (self->thread),
+                                      self->contact_cancellable, contact_loaded_cb, self);
+}
+
+/* The agent's choice is kept with the customer. */
+static void
+choose_reply_language (ConciergeConversationView *self,
+                       ConciergeLanguage          language,
+                       ConciergeAddress           address)
+{
+  if (language == self->reply_language && address == self->reply_address)
+    return;
+
+  set_reply_language (self, language, address);
+  if (self->store != NULL && self->contact != NULL)
+    {
+      concierge_store_set_contact_language_async (self->store, concierge_contact_get_id (self->contact),
+                                                  language, address, NULL, NULL, NULL);
+      load_contact (self);
+    }
 }
 
 static void
@@ -729,6 +887,7 @@ messages_loaded_cb (GObject      *object,
 
   g_list_store_splice (self->messages, first, n_old - first,
                        messages->pdata + first, messages->len - first);
+  update_reply_language (self);
 }
 
 static void
@@ -757,6 +916,13 @@ update_composer_label (ConciergeConversationView *self)
 
   if (self->thread == NULL)
     return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_image), self->note_mode);
+  if (self->note_mode)
+    {
+      gtk_label_set_text (self->composer_label, _("Internal note: only your team sees it, and it is never sent"));
+      return;
+    }
 
   is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
   channel = thread_channel (self);
@@ -810,15 +976,18 @@ update_banner (ConciergeConversationView *self)
   gboolean is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
   gboolean moved = concierge_thread_get_moved_to_id (self->thread) != 0;
 
+  g_autofree char *reference = concierge_thread_dup_reference (self->thread);
+
   if (is_public && moved)
-    /* Translators: %s is a platform, like Mastodon */
-    subtitle = g_strdup_printf (_("Public conversation on %s. It went on in a private conversation."), platform);
+    /* Translators: %s is a platform, like Mastodon, then the conversation's reference, like #42 */
+    subtitle = g_strdup_printf (_("Public conversation on %s · %s. It went on in a private conversation."),
+                                platform, reference);
   else if (is_public)
-    /* Translators: %s is a platform, like Mastodon */
-    subtitle = g_strdup_printf (_("Public conversation on %s"), platform);
+    /* Translators: %s is a platform, like Mastodon, then the conversation's reference, like #42 */
+    subtitle = g_strdup_printf (_("Public conversation on %s · %s"), platform, reference);
   else
-    /* Translators: %s is a platform, like Mastodon */
-    subtitle = g_strdup_printf (_("Private conversation on %s"), platform);
+    /* Translators: %s is a platform, like Mastodon, then the conversation's reference, like #42 */
+    subtitle = g_strdup_printf (_("Private conversation on %s · %s"), platform, reference);
 
   concierge_banner_set_title (self->banner, is_public ? _("Public — everyone can read your reply")
                                                       : _("Private — only the customer reads your reply"));
@@ -909,6 +1078,102 @@ composer_get_text (ConciergeConversationView *self)
   return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
 }
 
+static void hide_template_warning (ConciergeConversationView *self);
+
+/* Variables left in the text are marked; a reply never goes out with
+ * one. */
+static void
+mark_variables (ConciergeConversationView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_text);
+  g_autoptr(GArray) spans = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "variable", &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  spans = concierge_reply_find_variables (text);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      ConciergeTextSpan *span = &g_array_index (spans, ConciergeTextSpan, i);
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, span->start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, span->end);
+      gtk_text_buffer_apply_tag_by_name (buffer, "variable", &start, &end);
+    }
+}
+
+/* Drafts: what the agent writes is kept a moment after each change, and
+ * when they move on to another thread. */
+#define DRAFT_DELAY_MS 600
+
+static void
+save_draft_now (ConciergeConversationView *self)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
+  if (self->store == NULL || self->draft_thread_id == 0)
+    return;
+
+  /* A note half written is a draft as well. */
+  text = composer_get_text (self);
+  concierge_store_save_draft_async (self->store, self->draft_thread_id, text, NULL, NULL, NULL);
+}
+
+static gboolean
+draft_timeout_cb (gpointer data)
+{
+  ConciergeConversationView *self = data;
+
+  self->draft_timeout_id = 0;
+  save_draft_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_draft_save (ConciergeConversationView *self)
+{
+  if (self->loading_draft || self->draft_thread_id == 0)
+    return;
+  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
+  self->draft_timeout_id = g_timeout_add (DRAFT_DELAY_MS, draft_timeout_cb, self);
+}
+
+static void
+composer_set_text (ConciergeConversationView *self,
+                   const char                *text)
+{
+  self->loading_draft = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), text, -1);
+  self->loading_draft = FALSE;
+}
+
+static void
+draft_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *current = NULL;
+
+  text = concierge_store_load_draft_finish (CONCIERGE_STORE (object), result, &error);
+  if (text == NULL)
+    {
+      g_warning ("Loading a draft failed: %s", error->message);
+      return;
+    }
+
+  /* The agent may have started typing meanwhile, or moved on. */
+  current = composer_get_text (self);
+  if (self->thread != NULL && concierge_thread_get_id (self->thread) == self->draft_thread_id &&
+      current[0] == '\0' && text[0] != '\0')
+    composer_set_text (self, text);
+}
+
 static void
 update_composer (ConciergeConversationView *self)
 {
@@ -917,6 +1182,15 @@ update_composer (ConciergeConversationView *self)
   glong length = g_utf8_strlen (text, -1);
   guint limit = max_length (self);
   gboolean too_long = limit > 0 && length > limit;
+
+  if (self->template_text != NULL && !g_str_equal (self->template_text, text))
+    hide_template_warning (self);
+
+  /* A note never goes to the platform: no limit applies. */
+  if (self->note_mode)
+    limit = 0, too_long = FALSE;
+  mark_variables (self);
+  schedule_draft_save (self);
 
   if (limit > 0)
     /* Translators: characters written, of the platform's limit */
@@ -933,6 +1207,24 @@ update_composer (ConciergeConversationView *self)
                                  self->sync != NULL && self->thread != NULL && length > 0 && !too_long);
 }
 
+/* @text: says what went wrong, in words for the agent */
+static void
+composer_show_error (ConciergeConversationView *self,
+                     const char                *text)
+{
+  gtk_label_set_text (self->composer_error, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+}
+
+/* What was written is where it belongs now: the composer starts afresh. */
+static void
+composer_clear (ConciergeConversationView *self)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+  g_clear_pointer (&self->inserted_reply, g_free);
+}
+
 static void
 queued_cb (GObject      *object,
            GAsyncResult *result,
@@ -946,14 +1238,12 @@ queued_cb (GObject      *object,
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your reply could not be saved: %s"), error->message);
 
-      gtk_label_set_text (self->composer_error, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+      composer_show_error (self, text);
       return;
     }
 
   /* It is in the outbox now; what happens next shows on the message. */
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), "", -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+  composer_clear (self);
 }
 
 static void
@@ -997,8 +1287,7 @@ override_logged_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("Your reply was not sent, since the audit log could not "
                                                  "record it: %s"), error->message);
 
-      gtk_label_set_text (guarded->self->composer_error, text);
-      gtk_widget_set_visible (GTK_WIDGET (guarded->self->composer_error), TRUE);
+      composer_show_error (guarded->self, text);
     }
   else if (guarded->self->sync != NULL && guarded->self->thread != NULL)
     queue_reply (guarded->self, guarded->text);
@@ -1037,14 +1326,12 @@ sent_privately_cb (GObject      *object,
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your message could not be saved: %s"), error->message);
 
-      gtk_label_set_text (self->composer_error, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+      composer_show_error (self, text);
       return;
     }
 
   /* The conversation goes on where nobody else reads it. */
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), "", -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+  composer_clear (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-thread", "x", private_id);
 }
 
@@ -1114,19 +1401,21 @@ mark_composer (ConciergeConversationView *self)
   return concierge_detector_describe (findings);
 }
 
+/* Past the template warning: the guard, then the outbox. */
 static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+send_checked (ConciergeConversationView *self,
+              char                      *text)
 {
-  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
-  g_autofree char *text = composer_get_text (self);
+  GtkWidget *widget = GTK_WIDGET (self);
   g_autofree char *kinds = NULL;
   AdwMessageDialog *dialog;
   Guarded *guarded;
 
   if (self->sync == NULL || self->thread == NULL || text[0] == '\0')
-    return;
+    {
+      g_free (text);
+      return;
+    }
 
   /* Everyone reads a public reply: personal data in it stops it, and the
    * agent sees why. */
@@ -1134,6 +1423,7 @@ send_action (GtkWidget  *widget,
       (kinds = mark_composer (self)) == NULL)
     {
       queue_reply (self, text);
+      g_free (text);
       return;
     }
 
@@ -1155,10 +1445,190 @@ send_action (GtkWidget  *widget,
 
   guarded = g_new0 (Guarded, 1);
   guarded->self = g_object_ref (self);
-  guarded->text = g_steal_pointer (&text);
+  guarded->text = text;
   guarded->kinds = g_steal_pointer (&kinds);
   g_signal_connect (dialog, "response", G_CALLBACK (guard_response_cb), guarded);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+note_added_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      /* Translators: %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("Your note could not be saved: %s"), error->message);
+
+      composer_show_error (self, text);
+      return;
+    }
+
+  composer_clear (self);
+  concierge_conversation_view_set_note_mode (self, FALSE);
+}
+
+static void
+warn_template (ConciergeConversationView *self,
+               const char                *text,
+               const char                *why)
+{
+  g_free (self->template_text);
+  self->template_text = g_strdup (text);
+  gtk_label_set_text (self->template_label, why);
+  gtk_revealer_set_reveal_child (self->template_revealer, TRUE);
+}
+
+static void
+hide_template_warning (ConciergeConversationView *self)
+{
+  g_clear_pointer (&self->template_text, g_free);
+  gtk_revealer_set_reveal_child (self->template_revealer, FALSE);
+}
+
+typedef struct
+{
+  ConciergeConversationView *self;
+  gint64                     thread_id;
+  char                      *text;
+} TemplateCheck;
+
+static void
+sent_elsewhere_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TemplateCheck *check = user_data;
+  ConciergeConversationView *self = check->self;
+  g_autoptr(GError) error = NULL;
+  gboolean found;
+
+  found = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
+  if (error != NULL)
+    g_warning ("Looking for the same reply failed: %s", error->message);
+
+  /* The agent may have moved on meanwhile: nothing is sent elsewhere. */
+  if (self->thread != NULL && concierge_thread_get_id (self->thread) == check->thread_id)
+    {
+      if (found)
+        warn_template (self, check->text,
+                       _("You sent the same words to another customer today. A sentence of your own for this "
+                         "customer shows that a person read their message."));
+      else
+        send_checked (self, g_steal_pointer (&check->text));
+    }
+
+  g_object_unref (check->self);
+  g_free (check->text);
+  g_free (check);
+}
+
+static gint64
+start_of_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+  g_autofree char *text = composer_get_text (self);
+  g_autoptr(GArray) variables = NULL;
+  g_autofree char *normal = NULL;
+  g_autofree char *inserted = NULL;
+  TemplateCheck *check;
+
+  if (self->store == NULL || self->thread == NULL || text[0] == '\0')
+    return;
+
+  /* A note stays here, for the team: no guard, no outbox. */
+  if (self->note_mode)
+    {
+      concierge_store_add_note_async (self->store, concierge_thread_get_id (self->thread), text, NULL,
+                                      note_added_cb, g_object_ref (self));
+      return;
+    }
+
+  variables = concierge_reply_find_variables (text);
+  if (variables->len > 0)
+    {
+      ConciergeTextSpan *span = &g_array_index (variables, ConciergeTextSpan, 0);
+      g_autofree char *name = g_utf8_substring (text, span->start, span->end);
+      /* Translators: %s is a saved reply's variable, as in {customer.first_name} */
+      g_autofree char *message = g_strdup_printf (_("Replace %s with what it stands for before you send the "
+                                                    "reply."), name);
+
+      composer_show_error (self, message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
+
+  /* A saved reply that goes out as it was inserted sounds like one. */
+  normal = concierge_reply_normalize (text);
+  inserted = self->inserted_reply ? concierge_reply_normalize (self->inserted_reply) : NULL;
+  if (inserted != NULL && g_str_equal (normal, inserted))
+    {
+      warn_template (self, text,
+                     _("This saved reply goes out just as it was inserted. A sentence of your own for this "
+                       "customer shows that a person read their message."));
+      return;
+    }
+
+  check = g_new0 (TemplateCheck, 1);
+  check->self = g_object_ref (self);
+  check->thread_id = concierge_thread_get_id (self->thread);
+  check->text = g_steal_pointer (&text);
+  concierge_store_find_sent_elsewhere_async (self->store, check->thread_id, check->text, start_of_today (),
+                                             NULL, sent_elsewhere_cb, check);
+}
+
+static void
+send_anyway_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+  char *text = g_steal_pointer (&self->template_text);
+
+  hide_template_warning (self);
+  if (text != NULL)
+    send_checked (self, text);
+}
+
+static void
+edit_template_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  hide_template_warning (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+}
+
+static void
+write_note_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (self->thread == NULL)
+    return;
+  concierge_conversation_view_set_note_mode (self, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
 }
 
 static void
@@ -1218,8 +1688,7 @@ show_move_error (ConciergeConversationView *self,
   /* Translators: %s is the reason */
   g_autofree char *text = g_strdup_printf (_("The conversation could not be moved: %s"), error->message);
 
-  gtk_label_set_text (self->composer_error, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
+  composer_show_error (self, text);
 }
 
 static void
@@ -1560,6 +2029,15 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
        gtk_widget_has_focus (GTK_WIDGET (self->list_view))))
     gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
 
+  /* The draft of the thread the agent leaves is kept at once. */
+  if (self->draft_timeout_id != 0)
+    save_draft_now (self);
+  self->draft_thread_id = 0;
+  composer_set_text (self, "");
+  g_clear_pointer (&self->inserted_reply, g_free);
+  hide_template_warning (self);
+  concierge_conversation_view_set_note_mode (self, FALSE);
+
   g_set_object (&self->thread, thread);
   g_list_store_remove_all (self->messages);
   g_clear_pointer (&self->move, concierge_move_free);
@@ -1574,6 +2052,8 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   if (thread == NULL)
     {
       g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->contact);
+      set_reply_language (self, CONCIERGE_LANGUAGE_UNKNOWN, CONCIERGE_ADDRESS_UNKNOWN);
       concierge_stack_show (self->stack, "empty");
       return;
     }
@@ -1586,6 +2066,11 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   update_composer (self);
   load_messages (self);
   load_move (self);
+  load_contact (self);
+  self->draft_thread_id = concierge_thread_get_id (thread);
+  if (self->store != NULL)
+    concierge_store_load_draft_async (self->store, self->draft_thread_id, NULL, draft_loaded_cb,
+                                      g_object_ref (self));
 
   /* Whether customers deleted messages shows as the agent opens the
    * conversation; nothing to wait for. */
@@ -1594,6 +2079,142 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
       self->deleted_cancellable = g_cancellable_new ();
       concierge_sync_check_deleted_async (self->sync, thread, self->deleted_cancellable,
                                           deletions_checked_cb, NULL);
+    }
+}
+
+/**
+ * concierge_conversation_view_set_note_mode:
+ * @note_mode: whether the composer writes an internal note instead of a
+ *   reply
+ */
+void
+concierge_conversation_view_set_note_mode (ConciergeConversationView *self,
+                                           gboolean                   note_mode)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+
+  note_mode = !!note_mode;
+  if (self->note_mode == note_mode)
+    return;
+
+  self->note_mode = note_mode;
+  if (note_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->composer_text), "note");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->composer_text), "note");
+  gtk_button_set_label (self->send_button, note_mode ? _("_Add Note") : _("_Send"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button),
+                               note_mode ? _("Add Note (Ctrl+Enter)") : _("Send (Ctrl+Enter)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  note_mode ? _("Internal Note") : _("Reply"), -1);
+  hide_template_warning (self);
+  update_composer_label (self);
+  update_composer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE_MODE]);
+}
+
+/**
+ * concierge_conversation_view_insert_reply:
+ * @text: a saved reply's text, with its variables
+ *
+ * Puts a saved reply into the composer at the cursor, its variables
+ * filled in for this customer. Those without a value stay, marked, for
+ * the agent to fill in.
+ */
+void
+concierge_conversation_view_insert_reply (ConciergeConversationView *self,
+                                          const char                *text)
+{
+  GtkTextBuffer *buffer;
+  g_autofree char *ticket = NULL;
+  g_autofree char *agent = NULL;
+  g_autofree char *filled = NULL;
+  ConciergeReplyVariables variables = { NULL, };
+
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (text != NULL);
+
+  if (self->thread == NULL)
+    return;
+
+  ticket = concierge_thread_dup_reference (self->thread);
+  agent = g_settings_get_string (self->settings, "agent-name");
+  if (agent[0] == '\0')
+    {
+      g_free (agent);
+      agent = g_strdup (g_get_real_name ());
+      /* GLib's word for a user without a real name. */
+      if (g_str_equal (agent, "Unknown"))
+        agent[0] = '\0';
+    }
+  variables.customer_name = concierge_thread_get_contact_name (self->thread);
+  variables.agent_name = agent;
+  variables.platform = concierge_platform_name (concierge_thread_get_platform (self->thread));
+  variables.ticket = ticket;
+  filled = concierge_reply_fill_variables (text, &variables);
+
+  buffer = gtk_text_view_get_buffer (self->composer_text);
+  gtk_text_buffer_insert_at_cursor (buffer, filled, -1);
+  g_free (self->inserted_reply);
+  self->inserted_reply = composer_get_text (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+}
+
+static void
+concierge_conversation_view_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NOTE_MODE:
+      g_value_set_boolean (value, self->note_mode);
+      break;
+    case PROP_REPLY_LANGUAGE:
+      g_value_set_string (value, language_name (self->reply_language));
+      break;
+    case PROP_REPLY_ADDRESS:
+      g_value_set_string (value, address_name (self->reply_address));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+concierge_conversation_view_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
+  const char *name;
+
+  switch (prop_id)
+    {
+    case PROP_NOTE_MODE:
+      concierge_conversation_view_set_note_mode (self, g_value_get_boolean (value));
+      break;
+    case PROP_REPLY_LANGUAGE:
+      name = g_value_get_string (value);
+      choose_reply_language (self,
+                             g_strcmp0 (name, "en") == 0 ? CONCIERGE_LANGUAGE_ENGLISH
+                             : g_strcmp0 (name, "de") == 0 ? CONCIERGE_LANGUAGE_GERMAN
+                             : self->reply_language,
+                             self->reply_address);
+      break;
+    case PROP_REPLY_ADDRESS:
+      name = g_value_get_string (value);
+      choose_reply_language (self, self->reply_language,
+                             g_strcmp0 (name, "informal") == 0 ? CONCIERGE_ADDRESS_INFORMAL
+                             : g_strcmp0 (name, "formal") == 0 ? CONCIERGE_ADDRESS_FORMAL
+                             : self->reply_address);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1611,6 +2232,12 @@ concierge_conversation_view_dispose (GObject *object)
   g_cancellable_cancel (self->deleted_cancellable);
   g_clear_object (&self->deleted_cancellable);
   g_clear_pointer (&self->textures, g_hash_table_unref);
+  g_cancellable_cancel (self->contact_cancellable);
+  g_clear_object (&self->contact_cancellable);
+  g_clear_object (&self->contact);
+  /* What the agent wrote is kept, also when the window closes. */
+  if (self->draft_timeout_id != 0)
+    save_draft_now (self);
   g_clear_pointer (&self->move, concierge_move_free);
   g_clear_object (&self->thread);
   g_clear_object (&self->store);
@@ -1623,11 +2250,39 @@ concierge_conversation_view_dispose (GObject *object)
 }
 
 static void
+concierge_conversation_view_finalize (GObject *object)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
+
+  g_free (self->inserted_reply);
+  g_free (self->template_text);
+
+  G_OBJECT_CLASS (concierge_conversation_view_parent_class)->finalize (object);
+}
+
+static void
 concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = concierge_conversation_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = concierge_conversation_view_finalize;
+  G_OBJECT_CLASS (klass)->get_property = concierge_conversation_view_get_property;
+  G_OBJECT_CLASS (klass)->set_property = concierge_conversation_view_set_property;
+
+  /* Whether the composer writes an internal note. */
+  properties[PROP_NOTE_MODE] =
+    g_param_spec_boolean ("note-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "de" or "en": the language to reply in, as chosen or guessed. */
+  properties[PROP_REPLY_LANGUAGE] =
+    g_param_spec_string ("reply-language", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "formal" or "informal": how a German reply addresses the customer. */
+  properties[PROP_REPLY_ADDRESS] =
+    g_param_spec_string ("reply-address", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 
   g_type_ensure (CONCIERGE_TYPE_MESSAGE_ROW);
   g_type_ensure (CONCIERGE_TYPE_BANNER);
@@ -1642,7 +2297,11 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, list_view);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_text);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_image);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, template_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, template_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, counter_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, send_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_error);
 
   gtk_widget_class_install_action (widget_class, "conversation.send", NULL, send_action);
@@ -1652,6 +2311,10 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_install_action (widget_class, "conversation.retry-move", NULL, retry_move_action);
   gtk_widget_class_install_action (widget_class, "conversation.move-publicly", NULL, move_publicly_action);
   gtk_widget_class_install_action (widget_class, "conversation.open-private", NULL, open_private_action);
+  gtk_widget_class_install_action (widget_class, "conversation.send-anyway", NULL, send_anyway_action);
+  gtk_widget_class_install_action (widget_class, "conversation.edit-template", NULL, edit_template_action);
+  gtk_widget_class_install_action (widget_class, "conversation.write-note", NULL, write_note_action);
+  gtk_widget_class_install_property_action (widget_class, "conversation.note-mode", "note-mode");
 }
 
 static void
@@ -1699,6 +2362,9 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_text), "personal-data",
                               "background", "#f6d32d", "foreground", "#241f31", "background-full-height", FALSE,
                               "underline", PANGO_UNDERLINE_ERROR, NULL);
+  /* Variables still to fill in, as a saved reply left them. */
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_text), "variable",
+                              "background", "#99c1f1", "foreground", "#241f31", "weight", PANGO_WEIGHT_BOLD, NULL);
   self->settings = g_settings_new (BASE_ID);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reply"), -1);

@@ -21,6 +21,10 @@ void concierge_conversation_view_set_store  (ConciergeConversationView *self,
 void concierge_conversation_view_set_sync   (ConciergeConversationView *self,
                                              ConciergeSync             *sync);
 void concierge_conversation_view_focus_composer (ConciergeConversationView *self);
+void concierge_conversation_view_set_note_mode  (ConciergeConversationView *self,
+                                                 gboolean                   note_mode);
+void concierge_conversation_view_insert_reply   (ConciergeConversationView *self,
+                                                 const char                *text);
 void concierge_conversation_view_set_thread (ConciergeConversationView *self,
                                              ConciergeThread           *thread);
 

@@ -28,6 +28,7 @@ struct _ConciergeWindow
   GtkWidget            *conversation_pane;
   AdwHeaderBar         *conversation_header_bar;
   GtkMenuButton        *snooze_button;
+  GtkMenuButton        *language_button;
   GtkWidget            *customer_pane;
   ConciergeInboxList   *inbox_list;
   ConciergeConversationView *conversation_view;
@@ -312,6 +313,22 @@ concierge_window_finalize (GObject *object)
   G_OBJECT_CLASS (concierge_window_parent_class)->finalize (object);
 }
 
+static void
+update_language_button (ConciergeWindow *self)
+{
+  g_autofree char *language = NULL;
+  g_autofree char *address = NULL;
+
+  g_object_get (self->conversation_view, "reply-language", &language, "reply-address", &address, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->language_button), language[0] != '\0');
+  if (g_str_equal (language, "en"))
+    gtk_menu_button_set_label (self->language_button, _("English"));
+  else if (g_str_equal (address, "informal"))
+    gtk_menu_button_set_label (self->language_button, _("German · du"));
+  else
+    gtk_menu_button_set_label (self->language_button, _("German · Sie"));
+}
+
 /* A single key acts only where it would not be typed into text, and only
  * if the agent wants single keys at all (WCAG 2.1.4). */
 static gboolean
@@ -345,6 +362,7 @@ static const struct
   { GDK_KEY_s, "win.show-snooze-menu" },
   { GDK_KEY_slash, "win.search" },
   { GDK_KEY_p, "conversation.move-to-private" },
+  { GDK_KEY_n, "conversation.write-note" },
 };
 
 static void
@@ -367,6 +385,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_header_bar);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, snooze_button);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, language_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, customer_pane);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, inbox_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergeWindow, conversation_view);
@@ -424,6 +443,19 @@ concierge_window_init (ConciergeWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   concierge_window_update_title_buttons (self);
+
+  /* The header's language menu follows the open conversation's choice. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *property = i == 0 ? "reply-language" : "reply-address";
+      g_autoptr(GPropertyAction) action = g_property_action_new (property, self->conversation_view, property);
+      g_autofree char *signal = g_strdup_printf ("notify::%s", property);
+
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      g_signal_connect_object (self->conversation_view, signal, G_CALLBACK (update_language_button), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_language_button (self);
 }
 
 ConciergeWindow *
