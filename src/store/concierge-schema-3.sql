@@ -100,3 +100,18 @@ CREATE TABLE images (
 );
 DROP TABLE attachments;
 CREATE INDEX images_to_fetch ON images (id) WHERE data IS NULL AND attempts < 3;
+
+-- The agent's saved replies: texts they answer with often, written in one
+-- language and one form of address, with variables such as
+-- {customer.first_name} that the composer fills in. Importing a team's
+-- file looks for each reply by its title and text.
+CREATE TABLE saved_replies (
+  id         INTEGER PRIMARY KEY,
+  title      TEXT NOT NULL CHECK (title != ''),
+  text       TEXT NOT NULL CHECK (text != ''),
+  language   TEXT NOT NULL CHECK (language IN ('de', 'en')),
+  address    TEXT NOT NULL CHECK (address IN ('formal', 'informal')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX saved_replies_title ON saved_replies (title);
