@@ -398,6 +398,31 @@ test_load_audit_log (ConciergeStore *store)
   return entries;
 }
 
+GPtrArray *
+test_load_saved_replies (ConciergeStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *replies;
+
+  concierge_store_load_saved_replies_async (store, NULL, test_got_result, &result);
+  replies = concierge_store_load_saved_replies_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return replies;
+}
+
+/* Returns the reply's id, or 0 with @error set. */
+gint64
+test_save_saved_reply (ConciergeStore       *store,
+                       ConciergeSavedReply  *reply,
+                       GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_save_saved_reply_async (store, reply, NULL, test_got_result, &result);
+  return concierge_store_save_saved_reply_finish (store, wait_result (&result), error);
+}
+
 /* The test channel */
 
 static void test_channel_iface_init (ConciergeChannelInterface *iface);

@@ -51,6 +51,10 @@ GPtrArray        *test_load_contact_threads (ConciergeStore        *store,
 ConciergeMove    *test_load_move            (ConciergeStore        *store,
                                              gint64                 thread_id);
 GPtrArray        *test_load_audit_log       (ConciergeStore        *store);
+GPtrArray        *test_load_saved_replies   (ConciergeStore        *store);
+gint64            test_save_saved_reply     (ConciergeStore        *store,
+                                             ConciergeSavedReply   *reply,
+                                             GError               **error);
 GPtrArray        *test_search_messages      (ConciergeStore        *store,
                                              const char            *search,
                                              guint                  limit);

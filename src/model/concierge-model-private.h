@@ -103,6 +103,17 @@ struct _ConciergeImage
   ConciergeImageState state;
 };
 
+struct _ConciergeSavedReply
+{
+  GObject             parent_instance;
+  gint64              id;
+  char               *title;
+  char               *text;
+  ConciergeLanguage   language;
+  ConciergeAddress    address;
+  gint64              updated_at;
+};
+
 ConciergeAccount  *concierge_account_new_empty  (void);
 ConciergeIdentity *concierge_identity_new_empty (void);
 ConciergeContact  *concierge_contact_new_empty  (void);

@@ -12,6 +12,9 @@ static const char * const visibility_names[] = { "public", "private" };
 static const char * const status_names[] = { "open", "pending", "snoozed", "resolved" };
 static const char * const direction_names[] = { "in", "out" };
 static const char * const send_state_names[] = { "queued", "sending", "sent", "failed", "unknown" };
+/* Unknown has no string: nothing stores it. */
+static const char * const language_names[] = { NULL, "de", "en" };
+static const char * const address_names[] = { NULL, "formal", "informal" };
 
 static gboolean
 lookup_name (const char * const *names,
@@ -21,7 +24,7 @@ lookup_name (const char * const *names,
 {
   for (guint i = 0; string != NULL && i < n_names; i++)
     {
-      if (g_str_equal (names[i], string))
+      if (g_strcmp0 (names[i], string) == 0)
         {
           *value = (int) i;
           return TRUE;
@@ -55,6 +58,8 @@ DEFINE_ENUM_STRINGS (ConciergeVisibility, concierge_visibility, visibility_names
 DEFINE_ENUM_STRINGS (ConciergeThreadStatus, concierge_thread_status, status_names)
 DEFINE_ENUM_STRINGS (ConciergeDirection, concierge_direction, direction_names)
 DEFINE_ENUM_STRINGS (ConciergeSendState, concierge_send_state, send_state_names)
+DEFINE_ENUM_STRINGS (ConciergeLanguage, concierge_language, language_names)
+DEFINE_ENUM_STRINGS (ConciergeAddress, concierge_address, address_names)
 
 /* Account */
 
@@ -605,3 +610,108 @@ const char *concierge_image_get_description (ConciergeImage *self) { return self
 guint concierge_image_get_width (ConciergeImage *self) { return self->width; }
 guint concierge_image_get_height (ConciergeImage *self) { return self->height; }
 ConciergeImageState concierge_image_get_state (ConciergeImage *self) { return self->state; }
+
+/* Saved reply */
+
+G_DEFINE_FINAL_TYPE (ConciergeSavedReply, concierge_saved_reply, G_TYPE_OBJECT)
+
+static void
+concierge_saved_reply_finalize (GObject *object)
+{
+  ConciergeSavedReply *self = CONCIERGE_SAVED_REPLY (object);
+
+  g_free (self->title);
+  g_free (self->text);
+
+  G_OBJECT_CLASS (concierge_saved_reply_parent_class)->finalize (object);
+}
+
+static void
+concierge_saved_reply_class_init (ConciergeSavedReplyClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_saved_reply_finalize;
+}
+
+static void
+concierge_saved_reply_init (ConciergeSavedReply *self)
+{
+}
+
+/**
+ * concierge_saved_reply_new:
+ * @text: what the agent sends, with variables such as
+ *   {customer.first_name} that the composer fills in
+ * @language: the language it is written in
+ * @address: the form of address it uses
+ *
+ * Returns: (transfer full): a reply the store does not keep yet: its id
+ *   is 0 until it is saved
+ */
+ConciergeSavedReply *
+concierge_saved_reply_new (const char        *title,
+                           const char        *text,
+                           ConciergeLanguage  language,
+                           ConciergeAddress   address)
+{
+  ConciergeSavedReply *self;
+
+  g_return_val_if_fail (title != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  self = g_object_new (CONCIERGE_TYPE_SAVED_REPLY, NULL);
+  self->title = g_strdup (title);
+  self->text = g_strdup (text);
+  self->language = language;
+  self->address = address;
+
+  return self;
+}
+
+/* The store's id, or 0 for a reply it does not keep. */
+gint64 concierge_saved_reply_get_id (ConciergeSavedReply *self) { return self->id; }
+const char *concierge_saved_reply_get_title (ConciergeSavedReply *self) { return self->title; }
+const char *concierge_saved_reply_get_text (ConciergeSavedReply *self) { return self->text; }
+ConciergeLanguage concierge_saved_reply_get_language (ConciergeSavedReply *self) { return self->language; }
+ConciergeAddress concierge_saved_reply_get_address (ConciergeSavedReply *self) { return self->address; }
+/* When the store last saved it, or 0. */
+gint64 concierge_saved_reply_get_updated_at (ConciergeSavedReply *self) { return self->updated_at; }
+
+void
+concierge_saved_reply_set_title (ConciergeSavedReply *self,
+                                 const char          *title)
+{
+  g_return_if_fail (CONCIERGE_IS_SAVED_REPLY (self));
+  g_return_if_fail (title != NULL);
+
+  g_free (self->title);
+  self->title = g_strdup (title);
+}
+
+void
+concierge_saved_reply_set_text (ConciergeSavedReply *self,
+                                const char          *text)
+{
+  g_return_if_fail (CONCIERGE_IS_SAVED_REPLY (self));
+  g_return_if_fail (text != NULL);
+
+  g_free (self->text);
+  self->text = g_strdup (text);
+}
+
+void
+concierge_saved_reply_set_language (ConciergeSavedReply *self,
+                                    ConciergeLanguage    language)
+{
+  g_return_if_fail (CONCIERGE_IS_SAVED_REPLY (self));
+
+  self->language = language;
+}
+
+void
+concierge_saved_reply_set_address (ConciergeSavedReply *self,
+                                   ConciergeAddress     address)
+{
+  g_return_if_fail (CONCIERGE_IS_SAVED_REPLY (self));
+
+  self->address = address;
+}

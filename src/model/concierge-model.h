@@ -1,8 +1,8 @@
 /* concierge-model.h
  *
  * The plain objects every layer shares: accounts, customers and their
- * identities, threads and messages. They are snapshots; the store hands out
- * a new object when a row changes.
+ * identities, threads and messages, and the agent's saved replies. They
+ * are snapshots; the store hands out a new object when a row changes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -59,7 +59,7 @@ typedef enum
   CONCIERGE_IMAGE_FAILED,
 } ConciergeImageState;
 
-/* The languages Concierge writes replies in. */
+/* The language a customer writes in, or a saved reply is written in. */
 typedef enum
 {
   CONCIERGE_LANGUAGE_UNKNOWN,
@@ -67,12 +67,12 @@ typedef enum
   CONCIERGE_LANGUAGE_ENGLISH,
 } ConciergeLanguage;
 
-/* How a reply in German addresses the customer. */
+/* How a customer is addressed; in German, "Sie" or "du". */
 typedef enum
 {
   CONCIERGE_ADDRESS_UNKNOWN,
-  CONCIERGE_ADDRESS_FORMAL,    /* Sie */
-  CONCIERGE_ADDRESS_INFORMAL,  /* du */
+  CONCIERGE_ADDRESS_FORMAL,   /* Sie */
+  CONCIERGE_ADDRESS_INFORMAL, /* du */
 } ConciergeAddress;
 
 const char *concierge_visibility_to_string    (ConciergeVisibility    visibility);
@@ -87,6 +87,13 @@ gboolean    concierge_direction_from_string   (const char            *string,
 const char *concierge_send_state_to_string    (ConciergeSendState     state);
 gboolean    concierge_send_state_from_string  (const char            *string,
                                                ConciergeSendState    *state);
+/* "de", "en"; "formal", "informal". Unknown has no string: NULL. */
+const char *concierge_language_to_string      (ConciergeLanguage      language);
+gboolean    concierge_language_from_string    (const char            *string,
+                                               ConciergeLanguage     *language);
+const char *concierge_address_to_string       (ConciergeAddress       address);
+gboolean    concierge_address_from_string     (const char            *string,
+                                               ConciergeAddress      *address);
 
 #define CONCIERGE_TYPE_ACCOUNT  (concierge_account_get_type ())
 #define CONCIERGE_TYPE_CONTACT  (concierge_contact_get_type ())
@@ -94,6 +101,7 @@ gboolean    concierge_send_state_from_string  (const char            *string,
 #define CONCIERGE_TYPE_THREAD   (concierge_thread_get_type ())
 #define CONCIERGE_TYPE_MESSAGE  (concierge_message_get_type ())
 #define CONCIERGE_TYPE_IMAGE    (concierge_image_get_type ())
+#define CONCIERGE_TYPE_SAVED_REPLY (concierge_saved_reply_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConciergeAccount, concierge_account, CONCIERGE, ACCOUNT, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeContact, concierge_contact, CONCIERGE, CONTACT, GObject)
@@ -101,6 +109,7 @@ G_DECLARE_FINAL_TYPE (ConciergeIdentity, concierge_identity, CONCIERGE, IDENTITY
 G_DECLARE_FINAL_TYPE (ConciergeThread, concierge_thread, CONCIERGE, THREAD, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeMessage, concierge_message, CONCIERGE, MESSAGE, GObject)
 G_DECLARE_FINAL_TYPE (ConciergeImage, concierge_image, CONCIERGE, IMAGE, GObject)
+G_DECLARE_FINAL_TYPE (ConciergeSavedReply, concierge_saved_reply, CONCIERGE, SAVED_REPLY, GObject)
 
 /* Account: a platform account the agent answers from. */
 ConciergeAccount  *concierge_account_new                (const char *platform,
@@ -205,5 +214,25 @@ const char        *concierge_image_get_description      (ConciergeImage *self);
 guint              concierge_image_get_width            (ConciergeImage *self);
 guint              concierge_image_get_height           (ConciergeImage *self);
 ConciergeImageState concierge_image_get_state           (ConciergeImage *self);
+
+/* Saved reply: a text the agent answers with often, and personalises. */
+ConciergeSavedReply *concierge_saved_reply_new          (const char          *title,
+                                                         const char          *text,
+                                                         ConciergeLanguage    language,
+                                                         ConciergeAddress     address);
+gint64             concierge_saved_reply_get_id         (ConciergeSavedReply *self);
+const char        *concierge_saved_reply_get_title      (ConciergeSavedReply *self);
+void               concierge_saved_reply_set_title      (ConciergeSavedReply *self,
+                                                         const char          *title);
+const char        *concierge_saved_reply_get_text       (ConciergeSavedReply *self);
+void               concierge_saved_reply_set_text       (ConciergeSavedReply *self,
+                                                         const char          *text);
+ConciergeLanguage  concierge_saved_reply_get_language   (ConciergeSavedReply *self);
+void               concierge_saved_reply_set_language   (ConciergeSavedReply *self,
+                                                         ConciergeLanguage    language);
+ConciergeAddress   concierge_saved_reply_get_address    (ConciergeSavedReply *self);
+void               concierge_saved_reply_set_address    (ConciergeSavedReply *self,
+                                                         ConciergeAddress     address);
+gint64             concierge_saved_reply_get_updated_at (ConciergeSavedReply *self);
 
 G_END_DECLS

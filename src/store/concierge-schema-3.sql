@@ -117,3 +117,18 @@ CREATE TABLE drafts (
 -- The agent's messages by time: the template warning looks for the same
 -- text sent to another customer the same day.
 CREATE INDEX messages_sent ON messages (created_at) WHERE direction = 'out';
+
+-- The agent's saved replies: texts they answer with often, written in one
+-- language and one form of address, with variables such as
+-- {customer.first_name} that the composer fills in. Importing a team's
+-- file looks for each reply by its title and text.
+CREATE TABLE saved_replies (
+  id         INTEGER PRIMARY KEY,
+  title      TEXT NOT NULL CHECK (title != ''),
+  text       TEXT NOT NULL CHECK (text != ''),
+  language   TEXT NOT NULL CHECK (language IN ('de', 'en')),
+  address    TEXT NOT NULL CHECK (address IN ('formal', 'informal')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX saved_replies_title ON saved_replies (title);

@@ -640,4 +640,38 @@ gboolean         concierge_store_boolean_finish        (ConciergeStore      *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Saved replies: the texts an agent answers with often. After any change
+ * the store emits ConciergeStore::saved-replies-changed. */
+void             concierge_store_load_saved_replies_async    (ConciergeStore      *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray       *concierge_store_load_saved_replies_finish   (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void             concierge_store_save_saved_reply_async      (ConciergeStore      *self,
+                                                              ConciergeSavedReply *reply,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gint64           concierge_store_save_saved_reply_finish     (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void             concierge_store_delete_saved_reply_async    (ConciergeStore      *self,
+                                                              gint64               reply_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean         concierge_store_delete_saved_reply_finish   (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void             concierge_store_import_saved_replies_async  (ConciergeStore      *self,
+                                                              GPtrArray           *replies,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+int              concierge_store_import_saved_replies_finish (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
 G_END_DECLS

@@ -730,18 +730,6 @@ same_message (ConciergeMessage *a,
 
 /* The language and form of address to reply in */
 
-static const char *
-language_name (ConciergeLanguage language)
-{
-  return language == CONCIERGE_LANGUAGE_GERMAN ? "de" : language == CONCIERGE_LANGUAGE_ENGLISH ? "en" : "";
-}
-
-static const char *
-address_name (ConciergeAddress address)
-{
-  return address == CONCIERGE_ADDRESS_FORMAL ? "formal" : address == CONCIERGE_ADDRESS_INFORMAL ? "informal" : "";
-}
-
 static void
 set_reply_language (ConciergeConversationView *self,
                     ConciergeLanguage          language,
@@ -2174,10 +2162,10 @@ concierge_conversation_view_get_property (GObject    *object,
       g_value_set_boolean (value, self->note_mode);
       break;
     case PROP_REPLY_LANGUAGE:
-      g_value_set_string (value, language_name (self->reply_language));
+      g_value_set_string (value, self->reply_language ? concierge_language_to_string (self->reply_language) : "");
       break;
     case PROP_REPLY_ADDRESS:
-      g_value_set_string (value, address_name (self->reply_address));
+      g_value_set_string (value, self->reply_address ? concierge_address_to_string (self->reply_address) : "");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2191,7 +2179,8 @@ concierge_conversation_view_set_property (GObject      *object,
                                           GParamSpec   *pspec)
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
-  const char *name;
+  ConciergeLanguage language;
+  ConciergeAddress address;
 
   switch (prop_id)
     {
@@ -2199,19 +2188,12 @@ concierge_conversation_view_set_property (GObject      *object,
       concierge_conversation_view_set_note_mode (self, g_value_get_boolean (value));
       break;
     case PROP_REPLY_LANGUAGE:
-      name = g_value_get_string (value);
-      choose_reply_language (self,
-                             g_strcmp0 (name, "en") == 0 ? CONCIERGE_LANGUAGE_ENGLISH
-                             : g_strcmp0 (name, "de") == 0 ? CONCIERGE_LANGUAGE_GERMAN
-                             : self->reply_language,
-                             self->reply_address);
+      if (concierge_language_from_string (g_value_get_string (value), &language))
+        choose_reply_language (self, language, self->reply_address);
       break;
     case PROP_REPLY_ADDRESS:
-      name = g_value_get_string (value);
-      choose_reply_language (self, self->reply_language,
-                             g_strcmp0 (name, "informal") == 0 ? CONCIERGE_ADDRESS_INFORMAL
-                             : g_strcmp0 (name, "formal") == 0 ? CONCIERGE_ADDRESS_FORMAL
-                             : self->reply_address);
+      if (concierge_address_from_string (g_value_get_string (value), &address))
+        choose_reply_language (self, self->reply_language, address);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2274,7 +2256,8 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   properties[PROP_NOTE_MODE] =
     g_param_spec_boolean ("note-mode", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* "de" or "en": the language to reply in, as chosen or guessed. */
+  /* "de" or "en": the language to reply in, as chosen or guessed; empty
+   * without a conversation, for the header's menu. */
   properties[PROP_REPLY_LANGUAGE] =
     g_param_spec_string ("reply-language", NULL, NULL, "",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -321,9 +321,9 @@ update_language_button (ConciergeWindow *self)
 
   g_object_get (self->conversation_view, "reply-language", &language, "reply-address", &address, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->language_button), language[0] != '\0');
-  if (g_str_equal (language, "en"))
+  if (g_strcmp0 (language, "en") == 0)
     gtk_menu_button_set_label (self->language_button, _("English"));
-  else if (g_str_equal (address, "informal"))
+  else if (g_strcmp0 (address, "informal") == 0)
     gtk_menu_button_set_label (self->language_button, _("German · du"));
   else
     gtk_menu_button_set_label (self->language_button, _("German · Sie"));
