@@ -19,6 +19,7 @@
 #include "concierge-conversation-view.h"
 #include "concierge-move-dialog.h"
 #include "concierge-move-progress.h"
+#include "concierge-saved-reply-popover.h"
 #include "concierge-ui.h"
 
 /* One message. Message text is only ever set as plain text. */
@@ -405,6 +406,8 @@ struct _ConciergeConversationView
   GtkLabel         *composer_label;
   GtkImage         *composer_image;
   GtkRevealer      *template_revealer;
+  GtkMenuButton    *saved_reply_button;
+  ConciergeSavedReplyPopover *saved_reply_popover;
   GtkLabel         *template_label;
   GtkTextView      *composer_text;
   GtkLabel         *counter_label;
@@ -1620,6 +1623,31 @@ write_note_action (GtkWidget  *widget,
 }
 
 static void
+insert_saved_reply_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (self->thread != NULL)
+    gtk_menu_button_popup (self->saved_reply_button);
+}
+
+static void
+saved_reply_popover_show_cb (ConciergeConversationView *self)
+{
+  concierge_saved_reply_popover_set_preferred (self->saved_reply_popover, self->reply_language,
+                                               self->reply_address);
+}
+
+static void
+saved_reply_chosen_cb (ConciergeConversationView *self,
+                       ConciergeSavedReply       *reply)
+{
+  concierge_conversation_view_insert_reply (self, concierge_saved_reply_get_text (reply));
+}
+
+static void
 resend_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1949,6 +1977,7 @@ concierge_conversation_view_set_store (ConciergeConversationView *self,
   g_return_if_fail (CONCIERGE_IS_STORE (store));
 
   g_set_object (&self->store, store);
+  concierge_saved_reply_popover_set_store (self->saved_reply_popover, store);
   g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "invalidated", G_CALLBACK (load_messages), self, G_CONNECT_SWAPPED);
@@ -2270,6 +2299,7 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   g_type_ensure (CONCIERGE_TYPE_MESSAGE_ROW);
   g_type_ensure (CONCIERGE_TYPE_BANNER);
   g_type_ensure (CONCIERGE_TYPE_MOVE_PROGRESS);
+  g_type_ensure (CONCIERGE_TYPE_SAVED_REPLY_POPOVER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-conversation-view.ui");
@@ -2282,6 +2312,10 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_text);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, template_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, saved_reply_button);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, saved_reply_popover);
+  gtk_widget_class_bind_template_callback (widget_class, saved_reply_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, saved_reply_popover_show_cb);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, template_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, counter_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, send_button);
@@ -2297,6 +2331,10 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_install_action (widget_class, "conversation.send-anyway", NULL, send_anyway_action);
   gtk_widget_class_install_action (widget_class, "conversation.edit-template", NULL, edit_template_action);
   gtk_widget_class_install_action (widget_class, "conversation.write-note", NULL, write_note_action);
+  gtk_widget_class_install_action (widget_class, "conversation.insert-saved-reply", NULL,
+                                   insert_saved_reply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "conversation.insert-saved-reply", NULL);
   gtk_widget_class_install_property_action (widget_class, "conversation.note-mode", "note-mode");
 }
 
