@@ -13,6 +13,8 @@
 
 #include "store/concierge-saved-replies.h"
 
+#include "test-util.h"
+
 static GPtrArray *
 sample_replies (void)
 {
@@ -84,30 +86,16 @@ test_round_trip (void)
   g_assert_cmpuint (read->len, ==, 0);
 }
 
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static GPtrArray *
 read_file (GFile   *file,
            GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  concierge_saved_replies_read_async (file, NULL, got_result, &result);
-  return concierge_saved_replies_read_finish (wait_for (&result), error);
+  concierge_saved_replies_read_async (file, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return concierge_saved_replies_read_finish (result, error);
 }
 
 /* Through a file, as Export and Import do it. */
@@ -125,8 +113,10 @@ test_file_round_trip (void)
   g_autoptr(GFile) missing = g_file_new_for_path (missing_path);
 
   g_assert_no_error (error);
-  concierge_saved_replies_write_async (file, replies, NULL, got_result, &result);
-  g_assert_true (concierge_saved_replies_write_finish (wait_for (&result), &error));
+  concierge_saved_replies_write_async (file, replies, NULL, test_got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_saved_replies_write_finish (result, &error));
   g_assert_no_error (error);
 
   read = read_file (file, &error);

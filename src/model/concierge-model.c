@@ -667,6 +667,25 @@ concierge_saved_reply_new (const char        *title,
   return self;
 }
 
+/**
+ * concierge_saved_reply_copy:
+ *
+ * Returns: (transfer full): a copy to change, which the store knows by the
+ *   same id
+ */
+ConciergeSavedReply *
+concierge_saved_reply_copy (ConciergeSavedReply *self)
+{
+  ConciergeSavedReply *copy;
+
+  g_return_val_if_fail (CONCIERGE_IS_SAVED_REPLY (self), NULL);
+
+  copy = concierge_saved_reply_new (self->title, self->text, self->language, self->address);
+  copy->id = self->id;
+  copy->updated_at = self->updated_at;
+  return copy;
+}
+
 /* The store's id, or 0 for a reply it does not keep. */
 gint64 concierge_saved_reply_get_id (ConciergeSavedReply *self) { return self->id; }
 const char *concierge_saved_reply_get_title (ConciergeSavedReply *self) { return self->title; }

@@ -220,6 +220,7 @@ ConciergeSavedReply *concierge_saved_reply_new          (const char          *ti
                                                          const char          *text,
                                                          ConciergeLanguage    language,
                                                          ConciergeAddress     address);
+ConciergeSavedReply *concierge_saved_reply_copy         (ConciergeSavedReply *self);
 gint64             concierge_saved_reply_get_id         (ConciergeSavedReply *self);
 const char        *concierge_saved_reply_get_title      (ConciergeSavedReply *self);
 void               concierge_saved_reply_set_title      (ConciergeSavedReply *self,

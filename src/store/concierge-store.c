@@ -355,6 +355,24 @@ store_step_done (ConciergeStore  *self,
   return TRUE;
 }
 
+/* Runs @sql, whose one parameter is a row's id. Returns how many rows it
+ * changed, or -1 with @error set. */
+static int
+store_change_row (ConciergeStore  *self,
+                  const char      *sql,
+                  gint64           id,
+                  GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!store_step_done (self, stmt, error))
+    return -1;
+  return sqlite3_changes (store_db (self));
+}
+
 /* Loading model objects from rows */
 
 #define THREAD_COLUMNS                                                              \
@@ -1116,21 +1134,11 @@ account_job (ConciergeStore *self,
 {
   AccountJob *job = data;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
+  int changed = store_change_row (self, job->sql, job->account_id, &error);
 
-  if (!(stmt = store_prepare (self, job->sql, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  sqlite3_bind_int64 (stmt, 1, job->account_id);
-  if (!store_step_done (self, stmt, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (sqlite3_changes (store_db (self)) == 0)
+  if (changed < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (changed == 0)
     {
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, job->account_id);
 
@@ -4117,21 +4125,15 @@ mark_read_job (ConciergeStore *self,
   static const char sql[] = "UPDATE threads SET unread = 0 WHERE id = ? AND unread = 1";
   OutboxJob *job = data;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
+  int changed = store_change_row (self, sql, job->thread_id, &error);
 
-  if (!(stmt = store_prepare (self, sql, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  sqlite3_bind_int64 (stmt, 1, job->thread_id);
-  if (!store_step_done (self, stmt, &error))
+  if (changed < 0)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (sqlite3_changes (store_db (self)) > 0)
+  if (changed > 0)
     store_notify_thread (self, job->thread_id);
   g_task_return_boolean (task, TRUE);
 }
@@ -6047,18 +6049,6 @@ store_notify_saved_replies (ConciergeStore *self)
   g_source_attach (source, self->context);
 }
 
-/* The worker's own copy, which the caller may go on changing. */
-static ConciergeSavedReply *
-saved_reply_copy (ConciergeSavedReply *reply)
-{
-  ConciergeSavedReply *copy = concierge_saved_reply_new (reply->title, reply->text, reply->language,
-                                                         reply->address);
-
-  copy->id = reply->id;
-  copy->updated_at = reply->updated_at;
-  return copy;
-}
-
 static gpointer
 saved_reply_from_row (sqlite3_stmt *stmt)
 {
@@ -6292,8 +6282,9 @@ concierge_store_save_saved_reply_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (CONCIERGE_IS_SAVED_REPLY (reply));
 
+  /* The worker's own copy, which the caller may go on changing. */
   store_run (self, concierge_store_save_saved_reply_async, G_PRIORITY_DEFAULT, save_saved_reply_job,
-             saved_reply_copy (reply), g_object_unref, cancellable, callback, user_data);
+             concierge_saved_reply_copy (reply), g_object_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -6322,29 +6313,18 @@ delete_saved_reply_job (ConciergeStore *self,
   static const char sql[] = "DELETE FROM saved_replies WHERE id = ?";
   RowsJob *job = data;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
+  int changed = store_change_row (self, sql, job->id, &error);
 
-  if (!(stmt = store_prepare (self, sql, &error)))
+  if (changed < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (changed == 0)
+    g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                             "No saved reply %" G_GINT64_FORMAT, job->id);
+  else
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      store_notify_saved_replies (self);
+      g_task_return_boolean (task, TRUE);
     }
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  if (!store_step_done (self, stmt, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (sqlite3_changes (store_db (self)) == 0)
-    {
-      g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                               "No saved reply %" G_GINT64_FORMAT, job->id);
-      return;
-    }
-
-  store_notify_saved_replies (self);
-  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -6453,7 +6433,7 @@ concierge_store_import_saved_replies_async (ConciergeStore      *self,
 
   copies = g_ptr_array_new_full (replies->len, g_object_unref);
   for (guint i = 0; i < replies->len; i++)
-    g_ptr_array_add (copies, saved_reply_copy (g_ptr_array_index (replies, i)));
+    g_ptr_array_add (copies, concierge_saved_reply_copy (g_ptr_array_index (replies, i)));
   store_run (self, concierge_store_import_saved_replies_async, G_PRIORITY_DEFAULT, import_saved_replies_job,
              copies, (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }

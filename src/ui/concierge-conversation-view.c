@@ -2155,15 +2155,7 @@ concierge_conversation_view_insert_reply (ConciergeConversationView *self,
     return;
 
   ticket = concierge_thread_dup_reference (self->thread);
-  agent = g_settings_get_string (self->settings, "agent-name");
-  if (agent[0] == '\0')
-    {
-      g_free (agent);
-      agent = g_strdup (g_get_real_name ());
-      /* GLib's word for a user without a real name. */
-      if (g_str_equal (agent, "Unknown"))
-        agent[0] = '\0';
-    }
+  agent = concierge_agent_name (self->settings);
   variables.customer_name = concierge_thread_get_contact_name (self->thread);
   variables.agent_name = agent;
   variables.platform = concierge_platform_name (concierge_thread_get_platform (self->thread));

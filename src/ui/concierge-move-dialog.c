@@ -14,6 +14,7 @@
 
 #include "privacy/concierge-detector.h"
 #include "concierge-move-dialog.h"
+#include "concierge-ui.h"
 
 struct _ConciergeMoveDialog
 {
@@ -35,22 +36,12 @@ struct _ConciergeMoveDialog
 
 G_DEFINE_FINAL_TYPE (ConciergeMoveDialog, concierge_move_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
-static char *
-buffer_dup_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-}
-
 /* Both texts must say something, and the public one nothing personal. */
 static void
 texts_changed_cb (ConciergeMoveDialog *self)
 {
-  g_autofree char *private_text = buffer_dup_text (self->private_text);
-  g_autofree char *public_text = buffer_dup_text (self->public_text);
+  g_autofree char *private_text = concierge_text_view_dup_text (self->private_text);
+  g_autofree char *public_text = concierge_text_view_dup_text (self->public_text);
   g_autoptr(GArray) findings = concierge_detector_scan (self->detector, public_text);
   g_autofree char *kinds = concierge_detector_describe (findings);
 
@@ -188,7 +179,7 @@ concierge_move_dialog_dup_private_text (ConciergeMoveDialog *self)
 {
   g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), NULL);
 
-  return self->reachable ? buffer_dup_text (self->private_text) : NULL;
+  return self->reachable ? concierge_text_view_dup_text (self->private_text) : NULL;
 }
 
 char *
@@ -196,7 +187,7 @@ concierge_move_dialog_dup_public_text (ConciergeMoveDialog *self)
 {
   g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), NULL);
 
-  return buffer_dup_text (self->public_text);
+  return concierge_text_view_dup_text (self->public_text);
 }
 
 ConciergePostAction

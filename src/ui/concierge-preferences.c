@@ -1,7 +1,8 @@
 /* concierge-preferences.c
  *
  * Preferences: the accounts, each with its state, and adding, signing in
- * again and removing them without a terminal.
+ * again and removing them without a terminal; the company's own data,
+ * the response targets, the saved replies and the rest.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,7 +16,9 @@
 #include "channels/concierge-telegram.h"
 #include "model/concierge-business-hours.h"
 #include "privacy/concierge-detector.h"
+#include "store/concierge-saved-replies.h"
 #include "concierge-preferences.h"
+#include "concierge-saved-reply-dialog.h"
 #include "concierge-ui.h"
 
 struct _ConciergePreferences
@@ -48,6 +51,10 @@ struct _ConciergePreferences
   GtkSpinButton  *day_closes[8];
   guint           showing_hours : 1;
 
+  /* Saved replies, as the page shows them */
+  GPtrArray      *saved_replies;
+  GtkNativeDialog *chooser;       /* for an import or export */
+
   /* Template widgets */
   GtkListBox     *allowed_list;
   GtkListBox     *pattern_list;
@@ -62,6 +69,9 @@ struct _ConciergePreferences
   GtkSwitch      *background_switch;
   GtkSwitch      *login_switch;
   GtkSwitch      *private_messages_switch;
+  AdwPreferencesGroup *agent_group;
+  AdwEntryRow    *agent_name_row;
+  GtkListBox     *reply_list;
   GtkListBox     *account_list;
   GtkWidget      *mastodon_page;
   AdwWindowTitle *mastodon_title;
@@ -122,6 +132,19 @@ find_account (ConciergePreferences *self,
   return NULL;
 }
 
+/* For what must not go by as a toast does. */
+static void
+show_message (ConciergePreferences *self,
+              const char           *heading,
+              const char           *body)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 typedef struct
 {
   ConciergePreferences *self;
@@ -156,14 +179,7 @@ removed_cb (GObject      *object,
   /* A token the platform still accepts is worth a dialog, not a toast
    * that goes by. */
   if (not_revoked != NULL)
-    {
-      AdwMessageDialog *dialog;
-
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("The Sign-In Still Works"),
-                                                           not_revoked));
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+    show_message (self, _("The Sign-In Still Works"), not_revoked);
 }
 
 static void
@@ -912,6 +928,465 @@ back_action (GtkWidget  *widget,
   close_account_page (CONCIERGE_PREFERENCES (widget));
 }
 
+/* Saved replies: a row for each, to change or delete it, and sharing
+ * them with the team through a file */
+
+static ConciergeSavedReply *
+find_saved_reply (ConciergePreferences *self,
+                  gint64                id)
+{
+  for (guint i = 0; self->saved_replies != NULL && i < self->saved_replies->len; i++)
+    if (concierge_saved_reply_get_id (g_ptr_array_index (self->saved_replies, i)) == id)
+      return g_ptr_array_index (self->saved_replies, i);
+  return NULL;
+}
+
+static GtkWidget *
+reply_button_new (const char *icon_name,
+                  const char *label,
+                  const char *action_name,
+                  gint64      id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  return button;
+}
+
+static void
+show_saved_replies (ConciergePreferences *self)
+{
+  GtkWidget *child, *row;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->reply_list))) != NULL)
+    gtk_list_box_remove (self->reply_list, child);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.export-saved-replies",
+                                 self->saved_replies->len > 0);
+
+  if (self->saved_replies->len == 0)
+    {
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No saved replies yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Add one below, or import the file your team "
+                                                           "shares."));
+      gtk_list_box_append (self->reply_list, row);
+      return;
+    }
+
+  for (guint i = 0; i < self->saved_replies->len; i++)
+    {
+      ConciergeSavedReply *reply = g_ptr_array_index (self->saved_replies, i);
+      const char *title = concierge_saved_reply_get_title (reply);
+      gint64 id = concierge_saved_reply_get_id (reply);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *edit = NULL;
+      g_autofree char *delete = NULL;
+
+      /* Translators: a saved reply's language and form of address, as in "German · formal" */
+      subtitle = g_strdup_printf (_("%s · %s"), concierge_language_name (concierge_saved_reply_get_language (reply)),
+                                  concierge_address_name (concierge_saved_reply_get_address (reply)));
+      /* Translators: the tooltips and accessible names of a saved reply's buttons; %s is its title */
+      edit = g_strdup_printf (_("Edit “%s”"), title);
+      delete = g_strdup_printf (_("Delete “%s”"), title);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 reply_button_new ("document-edit-symbolic", edit, "preferences.edit-saved-reply", id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 reply_button_new ("user-trash-symbolic", delete, "preferences.delete-saved-reply",
+                                                   id));
+      gtk_list_box_append (self->reply_list, row);
+    }
+}
+
+static void
+saved_replies_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GError) error = NULL;
+
+  replies = concierge_store_load_saved_replies_finish (CONCIERGE_STORE (object), result, &error);
+  if (replies == NULL || self->store == NULL)
+    return;
+
+  g_clear_pointer (&self->saved_replies, g_ptr_array_unref);
+  self->saved_replies = g_steal_pointer (&replies);
+  show_saved_replies (self);
+}
+
+static void
+update_saved_replies (ConciergePreferences *self)
+{
+  concierge_store_load_saved_replies_async (self->store, self->cancellable, saved_replies_loaded_cb,
+                                            g_object_ref (self));
+}
+
+static void
+show_toast (ConciergePreferences *self,
+            const char           *text)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+}
+
+static void
+saved_reply_saved_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (concierge_store_save_saved_reply_finish (CONCIERGE_STORE (object), result, &error) == 0 &&
+      self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s says why */
+      g_autofree char *text = g_strdup_printf (_("The saved reply could not be saved: %s"), error->message);
+
+      show_toast (self, text);
+    }
+}
+
+static void
+save_saved_reply (ConciergePreferences *self,
+                  ConciergeSavedReply  *reply)
+{
+  concierge_store_save_saved_reply_async (self->store, reply, self->cancellable, saved_reply_saved_cb,
+                                          g_object_ref (self));
+}
+
+static void
+reply_dialog_response_cb (ConciergeSavedReplyDialog *dialog,
+                          const char                *response,
+                          ConciergePreferences      *self)
+{
+  if (g_str_equal (response, "save"))
+    save_saved_reply (self, concierge_saved_reply_dialog_get_reply (dialog));
+}
+
+static void
+present_reply_dialog (ConciergePreferences *self,
+                      ConciergeSavedReply  *reply)
+{
+  ConciergeSavedReplyDialog *dialog = concierge_saved_reply_dialog_new (GTK_WINDOW (self), reply);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reply_dialog_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_saved_reply_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  present_reply_dialog (CONCIERGE_PREFERENCES (widget), NULL);
+}
+
+static void
+edit_saved_reply_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  ConciergeSavedReply *reply = find_saved_reply (self, g_variant_get_int64 (parameter));
+
+  if (reply != NULL)
+    present_reply_dialog (self, reply);
+}
+
+/* Undo adds the reply again, as it was. */
+static void
+undo_delete_cb (AdwToast             *toast,
+                ConciergePreferences *self)
+{
+  ConciergeSavedReply *deleted = g_object_get_data (G_OBJECT (toast), "reply");
+  g_autoptr(ConciergeSavedReply) again = NULL;
+
+  again = concierge_saved_reply_new (concierge_saved_reply_get_title (deleted),
+                                     concierge_saved_reply_get_text (deleted),
+                                     concierge_saved_reply_get_language (deleted),
+                                     concierge_saved_reply_get_address (deleted));
+  save_saved_reply (self, again);
+}
+
+typedef struct
+{
+  ConciergePreferences *self;
+  ConciergeSavedReply  *reply;
+} Deletion;
+
+static void
+saved_reply_deleted_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autofree Deletion *deletion = user_data;
+  g_autoptr(ConciergePreferences) self = deletion->self;
+  g_autoptr(ConciergeSavedReply) reply = deletion->reply;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (!concierge_store_delete_saved_reply_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why */
+          text = g_strdup_printf (_("The saved reply could not be deleted: %s"), error->message);
+          show_toast (self, text);
+        }
+      return;
+    }
+  if (self->store == NULL)
+    return;
+
+  /* Translators: a toast; %s is a saved reply's title */
+  text = g_strdup_printf (_("Deleted “%s”"), concierge_saved_reply_get_title (reply));
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "reply", g_steal_pointer (&reply), g_object_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+static void
+delete_saved_reply_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  ConciergeSavedReply *reply = find_saved_reply (self, g_variant_get_int64 (parameter));
+  Deletion *deletion;
+
+  if (reply == NULL)
+    return;
+
+  deletion = g_new0 (Deletion, 1);
+  deletion->self = g_object_ref (self);
+  deletion->reply = g_object_ref (reply);
+  concierge_store_delete_saved_reply_async (self->store, concierge_saved_reply_get_id (reply), self->cancellable,
+                                            saved_reply_deleted_cb, deletion);
+}
+
+/* Importing and exporting */
+
+typedef struct
+{
+  ConciergePreferences *self;
+  guint                 count; /* replies in the file */
+} Sharing;
+
+static Sharing *
+sharing_new (ConciergePreferences *self,
+             guint                 count)
+{
+  Sharing *sharing = g_new0 (Sharing, 1);
+
+  sharing->self = g_object_ref (self);
+  sharing->count = count;
+  return sharing;
+}
+
+static void
+sharing_free (Sharing *sharing)
+{
+  g_object_unref (sharing->self);
+  g_free (sharing);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sharing, sharing_free)
+
+static GtkNativeDialog *
+file_chooser_new (ConciergePreferences *self,
+                  const char           *title,
+                  GtkFileChooserAction  action,
+                  const char           *accept_label)
+{
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  gtk_file_filter_set_name (json, _("Saved Replies (JSON)"));
+  gtk_file_filter_add_mime_type (json, "application/json");
+  gtk_file_filter_add_suffix (json, "json");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), json);
+
+  /* One at a time; it is ours until it answers. */
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  return self->chooser;
+}
+
+/* Returns the file chosen, and lets go of the chooser. */
+static GFile *
+chosen_file (ConciergePreferences *self,
+             GtkNativeDialog      *chooser,
+             int                   response)
+{
+  GFile *file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (self->chooser == chooser)
+    g_clear_object (&self->chooser);
+  return file;
+}
+
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Sharing) sharing = user_data;
+  ConciergePreferences *self = sharing->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int added;
+
+  added = concierge_store_import_saved_replies_finish (CONCIERGE_STORE (object), result, &error);
+  if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (added < 0)
+    {
+      show_message (self, _("Could Not Import Saved Replies"), error->message);
+      return;
+    }
+
+  if (sharing->count == 0)
+    text = g_strdup (_("The file holds no saved replies"));
+  else if (added == 0)
+    text = g_strdup (_("Every saved reply in the file is here already"));
+  else if ((guint) added == sharing->count)
+    /* Translators: a toast after an import */
+    text = g_strdup_printf (g_dngettext (NULL, "Imported %d saved reply", "Imported %d saved replies", added),
+                            added);
+  else
+    /* Translators: a toast after an import that skipped the saved replies already here */
+    text = g_strdup_printf (g_dngettext (NULL, "Imported %d saved reply; the others were here already",
+                                         "Imported %d saved replies; the others were here already", added),
+                            added);
+  show_toast (self, text);
+}
+
+static void
+import_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GError) error = NULL;
+
+  replies = concierge_saved_replies_read_finish (result, &error);
+  if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (replies == NULL)
+    {
+      show_message (self, _("Could Not Import Saved Replies"), error->message);
+      return;
+    }
+
+  concierge_store_import_saved_replies_async (self->store, replies, self->cancellable, imported_cb,
+                                              sharing_new (self, replies->len));
+}
+
+static void
+import_chosen_cb (GtkNativeDialog      *chooser,
+                  int                   response,
+                  ConciergePreferences *self)
+{
+  g_autoptr(GFile) file = chosen_file (self, chooser, response);
+
+  if (file != NULL)
+    concierge_saved_replies_read_async (file, self->cancellable, import_read_cb, g_object_ref (self));
+}
+
+static void
+import_saved_replies_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  GtkNativeDialog *chooser;
+
+  chooser = file_chooser_new (self, _("Import Saved Replies"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_chosen_cb), self, 0);
+  gtk_native_dialog_show (chooser);
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Sharing) sharing = user_data;
+  ConciergePreferences *self = sharing->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!concierge_saved_replies_write_finish (result, &error))
+    {
+      if (self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, _("Could Not Export Saved Replies"), error->message);
+      return;
+    }
+  if (self->store == NULL)
+    return;
+
+  /* Translators: a toast after an export */
+  text = g_strdup_printf (g_dngettext (NULL, "Exported %u saved reply", "Exported %u saved replies", sharing->count),
+                          sharing->count);
+  show_toast (self, text);
+}
+
+static void
+export_chosen_cb (GtkNativeDialog      *chooser,
+                  int                   response,
+                  ConciergePreferences *self)
+{
+  g_autoptr(GFile) file = chosen_file (self, chooser, response);
+
+  if (file != NULL && self->saved_replies != NULL)
+    concierge_saved_replies_write_async (file, self->saved_replies, self->cancellable, exported_cb,
+                                         sharing_new (self, self->saved_replies->len));
+}
+
+static void
+export_saved_replies_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  GtkNativeDialog *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = file_chooser_new (self, _("Export Saved Replies"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
+  /* Translators: the name the file of saved replies gets at first */
+  name = g_strdup_printf ("%s.json", _("Saved Replies"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_chosen_cb), self, 0);
+  gtk_native_dialog_show (chooser);
+}
+
 /* Lists of strings: the company's own data, its customer number formats
  * and the holidays. Each is a list of strings in the settings, shown as
  * rows with a remove button, under an entry that adds one. */
@@ -1339,6 +1814,10 @@ concierge_preferences_dispose (GObject *object)
   forget_sign_in (self);
   g_clear_object (&self->signing_in_again);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->saved_replies, g_ptr_array_unref);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
   g_clear_object (&self->session);
   g_clear_object (&self->mastodon_page);
   g_clear_object (&self->checking);
@@ -1372,6 +1851,9 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, background_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, login_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, private_messages_switch);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, agent_group);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, agent_name_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, reply_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, mastodon_title);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, server_row);
@@ -1400,6 +1882,13 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_install_action (widget_class, "preferences.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "preferences.remove-account", "(xs)", remove_account_action);
   gtk_widget_class_install_action (widget_class, "preferences.remove-string", "(ss)", remove_string_action);
+  gtk_widget_class_install_action (widget_class, "preferences.add-saved-reply", NULL, add_saved_reply_action);
+  gtk_widget_class_install_action (widget_class, "preferences.edit-saved-reply", "x", edit_saved_reply_action);
+  gtk_widget_class_install_action (widget_class, "preferences.delete-saved-reply", "x", delete_saved_reply_action);
+  gtk_widget_class_install_action (widget_class, "preferences.import-saved-replies", NULL,
+                                   import_saved_replies_action);
+  gtk_widget_class_install_action (widget_class, "preferences.export-saved-replies", NULL,
+                                   export_saved_replies_action);
 }
 
 /* libadwaita 1.2 leaves its own search entry without a name, even with
@@ -1420,6 +1909,9 @@ name_search_entries (GtkWidget *widget)
 static void
 concierge_preferences_init (ConciergePreferences *self)
 {
+  g_autofree char *system_name = NULL;
+  g_autofree char *agent_description = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   name_search_entries (GTK_WIDGET (self));
 
@@ -1450,6 +1942,15 @@ concierge_preferences_init (ConciergePreferences *self)
   build_business_hours (self);
   g_signal_connect_object (self->settings, "changed::business-hours", G_CALLBACK (show_business_hours), self,
                            G_CONNECT_SWAPPED);
+
+  g_settings_bind (self->settings, "agent-name", self->agent_name_row, "text", G_SETTINGS_BIND_DEFAULT);
+  system_name = concierge_agent_name (NULL);
+  /* Translators: %s is the user's name on this computer; keep {agent.name} as it is */
+  agent_description = g_strdup_printf (_("Saved replies put your name where they say {agent.name}. Left empty, "
+                                         "they use your name on this computer: %s."), system_name);
+  adw_preferences_group_set_description (self->agent_group, agent_description);
+  /* Nothing to export until the replies are read. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.export-saved-replies", FALSE);
 }
 
 /**
@@ -1474,6 +1975,9 @@ concierge_preferences_new (GtkWindow      *parent,
       g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (update_accounts), self, G_CONNECT_SWAPPED);
     }
   update_accounts (self);
+  g_signal_connect_object (store, "saved-replies-changed", G_CALLBACK (update_saved_replies), self,
+                           G_CONNECT_SWAPPED);
+  update_saved_replies (self);
 
   return GTK_WINDOW (self);
 }

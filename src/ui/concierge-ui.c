@@ -53,6 +53,22 @@ concierge_stack_show (GtkStack   *stack,
 }
 
 /**
+ * concierge_text_view_dup_text:
+ *
+ * Returns: (transfer full): what the text view holds, without the space
+ *   around it
+ */
+char *
+concierge_text_view_dup_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+/**
  * concierge_format_waiting:
  * @seconds: how long someone has waited
  *
@@ -259,4 +275,70 @@ concierge_describe_reply_window (guint  window_seconds,
   /* Translators: how long the platform still takes a reply */
   return g_strdup_printf (g_dngettext (NULL, "%d h left to reply", "%d h left to reply", (int) (left / 3600)),
                           (int) (left / 3600));
+}
+
+/**
+ * concierge_language_name:
+ *
+ * Returns: a language's name, as in "German"
+ */
+const char *
+concierge_language_name (ConciergeLanguage language)
+{
+  switch (language)
+    {
+    case CONCIERGE_LANGUAGE_GERMAN:
+      return _("German");
+    case CONCIERGE_LANGUAGE_ENGLISH:
+      return _("English");
+    case CONCIERGE_LANGUAGE_UNKNOWN:
+    default:
+      return _("Unknown language");
+    }
+}
+
+/**
+ * concierge_address_name:
+ *
+ * Returns: a form of address in a word, as in "formal", to follow a
+ *   language's name
+ */
+const char *
+concierge_address_name (ConciergeAddress address)
+{
+  switch (address)
+    {
+    case CONCIERGE_ADDRESS_FORMAL:
+      /* Translators: the form of address; in German, "Sie" */
+      return _("formal");
+    case CONCIERGE_ADDRESS_INFORMAL:
+      /* Translators: the form of address; in German, "du" */
+      return _("informal");
+    case CONCIERGE_ADDRESS_UNKNOWN:
+    default:
+      return _("unknown form of address");
+    }
+}
+
+/**
+ * concierge_agent_name:
+ * @settings: (nullable): Concierge's settings, or %NULL for the name on
+ *   this computer
+ *
+ * Returns: (transfer full): the agent's name, as saved replies sign with
+ *   it: the one in the settings, or else the user's on this computer
+ */
+char *
+concierge_agent_name (GSettings *settings)
+{
+  g_autofree char *name = settings ? g_settings_get_string (settings, "agent-name") : g_strdup ("");
+  const char *real_name = g_get_real_name ();
+
+  g_strstrip (name);
+  if (name[0] != '\0')
+    return g_steal_pointer (&name);
+  /* GLib says "Unknown" when the system has no real name. */
+  if (real_name[0] != '\0' && !g_str_equal (real_name, "Unknown"))
+    return g_strdup (real_name);
+  return g_strdup (g_get_user_name ());
 }

@@ -1,7 +1,7 @@
 /* concierge-ui.h
  *
- * What the widgets share: how times and platforms read, and disposing a
- * template widget.
+ * What the widgets share: how times, platforms, languages and forms of
+ * address read, the agent's name, and disposing a template widget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +18,7 @@ void        concierge_widget_dispose_children (GtkWidget  *widget,
                                                GType       widget_type);
 void        concierge_stack_show              (GtkStack   *stack,
                                                const char *name);
+char       *concierge_text_view_dup_text      (GtkTextView *view);
 char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_markup_with_links       (const char *text);
 char       *concierge_describe_reply_window   (guint       window_seconds,
@@ -30,5 +31,8 @@ const char *concierge_platform_icon_name      (const char *platform);
 const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                gint64          account_id,
                                                const char    **icon_name);
+const char *concierge_language_name           (ConciergeLanguage language);
+const char *concierge_address_name            (ConciergeAddress  address);
+char       *concierge_agent_name              (GSettings        *settings);
 
 G_END_DECLS

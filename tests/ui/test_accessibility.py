@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Every control a person operates has a name a person would read: the
 test walks the accessibility tree of the main window, with a
-conversation open, and of Preferences, page by page, and fails on a
-button, toggle, check box, radio button, entry, text, combo box, menu
-item, page tab or link whose name is empty or only a widget class's."""
+conversation open, of Preferences, page by page, and of the dialog for a
+saved reply, and fails on a button, toggle, check box, radio button,
+entry, text, combo box, menu item, page tab or link whose name is empty
+or only a widget class's."""
 
 import os
 
@@ -63,10 +64,17 @@ def main():
         app.click(app.find("Main Menu", role="push button"))
         app.click(app.find("Preferences", role="menu item"))
         preferences = app.find_window("Preferences")
-        for page in ("Accounts", "Privacy", "Response Times", "General"):
+        for page in ("Accounts", "Privacy", "Response Times", "Saved Replies", "General"):
             app.click(app.find(page, role="page tab"))
             problems += [f"Preferences, {page}: {p}" for p in unnamed(preferences, 3)]
         print("every page of Preferences is walked")
+
+        app.click(app.find("Saved Replies", role="page tab"))
+        app.click(app.find("Add Saved Reply", role="push button"))
+        problems += [f"New Saved Reply: {p}" for p in unnamed(app.find_window("New Saved Reply"), 6)]
+        app.click(app.find_button("Cancel", within=app.find_window("New Saved Reply")))
+        app.wait_window_gone("New Saved Reply")
+        print("the dialog for a saved reply is walked")
     finally:
         app.quit()
 

@@ -2,12 +2,18 @@
 """Preferences → Accounts, as an agent uses it: adding a Telegram bot by its
 token (a wrong token is explained, a webhook is offered for removal), the
 bot's customers arriving, and removing the account while keeping its
-conversations."""
+conversations. Then Preferences → Saved Replies: adding one in its dialog,
+changing it, deleting it and taking that back, exporting them to a file
+through the file chooser and importing them from it again."""
 
 import glob
+import json
 import os
 import sys
 import tempfile
+import time
+
+import pyatspi
 
 import uitest
 
@@ -37,6 +43,7 @@ def main():
     app.keep_home = True
     try:
         run(app, sandbox)
+        saved_replies(app, work.name)
     except BaseException:
         log.flush()
         with open(log_path, encoding="utf-8", errors="replace") as f:
@@ -90,6 +97,164 @@ def run(app, sandbox):
     app.wait_rows(inbox, lambda names: sum("Telegram" in n for n in names) >= 3,
                   "the kept conversations")
     print("a removed account's conversations stay when the agent keeps them")
+
+
+CREDIT = "Hallo {customer.first_name}, wir haben Ihnen den Betrag gutgeschrieben.\n\nViele Grüße\n{agent.name}"
+ADDRESS = "Ihre neue Adresse ist gespeichert, {customer.name}."
+KEY_SLASH = 0x2f
+
+
+def sensitive(node):
+    return node.getState().contains(pyatspi.STATE_SENSITIVE)
+
+
+def titles(app):
+    """The saved replies' rows, as their titles name them."""
+    replies = app.find("Saved Replies", role="list")
+    names = []
+    for i in range(replies.childCount):
+        row = replies.getChildAtIndex(i)
+        if row is not None and row.getState().contains(pyatspi.STATE_VISIBLE):
+            names.append(row.name)
+    return names
+
+
+def wait_titles(app, expected):
+    uitest.wait_until(lambda: titles(app) == expected, f"the saved replies {expected!r}; "
+                      f"the page shows {titles(app)!r}")
+
+
+def fill_in(app, dialog, title, text, language, address):
+    app.insert_text(app.find("Title", role="text"), title)
+    app.insert_text(app.find("Text", role="text"), text)
+    app.click(app.find(language, role="push button"))
+    app.click(app.find(address, role="push button"))
+    save = app.find_button("Save", within=dialog)
+    uitest.wait_until(lambda: sensitive(save), "Save to accept a title and a text")
+    app.click(save)
+
+
+def choose_file(app, title, path, accept):
+    """Types @path where the file chooser takes a file's name or place, as
+    a person does, and accepts."""
+    chooser = app.find_window(title)
+    if accept == "Export":
+        field = app.find("Name:", role="text")
+    else:
+        # Typing a slash opens the chooser's location field; GTK 4.8 leaves
+        # it without a name, so it is the field that has the focus.
+        app.find_button(accept, within=chooser)
+        app.press_key(KEY_SLASH)
+        field = None
+        deadline = time.monotonic() + uitest.TIMEOUT
+        while field is None and time.monotonic() < deadline:
+            field = next((node for node in uitest.walk(chooser) if node.getRoleName() == "text" and
+                          node.getState().contains(pyatspi.STATE_FOCUSED)), None)
+            time.sleep(0.2)
+        if field is None:
+            uitest.fail("typing / opened no location field in the file chooser")
+    app.insert_text(field, path)
+    app.click(app.find_button(accept, within=chooser))
+    app.wait_window_gone(title)
+
+
+def saved_replies(app, directory):
+    app.click(app.find("Saved Replies", role="page tab"))
+    app.find("No saved replies yet", role="label")
+
+    # Save waits for a title and a text; the dialog names the variables.
+    app.click(app.find("Add Saved Reply", role="push button"))
+    dialog = app.find_window("New Saved Reply")
+    app.find("When you insert the reply, Concierge fills in {customer.first_name}, {customer.name}, "
+             "{agent.name}, {thread.platform} and {ticket}.", role="label")
+    if sensitive(app.find_button("Save", within=dialog)):
+        uitest.fail("Save is possible before the reply has a title and a text")
+    app.insert_text(app.find("Title", role="text"), "Gutschrift")
+    if sensitive(app.find_button("Save", within=dialog)):
+        uitest.fail("Save is possible before the reply has a text")
+    fill_in(app, dialog, "Gutschrift", CREDIT, "English", "Informal (du)")
+    app.wait_window_gone("New Saved Reply")
+    wait_titles(app, ["Gutschrift"])
+    app.find("English · informal", role="label")
+    print("a saved reply is added through its dialog, which saves only with a title and a text")
+
+    # Changing it shows what it holds, and keeps it one reply.
+    app.click(app.find("Edit “Gutschrift”", role="push button"))
+    dialog = app.find_window("Edit Saved Reply")
+    if app.find("Text", role="text").queryText().getText(0, -1) != CREDIT:
+        uitest.fail("the dialog does not show the reply's text")
+    fill_in(app, dialog, "Gutschrift erteilt", CREDIT, "German", "Informal (du)")
+    app.wait_window_gone("Edit Saved Reply")
+    wait_titles(app, ["Gutschrift erteilt"])
+    app.find("German · informal", role="label")
+
+    app.click(app.find("Add Saved Reply", role="push button"))
+    fill_in(app, app.find_window("New Saved Reply"), "Adresse geändert", ADDRESS, "German", "Formal (Sie)")
+    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    app.find("German · formal", role="label")
+    print("a saved reply is changed, and the list stays in order by title")
+
+    # Deleting says so, and Undo brings it back.
+    app.click(app.find("Delete “Gutschrift erteilt”", role="push button"))
+    app.find("Deleted “Gutschrift erteilt”", role="label")
+    wait_titles(app, ["Adresse geändert"])
+    app.click(app.find_button("Undo"))
+    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    print("a deleted saved reply comes back with Undo")
+
+    # Exported through the file chooser, as the team's file.
+    path = os.path.join(directory, "team-replies.json")
+    app.click(app.find("Export…", role="push button"))
+    choose_file(app, "Export Saved Replies", path, "Export")
+    app.find("Exported 2 saved replies", role="label")
+    with open(path, encoding="utf-8") as f:
+        exported = json.load(f)
+    expected = [{"title": "Adresse geändert", "text": ADDRESS, "language": "de", "address": "formal"},
+                {"title": "Gutschrift erteilt", "text": CREDIT, "language": "de", "address": "informal"}]
+    if exported != {"format": "concierge-saved-replies", "version": 1, "replies": expected}:
+        uitest.fail(f"the exported file is not what the page shows: {exported!r}")
+    print("the saved replies are exported to the file the agent chose")
+
+    # Deleted, then imported from that file again; a second import adds nothing.
+    for title in ("Adresse geändert", "Gutschrift erteilt"):
+        app.click(app.find(f"Delete “{title}”", role="push button"))
+        app.find(f"Deleted “{title}”", role="label")
+    app.find("No saved replies yet", role="label")
+    app.click(app.find("Import…", role="push button"))
+    choose_file(app, "Import Saved Replies", path, "Import")
+    app.find("Imported 2 saved replies", role="label")
+    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    app.click(app.find("Import…", role="push button"))
+    choose_file(app, "Import Saved Replies", path, "Import")
+    app.find("Every saved reply in the file is here already", role="label")
+    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    print("the file imports the saved replies again, and only once")
+
+    # A file that is no such file is explained, not imported.
+    wrong = os.path.join(directory, "wrong.json")
+    with open(wrong, "w", encoding="utf-8") as f:
+        json.dump({"format": "concierge-saved-replies", "version": 2, "replies": []}, f)
+    app.click(app.find("Import…", role="push button"))
+    choose_file(app, "Import Saved Replies", wrong, "Import")
+    error = app.find_window("Could Not Import Saved Replies")
+    app.find("A newer version of Concierge wrote these saved replies. Update Concierge to import them.",
+             role="label")
+    app.click(app.find_button("Close", within=error))
+    app.wait_window_gone("Could Not Import Saved Replies")
+    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    print("a file from a newer Concierge is explained in words")
+
+    # The name that {agent.name} stands for is a setting.
+    app.click(app.find("General", role="page tab"))
+    app.insert_text(app.find("Your Name", role="text"), "Mira Schulz")
+    keyfile = os.path.join(app.home.name, "config", "glib-2.0", "settings", "keyfile")
+
+    def agent_name_saved():
+        with open(keyfile, encoding="utf-8") as f:
+            return "agent-name='Mira Schulz'" in f.read()
+
+    uitest.wait_until(agent_name_saved, "the agent's name in the settings")
+    print("the agent's name for {agent.name} is kept in the settings")
 
 
 if __name__ == "__main__":
