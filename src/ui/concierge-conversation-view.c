@@ -20,6 +20,7 @@
 #include "concierge-move-dialog.h"
 #include "concierge-move-progress.h"
 #include "concierge-saved-reply-popover.h"
+#include "concierge-spell-checker.h"
 #include "concierge-ui.h"
 
 /* One message. Message text is only ever set as plain text. */
@@ -413,6 +414,8 @@ struct _ConciergeConversationView
   GtkLabel         *counter_label;
   GtkButton        *send_button;
   GtkLabel         *composer_error;
+  GtkLabel         *spelling_label;
+  ConciergeSpellChecker *spell_checker;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeConversationView, concierge_conversation_view, GTK_TYPE_WIDGET)
@@ -733,6 +736,24 @@ same_message (ConciergeMessage *a,
 
 /* The language and form of address to reply in */
 
+/* Spelling is checked in the language of the reply; without its
+ * dictionary the agent is told, rather than seeing nothing marked. */
+static void
+update_spelling (ConciergeConversationView *self)
+{
+  const char *language = concierge_language_to_string (self->reply_language);
+  gboolean missing;
+
+  concierge_spell_checker_set_language (self->spell_checker, language);
+  missing = language != NULL && !concierge_spell_checker_get_available (self->spell_checker);
+  if (missing)
+    gtk_label_set_text (self->spelling_label,
+                        self->reply_language == CONCIERGE_LANGUAGE_ENGLISH
+                        ? _("Spelling is not checked: no English dictionary is installed.")
+                        : _("Spelling is not checked: no German dictionary is installed."));
+  gtk_widget_set_visible (GTK_WIDGET (self->spelling_label), missing);
+}
+
 static void
 set_reply_language (ConciergeConversationView *self,
                     ConciergeLanguage          language,
@@ -741,6 +762,7 @@ set_reply_language (ConciergeConversationView *self,
   if (self->reply_language != language)
     {
       self->reply_language = language;
+      update_spelling (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_LANGUAGE]);
     }
   if (self->reply_address != address)
@@ -2246,6 +2268,7 @@ concierge_conversation_view_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
   g_clear_object (&self->settings);
+  g_clear_object (&self->spell_checker);
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_CONVERSATION_VIEW);
   g_clear_object (&self->messages);
 
@@ -2312,6 +2335,7 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, counter_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, send_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_error);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, spelling_label);
 
   gtk_widget_class_install_action (widget_class, "conversation.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "conversation.resend", "x", resend_action);
@@ -2325,8 +2349,6 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_install_action (widget_class, "conversation.write-note", NULL, write_note_action);
   gtk_widget_class_install_action (widget_class, "conversation.insert-saved-reply", NULL,
                                    insert_saved_reply_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "conversation.insert-saved-reply", NULL);
   gtk_widget_class_install_property_action (widget_class, "conversation.note-mode", "note-mode");
 }
 
@@ -2379,6 +2401,7 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_text), "variable",
                               "background", "#99c1f1", "foreground", "#241f31", "weight", PANGO_WEIGHT_BOLD, NULL);
   self->settings = g_settings_new (BASE_ID);
+  self->spell_checker = concierge_spell_checker_new (self->composer_text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reply"), -1);
   update_composer (self);

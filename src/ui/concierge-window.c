@@ -212,6 +212,18 @@ concierge_window_reply_action (GtkWidget  *widget,
   concierge_conversation_view_focus_composer (self->conversation_view);
 }
 
+/* From anywhere in the window: the reply is where the saved one goes. */
+static void
+concierge_window_insert_saved_reply_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->flap));
+  gtk_widget_activate_action (GTK_WIDGET (self->conversation_view), "conversation.insert-saved-reply", NULL);
+}
+
 static void
 concierge_window_search_action (GtkWidget  *widget,
                                 const char *action_name,
@@ -415,6 +427,10 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.next-thread", NULL, concierge_window_next_thread_action);
   gtk_widget_class_install_action (widget_class, "win.previous-thread", NULL, concierge_window_next_thread_action);
   gtk_widget_class_install_action (widget_class, "win.reply", NULL, concierge_window_reply_action);
+  gtk_widget_class_install_action (widget_class, "win.insert-saved-reply", NULL,
+                                   concierge_window_insert_saved_reply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.insert-saved-reply", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (single_keys); i++)
     gtk_widget_class_add_binding (widget_class, single_keys[i].keyval, 0, concierge_window_single_key_shortcut, "s",
