@@ -424,6 +424,50 @@ test_fetch_errors_are_explained (Sandbox       *fixture,
   }
 }
 
+static void
+parsed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A server that answers with JSON nested a million deep gets an error in
+ * words, and the app stays. */
+static void
+test_deeply_nested_answer_is_refused (void)
+{
+  static const char quoted[] = "{\"a\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"\"}";
+  gsize depth = 1000000;
+  char *text = g_malloc (2 * depth);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memset (text, '[', depth);
+  memset (text + depth, ']', depth);
+  bytes = g_bytes_new_take (text, 2 * depth);
+  concierge_channel_parse_json_async (bytes, NULL, parsed_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  root = concierge_channel_parse_json_finish (result, &error);
+  g_assert_null (root);
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* A string may hold any brackets, and escaped quotes. */
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = g_bytes_new_static (quoted, strlen (quoted));
+  concierge_channel_parse_json_async (bytes, NULL, parsed_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  root = concierge_channel_parse_json_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/mastodon/public-status-keeps-links-whole", test_public_status_keeps_links_whole);
   g_test_add_func ("/mastodon/html-is-only-ever-text", test_html_is_only_ever_text);
   g_test_add_func ("/mastodon/malformed-status-is-refused", test_malformed_status_is_refused);
+  g_test_add_func ("/mastodon/deeply-nested-answer-is-refused", test_deeply_nested_answer_is_refused);
   g_test_add ("/mastodon/fetch-mentions-and-conversations", Sandbox, NULL,
               sandbox_set_up, test_fetch_mentions_and_conversations, sandbox_tear_down);
   g_test_add ("/mastodon/every-direct-message-arrives", Sandbox, NULL,

@@ -15,6 +15,8 @@
 
 G_DEFINE_QUARK (concierge-channel-error-quark, concierge_channel_error)
 
+#define MAX_JSON_DEPTH 64
+
 G_DEFINE_INTERFACE (ConciergeChannel, concierge_channel, G_TYPE_OBJECT)
 
 static void
@@ -191,7 +193,9 @@ parse_in_thread (GTask        *task,
   GBytes *bytes = data;
   g_autoptr(JsonParser) parser = json_parser_new ();
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+  /* No platform's answer nests deeper; a hostile one would crash json-glib. */
+  if (!concierge_json_within_depth (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), MAX_JSON_DEPTH) ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
     g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                              _("The server sent an answer Concierge cannot read."));
   else

@@ -734,3 +734,45 @@ concierge_saved_reply_set_address (ConciergeSavedReply *self,
 
   self->address = address;
 }
+
+/* JSON from elsewhere */
+
+/**
+ * concierge_json_within_depth:
+ * @data: JSON text, not necessarily valid
+ *
+ * json-glib parses recursively, so text nested deeply enough exhausts the
+ * stack; what comes from a server or a shared file is measured first.
+ *
+ * Returns: whether arrays and objects nest at most @max_depth deep
+ */
+gboolean
+concierge_json_within_depth (const char *data,
+                             gsize       length,
+                             guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (in_string)
+        {
+          if (data[i] == '\\')
+            i++;
+          else if (data[i] == '"')
+            in_string = FALSE;
+        }
+      else if (data[i] == '"')
+        in_string = TRUE;
+      else if (data[i] == '[' || data[i] == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((data[i] == ']' || data[i] == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}

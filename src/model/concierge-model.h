@@ -236,4 +236,8 @@ void               concierge_saved_reply_set_address    (ConciergeSavedReply *se
                                                          ConciergeAddress     address);
 gint64             concierge_saved_reply_get_updated_at (ConciergeSavedReply *self);
 
+gboolean           concierge_json_within_depth          (const char       *data,
+                                                         gsize             length,
+                                                         guint             max_depth);
+
 G_END_DECLS

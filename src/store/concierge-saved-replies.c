@@ -71,36 +71,6 @@ concierge_saved_replies_to_json (GPtrArray *replies)
   return json_generator_to_data (generator, NULL);
 }
 
-static gboolean
-is_shallow (const char *data,
-            gsize       length)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      if (in_string)
-        {
-          if (data[i] == '\\')
-            i++;
-          else if (data[i] == '"')
-            in_string = FALSE;
-        }
-      else if (data[i] == '"')
-        in_string = TRUE;
-      else if (data[i] == '[' || data[i] == '{')
-        {
-          if (++depth > MAX_DEPTH)
-            return FALSE;
-        }
-      else if ((data[i] == ']' || data[i] == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 static void
 set_not_ours (GError **error)
 {
@@ -230,7 +200,7 @@ concierge_saved_replies_from_json (const char  *data,
                            _("The file is too large for saved replies."));
       return NULL;
     }
-  if (!g_utf8_validate (data, length, NULL) || !is_shallow (data, length) ||
+  if (!g_utf8_validate (data, length, NULL) || !concierge_json_within_depth (data, length, MAX_DEPTH) ||
       !json_parser_load_from_data (parser, data, length, NULL))
     {
       set_not_ours (error);
