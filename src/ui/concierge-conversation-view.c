@@ -1493,6 +1493,7 @@ warn_template (ConciergeConversationView *self,
   g_free (self->template_text);
   self->template_text = g_strdup (text);
   gtk_label_set_text (self->template_label, why);
+  gtk_widget_set_visible (GTK_WIDGET (self->template_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->template_revealer, TRUE);
 }
 
@@ -1501,6 +1502,9 @@ hide_template_warning (ConciergeConversationView *self)
 {
   g_clear_pointer (&self->template_text, g_free);
   gtk_revealer_set_reveal_child (self->template_revealer, FALSE);
+  /* A closed revealer's buttons still count as shown to screen readers,
+   * and would stand beside a dialog's buttons of the same name. */
+  gtk_widget_set_visible (GTK_WIDGET (self->template_revealer), FALSE);
 }
 
 typedef struct
