@@ -1545,7 +1545,7 @@ save_image (Fixture *fixture,
   concierge_store_save_image_async (fixture->store, image_id, bytes, NULL, test_got_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (concierge_store_save_image_finish (fixture->store, result, &error));
+  g_assert_true (concierge_store_boolean_finish (fixture->store, result, &error));
   g_assert_no_error (error);
 }
 
@@ -1669,7 +1669,7 @@ test_deleted_messages_are_marked (Fixture       *fixture,
                                       test_got_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (concierge_store_mark_deleted_finish (fixture->store, result, &error));
+  g_assert_true (concierge_store_boolean_finish (fixture->store, result, &error));
   g_assert_no_error (error);
 
   /* The cache keeps the text for the agent, marked. */

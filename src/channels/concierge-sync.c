@@ -1534,7 +1534,7 @@ image_saved_cb (GObject      *object,
   ImageRound *round = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_store_save_image_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -1655,7 +1655,7 @@ deleted_marked_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!concierge_store_mark_deleted_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

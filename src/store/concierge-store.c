@@ -5387,21 +5387,38 @@ concierge_image_download_free (ConciergeImageDownload *download)
   g_free (download);
 }
 
+/* What one of the jobs on a single row or thread below needs. */
 typedef struct
 {
-  gint64  id;
-  GBytes *data;
-  GStrv   remote_ids;
-} ImageJob;
+  gint64             id;
+  char              *text;
+  gint64             since;
+  ConciergeLanguage  language;
+  ConciergeAddress   address;
+  GBytes            *data;
+  GStrv              remote_ids;
+} ItemJob;
 
 static void
-image_job_free (gpointer data)
+item_job_free (gpointer data)
 {
-  ImageJob *job = data;
+  ItemJob *job = data;
 
+  g_free (job->text);
   g_clear_pointer (&job->data, g_bytes_unref);
   g_strfreev (job->remote_ids);
   g_free (job);
+}
+
+static ItemJob *
+item_job_new (gint64      id,
+              const char *text)
+{
+  ItemJob *job = g_new0 (ItemJob, 1);
+
+  job->id = id;
+  job->text = g_strdup (text);
+  return job;
 }
 
 static gpointer
@@ -5482,7 +5499,7 @@ save_image_job (ConciergeStore *self,
   static const char sql[] =
     "UPDATE images SET data = ?, attempts = attempts + 1 WHERE id = ? AND data IS NULL "
     "RETURNING (SELECT thread_id FROM messages WHERE id = images.message_id)";
-  ImageJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   gint64 thread_id = 0;
@@ -5533,25 +5550,14 @@ concierge_store_save_image_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  ImageJob *job;
+  ItemJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (ImageJob, 1);
-  job->id = image_id;
+  job = item_job_new (image_id, NULL);
   job->data = data ? g_bytes_ref (data) : NULL;
   store_run (self, concierge_store_save_image_async, G_PRIORITY_LOW, save_image_job, job,
-             image_job_free, cancellable, callback, user_data);
-}
-
-gboolean
-concierge_store_save_image_finish (ConciergeStore  *self,
-                                   GAsyncResult    *result,
-                                   GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+             item_job_free, cancellable, callback, user_data);
 }
 
 static void
@@ -5560,7 +5566,7 @@ load_image_job (ConciergeStore *self,
                 gpointer        data)
 {
   static const char sql[] = "SELECT data FROM images WHERE id = ? AND data IS NOT NULL";
-  ImageJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   GBytes *bytes = NULL;
   sqlite3_stmt *stmt;
@@ -5596,14 +5602,13 @@ concierge_store_load_image_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  ImageJob *job;
+  ItemJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (ImageJob, 1);
-  job->id = image_id;
+  job = item_job_new (image_id, NULL);
   store_run (self, concierge_store_load_image_async, G_PRIORITY_DEFAULT, load_image_job, job,
-             image_job_free, cancellable, callback, user_data);
+             item_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -5628,7 +5633,7 @@ mark_deleted_job (ConciergeStore *self,
 {
   static const char sql[] =
     "UPDATE messages SET deleted_at = ? WHERE thread_id = ? AND remote_id = ? AND deleted_at IS NULL";
-  ImageJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean changed = FALSE;
@@ -5678,58 +5683,18 @@ concierge_store_mark_deleted_async (ConciergeStore      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  ImageJob *job;
+  ItemJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (remote_ids != NULL);
 
-  job = g_new0 (ImageJob, 1);
-  job->id = thread_id;
+  job = item_job_new (thread_id, NULL);
   job->remote_ids = g_strdupv ((char **) remote_ids);
   store_run (self, concierge_store_mark_deleted_async, G_PRIORITY_DEFAULT, mark_deleted_job, job,
-             image_job_free, cancellable, callback, user_data);
-}
-
-gboolean
-concierge_store_mark_deleted_finish (ConciergeStore  *self,
-                                     GAsyncResult    *result,
-                                     GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+             item_job_free, cancellable, callback, user_data);
 }
 
 /* Notes, drafts and the customer's language */
-
-typedef struct
-{
-  gint64             id;
-  char              *text;
-  gint64             since;
-  ConciergeLanguage  language;
-  ConciergeAddress   address;
-} ComposerJob;
-
-static void
-composer_job_free (gpointer data)
-{
-  ComposerJob *job = data;
-
-  g_free (job->text);
-  g_free (job);
-}
-
-static ComposerJob *
-composer_job_new (gint64      id,
-                  const char *text)
-{
-  ComposerJob *job = g_new0 (ComposerJob, 1);
-
-  job->id = id;
-  job->text = g_strdup (text);
-  return job;
-}
 
 static void
 run_statement (ConciergeStore *self,
@@ -5755,7 +5720,7 @@ add_note_job (ConciergeStore *self,
               gpointer        data)
 {
   static const char sql[] = "INSERT INTO notes (thread_id, author, body, created_at) VALUES (?, '', ?, ?)";
-  ComposerJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
@@ -5789,7 +5754,7 @@ concierge_store_add_note_async (ConciergeStore      *self,
   g_return_if_fail (text != NULL);
 
   store_run (self, concierge_store_add_note_async, G_PRIORITY_DEFAULT, add_note_job,
-             composer_job_new (thread_id, text), composer_job_free, cancellable, callback, user_data);
+             item_job_new (thread_id, text), item_job_free, cancellable, callback, user_data);
 }
 
 static void
@@ -5801,7 +5766,7 @@ save_draft_job (ConciergeStore *self,
     "INSERT INTO drafts (thread_id, text, updated_at) VALUES (?, ?, ?) "
     "ON CONFLICT (thread_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at";
   static const char delete_sql[] = "DELETE FROM drafts WHERE thread_id = ?";
-  ComposerJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   gboolean empty = job->text == NULL || job->text[0] == '\0';
   sqlite3_stmt *stmt;
@@ -5838,7 +5803,7 @@ concierge_store_save_draft_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_save_draft_async, G_PRIORITY_DEFAULT, save_draft_job,
-             composer_job_new (thread_id, text), composer_job_free, cancellable, callback, user_data);
+             item_job_new (thread_id, text), item_job_free, cancellable, callback, user_data);
 }
 
 static void
@@ -5847,7 +5812,7 @@ load_draft_job (ConciergeStore *self,
                 gpointer        data)
 {
   static const char sql[] = "SELECT text FROM drafts WHERE thread_id = ?";
-  ComposerJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   char *text = NULL;
   sqlite3_stmt *stmt;
@@ -5883,7 +5848,7 @@ concierge_store_load_draft_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_draft_async, G_PRIORITY_DEFAULT, load_draft_job,
-             composer_job_new (thread_id, NULL), composer_job_free, cancellable, callback, user_data);
+             item_job_new (thread_id, NULL), item_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -5907,7 +5872,7 @@ set_contact_language_job (ConciergeStore *self,
                           gpointer        data)
 {
   static const char sql[] = "UPDATE contacts SET language = ?, address = ? WHERE id = ?";
-  ComposerJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
@@ -5937,15 +5902,15 @@ concierge_store_set_contact_language_async (ConciergeStore      *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  ComposerJob *job;
+  ItemJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = composer_job_new (contact_id, NULL);
+  job = item_job_new (contact_id, NULL);
   job->language = language;
   job->address = address;
   store_run (self, concierge_store_set_contact_language_async, G_PRIORITY_DEFAULT, set_contact_language_job,
-             job, composer_job_free, cancellable, callback, user_data);
+             job, item_job_free, cancellable, callback, user_data);
 }
 
 static void
@@ -5957,7 +5922,7 @@ find_sent_elsewhere_job (ConciergeStore *self,
     "SELECT m.body FROM messages m JOIN threads t ON t.id = m.thread_id "
     "WHERE m.direction = 'out' AND m.created_at >= ? "
     "AND t.contact_id IS NOT (SELECT contact_id FROM threads WHERE id = ?)";
-  ComposerJob *job = data;
+  ItemJob *job = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *wanted = concierge_reply_normalize (job->text);
   gboolean found = FALSE;
@@ -6005,18 +5970,19 @@ concierge_store_find_sent_elsewhere_async (ConciergeStore      *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  ComposerJob *job;
+  ItemJob *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (text != NULL);
 
-  job = composer_job_new (thread_id, text);
+  job = item_job_new (thread_id, text);
   job->since = since;
   store_run (self, concierge_store_find_sent_elsewhere_async, G_PRIORITY_DEFAULT, find_sent_elsewhere_job,
-             job, composer_job_free, cancellable, callback, user_data);
+             job, item_job_free, cancellable, callback, user_data);
 }
 
-/* The boolean answers of the jobs above. */
+/* The answer of the store's calls that only succeed or fail, and have no
+ * finish function of their own. */
 gboolean
 concierge_store_boolean_finish (ConciergeStore  *self,
                                 GAsyncResult    *result,

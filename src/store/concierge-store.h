@@ -582,9 +582,6 @@ void             concierge_store_save_image_async      (ConciergeStore      *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
-gboolean         concierge_store_save_image_finish     (ConciergeStore      *self,
-                                                        GAsyncResult        *result,
-                                                        GError             **error);
 void             concierge_store_load_image_async      (ConciergeStore      *self,
                                                         gint64               image_id,
                                                         GCancellable        *cancellable,
@@ -599,9 +596,6 @@ void             concierge_store_mark_deleted_async    (ConciergeStore      *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
-gboolean         concierge_store_mark_deleted_finish   (ConciergeStore      *self,
-                                                        GAsyncResult        *result,
-                                                        GError             **error);
 void             concierge_store_add_note_async        (ConciergeStore      *self,
                                                         gint64               thread_id,
                                                         const char          *text,

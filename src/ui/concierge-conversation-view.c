@@ -1084,11 +1084,7 @@ max_length (ConciergeConversationView *self)
 static char *
 composer_get_text (ConciergeConversationView *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_text);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  return concierge_text_view_dup_text (self->composer_text);
 }
 
 static void hide_template_warning (ConciergeConversationView *self);
