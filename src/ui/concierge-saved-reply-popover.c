@@ -117,6 +117,9 @@ placeholder_new (const char *text)
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  /* The scrolled list asks its height for the popover's width, not for
+   * the narrow one a wrapping label would take. */
+  gtk_widget_set_size_request (label, 300, -1);
   gtk_widget_set_margin_top (label, 18);
   gtk_widget_set_margin_bottom (label, 18);
   gtk_widget_set_margin_start (label, 12);
