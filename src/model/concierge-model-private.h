@@ -40,8 +40,9 @@ struct _ConciergeContact
 {
   GObject     parent_instance;
   gint64      id;
-  char       *name;
+  char       *fields[CONCIERGE_CONTACT_N_FIELDS]; /* never NULL */
   GListStore *identities;
+  gint64      created_at;
   ConciergeLanguage language;  /* as the agent chose; unknown until then */
   ConciergeAddress  address;
 };

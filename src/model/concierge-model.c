@@ -7,6 +7,8 @@
 
 #include "concierge-model-private.h"
 
+#include <string.h>
+
 /* The strings are the values the database stores. */
 static const char * const visibility_names[] = { "public", "private" };
 static const char * const status_names[] = { "open", "pending", "snoozed", "resolved" };
@@ -201,7 +203,8 @@ concierge_contact_finalize (GObject *object)
 {
   ConciergeContact *self = CONCIERGE_CONTACT (object);
 
-  g_free (self->name);
+  for (guint i = 0; i < CONCIERGE_CONTACT_N_FIELDS; i++)
+    g_free (self->fields[i]);
   g_clear_object (&self->identities);
 
   G_OBJECT_CLASS (concierge_contact_parent_class)->finalize (object);
@@ -217,6 +220,8 @@ static void
 concierge_contact_init (ConciergeContact *self)
 {
   self->identities = g_list_store_new (CONCIERGE_TYPE_IDENTITY);
+  for (guint i = 0; i < CONCIERGE_CONTACT_N_FIELDS; i++)
+    self->fields[i] = g_strdup ("");
 }
 
 ConciergeContact *
@@ -225,12 +230,143 @@ concierge_contact_new_empty (void)
   return g_object_new (CONCIERGE_TYPE_CONTACT, NULL);
 }
 
+/**
+ * concierge_contact_new:
+ *
+ * A customer not yet in the store, as an import reads them.
+ */
+ConciergeContact *
+concierge_contact_new (const char *name)
+{
+  ConciergeContact *self = concierge_contact_new_empty ();
+
+  concierge_contact_set_field (self, CONCIERGE_CONTACT_NAME, name);
+  return self;
+}
+
 gint64 concierge_contact_get_id (ConciergeContact *self) { return self->id; }
-const char *concierge_contact_get_name (ConciergeContact *self) { return self->name; }
+const char *concierge_contact_get_name (ConciergeContact *self) { return self->fields[CONCIERGE_CONTACT_NAME]; }
 GListModel *concierge_contact_get_identities (ConciergeContact *self) { return G_LIST_MODEL (self->identities); }
 /* As the agent chose it; unknown until then. */
 ConciergeLanguage concierge_contact_get_language (ConciergeContact *self) { return self->language; }
 ConciergeAddress concierge_contact_get_address (ConciergeContact *self) { return self->address; }
+gint64 concierge_contact_get_created_at (ConciergeContact *self) { return self->created_at; }
+
+const char *
+concierge_contact_get_field (ConciergeContact     *self,
+                             ConciergeContactField field)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CONTACT (self), NULL);
+  g_return_val_if_fail (field < CONCIERGE_CONTACT_N_FIELDS, NULL);
+
+  return self->fields[field];
+}
+
+/**
+ * concierge_contact_set_field:
+ *
+ * Sets a field as a person would have meant it: without the spaces around
+ * it, and a list field in the one way it is written.
+ */
+void
+concierge_contact_set_field (ConciergeContact     *self,
+                             ConciergeContactField field,
+                             const char           *value)
+{
+  g_auto(GStrv) items = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_CONTACT (self));
+  g_return_if_fail (field < CONCIERGE_CONTACT_N_FIELDS);
+
+  g_free (self->fields[field]);
+  switch (field)
+    {
+    case CONCIERGE_CONTACT_CONTRACTS:
+    case CONCIERGE_CONTACT_ORDERS:
+    case CONCIERGE_CONTACT_TAGS:
+      items = g_strsplit (value ? value : "", ",", -1);
+      self->fields[field] = concierge_contact_join_list ((const char * const *) items);
+      break;
+    case CONCIERGE_CONTACT_NOTE:
+      self->fields[field] = g_strdup (value ? value : "");
+      break;
+    default:
+      self->fields[field] = g_strstrip (g_strdup (value ? value : ""));
+      break;
+    }
+}
+
+/**
+ * concierge_contact_join_list:
+ * @items: the items of a list field, perhaps with spaces and empty ones
+ *
+ * Returns: the items as a list field holds them: "a, b"
+ */
+char *
+concierge_contact_join_list (const char * const *items)
+{
+  GString *joined = g_string_new ("");
+
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    {
+      g_autofree char *item = g_strstrip (g_strdup (items[i]));
+
+      if (item[0] == '\0')
+        continue;
+      if (joined->len > 0)
+        g_string_append (joined, ", ");
+      g_string_append (joined, item);
+    }
+
+  return g_string_free (joined, FALSE);
+}
+
+/**
+ * concierge_contact_dup_list:
+ *
+ * Returns: (transfer full): the items of a list field
+ */
+char **
+concierge_contact_dup_list (ConciergeContact     *self,
+                            ConciergeContactField field)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) items = NULL;
+
+  g_return_val_if_fail (CONCIERGE_IS_CONTACT (self), NULL);
+  g_return_val_if_fail (field < CONCIERGE_CONTACT_N_FIELDS, NULL);
+
+  items = g_strsplit (self->fields[field], ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_strstrip (items[i]);
+      if (items[i][0] != '\0')
+        g_strv_builder_add (builder, items[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+void
+concierge_contact_add_identity (ConciergeContact  *self,
+                                ConciergeIdentity *identity)
+{
+  g_return_if_fail (CONCIERGE_IS_CONTACT (self));
+  g_return_if_fail (CONCIERGE_IS_IDENTITY (identity));
+
+  g_list_store_append (self->identities, identity);
+}
+
+void
+concierge_contact_set_language (ConciergeContact *self,
+                                ConciergeLanguage language,
+                                ConciergeAddress  address)
+{
+  g_return_if_fail (CONCIERGE_IS_CONTACT (self));
+
+  self->language = language;
+  self->address = address;
+}
 
 /* Thread */
 
@@ -775,4 +911,50 @@ concierge_json_within_depth (const char *data,
     }
 
   return TRUE;
+}
+
+/* A phone number such as "+49 30 1234" stays as it is: a sign before a
+ * digit makes no formula that could do harm. */
+static gboolean
+starts_like_formula (const char *cell)
+{
+  if (cell[0] == '=' || cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r')
+    return TRUE;
+  if (cell[0] == '+' || cell[0] == '-')
+    return !g_ascii_isdigit (cell[1]) && cell[1] != ' ' && cell[1] != '\0';
+  return FALSE;
+}
+
+/**
+ * concierge_csv_append_row:
+ * @csv: the file so far
+ * @cells: (array length=n_cells): the row's values; NULL for empty
+ *
+ * Appends a row as RFC 4180 has it, ending in CRLF. A spreadsheet would run a
+ * value that starts like a formula, and a customer writes what they like, so
+ * such a value gets a leading apostrophe, which keeps it text.
+ */
+void
+concierge_csv_append_row (GString            *csv,
+                          const char * const *cells,
+                          gsize               n_cells)
+{
+  for (gsize i = 0; i < n_cells; i++)
+    {
+      const char *cell = cells[i] ? cells[i] : "";
+
+      if (i > 0)
+        g_string_append_c (csv, ',');
+      g_string_append_c (csv, '"');
+      if (starts_like_formula (cell))
+        g_string_append_c (csv, '\'');
+      for (const char *p = cell; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (csv, '"');
+          g_string_append_c (csv, *p);
+        }
+      g_string_append_c (csv, '"');
+    }
+  g_string_append (csv, "\r\n");
 }

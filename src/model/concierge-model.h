@@ -139,12 +139,42 @@ const char        *concierge_identity_get_remote_id     (ConciergeIdentity *self
 const char        *concierge_identity_get_handle        (ConciergeIdentity *self);
 const char        *concierge_identity_get_display_name  (ConciergeIdentity *self);
 
+/* The text fields of a customer's profile. Contracts, orders and tags hold
+ * a list each, written "a, b". */
+typedef enum
+{
+  CONCIERGE_CONTACT_NAME,
+  CONCIERGE_CONTACT_EMAIL,
+  CONCIERGE_CONTACT_PHONE,
+  CONCIERGE_CONTACT_CUSTOMER_NUMBER,
+  CONCIERGE_CONTACT_CONTRACTS,
+  CONCIERGE_CONTACT_ORDERS,
+  CONCIERGE_CONTACT_TAGS,
+  CONCIERGE_CONTACT_NOTE,
+  CONCIERGE_CONTACT_N_FIELDS
+} ConciergeContactField;
+
 /* Contact: a customer, with their identities on every platform. */
+ConciergeContact  *concierge_contact_new                (const char *name);
 gint64             concierge_contact_get_id             (ConciergeContact *self);
 const char        *concierge_contact_get_name           (ConciergeContact *self);
+const char        *concierge_contact_get_field          (ConciergeContact     *self,
+                                                         ConciergeContactField field);
+void               concierge_contact_set_field          (ConciergeContact     *self,
+                                                         ConciergeContactField field,
+                                                         const char           *value);
+char             **concierge_contact_dup_list           (ConciergeContact     *self,
+                                                         ConciergeContactField field);
+char              *concierge_contact_join_list          (const char * const   *items);
 GListModel        *concierge_contact_get_identities     (ConciergeContact *self);
+void               concierge_contact_add_identity       (ConciergeContact  *self,
+                                                         ConciergeIdentity *identity);
 ConciergeLanguage  concierge_contact_get_language       (ConciergeContact *self);
 ConciergeAddress   concierge_contact_get_address        (ConciergeContact *self);
+void               concierge_contact_set_language       (ConciergeContact *self,
+                                                         ConciergeLanguage language,
+                                                         ConciergeAddress  address);
+gint64             concierge_contact_get_created_at     (ConciergeContact *self);
 
 /* Thread: one conversation in the inbox. */
 gint64             concierge_thread_get_id              (ConciergeThread *self);
@@ -239,5 +269,8 @@ gint64             concierge_saved_reply_get_updated_at (ConciergeSavedReply *se
 gboolean           concierge_json_within_depth          (const char       *data,
                                                          gsize             length,
                                                          guint             max_depth);
+void               concierge_csv_append_row             (GString            *csv,
+                                                         const char * const *cells,
+                                                         gsize               n_cells);
 
 G_END_DECLS

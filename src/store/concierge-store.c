@@ -3125,7 +3125,7 @@ load_contact_job (ConciergeStore *self,
     {
       contact = concierge_contact_new_empty ();
       contact->id = sqlite3_column_int64 (stmt, 0);
-      contact->name = column_dup (stmt, 1);
+      concierge_contact_set_field (contact, CONCIERGE_CONTACT_NAME, (const char *) sqlite3_column_text (stmt, 1));
       contact->language = language_from_column (stmt, 2);
       contact->address = address_from_column (stmt, 3);
     }
