@@ -290,6 +290,11 @@ concierge_contact_set_field (ConciergeContact     *self,
     case CONCIERGE_CONTACT_NOTE:
       self->fields[field] = g_strdup (value ? value : "");
       break;
+    case CONCIERGE_CONTACT_NAME:
+    case CONCIERGE_CONTACT_EMAIL:
+    case CONCIERGE_CONTACT_PHONE:
+    case CONCIERGE_CONTACT_CUSTOMER_NUMBER:
+    case CONCIERGE_CONTACT_N_FIELDS:
     default:
       self->fields[field] = g_strstrip (g_strdup (value ? value : ""));
       break;
