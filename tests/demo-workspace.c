@@ -93,7 +93,7 @@ merge_callback (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_store_merge_contacts_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     g_error ("Merging contacts failed: %s", error->message);
   *(gboolean *) user_data = TRUE;
 }

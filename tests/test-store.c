@@ -325,7 +325,7 @@ merged_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (concierge_store_merge_contacts_finish (CONCIERGE_STORE (object), result, &error));
+  g_assert_true (concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error));
   g_assert_no_error (error);
   *(gboolean *) user_data = TRUE;
 }
@@ -2095,6 +2095,552 @@ test_saved_replies_import (Fixture       *fixture,
                        CONCIERGE_ADDRESS_INFORMAL);
 }
 
+/* Customers: profiles, merging, forgetting */
+
+static gboolean
+finish_boolean (Fixture       *fixture,
+                GAsyncResult **result)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = concierge_store_boolean_finish (fixture->store, test_wait_result (result), &error);
+
+  g_assert_no_error (error);
+  g_clear_object (result);
+  return ok;
+}
+
+static void
+set_field (Fixture              *fixture,
+           gint64                contact_id,
+           ConciergeContactField field,
+           const char           *value)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_set_contact_field_async (fixture->store, contact_id, field, value, NULL,
+                                           test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+}
+
+static void
+merge (Fixture *fixture,
+       gint64   keep_id,
+       gint64   merge_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_merge_contacts_async (fixture->store, keep_id, merge_id, NULL, test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+}
+
+static void
+undo_merge (Fixture *fixture,
+            gint64   merged_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_undo_merge_async (fixture->store, merged_id, NULL, test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+}
+
+static GPtrArray *
+load_suggestions (Fixture *fixture,
+                  gint64   contact_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *suggestions;
+
+  concierge_store_load_merge_suggestions_async (fixture->store, contact_id, NULL, test_got_result, &result);
+  suggestions = concierge_store_load_merge_suggestions_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return suggestions;
+}
+
+static ConciergeContactSummary *
+summarize (Fixture *fixture,
+           gint64   contact_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeContactSummary *summary;
+
+  concierge_store_summarize_contact_async (fixture->store, contact_id, NULL, test_got_result, &result);
+  summary = concierge_store_summary_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return summary;
+}
+
+static ConciergeMessage *
+telegram_incoming (const char *remote_id,
+                   const char *user_id,
+                   const char *name,
+                   const char *body,
+                   gint64      created_at)
+{
+  g_autoptr(ConciergeIdentity) author = concierge_identity_new ("telegram", NULL, user_id, NULL, name);
+  ConciergeMessage *message = concierge_message_new (remote_id, CONCIERGE_DIRECTION_IN, body, created_at);
+
+  concierge_message_set_author (message, author);
+  return message;
+}
+
+static gint64
+contact_of_thread (Fixture    *fixture,
+                   const char *remote_id)
+{
+  g_autoptr(ConciergeThread) thread = load_thread (fixture, remote_id);
+
+  return concierge_thread_get_contact_id (thread);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The remote ids of a contact's threads, sorted, joined by spaces. */
+static char *
+contact_thread_names (Fixture *fixture,
+                      gint64   contact_id)
+{
+  g_autoptr(GPtrArray) threads = test_load_contact_threads (fixture->store, contact_id);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < threads->len; i++)
+    g_ptr_array_add (names, (gpointer) concierge_thread_get_remote_id (g_ptr_array_index (threads, i)));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static void
+test_merge_and_undo_keep_every_thread (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(ConciergeContact) merged = NULL;
+  g_autoptr(ConciergeContact) separated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  ConciergeMergeSuggestion *suggestion;
+  gint64 jana, jana_telegram, identity_id, back;
+
+  ingest_one (fixture, fixture->mastodon, "post", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana Becker", "Mein Router blinkt", 100));
+  ingest_one (fixture, fixture->mastodon, "dm", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "jana", "Jana Becker", "Hier die Details", 200));
+  ingest_one (fixture, fixture->telegram, "chat", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("9", "4711", "Jana Becker", "Hallo aus Telegram", 300));
+  ingest_one (fixture, fixture->mastodon, "other", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("3", "tom", "Tom", "Andere Person", 400));
+  jana = contact_of_thread (fixture, "post");
+  jana_telegram = contact_of_thread (fixture, "chat");
+  g_assert_cmpint (jana, !=, jana_telegram);
+  set_field (fixture, jana_telegram, CONCIERGE_CONTACT_EMAIL, " jana@example.org ");
+  set_field (fixture, jana, CONCIERGE_CONTACT_TAGS, "vip,, router ");
+
+  /* The same name on another platform is suggested; Tom is not. */
+  suggestions = load_suggestions (fixture, jana);
+  g_assert_cmpuint (suggestions->len, ==, 1);
+  suggestion = g_ptr_array_index (suggestions, 0);
+  g_assert_cmpint (concierge_contact_get_id (suggestion->contact), ==, jana_telegram);
+  g_assert_cmpint (suggestion->reason, ==, CONCIERGE_MERGE_SAME_NAME);
+  g_assert_cmpstr (concierge_contact_get_field (suggestion->contact, CONCIERGE_CONTACT_EMAIL), ==,
+                   "jana@example.org");
+
+  merge (fixture, jana, jana_telegram);
+  merged = test_load_contact (fixture->store, jana);
+  g_assert_cmpuint (g_list_model_get_n_items (concierge_contact_get_identities (merged)), ==, 2);
+  g_assert_cmpstr (concierge_contact_get_field (merged, CONCIERGE_CONTACT_EMAIL), ==, "jana@example.org");
+  g_assert_cmpstr (concierge_contact_get_field (merged, CONCIERGE_CONTACT_TAGS), ==, "vip, router");
+  names = contact_thread_names (fixture, jana);
+  g_assert_cmpstr (names, ==, "chat dm post");
+  g_clear_pointer (&names, g_free);
+  g_clear_pointer (&suggestions, g_ptr_array_unref);
+  suggestions = load_suggestions (fixture, jana);
+  g_assert_cmpuint (suggestions->len, ==, 0);
+
+  /* A new Telegram chat after the merge stays with the one customer... */
+  ingest_one (fixture, fixture->telegram, "chat2", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("10", "4711", "Jana Becker", "Noch eine Frage", 500));
+  g_assert_cmpint (contact_of_thread (fixture, "chat2"), ==, jana);
+
+  /* ...and undoing the merge takes it along with its identity. */
+  undo_merge (fixture, jana_telegram);
+  names = contact_thread_names (fixture, jana);
+  g_assert_cmpstr (names, ==, "dm post");
+  g_clear_pointer (&names, g_free);
+  names = contact_thread_names (fixture, jana_telegram);
+  g_assert_cmpstr (names, ==, "chat chat2");
+  g_clear_pointer (&names, g_free);
+  g_clear_object (&merged);
+  merged = test_load_contact (fixture->store, jana);
+  g_assert_cmpstr (concierge_contact_get_field (merged, CONCIERGE_CONTACT_EMAIL), ==, "");
+  g_assert_cmpuint (g_list_model_get_n_items (concierge_contact_get_identities (merged)), ==, 1);
+  names = contact_thread_names (fixture, contact_of_thread (fixture, "other"));
+  g_assert_cmpstr (names, ==, "other");
+  g_clear_pointer (&names, g_free);
+
+  /* Merged again, then separated by hand: the Telegram identity goes
+   * back to its own customer, who is not suggested again. */
+  merge (fixture, jana, jana_telegram);
+  g_clear_object (&merged);
+  merged = test_load_contact (fixture->store, jana);
+  identity_id = concierge_identity_get_id (g_list_model_get_item (concierge_contact_get_identities (merged), 1));
+  g_object_unref (g_list_model_get_item (concierge_contact_get_identities (merged), 1));
+  concierge_store_separate_identity_async (fixture->store, identity_id, NULL, test_got_result, &result);
+  back = concierge_store_separate_identity_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back, ==, jana_telegram);
+  names = contact_thread_names (fixture, jana_telegram);
+  g_assert_cmpstr (names, ==, "chat chat2");
+  g_clear_pointer (&names, g_free);
+  names = contact_thread_names (fixture, jana);
+  g_assert_cmpstr (names, ==, "dm post");
+  g_clear_pointer (&suggestions, g_ptr_array_unref);
+  suggestions = load_suggestions (fixture, jana);
+  g_assert_cmpuint (suggestions->len, ==, 0);
+
+  /* Its only identity cannot be taken from a customer. */
+  g_clear_object (&result);
+  g_clear_error (&error);
+  separated = test_load_contact (fixture->store, jana_telegram);
+  identity_id = concierge_identity_get_id (g_list_model_get_item (concierge_contact_get_identities (separated), 0));
+  g_object_unref (g_list_model_get_item (concierge_contact_get_identities (separated), 0));
+  concierge_store_separate_identity_async (fixture->store, identity_id, NULL, test_got_result, &result);
+  g_assert_cmpint (concierge_store_separate_identity_finish (fixture->store, test_wait_result (&result), &error),
+                   ==, 0);
+  g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_merge_suggestions_by_address_and_number (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 anna, anne, bernd, carla;
+
+  ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "anna", "Anna", "Frage", 100));
+  ingest_one (fixture, fixture->mastodon, "b", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "anne", "A. Schmidt", "Frage", 200));
+  ingest_one (fixture, fixture->telegram, "c", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("3", "77", "Bernd", "Frage", 300));
+  ingest_one (fixture, fixture->telegram, "d", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("4", "78", "Carla", "Frage", 400));
+  anna = contact_of_thread (fixture, "a");
+  anne = contact_of_thread (fixture, "b");
+  bernd = contact_of_thread (fixture, "c");
+  carla = contact_of_thread (fixture, "d");
+
+  set_field (fixture, anna, CONCIERGE_CONTACT_EMAIL, "Anna.Schmidt@example.org");
+  set_field (fixture, anne, CONCIERGE_CONTACT_EMAIL, "anna.schmidt@EXAMPLE.org");
+  set_field (fixture, anna, CONCIERGE_CONTACT_PHONE, "+49 170 1234567");
+  set_field (fixture, bernd, CONCIERGE_CONTACT_PHONE, "0170 / 123 45 67");
+  set_field (fixture, anna, CONCIERGE_CONTACT_CUSTOMER_NUMBER, "KD-4711");
+  set_field (fixture, carla, CONCIERGE_CONTACT_CUSTOMER_NUMBER, "kd-4711");
+
+  suggestions = load_suggestions (fixture, anna);
+  g_assert_cmpuint (suggestions->len, ==, 3);
+  g_assert_cmpint (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->reason, ==,
+                   CONCIERGE_MERGE_SAME_EMAIL);
+  g_assert_cmpint (concierge_contact_get_id (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->contact),
+                   ==, anne);
+  g_assert_cmpint (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 1))->reason, ==,
+                   CONCIERGE_MERGE_SAME_CUSTOMER_NUMBER);
+  g_assert_cmpint (concierge_contact_get_id (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 2))->contact),
+                   ==, bernd);
+
+  /* Searching by hand finds a customer by a part of any of these. */
+  concierge_store_search_contacts_async (fixture->store, "4711", anna, NULL, test_got_result, &result);
+  found = concierge_store_search_contacts_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (concierge_contact_get_id (g_ptr_array_index (found, 0)), ==, carla);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_clear_object (&result);
+  concierge_store_search_contacts_async (fixture->store, "schm", 0, NULL, test_got_result, &result);
+  found = concierge_store_search_contacts_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+}
+
+/* Whether @needle occurs in the file at @path; a missing file holds
+ * nothing. */
+static gboolean
+file_holds (const char *path,
+            const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  gsize needle_length = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  /* The file is binary: no string function that stops at a zero. */
+  for (gsize i = 0; i + needle_length <= length; i++)
+    if (memcmp (contents + i, needle, needle_length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the full-text index has @term: read from the FTS5 shadow tables
+ * through fts5vocab, since a term's bytes are prefix-compressed there. */
+static gboolean
+index_holds (const char *path,
+             const char *table,
+             const char *term)
+{
+  g_autofree char *create = g_strdup_printf ("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab (main, %s, row)", table);
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, create, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT 1 FROM temp.vocab WHERE term = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, term, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return found;
+}
+
+static void
+test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  /* What is the customer's, as it stands in the file. */
+  static const char * const theirs[] = {
+    "Quirinus Zandvoort", "zandvoort_q", "Xylofonweg", "quirinus@zandvoort.example",
+    "Zandvoort-Anhang", "Notiz-Zandvoort", "Entwurf-Zandvoort", "Antwort-Zandvoort",
+    "KD-Zandvoort", "5550123987",
+  };
+  static const guint8 image[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                  'Z', 'a', 'n', 'd', 'v', 'o', 'o', 'r', 't', '-', 'A', 'n', 'h', 'a', 'n', 'g' };
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autoptr(ConciergeImage) picture = concierge_image_new ("https://files.example/z.png", "", 0, 0);
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConciergeOutboxEntry) entry = NULL;
+  g_autofree ConciergeContactSummary *summary = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (image, sizeof image);
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(GArray) index = NULL;
+  ConciergeMessage *post;
+  ConciergeAuditEntry *forget;
+  gint64 contact_id, thread_id, image_id;
+
+  post = incoming ("1", "zandvoort_q", "Quirinus Zandvoort", "Ich wohne am Xylofonweg 17", 100);
+  concierge_message_add_image (post, picture);
+  ingest_one (fixture, fixture->mastodon, "post", CONCIERGE_VISIBILITY_PUBLIC, post);
+  ingest_one (fixture, fixture->mastodon, "dm", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "zandvoort_q", "Quirinus Zandvoort", "Schreiben Sie an quirinus@zandvoort.example", 200));
+  ingest_one (fixture, fixture->telegram, "5550123987", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("31", "5550123987", "Quirinus Zandvoort", "Xylofonweg per Telegram", 250));
+  ingest_one (fixture, fixture->mastodon, "other", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("3", "tom", "Tom Kranich", "Tom fragt nach dem Tarif", 300));
+  contact_id = contact_of_thread (fixture, "post");
+  merge (fixture, contact_id, contact_of_thread (fixture, "5550123987"));
+  set_field (fixture, contact_id, CONCIERGE_CONTACT_CUSTOMER_NUMBER, "KD-Zandvoort");
+
+  thread = load_thread (fixture, "dm");
+  thread_id = concierge_thread_get_id (thread);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (load_thread (fixture, "post")));
+  image_id = concierge_image_get_id (g_ptr_array_index (concierge_message_get_images (g_ptr_array_index (messages, 0)), 0));
+  g_object_unref (load_thread (fixture, "post"));
+  save_image (fixture, image_id, bytes);
+
+  concierge_store_add_note_async (fixture->store, thread_id, "Notiz-Zandvoort", NULL, test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+  concierge_store_save_draft_async (fixture->store, thread_id, "Entwurf-Zandvoort", NULL, test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+  concierge_store_queue_reply_async (fixture->store, thread_id, "Antwort-Zandvoort", NULL, test_got_result, &result);
+  entry = concierge_store_queue_reply_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The scan can fail: before, every string is in the file or its WAL. */
+  for (guint i = 0; i < G_N_ELEMENTS (theirs); i++)
+    g_assert_true (file_holds (fixture->path, theirs[i]) || file_holds (wal, theirs[i]));
+  g_assert_true (index_holds (fixture->path, "messages_fts", "xylofonweg"));
+  g_assert_true (index_holds (fixture->path, "contacts_fts", "zandvoort"));
+
+  summary = summarize (fixture, contact_id);
+  g_assert_cmpuint (summary->threads, ==, 3);
+  g_assert_cmpuint (summary->public_threads, ==, 1);
+  g_assert_cmpuint (summary->messages, ==, 4); /* with the queued reply */
+  g_assert_cmpuint (summary->images, ==, 1);
+  g_assert_cmpuint (summary->notes, ==, 1);
+  g_assert_cmpuint (summary->drafts, ==, 1);
+  g_assert_cmpuint (summary->outbox, ==, 1);
+  g_assert_cmpuint (summary->identities, ==, 2);
+  g_clear_pointer (&summary, g_free);
+
+  concierge_store_forget_contact_async (fixture->store, contact_id, "The customer asked to be forgotten",
+                                        NULL, test_got_result, &result);
+  summary = concierge_store_summary_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->messages, ==, 4);
+  g_clear_object (&result);
+
+  for (guint i = 0; i < G_N_ELEMENTS (theirs); i++)
+    {
+      g_assert_false (file_holds (fixture->path, theirs[i]));
+      g_assert_false (file_holds (wal, theirs[i]));
+    }
+  g_assert_false (index_holds (fixture->path, "messages_fts", "xylofonweg"));
+  g_assert_false (index_holds (fixture->path, "messages_fts", "quirinus"));
+  g_assert_false (index_holds (fixture->path, "contacts_fts", "zandvoort"));
+  /* The other customer is untouched. */
+  g_assert_true (file_holds (fixture->path, "Tom fragt nach dem Tarif") || file_holds (wal, "Tom fragt"));
+  g_assert_true (index_holds (fixture->path, "messages_fts", "tarif"));
+  g_assert_true (index_holds (fixture->path, "contacts_fts", "kranich"));
+
+  /* The audit log says that, and how much, never whose. */
+  log = test_load_audit_log (fixture->store);
+  forget = g_ptr_array_index (log, 0);
+  g_assert_cmpint (forget->action, ==, CONCIERGE_AUDIT_FORGET);
+  g_assert_cmpstr (forget->reason, ==, "The customer asked to be forgotten");
+  g_assert_cmpstr (forget->detail, ==, "3 conversations, 4 messages, 1 images, 1 notes");
+
+  /* A sync that sends their messages again does not bring them back... */
+  ingest_one (fixture, fixture->mastodon, "post", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "zandvoort_q", "Quirinus Zandvoort", "Ich wohne am Xylofonweg 17", 100));
+  ingest_one (fixture, fixture->telegram, "5550123987", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("31", "5550123987", "Quirinus Zandvoort", "Xylofonweg per Telegram", 250));
+  index = test_load_index (fixture->store, &query);
+  g_assert_cmpuint (index->len, ==, 1);
+  g_assert_false (file_holds (fixture->path, "Xylofonweg"));
+
+  /* ...while a new one starts a new customer. */
+  ingest_one (fixture, fixture->telegram, "5550123987", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("32", "5550123987", "Quirinus Zandvoort", "Neue Frage", 900));
+  g_clear_pointer (&index, g_array_unref);
+  index = test_load_index (fixture->store, &query);
+  g_assert_cmpuint (index->len, ==, 2);
+  g_clear_object (&thread);
+  thread = load_thread (fixture, "5550123987");
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpint (concierge_thread_get_contact_id (thread), !=, contact_id);
+}
+
+static void
+test_purge_erases_old_resolved_conversations (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(ConciergeThread) old = NULL;
+  g_autoptr(ConciergeThread) recent = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) index = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(ConciergeContact) contact = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  ingest_one (fixture, fixture->mastodon, "old", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Altlast-Wortmarke", now - 40 * 86400));
+  ingest_one (fixture, fixture->mastodon, "recent", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "jana", "Jana", "Frisch gelöst", now - 86400));
+  ingest_one (fixture, fixture->mastodon, "open", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("3", "tom", "Tom", "Noch offen", now - 50 * 86400));
+  old = load_thread (fixture, "old");
+  recent = load_thread (fixture, "recent");
+  test_set_status (fixture->store, concierge_thread_get_id (old), CONCIERGE_THREAD_RESOLVED, &error);
+  g_assert_no_error (error);
+  test_set_status (fixture->store, concierge_thread_get_id (recent), CONCIERGE_THREAD_RESOLVED, &error);
+  g_assert_no_error (error);
+
+  concierge_store_purge_async (fixture->store, now - 30 * 86400, "Resolved more than 30 days ago",
+                               NULL, test_got_result, &result);
+  g_assert_cmpint (concierge_store_purge_finish (fixture->store, test_wait_result (&result), &error), ==, 1);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  index = test_load_index (fixture->store, &query);
+  g_assert_cmpuint (index->len, ==, 2);
+  g_assert_false (file_holds (fixture->path, "Altlast-Wortmarke"));
+  g_assert_false (index_holds (fixture->path, "messages_fts", "altlast"));
+  /* The customer's profile stays; only the conversation went. */
+  contact = test_load_contact (fixture->store, concierge_thread_get_contact_id (recent));
+  g_assert_cmpstr (concierge_contact_get_name (contact), ==, "Jana");
+
+  log = test_load_audit_log (fixture->store);
+  g_assert_cmpint (((ConciergeAuditEntry *) g_ptr_array_index (log, 0))->action, ==, CONCIERGE_AUDIT_PURGE);
+
+  /* Nothing old enough: nothing happens, and nothing is logged. */
+  concierge_store_purge_async (fixture->store, now - 30 * 86400, "Resolved more than 30 days ago",
+                               NULL, test_got_result, &result);
+  g_assert_cmpint (concierge_store_purge_finish (fixture->store, test_wait_result (&result), &error), ==, 0);
+  g_clear_pointer (&log, g_ptr_array_unref);
+  log = test_load_audit_log (fixture->store);
+  g_assert_cmpuint (log->len, ==, 1);
+
+  /* Purged messages do not come back with a sync either. */
+  ingest_one (fixture, fixture->mastodon, "old", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Altlast-Wortmarke", now - 40 * 86400));
+  g_clear_pointer (&index, g_array_unref);
+  index = test_load_index (fixture->store, &query);
+  g_assert_cmpuint (index->len, ==, 2);
+}
+
+static void
+test_complaints_and_facts (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree ConciergeContactSummary *summary = NULL;
+  g_autoptr(ConciergeThread) post = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) facts = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 contact_id;
+
+  use_detector (fixture, NULL);
+  ingest_one (fixture, fixture->mastodon, "post", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Öffentlich: jana@example.org", 100));
+  ingest_one (fixture, fixture->mastodon, "dm", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("2", "jana", "Jana", "Meine Adresse ist jana.privat@example.org", 200));
+  ingest_one (fixture, fixture->mastodon, "dm2", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("3", "jana", "Jana", "Danke!", 300));
+  post = load_thread (fixture, "post");
+  contact_id = concierge_thread_get_contact_id (post);
+
+  concierge_store_set_thread_tag_async (fixture->store, concierge_thread_get_id (post), "complaint", TRUE,
+                                        NULL, test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+  summary = summarize (fixture, contact_id);
+  g_assert_cmpuint (summary->complaints, ==, 1);
+  g_clear_pointer (&summary, g_free);
+  concierge_store_set_thread_tag_async (fixture->store, concierge_thread_get_id (post), "complaint", FALSE,
+                                        NULL, test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+  summary = summarize (fixture, contact_id);
+  g_assert_cmpuint (summary->complaints, ==, 0);
+
+  /* Only what the customer wrote privately is offered for the profile. */
+  concierge_store_load_contact_facts_async (fixture->store, contact_id, NULL, test_got_result, &result);
+  facts = concierge_store_load_contact_facts_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (facts->len, ==, 1);
+  g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (facts, 0)), ==,
+                   "Meine Adresse ist jana.privat@example.org");
+  g_assert_cmpstr (concierge_message_get_personal_data (g_ptr_array_index (facts, 0)), !=, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2111,6 +2657,11 @@ main (int   argc,
   ADD ("/store/snoozed-thread-wakes", test_snoozed_thread_wakes);
   ADD ("/store/contact-across-threads", test_contact_across_threads);
   ADD ("/store/merged-contacts-share-history", test_merged_contacts_share_history);
+  ADD ("/store/merge-and-undo-keep-every-thread", test_merge_and_undo_keep_every_thread);
+  ADD ("/store/merge-suggestions-by-address-and-number", test_merge_suggestions_by_address_and_number);
+  ADD ("/store/forgotten-customer-leaves-no-byte", test_forgotten_customer_leaves_no_byte);
+  ADD ("/store/purge-erases-old-resolved-conversations", test_purge_erases_old_resolved_conversations);
+  ADD ("/store/complaints-and-facts", test_complaints_and_facts);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
   ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
   ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);

@@ -43,8 +43,8 @@ has_result (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
-static GAsyncResult *
-wait_result (GAsyncResult **result)
+GAsyncResult *
+test_wait_result (GAsyncResult **result)
 {
   iterate_until (has_result, result);
   return *result;
@@ -57,7 +57,7 @@ test_open_store (const char  *path,
   g_autoptr(GAsyncResult) result = NULL;
 
   concierge_store_open_async (path, NULL, test_got_result, &result);
-  return concierge_store_open_finish (wait_result (&result), error);
+  return concierge_store_open_finish (test_wait_result (&result), error);
 }
 
 void
@@ -69,7 +69,7 @@ test_close_store (ConciergeStore *store)
   if (store == NULL)
     return;
   concierge_store_close_async (store, NULL, test_got_result, &result);
-  concierge_store_close_finish (store, wait_result (&result), &error);
+  concierge_store_close_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -82,7 +82,7 @@ test_add_account (ConciergeStore   *store,
   ConciergeAccount *saved;
 
   concierge_store_add_account_async (store, account, NULL, test_got_result, &result);
-  saved = concierge_store_add_account_finish (store, wait_result (&result), &error);
+  saved = concierge_store_add_account_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   return saved;
 }
@@ -95,7 +95,7 @@ test_ingest (ConciergeStore  *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   concierge_store_ingest_async (store, ingest, NULL, test_got_result, &result);
-  concierge_store_ingest_finish (store, wait_result (&result), error);
+  concierge_store_ingest_finish (store, test_wait_result (&result), error);
 }
 
 void
@@ -107,7 +107,7 @@ test_set_status (ConciergeStore         *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   concierge_store_set_thread_status_async (store, thread_id, status, 0, NULL, test_got_result, &result);
-  concierge_store_set_thread_status_finish (store, wait_result (&result), error);
+  concierge_store_set_thread_status_finish (store, test_wait_result (&result), error);
 }
 
 GArray *
@@ -119,7 +119,7 @@ test_load_index (ConciergeStore            *store,
   GArray *index;
 
   concierge_store_load_inbox_index_async (store, query, 0, G_PRIORITY_DEFAULT, NULL, test_got_result, &result);
-  index = concierge_store_load_inbox_index_finish (store, wait_result (&result), &error);
+  index = concierge_store_load_inbox_index_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   return index;
 }
@@ -133,7 +133,7 @@ test_load_index (ConciergeStore            *store,
     GPtrArray *rows;                                                            \
                                                                                 \
     call (store, __VA_ARGS__, NULL, test_got_result, &result);                       \
-    rows = finish (store, wait_result (&result), &error);                       \
+    rows = finish (store, test_wait_result (&result), &error);                       \
     g_assert_no_error (error);                                                  \
     return rows;                                                                \
   }
@@ -160,7 +160,7 @@ test_load_image (ConciergeStore *store,
   GBytes *bytes;
 
   concierge_store_load_image_async (store, image_id, NULL, test_got_result, &result);
-  bytes = concierge_store_load_image_finish (store, wait_result (&result), &error);
+  bytes = concierge_store_load_image_finish (store, test_wait_result (&result), &error);
   if (bytes == NULL)
     g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND);
   return bytes;
@@ -195,7 +195,7 @@ test_load_contact (ConciergeStore *store,
   ConciergeContact *contact;
 
   concierge_store_load_contact_async (store, contact_id, NULL, test_got_result, &result);
-  contact = concierge_store_load_contact_finish (store, wait_result (&result), &error);
+  contact = concierge_store_load_contact_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   return contact;
 }
@@ -210,7 +210,7 @@ test_load_cursor (ConciergeStore *store,
   char *cursor;
 
   concierge_store_load_cursor_async (store, account_id, stream, NULL, test_got_result, &result);
-  cursor = concierge_store_load_cursor_finish (store, wait_result (&result), &error);
+  cursor = concierge_store_load_cursor_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   return cursor;
 }
@@ -406,7 +406,7 @@ test_load_saved_replies (ConciergeStore *store)
   GPtrArray *replies;
 
   concierge_store_load_saved_replies_async (store, NULL, test_got_result, &result);
-  replies = concierge_store_load_saved_replies_finish (store, wait_result (&result), &error);
+  replies = concierge_store_load_saved_replies_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   return replies;
 }
@@ -420,7 +420,7 @@ test_save_saved_reply (ConciergeStore       *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   concierge_store_save_saved_reply_async (store, reply, NULL, test_got_result, &result);
-  return concierge_store_save_saved_reply_finish (store, wait_result (&result), error);
+  return concierge_store_save_saved_reply_finish (store, test_wait_result (&result), error);
 }
 
 /* The test channel */

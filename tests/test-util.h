@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 void              test_got_result           (GObject               *object,
                                              GAsyncResult          *result,
                                              gpointer               user_data);
+GAsyncResult     *test_wait_result          (GAsyncResult         **result);
 ConciergeStore   *test_open_store           (const char            *path,
                                              GError               **error);
 void              test_close_store          (ConciergeStore        *store);

@@ -132,3 +132,42 @@ CREATE TABLE saved_replies (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX saved_replies_title ON saved_replies (title);
+
+-- What the agent knows of a customer beyond the name. Contracts, orders
+-- and tags hold lists, written "a, b".
+ALTER TABLE contacts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN customer_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN contracts TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN orders TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN note TEXT NOT NULL DEFAULT '';
+
+-- Merging two contacts keeps the one merged away, hidden behind the one
+-- that stays, with what the agent knew of it; its identities and threads
+-- remember it, so that the merge can be undone. Forgetting a customer
+-- takes the contacts merged into them along.
+ALTER TABLE contacts ADD COLUMN merged_into INTEGER REFERENCES contacts (id) ON DELETE CASCADE;
+-- The fields the merge filled in on the contact that stays, one bit each,
+-- which undoing the merge empties again.
+ALTER TABLE contacts ADD COLUMN merge_filled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN merged_from INTEGER REFERENCES contacts (id) ON DELETE SET NULL;
+ALTER TABLE threads ADD COLUMN merged_from INTEGER REFERENCES contacts (id) ON DELETE SET NULL;
+CREATE INDEX contacts_merged ON contacts (merged_into) WHERE merged_into IS NOT NULL;
+
+-- Two contacts the agent separated, or said are different people: they
+-- are not suggested for a merge again.
+CREATE TABLE distinct_contacts (
+  contact_id       INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+  other_contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+  PRIMARY KEY (contact_id, other_contact_id)
+) WITHOUT ROWID;
+
+-- The messages of forgotten customers and of purged conversations, so that
+-- a sync does not bring them back. Each is a keyed SHA-256 of the message's
+-- account, conversation and id, and nothing else: a Telegram chat id is the
+-- customer's user id, so no id is kept as it is.
+CREATE TABLE tombstones (
+  hash BLOB PRIMARY KEY
+) WITHOUT ROWID;
+

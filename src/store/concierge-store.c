@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -41,6 +42,7 @@ struct _ConciergeStore
   GMainContext *context;
   char         *path;
   char         *profile_id;
+  char         *tombstone_key;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
@@ -373,6 +375,88 @@ store_change_row (ConciergeStore  *self,
   return sqlite3_changes (store_db (self));
 }
 
+/* Reads one number: the first column of the first row of @sql, whose
+ * parameter, if it has one, is @id. No row reads as 0. */
+static gboolean
+store_count (ConciergeStore  *self,
+             const char      *sql,
+             gint64           id,
+             gint64          *value,
+             GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Tombstones */
+
+/* A message's tombstone: keyed, so that nobody can test a guessed id
+ * against it without the profile's key. A Telegram message id counts
+ * within its chat, hence the conversation in the hash. */
+static void
+tombstone_hash (ConciergeStore *self,
+                gint64          account_id,
+                const char     *thread_remote_id,
+                const char     *message_remote_id,
+                guint8          hash[32])
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) self->tombstone_key,
+                                      strlen (self->tombstone_key));
+  g_autofree char *account = g_strdup_printf ("%" G_GINT64_FORMAT, account_id);
+  gsize length = 32;
+
+  /* The unit separator cannot occur in an id, so no two triples hash
+   * the same text. */
+  g_hmac_update (hmac, (const guchar *) account, -1);
+  g_hmac_update (hmac, (const guchar *) "\x1f", 1);
+  g_hmac_update (hmac, (const guchar *) thread_remote_id, -1);
+  g_hmac_update (hmac, (const guchar *) "\x1f", 1);
+  g_hmac_update (hmac, (const guchar *) message_remote_id, -1);
+  g_hmac_get_digest (hmac, hash, &length);
+}
+
+static gboolean
+is_tombstoned (ConciergeStore *self,
+               gint64          account_id,
+               const char     *thread_remote_id,
+               const char     *message_remote_id,
+               gboolean       *tombstoned,
+               GError        **error)
+{
+  static const char sql[] = "SELECT 1 FROM tombstones WHERE hash = ?";
+  guint8 hash[32];
+  sqlite3_stmt *stmt;
+  int rc;
+
+  tombstone_hash (self, account_id, thread_remote_id, message_remote_id, hash);
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return FALSE;
+    }
+  *tombstoned = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 /* Loading model objects from rows */
 
 #define THREAD_COLUMNS                                                              \
@@ -640,32 +724,37 @@ store_user_version (ConciergeStore  *self,
   return version;
 }
 
+/* A value of the profile that is made once, at random, and kept. */
 static gboolean
-store_load_profile_id (ConciergeStore  *self,
-                       GError         **error)
+store_load_profile_value (ConciergeStore  *self,
+                          const char      *key,
+                          char           **value,
+                          GError         **error)
 {
-  static const char select_sql[] = "SELECT value FROM profile WHERE key = 'id'";
-  static const char insert_sql[] = "INSERT INTO profile (key, value) VALUES ('id', ?)";
+  static const char select_sql[] = "SELECT value FROM profile WHERE key = ?";
+  static const char insert_sql[] = "INSERT INTO profile (key, value) VALUES (?, ?)";
+  g_autofree char *found = NULL;
   sqlite3_stmt *stmt;
-  g_autofree char *id = NULL;
 
   if (!(stmt = store_prepare (self, select_sql, error)))
     return FALSE;
+  bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = column_dup (stmt, 0);
+    found = column_dup (stmt, 0);
   sqlite3_reset (stmt);
 
-  if (id == NULL)
+  if (found == NULL)
     {
-      id = g_uuid_string_random ();
+      found = g_uuid_string_random ();
       if (!(stmt = store_prepare (self, insert_sql, error)))
         return FALSE;
-      bind_text (stmt, 1, id);
+      bind_text (stmt, 1, key);
+      bind_text (stmt, 2, found);
       if (!store_step_done (self, stmt, error))
         return FALSE;
     }
 
-  self->profile_id = g_steal_pointer (&id);
+  *value = g_steal_pointer (&found);
   return TRUE;
 }
 
@@ -729,8 +818,13 @@ open_job (ConciergeStore *self,
   if (!store_exec (self, "PRAGMA journal_mode = WAL", &error) ||
       !store_exec (self, "PRAGMA synchronous = NORMAL", &error) ||
       !store_exec (self, "PRAGMA foreign_keys = ON", &error) ||
+      /* What is deleted is overwritten, so that forgetting a customer
+       * leaves nothing of them in the file. */
+      !store_exec (self, "PRAGMA secure_delete = ON", &error) ||
+      !store_exec (self, "PRAGMA temp_store = MEMORY", &error) ||
       !store_migrate (self, version, &error) ||
-      !store_load_profile_id (self, &error))
+      !store_load_profile_value (self, "id", &self->profile_id, &error) ||
+      !store_load_profile_value (self, "tombstone-key", &self->tombstone_key, &error))
     goto fail;
 
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
@@ -755,6 +849,7 @@ concierge_store_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_free (self->path);
   g_free (self->profile_id);
+  g_free (self->tombstone_key);
 
   G_OBJECT_CLASS (concierge_store_parent_class)->finalize (object);
 }
@@ -1811,6 +1906,7 @@ ingest_job (ConciergeStore *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *platform = NULL;
   g_autofree char *server_url = NULL;
+  gint64 has_tombstones = 0;
   GHashTableIter iter;
   gpointer key, value;
   sqlite3_stmt *stmt;
@@ -1831,7 +1927,8 @@ ingest_job (ConciergeStore *self,
       goto fail;
     }
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !store_count (self, "SELECT EXISTS (SELECT 1 FROM tombstones)", 0, &has_tombstones, &error))
     goto fail;
 
   for (guint i = 0; i < ingest->items->len; i++)
@@ -1839,7 +1936,16 @@ ingest_job (ConciergeStore *self,
       IngestItem *item = &g_array_index (ingest->items, IngestItem, i);
       ConciergeIdentity *author = item->message->author;
       gint64 identity_id = 0, contact_id = 0, thread_id = 0;
-      gboolean is_new, personal_data_changed;
+      gboolean is_new, personal_data_changed, forgotten = FALSE;
+
+      /* A forgotten customer's messages stay gone, whatever a platform
+       * sends again; a new message from them starts a new customer. */
+      if (has_tombstones && item->message->remote_id != NULL &&
+          !is_tombstoned (self, ingest->account_id, item->thread_remote_id,
+                          item->message->remote_id, &forgotten, &error))
+        goto fail;
+      if (forgotten)
+        continue;
 
       if (author != NULL &&
           !ingest_identity (self, author, platform, server_url, &identity_id, &contact_id, &error))
@@ -2170,112 +2276,6 @@ concierge_store_wake_snoozed_finish (ConciergeStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
 
   return g_task_propagate_int (G_TASK (result), error);
-}
-
-/* Contacts */
-
-typedef struct
-{
-  gint64 keep_id;
-  gint64 merge_id;
-} MergeJob;
-
-static void
-merge_contacts_job (ConciergeStore *self,
-                    GTask          *task,
-                    gpointer        data)
-{
-  static const char threads_sql[] = "SELECT id FROM threads WHERE contact_id = ?";
-  static const char * const moves[] = {
-    "UPDATE identities SET contact_id = ?1 WHERE contact_id = ?2",
-    "UPDATE threads SET contact_id = ?1 WHERE contact_id = ?2",
-    "UPDATE notes SET contact_id = ?1 WHERE contact_id = ?2",
-    "DELETE FROM contacts WHERE id = ?2",
-  };
-  MergeJob *job = data;
-  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
-
-  if (job->keep_id == job->merge_id)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
-    goto fail;
-
-  if (!(stmt = store_prepare (self, threads_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->merge_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_hash_table_add (touched, g_memdup2 (&id, sizeof id));
-    }
-  sqlite3_reset (stmt);
-
-  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
-    {
-      if (!(stmt = store_prepare (self, moves[i], &error)))
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, job->keep_id);
-      sqlite3_bind_int64 (stmt, 2, job->merge_id);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
-    }
-
-  if (!store_exec (self, "COMMIT", &error))
-    goto fail;
-
-  store_notify_threads (self, touched);
-  g_task_return_boolean (task, TRUE);
-  return;
-
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-/**
- * concierge_store_merge_contacts_async:
- * @keep_id: the contact that stays
- * @merge_id: the contact whose identities, threads and notes move to it
- *
- * Makes two contacts one customer, when the same person writes on several
- * platforms.
- */
-void
-concierge_store_merge_contacts_async (ConciergeStore      *self,
-                                      gint64               keep_id,
-                                      gint64               merge_id,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  MergeJob *job;
-
-  g_return_if_fail (CONCIERGE_IS_STORE (self));
-
-  job = g_new0 (MergeJob, 1);
-  job->keep_id = keep_id;
-  job->merge_id = merge_id;
-
-  store_run (self, concierge_store_merge_contacts_async, G_PRIORITY_DEFAULT,
-             merge_contacts_job, job, g_free,
-             cancellable, callback, user_data);
-}
-
-gboolean
-concierge_store_merge_contacts_finish (ConciergeStore  *self,
-                                       GAsyncResult    *result,
-                                       GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Search and the inbox index */
@@ -3105,42 +3105,60 @@ concierge_store_search_messages_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-load_contact_job (ConciergeStore *self,
-                  GTask          *task,
-                  gpointer        data)
+/* The profile's columns, in the order of ConciergeContactField. */
+static const char * const contact_columns[] = {
+  [CONCIERGE_CONTACT_NAME] = "name",
+  [CONCIERGE_CONTACT_EMAIL] = "email",
+  [CONCIERGE_CONTACT_PHONE] = "phone",
+  [CONCIERGE_CONTACT_CUSTOMER_NUMBER] = "customer_number",
+  [CONCIERGE_CONTACT_CONTRACTS] = "contracts",
+  [CONCIERGE_CONTACT_ORDERS] = "orders",
+  [CONCIERGE_CONTACT_TAGS] = "tags",
+  [CONCIERGE_CONTACT_NOTE] = "note",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (contact_columns) == CONCIERGE_CONTACT_N_FIELDS);
+
+#define CONTACT_COLUMNS \
+  "c.id, c.language, c.address, c.created_at, c.name, c.email, c.phone, c.customer_number, " \
+  "c.contracts, c.orders, c.tags, c.note FROM contacts c "
+
+/* A contact with its identities, or NULL with @error set. */
+static ConciergeContact *
+store_load_contact (ConciergeStore  *self,
+                    gint64           contact_id,
+                    GError         **error)
 {
-  static const char contact_sql[] = "SELECT id, name, language, address FROM contacts WHERE id = ?";
+  static const char contact_sql[] = "SELECT " CONTACT_COLUMNS "WHERE c.id = ?";
   static const char identities_sql[] =
     "SELECT " IDENTITY_COLUMNS " FROM identities i WHERE i.contact_id = ? ORDER BY i.id";
-  RowsJob *job = data;
   g_autoptr(ConciergeContact) contact = NULL;
-  g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
-  if (!(stmt = store_prepare (self, contact_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!(stmt = store_prepare (self, contact_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       contact = concierge_contact_new_empty ();
       contact->id = sqlite3_column_int64 (stmt, 0);
-      concierge_contact_set_field (contact, CONCIERGE_CONTACT_NAME, (const char *) sqlite3_column_text (stmt, 1));
-      contact->language = language_from_column (stmt, 2);
-      contact->address = address_from_column (stmt, 3);
+      contact->language = language_from_column (stmt, 1);
+      contact->address = address_from_column (stmt, 2);
+      contact->created_at = sqlite3_column_int64 (stmt, 3);
+      for (guint i = 0; i < CONCIERGE_CONTACT_N_FIELDS; i++)
+        concierge_contact_set_field (contact, i, (const char *) sqlite3_column_text (stmt, 4 + i));
     }
   sqlite3_reset (stmt);
 
   if (contact == NULL)
     {
-      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                   "No contact %" G_GINT64_FORMAT, job->id);
-      goto fail;
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No contact %" G_GINT64_FORMAT, contact_id);
+      return NULL;
     }
 
-  if (!(stmt = store_prepare (self, identities_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!(stmt = store_prepare (self, identities_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_autoptr(ConciergeIdentity) identity = identity_from_row (stmt, 0);
@@ -3149,11 +3167,22 @@ load_contact_job (ConciergeStore *self,
     }
   sqlite3_reset (stmt);
 
-  g_task_return_pointer (task, g_steal_pointer (&contact), g_object_unref);
-  return;
+  return g_steal_pointer (&contact);
+}
 
-fail:
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+load_contact_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  RowsJob *job = data;
+  GError *error = NULL;
+  ConciergeContact *contact = store_load_contact (self, job->id, &error);
+
+  if (contact == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, contact, g_object_unref);
 }
 
 void
@@ -6417,4 +6446,1434 @@ concierge_store_import_saved_replies_finish (ConciergeStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
 
   return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Customers */
+
+void
+concierge_merge_suggestion_free (ConciergeMergeSuggestion *suggestion)
+{
+  g_clear_object (&suggestion->contact);
+  g_free (suggestion);
+}
+
+/* What a job on customers needs. */
+typedef struct
+{
+  gint64                id;
+  gint64                other_id;
+  ConciergeContactField field;
+  char                 *text;
+  GPtrArray            *contacts;
+  gboolean              flag;
+} ContactJob;
+
+static void
+contact_job_free (gpointer data)
+{
+  ContactJob *job = data;
+
+  g_free (job->text);
+  g_clear_pointer (&job->contacts, g_ptr_array_unref);
+  g_free (job);
+}
+
+static ContactJob *
+contact_job_new (gint64      id,
+                 gint64      other_id,
+                 const char *text)
+{
+  ContactJob *job = g_new0 (ContactJob, 1);
+
+  job->id = id;
+  job->other_id = other_id;
+  job->text = g_strdup (text);
+  return job;
+}
+
+/* Runs each of @sql, whose parameters ?1 and ?2 are @a and @b. */
+static gboolean
+store_run_each (ConciergeStore     *self,
+                const char * const *sql,
+                gsize               n_sql,
+                gint64              a,
+                gint64              b,
+                GError            **error)
+{
+  for (gsize i = 0; i < n_sql; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = store_prepare (self, sql[i], error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, a);
+      if (sqlite3_bind_parameter_count (stmt) > 1)
+        sqlite3_bind_int64 (stmt, 2, b);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Adds the threads that @sql, whose parameter is @id, names to @touched. */
+static gboolean
+store_collect_ids (ConciergeStore  *self,
+                   const char      *sql,
+                   gint64           id,
+                   GHashTable      *touched,
+                   GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 value = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_add (touched, g_memdup2 (&value, sizeof value));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GHashTable *
+id_set_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* Ends a job that changed customers in a transaction: commits, announces
+ * the threads it touched, and returns @id, or else TRUE when @id is 0. */
+static void
+finish_contact_change (ConciergeStore *self,
+                       GTask          *task,
+                       GHashTable     *touched,
+                       gint64          id,
+                       GError         *error)
+{
+  if (error == NULL)
+    store_exec (self, "COMMIT", &error);
+  if (error != NULL)
+    {
+      store_rollback (self);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  store_notify_threads (self, touched);
+  if (id != 0)
+    g_task_return_int (task, id);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* A statement on one field of the profile, named by {} in @pattern. The
+ * store keeps a statement by the address of its text, so the text is
+ * interned. */
+static const char *
+field_sql (const char            *pattern,
+           ConciergeContactField  field)
+{
+  g_auto(GStrv) parts = g_strsplit (pattern, "{}", -1);
+  g_autofree char *sql = g_strjoinv (contact_columns[field], parts);
+
+  return g_intern_string (sql);
+}
+
+static void
+set_contact_field_job (ConciergeStore *self,
+                       GTask          *task,
+                       gpointer        data)
+{
+  ContactJob *job = data;
+  const char *sql = field_sql ("UPDATE contacts SET {} = ? WHERE id = ?", job->field);
+  g_autoptr(GHashTable) touched = id_set_new ();
+  g_autoptr(ConciergeContact) normal = concierge_contact_new ("");
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+
+  /* The store keeps a field as the model writes it. */
+  concierge_contact_set_field (normal, job->field, job->text);
+
+  if (store_exec (self, "BEGIN IMMEDIATE", &error) &&
+      (stmt = store_prepare (self, sql, &error)) != NULL)
+    {
+      bind_text (stmt, 1, concierge_contact_get_field (normal, job->field));
+      sqlite3_bind_int64 (stmt, 2, job->id);
+      if (store_step_done (self, stmt, &error) && job->field == CONCIERGE_CONTACT_NAME)
+        store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", job->id, touched, &error);
+    }
+  finish_contact_change (self, task, touched, 0, error);
+}
+
+/**
+ * concierge_store_set_contact_field_async:
+ *
+ * Changes one field of a customer's profile, as the agent edited it.
+ * Finish with concierge_store_boolean_finish().
+ */
+void
+concierge_store_set_contact_field_async (ConciergeStore       *self,
+                                         gint64                contact_id,
+                                         ConciergeContactField field,
+                                         const char           *value,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data)
+{
+  ContactJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (field < CONCIERGE_CONTACT_N_FIELDS);
+  g_return_if_fail (field != CONCIERGE_CONTACT_NAME || (value != NULL && value[0] != '\0'));
+
+  job = contact_job_new (contact_id, 0, value);
+  job->field = field;
+  store_run (self, concierge_store_set_contact_field_async, G_PRIORITY_DEFAULT,
+             set_contact_field_job, job, contact_job_free, cancellable, callback, user_data);
+}
+
+/* Fails unless @id is a contact that is not merged into another. */
+static gboolean
+check_contact_shown (ConciergeStore  *self,
+                     gint64           id,
+                     GError         **error)
+{
+  gint64 shown;
+
+  if (!store_count (self, "SELECT count(*) FROM contacts WHERE id = ? AND merged_into IS NULL",
+                    id, &shown, error))
+    return FALSE;
+  if (!shown)
+    {
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No contact %" G_GINT64_FORMAT " to merge", id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+merge_contacts_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char * const moves[] = {
+    "UPDATE identities SET merged_from = ?2, contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE threads SET merged_from = ?2, contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE notes SET contact_id = ?1 WHERE contact_id = ?2",
+    /* Those merged into the one merged away now hide behind the one that stays. */
+    "UPDATE contacts SET merged_into = ?1 WHERE merged_into = ?2",
+    "UPDATE contacts SET merged_into = ?1 WHERE id = ?2",
+  };
+  ContactJob *job = data;
+  g_autoptr(GHashTable) touched = id_set_new ();
+  g_autoptr(ConciergeContact) keep = NULL;
+  g_autoptr(ConciergeContact) merge = NULL;
+  GError *error = NULL;
+  guint filled = 0;
+
+  if (job->id == job->other_id)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto out;
+  if (!check_contact_shown (self, job->id, &error) ||
+      !check_contact_shown (self, job->other_id, &error) ||
+      !(keep = store_load_contact (self, job->id, &error)) ||
+      !(merge = store_load_contact (self, job->other_id, &error)) ||
+      !store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", job->other_id, touched, &error))
+    goto out;
+
+  /* What the agent knew only of the one merged away is not hidden with it.
+   * Undoing the merge empties these fields again. */
+  for (guint i = CONCIERGE_CONTACT_NAME + 1; i < CONCIERGE_CONTACT_N_FIELDS; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (concierge_contact_get_field (keep, i)[0] != '\0' || concierge_contact_get_field (merge, i)[0] == '\0')
+        continue;
+      if (!(stmt = store_prepare (self, field_sql ("UPDATE contacts SET {} = "
+                                                   "(SELECT {} FROM contacts WHERE id = ?2) WHERE id = ?1", i),
+                                  &error)))
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, job->id);
+      sqlite3_bind_int64 (stmt, 2, job->other_id);
+      if (!store_step_done (self, stmt, &error))
+        goto out;
+      filled |= 1u << i;
+    }
+
+  if (store_run_each (self, moves, G_N_ELEMENTS (moves), job->id, job->other_id, &error))
+    store_run_each (self, (const char * const[]) { "UPDATE contacts SET merge_filled = ?2 WHERE id = ?1" }, 1,
+                    job->other_id, filled, &error);
+
+out:
+  finish_contact_change (self, task, touched, 0, error);
+}
+
+/**
+ * concierge_store_merge_contacts_async:
+ * @keep_id: the contact that stays
+ * @merge_id: the contact whose identities, threads and notes move to it
+ *
+ * Makes two contacts one customer, when the same person writes on several
+ * platforms. concierge_store_undo_merge_async() with @merge_id undoes it.
+ * Finish with concierge_store_boolean_finish().
+ */
+void
+concierge_store_merge_contacts_async (ConciergeStore      *self,
+                                      gint64               keep_id,
+                                      gint64               merge_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_merge_contacts_async, G_PRIORITY_DEFAULT, merge_contacts_job,
+             contact_job_new (keep_id, merge_id, NULL), contact_job_free, cancellable, callback, user_data);
+}
+
+/* Gives the contact merged away back its identities and their threads: a
+ * thread goes with the identity whose messages it holds, and one without
+ * customer messages back where it came from. */
+static gboolean
+undo_merge (ConciergeStore  *self,
+            gint64           merged_id,
+            GHashTable      *touched,
+            GError         **error)
+{
+  static const char * const moves[] = {
+    "UPDATE identities SET contact_id = ?1, merged_from = NULL WHERE contact_id = ?2 AND merged_from = ?1",
+    "UPDATE threads SET contact_id = ?1, merged_from = NULL WHERE contact_id = ?2 AND ("
+    "  EXISTS (SELECT 1 FROM messages m JOIN identities i ON i.id = m.author_identity_id "
+    "          WHERE m.thread_id = threads.id AND i.contact_id = ?1) "
+    "  OR (merged_from = ?1 AND NOT EXISTS (SELECT 1 FROM messages m JOIN identities i "
+    "      ON i.id = m.author_identity_id WHERE m.thread_id = threads.id AND i.contact_id = ?2)))",
+  };
+  gint64 keep_id, filled;
+
+  if (!store_count (self, "SELECT merged_into FROM contacts WHERE id = ?", merged_id, &keep_id, error) ||
+      !store_count (self, "SELECT merge_filled FROM contacts WHERE id = ?", merged_id, &filled, error))
+    return FALSE;
+  if (keep_id == 0)
+    {
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "Contact %" G_GINT64_FORMAT " is not merged", merged_id);
+      return FALSE;
+    }
+
+  if (!store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", keep_id, touched, error) ||
+      !store_run_each (self, moves, G_N_ELEMENTS (moves), merged_id, keep_id, error))
+    return FALSE;
+
+  for (guint i = CONCIERGE_CONTACT_NAME + 1; i < CONCIERGE_CONTACT_N_FIELDS; i++)
+    {
+      const char *sql;
+
+      if (!(filled & (1u << i)))
+        continue;
+      sql = field_sql ("UPDATE contacts SET {} = '' WHERE id = ?2 AND {} = "
+                       "(SELECT {} FROM contacts WHERE id = ?1)", i);
+      if (!store_run_each (self, (const char * const[]) { sql }, 1, merged_id, keep_id, error))
+        return FALSE;
+    }
+
+  return store_run_each (self, (const char * const[]) {
+                           "UPDATE contacts SET merged_into = NULL, merge_filled = 0 WHERE id = ?1" },
+                         1, merged_id, 0, error);
+}
+
+static void
+undo_merge_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  ContactJob *job = data;
+  g_autoptr(GHashTable) touched = id_set_new ();
+  GError *error = NULL;
+
+  if (store_exec (self, "BEGIN IMMEDIATE", &error))
+    undo_merge (self, job->id, touched, &error);
+  finish_contact_change (self, task, touched, 0, error);
+}
+
+/**
+ * concierge_store_undo_merge_async:
+ * @merged_id: the contact that was merged into another
+ *
+ * Separates the two contacts of a merge again, as they were, with what
+ * each has received since. Finish with concierge_store_boolean_finish().
+ */
+void
+concierge_store_undo_merge_async (ConciergeStore      *self,
+                                  gint64               merged_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_undo_merge_async, G_PRIORITY_DEFAULT, undo_merge_job,
+             contact_job_new (merged_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+}
+
+static void
+separate_identity_job (ConciergeStore *self,
+                       GTask          *task,
+                       gpointer        data)
+{
+  static const char identity_sql[] =
+    "SELECT i.contact_id, i.merged_from, i.platform, i.display_name, i.handle, i.remote_id, "
+    "  (SELECT count(*) FROM identities WHERE contact_id = i.contact_id), "
+    "  (SELECT count(*) FROM identities WHERE contact_id = i.contact_id AND merged_from = i.merged_from), "
+    "  (SELECT merged_into FROM contacts WHERE id = i.merged_from) "
+    "FROM identities i WHERE i.id = ?";
+  static const char contact_sql[] = "INSERT INTO contacts (name, created_at) VALUES (?, ?)";
+  static const char identity_move_sql[] =
+    "UPDATE identities SET contact_id = ?2, merged_from = NULL WHERE id = ?1";
+  /* The threads with this identity's messages, and those without any
+   * customer's message on its platform, unless another identity of the
+   * customer is on that platform too. */
+  static const char threads_move_sql[] =
+    "UPDATE threads SET contact_id = ?2, merged_from = NULL WHERE contact_id = ?3 AND ("
+    "  EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id AND m.author_identity_id = ?1) "
+    "  OR (NOT EXISTS (SELECT 1 FROM messages m JOIN identities i ON i.id = m.author_identity_id "
+    "                  WHERE m.thread_id = threads.id AND i.contact_id = ?3) "
+    "      AND (SELECT platform FROM accounts WHERE id = threads.account_id) = "
+    "          (SELECT platform FROM identities WHERE id = ?1) "
+    "      AND NOT EXISTS (SELECT 1 FROM identities o WHERE o.contact_id = ?3 "
+    "                      AND o.platform = (SELECT platform FROM identities WHERE id = ?1))))";
+  static const char distinct_sql[] =
+    "INSERT OR IGNORE INTO distinct_contacts (contact_id, other_contact_id) VALUES (?1, ?2), (?2, ?1)";
+  ContactJob *job = data;
+  g_autoptr(GHashTable) touched = id_set_new ();
+  GError *error = NULL;
+  gint64 contact_id = 0, merged_from = 0, merged_into = 0, new_id = 0;
+  gint64 n_identities = 0, n_from_merge = 0;
+  g_autofree char *name = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, identity_sql, &error)))
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      contact_id = sqlite3_column_int64 (stmt, 0);
+      merged_from = sqlite3_column_int64 (stmt, 1);
+      for (int column = 3; column <= 5 && name == NULL; column++)
+        if (sqlite3_column_bytes (stmt, column) > 0)
+          name = column_dup (stmt, column);
+      n_identities = sqlite3_column_int64 (stmt, 6);
+      n_from_merge = sqlite3_column_int64 (stmt, 7);
+      merged_into = sqlite3_column_int64 (stmt, 8);
+    }
+  sqlite3_reset (stmt);
+
+  if (n_identities < 2)
+    {
+      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "Identity %" G_GINT64_FORMAT " is its customer's only one", job->id);
+      goto out;
+    }
+
+  /* The last identity that came with a merge takes the contact it came
+   * from back out of hiding, with what the agent knew of it. */
+  if (merged_from != 0 && merged_into == contact_id && n_from_merge == 1)
+    {
+      new_id = merged_from;
+      if (undo_merge (self, merged_from, touched, &error))
+        store_run_each (self, (const char * const[]) { distinct_sql }, 1, contact_id, new_id, &error);
+      goto out;
+    }
+
+  if (!(stmt = store_prepare (self, contact_sql, &error)))
+    goto out;
+  bind_text (stmt, 1, name);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (!store_step_done (self, stmt, &error))
+    goto out;
+  new_id = sqlite3_last_insert_rowid (store_db (self));
+
+  if (!store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", contact_id, touched, &error) ||
+      !store_run_each (self, (const char * const[]) { distinct_sql }, 1, contact_id, new_id, &error) ||
+      !store_run_each (self, (const char * const[]) { identity_move_sql }, 1, job->id, new_id, &error) ||
+      !(stmt = store_prepare (self, threads_move_sql, &error)))
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 2, new_id);
+  sqlite3_bind_int64 (stmt, 3, contact_id);
+  store_step_done (self, stmt, &error);
+
+out:
+  finish_contact_change (self, task, touched, new_id, error);
+}
+
+/**
+ * concierge_store_separate_identity_async:
+ *
+ * Takes one of a customer's identities out of their profile, with its
+ * threads, when it is somebody else after all. The two are not suggested
+ * for a merge again.
+ */
+void
+concierge_store_separate_identity_async (ConciergeStore      *self,
+                                         gint64               identity_id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_separate_identity_async, G_PRIORITY_DEFAULT, separate_identity_job,
+             contact_job_new (identity_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_separate_identity_finish:
+ *
+ * Returns: the contact the identity now belongs to, or 0 with @error set
+ */
+gint64
+concierge_store_separate_identity_finish (ConciergeStore  *self,
+                                          GAsyncResult    *result,
+                                          GError         **error)
+{
+  gssize id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_int (G_TASK (result), error);
+  return MAX (id, 0);
+}
+
+/* A phone number as written in different ways: its digits, and only the
+ * last nine of a long one, which leave out a country or trunk prefix
+ * ("+49 170 1234567" and "0170 1234567"). */
+static char *
+phone_key (const char *phone)
+{
+  GString *digits = g_string_new ("");
+
+  for (const char *p = phone; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  if (digits->len > 9)
+    g_string_erase (digits, 0, digits->len - 9);
+  return g_string_free (digits, FALSE);
+}
+
+static void
+add_suggestion (ConciergeStore       *self,
+                GPtrArray            *suggestions,
+                GHashTable           *seen,
+                gint64                contact_id,
+                ConciergeMergeReason  reason,
+                GError              **error)
+{
+  ConciergeMergeSuggestion *suggestion;
+  ConciergeContact *contact;
+
+  if (g_hash_table_contains (seen, &contact_id))
+    return;
+  if (!(contact = store_load_contact (self, contact_id, error)))
+    return;
+
+  g_hash_table_add (seen, g_memdup2 (&contact_id, sizeof contact_id));
+  suggestion = g_new0 (ConciergeMergeSuggestion, 1);
+  suggestion->contact = contact;
+  suggestion->reason = reason;
+  g_ptr_array_add (suggestions, suggestion);
+}
+
+#define SUGGESTABLE \
+  "d.merged_into IS NULL AND d.id != ?1 AND NOT EXISTS " \
+  "(SELECT 1 FROM distinct_contacts WHERE contact_id = ?1 AND other_contact_id = d.id) "
+
+static void
+load_merge_suggestions_job (ConciergeStore *self,
+                            GTask          *task,
+                            gpointer        data)
+{
+  /* Strongest first: a shared address or number says more than a name. */
+  static const struct {
+    ConciergeMergeReason reason;
+    const char *sql;
+  } rules[] = {
+    { CONCIERGE_MERGE_SAME_EMAIL,
+      "SELECT d.id, '' FROM contacts d, contacts c WHERE c.id = ?1 AND c.email != '' "
+      "AND d.email = c.email COLLATE NOCASE AND " SUGGESTABLE },
+    { CONCIERGE_MERGE_SAME_CUSTOMER_NUMBER,
+      "SELECT d.id, '' FROM contacts d, contacts c WHERE c.id = ?1 AND c.customer_number != '' "
+      "AND d.customer_number = c.customer_number COLLATE NOCASE AND " SUGGESTABLE },
+    { CONCIERGE_MERGE_SAME_PHONE,
+      "SELECT d.id, d.phone FROM contacts d WHERE d.phone != '' AND " SUGGESTABLE },
+    /* The same name on two platforms: on one platform, two accounts are
+     * two people. */
+    { CONCIERGE_MERGE_SAME_NAME,
+      "SELECT DISTINCT d.id, '' FROM contacts d JOIN identities i ON i.contact_id = d.id "
+      "JOIN identities j ON j.contact_id = ?1 AND j.platform != i.platform "
+      "WHERE j.display_name != '' AND i.display_name = j.display_name COLLATE NOCASE AND " SUGGESTABLE
+      "AND NOT EXISTS (SELECT 1 FROM identities a JOIN identities b ON a.platform = b.platform "
+      "                WHERE a.contact_id = d.id AND b.contact_id = ?1)" },
+    /* A customer known by name only, say from an address book. */
+    { CONCIERGE_MERGE_SAME_NAME,
+      "SELECT d.id, '' FROM contacts d, contacts c WHERE c.id = ?1 AND d.name = c.name COLLATE NOCASE "
+      "AND " SUGGESTABLE
+      "AND NOT EXISTS (SELECT 1 FROM identities a JOIN identities b ON a.platform = b.platform "
+      "                WHERE a.contact_id = d.id AND b.contact_id = ?1)" },
+  };
+  ContactJob *job = data;
+  g_autoptr(GPtrArray) suggestions = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_merge_suggestion_free);
+  g_autoptr(GHashTable) seen = id_set_new ();
+  g_autoptr(ConciergeContact) contact = NULL;
+  g_autofree char *phone = NULL;
+  GError *error = NULL;
+
+  if (!(contact = store_load_contact (self, job->id, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  phone = phone_key (concierge_contact_get_field (contact, CONCIERGE_CONTACT_PHONE));
+
+  for (guint r = 0; r < G_N_ELEMENTS (rules) && error == NULL; r++)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (rules[r].reason == CONCIERGE_MERGE_SAME_PHONE && phone[0] == '\0')
+        continue;
+      if (!(stmt = store_prepare (self, rules[r].sql, &error)))
+        break;
+      sqlite3_bind_int64 (stmt, 1, job->id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          g_autofree char *other_phone = phone_key ((const char *) sqlite3_column_text (stmt, 1));
+
+          if (rules[r].reason != CONCIERGE_MERGE_SAME_PHONE || g_strcmp0 (phone, other_phone) == 0)
+            g_array_append_val (ids, id);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
+
+      for (guint i = 0; i < ids->len && error == NULL; i++)
+        add_suggestion (self, suggestions, seen, g_array_index (ids, gint64, i), rules[r].reason, &error);
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&suggestions), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * concierge_store_load_merge_suggestions_async:
+ *
+ * Looks for other customers who may be this one: the same email address,
+ * phone number or customer number, or the same name on another platform.
+ * Customers the agent separated are left out.
+ */
+void
+concierge_store_load_merge_suggestions_async (ConciergeStore      *self,
+                                              gint64               contact_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_merge_suggestions_async, G_PRIORITY_DEFAULT,
+             load_merge_suggestions_job, contact_job_new (contact_id, 0, NULL), contact_job_free,
+             cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_merge_suggestions_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeMergeSuggestion):
+ *   the suggestions, strongest first
+ */
+GPtrArray *
+concierge_store_load_merge_suggestions_finish (ConciergeStore  *self,
+                                               GAsyncResult    *result,
+                                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Loads the contacts whose ids @stmt, already bound, reads. */
+static GPtrArray *
+load_contacts_of (ConciergeStore  *self,
+                  sqlite3_stmt    *stmt,
+                  GError         **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return NULL;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      ConciergeContact *contact = store_load_contact (self, g_array_index (ids, gint64, i), error);
+
+      if (contact == NULL)
+        return NULL;
+      g_ptr_array_add (contacts, contact);
+    }
+
+  return g_steal_pointer (&contacts);
+}
+
+static void
+return_contacts (GTask     *task,
+                 GPtrArray *contacts,
+                 GError    *error)
+{
+  if (contacts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, contacts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+#define SEARCH_CONTACTS_LIMIT 20
+
+static void
+search_contacts_job (ConciergeStore *self,
+                     GTask          *task,
+                     gpointer        data)
+{
+  /* A name by its words; an address or a number by any part of it. */
+  static const char sql[] =
+    "SELECT c.id FROM contacts c WHERE c.merged_into IS NULL AND c.id != ?1 AND ("
+    "  c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?2) "
+    "  OR instr (lower (c.email), lower (?3)) OR instr (c.phone, ?3) "
+    "  OR instr (lower (c.customer_number), lower (?3)) "
+    "  OR c.id IN (SELECT contact_id FROM identities WHERE instr (lower (handle), lower (?3)))) "
+    "ORDER BY c.name COLLATE NOCASE LIMIT " G_STRINGIFY (SEARCH_CONTACTS_LIMIT);
+  ContactJob *job = data;
+  g_autofree char *match = fts_query (job->text);
+  g_autofree char *text = g_strstrip (g_strdup (job->text ? job->text : ""));
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (match == NULL || text[0] == '\0')
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_object_unref),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  bind_text (stmt, 2, match);
+  bind_text (stmt, 3, text);
+  return_contacts (task, load_contacts_of (self, stmt, &error), error);
+}
+
+/**
+ * concierge_store_search_contacts_async:
+ * @except_id: a contact to leave out, or 0
+ *
+ * Finds customers by name, email address, phone or customer number, or
+ * handle, to merge one with another by hand.
+ */
+void
+concierge_store_search_contacts_async (ConciergeStore      *self,
+                                       const char          *search,
+                                       gint64               except_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_search_contacts_async, G_PRIORITY_DEFAULT, search_contacts_job,
+             contact_job_new (except_id, 0, search), contact_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_search_contacts_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeContact): at most
+ *   20 customers, with their identities, by name
+ */
+GPtrArray *
+concierge_store_search_contacts_finish (ConciergeStore  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_contacts_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char sql[] = "SELECT id FROM contacts WHERE merged_into IS NULL ORDER BY name COLLATE NOCASE, id";
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    g_task_return_error (task, error);
+  else
+    return_contacts (task, load_contacts_of (self, stmt, &error), error);
+}
+
+/**
+ * concierge_store_load_contacts_async:
+ *
+ * Reads every customer, with their identities, to export them.
+ */
+void
+concierge_store_load_contacts_async (ConciergeStore      *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_contacts_async, G_PRIORITY_DEFAULT, load_contacts_job,
+             NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_contacts_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeContact): every
+ *   customer, by name
+ */
+GPtrArray *
+concierge_store_load_contacts_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+import_contacts_job (ConciergeStore *self,
+                     GTask          *task,
+                     gpointer        data)
+{
+  static const char sql[] =
+    "INSERT INTO contacts (name, email, phone, customer_number, contracts, orders, tags, note, "
+    "language, address, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  ContactJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto fail;
+
+  for (guint i = 0; i < job->contacts->len; i++)
+    {
+      ConciergeContact *contact = g_ptr_array_index (job->contacts, i);
+
+      if (!(stmt = store_prepare (self, sql, &error)))
+        goto fail;
+      for (guint f = 0; f < CONCIERGE_CONTACT_N_FIELDS; f++)
+        bind_text (stmt, 1 + f, concierge_contact_get_field (contact, f));
+      bind_text (stmt, 9, concierge_language_to_string (contact->language));
+      bind_text (stmt, 10, concierge_address_to_string (contact->address));
+      sqlite3_bind_int64 (stmt, 11, g_get_real_time () / G_USEC_PER_SEC);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+    }
+
+  if (!store_exec (self, "COMMIT", &error))
+    goto fail;
+  g_task_return_int (task, job->contacts->len);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_import_contacts_async:
+ * @contacts: (element-type ConciergeContact): customers read from a file
+ *
+ * Adds customers from an address book, as contacts of their own: where one
+ * is a customer the cache knows, the customer panel suggests merging them.
+ * Their identities are not taken in, since only a platform can say who an
+ * account is.
+ */
+void
+concierge_store_import_contacts_async (ConciergeStore      *self,
+                                       GPtrArray           *contacts,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  ContactJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (contacts != NULL);
+
+  job = contact_job_new (0, 0, NULL);
+  job->contacts = g_ptr_array_ref (contacts);
+  store_run (self, concierge_store_import_contacts_async, G_PRIORITY_DEFAULT, import_contacts_job,
+             job, contact_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_import_contacts_finish:
+ *
+ * Returns: how many customers were added, or -1 with @error set
+ */
+int
+concierge_store_import_contacts_finish (ConciergeStore  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+load_contact_facts_job (ConciergeStore *self,
+                        GTask          *task,
+                        gpointer        data)
+{
+  static const char sql[] =
+    "SELECT " MESSAGE_COLUMNS "WHERE m.thread_id IN (SELECT id FROM threads WHERE contact_id = ?) "
+    "AND m.direction = 'in' AND m.visibility = 'private' AND m.personal_data_kinds != 0 "
+    "AND m.personal_data != '' ORDER BY m.id DESC LIMIT 50";
+  ContactJob *job = data;
+  RowsJob rows = { .id = job->id };
+
+  return_rows (self, task, sql, &rows, (gpointer) message_from_row);
+}
+
+/**
+ * concierge_store_load_contact_facts_async:
+ *
+ * Reads the customer's latest private messages in which the detector
+ * found personal data, for the agent to take into the profile. Public
+ * messages are left out: what a customer posted in public is not to be
+ * collected.
+ */
+void
+concierge_store_load_contact_facts_async (ConciergeStore      *self,
+                                          gint64               contact_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_contact_facts_async, G_PRIORITY_DEFAULT, load_contact_facts_job,
+             contact_job_new (contact_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_contact_facts_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeMessage): the
+ *   messages, newest first, with where their personal data stands
+ */
+GPtrArray *
+concierge_store_load_contact_facts_finish (ConciergeStore  *self,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Forgetting and purging */
+
+/* The rows to erase, named in temporary tables that live in memory. */
+static const char * const erase_tables[] = {
+  "CREATE TEMP TABLE IF NOT EXISTS erase_contacts (id INTEGER PRIMARY KEY)",
+  "CREATE TEMP TABLE IF NOT EXISTS erase_threads (id INTEGER PRIMARY KEY)",
+  "CREATE TEMP TABLE IF NOT EXISTS erase_messages (id INTEGER PRIMARY KEY)",
+  "DELETE FROM temp.erase_contacts",
+  "DELETE FROM temp.erase_threads",
+  "DELETE FROM temp.erase_messages",
+};
+
+/* Names a customer's rows for erasure: the contact, the contacts merged
+ * into it, their threads, and their messages in other customers' threads
+ * too, such as in a group. */
+static gboolean
+mark_contact (ConciergeStore  *self,
+              gint64           contact_id,
+              GError         **error)
+{
+  static const char * const marks[] = {
+    "INSERT INTO temp.erase_contacts WITH RECURSIVE c (id) AS "
+    "  (SELECT id FROM contacts WHERE id = ?1 "
+    "   UNION SELECT contacts.id FROM contacts JOIN c ON contacts.merged_into = c.id) "
+    "SELECT id FROM c",
+    "INSERT INTO temp.erase_threads SELECT id FROM threads "
+    "WHERE contact_id IN (SELECT id FROM temp.erase_contacts)",
+    "INSERT INTO temp.erase_messages SELECT id FROM messages "
+    "WHERE thread_id IN (SELECT id FROM temp.erase_threads) "
+    "UNION SELECT id FROM messages WHERE author_identity_id IN "
+    "  (SELECT id FROM identities WHERE contact_id IN (SELECT id FROM temp.erase_contacts))",
+  };
+  gint64 found;
+
+  if (!store_run_each (self, erase_tables, G_N_ELEMENTS (erase_tables), 0, 0, error) ||
+      !store_run_each (self, marks, G_N_ELEMENTS (marks), contact_id, 0, error) ||
+      !store_count (self, "SELECT count(*) FROM temp.erase_contacts", 0, &found, error))
+    return FALSE;
+  if (found == 0)
+    {
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No contact %" G_GINT64_FORMAT, contact_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+summarize_marked (ConciergeStore           *self,
+                  ConciergeContactSummary  *summary,
+                  GError                  **error)
+{
+  static const struct {
+    gsize offset;
+    const char *sql;
+  } counts[] = {
+    { G_STRUCT_OFFSET (ConciergeContactSummary, threads), "SELECT count(*) FROM temp.erase_threads" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, public_threads),
+      "SELECT count(*) FROM threads WHERE id IN (SELECT id FROM temp.erase_threads) AND visibility = 'public'" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, complaints),
+      "SELECT count(*) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id "
+      "WHERE g.name = 'complaint' AND tt.thread_id IN (SELECT id FROM temp.erase_threads)" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, messages), "SELECT count(*) FROM temp.erase_messages" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, images),
+      "SELECT count(*) FROM images WHERE message_id IN (SELECT id FROM temp.erase_messages)" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, notes),
+      "SELECT count(*) FROM notes WHERE thread_id IN (SELECT id FROM temp.erase_threads) "
+      "OR contact_id IN (SELECT id FROM temp.erase_contacts)" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, drafts),
+      "SELECT count(*) FROM drafts WHERE thread_id IN (SELECT id FROM temp.erase_threads)" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, outbox),
+      "SELECT count(*) FROM outbox WHERE thread_id IN (SELECT id FROM temp.erase_threads) "
+      "OR message_id IN (SELECT id FROM temp.erase_messages)" },
+    { G_STRUCT_OFFSET (ConciergeContactSummary, identities),
+      "SELECT count(*) FROM identities WHERE contact_id IN (SELECT id FROM temp.erase_contacts)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      gint64 count;
+
+      if (!store_count (self, counts[i].sql, 0, &count, error))
+        return FALSE;
+      G_STRUCT_MEMBER (guint, summary, counts[i].offset) = (guint) count;
+    }
+  return TRUE;
+}
+
+/* Erases the marked threads and messages, and everything that hangs on
+ * them, leaving a tombstone for each message a platform could send again.
+ * The other threads that lost a message are put in @touched. */
+static gboolean
+erase_marked (ConciergeStore  *self,
+              GHashTable      *touched,
+              GError         **error)
+{
+  static const char tombstones_sql[] =
+    "SELECT t.account_id, t.remote_id, m.remote_id FROM temp.erase_messages e "
+    "JOIN messages m ON m.id = e.id JOIN threads t ON t.id = m.thread_id WHERE m.remote_id IS NOT NULL";
+  static const char insert_sql[] = "INSERT OR IGNORE INTO tombstones (hash) VALUES (?)";
+  static const char others_sql[] =
+    "SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT id FROM temp.erase_messages) "
+    "AND thread_id NOT IN (SELECT id FROM temp.erase_threads) AND ?1 = ?1";
+  /* Children before parents, so that each delete trigger sees its row;
+   * the full-text index's triggers need the text they remove. */
+  static const char * const deletes[] = {
+    "DELETE FROM images WHERE message_id IN (SELECT id FROM temp.erase_messages)",
+    "DELETE FROM outbox WHERE thread_id IN (SELECT id FROM temp.erase_threads) "
+    "OR message_id IN (SELECT id FROM temp.erase_messages)",
+    "DELETE FROM moves WHERE public_thread_id IN (SELECT id FROM temp.erase_threads)",
+    "DELETE FROM drafts WHERE thread_id IN (SELECT id FROM temp.erase_threads)",
+    "DELETE FROM notes WHERE thread_id IN (SELECT id FROM temp.erase_threads)",
+    "DELETE FROM thread_tags WHERE thread_id IN (SELECT id FROM temp.erase_threads)",
+    "DELETE FROM messages WHERE id IN (SELECT id FROM temp.erase_messages)",
+    "DELETE FROM threads WHERE id IN (SELECT id FROM temp.erase_threads)",
+  };
+  g_autoptr(GHashTable) others = id_set_new ();
+  sqlite3_stmt *stmt, *insert;
+  GHashTableIter iter;
+  gpointer key;
+  int rc;
+
+  if (!(stmt = store_prepare (self, tombstones_sql, error)) ||
+      !(insert = store_prepare (self, insert_sql, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint8 hash[32];
+
+      tombstone_hash (self, sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+                      (const char *) sqlite3_column_text (stmt, 2), hash);
+      sqlite3_bind_blob (insert, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+      if (!store_step_done (self, insert, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return FALSE;
+    }
+
+  if (!store_collect_ids (self, others_sql, 0, others, error) ||
+      !store_run_each (self, deletes, G_N_ELEMENTS (deletes), 0, 0, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, others);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!update_thread_summary (self, *(gint64 *) key, FALSE, error))
+        return FALSE;
+      g_hash_table_add (touched, g_memdup2 (key, sizeof (gint64)));
+    }
+
+  return TRUE;
+}
+
+/* What a deletion leaves behind: the full-text indexes keep deleted words
+ * in their segments until merged, and the WAL keeps old pages until a
+ * checkpoint. secure_delete, on since the store opened, overwrites the
+ * freed pages with zeros. SQLite 3.40's FTS5 has no secure-delete of its
+ * own, so both indexes are rebuilt in one segment each. */
+static gboolean
+store_scrub (ConciergeStore  *self,
+             GError         **error)
+{
+  return store_exec (self, "INSERT INTO messages_fts (messages_fts) VALUES ('optimize')", error) &&
+         store_exec (self, "INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize')", error) &&
+         store_exec (self, "PRAGMA wal_checkpoint (TRUNCATE)", error);
+}
+
+static char *
+describe_erasure (const ConciergeContactSummary *summary)
+{
+  /* The audit log names how much, never whose. */
+  return g_strdup_printf ("%u conversations, %u messages, %u images, %u notes",
+                          summary->threads, summary->messages, summary->images, summary->notes);
+}
+
+static void
+announce_erasure (ConciergeStore *self,
+                  GHashTable     *touched)
+{
+  /* Threads are gone: the inboxes read their rows anew. */
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
+                              g_object_ref (self), g_object_unref);
+  store_notify_threads (self, touched);
+}
+
+static void
+summarize_contact_job (ConciergeStore *self,
+                       GTask          *task,
+                       gpointer        data)
+{
+  ContactJob *job = data;
+  g_autofree ConciergeContactSummary *summary = g_new0 (ConciergeContactSummary, 1);
+  GError *error = NULL;
+
+  if (!mark_contact (self, job->id, &error) || !summarize_marked (self, summary, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&summary), g_free);
+}
+
+/**
+ * concierge_store_summarize_contact_async:
+ *
+ * Counts what the cache holds of a customer: their conversations and
+ * complaints, and what forgetting them would remove. Finish with
+ * concierge_store_summary_finish().
+ */
+void
+concierge_store_summarize_contact_async (ConciergeStore      *self,
+                                         gint64               contact_id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_summarize_contact_async, G_PRIORITY_DEFAULT, summarize_contact_job,
+             contact_job_new (contact_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+}
+
+static void
+forget_contact_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char * const deletes[] = {
+    "DELETE FROM notes WHERE contact_id IN (SELECT id FROM temp.erase_contacts)",
+    "DELETE FROM distinct_contacts WHERE contact_id IN (SELECT id FROM temp.erase_contacts) "
+    "OR other_contact_id IN (SELECT id FROM temp.erase_contacts)",
+    "DELETE FROM identities WHERE contact_id IN (SELECT id FROM temp.erase_contacts)",
+    "DELETE FROM contacts WHERE id IN (SELECT id FROM temp.erase_contacts)",
+  };
+  ContactJob *job = data;
+  g_autofree ConciergeContactSummary *summary = g_new0 (ConciergeContactSummary, 1);
+  g_autoptr(GHashTable) touched = id_set_new ();
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !mark_contact (self, job->id, &error) ||
+      !summarize_marked (self, summary, &error) ||
+      !erase_marked (self, touched, &error) ||
+      !store_run_each (self, deletes, G_N_ELEMENTS (deletes), 0, 0, &error) ||
+      !write_audit (self, CONCIERGE_AUDIT_FORGET, 0, 0, job->text,
+                    (detail = describe_erasure (summary)), &error) ||
+      !store_exec (self, "COMMIT", &error))
+    {
+      store_rollback (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  announce_erasure (self, touched);
+  if (!store_scrub (self, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&summary), g_free);
+}
+
+/**
+ * concierge_store_forget_contact_async:
+ * @reason: why, for the audit log: never the customer's data
+ *
+ * Erases a customer from the cache, as the GDPR's right to erasure asks:
+ * their profile, identities, conversations, messages, images, notes,
+ * drafts and outbox entries, with the contacts merged into them, leaving
+ * nothing of them in the database file or its WAL. A tombstone keeps a
+ * sync from bringing their messages back; a new message from them starts
+ * a new customer. Nothing is deleted on the platforms. Finish with
+ * concierge_store_summary_finish(), which tells what went.
+ */
+void
+concierge_store_forget_contact_async (ConciergeStore      *self,
+                                      gint64               contact_id,
+                                      const char          *reason,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (reason != NULL);
+
+  store_run (self, concierge_store_forget_contact_async, G_PRIORITY_DEFAULT, forget_contact_job,
+             contact_job_new (contact_id, 0, reason), contact_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_summary_finish:
+ *
+ * Returns: (transfer full): what the cache held of the customer
+ */
+ConciergeContactSummary *
+concierge_store_summary_finish (ConciergeStore  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+purge_job (ConciergeStore *self,
+           GTask          *task,
+           gpointer        data)
+{
+  static const char * const marks[] = {
+    "INSERT INTO temp.erase_threads SELECT id FROM threads "
+    "WHERE status = 'resolved' AND last_activity_at < ?1",
+    "INSERT INTO temp.erase_messages SELECT id FROM messages "
+    "WHERE thread_id IN (SELECT id FROM temp.erase_threads)",
+  };
+  ContactJob *job = data;
+  g_autoptr(GHashTable) touched = id_set_new ();
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeContactSummary summary = { 0 };
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !store_run_each (self, erase_tables, G_N_ELEMENTS (erase_tables), 0, 0, &error) ||
+      !store_run_each (self, marks, G_N_ELEMENTS (marks), job->id, 0, &error) ||
+      !summarize_marked (self, &summary, &error))
+    goto fail;
+
+  if (summary.threads == 0)
+    {
+      store_exec (self, "ROLLBACK", NULL);
+      g_task_return_int (task, 0);
+      return;
+    }
+
+  if (!erase_marked (self, touched, &error) ||
+      !write_audit (self, CONCIERGE_AUDIT_PURGE, 0, 0, job->text,
+                    (detail = describe_erasure (&summary)), &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  announce_erasure (self, touched);
+  if (!store_scrub (self, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, summary.threads);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_purge_async:
+ * @resolved_before: Unix time
+ * @reason: why, for the audit log
+ *
+ * Erases the conversations resolved before @resolved_before as thoroughly
+ * as forgetting a customer does. The customers' profiles stay.
+ */
+void
+concierge_store_purge_async (ConciergeStore      *self,
+                             gint64               resolved_before,
+                             const char          *reason,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (reason != NULL);
+
+  store_run (self, concierge_store_purge_async, G_PRIORITY_LOW, purge_job,
+             contact_job_new (resolved_before, 0, reason), contact_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_purge_finish:
+ *
+ * Returns: how many conversations were erased, or -1 with @error set
+ */
+int
+concierge_store_purge_finish (ConciergeStore  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+set_thread_tag_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char * const tag_sql[] = {
+    "INSERT OR IGNORE INTO tags (name) VALUES (?2)",
+    "INSERT OR IGNORE INTO thread_tags (thread_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2",
+  };
+  static const char untag_sql[] =
+    "DELETE FROM thread_tags WHERE thread_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)";
+  ContactJob *job = data;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < (job->flag ? G_N_ELEMENTS (tag_sql) : 1); i++)
+    {
+      sqlite3_stmt *stmt = store_prepare (self, job->flag ? tag_sql[i] : untag_sql, &error);
+
+      if (stmt == NULL)
+        break;
+      sqlite3_bind_int64 (stmt, 1, job->id);
+      bind_text (stmt, 2, job->text);
+      if (!store_step_done (self, stmt, &error))
+        break;
+    }
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  store_notify_thread (self, job->id);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_set_thread_tag_async:
+ *
+ * Tags a conversation, or takes the tag off: "complaint" counts in the
+ * customer's history. Finish with concierge_store_boolean_finish().
+ */
+void
+concierge_store_set_thread_tag_async (ConciergeStore      *self,
+                                      gint64               thread_id,
+                                      const char          *tag,
+                                      gboolean             tagged,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  ContactJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (tag != NULL && tag[0] != '\0');
+
+  job = contact_job_new (thread_id, 0, tag);
+  job->flag = tagged;
+  store_run (self, concierge_store_set_thread_tag_async, G_PRIORITY_DEFAULT, set_thread_tag_job,
+             job, contact_job_free, cancellable, callback, user_data);
 }

@@ -345,16 +345,6 @@ int              concierge_store_wake_snoozed_finish      (ConciergeStore       
                                                            GAsyncResult          *result,
                                                            GError               **error);
 
-void             concierge_store_merge_contacts_async  (ConciergeStore      *self,
-                                                       gint64               keep_id,
-                                                       gint64               merge_id,
-                                                       GCancellable        *cancellable,
-                                                       GAsyncReadyCallback  callback,
-                                                       gpointer             user_data);
-gboolean         concierge_store_merge_contacts_finish (ConciergeStore      *self,
-                                                       GAsyncResult        *result,
-                                                       GError             **error);
-
 void             concierge_store_sign_out_account_async  (ConciergeStore      *self,
                                                          gint64               account_id,
                                                          GCancellable        *cancellable,
@@ -667,5 +657,136 @@ void             concierge_store_import_saved_replies_async  (ConciergeStore    
 int              concierge_store_import_saved_replies_finish (ConciergeStore      *self,
                                                               GAsyncResult        *result,
                                                               GError             **error);
+
+/* Customers: their profiles, merging their identities, and forgetting them.
+ * After a change, the threads it touched are announced as usual. */
+typedef enum
+{
+  CONCIERGE_MERGE_SAME_EMAIL,
+  CONCIERGE_MERGE_SAME_PHONE,
+  CONCIERGE_MERGE_SAME_CUSTOMER_NUMBER,
+  CONCIERGE_MERGE_SAME_NAME,
+} ConciergeMergeReason;
+
+/* Another contact that may be the same person. */
+typedef struct
+{
+  ConciergeContact    *contact; /* with its identities */
+  ConciergeMergeReason reason;
+} ConciergeMergeSuggestion;
+
+void concierge_merge_suggestion_free (ConciergeMergeSuggestion *suggestion);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeMergeSuggestion, concierge_merge_suggestion_free)
+
+/* What the cache holds of a customer: what forgetting them removes. */
+typedef struct
+{
+  guint threads;
+  guint public_threads;
+  guint complaints;   /* threads tagged "complaint" */
+  guint messages;
+  guint images;
+  guint notes;
+  guint drafts;
+  guint outbox;       /* replies and operations not yet sent */
+  guint identities;
+} ConciergeContactSummary;
+
+void             concierge_store_set_contact_field_async  (ConciergeStore       *self,
+                                                           gint64                contact_id,
+                                                           ConciergeContactField field,
+                                                           const char           *value,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+void             concierge_store_merge_contacts_async     (ConciergeStore      *self,
+                                                           gint64               keep_id,
+                                                           gint64               merge_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+void             concierge_store_undo_merge_async         (ConciergeStore      *self,
+                                                           gint64               merged_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+void             concierge_store_separate_identity_async  (ConciergeStore      *self,
+                                                           gint64               identity_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gint64           concierge_store_separate_identity_finish (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_load_merge_suggestions_async  (ConciergeStore      *self,
+                                                                gint64               contact_id,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GPtrArray       *concierge_store_load_merge_suggestions_finish (ConciergeStore      *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+void             concierge_store_search_contacts_async    (ConciergeStore      *self,
+                                                           const char          *search,
+                                                           gint64               except_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+GPtrArray       *concierge_store_search_contacts_finish   (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_load_contacts_async      (ConciergeStore      *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+GPtrArray       *concierge_store_load_contacts_finish     (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_import_contacts_async    (ConciergeStore      *self,
+                                                           GPtrArray           *contacts,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+int              concierge_store_import_contacts_finish   (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_load_contact_facts_async (ConciergeStore      *self,
+                                                           gint64               contact_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+GPtrArray       *concierge_store_load_contact_facts_finish (ConciergeStore     *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_summarize_contact_async  (ConciergeStore      *self,
+                                                           gint64               contact_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+void             concierge_store_forget_contact_async     (ConciergeStore      *self,
+                                                           gint64               contact_id,
+                                                           const char          *reason,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+ConciergeContactSummary *concierge_store_summary_finish   (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_purge_async              (ConciergeStore      *self,
+                                                           gint64               resolved_before,
+                                                           const char          *reason,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+int              concierge_store_purge_finish             (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+void             concierge_store_set_thread_tag_async     (ConciergeStore      *self,
+                                                           gint64               thread_id,
+                                                           const char          *tag,
+                                                           gboolean             tagged,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
 
 G_END_DECLS
