@@ -51,6 +51,7 @@ enum {
   THREADS_CHANGED,
   INVALIDATED,
   SAVED_REPLIES_CHANGED,
+  CONTACT_CHANGED,
   N_SIGNALS
 };
 
@@ -653,6 +654,53 @@ store_notify_threads (ConciergeStore *self,
                               emit_threads_changed, changed, threads_changed_free);
 }
 
+typedef struct
+{
+  ConciergeStore *store;
+  guint           signal;
+  gint64          id;
+} StoreChange;
+
+static gboolean
+emit_change (gpointer data)
+{
+  StoreChange *change = data;
+
+  if (change->signal == CONTACT_CHANGED)
+    g_signal_emit (change->store, signals[CONTACT_CHANGED], 0, change->id);
+  else
+    g_signal_emit (change->store, signals[change->signal], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_change_free (gpointer data)
+{
+  StoreChange *change = data;
+
+  g_object_unref (change->store);
+  g_free (change);
+}
+
+/* On the main context, always: before the task's own result, which comes
+ * through a source of the same priority attached after this one. */
+static void
+store_notify_change (ConciergeStore *self,
+                     guint           signal,
+                     gint64          id)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  StoreChange *change = g_new0 (StoreChange, 1);
+
+  change->store = g_object_ref (self);
+  change->signal = signal;
+  change->id = id;
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_change, change, store_change_free);
+  g_source_set_static_name (source, "[concierge] store change");
+  g_source_attach (source, self->context);
+}
+
 /* Opening and migrating */
 
 /* bit_or (x): the kinds of personal data in a thread's messages, together */
@@ -900,6 +948,21 @@ concierge_store_class_init (ConciergeStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * ConciergeStore::contact-changed:
+   * @contact_id: the customer, or 0 when many changed
+   *
+   * A customer's profile or identities changed, were merged with another
+   * customer's, or were forgotten. It comes before the result of the call
+   * that changed them.
+   */
+  signals[CONTACT_CHANGED] =
+    g_signal_new ("contact-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -5913,6 +5976,7 @@ set_contact_language_job (ConciergeStore *self,
   bind_text (stmt, 1, concierge_language_to_string (job->language));
   bind_text (stmt, 2, concierge_address_to_string (job->address));
   sqlite3_bind_int64 (stmt, 3, job->id);
+  store_notify_change (self, CONTACT_CHANGED, job->id);
   run_statement (self, task, stmt, 0);
 }
 
@@ -6023,26 +6087,6 @@ concierge_store_boolean_finish (ConciergeStore  *self,
 }
 
 /* Saved replies */
-
-static gboolean
-emit_saved_replies_changed (gpointer data)
-{
-  g_signal_emit (data, signals[SAVED_REPLIES_CHANGED], 0);
-  return G_SOURCE_REMOVE;
-}
-
-/* On the main context, always: before the task's own result, which comes
- * through a source of the same priority attached after this one. */
-static void
-store_notify_saved_replies (ConciergeStore *self)
-{
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emit_saved_replies_changed, g_object_ref (self), g_object_unref);
-  g_source_set_static_name (source, "[concierge] saved-replies-changed");
-  g_source_attach (source, self->context);
-}
 
 static gpointer
 saved_reply_from_row (sqlite3_stmt *stmt)
@@ -6256,7 +6300,7 @@ save_saved_reply_job (ConciergeStore *self,
         }
     }
 
-  store_notify_saved_replies (self);
+  store_notify_change (self, SAVED_REPLIES_CHANGED, 0);
   g_task_return_int (task, id);
 }
 
@@ -6317,7 +6361,7 @@ delete_saved_reply_job (ConciergeStore *self,
                              "No saved reply %" G_GINT64_FORMAT, job->id);
   else
     {
-      store_notify_saved_replies (self);
+      store_notify_change (self, SAVED_REPLIES_CHANGED, 0);
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -6397,7 +6441,7 @@ import_saved_replies_job (ConciergeStore *self,
     goto fail;
 
   if (added > 0)
-    store_notify_saved_replies (self);
+    store_notify_change (self, SAVED_REPLIES_CHANGED, 0);
   g_task_return_int (task, added);
   return;
 
@@ -6551,11 +6595,13 @@ id_set_new (void)
 }
 
 /* Ends a job that changed customers in a transaction: commits, announces
- * the threads it touched, and returns @id, or else TRUE when @id is 0. */
+ * the threads and the contacts it touched, and returns @id, or else TRUE
+ * when @id is 0. */
 static void
 finish_contact_change (ConciergeStore *self,
                        GTask          *task,
                        GHashTable     *touched,
+                       const gint64    contact_ids[2],
                        gint64          id,
                        GError         *error)
 {
@@ -6569,6 +6615,9 @@ finish_contact_change (ConciergeStore *self,
     }
 
   store_notify_threads (self, touched);
+  for (guint i = 0; i < 2; i++)
+    if (contact_ids[i] != 0)
+      store_notify_change (self, CONTACT_CHANGED, contact_ids[i]);
   if (id != 0)
     g_task_return_int (task, id);
   else
@@ -6611,7 +6660,7 @@ set_contact_field_job (ConciergeStore *self,
       if (store_step_done (self, stmt, &error) && job->field == CONCIERGE_CONTACT_NAME)
         store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", job->id, touched, &error);
     }
-  finish_contact_change (self, task, touched, 0, error);
+  finish_contact_change (self, task, touched, (gint64[2]) { job->id, 0 }, 0, error);
 }
 
 /**
@@ -6720,7 +6769,7 @@ merge_contacts_job (ConciergeStore *self,
                     job->other_id, filled, &error);
 
 out:
-  finish_contact_change (self, task, touched, 0, error);
+  finish_contact_change (self, task, touched, (gint64[2]) { job->id, job->other_id }, 0, error);
 }
 
 /**
@@ -6753,6 +6802,7 @@ static gboolean
 undo_merge (ConciergeStore  *self,
             gint64           merged_id,
             GHashTable      *touched,
+            gint64          *kept_id,
             GError         **error)
 {
   static const char * const moves[] = {
@@ -6774,6 +6824,7 @@ undo_merge (ConciergeStore  *self,
                    "Contact %" G_GINT64_FORMAT " is not merged", merged_id);
       return FALSE;
     }
+  *kept_id = keep_id;
 
   if (!store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", keep_id, touched, error) ||
       !store_run_each (self, moves, G_N_ELEMENTS (moves), merged_id, keep_id, error))
@@ -6804,10 +6855,11 @@ undo_merge_job (ConciergeStore *self,
   ContactJob *job = data;
   g_autoptr(GHashTable) touched = id_set_new ();
   GError *error = NULL;
+  gint64 keep_id = 0;
 
   if (store_exec (self, "BEGIN IMMEDIATE", &error))
-    undo_merge (self, job->id, touched, &error);
-  finish_contact_change (self, task, touched, 0, error);
+    undo_merge (self, job->id, touched, &keep_id, &error);
+  finish_contact_change (self, task, touched, (gint64[2]) { job->id, keep_id }, 0, error);
 }
 
 /**
@@ -6895,7 +6947,7 @@ separate_identity_job (ConciergeStore *self,
   if (merged_from != 0 && merged_into == contact_id && n_from_merge == 1)
     {
       new_id = merged_from;
-      if (undo_merge (self, merged_from, touched, &error))
+      if (undo_merge (self, merged_from, touched, &merged_into, &error))
         store_run_each (self, (const char * const[]) { distinct_sql }, 1, contact_id, new_id, &error);
       goto out;
     }
@@ -6919,7 +6971,7 @@ separate_identity_job (ConciergeStore *self,
   store_step_done (self, stmt, &error);
 
 out:
-  finish_contact_change (self, task, touched, new_id, error);
+  finish_contact_change (self, task, touched, (gint64[2]) { contact_id, new_id }, new_id, error);
 }
 
 /**
@@ -7321,6 +7373,7 @@ import_contacts_job (ConciergeStore *self,
 
   if (!store_exec (self, "COMMIT", &error))
     goto fail;
+  store_notify_change (self, CONTACT_CHANGED, 0);
   g_task_return_int (task, job->contacts->len);
   return;
 
@@ -7683,6 +7736,7 @@ forget_contact_job (ConciergeStore *self,
     }
 
   announce_erasure (self, touched);
+  store_notify_change (self, CONTACT_CHANGED, job->id);
   if (!store_scrub (self, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
