@@ -2625,6 +2625,9 @@ test_complaints_and_facts (Fixture       *fixture,
   summary = summarize (fixture, contact_id);
   g_assert_cmpuint (summary->complaints, ==, 1);
   g_clear_pointer (&summary, g_free);
+  g_clear_object (&post);
+  post = load_thread (fixture, "post");
+  g_assert_true (concierge_thread_is_complaint (post));
   concierge_store_set_thread_tag_async (fixture->store, concierge_thread_get_id (post), "complaint", FALSE,
                                         NULL, test_got_result, &result);
   g_assert_true (finish_boolean (fixture, &result));

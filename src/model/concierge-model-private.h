@@ -68,6 +68,7 @@ struct _ConciergeThread
   guint                 personal_data; /* kinds found, one bit each */
   guint                 unread : 1;
   guint                 placeholder : 1;
+  guint                 complaint : 1;     /* tagged "complaint" */
 };
 
 struct _ConciergeMessage

@@ -467,6 +467,7 @@ const char *concierge_thread_get_platform (ConciergeThread *self) { return self-
 ConciergeVisibility concierge_thread_get_visibility (ConciergeThread *self) { return self->visibility; }
 const char *concierge_thread_get_remote_id (ConciergeThread *self) { return self->remote_id ? self->remote_id : ""; }
 const char *concierge_thread_get_snippet (ConciergeThread *self) { return self->snippet ? self->snippet : ""; }
+gboolean concierge_thread_is_complaint (ConciergeThread *self) { return self->complaint; }
 ConciergeThreadStatus concierge_thread_get_status (ConciergeThread *self) { return self->status; }
 gint64 concierge_thread_get_snooze_until (ConciergeThread *self) { return self->snooze_until; }
 gint64 concierge_thread_get_waiting_since (ConciergeThread *self) { return self->waiting_since; }

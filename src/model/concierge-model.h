@@ -185,6 +185,7 @@ const char        *concierge_thread_get_platform        (ConciergeThread *self);
 ConciergeVisibility concierge_thread_get_visibility     (ConciergeThread *self);
 const char        *concierge_thread_get_remote_id       (ConciergeThread *self);
 const char        *concierge_thread_get_snippet         (ConciergeThread *self);
+gboolean           concierge_thread_is_complaint        (ConciergeThread *self);
 ConciergeThreadStatus concierge_thread_get_status       (ConciergeThread *self);
 gint64             concierge_thread_get_snooze_until    (ConciergeThread *self);
 gint64             concierge_thread_get_waiting_since   (ConciergeThread *self);

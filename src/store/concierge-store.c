@@ -463,7 +463,9 @@ is_tombstoned (ConciergeStore *self,
 #define THREAD_COLUMNS                                                              \
   "t.id, t.account_id, t.contact_id, c.name, a.platform, t.visibility, t.remote_id, " \
   "t.snippet, t.status, t.snooze_until, t.waiting_since, t.first_response_at, "      \
-  "t.last_activity_at, t.unread, t.moved_to_id, t.personal_data, t.last_incoming_at " \
+  "t.last_activity_at, t.unread, t.moved_to_id, t.personal_data, t.last_incoming_at, " \
+  "EXISTS (SELECT 1 FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id "             \
+  "        WHERE tt.thread_id = t.id AND g.name = 'complaint') "                      \
   "FROM threads t JOIN accounts a ON a.id = t.account_id "                           \
   "LEFT JOIN contacts c ON c.id = t.contact_id "
 
@@ -489,6 +491,7 @@ thread_from_row (sqlite3_stmt *stmt)
   thread->moved_to_id = sqlite3_column_int64 (stmt, 14);
   thread->personal_data = (guint) sqlite3_column_int64 (stmt, 15);
   thread->last_incoming_at = sqlite3_column_int64 (stmt, 16);
+  thread->complaint = sqlite3_column_int (stmt, 17) != 0;
 
   return thread;
 }
