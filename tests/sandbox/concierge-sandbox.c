@@ -13,7 +13,7 @@
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
  *                     [--max-characters N] [--seed-mentions N]
- *                     [--seed-personal-data] [--no-pkce]
+ *                     [--seed-personal-data] [--seed-same-customer] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
  * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
@@ -49,6 +49,10 @@
  * (@lena_k) gives her IBAN, and with Telegram two group messages with a
  * phone number, an IBAN and an e-mail address (see
  * concierge-sandbox-telegram.c): what the demo shows.
+ *
+ * --seed-same-customer adds a public mention by Sabine Krüger (@sabine_k),
+ * who with Telegram also writes to the bot privately: one customer on two
+ * platforms, whom Concierge suggests merging by her name.
  *
  * With --live-interval-ms, a customer writes in every that many
  * milliseconds: a new public thread mentioning the support account, and
@@ -408,6 +412,16 @@ seed_personal_data (void)
   post (lena, "public",
         "@support Die Gutschrift über 39,99 € ist immer noch nicht da! Meine IBAN ist "
         "DE89 3704 0044 0532 0130 00, das schreibe ich jetzt zum dritten Mal.", NULL);
+}
+
+static void
+seed_same_customer (void)
+{
+  Person *sabine = person_new ("105", "sabine_k", "Sabine Krüger");
+
+  post (sabine, "public",
+        "@support Seit dem Tarifwechsel ist mein Internet abends sehr langsam. "
+        "Ich habe euch deswegen auch schon auf Telegram geschrieben.", NULL);
 }
 
 /* Many customers who mentioned support before the sandbox started: the
@@ -1702,6 +1716,7 @@ main (int   argc,
   g_autofree char *telegram_webhook = NULL;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
   gboolean seed_personal = FALSE;
+  gboolean seed_same = FALSE;
   gboolean no_pkce = FALSE;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
@@ -1716,6 +1731,8 @@ main (int   argc,
       "Seed this many more public mentions of support, for load", "N" },
     { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
       "Seed public messages that hold personal data, as the demo shows", NULL },
+    { "seed-same-customer", 0, 0, G_OPTION_ARG_NONE, &seed_same,
+      "Add a customer who writes on Mastodon and on Telegram", NULL },
     { "no-pkce", 0, 0, G_OPTION_ARG_NONE, &no_pkce,
       "Sign in as with Mastodon before 4.3: no PKCE, no authorization server metadata", NULL },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
@@ -1745,7 +1762,7 @@ main (int   argc,
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
-                  "                         [--seed-personal-data]\n"
+                  "                         [--seed-personal-data] [--seed-same-customer]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
                   "\n%s\n", description);
       return 2;
@@ -1768,6 +1785,8 @@ main (int   argc,
   seed ();
   if (seed_personal)
     seed_personal_data ();
+  if (seed_same)
+    seed_same_customer ();
   seed_mentions (seed_count);
   if (telegram_token != NULL)
     {
