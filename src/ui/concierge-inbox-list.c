@@ -38,6 +38,8 @@ struct _ConciergeInboxList
   guint                reloading : 1;    /* until the model's last change of a reload */
   guint                was_at_top : 1;
   guint                ready : 1;
+  gint64               reveal_id;       /* to choose once its view has loaded */
+  GCancellable        *reveal_cancellable;
 
   /* The view: which threads, in which order, each view with its count */
   char                *view;
@@ -629,6 +631,9 @@ static void
 loading_changed_cb (ConciergeInboxList *self)
 {
   self->reloading = concierge_inbox_model_get_loading (self->model);
+  if (!self->reloading && self->reveal_id != 0 &&
+      concierge_inbox_list_select_thread (self, self->reveal_id))
+    self->reveal_id = 0;
 }
 
 ConciergeThread *
@@ -665,6 +670,72 @@ concierge_inbox_list_select_thread (ConciergeInboxList *self,
 
   concierge_inbox_list_select_position (self, position);
   return TRUE;
+}
+
+static void
+reveal_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ConciergeInboxList *self;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeThread *thread;
+  const char *view;
+
+  threads = concierge_store_load_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (threads == NULL || threads->len == 0)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading the conversation to show failed: %s", error->message);
+      return;
+    }
+
+  self = user_data;
+  thread = g_ptr_array_index (threads, 0);
+  switch (concierge_thread_get_status (thread))
+    {
+    case CONCIERGE_THREAD_SNOOZED:
+      view = "snoozed";
+      break;
+    case CONCIERGE_THREAD_RESOLVED:
+      view = "resolved";
+      break;
+    case CONCIERGE_THREAD_OPEN:
+    case CONCIERGE_THREAD_PENDING:
+    default:
+      view = "open";
+      break;
+    }
+
+  self->reveal_id = concierge_thread_get_id (thread);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_activate_action (GTK_WIDGET (self), "inbox.view", "s", view);
+  if (!concierge_inbox_model_get_loading (self->model))
+    loading_changed_cb (self);
+}
+
+/**
+ * concierge_inbox_list_reveal_thread:
+ *
+ * Chooses the thread, and first the view that holds it when the one shown
+ * does not: a resolved conversation from the customer's history, say.
+ */
+void
+concierge_inbox_list_reveal_thread (ConciergeInboxList *self,
+                                    gint64              thread_id)
+{
+  g_return_if_fail (CONCIERGE_IS_INBOX_LIST (self));
+
+  g_cancellable_cancel (self->reveal_cancellable);
+  g_clear_object (&self->reveal_cancellable);
+  self->reveal_id = 0;
+  if (self->store == NULL || concierge_inbox_list_select_thread (self, thread_id))
+    return;
+
+  self->reveal_cancellable = g_cancellable_new ();
+  concierge_store_load_threads_async (self->store, &thread_id, 1, G_PRIORITY_DEFAULT, self->reveal_cancellable,
+                                      reveal_loaded_cb, self);
 }
 
 void
@@ -770,6 +841,8 @@ concierge_inbox_list_dispose (GObject *object)
   g_clear_handle_id (&self->counts_timeout_id, g_source_remove);
   g_cancellable_cancel (self->counts_cancellable);
   g_clear_object (&self->counts_cancellable);
+  g_cancellable_cancel (self->reveal_cancellable);
+  g_clear_object (&self->reveal_cancellable);
   g_clear_pointer (&self->counts, concierge_view_counts_free);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->view, g_free);

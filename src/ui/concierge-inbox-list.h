@@ -23,6 +23,8 @@ void             concierge_inbox_list_set_sync            (ConciergeInboxList *s
 ConciergeThread *concierge_inbox_list_get_selected_thread (ConciergeInboxList *self);
 gboolean         concierge_inbox_list_select_thread       (ConciergeInboxList *self,
                                                            gint64              thread_id);
+void             concierge_inbox_list_reveal_thread       (ConciergeInboxList *self,
+                                                           gint64              thread_id);
 gboolean         concierge_inbox_list_select_next         (ConciergeInboxList *self,
                                                           int                 step);
 gboolean         concierge_inbox_list_get_ready           (ConciergeInboxList *self);
