@@ -847,6 +847,15 @@ load_contact (ConciergeConversationView *self)
                                       self->contact_cancellable, contact_loaded_cb, self);
 }
 
+/* The customer panel may have set the customer's language. */
+static void
+contact_changed_cb (ConciergeConversationView *self,
+                    gint64                     contact_id)
+{
+  if (self->thread != NULL && (contact_id == 0 || contact_id == concierge_thread_get_contact_id (self->thread)))
+    load_contact (self);
+}
+
 /* The agent's choice is kept with the customer. */
 static void
 choose_reply_language (ConciergeConversationView *self,
@@ -2003,6 +2012,7 @@ concierge_conversation_view_set_store (ConciergeConversationView *self,
   g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "invalidated", G_CALLBACK (load_messages), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "contact-changed", G_CALLBACK (contact_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**

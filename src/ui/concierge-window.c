@@ -41,9 +41,18 @@ struct _ConciergeWindow
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
   gint64                show_thread_id;  /* to choose once the inbox is ready */
+  gboolean              complaint;       /* the chosen thread is tagged so */
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeWindow, concierge_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_COMPLAINT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 concierge_window_update_title_buttons (ConciergeWindow *self)
@@ -69,6 +78,12 @@ selected_thread_changed_cb (ConciergeWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.snooze", thread != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-pending", thread != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-snooze-menu", thread != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.complaint", thread != NULL);
+  if (self->complaint != (thread != NULL && concierge_thread_is_complaint (thread)))
+    {
+      self->complaint = !self->complaint;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLAINT]);
+    }
 
   /* On a narrow window, choosing a conversation opens it. */
   if (thread != NULL && adw_leaflet_get_folded (self->leaflet))
@@ -76,7 +91,7 @@ selected_thread_changed_cb (ConciergeWindow *self)
 }
 
 /* Another part of the window opens a thread: a private one it started,
- * for example. */
+ * for example, or one from the customer's history. */
 static void
 concierge_window_show_thread_action (GtkWidget  *widget,
                                      const char *action_name,
@@ -84,7 +99,7 @@ concierge_window_show_thread_action (GtkWidget  *widget,
 {
   ConciergeWindow *self = CONCIERGE_WINDOW (widget);
 
-  concierge_inbox_list_select_thread (self->inbox_list, g_variant_get_int64 (parameter));
+  concierge_inbox_list_reveal_thread (self->inbox_list, g_variant_get_int64 (parameter));
 }
 
 /* Statuses. A thread that leaves the view makes way for the next one,
@@ -120,6 +135,39 @@ set_status (ConciergeWindow       *self,
 
   concierge_store_set_thread_status_async (self->store, concierge_thread_get_id (thread), status, snooze_until,
                                            NULL, status_set_cb, g_object_ref (self));
+}
+
+static void
+tag_set_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      /* Translators: a toast; %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("The conversation could not be marked: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    }
+}
+
+/* Complaints count in the customer's profile. */
+static void
+set_complaint (ConciergeWindow *self,
+               gboolean         complaint)
+{
+  ConciergeThread *thread = concierge_inbox_list_get_selected_thread (self->inbox_list);
+
+  if (thread == NULL || self->store == NULL || self->complaint == complaint)
+    return;
+
+  self->complaint = complaint;
+  concierge_store_set_thread_tag_async (self->store, concierge_thread_get_id (thread), "complaint", complaint,
+                                        NULL, tag_set_cb, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLAINT]);
 }
 
 static void
@@ -378,6 +426,42 @@ static const struct
 };
 
 static void
+concierge_window_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_COMPLAINT:
+      g_value_set_boolean (value, self->complaint);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+concierge_window_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_COMPLAINT:
+      set_complaint (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 concierge_window_class_init (ConciergeWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -386,6 +470,13 @@ concierge_window_class_init (ConciergeWindowClass *klass)
 
   object_class->dispose = concierge_window_dispose;
   object_class->finalize = concierge_window_finalize;
+  object_class->get_property = concierge_window_get_property;
+  object_class->set_property = concierge_window_set_property;
+
+  properties[PROP_COMPLAINT] =
+    g_param_spec_boolean ("complaint", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = concierge_window_close_request;
 
@@ -421,6 +512,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_install_action (widget_class, "win.resolve", NULL, concierge_window_resolve_action);
   gtk_widget_class_install_action (widget_class, "win.mark-pending", NULL, concierge_window_mark_pending_action);
+  gtk_widget_class_install_property_action (widget_class, "win.complaint", "complaint");
   gtk_widget_class_install_action (widget_class, "win.snooze", "s", concierge_window_snooze_action);
   gtk_widget_class_install_action (widget_class, "win.show-snooze-menu", NULL,
                                    concierge_window_show_snooze_menu_action);
