@@ -1,7 +1,10 @@
 /* concierge-customer-view.c
  *
- * The customer panel's content: who the customer is, their accounts on each
- * platform, and every conversation with them on any channel.
+ * The customer panel: who the customer is, their details and accounts on
+ * each platform, what they wrote privately that belongs in the profile,
+ * other customers who may be the same person, and every conversation with
+ * them on any channel. Every change here can be undone from its toast,
+ * except forgetting the customer, which asks first.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,73 +15,684 @@
 
 #include "concierge-customer-view.h"
 #include "concierge-ui.h"
+#include "privacy/concierge-detector.h"
+
+/* Conversations shown before "Show All": enough for most customers, and
+ * few enough that a customer with hundreds fills the panel in a frame. */
+#define FIRST_THREADS 30
+
+/* What the toast's Undo takes back. */
+typedef enum
+{
+  UNDO_NONE,
+  UNDO_FIELD,
+  UNDO_LANGUAGE,
+  UNDO_MERGE,
+} UndoKind;
+
+typedef struct
+{
+  UndoKind              kind;
+  gint64                contact_id;
+  ConciergeContactField field;
+  char                 *value;
+  ConciergeLanguage     language;
+  ConciergeAddress      address;
+} Undo;
 
 struct _ConciergeCustomerView
 {
-  GtkWidget       parent_instance;
+  GtkWidget          parent_instance;
 
-  ConciergeStore *store;
-  gint64          contact_id;
-  gint64          thread_id;
-  GCancellable   *cancellable;
-  GListStore     *identities;
-  GListStore     *threads;
+  ConciergeStore    *store;
+  gint64             contact_id;
+  gint64             thread_id;
+  GCancellable      *cancellable;
+  ConciergeContact  *contact;
+  GPtrArray         *threads;
+  GPtrArray         *suggestions;
+  guint              pending;
+  gboolean           show_all;
+  gboolean           filling_language;
+  char              *shown_note;
+  Undo               undo;
+  AdwToast          *undo_toast;
 
   /* Template widgets */
-  GtkStack       *stack;
-  AdwAvatar      *avatar;
-  GtkLabel       *name_label;
-  GtkListBox     *identities_list;
-  GtkListBox     *threads_list;
+  AdwToastOverlay   *toast_overlay;
+  GtkStack          *stack;
+  AdwAvatar         *avatar;
+  GtkLabel          *name_label;
+  GtkLabel          *since_label;
+  GtkLabel          *complaints_label;
+  AdwPreferencesGroup *suggestions_group;
+  GtkListBox        *suggestions_list;
+  AdwPreferencesGroup *facts_group;
+  GtkListBox        *facts_list;
+  AdwEntryRow       *name_row;
+  AdwEntryRow       *email_row;
+  AdwEntryRow       *phone_row;
+  AdwEntryRow       *customer_number_row;
+  AdwEntryRow       *contracts_row;
+  AdwEntryRow       *orders_row;
+  AdwEntryRow       *tags_row;
+  AdwComboRow       *language_row;
+  GtkTextView       *note_view;
+  GtkListBox        *identities_list;
+  AdwPreferencesGroup *threads_group;
+  GtkListBox        *threads_list;
+  GtkButton         *show_all_button;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeCustomerView, concierge_customer_view, GTK_TYPE_WIDGET)
 
-static GtkWidget *
-create_identity_row (gpointer item,
-                     gpointer user_data)
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void load_contact (ConciergeCustomerView *self);
+
+static AdwEntryRow *
+field_row (ConciergeCustomerView *self,
+           ConciergeContactField  field)
 {
-  ConciergeIdentity *identity = item;
-  GtkWidget *row = adw_action_row_new ();
+  switch (field)
+    {
+    case CONCIERGE_CONTACT_NAME:
+      return self->name_row;
+    case CONCIERGE_CONTACT_EMAIL:
+      return self->email_row;
+    case CONCIERGE_CONTACT_PHONE:
+      return self->phone_row;
+    case CONCIERGE_CONTACT_CUSTOMER_NUMBER:
+      return self->customer_number_row;
+    case CONCIERGE_CONTACT_CONTRACTS:
+      return self->contracts_row;
+    case CONCIERGE_CONTACT_ORDERS:
+      return self->orders_row;
+    case CONCIERGE_CONTACT_TAGS:
+      return self->tags_row;
+    case CONCIERGE_CONTACT_NOTE:
+    case CONCIERGE_CONTACT_N_FIELDS:
+    default:
+      return NULL;
+    }
+}
+
+static const char *
+field_changed_message (ConciergeContactField field)
+{
+  switch (field)
+    {
+    case CONCIERGE_CONTACT_NAME:
+      return _("Name changed");
+    case CONCIERGE_CONTACT_EMAIL:
+      return _("Email address changed");
+    case CONCIERGE_CONTACT_PHONE:
+      return _("Phone number changed");
+    case CONCIERGE_CONTACT_CUSTOMER_NUMBER:
+      return _("Customer number changed");
+    case CONCIERGE_CONTACT_CONTRACTS:
+      return _("Contracts changed");
+    case CONCIERGE_CONTACT_ORDERS:
+      return _("Orders changed");
+    case CONCIERGE_CONTACT_TAGS:
+      return _("Tags changed");
+    case CONCIERGE_CONTACT_NOTE:
+      return _("Note saved");
+    case CONCIERGE_CONTACT_N_FIELDS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static void
+set_loading (ConciergeCustomerView *self,
+             int                    change)
+{
+  gboolean was = self->pending > 0;
+
+  self->pending = change > 0 ? self->pending + 1 : self->pending - 1;
+  if (was != (self->pending > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+show_error (ConciergeCustomerView *self,
+            const char            *what,
+            const GError          *error)
+{
+  g_autoptr(AdwToast) toast = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_warning ("%s: %s", what, error->message);
+  toast = adw_toast_new (_("The cache could not be changed. Try again, or restart Concierge if it keeps failing."));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
+}
+
+/* Undo */
+
+static void
+undo_clear (Undo *undo)
+{
+  g_clear_pointer (&undo->value, g_free);
+  undo->kind = UNDO_NONE;
+}
+
+static void
+undo_toast_dismissed_cb (AdwToast              *toast,
+                         ConciergeCustomerView *self)
+{
+  if (self->undo_toast == toast)
+    {
+      self->undo_toast = NULL;
+      undo_clear (&self->undo);
+    }
+}
+
+/* One thing can be undone at a time: the last. Its toast replaces the one
+ * before, so an Undo button never takes back something else. */
+static void
+offer_undo (ConciergeCustomerView *self,
+            const char            *title,
+            Undo                  *undo)
+{
+  AdwToast *toast;
+
+  if (self->undo_toast != NULL)
+    {
+      AdwToast *old = self->undo_toast;
+
+      self->undo_toast = NULL;
+      adw_toast_dismiss (old);
+    }
+  undo_clear (&self->undo);
+  self->undo = *undo;
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "customer.undo");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
+  self->undo_toast = toast;
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+changed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+    show_error (self, "Changing the customer failed", error);
+}
+
+static void
+concierge_customer_view_undo_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+  Undo *undo = &self->undo;
+
+  switch (undo->kind)
+    {
+    case UNDO_FIELD:
+      concierge_store_set_contact_field_async (self->store, undo->contact_id, undo->field, undo->value,
+                                               NULL, changed_cb, g_object_ref (self));
+      break;
+    case UNDO_LANGUAGE:
+      concierge_store_set_contact_language_async (self->store, undo->contact_id, undo->language,
+                                                  undo->address, NULL, changed_cb, g_object_ref (self));
+      break;
+    case UNDO_MERGE:
+      concierge_store_undo_merge_async (self->store, undo->contact_id, NULL, changed_cb, g_object_ref (self));
+      break;
+    case UNDO_NONE:
+    default:
+      break;
+    }
+  self->undo_toast = NULL;
+  undo_clear (undo);
+}
+
+/* Editing the profile */
+
+static void
+set_field (ConciergeCustomerView *self,
+           ConciergeContactField  field,
+           const char            *value)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (value));
+  const char *old;
+
+  if (self->contact == NULL)
+    return;
+
+  old = concierge_contact_get_field (self->contact, field);
+  if (g_str_equal (old, stripped))
+    return;
+  /* A customer is never nameless: the name came from their account. */
+  if (field == CONCIERGE_CONTACT_NAME && stripped[0] == '\0')
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), old);
+      return;
+    }
+
+  offer_undo (self, field_changed_message (field),
+              &(Undo) { UNDO_FIELD, self->contact_id, field, g_strdup (old) });
+  /* The loaded profile follows at once, so that a second change undoes to
+   * this value rather than the first. */
+  concierge_contact_set_field (self->contact, field, stripped);
+  concierge_store_set_contact_field_async (self->store, self->contact_id, field, stripped,
+                                           NULL, changed_cb, g_object_ref (self));
+}
+
+static void
+entry_row_apply_cb (AdwEntryRow           *row,
+                    ConciergeCustomerView *self)
+{
+  for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
+    if (field_row (self, field) == row)
+      set_field (self, field, gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+static void
+note_focus_leave_cb (ConciergeCustomerView *self)
+{
+  g_autofree char *note = concierge_text_view_dup_text (self->note_view);
+
+  if (self->contact != NULL && g_strcmp0 (note, self->shown_note) != 0)
+    {
+      g_free (self->shown_note);
+      self->shown_note = g_strdup (note);
+      set_field (self, CONCIERGE_CONTACT_NOTE, note);
+    }
+}
+
+static const struct
+{
+  ConciergeLanguage language;
+  ConciergeAddress  address;
+} language_choices[] = {
+  { CONCIERGE_LANGUAGE_UNKNOWN, CONCIERGE_ADDRESS_UNKNOWN },
+  { CONCIERGE_LANGUAGE_GERMAN, CONCIERGE_ADDRESS_FORMAL },
+  { CONCIERGE_LANGUAGE_GERMAN, CONCIERGE_ADDRESS_INFORMAL },
+  { CONCIERGE_LANGUAGE_ENGLISH, CONCIERGE_ADDRESS_UNKNOWN },
+};
+
+static guint
+language_position (ConciergeContact *contact)
+{
+  ConciergeLanguage language = concierge_contact_get_language (contact);
+  ConciergeAddress address = concierge_contact_get_address (contact);
+
+  if (language == CONCIERGE_LANGUAGE_ENGLISH)
+    return 3;
+  if (language == CONCIERGE_LANGUAGE_GERMAN)
+    return address == CONCIERGE_ADDRESS_INFORMAL ? 2 : 1;
+  return 0;
+}
+
+static void
+language_selected_cb (ConciergeCustomerView *self)
+{
+  guint position = adw_combo_row_get_selected (self->language_row);
+
+  if (self->filling_language || self->contact == NULL || position >= G_N_ELEMENTS (language_choices) ||
+      position == language_position (self->contact))
+    return;
+
+  offer_undo (self, _("Language changed"),
+              &(Undo) { .kind = UNDO_LANGUAGE, .contact_id = self->contact_id,
+                        .language = concierge_contact_get_language (self->contact),
+                        .address = concierge_contact_get_address (self->contact) });
+  concierge_contact_set_language (self->contact, language_choices[position].language,
+                                  language_choices[position].address);
+  concierge_store_set_contact_language_async (self->store, self->contact_id,
+                                              language_choices[position].language,
+                                              language_choices[position].address,
+                                              NULL, changed_cb, g_object_ref (self));
+}
+
+/* Filling the panel */
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+/* The agent may be typing in a field while the profile changes elsewhere;
+ * what they type stays. */
+static void
+fill_entry (AdwEntryRow *row,
+            const char  *value)
+{
+  if (gtk_widget_get_state_flags (GTK_WIDGET (row)) & GTK_STATE_FLAG_FOCUS_WITHIN)
+    return;
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), value) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), value);
+}
+
+/**
+ * concierge_identity_dup_profile_url:
+ *
+ * Returns: (nullable): the address of the customer's profile on the
+ *   platform, as a browser opens it
+ */
+static char *
+identity_profile_url (ConciergeIdentity *identity)
+{
+  const char *platform = concierge_identity_get_platform (identity);
   const char *handle = concierge_identity_get_handle (identity);
+  const char *server_url = concierge_identity_get_server_url (identity);
+
+  if (handle[0] != '@' || handle[1] == '\0')
+    return NULL;
+  handle++;
+
+  if (g_str_equal (platform, "telegram"))
+    return g_strdup_printf ("https://t.me/%s", handle);
+
+  if (g_str_equal (platform, "mastodon"))
+    {
+      const char *at = strchr (handle, '@');
+      g_autofree char *user = NULL;
+
+      if (at != NULL)
+        {
+          user = g_strndup (handle, at - handle);
+          return g_strdup_printf ("https://%s/@%s", at + 1, user);
+        }
+      if (g_str_has_prefix (server_url, "https://") || g_str_has_prefix (server_url, "http://"))
+        return g_strdup_printf ("%s%s@%s", server_url, g_str_has_suffix (server_url, "/") ? "" : "/", handle);
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+create_identity_row (ConciergeCustomerView *self,
+                     ConciergeIdentity     *identity,
+                     gboolean               separable)
+{
+  const char *platform = concierge_identity_get_platform (identity);
+  const char *handle = concierge_identity_get_handle (identity);
+  const char *display_name = concierge_identity_get_display_name (identity);
+  g_autofree char *url = identity_profile_url (identity);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (concierge_platform_icon_name (platform));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  handle[0] ? handle : concierge_identity_get_remote_id (identity));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               concierge_platform_name (concierge_identity_get_platform (identity)));
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_set_tooltip_text (row, handle);
+  if (display_name[0] != '\0' && g_strcmp0 (display_name, handle) != 0)
+    /* Translators: an account's platform and the name it shows: "Mastodon · Jana Kunde" */
+    subtitle = g_strdup_printf (_("%s · %s"), concierge_platform_name (platform), display_name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : concierge_platform_name (platform));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  concierge_platform_name (platform), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  if (url != NULL)
+    {
+      GtkWidget *open = gtk_button_new_from_icon_name ("adw-external-link-symbolic");
+      /* Translators: %s is a platform, like Mastodon */
+      g_autofree char *tooltip = g_strdup_printf (_("Open Profile on %s"), concierge_platform_name (platform));
+
+      gtk_widget_set_tooltip_text (open, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (open, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "customer.open-profile");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "s", url);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+    }
+
+  if (separable)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("_Separate From This Customer"), NULL);
+      GtkWidget *button = gtk_menu_button_new ();
+
+      g_menu_item_set_action_and_target_value (item, "customer.separate",
+                                               g_variant_new_int64 (concierge_identity_get_id (identity)));
+      g_menu_append_item (menu, item);
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+      gtk_widget_set_tooltip_text (button, _("More About This Account"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("More About This Account"), -1);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
   return row;
 }
 
-static GtkWidget *
-create_thread_row (gpointer item,
-                   gpointer user_data)
+static const char *
+status_name (ConciergeThreadStatus status)
 {
-  ConciergeCustomerView *self = user_data;
-  ConciergeThread *thread = item;
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *time = concierge_format_time (concierge_thread_get_last_activity_at (thread),
-                                                 g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *subtitle = NULL;
-  gboolean is_public = concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PUBLIC;
+  switch (status)
+    {
+    case CONCIERGE_THREAD_OPEN:
+      return C_("conversation status", "Open");
+    case CONCIERGE_THREAD_PENDING:
+      return C_("conversation status", "Waiting for the customer");
+    case CONCIERGE_THREAD_SNOOZED:
+      return C_("conversation status", "Snoozed");
+    case CONCIERGE_THREAD_RESOLVED:
+      return C_("conversation status", "Resolved");
+    default:
+      return "";
+    }
+}
 
-  /* Translators: a conversation's place and time: "Public on Mastodon · 14:30" */
-  subtitle = g_strdup_printf (_("%s on %s · %s"), is_public ? _("Public") : _("Private"),
-                              concierge_platform_name (concierge_thread_get_platform (thread)), time);
+static GtkWidget *
+badge_new (const char *text,
+           const char *style)
+{
+  GtkWidget *badge = gtk_label_new (text);
+
+  gtk_widget_add_css_class (badge, "visibility-badge");
+  gtk_widget_add_css_class (badge, style);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  return badge;
+}
+
+/* The open conversation is marked, and needs no opening. Marking it in
+ * place rather than filling the list anew keeps the row the agent just
+ * clicked, and the focus on it. */
+static void
+mark_open_thread (ConciergeCustomerView *self,
+                  GtkWidget             *row)
+{
+  GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
+  gboolean open = target != NULL && g_variant_get_int64 (target) == self->thread_id;
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               g_object_get_data (G_OBJECT (row), open ? "open-subtitle" : "subtitle"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), !open);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), open ? NULL : "win.show-thread");
+}
+
+static GtkWidget *
+create_thread_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *visibility = badge_new ("", "public");
+  GtkWidget *complaint = badge_new (_("Complaint"), "personal-data");
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), concierge_thread_get_snippet (thread));
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  if (concierge_thread_get_id (thread) == self->thread_id)
-    {
-      GtkWidget *current = gtk_label_new (_("Open now"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_box_append (GTK_BOX (badges), visibility);
+  gtk_box_append (GTK_BOX (badges), complaint);
+  gtk_widget_set_valign (badges, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badges);
 
-      gtk_widget_add_css_class (current, "dim-label");
-      gtk_widget_add_css_class (current, "caption");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), current);
-    }
+  g_object_set_data (G_OBJECT (row), "visibility", visibility);
+  g_object_set_data (G_OBJECT (row), "complaint", complaint);
   return row;
+}
+
+static void
+update_thread_row (ConciergeCustomerView *self,
+                   GtkWidget             *row,
+                   ConciergeThread       *thread,
+                   gint64                 now)
+{
+  GtkWidget *visibility = g_object_get_data (G_OBJECT (row), "visibility");
+  g_autofree char *time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
+  gboolean is_public = concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PUBLIC;
+  const char *snippet = concierge_thread_get_snippet (thread);
+  const char *platform = concierge_platform_name (concierge_thread_get_platform (thread));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), snippet[0] ? snippet : _("No messages"));
+  /* Translators: a conversation's status, platform and time: "Resolved · Mastodon · 14:30" */
+  g_object_set_data_full (G_OBJECT (row), "subtitle",
+                          g_strdup_printf (_("%s · %s · %s"), status_name (concierge_thread_get_status (thread)),
+                                           platform, time), g_free);
+  /* Translators: the conversation open beside the panel, its platform and time: "Open now · Mastodon · 14:30" */
+  g_object_set_data_full (G_OBJECT (row), "open-subtitle",
+                          g_strdup_printf (_("Open now · %s · %s"), platform, time), g_free);
+
+  gtk_label_set_text (GTK_LABEL (visibility), is_public ? _("Public") : _("Private"));
+  gtk_widget_remove_css_class (visibility, is_public ? "private" : "public");
+  gtk_widget_add_css_class (visibility, is_public ? "public" : "private");
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "complaint"), concierge_thread_is_complaint (thread));
+
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", concierge_thread_get_id (thread));
+  mark_open_thread (self, row);
+}
+
+/* Rows are kept and filled anew rather than replaced: a customer's
+ * history changes whenever one of their conversations does, and the row
+ * the agent just clicked keeps the focus. */
+static void
+fill_threads (ConciergeCustomerView *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n = self->threads ? self->threads->len : 0;
+  guint shown = self->show_all ? n : MIN (n, FIRST_THREADS);
+  guint complaints = 0;
+  g_autofree char *description = NULL;
+  GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->threads_list));
+
+  for (guint i = 0; i < n; i++)
+    {
+      ConciergeThread *thread = g_ptr_array_index (self->threads, i);
+
+      if (concierge_thread_is_complaint (thread))
+        complaints++;
+      if (i >= shown)
+        continue;
+      if (row == NULL)
+        {
+          row = create_thread_row ();
+          gtk_list_box_append (self->threads_list, row);
+        }
+      update_thread_row (self, row, thread, now);
+      row = gtk_widget_get_next_sibling (row);
+    }
+  while (row != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+      gtk_list_box_remove (self->threads_list, row);
+      row = next;
+    }
+
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conversation on every channel, newest first",
+                                              "%u conversations on every channel, newest first", n), n);
+  adw_preferences_group_set_description (self->threads_group, description);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->show_all_button), shown < n);
+  if (shown < n)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show All %u Conversation",
+                                                             "Show All %u Conversations", n), n);
+
+      gtk_button_set_label (self->show_all_button, label);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->complaints_label), complaints > 0);
+  if (complaints > 0)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Complaint",
+                                                             "%u Complaints", complaints), complaints);
+
+      gtk_label_set_text (self->complaints_label, label);
+    }
+}
+
+static void
+fill_contact (ConciergeCustomerView *self)
+{
+  ConciergeContact *contact = self->contact;
+  GListModel *identities = concierge_contact_get_identities (contact);
+  guint n_identities = g_list_model_get_n_items (identities);
+  gint64 created_at = concierge_contact_get_created_at (contact);
+  const char *note = concierge_contact_get_field (contact, CONCIERGE_CONTACT_NOTE);
+
+  adw_avatar_set_text (self->avatar, concierge_contact_get_name (contact));
+  gtk_label_set_text (self->name_label, concierge_contact_get_name (contact));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->since_label), created_at > 0);
+  if (created_at > 0)
+    {
+      g_autoptr(GDateTime) since = g_date_time_new_from_unix_local (created_at);
+      /* Translators: a date, as in "3 March 2025"; see the strftime() manual */
+      g_autofree char *date = g_date_time_format (since, _("%-d %B %Y"));
+      /* Translators: %s is a date, as in "3 March 2025" */
+      g_autofree char *text = g_strdup_printf (_("Customer since %s"), date);
+
+      gtk_label_set_text (self->since_label, text);
+    }
+
+  for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
+    if (field_row (self, field) != NULL)
+      fill_entry (field_row (self, field), concierge_contact_get_field (contact, field));
+
+  self->filling_language = TRUE;
+  adw_combo_row_set_selected (self->language_row, language_position (contact));
+  self->filling_language = FALSE;
+
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->note_view)) && g_strcmp0 (note, self->shown_note) != 0)
+    {
+      g_free (self->shown_note);
+      self->shown_note = g_strdup (note);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note, -1);
+    }
+
+  clear_list (self->identities_list);
+  for (guint i = 0; i < n_identities; i++)
+    {
+      g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
+
+      gtk_list_box_append (self->identities_list, create_identity_row (self, identity, n_identities > 1));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->identities_list), n_identities > 0);
 }
 
 static void
@@ -86,34 +700,23 @@ contact_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  ConciergeCustomerView *self;
+  g_autoptr(ConciergeCustomerView) self = user_data;
   g_autoptr(ConciergeContact) contact = NULL;
   g_autoptr(GError) error = NULL;
-  GListModel *identities;
-  guint n;
 
+  set_loading (self, -1);
   contact = concierge_store_load_contact_finish (CONCIERGE_STORE (object), result, &error);
   if (contact == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        concierge_stack_show (self->stack, "empty");
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Loading the customer failed: %s", error->message);
       return;
     }
 
-  self = user_data;
-  adw_avatar_set_text (self->avatar, concierge_contact_get_name (contact));
-  gtk_label_set_text (self->name_label, concierge_contact_get_name (contact));
-
-  identities = concierge_contact_get_identities (contact);
-  g_list_store_remove_all (self->identities);
-  n = g_list_model_get_n_items (identities);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) identity = g_list_model_get_item (identities, i);
-
-      g_list_store_append (self->identities, identity);
-    }
-
+  g_set_object (&self->contact, contact);
+  fill_contact (self);
   concierge_stack_show (self->stack, "contact");
 }
 
@@ -122,10 +725,11 @@ threads_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  ConciergeCustomerView *self;
+  g_autoptr(ConciergeCustomerView) self = user_data;
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) error = NULL;
 
+  set_loading (self, -1);
   threads = concierge_store_load_contact_threads_finish (CONCIERGE_STORE (object), result, &error);
   if (threads == NULL)
     {
@@ -134,9 +738,189 @@ threads_loaded_cb (GObject      *object,
       return;
     }
 
-  self = user_data;
-  g_list_store_splice (self->threads, 0, g_list_model_get_n_items (G_LIST_MODEL (self->threads)),
-                       threads->pdata, threads->len);
+  g_clear_pointer (&self->threads, g_ptr_array_unref);
+  self->threads = g_steal_pointer (&threads);
+  fill_threads (self);
+}
+
+static const char *
+merge_reason (ConciergeMergeReason reason)
+{
+  switch (reason)
+    {
+    case CONCIERGE_MERGE_SAME_EMAIL:
+      return _("Same email address");
+    case CONCIERGE_MERGE_SAME_PHONE:
+      return _("Same phone number");
+    case CONCIERGE_MERGE_SAME_CUSTOMER_NUMBER:
+      return _("Same customer number");
+    case CONCIERGE_MERGE_SAME_NAME:
+    default:
+      return _("Same name on another platform");
+    }
+}
+
+/* "Mastodon, Telegram": where a customer has accounts */
+static char *
+describe_platforms (ConciergeContact *contact)
+{
+  GListModel *identities = concierge_contact_get_identities (contact);
+  g_autoptr(GString) platforms = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (identities);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
+      const char *name = concierge_platform_name (concierge_identity_get_platform (identity));
+
+      if (strstr (platforms->str, name) != NULL)
+        continue;
+      if (platforms->len > 0)
+        g_string_append (platforms, ", ");
+      g_string_append (platforms, name);
+    }
+  return g_string_free (g_steal_pointer (&platforms), FALSE);
+}
+
+static GtkWidget *
+create_contact_row (ConciergeContact *contact,
+                    const char       *reason)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *avatar = adw_avatar_new (32, concierge_contact_get_name (contact), TRUE);
+  g_autofree char *platforms = describe_platforms (contact);
+  g_autofree char *subtitle = NULL;
+
+  if (reason != NULL && platforms[0] != '\0')
+    /* Translators: why two customers may be one, then where the other has accounts: "Same name on another platform · Telegram" */
+    subtitle = g_strdup_printf (_("%s · %s"), reason, platforms);
+  else
+    subtitle = g_strdup (reason ? reason : platforms);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), concierge_contact_get_name (contact));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+  return row;
+}
+
+static void
+suggestions_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_loading (self, -1);
+  suggestions = concierge_store_load_merge_suggestions_finish (CONCIERGE_STORE (object), result, &error);
+  if (suggestions == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Looking for the same customer failed: %s", error->message);
+      return;
+    }
+
+  clear_list (self->suggestions_list);
+  for (guint i = 0; i < suggestions->len; i++)
+    {
+      ConciergeMergeSuggestion *suggestion = g_ptr_array_index (suggestions, i);
+      GtkWidget *row = create_contact_row (suggestion->contact, merge_reason (suggestion->reason));
+      GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge"));
+      /* Translators: %s is a customer's name */
+      g_autofree char *tooltip = g_strdup_printf (_("Merge %s Into This Customer"),
+                                                  concierge_contact_get_name (suggestion->contact));
+
+      gtk_widget_set_valign (merge, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (merge, tooltip);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (merge), "x",
+                                        concierge_contact_get_id (suggestion->contact));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), merge);
+      gtk_list_box_append (self->suggestions_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->suggestions_group), suggestions->len > 0);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  self->suggestions = g_steal_pointer (&suggestions);
+}
+
+/* The findings a profile has a field for */
+static ConciergeContactField
+fact_field (ConciergeFindingType type)
+{
+  if (type == CONCIERGE_FINDING_EMAIL)
+    return CONCIERGE_CONTACT_EMAIL;
+  if (type == CONCIERGE_FINDING_PHONE)
+    return CONCIERGE_CONTACT_PHONE;
+  if (type == CONCIERGE_FINDING_CUSTOMER_NUMBER)
+    return CONCIERGE_CONTACT_CUSTOMER_NUMBER;
+  return CONCIERGE_CONTACT_N_FIELDS;
+}
+
+static void
+facts_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  set_loading (self, -1);
+  messages = concierge_store_load_contact_facts_finish (CONCIERGE_STORE (object), result, &error);
+  if (messages == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading what the customer wrote failed: %s", error->message);
+      return;
+    }
+
+  clear_list (self->facts_list);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      ConciergeMessage *message = g_ptr_array_index (messages, i);
+      const char *body = concierge_message_get_body (message);
+      g_autoptr(GArray) findings = concierge_detector_parse_spans (concierge_message_get_personal_data (message));
+      glong length = g_utf8_strlen (body, -1);
+
+      for (guint k = 0; findings != NULL && k < findings->len; k++)
+        {
+          ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
+          ConciergeContactField field = fact_field (finding->type);
+          g_autofree char *value = NULL;
+          g_autofree char *time = NULL;
+          g_autofree char *subtitle = NULL;
+          GtkWidget *row, *add;
+
+          if (field == CONCIERGE_CONTACT_N_FIELDS || finding->end > length || finding->start >= finding->end)
+            continue;
+          value = g_utf8_substring (body, finding->start, finding->end);
+          /* Already in the profile, or offered once already */
+          if (self->contact != NULL && g_str_equal (concierge_contact_get_field (self->contact, field), value))
+            continue;
+          if (!g_hash_table_add (seen, g_strdup (value)))
+            continue;
+
+          time = concierge_format_time (concierge_message_get_created_at (message), now);
+          /* Translators: what kind of data, and when the customer wrote it: "Email address · 14:30" */
+          subtitle = g_strdup_printf (_("%s · %s"), concierge_finding_type_get_label (finding->type), time);
+          row = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), value);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          add = gtk_button_new_with_mnemonic (_("_Add"));
+          gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (add, _("Add to the Profile"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "customer.add-fact");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "(is)", (gint32) field, value);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), add);
+          gtk_list_box_append (self->facts_list, row);
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_group), g_hash_table_size (seen) > 0);
 }
 
 static void
@@ -146,27 +930,500 @@ load_contact (ConciergeCustomerView *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  /* Cancelled loads still call back, each taking its share of pending. */
+  for (guint i = 0; i < 4; i++)
+    set_loading (self, 1);
   concierge_store_load_contact_async (self->store, self->contact_id, self->cancellable,
-                                      contact_loaded_cb, self);
+                                      contact_loaded_cb, g_object_ref (self));
   concierge_store_load_contact_threads_async (self->store, self->contact_id, self->cancellable,
-                                              threads_loaded_cb, self);
+                                              threads_loaded_cb, g_object_ref (self));
+  concierge_store_load_merge_suggestions_async (self->store, self->contact_id, self->cancellable,
+                                                suggestions_loaded_cb, g_object_ref (self));
+  concierge_store_load_contact_facts_async (self->store, self->contact_id, self->cancellable,
+                                            facts_loaded_cb, g_object_ref (self));
 }
 
-/* Another conversation with this customer may have started or changed. */
+static void
+show_contact (ConciergeCustomerView *self,
+              gint64                 contact_id)
+{
+  if (contact_id != self->contact_id)
+    {
+      /* A note being written belongs to the customer it was written for. */
+      if (self->contact != NULL)
+        note_focus_leave_cb (self);
+      self->show_all = FALSE;
+      g_clear_object (&self->contact);
+      g_clear_pointer (&self->shown_note, g_free);
+    }
+  self->contact_id = contact_id;
+
+  if (contact_id == 0 || self->store == NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      concierge_stack_show (self->stack, "empty");
+      return;
+    }
+  load_contact (self);
+}
+
+/* Another conversation with this customer may have started or changed, or
+ * the open one may now belong to someone else. */
 static void
 threads_changed_cb (ConciergeCustomerView *self,
                     GPtrArray             *threads)
 {
+  gboolean ours = FALSE;
+
   for (guint i = 0; self->contact_id != 0 && i < threads->len; i++)
     {
-      if (concierge_thread_get_contact_id (g_ptr_array_index (threads, i)) == self->contact_id)
+      ConciergeThread *thread = g_ptr_array_index (threads, i);
+
+      if (concierge_thread_get_id (thread) == self->thread_id &&
+          concierge_thread_get_contact_id (thread) != self->contact_id)
         {
-          concierge_store_load_contact_threads_async (self->store, self->contact_id, self->cancellable,
-                                                      threads_loaded_cb, self);
+          show_contact (self, concierge_thread_get_contact_id (thread));
+          return;
+        }
+      ours |= concierge_thread_get_contact_id (thread) == self->contact_id;
+    }
+
+  if (ours)
+    {
+      set_loading (self, 1);
+      concierge_store_load_contact_threads_async (self->store, self->contact_id, self->cancellable,
+                                                  threads_loaded_cb, g_object_ref (self));
+    }
+}
+
+static void
+contact_changed_cb (ConciergeCustomerView *self,
+                    gint64                 contact_id)
+{
+  if (self->contact_id != 0 && (contact_id == 0 || contact_id == self->contact_id))
+    load_contact (self);
+}
+
+static void
+invalidated_cb (ConciergeCustomerView *self)
+{
+  if (self->contact_id != 0)
+    load_contact (self);
+}
+
+/* Actions */
+
+static void
+merged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (self->undo_toast != NULL)
+        adw_toast_dismiss (self->undo_toast);
+      show_error (self, "Merging customers failed", error);
+    }
+}
+
+static void
+merge (ConciergeCustomerView *self,
+       gint64                 other_id,
+       const char            *other_name)
+{
+  if (other_id == self->contact_id || self->contact_id == 0)
+    return;
+
+  offer_undo (self, _("Customers merged"), &(Undo) { .kind = UNDO_MERGE, .contact_id = other_id });
+  concierge_store_merge_contacts_async (self->store, self->contact_id, other_id, NULL,
+                                        merged_cb, g_object_ref (self));
+}
+
+static void
+concierge_customer_view_merge_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+  gint64 other_id = g_variant_get_int64 (parameter);
+
+  for (guint i = 0; self->suggestions != NULL && i < self->suggestions->len; i++)
+    {
+      ConciergeMergeSuggestion *suggestion = g_ptr_array_index (self->suggestions, i);
+
+      if (concierge_contact_get_id (suggestion->contact) == other_id)
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->suggestions_group), FALSE);
+          merge (self, other_id, concierge_contact_get_name (suggestion->contact));
           return;
         }
     }
 }
+
+typedef struct
+{
+  ConciergeCustomerView *self;
+  AdwMessageDialog      *dialog;
+  GtkListBox            *list;
+  GtkStack              *stack;
+  GCancellable          *cancellable;
+  GPtrArray             *results;
+} MergeSearch;
+
+static void
+merge_search_free (MergeSearch *search)
+{
+  g_cancellable_cancel (search->cancellable);
+  g_clear_object (&search->cancellable);
+  g_clear_pointer (&search->results, g_ptr_array_unref);
+  g_clear_object (&search->self);
+  g_free (search);
+}
+
+static void
+merge_dialog_finalized (gpointer  data,
+                        GObject  *dialog)
+{
+  merge_search_free (data);
+}
+
+static void
+merge_search_found_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  MergeSearch *search = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkListBox *list;
+
+  results = concierge_store_search_contacts_finish (CONCIERGE_STORE (object), result, &error);
+  if (results == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Searching customers failed: %s", error->message);
+      return;
+    }
+
+  list = search->list;
+  clear_list (list);
+  for (guint i = 0; i < results->len; i++)
+    gtk_list_box_append (list, create_contact_row (g_ptr_array_index (results, i), NULL));
+  g_clear_pointer (&search->results, g_ptr_array_unref);
+  search->results = g_steal_pointer (&results);
+  concierge_stack_show (search->stack, search->results->len > 0 ? "results" : "none");
+  adw_message_dialog_set_response_enabled (search->dialog, "merge", FALSE);
+}
+
+static void
+merge_search_changed_cb (GtkSearchEntry *entry,
+                         MergeSearch    *search)
+{
+  g_cancellable_cancel (search->cancellable);
+  g_clear_object (&search->cancellable);
+  search->cancellable = g_cancellable_new ();
+  concierge_store_search_contacts_async (search->self->store, gtk_editable_get_text (GTK_EDITABLE (entry)),
+                                         search->self->contact_id, search->cancellable,
+                                         merge_search_found_cb, search);
+}
+
+static void
+merge_search_selected_cb (GtkListBox    *list,
+                          GtkListBoxRow *row,
+                          MergeSearch   *search)
+{
+  adw_message_dialog_set_response_enabled (search->dialog, "merge", row != NULL);
+}
+
+static void
+merge_search_activated_cb (GtkListBox    *list,
+                           GtkListBoxRow *row,
+                           MergeSearch   *search)
+{
+  adw_message_dialog_response (search->dialog, "merge");
+}
+
+static void
+merge_search_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          MergeSearch      *search)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (search->list);
+
+  if (g_str_equal (response, "merge") && row != NULL && search->results != NULL &&
+      (guint) gtk_list_box_row_get_index (row) < search->results->len)
+    {
+      ConciergeContact *other = g_ptr_array_index (search->results, gtk_list_box_row_get_index (row));
+
+      merge (search->self, concierge_contact_get_id (other), concierge_contact_get_name (other));
+    }
+}
+
+static void
+concierge_customer_view_merge_search_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+  g_autoptr(GtkBuilder) builder = NULL;
+  MergeSearch *search;
+  AdwMessageDialog *dialog;
+  GObject *entry;
+
+  if (self->contact == NULL)
+    return;
+
+  /* The dialog lives as long as it is open; it owns the search. */
+  builder = gtk_builder_new_from_resource (RESOURCE_PATH "ui/concierge-merge-dialog.ui");
+  search = g_new0 (MergeSearch, 1);
+  search->self = g_object_ref (self);
+  search->dialog = dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
+  search->list = GTK_LIST_BOX (gtk_builder_get_object (builder, "results_list"));
+  search->stack = GTK_STACK (gtk_builder_get_object (builder, "results_stack"));
+  entry = gtk_builder_get_object (builder, "search_entry");
+
+  adw_message_dialog_format_body (dialog,
+                                  /* Translators: %s is the customer's name */
+                                  _("Choose who is the same person as %s. Their conversations and accounts "
+                                    "come here, and the merge can be undone."),
+                                  concierge_contact_get_name (self->contact));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  g_signal_connect (entry, "search-changed", G_CALLBACK (merge_search_changed_cb), search);
+  g_signal_connect (search->list, "row-selected", G_CALLBACK (merge_search_selected_cb), search);
+  g_signal_connect (search->list, "row-activated", G_CALLBACK (merge_search_activated_cb), search);
+  g_signal_connect (dialog, "response", G_CALLBACK (merge_search_response_cb), search);
+  g_object_weak_ref (G_OBJECT (dialog), merge_dialog_finalized, search);
+
+  merge_search_changed_cb (GTK_SEARCH_ENTRY (entry), search);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+}
+
+static void
+separated_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (concierge_store_separate_identity_finish (CONCIERGE_STORE (object), result, &error) == 0)
+    {
+      show_error (self, "Separating the account failed", error);
+      return;
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("The account is a customer of its own now")));
+}
+
+static void
+concierge_customer_view_separate_action (GtkWidget  *widget,
+                                         const char *action_name,
+                                         GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+
+  concierge_store_separate_identity_async (self->store, g_variant_get_int64 (parameter), NULL,
+                                           separated_cb, g_object_ref (self));
+}
+
+static void
+concierge_customer_view_add_fact_action (GtkWidget  *widget,
+                                         const char *action_name,
+                                         GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+  const char *value;
+  gint32 field;
+
+  g_variant_get (parameter, "(i&s)", &field, &value);
+  if (field < 0 || field >= CONCIERGE_CONTACT_N_FIELDS)
+    return;
+  set_field (self, field, value);
+  if (field_row (self, field) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (field_row (self, field)), value);
+}
+
+static void
+concierge_customer_view_show_all_action (GtkWidget  *widget,
+                                         const char *action_name,
+                                         GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+
+  self->show_all = TRUE;
+  fill_threads (self);
+}
+
+static void
+concierge_customer_view_open_profile_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *parameter)
+{
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), g_variant_get_string (parameter, NULL),
+                GDK_CURRENT_TIME);
+}
+
+/* Forgetting */
+
+typedef struct
+{
+  ConciergeCustomerView *self;
+  gint64                 contact_id;
+  char                  *name;
+} Forget;
+
+static void
+forget_free (Forget *forget)
+{
+  g_clear_object (&forget->self);
+  g_free (forget->name);
+  g_free (forget);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Forget, forget_free)
+
+static void
+forgotten_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Forget) forget = user_data;
+  g_autofree ConciergeContactSummary *summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
+  if (summary == NULL)
+    {
+      show_error (forget->self, "Forgetting the customer failed", error);
+      return;
+    }
+
+  if (forget->self->contact_id == forget->contact_id)
+    show_contact (forget->self, 0);
+  /* Translators: %s is the customer's name */
+  title = g_strdup_printf (_("%s is forgotten on this computer"), forget->name);
+  adw_toast_overlay_add_toast (forget->self->toast_overlay, adw_toast_new (title));
+}
+
+static void
+forget_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Forget           *forget)
+{
+  if (!g_str_equal (response, "forget"))
+    {
+      forget_free (forget);
+      return;
+    }
+
+  /* The audit log keeps why, never whom. */
+  concierge_store_forget_contact_async (forget->self->store, forget->contact_id,
+                                        "the customer's request to be forgotten", NULL, forgotten_cb, forget);
+}
+
+/* "3 conversations with 25 messages and 2 images" */
+static char *
+describe_summary (const ConciergeContactSummary *summary)
+{
+  g_autofree char *conversations = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conversation", "%u conversations",
+                                                                 summary->threads), summary->threads);
+  g_autofree char *messages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages",
+                                                            summary->messages), summary->messages);
+  g_autofree char *images = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images",
+                                                          summary->images), summary->images);
+  g_autofree char *accounts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account", "%u accounts",
+                                                            summary->identities), summary->identities);
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  if (summary->images > 0)
+    g_string_append_printf (body,
+                            /* Translators: "This removes 3 conversations with 25 messages and 2 images, the profile and its 2 accounts from this computer." */
+                            _("This removes %s with %s and %s, the profile and its %s from this computer."),
+                            conversations, messages, images, accounts);
+  else
+    g_string_append_printf (body,
+                            /* Translators: "This removes 3 conversations with 25 messages, the profile and its 2 accounts from this computer." */
+                            _("This removes %s with %s, the profile and its %s from this computer."),
+                            conversations, messages, accounts);
+  if (summary->notes > 0)
+    {
+      g_string_append_c (body, ' ');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "Your team's %u internal note goes too.",
+                                                 "Your team's %u internal notes go too.", summary->notes),
+                              summary->notes);
+    }
+  if (summary->drafts + summary->outbox > 0)
+    {
+      guint unsent = summary->drafts + summary->outbox;
+
+      g_string_append_c (body, ' ');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u reply not yet sent is discarded.",
+                                                 "%u replies not yet sent are discarded.", unsent), unsent);
+    }
+  g_string_append_c (body, ' ');
+  g_string_append (body, _("Nothing is deleted on the platforms. New messages from this person will arrive "
+                           "as a new customer. This cannot be undone."));
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
+
+static void
+summarized_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Forget *forget = user_data;
+  g_autofree ConciergeContactSummary *summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
+  if (summary == NULL || gtk_widget_get_root (GTK_WIDGET (forget->self)) == NULL)
+    {
+      if (summary == NULL)
+        show_error (forget->self, "Summarizing the customer failed", error);
+      forget_free (forget);
+      return;
+    }
+
+  /* Translators: %s is the customer's name */
+  heading = g_strdup_printf (_("Forget %s?"), forget->name);
+  body = describe_summary (summary);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (forget->self))),
+                                                       heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "forget", _("_Forget"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "forget", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (forget_response_cb), forget);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+concierge_customer_view_forget_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
+  Forget *forget;
+
+  if (self->contact == NULL)
+    return;
+
+  forget = g_new0 (Forget, 1);
+  forget->self = g_object_ref (self);
+  forget->contact_id = self->contact_id;
+  forget->name = g_strdup (concierge_contact_get_name (self->contact));
+  concierge_store_summarize_contact_async (self->store, self->contact_id, NULL, summarized_cb, forget);
+}
+
+/* Public API */
 
 void
 concierge_customer_view_set_store (ConciergeCustomerView *self,
@@ -178,6 +1435,10 @@ concierge_customer_view_set_store (ConciergeCustomerView *self,
   g_set_object (&self->store, store);
   g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "contact-changed", G_CALLBACK (contact_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "invalidated", G_CALLBACK (invalidated_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 void
@@ -185,25 +1446,57 @@ concierge_customer_view_set_thread (ConciergeCustomerView *self,
                                     ConciergeThread       *thread)
 {
   gint64 contact_id;
+  gint64 thread_id;
 
   g_return_if_fail (CONCIERGE_IS_CUSTOMER_VIEW (self));
 
   contact_id = thread ? concierge_thread_get_contact_id (thread) : 0;
-  if (contact_id != 0 && contact_id == self->contact_id &&
-      concierge_thread_get_id (thread) == self->thread_id)
+  thread_id = thread ? concierge_thread_get_id (thread) : 0;
+  if (contact_id == self->contact_id && thread_id == self->thread_id)
     return;
-  self->thread_id = thread ? concierge_thread_get_id (thread) : 0;
+  self->thread_id = thread_id;
 
-  if (contact_id == 0 || self->store == NULL)
+  /* The same customer in another of their conversations: only the mark
+   * of the open one moves. */
+  if (contact_id != 0 && contact_id == self->contact_id && self->contact != NULL)
     {
-      g_cancellable_cancel (self->cancellable);
-      self->contact_id = 0;
-      concierge_stack_show (self->stack, "empty");
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->threads_list));
+           row != NULL; row = gtk_widget_get_next_sibling (row))
+        mark_open_thread (self, row);
       return;
     }
+  show_contact (self, contact_id);
+}
 
-  self->contact_id = contact_id;
-  load_contact (self);
+/**
+ * concierge_customer_view_get_loading:
+ *
+ * Returns: whether the panel is still reading the customer from the cache
+ */
+gboolean
+concierge_customer_view_get_loading (ConciergeCustomerView *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CUSTOMER_VIEW (self), FALSE);
+
+  return self->pending > 0;
+}
+
+static void
+concierge_customer_view_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->pending > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -214,9 +1507,13 @@ concierge_customer_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_object (&self->contact);
+  g_clear_pointer (&self->threads, g_ptr_array_unref);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_note, g_free);
+  self->undo_toast = NULL;
+  undo_clear (&self->undo);
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_CUSTOMER_VIEW);
-  g_clear_object (&self->identities);
-  g_clear_object (&self->threads);
 
   G_OBJECT_CLASS (concierge_customer_view_parent_class)->dispose (object);
 }
@@ -224,29 +1521,77 @@ concierge_customer_view_dispose (GObject *object)
 static void
 concierge_customer_view_class_init (ConciergeCustomerViewClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = concierge_customer_view_dispose;
+  object_class->get_property = concierge_customer_view_get_property;
+  object_class->dispose = concierge_customer_view_dispose;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-customer-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, stack);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, avatar);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, name_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, since_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, complaints_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, suggestions_group);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, suggestions_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, facts_group);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, facts_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, name_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, email_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, customer_number_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, contracts_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, orders_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, language_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, note_view);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, identities_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, threads_group);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, threads_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, show_all_button);
+
+  gtk_widget_class_install_action (widget_class, "customer.undo", NULL, concierge_customer_view_undo_action);
+  gtk_widget_class_install_action (widget_class, "customer.merge", "x", concierge_customer_view_merge_action);
+  gtk_widget_class_install_action (widget_class, "customer.merge-search", NULL,
+                                   concierge_customer_view_merge_search_action);
+  gtk_widget_class_install_action (widget_class, "customer.separate", "x",
+                                   concierge_customer_view_separate_action);
+  gtk_widget_class_install_action (widget_class, "customer.add-fact", "(is)",
+                                   concierge_customer_view_add_fact_action);
+  gtk_widget_class_install_action (widget_class, "customer.show-all", NULL,
+                                   concierge_customer_view_show_all_action);
+  gtk_widget_class_install_action (widget_class, "customer.open-profile", "s",
+                                   concierge_customer_view_open_profile_action);
+  gtk_widget_class_install_action (widget_class, "customer.forget", NULL,
+                                   concierge_customer_view_forget_action);
 }
 
 static void
 concierge_customer_view_init (ConciergeCustomerView *self)
 {
+  GtkEventController *focus;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->identities = g_list_store_new (CONCIERGE_TYPE_IDENTITY);
-  self->threads = g_list_store_new (CONCIERGE_TYPE_THREAD);
-  gtk_list_box_bind_model (self->identities_list, G_LIST_MODEL (self->identities),
-                           create_identity_row, self, NULL);
-  gtk_list_box_bind_model (self->threads_list, G_LIST_MODEL (self->threads),
-                           create_thread_row, self, NULL);
+  for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
+    if (field_row (self, field) != NULL)
+      {
+        /* Enter saves as the apply button does. */
+        g_signal_connect (field_row (self, field), "apply", G_CALLBACK (entry_row_apply_cb), self);
+        g_signal_connect (field_row (self, field), "entry-activated", G_CALLBACK (entry_row_apply_cb), self);
+      }
+  g_signal_connect_swapped (self->language_row, "notify::selected", G_CALLBACK (language_selected_cb), self);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (note_focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->note_view), focus);
+
   concierge_stack_show (self->stack, "empty");
 }

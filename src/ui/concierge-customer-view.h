@@ -15,9 +15,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ConciergeCustomerView, concierge_customer_view, CONCIERGE, CUSTOMER_VIEW, GtkWidget)
 
-void concierge_customer_view_set_store  (ConciergeCustomerView *self,
-                                         ConciergeStore        *store);
-void concierge_customer_view_set_thread (ConciergeCustomerView *self,
-                                         ConciergeThread       *thread);
+void     concierge_customer_view_set_store   (ConciergeCustomerView *self,
+                                             ConciergeStore        *store);
+void     concierge_customer_view_set_thread  (ConciergeCustomerView *self,
+                                             ConciergeThread       *thread);
+gboolean concierge_customer_view_get_loading (ConciergeCustomerView *self);
 
 G_END_DECLS

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""The customer panel against the sandbox: Sabine Krüger wrote in public on
+Mastodon and privately to the bot on Telegram, so Concierge knows her as
+two customers with the same name. Her Mastodon conversation's panel
+suggests the Telegram one; one click merges them, and the panel shows both
+accounts and both histories. Undo separates them again, and merging once
+more brings them back. A field edited inline can be undone from its toast.
+A conversation from the history opens when clicked. "Forget This
+Customer" names what goes, and afterwards nothing of hers is left in the
+cache file, nor comes back with the next sync."""
+
+import os
+import time
+
+import pyatspi
+
+import uitest
+
+TOKEN = "ui-customer-token-Qw3Er5Ty7Ui9Op1As"
+BOT_TOKEN = "7000000001:ui-customer-bot-Zx2Cv4Bn6M"
+# Her words and names, which must leave the cache file.
+SECRETS = ("Tarifwechsel", "RE-2024-204817", "sabine_k", "Sabine Krüger")
+KEY_RETURN = 0xff0d
+
+
+def main():
+    uitest.run_with_sandbox(run, TOKEN, "--seed-same-customer", "--reply-delay-ms", "600000",
+                            prefix="concierge-customer-", telegram_token=BOT_TOKEN)
+
+
+def labels(node):
+    """Every visible label's text under @node."""
+    return [n.name for n in uitest.walk(node)
+            if n.getRoleName() == "label" and n.name and n.getState().contains(pyatspi.STATE_VISIBLE)]
+
+
+def wait_labels(app, node, predicate, what):
+    uitest.wait_until(lambda: predicate(labels(node)), what)
+    return labels(node)
+
+
+def click_on(node):
+    """A click in the middle of @node, as a person's mouse makes it. GTK
+    4.8 knows positions only within the window, which has the screen's
+    corner to itself under Xvfb, without a window manager."""
+    extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    pyatspi.Registry.generateMouseEvent(extents.x + extents.width // 2, extents.y + extents.height // 2,
+                                        pyatspi.MOUSE_B1C)
+
+
+def scroll_into_view(app, node):
+    """Turns the mouse wheel over @node's pane until all of @node shows."""
+    window = app.find("Concierge", role="frame").queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    for _ in range(40):
+        extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        if extents.y >= 0 and extents.y + extents.height <= window.height:
+            return
+        pyatspi.Registry.generateMouseEvent(extents.x + extents.width // 2, window.height // 2,
+                                            "b5c" if extents.y > 0 else "b4c")
+        time.sleep(0.1)
+    uitest.fail(f"{node.name!r} never scrolled into view")
+
+
+def type_text(app, text):
+    for character in text:
+        app.press_key(ord(character))
+
+
+def cache_bytes(app):
+    data = b""
+    for path in (app.cache_path, app.cache_path + "-wal"):
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                data += f.read()
+    return data
+
+
+def history(app):
+    return app.find("Conversations on every channel", role="list")
+
+
+def platforms_in_history(app):
+    return {p for text in labels(history(app)) for p in ("Mastodon", "Telegram") if f"· {p} ·" in text}
+
+
+def run(app, sandbox):
+    app.wait_for_app()
+    uitest.add_account(app, sandbox)
+    uitest.add_account(app, sandbox, "telegram")
+
+    # Both of her conversations arrive, one on each platform.
+    inbox = app.find("Conversations", role="list")
+    app.wait_rows(inbox, lambda names: sum(n.startswith("Sabine Krüger") for n in names) == 2,
+                  "Sabine's conversations on Mastodon and Telegram")
+    names = app.rows(inbox)
+    mastodon_row = [i for i, n in enumerate(names) if n.startswith("Sabine Krüger") and "Public" in n]
+    if not mastodon_row:
+        uitest.fail(f"no public conversation with Sabine in the inbox: {names!r}")
+    inbox.querySelection().selectChild(mastodon_row[0])
+
+    # The panel stands beside the conversation on a wide window.
+    try:
+        app.find("Details", role="label", timeout=5)
+    except SystemExit:
+        app.click(app.find_button("Customer Details"))
+    app.find("Sabine Krüger", role="label")
+
+    # The suggestion: the same name on another platform.
+    suggestions = app.find("Possibly the same customer", role="list")
+    wait_labels(app, suggestions, lambda texts: any("Same name on another platform" in t for t in texts),
+                "the suggestion to merge Sabine on Telegram")
+    if platforms_in_history(app) != {"Mastodon"}:
+        uitest.fail(f"before the merge the history should hold Mastodon only: {labels(history(app))!r}")
+    app.click(app.find_button("Merge", within=suggestions))
+    print("the panel suggests Sabine on Telegram, and merging takes one click")
+
+    uitest.wait_until(lambda: platforms_in_history(app) == {"Mastodon", "Telegram"},
+                      "both histories in the panel")
+    accounts = app.find("Accounts", role="list")
+    account_labels = wait_labels(app, accounts, lambda t: any(a.startswith("@sabine_k") for a in t) and "@sabinek" in t,
+                                 "both of Sabine's accounts")
+    print(f"after the merge: both accounts ({[t for t in account_labels if t.startswith('@')]}) and both histories")
+
+    # Undo from the toast: two customers again, each with her own history.
+    app.click(app.find_button("Undo"))
+    uitest.wait_until(lambda: platforms_in_history(app) == {"Mastodon"}, "the merge undone")
+    wait_labels(app, app.find("Possibly the same customer", role="list"),
+                lambda texts: any("Same name on another platform" in t for t in texts),
+                "the suggestion again after the undo")
+    print("Undo separates them again, and the suggestion is back")
+
+    app.click(app.find_button("Merge", within=app.find("Possibly the same customer", role="list")))
+    uitest.wait_until(lambda: platforms_in_history(app) == {"Mastodon", "Telegram"}, "the merge again")
+
+    # A field edited in place, and undone.
+    email = app.find("Email Address", role="text")
+    click_on(email)
+    type_text(app, "sabine@example.org")
+    app.press_key(KEY_RETURN)
+    app.find("Email address changed", role="label")
+    app.click(app.find_button("Undo"))
+    uitest.wait_until(lambda: app.find("Email Address", role="text").queryText().getText(0, -1) == "",
+                      "the email address undone")
+    print("an edited field is saved, and Undo takes it back")
+
+    # The Telegram conversation opens from the history.
+    telegram = [t for t in labels(history(app)) if "· Telegram ·" in t]
+    rows = [node for node in uitest.walk(history(app))
+            if node.getRoleName() == "list item" and telegram and telegram[0] in labels(node)]
+    if not rows:
+        uitest.fail(f"the Telegram conversation is not in the history: {labels(history(app))!r}")
+    scroll_into_view(app, rows[0])
+    click_on(rows[0])
+    app.find("Private — only the customer reads your reply", role="label")
+    print("a conversation from the history opens")
+
+    # Forgetting: the dialog names what goes.
+    app.click(app.find_button("Forget This Customer…"))
+    dialog = app.find_window("Forget Sabine Krüger?")
+    body = " ".join(labels(dialog))
+    if "2 conversations" not in body or "Nothing is deleted on the platforms" not in body:
+        uitest.fail(f"the confirmation does not name what goes: {body!r}")
+    app.click(app.find_button("Forget", within=dialog))
+    # GTK 4.8 can crash when the tree is read while the whole window
+    # reloads after the erasure, so the cache file says when it is over.
+    uitest.wait_until(lambda: app.check_alive() or not any(w.encode() in cache_bytes(app) for w in SECRETS),
+                      "the erasure to finish", timeout=60)
+    time.sleep(1)
+    app.find("No Customer", role="label")
+    app.wait_rows(app.find("Conversations", role="list"),
+                  lambda names: not any(n.startswith("Sabine Krüger") for n in names),
+                  "Sabine gone from the inbox")
+
+    data = cache_bytes(app)
+    for word in SECRETS:
+        if word.encode() in data:
+            uitest.fail(f"{word!r} is still in the cache file after forgetting")
+    print("forgotten: she is gone from the inbox and from the cache file")
+
+
+if __name__ == "__main__":
+    main()
