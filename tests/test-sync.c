@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -259,6 +261,101 @@ test_sync_fills_the_inbox_and_keeps_its_cursor (Fixture       *fixture,
   wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
   g_assert_cmpuint (thread_count (fixture->store), ==, 3);
   g_assert_cmpuint (message_count (fixture->store), ==, 3);
+}
+
+/* The id of the thread whose snippet holds @text */
+static ConciergeThread *
+find_thread (ConciergeStore *store,
+             const char     *text)
+{
+  ConciergeInboxQuery query = { .visibility = -1 };
+  g_autoptr(GArray) index = test_load_index (store, &query);
+
+  for (guint i = 0; i < index->len; i++)
+    {
+      g_autoptr(GPtrArray) threads = test_load_threads (store, &g_array_index (index, ConciergeInboxEntry, i).id, 1);
+      ConciergeThread *thread = g_ptr_array_index (threads, 0);
+
+      if (strstr (concierge_thread_get_snippet (thread), text) != NULL)
+        return g_object_ref (thread);
+    }
+  return NULL;
+}
+
+static guint
+count_requests (const char *record,
+                const char *needle)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (record, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "/api/v1/notifications") != NULL && strstr (lines[i], needle) != NULL)
+      n++;
+  return n;
+}
+
+/* After "Forget this customer" the server still has every message, and a
+ * sync from the start brings them all again: the tombstones keep the
+ * forgotten customer's out. */
+static void
+test_forgotten_customer_stays_forgotten (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  gint64 id = concierge_account_get_id (fixture->account);
+  g_autoptr(ConciergeSync) sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
+  g_autoptr(ConciergeThread) tom = NULL;
+  g_autoptr(ConciergeThread) jana = NULL;
+  g_autofree ConciergeContactSummary *summary = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+  guint from_start;
+
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
+  while (thread_count (fixture->store) < 3)
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
+  g_clear_object (&sync);
+
+  tom = find_thread (fixture->store, "doppelt abgebucht");
+  g_assert_nonnull (tom);
+  concierge_store_forget_contact_async (fixture->store, concierge_thread_get_contact_id (tom), "test",
+                                        NULL, test_got_result, &result);
+  summary = concierge_store_summary_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->threads, ==, 1);
+  g_assert_cmpuint (thread_count (fixture->store), ==, 2);
+
+  /* Start over, as after a lost cursor: everything is fetched again. */
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM sync_state", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  from_start = count_requests (fixture->record, "\"GET\"") - count_requests (fixture->record, "min_id");
+
+  sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
+  wait_for_state (sync, id, CONCIERGE_SYNC_SYNCING);
+  wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
+
+  /* The sync did ask for everything again */
+  g_assert_cmpuint (count_requests (fixture->record, "\"GET\"") - count_requests (fixture->record, "min_id"),
+                    >, from_start);
+  /* and the others' conversations are there, but not Tom's. */
+  jana = find_thread (fixture->store, "Router blinkt rot");
+  g_assert_nonnull (jana);
+  g_assert_cmpuint (thread_count (fixture->store), ==, 2);
+  g_assert_cmpuint (message_count (fixture->store), ==, 2);
+  g_clear_object (&tom);
+  tom = find_thread (fixture->store, "doppelt abgebucht");
+  g_assert_null (tom);
 }
 
 static void
@@ -844,6 +941,7 @@ main (int   argc,
 
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/sync/fills-the-inbox-and-keeps-its-cursor", test_sync_fills_the_inbox_and_keeps_its_cursor);
+  ADD ("/sync/forgotten-customer-stays-forgotten", test_forgotten_customer_stays_forgotten);
   ADD ("/sync/offline-pauses-and-resumes", test_offline_pauses_and_resumes);
   ADD ("/sync/server-gone-is-offline", test_server_gone_is_offline);
   ADD ("/sync/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
