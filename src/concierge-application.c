@@ -39,6 +39,7 @@ struct _ConciergeApplication
   guint           scan_timeout_id;
   guint           activity_timeout_id;
   guint           snooze_timeout_id;
+  guint           purge_timeout_id;
   ConciergeNotifier *notifier;
   guint           held : 1;        /* running in the background */
   gint64          last_input;    /* monotonic µs */
@@ -389,6 +390,63 @@ snooze_timeout_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Retention: conversations resolved longer ago than the agent chose go
+ * from the cache once a day, and soon after the choice changes. */
+#define PURGE_INTERVAL_S (24 * 60 * 60)
+#define PURGE_DELAY_S 10
+
+static void schedule_purge (ConciergeApplication *self,
+                            guint                 seconds);
+
+static void
+purged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  int purged = concierge_store_purge_finish (CONCIERGE_STORE (object), result, &error);
+
+  if (purged < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Deleting old conversations failed: %s", error->message);
+  else if (purged > 0)
+    g_message ("Deleted %d conversations resolved before the retention period", purged);
+}
+
+static gboolean
+purge_timeout_cb (gpointer data)
+{
+  ConciergeApplication *self = data;
+  int days = g_settings_get_int (self->settings, "retention-days");
+
+  self->purge_timeout_id = 0;
+  if (days > 0 && self->store != NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("resolved more than %d days ago", days);
+
+      concierge_store_purge_async (self->store, g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 24 * 60 * 60,
+                                   reason, NULL, purged_cb, NULL);
+    }
+  schedule_purge (self, PURGE_INTERVAL_S);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_purge (ConciergeApplication *self,
+                guint                 seconds)
+{
+  g_clear_handle_id (&self->purge_timeout_id, g_source_remove);
+  self->purge_timeout_id = g_timeout_add_seconds (seconds, purge_timeout_cb, self);
+}
+
+/* A moment after the choice, so that the spin button's steps on the way
+ * to it do not each delete something. */
+static void
+retention_changed_cb (ConciergeApplication *self)
+{
+  if (self->store != NULL)
+    schedule_purge (self, PURGE_DELAY_S);
+}
+
 static void
 start_sync (ConciergeApplication *self)
 {
@@ -477,6 +535,9 @@ store_opened_cb (GObject      *object,
    * or ingested by another process, a moment later. */
   set_scanner (self);
   self->scan_timeout_id = g_timeout_add (SCAN_DELAY_MS, scan_later_cb, self);
+  schedule_purge (self, PURGE_DELAY_S);
+  g_signal_connect_object (self->settings, "changed::retention-days", G_CALLBACK (retention_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (CONCIERGE_IS_WINDOW (l->data))
@@ -788,6 +849,7 @@ concierge_application_dispose (GObject *object)
   g_clear_handle_id (&self->scan_timeout_id, g_source_remove);
   g_clear_handle_id (&self->activity_timeout_id, g_source_remove);
   g_clear_handle_id (&self->snooze_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->purge_timeout_id, g_source_remove);
   g_clear_object (&self->notifier);
   g_clear_object (&self->sync);
   g_clear_pointer (&self->looking_up, g_hash_table_unref);

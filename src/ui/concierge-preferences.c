@@ -60,6 +60,8 @@ struct _ConciergePreferences
   GtkListBox     *pattern_list;
   GtkLabel       *pattern_error;
   GtkSpinButton  *first_target_spin;
+  AdwExpanderRow *retention_row;
+  GtkSpinButton  *retention_spin;
   GtkSpinButton  *next_target_spin;
   AdwPreferencesGroup *hours_group;
   GtkListBox     *hours_list;
@@ -1829,6 +1831,28 @@ concierge_preferences_dispose (GObject *object)
   G_OBJECT_CLASS (concierge_preferences_parent_class)->dispose (object);
 }
 
+/* Retention: off is 0 days; the spin button keeps its number while off,
+ * so that switching on again brings it back. */
+static void
+show_retention (ConciergePreferences *self)
+{
+  int days = g_settings_get_int (self->settings, "retention-days");
+
+  if (days > 0)
+    gtk_spin_button_set_value (self->retention_spin, days);
+  adw_expander_row_set_enable_expansion (self->retention_row, days > 0);
+}
+
+static void
+retention_changed_cb (ConciergePreferences *self)
+{
+  int days = adw_expander_row_get_enable_expansion (self->retention_row)
+               ? gtk_spin_button_get_value_as_int (self->retention_spin) : 0;
+
+  if (days != g_settings_get_int (self->settings, "retention-days"))
+    g_settings_set_int (self->settings, "retention-days", days);
+}
+
 static void
 concierge_preferences_class_init (ConciergePreferencesClass *klass)
 {
@@ -1842,6 +1866,8 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, first_target_spin);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, next_target_spin);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, hours_group);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, hours_list);
@@ -1932,6 +1958,9 @@ concierge_preferences_init (ConciergePreferences *self)
     }
 
   g_settings_bind (self->settings, "first-response-target", self->first_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  show_retention (self);
+  g_signal_connect_swapped (self->retention_row, "notify::enable-expansion", G_CALLBACK (retention_changed_cb), self);
+  g_signal_connect_swapped (self->retention_spin, "value-changed", G_CALLBACK (retention_changed_cb), self);
   g_settings_bind (self->settings, "next-response-target", self->next_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "single-key-shortcuts", self->single_key_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);

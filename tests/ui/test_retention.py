@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Retention, as an administrator sets it: with "Delete Old Conversations"
+on for one day, the conversation Tom's case was resolved in two days ago
+leaves the cache file soon after start, while the open ones stay.
+Preferences → Privacy shows the choice, and switching it off keeps every
+conversation from then on."""
+
+import os
+
+import pyatspi
+
+import uitest
+
+WORKSPACE = os.path.join(os.path.dirname(__file__), "..", "data", "inbox-workspace.json")
+RESOLVED_TEXT = "Danke für die schnelle Hilfe!"
+OPEN_TEXT = "Immer noch nichts."
+
+
+def cache_bytes(app):
+    data = b""
+    for path in (app.cache_path, app.cache_path + "-wal"):
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                data += f.read()
+    return data
+
+
+def main():
+    app = uitest.App("en", workspace=WORKSPACE, offline=True, settings={"retention-days": "1"})
+    try:
+        run(app)
+    finally:
+        app.quit()
+
+
+def run(app):
+    app.wait_for_app()
+    if RESOLVED_TEXT.encode() not in cache_bytes(app):
+        uitest.fail("the workspace lacks the resolved conversation the test deletes")
+
+    uitest.wait_until(lambda: RESOLVED_TEXT.encode() not in cache_bytes(app),
+                      "the conversation resolved two days ago to leave the cache", timeout=60)
+    if OPEN_TEXT.encode() not in cache_bytes(app):
+        uitest.fail("an open conversation went too")
+    print("a conversation resolved longer ago than the retention period leaves the cache; open ones stay")
+
+    app.click(app.find("Main Menu", role="push button"))
+    app.click(app.find("Preferences", role="menu item"))
+    preferences = app.find_window("Preferences")
+    app.click(app.find("Privacy", role="page tab"))
+    days = app.find("Resolved for More Than", role="spin button")
+    row = app.find("Delete Old Conversations", role="list item")
+    switch = [n for n in uitest.walk(row) if n.getRoleName() == "check box"
+              and n.getState().contains(pyatspi.STATE_CHECKED)]
+    if not switch or days.queryValue().currentValue != 1:
+        uitest.fail("Preferences → Privacy does not show the retention as on:\n" + uitest.dump(preferences))
+    app.click(switch[0])
+
+    keyfile = os.path.join(app.home.name, "config", "glib-2.0", "settings", "keyfile")
+
+    def retention_off():
+        with open(keyfile, encoding="utf-8") as f:
+            return "retention-days=0" in f.read()
+
+    uitest.wait_until(retention_off, "the retention switched off in the settings")
+    print("Preferences shows the retention, and switching it off keeps every conversation")
+
+
+if __name__ == "__main__":
+    main()
