@@ -8,6 +8,7 @@
 #include "concierge-model-private.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 /* The strings are the values the database stores. */
 static const char * const visibility_names[] = { "public", "private" };
@@ -62,6 +63,26 @@ DEFINE_ENUM_STRINGS (ConciergeDirection, concierge_direction, direction_names)
 DEFINE_ENUM_STRINGS (ConciergeSendState, concierge_send_state, send_state_names)
 DEFINE_ENUM_STRINGS (ConciergeLanguage, concierge_language, language_names)
 DEFINE_ENUM_STRINGS (ConciergeAddress, concierge_address, address_names)
+
+/**
+ * concierge_language_name:
+ *
+ * Returns: a language's name, as in "German"
+ */
+const char *
+concierge_language_name (ConciergeLanguage language)
+{
+  switch (language)
+    {
+    case CONCIERGE_LANGUAGE_GERMAN:
+      return _("German");
+    case CONCIERGE_LANGUAGE_ENGLISH:
+      return _("English");
+    case CONCIERGE_LANGUAGE_UNKNOWN:
+    default:
+      return _("Unknown language");
+    }
+}
 
 /* Account */
 

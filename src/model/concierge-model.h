@@ -94,6 +94,8 @@ gboolean    concierge_language_from_string    (const char            *string,
 const char *concierge_address_to_string       (ConciergeAddress       address);
 gboolean    concierge_address_from_string     (const char            *string,
                                                ConciergeAddress      *address);
+/* "German", in the agent's language. */
+const char *concierge_language_name           (ConciergeLanguage      language);
 
 #define CONCIERGE_TYPE_ACCOUNT  (concierge_account_get_type ())
 #define CONCIERGE_TYPE_CONTACT  (concierge_contact_get_type ())

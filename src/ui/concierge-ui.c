@@ -278,26 +278,6 @@ concierge_describe_reply_window (guint  window_seconds,
 }
 
 /**
- * concierge_language_name:
- *
- * Returns: a language's name, as in "German"
- */
-const char *
-concierge_language_name (ConciergeLanguage language)
-{
-  switch (language)
-    {
-    case CONCIERGE_LANGUAGE_GERMAN:
-      return _("German");
-    case CONCIERGE_LANGUAGE_ENGLISH:
-      return _("English");
-    case CONCIERGE_LANGUAGE_UNKNOWN:
-    default:
-      return _("Unknown language");
-    }
-}
-
-/**
  * concierge_address_name:
  *
  * Returns: a form of address in a word, as in "formal", to follow a

@@ -1,7 +1,7 @@
 /* concierge-ui.h
  *
- * What the widgets share: how times, platforms, languages and forms of
- * address read, the agent's name, and disposing a template widget.
+ * What the widgets share: how times, platforms and forms of address read,
+ * the agent's name, and disposing a template widget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,7 +31,6 @@ const char *concierge_platform_icon_name      (const char *platform);
 const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                gint64          account_id,
                                                const char    **icon_name);
-const char *concierge_language_name           (ConciergeLanguage language);
 const char *concierge_address_name            (ConciergeAddress  address);
 char       *concierge_agent_name              (GSettings        *settings);
 
