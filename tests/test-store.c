@@ -2644,6 +2644,51 @@ test_complaints_and_facts (Fixture       *fixture,
   g_assert_cmpstr (concierge_message_get_personal_data (g_ptr_array_index (facts, 0)), !=, "");
 }
 
+static int
+import_contacts (Fixture   *fixture,
+                 GPtrArray *contacts)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int added;
+
+  concierge_store_import_contacts_async (fixture->store, contacts, NULL, test_got_result, &result);
+  added = concierge_store_import_contacts_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return added;
+}
+
+/* An address book's customers arrive once, however often it is imported,
+ * and the one a conversation knows by email is suggested for merging. */
+static void
+test_import_contacts_once (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(ConciergeThread) post = NULL;
+  ConciergeContact *jana = concierge_contact_new ("Jana Becker");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_contact_set_field (jana, CONCIERGE_CONTACT_EMAIL, "jana@example.org");
+  g_ptr_array_add (contacts, jana);
+  g_ptr_array_add (contacts, concierge_contact_new ("Tom Schulz"));
+  g_assert_cmpint (import_contacts (fixture, contacts), ==, 2);
+  g_assert_cmpint (import_contacts (fixture, contacts), ==, 0);
+
+  ingest_one (fixture, fixture->mastodon, "post", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jb", "J. B.", "Hallo", 100));
+  post = load_thread (fixture, "post");
+  concierge_store_set_contact_field_async (fixture->store, concierge_thread_get_contact_id (post),
+                                           CONCIERGE_CONTACT_EMAIL, "jana@example.org", NULL,
+                                           test_got_result, &result);
+  g_assert_true (finish_boolean (fixture, &result));
+  suggestions = load_suggestions (fixture, concierge_thread_get_contact_id (post));
+  g_assert_cmpuint (suggestions->len, ==, 1);
+  g_assert_cmpstr (concierge_contact_get_name (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->contact),
+                   ==, "Jana Becker");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2665,6 +2710,7 @@ main (int   argc,
   ADD ("/store/forgotten-customer-leaves-no-byte", test_forgotten_customer_leaves_no_byte);
   ADD ("/store/purge-erases-old-resolved-conversations", test_purge_erases_old_resolved_conversations);
   ADD ("/store/complaints-and-facts", test_complaints_and_facts);
+  ADD ("/store/import-contacts-once", test_import_contacts_once);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
   ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
   ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);

@@ -7349,12 +7349,16 @@ import_contacts_job (ConciergeStore *self,
                      GTask          *task,
                      gpointer        data)
 {
+  /* The same file imported twice adds nobody twice. */
   static const char sql[] =
     "INSERT INTO contacts (name, email, phone, customer_number, contracts, orders, tags, note, "
-    "language, address, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "language, address, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
+    "WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE merged_into IS NULL AND name = ?1 AND email = ?2 "
+    "                  AND phone = ?3 AND customer_number = ?4)";
   ContactJob *job = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
+  int added = 0;
 
   if (!store_exec (self, "BEGIN IMMEDIATE", &error))
     goto fail;
@@ -7372,12 +7376,13 @@ import_contacts_job (ConciergeStore *self,
       sqlite3_bind_int64 (stmt, 11, g_get_real_time () / G_USEC_PER_SEC);
       if (!store_step_done (self, stmt, &error))
         goto fail;
+      added += sqlite3_changes (store_db (self));
     }
 
   if (!store_exec (self, "COMMIT", &error))
     goto fail;
   store_notify_change (self, CONTACT_CHANGED, 0);
-  g_task_return_int (task, job->contacts->len);
+  g_task_return_int (task, added);
   return;
 
 fail:
