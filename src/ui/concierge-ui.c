@@ -322,3 +322,60 @@ concierge_agent_name (GSettings *settings)
     return g_strdup (real_name);
   return g_strdup (g_get_user_name ());
 }
+
+/**
+ * concierge_file_chooser_new:
+ * @slot: where the caller keeps its chooser; one that is still open there
+ *   goes, so that there is one at a time
+ * @...: file filters, %NULL-terminated; the first is chosen
+ *
+ * Returns: (transfer none): a modal file chooser, kept in @slot until it
+ *   answers
+ */
+GtkNativeDialog *
+concierge_file_chooser_new (GtkWindow             *parent,
+                            GtkNativeDialog      **slot,
+                            const char            *title,
+                            GtkFileChooserAction   action,
+                            const char            *accept_label,
+                            GtkFileFilter         *first_filter,
+                            ...)
+{
+  GtkFileChooserNative *chooser;
+  va_list filters;
+
+  chooser = gtk_file_chooser_native_new (title, parent, action, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  va_start (filters, first_filter);
+  for (GtkFileFilter *filter = first_filter; filter != NULL; filter = va_arg (filters, GtkFileFilter *))
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  va_end (filters);
+  if (first_filter != NULL)
+    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), first_filter);
+
+  if (*slot != NULL)
+    gtk_native_dialog_destroy (*slot);
+  g_clear_object (slot);
+  *slot = GTK_NATIVE_DIALOG (chooser);
+  return *slot;
+}
+
+/**
+ * concierge_file_chooser_take_file:
+ *
+ * Returns: (transfer full) (nullable): the file chosen, if any; the
+ *   chooser leaves @slot
+ */
+GFile *
+concierge_file_chooser_take_file (GtkNativeDialog **slot,
+                                  GtkNativeDialog  *chooser,
+                                  int               response)
+{
+  GFile *file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (*slot == chooser)
+    g_clear_object (slot);
+  return file;
+}

@@ -33,5 +33,15 @@ const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                const char    **icon_name);
 const char *concierge_address_name            (ConciergeAddress  address);
 char       *concierge_agent_name              (GSettings        *settings);
+GtkNativeDialog *concierge_file_chooser_new   (GtkWindow             *parent,
+                                               GtkNativeDialog      **slot,
+                                               const char            *title,
+                                               GtkFileChooserAction   action,
+                                               const char            *accept_label,
+                                               GtkFileFilter         *first_filter,
+                                               ...) G_GNUC_NULL_TERMINATED;
+GFile      *concierge_file_chooser_take_file  (GtkNativeDialog      **slot,
+                                               GtkNativeDialog       *chooser,
+                                               int                    response);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "model/concierge-business-hours.h"
+#include "model/concierge-vcard.h"
 #include "concierge-conversation-view.h"
 #include "concierge-customer-view.h"
 #include "concierge-inbox-list.h"
@@ -42,6 +43,8 @@ struct _ConciergeWindow
   gulong                ready_handler_id;
   gint64                show_thread_id;  /* to choose once the inbox is ready */
   gboolean              complaint;       /* the chosen thread is tagged so */
+  GtkNativeDialog      *chooser;         /* importing or exporting customers */
+  GCancellable         *cancellable;     /* until the window goes */
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeWindow, concierge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -354,6 +357,11 @@ concierge_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
   g_clear_signal_handler (&self->ready_handler_id, self->inbox_list);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
   g_clear_object (&self->sync);
@@ -424,6 +432,301 @@ static const struct
   { GDK_KEY_p, "conversation.move-to-private" },
   { GDK_KEY_n, "conversation.write-note" },
 };
+
+/* Customers: importing address books and exporting the customers. Files
+ * are read, parsed and written off the main thread. */
+
+static void
+show_message (ConciergeWindow *self,
+              const char      *heading,
+              const char      *body)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkNativeDialog *
+customers_chooser_new (ConciergeWindow      *self,
+                       const char           *title,
+                       GtkFileChooserAction  action,
+                       const char           *accept_label)
+{
+  g_autoptr(GtkFileFilter) vcard = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) other = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (vcard, _("Contacts (vCard)"));
+  gtk_file_filter_add_mime_type (vcard, "text/vcard");
+  gtk_file_filter_add_mime_type (vcard, "text/x-vcard");
+  gtk_file_filter_add_suffix (vcard, "vcf");
+  gtk_file_filter_add_suffix (vcard, "vcard");
+  /* Saved as a spreadsheet too; opened from any file, whatever its name */
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
+    {
+      gtk_file_filter_set_name (other, _("Spreadsheet (CSV)"));
+      gtk_file_filter_add_mime_type (other, "text/csv");
+      gtk_file_filter_add_suffix (other, "csv");
+    }
+  else
+    {
+      gtk_file_filter_set_name (other, _("All Files"));
+      gtk_file_filter_add_pattern (other, "*");
+    }
+
+  return concierge_file_chooser_new (GTK_WINDOW (self), &self->chooser, title, action, accept_label,
+                                     vcard, other, NULL);
+}
+
+static void
+read_customers_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *contacts;
+  gsize length;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  if (info != NULL && g_file_info_get_size (info) > CONCIERGE_VCARD_MAX_SIZE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                               _("The file is larger than 16 MB. Split it into smaller address books."));
+      return;
+    }
+  if (info == NULL || !g_file_load_contents (file, cancellable, &text, &length, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  contacts = concierge_vcard_parse (text, length, &error);
+  if (contacts == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, contacts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+customers_imported_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int added;
+
+  added = concierge_store_import_contacts_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (added < 0)
+    {
+      show_message (self, _("Could Not Import Customers"), error->message);
+      return;
+    }
+
+  if (added == 0)
+    text = g_strdup (_("Every customer in the file is here already"));
+  else
+    /* Translators: a toast after an import */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %d customer", "Imported %d customers", added),
+                            added);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+customers_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(GPtrArray) contacts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  contacts = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (contacts == NULL)
+    {
+      show_message (self, _("Could Not Import Customers"), error->message);
+      return;
+    }
+  if (contacts->len == 0)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The file holds no customers")));
+      return;
+    }
+
+  concierge_store_import_contacts_async (self->store, contacts, self->cancellable, customers_imported_cb,
+                                         g_object_ref (self));
+}
+
+static void
+import_chosen_cb (GtkNativeDialog *chooser,
+                  int              response,
+                  ConciergeWindow *self)
+{
+  g_autoptr(GFile) file = concierge_file_chooser_take_file (&self->chooser, chooser, response);
+  g_autoptr(GTask) task = NULL;
+
+  if (file == NULL || self->store == NULL)
+    return;
+
+  task = g_task_new (self, self->cancellable, customers_read_cb, g_object_ref (self));
+  g_task_set_source_tag (task, import_chosen_cb);
+  g_task_set_task_data (task, g_steal_pointer (&file), g_object_unref);
+  g_task_run_in_thread (task, read_customers_thread);
+}
+
+static void
+concierge_window_import_customers_action (GtkWidget  *widget,
+                                          const char *action_name,
+                                          GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+  GtkNativeDialog *chooser = customers_chooser_new (self, _("Import Customers"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                    _("_Import"));
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_chosen_cb), self, 0);
+  gtk_native_dialog_show (chooser);
+}
+
+typedef struct
+{
+  GFile     *file;
+  GPtrArray *contacts;
+  gboolean   csv;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_clear_object (&export->file);
+  g_clear_pointer (&export->contacts, g_ptr_array_unref);
+  g_free (export);
+}
+
+static void
+write_customers_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  Export *export = task_data;
+  ConciergeContact * const *contacts = (ConciergeContact * const *) export->contacts->pdata;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  text = export->csv ? concierge_contacts_write_csv (contacts, export->contacts->len)
+                     : concierge_vcard_write (contacts, export->contacts->len);
+  if (!g_file_replace_contents (export->file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, export->contacts->len);
+}
+
+static void
+customers_written_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gssize written;
+
+  written = g_task_propagate_int (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (written < 0)
+    {
+      show_message (self, _("Could Not Export Customers"), error->message);
+      return;
+    }
+
+  /* Translators: a toast after an export */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %d customer", "Exported %d customers", written),
+                          (int) written);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+customers_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Export *export = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  export->contacts = concierge_store_load_contacts_finish (CONCIERGE_STORE (object), result, &error);
+  if (export->contacts == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (export->contacts->len == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("There are no customers yet. They appear with their first message."));
+      return;
+    }
+  g_task_run_in_thread (task, write_customers_thread);
+}
+
+static void
+export_chosen_cb (GtkNativeDialog *chooser,
+                  int              response,
+                  ConciergeWindow *self)
+{
+  g_autoptr(GFile) file = concierge_file_chooser_take_file (&self->chooser, chooser, response);
+  GtkFileFilter *filter;
+  g_autofree char *name = NULL;
+  GTask *task;
+  Export *export;
+
+  if (file == NULL || self->store == NULL)
+    return;
+
+  /* The file's name decides, then the type chosen in the chooser. */
+  name = g_file_get_basename (file);
+  filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+  export = g_new0 (Export, 1);
+  export->file = g_steal_pointer (&file);
+  if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".CSV"))
+    export->csv = TRUE;
+  else if (g_str_has_suffix (name, ".vcf") || g_str_has_suffix (name, ".vcard"))
+    export->csv = FALSE;
+  else
+    export->csv = filter != NULL && g_strcmp0 (gtk_file_filter_get_name (filter), _("Spreadsheet (CSV)")) == 0;
+
+  task = g_task_new (self, self->cancellable, customers_written_cb, g_object_ref (self));
+  g_task_set_source_tag (task, export_chosen_cb);
+  g_task_set_task_data (task, export, (GDestroyNotify) export_free);
+  concierge_store_load_contacts_async (self->store, self->cancellable, customers_loaded_cb, task);
+}
+
+static void
+concierge_window_export_customers_action (GtkWidget  *widget,
+                                          const char *action_name,
+                                          GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+  GtkNativeDialog *chooser = customers_chooser_new (self, _("Export Customers"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                    _("_Export"));
+  /* Translators: the name the exported file of customers gets at first */
+  g_autofree char *name = g_strdup_printf ("%s.vcf", _("Customers"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_chosen_cb), self, 0);
+  gtk_native_dialog_show (chooser);
+}
 
 static void
 concierge_window_get_property (GObject    *object,
@@ -505,6 +808,10 @@ concierge_window_class_init (ConciergeWindowClass *klass)
                                    concierge_window_toggle_customer_action);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, concierge_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.import-customers", NULL,
+                                   concierge_window_import_customers_action);
+  gtk_widget_class_install_action (widget_class, "win.export-customers", NULL,
+                                   concierge_window_export_customers_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", "x", concierge_window_sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.show-thread", "x", concierge_window_show_thread_action);
 
@@ -533,6 +840,7 @@ static void
 concierge_window_init (ConciergeWindow *self)
 {
   self->account_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
   g_type_ensure (CONCIERGE_TYPE_INBOX_LIST);
   g_type_ensure (CONCIERGE_TYPE_CONVERSATION_VIEW);
   g_type_ensure (CONCIERGE_TYPE_CUSTOMER_VIEW);

@@ -5,11 +5,15 @@ two customers with the same name. Her Mastodon conversation's panel
 suggests the Telegram one; one click merges them, and the panel shows both
 accounts and both histories. Undo separates them again, and merging once
 more brings them back. A field edited inline can be undone from its toast.
-A conversation from the history opens when clicked. "Forget This
-Customer" names what goes, and afterwards nothing of hers is left in the
-cache file, nor comes back with the next sync."""
+Customers are exported as vCard 4.0 and CSV, and GNOME Contacts' vCard
+3.0 file is imported, once. A conversation from the history opens when
+clicked. "Forget This Customer" names what goes, and afterwards nothing of
+hers is left in the cache file. (That the next sync does not bring her
+back is test-sync's.)"""
 
+import csv
 import os
+import tempfile
 import time
 
 import pyatspi
@@ -21,6 +25,8 @@ BOT_TOKEN = "7000000001:ui-customer-bot-Zx2Cv4Bn6M"
 # Her words and names, which must leave the cache file.
 SECRETS = ("Tarifwechsel", "RE-2024-204817", "sabine_k", "Sabine Krüger")
 KEY_RETURN = 0xff0d
+EVOLUTION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "vcard",
+                              "evolution-3.0.vcf")
 
 
 def main():
@@ -83,6 +89,43 @@ def platforms_in_history(app):
     return {p for text in labels(history(app)) for p in ("Mastodon", "Telegram") if f"· {p} ·" in text}
 
 
+def main_menu(app, item):
+    app.click(app.find("Main Menu", role="push button"))
+    app.click(app.find(item, role="menu item"))
+
+
+def interchange(app):
+    """Exports the customers as vCard and as CSV, and imports GNOME Contacts'
+    (Evolution's) vCard 3.0 file, once and again."""
+    work = tempfile.mkdtemp(prefix="customers-", dir=app.home.name)
+    vcard_path = os.path.join(work, "Kunden.vcf")
+    csv_path = os.path.join(work, "Kunden.csv")
+
+    main_menu(app, "Export Customers…")
+    uitest.choose_file(app, "Export Customers", vcard_path, "Export")
+    uitest.wait_until(lambda: os.path.exists(vcard_path), "the vCard file")
+    with open(vcard_path, encoding="utf-8", newline="") as f:
+        vcard = f.read()
+    if "VERSION:4.0\r\n" not in vcard or "FN:Sabine Krüger\r\n" not in vcard or "sabine_k" not in vcard \
+       or "sabinek" not in vcard:
+        uitest.fail(f"the exported vCard lacks Sabine or her two accounts:\n{vcard}")
+
+    main_menu(app, "Export Customers…")
+    uitest.choose_file(app, "Export Customers", csv_path, "Export")
+    uitest.wait_until(lambda: os.path.exists(csv_path), "the CSV file")
+    with open(csv_path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if not any("Sabine Krüger" in row for row in rows[1:]):
+        uitest.fail(f"the exported CSV lacks Sabine: {rows!r}")
+    print(f"exported {vcard.count('BEGIN:VCARD')} customers as vCard 4.0, and {len(rows) - 1} as CSV")
+
+    for expected in ("Imported 2 customers", "Every customer in the file is here already"):
+        main_menu(app, "Import Customers…")
+        uitest.choose_file(app, "Import Customers", EVOLUTION_FILE, "Import")
+        app.find(expected, role="label")
+    print("GNOME Contacts' vCard 3.0 file imports once, and a second time adds nobody")
+
+
 def run(app, sandbox):
     app.wait_for_app()
     uitest.add_account(app, sandbox)
@@ -142,6 +185,8 @@ def run(app, sandbox):
     uitest.wait_until(lambda: app.find("Email Address", role="text").queryText().getText(0, -1) == "",
                       "the email address undone")
     print("an edited field is saved, and Undo takes it back")
+
+    interchange(app)
 
     # The Telegram conversation opens from the history.
     telegram = [t for t in labels(history(app)) if "· Telegram ·" in t]

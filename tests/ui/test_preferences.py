@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 import pyatspi
 
@@ -101,7 +100,6 @@ def run(app, sandbox):
 
 CREDIT = "Hallo {customer.first_name}, wir haben Ihnen den Betrag gutgeschrieben.\n\nViele Grüße\n{agent.name}"
 ADDRESS = "Ihre neue Adresse ist gespeichert, {customer.name}."
-KEY_SLASH = 0x2f
 
 
 def sensitive(node):
@@ -132,30 +130,6 @@ def fill_in(app, dialog, title, text, language, address):
     save = app.find_button("Save", within=dialog)
     uitest.wait_until(lambda: sensitive(save), "Save to accept a title and a text")
     app.click(save)
-
-
-def choose_file(app, title, path, accept):
-    """Types @path where the file chooser takes a file's name or place, as
-    a person does, and accepts."""
-    chooser = app.find_window(title)
-    if accept == "Export":
-        field = app.find("Name:", role="text")
-    else:
-        # Typing a slash opens the chooser's location field; GTK 4.8 leaves
-        # it without a name, so it is the field that has the focus.
-        app.find_button(accept, within=chooser)
-        app.press_key(KEY_SLASH)
-        field = None
-        deadline = time.monotonic() + uitest.TIMEOUT
-        while field is None and time.monotonic() < deadline:
-            field = next((node for node in uitest.walk(chooser) if node.getRoleName() == "text" and
-                          node.getState().contains(pyatspi.STATE_FOCUSED)), None)
-            time.sleep(0.2)
-        if field is None:
-            uitest.fail("typing / opened no location field in the file chooser")
-    app.insert_text(field, path)
-    app.click(app.find_button(accept, within=chooser))
-    app.wait_window_gone(title)
 
 
 def saved_replies(app, directory):
@@ -205,7 +179,7 @@ def saved_replies(app, directory):
     # Exported through the file chooser, as the team's file.
     path = os.path.join(directory, "team-replies.json")
     app.click(app.find("Export…", role="push button"))
-    choose_file(app, "Export Saved Replies", path, "Export")
+    uitest.choose_file(app, "Export Saved Replies", path, "Export")
     app.find("Exported 2 saved replies", role="label")
     with open(path, encoding="utf-8") as f:
         exported = json.load(f)
@@ -221,11 +195,11 @@ def saved_replies(app, directory):
         app.find(f"Deleted “{title}”", role="label")
     app.find("No saved replies yet", role="label")
     app.click(app.find("Import…", role="push button"))
-    choose_file(app, "Import Saved Replies", path, "Import")
+    uitest.choose_file(app, "Import Saved Replies", path, "Import")
     app.find("Imported 2 saved replies", role="label")
     wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
     app.click(app.find("Import…", role="push button"))
-    choose_file(app, "Import Saved Replies", path, "Import")
+    uitest.choose_file(app, "Import Saved Replies", path, "Import")
     app.find("Every saved reply in the file is here already", role="label")
     wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
     print("the file imports the saved replies again, and only once")
@@ -235,7 +209,7 @@ def saved_replies(app, directory):
     with open(wrong, "w", encoding="utf-8") as f:
         json.dump({"format": "concierge-saved-replies", "version": 2, "replies": []}, f)
     app.click(app.find("Import…", role="push button"))
-    choose_file(app, "Import Saved Replies", wrong, "Import")
+    uitest.choose_file(app, "Import Saved Replies", wrong, "Import")
     error = app.find_window("Could Not Import Saved Replies")
     app.find("A newer version of Concierge wrote these saved replies. Update Concierge to import them.",
              role="label")

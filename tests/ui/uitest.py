@@ -353,6 +353,31 @@ def add_account(app, sandbox, platform="mastodon"):
     return result.stdout + result.stderr
 
 
+def choose_file(app, title, path, accept):
+    """Types @path where the file chooser takes a file's name or place, as
+    a person does, and accepts. @accept is the chooser's button: "Export"
+    saves, anything else opens."""
+    chooser = app.find_window(title)
+    if accept == "Export":
+        field = app.find("Name:", role="text")
+    else:
+        # Typing a slash opens the chooser's location field; GTK 4.8 leaves
+        # it without a name, so it is the field that has the focus.
+        app.find_button(accept, within=chooser)
+        app.press_key(0x2f)  # "/"
+        field = None
+        deadline = time.monotonic() + TIMEOUT
+        while field is None and time.monotonic() < deadline:
+            field = next((node for node in walk(chooser) if node.getRoleName() == "text" and
+                          node.getState().contains(pyatspi.STATE_FOCUSED)), None)
+            time.sleep(0.2)
+        if field is None:
+            fail("typing / opened no location field in the file chooser")
+    app.insert_text(field, path)
+    app.click(app.find_button(accept, within=chooser))
+    app.wait_window_gone(title)
+
+
 def walk(node, depth=0):
     if node is None or depth > 60:
         return
