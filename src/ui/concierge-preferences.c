@@ -1212,43 +1212,8 @@ file_chooser_new (ConciergePreferences *self,
                   GtkFileChooserAction  action,
                   const char           *accept_label)
 {
-  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkFileChooserNative *chooser;
-
-  gtk_file_filter_set_name (json, _("Saved Replies (JSON)"));
-  gtk_file_filter_add_mime_type (json, "application/json");
-  gtk_file_filter_add_suffix (json, "json");
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept_label, _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), json);
-
-  /* One at a time; it is ours until it answers. */
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  return self->chooser;
-}
-
-/* Returns the file chosen, and lets go of the chooser. */
-static GFile *
-chosen_file (ConciergePreferences *self,
-             GtkNativeDialog      *chooser,
-             int                   response)
-{
-  GFile *file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (self->chooser == chooser)
-    g_clear_object (&self->chooser);
-  return file;
+  return concierge_file_chooser_new (&self->chooser, GTK_WINDOW (self), title, action, accept_label,
+                                     _("Saved Replies (JSON)"), "application/json", "json");
 }
 
 static void
@@ -1314,7 +1279,7 @@ import_chosen_cb (GtkNativeDialog      *chooser,
                   int                   response,
                   ConciergePreferences *self)
 {
-  g_autoptr(GFile) file = chosen_file (self, chooser, response);
+  g_autoptr(GFile) file = concierge_file_chooser_take_file (&self->chooser, chooser, response);
 
   if (file != NULL)
     concierge_saved_replies_read_async (file, self->cancellable, import_read_cb, g_object_ref (self));
@@ -1363,7 +1328,7 @@ export_chosen_cb (GtkNativeDialog      *chooser,
                   int                   response,
                   ConciergePreferences *self)
 {
-  g_autoptr(GFile) file = chosen_file (self, chooser, response);
+  g_autoptr(GFile) file = concierge_file_chooser_take_file (&self->chooser, chooser, response);
 
   if (file != NULL && self->saved_replies != NULL)
     concierge_saved_replies_write_async (file, self->saved_replies, self->cancellable, exported_cb,

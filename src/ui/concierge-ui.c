@@ -53,6 +53,78 @@ concierge_stack_show (GtkStack   *stack,
 }
 
 /**
+ * concierge_file_chooser_new:
+ * @slot: where a window keeps its one file chooser; one still open there is
+ *   closed
+ * @filter_name: the kind of file offered first, as in "Spreadsheets (CSV)"
+ * @mime_type: that kind's MIME type
+ * @suffix: and its file name suffix, without the dot
+ *
+ * A modal file chooser for one kind of file, with All Files beside it.
+ *
+ * Returns: (transfer none): the chooser, which @slot keeps until it answers
+ *   (see concierge_file_chooser_take_file())
+ */
+GtkNativeDialog *
+concierge_file_chooser_new (GtkNativeDialog      **slot,
+                            GtkWindow             *parent,
+                            const char            *title,
+                            GtkFileChooserAction   action,
+                            const char            *accept_label,
+                            const char            *filter_name,
+                            const char            *mime_type,
+                            const char            *suffix)
+{
+  g_autoptr(GtkFileFilter) kind = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  gtk_file_filter_set_name (kind, filter_name);
+  gtk_file_filter_add_mime_type (kind, mime_type);
+  gtk_file_filter_add_suffix (kind, suffix);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  chooser = gtk_file_chooser_native_new (title, parent, action, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), kind);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), kind);
+
+  /* One at a time; it is ours until it answers. */
+  if (*slot != NULL)
+    gtk_native_dialog_destroy (*slot);
+  g_clear_object (slot);
+  *slot = GTK_NATIVE_DIALOG (chooser);
+  return *slot;
+}
+
+/**
+ * concierge_file_chooser_take_file:
+ *
+ * For a chooser's answer: lets go of @chooser, if @slot still keeps it.
+ *
+ * Returns: (transfer full) (nullable): the file chosen, or %NULL
+ */
+GFile *
+concierge_file_chooser_take_file (GtkNativeDialog **slot,
+                                  GtkNativeDialog  *chooser,
+                                  int               response)
+{
+  GFile *file = NULL;
+
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (*slot == chooser)
+    g_clear_object (slot);
+  return file;
+}
+
+/**
  * concierge_text_view_dup_text:
  *
  * Returns: (transfer full): what the text view holds, without the space

@@ -1,7 +1,8 @@
 /* concierge-ui.h
  *
  * What the widgets share: how times, platforms, languages and forms of
- * address read, the agent's name, and disposing a template widget.
+ * address read, the agent's name, file choosers, and disposing a template
+ * widget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +19,17 @@ void        concierge_widget_dispose_children (GtkWidget  *widget,
                                                GType       widget_type);
 void        concierge_stack_show              (GtkStack   *stack,
                                                const char *name);
+GtkNativeDialog *concierge_file_chooser_new   (GtkNativeDialog      **slot,
+                                               GtkWindow             *parent,
+                                               const char            *title,
+                                               GtkFileChooserAction   action,
+                                               const char            *accept_label,
+                                               const char            *filter_name,
+                                               const char            *mime_type,
+                                               const char            *suffix);
+GFile      *concierge_file_chooser_take_file  (GtkNativeDialog **slot,
+                                               GtkNativeDialog  *chooser,
+                                               int               response);
 char       *concierge_text_view_dup_text      (GtkTextView *view);
 char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_markup_with_links       (const char *text);
