@@ -188,6 +188,61 @@ concierge_format_time (gint64 unix_time,
   return g_date_time_format (time, _("%d.%m.%Y"));
 }
 
+/* Month names come from Concierge's own translations: the language it
+ * speaks need not be the locale's (LANGUAGE=de with LANG=C.UTF-8, say), and
+ * "1. December 2026" in a German sentence reads wrong. */
+static const char *
+month_name (int month)
+{
+  static const char * const months[] = {
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"), NC_("month", "April"),
+    NC_("month", "May"), NC_("month", "June"), NC_("month", "July"), NC_("month", "August"),
+    NC_("month", "September"), NC_("month", "October"), NC_("month", "November"), NC_("month", "December"),
+  };
+
+  g_return_val_if_fail (month >= 1 && month <= 12, "");
+
+  return g_dpgettext2 (NULL, "month", months[month - 1]);
+}
+
+/**
+ * concierge_format_date:
+ *
+ * Returns: a day as a sentence names it, like "1 December 2026"
+ */
+char *
+concierge_format_date (GDateTime *date)
+{
+  g_return_val_if_fail (date != NULL, NULL);
+
+  /* Translators: a date: %1$d is the day, %2$s the month's name and %3$d the year, as in "1 December 2026" */
+  return g_strdup_printf (_("%1$d %2$s %3$d"), g_date_time_get_day_of_month (date),
+                          month_name (g_date_time_get_month (date)), g_date_time_get_year (date));
+}
+
+/**
+ * concierge_format_date_time:
+ *
+ * Returns: a moment in this computer's time zone, with its date in words,
+ *   like "1 December 2026, 10:15"
+ */
+char *
+concierge_format_date_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  g_autofree char *date = NULL;
+  g_autofree char *clock = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  date = concierge_format_date (time);
+  /* Translators: a time of day, see the strftime manual */
+  clock = g_date_time_format (time, _("%H:%M"));
+  /* Translators: %1$s is a date, as in "1 December 2026", %2$s a time of day, as in "10:15" */
+  return g_strdup_printf (_("%1$s, %2$s"), date, clock);
+}
+
 const char *
 concierge_platform_name (const char *platform)
 {

@@ -38,6 +38,8 @@ char       *concierge_describe_reply_window   (guint       window_seconds,
                                                gint64      now);
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
+char       *concierge_format_date             (GDateTime  *date);
+char       *concierge_format_date_time        (gint64      unix_time);
 const char *concierge_platform_name           (const char *platform);
 const char *concierge_platform_icon_name      (const char *platform);
 const char *concierge_sync_state_describe     (ConciergeSync  *sync,

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "model/concierge-business-hours.h"
+#include "concierge-audit-window.h"
 #include "concierge-conversation-view.h"
 #include "concierge-customer-view.h"
 #include "concierge-inbox-list.h"
@@ -38,6 +39,7 @@ struct _ConciergeWindow
   ConciergeSync        *sync;
   ConciergeStore       *store;
   GHashTable           *account_rows;  /* account id → AdwActionRow */
+  GtkWindow            *audit_window;  /* weak */
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
   gint64                show_thread_id;  /* to choose once the inbox is ready */
@@ -265,6 +267,28 @@ concierge_window_toggle_customer_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
+/* One audit log per window; asking again brings it to the front and reads
+ * what happened since. */
+static void
+concierge_window_show_audit_log_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  if (self->audit_window == NULL)
+    {
+      self->audit_window = concierge_audit_window_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->audit_window), (gpointer *) &self->audit_window);
+    }
+  else
+    concierge_audit_window_reload (CONCIERGE_AUDIT_WINDOW (self->audit_window));
+  gtk_window_present (self->audit_window);
+}
+
 static void
 concierge_window_save_state (ConciergeWindow *self)
 {
@@ -306,6 +330,9 @@ concierge_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->ready_timeout_id, g_source_remove);
   g_clear_signal_handler (&self->ready_handler_id, self->inbox_list);
+  if (self->audit_window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->audit_window), (gpointer *) &self->audit_window);
+  self->audit_window = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
   g_clear_object (&self->sync);
@@ -431,6 +458,9 @@ concierge_window_class_init (ConciergeWindowClass *klass)
                                    concierge_window_insert_saved_reply_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.insert-saved-reply", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, concierge_window_show_audit_log_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-audit-log", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (single_keys); i++)
     gtk_widget_class_add_binding (widget_class, single_keys[i].keyval, 0, concierge_window_single_key_shortcut, "s",
@@ -459,6 +489,8 @@ concierge_window_init (ConciergeWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   concierge_window_update_title_buttons (self);
+  /* The log is in the cache, which may not be open yet. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-audit-log", FALSE);
 
   /* The header's language menu follows the open conversation's choice. */
   for (guint i = 0; i < 2; i++)
@@ -705,6 +737,7 @@ concierge_window_set_store (ConciergeWindow *self,
   g_return_if_fail (CONCIERGE_IS_STORE (store));
 
   g_set_object (&self->store, store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-audit-log", TRUE);
   concierge_conversation_view_set_store (self->conversation_view, store);
   concierge_customer_view_set_store (self->customer_view, store);
   concierge_inbox_list_set_store (self->inbox_list, store);
