@@ -1079,6 +1079,69 @@ test_audit_log (Fixture       *fixture,
   g_assert_cmpint (entry->at, >, 0);
 }
 
+static ConciergeAuditEntry *
+audit_entry (gint64               at,
+             const char          *actor,
+             ConciergeAuditAction action,
+             const char          *reason,
+             gint64               thread_id,
+             const char          *detail)
+{
+  ConciergeAuditEntry *entry = g_new0 (ConciergeAuditEntry, 1);
+
+  entry->at = at;
+  entry->actor = g_strdup (actor);
+  entry->action = action;
+  entry->reason = g_strdup (reason);
+  entry->thread_id = thread_id;
+  entry->detail = g_strdup (detail);
+  return entry;
+}
+
+/* The export a reviewer opens in a spreadsheet: a fixed English header and
+ * keyword, the time with its offset, RFC 4180 quoting, and nothing a
+ * spreadsheet would run as a formula. */
+static void
+test_audit_log_csv (void)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_audit_entry_free);
+  g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  g_autofree char *csv = NULL;
+  g_autofree char *empty = NULL;
+
+  g_assert_nonnull (berlin);
+  /* 1 December 2026, 10:15 in Berlin (winter), then 1 July 2026, 08:00 (summer). */
+  g_ptr_array_add (entries, audit_entry (1796116500, "mira", CONCIERGE_AUDIT_OVERRIDE,
+                                         "personal data in a public reply", 12, "IBAN, phone number"));
+  g_ptr_array_add (entries, audit_entry (1782885600, "jo \"the boss\"", CONCIERGE_AUDIT_HIDE,
+                                         "spam,\nagain", 0, "=HYPERLINK(\"http://evil.example\")"));
+  g_ptr_array_add (entries, audit_entry (1782885600, "-x", CONCIERGE_AUDIT_PURGE, "@SUM(A1)", 3, "-5"));
+
+  csv = concierge_audit_log_to_csv (entries, berlin);
+  g_assert_cmpstr (csv, ==,
+                   "\"When\",\"Who\",\"What\",\"Description\",\"Why\",\"Conversation\",\"Detail\"\r\n"
+                   "\"2026-12-01T10:15:00+01:00\",\"mira\",\"override\",\"Sent despite the warning\","
+                   "\"personal data in a public reply\",\"#12\",\"IBAN, phone number\"\r\n"
+                   "\"2026-07-01T08:00:00+02:00\",\"jo \"\"the boss\"\"\",\"hide\",\"Hid a post\","
+                   "\"spam,\nagain\",\"\",\"'=HYPERLINK(\"\"http://evil.example\"\")\"\r\n"
+                   "\"2026-07-01T08:00:00+02:00\",\"'-x\",\"purge\",\"Purged old conversations\","
+                   "\"'@SUM(A1)\",\"#3\",\"-5\"\r\n");
+
+  /* Every action has its keyword and its words. */
+  for (ConciergeAuditAction action = CONCIERGE_AUDIT_HIDE; action <= CONCIERGE_AUDIT_PURGE; action++)
+    {
+      g_assert_cmpstr (concierge_audit_action_to_string (action), !=, "");
+      g_assert_cmpstr (concierge_audit_action_describe (action), !=, "");
+    }
+  g_assert_cmpstr (concierge_audit_action_to_string (CONCIERGE_AUDIT_FORGET), ==, "forget");
+  g_assert_cmpstr (concierge_audit_action_describe (CONCIERGE_AUDIT_MOVE), ==, "Moved a conversation to private");
+
+  /* An empty log is a header alone. */
+  g_ptr_array_set_size (entries, 0);
+  empty = concierge_audit_log_to_csv (entries, berlin);
+  g_assert_cmpstr (empty, ==, "\"When\",\"Who\",\"What\",\"Description\",\"Why\",\"Conversation\",\"Detail\"\r\n");
+}
+
 static void
 count_signal (guint *count)
 {
@@ -2718,6 +2781,7 @@ main (int   argc,
   ADD ("/store/unreadable-path-is-refused", test_unreadable_path_is_refused);
   ADD ("/store/full-disk-writes-nothing", test_full_disk_writes_nothing);
   ADD ("/store/audit-log", test_audit_log);
+  g_test_add_func ("/store/audit-log-csv", test_audit_log_csv);
   ADD ("/store/images-are-kept-for-offline-reading", test_images_are_kept_for_offline_reading);
   ADD ("/store/deleted-messages-are-marked", test_deleted_messages_are_marked);
   ADD ("/store/saved-replies", test_saved_replies);

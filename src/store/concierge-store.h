@@ -248,6 +248,10 @@ void             concierge_store_load_audit_log_async (ConciergeStore      *self
 GPtrArray       *concierge_store_load_audit_log_finish (ConciergeStore     *self,
                                                      GAsyncResult          *result,
                                                      GError               **error);
+const char      *concierge_audit_action_to_string   (ConciergeAuditAction   action);
+const char      *concierge_audit_action_describe    (ConciergeAuditAction   action);
+char            *concierge_audit_log_to_csv         (GPtrArray             *entries,
+                                                     GTimeZone             *time_zone);
 
 /* Finds personal data in a customer's message, on the store's worker
  * thread: returns the kinds found, one bit each, and sets @spans to where

@@ -1214,17 +1214,8 @@ file_chooser_new (ConciergePreferences *self,
                   GtkFileChooserAction  action,
                   const char           *accept_label)
 {
-  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (json, _("Saved Replies (JSON)"));
-  gtk_file_filter_add_mime_type (json, "application/json");
-  gtk_file_filter_add_suffix (json, "json");
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-
-  return concierge_file_chooser_new (GTK_WINDOW (self), &self->chooser, title, action, accept_label,
-                                     json, all, NULL);
+  return concierge_file_chooser_new (&self->chooser, GTK_WINDOW (self), title, action, accept_label,
+                                     _("Saved Replies (JSON)"), "application/json", "json");
 }
 
 static void

@@ -53,6 +53,78 @@ concierge_stack_show (GtkStack   *stack,
 }
 
 /**
+ * concierge_file_chooser_new:
+ * @slot: where a window keeps its one file chooser; one still open there is
+ *   closed
+ * @filter_name: the kind of file offered first, as in "Spreadsheets (CSV)"
+ * @mime_type: that kind's MIME type
+ * @suffix: and its file name suffix, without the dot
+ *
+ * A modal file chooser for one kind of file, with All Files beside it.
+ *
+ * Returns: (transfer none): the chooser, which @slot keeps until it answers
+ *   (see concierge_file_chooser_take_file())
+ */
+GtkNativeDialog *
+concierge_file_chooser_new (GtkNativeDialog      **slot,
+                            GtkWindow             *parent,
+                            const char            *title,
+                            GtkFileChooserAction   action,
+                            const char            *accept_label,
+                            const char            *filter_name,
+                            const char            *mime_type,
+                            const char            *suffix)
+{
+  g_autoptr(GtkFileFilter) kind = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  gtk_file_filter_set_name (kind, filter_name);
+  gtk_file_filter_add_mime_type (kind, mime_type);
+  gtk_file_filter_add_suffix (kind, suffix);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  chooser = gtk_file_chooser_native_new (title, parent, action, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), kind);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), kind);
+
+  /* One at a time; it is ours until it answers. */
+  if (*slot != NULL)
+    gtk_native_dialog_destroy (*slot);
+  g_clear_object (slot);
+  *slot = GTK_NATIVE_DIALOG (chooser);
+  return *slot;
+}
+
+/**
+ * concierge_file_chooser_take_file:
+ *
+ * For a chooser's answer: lets go of @chooser, if @slot still keeps it.
+ *
+ * Returns: (transfer full) (nullable): the file chosen, or %NULL
+ */
+GFile *
+concierge_file_chooser_take_file (GtkNativeDialog **slot,
+                                  GtkNativeDialog  *chooser,
+                                  int               response)
+{
+  GFile *file = NULL;
+
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (*slot == chooser)
+    g_clear_object (slot);
+  return file;
+}
+
+/**
  * concierge_text_view_dup_text:
  *
  * Returns: (transfer full): what the text view holds, without the space
@@ -114,6 +186,61 @@ concierge_format_time (gint64 unix_time,
     return g_date_time_format (time, _("%a %H:%M"));
   /* Translators: an older message's date, see the strftime manual */
   return g_date_time_format (time, _("%d.%m.%Y"));
+}
+
+/* Month names come from Concierge's own translations: the language it
+ * speaks need not be the locale's (LANGUAGE=de with LANG=C.UTF-8, say), and
+ * "1. December 2026" in a German sentence reads wrong. */
+static const char *
+month_name (int month)
+{
+  static const char * const months[] = {
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"), NC_("month", "April"),
+    NC_("month", "May"), NC_("month", "June"), NC_("month", "July"), NC_("month", "August"),
+    NC_("month", "September"), NC_("month", "October"), NC_("month", "November"), NC_("month", "December"),
+  };
+
+  g_return_val_if_fail (month >= 1 && month <= 12, "");
+
+  return g_dpgettext2 (NULL, "month", months[month - 1]);
+}
+
+/**
+ * concierge_format_date:
+ *
+ * Returns: a day as a sentence names it, like "1 December 2026"
+ */
+char *
+concierge_format_date (GDateTime *date)
+{
+  g_return_val_if_fail (date != NULL, NULL);
+
+  /* Translators: a date: %1$d is the day, %2$s the month's name and %3$d the year, as in "1 December 2026" */
+  return g_strdup_printf (_("%1$d %2$s %3$d"), g_date_time_get_day_of_month (date),
+                          month_name (g_date_time_get_month (date)), g_date_time_get_year (date));
+}
+
+/**
+ * concierge_format_date_time:
+ *
+ * Returns: a moment in this computer's time zone, with its date in words,
+ *   like "1 December 2026, 10:15"
+ */
+char *
+concierge_format_date_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  g_autofree char *date = NULL;
+  g_autofree char *clock = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  date = concierge_format_date (time);
+  /* Translators: a time of day, see the strftime manual */
+  clock = g_date_time_format (time, _("%H:%M"));
+  /* Translators: %1$s is a date, as in "1 December 2026", %2$s a time of day, as in "10:15" */
+  return g_strdup_printf (_("%1$s, %2$s"), date, clock);
 }
 
 const char *
@@ -323,59 +450,3 @@ concierge_agent_name (GSettings *settings)
   return g_strdup (g_get_user_name ());
 }
 
-/**
- * concierge_file_chooser_new:
- * @slot: where the caller keeps its chooser; one that is still open there
- *   goes, so that there is one at a time
- * @...: file filters, %NULL-terminated; the first is chosen
- *
- * Returns: (transfer none): a modal file chooser, kept in @slot until it
- *   answers
- */
-GtkNativeDialog *
-concierge_file_chooser_new (GtkWindow             *parent,
-                            GtkNativeDialog      **slot,
-                            const char            *title,
-                            GtkFileChooserAction   action,
-                            const char            *accept_label,
-                            GtkFileFilter         *first_filter,
-                            ...)
-{
-  GtkFileChooserNative *chooser;
-  va_list filters;
-
-  chooser = gtk_file_chooser_native_new (title, parent, action, accept_label, _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  va_start (filters, first_filter);
-  for (GtkFileFilter *filter = first_filter; filter != NULL; filter = va_arg (filters, GtkFileFilter *))
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  va_end (filters);
-  if (first_filter != NULL)
-    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), first_filter);
-
-  if (*slot != NULL)
-    gtk_native_dialog_destroy (*slot);
-  g_clear_object (slot);
-  *slot = GTK_NATIVE_DIALOG (chooser);
-  return *slot;
-}
-
-/**
- * concierge_file_chooser_take_file:
- *
- * Returns: (transfer full) (nullable): the file chosen, if any; the
- *   chooser leaves @slot
- */
-GFile *
-concierge_file_chooser_take_file (GtkNativeDialog **slot,
-                                  GtkNativeDialog  *chooser,
-                                  int               response)
-{
-  GFile *file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (*slot == chooser)
-    g_clear_object (slot);
-  return file;
-}

@@ -1,7 +1,7 @@
 /* concierge-ui.h
  *
  * What the widgets share: how times, platforms and forms of address read,
- * the agent's name, and disposing a template widget.
+ * the agent's name, file choosers, and disposing a template widget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +18,17 @@ void        concierge_widget_dispose_children (GtkWidget  *widget,
                                                GType       widget_type);
 void        concierge_stack_show              (GtkStack   *stack,
                                                const char *name);
+GtkNativeDialog *concierge_file_chooser_new   (GtkNativeDialog      **slot,
+                                               GtkWindow             *parent,
+                                               const char            *title,
+                                               GtkFileChooserAction   action,
+                                               const char            *accept_label,
+                                               const char            *filter_name,
+                                               const char            *mime_type,
+                                               const char            *suffix);
+GFile      *concierge_file_chooser_take_file  (GtkNativeDialog **slot,
+                                               GtkNativeDialog  *chooser,
+                                               int               response);
 char       *concierge_text_view_dup_text      (GtkTextView *view);
 char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_markup_with_links       (const char *text);
@@ -26,6 +37,8 @@ char       *concierge_describe_reply_window   (guint       window_seconds,
                                                gint64      now);
 char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
+char       *concierge_format_date             (GDateTime  *date);
+char       *concierge_format_date_time        (gint64      unix_time);
 const char *concierge_platform_name           (const char *platform);
 const char *concierge_platform_icon_name      (const char *platform);
 const char *concierge_sync_state_describe     (ConciergeSync  *sync,
@@ -33,15 +46,5 @@ const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                const char    **icon_name);
 const char *concierge_address_name            (ConciergeAddress  address);
 char       *concierge_agent_name              (GSettings        *settings);
-GtkNativeDialog *concierge_file_chooser_new   (GtkWindow             *parent,
-                                               GtkNativeDialog      **slot,
-                                               const char            *title,
-                                               GtkFileChooserAction   action,
-                                               const char            *accept_label,
-                                               GtkFileFilter         *first_filter,
-                                               ...) G_GNUC_NULL_TERMINATED;
-GFile      *concierge_file_chooser_take_file  (GtkNativeDialog      **slot,
-                                               GtkNativeDialog       *chooser,
-                                               int                    response);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "model/concierge-business-hours.h"
 #include "model/concierge-vcard.h"
+#include "concierge-audit-window.h"
 #include "concierge-conversation-view.h"
 #include "concierge-customer-view.h"
 #include "concierge-inbox-list.h"
@@ -39,6 +40,7 @@ struct _ConciergeWindow
   ConciergeSync        *sync;
   ConciergeStore       *store;
   GHashTable           *account_rows;  /* account id → AdwActionRow */
+  GtkWindow            *audit_window;  /* weak */
   guint                 ready_timeout_id;
   gulong                ready_handler_id;
   gint64                show_thread_id;  /* to choose once the inbox is ready */
@@ -316,6 +318,28 @@ concierge_window_toggle_customer_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
+/* One audit log per window; asking again brings it to the front and reads
+ * what happened since. */
+static void
+concierge_window_show_audit_log_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  ConciergeWindow *self = CONCIERGE_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  if (self->audit_window == NULL)
+    {
+      self->audit_window = concierge_audit_window_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->audit_window), (gpointer *) &self->audit_window);
+    }
+  else
+    concierge_audit_window_reload (CONCIERGE_AUDIT_WINDOW (self->audit_window));
+  gtk_window_present (self->audit_window);
+}
+
 static void
 concierge_window_save_state (ConciergeWindow *self)
 {
@@ -362,6 +386,9 @@ concierge_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+  if (self->audit_window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->audit_window), (gpointer *) &self->audit_window);
+  self->audit_window = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
   g_clear_object (&self->sync);
@@ -453,29 +480,20 @@ customers_chooser_new (ConciergeWindow      *self,
                        GtkFileChooserAction  action,
                        const char           *accept_label)
 {
-  g_autoptr(GtkFileFilter) vcard = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) other = gtk_file_filter_new ();
+  GtkNativeDialog *chooser = concierge_file_chooser_new (&self->chooser, GTK_WINDOW (self), title, action,
+                                                         accept_label, _("Contacts (vCard)"), "text/vcard", "vcf");
 
-  gtk_file_filter_set_name (vcard, _("Contacts (vCard)"));
-  gtk_file_filter_add_mime_type (vcard, "text/vcard");
-  gtk_file_filter_add_mime_type (vcard, "text/x-vcard");
-  gtk_file_filter_add_suffix (vcard, "vcf");
-  gtk_file_filter_add_suffix (vcard, "vcard");
-  /* Saved as a spreadsheet too; opened from any file, whatever its name */
+  /* Customers go out as a spreadsheet too. */
   if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
     {
-      gtk_file_filter_set_name (other, _("Spreadsheet (CSV)"));
-      gtk_file_filter_add_mime_type (other, "text/csv");
-      gtk_file_filter_add_suffix (other, "csv");
-    }
-  else
-    {
-      gtk_file_filter_set_name (other, _("All Files"));
-      gtk_file_filter_add_pattern (other, "*");
-    }
+      g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
 
-  return concierge_file_chooser_new (GTK_WINDOW (self), &self->chooser, title, action, accept_label,
-                                     vcard, other, NULL);
+      gtk_file_filter_set_name (csv, _("Spreadsheets (CSV)"));
+      gtk_file_filter_add_mime_type (csv, "text/csv");
+      gtk_file_filter_add_suffix (csv, "csv");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+    }
+  return chooser;
 }
 
 static void
@@ -704,7 +722,7 @@ export_chosen_cb (GtkNativeDialog *chooser,
   else if (g_str_has_suffix (name, ".vcf") || g_str_has_suffix (name, ".vcard"))
     export->csv = FALSE;
   else
-    export->csv = filter != NULL && g_strcmp0 (gtk_file_filter_get_name (filter), _("Spreadsheet (CSV)")) == 0;
+    export->csv = filter != NULL && g_strcmp0 (gtk_file_filter_get_name (filter), _("Spreadsheets (CSV)")) == 0;
 
   task = g_task_new (self, self->cancellable, customers_written_cb, g_object_ref (self));
   g_task_set_source_tag (task, export_chosen_cb);
@@ -830,6 +848,9 @@ concierge_window_class_init (ConciergeWindowClass *klass)
                                    concierge_window_insert_saved_reply_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.insert-saved-reply", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, concierge_window_show_audit_log_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-audit-log", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (single_keys); i++)
     gtk_widget_class_add_binding (widget_class, single_keys[i].keyval, 0, concierge_window_single_key_shortcut, "s",
@@ -859,6 +880,8 @@ concierge_window_init (ConciergeWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   concierge_window_update_title_buttons (self);
+  /* The log is in the cache, which may not be open yet. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-audit-log", FALSE);
 
   /* The header's language menu follows the open conversation's choice. */
   for (guint i = 0; i < 2; i++)
@@ -1105,6 +1128,7 @@ concierge_window_set_store (ConciergeWindow *self,
   g_return_if_fail (CONCIERGE_IS_STORE (store));
 
   g_set_object (&self->store, store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-audit-log", TRUE);
   concierge_conversation_view_set_store (self->conversation_view, store);
   concierge_customer_view_set_store (self->customer_view, store);
   concierge_inbox_list_set_store (self->inbox_list, store);

@@ -2,10 +2,13 @@
 """The public-reply guard, as an agent meets it against the sandbox: a
 public reply with an IBAN in it is stopped and says why; Edit goes back
 to the text and sends nothing; sending it anyway takes a second yes and
-is written to the audit log, without the IBAN; sending it privately
-instead starts a private conversation with the customer and opens it. A
-private reply with the same IBAN goes out unasked."""
+is written to the audit log, without the IBAN, where the Audit Log window
+shows it; sending it privately instead starts a private conversation with
+the customer and opens it. A private reply with the same IBAN goes out
+unasked."""
 
+import os
+import pwd
 import sqlite3
 import time
 
@@ -64,6 +67,20 @@ def run(app, sandbox):
     if any("3704" in str(value) for entry in entries for value in entry):
         uitest.fail("the audit log holds the IBAN itself")
     print("sending it anyway takes a second yes and is logged, without the IBAN")
+
+    # The reviewer reads the same entry in the Audit Log, under the agent's
+    # login name, as GLib reads it.
+    app.click(app.find("Main Menu", role="push button"))
+    app.click(app.find("Audit Log", role="menu item"))
+    window = app.find_window("Audit Log")
+    wanted = (f"Sent despite the warning, conversation #{entries[0][3]}, by {pwd.getpwuid(os.getuid()).pw_name}, ",
+              ". Why: Personal data in a public reply — IBAN")
+    uitest.wait_until(lambda: any(node.getRoleName() == "list item" and node.name.startswith(wanted[0])
+                                  and node.name.endswith(wanted[1]) for node in uitest.walk(window)),
+                      "the override in the Audit Log window")
+    app.press_escape()
+    app.wait_window_gone("Audit Log")
+    print("the Audit Log window shows the override: what, where, who and why")
 
     # Sent privately instead: a direct message to Jana, in a private
     # conversation that opens.

@@ -77,8 +77,7 @@ def selected_row(inbox):
 
 def close_window(app):
     app.click(app.find_button("Close"))
-    uitest.wait_until(lambda: not any(w is not None and w.name == "Concierge" for w in app.windows()),
-                      "the window to close")
+    uitest.wait_until(lambda: "Concierge" not in app.window_names(), "the window to close")
     time.sleep(1)
     app.check_alive()
 

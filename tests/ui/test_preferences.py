@@ -9,7 +9,6 @@ through the file chooser and importing them from it again."""
 import glob
 import json
 import os
-import sys
 import tempfile
 
 import pyatspi
@@ -44,9 +43,7 @@ def main():
         run(app, sandbox)
         saved_replies(app, work.name)
     except BaseException:
-        log.flush()
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+        uitest.show_output(log, log_path)
         raise
     finally:
         app.quit()

@@ -9,7 +9,6 @@ import glob
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -44,9 +43,7 @@ def main():
     try:
         run(app, sandbox, outputs, log)
     except BaseException:
-        log.flush()
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+        uitest.show_output(log, log_path)
         raise
     finally:
         if app.second is not None:

@@ -6,7 +6,6 @@ withdrawing access, "Sign In Again" on the account, and removing the
 account, which revokes its token."""
 
 import os
-import sys
 import tempfile
 import time
 
@@ -52,9 +51,7 @@ def main():
         app = uitest.App("en", home=home, log=log, extra_env=env)
         sign_in_again_and_remove(app, sandbox)
     except BaseException:
-        log.flush()
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+        uitest.show_output(log, log_path)
         raise
     finally:
         app.quit()

@@ -4,6 +4,7 @@ The UI tests find widgets the way a screen-reader user would: by the names a
 person reads. GTK 4.8 never sets the SHOWING state, so visibility means VISIBLE.
 """
 
+import contextlib
 import faulthandler
 import json
 import os
@@ -15,7 +16,12 @@ import time
 import urllib.request
 
 import pyatspi
-from gi.repository import GLib
+from gi.repository import Gio, GLib
+
+# G_DEBUG=fatal-warnings is meant for the app. In this process libatspi
+# warns when it meets an app that has not yet set up its AT-SPI cache
+# object, which is no fault of the app and must not abort the test.
+GLib.log_set_always_fatal(GLib.LogLevelFlags.LEVEL_ERROR | GLib.LogLevelFlags.LEVEL_CRITICAL)
 
 # A test that hangs in an accessibility call says where, before meson
 # kills it (the shortest UI test timeout is 120 s).
@@ -136,8 +142,8 @@ class App:
         while time.monotonic() < deadline:
             self.check_alive()
             for node in walk(self.root or self.wait_for_app()):
-                if node.name == name and (role is None or node.getRoleName() == role) \
-                   and node.getState().contains(pyatspi.STATE_VISIBLE):
+                if readable(lambda: node.name == name and (role is None or node.getRoleName() == role)
+                            and node.getState().contains(pyatspi.STATE_VISIBLE)):
                     return node
             time.sleep(0.2)
         fail(f"nothing named {name!r}" + (f" with role {role!r}" if role else "") +
@@ -168,34 +174,51 @@ class App:
         while time.monotonic() < deadline:
             self.check_alive()
             for node in walk(within or self.root or self.wait_for_app()):
-                if node.getRoleName() == "push button" and \
-                   node.getState().contains(pyatspi.STATE_VISIBLE) and \
-                   (node.name == label or any(node.getChildAtIndex(i) is not None and
-                                              node.getChildAtIndex(i).name == label
-                                              for i in range(node.childCount))):
+                if readable(lambda: node.getRoleName() == "push button"
+                            and node.getState().contains(pyatspi.STATE_VISIBLE)
+                            and (node.name == label or any(child is not None and child.name == label
+                                                           for child in children(node)))):
                     return node
             time.sleep(0.2)
         fail(f"no button {label!r} is visible. The app shows:\n" + dump(self.root))
 
-    def windows(self):
-        return [self.root.getChildAtIndex(i) for i in range(self.root.childCount)]
+    def window_names(self):
+        """The names of the windows shown now, read without asking for a
+        window by its place: GTK 4.8 answers GetChildAtIndex for a place
+        that a window closing meanwhile has left with a reference it cannot
+        make, which aborts the app under G_DEBUG=fatal-warnings."""
+        bus = a11y_bus()
+        name, path = self.root.app.bus_name, self.root.path
+        refs = bus.call_sync(name, path, "org.a11y.atspi.Accessible", "GetChildren", None,
+                             GLib.VariantType("(a(so))"), Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
+        names = []
+        for window_name, window_path in refs:
+            try:
+                names.append(bus.call_sync(window_name, window_path, "org.freedesktop.DBus.Properties", "Get",
+                                           GLib.Variant("(ss)", ("org.a11y.atspi.Accessible", "Name")),
+                                           GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, -1,
+                                           None).unpack()[0])
+            except GLib.Error:
+                continue  # closed while it was read
+        return names
 
     def find_window(self, name, timeout=TIMEOUT):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.check_alive()
-            for window in self.windows():
+            names = self.window_names()
+            if name in names:
+                window = self.root.getChildAtIndex(names.index(name))
                 if window is not None and window.name == name:
                     return window
             time.sleep(0.2)
-        fail(f"no window named {name!r} opened; the app has: " +
-             ", ".join(repr(w.name) for w in self.windows() if w is not None))
+        fail(f"no window named {name!r} opened; the app has: " + ", ".join(map(repr, self.window_names())))
 
     def wait_window_gone(self, name, timeout=TIMEOUT):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.check_alive()
-            if not any(w is not None and w.name == name for w in self.windows()):
+            if name not in self.window_names():
                 return
             time.sleep(0.2)
         fail(f"the window {name!r} did not close")
@@ -298,26 +321,58 @@ class Sandbox:
         self.process.stdout.close()
 
 
+def show_output(log, log_path):
+    """Prints the end of the app's output, for a test that failed."""
+    log.flush()
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+
+
+@contextlib.contextmanager
+def logged_app(directory, *arguments, **keywords):
+    """An App (made with @arguments and @keywords) whose output goes to
+    app.log in @directory and is shown when the block fails; it quits after
+    the block."""
+    log_path = os.path.join(directory, "app.log")
+    with open(log_path, "w") as log:
+        app = App(*arguments, log=log, **keywords)
+        try:
+            yield app
+        except BaseException:
+            show_output(log, log_path)
+            raise
+        finally:
+            app.quit()
+
+
 def run_with_sandbox(run, token, *arguments, prefix="concierge-ui-", telegram_token=None):
     """Runs run(app, sandbox) with the app in English and the sandbox
     started with @arguments; shows the app's output when it fails."""
     work = tempfile.TemporaryDirectory(prefix=prefix)
     sandbox = Sandbox(token, work.name, *arguments, telegram_token=telegram_token)
-    log_path = os.path.join(work.name, "app.log")
-    log = open(log_path, "w")
-    app = App("en", log=log)
     try:
-        run(app, sandbox)
-    except BaseException:
-        log.flush()
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
-        raise
+        with logged_app(work.name, "en") as app:
+            run(app, sandbox)
     finally:
-        app.quit()
-        log.close()
         sandbox.stop()
         work.cleanup()
+
+
+_a11y_bus = None
+
+
+def a11y_bus():
+    """The accessibility bus, for the calls pyatspi makes in ways GTK 4.8
+    cannot always answer."""
+    global _a11y_bus
+    if _a11y_bus is None:
+        session = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        address = session.call_sync("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", None,
+                                    GLib.VariantType("(s)"), Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
+        _a11y_bus = Gio.DBusConnection.new_for_address_sync(
+            address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+    return _a11y_bus
 
 
 def wait_until(predicate, what, timeout=TIMEOUT):
@@ -378,21 +433,55 @@ def choose_file(app, title, path, accept):
     app.wait_window_gone(title)
 
 
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
+def readable(predicate):
+    """Whether @predicate holds for a node, which is not so for one that has
+    gone (a dialog that closed while the app was read)."""
+    try:
+        return predicate()
+    except GLib.Error:
+        return False
+
+
+def is_app(node):
+    try:
+        return node.getRole() == pyatspi.ROLE_APPLICATION
+    except GLib.Error:
+        return False
+
+
+def children(node, windows=False):
+    """A node's children, or with @windows an app's windows: those are all
+    asked for before any of them is read, since a dialog can close while
+    the window before it is read, and GTK 4.8 answers a place among the
+    app's windows that no longer holds one with a reference it cannot make,
+    which aborts the app under G_DEBUG=fatal-warnings. A window gone by the
+    time it is read is left out."""
     # A row can go while it is read, when its list changes; what is gone is
     # not there to find.
     try:
         count = node.childCount
     except GLib.Error:
         return
+    found = []
     for i in range(count):
         try:
             child = node.getChildAtIndex(i)
         except GLib.Error:
             continue
+        if windows:
+            found.append(child)
+        else:
+            yield child
+    for window in found:
+        if readable(lambda: window.name is not None):
+            yield window
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    for child in children(node, windows=depth == 0 and is_app(node)):
         yield from walk(child, depth + 1)
 
 
@@ -403,8 +492,8 @@ def dump(root):
         if node is None or depth > 40:
             return
         lines.append(f"{'  ' * depth}{node.getRoleName()} {node.name!r}")
-        for i in range(node.childCount):
-            visit(node.getChildAtIndex(i), depth + 1)
+        for child in children(node, windows=depth == 0 and is_app(node)):
+            visit(child, depth + 1)
 
     visit(root, 0)
     return "\n".join(lines)
