@@ -19,7 +19,7 @@
 
 /* Conversations shown before "Show All": enough for most customers, and
  * few enough that a customer with hundreds fills the panel in a frame. */
-#define FIRST_THREADS 30
+#define FIRST_THREADS 20
 
 /* What the toast's Undo takes back. */
 typedef enum
@@ -150,6 +150,17 @@ field_changed_message (ConciergeContactField field)
     }
 }
 
+/* Toasts show across the window where there is room for their words; the
+ * panel's own overlay is for a panel on its own. */
+static void
+add_toast (ConciergeCustomerView *self,
+           AdwToast              *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  adw_toast_overlay_add_toast (overlay ? ADW_TOAST_OVERLAY (overlay) : self->toast_overlay, toast);
+}
+
 static void
 set_loading (ConciergeCustomerView *self,
              int                    change)
@@ -174,7 +185,7 @@ show_error (ConciergeCustomerView *self,
   g_warning ("%s: %s", what, error->message);
   toast = adw_toast_new (_("The cache could not be changed. Try again, or restart Concierge if it keeps failing."));
   adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
+  add_toast (self, g_steal_pointer (&toast));
 }
 
 /* Undo */
@@ -197,6 +208,8 @@ undo_toast_dismissed_cb (AdwToast              *toast,
     }
 }
 
+static void undo_last (ConciergeCustomerView *self);
+
 /* One thing can be undone at a time: the last. Its toast replaces the one
  * before, so an Undo button never takes back something else. */
 static void
@@ -218,11 +231,11 @@ offer_undo (ConciergeCustomerView *self,
 
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "customer.undo");
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_last), self, G_CONNECT_SWAPPED);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
   self->undo_toast = toast;
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
 }
 
 static void
@@ -238,11 +251,8 @@ changed_cb (GObject      *object,
 }
 
 static void
-concierge_customer_view_undo_action (GtkWidget  *widget,
-                                     const char *action_name,
-                                     GVariant   *parameter)
+undo_last (ConciergeCustomerView *self)
 {
-  ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
   Undo *undo = &self->undo;
 
   switch (undo->kind)
@@ -529,28 +539,48 @@ mark_open_thread (ConciergeCustomerView *self,
   GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
   gboolean open = target != NULL && g_variant_get_int64 (target) == self->thread_id;
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               g_object_get_data (G_OBJECT (row), open ? "open-subtitle" : "subtitle"));
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "subtitle-label"),
+                      g_object_get_data (G_OBJECT (row), open ? "open-subtitle" : "subtitle"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), !open);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), open ? NULL : "win.show-thread");
 }
 
+/* Lighter than an AdwActionRow, which matters in a history of hundreds:
+ * a title, a line under it, and the badges. */
 static GtkWidget *
 create_thread_row (void)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *visibility = badge_new ("", "public");
   GtkWidget *complaint = badge_new (_("Complaint"), "personal-data");
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_add_css_class (row, "history-row");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (subtitle), TRUE);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (text), title);
+  gtk_box_append (GTK_BOX (text), subtitle);
   gtk_box_append (GTK_BOX (badges), visibility);
   gtk_box_append (GTK_BOX (badges), complaint);
   gtk_widget_set_valign (badges, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badges);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), badges);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
+  g_object_set_data (G_OBJECT (row), "title", title);
+  g_object_set_data (G_OBJECT (row), "subtitle-label", subtitle);
   g_object_set_data (G_OBJECT (row), "visibility", visibility);
   g_object_set_data (G_OBJECT (row), "complaint", complaint);
   return row;
@@ -568,7 +598,7 @@ update_thread_row (ConciergeCustomerView *self,
   const char *snippet = concierge_thread_get_snippet (thread);
   const char *platform = concierge_platform_name (concierge_thread_get_platform (thread));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), snippet[0] ? snippet : _("No messages"));
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "title"), snippet[0] ? snippet : _("No messages"));
   /* Translators: a conversation's status, platform and time: "Resolved · Mastodon · 14:30" */
   g_object_set_data_full (G_OBJECT (row), "subtitle",
                           g_strdup_printf (_("%s · %s · %s"), status_name (concierge_thread_get_status (thread)),
@@ -1215,7 +1245,7 @@ separated_cb (GObject      *object,
       show_error (self, "Separating the account failed", error);
       return;
     }
-  adw_toast_overlay_add_toast (self->toast_overlay,
+  add_toast (self,
                                adw_toast_new (_("The account is a customer of its own now")));
 }
 
@@ -1307,7 +1337,7 @@ forgotten_cb (GObject      *object,
     show_contact (forget->self, 0);
   /* Translators: %s is the customer's name */
   title = g_strdup_printf (_("%s is forgotten on this computer"), forget->name);
-  adw_toast_overlay_add_toast (forget->self->toast_overlay, adw_toast_new (title));
+  add_toast (forget->self, adw_toast_new (title));
 }
 
 static void
@@ -1557,7 +1587,6 @@ concierge_customer_view_class_init (ConciergeCustomerViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, threads_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, show_all_button);
 
-  gtk_widget_class_install_action (widget_class, "customer.undo", NULL, concierge_customer_view_undo_action);
   gtk_widget_class_install_action (widget_class, "customer.merge", "x", concierge_customer_view_merge_action);
   gtk_widget_class_install_action (widget_class, "customer.merge-search", NULL,
                                    concierge_customer_view_merge_search_action);
