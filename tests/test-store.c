@@ -2752,6 +2752,84 @@ test_import_contacts_once (Fixture       *fixture,
                    ==, "Jana Becker");
 }
 
+static GPtrArray *
+list_damaged (const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *caches;
+
+  concierge_store_list_damaged_async (path, NULL, test_got_result, &result);
+  caches = concierge_store_list_damaged_finish (test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return caches;
+}
+
+static gboolean
+delete_damaged (const char  *path,
+                const char  *damaged_path,
+                GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  concierge_store_delete_damaged_async (path, damaged_path, NULL, test_got_result, &result);
+  return concierge_store_delete_damaged_finish (test_wait_result (&result), error);
+}
+
+/* A cache moved aside as damaged is listed, with its WAL, and deleted with
+ * it; nothing else in the folder can be deleted that way. */
+static void
+test_damaged_caches_are_listed_and_deleted (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  g_autofree char *other = g_build_filename (folder, "notes.txt", NULL);
+  g_autofree char *moved = NULL;
+  g_autofree char *moved_wal = NULL;
+  g_autoptr(GPtrArray) caches = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeDamagedCache *cache;
+  GStatBuf buf;
+
+  g_assert_cmpuint (list_damaged (fixture->path)->len, ==, 0);
+
+  /* The cache moved aside as the app does it, and a fresh one in its place */
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  g_assert_true (g_file_set_contents (other, "keep me", -1, NULL));
+  g_assert_true (concierge_store_move_aside (fixture->path, &moved, &error));
+  g_assert_no_error (error);
+  moved_wal = g_strconcat (moved, "-wal", NULL);
+  g_assert_true (g_file_set_contents (moved_wal, "wal", -1, NULL));
+  g_assert_cmpint (g_stat (moved, &buf), ==, 0);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+
+  caches = list_damaged (fixture->path);
+  g_assert_cmpuint (caches->len, ==, 1);
+  cache = g_ptr_array_index (caches, 0);
+  g_assert_cmpstr (cache->path, ==, moved);
+  g_assert_cmpuint (cache->size, ==, (guint64) buf.st_size + 3);
+  g_assert_cmpint (ABS (cache->moved_at - g_get_real_time () / G_USEC_PER_SEC), <, 120);
+
+  /* Neither the cache in use nor another file goes this way. */
+  g_assert_false (delete_damaged (fixture->path, fixture->path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (delete_damaged (fixture->path, other, &error));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+
+  g_assert_true (delete_damaged (fixture->path, moved, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (moved, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (moved_wal, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&caches, g_ptr_array_unref);
+  caches = list_damaged (fixture->path);
+  g_assert_cmpuint (caches->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2774,6 +2852,7 @@ main (int   argc,
   ADD ("/store/purge-erases-old-resolved-conversations", test_purge_erases_old_resolved_conversations);
   ADD ("/store/complaints-and-facts", test_complaints_and_facts);
   ADD ("/store/import-contacts-once", test_import_contacts_once);
+  ADD ("/store/damaged-caches-are-listed-and-deleted", test_damaged_caches_are_listed_and_deleted);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
   ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
   ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);

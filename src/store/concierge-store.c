@@ -1042,6 +1042,192 @@ concierge_store_move_aside (const char  *path,
   return TRUE;
 }
 
+/* Damaged caches. They are plain files beside the cache, so listing and
+ * deleting them is file work on a thread of GIO's pool, not the worker's. */
+
+static const char * const side_files[] = { "", "-wal", "-shm" };
+
+void
+concierge_damaged_cache_free (ConciergeDamagedCache *cache)
+{
+  g_free (cache->path);
+  g_free (cache);
+}
+
+/* "cache.sqlite.damaged-20261202-143000" → its time; -1 if the name is not
+ * one that concierge_store_move_aside() gives. */
+static gint64
+damaged_stamp (const char *cache_name,
+               const char *name)
+{
+  g_autofree char *prefix = g_strconcat (cache_name, ".damaged-", NULL);
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) time = NULL;
+  int year, month, day, hour, minute, second;
+  char end;
+
+  if (!g_str_has_prefix (name, prefix) ||
+      sscanf (name + strlen (prefix), "%4d%2d%2d-%2d%2d%2d%c", &year, &month, &day, &hour, &minute, &second,
+              &end) != 6)
+    return -1;
+  time = g_date_time_new (local, year, month, day, hour, minute, second);
+  return time != NULL ? g_date_time_to_unix (time) : -1;
+}
+
+static void
+list_damaged_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *cache_name = g_path_get_basename (path);
+  g_autoptr(GPtrArray) caches = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_damaged_cache_free);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  dir = g_dir_open (folder, 0, &error);
+  if (dir == NULL)
+    {
+      /* No folder, no cache, nothing damaged */
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_task_return_pointer (task, g_steal_pointer (&caches), (GDestroyNotify) g_ptr_array_unref);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 stamp = damaged_stamp (cache_name, name);
+      ConciergeDamagedCache *cache;
+
+      if (stamp < 0)
+        continue;
+      cache = g_new0 (ConciergeDamagedCache, 1);
+      cache->path = g_build_filename (folder, name, NULL);
+      cache->moved_at = stamp;
+      for (guint i = 0; i < G_N_ELEMENTS (side_files); i++)
+        {
+          g_autofree char *file = g_strconcat (cache->path, side_files[i], NULL);
+          GStatBuf buf;
+
+          if (g_stat (file, &buf) == 0)
+            cache->size += buf.st_size;
+        }
+      g_ptr_array_add (caches, cache);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&caches), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * concierge_store_list_damaged_async:
+ * @path: the cache, as concierge_store_default_path() gives it
+ *
+ * Finds the caches that concierge_store_move_aside() once moved aside from
+ * @path.
+ */
+void
+concierge_store_list_damaged_async (const char          *path,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_store_list_damaged_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, list_damaged_thread);
+}
+
+/**
+ * concierge_store_list_damaged_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeDamagedCache): the
+ *   damaged caches, in no order, or %NULL with @error set
+ */
+GPtrArray *
+concierge_store_list_damaged_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+delete_damaged_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  const char * const *paths = task_data;
+  g_autofree char *folder = g_path_get_dirname (paths[0]);
+  g_autofree char *cache_name = g_path_get_basename (paths[0]);
+  g_autofree char *damaged_folder = g_path_get_dirname (paths[1]);
+  g_autofree char *damaged_name = g_path_get_basename (paths[1]);
+
+  /* Only ever a file that was moved aside, never the cache in use */
+  if (!g_str_equal (folder, damaged_folder) || damaged_stamp (cache_name, damaged_name) < 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "%s is no damaged cache", paths[1]);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (side_files); i++)
+    {
+      g_autofree char *file = g_strconcat (paths[1], side_files[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                   _("Could not delete “%s”: %s"), file, g_strerror (saved_errno));
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_delete_damaged_async:
+ * @path: the cache
+ * @damaged_path: one of the caches concierge_store_list_damaged_async()
+ *   found
+ *
+ * Deletes a damaged cache with its WAL and shared-memory files.
+ */
+void
+concierge_store_delete_damaged_async (const char          *path,
+                                      const char          *damaged_path,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  char **paths = g_new0 (char *, 3);
+
+  paths[0] = g_strdup (path);
+  paths[1] = g_strdup (damaged_path);
+  g_task_set_source_tag (task, concierge_store_delete_damaged_async);
+  g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, delete_damaged_thread);
+}
+
+gboolean
+concierge_store_delete_damaged_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 concierge_store_open_async (const char          *path,
                             GCancellable        *cancellable,

@@ -173,6 +173,31 @@ gboolean         concierge_store_move_aside         (const char          *path,
                                                      char               **new_path,
                                                      GError             **error);
 
+/* A cache once moved aside as damaged: it may still hold customers' data. */
+typedef struct
+{
+  char   *path;
+  gint64  moved_at;  /* Unix time */
+  guint64 size;      /* with its WAL and shared-memory files */
+} ConciergeDamagedCache;
+
+void             concierge_damaged_cache_free       (ConciergeDamagedCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeDamagedCache, concierge_damaged_cache_free)
+
+void             concierge_store_list_damaged_async   (const char          *path,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray       *concierge_store_list_damaged_finish  (GAsyncResult        *result,
+                                                       GError             **error);
+void             concierge_store_delete_damaged_async (const char          *path,
+                                                       const char          *damaged_path,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean         concierge_store_delete_damaged_finish (GAsyncResult       *result,
+                                                       GError             **error);
+
 void             concierge_store_open_async         (const char          *path,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
