@@ -62,6 +62,8 @@ struct _ConciergePreferences
   GtkSpinButton  *first_target_spin;
   AdwExpanderRow *retention_row;
   GtkSpinButton  *retention_spin;
+  AdwPreferencesGroup *damaged_group;
+  GtkListBox     *damaged_list;
   GtkSpinButton  *next_target_spin;
   AdwPreferencesGroup *hours_group;
   GtkListBox     *hours_list;
@@ -1818,6 +1820,119 @@ retention_changed_cb (ConciergePreferences *self)
     g_settings_set_int (self->settings, "retention-days", days);
 }
 
+/* Damaged caches: files the app moved aside, which may still hold
+ * customers' data; the agent can delete them. */
+
+static void
+damaged_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(GPtrArray) caches = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  caches = concierge_store_list_damaged_finish (result, &error);
+  if (caches == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Listing damaged caches failed: %s", error->message);
+      return;
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->damaged_list))) != NULL)
+    gtk_list_box_remove (self->damaged_list, child);
+  for (guint i = 0; i < caches->len; i++)
+    {
+      ConciergeDamagedCache *cache = g_ptr_array_index (caches, i);
+      g_autofree char *when = concierge_format_date_time (cache->moved_at);
+      /* Translators: %s is a date and time, as in "1 December 2026, 10:15" */
+      g_autofree char *title = g_strdup_printf (_("Moved aside on %s"), when);
+      g_autofree char *size = g_format_size (cache->size);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *delete = gtk_button_new_with_mnemonic (_("_Delete…"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
+      gtk_widget_set_valign (delete, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (delete, "destructive-action");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (delete), "preferences.delete-damaged");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (delete), "s", cache->path);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete);
+      gtk_list_box_append (self->damaged_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->damaged_group), caches->len > 0);
+}
+
+static void
+update_damaged (ConciergePreferences *self)
+{
+  g_autofree char *path = concierge_store_default_path ();
+
+  concierge_store_list_damaged_async (path, self->cancellable, damaged_listed_cb, g_object_ref (self));
+}
+
+static void
+damaged_deleted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ConciergePreferences) self = user_data;
+  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (self), "deleting-damaged"));
+  g_autoptr(GError) error = NULL;
+
+  g_object_set_data (G_OBJECT (self), "deleting-damaged", NULL);
+  if (!concierge_store_delete_damaged_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, _("Could Not Delete the Damaged Cache"), error->message);
+      return;
+    }
+
+  /* The audit log keeps that it went: its file name holds when it was
+   * moved aside, and nothing of anyone's. */
+  if (self->store != NULL)
+    concierge_store_log_async (self->store, CONCIERGE_AUDIT_PURGE, 0, "damaged cache", name, NULL, NULL, NULL);
+  show_toast (self, _("Damaged cache deleted"));
+  update_damaged (self);
+}
+
+static void
+delete_damaged_response_cb (AdwMessageDialog *dialog,
+                            const char       *response,
+                            ConciergePreferences *self)
+{
+  g_autofree char *cache_path = concierge_store_default_path ();
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+
+  if (!g_str_equal (response, "delete"))
+    return;
+  g_object_set_data_full (G_OBJECT (self), "deleting-damaged", g_path_get_basename (path), g_free);
+  concierge_store_delete_damaged_async (cache_path, path, self->cancellable, damaged_deleted_cb,
+                                        g_object_ref (self));
+}
+
+static void
+delete_damaged_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Delete the Damaged Cache?"),
+                                                       _("It may hold conversations and customers’ personal "
+                                                         "data. Deleting it cannot be undone.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_variant_dup_string (parameter, NULL), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_damaged_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 concierge_preferences_class_init (ConciergePreferencesClass *klass)
 {
@@ -1833,6 +1948,9 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, first_target_spin);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_row);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_spin);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, damaged_group);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, damaged_list);
+  gtk_widget_class_install_action (widget_class, "preferences.delete-damaged", "s", delete_damaged_action);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, next_target_spin);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, hours_group);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, hours_list);
@@ -1972,6 +2090,7 @@ concierge_preferences_new (GtkWindow      *parent,
   g_signal_connect_object (store, "saved-replies-changed", G_CALLBACK (update_saved_replies), self,
                            G_CONNECT_SWAPPED);
   update_saved_replies (self);
+  update_damaged (self);
 
   return GTK_WINDOW (self);
 }
