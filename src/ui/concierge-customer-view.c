@@ -559,7 +559,7 @@ create_thread_row (void)
   GtkWidget *visibility = badge_new ("", "public");
   GtkWidget *complaint = badge_new (_("Complaint"), "personal-data");
 
-  gtk_widget_add_css_class (row, "history-row");
+  gtk_widget_add_css_class (row, "panel-row");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (title), TRUE);
@@ -812,25 +812,47 @@ describe_platforms (ConciergeContact *contact)
   return g_string_free (g_steal_pointer (&platforms), FALSE);
 }
 
+/* Avatar, name, and why or where beneath */
 static GtkWidget *
-create_contact_row (ConciergeContact *contact,
-                    const char       *reason)
+create_contact_summary (ConciergeContact *contact,
+                        const char       *reason)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *avatar = adw_avatar_new (32, concierge_contact_get_name (contact), TRUE);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *name = gtk_label_new (concierge_contact_get_name (contact));
+  GtkWidget *detail = gtk_label_new (NULL);
   g_autofree char *platforms = describe_platforms (contact);
   g_autofree char *subtitle = NULL;
 
   if (reason != NULL && platforms[0] != '\0')
     /* Translators: why two customers may be one, then where the other has accounts: "Same name on another platform · Telegram" */
     subtitle = g_strdup_printf (_("%s · %s"), reason, platforms);
-  else
-    subtitle = g_strdup (reason ? reason : platforms);
+  gtk_label_set_text (GTK_LABEL (detail), subtitle ? subtitle : reason ? reason : platforms);
+  gtk_widget_set_visible (detail, gtk_label_get_text (GTK_LABEL (detail))[0] != '\0');
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_box_append (GTK_BOX (text), name);
+  gtk_box_append (GTK_BOX (text), detail);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), adw_avatar_new (32, concierge_contact_get_name (contact), TRUE));
+  gtk_box_append (GTK_BOX (box), text);
+  return box;
+}
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), concierge_contact_get_name (contact));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+/* A customer the merge dialog found */
+static GtkWidget *
+create_contact_row (ConciergeContact *contact)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_widget_add_css_class (row, "panel-row");
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), create_contact_summary (contact, NULL));
   return row;
 }
 
@@ -856,18 +878,26 @@ suggestions_loaded_cb (GObject      *object,
   for (guint i = 0; i < suggestions->len; i++)
     {
       ConciergeMergeSuggestion *suggestion = g_ptr_array_index (suggestions, i);
-      GtkWidget *row = create_contact_row (suggestion->contact, merge_reason (suggestion->reason));
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge"));
       /* Translators: %s is a customer's name */
       g_autofree char *tooltip = g_strdup_printf (_("Merge %s Into This Customer"),
                                                   concierge_contact_get_name (suggestion->contact));
 
-      gtk_widget_set_valign (merge, GTK_ALIGN_CENTER);
+      /* The button goes under the words: beside them, in a narrow panel
+       * and in German, it left them a word a line. */
+      gtk_box_append (GTK_BOX (box), create_contact_summary (suggestion->contact,
+                                                             merge_reason (suggestion->reason)));
+      gtk_widget_set_halign (merge, GTK_ALIGN_END);
       gtk_widget_set_tooltip_text (merge, tooltip);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (merge), "x",
                                         concierge_contact_get_id (suggestion->contact));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), merge);
+      gtk_box_append (GTK_BOX (box), merge);
+      gtk_widget_add_css_class (row, "panel-row");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
       gtk_list_box_append (self->suggestions_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->suggestions_group), suggestions->len > 0);
@@ -1141,7 +1171,7 @@ merge_search_found_cb (GObject      *object,
   list = search->list;
   clear_list (list);
   for (guint i = 0; i < results->len; i++)
-    gtk_list_box_append (list, create_contact_row (g_ptr_array_index (results, i), NULL));
+    gtk_list_box_append (list, create_contact_row (g_ptr_array_index (results, i)));
   g_clear_pointer (&search->results, g_ptr_array_unref);
   search->results = g_steal_pointer (&results);
   concierge_stack_show (search->stack, search->results->len > 0 ? "results" : "none");
