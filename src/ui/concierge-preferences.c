@@ -60,7 +60,7 @@ struct _ConciergePreferences
   GtkListBox     *pattern_list;
   GtkLabel       *pattern_error;
   GtkSpinButton  *first_target_spin;
-  AdwExpanderRow *retention_row;
+  GtkSwitch      *retention_switch;
   GtkSpinButton  *retention_spin;
   AdwPreferencesGroup *damaged_group;
   GtkListBox     *damaged_list;
@@ -1807,13 +1807,13 @@ show_retention (ConciergePreferences *self)
 
   if (days > 0)
     gtk_spin_button_set_value (self->retention_spin, days);
-  adw_expander_row_set_enable_expansion (self->retention_row, days > 0);
+  gtk_switch_set_active (self->retention_switch, days > 0);
 }
 
 static void
 retention_changed_cb (ConciergePreferences *self)
 {
-  int days = adw_expander_row_get_enable_expansion (self->retention_row)
+  int days = gtk_switch_get_active (self->retention_switch)
                ? gtk_spin_button_get_value_as_int (self->retention_spin) : 0;
 
   if (days != g_settings_get_int (self->settings, "retention-days"))
@@ -1946,7 +1946,7 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, first_target_spin);
-  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, damaged_group);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, damaged_list);
@@ -2042,7 +2042,7 @@ concierge_preferences_init (ConciergePreferences *self)
 
   g_settings_bind (self->settings, "first-response-target", self->first_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
   show_retention (self);
-  g_signal_connect_swapped (self->retention_row, "notify::enable-expansion", G_CALLBACK (retention_changed_cb), self);
+  g_signal_connect_swapped (self->retention_switch, "notify::active", G_CALLBACK (retention_changed_cb), self);
   g_signal_connect_swapped (self->retention_spin, "value-changed", G_CALLBACK (retention_changed_cb), self);
   g_settings_bind (self->settings, "next-response-target", self->next_target_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "single-key-shortcuts", self->single_key_switch, "active",
