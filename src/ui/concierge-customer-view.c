@@ -1213,6 +1213,9 @@ merge_search_response_cb (AdwMessageDialog *dialog,
 {
   GtkListBoxRow *row = gtk_list_box_get_selected_row (search->list);
 
+  /* Every answer closes the dialog, and its list empties as it goes. */
+  g_signal_handlers_disconnect_by_data (search->list, search);
+
   if (g_str_equal (response, "merge") && row != NULL && search->results != NULL &&
       (guint) gtk_list_box_row_get_index (row) < search->results->len)
     {

@@ -3,11 +3,11 @@
 Mastodon and privately to the bot on Telegram, so Concierge knows her as
 two customers with the same name. Her Mastodon conversation's panel
 suggests the Telegram one; one click merges them, and the panel shows both
-accounts and both histories. Undo separates them again, and merging once
-more brings them back. A field edited inline can be undone from its toast.
-Customers are exported as vCard 4.0 and CSV, and GNOME Contacts' vCard
-3.0 file is imported, once. A conversation from the history opens when
-clicked. "Forget This Customer" names what goes, and afterwards nothing of
+accounts and both histories. Undo separates them again, and finding her
+by search in Merge… brings them together once more. A field edited inline
+can be undone from its toast. Customers are exported as vCard 4.0 and
+CSV, and GNOME Contacts' vCard 3.0 file is imported, once. A conversation
+from the history opens when clicked. "Forget This Customer" names what goes, and afterwards nothing of
 hers is left in the cache file. (That the next sync does not bring her
 back is test-sync's.)"""
 
@@ -172,8 +172,19 @@ def run(app, sandbox):
                 "the suggestion again after the undo")
     print("Undo separates them again, and the suggestion is back")
 
-    app.click(app.find_button("Merge", within=app.find("Possibly the same customer", role="list")))
-    uitest.wait_until(lambda: platforms_in_history(app) == {"Mastodon", "Telegram"}, "the merge again")
+    # Merged again by hand: Merge… finds her by name.
+    app.click(app.find_button("Merge…"))
+    dialog = app.find_window("Merge With Another Customer")
+    search = next((n for n in uitest.walk(dialog) if n.getRoleName() in ("text", "entry")), None)
+    if search is None:
+        uitest.fail("the merge dialog has no search field:\n" + uitest.dump(dialog))
+    app.insert_text(search, "Sabine")
+    results = app.find("Customers", role="list")
+    uitest.wait_until(lambda: any("Telegram" in t for t in labels(results)), "Sabine on Telegram among the results")
+    results.querySelection().selectChild(0)
+    app.click(app.find_button("Merge", within=dialog))
+    uitest.wait_until(lambda: platforms_in_history(app) == {"Mastodon", "Telegram"}, "the merge by search")
+    print("Merge… finds her by search and merges her by hand")
 
     # A field edited in place, and undone.
     email = app.find("Email Address", role="text")
