@@ -2750,6 +2750,21 @@ test_import_contacts_once (Fixture       *fixture,
   g_assert_cmpuint (suggestions->len, ==, 1);
   g_assert_cmpstr (concierge_contact_get_name (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->contact),
                    ==, "Jana Becker");
+  g_assert_cmpint (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->reason, ==,
+                   CONCIERGE_MERGE_SAME_EMAIL);
+
+  /* Tom from the address book has his name only, and is suggested by it. */
+  g_clear_object (&post);
+  g_clear_pointer (&suggestions, g_ptr_array_unref);
+  ingest_one (fixture, fixture->mastodon, "tom", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("2", "tom", "Tom Schulz", "Hallo", 200));
+  post = load_thread (fixture, "tom");
+  suggestions = load_suggestions (fixture, concierge_thread_get_contact_id (post));
+  g_assert_cmpuint (suggestions->len, ==, 1);
+  g_assert_cmpstr (concierge_contact_get_name (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->contact),
+                   ==, "Tom Schulz");
+  g_assert_cmpint (((ConciergeMergeSuggestion *) g_ptr_array_index (suggestions, 0))->reason, ==,
+                   CONCIERGE_MERGE_SAME_CUSTOMER_NAME);
 }
 
 static GPtrArray *

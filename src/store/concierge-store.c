@@ -7367,7 +7367,7 @@ load_merge_suggestions_job (ConciergeStore *self,
       "AND NOT EXISTS (SELECT 1 FROM identities a JOIN identities b ON a.platform = b.platform "
       "                WHERE a.contact_id = d.id AND b.contact_id = ?1)" },
     /* A customer known by name only, say from an address book. */
-    { CONCIERGE_MERGE_SAME_NAME,
+    { CONCIERGE_MERGE_SAME_CUSTOMER_NAME,
       "SELECT d.id, '' FROM contacts d, contacts c WHERE c.id = ?1 AND d.name = c.name COLLATE NOCASE "
       "AND " SUGGESTABLE
       "AND NOT EXISTS (SELECT 1 FROM identities a JOIN identities b ON a.platform = b.platform "

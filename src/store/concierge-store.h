@@ -694,7 +694,8 @@ typedef enum
   CONCIERGE_MERGE_SAME_EMAIL,
   CONCIERGE_MERGE_SAME_PHONE,
   CONCIERGE_MERGE_SAME_CUSTOMER_NUMBER,
-  CONCIERGE_MERGE_SAME_NAME,
+  CONCIERGE_MERGE_SAME_NAME,          /* display names on two platforms */
+  CONCIERGE_MERGE_SAME_CUSTOMER_NAME, /* the customers' names: one from an address book, say */
 } ConciergeMergeReason;
 
 /* Another contact that may be the same person. */

@@ -784,6 +784,8 @@ merge_reason (ConciergeMergeReason reason)
       return _("Same phone number");
     case CONCIERGE_MERGE_SAME_CUSTOMER_NUMBER:
       return _("Same customer number");
+    case CONCIERGE_MERGE_SAME_CUSTOMER_NAME:
+      return _("Same name");
     case CONCIERGE_MERGE_SAME_NAME:
     default:
       return _("Same name on another platform");
