@@ -398,12 +398,8 @@ fill_entry (AdwEntryRow *row,
     gtk_editable_set_text (GTK_EDITABLE (row), value);
 }
 
-/**
- * concierge_identity_dup_profile_url:
- *
- * Returns: (nullable): the address of the customer's profile on the
- *   platform, as a browser opens it
- */
+/* The address of the customer's profile on the platform, as a browser
+ * opens it; NULL where the handle does not tell it. */
 static char *
 identity_profile_url (ConciergeIdentity *identity)
 {
