@@ -335,14 +335,9 @@ exported_cb (GObject      *object,
 
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     {
-      AdwMessageDialog *dialog;
-
       if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Export the Audit Log"),
-                                                           error->message));
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      concierge_show_message (GTK_WINDOW (self), _("Could Not Export the Audit Log"), error->message);
       return;
     }
   if (self->store == NULL)

@@ -136,19 +136,6 @@ find_account (ConciergePreferences *self,
   return NULL;
 }
 
-/* For what must not go by as a toast does. */
-static void
-show_message (ConciergePreferences *self,
-              const char           *heading,
-              const char           *body)
-{
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 typedef struct
 {
   ConciergePreferences *self;
@@ -183,7 +170,7 @@ removed_cb (GObject      *object,
   /* A token the platform still accepts is worth a dialog, not a toast
    * that goes by. */
   if (not_revoked != NULL)
-    show_message (self, _("The Sign-In Still Works"), not_revoked);
+    concierge_show_message (GTK_WINDOW (self), _("The Sign-In Still Works"), not_revoked);
 }
 
 static void
@@ -1236,7 +1223,7 @@ imported_cb (GObject      *object,
     return;
   if (added < 0)
     {
-      show_message (self, _("Could Not Import Saved Replies"), error->message);
+      concierge_show_message (GTK_WINDOW (self), _("Could Not Import Saved Replies"), error->message);
       return;
     }
 
@@ -1270,7 +1257,7 @@ import_read_cb (GObject      *object,
     return;
   if (replies == NULL)
     {
-      show_message (self, _("Could Not Import Saved Replies"), error->message);
+      concierge_show_message (GTK_WINDOW (self), _("Could Not Import Saved Replies"), error->message);
       return;
     }
 
@@ -1315,7 +1302,7 @@ exported_cb (GObject      *object,
   if (!concierge_saved_replies_write_finish (result, &error))
     {
       if (self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, _("Could Not Export Saved Replies"), error->message);
+        concierge_show_message (GTK_WINDOW (self), _("Could Not Export Saved Replies"), error->message);
       return;
     }
   if (self->store == NULL)
@@ -1886,7 +1873,7 @@ damaged_deleted_cb (GObject      *object,
   if (!concierge_store_delete_damaged_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, _("Could Not Delete the Damaged Cache"), error->message);
+        concierge_show_message (GTK_WINDOW (self), _("Could Not Delete the Damaged Cache"), error->message);
       return;
     }
 

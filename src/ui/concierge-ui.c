@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "model/concierge-business-hours.h"
@@ -450,3 +451,20 @@ concierge_agent_name (GSettings *settings)
   return g_strdup (g_get_user_name ());
 }
 
+
+/**
+ * concierge_show_message:
+ *
+ * Tells of what must not go by as a toast does, such as a file that could
+ * not be read, in a dialog with a Close button.
+ */
+void
+concierge_show_message (GtkWindow  *parent,
+                        const char *heading,
+                        const char *body)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}

@@ -46,5 +46,8 @@ const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                const char    **icon_name);
 const char *concierge_address_name            (ConciergeAddress  address);
 char       *concierge_agent_name              (GSettings        *settings);
+void        concierge_show_message            (GtkWindow        *parent,
+                                               const char       *heading,
+                                               const char       *body);
 
 G_END_DECLS

@@ -463,17 +463,6 @@ static const struct
 /* Customers: importing address books and exporting the customers. Files
  * are read, parsed and written off the main thread. */
 
-static void
-show_message (ConciergeWindow *self,
-              const char      *heading,
-              const char      *body)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 static GtkNativeDialog *
 customers_chooser_new (ConciergeWindow      *self,
                        const char           *title,
@@ -544,7 +533,7 @@ customers_imported_cb (GObject      *object,
     return;
   if (added < 0)
     {
-      show_message (self, _("Could Not Import Customers"), error->message);
+      concierge_show_message (GTK_WINDOW (self), _("Could Not Import Customers"), error->message);
       return;
     }
 
@@ -571,7 +560,7 @@ customers_read_cb (GObject      *object,
     return;
   if (contacts == NULL)
     {
-      show_message (self, _("Could Not Import Customers"), error->message);
+      concierge_show_message (GTK_WINDOW (self), _("Could Not Import Customers"), error->message);
       return;
     }
   if (contacts->len == 0)
@@ -664,7 +653,7 @@ customers_written_cb (GObject      *object,
     return;
   if (written < 0)
     {
-      show_message (self, _("Could Not Export Customers"), error->message);
+      concierge_show_message (GTK_WINDOW (self), _("Could Not Export Customers"), error->message);
       return;
     }
 
