@@ -172,6 +172,21 @@ set_loading (ConciergeCustomerView *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Each of the panel's loads counts down once, whatever its end. A failure
+ * other than a cancelled load is logged; the panel keeps what it had. */
+static gboolean
+loaded (ConciergeCustomerView *self,
+        gboolean               ok,
+        const GError          *error,
+        const char            *what)
+{
+  set_loading (self, -1);
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_warning ("%s failed: %s", what, error->message);
+  return ok;
+}
+
 static void
 show_error (ConciergeCustomerView *self,
             const char            *what,
@@ -730,14 +745,12 @@ contact_loaded_cb (GObject      *object,
   g_autoptr(ConciergeContact) contact = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_loading (self, -1);
   contact = concierge_store_load_contact_finish (CONCIERGE_STORE (object), result, &error);
-  if (contact == NULL)
+  if (!loaded (self, contact != NULL, error, "Loading the customer"))
     {
+      /* Forgotten, or merged away, while it was shown */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         concierge_stack_show (self->stack, "empty");
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Loading the customer failed: %s", error->message);
       return;
     }
 
@@ -755,14 +768,9 @@ threads_loaded_cb (GObject      *object,
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_loading (self, -1);
   threads = concierge_store_load_contact_threads_finish (CONCIERGE_STORE (object), result, &error);
-  if (threads == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Loading the customer's conversations failed: %s", error->message);
-      return;
-    }
+  if (!loaded (self, threads != NULL, error, "Loading the customer's conversations"))
+    return;
 
   g_clear_pointer (&self->threads, g_ptr_array_unref);
   self->threads = g_steal_pointer (&threads);
@@ -863,14 +871,9 @@ suggestions_loaded_cb (GObject      *object,
   g_autoptr(GPtrArray) suggestions = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_loading (self, -1);
   suggestions = concierge_store_load_merge_suggestions_finish (CONCIERGE_STORE (object), result, &error);
-  if (suggestions == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Looking for the same customer failed: %s", error->message);
-      return;
-    }
+  if (!loaded (self, suggestions != NULL, error, "Looking for the same customer"))
+    return;
 
   clear_list (self->suggestions_list);
   for (guint i = 0; i < suggestions->len; i++)
@@ -927,14 +930,9 @@ facts_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  set_loading (self, -1);
   messages = concierge_store_load_contact_facts_finish (CONCIERGE_STORE (object), result, &error);
-  if (messages == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Loading what the customer wrote failed: %s", error->message);
-      return;
-    }
+  if (!loaded (self, messages != NULL, error, "Loading what the customer wrote"))
+    return;
 
   clear_list (self->facts_list);
   for (guint i = 0; i < messages->len; i++)
