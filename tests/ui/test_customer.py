@@ -72,15 +72,6 @@ def type_text(app, text):
         app.press_key(ord(character))
 
 
-def cache_bytes(app):
-    data = b""
-    for path in (app.cache_path, app.cache_path + "-wal"):
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                data += f.read()
-    return data
-
-
 def history(app):
     return app.find("Conversations on every channel", role="list")
 
@@ -219,7 +210,7 @@ def run(app, sandbox):
     app.click(app.find_button("Forget", within=dialog))
     # GTK 4.8 can crash when the tree is read while the whole window
     # reloads after the erasure, so the cache file says when it is over.
-    uitest.wait_until(lambda: app.check_alive() or not any(w.encode() in cache_bytes(app) for w in SECRETS),
+    uitest.wait_until(lambda: app.check_alive() or not any(w.encode() in app.read_cache() for w in SECRETS),
                       "the erasure to finish", timeout=60)
     time.sleep(1)
     app.find("No Customer", role="label")
@@ -227,7 +218,7 @@ def run(app, sandbox):
                   lambda names: not any(n.startswith("Sabine Krüger") for n in names),
                   "Sabine gone from the inbox")
 
-    data = cache_bytes(app)
+    data = app.read_cache()
     for word in SECRETS:
         if word.encode() in data:
             uitest.fail(f"{word!r} is still in the cache file after forgetting")

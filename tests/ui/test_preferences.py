@@ -218,13 +218,8 @@ def saved_replies(app, directory):
     # The name that {agent.name} stands for is a setting.
     app.click(app.find("General", role="page tab"))
     app.insert_text(app.find("Your Name", role="text"), "Mira Schulz")
-    keyfile = os.path.join(app.home.name, "config", "glib-2.0", "settings", "keyfile")
-
-    def agent_name_saved():
-        with open(keyfile, encoding="utf-8") as f:
-            return "agent-name='Mira Schulz'" in f.read()
-
-    uitest.wait_until(agent_name_saved, "the agent's name in the settings")
+    uitest.wait_until(lambda: "agent-name='Mira Schulz'" in app.saved_settings(),
+                      "the agent's name in the settings")
     print("the agent's name for {agent.name} is kept in the settings")
 
 

@@ -17,15 +17,6 @@ RESOLVED_TEXT = "Danke für die schnelle Hilfe!"
 OPEN_TEXT = "Immer noch nichts."
 
 
-def cache_bytes(app):
-    data = b""
-    for path in (app.cache_path, app.cache_path + "-wal"):
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                data += f.read()
-    return data
-
-
 def main():
     app = uitest.App("en", workspace=WORKSPACE, offline=True, settings={"retention-days": "1"})
     try:
@@ -36,12 +27,12 @@ def main():
 
 def run(app):
     app.wait_for_app()
-    if RESOLVED_TEXT.encode() not in cache_bytes(app):
+    if RESOLVED_TEXT.encode() not in app.read_cache():
         uitest.fail("the workspace lacks the resolved conversation the test deletes")
 
-    uitest.wait_until(lambda: RESOLVED_TEXT.encode() not in cache_bytes(app),
+    uitest.wait_until(lambda: RESOLVED_TEXT.encode() not in app.read_cache(),
                       "the conversation resolved two days ago to leave the cache", timeout=60)
-    if OPEN_TEXT.encode() not in cache_bytes(app):
+    if OPEN_TEXT.encode() not in app.read_cache():
         uitest.fail("an open conversation went too")
     print("a conversation resolved longer ago than the retention period leaves the cache; open ones stay")
 
@@ -64,13 +55,8 @@ def run(app):
         uitest.fail("Preferences → Privacy does not show the retention as on:\n" + uitest.dump(preferences))
     app.click(switch[0])
 
-    keyfile = os.path.join(app.home.name, "config", "glib-2.0", "settings", "keyfile")
-
-    def retention_off():
-        with open(keyfile, encoding="utf-8") as f:
-            return "retention-days=0" in f.read()
-
-    uitest.wait_until(retention_off, "the retention switched off in the settings")
+    uitest.wait_until(lambda: "retention-days=0" in app.saved_settings(),
+                      "the retention switched off in the settings")
     print("Preferences shows the retention, and switching it off keeps every conversation")
 
     damaged_list = app.find("Damaged Caches", role="list")

@@ -114,6 +114,21 @@ class App:
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         self.root = None
 
+    def read_cache(self):
+        """The cache file's bytes and its WAL's: all that is on disk of it."""
+        data = b""
+        for path in (self.cache_path, self.cache_path + "-wal"):
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    data += f.read()
+        return data
+
+    def saved_settings(self):
+        """What the keyfile settings backend wrote, as text."""
+        keyfile = os.path.join(self.home.name, "config", "glib-2.0", "settings", "keyfile")
+        with open(keyfile, encoding="utf-8") as f:
+            return f.read()
+
     def check_alive(self):
         code = self.process.poll()
         if code is not None:
