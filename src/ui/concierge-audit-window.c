@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -63,36 +64,63 @@ action_icon_name (ConciergeAuditAction action)
 
 /* The store keeps the reasons Concierge gives itself as fixed English
  * words; an agent's own reason stays as they wrote it. */
-static const char *
+static char *
 describe_reason (const char *reason)
 {
+  int days;
+
   if (reason == NULL || reason[0] == '\0')
-    return _("No reason given");
+    return g_strdup (_("No reason given"));
   if (g_str_equal (reason, "personal data"))
-    return C_("audit reason", "Personal data");
+    return g_strdup (C_("audit reason", "Personal data"));
   if (g_str_equal (reason, "personal data in a public reply"))
-    return C_("audit reason", "Personal data in a public reply");
-  return reason;
+    return g_strdup (C_("audit reason", "Personal data in a public reply"));
+  if (g_str_equal (reason, "the customer's request to be forgotten"))
+    return g_strdup (C_("audit reason", "The customer asked to be forgotten"));
+  if (g_str_equal (reason, "damaged cache"))
+    return g_strdup (C_("audit reason", "Damaged cache"));
+  if (sscanf (reason, "resolved more than %d days ago", &days) == 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Resolved more than %d day ago",
+                                         "Resolved more than %d days ago", days), days);
+  return g_strdup (reason);
 }
 
-static const char *
+static char *
 describe_detail (const char *detail)
 {
+  guint threads, messages, images, notes;
+
   if (g_strcmp0 (detail, "no private channel") == 0)
     /* Translators: in the audit log, after the reason a conversation was moved */
-    return _("asked publicly to write privately");
-  return detail;
+    return g_strdup (_("asked publicly to write privately"));
+  /* What a forget or purge removed, as the store counts it */
+  if (detail != NULL &&
+      sscanf (detail, "%u conversations, %u messages, %u images, %u notes", &threads, &messages, &images,
+              &notes) == 4)
+    {
+      g_autofree char *t = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conversation", "%u conversations",
+                                                         threads), threads);
+      g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages",
+                                                         messages), messages);
+      g_autofree char *i = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u picture", "%u pictures",
+                                                         images), images);
+      g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", notes), notes);
+
+      /* Translators: in the audit log, what was deleted: "3 conversations, 25 messages, 2 pictures, 0 notes" */
+      return g_strdup_printf (_("%s, %s, %s, %s"), t, m, i, n);
+    }
+  return g_strdup (detail);
 }
 
 /* Why, and what it concerned where the entry says. */
 static char *
 describe_why (const ConciergeAuditEntry *entry)
 {
-  const char *reason = describe_reason (entry->reason);
-  const char *detail = describe_detail (entry->detail);
+  g_autofree char *reason = describe_reason (entry->reason);
+  g_autofree char *detail = describe_detail (entry->detail);
 
   if (detail == NULL || detail[0] == '\0')
-    return g_strdup (reason);
+    return g_steal_pointer (&reason);
   /* Translators: in the audit log: the reason, then what it concerned, as in
    * "Personal data in a public reply — IBAN, phone number" */
   return g_strdup_printf (_("%1$s — %2$s"), reason, detail);

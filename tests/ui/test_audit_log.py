@@ -29,6 +29,8 @@ FORMULA = '=HYPERLINK("http://evil.example","Details")'
 ENTRIES = [
     (1796030700, "tobias", "remove", "<b>spam</b> & eggs", None, FORMULA),   # 30 Nov 2026 10:25
     (1796053200, "jonas", "hide", "personal data", 7, ""),                   # 30 Nov 2026 16:40
+    (1796108400, "jonas", "forget", "the customer's request to be forgotten", None,
+     "2 conversations, 25 messages, 1 images, 0 notes"),                     # 1 Dec 2026 08:00
     (1796116500, "mira", "override", "personal data in a public reply", 12, "IBAN"),  # 1 Dec 2026 10:15
 ]
 
@@ -36,12 +38,16 @@ ROWS = {
     "en": [
         "Sent despite the warning, conversation #12, by mira, 1 December 2026, 10:15. "
         "Why: Personal data in a public reply — IBAN",
+        "Forgot a customer, by jonas, 1 December 2026, 08:00. Why: The customer asked to be forgotten — "
+        "2 conversations, 25 messages, 1 picture, 0 notes",
         "Hid a post, conversation #7, by jonas, 30 November 2026, 16:40. Why: Personal data",
         f"Removed a post, by tobias, 30 November 2026, 10:25. Why: <b>spam</b> & eggs — {FORMULA}",
     ],
     "de": [
         "Trotz Warnung gesendet, Unterhaltung #12, von mira, 1. Dezember 2026, 10:15 Uhr. "
         "Grund: Personenbezogene Daten in einer öffentlichen Antwort — IBAN",
+        "Kundin oder Kunden vergessen, von jonas, 1. Dezember 2026, 08:00 Uhr. "
+        "Grund: Der Kunde wollte vergessen werden — 2 Unterhaltungen, 25 Nachrichten, 1 Bild, 0 Notizen",
         "Beitrag ausgeblendet, Unterhaltung #7, von jonas, 30. November 2026, 16:40 Uhr. "
         "Grund: Personenbezogene Daten",
         f"Beitrag entfernt, von tobias, 30. November 2026, 10:25 Uhr. Grund: <b>spam</b> & eggs — {FORMULA}",
@@ -52,6 +58,8 @@ CSV_ROWS = [
     ["When", "Who", "What", "Description", "Why", "Conversation", "Detail"],
     ["2026-12-01T10:15:00+01:00", "mira", "override", "Sent despite the warning",
      "personal data in a public reply", "#12", "IBAN"],
+    ["2026-12-01T08:00:00+01:00", "jonas", "forget", "Forgot a customer", "the customer's request to be forgotten",
+     "", "2 conversations, 25 messages, 1 images, 0 notes"],
     ["2026-11-30T16:40:00+01:00", "jonas", "hide", "Hid a post", "personal data", "#7", ""],
     ["2026-11-30T10:25:00+01:00", "tobias", "remove", "Removed a post", "<b>spam</b> & eggs", "",
      "'" + FORMULA],
@@ -131,7 +139,7 @@ def english(app, work):
     window = app.find_window("Audit Log")
     uitest.wait_until(lambda: entry_names(app) == ROWS["en"],
                       f"the entries, newest first; the window shows {entry_names(app)!r}")
-    app.find("3 entries, newest first. Entries name kinds of personal data, never the data itself.", role="label")
+    app.find("4 entries, newest first. Entries name kinds of personal data, never the data itself.", role="label")
     # Shown as written, not as markup.
     app.find(f"<b>spam</b> & eggs — {FORMULA}", role="label")
     # What, which conversation, why, when and who, each in words on the row.
@@ -162,7 +170,7 @@ def english(app, work):
 
     path = os.path.join(work, "audit.csv")
     export(app, window, path)
-    app.find("Exported 3 entries to “audit.csv”", role="label")
+    app.find("Exported 4 entries to “audit.csv”", role="label")
     with open(path, encoding="utf-8", newline="") as f:
         data = f.read()
     if not data.endswith("\r\n") or "\r\n" not in data:
@@ -188,7 +196,7 @@ def german(home):
         uitest.wait_until(lambda: entry_names(app, "Einträge im Prüfprotokoll") == ROWS["de"],
                           "the German entries; the window shows "
                           f"{entry_names(app, 'Einträge im Prüfprotokoll')!r}")
-        app.find("3 Einträge, die neuesten zuerst. Einträge nennen Arten personenbezogener Daten, "
+        app.find("4 Einträge, die neuesten zuerst. Einträge nennen Arten personenbezogener Daten, "
                  "nie die Daten selbst.", role="label")
         app.find_button("Exportieren …")
         print("the entries read as they should in German")
