@@ -8,7 +8,6 @@ or only a widget class's."""
 
 import os
 
-import pyatspi
 
 import uitest
 
@@ -25,7 +24,7 @@ def unnamed(root, at_least):
         try:
             role = node.getRoleName()
             name = node.name or ""
-            visible = node.getState().contains(pyatspi.STATE_VISIBLE)
+            visible = node.getState().contains(uitest.STATE_VISIBLE)
         except Exception:
             continue
         if role not in OPERATED or not visible:

@@ -7,7 +7,6 @@ proves what was sent, and to whom."""
 
 import time
 
-import pyatspi
 
 import uitest
 
@@ -25,7 +24,7 @@ CONTROL_MASK = 1 << 2
 def selected_row(inbox):
     for i in range(inbox.childCount):
         item = inbox.getChildAtIndex(i)
-        if item is not None and item.getState().contains(pyatspi.STATE_SELECTED):
+        if item is not None and item.getState().contains(uitest.STATE_SELECTED):
             names = [item.getChildAtIndex(j).name for j in range(item.childCount)
                      if item.getChildAtIndex(j) is not None and item.getChildAtIndex(j).name]
             return names[0] if names else ""
@@ -38,9 +37,9 @@ def wait_selected(app, inbox, predicate, what):
 
 
 def control_return(app):
-    pyatspi.Registry.generateKeyboardEvent(CONTROL_MASK, None, pyatspi.KEY_LOCKMODIFIERS)
+    uitest.atspi.generate_keyboard_event(CONTROL_MASK, None, uitest.KEY_LOCKMODIFIERS)
     app.press_key(KEY_RETURN)
-    pyatspi.Registry.generateKeyboardEvent(CONTROL_MASK, None, pyatspi.KEY_UNLOCKMODIFIERS)
+    uitest.atspi.generate_keyboard_event(CONTROL_MASK, None, uitest.KEY_UNLOCKMODIFIERS)
 
 
 def main():
@@ -63,7 +62,7 @@ def run(app, sandbox):
     # r, the reply, Ctrl+Enter.
     app.press_key(KEY_R)
     composer = app.find("Reply", role="text")
-    uitest.wait_until(lambda: composer.getState().contains(pyatspi.STATE_FOCUSED), "the reply to have the focus")
+    uitest.wait_until(lambda: composer.getState().contains(uitest.STATE_FOCUSED), "the reply to have the focus")
     app.insert_text(composer, REPLY)
     control_return(app)
     uitest.wait_until(lambda: len(sandbox.posts_with(REPLY)) == 1, "the reply at the server")
@@ -73,7 +72,7 @@ def run(app, sandbox):
     # Escape, then e: resolved, and the next conversation is open.
     uitest.wait_until(lambda: composer.queryText().getText(0, -1) == "", "the reply to leave the composer")
     app.press_key(KEY_ESCAPE)
-    uitest.wait_until(lambda: not composer.getState().contains(pyatspi.STATE_FOCUSED), "the focus out of the reply")
+    uitest.wait_until(lambda: not composer.getState().contains(uitest.STATE_FOCUSED), "the focus out of the reply")
     app.press_key(KEY_E)
     app.wait_rows(inbox, lambda names: len(names) == 2 and not any(n.startswith(first + ",") for n in names),
                   f"{first}'s conversation resolved and gone from the inbox")

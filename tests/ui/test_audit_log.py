@@ -13,7 +13,6 @@ import os
 import sqlite3
 import tempfile
 
-import pyatspi
 
 import uitest
 
@@ -89,12 +88,11 @@ def row_labels(row):
 
 
 def with_modifiers(keycodes, keysym):
-    registry = pyatspi.Registry
     for keycode in keycodes:
-        registry.generateKeyboardEvent(keycode, None, pyatspi.KEY_PRESS)
-    registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
+        uitest.atspi.generate_keyboard_event(keycode, None, uitest.KEY_PRESS)
+    uitest.atspi.generate_keyboard_event(keysym, None, uitest.KEY_SYM)
     for keycode in reversed(keycodes):
-        registry.generateKeyboardEvent(keycode, None, pyatspi.KEY_RELEASE)
+        uitest.atspi.generate_keyboard_event(keycode, None, uitest.KEY_RELEASE)
 
 
 def ctrl_shift(keysym):
@@ -106,7 +104,7 @@ def ctrl(keysym):
 
 
 def sensitive(node):
-    return node.getState().contains(pyatspi.STATE_SENSITIVE)
+    return node.getState().contains(uitest.STATE_SENSITIVE)
 
 
 def open_from_menu(app, menu, item, title):

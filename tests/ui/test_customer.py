@@ -16,7 +16,6 @@ import os
 import tempfile
 import time
 
-import pyatspi
 
 import uitest
 
@@ -36,8 +35,8 @@ def main():
 
 def labels(node):
     """Every visible label's text under @node."""
-    return [n.name for n in uitest.walk(node)
-            if n.getRoleName() == "label" and n.name and n.getState().contains(pyatspi.STATE_VISIBLE)]
+    return [name for n, name in uitest.named(node)
+            if name and uitest.readable(lambda: n.getRoleName() == "label" and n.getState().contains(uitest.STATE_VISIBLE))]
 
 
 def wait_labels(app, node, predicate, what):
@@ -49,20 +48,20 @@ def click_on(node):
     """A click in the middle of @node, as a person's mouse makes it. GTK
     4.8 knows positions only within the window, which has the screen's
     corner to itself under Xvfb, without a window manager."""
-    extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    pyatspi.Registry.generateMouseEvent(extents.x + extents.width // 2, extents.y + extents.height // 2,
-                                        pyatspi.MOUSE_B1C)
+    extents = node.queryComponent().getExtents(uitest.WINDOW_COORDS)
+    uitest.atspi.generate_mouse_event(extents.x + extents.width // 2, extents.y + extents.height // 2,
+                                      uitest.MOUSE_B1C)
 
 
 def scroll_into_view(app, node):
     """Turns the mouse wheel over @node's pane until all of @node shows."""
-    window = app.find("Concierge", role="frame").queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    window = app.find("Concierge", role="frame").queryComponent().getExtents(uitest.WINDOW_COORDS)
     for _ in range(40):
-        extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        extents = node.queryComponent().getExtents(uitest.WINDOW_COORDS)
         if extents.y >= 0 and extents.y + extents.height <= window.height:
             return
-        pyatspi.Registry.generateMouseEvent(extents.x + extents.width // 2, window.height // 2,
-                                            "b5c" if extents.y > 0 else "b4c")
+        uitest.atspi.generate_mouse_event(extents.x + extents.width // 2, window.height // 2,
+                                          "b5c" if extents.y > 0 else "b4c")
         time.sleep(0.1)
     uitest.fail(f"{node.name!r} never scrolled into view")
 

@@ -75,8 +75,9 @@ def run(app, sandbox):
     window = app.find_window("Audit Log")
     wanted = (f"Sent despite the warning, conversation #{entries[0][3]}, by {pwd.getpwuid(os.getuid()).pw_name}, ",
               ". Why: Personal data in a public reply — IBAN")
-    uitest.wait_until(lambda: any(node.getRoleName() == "list item" and node.name.startswith(wanted[0])
-                                  and node.name.endswith(wanted[1]) for node in uitest.walk(window)),
+    uitest.wait_until(lambda: any(name and name.startswith(wanted[0]) and name.endswith(wanted[1])
+                                  and uitest.readable(lambda: node.getRoleName() == "list item")
+                                  for node, name in uitest.named(window)),
                       "the override in the Audit Log window")
     app.press_escape()
     app.wait_window_gone("Audit Log")
@@ -89,8 +90,9 @@ def run(app, sandbox):
     app.click(app.find_button("Send Privately Instead"))
     app.find("Private — only the customer reads your reply", role="label")
     # Mastodon's copy starts with the customer's handle, as a direct message must.
-    uitest.wait_until(lambda: any(node.getRoleName() == "label" and node.name.endswith(private_text)
-                                  for node in uitest.walk(app.root)), "the message in the private conversation")
+    uitest.wait_until(lambda: any(name and name.endswith(private_text)
+                                  and uitest.readable(lambda: node.getRoleName() == "label")
+                                  for node, name in uitest.named(app.root)), "the message in the private conversation")
     uitest.wait_until(lambda: sandbox.posts_with("0171 5528391"), "the private message on the server")
     posted = sandbox.posts_with("0171 5528391")
     if len(posted) != 1 or posted[0]["query"].get("visibility") != "direct" or "in_reply_to_id" in posted[0]["query"] \

@@ -50,8 +50,8 @@ def run(app, sandbox):
         uitest.open_thread(second, "Jana Becker")
         second.find(DESCRIPTION, role="image")
         second.find(DELETED, role="label")
-        for node in uitest.walk(second.root):
-            if node.name and node.name.startswith("The image is not downloaded yet"):
+        for _, name in uitest.named(second.root):
+            if name and name.startswith("The image is not downloaded yet"):
                 uitest.fail("the picture was not kept for reading offline")
     finally:
         second.quit()

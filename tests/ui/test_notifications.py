@@ -13,7 +13,6 @@ import sys
 import time
 
 import dbus
-import pyatspi
 
 import uitest
 
@@ -69,7 +68,7 @@ def wait_notification(mock, predicate, what):
 def selected_row(inbox):
     for i in range(inbox.childCount):
         item = inbox.getChildAtIndex(i)
-        if item is not None and item.getState().contains(pyatspi.STATE_SELECTED):
+        if item is not None and item.getState().contains(uitest.STATE_SELECTED):
             return next((item.getChildAtIndex(j).name for j in range(item.childCount)
                          if item.getChildAtIndex(j) is not None and item.getChildAtIndex(j).name), "")
     return None
@@ -129,12 +128,7 @@ def private_message(mock):
 
 
 def app_on_bus(app):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        candidate = desktop.getChildAtIndex(i)
-        if candidate is not None and candidate.get_process_id() == app.process.pid:
-            return candidate
-    return None
+    return uitest.find_app(app.process.pid)
 
 
 def start_at_login():

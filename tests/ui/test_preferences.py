@@ -11,7 +11,6 @@ import json
 import os
 import tempfile
 
-import pyatspi
 
 import uitest
 
@@ -100,7 +99,7 @@ ADDRESS = "Ihre neue Adresse ist gespeichert, {customer.name}."
 
 
 def sensitive(node):
-    return node.getState().contains(pyatspi.STATE_SENSITIVE)
+    return node.getState().contains(uitest.STATE_SENSITIVE)
 
 
 def titles(app):
@@ -109,7 +108,7 @@ def titles(app):
     names = []
     for i in range(replies.childCount):
         row = replies.getChildAtIndex(i)
-        if row is not None and row.getState().contains(pyatspi.STATE_VISIBLE):
+        if row is not None and row.getState().contains(uitest.STATE_VISIBLE):
             names.append(row.name)
     return names
 

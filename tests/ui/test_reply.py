@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 import time
 
-import pyatspi
 
 import uitest
 
@@ -111,8 +110,8 @@ def run(app, sandbox, outputs, log):
     if len(statuses) != 1 or len(sandbox.posts_with(second_text)) != 1:
         uitest.fail(f"after kill -9 the server holds {len(statuses)} statuses, "
                     f"{len(sandbox.posts_with(second_text))} posts")
-    for node in uitest.walk(second.root):
-        if node.name in ("Sending…", "Waiting to be sent"):
+    for _, name in uitest.named(second.root):
+        if name in ("Sending…", "Waiting to be sent"):
             uitest.fail("the reply still shows as unsent after the restart")
     print("kill -9 while the server held the answer: exactly one status after the restart")
 
@@ -127,9 +126,9 @@ def run(app, sandbox, outputs, log):
     second.find("@support Seit heute Morgen kein Internet, der Router blinkt rot.", role="label")
     time.sleep(6)
     # The account may have found the server back on its own already.
-    for node in uitest.walk(second.root):
-        if node.name == "Try syncing Support on Mastodon again" and \
-           node.getState().contains(pyatspi.STATE_VISIBLE):
+    for node, name in uitest.named(second.root):
+        if name == "Try syncing Support on Mastodon again" and \
+           uitest.readable(lambda: node.getState().contains(uitest.STATE_VISIBLE)):
             second.click(node)
             break
     uitest.wait_until(lambda: len(sandbox.statuses_with(third_text)) == 1, "the reply written offline on the server")
@@ -147,8 +146,8 @@ def run(app, sandbox, outputs, log):
     inbox = second.find("Conversations", role="list")
     second.wait_rows(inbox, lambda names: not any("Mastodon" in n for n in names),
                      "the inbox without the removed account's conversations")
-    uitest.wait_until(lambda: not any(node.name == "Support on Mastodon" for node in uitest.walk(second.root)),
-               "the removed account to leave the sidebar")
+    uitest.wait_until(lambda: not any(name == "Support on Mastodon" for _, name in uitest.named(second.root)),
+                      "the removed account to leave the sidebar")
     print("an account removed on the command line leaves the running app, with its conversations")
 
 

@@ -8,7 +8,6 @@ there too, and deleted from disk after a confirmation."""
 
 import os
 
-import pyatspi
 
 import uitest
 
@@ -50,7 +49,7 @@ def run(app):
     days = app.find("Resolved for More Than", role="spin button")
     row = app.find("Delete Old Conversations", role="list item")
     switch = [n for n in uitest.walk(row) if n.getRoleName() == "check box"
-              and n.getState().contains(pyatspi.STATE_CHECKED)]
+              and n.getState().contains(uitest.STATE_CHECKED)]
     if not switch or days.queryValue().currentValue != 1:
         uitest.fail("Preferences → Privacy does not show the retention as on:\n" + uitest.dump(preferences))
     app.click(switch[0])

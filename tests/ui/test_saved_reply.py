@@ -7,7 +7,6 @@ holding the reply back, and the personalised text the platform receives."""
 
 import time
 
-import pyatspi
 
 import uitest
 
@@ -35,18 +34,17 @@ def add_saved_reply(app, title, text, language, address):
     app.click(app.find(language, role="push button"))
     app.click(app.find(address, role="push button"))
     save = app.find_button("Save", within=dialog)
-    uitest.wait_until(lambda: save.getState().contains(pyatspi.STATE_SENSITIVE), "Save")
+    uitest.wait_until(lambda: save.getState().contains(uitest.STATE_SENSITIVE), "Save")
     app.click(save)
     app.wait_window_gone("New Saved Reply")
 
 
 def ctrl_shift(keysym):
-    registry = pyatspi.Registry
-    registry.generateKeyboardEvent(KEYCODE_CONTROL, None, pyatspi.KEY_PRESS)
-    registry.generateKeyboardEvent(KEYCODE_SHIFT, None, pyatspi.KEY_PRESS)
-    registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
-    registry.generateKeyboardEvent(KEYCODE_SHIFT, None, pyatspi.KEY_RELEASE)
-    registry.generateKeyboardEvent(KEYCODE_CONTROL, None, pyatspi.KEY_RELEASE)
+    uitest.atspi.generate_keyboard_event(KEYCODE_CONTROL, None, uitest.KEY_PRESS)
+    uitest.atspi.generate_keyboard_event(KEYCODE_SHIFT, None, uitest.KEY_PRESS)
+    uitest.atspi.generate_keyboard_event(keysym, None, uitest.KEY_SYM)
+    uitest.atspi.generate_keyboard_event(KEYCODE_SHIFT, None, uitest.KEY_RELEASE)
+    uitest.atspi.generate_keyboard_event(KEYCODE_CONTROL, None, uitest.KEY_RELEASE)
 
 
 def rows(list_node):

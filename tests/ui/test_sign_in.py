@@ -66,8 +66,9 @@ def button_named(app, name):
     words on a button to the name it was given."""
     deadline = time.monotonic() + uitest.TIMEOUT
     while time.monotonic() < deadline:
-        for node in uitest.walk(app.root):
-            if node.getRoleName() == "push button" and node.name.startswith(name):
+        for node, node_name in uitest.named(app.root):
+            if node_name and node_name.startswith(name) and \
+               uitest.readable(lambda: node.getRoleName() == "push button"):
                 return node
         time.sleep(0.2)
     uitest.fail(f"no button named {name!r}. The app shows:\n" + uitest.dump(app.root))

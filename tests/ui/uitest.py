@@ -2,6 +2,7 @@
 
 The UI tests find widgets the way a screen-reader user would: by the names a
 person reads. GTK 4.8 never sets the SHOWING state, so visibility means VISIBLE.
+The accessibility calls go through atspi.py, where each has a timeout.
 """
 
 import contextlib
@@ -15,16 +16,19 @@ import tempfile
 import time
 import urllib.request
 
-import pyatspi
-from gi.repository import Gio, GLib
+from gi.repository import GLib
 
-# G_DEBUG=fatal-warnings is meant for the app. In this process libatspi
-# warns when it meets an app that has not yet set up its AT-SPI cache
-# object, which is no fault of the app and must not abort the test.
+import atspi
+from atspi import (KEY_LOCKMODIFIERS, KEY_PRESS, KEY_RELEASE, KEY_SYM, KEY_UNLOCKMODIFIERS,  # noqa: F401
+                   MOUSE_B1C, STATE_CHECKED, STATE_FOCUSED, STATE_SELECTED, STATE_SENSITIVE, STATE_VISIBLE,
+                   WINDOW_COORDS)
+
+# G_DEBUG=fatal-warnings is meant for the app, not for this process.
 GLib.log_set_always_fatal(GLib.LogLevelFlags.LEVEL_ERROR | GLib.LogLevelFlags.LEVEL_CRITICAL)
 
-# A test that hangs in an accessibility call says where, before meson
-# kills it (the shortest UI test timeout is 120 s).
+# Every accessibility call has a timeout of its own (atspi.py); should
+# anything else hang, the test still says where before meson kills it (the
+# shortest UI test timeout is 120 s).
 faulthandler.dump_traceback_later(110, exit=False)
 
 TIMEOUT = 30.0
@@ -138,16 +142,10 @@ class App:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             self.check_alive()
-            desktop = pyatspi.Registry.getDesktop(0)
-            for i in range(desktop.childCount):
-                candidate = desktop.getChildAtIndex(i)
-                try:
-                    if candidate is not None and candidate.get_process_id() == self.process.pid \
-                       and candidate.childCount > 0:
-                        self.root = candidate
-                        return candidate
-                except Exception:
-                    continue
+            candidate = find_app(self.process.pid)
+            if candidate is not None and readable(lambda: candidate.childCount > 0):
+                self.root = candidate
+                return candidate
             time.sleep(0.2)
         fail("the Concierge window did not appear on the accessibility bus")
 
@@ -156,9 +154,10 @@ class App:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.check_alive()
-            for node in walk(self.root or self.wait_for_app()):
-                if readable(lambda: node.name == name and (role is None or node.getRoleName() == role)
-                            and node.getState().contains(pyatspi.STATE_VISIBLE)):
+            nodes = atspi.tree(self.root or self.wait_for_app())
+            for node, node_name in zip(nodes, atspi.names(nodes)):
+                if node_name == name and readable(lambda: (role is None or node.getRoleName() == role)
+                                                  and node.getState().contains(STATE_VISIBLE)):
                     return node
             time.sleep(0.2)
         fail(f"nothing named {name!r}" + (f" with role {role!r}" if role else "") +
@@ -188,44 +187,36 @@ class App:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.check_alive()
-            for node in walk(within or self.root or self.wait_for_app()):
-                if readable(lambda: node.getRoleName() == "push button"
-                            and node.getState().contains(pyatspi.STATE_VISIBLE)
-                            and (node.name == label or any(child is not None and child.name == label
-                                                           for child in children(node)))):
+            nodes = atspi.tree(within or self.root or self.wait_for_app())
+            labelled = {node for node, name in zip(nodes, atspi.names(nodes)) if name == label}
+            for node in nodes:
+                if (node in labelled or any(child in labelled for child in children(node))) and \
+                   readable(lambda: node.getRoleName() == "push button" and node.getState().contains(STATE_VISIBLE)):
                     return node
             time.sleep(0.2)
         fail(f"no button {label!r} is visible. The app shows:\n" + dump(self.root))
 
-    def window_names(self):
-        """The names of the windows shown now, read without asking for a
-        window by its place: GTK 4.8 answers GetChildAtIndex for a place
-        that a window closing meanwhile has left with a reference it cannot
-        make, which aborts the app under G_DEBUG=fatal-warnings."""
-        bus = a11y_bus()
-        name, path = self.root.app.bus_name, self.root.path
-        refs = bus.call_sync(name, path, "org.a11y.atspi.Accessible", "GetChildren", None,
-                             GLib.VariantType("(a(so))"), Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
-        names = []
-        for window_name, window_path in refs:
+    def windows(self):
+        """The windows shown now, with their names; one that closes while it
+        is read is left out."""
+        found = []
+        for window in children(self.root or self.wait_for_app()):
             try:
-                names.append(bus.call_sync(window_name, window_path, "org.freedesktop.DBus.Properties", "Get",
-                                           GLib.Variant("(ss)", ("org.a11y.atspi.Accessible", "Name")),
-                                           GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, -1,
-                                           None).unpack()[0])
+                found.append((window.name, window))
             except GLib.Error:
-                continue  # closed while it was read
-        return names
+                continue
+        return found
+
+    def window_names(self):
+        return [name for name, _ in self.windows()]
 
     def find_window(self, name, timeout=TIMEOUT):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.check_alive()
-            names = self.window_names()
-            if name in names:
-                window = self.root.getChildAtIndex(names.index(name))
-                if window is not None and window.name == name:
-                    return window
+            window = next((window for window_name, window in self.windows() if window_name == name), None)
+            if window is not None:
+                return window
             time.sleep(0.2)
         fail(f"no window named {name!r} opened; the app has: " + ", ".join(map(repr, self.window_names())))
 
@@ -246,14 +237,13 @@ class App:
     def rows(self, list_node):
         """The accessible names of a GtkListView's rows."""
         names = []
-        for i in range(list_node.childCount):
-            item = list_node.getChildAtIndex(i)
-            if item is None or not item.getState().contains(pyatspi.STATE_VISIBLE):
+        for item in children(list_node):
+            if not readable(lambda: item.getState().contains(STATE_VISIBLE)):
                 continue
-            for j in range(item.childCount):
-                child = item.getChildAtIndex(j)
-                if child is not None and child.name:
-                    names.append(child.name)
+            for child in children(item):
+                name = readable(lambda: child.name)
+                if name:
+                    names.append(name)
         return names
 
     def wait_rows(self, list_node, predicate, what, timeout=TIMEOUT):
@@ -271,7 +261,7 @@ class App:
 
     def press_key(self, keysym):
         """Presses a key where the focus is, as a person would."""
-        pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
+        atspi.generate_keyboard_event(keysym, None, KEY_SYM)
 
     def wait_exit(self, timeout=TIMEOUT):
         try:
@@ -373,21 +363,13 @@ def run_with_sandbox(run, token, *arguments, prefix="concierge-ui-", telegram_to
         work.cleanup()
 
 
-_a11y_bus = None
-
-
-def a11y_bus():
-    """The accessibility bus, for the calls pyatspi makes in ways GTK 4.8
-    cannot always answer."""
-    global _a11y_bus
-    if _a11y_bus is None:
-        session = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-        address = session.call_sync("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", None,
-                                    GLib.VariantType("(s)"), Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
-        _a11y_bus = Gio.DBusConnection.new_for_address_sync(
-            address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-    return _a11y_bus
+def find_app(pid):
+    """The accessible root of the app with this process id, if it is on the
+    accessibility bus yet."""
+    for candidate in children(atspi.desktop()):
+        if readable(lambda: candidate.get_process_id() == pid):
+            return candidate
+    return None
 
 
 def wait_until(predicate, what, timeout=TIMEOUT):
@@ -438,8 +420,8 @@ def choose_file(app, title, path, accept):
         field = None
         deadline = time.monotonic() + TIMEOUT
         while field is None and time.monotonic() < deadline:
-            field = next((node for node in walk(chooser) if node.getRoleName() == "text" and
-                          node.getState().contains(pyatspi.STATE_FOCUSED)), None)
+            field = next((node for node in walk(chooser) if readable(lambda: node.getRoleName() == "text" and
+                          node.getState().contains(STATE_FOCUSED))), None)
             time.sleep(0.2)
         if field is None:
             fail("typing / opened no location field in the file chooser")
@@ -449,55 +431,34 @@ def choose_file(app, title, path, accept):
 
 
 def readable(predicate):
-    """Whether @predicate holds for a node, which is not so for one that has
-    gone (a dialog that closed while the app was read)."""
+    """What @predicate says of a node, or False for one that has gone (a
+    dialog that closed, a row that left its list while it was read)."""
     try:
         return predicate()
     except GLib.Error:
         return False
 
 
-def is_app(node):
+def children(node):
+    """A node's children, all asked for in one call; none for a node that
+    has gone."""
     try:
-        return node.getRole() == pyatspi.ROLE_APPLICATION
+        return node.children()
     except GLib.Error:
-        return False
+        return []
 
 
-def children(node, windows=False):
-    """A node's children, or with @windows an app's windows: those are all
-    asked for before any of them is read, since a dialog can close while
-    the window before it is read, and GTK 4.8 answers a place among the
-    app's windows that no longer holds one with a reference it cannot make,
-    which aborts the app under G_DEBUG=fatal-warnings. A window gone by the
-    time it is read is left out."""
-    # A row can go while it is read, when its list changes; what is gone is
-    # not there to find.
-    try:
-        count = node.childCount
-    except GLib.Error:
-        return
-    found = []
-    for i in range(count):
-        try:
-            child = node.getChildAtIndex(i)
-        except GLib.Error:
-            continue
-        if windows:
-            found.append(child)
-        else:
-            yield child
-    for window in found:
-        if readable(lambda: window.name is not None):
-            yield window
+def walk(node):
+    """@node and every node below it, depth first."""
+    if node is not None:
+        yield from atspi.tree(node)
 
 
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    for child in children(node, windows=depth == 0 and is_app(node)):
-        yield from walk(child, depth + 1)
+def named(node):
+    """(node, name) for @node and every node below it, depth first, the
+    names read together; a node gone meanwhile has the name None."""
+    nodes = atspi.tree(node)
+    return list(zip(nodes, atspi.names(nodes)))
 
 
 def dump(root):
@@ -506,8 +467,8 @@ def dump(root):
     def visit(node, depth):
         if node is None or depth > 40:
             return
-        lines.append(f"{'  ' * depth}{node.getRoleName()} {node.name!r}")
-        for child in children(node, windows=depth == 0 and is_app(node)):
+        lines.append(f"{'  ' * depth}{readable(node.getRoleName) or '?'} {readable(lambda: node.name)!r}")
+        for child in children(node):
             visit(child, depth + 1)
 
     visit(root, 0)
