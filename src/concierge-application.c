@@ -815,6 +815,7 @@ concierge_application_startup (GApplication *app)
   ConciergeApplication *self = CONCIERGE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (concierge_application_parent_class)->startup (app);
 
@@ -834,6 +835,7 @@ concierge_application_startup (GApplication *app)
   update_background (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-shortcuts", shortcuts_accels);
 
   /* The worker opens the cache while the window is built, so the first
    * frame can already show the inbox. */

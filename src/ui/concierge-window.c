@@ -318,6 +318,25 @@ concierge_window_toggle_customer_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
+/* Built anew each time, and gone when closed. GtkApplication's own help
+ * overlay stays among the app's windows, hidden, and GTK 4.8 answers a
+ * screen reader that asks for a window past the visible ones (one that
+ * closed meanwhile) with that hidden window, whose reference it cannot
+ * make: a critical that aborts the app under G_DEBUG=fatal-warnings. */
+static void
+concierge_window_show_shortcuts_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  builder = gtk_builder_new_from_resource ("/io/github/conciergedesk/Concierge/ui/concierge-shortcuts-window.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
 /* One audit log per window; asking again brings it to the front and reads
  * what happened since. */
 static void
@@ -838,6 +857,7 @@ concierge_window_class_init (ConciergeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.insert-saved-reply", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, concierge_window_show_audit_log_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, concierge_window_show_shortcuts_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.show-audit-log", NULL);
 
