@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The cached inbox with no network: rows named by customer and snippet,
 a public thread with personal data first and flagged, a conversation that
-marks the data and its customer, and search."""
+marks the data and its customer, search, and the Preferences that change
+what the rows say. One app runs all but the narrow window, which needs a
+window size of its own from the start."""
 
 import os
 import sys
@@ -130,102 +132,87 @@ def main():
         app.click(app.find("Longest Waiting, 2 conversations", role="push button"))
         app.wait_rows(inbox, lambda names: len(names) == 2, "the open conversations again")
         print("each view shows its conversations and counts them, and a search stays within it")
-        app.check_alive()
-    finally:
-        app.quit()
 
-
-def company_data_is_not_flagged():
-    """The company's own IBAN, set in Preferences, is no customer's data:
-    the thread that held it is no longer flagged, and removing the IBAN
-    from the list, or undoing that, is one click."""
-    app = uitest.App("en", workspace=WORKSPACE, offline=True)
-    try:
-        app.wait_for_app()
-        inbox = app.find("Conversations", role="list")
-        app.wait_rows(inbox, lambda names: len(names) == 2 and "personal data" in names[0], "the flagged thread")
         app.click(app.find("Main Menu", role="push button"))
         app.click(app.find("Preferences", role="menu item"))
         app.find_window("Preferences")
-        app.click(app.find("Privacy"))
-        entry = app.find("Add Data, for Example Your Hotline", role="text")
-        app.insert_text(entry, "DE89 3704 0044 0532 0130 00")
-        app.click(app.find("Add Data", role="push button"))
-        app.find("Remove “DE89 3704 0044 0532 0130 00”", role="push button")
-        app.wait_rows(inbox, lambda names: len(names) == 2 and not any("personal data" in n for n in names),
-                      "no flagged thread once the IBAN is the company's")
-        print("the company's own IBAN is not flagged")
-
-        # A pattern that is no regular expression is refused in words.
-        pattern = app.find("Add a Format, for Example WF-\\d{8}", role="text")
-        app.insert_text(pattern, "WF-(\\d{8}")
-        app.click(app.find("Add Format", role="push button"))
-        # The reason is GLib's own words, after ours.
-        deadline = time.monotonic() + uitest.TIMEOUT
-        while not any(name and name.startswith("“WF-(\\d{8}” is not a pattern: ")
-                      and uitest.readable(lambda: node.getRoleName() == "label")
-                      for node, name in uitest.named(app.root)):
-            if time.monotonic() > deadline:
-                uitest.fail("the broken pattern is not explained")
-            time.sleep(0.2)
-        print("a broken pattern is explained")
-
-        app.click(app.find("Remove “DE89 3704 0044 0532 0130 00”", role="push button"))
-        app.wait_rows(inbox, lambda names: "personal data" in names[0], "the flag back")
-        app.click(app.find_button("Undo"))
-        app.wait_rows(inbox, lambda names: not any("personal data" in n for n in names), "the flag gone again")
-        print("removing company data can be undone")
+        company_data_is_not_flagged(app, inbox)
+        response_targets(app, inbox)
     finally:
         app.quit()
 
 
-def response_targets():
+def company_data_is_not_flagged(app, inbox):
+    """The company's own IBAN, set in Preferences, is no customer's data:
+    the thread that held it is no longer flagged, and removing the IBAN
+    from the list, or undoing that, is one click."""
+    app.wait_rows(inbox, lambda names: len(names) == 2 and "personal data" in names[0], "the flagged thread")
+    app.click(app.find("Privacy"))
+    entry = app.find("Add Data, for Example Your Hotline", role="text")
+    app.insert_text(entry, "DE89 3704 0044 0532 0130 00")
+    app.click(app.find("Add Data", role="push button"))
+    app.find("Remove “DE89 3704 0044 0532 0130 00”", role="push button")
+    app.wait_rows(inbox, lambda names: len(names) == 2 and not any("personal data" in n for n in names),
+                  "no flagged thread once the IBAN is the company's")
+    print("the company's own IBAN is not flagged")
+
+    # A pattern that is no regular expression is refused in words.
+    pattern = app.find("Add a Format, for Example WF-\\d{8}", role="text")
+    app.insert_text(pattern, "WF-(\\d{8}")
+    app.click(app.find("Add Format", role="push button"))
+    # The reason is GLib's own words, after ours.
+    deadline = time.monotonic() + uitest.TIMEOUT
+    while not any(name and name.startswith("“WF-(\\d{8}” is not a pattern: ")
+                  and uitest.readable(lambda: node.getRoleName() == "label")
+                  for node, name in uitest.named(app.root)):
+        if time.monotonic() > deadline:
+            uitest.fail("the broken pattern is not explained")
+        time.sleep(0.2)
+    print("a broken pattern is explained")
+
+    app.click(app.find("Remove “DE89 3704 0044 0532 0130 00”", role="push button"))
+    app.wait_rows(inbox, lambda names: "personal data" in names[0], "the flag back")
+    app.click(app.find_button("Undo"))
+    app.wait_rows(inbox, lambda names: not any("personal data" in n for n in names), "the flag gone again")
+    print("removing company data can be undone")
+
+
+def response_targets(app, inbox):
     """The targets and business hours, set in Preferences, are what the
     rows measure against: a looser first-answer target turns the
     conversation that waited 200 minutes from overdue to due soon. The
     days and holidays land in the settings, and a date that is none is
     explained."""
-    app = uitest.App("en", workspace=WORKSPACE, offline=True, settings=ALWAYS_OPEN)
     keyfile = os.path.join(app.home.name, "config", "glib-2.0", "settings", "keyfile")
-    try:
-        app.wait_for_app()
-        inbox = app.find("Conversations", role="list")
-        app.wait_rows(inbox, lambda names: any("waiting 3 h, overdue" in n for n in names), "the overdue row")
-        app.click(app.find("Main Menu", role="push button"))
-        app.click(app.find("Preferences", role="menu item"))
-        app.find_window("Preferences")
-        app.click(app.find("Response Times"))
+    app.wait_rows(inbox, lambda names: any("waiting 3 h, overdue" in n for n in names), "the overdue row")
+    app.click(app.find("Response Times"))
 
-        first = app.find("First Answer Within", role="spin button")
-        first.queryValue().currentValue = 250
-        app.wait_rows(inbox, lambda names: any("waiting 3 h, due soon" in n for n in names),
-                      "the row due soon, at 200 of 250 minutes")
-        print("a looser target turns an overdue row to due soon")
+    first = app.find("First Answer Within", role="spin button")
+    first.queryValue().currentValue = 250
+    app.wait_rows(inbox, lambda names: any("waiting 3 h, due soon" in n for n in names),
+                  "the row due soon, at 200 of 250 minutes")
+    print("a looser target turns an overdue row to due soon")
 
-        app.click(app.find("Open on Saturday", role="check box"))
-        uitest.wait_until(lambda: "(6, 0, 1440)" not in open(keyfile).read().replace("byte ", "").replace("uint16 ", ""),
-                          "Saturday closed in the settings")
-        saturday = app.find("Saturday opens at", role="spin button")
-        if saturday.getState().contains(uitest.STATE_SENSITIVE):
-            uitest.fail("a closed day's opening time can still be changed")
-        print("a day closed in Preferences is closed in the settings")
+    app.click(app.find("Open on Saturday", role="check box"))
+    uitest.wait_until(lambda: "(6, 0, 1440)" not in open(keyfile).read().replace("byte ", "").replace("uint16 ", ""),
+                      "Saturday closed in the settings")
+    saturday = app.find("Saturday opens at", role="spin button")
+    if saturday.getState().contains(uitest.STATE_SENSITIVE):
+        uitest.fail("a closed day's opening time can still be changed")
+    print("a day closed in Preferences is closed in the settings")
 
-        holiday = app.find("Add a Holiday, for Example 2026-12-24", role="text")
-        app.insert_text(holiday, "24.12.2026")
-        app.click(app.find("Add Holiday", role="push button"))
-        app.find("“24.12.2026” is no date. Write it as YYYY-MM-DD, for example 2026-12-24.", role="label")
-        holiday = app.find("Add a Holiday, for Example 2026-12-24", role="text")
-        app.insert_text(holiday, "2026-12-24")
-        app.click(app.find("Add Holiday", role="push button"))
-        app.find("Remove “2026-12-24”", role="push button")
-        uitest.wait_until(lambda: "2026-12-24" in open(keyfile).read(), "the holiday in the settings")
-        print("a holiday is added, and a date written otherwise is explained")
-    finally:
-        app.quit()
+    holiday = app.find("Add a Holiday, for Example 2026-12-24", role="text")
+    app.insert_text(holiday, "24.12.2026")
+    app.click(app.find("Add Holiday", role="push button"))
+    app.find("“24.12.2026” is no date. Write it as YYYY-MM-DD, for example 2026-12-24.", role="label")
+    holiday = app.find("Add a Holiday, for Example 2026-12-24", role="text")
+    app.insert_text(holiday, "2026-12-24")
+    app.click(app.find("Add Holiday", role="push button"))
+    app.find("Remove “2026-12-24”", role="push button")
+    uitest.wait_until(lambda: "2026-12-24" in open(keyfile).read(), "the holiday in the settings")
+    print("a holiday is added, and a date written otherwise is explained")
 
 
 if __name__ == "__main__":
     main()
     narrow_window()
-    company_data_is_not_flagged()
-    response_targets()

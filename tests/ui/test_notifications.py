@@ -109,6 +109,8 @@ def waiting_customer(mock):
         # Warned once per wait, not every half minute.
         if len([n for n in notifications(mock) if "waited longer" in n[1]]) != 1:
             uitest.fail(f"the same wait was announced again: {notifications(mock)!r}")
+
+        autostart_entry(app)
     finally:
         app.quit()
 
@@ -131,30 +133,28 @@ def app_on_bus(app):
     return uitest.find_app(app.process.pid)
 
 
-def start_at_login():
+def autostart_entry(app):
     """Preferences writes the autostart entry, which starts Concierge with
-    --background: running, without a window, until it is opened."""
-    app = uitest.App("en", workspace=WORKSPACE, offline=True)
+    --background, and removes it."""
     autostart = os.path.join(app.home.name, "config", "autostart")
-    try:
-        app.wait_for_app()
-        app.click(app.find("Main Menu", role="push button"))
-        app.click(app.find("Preferences", role="menu item"))
-        app.find_window("Preferences")
-        app.click(app.find("General", role="page tab"))
-        app.click(app.find("Start at Login", role="check box"))
-        uitest.wait_until(lambda: os.path.isdir(autostart) and os.listdir(autostart), "the autostart entry")
-        entry = os.path.join(autostart, os.listdir(autostart)[0])
-        with open(entry) as f:
-            exec_line = next(line for line in f if line.startswith("Exec="))
-        if exec_line.strip() != f"Exec={os.path.realpath(app.binary)} --background":
-            uitest.fail(f"the autostart entry starts something else: {exec_line!r}")
-        app.click(app.find("Start at Login", role="check box"))
-        uitest.wait_until(lambda: not os.path.exists(entry), "the autostart entry gone")
-        print("Preferences writes and removes the autostart entry:", exec_line.strip())
-    finally:
-        app.quit()
+    app.click(app.find("Main Menu", role="push button"))
+    app.click(app.find("Preferences", role="menu item"))
+    app.find_window("Preferences")
+    app.click(app.find("General", role="page tab"))
+    app.click(app.find("Start at Login", role="check box"))
+    uitest.wait_until(lambda: os.path.isdir(autostart) and os.listdir(autostart), "the autostart entry")
+    entry = os.path.join(autostart, os.listdir(autostart)[0])
+    with open(entry) as f:
+        exec_line = next(line for line in f if line.startswith("Exec="))
+    if exec_line.strip() != f"Exec={os.path.realpath(app.binary)} --background":
+        uitest.fail(f"the autostart entry starts something else: {exec_line!r}")
+    app.click(app.find("Start at Login", role="check box"))
+    uitest.wait_until(lambda: not os.path.exists(entry), "the autostart entry gone")
+    print("Preferences writes and removes the autostart entry:", exec_line.strip())
 
+
+def start_in_background():
+    """Started at login, Concierge runs without a window until it is opened."""
     app = uitest.App("en", workspace=WORKSPACE, offline=True, arguments=["--background"])
     try:
         time.sleep(3)
@@ -178,7 +178,7 @@ def main():
         mock.Reset()
         mock.ClearCalls()
         private_message(mock)
-        start_at_login()
+        start_in_background()
     finally:
         if daemon is not None:
             daemon.terminate()
