@@ -87,6 +87,19 @@ test_add_account (ConciergeStore   *store,
   return saved;
 }
 
+GPtrArray *
+test_load_accounts (ConciergeStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *accounts;
+
+  concierge_store_load_accounts_async (store, NULL, test_got_result, &result);
+  accounts = concierge_store_load_accounts_finish (store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return accounts;
+}
+
 void
 test_ingest (ConciergeStore  *store,
              ConciergeIngest *ingest,

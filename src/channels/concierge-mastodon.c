@@ -689,6 +689,7 @@ credentials_cb (GTask    *task,
                 JsonNode *root)
 {
   ConciergeMastodon *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
   const char *id = string_member (root, "id");
 
   if (id == NULL)
@@ -698,6 +699,7 @@ credentials_cb (GTask    *task,
     }
 
   self->own_account_id = g_strdup (id);
+  concierge_ingest_set_remote_user_id (fetch->ingest, id);
   get_json (task, "/api/v1/instance", NULL, instance_cb);
 }
 

@@ -1317,6 +1317,27 @@ concierge_store_get_profile_id (ConciergeStore *self)
 
 /* Accounts */
 
+/* Only an account that does not know its remote user's id yet learns it,
+ * once. Where another account of the profile has that id already, the same
+ * one added twice before ids were kept, OR IGNORE leaves this one as it is
+ * rather than break the uniqueness of accounts. */
+static gboolean
+store_identify_account (ConciergeStore  *self,
+                        gint64           account_id,
+                        const char      *remote_user_id,
+                        GError         **error)
+{
+  static const char sql[] =
+    "UPDATE OR IGNORE accounts SET remote_user_id = ?2 WHERE id = ?1 AND remote_user_id = ''";
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, remote_user_id);
+  return store_step_done (self, stmt, error);
+}
+
 static void
 add_account_job (ConciergeStore *self,
                  GTask          *task,
@@ -1658,6 +1679,7 @@ struct _ConciergeIngest
   GArray *items;
   char   *stream;
   char   *cursor;
+  char   *remote_user_id;
 };
 
 static void
@@ -1739,6 +1761,26 @@ concierge_ingest_set_cursor (ConciergeIngest *ingest,
   ingest->cursor = g_strdup (cursor);
 }
 
+/**
+ * concierge_ingest_set_remote_user_id:
+ * @remote_user_id: the account's own id on the platform, as the fetch
+ *   learnt it
+ *
+ * An account added with a token alone does not know whose it is until it
+ * first syncs; the store keeps the id then, so that signing in to the same
+ * account later renews it instead of adding it twice.
+ */
+void
+concierge_ingest_set_remote_user_id (ConciergeIngest *ingest,
+                                     const char      *remote_user_id)
+{
+  g_return_if_fail (ingest != NULL);
+  g_return_if_fail (remote_user_id != NULL && remote_user_id[0] != '\0');
+
+  g_free (ingest->remote_user_id);
+  ingest->remote_user_id = g_strdup (remote_user_id);
+}
+
 void
 concierge_ingest_free (ConciergeIngest *ingest)
 {
@@ -1747,6 +1789,7 @@ concierge_ingest_free (ConciergeIngest *ingest)
 
   g_free (ingest->stream);
   g_free (ingest->cursor);
+  g_free (ingest->remote_user_id);
   g_array_unref (ingest->items);
   g_free (ingest);
 }
@@ -2244,6 +2287,10 @@ ingest_job (ConciergeStore *self,
       if (!store_step_done (self, stmt, &error))
         goto fail;
     }
+
+  if (ingest->remote_user_id != NULL &&
+      !store_identify_account (self, ingest->account_id, ingest->remote_user_id, &error))
+    goto fail;
 
   if (!store_exec (self, "COMMIT", &error))
     goto fail;

@@ -78,6 +78,8 @@ void             concierge_ingest_add_message (ConciergeIngest    *ingest,
 void             concierge_ingest_set_cursor  (ConciergeIngest    *ingest,
                                                const char         *stream,
                                                const char         *cursor);
+void             concierge_ingest_set_remote_user_id (ConciergeIngest *ingest,
+                                                      const char      *remote_user_id);
 guint            concierge_ingest_get_size    (ConciergeIngest    *ingest);
 void             concierge_ingest_free        (ConciergeIngest    *ingest);
 
