@@ -146,7 +146,7 @@ account_add (int    argc,
   account = concierge_account_new (platform, name ? name : g_uri_get_host (uri), "", server, "");
   secret = concierge_accounts_secret_json (token, NULL, NULL);
   concierge_accounts_add_async (store, account, secret, NULL, got_result, &result);
-  saved = concierge_accounts_add_finish (wait_for (&result), &error);
+  saved = concierge_accounts_add_finish (wait_for (&result), NULL, &error);
   if (saved == NULL)
     return fail (error->message);
 

@@ -82,7 +82,7 @@ test_add_account (ConciergeStore   *store,
   ConciergeAccount *saved;
 
   concierge_store_add_account_async (store, account, NULL, test_got_result, &result);
-  saved = concierge_store_add_account_finish (store, test_wait_result (&result), &error);
+  saved = concierge_store_add_account_finish (store, test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);
   return saved;
 }

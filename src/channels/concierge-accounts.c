@@ -85,6 +85,7 @@ typedef struct
 {
   ConciergeStore   *store;
   ConciergeAccount *saved;
+  gboolean          renewed;
   char             *secret;
   GError           *error;
 } Adding;
@@ -120,9 +121,16 @@ secret_stored_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Adding *adding = g_task_get_task_data (task);
 
-  /* An account without its secret would only fail later: it goes again. */
+  /* An account without its secret would only fail later: a new one goes
+   * again. One that was there already stays, with its conversations and
+   * its earlier secret. */
   if (!concierge_secrets_store_finish (result, &adding->error))
     {
+      if (adding->renewed)
+        {
+          g_task_return_error (task, g_steal_pointer (&adding->error));
+          return;
+        }
       concierge_store_remove_account_async (adding->store, concierge_account_get_id (adding->saved), NULL,
                                             undone_cb, g_steal_pointer (&task));
       return;
@@ -142,7 +150,7 @@ account_saved_cb (GObject      *object,
   g_autofree char *label = NULL;
   GError *error = NULL;
 
-  adding->saved = concierge_store_add_account_finish (CONCIERGE_STORE (object), result, &error);
+  adding->saved = concierge_store_add_account_finish (CONCIERGE_STORE (object), result, &adding->renewed, &error);
   if (adding->saved == NULL)
     {
       g_task_return_error (task, error);
@@ -163,11 +171,11 @@ account_saved_cb (GObject      *object,
 /**
  * concierge_accounts_add_async:
  * @account: the account to save; an account with the same platform, server
- *   and remote user is updated instead
+ *   and remote user is renewed instead
  * @secret_json: goes to the keyring only; see
  *   concierge_accounts_secret_json()
  *
- * Saves the account and then its secret; when the keyring refuses, the
+ * Saves the account and then its secret; when the keyring refuses, a new
  * account goes again.
  */
 void
@@ -197,15 +205,20 @@ concierge_accounts_add_async (ConciergeStore      *store,
 
 /**
  * concierge_accounts_add_finish:
+ * @renewed: (out) (optional): whether the account was there already, so
+ *   that the new secret replaced its earlier one
  *
  * Returns: (transfer full): the saved account, with its id
  */
 ConciergeAccount *
 concierge_accounts_add_finish (GAsyncResult  *result,
+                               gboolean      *renewed,
                                GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
+  if (renewed != NULL)
+    *renewed = ((Adding *) g_task_get_task_data (G_TASK (result)))->renewed;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

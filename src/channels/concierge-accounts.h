@@ -28,6 +28,7 @@ void              concierge_accounts_add_async     (ConciergeStore       *store,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);
 ConciergeAccount *concierge_accounts_add_finish    (GAsyncResult         *result,
+                                                    gboolean             *renewed,
                                                     GError              **error);
 
 void              concierge_accounts_remove_async  (ConciergeStore       *store,

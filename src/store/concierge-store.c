@@ -1338,22 +1338,52 @@ store_identify_account (ConciergeStore  *self,
   return store_step_done (self, stmt, error);
 }
 
+typedef struct
+{
+  ConciergeAccount *account;
+  gboolean          renewed;  /* written by the worker before the task returns */
+} AddAccount;
+
+static void
+add_account_free (gpointer data)
+{
+  AddAccount *adding = data;
+
+  g_object_unref (adding->account);
+  g_free (adding);
+}
+
 static void
 add_account_job (ConciergeStore *self,
                  GTask          *task,
                  gpointer        data)
 {
+  static const char known_sql[] =
+    "SELECT EXISTS (SELECT 1 FROM accounts WHERE platform = ? AND server_url = ? AND remote_user_id = ?)";
   static const char sql[] =
     "INSERT INTO accounts (platform, display_name, handle, server_url, remote_user_id) "
     "VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (platform, server_url, remote_user_id) "
     "DO UPDATE SET display_name = excluded.display_name, handle = excluded.handle, signed_out = 0 "
     "RETURNING id";
-  ConciergeAccount *account = data;
+  AddAccount *adding = data;
+  ConciergeAccount *account = adding->account;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   ConciergeAccount *result;
   int rc;
+
+  if (!(stmt = store_prepare (self, known_sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bind_text (stmt, 1, account->platform);
+  bind_text (stmt, 2, account->server_url);
+  bind_text (stmt, 3, account->remote_user_id);
+  rc = sqlite3_step (stmt);
+  adding->renewed = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
 
   if (!(stmt = store_prepare (self, sql, &error)))
     {
@@ -1386,8 +1416,9 @@ add_account_job (ConciergeStore *self,
 /**
  * concierge_store_add_account_async:
  *
- * Saves @account, or updates the one with the same platform, server and
- * remote user. The result is a copy that carries the account's id.
+ * Saves @account, or renews the one with the same platform, server and
+ * remote user: it takes the new name and handle, and is no longer signed
+ * out. The result is a copy that carries the account's id.
  */
 void
 concierge_store_add_account_async (ConciergeStore      *self,
@@ -1396,22 +1427,35 @@ concierge_store_add_account_async (ConciergeStore      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  AddAccount *adding;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
 
+  adding = g_new0 (AddAccount, 1);
+  adding->account = g_object_ref (account);
   store_run (self, concierge_store_add_account_async, G_PRIORITY_DEFAULT,
-             add_account_job, g_object_ref (account), g_object_unref,
+             add_account_job, adding, add_account_free,
              cancellable, callback, user_data);
 }
 
+/**
+ * concierge_store_add_account_finish:
+ * @renewed: (out) (optional): whether the account was there already
+ */
 ConciergeAccount *
 concierge_store_add_account_finish (ConciergeStore  *self,
                                     GAsyncResult    *result,
+                                    gboolean        *renewed,
                                     GError         **error)
 {
+  StoreJob *job;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  job = g_task_get_task_data (G_TASK (result));
+  if (renewed != NULL)
+    *renewed = ((AddAccount *) job->data)->renewed;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

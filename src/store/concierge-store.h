@@ -307,6 +307,7 @@ void             concierge_store_add_account_async  (ConciergeStore      *self,
                                                      gpointer             user_data);
 ConciergeAccount *concierge_store_add_account_finish (ConciergeStore     *self,
                                                      GAsyncResult        *result,
+                                                     gboolean            *renewed,
                                                      GError             **error);
 
 void             concierge_store_remove_account_async  (ConciergeStore      *self,

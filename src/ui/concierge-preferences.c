@@ -410,8 +410,9 @@ account_saved_cb (GObject      *object,
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  gboolean renewed = FALSE;
 
-  account = concierge_accounts_add_finish (result, &error);
+  account = concierge_accounts_add_finish (result, &renewed, &error);
   if (account == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -427,9 +428,12 @@ account_saved_cb (GObject      *object,
   if (self->sync != NULL)
     concierge_sync_add_account (self->sync, account, saving->secret, NULL);
 
-  /* Translators: %s is an account's or a bot's name */
-  text = self->signing_in_again ? g_strdup_printf (_("%s is signed in again"), concierge_account_get_display_name (account))
-                                : g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
+  /* Adding an account that is here already signs it in again. */
+  if (self->signing_in_again != NULL || renewed)
+    /* Translators: %s is an account's or a bot's name */
+    text = g_strdup_printf (_("%s is signed in again"), concierge_account_get_display_name (account));
+  else
+    text = g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
   close_account_page (self);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
   update_accounts (self);
