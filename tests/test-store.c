@@ -2845,6 +2845,131 @@ test_damaged_caches_are_listed_and_deleted (Fixture       *fixture,
   g_assert_cmpuint (caches->len, ==, 0);
 }
 
+static ConciergeAccount *
+add_account (Fixture          *fixture,
+             ConciergeAccount *account,
+             gboolean         *renewed)
+{
+  g_autoptr(ConciergeAccount) owned = account;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeAccount *saved;
+
+  concierge_store_add_account_async (fixture->store, account, NULL, test_got_result, &result);
+  saved = concierge_store_add_account_finish (fixture->store, test_wait_result (&result), renewed, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+static void
+ingest_remote_user_id (Fixture          *fixture,
+                       ConciergeAccount *account,
+                       const char       *remote_user_id)
+{
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (account));
+  g_autoptr(GError) error = NULL;
+
+  concierge_ingest_set_remote_user_id (ingest, remote_user_id);
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+}
+
+static ConciergeAccount *
+load_account (Fixture *fixture,
+              gint64   id)
+{
+  g_autoptr(GPtrArray) accounts = test_load_accounts (fixture->store);
+
+  for (guint i = 0; i < accounts->len; i++)
+    if (concierge_account_get_id (g_ptr_array_index (accounts, i)) == id)
+      return g_object_ref (g_ptr_array_index (accounts, i));
+  return NULL;
+}
+
+/* An account added with a token alone learns whose it is at its first
+ * sync, and keeps it: signing in to the same person again then renews the
+ * account instead of adding a second one. */
+static void
+test_account_learns_its_remote_user (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(ConciergeAccount) typed = NULL;
+  g_autoptr(ConciergeAccount) seen = NULL;
+  g_autoptr(ConciergeAccount) signed_in = NULL;
+  g_autoptr(ConciergeAccount) other = NULL;
+  g_autoptr(ConciergeAccount) twin = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean renewed = TRUE;
+
+  typed = add_account (fixture, concierge_account_new ("mastodon", "typed.example", "", "https://typed.example", ""),
+                       &renewed);
+  g_assert_false (renewed);
+
+  ingest_remote_user_id (fixture, typed, "42");
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "42");
+
+  /* Once: a later fetch does not change whose the account is. */
+  ingest_remote_user_id (fixture, typed, "43");
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "42");
+
+  /* Signing in to the same person renews the account. */
+  signed_in = add_account (fixture, concierge_account_new ("mastodon", "Support", "@support",
+                                                           "https://typed.example", "42"), &renewed);
+  g_assert_true (renewed);
+  g_assert_cmpint (concierge_account_get_id (signed_in), ==, concierge_account_get_id (typed));
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_cmpstr (concierge_account_get_display_name (seen), ==, "Support");
+  g_assert_cmpstr (concierge_account_get_handle (seen), ==, "@support");
+
+  /* An account signed in again the same way comes back from signed out. */
+  concierge_store_sign_out_account_async (fixture->store, concierge_account_get_id (typed), NULL, test_got_result,
+                                          &result);
+  g_assert_true (concierge_store_sign_out_account_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&signed_in);
+  signed_in = add_account (fixture, concierge_account_new ("mastodon", "Support", "@support",
+                                                           "https://typed.example", "42"), &renewed);
+  g_assert_true (renewed);
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_false (concierge_account_get_signed_out (seen));
+
+  /* Another person on the same server is another account. */
+  other = add_account (fixture, concierge_account_new ("mastodon", "Sales", "@sales", "https://typed.example", "77"),
+                       &renewed);
+  g_assert_false (renewed);
+  g_assert_cmpint (concierge_account_get_id (other), !=, concierge_account_get_id (typed));
+
+  /* An account added twice before ids were kept, once with its id and
+   * once without, cannot take the id of the other: it stays as it was,
+   * and the sync goes on. */
+  twin = add_account (fixture, concierge_account_new ("mastodon", "social.example", "", "https://social.example", ""),
+                      &renewed);
+  ingest_remote_user_id (fixture, twin, concierge_account_get_remote_user_id (fixture->mastodon));
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (twin));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "");
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (fixture->mastodon));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "1");
+
+  /* Signing in again may give the id to the account first, as the page
+   * that signs in again does for an account without one. */
+  g_clear_object (&result);
+  concierge_store_identify_account_async (fixture->store, concierge_account_get_id (twin), "5", NULL,
+                                          test_got_result, &result);
+  g_assert_true (concierge_store_identify_account_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (twin));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "5");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2889,6 +3014,7 @@ main (int   argc,
   ADD ("/store/move-without-private-channel", test_move_without_private_channel);
   ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);
   ADD ("/store/private-thread-found-by-sync", test_private_thread_found_by_sync);
+  ADD ("/store/account-learns-its-remote-user", test_account_learns_its_remote_user);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);

@@ -1636,6 +1636,72 @@ concierge_store_remove_account_finish (ConciergeStore  *self,
 typedef struct
 {
   gint64  account_id;
+  char   *remote_user_id;
+} IdentifyAccount;
+
+static void
+identify_account_free (gpointer data)
+{
+  IdentifyAccount *job = data;
+
+  g_free (job->remote_user_id);
+  g_free (job);
+}
+
+static void
+identify_account_job (ConciergeStore *self,
+                      GTask          *task,
+                      gpointer        data)
+{
+  IdentifyAccount *job = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!store_identify_account (self, job->account_id, job->remote_user_id, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_identify_account_async:
+ * @remote_user_id: whose the account is on the platform
+ *
+ * Gives an account added with a token alone the id of its remote user, as
+ * a sync does when it learns it. An account that knows its id keeps it.
+ */
+void
+concierge_store_identify_account_async (ConciergeStore      *self,
+                                        gint64               account_id,
+                                        const char          *remote_user_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  IdentifyAccount *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (remote_user_id != NULL && remote_user_id[0] != '\0');
+
+  job = g_new0 (IdentifyAccount, 1);
+  job->account_id = account_id;
+  job->remote_user_id = g_strdup (remote_user_id);
+  store_run (self, concierge_store_identify_account_async, G_PRIORITY_DEFAULT, identify_account_job,
+             job, identify_account_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_identify_account_finish (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64  account_id;
   char   *stream;
 } CursorJob;
 

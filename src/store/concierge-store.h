@@ -318,6 +318,15 @@ void             concierge_store_remove_account_async  (ConciergeStore      *sel
 gboolean         concierge_store_remove_account_finish (ConciergeStore      *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void             concierge_store_identify_account_async  (ConciergeStore      *self,
+                                                         gint64               account_id,
+                                                         const char          *remote_user_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean         concierge_store_identify_account_finish (ConciergeStore      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 
 void             concierge_store_ingest_async       (ConciergeStore      *self,
                                                      ConciergeIngest     *ingest,

@@ -387,6 +387,7 @@ close_account_page (ConciergePreferences *self)
 typedef struct
 {
   ConciergePreferences *self;
+  ConciergeAccount     *account;
   char                 *secret;
   GtkLabel             *error_label;
 } Saving;
@@ -395,6 +396,7 @@ static void
 saving_free (Saving *saving)
 {
   g_object_unref (saving->self);
+  g_object_unref (saving->account);
   memset (saving->secret, 0, strlen (saving->secret));
   g_free (saving->secret);
   g_free (saving);
@@ -441,17 +443,46 @@ account_saved_cb (GObject      *object,
 }
 
 static void
+account_identified_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Saving *saving = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_identify_account_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (saving->self, FALSE);
+          show_error (saving->error_label, error->message);
+        }
+      saving_free (saving);
+      return;
+    }
+
+  concierge_accounts_add_async (saving->self->store, saving->account, saving->secret, saving->self->cancellable,
+                                account_saved_cb, saving);
+}
+
+static void
 save_account (ConciergePreferences *self,
               ConciergeAccount     *account,
               const char           *secret_json,
               GtkLabel             *error_label)
 {
-  g_autoptr(ConciergeAccount) saved = NULL;
   Saving *saving;
+  const char *remote_id = NULL;
+
+  saving = g_new0 (Saving, 1);
+  saving->self = g_object_ref (self);
+  saving->account = g_object_ref (account);
+  saving->secret = g_strdup (secret_json);
+  saving->error_label = error_label;
 
   if (self->signing_in_again != NULL)
     {
-      const char *remote_id = concierge_account_get_remote_user_id (self->signing_in_again);
+      remote_id = concierge_account_get_remote_user_id (self->signing_in_again);
 
       /* Signing in again must not swap one account for another. An account
        * added on the command line learns its id only when it syncs. */
@@ -467,23 +498,30 @@ save_account (ConciergePreferences *self,
                                   concierge_account_get_handle (self->signing_in_again));
           set_busy (self, FALSE);
           show_error (error_label, text);
+          saving_free (saving);
           return;
         }
 
       /* The same server address and id keep the same account. */
-      saved = concierge_account_new (concierge_account_get_platform (account),
-                                     concierge_account_get_display_name (account),
-                                     concierge_account_get_handle (account),
-                                     concierge_account_get_server_url (self->signing_in_again), remote_id);
+      g_clear_object (&saving->account);
+      saving->account = concierge_account_new (concierge_account_get_platform (account),
+                                               concierge_account_get_display_name (account),
+                                               concierge_account_get_handle (account),
+                                               concierge_account_get_server_url (self->signing_in_again),
+                                               concierge_account_get_remote_user_id (account));
     }
 
-  saving = g_new0 (Saving, 1);
-  saving->self = g_object_ref (self);
-  saving->secret = g_strdup (secret_json);
-  saving->error_label = error_label;
   set_busy (self, TRUE);
-  concierge_accounts_add_async (self->store, saved ? saved : account, secret_json, self->cancellable,
-                                account_saved_cb, saving);
+  /* An account without an id, which this page may have read before its
+   * first sync learnt one, takes the id of the sign-in first: then it is
+   * the account that the sign-in renews, whatever it knows by now. */
+  if (remote_id != NULL && remote_id[0] == '\0' && concierge_account_get_remote_user_id (account)[0] != '\0')
+    concierge_store_identify_account_async (self->store, concierge_account_get_id (self->signing_in_again),
+                                            concierge_account_get_remote_user_id (account), self->cancellable,
+                                            account_identified_cb, saving);
+  else
+    concierge_accounts_add_async (self->store, saving->account, secret_json, self->cancellable,
+                                  account_saved_cb, saving);
 }
 
 /* Signing in to Mastodon */
