@@ -20,6 +20,7 @@
 #include "privacy/concierge-detector.h"
 #include "concierge-application.h"
 #include "store/concierge-store.h"
+#include "ui/concierge-ui.h"
 #include "concierge-cli.h"
 
 static void
@@ -53,6 +54,32 @@ print_usage (void)
                         "       concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                         "       concierge account list\n"
                         "       concierge account remove ID"));
+}
+
+/* Reads the options of a command that takes one argument after them.
+ * Returns FALSE, having said how to call it, when they do not fit. */
+static gboolean
+parse_command (GOptionContext     *context,
+               const GOptionEntry *entries,
+               int                *argc,
+               char             ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      print_usage ();
+      fail (error->message);
+      return FALSE;
+    }
+  if (*argc != 2)
+    {
+      print_usage ();
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static ConciergeStore *
@@ -97,28 +124,19 @@ account_add (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PLATFORM"));
   g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(ConciergeAccount) identified = NULL;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeAccount) saved = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) uri = NULL;
   g_autofree char *token = NULL;
   g_autofree char *secret = NULL;
+  gboolean renewed = FALSE;
   const char *platform;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      print_usage ();
-      return fail (error->message);
-    }
-
-  if (argc != 2)
-    {
-      print_usage ();
-      return EXIT_FAILURE;
-    }
+  if (!parse_command (context, entries, &argc, &argv))
+    return EXIT_FAILURE;
 
   platform = argv[1];
   if (!g_str_equal (platform, "mastodon") && !g_str_equal (platform, "telegram"))
@@ -138,19 +156,42 @@ account_add (int    argc,
   if (!token_stdin || (token = read_token ()) == NULL)
     return fail (_("No access token. Pipe it into the command and pass --token-stdin."));
 
+  /* The platform says whose the token is: the same account added again,
+   * or signed in through the browser, is found by it. */
+  session = soup_session_new ();
+  concierge_accounts_identify_async (session, platform, server, token, NULL, got_result, &result);
+  identified = concierge_accounts_identify_finish (wait_for (&result), &error);
+  if (identified == NULL)
+    return fail (error->message);
+
   store = open_store (&error);
   if (store == NULL)
     return fail (error->message);
 
-  uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
-  account = concierge_account_new (platform, name ? name : g_uri_get_host (uri), "", server, "");
+  account = concierge_account_new (platform, name ? name : concierge_account_get_display_name (identified),
+                                   concierge_account_get_handle (identified),
+                                   concierge_account_get_server_url (identified),
+                                   concierge_account_get_remote_user_id (identified));
   secret = concierge_accounts_secret_json (token, NULL, NULL);
+  memset (token, 0, strlen (token));
+  g_clear_object (&result);
   concierge_accounts_add_async (store, account, secret, NULL, got_result, &result);
-  saved = concierge_accounts_add_finish (wait_for (&result), NULL, &error);
+  memset (secret, 0, strlen (secret));
+  saved = concierge_accounts_add_finish (wait_for (&result), &renewed, &error);
   if (saved == NULL)
     return fail (error->message);
 
   g_print ("%" G_GINT64_FORMAT "\n", concierge_account_get_id (saved));
+  if (renewed)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, concierge_account_get_id (saved));
+
+      /* Translators: the first %s is an account's name, like "Support", the
+       * second its platform, the third the account's number */
+      g_printerr (_("%s on %s is already account %s; the new token replaces its old one.\n"),
+                  concierge_account_get_display_name (saved),
+                  concierge_platform_name (platform), id);
+    }
   return EXIT_SUCCESS;
 }
 
