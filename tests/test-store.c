@@ -2970,6 +2970,86 @@ test_account_learns_its_remote_user (Fixture       *fixture,
   g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "5");
 }
 
+static gssize
+count_waiting_replies (Fixture          *fixture,
+                       ConciergeAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize count;
+
+  concierge_store_count_waiting_replies_async (fixture->store, concierge_account_get_id (account), NULL,
+                                               test_got_result, &result);
+  count = concierge_store_count_waiting_replies_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+static ConciergeOutboxEntry *
+queue_reply_in_state (Fixture            *fixture,
+                      gint64              thread_id,
+                      const char         *text,
+                      ConciergeSendState  state)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *entry;
+
+  concierge_store_queue_reply_async (fixture->store, thread_id, text, NULL, test_got_result, &result);
+  entry = concierge_store_queue_reply_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  if (state == CONCIERGE_SEND_QUEUED)
+    return entry;
+
+  g_clear_object (&result);
+  concierge_store_set_send_state_async (fixture->store, entry->message_id, state,
+                                        state == CONCIERGE_SEND_FAILED ? "Refused" : NULL, NULL,
+                                        test_got_result, &result);
+  g_assert_true (concierge_store_set_send_state_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  return entry;
+}
+
+/* What removing an account would delete of the replies its customers
+ * are waiting for: every one the platform has not confirmed. */
+static void
+test_waiting_replies_are_counted (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeThread) chat = NULL;
+  g_autoptr(ConciergeOutboxEntry) queued = NULL;
+  g_autoptr(ConciergeOutboxEntry) sending = NULL;
+  g_autoptr(ConciergeOutboxEntry) failed = NULL;
+  g_autoptr(ConciergeOutboxEntry) unknown = NULL;
+  g_autoptr(ConciergeOutboxEntry) sent = NULL;
+  g_autoptr(ConciergeOutboxEntry) bot_reply = NULL;
+
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->mastodon), ==, 0);
+
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "Xaver", "@support Kein Internet", 100));
+  ingest_one (fixture, fixture->telegram, "chat:42", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("42:1", "42", "Mehmet", "Hallo?", 100));
+  thread = load_thread (fixture, "status:1");
+  chat = load_thread (fixture, "chat:42");
+
+  queued = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Eins", CONCIERGE_SEND_QUEUED);
+  sending = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Zwei", CONCIERGE_SEND_SENDING);
+  failed = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Drei", CONCIERGE_SEND_FAILED);
+  unknown = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Vier", CONCIERGE_SEND_UNKNOWN);
+  sent = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Fünf", CONCIERGE_SEND_SENDING);
+  bot_reply = queue_reply_in_state (fixture, concierge_thread_get_id (chat), "Sechs", CONCIERGE_SEND_QUEUED);
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->mastodon), ==, 5);
+
+  /* A reply the platform confirmed is no longer waiting. */
+  complete_send (fixture, sent->message_id, concierge_message_new ("900", CONCIERGE_DIRECTION_OUT, "Fünf", 110));
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->mastodon), ==, 4);
+
+  /* Each account counts its own. */
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->telegram), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3015,6 +3095,7 @@ main (int   argc,
   ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);
   ADD ("/store/private-thread-found-by-sync", test_private_thread_found_by_sync);
   ADD ("/store/account-learns-its-remote-user", test_account_learns_its_remote_user);
+  ADD ("/store/waiting-replies-are-counted", test_waiting_replies_are_counted);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);

@@ -1633,6 +1633,64 @@ concierge_store_remove_account_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+count_waiting_replies_job (ConciergeStore *self,
+                           GTask          *task,
+                           gpointer        data)
+{
+  /* A reply leaves the outbox when the platform confirms it, so every
+   * state it can have there means the customer may not have it: queued
+   * never left, sending may not have arrived, failed did not and waits
+   * for Try Again, and unknown waits for Concierge to ask the platform.
+   * Hiding or removing a customer's post is no reply and is not counted. */
+  static const char sql[] =
+    "SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id "
+    "WHERE o.account_id = ? AND o.operation = 'reply' "
+    "AND m.send_state IN ('queued', 'sending', 'failed', 'unknown')";
+  gint64 *account_id = data;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  if (!store_count (self, sql, *account_id, &count, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, count);
+}
+
+/**
+ * concierge_store_count_waiting_replies_async:
+ *
+ * Counts the account's replies that the outbox still holds: removing the
+ * account deletes them.
+ */
+void
+concierge_store_count_waiting_replies_async (ConciergeStore      *self,
+                                             gint64               account_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_count_waiting_replies_async, G_PRIORITY_DEFAULT, count_waiting_replies_job,
+             g_memdup2 (&account_id, sizeof account_id), g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_count_waiting_replies_finish:
+ *
+ * Returns: how many replies wait, or -1 with @error set
+ */
+gssize
+concierge_store_count_waiting_replies_finish (ConciergeStore  *self,
+                                              GAsyncResult    *result,
+                                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 typedef struct
 {
   gint64  account_id;

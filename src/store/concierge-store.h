@@ -318,6 +318,14 @@ void             concierge_store_remove_account_async  (ConciergeStore      *sel
 gboolean         concierge_store_remove_account_finish (ConciergeStore      *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void             concierge_store_count_waiting_replies_async  (ConciergeStore      *self,
+                                                              gint64               account_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gssize           concierge_store_count_waiting_replies_finish (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 void             concierge_store_identify_account_async  (ConciergeStore      *self,
                                                          gint64               account_id,
                                                          const char          *remote_user_id,
