@@ -2,7 +2,7 @@
  *
  *   concierge account add PLATFORM --server URL --token-stdin [--name NAME]
  *   concierge account list
- *   concierge account remove ID
+ *   concierge account remove [--force] ID
  *   concierge privacy scan [FILE]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -53,7 +53,7 @@ print_usage (void)
   g_printerr ("%s\n", _("Usage: concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
                         "       concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                         "       concierge account list\n"
-                        "       concierge account remove ID"));
+                        "       concierge account remove [--force] ID"));
 }
 
 /* Reads the options of a command that takes one argument after them.
@@ -225,8 +225,15 @@ account_list (void)
 }
 
 static int
-account_remove (const char *id_text)
+account_remove (int    argc,
+                char **argv)
 {
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Remove the account also while replies to its customers wait to be sent"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ID"));
   g_autoptr(ConciergeStore) store = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) accounts = NULL;
@@ -234,8 +241,14 @@ account_remove (const char *id_text)
   g_autoptr(GError) error = NULL;
   g_autofree char *not_revoked = NULL;
   ConciergeAccount *account = NULL;
+  const char *id_text;
+  gssize waiting;
   guint64 id;
 
+  if (!parse_command (context, entries, &argc, &argv))
+    return EXIT_FAILURE;
+
+  id_text = argv[1];
   if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not an account number; "
@@ -260,6 +273,30 @@ account_remove (const char *id_text)
       g_autofree char *message = g_strdup_printf (_("There is no account %s; "
                                                     "“concierge account list” shows them."), id_text);
 
+      return fail (message);
+    }
+
+  /* Replies the customers do not have yet go with the account: only
+   * when asked to. */
+  g_clear_object (&result);
+  concierge_store_count_waiting_replies_async (store, id, NULL, got_result, &result);
+  waiting = concierge_store_count_waiting_replies_finish (store, wait_for (&result), &error);
+  if (waiting < 0)
+    return fail (error->message);
+  if (waiting > 0 && !force)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %u is a number of replies, the first %s an account's
+       * name, like "Support", the second its platform */
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u reply to customers of %s on %s is still waiting to be sent. "
+                                              "Remove the account with --force to delete it too.",
+                                              "%u replies to customers of %s on %s are still waiting to be sent. "
+                                              "Remove the account with --force to delete them too.",
+                                              waiting),
+                                 (guint) waiting, concierge_account_get_display_name (account),
+                                 concierge_platform_name (concierge_account_get_platform (account)));
       return fail (message);
     }
 
@@ -288,8 +325,8 @@ concierge_cli_account (int    argc,
     return account_add (argc - 1, argv + 1);
   if (argc == 2 && g_str_equal (argv[1], "list"))
     return account_list ();
-  if (argc == 3 && g_str_equal (argv[1], "remove"))
-    return account_remove (argv[2]);
+  if (argc >= 2 && g_str_equal (argv[1], "remove"))
+    return account_remove (argc - 1, argv + 1);
 
   print_usage ();
   return EXIT_FAILURE;

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """`concierge account add | list | remove` with no display, against the
 sandbox server: the platform says whose a token is, the token goes to the
-keyring and nowhere else, and adding the same account again renews its
-token."""
+keyring and nowhere else, adding the same account again renews its token,
+and removing an account refuses while replies to its customers wait."""
 
 import json
 import os
@@ -169,6 +169,63 @@ class AccountCommands(unittest.TestCase):
             self.assertNotIn(token, output)
             self.assertNotIn(BOT_TOKEN, output)
 
+    def queue_replies(self, account_id, states):
+        """Replies in the outbox of the account's one conversation, as the
+        app leaves them when it could not send them yet."""
+        db = sqlite3.connect(self.database())
+        try:
+            thread = db.execute("INSERT INTO threads (account_id, visibility, remote_id, last_activity_at) "
+                                "VALUES (?, 'public', 'status:1', 100)", (account_id,)).lastrowid
+            for i, state in enumerate(states):
+                message = db.execute("INSERT INTO messages (thread_id, direction, body, created_at, send_state, "
+                                     "visibility) VALUES (?, 'out', ?, 100, ?, 'public')",
+                                     (thread, f"Antwort {i}", state)).lastrowid
+                if state != "sent":
+                    db.execute("INSERT INTO outbox (account_id, thread_id, message_id, operation, "
+                               "idempotency_key, created_at) VALUES (?, ?, ?, 'reply', ?, 100)",
+                               (account_id, thread, message, f"key-{i}"))
+            db.commit()
+        finally:
+            db.close()
+
+    def test_remove_keeps_waiting_replies_unless_forced(self):
+        added = self.add_mastodon(TOKEN, "--name", "Support")
+        self.assertEqual(added.returncode, 0, added.stderr)
+        account_id = int(added.stdout.strip())
+        self.queue_replies(account_id, ["queued", "failed", "sent"])
+
+        refused = self.run_concierge("remove", str(account_id))
+        self.assertEqual(refused.returncode, 1)
+        self.assertEqual(refused.stderr, "concierge: 2 replies to customers of Support on Mastodon are still "
+                                         "waiting to be sent. Remove the account with --force to delete them "
+                                         "too.\n")
+        self.assertIn(f"{account_id}\tmastodon\tSupport", self.run_concierge("list").stdout)
+        self.assertIsNotNone(self.secret(account_id), "a refused removal took the secret")
+
+        forced = self.run_concierge("remove", "--force", str(account_id))
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(self.run_concierge("list").stdout, "")
+        self.assertIsNone(self.secret(account_id))
+        db = sqlite3.connect(self.database())
+        try:
+            self.assertEqual(db.execute("SELECT count(*) FROM outbox").fetchone()[0], 0)
+        finally:
+            db.close()
+
+    def test_one_waiting_reply_is_named_so(self):
+        added = self.add_mastodon(TOKEN, "--name", "Support")
+        account_id = int(added.stdout.strip())
+        self.queue_replies(account_id, ["unknown"])
+
+        refused = self.run_concierge("remove", str(account_id))
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("1 reply to customers of Support on Mastodon is still waiting to be sent. "
+                      "Remove the account with --force to delete it too.", refused.stderr)
+
+        forced = self.run_concierge("remove", str(account_id), "--force")
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(self.run_concierge("list").stdout, "")
+
     def test_plain_http_only_for_loopback(self):
         refused = self.run_concierge("add", "mastodon", "--server", "http://social.example",
                                      "--token-stdin", stdin=TOKEN)
@@ -236,6 +293,7 @@ class AccountCommands(unittest.TestCase):
         usage = self.run_concierge("frobnicate")
         self.assertEqual(usage.returncode, 1)
         self.assertIn("Usage: concierge account add", usage.stderr)
+        self.assertIn("concierge account remove [--force] ID", usage.stderr)
 
 
 if __name__ == "__main__":
