@@ -195,25 +195,75 @@ remove_response_cb (AdwMessageDialog     *dialog,
                                    removed_cb, removal);
 }
 
-static void
-remove_account_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+typedef struct
 {
-  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  ConciergePreferences *self;
+  gint64                account_id;
+  char                 *title;
+} AskRemoval;
+
+static void
+ask_removal_free (AskRemoval *asking)
+{
+  g_object_unref (asking->self);
+  g_free (asking->title);
+  g_free (asking);
+}
+
+static void
+waiting_replies_counted_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  AskRemoval *asking = user_data;
+  ConciergePreferences *self = asking->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
-  gint64 id;
-  const char *name;
+  const char *what;
+  gssize waiting;
 
-  g_variant_get (parameter, "(x&s)", &id, &name);
+  waiting = concierge_store_count_waiting_replies_finish (CONCIERGE_STORE (object), result, &error);
+  if (waiting < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why */
+          g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
 
-  /* Translators: %s is an account, like "Support on Mastodon" */
+          adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+        }
+      ask_removal_free (asking);
+      return;
+    }
+
+  what = _("Concierge withdraws its access where the platform allows it, "
+           "deletes the sign-in from the keyring and stops syncing the "
+           "account. Its cached conversations can stay readable, or go with "
+           "it. Nothing is deleted on the platform.");
+  /* Replies that would go with the account are worth saying first. */
+  if (waiting > 0)
+    {
+      g_autofree char *replies = NULL;
+
+      replies = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u reply to its customers is still waiting to be sent. If you "
+                                              "keep the conversations, it stays with them and can go out once "
+                                              "you sign in to the account again. If you delete them, it is "
+                                              "deleted too and never reaches the customer.",
+                                              "%u replies to its customers are still waiting to be sent. If "
+                                              "you keep the conversations, they stay with them and can go out "
+                                              "once you sign in to the account again. If you delete them, the "
+                                              "replies are deleted too and never reach the customers.",
+                                              waiting),
+                                 (guint) waiting);
+      body = g_strdup_printf ("%s\n\n%s", replies, what);
+    }
+
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
-  adw_message_dialog_format_heading (dialog, _("Remove %s?"), name);
-  adw_message_dialog_set_body (dialog, _("Concierge withdraws its access where the platform allows it, "
-                                         "deletes the sign-in from the keyring and stops syncing the "
-                                         "account. Its cached conversations can stay readable, or go with "
-                                         "it. Nothing is deleted on the platform."));
+  /* Translators: %s is an account, like "Support on Mastodon" */
+  adw_message_dialog_format_heading (dialog, _("Remove %s?"), asking->title);
+  adw_message_dialog_set_body (dialog, body ? body : what);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "keep", _("_Keep Conversations"),
@@ -222,9 +272,27 @@ remove_account_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "account-id", GSIZE_TO_POINTER ((gsize) id));
+  g_object_set_data (G_OBJECT (dialog), "account-id", GSIZE_TO_POINTER ((gsize) asking->account_id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  ask_removal_free (asking);
+}
+
+static void
+remove_account_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  AskRemoval *asking;
+  const char *title;
+
+  asking = g_new0 (AskRemoval, 1);
+  asking->self = g_object_ref (self);
+  g_variant_get (parameter, "(x&s)", &asking->account_id, &title);
+  asking->title = g_strdup (title);
+  concierge_store_count_waiting_replies_async (self->store, asking->account_id, self->cancellable,
+                                               waiting_replies_counted_cb, asking);
 }
 
 static void
