@@ -894,7 +894,7 @@ concierge_application_init (ConciergeApplication *self)
                                                   "  concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
                                                   "  concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                                                   "  concierge account list\n"
-                                                  "  concierge account remove ID\n"
+                                                  "  concierge account remove [--force] ID\n"
                                                   "  concierge privacy scan [FILE]"));
 }
 

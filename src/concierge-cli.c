@@ -2,7 +2,7 @@
  *
  *   concierge account add PLATFORM --server URL --token-stdin [--name NAME]
  *   concierge account list
- *   concierge account remove ID
+ *   concierge account remove [--force] ID
  *   concierge privacy scan [FILE]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,6 +20,7 @@
 #include "privacy/concierge-detector.h"
 #include "concierge-application.h"
 #include "store/concierge-store.h"
+#include "ui/concierge-ui.h"
 #include "concierge-cli.h"
 
 static void
@@ -52,7 +53,33 @@ print_usage (void)
   g_printerr ("%s\n", _("Usage: concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
                         "       concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
                         "       concierge account list\n"
-                        "       concierge account remove ID"));
+                        "       concierge account remove [--force] ID"));
+}
+
+/* Reads the options of a command that takes one argument after them.
+ * Returns FALSE, having said how to call it, when they do not fit. */
+static gboolean
+parse_command (GOptionContext     *context,
+               const GOptionEntry *entries,
+               int                *argc,
+               char             ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      print_usage ();
+      fail (error->message);
+      return FALSE;
+    }
+  if (*argc != 2)
+    {
+      print_usage ();
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static ConciergeStore *
@@ -97,28 +124,19 @@ account_add (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PLATFORM"));
   g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(ConciergeAccount) identified = NULL;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeAccount) saved = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) uri = NULL;
   g_autofree char *token = NULL;
   g_autofree char *secret = NULL;
+  gboolean renewed = FALSE;
   const char *platform;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      print_usage ();
-      return fail (error->message);
-    }
-
-  if (argc != 2)
-    {
-      print_usage ();
-      return EXIT_FAILURE;
-    }
+  if (!parse_command (context, entries, &argc, &argv))
+    return EXIT_FAILURE;
 
   platform = argv[1];
   if (!g_str_equal (platform, "mastodon") && !g_str_equal (platform, "telegram"))
@@ -138,19 +156,42 @@ account_add (int    argc,
   if (!token_stdin || (token = read_token ()) == NULL)
     return fail (_("No access token. Pipe it into the command and pass --token-stdin."));
 
+  /* The platform says whose the token is: the same account added again,
+   * or signed in through the browser, is found by it. */
+  session = soup_session_new ();
+  concierge_accounts_identify_async (session, platform, server, token, NULL, got_result, &result);
+  identified = concierge_accounts_identify_finish (wait_for (&result), &error);
+  if (identified == NULL)
+    return fail (error->message);
+
   store = open_store (&error);
   if (store == NULL)
     return fail (error->message);
 
-  uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
-  account = concierge_account_new (platform, name ? name : g_uri_get_host (uri), "", server, "");
+  account = concierge_account_new (platform, name ? name : concierge_account_get_display_name (identified),
+                                   concierge_account_get_handle (identified),
+                                   concierge_account_get_server_url (identified),
+                                   concierge_account_get_remote_user_id (identified));
   secret = concierge_accounts_secret_json (token, NULL, NULL);
+  memset (token, 0, strlen (token));
+  g_clear_object (&result);
   concierge_accounts_add_async (store, account, secret, NULL, got_result, &result);
-  saved = concierge_accounts_add_finish (wait_for (&result), &error);
+  memset (secret, 0, strlen (secret));
+  saved = concierge_accounts_add_finish (wait_for (&result), &renewed, &error);
   if (saved == NULL)
     return fail (error->message);
 
   g_print ("%" G_GINT64_FORMAT "\n", concierge_account_get_id (saved));
+  if (renewed)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, concierge_account_get_id (saved));
+
+      /* Translators: the first %s is an account's name, like "Support", the
+       * second its platform, the third the account's number */
+      g_printerr (_("%s on %s is already account %s; the new token replaces its old one.\n"),
+                  concierge_account_get_display_name (saved),
+                  concierge_platform_name (platform), id);
+    }
   return EXIT_SUCCESS;
 }
 
@@ -184,8 +225,15 @@ account_list (void)
 }
 
 static int
-account_remove (const char *id_text)
+account_remove (int    argc,
+                char **argv)
 {
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Remove the account also while replies to its customers wait to be sent"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ID"));
   g_autoptr(ConciergeStore) store = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) accounts = NULL;
@@ -193,8 +241,14 @@ account_remove (const char *id_text)
   g_autoptr(GError) error = NULL;
   g_autofree char *not_revoked = NULL;
   ConciergeAccount *account = NULL;
+  const char *id_text;
+  gssize waiting;
   guint64 id;
 
+  if (!parse_command (context, entries, &argc, &argv))
+    return EXIT_FAILURE;
+
+  id_text = argv[1];
   if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not an account number; "
@@ -219,6 +273,30 @@ account_remove (const char *id_text)
       g_autofree char *message = g_strdup_printf (_("There is no account %s; "
                                                     "“concierge account list” shows them."), id_text);
 
+      return fail (message);
+    }
+
+  /* Replies the customers do not have yet go with the account: only
+   * when asked to. */
+  g_clear_object (&result);
+  concierge_store_count_waiting_replies_async (store, id, NULL, got_result, &result);
+  waiting = concierge_store_count_waiting_replies_finish (store, wait_for (&result), &error);
+  if (waiting < 0)
+    return fail (error->message);
+  if (waiting > 0 && !force)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %u is a number of replies, the first %s an account's
+       * name, like "Support", the second its platform */
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u reply to customers of %s on %s is still waiting to be sent. "
+                                              "Remove the account with --force to delete it too.",
+                                              "%u replies to customers of %s on %s are still waiting to be sent. "
+                                              "Remove the account with --force to delete them too.",
+                                              waiting),
+                                 (guint) waiting, concierge_account_get_display_name (account),
+                                 concierge_platform_name (concierge_account_get_platform (account)));
       return fail (message);
     }
 
@@ -247,8 +325,8 @@ concierge_cli_account (int    argc,
     return account_add (argc - 1, argv + 1);
   if (argc == 2 && g_str_equal (argv[1], "list"))
     return account_list ();
-  if (argc == 3 && g_str_equal (argv[1], "remove"))
-    return account_remove (argv[2]);
+  if (argc >= 2 && g_str_equal (argv[1], "remove"))
+    return account_remove (argc - 1, argv + 1);
 
   print_usage ();
   return EXIT_FAILURE;

@@ -521,7 +521,7 @@ save (ConciergeStore   *store,
 
   concierge_accounts_add_async (store, account, secret, NULL, test_got_result, &result);
   wait_for (&result);
-  saved = concierge_accounts_add_finish (result, &error);
+  saved = concierge_accounts_add_finish (result, NULL, &error);
   g_assert_no_error (error);
   return saved;
 }
@@ -542,6 +542,22 @@ remove_account (Fixture          *fixture,
   return not_revoked;
 }
 
+static char *
+stored_secret (ConciergeStore   *store,
+               ConciergeAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  concierge_secrets_lookup_async (concierge_store_get_profile_id (store), concierge_account_get_id (account), NULL,
+                                  test_got_result, &result);
+  wait_for (&result);
+  secret = concierge_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
 static void
 test_removal_revokes_the_token (Fixture       *fixture,
                                 gconstpointer  data)
@@ -553,7 +569,6 @@ test_removal_revokes_the_token (Fixture       *fixture,
   g_autoptr(ConciergeAccount) saved_typed = NULL;
   g_autoptr(ConciergeStore) store = NULL;
   g_autoptr(GPtrArray) revocations = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, FALSE);
   g_autofree char *path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
@@ -577,11 +592,7 @@ test_removal_revokes_the_token (Fixture       *fixture,
   g_assert_cmpuint (token_status (fixture, secret), ==, 401);
 
   /* The keyring lets go of it too. */
-  concierge_secrets_lookup_async (concierge_store_get_profile_id (store), concierge_account_get_id (saved), NULL,
-                                  test_got_result, &result);
-  wait_for (&result);
-  left = concierge_secrets_lookup_finish (result, &error);
-  g_assert_no_error (error);
+  left = stored_secret (store, saved);
   g_assert_null (left);
 
   /* A token from the command line came from an app Concierge does not
@@ -593,6 +604,70 @@ test_removal_revokes_the_token (Fixture       *fixture,
   not_revoked = remove_account (fixture, store, saved_typed);
   g_assert_nonnull (not_revoked);
   g_assert_cmpuint (token_status (fixture, typed_secret), ==, 200);
+
+  test_close_store (store);
+}
+
+/* An account added with a token alone, as the command line did before it
+ * asked whose a token is, syncs once; then the same person signs in
+ * through the browser: the account is renewed, not added twice. */
+static void
+test_sign_in_renews_an_account_added_with_a_token (Fixture       *fixture,
+                                                   gconstpointer  data)
+{
+  g_autoptr(ConciergeMastodonSignIn) sign_in = begin (fixture);
+  g_autoptr(ConciergeAccount) typed = NULL;
+  g_autoptr(ConciergeAccount) saved_typed = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeAccount) saved = NULL;
+  g_autoptr(ConciergeChannel) channel = NULL;
+  g_autoptr(ConciergeStore) store = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
+  g_autofree char *uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, FALSE);
+  g_autofree char *typed_secret = concierge_accounts_secret_json (TOKEN, NULL, NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *kept = NULL;
+  ConciergeIngest *ingest;
+  gboolean renewed = FALSE;
+
+  store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  typed = concierge_account_new ("mastodon", "127.0.0.1", "", fixture->url, "");
+  saved_typed = save (store, typed, typed_secret);
+
+  /* Its first sync learns whose it is. */
+  channel = concierge_channel_new_for_account (fixture->session, saved_typed, typed_secret, &error);
+  g_assert_no_error (error);
+  concierge_channel_fetch_async (channel, NULL, NULL, test_got_result, &result);
+  wait_for (&result);
+  ingest = concierge_channel_fetch_finish (channel, result, NULL, &error);
+  g_assert_no_error (error);
+  test_ingest (store, ingest, &error);
+  g_assert_no_error (error);
+
+  open_browser (uri);
+  account = complete (sign_in, NULL, &secret, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  concierge_accounts_add_async (store, account, secret, NULL, test_got_result, &result);
+  wait_for (&result);
+  saved = concierge_accounts_add_finish (result, &renewed, &error);
+  g_assert_no_error (error);
+  g_assert_true (renewed);
+
+  /* One account, with the name the server gave and the new token. */
+  accounts = test_load_accounts (store);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  g_assert_cmpint (concierge_account_get_id (g_ptr_array_index (accounts, 0)), ==,
+                   concierge_account_get_id (saved_typed));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (g_ptr_array_index (accounts, 0)), ==, "1");
+  g_assert_cmpstr (concierge_account_get_handle (g_ptr_array_index (accounts, 0)), ==, "@support");
+  kept = stored_secret (store, saved_typed);
+  g_assert_cmpstr (kept, ==, secret);
+  g_assert_cmpstr (kept, !=, typed_secret);
 
   test_close_store (store);
 }
@@ -749,6 +824,7 @@ main (int   argc,
   ADD ("/sign-in/denied-in-the-browser", test_denied_in_the_browser, NULL);
   ADD ("/sign-in/bad-servers-are-explained", test_bad_servers_are_explained, NULL);
   ADD ("/sign-in/removal-revokes-the-token", test_removal_revokes_the_token, NULL);
+  ADD ("/sign-in/renews-an-account-added-with-a-token", test_sign_in_renews_an_account_added_with_a_token, NULL);
 #undef ADD
 
   status = g_test_run ();

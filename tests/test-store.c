@@ -2845,6 +2845,211 @@ test_damaged_caches_are_listed_and_deleted (Fixture       *fixture,
   g_assert_cmpuint (caches->len, ==, 0);
 }
 
+static ConciergeAccount *
+add_account (Fixture          *fixture,
+             ConciergeAccount *account,
+             gboolean         *renewed)
+{
+  g_autoptr(ConciergeAccount) owned = account;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeAccount *saved;
+
+  concierge_store_add_account_async (fixture->store, account, NULL, test_got_result, &result);
+  saved = concierge_store_add_account_finish (fixture->store, test_wait_result (&result), renewed, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+static void
+ingest_remote_user_id (Fixture          *fixture,
+                       ConciergeAccount *account,
+                       const char       *remote_user_id)
+{
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (account));
+  g_autoptr(GError) error = NULL;
+
+  concierge_ingest_set_remote_user_id (ingest, remote_user_id);
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+}
+
+static ConciergeAccount *
+load_account (Fixture *fixture,
+              gint64   id)
+{
+  g_autoptr(GPtrArray) accounts = test_load_accounts (fixture->store);
+
+  for (guint i = 0; i < accounts->len; i++)
+    if (concierge_account_get_id (g_ptr_array_index (accounts, i)) == id)
+      return g_object_ref (g_ptr_array_index (accounts, i));
+  return NULL;
+}
+
+/* An account added with a token alone learns whose it is at its first
+ * sync, and keeps it: signing in to the same person again then renews the
+ * account instead of adding a second one. */
+static void
+test_account_learns_its_remote_user (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(ConciergeAccount) typed = NULL;
+  g_autoptr(ConciergeAccount) seen = NULL;
+  g_autoptr(ConciergeAccount) signed_in = NULL;
+  g_autoptr(ConciergeAccount) other = NULL;
+  g_autoptr(ConciergeAccount) twin = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean renewed = TRUE;
+
+  typed = add_account (fixture, concierge_account_new ("mastodon", "typed.example", "", "https://typed.example", ""),
+                       &renewed);
+  g_assert_false (renewed);
+
+  ingest_remote_user_id (fixture, typed, "42");
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "42");
+
+  /* Once: a later fetch does not change whose the account is. */
+  ingest_remote_user_id (fixture, typed, "43");
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "42");
+
+  /* Signing in to the same person renews the account. */
+  signed_in = add_account (fixture, concierge_account_new ("mastodon", "Support", "@support",
+                                                           "https://typed.example", "42"), &renewed);
+  g_assert_true (renewed);
+  g_assert_cmpint (concierge_account_get_id (signed_in), ==, concierge_account_get_id (typed));
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_cmpstr (concierge_account_get_display_name (seen), ==, "Support");
+  g_assert_cmpstr (concierge_account_get_handle (seen), ==, "@support");
+
+  /* An account signed in again the same way comes back from signed out. */
+  concierge_store_sign_out_account_async (fixture->store, concierge_account_get_id (typed), NULL, test_got_result,
+                                          &result);
+  g_assert_true (concierge_store_sign_out_account_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&signed_in);
+  signed_in = add_account (fixture, concierge_account_new ("mastodon", "Support", "@support",
+                                                           "https://typed.example", "42"), &renewed);
+  g_assert_true (renewed);
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (typed));
+  g_assert_false (concierge_account_get_signed_out (seen));
+
+  /* Another person on the same server is another account. */
+  other = add_account (fixture, concierge_account_new ("mastodon", "Sales", "@sales", "https://typed.example", "77"),
+                       &renewed);
+  g_assert_false (renewed);
+  g_assert_cmpint (concierge_account_get_id (other), !=, concierge_account_get_id (typed));
+
+  /* An account added twice before ids were kept, once with its id and
+   * once without, cannot take the id of the other: it stays as it was,
+   * and the sync goes on. */
+  twin = add_account (fixture, concierge_account_new ("mastodon", "social.example", "", "https://social.example", ""),
+                      &renewed);
+  ingest_remote_user_id (fixture, twin, concierge_account_get_remote_user_id (fixture->mastodon));
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (twin));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "");
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (fixture->mastodon));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "1");
+
+  /* Signing in again may give the id to the account first, as the page
+   * that signs in again does for an account without one. */
+  g_clear_object (&result);
+  concierge_store_identify_account_async (fixture->store, concierge_account_get_id (twin), "5", NULL,
+                                          test_got_result, &result);
+  g_assert_true (concierge_store_identify_account_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&seen);
+  seen = load_account (fixture, concierge_account_get_id (twin));
+  g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "5");
+}
+
+static gssize
+count_waiting_replies (Fixture          *fixture,
+                       ConciergeAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize count;
+
+  concierge_store_count_waiting_replies_async (fixture->store, concierge_account_get_id (account), NULL,
+                                               test_got_result, &result);
+  count = concierge_store_count_waiting_replies_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+static ConciergeOutboxEntry *
+queue_reply_in_state (Fixture            *fixture,
+                      gint64              thread_id,
+                      const char         *text,
+                      ConciergeSendState  state)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *entry;
+
+  concierge_store_queue_reply_async (fixture->store, thread_id, text, NULL, test_got_result, &result);
+  entry = concierge_store_queue_reply_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  if (state == CONCIERGE_SEND_QUEUED)
+    return entry;
+
+  g_clear_object (&result);
+  concierge_store_set_send_state_async (fixture->store, entry->message_id, state,
+                                        state == CONCIERGE_SEND_FAILED ? "Refused" : NULL, NULL,
+                                        test_got_result, &result);
+  g_assert_true (concierge_store_set_send_state_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  return entry;
+}
+
+/* What removing an account would delete of the replies its customers
+ * are waiting for: every one the platform has not confirmed. */
+static void
+test_waiting_replies_are_counted (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeThread) chat = NULL;
+  g_autoptr(ConciergeOutboxEntry) queued = NULL;
+  g_autoptr(ConciergeOutboxEntry) sending = NULL;
+  g_autoptr(ConciergeOutboxEntry) failed = NULL;
+  g_autoptr(ConciergeOutboxEntry) unknown = NULL;
+  g_autoptr(ConciergeOutboxEntry) sent = NULL;
+  g_autoptr(ConciergeOutboxEntry) bot_reply = NULL;
+
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->mastodon), ==, 0);
+
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "Xaver", "@support Kein Internet", 100));
+  ingest_one (fixture, fixture->telegram, "chat:42", CONCIERGE_VISIBILITY_PRIVATE,
+              incoming ("42:1", "42", "Mehmet", "Hallo?", 100));
+  thread = load_thread (fixture, "status:1");
+  chat = load_thread (fixture, "chat:42");
+
+  queued = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Eins", CONCIERGE_SEND_QUEUED);
+  sending = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Zwei", CONCIERGE_SEND_SENDING);
+  failed = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Drei", CONCIERGE_SEND_FAILED);
+  unknown = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Vier", CONCIERGE_SEND_UNKNOWN);
+  sent = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Fünf", CONCIERGE_SEND_SENDING);
+  bot_reply = queue_reply_in_state (fixture, concierge_thread_get_id (chat), "Sechs", CONCIERGE_SEND_QUEUED);
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->mastodon), ==, 5);
+
+  /* A reply the platform confirmed is no longer waiting. */
+  complete_send (fixture, sent->message_id, concierge_message_new ("900", CONCIERGE_DIRECTION_OUT, "Fünf", 110));
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->mastodon), ==, 4);
+
+  /* Each account counts its own. */
+  g_assert_cmpint (count_waiting_replies (fixture, fixture->telegram), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2889,6 +3094,8 @@ main (int   argc,
   ADD ("/store/move-without-private-channel", test_move_without_private_channel);
   ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);
   ADD ("/store/private-thread-found-by-sync", test_private_thread_found_by_sync);
+  ADD ("/store/account-learns-its-remote-user", test_account_learns_its_remote_user);
+  ADD ("/store/waiting-replies-are-counted", test_waiting_replies_are_counted);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);

@@ -402,6 +402,7 @@ test_sync_fills_the_inbox (Fixture       *fixture,
   g_autofree char *record = NULL;
   g_autoptr(GArray) private_threads = NULL;
   g_autoptr(GArray) public_threads = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
 
   start (fixture);
   private_threads = threads (fixture, CONCIERGE_VISIBILITY_PRIVATE);
@@ -414,6 +415,12 @@ test_sync_fills_the_inbox (Fixture       *fixture,
   g_assert_nonnull (strstr (record, "/bot<redacted>/getUpdates"));
   g_assert_null (strstr (record, TOKEN));
   g_assert_null (strstr (record, "AAH-telegram-test"));
+
+  /* The bot, added without its id as from an older command line, learnt
+   * it from getMe: adding the same bot again finds it. */
+  accounts = test_load_accounts (fixture->store);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  g_assert_cmpstr (concierge_account_get_remote_user_id (g_ptr_array_index (accounts, 0)), ==, "7000000001");
 }
 
 static ConciergeImage *

@@ -82,9 +82,22 @@ test_add_account (ConciergeStore   *store,
   ConciergeAccount *saved;
 
   concierge_store_add_account_async (store, account, NULL, test_got_result, &result);
-  saved = concierge_store_add_account_finish (store, test_wait_result (&result), &error);
+  saved = concierge_store_add_account_finish (store, test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);
   return saved;
+}
+
+GPtrArray *
+test_load_accounts (ConciergeStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *accounts;
+
+  concierge_store_load_accounts_async (store, NULL, test_got_result, &result);
+  accounts = concierge_store_load_accounts_finish (store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return accounts;
 }
 
 void

@@ -26,6 +26,7 @@ ConciergeStore   *test_open_store           (const char            *path,
 void              test_close_store          (ConciergeStore        *store);
 ConciergeAccount *test_add_account          (ConciergeStore        *store,
                                              ConciergeAccount      *account);
+GPtrArray        *test_load_accounts        (ConciergeStore        *store);
 void              test_ingest               (ConciergeStore        *store,
                                              ConciergeIngest       *ingest,
                                              GError               **error);

@@ -1,13 +1,19 @@
 #!/usr/bin/python3
-"""`concierge account add | list | remove` with no display: the token goes to
-the keyring and nowhere else."""
+"""`concierge account add | list | remove` with no display, against the
+sandbox server: the platform says whose a token is, the token goes to the
+keyring and nowhere else, adding the same account again renews its token,
+and removing an account refuses while replies to its customers wait."""
 
+import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.parse
+import urllib.request
 
 import gi
 
@@ -15,7 +21,10 @@ gi.require_version("Secret", "1")
 from gi.repository import Secret  # noqa: E402
 
 BINARY = os.environ.get("CONCIERGE_BIN", "")
+SANDBOX = os.environ.get("CONCIERGE_SANDBOX", "")
 TOKEN = "cli-test-token-Qm9vJx3y7K2LHc0pWn8sAe5TgUz4RbVd"
+BOT_TOKEN = "7000000001:AAH-cli-test-Lm3Kx8Qw2Zr5Tb9Vn1Yc"
+OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCHEMA = Secret.Schema.new("io.github.conciergedesk.Concierge.Account", Secret.SchemaFlags.NONE, {
     "profile": Secret.SchemaAttributeType.STRING,
     "account": Secret.SchemaAttributeType.STRING,
@@ -35,8 +44,39 @@ class AccountCommands(unittest.TestCase):
         self.env["GSETTINGS_BACKEND"] = "keyfile"
         self.outputs = []
 
+        # The sandbox plays the Mastodon server and Telegram's Bot API whose
+        # tokens the commands check.
+        self.sandbox = subprocess.Popen([SANDBOX, "--token", TOKEN, "--telegram-token", BOT_TOKEN,
+                                         "--record", os.path.join(self.home.name, "record.jsonl")],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.sandbox.stdout.readline()
+        self.assertTrue(line.startswith("listening on "), f"the sandbox did not start: {line!r}")
+        self.url = line[len("listening on "):].strip()
+
     def tearDown(self):
+        self.sandbox.terminate()
+        self.sandbox.wait(timeout=10)
+        self.sandbox.stdout.close()
         self.home.cleanup()
+
+    def post_form(self, path, fields):
+        data = urllib.parse.urlencode(fields).encode()
+        with urllib.request.urlopen(self.url + path, data=data, timeout=10) as response:
+            return response.read().decode()
+
+    def issued_token(self):
+        """A second token of the sandbox's account, as signing in through
+        the browser gets one."""
+        app = json.loads(self.post_form("/api/v1/apps", {"client_name": "Script", "redirect_uris": OOB,
+                                                         "scopes": "read"}))
+        page = self.post_form("/oauth/authorize", {"response_type": "code", "client_id": app["client_id"],
+                                                   "redirect_uri": OOB, "scope": "read", "decision": "approve"})
+        code = re.search(r'<code id="authorization-code">([^<]+)</code>', page).group(1)
+        answer = json.loads(self.post_form("/oauth/token", {"grant_type": "authorization_code", "code": code,
+                                                            "client_id": app["client_id"],
+                                                            "client_secret": app["client_secret"],
+                                                            "redirect_uri": OOB, "scope": "read"}))
+        return answer["access_token"]
 
     def run_concierge(self, *args, stdin=""):
         result = subprocess.run([BINARY, "account", *args], env=self.env, input=stdin,
@@ -58,15 +98,19 @@ class AccountCommands(unittest.TestCase):
         return Secret.password_lookup_sync(SCHEMA, {"profile": self.profile_id(),
                                                     "account": str(account_id)}, None)
 
+    def add_mastodon(self, token, *args):
+        return self.run_concierge("add", "mastodon", "--server", self.url, "--token-stdin", *args,
+                                  stdin=token + "\n")
+
     def test_add_list_remove(self):
-        added = self.run_concierge("add", "mastodon", "--server", "https://social.example",
-                                   "--token-stdin", "--name", "Support", stdin=TOKEN + "\n")
+        added = self.add_mastodon(TOKEN, "--name", "Support")
         self.assertEqual(added.returncode, 0, added.stderr)
         account_id = int(added.stdout.strip())
+        self.assertEqual(added.stderr, "")
 
         listed = self.run_concierge("list")
         self.assertEqual(listed.returncode, 0, listed.stderr)
-        self.assertEqual(listed.stdout, f"{account_id}\tmastodon\tSupport\thttps://social.example\n")
+        self.assertEqual(listed.stdout, f"{account_id}\tmastodon\tSupport\t{self.url}\n")
 
         secret = self.secret(account_id)
         self.assertIsNotNone(secret, "the token did not reach the keyring")
@@ -89,6 +133,99 @@ class AccountCommands(unittest.TestCase):
         self.assertIsNone(self.secret(account_id), "removing the account left its secret")
         self.assertEqual(self.run_concierge("list").stdout, "")
 
+    def test_adding_again_renews_the_token(self):
+        added = self.add_mastodon(TOKEN)
+        self.assertEqual(added.returncode, 0, added.stderr)
+        account_id = int(added.stdout.strip())
+
+        # The server names the account whose token it is.
+        db = sqlite3.connect(self.database())
+        try:
+            self.assertEqual(db.execute("SELECT display_name, handle, remote_user_id FROM accounts").fetchall(),
+                             [("Wellenfunk Support", "@support", "1")])
+        finally:
+            db.close()
+
+        # The same person with another token, as after signing in again
+        # elsewhere: one account, with the new token.
+        token = self.issued_token()
+        again = self.add_mastodon(token, "--name", "Support")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(int(again.stdout.strip()), account_id)
+        self.assertEqual(again.stderr, f"Support on Mastodon is already account {account_id}; "
+                                       "the new token replaces its old one.\n")
+        self.assertEqual(self.run_concierge("list").stdout, f"{account_id}\tmastodon\tSupport\t{self.url}\n")
+        self.assertIn(token, self.secret(account_id))
+        self.assertNotIn(TOKEN, self.secret(account_id))
+
+        # The same bot twice is one account too.
+        bot = self.run_concierge("add", "telegram", "--api-url", self.url, "--token-stdin", stdin=BOT_TOKEN)
+        self.assertEqual(bot.returncode, 0, bot.stderr)
+        bot_again = self.run_concierge("add", "telegram", "--api-url", self.url, "--token-stdin", stdin=BOT_TOKEN)
+        self.assertEqual(bot_again.stdout, bot.stdout)
+        self.assertIn("Wellenfunk Hilfe on Telegram is already account", bot_again.stderr)
+        self.assertEqual(len(self.run_concierge("list").stdout.splitlines()), 2)
+        for output in self.outputs:
+            self.assertNotIn(token, output)
+            self.assertNotIn(BOT_TOKEN, output)
+
+    def queue_replies(self, account_id, states):
+        """Replies in the outbox of the account's one conversation, as the
+        app leaves them when it could not send them yet."""
+        db = sqlite3.connect(self.database())
+        try:
+            thread = db.execute("INSERT INTO threads (account_id, visibility, remote_id, last_activity_at) "
+                                "VALUES (?, 'public', 'status:1', 100)", (account_id,)).lastrowid
+            for i, state in enumerate(states):
+                message = db.execute("INSERT INTO messages (thread_id, direction, body, created_at, send_state, "
+                                     "visibility) VALUES (?, 'out', ?, 100, ?, 'public')",
+                                     (thread, f"Antwort {i}", state)).lastrowid
+                if state != "sent":
+                    db.execute("INSERT INTO outbox (account_id, thread_id, message_id, operation, "
+                               "idempotency_key, created_at) VALUES (?, ?, ?, 'reply', ?, 100)",
+                               (account_id, thread, message, f"key-{i}"))
+            db.commit()
+        finally:
+            db.close()
+
+    def test_remove_keeps_waiting_replies_unless_forced(self):
+        added = self.add_mastodon(TOKEN, "--name", "Support")
+        self.assertEqual(added.returncode, 0, added.stderr)
+        account_id = int(added.stdout.strip())
+        self.queue_replies(account_id, ["queued", "failed", "sent"])
+
+        refused = self.run_concierge("remove", str(account_id))
+        self.assertEqual(refused.returncode, 1)
+        self.assertEqual(refused.stderr, "concierge: 2 replies to customers of Support on Mastodon are still "
+                                         "waiting to be sent. Remove the account with --force to delete them "
+                                         "too.\n")
+        self.assertIn(f"{account_id}\tmastodon\tSupport", self.run_concierge("list").stdout)
+        self.assertIsNotNone(self.secret(account_id), "a refused removal took the secret")
+
+        forced = self.run_concierge("remove", "--force", str(account_id))
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(self.run_concierge("list").stdout, "")
+        self.assertIsNone(self.secret(account_id))
+        db = sqlite3.connect(self.database())
+        try:
+            self.assertEqual(db.execute("SELECT count(*) FROM outbox").fetchone()[0], 0)
+        finally:
+            db.close()
+
+    def test_one_waiting_reply_is_named_so(self):
+        added = self.add_mastodon(TOKEN, "--name", "Support")
+        account_id = int(added.stdout.strip())
+        self.queue_replies(account_id, ["unknown"])
+
+        refused = self.run_concierge("remove", str(account_id))
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("1 reply to customers of Support on Mastodon is still waiting to be sent. "
+                      "Remove the account with --force to delete it too.", refused.stderr)
+
+        forced = self.run_concierge("remove", str(account_id), "--force")
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(self.run_concierge("list").stdout, "")
+
     def test_plain_http_only_for_loopback(self):
         refused = self.run_concierge("add", "mastodon", "--server", "http://social.example",
                                      "--token-stdin", stdin=TOKEN)
@@ -96,14 +233,19 @@ class AccountCommands(unittest.TestCase):
         self.assertIn("is not an https:// address", refused.stderr)
         self.assertFalse(os.path.exists(self.database()), "a refused account was stored")
 
-        for server in ("http://127.0.0.1:8080", "http://[::1]:8080"):
-            added = self.run_concierge("add", "mastodon", "--server", server, "--token-stdin",
-                                       stdin=TOKEN)
-            self.assertEqual(added.returncode, 0, added.stderr)
+        added = self.add_mastodon(TOKEN)
+        self.assertEqual(added.returncode, 0, added.stderr)
+
+        # ::1 is this computer too: the address is taken, and only the
+        # server that does not listen there stops the command.
+        port = urllib.parse.urlsplit(self.url).port
+        ipv6 = self.run_concierge("add", "mastodon", "--server", f"http://[::1]:{port}", "--token-stdin",
+                                  stdin=TOKEN)
+        self.assertNotIn("is not an https:// address", ipv6.stderr)
 
     def test_telegram_takes_the_api_url(self):
         refused = self.run_concierge("add", "telegram", "--api-url", "http://bots.example",
-                                     "--token-stdin", stdin=TOKEN)
+                                     "--token-stdin", stdin=BOT_TOKEN)
         self.assertEqual(refused.returncode, 1)
         self.assertIn("is not an https:// address", refused.stderr)
 
@@ -112,17 +254,13 @@ class AccountCommands(unittest.TestCase):
         self.assertEqual(wrong_platform.returncode, 1)
         self.assertIn("--server", wrong_platform.stderr)
 
-        added = self.run_concierge("add", "telegram", "--api-url", "http://127.0.0.1:8081",
-                                   "--token-stdin", stdin=TOKEN)
+        added = self.run_concierge("add", "telegram", "--api-url", self.url, "--token-stdin", stdin=BOT_TOKEN)
         self.assertEqual(added.returncode, 0, added.stderr)
-        default = self.run_concierge("add", "telegram", "--token-stdin", "--name", "Hilfe-Bot", stdin=TOKEN + "x")
-        self.assertEqual(default.returncode, 0, default.stderr)
         listed = self.run_concierge("list").stdout
-        self.assertIn("http://127.0.0.1:8081", listed)
-        self.assertIn("https://api.telegram.org", listed)
-        self.assertIn(TOKEN, self.secret(int(added.stdout.split()[0])))
+        self.assertEqual(listed, f"{int(added.stdout)}\ttelegram\tWellenfunk Hilfe\t{self.url}\n")
+        self.assertIn(BOT_TOKEN, self.secret(int(added.stdout.split()[0])))
         for output in self.outputs:
-            self.assertNotIn(TOKEN, output)
+            self.assertNotIn(BOT_TOKEN, output)
 
     def test_bad_input_is_explained(self):
         unknown = self.run_concierge("add", "myspace", "--server", "https://x.example", "--token-stdin",
@@ -133,6 +271,16 @@ class AccountCommands(unittest.TestCase):
         no_token = self.run_concierge("add", "mastodon", "--server", "https://x.example", "--token-stdin")
         self.assertEqual(no_token.returncode, 1)
         self.assertIn("No access token", no_token.stderr)
+
+        # A token the platform refuses is not stored.
+        wrong = self.add_mastodon("not-the-token")
+        self.assertEqual(wrong.returncode, 1)
+        self.assertIn("Mastodon does not accept this token.", wrong.stderr)
+        wrong_bot = self.run_concierge("add", "telegram", "--api-url", self.url, "--token-stdin",
+                                       stdin="7000000001:not-the-token")
+        self.assertEqual(wrong_bot.returncode, 1)
+        self.assertIn("Telegram does not know this token.", wrong_bot.stderr)
+        self.assertFalse(os.path.exists(self.database()), "an account with a refused token was stored")
 
         missing = self.run_concierge("remove", "4711")
         self.assertEqual(missing.returncode, 1)
@@ -145,11 +293,15 @@ class AccountCommands(unittest.TestCase):
         usage = self.run_concierge("frobnicate")
         self.assertEqual(usage.returncode, 1)
         self.assertIn("Usage: concierge account add", usage.stderr)
+        self.assertIn("concierge account remove [--force] ID", usage.stderr)
 
 
 if __name__ == "__main__":
     if not os.access(BINARY, os.X_OK):
         print(f"FAIL: CONCIERGE_BIN does not name the concierge binary ({BINARY!r})", file=sys.stderr)
+        sys.exit(1)
+    if not os.access(SANDBOX, os.X_OK):
+        print(f"FAIL: CONCIERGE_SANDBOX does not name the sandbox server ({SANDBOX!r})", file=sys.stderr)
         sys.exit(1)
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         print("FAIL: no D-Bus session with a keyring: run ./build-aux/dev test", file=sys.stderr)

@@ -11,6 +11,8 @@
 
 #include "concierge-accounts.h"
 #include "concierge-channel.h"
+#include "concierge-mastodon.h"
+#include "concierge-telegram.h"
 #include "secrets/concierge-secrets.h"
 
 /**
@@ -79,12 +81,151 @@ concierge_accounts_server_url_is_ok (const char  *url,
   return FALSE;
 }
 
+/* Whose a token is */
+
+static void
+mastodon_identified_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeAccount *account;
+  GError *error = NULL;
+
+  account = concierge_mastodon_sign_in_with_token_finish (CONCIERGE_MASTODON_SIGN_IN (object), result, &error);
+  if (account != NULL)
+    g_task_return_pointer (task, account, g_object_unref);
+  else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                               _("Mastodon does not accept this token. Check that it is complete and "
+                                 "was not withdrawn in the account’s settings."));
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+bot_identified_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(ConciergeTelegramBot) bot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *handle = NULL;
+  g_autofree char *bot_id = NULL;
+  const char *server_url = g_task_get_task_data (task);
+
+  bot = concierge_telegram_check_finish (CONCIERGE_TELEGRAM (object), result, &error);
+  if (bot == NULL)
+    {
+      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
+        g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                                 _("Telegram does not know this token. Copy it again from @BotFather."));
+      else if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR ||
+               (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_CANCELLED))
+        g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                                 _("Concierge cannot reach %s. Check the address and the network connection."),
+                                 server_url);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  handle = g_strdup_printf ("@%s", bot->username);
+  bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
+  g_task_return_pointer (task, concierge_account_new ("telegram", bot->name, handle, server_url, bot_id),
+                         g_object_unref);
+}
+
+/**
+ * concierge_accounts_identify_async:
+ * @platform: "mastodon" or "telegram"
+ * @server: the Mastodon server, or Telegram's Bot API address
+ * @token: an access token, or a bot's token
+ *
+ * Asks the platform whose @token is, as a sign-in through the browser
+ * learns it: an account added by its token alone then has the id that
+ * tells it from others, and adding it again finds it.
+ */
+void
+concierge_accounts_identify_async (SoupSession         *session,
+                                   const char          *platform,
+                                   const char          *server,
+                                   const char          *token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(ConciergeMastodonSignIn) sign_in = NULL;
+  g_autoptr(ConciergeTelegram) telegram = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (platform != NULL);
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (token != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_accounts_identify_async);
+
+  if (g_str_equal (platform, "telegram"))
+    {
+      if (!concierge_accounts_server_url_is_ok (server, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_task_set_task_data (task, g_strdup (server), g_free);
+      telegram = concierge_telegram_new (session, 0, server, token);
+      concierge_telegram_check_async (telegram, cancellable, bot_identified_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  if (!g_str_equal (platform, "mastodon"))
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                               _("This version of Concierge cannot sync %s accounts yet."), platform);
+      return;
+    }
+
+  /* The sign-in writes the server's address as the browser's sign-in
+   * does, so that both find the same account. */
+  sign_in = concierge_mastodon_sign_in_new (session, server, &error);
+  if (sign_in == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  concierge_mastodon_sign_in_with_token_async (sign_in, token, cancellable, mastodon_identified_cb,
+                                               g_steal_pointer (&task));
+}
+
+/**
+ * concierge_accounts_identify_finish:
+ *
+ * Returns: (transfer full): the account @token signs in, with its remote
+ *   user id, name and handle, not saved yet
+ */
+ConciergeAccount *
+concierge_accounts_identify_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Adding */
 
 typedef struct
 {
   ConciergeStore   *store;
   ConciergeAccount *saved;
+  gboolean          renewed;
   char             *secret;
   GError           *error;
 } Adding;
@@ -120,9 +261,16 @@ secret_stored_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Adding *adding = g_task_get_task_data (task);
 
-  /* An account without its secret would only fail later: it goes again. */
+  /* An account without its secret would only fail later: a new one goes
+   * again. One that was there already stays, with its conversations and
+   * its earlier secret. */
   if (!concierge_secrets_store_finish (result, &adding->error))
     {
+      if (adding->renewed)
+        {
+          g_task_return_error (task, g_steal_pointer (&adding->error));
+          return;
+        }
       concierge_store_remove_account_async (adding->store, concierge_account_get_id (adding->saved), NULL,
                                             undone_cb, g_steal_pointer (&task));
       return;
@@ -142,7 +290,7 @@ account_saved_cb (GObject      *object,
   g_autofree char *label = NULL;
   GError *error = NULL;
 
-  adding->saved = concierge_store_add_account_finish (CONCIERGE_STORE (object), result, &error);
+  adding->saved = concierge_store_add_account_finish (CONCIERGE_STORE (object), result, &adding->renewed, &error);
   if (adding->saved == NULL)
     {
       g_task_return_error (task, error);
@@ -163,11 +311,11 @@ account_saved_cb (GObject      *object,
 /**
  * concierge_accounts_add_async:
  * @account: the account to save; an account with the same platform, server
- *   and remote user is updated instead
+ *   and remote user is renewed instead
  * @secret_json: goes to the keyring only; see
  *   concierge_accounts_secret_json()
  *
- * Saves the account and then its secret; when the keyring refuses, the
+ * Saves the account and then its secret; when the keyring refuses, a new
  * account goes again.
  */
 void
@@ -197,15 +345,20 @@ concierge_accounts_add_async (ConciergeStore      *store,
 
 /**
  * concierge_accounts_add_finish:
+ * @renewed: (out) (optional): whether the account was there already, so
+ *   that the new secret replaced its earlier one
  *
  * Returns: (transfer full): the saved account, with its id
  */
 ConciergeAccount *
 concierge_accounts_add_finish (GAsyncResult  *result,
+                               gboolean      *renewed,
                                GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
+  if (renewed != NULL)
+    *renewed = ((Adding *) g_task_get_task_data (G_TASK (result)))->renewed;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

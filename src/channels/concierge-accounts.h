@@ -21,6 +21,16 @@ char             *concierge_accounts_secret_json   (const char           *token,
                                                     const char           *client_id,
                                                     const char           *client_secret);
 
+void              concierge_accounts_identify_async (SoupSession         *session,
+                                                     const char          *platform,
+                                                     const char          *server,
+                                                     const char          *token,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+ConciergeAccount *concierge_accounts_identify_finish (GAsyncResult        *result,
+                                                     GError             **error);
+
 void              concierge_accounts_add_async     (ConciergeStore       *store,
                                                     ConciergeAccount     *account,
                                                     const char           *secret_json,
@@ -28,6 +38,7 @@ void              concierge_accounts_add_async     (ConciergeStore       *store,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);
 ConciergeAccount *concierge_accounts_add_finish    (GAsyncResult         *result,
+                                                    gboolean             *renewed,
                                                     GError              **error);
 
 void              concierge_accounts_remove_async  (ConciergeStore       *store,

@@ -689,6 +689,7 @@ credentials_cb (GTask    *task,
                 JsonNode *root)
 {
   ConciergeMastodon *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
   const char *id = string_member (root, "id");
 
   if (id == NULL)
@@ -698,6 +699,7 @@ credentials_cb (GTask    *task,
     }
 
   self->own_account_id = g_strdup (id);
+  concierge_ingest_set_remote_user_id (fetch->ingest, id);
   get_json (task, "/api/v1/instance", NULL, instance_cb);
 }
 
@@ -2232,4 +2234,49 @@ concierge_mastodon_sign_in_complete_finish (ConciergeMastodonSignIn  *self,
   if (account != NULL)
     *secret_json = concierge_accounts_secret_json (self->api->access_token, self->client_id, self->client_secret);
   return account;
+}
+
+/**
+ * concierge_mastodon_sign_in_with_token_async:
+ * @token: an access token made on the server, as its Development settings
+ *   make one
+ *
+ * Signs in without the browser: asks the server whose account @token
+ * signs in.
+ */
+void
+concierge_mastodon_sign_in_with_token_async (ConciergeMastodonSignIn *self,
+                                             const char              *token,
+                                             GCancellable            *cancellable,
+                                             GAsyncReadyCallback      callback,
+                                             gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_MASTODON_SIGN_IN (self));
+  g_return_if_fail (token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_mastodon_sign_in_with_token_async);
+  forget_secret (&self->api->access_token);
+  self->api->access_token = g_strdup (token);
+  sign_in_step (task, SOUP_METHOD_GET, "/api/v1/accounts/verify_credentials", NULL,
+                own_account_cb, credentials_done_cb);
+}
+
+/**
+ * concierge_mastodon_sign_in_with_token_finish:
+ *
+ * Returns: (transfer full): the account that @token signs in, not saved
+ *   yet; a token the server refuses is
+ *   %CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED
+ */
+ConciergeAccount *
+concierge_mastodon_sign_in_with_token_finish (ConciergeMastodonSignIn  *self,
+                                              GAsyncResult             *result,
+                                              GError                  **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

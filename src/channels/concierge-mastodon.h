@@ -40,7 +40,8 @@ void               concierge_mastodon_set_client       (ConciergeMastodon *self,
                                                          const char        *client_secret);
 
 /* Signing in through the browser: begin, send the browser to the authorize
- * address, then complete, waiting for the browser or with a pasted code. */
+ * address, then complete, waiting for the browser or with a pasted code.
+ * Or with a token made on the server, without the browser. */
 #define CONCIERGE_TYPE_MASTODON_SIGN_IN (concierge_mastodon_sign_in_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConciergeMastodonSignIn, concierge_mastodon_sign_in, CONCIERGE, MASTODON_SIGN_IN, GObject)
@@ -67,6 +68,14 @@ void              concierge_mastodon_sign_in_complete_async         (ConciergeMa
 ConciergeAccount *concierge_mastodon_sign_in_complete_finish        (ConciergeMastodonSignIn  *self,
                                                                      GAsyncResult             *result,
                                                                      char                    **secret_json,
+                                                                     GError                  **error);
+void              concierge_mastodon_sign_in_with_token_async       (ConciergeMastodonSignIn  *self,
+                                                                     const char               *token,
+                                                                     GCancellable             *cancellable,
+                                                                     GAsyncReadyCallback       callback,
+                                                                     gpointer                  user_data);
+ConciergeAccount *concierge_mastodon_sign_in_with_token_finish      (ConciergeMastodonSignIn  *self,
+                                                                     GAsyncResult             *result,
                                                                      GError                  **error);
 
 G_END_DECLS

@@ -623,6 +623,8 @@ me_cb (GTask    *task,
        JsonNode *result)
 {
   ConciergeTelegram *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autofree char *bot_id = NULL;
   JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
 
   if (member_int (me, "id") == 0 || member_string (me, "username") == NULL)
@@ -635,6 +637,8 @@ me_cb (GTask    *task,
   self->bot_id = member_int (me, "id");
   g_free (self->bot_username);
   self->bot_username = g_strdup (member_string (me, "username"));
+  bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->bot_id);
+  concierge_ingest_set_remote_user_id (fetch->ingest, bot_id);
   get_updates (task);
 }
 

@@ -1317,22 +1317,73 @@ concierge_store_get_profile_id (ConciergeStore *self)
 
 /* Accounts */
 
+/* Only an account that does not know its remote user's id yet learns it,
+ * once. Where another account of the profile has that id already, the same
+ * one added twice before ids were kept, OR IGNORE leaves this one as it is
+ * rather than break the uniqueness of accounts. */
+static gboolean
+store_identify_account (ConciergeStore  *self,
+                        gint64           account_id,
+                        const char      *remote_user_id,
+                        GError         **error)
+{
+  static const char sql[] =
+    "UPDATE OR IGNORE accounts SET remote_user_id = ?2 WHERE id = ?1 AND remote_user_id = ''";
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, remote_user_id);
+  return store_step_done (self, stmt, error);
+}
+
+typedef struct
+{
+  ConciergeAccount *account;
+  gboolean          renewed;  /* written by the worker before the task returns */
+} AddAccount;
+
+static void
+add_account_free (gpointer data)
+{
+  AddAccount *adding = data;
+
+  g_object_unref (adding->account);
+  g_free (adding);
+}
+
 static void
 add_account_job (ConciergeStore *self,
                  GTask          *task,
                  gpointer        data)
 {
+  static const char known_sql[] =
+    "SELECT EXISTS (SELECT 1 FROM accounts WHERE platform = ? AND server_url = ? AND remote_user_id = ?)";
   static const char sql[] =
     "INSERT INTO accounts (platform, display_name, handle, server_url, remote_user_id) "
     "VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (platform, server_url, remote_user_id) "
     "DO UPDATE SET display_name = excluded.display_name, handle = excluded.handle, signed_out = 0 "
     "RETURNING id";
-  ConciergeAccount *account = data;
+  AddAccount *adding = data;
+  ConciergeAccount *account = adding->account;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   ConciergeAccount *result;
   int rc;
+
+  if (!(stmt = store_prepare (self, known_sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bind_text (stmt, 1, account->platform);
+  bind_text (stmt, 2, account->server_url);
+  bind_text (stmt, 3, account->remote_user_id);
+  rc = sqlite3_step (stmt);
+  adding->renewed = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
 
   if (!(stmt = store_prepare (self, sql, &error)))
     {
@@ -1365,8 +1416,9 @@ add_account_job (ConciergeStore *self,
 /**
  * concierge_store_add_account_async:
  *
- * Saves @account, or updates the one with the same platform, server and
- * remote user. The result is a copy that carries the account's id.
+ * Saves @account, or renews the one with the same platform, server and
+ * remote user: it takes the new name and handle, and is no longer signed
+ * out. The result is a copy that carries the account's id.
  */
 void
 concierge_store_add_account_async (ConciergeStore      *self,
@@ -1375,22 +1427,35 @@ concierge_store_add_account_async (ConciergeStore      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  AddAccount *adding;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
 
+  adding = g_new0 (AddAccount, 1);
+  adding->account = g_object_ref (account);
   store_run (self, concierge_store_add_account_async, G_PRIORITY_DEFAULT,
-             add_account_job, g_object_ref (account), g_object_unref,
+             add_account_job, adding, add_account_free,
              cancellable, callback, user_data);
 }
 
+/**
+ * concierge_store_add_account_finish:
+ * @renewed: (out) (optional): whether the account was there already
+ */
 ConciergeAccount *
 concierge_store_add_account_finish (ConciergeStore  *self,
                                     GAsyncResult    *result,
+                                    gboolean        *renewed,
                                     GError         **error)
 {
+  StoreJob *job;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  job = g_task_get_task_data (G_TASK (result));
+  if (renewed != NULL)
+    *renewed = ((AddAccount *) job->data)->renewed;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1568,6 +1633,130 @@ concierge_store_remove_account_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+count_waiting_replies_job (ConciergeStore *self,
+                           GTask          *task,
+                           gpointer        data)
+{
+  /* A reply leaves the outbox when the platform confirms it, so every
+   * state it can have there means the customer may not have it: queued
+   * never left, sending may not have arrived, failed did not and waits
+   * for Try Again, and unknown waits for Concierge to ask the platform.
+   * Hiding or removing a customer's post is no reply and is not counted. */
+  static const char sql[] =
+    "SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id "
+    "WHERE o.account_id = ? AND o.operation = 'reply' "
+    "AND m.send_state IN ('queued', 'sending', 'failed', 'unknown')";
+  gint64 *account_id = data;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  if (!store_count (self, sql, *account_id, &count, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, count);
+}
+
+/**
+ * concierge_store_count_waiting_replies_async:
+ *
+ * Counts the account's replies that the outbox still holds: removing the
+ * account deletes them.
+ */
+void
+concierge_store_count_waiting_replies_async (ConciergeStore      *self,
+                                             gint64               account_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_count_waiting_replies_async, G_PRIORITY_DEFAULT, count_waiting_replies_job,
+             g_memdup2 (&account_id, sizeof account_id), g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_count_waiting_replies_finish:
+ *
+ * Returns: how many replies wait, or -1 with @error set
+ */
+gssize
+concierge_store_count_waiting_replies_finish (ConciergeStore  *self,
+                                              GAsyncResult    *result,
+                                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64  account_id;
+  char   *remote_user_id;
+} IdentifyAccount;
+
+static void
+identify_account_free (gpointer data)
+{
+  IdentifyAccount *job = data;
+
+  g_free (job->remote_user_id);
+  g_free (job);
+}
+
+static void
+identify_account_job (ConciergeStore *self,
+                      GTask          *task,
+                      gpointer        data)
+{
+  IdentifyAccount *job = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!store_identify_account (self, job->account_id, job->remote_user_id, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_identify_account_async:
+ * @remote_user_id: whose the account is on the platform
+ *
+ * Gives an account added with a token alone the id of its remote user, as
+ * a sync does when it learns it. An account that knows its id keeps it.
+ */
+void
+concierge_store_identify_account_async (ConciergeStore      *self,
+                                        gint64               account_id,
+                                        const char          *remote_user_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  IdentifyAccount *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (remote_user_id != NULL && remote_user_id[0] != '\0');
+
+  job = g_new0 (IdentifyAccount, 1);
+  job->account_id = account_id;
+  job->remote_user_id = g_strdup (remote_user_id);
+  store_run (self, concierge_store_identify_account_async, G_PRIORITY_DEFAULT, identify_account_job,
+             job, identify_account_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_identify_account_finish (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 typedef struct
 {
   gint64  account_id;
@@ -1658,6 +1847,7 @@ struct _ConciergeIngest
   GArray *items;
   char   *stream;
   char   *cursor;
+  char   *remote_user_id;
 };
 
 static void
@@ -1739,6 +1929,26 @@ concierge_ingest_set_cursor (ConciergeIngest *ingest,
   ingest->cursor = g_strdup (cursor);
 }
 
+/**
+ * concierge_ingest_set_remote_user_id:
+ * @remote_user_id: the account's own id on the platform, as the fetch
+ *   learnt it
+ *
+ * An account added with a token alone does not know whose it is until it
+ * first syncs; the store keeps the id then, so that signing in to the same
+ * account later renews it instead of adding it twice.
+ */
+void
+concierge_ingest_set_remote_user_id (ConciergeIngest *ingest,
+                                     const char      *remote_user_id)
+{
+  g_return_if_fail (ingest != NULL);
+  g_return_if_fail (remote_user_id != NULL && remote_user_id[0] != '\0');
+
+  g_free (ingest->remote_user_id);
+  ingest->remote_user_id = g_strdup (remote_user_id);
+}
+
 void
 concierge_ingest_free (ConciergeIngest *ingest)
 {
@@ -1747,6 +1957,7 @@ concierge_ingest_free (ConciergeIngest *ingest)
 
   g_free (ingest->stream);
   g_free (ingest->cursor);
+  g_free (ingest->remote_user_id);
   g_array_unref (ingest->items);
   g_free (ingest);
 }
@@ -2244,6 +2455,10 @@ ingest_job (ConciergeStore *self,
       if (!store_step_done (self, stmt, &error))
         goto fail;
     }
+
+  if (ingest->remote_user_id != NULL &&
+      !store_identify_account (self, ingest->account_id, ingest->remote_user_id, &error))
+    goto fail;
 
   if (!store_exec (self, "COMMIT", &error))
     goto fail;

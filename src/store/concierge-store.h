@@ -78,6 +78,8 @@ void             concierge_ingest_add_message (ConciergeIngest    *ingest,
 void             concierge_ingest_set_cursor  (ConciergeIngest    *ingest,
                                                const char         *stream,
                                                const char         *cursor);
+void             concierge_ingest_set_remote_user_id (ConciergeIngest *ingest,
+                                                      const char      *remote_user_id);
 guint            concierge_ingest_get_size    (ConciergeIngest    *ingest);
 void             concierge_ingest_free        (ConciergeIngest    *ingest);
 
@@ -305,6 +307,7 @@ void             concierge_store_add_account_async  (ConciergeStore      *self,
                                                      gpointer             user_data);
 ConciergeAccount *concierge_store_add_account_finish (ConciergeStore     *self,
                                                      GAsyncResult        *result,
+                                                     gboolean            *renewed,
                                                      GError             **error);
 
 void             concierge_store_remove_account_async  (ConciergeStore      *self,
@@ -315,6 +318,23 @@ void             concierge_store_remove_account_async  (ConciergeStore      *sel
 gboolean         concierge_store_remove_account_finish (ConciergeStore      *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void             concierge_store_count_waiting_replies_async  (ConciergeStore      *self,
+                                                              gint64               account_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gssize           concierge_store_count_waiting_replies_finish (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void             concierge_store_identify_account_async  (ConciergeStore      *self,
+                                                         gint64               account_id,
+                                                         const char          *remote_user_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean         concierge_store_identify_account_finish (ConciergeStore      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 
 void             concierge_store_ingest_async       (ConciergeStore      *self,
                                                      ConciergeIngest     *ingest,

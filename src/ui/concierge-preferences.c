@@ -195,25 +195,75 @@ remove_response_cb (AdwMessageDialog     *dialog,
                                    removed_cb, removal);
 }
 
-static void
-remove_account_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+typedef struct
 {
-  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  ConciergePreferences *self;
+  gint64                account_id;
+  char                 *title;
+} AskRemoval;
+
+static void
+ask_removal_free (AskRemoval *asking)
+{
+  g_object_unref (asking->self);
+  g_free (asking->title);
+  g_free (asking);
+}
+
+static void
+waiting_replies_counted_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  AskRemoval *asking = user_data;
+  ConciergePreferences *self = asking->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
-  gint64 id;
-  const char *name;
+  const char *what;
+  gssize waiting;
 
-  g_variant_get (parameter, "(x&s)", &id, &name);
+  waiting = concierge_store_count_waiting_replies_finish (CONCIERGE_STORE (object), result, &error);
+  if (waiting < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why */
+          g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
 
-  /* Translators: %s is an account, like "Support on Mastodon" */
+          adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+        }
+      ask_removal_free (asking);
+      return;
+    }
+
+  what = _("Concierge withdraws its access where the platform allows it, "
+           "deletes the sign-in from the keyring and stops syncing the "
+           "account. Its cached conversations can stay readable, or go with "
+           "it. Nothing is deleted on the platform.");
+  /* Replies that would go with the account are worth saying first. */
+  if (waiting > 0)
+    {
+      g_autofree char *replies = NULL;
+
+      replies = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u reply to its customers is still waiting to be sent. If you "
+                                              "keep the conversations, it stays with them and can go out once "
+                                              "you sign in to the account again. If you delete them, it is "
+                                              "deleted too and never reaches the customer.",
+                                              "%u replies to its customers are still waiting to be sent. If "
+                                              "you keep the conversations, they stay with them and can go out "
+                                              "once you sign in to the account again. If you delete them, the "
+                                              "replies are deleted too and never reach the customers.",
+                                              waiting),
+                                 (guint) waiting);
+      body = g_strdup_printf ("%s\n\n%s", replies, what);
+    }
+
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
-  adw_message_dialog_format_heading (dialog, _("Remove %s?"), name);
-  adw_message_dialog_set_body (dialog, _("Concierge withdraws its access where the platform allows it, "
-                                         "deletes the sign-in from the keyring and stops syncing the "
-                                         "account. Its cached conversations can stay readable, or go with "
-                                         "it. Nothing is deleted on the platform."));
+  /* Translators: %s is an account, like "Support on Mastodon" */
+  adw_message_dialog_format_heading (dialog, _("Remove %s?"), asking->title);
+  adw_message_dialog_set_body (dialog, body ? body : what);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "keep", _("_Keep Conversations"),
@@ -222,9 +272,27 @@ remove_account_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "account-id", GSIZE_TO_POINTER ((gsize) id));
+  g_object_set_data (G_OBJECT (dialog), "account-id", GSIZE_TO_POINTER ((gsize) asking->account_id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  ask_removal_free (asking);
+}
+
+static void
+remove_account_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
+  AskRemoval *asking;
+  const char *title;
+
+  asking = g_new0 (AskRemoval, 1);
+  asking->self = g_object_ref (self);
+  g_variant_get (parameter, "(x&s)", &asking->account_id, &title);
+  asking->title = g_strdup (title);
+  concierge_store_count_waiting_replies_async (self->store, asking->account_id, self->cancellable,
+                                               waiting_replies_counted_cb, asking);
 }
 
 static void
@@ -387,6 +455,7 @@ close_account_page (ConciergePreferences *self)
 typedef struct
 {
   ConciergePreferences *self;
+  ConciergeAccount     *account;
   char                 *secret;
   GtkLabel             *error_label;
 } Saving;
@@ -395,6 +464,7 @@ static void
 saving_free (Saving *saving)
 {
   g_object_unref (saving->self);
+  g_object_unref (saving->account);
   memset (saving->secret, 0, strlen (saving->secret));
   g_free (saving->secret);
   g_free (saving);
@@ -410,8 +480,9 @@ account_saved_cb (GObject      *object,
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  gboolean renewed = FALSE;
 
-  account = concierge_accounts_add_finish (result, &error);
+  account = concierge_accounts_add_finish (result, &renewed, &error);
   if (account == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -427,13 +498,39 @@ account_saved_cb (GObject      *object,
   if (self->sync != NULL)
     concierge_sync_add_account (self->sync, account, saving->secret, NULL);
 
-  /* Translators: %s is an account's or a bot's name */
-  text = self->signing_in_again ? g_strdup_printf (_("%s is signed in again"), concierge_account_get_display_name (account))
-                                : g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
+  /* Adding an account that is here already signs it in again. */
+  if (self->signing_in_again != NULL || renewed)
+    /* Translators: %s is an account's or a bot's name */
+    text = g_strdup_printf (_("%s is signed in again"), concierge_account_get_display_name (account));
+  else
+    text = g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
   close_account_page (self);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
   update_accounts (self);
   saving_free (saving);
+}
+
+static void
+account_identified_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Saving *saving = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_identify_account_finish (CONCIERGE_STORE (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (saving->self, FALSE);
+          show_error (saving->error_label, error->message);
+        }
+      saving_free (saving);
+      return;
+    }
+
+  concierge_accounts_add_async (saving->self->store, saving->account, saving->secret, saving->self->cancellable,
+                                account_saved_cb, saving);
 }
 
 static void
@@ -442,12 +539,18 @@ save_account (ConciergePreferences *self,
               const char           *secret_json,
               GtkLabel             *error_label)
 {
-  g_autoptr(ConciergeAccount) saved = NULL;
   Saving *saving;
+  const char *remote_id = NULL;
+
+  saving = g_new0 (Saving, 1);
+  saving->self = g_object_ref (self);
+  saving->account = g_object_ref (account);
+  saving->secret = g_strdup (secret_json);
+  saving->error_label = error_label;
 
   if (self->signing_in_again != NULL)
     {
-      const char *remote_id = concierge_account_get_remote_user_id (self->signing_in_again);
+      remote_id = concierge_account_get_remote_user_id (self->signing_in_again);
 
       /* Signing in again must not swap one account for another. An account
        * added on the command line learns its id only when it syncs. */
@@ -463,23 +566,30 @@ save_account (ConciergePreferences *self,
                                   concierge_account_get_handle (self->signing_in_again));
           set_busy (self, FALSE);
           show_error (error_label, text);
+          saving_free (saving);
           return;
         }
 
       /* The same server address and id keep the same account. */
-      saved = concierge_account_new (concierge_account_get_platform (account),
-                                     concierge_account_get_display_name (account),
-                                     concierge_account_get_handle (account),
-                                     concierge_account_get_server_url (self->signing_in_again), remote_id);
+      g_clear_object (&saving->account);
+      saving->account = concierge_account_new (concierge_account_get_platform (account),
+                                               concierge_account_get_display_name (account),
+                                               concierge_account_get_handle (account),
+                                               concierge_account_get_server_url (self->signing_in_again),
+                                               concierge_account_get_remote_user_id (account));
     }
 
-  saving = g_new0 (Saving, 1);
-  saving->self = g_object_ref (self);
-  saving->secret = g_strdup (secret_json);
-  saving->error_label = error_label;
   set_busy (self, TRUE);
-  concierge_accounts_add_async (self->store, saved ? saved : account, secret_json, self->cancellable,
-                                account_saved_cb, saving);
+  /* An account without an id, which this page may have read before its
+   * first sync learnt one, takes the id of the sign-in first: then it is
+   * the account that the sign-in renews, whatever it knows by now. */
+  if (remote_id != NULL && remote_id[0] == '\0' && concierge_account_get_remote_user_id (account)[0] != '\0')
+    concierge_store_identify_account_async (self->store, concierge_account_get_id (self->signing_in_again),
+                                            concierge_account_get_remote_user_id (account), self->cancellable,
+                                            account_identified_cb, saving);
+  else
+    concierge_accounts_add_async (self->store, saving->account, secret_json, self->cancellable,
+                                  account_saved_cb, saving);
 }
 
 /* Signing in to Mastodon */

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Signing in to Mastodon from Preferences, as an agent does: the server's
 name, the browser (a stand-in that this test's mimeapps.list names as the
-http handler, which approves), the account syncing; then the server
+http handler, which approves), the account syncing, signing in to it once
+more, which renews it instead of adding it twice; then the server
 withdrawing access, "Sign In Again" on the account, and removing the
 account, which revokes its token."""
 
@@ -74,6 +75,12 @@ def button_named(app, name):
     uitest.fail(f"no button named {name!r}. The app shows:\n" + uitest.dump(app.root))
 
 
+def remove_buttons(app):
+    """The names of the accounts' remove buttons, one an account."""
+    return [n.name for n in uitest.walk(app.root)
+            if uitest.readable(lambda: n.getRoleName() == "push button" and n.name.startswith("Remove "))]
+
+
 def sign_in(app, server):
     app.insert_text(app.find("Server, for example mastodon.social", role="text"), server)
     app.click(app.find_button("Sign In"))
@@ -110,6 +117,14 @@ def sign_in_and_sync(app, sandbox, browser_log):
     inbox = app.find("Conversations", role="list")
     app.wait_rows(inbox, lambda names: sum("Mastodon" in n for n in names) >= 3, "the account's conversations")
     print("the signed-in account syncs")
+
+    # Signing in to the same account once more renews it, and says so.
+    app.click(app.find("Add a Mastodon Account", role="push button"))
+    sign_in(app, sandbox.url)
+    app.find("Wellenfunk Support is signed in again", role="label")
+    uitest.wait_until(lambda: remove_buttons(app) == ["Remove Wellenfunk Support on Mastodon"],
+                      "one account in the list")
+    print("signing in to an account that is there already renews it instead of adding it twice")
 
 
 
