@@ -6,8 +6,6 @@ removing it after all deletes it with them."""
 import sqlite3
 import time
 
-import pyatspi
-
 import uitest
 
 TOKEN = "ui-remove-token-Wq7Lp3Xz9Kd2Mv5Nb8Ty"
@@ -18,9 +16,10 @@ def find_named_start(app, start, role):
     or a reply's state, whose ends the test need not spell out."""
     deadline = time.monotonic() + uitest.TIMEOUT
     while time.monotonic() < deadline:
-        found = [node for node in uitest.walk(app.root)
-                 if uitest.readable(lambda: node.getRoleName() == role and node.name.startswith(start)
-                                    and node.getState().contains(pyatspi.STATE_VISIBLE))]
+        found = [node for node, name in uitest.named(app.root)
+                 if name and name.startswith(start)
+                 and uitest.readable(lambda: node.getRoleName() == role
+                                     and node.getState().contains(uitest.STATE_VISIBLE))]
         if found:
             return found
         time.sleep(0.2)
@@ -46,8 +45,8 @@ def run(app, sandbox):
     write_reply(app, "Der Techniker meldet sich morgen.")
     uitest.wait_until(lambda: len(sandbox.posts_with("Der Techniker meldet sich morgen.")) == 1,
                       "the second reply sent")
-    uitest.wait_until(lambda: len([node for node in uitest.walk(app.root)
-                                   if uitest.readable(lambda: node.name.startswith("Not sent:"))]) == 2,
+    uitest.wait_until(lambda: len([name for _, name in uitest.named(app.root)
+                                   if name and name.startswith("Not sent:")]) == 2,
                       "both replies refused")
     print("two replies wait in the outbox, refused by the server")
 
@@ -69,8 +68,8 @@ def run(app, sandbox):
     # Cancel keeps the account, and it goes on syncing.
     app.find("Remove Support on Mastodon", role="push button")
     time.sleep(1)
-    for node in uitest.walk(app.root):
-        if uitest.readable(lambda: node.name in ("Removed; its conversations stay readable", "No accounts yet")):
+    for _, name in uitest.named(app.root):
+        if name in ("Removed; its conversations stay readable", "No accounts yet"):
             uitest.fail("Cancel removed the account")
     print("Cancel keeps the account")
 

@@ -77,8 +77,8 @@ def button_named(app, name):
 
 def remove_buttons(app):
     """The names of the accounts' remove buttons, one an account."""
-    return [n.name for n in uitest.walk(app.root)
-            if uitest.readable(lambda: n.getRoleName() == "push button" and n.name.startswith("Remove "))]
+    return [name for n, name in uitest.named(app.root)
+            if name and name.startswith("Remove ") and uitest.readable(lambda: n.getRoleName() == "push button")]
 
 
 def sign_in(app, server):
