@@ -10,6 +10,9 @@
 #include "channels/concierge-sync.h"
 #include "concierge-application.h"
 #include "test-util.h"
+#include "ui/concierge-audit-window.h"
+#include "ui/concierge-conversation-view.h"
+#include "ui/concierge-customer-view.h"
 #include "ui/concierge-inbox-list.h"
 #include "ui/concierge-preferences.h"
 #include "ui/concierge-ui.h"
@@ -223,6 +226,22 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
+/* A store on a real SQLite file, in a folder of its own */
+static ConciergeStore *
+open_store (char **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  ConciergeStore *store;
+
+  *dir = g_dir_make_tmp ("concierge-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "cache.sqlite", NULL);
+  store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
 static gboolean
 shows_three_hours_left (gpointer data)
 {
@@ -235,9 +254,8 @@ static void
 test_reply_window (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("concierge-window-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
-  g_autoptr(ConciergeStore) store = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeSync) sync = NULL;
   g_autoptr(TestChannel) channel = NULL;
@@ -248,9 +266,6 @@ test_reply_window (void)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const struct { const char *thread; gint64 ago; } customers[] = { { "late", 21 * 3600 - 120 }, { "early", 3600 } };
 
-  g_assert_no_error (error);
-  store = test_open_store (path, &error);
-  g_assert_no_error (error);
   account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
                                                             "https://social.example", "1"));
   ingest = concierge_ingest_new (concierge_account_get_id (account));
@@ -372,19 +387,14 @@ account_is_signed_out (gpointer data)
 static void
 test_preferences_closed_while_loading (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("concierge-window-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
-  g_autoptr(ConciergeStore) store = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeSync) sync = NULL;
   g_autoptr(GSubprocess) sandbox = NULL;
   g_autofree char *url = NULL;
   GtkWindow *preferences;
 
-  g_assert_no_error (error);
-  store = test_open_store (path, &error);
-  g_assert_no_error (error);
   /* A webhook makes Preferences ask whether to remove it once the check
    * comes back, unless it has closed. */
   sandbox = test_sandbox_start ("mastodon-token-unused", &url, "--telegram-token", TOKEN, "--telegram-webhook",
@@ -424,6 +434,79 @@ test_preferences_closed_while_loading (void)
   test_remove_tree (dir);
 }
 
+/* Shows @panel in a window of its own and closes it at once; the panel
+ * goes with the window. */
+static void
+close_panel_while_busy (GtkWidget      *panel,
+                        ConciergeStore *store)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (panel), (gpointer *) &panel);
+  close_while_busy (GTK_WINDOW (window), store);
+  g_assert_null (panel);
+}
+
+/* The panels that load as they are given a conversation, and the audit
+ * log, closed in the same main loop iteration in which they opened. */
+static void
+test_panels_closed_while_loading (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeIdentity) author = NULL;
+  g_autoptr(GArray) index = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  ConciergeIngest *ingest;
+  ConciergeMessage *message;
+  ConciergeThread *thread;
+  GtkWidget *customer, *conversation;
+  GtkWindow *window;
+
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  ingest = concierge_ingest_new (concierge_account_get_id (account));
+  author = concierge_identity_new ("mastodon", "https://social.example", "7", "sabine", "Sabine Krüger");
+  message = concierge_message_new ("m1", CONCIERGE_DIRECTION_IN, "Meine Rechnung ist doppelt, IBAN DE02 1203 "
+                                   "0000 0000 2020 51.", g_get_real_time () / G_USEC_PER_SEC - 600);
+  concierge_message_set_author (message, author);
+  concierge_ingest_add_message (ingest, "rechnung", CONCIERGE_VISIBILITY_PRIVATE, message);
+  g_object_unref (message);
+  test_ingest (store, ingest, &error);
+  g_assert_no_error (error);
+  index = test_load_index (store, &query);
+  g_assert_cmpuint (index->len, ==, 1);
+  threads = test_load_threads (store, &g_array_index (index, ConciergeInboxEntry, 0).id, 1);
+  thread = g_ptr_array_index (threads, 0);
+  g_assert_cmpint (concierge_thread_get_contact_id (thread), !=, 0);
+
+  /* The customer panel reads the customer, their conversations, who else
+   * they may be and what they wrote. */
+  customer = g_object_new (CONCIERGE_TYPE_CUSTOMER_VIEW, NULL);
+  concierge_customer_view_set_store (CONCIERGE_CUSTOMER_VIEW (customer), store);
+  concierge_customer_view_set_thread (CONCIERGE_CUSTOMER_VIEW (customer), thread);
+  close_panel_while_busy (customer, store);
+
+  /* The conversation reads its messages, its move, its customer and its
+   * draft. */
+  conversation = g_object_new (CONCIERGE_TYPE_CONVERSATION_VIEW, NULL);
+  concierge_conversation_view_set_store (CONCIERGE_CONVERSATION_VIEW (conversation), store);
+  concierge_conversation_view_set_thread (CONCIERGE_CONVERSATION_VIEW (conversation), thread);
+  close_panel_while_busy (conversation, store);
+
+  window = concierge_audit_window_new (NULL, store);
+  gtk_window_present (window);
+  close_while_busy (window, store);
+
+  test_close_store (store);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +529,7 @@ main (int   argc,
   g_test_add_func ("/conversation/message-links", test_message_links);
   g_test_add_func ("/inbox/reply-window", test_reply_window);
   g_test_add_func ("/preferences/closed-while-loading", test_preferences_closed_while_loading);
+  g_test_add_func ("/window/panels-closed-while-loading", test_panels_closed_while_loading);
   g_test_add_func ("/window/size-is-remembered", test_window_size_is_remembered);
   g_test_add_func ("/window/wide-shows-three-panes", test_wide_window_shows_three_panes);
   g_test_add_func ("/window/narrow-folds-with-back-navigation", test_narrow_window_folds_with_back_navigation);

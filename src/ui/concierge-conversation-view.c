@@ -379,7 +379,8 @@ struct _ConciergeConversationView
   ConciergeSync    *sync;
   ConciergeThread  *thread;
   GListStore       *messages;
-  GCancellable     *cancellable;
+  GCancellable     *cancellable;    /* until the view goes */
+  GCancellable     *messages_cancellable;
   GSettings        *settings;       /* the company's own data, for the guard */
   ConciergeMove    *move;           /* the thread's latest move, or NULL */
   GCancellable     *move_cancellable;
@@ -456,7 +457,6 @@ typedef struct
 static void
 texture_load_free (TextureLoad *load)
 {
-  g_object_unref (load->view);
   g_weak_ref_clear (&load->frame);
   g_free (load);
 }
@@ -659,7 +659,7 @@ show_images (ConciergeConversationView *self,
 
       frame_show_text (frame, _("Loading image…"));
       load = g_new0 (TextureLoad, 1);
-      load->view = g_object_ref (self);
+      load->view = self;
       load->image_id = id;
       g_weak_ref_init (&load->frame, frame);
       concierge_store_load_image_async (self->store, id, self->images_cancellable, image_bytes_cb, load);
@@ -915,15 +915,15 @@ messages_loaded_cb (GObject      *object,
 static void
 load_messages (ConciergeConversationView *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->messages_cancellable);
+  g_clear_object (&self->messages_cancellable);
 
   if (self->thread == NULL || self->store == NULL)
     return;
 
-  self->cancellable = g_cancellable_new ();
+  self->messages_cancellable = g_cancellable_new ();
   concierge_store_load_messages_async (self->store, concierge_thread_get_id (self->thread),
-                                       self->cancellable, messages_loaded_cb, self);
+                                       self->messages_cancellable, messages_loaded_cb, self);
 }
 
 /* The composer says who reads the reply, right where it is written, and
@@ -1173,17 +1173,21 @@ draft_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  ConciergeConversationView *self;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *current = NULL;
 
+  /* Cancelled, too, when the view went: it may be gone. */
   text = concierge_store_load_draft_finish (CONCIERGE_STORE (object), result, &error);
   if (text == NULL)
     {
-      g_warning ("Loading a draft failed: %s", error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading a draft failed: %s", error->message);
       return;
     }
+
+  self = user_data;
 
   /* The agent may have started typing meanwhile, or moved on. */
   current = composer_get_text (self);
@@ -1248,10 +1252,16 @@ queued_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
+  gboolean queued = concierge_sync_queue_reply_finish (CONCIERGE_SYNC (object), result, &error);
 
-  if (!concierge_sync_queue_reply_finish (CONCIERGE_SYNC (object), result, &error))
+  /* The reply is in the outbox, or not, whether or not the view is still
+   * there to say so. */
+  if (self == NULL)
+    return;
+  if (!queued)
     {
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your reply could not be saved: %s"), error->message);
@@ -1269,7 +1279,7 @@ queue_reply (ConciergeConversationView *self,
              const char                *text)
 {
   concierge_sync_queue_reply_async (self->sync, concierge_thread_get_id (self->thread), text, NULL,
-                                    queued_cb, g_object_ref (self));
+                                    queued_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
 /* The guard: a public reply with personal data in it */
@@ -1334,11 +1344,14 @@ sent_privately_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
   gint64 private_id;
 
   private_id = concierge_sync_queue_private_finish (CONCIERGE_SYNC (object), result, &error);
+  if (self == NULL)
+    return;
   if (private_id == 0)
     {
       /* Translators: %s is the reason */
@@ -1364,7 +1377,8 @@ guard_response_cb (AdwMessageDialog *dialog,
   if (g_str_equal (response, "private") && self->sync != NULL && self->thread != NULL)
     {
       concierge_sync_queue_private_async (self->sync, concierge_thread_get_id (self->thread), guarded->text, NULL,
-                                          sent_privately_cb, g_object_ref (self));
+                                          sent_privately_cb,
+                                          concierge_caller_new (self, self->cancellable, NULL, NULL));
       guarded_free (guarded);
       return;
     }
@@ -1474,10 +1488,14 @@ note_added_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
+  gboolean added = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
 
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+  if (self == NULL)
+    return;
+  if (!added)
     {
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your note could not be saved: %s"), error->message);
@@ -1514,10 +1532,17 @@ hide_template_warning (ConciergeConversationView *self)
 
 typedef struct
 {
-  ConciergeConversationView *self;
+  ConciergeConversationView *self; /* only until the check is cancelled */
   gint64                     thread_id;
   char                      *text;
 } TemplateCheck;
+
+static void
+template_check_free (TemplateCheck *check)
+{
+  g_free (check->text);
+  g_free (check);
+}
 
 static void
 sent_elsewhere_cb (GObject      *object,
@@ -1529,7 +1554,13 @@ sent_elsewhere_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean found;
 
+  /* Cancelled, too, when the view went: it may be gone. */
   found = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      template_check_free (check);
+      return;
+    }
   if (error != NULL)
     g_warning ("Looking for the same reply failed: %s", error->message);
 
@@ -1543,10 +1574,7 @@ sent_elsewhere_cb (GObject      *object,
       else
         send_checked (self, g_steal_pointer (&check->text));
     }
-
-  g_object_unref (check->self);
-  g_free (check->text);
-  g_free (check);
+  template_check_free (check);
 }
 
 static gint64
@@ -1578,7 +1606,7 @@ send_action (GtkWidget  *widget,
   if (self->note_mode)
     {
       concierge_store_add_note_async (self->store, concierge_thread_get_id (self->thread), text, NULL,
-                                      note_added_cb, g_object_ref (self));
+                                      note_added_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
       return;
     }
 
@@ -1609,11 +1637,11 @@ send_action (GtkWidget  *widget,
     }
 
   check = g_new0 (TemplateCheck, 1);
-  check->self = g_object_ref (self);
+  check->self = self;
   check->thread_id = concierge_thread_get_id (self->thread);
   check->text = g_steal_pointer (&text);
   concierge_store_find_sent_elsewhere_async (self->store, check->thread_id, check->text, start_of_today (),
-                                             NULL, sent_elsewhere_cb, check);
+                                             self->cancellable, sent_elsewhere_cb, check);
 }
 
 static void
@@ -1743,11 +1771,14 @@ move_started_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(ConciergeMove) move = NULL;
   g_autoptr(GError) error = NULL;
 
   move = concierge_sync_start_move_finish (CONCIERGE_SYNC (object), result, &error);
+  if (self == NULL)
+    return;
   if (move == NULL)
     {
       show_move_error (self, error);
@@ -1765,10 +1796,11 @@ moved_publicly_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_sync_move_publicly_finish (CONCIERGE_SYNC (object), result, &error))
+  if (!concierge_sync_move_publicly_finish (CONCIERGE_SYNC (object), result, &error) && self != NULL)
     show_move_error (self, error);
 }
 
@@ -1785,7 +1817,8 @@ move_response_cb (ConciergeMoveDialog *dialog,
     {
       public_text = concierge_move_dialog_dup_public_text (dialog);
       concierge_sync_move_publicly_async (self->sync, moving->account_id, moving->move_id, public_text, NULL,
-                                          moved_publicly_cb, g_object_ref (self));
+                                          moved_publicly_cb,
+                                          concierge_caller_new (self, self->cancellable, NULL, NULL));
     }
   else if (g_str_equal (response, "move") && self->sync != NULL)
     {
@@ -1793,7 +1826,7 @@ move_response_cb (ConciergeMoveDialog *dialog,
       public_text = concierge_move_dialog_dup_public_text (dialog);
       concierge_sync_start_move_async (self->sync, concierge_thread_get_id (moving->thread), private_text,
                                        public_text, concierge_move_dialog_get_post_action (dialog), NULL,
-                                       move_started_cb, g_object_ref (self));
+                                       move_started_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
     }
   moving_free (moving);
 }
@@ -1903,14 +1936,20 @@ public_thread_loaded_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
-  ConciergeChannel *channel = thread_channel (self);
+  ConciergeConversationView *self;
+  ConciergeChannel *channel;
   ConciergeChannelCapabilities capabilities = { 0 };
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) error = NULL;
   Moving *moving;
 
+  /* Cancelled, too, when the view went: it may be gone. */
   threads = concierge_store_load_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  channel = thread_channel (self);
   if (threads == NULL)
     {
       show_move_error (self, error);
@@ -1939,8 +1978,8 @@ move_publicly_action (GtkWidget  *widget,
   if (self->store == NULL || self->move == NULL)
     return;
 
-  concierge_store_load_threads_async (self->store, &self->move->public_thread_id, 1, G_PRIORITY_DEFAULT, NULL,
-                                      public_thread_loaded_cb, g_object_ref (self));
+  concierge_store_load_threads_async (self->store, &self->move->public_thread_id, 1, G_PRIORITY_DEFAULT,
+                                      self->cancellable, public_thread_loaded_cb, self);
 }
 
 static void
@@ -2100,7 +2139,7 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
 
   if (thread == NULL)
     {
-      g_cancellable_cancel (self->cancellable);
+      g_cancellable_cancel (self->messages_cancellable);
       g_clear_object (&self->contact);
       set_reply_language (self, CONCIERGE_LANGUAGE_UNKNOWN, CONCIERGE_ADDRESS_UNKNOWN);
       concierge_stack_show (self->stack, "empty");
@@ -2118,8 +2157,8 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   load_contact (self);
   self->draft_thread_id = concierge_thread_get_id (thread);
   if (self->store != NULL)
-    concierge_store_load_draft_async (self->store, self->draft_thread_id, NULL, draft_loaded_cb,
-                                      g_object_ref (self));
+    concierge_store_load_draft_async (self->store, self->draft_thread_id, self->cancellable, draft_loaded_cb,
+                                      self);
 
   /* Whether customers deleted messages shows as the agent opens the
    * conversation; nothing to wait for. */
@@ -2260,6 +2299,8 @@ concierge_conversation_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->messages_cancellable);
+  g_clear_object (&self->messages_cancellable);
   g_cancellable_cancel (self->move_cancellable);
   g_clear_object (&self->move_cancellable);
   g_cancellable_cancel (self->images_cancellable);
@@ -2375,6 +2416,7 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   self->messages = g_list_store_new (CONCIERGE_TYPE_MESSAGE);
   self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->images_cancellable = g_cancellable_new ();
+  self->cancellable = g_cancellable_new ();
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_message_cb), self);
