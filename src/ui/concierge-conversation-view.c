@@ -1282,11 +1282,15 @@ queue_reply (ConciergeConversationView *self,
                                     queued_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
-/* The guard: a public reply with personal data in it */
+/* The guard: a public reply with personal data in it. A reply the agent
+ * confirmed goes out when the view goes meanwhile. */
 
 typedef struct
 {
-  ConciergeConversationView *self;
+  ConciergeConversationView *self;             /* only while its cancellable is not cancelled */
+  GCancellable              *self_cancellable;
+  ConciergeSync             *sync;
+  gint64                     thread_id;
   char                      *text;
   char                      *kinds;
 } Guarded;
@@ -1294,7 +1298,8 @@ typedef struct
 static void
 guarded_free (Guarded *guarded)
 {
-  g_object_unref (guarded->self);
+  g_object_unref (guarded->self_cancellable);
+  g_object_unref (guarded->sync);
   g_free (guarded->text);
   g_free (guarded->kinds);
   g_free (guarded);
@@ -1315,10 +1320,12 @@ override_logged_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("Your reply was not sent, since the audit log could not "
                                                  "record it: %s"), error->message);
 
-      composer_show_error (guarded->self, text);
+      if (!g_cancellable_is_cancelled (guarded->self_cancellable))
+        composer_show_error (guarded->self, text);
     }
-  else if (guarded->self->sync != NULL && guarded->self->thread != NULL)
-    queue_reply (guarded->self, guarded->text);
+  else
+    concierge_sync_queue_reply_async (guarded->sync, guarded->thread_id, guarded->text, NULL, queued_cb,
+                                      concierge_caller_new (guarded->self, guarded->self_cancellable, NULL, NULL));
   guarded_free (guarded);
 }
 
@@ -1329,13 +1336,13 @@ override_response_cb (AdwMessageDialog *dialog,
 {
   ConciergeConversationView *self = guarded->self;
 
-  if (!g_str_equal (response, "send") || self->store == NULL || self->thread == NULL)
+  if (!g_str_equal (response, "send") || g_cancellable_is_cancelled (guarded->self_cancellable))
     {
       guarded_free (guarded);
       return;
     }
 
-  concierge_store_log_async (self->store, CONCIERGE_AUDIT_OVERRIDE, concierge_thread_get_id (self->thread),
+  concierge_store_log_async (self->store, CONCIERGE_AUDIT_OVERRIDE, guarded->thread_id,
                              "personal data in a public reply", guarded->kinds, NULL, override_logged_cb, guarded);
 }
 
@@ -1374,9 +1381,15 @@ guard_response_cb (AdwMessageDialog *dialog,
   ConciergeConversationView *self = guarded->self;
   AdwMessageDialog *confirm;
 
-  if (g_str_equal (response, "private") && self->sync != NULL && self->thread != NULL)
+  if (g_cancellable_is_cancelled (guarded->self_cancellable))
     {
-      concierge_sync_queue_private_async (self->sync, concierge_thread_get_id (self->thread), guarded->text, NULL,
+      guarded_free (guarded);
+      return;
+    }
+
+  if (g_str_equal (response, "private"))
+    {
+      concierge_sync_queue_private_async (guarded->sync, guarded->thread_id, guarded->text, NULL,
                                           sent_privately_cb,
                                           concierge_caller_new (self, self->cancellable, NULL, NULL));
       guarded_free (guarded);
@@ -1476,7 +1489,10 @@ send_checked (ConciergeConversationView *self,
   adw_message_dialog_set_close_response (dialog, "edit");
 
   guarded = g_new0 (Guarded, 1);
-  guarded->self = g_object_ref (self);
+  guarded->self = self;
+  guarded->self_cancellable = g_object_ref (self->cancellable);
+  guarded->sync = g_object_ref (self->sync);
+  guarded->thread_id = concierge_thread_get_id (self->thread);
   guarded->text = text;
   guarded->kinds = g_steal_pointer (&kinds);
   g_signal_connect (dialog, "response", G_CALLBACK (guard_response_cb), guarded);
@@ -1735,7 +1751,8 @@ leave_composer_action (GtkWidget  *widget,
 
 typedef struct
 {
-  ConciergeConversationView *self;
+  ConciergeConversationView *self;             /* only while its cancellable is not cancelled */
+  GCancellable              *self_cancellable;
   ConciergeThread           *thread;
   gint64                     move_id;  /* a move that changes course, or 0 */
   gint64                     account_id;
@@ -1747,7 +1764,7 @@ typedef struct
 static void
 moving_free (Moving *moving)
 {
-  g_object_unref (moving->self);
+  g_object_unref (moving->self_cancellable);
   g_object_unref (moving->thread);
   g_free (moving->kinds);
   g_free (moving->invitation);
@@ -1813,6 +1830,8 @@ move_response_cb (ConciergeMoveDialog *dialog,
   g_autofree char *private_text = NULL;
   g_autofree char *public_text = NULL;
 
+  if (g_cancellable_is_cancelled (moving->self_cancellable))
+    response = "cancel";
   if (g_str_equal (response, "move") && self->sync != NULL && moving->move_id != 0)
     {
       public_text = concierge_move_dialog_dup_public_text (dialog);
@@ -1855,7 +1874,10 @@ contact_threads_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gint64 account_id = concierge_thread_get_account_id (moving->thread);
 
+  /* Cancelled, too, when the view went: it may be gone. */
   threads = concierge_store_load_contact_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (threads == NULL)
     {
       show_move_error (moving->self, error);
@@ -1888,7 +1910,8 @@ moving_new (ConciergeConversationView    *self,
   kinds = concierge_thread_get_personal_data (public_thread);
 
   moving = g_new0 (Moving, 1);
-  moving->self = g_object_ref (self);
+  moving->self = self;
+  moving->self_cancellable = g_object_ref (self->cancellable);
   moving->thread = g_object_ref (public_thread);
   moving->account_id = concierge_thread_get_account_id (public_thread);
   moving->kinds = kinds ? concierge_detector_describe_kinds (kinds) : NULL;
@@ -1925,8 +1948,8 @@ move_to_private_action (GtkWidget  *widget,
 
   moving = moving_new (self, self->thread, channel, &capabilities);
   if (capabilities.can_reply_privately && capabilities.private_needs_customer_first)
-    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (self->thread), NULL,
-                                                contact_threads_loaded_cb, moving);
+    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (self->thread),
+                                                self->cancellable, contact_threads_loaded_cb, moving);
   else
     show_move_dialog (moving);
 }
