@@ -10,9 +10,16 @@
 #include "channels/concierge-sync.h"
 #include "concierge-application.h"
 #include "test-util.h"
+#include "ui/concierge-audit-window.h"
+#include "ui/concierge-conversation-view.h"
+#include "ui/concierge-customer-view.h"
 #include "ui/concierge-inbox-list.h"
+#include "ui/concierge-preferences.h"
 #include "ui/concierge-ui.h"
 #include "ui/concierge-window.h"
+
+/* The sandbox's Telegram bot */
+#define TOKEN "7000000001:AAH-window-test-Hs5Kd9qW3mL7xV1bN4cZ"
 
 static ConciergeApplication *app;
 
@@ -57,14 +64,23 @@ all_panes_mapped (gpointer data)
   return TRUE;
 }
 
+/* @widget's template child @name, of its class @type */
+static gpointer
+child_of (gpointer    widget,
+          GType       type,
+          const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
 static gpointer
 template_child (ConciergeWindow *window,
                 const char      *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CONCIERGE_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return child_of (window, CONCIERGE_TYPE_WINDOW, name);
 }
 
 static ConciergeWindow *
@@ -210,6 +226,22 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
+/* A store on a real SQLite file, in a folder of its own */
+static ConciergeStore *
+open_store (char **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  ConciergeStore *store;
+
+  *dir = g_dir_make_tmp ("concierge-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "cache.sqlite", NULL);
+  store = test_open_store (path, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
 static gboolean
 shows_three_hours_left (gpointer data)
 {
@@ -222,9 +254,8 @@ static void
 test_reply_window (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("concierge-window-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
-  g_autoptr(ConciergeStore) store = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(ConciergeSync) sync = NULL;
   g_autoptr(TestChannel) channel = NULL;
@@ -235,9 +266,6 @@ test_reply_window (void)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const struct { const char *thread; gint64 ago; } customers[] = { { "late", 21 * 3600 - 120 }, { "early", 3600 } };
 
-  g_assert_no_error (error);
-  store = test_open_store (path, &error);
-  g_assert_no_error (error);
   account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
                                                             "https://social.example", "1"));
   ingest = concierge_ingest_new (concierge_account_get_id (account));
@@ -287,6 +315,206 @@ test_reply_window (void)
   test_remove_tree (dir);
 }
 
+/* A window that closes goes at once: no call it started keeps it, and
+ * each of them was cancelled when it went. Then whatever comes back must
+ * touch nothing of it, which AddressSanitizer and the fatal warnings
+ * watch; the store answers in order, so once a read queued now is back,
+ * everything queued before it is, too. */
+static void
+close_while_busy (GtkWindow      *window,
+                  ConciergeStore *store)
+{
+  g_autoptr(GPtrArray) replies = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (window);
+  g_assert_null (window);
+
+  replies = test_load_saved_replies (store);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+shows_telegram_account (gpointer data)
+{
+  return shows_label (data, "Support on Telegram");
+}
+
+static GtkWindow *
+present_preferences (ConciergeStore *store,
+                     ConciergeSync  *sync)
+{
+  GtkWindow *preferences = concierge_preferences_new (NULL, store, sync);
+
+  gtk_window_present (preferences);
+  return preferences;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+shows_message_dialog (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+account_is_signed_out (gpointer data)
+{
+  ConciergeStore *store = data;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_load_accounts_async (store, NULL, test_got_result, &result);
+  accounts = concierge_store_load_accounts_finish (store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  return concierge_account_get_signed_out (g_ptr_array_index (accounts, 0));
+}
+
+/* Preferences closed while its calls are under way: whatever comes back
+ * afterwards touches nothing of it, and what the agent asked for before
+ * closing still happens. */
+static void
+test_preferences_closed_while_loading (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(GSubprocess) sandbox = NULL;
+  g_autofree char *url = NULL;
+  GtkWindow *preferences;
+
+  /* A webhook makes Preferences ask whether to remove it once the check
+   * comes back, unless it has closed. */
+  sandbox = test_sandbox_start ("mastodon-token-unused", &url, "--telegram-token", TOKEN, "--telegram-webhook",
+                                "https://bots.example/hook", NULL);
+  account = test_add_account (store, concierge_account_new ("telegram", "Support", "@support_bot", url, "42"));
+  sync = concierge_sync_new (store, NULL);
+
+  /* Closed in the same main loop iteration in which it opened: the
+   * accounts, the saved replies and the damaged caches are all still being
+   * read. */
+  close_while_busy (present_preferences (store, sync), store);
+
+  /* Closed while it asks Telegram about a bot's token */
+  preferences = present_preferences (store, sync);
+  wait_until (shows_telegram_account, preferences);
+  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.add-telegram", NULL);
+  gtk_editable_set_text (child_of (preferences, CONCIERGE_TYPE_PREFERENCES, "token_row"), TOKEN);
+  gtk_editable_set_text (child_of (preferences, CONCIERGE_TYPE_PREFERENCES, "api_url_row"), url);
+  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.check-telegram", NULL);
+  close_while_busy (preferences, store);
+
+  /* Closed while it removes an account: the removal goes through. */
+  preferences = present_preferences (store, sync);
+  wait_until (shows_telegram_account, preferences);
+  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.remove-account", "(xs)",
+                              concierge_account_get_id (account), "Support on Telegram");
+  /* The dialog comes once the store has counted the replies that wait. */
+  wait_until (shows_message_dialog, NULL);
+  adw_message_dialog_response (find_message_dialog (), "keep");
+  close_while_busy (preferences, store);
+  wait_until (account_is_signed_out, store);
+
+  /* Nothing asked about the webhook for a window that had gone. */
+  g_assert_null (find_message_dialog ());
+
+  g_clear_object (&sync);
+  test_sandbox_stop (g_steal_pointer (&sandbox));
+  test_close_store (store);
+  test_remove_tree (dir);
+}
+
+/* Shows @panel in a window of its own and closes it at once; the panel
+ * goes with the window. */
+static void
+close_panel_while_busy (GtkWidget      *panel,
+                        ConciergeStore *store)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (panel), (gpointer *) &panel);
+  close_while_busy (GTK_WINDOW (window), store);
+  g_assert_null (panel);
+}
+
+/* The panels that load as they are given a conversation, and the audit
+ * log, closed in the same main loop iteration in which they opened. */
+static void
+test_panels_closed_while_loading (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeIdentity) author = NULL;
+  g_autoptr(GArray) index = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  ConciergeIngest *ingest;
+  ConciergeMessage *message;
+  ConciergeThread *thread;
+  GtkWidget *customer, *conversation;
+  GtkWindow *window;
+
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  ingest = concierge_ingest_new (concierge_account_get_id (account));
+  author = concierge_identity_new ("mastodon", "https://social.example", "7", "sabine", "Sabine Krüger");
+  message = concierge_message_new ("m1", CONCIERGE_DIRECTION_IN, "Meine Rechnung ist doppelt, IBAN DE02 1203 "
+                                   "0000 0000 2020 51.", g_get_real_time () / G_USEC_PER_SEC - 600);
+  concierge_message_set_author (message, author);
+  concierge_ingest_add_message (ingest, "rechnung", CONCIERGE_VISIBILITY_PRIVATE, message);
+  g_object_unref (message);
+  test_ingest (store, ingest, &error);
+  g_assert_no_error (error);
+  index = test_load_index (store, &query);
+  g_assert_cmpuint (index->len, ==, 1);
+  threads = test_load_threads (store, &g_array_index (index, ConciergeInboxEntry, 0).id, 1);
+  thread = g_ptr_array_index (threads, 0);
+  g_assert_cmpint (concierge_thread_get_contact_id (thread), !=, 0);
+
+  /* The customer panel reads the customer, their conversations, who else
+   * they may be and what they wrote. */
+  customer = g_object_new (CONCIERGE_TYPE_CUSTOMER_VIEW, NULL);
+  concierge_customer_view_set_store (CONCIERGE_CUSTOMER_VIEW (customer), store);
+  concierge_customer_view_set_thread (CONCIERGE_CUSTOMER_VIEW (customer), thread);
+  close_panel_while_busy (customer, store);
+
+  /* The conversation reads its messages, its move, its customer and its
+   * draft. */
+  conversation = g_object_new (CONCIERGE_TYPE_CONVERSATION_VIEW, NULL);
+  concierge_conversation_view_set_store (CONCIERGE_CONVERSATION_VIEW (conversation), store);
+  concierge_conversation_view_set_thread (CONCIERGE_CONVERSATION_VIEW (conversation), thread);
+  close_panel_while_busy (conversation, store);
+
+  window = concierge_audit_window_new (NULL, store);
+  gtk_window_present (window);
+  close_while_busy (window, store);
+
+  test_close_store (store);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +536,8 @@ main (int   argc,
   g_test_add_func ("/settings/schema-check", test_schema_check);
   g_test_add_func ("/conversation/message-links", test_message_links);
   g_test_add_func ("/inbox/reply-window", test_reply_window);
+  g_test_add_func ("/preferences/closed-while-loading", test_preferences_closed_while_loading);
+  g_test_add_func ("/window/panels-closed-while-loading", test_panels_closed_while_loading);
   g_test_add_func ("/window/size-is-remembered", test_window_size_is_remembered);
   g_test_add_func ("/window/wide-shows-three-panes", test_wide_window_shows_three_panes);
   g_test_add_func ("/window/narrow-folds-with-back-navigation", test_narrow_window_folds_with_back_navigation);

@@ -21,7 +21,7 @@ struct _ConciergeAuditWindow
 
   ConciergeStore  *store;
   GCancellable    *loading;        /* the load under way */
-  GCancellable    *cancellable;    /* exports */
+  GCancellable    *cancellable;    /* until the window goes */
   GPtrArray       *entries;        /* as the list shows them, or NULL */
   guint            filled;         /* entries that have their row */
   guint            fill_id;
@@ -268,15 +268,18 @@ loaded_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(ConciergeAuditWindow) self = user_data;
+  ConciergeAuditWindow *self;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *description = NULL;
 
+  /* Cancelled, too, when the window went: it may be gone. */
   entries = concierge_store_load_audit_log_finish (CONCIERGE_STORE (object), result, &error);
-  if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  self = user_data;
   g_clear_object (&self->loading);
 
   if (entries != NULL)
@@ -320,7 +323,7 @@ concierge_audit_window_reload (ConciergeAuditWindow *self)
   /* The entries already shown stay until the new ones are read. */
   if (self->entries == NULL)
     concierge_stack_show (self->stack, "loading");
-  concierge_store_load_audit_log_async (self->store, self->loading, loaded_cb, g_object_ref (self));
+  concierge_store_load_audit_log_async (self->store, self->loading, loaded_cb, self);
 }
 
 static void
@@ -333,9 +336,10 @@ reload_action (GtkWidget  *widget,
 
 /* Exporting */
 
+/* An export the agent started is written when the window closes
+ * meanwhile. */
 typedef struct
 {
-  ConciergeAuditWindow *self;
   guint                 count;
   char                 *name;  /* the file's, as the agent chose it */
 } Export;
@@ -343,32 +347,29 @@ typedef struct
 static void
 export_free (Export *export)
 {
-  g_object_unref (export->self);
   g_free (export->name);
   g_free (export);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Export, export_free)
 
 static void
 exported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Export) export = user_data;
-  ConciergeAuditWindow *self = export->self;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeAuditWindow *self = concierge_caller_get_widget (caller);
+  Export *export = concierge_caller_get_data (caller);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *escaped = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     {
-      if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      concierge_show_message (GTK_WINDOW (self), _("Could Not Export the Audit Log"), error->message);
+      if (self != NULL)
+        concierge_show_message (GTK_WINDOW (self), _("Could Not Export the Audit Log"), error->message);
       return;
     }
-  if (self->store == NULL)
+  if (self == NULL)
     return;
 
   /* Translators: a toast after an export; %s is the file's name */
@@ -396,11 +397,11 @@ export_chosen_cb (GtkNativeDialog      *chooser,
   csv = concierge_audit_log_to_csv (self->entries, NULL);
   bytes = g_bytes_new_take (csv, strlen (csv));
   export = g_new0 (Export, 1);
-  export->self = g_object_ref (self);
   export->count = self->entries->len;
   export->name = g_file_get_basename (file);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, self->cancellable,
-                                      exported_cb, export);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL, exported_cb,
+                                      concierge_caller_new (self, self->cancellable, export,
+                                                            (GDestroyNotify) export_free));
 }
 
 static void

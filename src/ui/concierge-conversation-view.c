@@ -379,7 +379,8 @@ struct _ConciergeConversationView
   ConciergeSync    *sync;
   ConciergeThread  *thread;
   GListStore       *messages;
-  GCancellable     *cancellable;
+  GCancellable     *cancellable;    /* until the view goes */
+  GCancellable     *messages_cancellable;
   GSettings        *settings;       /* the company's own data, for the guard */
   ConciergeMove    *move;           /* the thread's latest move, or NULL */
   GCancellable     *move_cancellable;
@@ -456,7 +457,6 @@ typedef struct
 static void
 texture_load_free (TextureLoad *load)
 {
-  g_object_unref (load->view);
   g_weak_ref_clear (&load->frame);
   g_free (load);
 }
@@ -659,7 +659,7 @@ show_images (ConciergeConversationView *self,
 
       frame_show_text (frame, _("Loading image…"));
       load = g_new0 (TextureLoad, 1);
-      load->view = g_object_ref (self);
+      load->view = self;
       load->image_id = id;
       g_weak_ref_init (&load->frame, frame);
       concierge_store_load_image_async (self->store, id, self->images_cancellable, image_bytes_cb, load);
@@ -915,15 +915,15 @@ messages_loaded_cb (GObject      *object,
 static void
 load_messages (ConciergeConversationView *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->messages_cancellable);
+  g_clear_object (&self->messages_cancellable);
 
   if (self->thread == NULL || self->store == NULL)
     return;
 
-  self->cancellable = g_cancellable_new ();
+  self->messages_cancellable = g_cancellable_new ();
   concierge_store_load_messages_async (self->store, concierge_thread_get_id (self->thread),
-                                       self->cancellable, messages_loaded_cb, self);
+                                       self->messages_cancellable, messages_loaded_cb, self);
 }
 
 /* The composer says who reads the reply, right where it is written, and
@@ -1173,17 +1173,21 @@ draft_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  ConciergeConversationView *self;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *current = NULL;
 
+  /* Cancelled, too, when the view went: it may be gone. */
   text = concierge_store_load_draft_finish (CONCIERGE_STORE (object), result, &error);
   if (text == NULL)
     {
-      g_warning ("Loading a draft failed: %s", error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading a draft failed: %s", error->message);
       return;
     }
+
+  self = user_data;
 
   /* The agent may have started typing meanwhile, or moved on. */
   current = composer_get_text (self);
@@ -1248,10 +1252,16 @@ queued_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
+  gboolean queued = concierge_sync_queue_reply_finish (CONCIERGE_SYNC (object), result, &error);
 
-  if (!concierge_sync_queue_reply_finish (CONCIERGE_SYNC (object), result, &error))
+  /* The reply is in the outbox, or not, whether or not the view is still
+   * there to say so. */
+  if (self == NULL)
+    return;
+  if (!queued)
     {
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your reply could not be saved: %s"), error->message);
@@ -1269,14 +1279,18 @@ queue_reply (ConciergeConversationView *self,
              const char                *text)
 {
   concierge_sync_queue_reply_async (self->sync, concierge_thread_get_id (self->thread), text, NULL,
-                                    queued_cb, g_object_ref (self));
+                                    queued_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
-/* The guard: a public reply with personal data in it */
+/* The guard: a public reply with personal data in it. A reply the agent
+ * confirmed goes out when the view goes meanwhile. */
 
 typedef struct
 {
-  ConciergeConversationView *self;
+  ConciergeConversationView *self;             /* only while its cancellable is not cancelled */
+  GCancellable              *self_cancellable;
+  ConciergeSync             *sync;
+  gint64                     thread_id;
   char                      *text;
   char                      *kinds;
 } Guarded;
@@ -1284,7 +1298,8 @@ typedef struct
 static void
 guarded_free (Guarded *guarded)
 {
-  g_object_unref (guarded->self);
+  g_object_unref (guarded->self_cancellable);
+  g_object_unref (guarded->sync);
   g_free (guarded->text);
   g_free (guarded->kinds);
   g_free (guarded);
@@ -1305,10 +1320,12 @@ override_logged_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("Your reply was not sent, since the audit log could not "
                                                  "record it: %s"), error->message);
 
-      composer_show_error (guarded->self, text);
+      if (!g_cancellable_is_cancelled (guarded->self_cancellable))
+        composer_show_error (guarded->self, text);
     }
-  else if (guarded->self->sync != NULL && guarded->self->thread != NULL)
-    queue_reply (guarded->self, guarded->text);
+  else
+    concierge_sync_queue_reply_async (guarded->sync, guarded->thread_id, guarded->text, NULL, queued_cb,
+                                      concierge_caller_new (guarded->self, guarded->self_cancellable, NULL, NULL));
   guarded_free (guarded);
 }
 
@@ -1319,13 +1336,13 @@ override_response_cb (AdwMessageDialog *dialog,
 {
   ConciergeConversationView *self = guarded->self;
 
-  if (!g_str_equal (response, "send") || self->store == NULL || self->thread == NULL)
+  if (!g_str_equal (response, "send") || g_cancellable_is_cancelled (guarded->self_cancellable))
     {
       guarded_free (guarded);
       return;
     }
 
-  concierge_store_log_async (self->store, CONCIERGE_AUDIT_OVERRIDE, concierge_thread_get_id (self->thread),
+  concierge_store_log_async (self->store, CONCIERGE_AUDIT_OVERRIDE, guarded->thread_id,
                              "personal data in a public reply", guarded->kinds, NULL, override_logged_cb, guarded);
 }
 
@@ -1334,11 +1351,14 @@ sent_privately_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
   gint64 private_id;
 
   private_id = concierge_sync_queue_private_finish (CONCIERGE_SYNC (object), result, &error);
+  if (self == NULL)
+    return;
   if (private_id == 0)
     {
       /* Translators: %s is the reason */
@@ -1361,10 +1381,17 @@ guard_response_cb (AdwMessageDialog *dialog,
   ConciergeConversationView *self = guarded->self;
   AdwMessageDialog *confirm;
 
-  if (g_str_equal (response, "private") && self->sync != NULL && self->thread != NULL)
+  if (g_cancellable_is_cancelled (guarded->self_cancellable))
     {
-      concierge_sync_queue_private_async (self->sync, concierge_thread_get_id (self->thread), guarded->text, NULL,
-                                          sent_privately_cb, g_object_ref (self));
+      guarded_free (guarded);
+      return;
+    }
+
+  if (g_str_equal (response, "private"))
+    {
+      concierge_sync_queue_private_async (guarded->sync, guarded->thread_id, guarded->text, NULL,
+                                          sent_privately_cb,
+                                          concierge_caller_new (self, self->cancellable, NULL, NULL));
       guarded_free (guarded);
       return;
     }
@@ -1462,7 +1489,10 @@ send_checked (ConciergeConversationView *self,
   adw_message_dialog_set_close_response (dialog, "edit");
 
   guarded = g_new0 (Guarded, 1);
-  guarded->self = g_object_ref (self);
+  guarded->self = self;
+  guarded->self_cancellable = g_object_ref (self->cancellable);
+  guarded->sync = g_object_ref (self->sync);
+  guarded->thread_id = concierge_thread_get_id (self->thread);
   guarded->text = text;
   guarded->kinds = g_steal_pointer (&kinds);
   g_signal_connect (dialog, "response", G_CALLBACK (guard_response_cb), guarded);
@@ -1474,10 +1504,14 @@ note_added_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
+  gboolean added = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
 
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+  if (self == NULL)
+    return;
+  if (!added)
     {
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your note could not be saved: %s"), error->message);
@@ -1514,10 +1548,17 @@ hide_template_warning (ConciergeConversationView *self)
 
 typedef struct
 {
-  ConciergeConversationView *self;
+  ConciergeConversationView *self; /* only until the check is cancelled */
   gint64                     thread_id;
   char                      *text;
 } TemplateCheck;
+
+static void
+template_check_free (TemplateCheck *check)
+{
+  g_free (check->text);
+  g_free (check);
+}
 
 static void
 sent_elsewhere_cb (GObject      *object,
@@ -1529,7 +1570,13 @@ sent_elsewhere_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean found;
 
+  /* Cancelled, too, when the view went: it may be gone. */
   found = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      template_check_free (check);
+      return;
+    }
   if (error != NULL)
     g_warning ("Looking for the same reply failed: %s", error->message);
 
@@ -1543,10 +1590,7 @@ sent_elsewhere_cb (GObject      *object,
       else
         send_checked (self, g_steal_pointer (&check->text));
     }
-
-  g_object_unref (check->self);
-  g_free (check->text);
-  g_free (check);
+  template_check_free (check);
 }
 
 static gint64
@@ -1578,7 +1622,7 @@ send_action (GtkWidget  *widget,
   if (self->note_mode)
     {
       concierge_store_add_note_async (self->store, concierge_thread_get_id (self->thread), text, NULL,
-                                      note_added_cb, g_object_ref (self));
+                                      note_added_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
       return;
     }
 
@@ -1609,11 +1653,11 @@ send_action (GtkWidget  *widget,
     }
 
   check = g_new0 (TemplateCheck, 1);
-  check->self = g_object_ref (self);
+  check->self = self;
   check->thread_id = concierge_thread_get_id (self->thread);
   check->text = g_steal_pointer (&text);
   concierge_store_find_sent_elsewhere_async (self->store, check->thread_id, check->text, start_of_today (),
-                                             NULL, sent_elsewhere_cb, check);
+                                             self->cancellable, sent_elsewhere_cb, check);
 }
 
 static void
@@ -1707,7 +1751,8 @@ leave_composer_action (GtkWidget  *widget,
 
 typedef struct
 {
-  ConciergeConversationView *self;
+  ConciergeConversationView *self;             /* only while its cancellable is not cancelled */
+  GCancellable              *self_cancellable;
   ConciergeThread           *thread;
   gint64                     move_id;  /* a move that changes course, or 0 */
   gint64                     account_id;
@@ -1719,7 +1764,7 @@ typedef struct
 static void
 moving_free (Moving *moving)
 {
-  g_object_unref (moving->self);
+  g_object_unref (moving->self_cancellable);
   g_object_unref (moving->thread);
   g_free (moving->kinds);
   g_free (moving->invitation);
@@ -1743,11 +1788,14 @@ move_started_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(ConciergeMove) move = NULL;
   g_autoptr(GError) error = NULL;
 
   move = concierge_sync_start_move_finish (CONCIERGE_SYNC (object), result, &error);
+  if (self == NULL)
+    return;
   if (move == NULL)
     {
       show_move_error (self, error);
@@ -1765,10 +1813,11 @@ moved_publicly_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_sync_move_publicly_finish (CONCIERGE_SYNC (object), result, &error))
+  if (!concierge_sync_move_publicly_finish (CONCIERGE_SYNC (object), result, &error) && self != NULL)
     show_move_error (self, error);
 }
 
@@ -1781,11 +1830,14 @@ move_response_cb (ConciergeMoveDialog *dialog,
   g_autofree char *private_text = NULL;
   g_autofree char *public_text = NULL;
 
+  if (g_cancellable_is_cancelled (moving->self_cancellable))
+    response = "cancel";
   if (g_str_equal (response, "move") && self->sync != NULL && moving->move_id != 0)
     {
       public_text = concierge_move_dialog_dup_public_text (dialog);
       concierge_sync_move_publicly_async (self->sync, moving->account_id, moving->move_id, public_text, NULL,
-                                          moved_publicly_cb, g_object_ref (self));
+                                          moved_publicly_cb,
+                                          concierge_caller_new (self, self->cancellable, NULL, NULL));
     }
   else if (g_str_equal (response, "move") && self->sync != NULL)
     {
@@ -1793,7 +1845,7 @@ move_response_cb (ConciergeMoveDialog *dialog,
       public_text = concierge_move_dialog_dup_public_text (dialog);
       concierge_sync_start_move_async (self->sync, concierge_thread_get_id (moving->thread), private_text,
                                        public_text, concierge_move_dialog_get_post_action (dialog), NULL,
-                                       move_started_cb, g_object_ref (self));
+                                       move_started_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
     }
   moving_free (moving);
 }
@@ -1822,7 +1874,10 @@ contact_threads_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gint64 account_id = concierge_thread_get_account_id (moving->thread);
 
+  /* Cancelled, too, when the view went: it may be gone. */
   threads = concierge_store_load_contact_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (threads == NULL)
     {
       show_move_error (moving->self, error);
@@ -1855,7 +1910,8 @@ moving_new (ConciergeConversationView    *self,
   kinds = concierge_thread_get_personal_data (public_thread);
 
   moving = g_new0 (Moving, 1);
-  moving->self = g_object_ref (self);
+  moving->self = self;
+  moving->self_cancellable = g_object_ref (self->cancellable);
   moving->thread = g_object_ref (public_thread);
   moving->account_id = concierge_thread_get_account_id (public_thread);
   moving->kinds = kinds ? concierge_detector_describe_kinds (kinds) : NULL;
@@ -1892,8 +1948,8 @@ move_to_private_action (GtkWidget  *widget,
 
   moving = moving_new (self, self->thread, channel, &capabilities);
   if (capabilities.can_reply_privately && capabilities.private_needs_customer_first)
-    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (self->thread), NULL,
-                                                contact_threads_loaded_cb, moving);
+    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (self->thread),
+                                                self->cancellable, contact_threads_loaded_cb, moving);
   else
     show_move_dialog (moving);
 }
@@ -1903,14 +1959,20 @@ public_thread_loaded_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  g_autoptr(ConciergeConversationView) self = user_data;
-  ConciergeChannel *channel = thread_channel (self);
+  ConciergeConversationView *self;
+  ConciergeChannel *channel;
   ConciergeChannelCapabilities capabilities = { 0 };
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) error = NULL;
   Moving *moving;
 
+  /* Cancelled, too, when the view went: it may be gone. */
   threads = concierge_store_load_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  channel = thread_channel (self);
   if (threads == NULL)
     {
       show_move_error (self, error);
@@ -1939,8 +2001,8 @@ move_publicly_action (GtkWidget  *widget,
   if (self->store == NULL || self->move == NULL)
     return;
 
-  concierge_store_load_threads_async (self->store, &self->move->public_thread_id, 1, G_PRIORITY_DEFAULT, NULL,
-                                      public_thread_loaded_cb, g_object_ref (self));
+  concierge_store_load_threads_async (self->store, &self->move->public_thread_id, 1, G_PRIORITY_DEFAULT,
+                                      self->cancellable, public_thread_loaded_cb, self);
 }
 
 static void
@@ -2100,7 +2162,7 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
 
   if (thread == NULL)
     {
-      g_cancellable_cancel (self->cancellable);
+      g_cancellable_cancel (self->messages_cancellable);
       g_clear_object (&self->contact);
       set_reply_language (self, CONCIERGE_LANGUAGE_UNKNOWN, CONCIERGE_ADDRESS_UNKNOWN);
       concierge_stack_show (self->stack, "empty");
@@ -2118,8 +2180,8 @@ concierge_conversation_view_set_thread (ConciergeConversationView *self,
   load_contact (self);
   self->draft_thread_id = concierge_thread_get_id (thread);
   if (self->store != NULL)
-    concierge_store_load_draft_async (self->store, self->draft_thread_id, NULL, draft_loaded_cb,
-                                      g_object_ref (self));
+    concierge_store_load_draft_async (self->store, self->draft_thread_id, self->cancellable, draft_loaded_cb,
+                                      self);
 
   /* Whether customers deleted messages shows as the agent opens the
    * conversation; nothing to wait for. */
@@ -2260,6 +2322,8 @@ concierge_conversation_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->messages_cancellable);
+  g_clear_object (&self->messages_cancellable);
   g_cancellable_cancel (self->move_cancellable);
   g_clear_object (&self->move_cancellable);
   g_cancellable_cancel (self->images_cancellable);
@@ -2375,6 +2439,7 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   self->messages = g_list_store_new (CONCIERGE_TYPE_MESSAGE);
   self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->images_cancellable = g_cancellable_new ();
+  self->cancellable = g_cancellable_new ();
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_message_cb), self);

@@ -47,7 +47,8 @@ struct _ConciergeCustomerView
   ConciergeStore    *store;
   gint64             contact_id;
   gint64             thread_id;
-  GCancellable      *cancellable;
+  GCancellable      *cancellable;      /* until the panel goes */
+  GCancellable      *load_cancellable; /* the customer's loads */
   ConciergeContact  *contact;
   GPtrArray         *threads;
   GPtrArray         *suggestions;
@@ -161,6 +162,13 @@ add_toast (ConciergeCustomerView *self,
   adw_toast_overlay_add_toast (overlay ? ADW_TOAST_OVERLAY (overlay) : self->toast_overlay, toast);
 }
 
+/* For a callback that must not touch the panel once it went */
+static ConciergeCaller *
+caller_new (ConciergeCustomerView *self)
+{
+  return concierge_caller_new (self, self->cancellable, NULL, NULL);
+}
+
 static void
 set_loading (ConciergeCustomerView *self,
              int                    change)
@@ -258,10 +266,11 @@ changed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error) && self != NULL)
     show_error (self, "Changing the customer failed", error);
 }
 
@@ -274,14 +283,14 @@ undo_last (ConciergeCustomerView *self)
     {
     case UNDO_FIELD:
       concierge_store_set_contact_field_async (self->store, undo->contact_id, undo->field, undo->value,
-                                               NULL, changed_cb, g_object_ref (self));
+                                               NULL, changed_cb, caller_new (self));
       break;
     case UNDO_LANGUAGE:
       concierge_store_set_contact_language_async (self->store, undo->contact_id, undo->language,
-                                                  undo->address, NULL, changed_cb, g_object_ref (self));
+                                                  undo->address, NULL, changed_cb, caller_new (self));
       break;
     case UNDO_MERGE:
-      concierge_store_undo_merge_async (self->store, undo->contact_id, NULL, changed_cb, g_object_ref (self));
+      concierge_store_undo_merge_async (self->store, undo->contact_id, NULL, changed_cb, caller_new (self));
       break;
     case UNDO_NONE:
     default:
@@ -320,7 +329,7 @@ set_field (ConciergeCustomerView *self,
    * this value rather than the first. */
   concierge_contact_set_field (self->contact, field, stripped);
   concierge_store_set_contact_field_async (self->store, self->contact_id, field, stripped,
-                                           NULL, changed_cb, g_object_ref (self));
+                                           NULL, changed_cb, caller_new (self));
 }
 
 static void
@@ -387,7 +396,7 @@ language_selected_cb (ConciergeCustomerView *self)
   concierge_store_set_contact_language_async (self->store, self->contact_id,
                                               language_choices[position].language,
                                               language_choices[position].address,
-                                              NULL, changed_cb, g_object_ref (self));
+                                              NULL, changed_cb, caller_new (self));
 }
 
 /* Filling the panel */
@@ -741,11 +750,14 @@ contact_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(ConciergeContact) contact = NULL;
   g_autoptr(GError) error = NULL;
 
   contact = concierge_store_load_contact_finish (CONCIERGE_STORE (object), result, &error);
+  if (self == NULL)
+    return;
   if (!loaded (self, contact != NULL, error, "Loading the customer"))
     {
       /* Forgotten, or merged away, while it was shown */
@@ -764,11 +776,14 @@ threads_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) error = NULL;
 
   threads = concierge_store_load_contact_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (self == NULL)
+    return;
   if (!loaded (self, threads != NULL, error, "Loading the customer's conversations"))
     return;
 
@@ -867,11 +882,14 @@ suggestions_loaded_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GPtrArray) suggestions = NULL;
   g_autoptr(GError) error = NULL;
 
   suggestions = concierge_store_load_merge_suggestions_finish (CONCIERGE_STORE (object), result, &error);
+  if (self == NULL)
+    return;
   if (!loaded (self, suggestions != NULL, error, "Looking for the same customer"))
     return;
 
@@ -924,13 +942,16 @@ facts_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   messages = concierge_store_load_contact_facts_finish (CONCIERGE_STORE (object), result, &error);
+  if (self == NULL)
+    return;
   if (!loaded (self, messages != NULL, error, "Loading what the customer wrote"))
     return;
 
@@ -982,21 +1003,22 @@ facts_loaded_cb (GObject      *object,
 static void
 load_contact (ConciergeCustomerView *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
 
-  /* Cancelled loads still call back, each taking its share of pending. */
+  /* Loads cancelled for newer ones still call back, each taking its share
+   * of pending; those of a panel that went touch nothing. */
   for (guint i = 0; i < 4; i++)
     set_loading (self, 1);
-  concierge_store_load_contact_async (self->store, self->contact_id, self->cancellable,
-                                      contact_loaded_cb, g_object_ref (self));
-  concierge_store_load_contact_threads_async (self->store, self->contact_id, self->cancellable,
-                                              threads_loaded_cb, g_object_ref (self));
-  concierge_store_load_merge_suggestions_async (self->store, self->contact_id, self->cancellable,
-                                                suggestions_loaded_cb, g_object_ref (self));
-  concierge_store_load_contact_facts_async (self->store, self->contact_id, self->cancellable,
-                                            facts_loaded_cb, g_object_ref (self));
+  concierge_store_load_contact_async (self->store, self->contact_id, self->load_cancellable,
+                                      contact_loaded_cb, caller_new (self));
+  concierge_store_load_contact_threads_async (self->store, self->contact_id, self->load_cancellable,
+                                              threads_loaded_cb, caller_new (self));
+  concierge_store_load_merge_suggestions_async (self->store, self->contact_id, self->load_cancellable,
+                                                suggestions_loaded_cb, caller_new (self));
+  concierge_store_load_contact_facts_async (self->store, self->contact_id, self->load_cancellable,
+                                            facts_loaded_cb, caller_new (self));
 }
 
 static void
@@ -1016,7 +1038,7 @@ show_contact (ConciergeCustomerView *self,
 
   if (contact_id == 0 || self->store == NULL)
     {
-      g_cancellable_cancel (self->cancellable);
+      g_cancellable_cancel (self->load_cancellable);
       concierge_stack_show (self->stack, "empty");
       return;
     }
@@ -1047,8 +1069,8 @@ threads_changed_cb (ConciergeCustomerView *self,
   if (ours)
     {
       set_loading (self, 1);
-      concierge_store_load_contact_threads_async (self->store, self->contact_id, self->cancellable,
-                                                  threads_loaded_cb, g_object_ref (self));
+      concierge_store_load_contact_threads_async (self->store, self->contact_id, self->load_cancellable,
+                                                  threads_loaded_cb, caller_new (self));
     }
 }
 
@@ -1074,10 +1096,11 @@ merged_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error) && self != NULL)
     {
       if (self->undo_toast != NULL)
         adw_toast_dismiss (self->undo_toast);
@@ -1095,7 +1118,7 @@ merge (ConciergeCustomerView *self,
 
   offer_undo (self, _("Customers merged"), &(Undo) { .kind = UNDO_MERGE, .contact_id = other_id });
   concierge_store_merge_contacts_async (self->store, self->contact_id, other_id, NULL,
-                                        merged_cb, g_object_ref (self));
+                                        merged_cb, caller_new (self));
 }
 
 static void
@@ -1121,12 +1144,15 @@ concierge_customer_view_merge_action (GtkWidget  *widget,
 
 typedef struct
 {
-  ConciergeCustomerView *self;
+  ConciergeCustomerView *self;             /* only while its cancellable is not cancelled */
+  GCancellable          *self_cancellable;
+  ConciergeStore        *store;
   AdwMessageDialog      *dialog;
   GtkListBox            *list;
   GtkStack              *stack;
   GCancellable          *cancellable;
   GPtrArray             *results;
+  gint64                 contact_id;
 } MergeSearch;
 
 static void
@@ -1135,7 +1161,8 @@ merge_search_free (MergeSearch *search)
   g_cancellable_cancel (search->cancellable);
   g_clear_object (&search->cancellable);
   g_clear_pointer (&search->results, g_ptr_array_unref);
-  g_clear_object (&search->self);
+  g_object_unref (search->self_cancellable);
+  g_object_unref (search->store);
   g_free (search);
 }
 
@@ -1181,8 +1208,8 @@ merge_search_changed_cb (GtkSearchEntry *entry,
   g_cancellable_cancel (search->cancellable);
   g_clear_object (&search->cancellable);
   search->cancellable = g_cancellable_new ();
-  concierge_store_search_contacts_async (search->self->store, gtk_editable_get_text (GTK_EDITABLE (entry)),
-                                         search->self->contact_id, search->cancellable,
+  concierge_store_search_contacts_async (search->store, gtk_editable_get_text (GTK_EDITABLE (entry)),
+                                         search->contact_id, search->cancellable,
                                          merge_search_found_cb, search);
 }
 
@@ -1212,7 +1239,7 @@ merge_search_response_cb (AdwMessageDialog *dialog,
   /* Every answer closes the dialog, and its list empties as it goes. */
   g_signal_handlers_disconnect_by_data (search->list, search);
 
-  if (g_str_equal (response, "merge") && row != NULL && search->results != NULL &&
+  if (g_str_equal (response, "merge") && !g_cancellable_is_cancelled (search->self_cancellable) && row != NULL && search->results != NULL &&
       (guint) gtk_list_box_row_get_index (row) < search->results->len)
     {
       ConciergeContact *other = g_ptr_array_index (search->results, gtk_list_box_row_get_index (row));
@@ -1238,7 +1265,10 @@ concierge_customer_view_merge_search_action (GtkWidget  *widget,
   /* The dialog lives as long as it is open; it owns the search. */
   builder = gtk_builder_new_from_resource (RESOURCE_PATH "ui/concierge-merge-dialog.ui");
   search = g_new0 (MergeSearch, 1);
-  search->self = g_object_ref (self);
+  search->self = self;
+  search->self_cancellable = g_object_ref (self->cancellable);
+  search->store = g_object_ref (self->store);
+  search->contact_id = self->contact_id;
   search->dialog = dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
   search->list = GTK_LIST_BOX (gtk_builder_get_object (builder, "results_list"));
   search->stack = GTK_STACK (gtk_builder_get_object (builder, "results_stack"));
@@ -1266,10 +1296,14 @@ separated_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(ConciergeCustomerView) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
+  gint64 separated = concierge_store_separate_identity_finish (CONCIERGE_STORE (object), result, &error);
 
-  if (concierge_store_separate_identity_finish (CONCIERGE_STORE (object), result, &error) == 0)
+  if (self == NULL)
+    return;
+  if (separated == 0)
     {
       show_error (self, "Separating the account failed", error);
       return;
@@ -1286,7 +1320,7 @@ concierge_customer_view_separate_action (GtkWidget  *widget,
   ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
 
   concierge_store_separate_identity_async (self->store, g_variant_get_int64 (parameter), NULL,
-                                           separated_cb, g_object_ref (self));
+                                           separated_cb, caller_new (self));
 }
 
 static void
@@ -1328,9 +1362,13 @@ concierge_customer_view_open_profile_action (GtkWidget  *widget,
 
 /* Forgetting */
 
+/* Forgetting goes through once the agent confirmed it, when the panel
+ * goes meanwhile. */
 typedef struct
 {
-  ConciergeCustomerView *self;
+  ConciergeCustomerView *self;             /* only while its cancellable is not cancelled */
+  GCancellable          *self_cancellable;
+  ConciergeStore        *store;
   gint64                 contact_id;
   char                  *name;
 } Forget;
@@ -1338,7 +1376,8 @@ typedef struct
 static void
 forget_free (Forget *forget)
 {
-  g_clear_object (&forget->self);
+  g_object_unref (forget->self_cancellable);
+  g_object_unref (forget->store);
   g_free (forget->name);
   g_free (forget);
 }
@@ -1356,6 +1395,8 @@ forgotten_cb (GObject      *object,
   g_autofree char *title = NULL;
 
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_cancellable_is_cancelled (forget->self_cancellable))
+    return;
   if (summary == NULL)
     {
       show_error (forget->self, "Forgetting the customer failed", error);
@@ -1381,7 +1422,7 @@ forget_response_cb (AdwMessageDialog *dialog,
     }
 
   /* The audit log keeps why, never whom. */
-  concierge_store_forget_contact_async (forget->self->store, forget->contact_id,
+  concierge_store_forget_contact_async (forget->store, forget->contact_id,
                                         "the customer's request to be forgotten", NULL, forgotten_cb, forget);
 }
 
@@ -1443,6 +1484,11 @@ summarized_cb (GObject      *object,
   AdwMessageDialog *dialog;
 
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_cancellable_is_cancelled (forget->self_cancellable))
+    {
+      forget_free (forget);
+      return;
+    }
   if (summary == NULL || gtk_widget_get_root (GTK_WIDGET (forget->self)) == NULL)
     {
       if (summary == NULL)
@@ -1476,7 +1522,9 @@ concierge_customer_view_forget_action (GtkWidget  *widget,
     return;
 
   forget = g_new0 (Forget, 1);
-  forget->self = g_object_ref (self);
+  forget->self = self;
+  forget->self_cancellable = g_object_ref (self->cancellable);
+  forget->store = g_object_ref (self->store);
   forget->contact_id = self->contact_id;
   forget->name = g_strdup (concierge_contact_get_name (self->contact));
   concierge_store_summarize_contact_async (self->store, self->contact_id, NULL, summarized_cb, forget);
@@ -1565,6 +1613,8 @@ concierge_customer_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->contact);
   g_clear_pointer (&self->threads, g_ptr_array_unref);
@@ -1637,6 +1687,7 @@ concierge_customer_view_init (ConciergeCustomerView *self)
   GtkEventController *focus;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
     if (field_row (self, field) != NULL)

@@ -136,23 +136,51 @@ find_account (ConciergePreferences *self,
   return NULL;
 }
 
+/* An account's removal goes through when Preferences closes meanwhile:
+ * the agent asked for it. Only what it shows needs Preferences. */
 typedef struct
 {
-  ConciergePreferences *self;
+  ConciergePreferences *self;        /* only while cancellable is not cancelled */
+  GCancellable         *cancellable; /* Preferences' own */
+  ConciergeStore       *store;
+  ConciergeSync        *sync;
   gint64                account_id;
 } Removal;
+
+static void
+removal_free (Removal *removal)
+{
+  g_object_unref (removal->cancellable);
+  g_object_unref (removal->store);
+  g_clear_object (&removal->sync);
+  g_free (removal);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Removal, removal_free)
 
 static void
 removed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autofree Removal *removal = user_data;
-  g_autoptr(ConciergePreferences) self = removal->self;
+  g_autoptr(Removal) removal = user_data;
+  ConciergePreferences *self;
   g_autoptr(GError) error = NULL;
   g_autofree char *not_revoked = NULL;
+  gboolean removed = concierge_accounts_remove_finish (result, &not_revoked, &error);
 
-  if (!concierge_accounts_remove_finish (result, &not_revoked, &error))
+  /* Sync stops at once, and whatever shows the cache reads it again. */
+  if (removed)
+    {
+      if (removal->sync != NULL)
+        concierge_sync_remove_account (removal->sync, removal->account_id);
+      concierge_store_invalidate (removal->store);
+    }
+  if (g_cancellable_is_cancelled (removal->cancellable))
+    return;
+
+  self = removal->self;
+  if (!removed)
     {
       /* Translators: %s says why */
       g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
@@ -161,10 +189,6 @@ removed_cb (GObject      *object,
       return;
     }
 
-  /* Sync stops at once, and whatever shows the cache reads it again. */
-  if (self->sync != NULL)
-    concierge_sync_remove_account (self->sync, removal->account_id);
-  concierge_store_invalidate (self->store);
   update_accounts (self);
 
   /* A token the platform still accepts is worth a dialog, not a toast
@@ -189,7 +213,10 @@ remove_response_cb (AdwMessageDialog     *dialog,
     return;
 
   removal = g_new0 (Removal, 1);
-  removal->self = g_object_ref (self);
+  removal->self = self;
+  removal->cancellable = g_object_ref (self->cancellable);
+  removal->store = g_object_ref (self->store);
+  removal->sync = self->sync ? g_object_ref (self->sync) : NULL;
   removal->account_id = concierge_account_get_id (account);
   concierge_accounts_remove_async (self->store, self->session, account, g_str_equal (response, "keep"), NULL,
                                    removed_cb, removal);
@@ -197,7 +224,8 @@ remove_response_cb (AdwMessageDialog     *dialog,
 
 typedef struct
 {
-  ConciergePreferences *self;
+  ConciergePreferences *self;        /* only while cancellable is not cancelled */
+  GCancellable         *cancellable; /* Preferences' own */
   gint64                account_id;
   char                 *title;
 } AskRemoval;
@@ -205,7 +233,7 @@ typedef struct
 static void
 ask_removal_free (AskRemoval *asking)
 {
-  g_object_unref (asking->self);
+  g_object_unref (asking->cancellable);
   g_free (asking->title);
   g_free (asking);
 }
@@ -226,7 +254,7 @@ waiting_replies_counted_cb (GObject      *object,
   waiting = concierge_store_count_waiting_replies_finish (CONCIERGE_STORE (object), result, &error);
   if (waiting < 0)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_cancellable_is_cancelled (asking->cancellable))
         {
           /* Translators: %s says why */
           g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
@@ -288,7 +316,8 @@ remove_account_action (GtkWidget  *widget,
   const char *title;
 
   asking = g_new0 (AskRemoval, 1);
-  asking->self = g_object_ref (self);
+  asking->self = self;
+  asking->cancellable = g_object_ref (self->cancellable);
   g_variant_get (parameter, "(x&s)", &asking->account_id, &title);
   asking->title = g_strdup (title);
   concierge_store_count_waiting_replies_async (self->store, asking->account_id, self->cancellable,
@@ -300,14 +329,17 @@ accounts_loaded_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self;
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *child;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   accounts = concierge_store_load_accounts_finish (CONCIERGE_STORE (object), result, &error);
   if (accounts == NULL)
     return;
+
+  self = user_data;
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   self->accounts = g_ptr_array_ref (accounts);
   if (self->sign_in_when_loaded != 0)
@@ -383,7 +415,7 @@ accounts_loaded_cb (GObject      *object,
 static void
 update_accounts (ConciergePreferences *self)
 {
-  concierge_store_load_accounts_async (self->store, self->cancellable, accounts_loaded_cb, g_object_ref (self));
+  concierge_store_load_accounts_async (self->store, self->cancellable, accounts_loaded_cb, self);
 }
 
 /* Saving an account that signed in, on either platform */
@@ -452,9 +484,14 @@ close_account_page (ConciergePreferences *self)
   adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
 }
 
+/* An account that signed in is saved, and syncs, when Preferences closes
+ * meanwhile. */
 typedef struct
 {
-  ConciergePreferences *self;
+  ConciergePreferences *self;        /* only while cancellable is not cancelled */
+  GCancellable         *cancellable; /* Preferences' own */
+  ConciergeSync        *sync;
+  ConciergeStore       *store;
   ConciergeAccount     *account;
   char                 *secret;
   GtkLabel             *error_label;
@@ -463,7 +500,9 @@ typedef struct
 static void
 saving_free (Saving *saving)
 {
-  g_object_unref (saving->self);
+  g_object_unref (saving->cancellable);
+  g_clear_object (&saving->sync);
+  g_object_unref (saving->store);
   g_object_unref (saving->account);
   memset (saving->secret, 0, strlen (saving->secret));
   g_free (saving->secret);
@@ -476,27 +515,30 @@ account_saved_cb (GObject      *object,
                   gpointer      user_data)
 {
   Saving *saving = user_data;
-  ConciergePreferences *self = saving->self;
+  ConciergePreferences *self;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   gboolean renewed = FALSE;
 
   account = concierge_accounts_add_finish (result, &renewed, &error);
-  if (account == NULL)
+  /* Syncing starts, or starts again, with the new sign-in at once. */
+  if (account != NULL && saving->sync != NULL)
+    concierge_sync_add_account (saving->sync, account, saving->secret, NULL);
+  if (g_cancellable_is_cancelled (saving->cancellable))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          set_busy (self, FALSE);
-          show_error (saving->error_label, error->message);
-        }
       saving_free (saving);
       return;
     }
 
-  /* Syncing starts, or starts again, with the new sign-in at once. */
-  if (self->sync != NULL)
-    concierge_sync_add_account (self->sync, account, saving->secret, NULL);
+  self = saving->self;
+  if (account == NULL)
+    {
+      set_busy (self, FALSE);
+      show_error (saving->error_label, error->message);
+      saving_free (saving);
+      return;
+    }
 
   /* Adding an account that is here already signs it in again. */
   if (self->signing_in_again != NULL || renewed)
@@ -520,7 +562,7 @@ account_identified_cb (GObject      *object,
 
   if (!concierge_store_identify_account_finish (CONCIERGE_STORE (object), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_cancellable_is_cancelled (saving->cancellable))
         {
           set_busy (saving->self, FALSE);
           show_error (saving->error_label, error->message);
@@ -529,8 +571,7 @@ account_identified_cb (GObject      *object,
       return;
     }
 
-  concierge_accounts_add_async (saving->self->store, saving->account, saving->secret, saving->self->cancellable,
-                                account_saved_cb, saving);
+  concierge_accounts_add_async (saving->store, saving->account, saving->secret, NULL, account_saved_cb, saving);
 }
 
 static void
@@ -539,14 +580,9 @@ save_account (ConciergePreferences *self,
               const char           *secret_json,
               GtkLabel             *error_label)
 {
-  Saving *saving;
+  g_autoptr(ConciergeAccount) saved = NULL;
   const char *remote_id = NULL;
-
-  saving = g_new0 (Saving, 1);
-  saving->self = g_object_ref (self);
-  saving->account = g_object_ref (account);
-  saving->secret = g_strdup (secret_json);
-  saving->error_label = error_label;
+  Saving *saving;
 
   if (self->signing_in_again != NULL)
     {
@@ -566,30 +602,38 @@ save_account (ConciergePreferences *self,
                                   concierge_account_get_handle (self->signing_in_again));
           set_busy (self, FALSE);
           show_error (error_label, text);
-          saving_free (saving);
           return;
         }
 
       /* The same server address and id keep the same account. */
-      g_clear_object (&saving->account);
-      saving->account = concierge_account_new (concierge_account_get_platform (account),
-                                               concierge_account_get_display_name (account),
-                                               concierge_account_get_handle (account),
-                                               concierge_account_get_server_url (self->signing_in_again),
-                                               concierge_account_get_remote_user_id (account));
+      saved = concierge_account_new (concierge_account_get_platform (account),
+                                     concierge_account_get_display_name (account),
+                                     concierge_account_get_handle (account),
+                                     concierge_account_get_server_url (self->signing_in_again),
+                                     concierge_account_get_remote_user_id (account));
     }
 
+  /* The writes go on when Preferences closes meanwhile, so they are not
+   * cancelled with it; only what they show is. */
+  saving = g_new0 (Saving, 1);
+  saving->self = self;
+  saving->cancellable = g_object_ref (self->cancellable);
+  saving->sync = self->sync ? g_object_ref (self->sync) : NULL;
+  saving->store = g_object_ref (self->store);
+  saving->account = g_object_ref (saved ? saved : account);
+  saving->secret = g_strdup (secret_json);
+  saving->error_label = error_label;
   set_busy (self, TRUE);
+
   /* An account without an id, which this page may have read before its
    * first sync learnt one, takes the id of the sign-in first: then it is
    * the account that the sign-in renews, whatever it knows by now. */
   if (remote_id != NULL && remote_id[0] == '\0' && concierge_account_get_remote_user_id (account)[0] != '\0')
     concierge_store_identify_account_async (self->store, concierge_account_get_id (self->signing_in_again),
-                                            concierge_account_get_remote_user_id (account), self->cancellable,
+                                            concierge_account_get_remote_user_id (account), NULL,
                                             account_identified_cb, saving);
   else
-    concierge_accounts_add_async (self->store, saving->account, secret_json, self->cancellable,
-                                  account_saved_cb, saving);
+    concierge_accounts_add_async (self->store, saving->account, secret_json, NULL, account_saved_cb, saving);
 }
 
 /* Signing in to Mastodon */
@@ -599,9 +643,10 @@ browser_opened_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -621,11 +666,12 @@ open_in_browser (ConciergePreferences *self,
 
   context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
   g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), self->sign_in_cancellable,
-                                           browser_opened_cb, g_object_ref (self));
+                                           browser_opened_cb, self);
 }
 
 
-/* Returns the account that signed in, or %NULL after showing why not. */
+/* Returns the account that signed in, or %NULL after showing why not.
+ * Cancelled, it touches nothing: Preferences may be gone. */
 static ConciergeAccount *
 finish_sign_in (ConciergePreferences  *self,
                 GObject               *sign_in,
@@ -659,7 +705,7 @@ browser_returned_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self = user_data;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autofree char *secret = NULL;
   gboolean cancelled;
@@ -679,7 +725,7 @@ code_pasted_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self = user_data;
   g_autoptr(ConciergeAccount) account = NULL;
   g_autofree char *secret = NULL;
   gboolean cancelled;
@@ -703,7 +749,7 @@ wait_for_browser (ConciergePreferences *self)
   g_clear_object (&self->waiting_cancellable);
   self->waiting_cancellable = g_cancellable_new ();
   concierge_mastodon_sign_in_complete_async (self->sign_in, NULL, self->waiting_cancellable,
-                                             browser_returned_cb, g_object_ref (self));
+                                             browser_returned_cb, self);
 }
 
 static void
@@ -717,7 +763,7 @@ code_applied_cb (ConciergePreferences *self)
   show_mastodon_error (self, NULL);
   g_cancellable_cancel (self->waiting_cancellable);
   concierge_mastodon_sign_in_complete_async (self->sign_in, code, self->sign_in_cancellable,
-                                             code_pasted_cb, g_object_ref (self));
+                                             code_pasted_cb, self);
 }
 
 static void
@@ -725,10 +771,11 @@ begun_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self = user_data;
   ConciergeMastodonSignIn *sign_in = CONCIERGE_MASTODON_SIGN_IN (object);
   g_autoptr(GError) error = NULL;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   if (!concierge_mastodon_sign_in_begin_finish (sign_in, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -767,7 +814,7 @@ sign_in_mastodon_action (GtkWidget  *widget,
 
   set_busy (self, TRUE);
   self->sign_in_cancellable = g_cancellable_new ();
-  concierge_mastodon_sign_in_begin_async (self->sign_in, self->sign_in_cancellable, begun_cb, g_object_ref (self));
+  concierge_mastodon_sign_in_begin_async (self->sign_in, self->sign_in_cancellable, begun_cb, self);
 }
 
 static void
@@ -857,14 +904,13 @@ add_bot (ConciergePreferences *self,
 
 typedef struct
 {
-  ConciergePreferences *self;
+  ConciergePreferences *self; /* only until the call is cancelled */
   ConciergeTelegramBot *bot;
 } Webhook;
 
 static void
 webhook_free (Webhook *webhook)
 {
-  g_object_unref (webhook->self);
   concierge_telegram_bot_free (webhook->bot);
   g_free (webhook);
 }
@@ -877,10 +923,14 @@ webhook_deleted_cb (GObject      *object,
   Webhook *webhook = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   if (!concierge_telegram_delete_webhook_finish (CONCIERGE_TELEGRAM (object), result, &error))
     {
-      set_busy (webhook->self, FALSE);
-      show_telegram_error (webhook->self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (webhook->self, FALSE);
+          show_telegram_error (webhook->self, error->message);
+        }
     }
   else
     add_bot (webhook->self, webhook->bot);
@@ -888,21 +938,22 @@ webhook_deleted_cb (GObject      *object,
 }
 
 static void
-webhook_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     gpointer          user_data)
+webhook_response_cb (AdwMessageDialog     *dialog,
+                     const char           *response,
+                     ConciergePreferences *self)
 {
-  Webhook *webhook = user_data;
+  Webhook *webhook;
 
   if (!g_str_equal (response, "remove"))
     {
-      set_busy (webhook->self, FALSE);
-      webhook_free (webhook);
+      set_busy (self, FALSE);
       return;
     }
 
-  concierge_telegram_delete_webhook_async (webhook->self->checking, webhook->self->cancellable,
-                                           webhook_deleted_cb, webhook);
+  webhook = g_new0 (Webhook, 1);
+  webhook->self = self;
+  webhook->bot = g_object_steal_data (G_OBJECT (dialog), "bot");
+  concierge_telegram_delete_webhook_async (self->checking, self->cancellable, webhook_deleted_cb, webhook);
 }
 
 static void
@@ -910,19 +961,23 @@ bot_checked_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self;
   g_autoptr(ConciergeTelegramBot) bot = NULL;
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
-  Webhook *webhook;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   bot = concierge_telegram_check_finish (CONCIERGE_TELEGRAM (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
   if (bot == NULL)
     {
       set_busy (self, FALSE);
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
         show_telegram_error (self, _("Telegram does not know this token. Copy it again from @BotFather."));
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      else
         show_telegram_error (self, error->message);
       return;
     }
@@ -945,10 +1000,9 @@ bot_checked_cb (GObject      *object,
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  webhook = g_new0 (Webhook, 1);
-  webhook->self = g_object_ref (self);
-  webhook->bot = g_steal_pointer (&bot);
-  g_signal_connect (dialog, "response", G_CALLBACK (webhook_response_cb), webhook);
+  g_object_set_data_full (G_OBJECT (dialog), "bot", g_steal_pointer (&bot),
+                          (GDestroyNotify) concierge_telegram_bot_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (webhook_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -977,7 +1031,7 @@ check_telegram_action (GtkWidget  *widget,
   set_busy (self, TRUE);
   g_clear_object (&self->checking);
   self->checking = concierge_telegram_new (self->session, 0, api_url, token);
-  concierge_telegram_check_async (self->checking, self->cancellable, bot_checked_cb, g_object_ref (self));
+  concierge_telegram_check_async (self->checking, self->cancellable, bot_checked_cb, self);
 }
 
 static void
@@ -1113,13 +1167,16 @@ saved_replies_loaded_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self;
   g_autoptr(GPtrArray) replies = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   replies = concierge_store_load_saved_replies_finish (CONCIERGE_STORE (object), result, &error);
-  if (replies == NULL || self->store == NULL)
+  if (replies == NULL)
     return;
+
+  self = user_data;
 
   g_clear_pointer (&self->saved_replies, g_ptr_array_unref);
   self->saved_replies = g_steal_pointer (&replies);
@@ -1129,8 +1186,7 @@ saved_replies_loaded_cb (GObject      *object,
 static void
 update_saved_replies (ConciergePreferences *self)
 {
-  concierge_store_load_saved_replies_async (self->store, self->cancellable, saved_replies_loaded_cb,
-                                            g_object_ref (self));
+  concierge_store_load_saved_replies_async (self->store, self->cancellable, saved_replies_loaded_cb, self);
 }
 
 static void
@@ -1145,11 +1201,11 @@ saved_reply_saved_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergePreferences *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (concierge_store_save_saved_reply_finish (CONCIERGE_STORE (object), result, &error) == 0 &&
-      self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (concierge_store_save_saved_reply_finish (CONCIERGE_STORE (object), result, &error) == 0 && self != NULL)
     {
       /* Translators: %s says why */
       g_autofree char *text = g_strdup_printf (_("The saved reply could not be saved: %s"), error->message);
@@ -1162,8 +1218,9 @@ static void
 save_saved_reply (ConciergePreferences *self,
                   ConciergeSavedReply  *reply)
 {
-  concierge_store_save_saved_reply_async (self->store, reply, self->cancellable, saved_reply_saved_cb,
-                                          g_object_ref (self));
+  /* What the agent wrote is saved when Preferences closes meanwhile. */
+  concierge_store_save_saved_reply_async (self->store, reply, NULL, saved_reply_saved_cb,
+                                          concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
 static void
@@ -1220,27 +1277,21 @@ undo_delete_cb (AdwToast             *toast,
   save_saved_reply (self, again);
 }
 
-typedef struct
-{
-  ConciergePreferences *self;
-  ConciergeSavedReply  *reply;
-} Deletion;
-
 static void
 saved_reply_deleted_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autofree Deletion *deletion = user_data;
-  g_autoptr(ConciergePreferences) self = deletion->self;
-  g_autoptr(ConciergeSavedReply) reply = deletion->reply;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergePreferences *self = concierge_caller_get_widget (caller);
+  ConciergeSavedReply *reply = concierge_caller_get_data (caller);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   AdwToast *toast;
 
   if (!concierge_store_delete_saved_reply_finish (CONCIERGE_STORE (object), result, &error))
     {
-      if (self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self != NULL)
         {
           /* Translators: %s says why */
           text = g_strdup_printf (_("The saved reply could not be deleted: %s"), error->message);
@@ -1248,14 +1299,14 @@ saved_reply_deleted_cb (GObject      *object,
         }
       return;
     }
-  if (self->store == NULL)
+  if (self == NULL)
     return;
 
   /* Translators: a toast; %s is a saved reply's title */
   text = g_strdup_printf (_("Deleted “%s”"), concierge_saved_reply_get_title (reply));
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data_full (G_OBJECT (toast), "reply", g_steal_pointer (&reply), g_object_unref);
+  g_object_set_data_full (G_OBJECT (toast), "reply", g_object_ref (reply), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
 }
@@ -1267,45 +1318,27 @@ delete_saved_reply_action (GtkWidget  *widget,
 {
   ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
   ConciergeSavedReply *reply = find_saved_reply (self, g_variant_get_int64 (parameter));
-  Deletion *deletion;
 
   if (reply == NULL)
     return;
 
-  deletion = g_new0 (Deletion, 1);
-  deletion->self = g_object_ref (self);
-  deletion->reply = g_object_ref (reply);
-  concierge_store_delete_saved_reply_async (self->store, concierge_saved_reply_get_id (reply), self->cancellable,
-                                            saved_reply_deleted_cb, deletion);
+  concierge_store_delete_saved_reply_async (self->store, concierge_saved_reply_get_id (reply), NULL,
+                                            saved_reply_deleted_cb,
+                                            concierge_caller_new (self, self->cancellable, g_object_ref (reply),
+                                                                  g_object_unref));
 }
 
 /* Importing and exporting */
 
-typedef struct
-{
-  ConciergePreferences *self;
-  guint                 count; /* replies in the file */
-} Sharing;
-
-static Sharing *
+/* An import or export the agent started goes through when Preferences
+ * closes meanwhile; its caller's data is the count of replies in the
+ * file. */
+static ConciergeCaller *
 sharing_new (ConciergePreferences *self,
              guint                 count)
 {
-  Sharing *sharing = g_new0 (Sharing, 1);
-
-  sharing->self = g_object_ref (self);
-  sharing->count = count;
-  return sharing;
+  return concierge_caller_new (self, self->cancellable, GUINT_TO_POINTER (count), NULL);
 }
-
-static void
-sharing_free (Sharing *sharing)
-{
-  g_object_unref (sharing->self);
-  g_free (sharing);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sharing, sharing_free)
 
 static GtkNativeDialog *
 file_chooser_new (ConciergePreferences *self,
@@ -1322,14 +1355,15 @@ imported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Sharing) sharing = user_data;
-  ConciergePreferences *self = sharing->self;
+  g_autoptr(ConciergeCaller) sharing = user_data;
+  ConciergePreferences *self = concierge_caller_get_widget (sharing);
+  guint count = GPOINTER_TO_UINT (concierge_caller_get_data (sharing));
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   int added;
 
   added = concierge_store_import_saved_replies_finish (CONCIERGE_STORE (object), result, &error);
-  if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
   if (added < 0)
     {
@@ -1337,11 +1371,11 @@ imported_cb (GObject      *object,
       return;
     }
 
-  if (sharing->count == 0)
+  if (count == 0)
     text = g_strdup (_("The file holds no saved replies"));
   else if (added == 0)
     text = g_strdup (_("Every saved reply in the file is here already"));
-  else if ((guint) added == sharing->count)
+  else if ((guint) added == count)
     /* Translators: a toast after an import */
     text = g_strdup_printf (g_dngettext (NULL, "Imported %d saved reply", "Imported %d saved replies", added),
                             added);
@@ -1358,20 +1392,23 @@ import_read_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self;
   g_autoptr(GPtrArray) replies = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   replies = concierge_saved_replies_read_finish (result, &error);
-  if (self->store == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  self = user_data;
   if (replies == NULL)
     {
       concierge_show_message (GTK_WINDOW (self), _("Could Not Import Saved Replies"), error->message);
       return;
     }
 
-  concierge_store_import_saved_replies_async (self->store, replies, self->cancellable, imported_cb,
+  concierge_store_import_saved_replies_async (self->store, replies, NULL, imported_cb,
                                               sharing_new (self, replies->len));
 }
 
@@ -1383,7 +1420,7 @@ import_chosen_cb (GtkNativeDialog      *chooser,
   g_autoptr(GFile) file = concierge_file_chooser_take_file (&self->chooser, chooser, response);
 
   if (file != NULL)
-    concierge_saved_replies_read_async (file, self->cancellable, import_read_cb, g_object_ref (self));
+    concierge_saved_replies_read_async (file, self->cancellable, import_read_cb, self);
 }
 
 static void
@@ -1404,23 +1441,23 @@ exported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Sharing) sharing = user_data;
-  ConciergePreferences *self = sharing->self;
+  g_autoptr(ConciergeCaller) sharing = user_data;
+  ConciergePreferences *self = concierge_caller_get_widget (sharing);
+  guint count = GPOINTER_TO_UINT (concierge_caller_get_data (sharing));
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
   if (!concierge_saved_replies_write_finish (result, &error))
     {
-      if (self->store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self != NULL)
         concierge_show_message (GTK_WINDOW (self), _("Could Not Export Saved Replies"), error->message);
       return;
     }
-  if (self->store == NULL)
+  if (self == NULL)
     return;
 
   /* Translators: a toast after an export */
-  text = g_strdup_printf (g_dngettext (NULL, "Exported %u saved reply", "Exported %u saved replies", sharing->count),
-                          sharing->count);
+  text = g_strdup_printf (g_dngettext (NULL, "Exported %u saved reply", "Exported %u saved replies", count), count);
   show_toast (self, text);
 }
 
@@ -1432,7 +1469,7 @@ export_chosen_cb (GtkNativeDialog      *chooser,
   g_autoptr(GFile) file = concierge_file_chooser_take_file (&self->chooser, chooser, response);
 
   if (file != NULL && self->saved_replies != NULL)
-    concierge_saved_replies_write_async (file, self->saved_replies, self->cancellable, exported_cb,
+    concierge_saved_replies_write_async (file, self->saved_replies, NULL, exported_cb,
                                          sharing_new (self, self->saved_replies->len));
 }
 
@@ -1925,11 +1962,12 @@ damaged_listed_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
+  ConciergePreferences *self;
   g_autoptr(GPtrArray) caches = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *child;
 
+  /* Cancelled, too, when Preferences closed: it may be gone. */
   caches = concierge_store_list_damaged_finish (result, &error);
   if (caches == NULL)
     {
@@ -1937,6 +1975,8 @@ damaged_listed_cb (GObject      *object,
         g_warning ("Listing damaged caches failed: %s", error->message);
       return;
     }
+
+  self = user_data;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->damaged_list))) != NULL)
     gtk_list_box_remove (self->damaged_list, child);
@@ -1967,7 +2007,23 @@ update_damaged (ConciergePreferences *self)
 {
   g_autofree char *path = concierge_store_default_path ();
 
-  concierge_store_list_damaged_async (path, self->cancellable, damaged_listed_cb, g_object_ref (self));
+  concierge_store_list_damaged_async (path, self->cancellable, damaged_listed_cb, self);
+}
+
+/* A deletion goes through, and into the audit log, when Preferences
+ * closes meanwhile. */
+typedef struct
+{
+  ConciergeStore *store;
+  char           *name;
+} DamagedDeletion;
+
+static void
+damaged_deletion_free (DamagedDeletion *deletion)
+{
+  g_object_unref (deletion->store);
+  g_free (deletion->name);
+  g_free (deletion);
 }
 
 static void
@@ -1975,22 +2031,24 @@ damaged_deleted_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(ConciergePreferences) self = user_data;
-  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (self), "deleting-damaged"));
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergePreferences *self = concierge_caller_get_widget (caller);
+  DamagedDeletion *deletion = concierge_caller_get_data (caller);
   g_autoptr(GError) error = NULL;
 
-  g_object_set_data (G_OBJECT (self), "deleting-damaged", NULL);
   if (!concierge_store_delete_damaged_finish (result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self != NULL)
         concierge_show_message (GTK_WINDOW (self), _("Could Not Delete the Damaged Cache"), error->message);
       return;
     }
 
   /* The audit log keeps that it went: its file name holds when it was
    * moved aside, and nothing of anyone's. */
-  if (self->store != NULL)
-    concierge_store_log_async (self->store, CONCIERGE_AUDIT_PURGE, 0, "damaged cache", name, NULL, NULL, NULL);
+  concierge_store_log_async (deletion->store, CONCIERGE_AUDIT_PURGE, 0, "damaged cache", deletion->name, NULL, NULL,
+                             NULL);
+  if (self == NULL)
+    return;
   show_toast (self, _("Damaged cache deleted"));
   update_damaged (self);
 }
@@ -2002,12 +2060,16 @@ delete_damaged_response_cb (AdwMessageDialog *dialog,
 {
   g_autofree char *cache_path = concierge_store_default_path ();
   const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  DamagedDeletion *deletion;
 
   if (!g_str_equal (response, "delete"))
     return;
-  g_object_set_data_full (G_OBJECT (self), "deleting-damaged", g_path_get_basename (path), g_free);
-  concierge_store_delete_damaged_async (cache_path, path, self->cancellable, damaged_deleted_cb,
-                                        g_object_ref (self));
+  deletion = g_new0 (DamagedDeletion, 1);
+  deletion->store = g_object_ref (self->store);
+  deletion->name = g_path_get_basename (path);
+  concierge_store_delete_damaged_async (cache_path, path, NULL, damaged_deleted_cb,
+                                        concierge_caller_new (self, self->cancellable, deletion,
+                                                              (GDestroyNotify) damaged_deletion_free));
 }
 
 static void

@@ -468,3 +468,65 @@ concierge_show_message (GtkWindow  *parent,
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+/* Callbacks that may outlive their widget
+ *
+ * A widget cancels its own cancellable when it goes, and every read it
+ * started then comes back cancelled, touching nothing. A change that the
+ * agent asked for, though, goes through all the same, so it is started
+ * without that cancellable; its callback learns from a ConciergeCaller
+ * whether the widget is still there before it shows anything. */
+
+struct _ConciergeCaller
+{
+  gpointer        widget;      /* not owned: only while cancellable is not cancelled */
+  GCancellable   *cancellable; /* the widget's, cancelled in its dispose */
+  gpointer        data;
+  GDestroyNotify  destroy;
+};
+
+/**
+ * concierge_caller_new:
+ * @widget: what started the call; not referenced
+ * @cancellable: @widget's own, which its dispose cancels
+ * @data: (nullable): what the callback needs besides, freed with @destroy
+ */
+ConciergeCaller *
+concierge_caller_new (gpointer       widget,
+                      GCancellable  *cancellable,
+                      gpointer       data,
+                      GDestroyNotify destroy)
+{
+  ConciergeCaller *caller;
+
+  g_return_val_if_fail (G_IS_CANCELLABLE (cancellable), NULL);
+
+  caller = g_new0 (ConciergeCaller, 1);
+  caller->widget = widget;
+  caller->cancellable = g_object_ref (cancellable);
+  caller->data = data;
+  caller->destroy = destroy;
+  return caller;
+}
+
+/* Returns: (transfer none) (nullable): the widget, or %NULL once it went */
+gpointer
+concierge_caller_get_widget (ConciergeCaller *caller)
+{
+  return g_cancellable_is_cancelled (caller->cancellable) ? NULL : caller->widget;
+}
+
+gpointer
+concierge_caller_get_data (ConciergeCaller *caller)
+{
+  return caller->data;
+}
+
+void
+concierge_caller_free (ConciergeCaller *caller)
+{
+  if (caller->destroy != NULL)
+    caller->destroy (caller->data);
+  g_object_unref (caller->cancellable);
+  g_free (caller);
+}

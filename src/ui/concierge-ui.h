@@ -1,7 +1,8 @@
 /* concierge-ui.h
  *
  * What the widgets share: how times, platforms and forms of address read,
- * the agent's name, file choosers, and disposing a template widget.
+ * the agent's name, file choosers, disposing a template widget, and
+ * callbacks that may outlive the widget that started their call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,5 +50,17 @@ char       *concierge_agent_name              (GSettings        *settings);
 void        concierge_show_message            (GtkWindow        *parent,
                                                const char       *heading,
                                                const char       *body);
+
+typedef struct _ConciergeCaller ConciergeCaller;
+
+ConciergeCaller *concierge_caller_new         (gpointer          widget,
+                                               GCancellable     *cancellable,
+                                               gpointer          data,
+                                               GDestroyNotify    destroy);
+gpointer    concierge_caller_get_widget       (ConciergeCaller  *caller);
+gpointer    concierge_caller_get_data         (ConciergeCaller  *caller);
+void        concierge_caller_free             (ConciergeCaller  *caller);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConciergeCaller, concierge_caller_free)
 
 G_END_DECLS

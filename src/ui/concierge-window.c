@@ -115,10 +115,11 @@ status_set_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeWindow *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_store_set_thread_status_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_set_thread_status_finish (CONCIERGE_STORE (object), result, &error) && self != NULL)
     {
       /* Translators: a toast; %s is the reason */
       g_autofree char *text = g_strdup_printf (_("The conversation’s status could not be saved: %s"),
@@ -139,7 +140,8 @@ set_status (ConciergeWindow       *self,
     return;
 
   concierge_store_set_thread_status_async (self->store, concierge_thread_get_id (thread), status, snooze_until,
-                                           NULL, status_set_cb, g_object_ref (self));
+                                           NULL, status_set_cb,
+                                           concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
 static void
@@ -147,10 +149,11 @@ tag_set_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeWindow *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
 
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error) && self != NULL)
     {
       /* Translators: a toast; %s is the reason */
       g_autofree char *text = g_strdup_printf (_("The conversation could not be marked: %s"), error->message);
@@ -171,7 +174,7 @@ set_complaint (ConciergeWindow *self,
 
   self->complaint = complaint;
   concierge_store_set_thread_tag_async (self->store, concierge_thread_get_id (thread), "complaint", complaint,
-                                        NULL, tag_set_cb, g_object_ref (self));
+                                        NULL, tag_set_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLAINT]);
 }
 
@@ -542,13 +545,14 @@ customers_imported_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeWindow *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   int added;
 
   added = concierge_store_import_contacts_finish (CONCIERGE_STORE (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
   if (added < 0)
     {
@@ -570,13 +574,16 @@ customers_read_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ConciergeWindow) self = user_data;
+  ConciergeWindow *self;
   g_autoptr(GPtrArray) contacts = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Cancelled, too, when the window went: it may be gone. */
   contacts = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  self = user_data;
   if (contacts == NULL)
     {
       concierge_show_message (GTK_WINDOW (self), _("Could Not Import Customers"), error->message);
@@ -588,8 +595,9 @@ customers_read_cb (GObject      *object,
       return;
     }
 
-  concierge_store_import_contacts_async (self->store, contacts, self->cancellable, customers_imported_cb,
-                                         g_object_ref (self));
+  /* Once read, the customers are imported when the window goes meanwhile. */
+  concierge_store_import_contacts_async (self->store, contacts, NULL, customers_imported_cb,
+                                         concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
 static void
@@ -603,7 +611,7 @@ import_chosen_cb (GtkNativeDialog *chooser,
   if (file == NULL || self->store == NULL)
     return;
 
-  task = g_task_new (self, self->cancellable, customers_read_cb, g_object_ref (self));
+  task = g_task_new (NULL, self->cancellable, customers_read_cb, self);
   g_task_set_source_tag (task, import_chosen_cb);
   g_task_set_task_data (task, g_steal_pointer (&file), g_object_unref);
   g_task_run_in_thread (task, read_customers_thread);
@@ -662,13 +670,14 @@ customers_written_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autoptr(ConciergeWindow) self = user_data;
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeWindow *self = concierge_caller_get_widget (caller);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   gssize written;
 
   written = g_task_propagate_int (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
   if (written < 0)
     {
@@ -732,10 +741,11 @@ export_chosen_cb (GtkNativeDialog *chooser,
   else
     export->csv = filter != NULL && g_strcmp0 (gtk_file_filter_get_name (filter), _("Spreadsheets (CSV)")) == 0;
 
-  task = g_task_new (self, self->cancellable, customers_written_cb, g_object_ref (self));
+  /* The export the agent chose is written when the window goes meanwhile. */
+  task = g_task_new (NULL, NULL, customers_written_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
   g_task_set_source_tag (task, export_chosen_cb);
   g_task_set_task_data (task, export, (GDestroyNotify) export_free);
-  concierge_store_load_contacts_async (self->store, self->cancellable, customers_loaded_cb, task);
+  concierge_store_load_contacts_async (self->store, NULL, customers_loaded_cb, task);
 }
 
 static void
