@@ -50,14 +50,29 @@ test_wait_result (GAsyncResult **result)
   return *result;
 }
 
+/* The store as it opens, before the tombstone key came from the keyring. */
 ConciergeStore *
-test_open_store (const char  *path,
-                 GError     **error)
+test_open_store_without_key (const char  *path,
+                             GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
   concierge_store_open_async (path, NULL, test_got_result, &result);
   return concierge_store_open_finish (test_wait_result (&result), error);
+}
+
+/* The store with a tombstone key, as the app has it once the keyring gave
+ * it; always the same, so that tombstones hold across reopening. */
+ConciergeStore *
+test_open_store (const char  *path,
+                 GError     **error)
+{
+  static const char * const keys[] = { TEST_TOMBSTONE_KEY, NULL };
+  ConciergeStore *store = test_open_store_without_key (path, error);
+
+  if (store != NULL)
+    concierge_store_set_tombstone_keys (store, keys);
+  return store;
 }
 
 void

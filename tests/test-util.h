@@ -17,11 +17,16 @@
 
 G_BEGIN_DECLS
 
+/* The tombstone key of every store that test_open_store() opens. */
+#define TEST_TOMBSTONE_KEY "tombstone-key-of-the-tests"
+
 void              test_got_result           (GObject               *object,
                                              GAsyncResult          *result,
                                              gpointer               user_data);
 GAsyncResult     *test_wait_result          (GAsyncResult         **result);
 ConciergeStore   *test_open_store           (const char            *path,
+                                             GError               **error);
+ConciergeStore   *test_open_store_without_key (const char          *path,
                                              GError               **error);
 void              test_close_store          (ConciergeStore        *store);
 ConciergeAccount *test_add_account          (ConciergeStore        *store,
