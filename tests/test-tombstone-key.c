@@ -421,6 +421,79 @@ test_keeps_both_keys_of_a_restored_backup (Fixture       *fixture,
   g_assert_cmpint (customer_of (fixture, "dm-tom"), ==, 0);
 }
 
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Loads the key without letting the keyring ask anything; a prompt that
+ * nobody answers shows as cancelled. */
+static gboolean
+load_key_quietly (Fixture  *fixture,
+                  GError  **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  guint timeout_id = g_timeout_add_seconds (20, cancel_cb, cancellable);
+  gboolean loaded;
+
+  concierge_tombstone_key_load_async (fixture->store, FALSE, cancellable, test_got_result, &result);
+  loaded = concierge_tombstone_key_load_finish (test_wait_result (&result), error);
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (timeout_id);
+  return loaded;
+}
+
+/* A locked keyring: the key neither moves nor is made anew, and nothing
+ * asks the person to unlock it until they try again. */
+static void
+test_waits_for_a_locked_keyring (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *legacy = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!test_has_own_keyring ())
+    {
+      test_rerun_with_own_keyring ();
+      return;
+    }
+
+  legacy = forget_with_legacy_key (fixture);
+  test_set_keyring_locked (TRUE);
+
+  g_assert_false (load_key_quietly (fixture, &error));
+  g_assert_error (error, CONCIERGE_SECRETS_ERROR, CONCIERGE_SECRETS_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_false (concierge_store_has_tombstone_key (fixture->store));
+  g_assert_cmpint (legacy_keys_in_profile_table (fixture->path), ==, 1);
+
+  test_set_keyring_locked (FALSE);
+  g_assert_true (load_key_quietly (fixture, &error));
+  g_assert_no_error (error);
+  key = keyring_key (fixture);
+  g_assert_cmpstr (key, ==, legacy);
+  g_assert_false (cache_holds (fixture, legacy));
+
+  /* Locked again, the key is there but cannot be read: that must not
+   * count as no key, or a new one would replace it. */
+  test_set_keyring_locked (TRUE);
+  reopen_without_key (fixture);
+  g_assert_false (load_key_quietly (fixture, &error));
+  g_assert_error (error, CONCIERGE_SECRETS_ERROR, CONCIERGE_SECRETS_ERROR_LOCKED);
+  g_clear_error (&error);
+  test_set_keyring_locked (FALSE);
+  g_clear_pointer (&key, g_free);
+  key = keyring_key (fixture);
+  g_assert_cmpstr (key, ==, legacy);
+  g_assert_true (load_key_quietly (fixture, &error));
+  g_assert_no_error (error);
+  assert_forgotten_stay_out (fixture);
+}
+
 /* Run in a child on a bus that starts no services: a desktop without a
  * keyring. */
 static int
@@ -501,6 +574,7 @@ main (int   argc,
   ADD ("/tombstone-key/moves-from-an-old-cache", test_moves_from_an_old_cache);
   ADD ("/tombstone-key/keeps-both-keys-of-a-restored-backup", test_keeps_both_keys_of_a_restored_backup);
   ADD ("/tombstone-key/stays-in-the-cache-without-a-keyring", test_stays_in_the_cache_without_a_keyring);
+  ADD ("/tombstone-key/waits-for-a-locked-keyring", test_waits_for_a_locked_keyring);
 
   return g_test_run ();
 }

@@ -77,6 +77,11 @@ void              test_remove_tree          (const char            *path);
 
 JsonNode         *test_load_fixture         (const char            *name);
 
+/* A gnome-keyring of the test's own, which it may lock. */
+gboolean          test_has_own_keyring      (void);
+void              test_rerun_with_own_keyring (void);
+void              test_set_keyring_locked   (gboolean               locked);
+
 /* The sandbox platform server, as a child process on 127.0.0.1. */
 GSubprocess      *test_sandbox_start        (const char            *token,
                                              char                 **url,
