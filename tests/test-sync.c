@@ -580,13 +580,14 @@ customer_wrote (Fixture    *fixture,
   return strstr (json, text) != NULL;
 }
 
-/* A colleague on another desktop answers Tom, who answers back: a message
- * that only the next sync brings. */
+/* A colleague on another desktop answers Jana's public post, and she
+ * answers back: a mention that only the next sync brings, from where its
+ * cursor stands. */
 static void
-colleague_answers_tom (Fixture *fixture)
+colleague_answers_jana (Fixture *fixture)
 {
-  g_autoptr(ConciergeThread) tom = find_thread (fixture->store, "doppelt abgebucht");
-  g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, concierge_thread_get_id (tom));
+  g_autoptr(ConciergeThread) jana = find_thread (fixture->store, "Router blinkt rot");
+  g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, concierge_thread_get_id (jana));
   const char *status_id = concierge_message_get_remote_id (g_ptr_array_index (messages, 0));
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strdup_printf ("%s/api/v1/statuses", fixture->url);
@@ -596,9 +597,9 @@ colleague_answers_tom (Fixture *fixture)
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   message = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url,
-                                                soup_form_encode ("status", "@tom Wir erstatten den Betrag.",
+                                                soup_form_encode ("status", "@jana Wir prüfen Ihren Anschluss.",
                                                                   "in_reply_to_id", status_id,
-                                                                  "visibility", "direct", NULL));
+                                                                  "visibility", "public", NULL));
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", "Bearer " TOKEN);
   body = soup_session_send_and_read (session, message, NULL, &error);
   g_assert_no_error (error);
@@ -654,7 +655,7 @@ test_fetched_messages_wait_for_the_keyring (Fixture       *fixture,
   g_autofree char *cursor_after = NULL;
   const char *message = NULL;
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  gint64 jana_id;
+  gint64 tom_id;
   guint fetches, messages;
 
   if (!test_has_own_keyring ())
@@ -683,8 +684,8 @@ test_fetched_messages_wait_for_the_keyring (Fixture       *fixture,
   cursor = test_load_cursor (fixture->store, id, "notifications");
   g_assert_nonnull (cursor);
   messages = message_count (fixture->store);
-  tom = find_thread (fixture->store, "doppelt abgebucht");
-  colleague_answers_tom (fixture);
+  jana = find_thread (fixture->store, "Router blinkt rot");
+  colleague_answers_jana (fixture);
 
   /* Today it is locked. */
   test_set_keyring_locked (TRUE);
@@ -703,23 +704,24 @@ test_fetched_messages_wait_for_the_keyring (Fixture       *fixture,
   /* Fetched, and nothing of it ingested: the cursor did not move. */
   g_assert_cmpuint (count_requests (fixture->record, "\"GET\""), >, fetches);
   g_assert_cmpuint (message_count (fixture->store), ==, messages);
-  g_assert_false (thread_has (fixture->store, concierge_thread_get_id (tom), "Danke, das hilft"));
+  g_assert_false (thread_has (fixture->store, concierge_thread_get_id (jana), "Danke, das hilft"));
   cursor_after = test_load_cursor (fixture->store, id, "notifications");
   g_assert_cmpstr (cursor_after, ==, cursor);
   g_clear_pointer (&cursor_after, g_free);
 
   /* Reading and replying go on. */
-  jana = find_thread (fixture->store, "Router blinkt rot");
-  jana_id = concierge_thread_get_id (jana);
-  queue_reply (sync, jana_id, "Bitte starten Sie den Router einmal neu.");
-  g_object_unref (wait_for_send_state (fixture->store, jana_id, "Router einmal neu", CONCIERGE_SEND_SENT));
-  g_assert_cmpuint (statuses_on_server (fixture, "Router einmal neu"), ==, 1);
+  tom = find_thread (fixture->store, "doppelt abgebucht");
+  tom_id = concierge_thread_get_id (tom);
+  queue_reply (sync, tom_id, "Wir erstatten den doppelt abgebuchten Betrag.");
+  g_object_unref (wait_for_send_state (fixture->store, tom_id, "Wir erstatten", CONCIERGE_SEND_SENT));
+  g_assert_cmpuint (statuses_on_server (fixture, "Wir erstatten"), ==, 1);
   g_assert_cmpint (concierge_sync_get_state (sync, id, NULL), ==, CONCIERGE_SYNC_WAITING_FOR_KEY);
 
-  /* Unlocked, and Try Again: Tom's answer arrives, and the cursor moves on. */
+  /* Unlocked, and Try Again: Jana's answer arrives, and the cursor moves
+   * on. */
   test_set_keyring_locked (FALSE);
   concierge_sync_poll_now (sync, id);
-  wait_for_message (fixture->store, concierge_thread_get_id (tom), "Danke, das hilft");
+  wait_for_message (fixture->store, concierge_thread_get_id (jana), "Danke, das hilft");
   wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
   cursor_after = test_load_cursor (fixture->store, id, "notifications");
   g_assert_cmpstr (cursor_after, !=, cursor);
