@@ -254,24 +254,41 @@ concierge_secrets_key_schema (void)
 
 #define KEY_VERSION "1"
 
+/* The calls go through libsecret's backend, which is the Secret Service
+ * on a desktop and the Secret portal's file inside Flatpak. Only the
+ * Secret Service locks and prompts. */
 typedef struct
 {
-  SecretService *service;
-  GHashTable    *attributes;
-  char          *collection;
-  char          *label;
-  SecretValue   *value;
-  gboolean       unlock;
+  GHashTable *attributes;
+  gboolean    unlock;
+  GList      *items;     /* SecretRetrievable, still to read */
+  GPtrArray  *keys;      /* read so far */
+  char       *collection;
+  char       *label;
+  char       *key;
 } KeyCall;
+
+static void
+wipe (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+}
 
 static void
 key_call_free (KeyCall *call)
 {
-  g_clear_object (&call->service);
   g_hash_table_unref (call->attributes);
+  g_list_free_full (call->items, g_object_unref);
+  if (call->keys != NULL)
+    {
+      g_ptr_array_foreach (call->keys, (GFunc) (void (*) (void)) wipe, NULL);
+      g_ptr_array_unref (call->keys);
+    }
   g_free (call->collection);
   g_free (call->label);
-  g_clear_pointer (&call->value, secret_value_unref);
+  wipe (call->key);
+  g_free (call->key);
   g_free (call);
 }
 
@@ -324,87 +341,98 @@ return_locked (GTask *task)
                            "%s", _("The keyring is locked."));
 }
 
+static void read_next_item (GTask *task);
+
+static void
+item_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KeyCall *call = g_task_get_task_data (task);
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *text;
+
+  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (object), result, &error);
+  if (value == NULL)
+    {
+      g_task_return_error (task, error ? explain_key (error) : g_error_new_literal (CONCIERGE_SECRETS_ERROR,
+                                                                                   CONCIERGE_SECRETS_ERROR_LOCKED,
+                                                                                   _("The keyring is locked.")));
+      return;
+    }
+
+  /* The same key may stand in two collections, and after a restored
+   * backup an item holds several: all of them count, each once. */
+  if ((text = secret_value_get_text (value)) != NULL)
+    {
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          if (lines[i][0] != '\0' && !g_ptr_array_find_with_equal_func (call->keys, lines[i], g_str_equal, NULL))
+            g_ptr_array_add (call->keys, g_strdup (lines[i]));
+          wipe (lines[i]);
+        }
+    }
+
+  read_next_item (g_steal_pointer (&task));
+}
+
+static void
+read_next_item (GTask *task)
+{
+  KeyCall *call = g_task_get_task_data (task);
+  SecretRetrievable *item;
+
+  if (call->items == NULL)
+    {
+      if (call->keys->len == 0)
+        g_task_return_pointer (task, NULL, NULL);
+      else
+        {
+          g_ptr_array_add (call->keys, NULL);
+          g_task_return_pointer (task, g_strjoinv ("\n", (char **) call->keys->pdata), g_free);
+          g_ptr_array_remove_index (call->keys, call->keys->len - 1);
+        }
+      g_object_unref (task);
+      return;
+    }
+
+  item = call->items->data;
+  call->items = g_list_delete_link (call->items, call->items);
+  secret_retrievable_retrieve_secret (item, g_task_get_cancellable (task), item_read_cb, task);
+  g_object_unref (item);
+}
+
 static void
 key_searched_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  KeyCall *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  GList *items;
-  gboolean locked = FALSE;
 
-  items = secret_service_search_finish (SECRET_SERVICE (object), result, &error);
+  call->items = secret_password_search_finish (result, &error);
   if (error != NULL)
     {
       g_task_return_error (task, explain_key (error));
       return;
     }
 
-  /* The same key may stand in two collections, and after a restored
-   * backup an item holds several: all of them count, each once. */
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autoptr(SecretValue) value = NULL;
-      g_auto(GStrv) lines = NULL;
-      const char *text;
-
-      if (secret_item_get_locked (l->data) || (value = secret_item_get_secret (l->data)) == NULL)
-        {
-          locked = TRUE;
-          continue;
-        }
-      if ((text = secret_value_get_text (value)) == NULL)
-        continue;
-      lines = g_strsplit (text, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          if (lines[i][0] != '\0' && !g_ptr_array_find_with_equal_func (keys, lines[i], g_str_equal, NULL))
-            g_ptr_array_add (keys, g_strdup (lines[i]));
-          memset (lines[i], 0, strlen (lines[i]));
-        }
-    }
-  g_list_free_full (items, g_object_unref);
-
   /* A key that is there but locked must never look like no key at all:
    * a new one would then replace it, and with it every tombstone made. */
-  if (locked)
-    return_locked (task);
-  else if (keys->len == 0)
-    g_task_return_pointer (task, NULL, NULL);
-  else
-    {
-      g_ptr_array_add (keys, NULL);
-      g_task_return_pointer (task, g_strjoinv ("\n", (char **) keys->pdata), g_free);
-    }
+  for (GList *l = call->items; l != NULL; l = l->next)
+    if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
+      {
+        return_locked (task);
+        return;
+      }
 
-  for (guint i = 0; i < keys->len; i++)
-    if (g_ptr_array_index (keys, i) != NULL)
-      memset (g_ptr_array_index (keys, i), 0, strlen (g_ptr_array_index (keys, i)));
-}
-
-static void
-lookup_key_service_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  KeyCall *call = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS;
-
-  call->service = secret_service_get_finish (result, &error);
-  if (call->service == NULL)
-    {
-      g_task_return_error (task, explain_key (error));
-      return;
-    }
-
-  if (call->unlock)
-    flags |= SECRET_SEARCH_UNLOCK;
-  secret_service_search (call->service, concierge_secrets_key_schema (), call->attributes, flags,
-                         g_task_get_cancellable (task), key_searched_cb, g_object_ref (task));
+  call->keys = g_ptr_array_new_with_free_func (g_free);
+  read_next_item (g_steal_pointer (&task));
 }
 
 /**
@@ -424,13 +452,17 @@ concierge_secrets_lookup_key_async (const char          *profile_id,
                                     gpointer             user_data)
 {
   GTask *task;
+  KeyCall *call;
 
   g_return_if_fail (profile_id != NULL);
   g_return_if_fail (purpose != NULL);
 
   task = key_task_new (concierge_secrets_lookup_key_async, profile_id, purpose, unlock,
                        cancellable, callback, user_data);
-  secret_service_get (SECRET_SERVICE_NONE, cancellable, lookup_key_service_cb, task);
+  call = g_task_get_task_data (task);
+  secret_password_searchv (concierge_secrets_key_schema (), call->attributes,
+                           SECRET_SEARCH_ALL | (unlock ? SECRET_SEARCH_UNLOCK : SECRET_SEARCH_NONE),
+                           cancellable, key_searched_cb, task);
 }
 
 /**
@@ -457,7 +489,7 @@ key_stored_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (secret_service_store_finish (SECRET_SERVICE (object), result, &error))
+  if (secret_password_store_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, explain_key (error));
@@ -468,8 +500,8 @@ store_key (GTask *task)
 {
   KeyCall *call = g_task_get_task_data (task);
 
-  secret_service_store (call->service, concierge_secrets_key_schema (), call->attributes, call->collection,
-                        call->label, call->value, g_task_get_cancellable (task), key_stored_cb, task);
+  secret_password_storev (concierge_secrets_key_schema (), call->attributes, call->collection, call->label,
+                          call->key, g_task_get_cancellable (task), key_stored_cb, task);
 }
 
 static void
@@ -493,21 +525,20 @@ key_collection_cb (GObject      *object,
 }
 
 static void
-store_key_service_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+key_service_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   KeyCall *call = g_task_get_task_data (task);
+  g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
 
-  call->service = secret_service_get_finish (result, &error);
-  if (call->service == NULL)
+  service = secret_service_get_finish (result, &error);
+  if (service == NULL)
     g_task_return_error (task, explain_key (error));
-  else if (call->unlock)
-    store_key (g_steal_pointer (&task));
   else
-    secret_collection_for_alias (call->service, call->collection, SECRET_COLLECTION_NONE,
+    secret_collection_for_alias (service, call->collection, SECRET_COLLECTION_NONE,
                                  g_task_get_cancellable (task), key_collection_cb, g_object_ref (task));
 }
 
@@ -546,8 +577,14 @@ concierge_secrets_store_key_async (const char                 *profile_id,
   call->collection = g_strdup (collection == CONCIERGE_SECRETS_SESSION ? SECRET_COLLECTION_SESSION
                                                                        : SECRET_COLLECTION_DEFAULT);
   call->label = g_strdup (label);
-  call->value = secret_value_new (key, -1, "text/plain");
-  secret_service_get (SECRET_SERVICE_NONE, cancellable, store_key_service_cb, task);
+  call->key = g_strdup (key);
+
+  /* Inside Flatpak, libsecret keeps the key in the Secret portal's file,
+   * which has no collections to lock. */
+  if (unlock || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    store_key (task);
+  else
+    secret_service_get (SECRET_SERVICE_NONE, cancellable, key_service_cb, task);
 }
 
 gboolean
