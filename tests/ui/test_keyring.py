@@ -2,7 +2,8 @@
 """The key that keeps forgotten customers out lives in the keyring. With the
 keyring locked, only the messages that arrive wait: the sidebar says so, the
 cached conversations stay readable and a reply goes out; once the keyring is
-unlocked, Try Again brings what waited.
+unlocked, Try Again brings what waited. Forgetting a customer, which needs
+the key, says that it waits, and deletes nothing.
 
 The agent worked yesterday with the keyring unlocked, which made the key
 there. Today the login collection is locked. The account's token is also
@@ -194,6 +195,16 @@ def run(apps, home, sandbox, log):
     uitest.wait_until(lambda: len(sandbox.posts_with(reply)) == 1, "the reply on the server")
     app.find(LOCKED, role="label")
     print("a reply goes out while the keyring is locked")
+
+    # Forgetting him now would leave no tombstone: it waits, and says so.
+    app.click(app.find_button("Forget This Customer…"))
+    dialog = app.find_window("Forget Tom Schulz?")
+    app.click(app.find_button("Forget", within=dialog))
+    app.find("Nothing was deleted: forgetting Tom Schulz needs the unlocked keyring. Unlock it, then try again.",
+             role="label")
+    if b"doppelt abgebucht" not in app.read_cache():
+        uitest.fail("Tom's conversation went although he could not be forgotten")
+    print("forgetting waits for the keyring, and says so")
 
     # Unlocked, as in Passwords and Keys; Try Again (unless the quiet retry
     # came first) brings what waited.
