@@ -224,10 +224,10 @@ ingested_cb (GObject      *object,
     {
       account->fetched = TRUE;
       account->waiting_for_key = TRUE;
+      /* The keyring may have been unlocked since it was last asked; its
+       * answer says whether the account waits. */
       if (concierge_store_has_tombstone_key (account->sync->store))
         poll_account (account);
-      else if (account->sync->key_problem != NULL && !account->sync->key_loading)
-        set_state (account, CONCIERGE_SYNC_WAITING_FOR_KEY, account->sync->key_problem);
       else
         load_key (account->sync, FALSE);
       send_outbox (account);
