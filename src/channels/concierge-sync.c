@@ -68,9 +68,7 @@ struct _ConciergeSync
   gboolean         downloading;
   gboolean         download_again;
 
-  /* The tombstone key: what keeps it from the store, in the words of an
-   * account's state, or NULL */
-  char            *key_problem;
+  /* The tombstone key, while the store has none */
   guint            key_retry_id;
   gboolean         key_loading;
   gboolean         key_unlock_next;
@@ -443,8 +441,8 @@ key_loaded_cb (GObject      *object,
   /* The keys may have come another way meanwhile. */
   if (error != NULL && !concierge_store_has_tombstone_key (self->store))
     {
-      g_free (self->key_problem);
-      self->key_problem = describe_key_problem (error);
+      g_autofree char *problem = describe_key_problem (error);
+
       /* The agent asked while a quiet attempt was under way. */
       if (unlock_next)
         {
@@ -455,13 +453,12 @@ key_loaded_cb (GObject      *object,
       g_hash_table_iter_init (&iter, self->accounts);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         if (((AccountSync *) value)->waiting_for_key)
-          set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, self->key_problem);
+          set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, problem);
       g_clear_handle_id (&self->key_retry_id, g_source_remove);
       self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_S, key_retry_cb, self);
       return;
     }
 
-  g_clear_pointer (&self->key_problem, g_free);
   g_clear_handle_id (&self->key_retry_id, g_source_remove);
   g_hash_table_iter_init (&iter, self->accounts);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -936,7 +933,6 @@ concierge_sync_finalize (GObject *object)
 
   g_hash_table_unref (self->accounts);
   g_object_unref (self->cancellable);
-  g_free (self->key_problem);
 
   G_OBJECT_CLASS (concierge_sync_parent_class)->finalize (object);
 }
