@@ -288,6 +288,7 @@ test_lives_only_in_the_keyring (Fixture       *fixture,
   g_autoptr(GHashTable) attributes = NULL;
   g_autofree char *key = NULL;
   g_autofree char *again = NULL;
+  g_autofree char *label = NULL;
 
   /* Before the key, nothing that needs it happens: the batch waits. */
   g_assert_false (ingest (fixture, "dm-hella", "1", "hella", "Hella Brünnich schreibt", &error));
@@ -310,8 +311,8 @@ test_lives_only_in_the_keyring (Fixture       *fixture,
   items = secret_service_search_sync (NULL, &key_schema, attributes, SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_cmpstr (secret_item_get_label (items->data), ==,
-                   "Concierge: key that keeps forgotten customers forgotten");
+  label = secret_item_get_label (items->data);
+  g_assert_cmpstr (label, ==, "Concierge: key that keeps forgotten customers forgotten");
   g_list_free_full (g_steal_pointer (&items), g_object_unref);
 
   ingest_ok (fixture, "dm-hella", "1", "hella", "Hella Brünnich schreibt");
