@@ -134,7 +134,7 @@ legacy_loaded_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Loading *loading = g_task_get_task_data (task);
   g_autofree char *text = NULL;
-  g_autofree char *label = NULL;
+  const char *label;
   GError *error = NULL;
   guint n_keys = g_strv_length (loading->keys);
 
@@ -147,13 +147,15 @@ legacy_loaded_cb (GObject      *object,
 
   if (loading->legacy != NULL && !g_strv_contains ((const char * const *) loading->keys, loading->legacy))
     {
-      /* The keyring has a key and the database a different one. That
-       * happens when an earlier version opened the cache after this one
-       * had moved the key (it made a new one), or when a backup of the
-       * cache from such a time came back. Tombstones made with either may
-       * be in the file, and no tombstone can be made again: its ids are
-       * gone. So the keyring keeps both, the one it had first, which makes
-       * new tombstones, and every one recognizes its own. */
+      /* The database's key joins the keyring's. Without one there, this
+       * is the move from an earlier version. With a different one there,
+       * an earlier version opened the cache after the move and made
+       * itself a new key, or a backup of the cache from before the move
+       * came back after the keyring had lost the key and a new one was
+       * made. Tombstones made with either may be in the file, and none can
+       * be made again with another key: its ids are gone. So the keyring
+       * keeps both: the one it had first goes on making new tombstones,
+       * and each recognizes its own. */
       loading->keys = g_renew (char *, loading->keys, n_keys + 2);
       loading->keys[n_keys] = g_strdup (loading->legacy);
       loading->keys[n_keys + 1] = NULL;
@@ -177,7 +179,7 @@ legacy_loaded_cb (GObject      *object,
   text = g_strjoinv ("\n", loading->keys);
   /* Translators: how the keyring (Passwords and Keys) lists the key that
    * Concierge recognizes the messages of forgotten customers with */
-  label = g_strdup (_("Concierge: key that keeps forgotten customers forgotten"));
+  label = _("Concierge: key that keeps forgotten customers forgotten");
   concierge_secrets_store_key_async (concierge_store_get_profile_id (loading->store), PURPOSE, label, text,
                                      CONCIERGE_SECRETS_DEFAULT, loading->unlock, g_task_get_cancellable (task),
                                      stored_cb, g_object_ref (task));
