@@ -394,6 +394,8 @@ snooze_timeout_cb (gpointer data)
  * from the cache once a day, and soon after the choice changes. */
 #define PURGE_INTERVAL_S (24 * 60 * 60)
 #define PURGE_DELAY_S 10
+/* While the tombstone key has not come from the keyring */
+#define PURGE_KEY_RETRY_S (10 * 60)
 
 static void schedule_purge (ConciergeApplication *self,
                             guint                 seconds);
@@ -403,10 +405,18 @@ purged_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
+  g_autoptr(ConciergeApplication) self = user_data;
   g_autoptr(GError) error = NULL;
   int purged = concierge_store_purge_finish (CONCIERGE_STORE (object), result, &error);
 
-  if (purged < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Purging leaves tombstones, which need the key from the keyring. */
+  if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NO_KEY))
+    {
+      g_message ("Old conversations are deleted once the keyring gives the tombstone key");
+      if (self->store != NULL)
+        schedule_purge (self, PURGE_KEY_RETRY_S);
+    }
+  else if (purged < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Deleting old conversations failed: %s", error->message);
   else if (purged > 0)
     g_message ("Deleted %d conversations resolved before the retention period", purged);
@@ -424,7 +434,7 @@ purge_timeout_cb (gpointer data)
       g_autofree char *reason = g_strdup_printf ("resolved more than %d days ago", days);
 
       concierge_store_purge_async (self->store, g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 24 * 60 * 60,
-                                   reason, NULL, purged_cb, NULL);
+                                   reason, NULL, purged_cb, g_object_ref (self));
     }
   schedule_purge (self, PURGE_INTERVAL_S);
   return G_SOURCE_REMOVE;
@@ -457,6 +467,8 @@ start_sync (ConciergeApplication *self)
     if (CONCIERGE_IS_WINDOW (l->data))
       concierge_window_set_sync (l->data, self->sync);
 
+  /* Before the accounts, so that the first batch finds the key there. */
+  concierge_sync_load_tombstone_key (self->sync);
   check_accounts_cb (self);
   self->accounts_timeout_id = g_timeout_add_seconds (ACCOUNTS_CHECK_S, check_accounts_cb, self);
   self->last_input = g_get_monotonic_time ();

@@ -570,6 +570,172 @@ test_private_reply_is_direct (Fixture       *fixture,
   g_assert_null (strstr (record, TOKEN));
 }
 
+/* Whether a customer's message with @text waits on the server. */
+static gboolean
+customer_wrote (Fixture    *fixture,
+                const char *text)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/notifications?limit=40", fixture->url);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", "Bearer " TOKEN);
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  json = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return strstr (json, text) != NULL;
+}
+
+/* A colleague on another desktop answers Jana's public post, and she
+ * answers back: a mention that only the next sync brings, from where its
+ * cursor stands. */
+static void
+colleague_answers_jana (Fixture *fixture)
+{
+  g_autoptr(ConciergeThread) jana = find_thread (fixture->store, "Router blinkt rot");
+  g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, concierge_thread_get_id (jana));
+  const char *status_id = concierge_message_get_remote_id (g_ptr_array_index (messages, 0));
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/statuses", fixture->url);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  message = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url,
+                                                soup_form_encode ("status", "@jana Wir prüfen Ihren Anschluss.",
+                                                                  "in_reply_to_id", status_id,
+                                                                  "visibility", "public", NULL));
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", "Bearer " TOKEN);
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (soup_message_get_status (message), ==, 200);
+  while (!customer_wrote (fixture, "Danke, das hilft mir weiter"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50000);
+    }
+}
+
+static gboolean
+thread_has (ConciergeStore *store,
+            gint64          thread_id,
+            const char     *text)
+{
+  g_autoptr(GPtrArray) messages = test_load_messages (store, thread_id);
+
+  for (guint i = 0; i < messages->len; i++)
+    if (strstr (concierge_message_get_body (g_ptr_array_index (messages, i)), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+wait_for_message (ConciergeStore *store,
+                  gint64          thread_id,
+                  const char     *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!thread_has (store, thread_id, text))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+}
+
+/* With the keyring locked, the sync fetches but ingests nothing, and the
+ * cursor stays, while replies go out; once it is unlocked and the agent
+ * tries again, what waited arrives. */
+static void
+test_fetched_messages_wait_for_the_keyring (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  gint64 id = concierge_account_get_id (fixture->account);
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(ConciergeThread) tom = NULL;
+  g_autoptr(ConciergeThread) jana = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *cursor_after = NULL;
+  const char *message = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 tom_id;
+  guint fetches, messages;
+
+  if (!test_has_own_keyring ())
+    {
+      test_rerun_with_own_keyring ();
+      return;
+    }
+
+  /* Yesterday: the keyring was unlocked, the key made there, the inbox
+   * filled. */
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store_without_key (fixture->path, &error);
+  g_assert_no_error (error);
+  sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
+  concierge_sync_load_tombstone_key (sync);
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
+  while (thread_count (fixture->store) < 3)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+  wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
+  g_clear_object (&sync);
+  cursor = test_load_cursor (fixture->store, id, "notifications");
+  g_assert_nonnull (cursor);
+  messages = message_count (fixture->store);
+  jana = find_thread (fixture->store, "Router blinkt rot");
+  colleague_answers_jana (fixture);
+
+  /* Today it is locked. */
+  test_set_keyring_locked (TRUE);
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store_without_key (fixture->path, &error);
+  g_assert_no_error (error);
+  fetches = count_requests (fixture->record, "\"GET\"");
+  sync = concierge_sync_new (fixture->store, G_NETWORK_MONITOR (fixture->monitor));
+  concierge_sync_load_tombstone_key (sync);
+  concierge_sync_add_account (sync, fixture->account, SECRET, NULL);
+  wait_for_state (sync, id, CONCIERGE_SYNC_WAITING_FOR_KEY);
+  concierge_sync_get_state (sync, id, &message);
+  g_assert_cmpstr (message, ==, "Keyring locked — new messages wait until it is unlocked");
+
+  /* Fetched, and nothing of it ingested: the cursor did not move. */
+  g_assert_cmpuint (count_requests (fixture->record, "\"GET\""), >, fetches);
+  g_assert_cmpuint (message_count (fixture->store), ==, messages);
+  g_assert_false (thread_has (fixture->store, concierge_thread_get_id (jana), "Danke, das hilft"));
+  cursor_after = test_load_cursor (fixture->store, id, "notifications");
+  g_assert_cmpstr (cursor_after, ==, cursor);
+  g_clear_pointer (&cursor_after, g_free);
+
+  /* Reading and replying go on. */
+  tom = find_thread (fixture->store, "doppelt abgebucht");
+  tom_id = concierge_thread_get_id (tom);
+  queue_reply (sync, tom_id, "Wir erstatten den doppelt abgebuchten Betrag.");
+  g_object_unref (wait_for_send_state (fixture->store, tom_id, "Wir erstatten", CONCIERGE_SEND_SENT));
+  g_assert_cmpuint (statuses_on_server (fixture, "Wir erstatten"), ==, 1);
+  g_assert_cmpint (concierge_sync_get_state (sync, id, NULL), ==, CONCIERGE_SYNC_WAITING_FOR_KEY);
+
+  /* Unlocked, and Try Again: Jana's answer arrives, and the cursor moves
+   * on. */
+  test_set_keyring_locked (FALSE);
+  concierge_sync_poll_now (sync, id);
+  wait_for_message (fixture->store, concierge_thread_get_id (jana), "Danke, das hilft");
+  wait_for_state (sync, id, CONCIERGE_SYNC_IDLE);
+  cursor_after = test_load_cursor (fixture->store, id, "notifications");
+  g_assert_cmpstr (cursor_after, !=, cursor);
+}
+
 typedef struct
 {
   const char *fault;
@@ -954,6 +1120,7 @@ main (int   argc,
   ADD ("/sync/offline-pauses-and-resumes", test_offline_pauses_and_resumes);
   ADD ("/sync/server-gone-is-offline", test_server_gone_is_offline);
   ADD ("/sync/wrong-token-needs-sign-in", test_wrong_token_needs_sign_in);
+  ADD ("/sync/fetched-messages-wait-for-the-keyring", test_fetched_messages_wait_for_the_keyring);
   ADD ("/sync/opened-conversation-is-read", test_opened_conversation_is_read);
   ADD ("/sync/images-are-cached-for-offline-reading", test_images_are_cached_for_offline_reading);
   ADD ("/sync/broken-image-downloads-are-given-up", test_broken_image_downloads_are_given_up);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "model/concierge-model.h"
@@ -50,14 +51,29 @@ test_wait_result (GAsyncResult **result)
   return *result;
 }
 
+/* The store as it opens, before the tombstone key came from the keyring. */
 ConciergeStore *
-test_open_store (const char  *path,
-                 GError     **error)
+test_open_store_without_key (const char  *path,
+                             GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
   concierge_store_open_async (path, NULL, test_got_result, &result);
   return concierge_store_open_finish (test_wait_result (&result), error);
+}
+
+/* The store with a tombstone key, as the app has it once the keyring gave
+ * it; always the same, so that tombstones hold across reopening. */
+ConciergeStore *
+test_open_store (const char  *path,
+                 GError     **error)
+{
+  static const char * const keys[] = { TEST_TOMBSTONE_KEY, NULL };
+  ConciergeStore *store = test_open_store_without_key (path, error);
+
+  if (store != NULL)
+    concierge_store_set_tombstone_keys (store, keys);
+  return store;
 }
 
 void
@@ -563,4 +579,120 @@ test_channel_class_init (TestChannelClass *klass)
 static void
 test_channel_init (TestChannel *self)
 {
+}
+
+/* A keyring of the test's own */
+
+#define OWN_KEYRING_ENV "CONCIERGE_TEST_OWN_KEYRING"
+#define OWN_KEYRING_PASSWORD "concierge-own-keyring"
+#define LOGIN_COLLECTION "/org/freedesktop/secrets/collection/login"
+
+/**
+ * test_has_own_keyring:
+ *
+ * Returns: whether this is the run that test_rerun_with_own_keyring()
+ *   started
+ */
+gboolean
+test_has_own_keyring (void)
+{
+  return g_getenv (OWN_KEYRING_ENV) != NULL;
+}
+
+/**
+ * test_rerun_with_own_keyring:
+ *
+ * Runs the current test again in a child, in a D-Bus session of its own
+ * with a gnome-keyring of its own, unlocked: there the test may lock the
+ * keyring without disturbing the tests that run beside it. Fails the test
+ * when the child fails.
+ */
+void
+test_rerun_with_own_keyring (void)
+{
+  static const char script[] =
+    "printf %s \"$0\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && "
+    "timeout 15 gdbus wait --session org.freedesktop.secrets && exec \"$@\"";
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("concierge-keyring-XXXXXX", NULL);
+  g_autofree char *runtime = g_build_filename (dir, "runtime", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  const char *argv[] = { "dbus-run-session", "--", "sh", "-c", script, OWN_KEYRING_PASSWORD,
+                         self, "-p", g_test_get_path (), NULL };
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (self);
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
+  env = g_environ_setenv (env, OWN_KEYRING_ENV, "1", TRUE);
+  env = g_environ_setenv (env, "HOME", dir, TRUE);
+  env = g_environ_setenv (env, "XDG_RUNTIME_DIR", runtime, TRUE);
+  env = g_environ_setenv (env, "XDG_DATA_HOME", data, TRUE);
+
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error))
+    g_error ("dbus-run-session is missing (Debian package dbus-bin): %s", error->message);
+  g_test_message ("with its own keyring, the test said:\n%s%s", out, err);
+  test_remove_tree (dir);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static GVariant *
+secret_service_call (GDBusConnection *bus,
+                     const char      *interface,
+                     const char      *method,
+                     GVariant        *parameters)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets", interface,
+                                       method, parameters, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+/**
+ * test_set_keyring_locked:
+ *
+ * Locks or unlocks the login collection of the test's own keyring, as a
+ * person does in Passwords and Keys, but without a prompt.
+ */
+void
+test_set_keyring_locked (gboolean locked)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { LOGIN_COLLECTION, NULL };
+  const char *session;
+  GVariant *secret;
+
+  g_assert_true (test_has_own_keyring ());
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  if (locked)
+    {
+      reply = secret_service_call (bus, "org.freedesktop.Secret.Service", "Lock",
+                                   g_variant_new ("(^ao)", paths));
+      return;
+    }
+
+  /* gnome-keyring's own way to unlock with the password, which a plain
+   * session carries as it is. */
+  reply = secret_service_call (bus, "org.freedesktop.Secret.Service", "OpenSession",
+                               g_variant_new ("(sv)", "plain", g_variant_new_string ("")));
+  g_variant_get (reply, "(v&o)", NULL, &session);
+  secret = g_variant_new ("(o@ay@ays)", session,
+                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
+                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, OWN_KEYRING_PASSWORD,
+                                                     strlen (OWN_KEYRING_PASSWORD), 1),
+                          "text/plain");
+  g_variant_unref (secret_service_call (bus, "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                        "UnlockWithMasterPassword",
+                                        g_variant_new ("(o@(oayays))", LOGIN_COLLECTION, secret)));
 }

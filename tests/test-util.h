@@ -17,11 +17,16 @@
 
 G_BEGIN_DECLS
 
+/* The tombstone key of every store that test_open_store() opens. */
+#define TEST_TOMBSTONE_KEY "tombstone-key-of-the-tests"
+
 void              test_got_result           (GObject               *object,
                                              GAsyncResult          *result,
                                              gpointer               user_data);
 GAsyncResult     *test_wait_result          (GAsyncResult         **result);
 ConciergeStore   *test_open_store           (const char            *path,
+                                             GError               **error);
+ConciergeStore   *test_open_store_without_key (const char          *path,
                                              GError               **error);
 void              test_close_store          (ConciergeStore        *store);
 ConciergeAccount *test_add_account          (ConciergeStore        *store,
@@ -72,6 +77,11 @@ void              test_wait_n_items         (GListModel            *model,
 void              test_remove_tree          (const char            *path);
 
 JsonNode         *test_load_fixture         (const char            *name);
+
+/* A gnome-keyring of the test's own, which it may lock. */
+gboolean          test_has_own_keyring      (void);
+void              test_rerun_with_own_keyring (void);
+void              test_set_keyring_locked   (gboolean               locked);
 
 /* The sandbox platform server, as a child process on 127.0.0.1. */
 GSubprocess      *test_sandbox_start        (const char            *token,

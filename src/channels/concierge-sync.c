@@ -10,6 +10,8 @@
 
 #include "concierge-channel.h"
 #include "concierge-sync.h"
+#include "concierge-tombstone-key.h"
+#include "secrets/concierge-secrets.h"
 
 /* Every 30 s while someone works in the window, every 5 min otherwise. */
 #define ACTIVE_INTERVAL_S  30
@@ -22,6 +24,9 @@
 #define IMAGE_BATCH        8
 /* A thread's newest customer messages that are checked for deletion. */
 #define DELETION_CHECK_MAX 40
+/* How often the keyring is asked again for the tombstone key, without
+ * asking the person to unlock it. */
+#define KEY_RETRY_S        30
 
 typedef struct
 {
@@ -32,6 +37,7 @@ typedef struct
   GSocketConnectable *connectable;
   GCancellable       *cancellable;
   char               *cursor;
+  char               *fetched_cursor;     /* the cursor once the fetched batch is in */
   ConciergeSyncState  state;
   char               *message;
   guint               timeout_id;
@@ -44,6 +50,7 @@ typedef struct
   guint               fetched : 1;
   guint               sending : 1;
   guint               send_again : 1;
+  guint               waiting_for_key : 1;
 } AccountSync;
 
 struct _ConciergeSync
@@ -60,6 +67,11 @@ struct _ConciergeSync
   GCancellable    *cancellable;
   gboolean         downloading;
   gboolean         download_again;
+
+  /* The tombstone key, while the store has none */
+  guint            key_retry_id;
+  gboolean         key_loading;
+  gboolean         key_unlock_next;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeSync, concierge_sync, G_TYPE_OBJECT)
@@ -75,6 +87,8 @@ static guint signals[N_SIGNALS];
 static void poll_account (AccountSync *account);
 static void send_outbox (AccountSync *account);
 static void download_images (ConciergeSync *self);
+static void load_key (ConciergeSync *self,
+                      gboolean       unlock);
 
 static void
 account_sync_free (gpointer data)
@@ -89,6 +103,7 @@ account_sync_free (gpointer data)
   g_clear_object (&account->account);
   g_clear_object (&account->connectable);
   g_free (account->cursor);
+  g_free (account->fetched_cursor);
   g_free (account->message);
   g_free (account);
 }
@@ -190,7 +205,33 @@ ingested_cb (GObject      *object,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* Until the batch is in, the cursor stays where it was: the next fetch
+   * brings the same messages again, and nothing is lost. */
   account->busy = FALSE;
+  if (error != NULL)
+    g_clear_pointer (&account->fetched_cursor, g_free);
+  else
+    {
+      g_free (account->cursor);
+      account->cursor = g_steal_pointer (&account->fetched_cursor);
+    }
+
+  /* The fetch went well, so the outbox may go; only the new messages wait,
+   * without fetching them again and again, until the key is there. */
+  if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NO_KEY))
+    {
+      account->fetched = TRUE;
+      account->waiting_for_key = TRUE;
+      /* The keyring may have been unlocked since it was last asked; its
+       * answer says whether the account waits. */
+      if (concierge_store_has_tombstone_key (account->sync->store))
+        poll_account (account);
+      else
+        load_key (account->sync, FALSE);
+      send_outbox (account);
+      return;
+    }
+
   if (error != NULL)
     {
       set_state (account, CONCIERGE_SYNC_ERROR, error->message);
@@ -250,8 +291,8 @@ fetched_cb (GObject      *object,
       return;
     }
 
-  g_free (account->cursor);
-  account->cursor = g_steal_pointer (&cursor);
+  g_free (account->fetched_cursor);
+  account->fetched_cursor = g_steal_pointer (&cursor);
   concierge_store_ingest_async (account->sync->store, ingest, account->cancellable, ingested_cb, account);
 }
 
@@ -325,6 +366,11 @@ poll_account (AccountSync *account)
 {
   if (account->busy || account->channel == NULL || account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
     return;
+
+  /* Fetching again would only bring the same messages to wait again. */
+  if (account->waiting_for_key && !concierge_store_has_tombstone_key (account->sync->store))
+    return;
+  account->waiting_for_key = FALSE;
   account->busy = TRUE;
   g_clear_handle_id (&account->timeout_id, g_source_remove);
 
@@ -343,6 +389,113 @@ poll_account (AccountSync *account)
   else
     g_network_monitor_can_reach_async (account->sync->monitor, account->connectable,
                                        account->cancellable, reached_cb, account);
+}
+
+/* The tombstone key. Without it only ingesting waits: reading, searching
+ * and sending go on. It is asked for when sync starts, when a batch meets
+ * a store without it, every KEY_RETRY_S while it is missing, and when the
+ * agent asks to try again, which alone may make the keyring ask to be
+ * unlocked. */
+
+static char *
+describe_key_problem (const GError *error)
+{
+  if (g_error_matches (error, CONCIERGE_SECRETS_ERROR, CONCIERGE_SECRETS_ERROR_LOCKED))
+    return g_strdup (_("Keyring locked — new messages wait until it is unlocked"));
+  if (g_error_matches (error, CONCIERGE_SECRETS_ERROR, CONCIERGE_SECRETS_ERROR_NO_KEYRING))
+    return g_strdup (_("No keyring is running — new messages wait until one is started"));
+  /* Translators: %s says what went wrong with the keyring */
+  return g_strdup_printf (_("New messages wait for the keyring. %s"), error->message);
+}
+
+static gboolean
+key_retry_cb (gpointer data)
+{
+  ConciergeSync *self = data;
+
+  self->key_retry_id = 0;
+  load_key (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+key_loaded_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ConciergeSync *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean unlock_next;
+  GHashTableIter iter;
+  gpointer value;
+
+  /* Cancelled means the sync is gone. */
+  if (!concierge_tombstone_key_load_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->key_loading = FALSE;
+  unlock_next = self->key_unlock_next;
+  self->key_unlock_next = FALSE;
+
+  /* The keys may have come another way meanwhile. */
+  if (error != NULL && !concierge_store_has_tombstone_key (self->store))
+    {
+      g_autofree char *problem = describe_key_problem (error);
+
+      /* The agent asked while a quiet attempt was under way. */
+      if (unlock_next)
+        {
+          load_key (self, TRUE);
+          return;
+        }
+
+      g_hash_table_iter_init (&iter, self->accounts);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((AccountSync *) value)->waiting_for_key)
+          set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, problem);
+      g_clear_handle_id (&self->key_retry_id, g_source_remove);
+      self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_S, key_retry_cb, self);
+      return;
+    }
+
+  g_clear_handle_id (&self->key_retry_id, g_source_remove);
+  g_hash_table_iter_init (&iter, self->accounts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((AccountSync *) value)->waiting_for_key)
+      poll_account (value);
+}
+
+static void
+load_key (ConciergeSync *self,
+          gboolean       unlock)
+{
+  if (self->key_loading)
+    {
+      self->key_unlock_next |= unlock;
+      return;
+    }
+
+  self->key_loading = TRUE;
+  g_clear_handle_id (&self->key_retry_id, g_source_remove);
+  concierge_tombstone_key_load_async (self->store, unlock, self->cancellable, key_loaded_cb, self);
+}
+
+/**
+ * concierge_sync_load_tombstone_key:
+ *
+ * Asks the keyring for the profile's tombstone key, and hands it to the
+ * store; see concierge_tombstone_key_load_async(). Fetched messages wait
+ * for it. Until the keyring gives it, the accounts whose messages wait say
+ * why, and the keyring is asked again every so often, never prompting.
+ */
+void
+concierge_sync_load_tombstone_key (ConciergeSync *self)
+{
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  if (!concierge_store_has_tombstone_key (self->store))
+    load_key (self, FALSE);
 }
 
 /* The outbox. Each account sends one entry at a time, oldest first, and
@@ -762,6 +915,7 @@ concierge_sync_dispose (GObject *object)
   ConciergeSync *self = CONCIERGE_SYNC (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->key_retry_id, g_source_remove);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_hash_table_remove_all (self->accounts);
@@ -1098,9 +1252,12 @@ concierge_sync_poll_now (ConciergeSync *self,
       return;
     }
 
-  /* The agent asks: whatever stopped sync, it is worth one more try. */
+  /* The agent asks: whatever stopped sync, it is worth one more try. For
+   * the key, that may mean unlocking the keyring. */
   if (account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
     account->state = CONCIERGE_SYNC_IDLE;
+  if (account->waiting_for_key && !concierge_store_has_tombstone_key (self->store))
+    load_key (self, TRUE);
   poll_account (account);
   send_outbox_now (account);
 }

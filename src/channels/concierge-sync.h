@@ -22,6 +22,8 @@ typedef enum
   CONCIERGE_SYNC_OFFLINE,
   CONCIERGE_SYNC_NEEDS_SIGN_IN,
   CONCIERGE_SYNC_ERROR,
+  /* Fetched messages wait for the tombstone key from the keyring */
+  CONCIERGE_SYNC_WAITING_FOR_KEY,
 } ConciergeSyncState;
 
 #define CONCIERGE_TYPE_SYNC (concierge_sync_get_type ())
@@ -49,6 +51,7 @@ ConciergeChannel   *concierge_sync_get_channel (ConciergeSync    *self,
                                                 gint64            account_id);
 void                concierge_sync_set_active  (ConciergeSync    *self,
                                                 gboolean          active);
+void                concierge_sync_load_tombstone_key (ConciergeSync *self);
 void                concierge_sync_poll_now    (ConciergeSync    *self,
                                                 gint64            account_id);
 ConciergeSyncState  concierge_sync_get_state   (ConciergeSync    *self,

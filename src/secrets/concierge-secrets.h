@@ -60,4 +60,27 @@ void     concierge_secrets_clear_async  (const char                 *profile_id,
 gboolean concierge_secrets_clear_finish (GAsyncResult               *result,
                                          GError                    **error);
 
+/* A profile's key that is no account's, such as the key of its
+ * tombstones. @unlock lets the keyring ask the person to unlock it;
+ * without it, a locked keyring is an error at once. */
+void     concierge_secrets_lookup_key_async  (const char                 *profile_id,
+                                              const char                 *purpose,
+                                              gboolean                    unlock,
+                                              GCancellable               *cancellable,
+                                              GAsyncReadyCallback         callback,
+                                              gpointer                    user_data);
+char    *concierge_secrets_lookup_key_finish (GAsyncResult               *result,
+                                              GError                    **error);
+void     concierge_secrets_store_key_async   (const char                 *profile_id,
+                                              const char                 *purpose,
+                                              const char                 *label,
+                                              const char                 *key,
+                                              ConciergeSecretsCollection  collection,
+                                              gboolean                    unlock,
+                                              GCancellable               *cancellable,
+                                              GAsyncReadyCallback         callback,
+                                              gpointer                    user_data);
+gboolean concierge_secrets_store_key_finish  (GAsyncResult               *result,
+                                              GError                    **error);
+
 G_END_DECLS

@@ -32,6 +32,10 @@ typedef struct
   ConciergeStoreScanner scanner;
   gpointer         scanner_data;
   GDestroyNotify   scanner_destroy;
+
+  /* The keys of the tombstones, from the keyring: the first makes new
+   * ones, each recognizes its own. NULL until they arrive; worker only */
+  char           **tombstone_keys;
 } StoreWorker;
 
 struct _ConciergeStore
@@ -42,7 +46,7 @@ struct _ConciergeStore
   GMainContext *context;
   char         *path;
   char         *profile_id;
-  char         *tombstone_key;
+  gboolean      has_tombstone_key;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
@@ -160,6 +164,23 @@ store_worker_ref (StoreWorker *worker)
   return worker;
 }
 
+/* A key leaves no copy in freed memory. */
+static void
+wipe_keys (char **keys)
+{
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    memset (keys[i], 0, strlen (keys[i]));
+  g_strfreev (keys);
+}
+
+static void
+wipe_key (char *key)
+{
+  if (key != NULL)
+    memset (key, 0, strlen (key));
+  g_free (key);
+}
+
 static void
 store_worker_close_db (StoreWorker *worker)
 {
@@ -177,6 +198,7 @@ store_worker_unref (StoreWorker *worker)
   g_hash_table_unref (worker->statements);
   if (worker->scanner_destroy != NULL)
     worker->scanner_destroy (worker->scanner_data);
+  wipe_keys (worker->tombstone_keys);
   g_async_queue_unref (worker->queue);
   g_free (worker);
 }
@@ -406,17 +428,17 @@ store_count (ConciergeStore  *self,
 /* Tombstones */
 
 /* A message's tombstone: keyed, so that nobody can test a guessed id
- * against it without the profile's key. A Telegram message id counts
- * within its chat, hence the conversation in the hash. */
+ * against it without the profile's key, which is kept in the keyring and
+ * never in this file. A Telegram message id counts within its chat, hence
+ * the conversation in the hash. */
 static void
-tombstone_hash (ConciergeStore *self,
-                gint64          account_id,
-                const char     *thread_remote_id,
-                const char     *message_remote_id,
-                guint8          hash[32])
+tombstone_hash (const char *key,
+                gint64      account_id,
+                const char *thread_remote_id,
+                const char *message_remote_id,
+                guint8      hash[32])
 {
-  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) self->tombstone_key,
-                                      strlen (self->tombstone_key));
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) key, strlen (key));
   g_autofree char *account = g_strdup_printf ("%" G_GINT64_FORMAT, account_id);
   gsize length = 32;
 
@@ -430,6 +452,21 @@ tombstone_hash (ConciergeStore *self,
   g_hmac_get_digest (hmac, hash, &length);
 }
 
+/* Without the key, nothing that makes or reads tombstones may go on: a
+ * forgotten customer would come back, or be forgotten without a trace
+ * that keeps them out. */
+static gboolean
+store_check_tombstone_key (ConciergeStore  *self,
+                           GError         **error)
+{
+  if (self->worker->tombstone_keys != NULL && self->worker->tombstone_keys[0] != NULL)
+    return TRUE;
+
+  g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NO_KEY,
+                       "The tombstone key has not arrived from the keyring");
+  return FALSE;
+}
+
 static gboolean
 is_tombstoned (ConciergeStore *self,
                gint64          account_id,
@@ -439,22 +476,28 @@ is_tombstoned (ConciergeStore *self,
                GError        **error)
 {
   static const char sql[] = "SELECT 1 FROM tombstones WHERE hash = ?";
-  guint8 hash[32];
-  sqlite3_stmt *stmt;
-  int rc;
+  char **keys = self->worker->tombstone_keys;
 
-  tombstone_hash (self, account_id, thread_remote_id, message_remote_id, hash);
-  if (!(stmt = store_prepare (self, sql, error)))
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  *tombstoned = FALSE;
+  for (guint i = 0; keys[i] != NULL && !*tombstoned; i++)
     {
-      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
-      return FALSE;
+      guint8 hash[32];
+      sqlite3_stmt *stmt;
+      int rc;
+
+      tombstone_hash (keys[i], account_id, thread_remote_id, message_remote_id, hash);
+      if (!(stmt = store_prepare (self, sql, error)))
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+          return FALSE;
+        }
+      *tombstoned = rc == SQLITE_ROW;
     }
-  *tombstoned = rc == SQLITE_ROW;
   return TRUE;
 }
 
@@ -874,8 +917,7 @@ open_job (ConciergeStore *self,
       !store_exec (self, "PRAGMA secure_delete = ON", &error) ||
       !store_exec (self, "PRAGMA temp_store = MEMORY", &error) ||
       !store_migrate (self, version, &error) ||
-      !store_load_profile_value (self, "id", &self->profile_id, &error) ||
-      !store_load_profile_value (self, "tombstone-key", &self->tombstone_key, &error))
+      !store_load_profile_value (self, "id", &self->profile_id, &error))
     goto fail;
 
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
@@ -900,7 +942,6 @@ concierge_store_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_free (self->path);
   g_free (self->profile_id);
-  g_free (self->tombstone_key);
 
   G_OBJECT_CLASS (concierge_store_parent_class)->finalize (object);
 }
@@ -1313,6 +1354,196 @@ concierge_store_get_profile_id (ConciergeStore *self)
   g_return_val_if_fail (CONCIERGE_IS_STORE (self), NULL);
 
   return self->profile_id;
+}
+
+/* The tombstone key */
+
+static void
+set_tombstone_keys_job (ConciergeStore *self,
+                        GTask          *task,
+                        gpointer        data)
+{
+  char ***keys = data;
+
+  wipe_keys (self->worker->tombstone_keys);
+  self->worker->tombstone_keys = g_steal_pointer (keys);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+keys_job_free (gpointer data)
+{
+  char ***keys = data;
+
+  wipe_keys (*keys);
+  g_free (keys);
+}
+
+/**
+ * concierge_store_set_tombstone_keys:
+ * @keys: the profile's tombstone keys from the keyring, the one that makes
+ *   new tombstones first
+ *
+ * Hands the store the keys it makes and recognizes tombstones with. Until
+ * then, ingesting, forgetting and purging fail with
+ * %CONCIERGE_STORE_ERROR_NO_KEY and change nothing; everything else works.
+ * The store keeps the keys in memory only.
+ */
+void
+concierge_store_set_tombstone_keys (ConciergeStore     *self,
+                                    const char * const *keys)
+{
+  char ***job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (keys != NULL && keys[0] != NULL && keys[0][0] != '\0');
+
+  job = g_new0 (char **, 1);
+  *job = g_strdupv ((char **) keys);
+  self->has_tombstone_key = TRUE;
+  /* In the queue, so that every job after it has the keys. */
+  store_run (self, concierge_store_set_tombstone_keys, G_PRIORITY_DEFAULT, set_tombstone_keys_job, job,
+             keys_job_free, NULL, NULL, NULL);
+}
+
+/**
+ * concierge_store_has_tombstone_key:
+ *
+ * Returns: whether concierge_store_set_tombstone_keys() handed the store
+ *   its keys
+ */
+gboolean
+concierge_store_has_tombstone_key (ConciergeStore *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_STORE (self), FALSE);
+
+  return self->has_tombstone_key;
+}
+
+/* Earlier versions kept the key in the profile table, beside the
+ * tombstones it protects, so whoever had the file could test guessed ids.
+ * It moves to the keyring. */
+#define LEGACY_KEY_SQL "FROM profile WHERE key = 'tombstone-key'"
+
+static void
+load_legacy_tombstone_key_job (ConciergeStore *self,
+                               GTask          *task,
+                               gpointer        data)
+{
+  static const char sql[] = "SELECT value " LEGACY_KEY_SQL;
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+  char *key = NULL;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    key = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, key, (GDestroyNotify) wipe_key);
+}
+
+/**
+ * concierge_store_load_legacy_tombstone_key_async:
+ *
+ * Reads the tombstone key that an older Concierge kept in the database, so
+ * that it can move to the keyring.
+ */
+void
+concierge_store_load_legacy_tombstone_key_async (ConciergeStore      *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_legacy_tombstone_key_async, G_PRIORITY_DEFAULT,
+             load_legacy_tombstone_key_job, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_legacy_tombstone_key_finish:
+ *
+ * Returns: (nullable): the key, or %NULL without an error when the database
+ *   holds none
+ */
+char *
+concierge_store_load_legacy_tombstone_key_finish (ConciergeStore  *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+delete_legacy_tombstone_key_job (ConciergeStore *self,
+                                 GTask          *task,
+                                 gpointer        data)
+{
+  static const char sql[] = "DELETE " LEGACY_KEY_SQL " AND value = ?";
+  const char *key = data;
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+
+  /* secure_delete overwrites the row; the checkpoint writes that page over
+   * the old one in the file and empties the WAL, which held it too. */
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bind_text (stmt, 1, key);
+  if (!store_step_done (self, stmt, &error) ||
+      !store_exec (self, "PRAGMA wal_checkpoint (TRUNCATE)", &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_delete_legacy_tombstone_key_async:
+ * @key: the key that concierge_store_load_legacy_tombstone_key_async()
+ *   read, and that the keyring now keeps
+ *
+ * Deletes the key from the database, leaving nothing of it in the file or
+ * its WAL. A different key, written meanwhile, stays.
+ */
+void
+concierge_store_delete_legacy_tombstone_key_async (ConciergeStore      *self,
+                                                   const char          *key,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  store_run (self, concierge_store_delete_legacy_tombstone_key_async, G_PRIORITY_DEFAULT,
+             delete_legacy_tombstone_key_job, g_strdup (key), (GDestroyNotify) wipe_key,
+             cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_delete_legacy_tombstone_key_finish (ConciergeStore  *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Accounts */
@@ -2390,7 +2621,10 @@ ingest_job (ConciergeStore *self,
       goto fail;
     }
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
+  /* Without the key the batch waits, cursor and all, so that the next
+   * fetch brings it again. */
+  if (!store_check_tombstone_key (self, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
       !store_count (self, "SELECT EXISTS (SELECT 1 FROM tombstones)", 0, &has_tombstones, &error))
     goto fail;
 
@@ -8103,14 +8337,16 @@ erase_marked (ConciergeStore  *self,
   gpointer key;
   int rc;
 
-  if (!(stmt = store_prepare (self, tombstones_sql, error)) ||
+  if (!store_check_tombstone_key (self, error) ||
+      !(stmt = store_prepare (self, tombstones_sql, error)) ||
       !(insert = store_prepare (self, insert_sql, error)))
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       guint8 hash[32];
 
-      tombstone_hash (self, sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+      tombstone_hash (self->worker->tombstone_keys[0], sqlite3_column_int64 (stmt, 0),
+                      (const char *) sqlite3_column_text (stmt, 1),
                       (const char *) sqlite3_column_text (stmt, 2), hash);
       sqlite3_bind_blob (insert, 1, hash, sizeof hash, SQLITE_TRANSIENT);
       if (!store_step_done (self, insert, error))

@@ -27,6 +27,8 @@ typedef enum
   CONCIERGE_STORE_ERROR_TOO_NEW,
   CONCIERGE_STORE_ERROR_DISK_FULL,
   CONCIERGE_STORE_ERROR_NOT_FOUND,
+  /* The tombstone key has not arrived: see concierge_store_set_tombstone_keys() */
+  CONCIERGE_STORE_ERROR_NO_KEY,
 } ConciergeStoreError;
 
 typedef enum
@@ -217,6 +219,27 @@ gboolean         concierge_store_close_finish       (ConciergeStore      *self,
 const char      *concierge_store_get_path           (ConciergeStore      *self);
 const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
 void             concierge_store_invalidate         (ConciergeStore      *self);
+
+/* The keys of the profile's tombstones. They live in the keyring, and the
+ * store holds them in memory only. */
+void             concierge_store_set_tombstone_keys (ConciergeStore      *self,
+                                                     const char * const  *keys);
+gboolean         concierge_store_has_tombstone_key  (ConciergeStore      *self);
+void             concierge_store_load_legacy_tombstone_key_async  (ConciergeStore      *self,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+char            *concierge_store_load_legacy_tombstone_key_finish (ConciergeStore      *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
+void             concierge_store_delete_legacy_tombstone_key_async  (ConciergeStore      *self,
+                                                                     const char          *key,
+                                                                     GCancellable        *cancellable,
+                                                                     GAsyncReadyCallback  callback,
+                                                                     gpointer             user_data);
+gboolean         concierge_store_delete_legacy_tombstone_key_finish (ConciergeStore      *self,
+                                                                     GAsyncResult        *result,
+                                                                     GError             **error);
 
 /* The audit log: what others must be able to follow. It names kinds of
  * data, never the data. */

@@ -1397,6 +1397,21 @@ forgotten_cb (GObject      *object,
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
   if (g_cancellable_is_cancelled (forget->self_cancellable))
     return;
+  /* Forgetting without a tombstone would let the next sync bring them
+   * back, so it waits for the key from the keyring. */
+  if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NO_KEY))
+    {
+      g_autofree char *name = g_markup_escape_text (forget->name, -1);
+      g_autoptr(AdwToast) toast = NULL;
+
+      /* Translators: %s is the customer's name */
+      title = g_strdup_printf (_("Nothing was deleted: forgetting %s needs the unlocked keyring. "
+                                 "Unlock it, then try again."), name);
+      toast = adw_toast_new (title);
+      adw_toast_set_timeout (toast, 0);
+      add_toast (forget->self, g_steal_pointer (&toast));
+      return;
+    }
   if (summary == NULL)
     {
       show_error (forget->self, "Forgetting the customer failed", error);

@@ -301,6 +301,10 @@ concierge_sync_state_describe (ConciergeSync  *sync,
       text = message;
       icon = "network-offline-symbolic";
       break;
+    case CONCIERGE_SYNC_WAITING_FOR_KEY:
+      text = message;
+      icon = "changes-prevent-symbolic";
+      break;
     case CONCIERGE_SYNC_NEEDS_SIGN_IN:
     case CONCIERGE_SYNC_ERROR:
     default:

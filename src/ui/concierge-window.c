@@ -1019,7 +1019,8 @@ update_account_row (ConciergeWindow *self,
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
   GtkWidget *button = g_object_get_data (G_OBJECT (row), "try-again");
   GtkWidget *sign_in = g_object_get_data (G_OBJECT (row), "sign-in-again");
-  gboolean trouble = state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR;
+  gboolean trouble = state == CONCIERGE_SYNC_NEEDS_SIGN_IN || state == CONCIERGE_SYNC_ERROR ||
+                     state == CONCIERGE_SYNC_WAITING_FOR_KEY;
   const char *icon_name;
   const char *subtitle = concierge_sync_state_describe (self->sync, id, &icon_name);
 
@@ -1029,8 +1030,10 @@ update_account_row (ConciergeWindow *self,
     gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
-  /* Trying again cannot help a sign-in the server refuses. */
-  gtk_widget_set_visible (button, state == CONCIERGE_SYNC_ERROR || state == CONCIERGE_SYNC_OFFLINE);
+  /* Trying again cannot help a sign-in the server refuses; for a locked
+   * keyring, it asks to unlock it. */
+  gtk_widget_set_visible (button, state == CONCIERGE_SYNC_ERROR || state == CONCIERGE_SYNC_OFFLINE ||
+                                  state == CONCIERGE_SYNC_WAITING_FOR_KEY);
   gtk_widget_set_visible (sign_in, state == CONCIERGE_SYNC_NEEDS_SIGN_IN);
 }
 
