@@ -2565,12 +2565,14 @@ fts_query (const char *search)
   "   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)) "               \
   " OR t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1))"
 
+/* The view's filters, and the search too when @search is set. */
 static GString *
-inbox_where (const ConciergeInboxQuery *query)
+inbox_where (const ConciergeInboxQuery *query,
+             gboolean                   search)
 {
   GString *where = g_string_new ("WHERE 1");
 
-  if (concierge_inbox_query_has_search (query))
+  if (search && concierge_inbox_query_has_search (query))
     g_string_append (where, " AND " SEARCH_CLAUSE);
 
   if (query->status_mask != 0)
@@ -2651,6 +2653,200 @@ append_index_rows (ConciergeStore      *self,
   return rc == SQLITE_DONE;
 }
 
+/* One thread a search must settle: whether one of its messages matches. */
+typedef struct
+{
+  gint64   id;
+  gint64   last_activity_at;
+  gint64   oldest;   /* its oldest message's id; G_MAXINT64 for none */
+  gboolean matched;
+} SearchCandidate;
+
+/* Settles which of @candidates hold a message that @match finds, in their
+ * order, until @wanted of them match (0 for all); returns how many are
+ * settled, or -1 with @error set.
+ *
+ * A prefix query, which every search is, costs a read of the whole doclist
+ * of its words each time FTS5 opens it, so the matches are not looked up
+ * thread by thread: one walk goes through them newest first. A candidate
+ * matches when one of its messages comes by, and does not once the walk has
+ * gone below its oldest message. A word in most messages settles the newest
+ * threads after a few steps; at worst the walk reads each match's id once,
+ * without a lookup of its message. */
+static int
+settle_candidates (ConciergeStore   *self,
+                   const char       *match,
+                   SearchCandidate  *candidates,
+                   guint             n_candidates,
+                   guint             wanted,
+                   GError          **error)
+{
+  static const char messages_sql[] = "SELECT id FROM messages WHERE thread_id = ?";
+  static const char walk_sql[] =
+    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC";
+  g_autoptr(GHashTable) owners = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 last_seen = G_MAXINT64;
+  gboolean exhausted = FALSE;
+  guint settled = 0, found = 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Which candidate each message belongs to. */
+  if (!(stmt = store_prepare (self, messages_sql, error)))
+    return -1;
+  for (guint i = 0; i < n_candidates; i++)
+    {
+      candidates[i].oldest = G_MAXINT64;
+      sqlite3_bind_int64 (stmt, 1, candidates[i].id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          candidates[i].oldest = MIN (candidates[i].oldest, id);
+          g_hash_table_insert (owners, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (i + 1));
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+          return -1;
+        }
+    }
+
+  if (!(stmt = store_prepare (self, walk_sql, error)))
+    return -1;
+  bind_text (stmt, 1, match);
+  for (;;)
+    {
+      while (settled < n_candidates &&
+             (candidates[settled].matched || exhausted || last_seen <= candidates[settled].oldest))
+        {
+          if (candidates[settled++].matched && ++found == wanted)
+            break;
+        }
+      if (settled == n_candidates || (wanted != 0 && found == wanted))
+        break;
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          guint owner;
+
+          last_seen = sqlite3_column_int64 (stmt, 0);
+          owner = GPOINTER_TO_UINT (g_hash_table_lookup (owners, &last_seen));
+          if (owner != 0)
+            candidates[owner - 1].matched = TRUE;
+        }
+      else if (rc == SQLITE_DONE)
+        exhausted = TRUE;
+      else
+        {
+          set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+          sqlite3_reset (stmt);
+          return -1;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  return settled;
+}
+
+/* How many threads of a view a search's page looks at, for each thread it
+ * wants, before it reads every match instead. */
+#define SEARCH_WINDOW_FACTOR 5
+
+/* The first @limit threads of the view that the search matches, settled
+ * among the view's first threads; FALSE with nothing set when those hold
+ * too few, and with @error set on failure. */
+static gboolean
+search_first_threads (ConciergeStore            *self,
+                      const ConciergeInboxQuery *query,
+                      const char                *match,
+                      guint                      limit,
+                      GArray                    *entries,
+                      GError                   **error)
+{
+  static const char contacts_sql[] =
+    "SELECT t.id FROM threads t "
+    "WHERE t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1)";
+  g_autoptr(GString) where = inbox_where (query, FALSE);
+  guint window = limit * SEARCH_WINDOW_FACTOR;
+  g_autofree char *sql = NULL;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
+  g_autoptr(GHashTable) by_contact = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc, settled;
+
+  /* The threads of the customers whose names match, through their index,
+   * so that the window below reads the order's index alone. */
+  if (!(stmt = store_prepare (self, contacts_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, match);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_add (by_contact, g_memdup2 (&id, sizeof id));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+      return FALSE;
+    }
+
+  /* Built per query, so not kept among the prepared statements. */
+  sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+                         "ORDER BY t.last_activity_at DESC, t.id DESC LIMIT %u",
+                         where->str, window);
+  rc = sqlite3_prepare_v2 (store_db (self), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SearchCandidate candidate = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .last_activity_at = sqlite3_column_int64 (stmt, 1),
+      };
+
+      candidate.matched = g_hash_table_contains (by_contact, &candidate.id);
+      g_array_append_val (candidates, candidate);
+    }
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  settled = settle_candidates (self, match, (SearchCandidate *) (gpointer) candidates->data,
+                               candidates->len, limit, error);
+  if (settled < 0)
+    return FALSE;
+
+  {
+    g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
+
+    for (int i = 0; i < settled; i++)
+      {
+        SearchCandidate *candidate = &g_array_index (candidates, SearchCandidate, i);
+        ConciergeInboxEntry entry = { candidate->id, -candidate->last_activity_at, -candidate->id };
+
+        if (candidate->matched)
+          g_array_append_val (found, entry);
+      }
+
+    /* Threads beyond the window may come before the last of too few. */
+    if (found->len < limit && candidates->len == window)
+      return FALSE;
+    g_array_append_vals (entries, found->data, found->len);
+  }
+
+  return TRUE;
+}
+
 typedef struct
 {
   ConciergeInboxQuery *query;
@@ -2676,7 +2872,7 @@ load_inbox_index_job (ConciergeStore *self,
   ConciergeInboxQuery *query = job->query;
   g_autofree char *limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit) : g_strdup ("");
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
-  g_autoptr(GString) where = inbox_where (query);
+  g_autoptr(GString) where = inbox_where (query, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *match = fts_query (query->search);
   gboolean ok;
@@ -2689,10 +2885,18 @@ load_inbox_index_job (ConciergeStore *self,
 
   if (concierge_inbox_query_has_search (query))
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
-                                              "ORDER BY t.last_activity_at DESC, t.id DESC%s",
-                                              where->str, limit);
-      ok = append_index_rows (self, sql, match, TRUE, 0, entries, &error);
+      /* A page is settled among the view's first threads; the whole
+       * order, or a search those hold too few matches of, takes every
+       * match. */
+      ok = job->limit != 0 && search_first_threads (self, query, match, job->limit, entries, &error);
+      if (!ok && error == NULL)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+                                                  "ORDER BY t.last_activity_at DESC, t.id DESC%s",
+                                                  where->str, limit);
+
+          ok = append_index_rows (self, sql, match, TRUE, 0, entries, &error);
+        }
     }
   else
     {
