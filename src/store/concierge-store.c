@@ -3160,16 +3160,17 @@ match_threads_job (ConciergeStore *self,
                    gpointer        data)
 {
   static const char sql[] =
-    "SELECT EXISTS (SELECT 1 FROM threads t WHERE t.id = ?2 AND " SEARCH_CLAUSE ")";
+    "SELECT t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1) "
+    "FROM threads t WHERE t.id = ?2";
   MatchJob *job = data;
   g_autoptr(GHashTable) matches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
   for (guint i = 0; job->match != NULL && i < job->ids->len; i++)
     {
-      gint64 id = g_array_index (job->ids, gint64, i);
-      int rc;
+      SearchCandidate candidate = { .id = g_array_index (job->ids, gint64, i) };
 
       if (!(stmt = store_prepare (self, sql, &error)))
         {
@@ -3177,11 +3178,29 @@ match_threads_job (ConciergeStore *self,
           return;
         }
       bind_text (stmt, 1, job->match);
-      sqlite3_bind_int64 (stmt, 2, id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0))
-        g_hash_table_add (matches, g_memdup2 (&id, sizeof id));
+      sqlite3_bind_int64 (stmt, 2, candidate.id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          candidate.matched = sqlite3_column_int (stmt, 0);
+          g_array_append_val (candidates, candidate);
+        }
       sqlite3_reset (stmt);
+    }
+
+  /* One walk over the matches settles them all. */
+  if (candidates->len > 0 &&
+      settle_candidates (self, job->match, (SearchCandidate *) (gpointer) candidates->data,
+                         candidates->len, 0, &error) < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      SearchCandidate *candidate = &g_array_index (candidates, SearchCandidate, i);
+
+      if (candidate->matched)
+        g_hash_table_add (matches, g_memdup2 (&candidate->id, sizeof candidate->id));
     }
 
   g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_hash_table_unref);
