@@ -94,6 +94,16 @@ G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 #define FLAGGED_RANK   ((gint64) 1 << 62)
 #define NOT_WAITING    ((gint64) 1 << 61)
 
+/* What search_terms reads and writes, made once when the cache opens. The
+ * words a person typed are split and folded there by the tokenizer of
+ * messages_fts (concierge-schema-1.sql), and kept only while a search
+ * runs. */
+#define SEARCH_TABLES_SQL                                                                   \
+  "CREATE VIRTUAL TABLE temp.search_words USING fts5 "                                      \
+  "  (word, tokenize = 'unicode61 remove_diacritics 2');"                                   \
+  "CREATE VIRTUAL TABLE temp.search_tokens USING fts5vocab (temp, search_words, instance);" \
+  "CREATE VIRTUAL TABLE temp.message_terms USING fts5vocab (main, messages_fts, row)"
+
 /* A customer's language and form of address: NULL until the agent chose. */
 
 static ConciergeLanguage
@@ -874,6 +884,7 @@ open_job (ConciergeStore *self,
       !store_exec (self, "PRAGMA secure_delete = ON", &error) ||
       !store_exec (self, "PRAGMA temp_store = MEMORY", &error) ||
       !store_migrate (self, version, &error) ||
+      !store_exec (self, SEARCH_TABLES_SQL, &error) ||
       !store_load_profile_value (self, "id", &self->profile_id, &error) ||
       !store_load_profile_value (self, "tombstone-key", &self->tombstone_key, &error))
     goto fail;
@@ -2662,24 +2673,127 @@ typedef struct
   gboolean matched;
 } SearchCandidate;
 
-/* Settles which of @candidates hold a message that @match finds, in their
- * order, until @wanted of them match (0 for all); returns how many are
- * settled, or -1 with @error set.
- *
- * A prefix query, which every search is, costs a read of the whole doclist
- * of its words each time FTS5 opens it, so the matches are not looked up
- * thread by thread: one walk goes through them newest first. A candidate
- * matches when one of its messages comes by, and does not once the walk has
- * gone below its oldest message. A word in most messages settles the newest
- * threads after a few steps; at worst the walk reads each match's id once,
- * without a lookup of its message. */
+/* From how many matching messages on a search checks threads one by one
+ * rather than walk through the matches. */
+#define SEARCH_LOOKUP_MIN 4096
+/* How many words of the cache a typed word may stand for in such checks. */
+#define SEARCH_TERMS_MAX 16
+
+/* The search as a query without prefixes, which FTS5 looks up without
+ * reading whole doclists: each typed word becomes the words of the cache
+ * that it starts, found through fts5vocab, and @matches is set to how many
+ * messages at most match. NULL, without an error, when a typed word stands
+ * for too many words or none. */
+static gboolean
+search_terms (ConciergeStore  *self,
+              const char      *search,
+              char           **terms,
+              gint64          *matches,
+              GError         **error)
+{
+  static const char insert_sql[] = "INSERT INTO temp.search_words (rowid, word) VALUES (?, ?)";
+  static const char tokens_sql[] = "SELECT doc, term FROM temp.search_tokens ORDER BY doc, offset";
+  static const char terms_sql[] = "SELECT term, doc FROM temp.message_terms WHERE term >= ?1 AND term < ?2";
+  g_auto(GStrv) words = g_strsplit_set (search, " \t\n\r", -1);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GString) query = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *terms = NULL;
+  *matches = G_MAXINT64;
+  if (!store_exec (self, "DELETE FROM temp.search_words", error))
+    return FALSE;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      g_ptr_array_add (tokens, g_ptr_array_new_with_free_func (g_free));
+      if (!(stmt = store_prepare (self, insert_sql, error)))
+        return FALSE;
+      sqlite3_bind_int (stmt, 1, tokens->len);
+      bind_text (stmt, 2, words[i]);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (!(stmt = store_prepare (self, tokens_sql, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint word = sqlite3_column_int (stmt, 0);
+
+      if (word >= 1 && word <= tokens->len)
+        g_ptr_array_add (g_ptr_array_index (tokens, word - 1), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE || !store_exec (self, "DELETE FROM temp.search_words", error))
+    {
+      if (rc != SQLITE_DONE)
+        set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+      return FALSE;
+    }
+
+  /* "a b"* stands for "a b c" OR "a b d" … for the words c, d … of the
+   * cache that start with b. */
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      GPtrArray *word = g_ptr_array_index (tokens, i);
+      g_autoptr(GString) phrase = g_string_new (NULL);
+      g_autofree char *escaped = NULL, *last = NULL, *after = NULL;
+      g_auto(GStrv) parts = NULL;
+      guint n_terms = 0;
+      gint64 docs = 0;
+
+      if (word->len == 0)
+        return TRUE;
+      for (guint j = 0; j + 1 < word->len; j++)
+        g_string_append_printf (phrase, "%s ", (char *) g_ptr_array_index (word, j));
+      parts = g_strsplit (phrase->str, "\"", -1);
+      escaped = g_strjoinv ("\"\"", parts);
+      last = g_strdup (g_ptr_array_index (word, word->len - 1));
+      /* The first string after every word that starts with the last
+       * token; UTF-8 has no byte 0xFF to carry over. */
+      after = g_strdup (last);
+      after[strlen (after) - 1]++;
+
+      if (!(stmt = store_prepare (self, terms_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, last);
+      bind_text (stmt, 2, after);
+      g_string_append (query, i ? " AND (" : "(");
+      while (n_terms <= SEARCH_TERMS_MAX && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_auto(GStrv) term_parts = g_strsplit ((const char *) sqlite3_column_text (stmt, 0), "\"", -1);
+          g_autofree char *term = g_strjoinv ("\"\"", term_parts);
+
+          g_string_append_printf (query, "%s\"%s%s\"", n_terms++ ? " OR " : "", escaped, term);
+          docs += sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (n_terms <= SEARCH_TERMS_MAX && rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+          return FALSE;
+        }
+      if (n_terms == 0 || n_terms > SEARCH_TERMS_MAX)
+        return TRUE;
+      g_string_append (query, ")");
+      *matches = MIN (*matches, docs);
+    }
+
+  *terms = query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+  return TRUE;
+}
+
+/* See settle_candidates. */
 static int
-settle_candidates (ConciergeStore   *self,
-                   const char       *match,
-                   SearchCandidate  *candidates,
-                   guint             n_candidates,
-                   guint             wanted,
-                   GError          **error)
+settle_by_walk (ConciergeStore   *self,
+                const char       *match,
+                SearchCandidate  *candidates,
+                guint             n_candidates,
+                guint             wanted,
+                GError          **error)
 {
   static const char messages_sql[] = "SELECT id FROM messages WHERE thread_id = ?";
   static const char walk_sql[] =
@@ -2749,6 +2863,93 @@ settle_candidates (ConciergeStore   *self,
   sqlite3_reset (stmt);
 
   return settled;
+}
+
+/* See settle_candidates. */
+static int
+settle_by_lookups (ConciergeStore   *self,
+                   const char       *terms,
+                   SearchCandidate  *candidates,
+                   guint             n_candidates,
+                   guint             wanted,
+                   GError          **error)
+{
+  static const char messages_sql[] =
+    "SELECT id FROM messages WHERE thread_id = ? ORDER BY created_at DESC, id DESC";
+  static const char lookup_sql[] = "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2";
+  guint settled = 0, found = 0;
+
+  while (settled < n_candidates && (wanted == 0 || found < wanted))
+    {
+      SearchCandidate *candidate = &candidates[settled++];
+      sqlite3_stmt *stmt, *lookup;
+      int rc = SQLITE_DONE;
+
+      if (!candidate->matched)
+        {
+          if (!(stmt = store_prepare (self, messages_sql, error)))
+            return -1;
+          sqlite3_bind_int64 (stmt, 1, candidate->id);
+          while (!candidate->matched && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              if (!(lookup = store_prepare (self, lookup_sql, error)))
+                {
+                  sqlite3_reset (stmt);
+                  return -1;
+                }
+              bind_text (lookup, 1, terms);
+              sqlite3_bind_int64 (lookup, 2, sqlite3_column_int64 (stmt, 0));
+              rc = sqlite3_step (lookup);
+              sqlite3_reset (lookup);
+              if (rc == SQLITE_ROW)
+                candidate->matched = TRUE;
+              else if (rc != SQLITE_DONE)
+                break;
+            }
+          sqlite3_reset (stmt);
+          if (!candidate->matched && rc != SQLITE_DONE)
+            {
+              set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+              return -1;
+            }
+        }
+      if (candidate->matched)
+        found++;
+    }
+
+  return settled;
+}
+
+/* Settles which of @candidates hold a message that @match finds, in their
+ * order, until @wanted of them match (0 for all); returns how many are
+ * settled, or -1 with @error set.
+ *
+ * A prefix query, which every search is, costs a read of the whole doclist
+ * of its words each time FTS5 opens it. So a word in many messages is
+ * written out (search_terms), and each candidate's messages, newest first,
+ * are looked up in the doclists' indexes until one matches: a word in most
+ * messages settles a thread in a lookup or two. Other searches walk
+ * through their few matches once, newest first: a candidate matches when
+ * one of its messages comes by, and does not once the walk has gone below
+ * its oldest message. */
+static int
+settle_candidates (ConciergeStore   *self,
+                   const char       *search,
+                   const char       *match,
+                   SearchCandidate  *candidates,
+                   guint             n_candidates,
+                   guint             wanted,
+                   GError          **error)
+{
+  g_autofree char *terms = NULL;
+  gint64 matches = G_MAXINT64;
+
+  if (search != NULL && !search_terms (self, search, &terms, &matches, error))
+    return -1;
+
+  if (terms != NULL && matches >= SEARCH_LOOKUP_MIN)
+    return settle_by_lookups (self, terms, candidates, n_candidates, wanted, error);
+  return settle_by_walk (self, match, candidates, n_candidates, wanted, error);
 }
 
 /* How many threads of a view a search's page looks at, for each thread it
@@ -2821,7 +3022,7 @@ search_first_threads (ConciergeStore            *self,
   if (rc != SQLITE_DONE)
     return FALSE;
 
-  settled = settle_candidates (self, match, (SearchCandidate *) (gpointer) candidates->data,
+  settled = settle_candidates (self, query->search, match, (SearchCandidate *) (gpointer) candidates->data,
                                candidates->len, limit, error);
   if (settled < 0)
     return FALSE;
@@ -3140,6 +3341,7 @@ concierge_store_load_threads_finish (ConciergeStore  *self,
 
 typedef struct
 {
+  char   *search;
   char   *match;
   GArray *ids;
 } MatchJob;
@@ -3149,6 +3351,7 @@ match_job_free (gpointer data)
 {
   MatchJob *job = data;
 
+  g_free (job->search);
   g_free (job->match);
   g_array_unref (job->ids);
   g_free (job);
@@ -3189,7 +3392,7 @@ match_threads_job (ConciergeStore *self,
 
   /* One walk over the matches settles them all. */
   if (candidates->len > 0 &&
-      settle_candidates (self, job->match, (SearchCandidate *) (gpointer) candidates->data,
+      settle_candidates (self, job->search, job->match, (SearchCandidate *) (gpointer) candidates->data,
                          candidates->len, 0, &error) < 0)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -3226,6 +3429,7 @@ concierge_store_match_threads_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   job = g_new0 (MatchJob, 1);
+  job->search = g_strdup (search);
   job->match = fts_query (search);
   job->ids = id_array_new (ids, n_ids);
 
