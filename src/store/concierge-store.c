@@ -2674,8 +2674,11 @@ typedef struct
 } SearchCandidate;
 
 /* From how many matching messages on a search checks threads one by one
- * rather than walk through the matches. */
-#define SEARCH_LOOKUP_MIN 4096
+ * rather than walk through the matches, and how many lookups it spends on
+ * each thread it wants before it walks all the same: a word in many
+ * messages may still be in few threads. */
+#define SEARCH_LOOKUP_MIN    4096
+#define SEARCH_LOOKUP_BUDGET 8
 /* How many words of the cache a typed word may stand for in such checks. */
 #define SEARCH_TERMS_MAX 16
 
@@ -2865,7 +2868,8 @@ settle_by_walk (ConciergeStore   *self,
   return settled;
 }
 
-/* See settle_candidates. */
+/* See settle_candidates; 0, with nothing settled, once the lookups are
+ * spent. */
 static int
 settle_by_lookups (ConciergeStore   *self,
                    const char       *terms,
@@ -2878,6 +2882,7 @@ settle_by_lookups (ConciergeStore   *self,
     "SELECT id FROM messages WHERE thread_id = ? ORDER BY created_at DESC, id DESC";
   static const char lookup_sql[] = "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2";
   guint settled = 0, found = 0;
+  guint budget = SEARCH_LOOKUP_BUDGET * (wanted != 0 ? wanted : n_candidates);
 
   while (settled < n_candidates && (wanted == 0 || found < wanted))
     {
@@ -2892,6 +2897,11 @@ settle_by_lookups (ConciergeStore   *self,
           sqlite3_bind_int64 (stmt, 1, candidate->id);
           while (!candidate->matched && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
             {
+              if (budget-- == 0)
+                {
+                  sqlite3_reset (stmt);
+                  return 0;
+                }
               if (!(lookup = store_prepare (self, lookup_sql, error)))
                 {
                   sqlite3_reset (stmt);
@@ -2928,10 +2938,10 @@ settle_by_lookups (ConciergeStore   *self,
  * of its words each time FTS5 opens it. So a word in many messages is
  * written out (search_terms), and each candidate's messages, newest first,
  * are looked up in the doclists' indexes until one matches: a word in most
- * messages settles a thread in a lookup or two. Other searches walk
- * through their few matches once, newest first: a candidate matches when
- * one of its messages comes by, and does not once the walk has gone below
- * its oldest message. */
+ * messages settles a thread in a lookup or two. Other searches, and those
+ * whose lookups run out, walk through the matches once, newest first: a
+ * candidate matches when one of its messages comes by, and does not once
+ * the walk has gone below its oldest message. */
 static int
 settle_candidates (ConciergeStore   *self,
                    const char       *search,
@@ -2948,7 +2958,13 @@ settle_candidates (ConciergeStore   *self,
     return -1;
 
   if (terms != NULL && matches >= SEARCH_LOOKUP_MIN)
-    return settle_by_lookups (self, terms, candidates, n_candidates, wanted, error);
+    {
+      int settled = settle_by_lookups (self, terms, candidates, n_candidates, wanted, error);
+
+      /* The threads the lookups found stay found. */
+      if (settled != 0 || n_candidates == 0)
+        return settled;
+    }
   return settle_by_walk (self, match, candidates, n_candidates, wanted, error);
 }
 
