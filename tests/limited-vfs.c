@@ -18,6 +18,7 @@ typedef struct
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs limited_vfs;
 static gint64 budget = -1;
+static gsize bytes_read;
 
 #define REAL(file) (((LimitedFile *) (file))->real)
 
@@ -38,7 +39,15 @@ limited_write (sqlite3_file *file, const void *data, int amount, sqlite3_int64 o
 }
 
 static int limited_close (sqlite3_file *f) { return REAL (f)->pMethods->xClose (REAL (f)); }
-static int limited_read (sqlite3_file *f, void *d, int n, sqlite3_int64 o) { return REAL (f)->pMethods->xRead (REAL (f), d, n, o); }
+
+/* Read on the store's worker, counted for the test's thread. */
+static int
+limited_read (sqlite3_file *file, void *data, int amount, sqlite3_int64 offset)
+{
+  g_atomic_pointer_add (&bytes_read, amount);
+  return REAL (file)->pMethods->xRead (REAL (file), data, amount, offset);
+}
+
 static int limited_truncate (sqlite3_file *f, sqlite3_int64 s) { return REAL (f)->pMethods->xTruncate (REAL (f), s); }
 static int limited_sync (sqlite3_file *f, int flags) { return REAL (f)->pMethods->xSync (REAL (f), flags); }
 static int limited_file_size (sqlite3_file *f, sqlite3_int64 *s) { return REAL (f)->pMethods->xFileSize (REAL (f), s); }
@@ -52,7 +61,7 @@ static int limited_shm_map (sqlite3_file *f, int i, int sz, int w, void volatile
 static int limited_shm_lock (sqlite3_file *f, int o, int n, int flags) { return REAL (f)->pMethods->xShmLock (REAL (f), o, n, flags); }
 static void limited_shm_barrier (sqlite3_file *f) { REAL (f)->pMethods->xShmBarrier (REAL (f)); }
 static int limited_shm_unmap (sqlite3_file *f, int d) { return REAL (f)->pMethods->xShmUnmap (REAL (f), d); }
-static int limited_fetch (sqlite3_file *f, sqlite3_int64 o, int n, void **p) { return REAL (f)->pMethods->xFetch (REAL (f), o, n, p); }
+static int limited_fetch (sqlite3_file *f, sqlite3_int64 o, int n, void **p) { g_atomic_pointer_add (&bytes_read, n); return REAL (f)->pMethods->xFetch (REAL (f), o, n, p); }
 static int limited_unfetch (sqlite3_file *f, sqlite3_int64 o, void *p) { return REAL (f)->pMethods->xUnfetch (REAL (f), o, p); }
 
 static const sqlite3_io_methods limited_io = {
@@ -120,4 +129,10 @@ void
 limited_vfs_set_budget (gint64 bytes)
 {
   budget = bytes;
+}
+
+gint64
+limited_vfs_get_read (void)
+{
+  return (gint64) (gsize) g_atomic_pointer_get (&bytes_read);
 }

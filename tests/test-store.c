@@ -402,6 +402,307 @@ test_search_is_newest_first_and_literal (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 1);
 }
 
+/* Searching the inbox for a word that nearly every message holds, and for
+ * a rare one, in a cache big enough that reading every match shows. */
+
+#define WIDE_THREADS  1000
+#define WIDE_MESSAGES 8    /* a thread */
+#define WIDE_PAGE     20
+
+typedef struct
+{
+  char     *remote_id;
+  gint64    last_activity_at;
+  gboolean  resolved;
+  gboolean  holds[3];  /* a message, or the customer's name, holds wide_words[i] */
+} WideThread;
+
+/* A word in nearly every message; one in few; one in every message of
+ * about half the threads, which is in many messages and yet in too few of
+ * the newest threads for a page. */
+static const char * const wide_words[] = { "gerne", "mahnung", "bitte" };
+
+static void
+wide_thread_clear (WideThread *thread)
+{
+  g_free (thread->remote_id);
+}
+
+/* Every thread starts in order, and its later messages come at any time
+ * after, so that the inbox order is not the order of the ids. No two
+ * messages share a time. The three newest threads lack the common word
+ * where a search would look first: w151 holds it in its first message
+ * alone, w101 in its customer's name alone, w51 nowhere. Returns the
+ * threads, and in @text_bytes how much text the messages hold. */
+static GArray *
+ingest_wide_cache (Fixture *fixture,
+                   gsize   *text_bytes)
+{
+  static const char * const syllables[] = { "ka", "lo", "mi", "tu", "re", "so", "fa", "ni", "pe", "du" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4711);
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+  GArray *threads = g_array_new (FALSE, TRUE, sizeof (WideThread));
+  g_autoptr(GError) error = NULL;
+
+  g_array_set_clear_func (threads, (GDestroyNotify) wide_thread_clear);
+  *text_bytes = 0;
+  for (guint k = 0; k < WIDE_THREADS; k++)
+    {
+      g_autofree char *author_id = g_strdup_printf ("kunde%u", k);
+      g_autofree char *name = k == 250 ? g_strdup ("Frau Mahnung")
+                              : k == 101 ? g_strdup ("Herr Gernegross")
+                              : g_strdup_printf ("Kunde %u", k);
+      WideThread thread = {
+        .remote_id = g_strdup_printf ("w%u", k),
+        .resolved = k % 7 == 0,
+        .holds = { k == 101, k == 250, k % 2 == 1 || k % 20 == 0 },
+      };
+
+      for (guint j = 0; j < WIDE_MESSAGES; j++)
+        {
+          g_autoptr(GString) body = g_string_new (NULL);
+          g_autofree char *remote_id = g_strdup_printf ("w%u-%u", k, j);
+          gint64 slot = j == 0 ? (gint64) k
+                        : j == WIDE_MESSAGES - 1 && (k == 51 || k == 101 || k == 151) ? 4 * WIDE_THREADS
+                        : g_rand_int_range (rand, k, 4 * WIDE_THREADS);
+          gint64 at = 1000000 + slot * 10000 + k * WIDE_MESSAGES + j;
+          /* A few threads lack the common word, w151 in all but its first message. */
+          gboolean common = k % 50 != 1 ? g_rand_int_range (rand, 0, 10) != 0 : k == 151 && j == 0;
+          gboolean rare = j == 5 && (k == 3 || k == 300 || k == 301 || k == 597);
+          ConciergeMessage *message;
+
+          for (guint w = 0; w < 40; w++)
+            {
+              g_string_append_c (body, ' ');
+              for (guint n = g_rand_int_range (rand, 2, 4); n > 0; n--)
+                g_string_append (body, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
+              if (w == 17 && common)
+                g_string_append (body, " gerne");
+              if (w == 29 && rare)
+                g_string_append (body, " Mahnungen");
+              if (w == 35 && thread.holds[2])
+                g_string_append (body, " bitte");
+            }
+          thread.holds[0] |= common;
+          thread.holds[1] |= rare;
+          thread.last_activity_at = MAX (thread.last_activity_at, at);
+          *text_bytes += body->len;
+
+          message = incoming (remote_id, author_id, name, body->str + 1, at);
+          concierge_ingest_add_message (ingest, thread.remote_id, CONCIERGE_VISIBILITY_PUBLIC, message);
+          g_object_unref (message);
+        }
+      g_array_append_val (threads, thread);
+    }
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+
+  /* Thread k is w<k>, and came k-th. */
+  for (guint k = 0; k < WIDE_THREADS; k++)
+    {
+      gint64 id = k + 1;
+      g_autoptr(GPtrArray) saved = test_load_threads (fixture->store, &id, 1);
+
+      g_assert_cmpstr (concierge_thread_get_remote_id (g_ptr_array_index (saved, 0)), ==,
+                       g_array_index (threads, WideThread, k).remote_id);
+      if (g_array_index (threads, WideThread, k).resolved)
+        {
+          test_set_status (fixture->store, id, CONCIERGE_THREAD_RESOLVED, &error);
+          g_assert_no_error (error);
+        }
+    }
+
+  return threads;
+}
+
+static int
+compare_wide_threads (gconstpointer a,
+                      gconstpointer b)
+{
+  const WideThread *x = *(const WideThread * const *) a, *y = *(const WideThread * const *) b;
+
+  return (x->last_activity_at < y->last_activity_at) - (x->last_activity_at > y->last_activity_at);
+}
+
+/* The remote ids a search must find, newest first: worked out here from
+ * what the test wrote, not by the store. */
+static char *
+expected_search (GArray *threads,
+                 guint   word,
+                 guint   limit)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (guint k = 0; k < threads->len; k++)
+    {
+      WideThread *thread = &g_array_index (threads, WideThread, k);
+
+      if (!thread->resolved && thread->holds[word])
+        g_ptr_array_add (found, thread);
+    }
+  g_ptr_array_sort (found, compare_wide_threads);
+  for (guint i = 0; i < found->len && (limit == 0 || i < limit); i++)
+    g_string_append_printf (order, "%s%s", i ? " " : "", ((WideThread *) g_ptr_array_index (found, i))->remote_id);
+
+  return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+static char *
+thread_order (GPtrArray *threads)
+{
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (guint i = 0; i < threads->len; i++)
+    g_string_append_printf (order, "%s%s", i ? " " : "",
+                            concierge_thread_get_remote_id (g_ptr_array_index (threads, i)));
+
+  return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+static char *
+search_head (ConciergeStore            *store,
+             const ConciergeInboxQuery *query)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_load_inbox_head_async (store, query, WIDE_PAGE, NULL, test_got_result, &result);
+  threads = concierge_store_load_inbox_head_finish (store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return thread_order (threads);
+}
+
+static char *
+search_index (ConciergeStore            *store,
+              const ConciergeInboxQuery *query)
+{
+  g_autoptr(GArray) index = test_load_index (store, query);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) threads = NULL;
+
+  for (guint i = 0; i < index->len; i++)
+    g_array_append_val (ids, g_array_index (index, ConciergeInboxEntry, i).id);
+  threads = test_load_threads (store, (const gint64 *) (gpointer) ids->data, ids->len);
+  return thread_order (threads);
+}
+
+/* The threads among all that the store's check for changed threads finds,
+ * in the order of the threads. */
+static char *
+search_matching (ConciergeStore *store,
+                 const char     *search,
+                 GArray         *threads)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) matches = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  g_autoptr(GArray) index = test_load_index (store, &query);
+
+  for (guint i = 0; i < index->len; i++)
+    g_array_append_val (ids, g_array_index (index, ConciergeInboxEntry, i).id);
+  concierge_store_match_threads_async (store, search, (const gint64 *) (gpointer) ids->data, ids->len,
+                                       NULL, test_got_result, &result);
+  matches = concierge_store_match_threads_finish (store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  loaded = test_load_threads (store, (const gint64 *) (gpointer) ids->data, ids->len);
+  for (guint k = 0; k < threads->len; k++)
+    {
+      const char *remote_id = g_array_index (threads, WideThread, k).remote_id;
+
+      for (guint i = 0; i < loaded->len; i++)
+        {
+          ConciergeThread *thread = g_ptr_array_index (loaded, i);
+
+          gint64 id = concierge_thread_get_id (thread);
+
+          if (g_str_equal (concierge_thread_get_remote_id (thread), remote_id) && g_hash_table_contains (matches, &id))
+            g_string_append_printf (order, "%s%s", order->len ? " " : "", remote_id);
+        }
+    }
+
+  return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+static char *
+expected_matching (GArray *threads,
+                   guint   word)
+{
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (guint k = 0; k < threads->len; k++)
+    {
+      WideThread *thread = &g_array_index (threads, WideThread, k);
+
+      if (thread->holds[word])
+        g_string_append_printf (order, "%s%s", order->len ? " " : "", thread->remote_id);
+    }
+
+  return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+static void
+test_search_common_word_reads_one_page (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING),
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+  };
+  g_autoptr(GArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *newest = NULL;
+  gsize text_bytes;
+  gint64 read_before;
+
+  threads = ingest_wide_cache (fixture, &text_bytes);
+
+  /* The same threads in the same order as a filter by every match finds,
+   * for the first page, the whole order and the check of changed threads. */
+  newest = expected_search (threads, 0, WIDE_PAGE);
+  g_assert_true (g_str_has_prefix (newest, "w151 w101 w"));
+  for (guint word = 0; word < G_N_ELEMENTS (wide_words); word++)
+    {
+      g_autofree char *page = NULL, *expected_page = expected_search (threads, word, WIDE_PAGE);
+      g_autofree char *all = NULL, *expected_all = expected_search (threads, word, 0);
+      g_autofree char *matching = NULL, *expected_match = expected_matching (threads, word);
+
+      query.search = (char *) wide_words[word];
+      page = search_head (fixture->store, &query);
+      g_assert_cmpstr (page, ==, expected_page);
+      all = search_index (fixture->store, &query);
+      g_assert_cmpstr (all, ==, expected_all);
+      matching = search_matching (fixture->store, query.search, threads);
+      g_assert_cmpstr (matching, ==, expected_match);
+    }
+
+  /* The bound, without a clock: a cold cache, and the bytes SQLite reads
+   * from the file for the first page of "gerne", which most of the 8,000
+   * messages hold. Filtering by every match looks up each matching message
+   * to find its thread, and so reads nearly all the messages' text; the
+   * page needs its threads and their few messages, and the word's list of
+   * matches, which is small beside the text. Counting reads rather than
+   * SQLite's steps keeps the test free of how the store phrases its
+   * queries, and the count is the same on every run. */
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  query.search = (char *) "gerne";
+  read_before = limited_vfs_get_read ();
+  g_free (search_head (fixture->store, &query));
+  g_test_message ("a page of a common word read %" G_GINT64_FORMAT " bytes; the messages hold %zu",
+                  limited_vfs_get_read () - read_before, text_bytes);
+  g_assert_cmpint (limited_vfs_get_read () - read_before, <, text_bytes / 3);
+}
+
 /* Inbox model */
 
 typedef struct
@@ -3074,6 +3375,7 @@ main (int   argc,
   ADD ("/store/import-contacts-once", test_import_contacts_once);
   ADD ("/store/damaged-caches-are-listed-and-deleted", test_damaged_caches_are_listed_and_deleted);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
+  ADD ("/store/search-common-word-reads-one-page", test_search_common_word_reads_one_page);
   ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
   ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);
   ADD ("/store/newer-version-is-refused", test_newer_version_is_refused);

@@ -98,6 +98,16 @@ G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 #define FLAGGED_RANK   ((gint64) 1 << 62)
 #define NOT_WAITING    ((gint64) 1 << 61)
 
+/* What search_terms reads and writes, made once when the cache opens. The
+ * words a person typed are split and folded there by the tokenizer of
+ * messages_fts (concierge-schema-1.sql), and kept only while a search
+ * runs. */
+#define SEARCH_TABLES_SQL                                                                   \
+  "CREATE VIRTUAL TABLE temp.search_words USING fts5 "                                      \
+  "  (word, tokenize = 'unicode61 remove_diacritics 2');"                                   \
+  "CREATE VIRTUAL TABLE temp.search_tokens USING fts5vocab (temp, search_words, instance);" \
+  "CREATE VIRTUAL TABLE temp.message_terms USING fts5vocab (main, messages_fts, row)"
+
 /* A customer's language and form of address: NULL until the agent chose. */
 
 static ConciergeLanguage
@@ -917,6 +927,7 @@ open_job (ConciergeStore *self,
       !store_exec (self, "PRAGMA secure_delete = ON", &error) ||
       !store_exec (self, "PRAGMA temp_store = MEMORY", &error) ||
       !store_migrate (self, version, &error) ||
+      !store_exec (self, SEARCH_TABLES_SQL, &error) ||
       !store_load_profile_value (self, "id", &self->profile_id, &error))
     goto fail;
 
@@ -3014,12 +3025,14 @@ fts_query (const char *search)
   "   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)) "               \
   " OR t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1))"
 
+/* The view's filters, and the search too when @search is set. */
 static GString *
-inbox_where (const ConciergeInboxQuery *query)
+inbox_where (const ConciergeInboxQuery *query,
+             gboolean                   search)
 {
   GString *where = g_string_new ("WHERE 1");
 
-  if (concierge_inbox_query_has_search (query))
+  if (search && concierge_inbox_query_has_search (query))
     g_string_append (where, " AND " SEARCH_CLAUSE);
 
   if (query->status_mask != 0)
@@ -3100,6 +3113,406 @@ append_index_rows (ConciergeStore      *self,
   return rc == SQLITE_DONE;
 }
 
+/* One thread a search must settle: whether one of its messages matches. */
+typedef struct
+{
+  gint64   id;
+  gint64   last_activity_at;
+  gint64   oldest;   /* its oldest message's id; G_MAXINT64 for none */
+  gboolean matched;
+} SearchCandidate;
+
+/* From how many matching messages on a search checks threads one by one
+ * rather than walk through the matches, and how many lookups it spends on
+ * each thread it wants before it walks all the same: a word in many
+ * messages may still be in few threads. */
+#define SEARCH_LOOKUP_MIN    4096
+#define SEARCH_LOOKUP_BUDGET 8
+/* How many words of the cache a typed word may stand for in such checks. */
+#define SEARCH_TERMS_MAX 16
+
+/* The search as a query without prefixes, which FTS5 looks up without
+ * reading whole doclists: each typed word becomes the words of the cache
+ * that it starts, found through fts5vocab, and @matches is set to how many
+ * messages at most match. NULL, without an error, when a typed word stands
+ * for too many words or none. */
+static gboolean
+search_terms (ConciergeStore  *self,
+              const char      *search,
+              char           **terms,
+              gint64          *matches,
+              GError         **error)
+{
+  static const char insert_sql[] = "INSERT INTO temp.search_words (rowid, word) VALUES (?, ?)";
+  static const char tokens_sql[] = "SELECT doc, term FROM temp.search_tokens ORDER BY doc, offset";
+  static const char terms_sql[] = "SELECT term, doc FROM temp.message_terms WHERE term >= ?1 AND term < ?2";
+  g_auto(GStrv) words = g_strsplit_set (search, " \t\n\r", -1);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GString) query = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *terms = NULL;
+  *matches = G_MAXINT64;
+  if (!store_exec (self, "DELETE FROM temp.search_words", error))
+    return FALSE;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      g_ptr_array_add (tokens, g_ptr_array_new_with_free_func (g_free));
+      if (!(stmt = store_prepare (self, insert_sql, error)))
+        return FALSE;
+      sqlite3_bind_int (stmt, 1, tokens->len);
+      bind_text (stmt, 2, words[i]);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (!(stmt = store_prepare (self, tokens_sql, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint word = sqlite3_column_int (stmt, 0);
+
+      if (word >= 1 && word <= tokens->len)
+        g_ptr_array_add (g_ptr_array_index (tokens, word - 1), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE || !store_exec (self, "DELETE FROM temp.search_words", error))
+    {
+      if (rc != SQLITE_DONE)
+        set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+      return FALSE;
+    }
+
+  /* "a b"* stands for "a b c" OR "a b d" … for the words c, d … of the
+   * cache that start with b. */
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      GPtrArray *word = g_ptr_array_index (tokens, i);
+      g_autoptr(GString) phrase = g_string_new (NULL);
+      g_autofree char *escaped = NULL, *last = NULL, *after = NULL;
+      g_auto(GStrv) parts = NULL;
+      guint n_terms = 0;
+      gint64 docs = 0;
+
+      if (word->len == 0)
+        return TRUE;
+      for (guint j = 0; j + 1 < word->len; j++)
+        g_string_append_printf (phrase, "%s ", (char *) g_ptr_array_index (word, j));
+      parts = g_strsplit (phrase->str, "\"", -1);
+      escaped = g_strjoinv ("\"\"", parts);
+      last = g_strdup (g_ptr_array_index (word, word->len - 1));
+      /* The first string after every word that starts with the last
+       * token; UTF-8 has no byte 0xFF to carry over. */
+      after = g_strdup (last);
+      after[strlen (after) - 1]++;
+
+      if (!(stmt = store_prepare (self, terms_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, last);
+      bind_text (stmt, 2, after);
+      g_string_append (query, i ? " AND (" : "(");
+      while (n_terms <= SEARCH_TERMS_MAX && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_auto(GStrv) term_parts = g_strsplit ((const char *) sqlite3_column_text (stmt, 0), "\"", -1);
+          g_autofree char *term = g_strjoinv ("\"\"", term_parts);
+
+          g_string_append_printf (query, "%s\"%s%s\"", n_terms++ ? " OR " : "", escaped, term);
+          docs += sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (n_terms <= SEARCH_TERMS_MAX && rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+          return FALSE;
+        }
+      if (n_terms == 0 || n_terms > SEARCH_TERMS_MAX)
+        return TRUE;
+      g_string_append (query, ")");
+      *matches = MIN (*matches, docs);
+    }
+
+  *terms = query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+  return TRUE;
+}
+
+/* See settle_candidates. */
+static int
+settle_by_walk (ConciergeStore   *self,
+                const char       *match,
+                SearchCandidate  *candidates,
+                guint             n_candidates,
+                guint             wanted,
+                GError          **error)
+{
+  static const char messages_sql[] = "SELECT id FROM messages WHERE thread_id = ?";
+  static const char walk_sql[] =
+    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC";
+  g_autoptr(GHashTable) owners = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 last_seen = G_MAXINT64;
+  gboolean exhausted = FALSE;
+  guint settled = 0, found = 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Which candidate each message belongs to. */
+  if (!(stmt = store_prepare (self, messages_sql, error)))
+    return -1;
+  for (guint i = 0; i < n_candidates; i++)
+    {
+      candidates[i].oldest = G_MAXINT64;
+      sqlite3_bind_int64 (stmt, 1, candidates[i].id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          candidates[i].oldest = MIN (candidates[i].oldest, id);
+          g_hash_table_insert (owners, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (i + 1));
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+          return -1;
+        }
+    }
+
+  if (!(stmt = store_prepare (self, walk_sql, error)))
+    return -1;
+  bind_text (stmt, 1, match);
+  for (;;)
+    {
+      while (settled < n_candidates &&
+             (candidates[settled].matched || exhausted || last_seen <= candidates[settled].oldest))
+        {
+          if (candidates[settled++].matched && ++found == wanted)
+            break;
+        }
+      if (settled == n_candidates || (wanted != 0 && found == wanted))
+        break;
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          guint owner;
+
+          last_seen = sqlite3_column_int64 (stmt, 0);
+          owner = GPOINTER_TO_UINT (g_hash_table_lookup (owners, &last_seen));
+          if (owner != 0)
+            candidates[owner - 1].matched = TRUE;
+        }
+      else if (rc == SQLITE_DONE)
+        exhausted = TRUE;
+      else
+        {
+          set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+          sqlite3_reset (stmt);
+          return -1;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  return settled;
+}
+
+/* See settle_candidates; 0, with nothing settled, once the lookups are
+ * spent. */
+static int
+settle_by_lookups (ConciergeStore   *self,
+                   const char       *terms,
+                   SearchCandidate  *candidates,
+                   guint             n_candidates,
+                   guint             wanted,
+                   GError          **error)
+{
+  static const char messages_sql[] =
+    "SELECT id FROM messages WHERE thread_id = ? ORDER BY created_at DESC, id DESC";
+  static const char lookup_sql[] = "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2";
+  guint settled = 0, found = 0;
+  guint budget = SEARCH_LOOKUP_BUDGET * (wanted != 0 ? wanted : n_candidates);
+
+  while (settled < n_candidates && (wanted == 0 || found < wanted))
+    {
+      SearchCandidate *candidate = &candidates[settled++];
+      sqlite3_stmt *stmt, *lookup;
+      int rc = SQLITE_DONE;
+
+      if (!candidate->matched)
+        {
+          if (!(stmt = store_prepare (self, messages_sql, error)))
+            return -1;
+          sqlite3_bind_int64 (stmt, 1, candidate->id);
+          while (!candidate->matched && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              if (budget-- == 0)
+                {
+                  sqlite3_reset (stmt);
+                  return 0;
+                }
+              if (!(lookup = store_prepare (self, lookup_sql, error)))
+                {
+                  sqlite3_reset (stmt);
+                  return -1;
+                }
+              bind_text (lookup, 1, terms);
+              sqlite3_bind_int64 (lookup, 2, sqlite3_column_int64 (stmt, 0));
+              rc = sqlite3_step (lookup);
+              sqlite3_reset (lookup);
+              if (rc == SQLITE_ROW)
+                candidate->matched = TRUE;
+              else if (rc != SQLITE_DONE)
+                break;
+            }
+          sqlite3_reset (stmt);
+          if (!candidate->matched && rc != SQLITE_DONE)
+            {
+              set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+              return -1;
+            }
+        }
+      if (candidate->matched)
+        found++;
+    }
+
+  return settled;
+}
+
+/* Settles which of @candidates hold a message that @match finds, in their
+ * order, until @wanted of them match (0 for all); returns how many are
+ * settled, or -1 with @error set.
+ *
+ * A prefix query, which every search is, costs a read of the whole doclist
+ * of its words each time FTS5 opens it. So a word in many messages is
+ * written out (search_terms), and each candidate's messages, newest first,
+ * are looked up in the doclists' indexes until one matches: a word in most
+ * messages settles a thread in a lookup or two. Other searches, and those
+ * whose lookups run out, walk through the matches once, newest first: a
+ * candidate matches when one of its messages comes by, and does not once
+ * the walk has gone below its oldest message. */
+static int
+settle_candidates (ConciergeStore   *self,
+                   const char       *search,
+                   const char       *match,
+                   SearchCandidate  *candidates,
+                   guint             n_candidates,
+                   guint             wanted,
+                   GError          **error)
+{
+  g_autofree char *terms = NULL;
+  gint64 matches = G_MAXINT64;
+
+  if (search != NULL && !search_terms (self, search, &terms, &matches, error))
+    return -1;
+
+  if (terms != NULL && matches >= SEARCH_LOOKUP_MIN)
+    {
+      int settled = settle_by_lookups (self, terms, candidates, n_candidates, wanted, error);
+
+      /* The threads the lookups found stay found. */
+      if (settled != 0 || n_candidates == 0)
+        return settled;
+    }
+  return settle_by_walk (self, match, candidates, n_candidates, wanted, error);
+}
+
+/* How many threads of a view a search's page looks at, for each thread it
+ * wants, before it reads every match instead. */
+#define SEARCH_WINDOW_FACTOR 5
+
+/* The first @limit threads of the view that the search matches, settled
+ * among the view's first threads; FALSE with nothing set when those hold
+ * too few, and with @error set on failure. */
+static gboolean
+search_first_threads (ConciergeStore            *self,
+                      const ConciergeInboxQuery *query,
+                      const char                *match,
+                      guint                      limit,
+                      GArray                    *entries,
+                      GError                   **error)
+{
+  static const char contacts_sql[] =
+    "SELECT t.id FROM threads t "
+    "WHERE t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1)";
+  g_autoptr(GString) where = inbox_where (query, FALSE);
+  guint window = limit * SEARCH_WINDOW_FACTOR;
+  g_autofree char *sql = NULL;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
+  g_autoptr(GHashTable) by_contact = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc, settled;
+
+  /* The threads of the customers whose names match, through their index,
+   * so that the window below reads the order's index alone. */
+  if (!(stmt = store_prepare (self, contacts_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, match);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_add (by_contact, g_memdup2 (&id, sizeof id));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+      return FALSE;
+    }
+
+  /* Built per query, so not kept among the prepared statements. */
+  sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+                         "ORDER BY t.last_activity_at DESC, t.id DESC LIMIT %u",
+                         where->str, window);
+  rc = sqlite3_prepare_v2 (store_db (self), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SearchCandidate candidate = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .last_activity_at = sqlite3_column_int64 (stmt, 1),
+      };
+
+      candidate.matched = g_hash_table_contains (by_contact, &candidate.id);
+      g_array_append_val (candidates, candidate);
+    }
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  settled = settle_candidates (self, query->search, match, (SearchCandidate *) (gpointer) candidates->data,
+                               candidates->len, limit, error);
+  if (settled < 0)
+    return FALSE;
+
+  {
+    g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
+
+    for (int i = 0; i < settled; i++)
+      {
+        SearchCandidate *candidate = &g_array_index (candidates, SearchCandidate, i);
+        ConciergeInboxEntry entry = { candidate->id, -candidate->last_activity_at, -candidate->id };
+
+        if (candidate->matched)
+          g_array_append_val (found, entry);
+      }
+
+    /* Threads beyond the window may come before the last of too few. */
+    if (found->len < limit && candidates->len == window)
+      return FALSE;
+    g_array_append_vals (entries, found->data, found->len);
+  }
+
+  return TRUE;
+}
+
 typedef struct
 {
   ConciergeInboxQuery *query;
@@ -3125,7 +3538,7 @@ load_inbox_index_job (ConciergeStore *self,
   ConciergeInboxQuery *query = job->query;
   g_autofree char *limit = job->limit ? g_strdup_printf (" LIMIT %u", job->limit) : g_strdup ("");
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
-  g_autoptr(GString) where = inbox_where (query);
+  g_autoptr(GString) where = inbox_where (query, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *match = fts_query (query->search);
   gboolean ok;
@@ -3138,10 +3551,18 @@ load_inbox_index_job (ConciergeStore *self,
 
   if (concierge_inbox_query_has_search (query))
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
-                                              "ORDER BY t.last_activity_at DESC, t.id DESC%s",
-                                              where->str, limit);
-      ok = append_index_rows (self, sql, match, TRUE, 0, entries, &error);
+      /* A page is settled among the view's first threads; the whole
+       * order, or a search those hold too few matches of, takes every
+       * match. */
+      ok = job->limit != 0 && search_first_threads (self, query, match, job->limit, entries, &error);
+      if (!ok && error == NULL)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+                                                  "ORDER BY t.last_activity_at DESC, t.id DESC%s",
+                                                  where->str, limit);
+
+          ok = append_index_rows (self, sql, match, TRUE, 0, entries, &error);
+        }
     }
   else
     {
@@ -3385,6 +3806,7 @@ concierge_store_load_threads_finish (ConciergeStore  *self,
 
 typedef struct
 {
+  char   *search;
   char   *match;
   GArray *ids;
 } MatchJob;
@@ -3394,6 +3816,7 @@ match_job_free (gpointer data)
 {
   MatchJob *job = data;
 
+  g_free (job->search);
   g_free (job->match);
   g_array_unref (job->ids);
   g_free (job);
@@ -3405,16 +3828,17 @@ match_threads_job (ConciergeStore *self,
                    gpointer        data)
 {
   static const char sql[] =
-    "SELECT EXISTS (SELECT 1 FROM threads t WHERE t.id = ?2 AND " SEARCH_CLAUSE ")";
+    "SELECT t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1) "
+    "FROM threads t WHERE t.id = ?2";
   MatchJob *job = data;
   g_autoptr(GHashTable) matches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
   for (guint i = 0; job->match != NULL && i < job->ids->len; i++)
     {
-      gint64 id = g_array_index (job->ids, gint64, i);
-      int rc;
+      SearchCandidate candidate = { .id = g_array_index (job->ids, gint64, i) };
 
       if (!(stmt = store_prepare (self, sql, &error)))
         {
@@ -3422,11 +3846,29 @@ match_threads_job (ConciergeStore *self,
           return;
         }
       bind_text (stmt, 1, job->match);
-      sqlite3_bind_int64 (stmt, 2, id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0))
-        g_hash_table_add (matches, g_memdup2 (&id, sizeof id));
+      sqlite3_bind_int64 (stmt, 2, candidate.id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          candidate.matched = sqlite3_column_int (stmt, 0);
+          g_array_append_val (candidates, candidate);
+        }
       sqlite3_reset (stmt);
+    }
+
+  /* One walk over the matches settles them all. */
+  if (candidates->len > 0 &&
+      settle_candidates (self, job->search, job->match, (SearchCandidate *) (gpointer) candidates->data,
+                         candidates->len, 0, &error) < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      SearchCandidate *candidate = &g_array_index (candidates, SearchCandidate, i);
+
+      if (candidate->matched)
+        g_hash_table_add (matches, g_memdup2 (&candidate->id, sizeof candidate->id));
     }
 
   g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_hash_table_unref);
@@ -3452,6 +3894,7 @@ concierge_store_match_threads_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   job = g_new0 (MatchJob, 1);
+  job->search = g_strdup (search);
   job->match = fts_query (search);
   job->ids = id_array_new (ids, n_ids);
 
