@@ -2455,6 +2455,29 @@ file_holds (const char *path,
   return FALSE;
 }
 
+/* Whether @sql, run on the file at @path after @setup, finds a row for
+ * @value. */
+static gboolean
+file_query_finds (const char *path,
+                  const char *setup,
+                  const char *sql,
+                  const char *value)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (setup != NULL)
+    g_assert_cmpint (sqlite3_exec (db, setup, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return found;
+}
+
 /* Whether the full-text index has @term: read from the FTS5 shadow tables
  * through fts5vocab, since a term's bytes are prefix-compressed there. */
 static gboolean
@@ -2463,18 +2486,24 @@ index_holds (const char *path,
              const char *term)
 {
   g_autofree char *create = g_strdup_printf ("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab (main, %s, row)", table);
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-  gboolean found;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, create, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT 1 FROM temp.vocab WHERE term = ?", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, term, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return found;
+  return file_query_finds (path, create, "SELECT 1 FROM temp.vocab WHERE term = ?", term);
+}
+
+/* Whether the index's segments still hold @fragment in their raw blocks.
+ * fts5vocab, as index_holds() reads it, leaves out the words of deleted
+ * documents at once, while their bytes stay in the shadow table until the
+ * segments are merged. A term is stored after the prefix it shares with
+ * the one before it, so @fragment is a word's tail. */
+static gboolean
+shadow_holds (const char *path,
+              const char *table,
+              const char *fragment)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT 1 FROM %s_data WHERE instr (block, CAST (? AS BLOB)) > 0",
+                                             table);
+
+  return file_query_finds (path, NULL, select, fragment);
 }
 
 static void
@@ -2539,6 +2568,8 @@ test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
     g_assert_true (file_holds (fixture->path, theirs[i]) || file_holds (wal, theirs[i]));
   g_assert_true (index_holds (fixture->path, "messages_fts", "xylofonweg"));
   g_assert_true (index_holds (fixture->path, "contacts_fts", "zandvoort"));
+  g_assert_true (shadow_holds (fixture->path, "messages_fts", "lofonweg"));
+  g_assert_true (shadow_holds (fixture->path, "contacts_fts", "ndvoort"));
 
   summary = summarize (fixture, contact_id);
   g_assert_cmpuint (summary->threads, ==, 3);
@@ -2566,6 +2597,9 @@ test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
   g_assert_false (index_holds (fixture->path, "messages_fts", "xylofonweg"));
   g_assert_false (index_holds (fixture->path, "messages_fts", "quirinus"));
   g_assert_false (index_holds (fixture->path, "contacts_fts", "zandvoort"));
+  g_assert_false (shadow_holds (fixture->path, "messages_fts", "lofonweg"));
+  g_assert_false (shadow_holds (fixture->path, "messages_fts", "uirinus"));
+  g_assert_false (shadow_holds (fixture->path, "contacts_fts", "ndvoort"));
   /* The other customer is untouched. */
   g_assert_true (file_holds (fixture->path, "Tom fragt nach dem Tarif") || file_holds (wal, "Tom fragt"));
   g_assert_true (index_holds (fixture->path, "messages_fts", "tarif"));
@@ -2638,6 +2672,7 @@ test_purge_erases_old_resolved_conversations (Fixture       *fixture,
   g_assert_cmpuint (index->len, ==, 2);
   g_assert_false (file_holds (fixture->path, "Altlast-Wortmarke"));
   g_assert_false (index_holds (fixture->path, "messages_fts", "altlast"));
+  g_assert_false (shadow_holds (fixture->path, "messages_fts", "ortmarke"));
   /* The customer's profile stays; only the conversation went. */
   contact = test_load_contact (fixture->store, concierge_thread_get_contact_id (recent));
   g_assert_cmpstr (concierge_contact_get_name (contact), ==, "Jana");
