@@ -7953,8 +7953,7 @@ announce_erasure (ConciergeStore *self,
                   GHashTable     *touched)
 {
   /* Threads are gone: the inboxes read their rows anew. */
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
-                              g_object_ref (self), g_object_unref);
+  store_notify_change (self, INVALIDATED, 0);
   store_notify_threads (self, touched);
 }
 
