@@ -182,7 +182,7 @@ loaded (ConciergeCustomerView *self,
 {
   set_loading (self, -1);
   if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      !g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
     g_warning ("%s failed: %s", what, error->message);
   return ok;
 }
@@ -749,7 +749,7 @@ contact_loaded_cb (GObject      *object,
   if (!loaded (self, contact != NULL, error, "Loading the customer"))
     {
       /* Forgotten, or merged away, while it was shown */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
         concierge_stack_show (self->stack, "empty");
       return;
     }
