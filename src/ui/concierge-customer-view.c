@@ -1382,7 +1382,8 @@ forget_response_cb (AdwMessageDialog *dialog,
 
   /* The audit log keeps why, never whom. */
   concierge_store_forget_contact_async (forget->self->store, forget->contact_id,
-                                        "the customer's request to be forgotten", NULL, forgotten_cb, forget);
+                                        "the customer's request to be forgotten", NULL, NULL, NULL,
+                                        forgotten_cb, forget);
 }
 
 /* "3 conversations with 25 messages and 2 images" */
