@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "concierge-customer-view.h"
+#include "concierge-forget-progress.h"
 #include "concierge-ui.h"
 #include "privacy/concierge-detector.h"
 
@@ -59,6 +60,7 @@ struct _ConciergeCustomerView
   AdwToast          *undo_toast;
 
   /* Template widgets */
+  ConciergeForgetProgress *forget_progress;
   AdwToastOverlay   *toast_overlay;
   GtkStack          *stack;
   AdwAvatar         *avatar;
@@ -1345,6 +1347,35 @@ forget_free (Forget *forget)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Forget, forget_free)
 
+/* Each step of the store's, on the main thread. The panel may show
+ * another customer by now, and the progress stays above them. */
+static void
+forget_progress_cb (ConciergeEraseStep step,
+                    double             fraction,
+                    gpointer           user_data)
+{
+  Forget *forget = user_data;
+
+  /* Gone with the panel's dispose */
+  if (forget->self->forget_progress != NULL)
+    concierge_forget_progress_set_step (forget->self->forget_progress, step, fraction);
+}
+
+/* One customer is forgotten at a time: the button waits until the cache
+ * is cleaned up. */
+static void
+show_forgetting (ConciergeCustomerView *self,
+                 const char            *name)
+{
+  if (self->forget_progress == NULL)
+    return;
+
+  if (name != NULL)
+    concierge_forget_progress_start (self->forget_progress, name);
+  gtk_widget_set_visible (GTK_WIDGET (self->forget_progress), name != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.forget", name == NULL);
+}
+
 static void
 forgotten_cb (GObject      *object,
               GAsyncResult *result,
@@ -1355,6 +1386,7 @@ forgotten_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
 
+  show_forgetting (forget->self, NULL);
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
   if (summary == NULL)
     {
@@ -1380,9 +1412,10 @@ forget_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
+  show_forgetting (forget->self, forget->name);
   /* The audit log keeps why, never whom. */
   concierge_store_forget_contact_async (forget->self->store, forget->contact_id,
-                                        "the customer's request to be forgotten", NULL, NULL, NULL,
+                                        "the customer's request to be forgotten", forget_progress_cb, forget, NULL,
                                         forgotten_cb, forget);
 }
 
@@ -1591,8 +1624,10 @@ concierge_customer_view_class_init (ConciergeCustomerViewClass *klass)
     g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (CONCIERGE_TYPE_FORGET_PROGRESS);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-customer-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, forget_progress);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, stack);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, avatar);
@@ -1637,6 +1672,9 @@ concierge_customer_view_init (ConciergeCustomerView *self)
 {
   GtkEventController *focus;
 
+  /* The progress of forgetting above the panel */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
