@@ -422,6 +422,18 @@ purged_cb (GObject      *object,
     g_message ("Deleted %d conversations resolved before the retention period", purged);
 }
 
+static void
+erasure_finished_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cleaning up after forgetting or deleting conversations failed: %s", error->message);
+}
+
 static gboolean
 purge_timeout_cb (gpointer data)
 {
@@ -547,6 +559,8 @@ store_opened_cb (GObject      *object,
    * or ingested by another process, a moment later. */
   set_scanner (self);
   self->scan_timeout_id = g_timeout_add (SCAN_DELAY_MS, scan_later_cb, self);
+  /* A forget or purge that the last run ended in the middle of */
+  concierge_store_finish_erasure_async (self->store, NULL, erasure_finished_cb, NULL);
   schedule_purge (self, PURGE_DELAY_S);
   g_signal_connect_object (self->settings, "changed::retention-days", G_CALLBACK (retention_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -324,7 +324,7 @@ test_forgotten_customer_stays_forgotten (Fixture       *fixture,
   tom = find_thread (fixture->store, "doppelt abgebucht");
   g_assert_nonnull (tom);
   concierge_store_forget_contact_async (fixture->store, concierge_thread_get_contact_id (tom), "test",
-                                        NULL, test_got_result, &result);
+                                        NULL, NULL, NULL, test_got_result, &result);
   summary = concierge_store_summary_finish (fixture->store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (summary->threads, ==, 1);

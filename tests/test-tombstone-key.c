@@ -199,7 +199,7 @@ forget (Fixture     *fixture,
   g_autofree ConciergeContactSummary *summary = NULL;
 
   concierge_store_forget_contact_async (fixture->store, customer_of (fixture, thread), "asked to be forgotten",
-                                        NULL, test_got_result, &result);
+                                        NULL, NULL, NULL, test_got_result, &result);
   summary = concierge_store_summary_finish (fixture->store, test_wait_result (&result), error);
   return summary != NULL;
 }

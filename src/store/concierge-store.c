@@ -59,6 +59,9 @@ enum {
   N_SIGNALS
 };
 
+/* How long a statement waits for another connection's lock */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
 /* More changed threads than this in one write are announced as
  * "invalidated" instead of one by one. */
 #define BIG_CHANGE 200
@@ -904,7 +907,7 @@ open_job (ConciergeStore *self,
   sqlite3_extended_result_codes (db, 1);
   sqlite3_create_function_v2 (db, "bit_or", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, NULL,
                               bit_or_step, bit_or_final, NULL);
-  sqlite3_busy_timeout (db, 5000);
+  sqlite3_busy_timeout (db, STORE_BUSY_TIMEOUT_MS);
 
   /* Look at the version before changing anything, so that a newer
    * Concierge's database is left exactly as it was. */
@@ -8820,20 +8823,6 @@ erase_marked (ConciergeStore  *self,
   return TRUE;
 }
 
-/* What a deletion leaves behind: the full-text indexes keep deleted words
- * in their segments until merged, and the WAL keeps old pages until a
- * checkpoint. secure_delete, on since the store opened, overwrites the
- * freed pages with zeros. SQLite 3.40's FTS5 has no secure-delete of its
- * own, so both indexes are rebuilt in one segment each. */
-static gboolean
-store_scrub (ConciergeStore  *self,
-             GError         **error)
-{
-  return store_exec (self, "INSERT INTO messages_fts (messages_fts) VALUES ('optimize')", error) &&
-         store_exec (self, "INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize')", error) &&
-         store_exec (self, "PRAGMA wal_checkpoint (TRUNCATE)", error);
-}
-
 static char *
 describe_erasure (const ConciergeContactSummary *summary)
 {
@@ -8847,8 +8836,7 @@ announce_erasure (ConciergeStore *self,
                   GHashTable     *touched)
 {
   /* Threads are gone: the inboxes read their rows anew. */
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
-                              g_object_ref (self), g_object_unref);
+  store_notify_change (self, INVALIDATED, 0);
   store_notify_threads (self, touched);
 }
 
@@ -8887,49 +8875,359 @@ concierge_store_summarize_contact_async (ConciergeStore      *self,
              contact_job_new (contact_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
 }
 
-static void
-forget_contact_job (ConciergeStore *self,
-                    GTask          *task,
-                    gpointer        data)
+/* Erasing in steps
+ *
+ * Forgetting a customer and purging old conversations first delete the
+ * rows, with a tombstone for every message and the audit entry, in one
+ * transaction: a crash before its commit leaves everything as it was, and
+ * one after it leaves nothing of the customer that Concierge shows, and
+ * every tombstone. That transaction grows with the customer's data, not
+ * with the cache.
+ *
+ * What the deletion leaves in the file grows with the cache, and is
+ * cleaned up in steps of bounded work. Between two steps the worker runs
+ * the jobs that came in meanwhile, as the scan does: the task goes back to
+ * the end of the queue.
+ *
+ * - FTS5 keeps a deleted document's words in its segments, under a delete
+ *   marker, until the segments are merged; fts5vocab stops showing them at
+ *   once, but their bytes stay. SQLite 3.40's FTS5 has no secure-delete of
+ *   its own. ('optimize') would merge everything in one statement, seconds
+ *   on a cache of a million messages. ('merge', -N) instead puts every
+ *   segment on one level and merges about N pages of them; ('merge', N)
+ *   goes on with that merge, and once it changes less than 2 rows
+ *   (sqlite3_total_changes()), nothing is left to merge. This is what the
+ *   FTS5 documentation gives as the incremental form of 'optimize' ("The
+ *   'merge' Command"). A merge whose output is the oldest segment drops
+ *   deleted entries and their delete markers, as 'optimize' does. Segments
+ *   a sync writes meanwhile are left out of the merge; they hold nothing
+ *   that was deleted before it began.
+ * - The WAL keeps the pages as they were until a checkpoint; secure_delete,
+ *   on since the store opened, overwrites freed pages with zeros. A
+ *   truncating checkpoint has to wait for readers of an older snapshot,
+ *   such as another program that reads the file: each attempt waits
+ *   briefly, and the next follows the queued jobs.
+ *
+ * The deletion's transaction also counts up "erase-count" in the profile
+ * table, and the end of a cleanup writes the count it began with to
+ * "erase-done": a cleanup is pending while the first is the greater. When
+ * the store closes, or the app ends, before the cleanup is through,
+ * concierge_store_finish_erasure_async() finishes it at the next start: a
+ * merge that FTS5 had begun is kept in its structure record, and the
+ * negative merge takes it in; the checkpoint follows. An erasure committed
+ * while a cleanup ran is not done with that cleanup's end, but with the
+ * end of one that began after it. */
+
+/* Pages of an index merged in one step. On a cache of a million messages
+ * a step took 45 ms (median), and the message index 57 steps, where
+ * 'optimize' took 3 s in one statement. */
+#define ERASE_MERGE_PAGES 200
+
+/* How long one attempt at the checkpoint waits for readers */
+#define ERASE_CHECKPOINT_WAIT_MS 100
+
+typedef enum
 {
-  static const char * const deletes[] = {
+  ERASE_ROWS,
+  ERASE_MEASURE,
+  ERASE_MESSAGES_INDEX,
+  ERASE_CONTACTS_INDEX,
+  ERASE_CHECKPOINT,
+} EraseStage;
+
+typedef struct
+{
+  EraseStage              stage;
+  ConciergeAuditAction    action;     /* forget or purge */
+  gint64                  id;         /* the customer, or the time resolved before */
+  char                   *reason;
+  ConciergeContactSummary summary;
+  ConciergeEraseProgress  progress;
+  gpointer                progress_data;
+  gint64                  generation; /* the "erase-count" this cleanup began with */
+  gboolean                merging;    /* the merge of the current index has begun */
+  gint64                  pages;      /* in both indexes when the cleanup began */
+  gint64                  merged;     /* pages merged since */
+} EraseJob;
+
+static EraseJob *
+erase_job_new (EraseStage              stage,
+               ConciergeAuditAction    action,
+               gint64                  id,
+               const char             *reason,
+               ConciergeEraseProgress  progress,
+               gpointer                progress_data)
+{
+  EraseJob *job = g_new0 (EraseJob, 1);
+
+  job->stage = stage;
+  job->action = action;
+  job->id = id;
+  job->reason = g_strdup (reason);
+  job->progress = progress;
+  job->progress_data = progress_data;
+  return job;
+}
+
+static void
+erase_job_free (gpointer data)
+{
+  EraseJob *job = data;
+
+  g_free (job->reason);
+  g_free (job);
+}
+
+typedef struct
+{
+  ConciergeEraseProgress progress;
+  gpointer               data;
+  ConciergeEraseStep     step;
+  double                 fraction;
+} EraseReport;
+
+static gboolean
+emit_erase_report (gpointer data)
+{
+  EraseReport *report = data;
+
+  report->progress (report->step, report->fraction, report->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Always through a source on the caller's context: g_main_context_invoke()
+ * would call it right here, on the worker, whenever the main thread does
+ * not hold its context at that moment. Sources of one priority run in the
+ * order they were attached: the reports come in order, and before the
+ * result. */
+static void
+erase_report (GTask              *task,
+              EraseJob           *job,
+              ConciergeEraseStep  step,
+              double              fraction)
+{
+  g_autoptr(GSource) source = NULL;
+  EraseReport *report;
+
+  if (job->progress == NULL)
+    return;
+
+  report = g_new0 (EraseReport, 1);
+  report->progress = job->progress;
+  report->data = job->progress_data;
+  report->step = step;
+  report->fraction = fraction;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, g_task_get_priority (task));
+  g_source_set_callback (source, emit_erase_report, report, g_free);
+  g_source_set_static_name (source, "[concierge] erase progress");
+  g_source_attach (source, g_task_get_context (task));
+}
+
+/* Names the threads resolved before @resolved_before, and their messages,
+ * for erasure. */
+static gboolean
+mark_resolved (ConciergeStore  *self,
+               gint64           resolved_before,
+               GError         **error)
+{
+  static const char * const marks[] = {
+    "INSERT INTO temp.erase_threads SELECT id FROM threads "
+    "WHERE status = 'resolved' AND last_activity_at < ?1",
+    "INSERT INTO temp.erase_messages SELECT id FROM messages "
+    "WHERE thread_id IN (SELECT id FROM temp.erase_threads)",
+  };
+
+  return store_run_each (self, erase_tables, G_N_ELEMENTS (erase_tables), 0, 0, error) &&
+         store_run_each (self, marks, G_N_ELEMENTS (marks), resolved_before, 0, error);
+}
+
+/* The first step: the deletion, in one transaction. A purge that finds
+ * nothing old enough changes nothing, and logs nothing. */
+static gboolean
+erase_rows (ConciergeStore  *self,
+            EraseJob        *job,
+            GError         **error)
+{
+  static const char * const contact_deletes[] = {
     "DELETE FROM notes WHERE contact_id IN (SELECT id FROM temp.erase_contacts)",
     "DELETE FROM distinct_contacts WHERE contact_id IN (SELECT id FROM temp.erase_contacts) "
     "OR other_contact_id IN (SELECT id FROM temp.erase_contacts)",
     "DELETE FROM identities WHERE contact_id IN (SELECT id FROM temp.erase_contacts)",
     "DELETE FROM contacts WHERE id IN (SELECT id FROM temp.erase_contacts)",
   };
-  ContactJob *job = data;
-  g_autofree ConciergeContactSummary *summary = g_new0 (ConciergeContactSummary, 1);
+  static const char pending_sql[] =
+    "INSERT INTO profile (key, value) VALUES ('erase-count', 1) "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST (value AS INTEGER) + 1";
+  gboolean forget = job->action == CONCIERGE_AUDIT_FORGET;
   g_autoptr(GHashTable) touched = id_set_new ();
   g_autofree char *detail = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !mark_contact (self, job->id, &error) ||
-      !summarize_marked (self, summary, &error) ||
-      !erase_marked (self, touched, &error) ||
-      !store_run_each (self, deletes, G_N_ELEMENTS (deletes), 0, 0, &error) ||
-      !write_audit (self, CONCIERGE_AUDIT_FORGET, 0, 0, job->text,
-                    (detail = describe_erasure (summary)), &error) ||
-      !store_exec (self, "COMMIT", &error))
+  if (!store_exec (self, "BEGIN IMMEDIATE", error) ||
+      !(forget ? mark_contact (self, job->id, error) : mark_resolved (self, job->id, error)) ||
+      !summarize_marked (self, &job->summary, error))
+    goto fail;
+
+  if (!forget && job->summary.threads == 0)
     {
       store_rollback (self);
-      g_task_return_error (task, g_steal_pointer (&error));
+      return TRUE;
+    }
+
+  if (!erase_marked (self, touched, error) ||
+      (forget && !store_run_each (self, contact_deletes, G_N_ELEMENTS (contact_deletes), 0, 0, error)) ||
+      !write_audit (self, job->action, 0, 0, job->reason, (detail = describe_erasure (&job->summary)), error) ||
+      !store_exec (self, pending_sql, error) ||
+      !store_exec (self, "COMMIT", error))
+    goto fail;
+
+  announce_erasure (self, touched);
+  if (forget)
+    store_notify_change (self, CONTACT_CHANGED, job->id);
+  return TRUE;
+
+fail:
+  store_rollback (self);
+  return FALSE;
+}
+
+/* One step of the cleanup; sets *@done once it is through. */
+static gboolean
+erase_cleanup_step (ConciergeStore  *self,
+                    GTask           *task,
+                    EraseJob        *job,
+                    gboolean        *done,
+                    GError         **error)
+{
+  static const char count_sql[] = "SELECT CAST (value AS INTEGER) FROM profile WHERE key = 'erase-count'";
+  static const char done_sql[] = "SELECT CAST (value AS INTEGER) FROM profile WHERE key = 'erase-done'";
+  static const char finished_sql[] =
+    "INSERT INTO profile (key, value) VALUES ('erase-done', ?1) "
+    "ON CONFLICT (key) DO UPDATE SET value = max (CAST (value AS INTEGER), ?1)";
+  static const char * const merge_sql[] = {
+    "INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)",
+    "INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('merge', ?)",
+  };
+  sqlite3 *db = store_db (self);
+  gint64 before, finished;
+  int rc;
+
+  switch (job->stage)
+    {
+    case ERASE_MEASURE:
+      if (!store_count (self, count_sql, 0, &job->generation, error) ||
+          !store_count (self, done_sql, 0, &finished, error))
+        return FALSE;
+      /* Nothing pending, or a cleanup that began after this one's
+       * deletion has finished. */
+      if (job->generation <= finished)
+        {
+          *done = TRUE;
+          return TRUE;
+        }
+      /* Reading every page's row once costs about as much as three merge
+       * steps (0.13 s on a million messages), and gives the merge its
+       * fraction. */
+      if (!store_count (self, "SELECT (SELECT count(*) FROM messages_fts_data) + "
+                        "(SELECT count(*) FROM contacts_fts_data)", 0, &job->pages, error))
+        return FALSE;
+      job->stage = ERASE_MESSAGES_INDEX;
+      erase_report (task, job, CONCIERGE_ERASE_INDEX, 0);
+      return TRUE;
+
+    case ERASE_MESSAGES_INDEX:
+    case ERASE_CONTACTS_INDEX:
+      before = sqlite3_total_changes64 (db);
+      if (store_change_row (self, merge_sql[job->stage - ERASE_MESSAGES_INDEX],
+                            job->merging ? ERASE_MERGE_PAGES : -ERASE_MERGE_PAGES, error) < 0)
+        return FALSE;
+      /* Only the first merge of an index is negative: a later one would
+       * begin anew with every segment a sync wrote meanwhile. */
+      job->merging = sqlite3_total_changes64 (db) - before >= 2;
+      if (job->merging)
+        {
+          job->merged += ERASE_MERGE_PAGES;
+          erase_report (task, job, CONCIERGE_ERASE_INDEX,
+                        job->pages > 0 ? MIN (1.0, (double) job->merged / job->pages) : -1);
+        }
+      else if (++job->stage == ERASE_CHECKPOINT)
+        erase_report (task, job, CONCIERGE_ERASE_FILE, -1);
+      return TRUE;
+
+    case ERASE_CHECKPOINT:
+      sqlite3_busy_timeout (db, ERASE_CHECKPOINT_WAIT_MS);
+      rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      sqlite3_busy_timeout (db, STORE_BUSY_TIMEOUT_MS);
+      if ((rc & 0xff) == SQLITE_BUSY)
+        return TRUE;
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (error, db, rc, "Cleaning up the cache file failed");
+          return FALSE;
+        }
+      /* After the checkpoint: a crash before it finds the cleanup still
+       * pending. What this writes to the emptied WAL holds nothing erased. */
+      if (store_change_row (self, finished_sql, job->generation, error) < 0)
+        return FALSE;
+      *done = TRUE;
+      return TRUE;
+
+    case ERASE_ROWS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+erase_job (ConciergeStore *self,
+           GTask          *task,
+           gpointer        data)
+{
+  EraseJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  if (store_db (self) == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                               "The store is closed");
       return;
     }
 
-  announce_erasure (self, touched);
-  store_notify_change (self, CONTACT_CHANGED, job->id);
-  if (!store_scrub (self, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  if (job->stage == ERASE_ROWS)
+    {
+      erase_report (task, job, CONCIERGE_ERASE_DELETING, -1);
+      if (erase_rows (self, job, &error))
+        {
+          job->stage = ERASE_MEASURE;
+          done = job->action == CONCIERGE_AUDIT_PURGE && job->summary.threads == 0;
+        }
+    }
   else
-    g_task_return_pointer (task, g_steal_pointer (&summary), g_free);
+    erase_cleanup_step (self, task, job, &done, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!done)
+    /* The next step waits behind whatever came in meanwhile, such as the
+     * agent opening a thread or a sync storing new messages. */
+    g_async_queue_push (self->worker->queue, g_object_ref (task));
+  else
+    {
+      erase_report (task, job, CONCIERGE_ERASE_DONE, 1);
+      if (g_task_get_source_tag (task) == concierge_store_forget_contact_async)
+        g_task_return_pointer (task, g_memdup2 (&job->summary, sizeof job->summary), g_free);
+      else if (g_task_get_source_tag (task) == concierge_store_purge_async)
+        g_task_return_int (task, job->summary.threads);
+      else
+        g_task_return_boolean (task, TRUE);
+    }
 }
 
 /**
  * concierge_store_forget_contact_async:
  * @reason: why, for the audit log: never the customer's data
+ * @progress: (nullable): told of each step
  *
  * Erases a customer from the cache, as the GDPR's right to erasure asks:
  * their profile, identities, conversations, messages, images, notes,
@@ -8938,20 +9236,28 @@ forget_contact_job (ConciergeStore *self,
  * sync from bringing their messages back; a new message from them starts
  * a new customer. Nothing is deleted on the platforms. Finish with
  * concierge_store_summary_finish(), which tells what went.
+ *
+ * The customer is gone from every list after the first step; cleaning up
+ * the file follows in steps between the store's other calls. Cancelled,
+ * or interrupted by the store closing, the cleanup is left to
+ * concierge_store_finish_erasure_async().
  */
 void
-concierge_store_forget_contact_async (ConciergeStore      *self,
-                                      gint64               contact_id,
-                                      const char          *reason,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
+concierge_store_forget_contact_async (ConciergeStore         *self,
+                                      gint64                  contact_id,
+                                      const char             *reason,
+                                      ConciergeEraseProgress  progress,
+                                      gpointer                progress_data,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
 {
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (reason != NULL);
 
-  store_run (self, concierge_store_forget_contact_async, G_PRIORITY_DEFAULT, forget_contact_job,
-             contact_job_new (contact_id, 0, reason), contact_job_free, cancellable, callback, user_data);
+  store_run (self, concierge_store_forget_contact_async, G_PRIORITY_DEFAULT, erase_job,
+             erase_job_new (ERASE_ROWS, CONCIERGE_AUDIT_FORGET, contact_id, reason, progress, progress_data),
+             erase_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -8969,61 +9275,14 @@ concierge_store_summary_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-purge_job (ConciergeStore *self,
-           GTask          *task,
-           gpointer        data)
-{
-  static const char * const marks[] = {
-    "INSERT INTO temp.erase_threads SELECT id FROM threads "
-    "WHERE status = 'resolved' AND last_activity_at < ?1",
-    "INSERT INTO temp.erase_messages SELECT id FROM messages "
-    "WHERE thread_id IN (SELECT id FROM temp.erase_threads)",
-  };
-  ContactJob *job = data;
-  g_autoptr(GHashTable) touched = id_set_new ();
-  g_autofree char *detail = NULL;
-  g_autoptr(GError) error = NULL;
-  ConciergeContactSummary summary = { 0 };
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !store_run_each (self, erase_tables, G_N_ELEMENTS (erase_tables), 0, 0, &error) ||
-      !store_run_each (self, marks, G_N_ELEMENTS (marks), job->id, 0, &error) ||
-      !summarize_marked (self, &summary, &error))
-    goto fail;
-
-  if (summary.threads == 0)
-    {
-      store_exec (self, "ROLLBACK", NULL);
-      g_task_return_int (task, 0);
-      return;
-    }
-
-  if (!erase_marked (self, touched, &error) ||
-      !write_audit (self, CONCIERGE_AUDIT_PURGE, 0, 0, job->text,
-                    (detail = describe_erasure (&summary)), &error) ||
-      !store_exec (self, "COMMIT", &error))
-    goto fail;
-
-  announce_erasure (self, touched);
-  if (!store_scrub (self, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_int (task, summary.threads);
-  return;
-
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
 /**
  * concierge_store_purge_async:
  * @resolved_before: Unix time
  * @reason: why, for the audit log
  *
  * Erases the conversations resolved before @resolved_before as thoroughly
- * as forgetting a customer does. The customers' profiles stay.
+ * as forgetting a customer does, in the same steps. The customers'
+ * profiles stay.
  */
 void
 concierge_store_purge_async (ConciergeStore      *self,
@@ -9036,8 +9295,9 @@ concierge_store_purge_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (reason != NULL);
 
-  store_run (self, concierge_store_purge_async, G_PRIORITY_LOW, purge_job,
-             contact_job_new (resolved_before, 0, reason), contact_job_free, cancellable, callback, user_data);
+  store_run (self, concierge_store_purge_async, G_PRIORITY_LOW, erase_job,
+             erase_job_new (ERASE_ROWS, CONCIERGE_AUDIT_PURGE, resolved_before, reason, NULL, NULL),
+             erase_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -9053,6 +9313,27 @@ concierge_store_purge_finish (ConciergeStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
 
   return g_task_propagate_int (G_TASK (result), error);
+}
+
+/**
+ * concierge_store_finish_erasure_async:
+ *
+ * Finishes cleaning up after a forget or purge that the app's end, or the
+ * store's closing, interrupted: the app calls it after opening the store.
+ * Without one pending it only looks. Finish with
+ * concierge_store_boolean_finish().
+ */
+void
+concierge_store_finish_erasure_async (ConciergeStore      *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_finish_erasure_async, G_PRIORITY_LOW, erase_job,
+             erase_job_new (ERASE_MEASURE, CONCIERGE_AUDIT_PURGE, 0, NULL, NULL, NULL),
+             erase_job_free, cancellable, callback, user_data);
 }
 
 static void

@@ -765,6 +765,24 @@ typedef struct
   guint identities;
 } ConciergeContactSummary;
 
+/* Forgetting a customer and purging old conversations delete the rows at
+ * once and then clean up what the deletion left in the cache file, in
+ * steps between which the store's other calls run. */
+typedef enum
+{
+  CONCIERGE_ERASE_DELETING,  /* the rows, in one transaction */
+  CONCIERGE_ERASE_INDEX,     /* the deleted words in the search index */
+  CONCIERGE_ERASE_FILE,      /* the old pages in the write-ahead log */
+  CONCIERGE_ERASE_DONE,
+} ConciergeEraseStep;
+
+/* Called on the caller's main context, before the call's own result.
+ * @fraction: how much of @step is done, from 0 to 1, or -1 when that
+ * cannot be known. */
+typedef void (*ConciergeEraseProgress) (ConciergeEraseStep step,
+                                        double             fraction,
+                                        gpointer           user_data);
+
 void             concierge_store_set_contact_field_async  (ConciergeStore       *self,
                                                            gint64                contact_id,
                                                            ConciergeContactField field,
@@ -839,6 +857,8 @@ void             concierge_store_summarize_contact_async  (ConciergeStore      *
 void             concierge_store_forget_contact_async     (ConciergeStore      *self,
                                                            gint64               contact_id,
                                                            const char          *reason,
+                                                           ConciergeEraseProgress progress,
+                                                           gpointer             progress_data,
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
@@ -854,6 +874,10 @@ void             concierge_store_purge_async              (ConciergeStore      *
 int              concierge_store_purge_finish             (ConciergeStore      *self,
                                                            GAsyncResult        *result,
                                                            GError             **error);
+void             concierge_store_finish_erasure_async     (ConciergeStore      *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
 void             concierge_store_set_thread_tag_async     (ConciergeStore      *self,
                                                            gint64               thread_id,
                                                            const char          *tag,

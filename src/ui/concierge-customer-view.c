@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "concierge-customer-view.h"
+#include "concierge-forget-progress.h"
 #include "concierge-ui.h"
 #include "privacy/concierge-detector.h"
 
@@ -60,6 +61,7 @@ struct _ConciergeCustomerView
   AdwToast          *undo_toast;
 
   /* Template widgets */
+  ConciergeForgetProgress *forget_progress;
   AdwToastOverlay   *toast_overlay;
   GtkStack          *stack;
   AdwAvatar         *avatar;
@@ -190,7 +192,7 @@ loaded (ConciergeCustomerView *self,
 {
   set_loading (self, -1);
   if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      !g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
     g_warning ("%s failed: %s", what, error->message);
   return ok;
 }
@@ -761,7 +763,7 @@ contact_loaded_cb (GObject      *object,
   if (!loaded (self, contact != NULL, error, "Loading the customer"))
     {
       /* Forgotten, or merged away, while it was shown */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND))
         concierge_stack_show (self->stack, "empty");
       return;
     }
@@ -1384,6 +1386,37 @@ forget_free (Forget *forget)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Forget, forget_free)
 
+/* Each step of the store's, on the main thread. The panel may show
+ * another customer by now, and the progress stays above them. */
+static void
+forget_progress_cb (ConciergeEraseStep step,
+                    double             fraction,
+                    gpointer           user_data)
+{
+  Forget *forget = user_data;
+
+  /* The panel may be gone; forgetting goes on without it. */
+  if (g_cancellable_is_cancelled (forget->self_cancellable))
+    return;
+  if (forget->self->forget_progress != NULL)
+    concierge_forget_progress_set_step (forget->self->forget_progress, step, fraction);
+}
+
+/* One customer is forgotten at a time: the button waits until the cache
+ * is cleaned up. */
+static void
+show_forgetting (ConciergeCustomerView *self,
+                 const char            *name)
+{
+  if (self->forget_progress == NULL)
+    return;
+
+  if (name != NULL)
+    concierge_forget_progress_start (self->forget_progress, name);
+  gtk_widget_set_visible (GTK_WIDGET (self->forget_progress), name != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.forget", name == NULL);
+}
+
 static void
 forgotten_cb (GObject      *object,
               GAsyncResult *result,
@@ -1397,6 +1430,7 @@ forgotten_cb (GObject      *object,
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
   if (g_cancellable_is_cancelled (forget->self_cancellable))
     return;
+  show_forgetting (forget->self, NULL);
   /* Forgetting without a tombstone would let the next sync bring them
    * back, so it waits for the key from the keyring. */
   if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NO_KEY))
@@ -1436,9 +1470,11 @@ forget_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
+  show_forgetting (forget->self, forget->name);
   /* The audit log keeps why, never whom. */
   concierge_store_forget_contact_async (forget->store, forget->contact_id,
-                                        "the customer's request to be forgotten", NULL, forgotten_cb, forget);
+                                        "the customer's request to be forgotten", forget_progress_cb, forget, NULL,
+                                        forgotten_cb, forget);
 }
 
 /* "3 conversations with 25 messages and 2 images" */
@@ -1655,8 +1691,10 @@ concierge_customer_view_class_init (ConciergeCustomerViewClass *klass)
     g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (CONCIERGE_TYPE_FORGET_PROGRESS);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-customer-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, forget_progress);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, stack);
   gtk_widget_class_bind_template_child (widget_class, ConciergeCustomerView, avatar);
@@ -1701,6 +1739,9 @@ concierge_customer_view_init (ConciergeCustomerView *self)
 {
   GtkEventController *focus;
 
+  /* The progress of forgetting above the panel */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
