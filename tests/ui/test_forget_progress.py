@@ -12,8 +12,6 @@ import os
 import sqlite3
 import tempfile
 
-import pyatspi
-
 import uitest
 
 WORKSPACE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build-aux", "demo",
@@ -46,19 +44,19 @@ def show_panel(app):
     """Opens the customer panel unless it is open: its widgets are there,
     and read as visible, also while the panel is hidden."""
     toggle = app.find_button("Customer Details")
-    if not toggle.getState().contains(pyatspi.STATE_PRESSED):
+    if not toggle.getState().contains(uitest.STATE_PRESSED):
         app.click(toggle)
-    uitest.wait_until(lambda: toggle.getState().contains(pyatspi.STATE_PRESSED), "the customer panel open")
+    uitest.wait_until(lambda: toggle.getState().contains(uitest.STATE_PRESSED), "the customer panel open")
 
 
 def sensitive(node):
-    return node.getState().contains(pyatspi.STATE_SENSITIVE)
+    return node.getState().contains(uitest.STATE_SENSITIVE)
 
 
 def shows_text(app, text):
-    return any(uitest.readable(lambda n=node: n.getRoleName() == "label" and text in (n.name or "")
-                               and n.getState().contains(pyatspi.STATE_VISIBLE))
-               for node in uitest.walk(app.root))
+    return any(name and text in name
+               and uitest.readable(lambda: node.getRoleName() == "label" and node.getState().contains(uitest.STATE_VISIBLE))
+               for node, name in uitest.named(app.root))
 
 
 def progress_bars(app):

@@ -20,7 +20,8 @@ from gi.repository import GLib
 
 import atspi
 from atspi import (KEY_LOCKMODIFIERS, KEY_PRESS, KEY_RELEASE, KEY_SYM, KEY_UNLOCKMODIFIERS,  # noqa: F401
-                   MOUSE_B1C, STATE_CHECKED, STATE_FOCUSED, STATE_SELECTED, STATE_SENSITIVE, STATE_VISIBLE,
+                   MOUSE_B1C, STATE_CHECKED, STATE_FOCUSED, STATE_PRESSED, STATE_SELECTED, STATE_SENSITIVE,
+                   STATE_VISIBLE,
                    WINDOW_COORDS)
 
 # G_DEBUG=fatal-warnings is meant for the app, not for this process.
