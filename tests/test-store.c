@@ -1486,6 +1486,70 @@ test_inbox_reloads_after_a_big_change (Fixture       *fixture,
 }
 
 static void
+note_thread (GThread **thread)
+{
+  g_atomic_pointer_set (thread, g_thread_self ());
+}
+
+/* Ingests @n threads while the main thread holds no main context, as
+ * between two iterations of the app's loop, and returns the thread that
+ * announced the change. */
+static GThread *
+announcing_thread (Fixture    *fixture,
+                   guint       n,
+                   const char *signal)
+{
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *announcer = NULL;
+  gulong handler;
+  gint64 deadline;
+
+  handler = g_signal_connect_swapped (fixture->store, signal, G_CALLBACK (note_thread), &announcer);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *thread = g_strdup_printf ("%s-%u", signal, i);
+      g_autoptr(ConciergeMessage) message = incoming (thread, "x", "X", "Hallo", 1000 + i);
+
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  concierge_store_ingest_async (fixture->store, ingest, NULL, test_got_result, &result);
+
+  /* Long enough for the worker to finish and announce, here or there. */
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_atomic_pointer_get (&announcer) == NULL && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+
+  concierge_store_ingest_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  while (announcer == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (fixture->store, handler);
+  return announcer;
+}
+
+/* Widgets follow the store's signals, so they come on the main thread
+ * only, also when the worker finds the main context free for a moment. */
+static void
+test_changes_are_announced_on_the_main_thread (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_NEWEST };
+  GThread *main_thread = g_thread_self ();
+
+  /* Someone has to listen, or the store announces nothing. */
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+
+  g_assert_true (announcing_thread (fixture, 1, "threads-changed") == main_thread);
+  g_assert_true (announcing_thread (fixture, 250, "invalidated") == main_thread);
+  /* The inbox reads itself anew, before the store closes. */
+  test_wait_loaded (inbox);
+}
+
+static void
 test_inbox_filters_and_search (Fixture       *fixture,
                                gconstpointer  data)
 {
@@ -3680,6 +3744,7 @@ main (int   argc,
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);
+  ADD ("/store/changes-are-announced-on-the-main-thread", test_changes_are_announced_on_the_main_thread);
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);
   ADD ("/inbox/loads-rows-that-moved", test_inbox_loads_rows_that_moved);
   ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);

@@ -663,12 +663,28 @@ threads_changed_free (gpointer data)
   g_free (changed);
 }
 
-static gboolean
-emit_invalidated (gpointer data)
+/* On the main context, always, through a source attached there:
+ * g_main_context_invoke() would call @emit right here, on the worker,
+ * whenever the main thread does not hold its context at that moment. The
+ * task's own result comes through a source of the same priority attached
+ * later, so a caller's callback sees the change announced. */
+static void
+store_emit_later (ConciergeStore *self,
+                  GSourceFunc     emit,
+                  gpointer        data,
+                  GDestroyNotify  destroy)
 {
-  g_signal_emit (data, signals[INVALIDATED], 0);
-  return G_SOURCE_REMOVE;
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit, data, destroy);
+  g_source_set_static_name (source, "[concierge] store change");
+  g_source_attach (source, self->context);
 }
+
+static void store_notify_change (ConciergeStore *self,
+                                 guint           signal,
+                                 gint64          id);
 
 static void
 store_notify_threads (ConciergeStore *self,
@@ -688,8 +704,7 @@ store_notify_threads (ConciergeStore *self,
    * reading the inbox anew; and the main loop would pay for it. */
   if (g_hash_table_size (thread_ids) > BIG_CHANGE)
     {
-      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
-                                  g_object_ref (self), g_object_unref);
+      store_notify_change (self, INVALIDATED, 0);
       return;
     }
 
@@ -709,8 +724,7 @@ store_notify_threads (ConciergeStore *self,
         g_warning ("A changed thread could not be read back: %s", error->message);
     }
 
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-                              emit_threads_changed, changed, threads_changed_free);
+  store_emit_later (self, emit_threads_changed, changed, threads_changed_free);
 }
 
 typedef struct
@@ -741,23 +755,17 @@ store_change_free (gpointer data)
   g_free (change);
 }
 
-/* On the main context, always: before the task's own result, which comes
- * through a source of the same priority attached after this one. */
 static void
 store_notify_change (ConciergeStore *self,
                      guint           signal,
                      gint64          id)
 {
-  g_autoptr(GSource) source = g_idle_source_new ();
   StoreChange *change = g_new0 (StoreChange, 1);
 
   change->store = g_object_ref (self);
   change->signal = signal;
   change->id = id;
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emit_change, change, store_change_free);
-  g_source_set_static_name (source, "[concierge] store change");
-  g_source_attach (source, self->context);
+  store_emit_later (self, emit_change, change, store_change_free);
 }
 
 /* Opening and migrating */
@@ -6599,8 +6607,7 @@ move_publicly_job (ConciergeStore *self,
 
   /* The inbox and the conversation read themselves anew: a thread went. */
   if (dropped)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_invalidated,
-                                g_object_ref (self), g_object_unref);
+    store_notify_change (self, INVALIDATED, 0);
   notify_move (self, job->id);
   g_task_return_boolean (task, TRUE);
   return;
