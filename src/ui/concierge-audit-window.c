@@ -361,7 +361,6 @@ exported_cb (GObject      *object,
   Export *export = concierge_caller_get_data (caller);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *escaped = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     {
@@ -376,9 +375,7 @@ exported_cb (GObject      *object,
   text = g_strdup_printf (g_dngettext (NULL, "Exported %u entry to “%s”", "Exported %u entries to “%s”",
                                        export->count),
                           export->count, export->name);
-  /* A toast's title is markup in libadwaita 1.2; a file's name is not. */
-  escaped = g_markup_escape_text (text, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (text));
 }
 
 static void

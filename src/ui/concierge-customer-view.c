@@ -208,7 +208,7 @@ show_error (ConciergeCustomerView *self,
     return;
 
   g_warning ("%s: %s", what, error->message);
-  toast = adw_toast_new (_("The cache could not be changed. Try again, or restart Concierge if it keeps failing."));
+  toast = concierge_toast_new (_("The cache could not be changed. Try again, or restart Concierge if it keeps failing."));
   adw_toast_set_timeout (toast, 0);
   add_toast (self, g_steal_pointer (&toast));
 }
@@ -254,7 +254,7 @@ offer_undo (ConciergeCustomerView *self,
   undo_clear (&self->undo);
   self->undo = *undo;
 
-  toast = adw_toast_new (title);
+  toast = concierge_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_last), self, G_CONNECT_SWAPPED);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
@@ -1311,7 +1311,7 @@ separated_cb (GObject      *object,
       return;
     }
   add_toast (self,
-                               adw_toast_new (_("The account is a customer of its own now")));
+                               concierge_toast_new (_("The account is a customer of its own now")));
 }
 
 static void
@@ -1435,13 +1435,12 @@ forgotten_cb (GObject      *object,
    * back, so it waits for the key from the keyring. */
   if (g_error_matches (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NO_KEY))
     {
-      g_autofree char *name = g_markup_escape_text (forget->name, -1);
       g_autoptr(AdwToast) toast = NULL;
 
       /* Translators: %s is the customer's name */
       title = g_strdup_printf (_("Nothing was deleted: forgetting %s needs the unlocked keyring. "
-                                 "Unlock it, then try again."), name);
-      toast = adw_toast_new (title);
+                                 "Unlock it, then try again."), forget->name);
+      toast = concierge_toast_new (title);
       adw_toast_set_timeout (toast, 0);
       add_toast (forget->self, g_steal_pointer (&toast));
       return;
@@ -1456,7 +1455,7 @@ forgotten_cb (GObject      *object,
     show_contact (forget->self, 0);
   /* Translators: %s is the customer's name */
   title = g_strdup_printf (_("%s is forgotten on this computer"), forget->name);
-  add_toast (forget->self, adw_toast_new (title));
+  add_toast (forget->self, concierge_toast_new (title));
 }
 
 static void

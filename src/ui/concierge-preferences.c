@@ -185,7 +185,7 @@ removed_cb (GObject      *object,
       /* Translators: %s says why */
       g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), concierge_toast_new (text));
       return;
     }
 
@@ -259,7 +259,7 @@ waiting_replies_counted_cb (GObject      *object,
           /* Translators: %s says why */
           g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"), error->message);
 
-          adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+          adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), concierge_toast_new (text));
         }
       ask_removal_free (asking);
       return;
@@ -547,7 +547,7 @@ account_saved_cb (GObject      *object,
   else
     text = g_strdup_printf (_("%s was added"), concierge_account_get_display_name (account));
   close_account_page (self);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), concierge_toast_new (text));
   update_accounts (self);
   saving_free (saving);
 }
@@ -847,7 +847,7 @@ copy_code_page_action (GtkWidget  *widget,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->code_page_uri);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Address copied")));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), concierge_toast_new (_("Address copied")));
 }
 
 static void
@@ -1193,7 +1193,7 @@ static void
 show_toast (ConciergePreferences *self,
             const char           *text)
 {
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), concierge_toast_new (text));
 }
 
 static void
@@ -1304,7 +1304,7 @@ saved_reply_deleted_cb (GObject      *object,
 
   /* Translators: a toast; %s is a saved reply's title */
   text = g_strdup_printf (_("Deleted “%s”"), concierge_saved_reply_get_title (reply));
-  toast = adw_toast_new (text);
+  toast = concierge_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data_full (G_OBJECT (toast), "reply", g_object_ref (reply), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
@@ -1581,7 +1581,7 @@ remove_string_action (GtkWidget  *widget,
 
   /* Translators: a toast; %s is what was removed from a list */
   text = g_strdup_printf (_("Removed “%s”"), value);
-  toast = adw_toast_new (text);
+  toast = concierge_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data_full (G_OBJECT (toast), "key", g_strdup (key), g_free);
   g_object_set_data_full (G_OBJECT (toast), "value", g_strdup (value), g_free);

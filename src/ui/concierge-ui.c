@@ -455,6 +455,26 @@ concierge_agent_name (GSettings *settings)
   return g_strdup (g_get_user_name ());
 }
 
+/**
+ * concierge_toast_new:
+ * @text: what the toast says, as plain text
+ *
+ * A toast whose title is @text as it is. libadwaita 1.2 reads a toast's
+ * title as Pango markup, and the texts here carry names, titles and
+ * error messages that may hold "&" or "<".
+ *
+ * Returns: (transfer full): the toast
+ */
+AdwToast *
+concierge_toast_new (const char *text)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  escaped = g_markup_escape_text (text, -1);
+  return adw_toast_new (escaped);
+}
 
 /**
  * concierge_show_message:

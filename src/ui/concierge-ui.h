@@ -9,7 +9,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "channels/concierge-sync.h"
 
@@ -47,6 +47,7 @@ const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                const char    **icon_name);
 const char *concierge_address_name            (ConciergeAddress  address);
 char       *concierge_agent_name              (GSettings        *settings);
+AdwToast   *concierge_toast_new               (const char       *text);
 void        concierge_show_message            (GtkWindow        *parent,
                                                const char       *heading,
                                                const char       *body);

@@ -125,7 +125,7 @@ status_set_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("The conversation’s status could not be saved: %s"),
                                                error->message);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (text));
     }
 }
 
@@ -158,7 +158,7 @@ tag_set_cb (GObject      *object,
       /* Translators: a toast; %s is the reason */
       g_autofree char *text = g_strdup_printf (_("The conversation could not be marked: %s"), error->message);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (text));
     }
 }
 
@@ -566,7 +566,7 @@ customers_imported_cb (GObject      *object,
     /* Translators: a toast after an import */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %d customer", "Imported %d customers", added),
                             added);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (text));
 }
 
 static void
@@ -591,7 +591,7 @@ customers_read_cb (GObject      *object,
     }
   if (contacts->len == 0)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The file holds no customers")));
+      adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (_("The file holds no customers")));
       return;
     }
 
@@ -688,7 +688,7 @@ customers_written_cb (GObject      *object,
   /* Translators: a toast after an export */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %d customer", "Exported %d customers", written),
                           (int) written);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (text));
 }
 
 static void
@@ -1164,7 +1164,7 @@ concierge_window_add_toast (ConciergeWindow *self,
 
   g_return_if_fail (CONCIERGE_IS_WINDOW (self));
 
-  toast = adw_toast_new (text);
+  toast = concierge_toast_new (text);
   /* It names a file the person may want to look for: let them read it. */
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);

@@ -159,17 +159,18 @@ def saved_replies(app, directory):
     app.find("German · informal", role="label")
 
     app.click(app.find("Add Saved Reply", role="push button"))
-    fill_in(app, app.find_window("New Saved Reply"), "Adresse geändert", ADDRESS, "German", "Formal (Sie)")
-    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    # "&" is text, not markup: the toasts that name the reply show it as it is.
+    fill_in(app, app.find_window("New Saved Reply"), "Adresse & Konto geändert", ADDRESS, "German", "Formal (Sie)")
+    wait_titles(app, ["Adresse & Konto geändert", "Gutschrift erteilt"])
     app.find("German · formal", role="label")
     print("a saved reply is changed, and the list stays in order by title")
 
     # Deleting says so, and Undo brings it back.
     app.click(app.find("Delete “Gutschrift erteilt”", role="push button"))
     app.find("Deleted “Gutschrift erteilt”", role="label")
-    wait_titles(app, ["Adresse geändert"])
+    wait_titles(app, ["Adresse & Konto geändert"])
     app.click(app.find_button("Undo"))
-    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    wait_titles(app, ["Adresse & Konto geändert", "Gutschrift erteilt"])
     print("a deleted saved reply comes back with Undo")
 
     # Exported through the file chooser, as the team's file.
@@ -179,25 +180,25 @@ def saved_replies(app, directory):
     app.find("Exported 2 saved replies", role="label")
     with open(path, encoding="utf-8") as f:
         exported = json.load(f)
-    expected = [{"title": "Adresse geändert", "text": ADDRESS, "language": "de", "address": "formal"},
+    expected = [{"title": "Adresse & Konto geändert", "text": ADDRESS, "language": "de", "address": "formal"},
                 {"title": "Gutschrift erteilt", "text": CREDIT, "language": "de", "address": "informal"}]
     if exported != {"format": "concierge-saved-replies", "version": 1, "replies": expected}:
         uitest.fail(f"the exported file is not what the page shows: {exported!r}")
     print("the saved replies are exported to the file the agent chose")
 
     # Deleted, then imported from that file again; a second import adds nothing.
-    for title in ("Adresse geändert", "Gutschrift erteilt"):
+    for title in ("Adresse & Konto geändert", "Gutschrift erteilt"):
         app.click(app.find(f"Delete “{title}”", role="push button"))
         app.find(f"Deleted “{title}”", role="label")
     app.find("No saved replies yet", role="label")
     app.click(app.find("Import…", role="push button"))
     uitest.choose_file(app, "Import Saved Replies", path, "Import")
     app.find("Imported 2 saved replies", role="label")
-    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    wait_titles(app, ["Adresse & Konto geändert", "Gutschrift erteilt"])
     app.click(app.find("Import…", role="push button"))
     uitest.choose_file(app, "Import Saved Replies", path, "Import")
     app.find("Every saved reply in the file is here already", role="label")
-    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    wait_titles(app, ["Adresse & Konto geändert", "Gutschrift erteilt"])
     print("the file imports the saved replies again, and only once")
 
     # A file that is no such file is explained, not imported.
@@ -211,7 +212,7 @@ def saved_replies(app, directory):
              role="label")
     app.click(app.find_button("Close", within=error))
     app.wait_window_gone("Could Not Import Saved Replies")
-    wait_titles(app, ["Adresse geändert", "Gutschrift erteilt"])
+    wait_titles(app, ["Adresse & Konto geändert", "Gutschrift erteilt"])
     print("a file from a newer Concierge is explained in words")
 
     # The name that {agent.name} stands for is a setting.
