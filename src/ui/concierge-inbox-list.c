@@ -40,6 +40,7 @@ struct _ConciergeInboxList
   guint                ready : 1;
   gint64               reveal_id;       /* to choose once its view has loaded */
   GCancellable        *reveal_cancellable;
+  GCancellable        *exists_cancellable; /* is the chosen thread still there? */
 
   /* The view: which threads, in which order, each view with its count */
   char                *view;
@@ -626,14 +627,68 @@ concierge_inbox_list_select_next (ConciergeInboxList *self,
   return TRUE;
 }
 
+static void
+chosen_thread_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  ConciergeInboxList *self;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  threads = concierge_store_load_threads_finish (CONCIERGE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  if (threads == NULL)
+    {
+      g_warning ("Looking for the chosen conversation failed: %s", error->message);
+      return;
+    }
+
+  /* Gone from the cache, with its forgotten customer or its removed
+   * account: nothing is chosen, so that nobody writes into it. */
+  id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self->exists_cancellable), "thread-id"));
+  if (threads->len == 0 && self->selected_id == id)
+    {
+      self->selected_id = 0;
+      self->in_model_change = TRUE;
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      self->in_model_change = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_THREAD]);
+    }
+}
+
+/* After a reload, a chosen thread that the list no longer holds may be in
+ * another view, or gone from the cache. */
+static void
+check_chosen_thread (ConciergeInboxList *self)
+{
+  gint64 id = self->selected_id;
+
+  g_cancellable_cancel (self->exists_cancellable);
+  g_clear_object (&self->exists_cancellable);
+  if (id == 0 || concierge_inbox_model_find (self->model, id) >= 0)
+    return;
+
+  self->exists_cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (self->exists_cancellable), "thread-id", GSIZE_TO_POINTER ((gsize) id));
+  concierge_store_load_threads_async (self->store, &id, 1, G_PRIORITY_DEFAULT, self->exists_cancellable,
+                                      chosen_thread_loaded_cb, self);
+}
+
 /* The last change of a reload comes before the model says it loaded. */
 static void
 loading_changed_cb (ConciergeInboxList *self)
 {
   self->reloading = concierge_inbox_model_get_loading (self->model);
-  if (!self->reloading && self->reveal_id != 0 &&
-      concierge_inbox_list_select_thread (self, self->reveal_id))
+  if (self->reloading)
+    return;
+  if (self->reveal_id != 0 && concierge_inbox_list_select_thread (self, self->reveal_id))
     self->reveal_id = 0;
+  check_chosen_thread (self);
 }
 
 ConciergeThread *
@@ -843,6 +898,8 @@ concierge_inbox_list_dispose (GObject *object)
   g_clear_object (&self->counts_cancellable);
   g_cancellable_cancel (self->reveal_cancellable);
   g_clear_object (&self->reveal_cancellable);
+  g_cancellable_cancel (self->exists_cancellable);
+  g_clear_object (&self->exists_cancellable);
   g_clear_pointer (&self->counts, concierge_view_counts_free);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->view, g_free);

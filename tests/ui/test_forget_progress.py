@@ -87,6 +87,8 @@ def run(app):
     app.wait_rows(app.find("Conversations", role="list"),
                   lambda names: names and not any(n.startswith(FORGOTTEN) for n in names),
                   f"{FORGOTTEN} gone from the inbox")
+    # His conversation is no longer open for a reply nobody could receive.
+    app.find("No Conversation Selected", role="label")
 
     # How far it is, in words and as a bar with a name and a description.
     bar = app.find(f"Forgetting {FORGOTTEN}", role="progress bar")

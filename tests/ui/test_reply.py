@@ -143,8 +143,10 @@ def run(app, sandbox, outputs, log):
     outputs.append(result.stdout + result.stderr)
     if result.returncode != 0:
         uitest.fail(f"removing the account failed: {result.stderr}")
-    # It was the only account: the inbox is left empty, and says so.
+    # It was the only account: the inbox is left empty, and says so, and
+    # the conversation that was open is closed.
     second.find("No Conversations Yet", role="label")
+    second.find("No Conversation Selected", role="label")
     uitest.wait_until(lambda: not any(name == "Support on Mastodon" for _, name in uitest.named(second.root)),
                       "the removed account to leave the sidebar")
     print("an account removed on the command line leaves the running app, with its conversations")
