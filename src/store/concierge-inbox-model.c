@@ -452,7 +452,7 @@ index_loaded_cb (GObject      *object,
         }
     }
   else
-    entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, &error);
+    entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, NULL, &error);
 
   if (request->generation != self->generation)
     return;
