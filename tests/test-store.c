@@ -1739,6 +1739,108 @@ test_inbox_filters_and_search (Fixture       *fixture,
   assert_order (G_LIST_MODEL (inbox), "a c");
 }
 
+/* The first resolved thread after @from in the order of a search for
+ * "gerne" that holds it, where @from is a thread's remote id or NULL. */
+static WideThread *
+resolved_after (GArray     *threads,
+                const char *from)
+{
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  gboolean past = from == NULL;
+
+  for (guint k = 0; k < threads->len; k++)
+    if (g_array_index (threads, WideThread, k).holds[0])
+      g_ptr_array_add (order, &g_array_index (threads, WideThread, k));
+  g_ptr_array_sort (order, compare_wide_threads);
+  for (guint i = 0; i < order->len; i++)
+    {
+      WideThread *thread = g_ptr_array_index (order, i);
+
+      if (past && thread->resolved)
+        return thread;
+      past |= from != NULL && g_str_equal (thread->remote_id, from);
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+reopen_wide (Fixture    *fixture,
+             WideThread *thread)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Thread k is w<k>, and came k-th. */
+  test_set_status (fixture->store, g_ascii_strtoll (thread->remote_id + 1, NULL, 10) + 1,
+                   CONCIERGE_THREAD_OPEN, &error);
+  g_assert_no_error (error);
+  thread->resolved = FALSE;
+}
+
+/* A search that shows its first threads only, and says so, while threads
+ * change: one that comes to match within them joins them at its place;
+ * one below the last stays out, since the threads that match there are
+ * not known; and a new one comes in at the top. A rare word shows every
+ * match. */
+static void
+test_inbox_search_shows_its_first_threads (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING),
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_NEWEST,
+    .search = (char *) "gerne",
+  };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(GArray) threads = NULL;
+  g_auto(GStrv) shown = NULL;
+  g_autofree char *expected = NULL, *again = NULL, *rare = NULL;
+  WideThread *within, *below, *last;
+  gsize text_bytes;
+
+  threads = ingest_wide_cache (fixture, &text_bytes);
+  concierge_store_set_search_limit (fixture->store, WIDE_LIMIT);
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  g_assert_true (concierge_inbox_model_get_limited (inbox));
+  expected = expected_search (threads, 0, WIDE_LIMIT);
+  assert_order (G_LIST_MODEL (inbox), expected);
+
+  /* The last thread shown, and the resolved threads that hold the word
+   * before it and after it. */
+  shown = g_strsplit (expected, " ", -1);
+  within = resolved_after (threads, NULL);
+  below = resolved_after (threads, shown[WIDE_LIMIT - 1]);
+  last = &g_array_index (threads, WideThread, g_ascii_strtoll (shown[WIDE_LIMIT - 1] + 1, NULL, 10));
+  g_assert_cmpint (within->last_activity_at, >, last->last_activity_at);
+  g_assert_cmpint (below->last_activity_at, <, last->last_activity_at);
+  reopen_wide (fixture, below);
+  reopen_wide (fixture, within);
+  test_wait_n_items (G_LIST_MODEL (inbox), WIDE_LIMIT + 1);
+  again = expected_search (threads, 0, WIDE_LIMIT + 1);
+  g_assert_nonnull (strstr (again, within->remote_id));
+  g_assert_null (strstr (again, below->remote_id));
+  assert_order (G_LIST_MODEL (inbox), again);
+
+  ingest_one (fixture, fixture->mastodon, "neu", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("neu-1", "neu", "Neu", "Sehr gerne, danke!", 100 * 1000 * 1000));
+  test_wait_n_items (G_LIST_MODEL (inbox), WIDE_LIMIT + 2);
+  {
+    g_autofree char *top = g_strdup_printf ("neu %s", again);
+
+    assert_order (G_LIST_MODEL (inbox), top);
+  }
+  g_assert_true (concierge_inbox_model_get_limited (inbox));
+
+  query.search = (char *) "mahnung";
+  concierge_inbox_model_set_query (inbox, &query);
+  test_wait_loaded (inbox);
+  g_assert_false (concierge_inbox_model_get_limited (inbox));
+  rare = expected_search (threads, 1, 0);
+  assert_order (G_LIST_MODEL (inbox), rare);
+}
+
 static void
 test_inbox_keeps_changes_made_while_loading (Fixture       *fixture,
                                              gconstpointer  data)
@@ -3898,6 +4000,7 @@ main (int   argc,
   ADD ("/store/waiting-replies-are-counted", test_waiting_replies_are_counted);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
+  ADD ("/inbox/search-shows-its-first-threads", test_inbox_search_shows_its_first_threads);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);
   ADD ("/store/changes-are-announced-on-the-main-thread", test_changes_are_announced_on_the_main_thread);
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);
