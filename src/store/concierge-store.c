@@ -3433,28 +3433,6 @@ settle_by_lookups (ConciergeStore   *self,
  * candidate matches when one of its messages comes by, and does not once
  * the walk has gone below its oldest message. */
 static int
-settle_candidates_by (ConciergeStore   *self,
-                      const char       *terms,
-                      gint64            matches,
-                      const char       *match,
-                      SearchCandidate  *candidates,
-                      guint             n_candidates,
-                      guint             wanted,
-                      GError          **error)
-{
-  if (terms != NULL && matches >= SEARCH_LOOKUP_MIN)
-    {
-      int settled = settle_by_lookups (self, terms, candidates, n_candidates, wanted, error);
-
-      /* The threads the lookups found stay found. */
-      if (settled != 0 || n_candidates == 0)
-        return settled;
-    }
-  return settle_by_walk (self, match, candidates, n_candidates, wanted, error);
-}
-
-/* See settle_candidates_by, which this finds the search's terms for. */
-static int
 settle_candidates (ConciergeStore   *self,
                    const char       *search,
                    const char       *match,
@@ -3468,7 +3446,16 @@ settle_candidates (ConciergeStore   *self,
 
   if (search != NULL && !search_terms (self, search, &terms, &matches, error))
     return -1;
-  return settle_candidates_by (self, terms, matches, match, candidates, n_candidates, wanted, error);
+
+  if (terms != NULL && matches >= SEARCH_LOOKUP_MIN)
+    {
+      int settled = settle_by_lookups (self, terms, candidates, n_candidates, wanted, error);
+
+      /* The threads the lookups found stay found. */
+      if (settled != 0 || n_candidates == 0)
+        return settled;
+    }
+  return settle_by_walk (self, match, candidates, n_candidates, wanted, error);
 }
 
 /* How many threads of a view a search's page looks at, for each thread it
@@ -3619,11 +3606,16 @@ search_first_threads (ConciergeStore            *self,
   return TRUE;
 }
 
-/* How many threads of the view a search's whole list looks through at
- * most, for each thread it may list, and how much larger each window of
- * them is than the one before. */
+/* For each thread a search's whole list may hold: how many threads of the
+ * view it looks through at most, and how many matches it follows to their
+ * threads at most; and how much larger each window of threads is than the
+ * one before. */
 #define SEARCH_SCAN_FACTOR   40
+#define SEARCH_FOLLOW_FACTOR 128
 #define SEARCH_WINDOW_GROWTH 4
+/* A word in fewer messages than a quarter of the threads is in too few of
+ * them for a window of threads to hold enough. */
+#define SEARCH_FOLLOW_SHARE  4
 
 /* The whole list of a search: the first @limit threads of the view that it
  * matches, in order. @limited is set when the view holds more, or may hold
@@ -3633,20 +3625,28 @@ search_first_threads (ConciergeStore            *self,
  * word that most messages hold are most of the cache: finding the thread
  * of each reads nearly every message, seconds on a large cache, during
  * which the worker opens no conversation and stores no reply. So a search
- * lists its first @limit threads, and says so when there are more. A word
- * in few messages is followed from each to its thread, which finds every
- * match however old. Any other is settled as a page is
- * (search_first_threads), over windows of the view's threads, newest
- * first, each larger than the one before, until it has one thread more
- * than it lists, which tells that there are more; or until the view ends;
- * or until it has looked through SEARCH_SCAN_FACTOR threads for each it
- * may list, when a word in many messages is in few of the view's threads.
+ * lists its first @limit threads, and says so when there are more; it
+ * asks for one more than it lists to tell.
+ *
+ * A word in few messages, or in too few for a window of threads to hold
+ * enough of them, is followed from each match to its thread: that finds
+ * every match however old, and costs what the matches are, which
+ * SEARCH_FOLLOW_FACTOR bounds. Any other is in many threads, and is
+ * settled as a page is (search_first_threads), over windows of the view's
+ * threads, newest first, each larger than the one before, until the list
+ * is full, or the view ends, or the search has looked through
+ * SEARCH_SCAN_FACTOR threads for each it may list. The windows are settled
+ * by one walk each over the matches, through the search's words written
+ * out, which FTS5 reads as it goes: looking threads up one by one, as a
+ * page does, costs more for a list once a word is not in nearly all of
+ * them.
+ *
  * Whichever way, the list holds every match down to its last thread, so a
- * thread that changes can be placed within it, and the cost keeps to the
- * threads looked at, however common the word. Listing every match in steps
+ * thread that changes can be placed within it, and the cost keeps to what
+ * the list holds, however common the word. Listing every match in steps
  * that let other jobs run between them, as erasing does, would keep the
- * worker free too, but would still read the whole cache, and keep the
- * disk busy, for a list that nobody scrolls through. */
+ * worker free too, but would still read the whole cache, and keep the disk
+ * busy, for a list that nobody scrolls through. */
 static gboolean
 search_bounded_threads (ConciergeStore            *self,
                         const ConciergeInboxQuery *query,
@@ -3657,15 +3657,16 @@ search_bounded_threads (ConciergeStore            *self,
                         GError                   **error)
 {
   g_autofree char *terms = NULL;
-  gint64 matches = G_MAXINT64;
-  guint wanted = MIN (limit, G_MAXUINT / SEARCH_SCAN_FACTOR - 1) + 1;
+  gint64 matches = G_MAXINT64, threads;
+  guint wanted = MIN (limit, G_MAXUINT / SEARCH_FOLLOW_FACTOR - 1) + 1;
   guint before = entries->len;
 
   *limited = FALSE;
-  if (!search_terms (self, query->search, &terms, &matches, error))
+  if (!search_terms (self, query->search, &terms, &matches, error) ||
+      !store_count (self, "SELECT count(*) FROM threads", 0, &threads, error))
     return FALSE;
 
-  if (matches < SEARCH_LOOKUP_MIN)
+  if (matches < MAX (SEARCH_LOOKUP_MIN, MIN (threads / SEARCH_FOLLOW_SHARE, (gint64) wanted * SEARCH_FOLLOW_FACTOR)))
     {
       g_autoptr(GString) where = inbox_where (query, TRUE);
       g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
@@ -3694,9 +3695,9 @@ search_bounded_threads (ConciergeStore            *self,
           g_array_set_size (candidates, 0);
           if (!search_window (self, where->str, by_contact, scanned ? &last : NULL, window, candidates, error))
             return FALSE;
-          settled = settle_candidates_by (self, terms, matches, match,
-                                          (SearchCandidate *) (gpointer) candidates->data, candidates->len,
-                                          wanted - found, error);
+          settled = settle_by_walk (self, terms != NULL ? terms : match,
+                                    (SearchCandidate *) (gpointer) candidates->data, candidates->len,
+                                    wanted - found, error);
           if (settled < 0)
             return FALSE;
           found += append_matched (candidates, settled, entries);
@@ -3708,6 +3709,7 @@ search_bounded_threads (ConciergeStore            *self,
               *limited = TRUE;
               break;
             }
+
           last = g_array_index (candidates, SearchCandidate, candidates->len - 1);
           if (window <= (budget - scanned) / SEARCH_WINDOW_GROWTH)
             window *= SEARCH_WINDOW_GROWTH;
