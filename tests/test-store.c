@@ -524,12 +524,14 @@ compare_wide_threads (gconstpointer a,
   return (x->last_activity_at < y->last_activity_at) - (x->last_activity_at > y->last_activity_at);
 }
 
-/* The remote ids a search must find, newest first: worked out here from
- * what the test wrote, not by the store. */
+/* The remote ids a search must find, newest first, among the open
+ * threads or among all: worked out here from what the test wrote, not by
+ * the store. */
 static char *
-expected_search (GArray *threads,
-                 guint   word,
-                 guint   limit)
+expected_search_in (GArray   *threads,
+                    gboolean  resolved_too,
+                    guint     word,
+                    guint     limit)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
   g_autoptr(GString) order = g_string_new (NULL);
@@ -538,7 +540,7 @@ expected_search (GArray *threads,
     {
       WideThread *thread = &g_array_index (threads, WideThread, k);
 
-      if (!thread->resolved && thread->holds[word])
+      if ((resolved_too || !thread->resolved) && thread->holds[word])
         g_ptr_array_add (found, thread);
     }
   g_ptr_array_sort (found, compare_wide_threads);
@@ -546,6 +548,14 @@ expected_search (GArray *threads,
     g_string_append_printf (order, "%s%s", i ? " " : "", ((WideThread *) g_ptr_array_index (found, i))->remote_id);
 
   return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+static char *
+expected_search (GArray *threads,
+                 guint   word,
+                 guint   limit)
+{
+  return expected_search_in (threads, FALSE, word, limit);
 }
 
 static char *
@@ -574,13 +584,23 @@ search_head (ConciergeStore            *store,
   return thread_order (threads);
 }
 
+/* The whole list of a search, as the inbox asks for it after the first
+ * page, and in @limited whether the store says it stops before the last
+ * match. */
 static char *
 search_index (ConciergeStore            *store,
-              const ConciergeInboxQuery *query)
+              const ConciergeInboxQuery *query,
+              gboolean                  *limited)
 {
-  g_autoptr(GArray) index = test_load_index (store, query);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) index = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_load_inbox_index_async (store, query, 0, G_PRIORITY_LOW, NULL, test_got_result, &result);
+  index = concierge_store_load_inbox_index_finish (store, test_wait_result (&result), limited, &error);
+  g_assert_no_error (error);
 
   for (guint i = 0; i < index->len; i++)
     g_array_append_val (ids, g_array_index (index, ConciergeInboxEntry, i).id);
@@ -665,7 +685,9 @@ test_search_common_word_reads_one_page (Fixture       *fixture,
   threads = ingest_wide_cache (fixture, &text_bytes);
 
   /* The same threads in the same order as a filter by every match finds,
-   * for the first page, the whole order and the check of changed threads. */
+   * for the first page, the whole order and the check of changed threads;
+   * the whole order may hold them all here. */
+  concierge_store_set_search_limit (fixture->store, WIDE_THREADS);
   newest = expected_search (threads, 0, WIDE_PAGE);
   g_assert_true (g_str_has_prefix (newest, "w151 w101 w"));
   for (guint word = 0; word < G_N_ELEMENTS (wide_words); word++)
@@ -673,12 +695,14 @@ test_search_common_word_reads_one_page (Fixture       *fixture,
       g_autofree char *page = NULL, *expected_page = expected_search (threads, word, WIDE_PAGE);
       g_autofree char *all = NULL, *expected_all = expected_search (threads, word, 0);
       g_autofree char *matching = NULL, *expected_match = expected_matching (threads, word);
+      gboolean limited = TRUE;
 
       query.search = (char *) wide_words[word];
       page = search_head (fixture->store, &query);
       g_assert_cmpstr (page, ==, expected_page);
-      all = search_index (fixture->store, &query);
+      all = search_index (fixture->store, &query, &limited);
       g_assert_cmpstr (all, ==, expected_all);
+      g_assert_false (limited);
       matching = search_matching (fixture->store, query.search, threads);
       g_assert_cmpstr (matching, ==, expected_match);
     }
@@ -701,6 +725,133 @@ test_search_common_word_reads_one_page (Fixture       *fixture,
   g_test_message ("a page of a common word read %" G_GINT64_FORMAT " bytes; the messages hold %zu",
                   limited_vfs_get_read () - read_before, text_bytes);
   g_assert_cmpint (limited_vfs_get_read () - read_before, <, text_bytes / 3);
+}
+
+/* Far fewer than the common words' matches. */
+#define WIDE_LIMIT 40
+
+/* A search lists the first threads that match, in the view's order, and
+ * says when there are more; a rare word lists every match, the resolved
+ * threads too when the view holds them, however old. */
+static void
+test_search_lists_its_first_threads (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING };
+  g_autoptr(GArray) threads = NULL;
+  gsize text_bytes;
+
+  threads = ingest_wide_cache (fixture, &text_bytes);
+  concierge_store_set_search_limit (fixture->store, WIDE_LIMIT);
+  g_assert_cmpuint (concierge_store_get_search_limit (fixture->store), ==, WIDE_LIMIT);
+
+  for (guint mask = 0; mask < 2; mask++)
+    {
+      query.status_mask = mask ? (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING) : 0;
+      for (guint word = 0; word < G_N_ELEMENTS (wide_words); word++)
+        {
+          g_autofree char *list = NULL;
+          g_autofree char *expected = expected_search_in (threads, !mask, word, WIDE_LIMIT);
+          g_autofree char *every = expected_search_in (threads, !mask, word, 0);
+          gboolean limited;
+
+          query.search = (char *) wide_words[word];
+          list = search_index (fixture->store, &query, &limited);
+          g_assert_cmpstr (list, ==, expected);
+          g_assert_cmpint (limited, ==, !g_str_equal (expected, every));
+          /* The common words reach the limit; the rare one does not. */
+          g_assert_cmpint (limited, ==, word != 1);
+        }
+    }
+
+  /* "Mahnung": a resolved thread's message, and a customer's name. */
+  query.status_mask = 0;
+  query.search = (char *) "mahnung";
+  {
+    g_autofree char *list = search_index (fixture->store, &query, NULL);
+    g_auto(GStrv) found = g_strsplit (list, " ", -1);
+
+    g_assert_true (g_array_index (threads, WideThread, 301).resolved);
+    g_assert_true (g_strv_contains ((const char * const *) found, "w301"));
+    g_assert_true (g_strv_contains ((const char * const *) found, "w250"));
+  }
+}
+
+static void ingest_threads (Fixture    *fixture,
+                            const char *prefix,
+                            guint       n,
+                            gint64      first_time);
+
+/* A search stops after looking through so many threads for each it may
+ * list, and then says that it did: "alt" holds a word in more messages
+ * than the store follows one by one, and lies below 300 threads that lack
+ * it. With a larger limit the search looks far enough to find it. */
+static void
+test_search_stops_short_and_says_so (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = -1, .search = (char *) "zählerstand" };
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *few = NULL, *more = NULL;
+  gboolean limited;
+
+  for (guint i = 0; i < 4200; i++)
+    {
+      g_autofree char *remote_id = g_strdup_printf ("alt-%u", i);
+      g_autofree char *body = g_strdup_printf ("Zählerstand %u nachgereicht", i);
+      g_autoptr(ConciergeMessage) message = incoming (remote_id, "alt", "Alt", body, 1000 + i);
+
+      concierge_ingest_add_message (ingest, "alt", CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  test_ingest (fixture->store, ingest, &error);
+  g_assert_no_error (error);
+  ingest_threads (fixture, "neu", 300, 100000);
+
+  concierge_store_set_search_limit (fixture->store, 5);
+  few = search_index (fixture->store, &query, &limited);
+  g_assert_cmpstr (few, ==, "");
+  g_assert_true (limited);
+
+  concierge_store_set_search_limit (fixture->store, 10);
+  more = search_index (fixture->store, &query, &limited);
+  g_assert_cmpstr (more, ==, "alt");
+  g_assert_false (limited);
+}
+
+/* The whole list of a word that most messages hold, from a cold cache,
+ * reads no more than its first page does in kind: the threads it looks
+ * through and their messages' ids, and the word's list of matches, not
+ * the messages themselves as a filter by every match does. */
+static void
+test_search_common_word_lists_without_reading_messages (Fixture       *fixture,
+                                                        gconstpointer  data)
+{
+  ConciergeInboxQuery query = { .visibility = -1, .sort = CONCIERGE_INBOX_SORT_LONGEST_WAITING,
+                                .search = (char *) "gerne" };
+  g_autoptr(GArray) threads = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *list = NULL, *expected = NULL;
+  gboolean limited;
+  gsize text_bytes;
+  gint64 read_before, read;
+
+  threads = ingest_wide_cache (fixture, &text_bytes);
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  concierge_store_set_search_limit (fixture->store, WIDE_LIMIT);
+
+  read_before = limited_vfs_get_read ();
+  list = search_index (fixture->store, &query, &limited);
+  read = limited_vfs_get_read () - read_before;
+  g_test_message ("the list of a common word read %" G_GINT64_FORMAT " bytes; the messages hold %zu",
+                  read, text_bytes);
+  g_assert_cmpint (read, <, text_bytes / 3);
+  expected = expected_search_in (threads, TRUE, 0, WIDE_LIMIT);
+  g_assert_cmpstr (list, ==, expected);
+  g_assert_true (limited);
 }
 
 /* Inbox model */
@@ -1586,6 +1737,108 @@ test_inbox_filters_and_search (Fixture       *fixture,
   ingest_one (fixture, fixture->mastodon, "a", CONCIERGE_VISIBILITY_PUBLIC, incoming ("4", "x", "X", "Frau Kraus hat recht", 400));
   test_wait_n_items (G_LIST_MODEL (inbox), 2);
   assert_order (G_LIST_MODEL (inbox), "a c");
+}
+
+/* The first resolved thread after @from in the order of a search for
+ * "gerne" that holds it, where @from is a thread's remote id or NULL. */
+static WideThread *
+resolved_after (GArray     *threads,
+                const char *from)
+{
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  gboolean past = from == NULL;
+
+  for (guint k = 0; k < threads->len; k++)
+    if (g_array_index (threads, WideThread, k).holds[0])
+      g_ptr_array_add (order, &g_array_index (threads, WideThread, k));
+  g_ptr_array_sort (order, compare_wide_threads);
+  for (guint i = 0; i < order->len; i++)
+    {
+      WideThread *thread = g_ptr_array_index (order, i);
+
+      if (past && thread->resolved)
+        return thread;
+      past |= from != NULL && g_str_equal (thread->remote_id, from);
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+reopen_wide (Fixture    *fixture,
+             WideThread *thread)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Thread k is w<k>, and came k-th. */
+  test_set_status (fixture->store, g_ascii_strtoll (thread->remote_id + 1, NULL, 10) + 1,
+                   CONCIERGE_THREAD_OPEN, &error);
+  g_assert_no_error (error);
+  thread->resolved = FALSE;
+}
+
+/* A search that shows its first threads only, and says so, while threads
+ * change: one that comes to match within them joins them at its place;
+ * one below the last stays out, since the threads that match there are
+ * not known; and a new one comes in at the top. A rare word shows every
+ * match. */
+static void
+test_inbox_search_shows_its_first_threads (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  ConciergeInboxQuery query = {
+    .status_mask = (1 << CONCIERGE_THREAD_OPEN) | (1 << CONCIERGE_THREAD_PENDING),
+    .visibility = -1,
+    .sort = CONCIERGE_INBOX_SORT_NEWEST,
+    .search = (char *) "gerne",
+  };
+  g_autoptr(ConciergeInboxModel) inbox = NULL;
+  g_autoptr(GArray) threads = NULL;
+  g_auto(GStrv) shown = NULL;
+  g_autofree char *expected = NULL, *again = NULL, *rare = NULL;
+  WideThread *within, *below, *last;
+  gsize text_bytes;
+
+  threads = ingest_wide_cache (fixture, &text_bytes);
+  concierge_store_set_search_limit (fixture->store, WIDE_LIMIT);
+  inbox = concierge_inbox_model_new (fixture->store, &query);
+  test_wait_loaded (inbox);
+  g_assert_true (concierge_inbox_model_get_limited (inbox));
+  expected = expected_search (threads, 0, WIDE_LIMIT);
+  assert_order (G_LIST_MODEL (inbox), expected);
+
+  /* The last thread shown, and the resolved threads that hold the word
+   * before it and after it. */
+  shown = g_strsplit (expected, " ", -1);
+  within = resolved_after (threads, NULL);
+  below = resolved_after (threads, shown[WIDE_LIMIT - 1]);
+  last = &g_array_index (threads, WideThread, g_ascii_strtoll (shown[WIDE_LIMIT - 1] + 1, NULL, 10));
+  g_assert_cmpint (within->last_activity_at, >, last->last_activity_at);
+  g_assert_cmpint (below->last_activity_at, <, last->last_activity_at);
+  reopen_wide (fixture, below);
+  reopen_wide (fixture, within);
+  test_wait_n_items (G_LIST_MODEL (inbox), WIDE_LIMIT + 1);
+  again = expected_search (threads, 0, WIDE_LIMIT + 1);
+  g_assert_nonnull (strstr (again, within->remote_id));
+  g_assert_null (strstr (again, below->remote_id));
+  assert_order (G_LIST_MODEL (inbox), again);
+
+  ingest_one (fixture, fixture->mastodon, "neu", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("neu-1", "neu", "Neu", "Sehr gerne, danke!", 100 * 1000 * 1000));
+  test_wait_n_items (G_LIST_MODEL (inbox), WIDE_LIMIT + 2);
+  {
+    g_autofree char *top = g_strdup_printf ("neu %s", again);
+
+    assert_order (G_LIST_MODEL (inbox), top);
+  }
+  g_assert_true (concierge_inbox_model_get_limited (inbox));
+
+  query.search = (char *) "mahnung";
+  concierge_inbox_model_set_query (inbox, &query);
+  test_wait_loaded (inbox);
+  g_assert_false (concierge_inbox_model_get_limited (inbox));
+  rare = expected_search (threads, 1, 0);
+  assert_order (G_LIST_MODEL (inbox), rare);
 }
 
 static void
@@ -3719,6 +3972,10 @@ main (int   argc,
   ADD ("/store/damaged-caches-are-listed-and-deleted", test_damaged_caches_are_listed_and_deleted);
   ADD ("/store/search-is-newest-first-and-literal", test_search_is_newest_first_and_literal);
   ADD ("/store/search-common-word-reads-one-page", test_search_common_word_reads_one_page);
+  ADD ("/store/search-lists-its-first-threads", test_search_lists_its_first_threads);
+  ADD ("/store/search-stops-short-and-says-so", test_search_stops_short_and_says_so);
+  ADD ("/store/search-common-word-lists-without-reading-messages",
+       test_search_common_word_lists_without_reading_messages);
   ADD ("/store/migrates-saved-schemas", test_migrates_saved_schemas);
   ADD ("/store/corrupt-file-is-refused-and-moved-aside", test_corrupt_file_is_refused_and_moved_aside);
   ADD ("/store/newer-version-is-refused", test_newer_version_is_refused);
@@ -3743,6 +4000,7 @@ main (int   argc,
   ADD ("/store/waiting-replies-are-counted", test_waiting_replies_are_counted);
   ADD ("/inbox/longest-waiting-and-exact-changes", test_inbox_longest_waiting_and_exact_changes);
   ADD ("/inbox/filters-and-search", test_inbox_filters_and_search);
+  ADD ("/inbox/search-shows-its-first-threads", test_inbox_search_shows_its_first_threads);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);
   ADD ("/store/changes-are-announced-on-the-main-thread", test_changes_are_announced_on_the_main_thread);
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);

@@ -148,7 +148,7 @@ test_load_index (ConciergeStore            *store,
   GArray *index;
 
   concierge_store_load_inbox_index_async (store, query, 0, G_PRIORITY_DEFAULT, NULL, test_got_result, &result);
-  index = concierge_store_load_inbox_index_finish (store, test_wait_result (&result), &error);
+  index = concierge_store_load_inbox_index_finish (store, test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);
   return index;
 }

@@ -242,6 +242,21 @@ open_store (char **dir)
   return store;
 }
 
+/* The inbox sidebar alone, on @store, in a window of its own */
+static GtkWidget *
+present_inbox_list (ConciergeStore  *store,
+                    GtkWidget      **window)
+{
+  GtkWidget *list = g_object_new (CONCIERGE_TYPE_INBOX_LIST, NULL);
+
+  *window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (*window), 400, 600);
+  gtk_window_set_child (GTK_WINDOW (*window), list);
+  concierge_inbox_list_set_store (CONCIERGE_INBOX_LIST (list), store);
+  gtk_window_present (GTK_WINDOW (*window));
+  return list;
+}
+
 static gboolean
 shows_three_hours_left (gpointer data)
 {
@@ -292,13 +307,8 @@ test_reply_window (void)
   channel->reply_window_seconds = 24 * 60 * 60;
   concierge_sync_add_channel (sync, account, CONCIERGE_CHANNEL (channel));
 
-  list = g_object_new (CONCIERGE_TYPE_INBOX_LIST, NULL);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
-  gtk_window_set_child (GTK_WINDOW (window), list);
-  concierge_inbox_list_set_store (CONCIERGE_INBOX_LIST (list), store);
+  list = present_inbox_list (store, &window);
   concierge_inbox_list_set_sync (CONCIERGE_INBOX_LIST (list), sync);
-  gtk_window_present (GTK_WINDOW (window));
 
   wait_until (shows_three_hours_left, window);
   g_assert_false (shows_label (window, "23 h left to reply"));
@@ -311,6 +321,100 @@ test_reply_window (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&sync);
+  test_close_store (store);
+  test_remove_tree (dir);
+}
+
+static gboolean
+is_ready (gpointer data)
+{
+  return concierge_inbox_list_get_ready (data);
+}
+
+#define LIMITED_TEXT "Showing the first 3 conversations that match. Add words to narrow the search."
+#define LIMITED_EMPTY_TEXT "None of the most recent conversations contains these words. Add words to narrow the search."
+
+static gboolean
+shows_limited (gpointer data)
+{
+  return shows_label (data, LIMITED_TEXT);
+}
+
+static gboolean
+shows_one_row_alone (gpointer data)
+{
+  GtkListView *list_view = child_of (data, CONCIERGE_TYPE_INBOX_LIST, "list_view");
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list_view))) == 1 &&
+         !shows_label (data, LIMITED_TEXT);
+}
+
+static gboolean
+shows_limited_empty (gpointer data)
+{
+  return shows_label (data, LIMITED_EMPTY_TEXT);
+}
+
+/* A search that matches more conversations than the inbox lists says so
+ * below the search field, and says nothing once another word narrows it
+ * down. One that looked through the newest conversations alone and found
+ * none says so too, rather than that there are none. */
+static void
+test_search_says_when_it_shows_the_first (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeIdentity) author = NULL;
+  GtkEditable *search;
+  ConciergeIngest *ingest;
+  GtkWidget *window, *list;
+
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  author = concierge_identity_new ("mastodon", "https://social.example", "7", "sabine", "Sabine Krüger");
+  ingest = concierge_ingest_new (concierge_account_get_id (account));
+  /* A word in more messages than the store follows one by one, in an old
+   * conversation below 200 others. */
+  for (guint i = 0; i < 4100; i++)
+    {
+      g_autofree char *remote_id = g_strdup_printf ("z%u", i);
+      g_autofree char *text = g_strdup_printf ("Zählerstand %u", i);
+      g_autoptr(ConciergeMessage) message = concierge_message_new (remote_id, CONCIERGE_DIRECTION_IN, text, 1000 + i);
+
+      concierge_message_set_author (message, author);
+      concierge_ingest_add_message (ingest, "zaehler", CONCIERGE_VISIBILITY_PRIVATE, message);
+    }
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *remote_id = g_strdup_printf ("%u", i + 1);
+      g_autofree char *thread = g_strdup_printf ("rechnung-%u", i + 1);
+      g_autofree char *text = g_strdup_printf ("Rechnung %u ist doppelt", i + 1);
+      g_autoptr(ConciergeMessage) message = concierge_message_new (remote_id, CONCIERGE_DIRECTION_IN, text,
+                                                                   100000 + i);
+
+      concierge_message_set_author (message, author);
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PRIVATE, message);
+    }
+  test_ingest (store, ingest, &error);
+  g_assert_no_error (error);
+  concierge_store_set_search_limit (store, 3);
+
+  list = present_inbox_list (store, &window);
+  wait_until (is_ready, list);
+  g_assert_false (shows_limited (window));
+
+  search = child_of (list, CONCIERGE_TYPE_INBOX_LIST, "search_entry");
+  gtk_editable_set_text (search, "rechnung");
+  wait_until (shows_limited, window);
+  gtk_editable_set_text (search, "rechnung 200");
+  wait_until (shows_one_row_alone, list);
+  gtk_editable_set_text (search, "zählerstand");
+  wait_until (shows_limited_empty, window);
+  g_assert_false (shows_label (window, "No conversation contains these words"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
   test_close_store (store);
   test_remove_tree (dir);
 }
@@ -536,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/settings/schema-check", test_schema_check);
   g_test_add_func ("/conversation/message-links", test_message_links);
   g_test_add_func ("/inbox/reply-window", test_reply_window);
+  g_test_add_func ("/inbox/search-says-when-it-shows-the-first", test_search_says_when_it_shows_the_first);
   g_test_add_func ("/preferences/closed-while-loading", test_preferences_closed_while_loading);
   g_test_add_func ("/window/panels-closed-while-loading", test_panels_closed_while_loading);
   g_test_add_func ("/window/size-is-remembered", test_window_size_is_remembered);

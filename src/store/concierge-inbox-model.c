@@ -36,8 +36,13 @@ struct _ConciergeInboxModel
   GQueue               page_order;   /* pages, least recently requested first */
   GPtrArray           *pending;      /* changes that arrived while the index loaded */
 
+  /* A search that lists only its first threads: it holds every match
+   * down to @boundary, the last when it loaded, and nothing after it. */
+  ConciergeInboxEntry  boundary;
+
   guint                generation;
   guint                loading : 1;
+  guint                limited : 1;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -48,6 +53,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeInboxModel, concierge_inbox_model, G_TYP
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_LIMITED,
   N_PROPS
 };
 
@@ -261,8 +267,13 @@ apply_change (ConciergeInboxModel *self,
               gboolean             matches)
 {
   int old_position = find_position (self, thread->id);
-  ConciergeInboxEntry entry;
+  ConciergeInboxEntry entry = concierge_inbox_query_entry (self->query, thread);
   guint new_position;
+
+  /* Below the end of a limited list, the threads that match are not all
+   * known: one more there would stand among them out of place. */
+  if (self->limited && concierge_inbox_entry_compare (&entry, &self->boundary) > 0)
+    matches = FALSE;
 
   /* Pages hold ids, not positions, so a changed thread keeps its cache
    * entry and its object; only the data is newer. */
@@ -282,7 +293,6 @@ apply_change (ConciergeInboxModel *self,
   else if (!matches)
     return;
 
-  entry = concierge_inbox_query_entry (self->query, thread);
   new_position = insertion_point (self, &entry);
   g_array_insert_val (self->entries, new_position, entry);
 
@@ -400,6 +410,20 @@ threads_changed_cb (ConciergeInboxModel *self,
     }
 }
 
+static void
+set_limited (ConciergeInboxModel *self,
+             gboolean             limited)
+{
+  ConciergeInboxEntry none = { 0, G_MININT64, G_MININT64 };
+
+  self->boundary = self->entries->len > 0 ? g_array_index (self->entries, ConciergeInboxEntry, self->entries->len - 1)
+                                          : none;
+  if (self->limited == !!limited)
+    return;
+  self->limited = !!limited;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMITED]);
+}
+
 /* Loading the index */
 
 /* The index loads in two steps: the first page's threads, so that the
@@ -424,6 +448,7 @@ index_loaded_cb (GObject      *object,
   g_autoptr(ConciergeInboxModel) self = request->self;
   g_autoptr(GArray) entries = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean limited = FALSE;
   guint kept = 0, old_len;
 
   if (request->first_page)
@@ -452,7 +477,7 @@ index_loaded_cb (GObject      *object,
         }
     }
   else
-    entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, &error);
+    entries = concierge_store_load_inbox_index_finish (CONCIERGE_STORE (object), result, &limited, &error);
 
   if (request->generation != self->generation)
     return;
@@ -488,6 +513,7 @@ index_loaded_cb (GObject      *object,
     {
       g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending);
 
+      set_limited (self, limited);
       self->pending = g_ptr_array_new_with_free_func (g_object_unref);
       if (pending->len > 0)
         threads_changed_cb (self, pending, self->store);
@@ -523,6 +549,7 @@ reload (ConciergeInboxModel *self)
 
   self->loading = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  set_limited (self, FALSE);
 
   request_index (self, TRUE);
 }
@@ -570,6 +597,10 @@ concierge_inbox_model_get_property (GObject    *object,
       g_value_set_boolean (value, self->loading);
       break;
 
+    case PROP_LIMITED:
+      g_value_set_boolean (value, self->limited);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -586,6 +617,16 @@ concierge_inbox_model_class_init (ConciergeInboxModelClass *klass)
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConciergeInboxModel:limited:
+   *
+   * Whether a search shows only its first threads: more in the view
+   * match, or may, after the last. The search's words narrow it.
+   */
+  properties[PROP_LIMITED] =
+    g_param_spec_boolean ("limited", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -653,6 +694,14 @@ concierge_inbox_model_get_loading (ConciergeInboxModel *self)
   g_return_val_if_fail (CONCIERGE_IS_INBOX_MODEL (self), FALSE);
 
   return self->loading;
+}
+
+gboolean
+concierge_inbox_model_get_limited (ConciergeInboxModel *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_INBOX_MODEL (self), FALSE);
+
+  return self->limited;
 }
 
 /**

@@ -19,6 +19,7 @@ const ConciergeInboxQuery *concierge_inbox_model_get_query   (ConciergeInboxMode
 void                       concierge_inbox_model_set_query   (ConciergeInboxModel       *self,
                                                               const ConciergeInboxQuery *query);
 gboolean                   concierge_inbox_model_get_loading (ConciergeInboxModel       *self);
+gboolean                   concierge_inbox_model_get_limited (ConciergeInboxModel       *self);
 guint                      concierge_inbox_model_get_cached  (ConciergeInboxModel       *self);
 int                        concierge_inbox_model_find        (ConciergeInboxModel       *self,
                                                               gint64                     thread_id);

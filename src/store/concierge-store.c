@@ -47,6 +47,7 @@ struct _ConciergeStore
   char         *path;
   char         *profile_id;
   gboolean      has_tombstone_key;
+  guint         search_limit;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
@@ -1049,6 +1050,7 @@ concierge_store_init (ConciergeStore *self)
   self->worker = worker;
 
   self->context = g_main_context_ref_thread_default ();
+  self->search_limit = CONCIERGE_STORE_SEARCH_LIMIT;
 }
 
 /**
@@ -1376,6 +1378,31 @@ concierge_store_get_profile_id (ConciergeStore *self)
   g_return_val_if_fail (CONCIERGE_IS_STORE (self), NULL);
 
   return self->profile_id;
+}
+
+/**
+ * concierge_store_set_search_limit:
+ * @limit: how many threads a search lists at most; 0 for the default
+ *
+ * Sets how far the whole list of a search goes (see
+ * concierge_store_load_inbox_index_async()). Lists asked for from now on
+ * keep to it.
+ */
+void
+concierge_store_set_search_limit (ConciergeStore *self,
+                                  guint           limit)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  self->search_limit = limit != 0 ? limit : CONCIERGE_STORE_SEARCH_LIMIT;
+}
+
+guint
+concierge_store_get_search_limit (ConciergeStore *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_STORE (self), CONCIERGE_STORE_SEARCH_LIMIT);
+
+  return self->search_limit;
 }
 
 /* The tombstone key */
@@ -3145,8 +3172,8 @@ typedef struct
 /* The search as a query without prefixes, which FTS5 looks up without
  * reading whole doclists: each typed word becomes the words of the cache
  * that it starts, found through fts5vocab, and @matches is set to how many
- * messages at most match. NULL, without an error, when a typed word stands
- * for too many words or none. */
+ * messages at most match (G_MAXINT64 when it cannot tell). NULL, without
+ * an error, when a typed word stands for too many words or none. */
 static gboolean
 search_terms (ConciergeStore  *self,
               const char      *search,
@@ -3239,6 +3266,9 @@ search_terms (ConciergeStore  *self,
           set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
           return FALSE;
         }
+      /* A typed word that no word of the cache starts: no message matches. */
+      if (n_terms == 0)
+        *matches = 0;
       if (n_terms == 0 || n_terms > SEARCH_TERMS_MAX)
         return TRUE;
       g_string_append (query, ")");
@@ -3429,35 +3459,27 @@ settle_candidates (ConciergeStore   *self,
 }
 
 /* How many threads of a view a search's page looks at, for each thread it
- * wants, before it reads every match instead. */
+ * wants, before it reads every match instead; and the first window of its
+ * whole list (search_bounded_threads). */
 #define SEARCH_WINDOW_FACTOR 5
 
-/* The first @limit threads of the view that the search matches, settled
- * among the view's first threads; FALSE with nothing set when those hold
- * too few, and with @error set on failure. */
-static gboolean
-search_first_threads (ConciergeStore            *self,
-                      const ConciergeInboxQuery *query,
-                      const char                *match,
-                      guint                      limit,
-                      GArray                    *entries,
-                      GError                   **error)
+/* The threads of the customers whose names the search matches, through
+ * their index, so that the windows below read the order's index alone; a
+ * set of ids, or NULL with @error set. */
+static GHashTable *
+search_contact_threads (ConciergeStore  *self,
+                        const char      *match,
+                        GError         **error)
 {
   static const char contacts_sql[] =
     "SELECT t.id FROM threads t "
     "WHERE t.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1)";
-  g_autoptr(GString) where = inbox_where (query, FALSE);
-  guint window = limit * SEARCH_WINDOW_FACTOR;
-  g_autofree char *sql = NULL;
-  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
   g_autoptr(GHashTable) by_contact = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   sqlite3_stmt *stmt;
-  int rc, settled;
+  int rc;
 
-  /* The threads of the customers whose names match, through their index,
-   * so that the window below reads the order's index alone. */
   if (!(stmt = store_prepare (self, contacts_sql, error)))
-    return FALSE;
+    return NULL;
   bind_text (stmt, 1, match);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -3469,13 +3491,37 @@ search_first_threads (ConciergeStore            *self,
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
-      return FALSE;
+      return NULL;
     }
 
+  return g_steal_pointer (&by_contact);
+}
+
+/* Appends to @candidates the next @window threads of the view (@where) in
+ * a search's order, those after @after or from the newest; the threads in
+ * @by_contact match already. */
+static gboolean
+search_window (ConciergeStore         *self,
+               const char             *where,
+               GHashTable             *by_contact,
+               const SearchCandidate  *after,
+               guint                   window,
+               GArray                 *candidates,
+               GError                **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *from = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (after != NULL)
+    from = g_strdup_printf (" AND (t.last_activity_at, t.id) < (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                            after->last_activity_at, after->id);
+
   /* Built per query, so not kept among the prepared statements. */
-  sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+  sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s%s "
                          "ORDER BY t.last_activity_at DESC, t.id DESC LIMIT %u",
-                         where->str, window);
+                         where, from ? from : "", window);
   rc = sqlite3_prepare_v2 (store_db (self), sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -3495,7 +3541,54 @@ search_first_threads (ConciergeStore            *self,
   if (rc != SQLITE_DONE)
     set_sqlite_error (error, store_db (self), rc, "Searching the inbox failed");
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
+
+  return rc == SQLITE_DONE;
+}
+
+/* Appends the first @settled of @candidates that match to @entries, in a
+ * search's order; returns how many. */
+static guint
+append_matched (GArray  *candidates,
+                guint    settled,
+                GArray  *entries)
+{
+  guint found = 0;
+
+  for (guint i = 0; i < settled; i++)
+    {
+      SearchCandidate *candidate = &g_array_index (candidates, SearchCandidate, i);
+      ConciergeInboxEntry entry = { candidate->id, -candidate->last_activity_at, -candidate->id };
+
+      if (candidate->matched)
+        {
+          g_array_append_val (entries, entry);
+          found++;
+        }
+    }
+
+  return found;
+}
+
+/* The first @limit threads of the view that the search matches, settled
+ * among the view's first threads; FALSE with nothing set when those hold
+ * too few, and with @error set on failure. */
+static gboolean
+search_first_threads (ConciergeStore            *self,
+                      const ConciergeInboxQuery *query,
+                      const char                *match,
+                      guint                      limit,
+                      GArray                    *entries,
+                      GError                   **error)
+{
+  g_autoptr(GString) where = inbox_where (query, FALSE);
+  guint window = limit * SEARCH_WINDOW_FACTOR;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
+  g_autoptr(GHashTable) by_contact = NULL;
+  guint before = entries->len;
+  int settled;
+
+  if (!(by_contact = search_contact_threads (self, match, error)) ||
+      !search_window (self, where->str, by_contact, NULL, window, candidates, error))
     return FALSE;
 
   settled = settle_candidates (self, query->search, match, (SearchCandidate *) (gpointer) candidates->data,
@@ -3503,23 +3596,134 @@ search_first_threads (ConciergeStore            *self,
   if (settled < 0)
     return FALSE;
 
-  {
-    g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (ConciergeInboxEntry));
-
-    for (int i = 0; i < settled; i++)
-      {
-        SearchCandidate *candidate = &g_array_index (candidates, SearchCandidate, i);
-        ConciergeInboxEntry entry = { candidate->id, -candidate->last_activity_at, -candidate->id };
-
-        if (candidate->matched)
-          g_array_append_val (found, entry);
-      }
-
-    /* Threads beyond the window may come before the last of too few. */
-    if (found->len < limit && candidates->len == window)
+  /* Threads beyond the window may come before the last of too few. */
+  if (append_matched (candidates, settled, entries) < limit && candidates->len == window)
+    {
+      g_array_set_size (entries, before);
       return FALSE;
-    g_array_append_vals (entries, found->data, found->len);
-  }
+    }
+
+  return TRUE;
+}
+
+/* For each thread a search's whole list may hold: how many threads of the
+ * view it looks through at most, and how many matches it follows to their
+ * threads at most; and how much larger each window of threads is than the
+ * one before. */
+#define SEARCH_SCAN_FACTOR   40
+#define SEARCH_FOLLOW_FACTOR 128
+#define SEARCH_WINDOW_GROWTH 4
+/* A word in fewer messages than a quarter of the threads is in too few of
+ * them for a window of threads to hold enough. */
+#define SEARCH_FOLLOW_SHARE  4
+
+/* The whole list of a search: the first @limit threads of the view that it
+ * matches, in order. @limited is set when the view holds more, or may hold
+ * more beyond the threads looked at.
+ *
+ * Nobody reads hundreds of results; they add a word. Yet the matches of a
+ * word that most messages hold are most of the cache: finding the thread
+ * of each reads nearly every message, seconds on a large cache, during
+ * which the worker opens no conversation and stores no reply. So a search
+ * lists its first @limit threads, and says so when there are more; it
+ * asks for one more than it lists to tell.
+ *
+ * A word in few messages, or in too few for a window of threads to hold
+ * enough of them, is followed from each match to its thread: that finds
+ * every match however old, and costs what the matches are, which
+ * SEARCH_FOLLOW_FACTOR bounds. Any other is in many threads, and is
+ * settled as a page is (search_first_threads), over windows of the view's
+ * threads, newest first, each larger than the one before, until the list
+ * is full, or the view ends, or the search has looked through
+ * SEARCH_SCAN_FACTOR threads for each it may list. The windows are settled
+ * by one walk each over the matches, through the search's words written
+ * out, which FTS5 reads as it goes: looking threads up one by one, as a
+ * page does, costs more for a list once a word is not in nearly all of
+ * them.
+ *
+ * Whichever way, the list holds every match down to its last thread, so a
+ * thread that changes can be placed within it, and the cost keeps to what
+ * the list holds, however common the word. Listing every match in steps
+ * that let other jobs run between them, as erasing does, would keep the
+ * worker free too, but would still read the whole cache, and keep the disk
+ * busy, for a list that nobody scrolls through. */
+static gboolean
+search_bounded_threads (ConciergeStore            *self,
+                        const ConciergeInboxQuery *query,
+                        const char                *match,
+                        guint                      limit,
+                        GArray                    *entries,
+                        gboolean                  *limited,
+                        GError                   **error)
+{
+  g_autofree char *terms = NULL;
+  gint64 matches = G_MAXINT64, threads;
+  guint wanted = MIN (limit, G_MAXUINT / SEARCH_FOLLOW_FACTOR - 1) + 1;
+  guint before = entries->len;
+
+  *limited = FALSE;
+  if (!search_terms (self, query->search, &terms, &matches, error) ||
+      !store_count (self, "SELECT count(*) FROM threads", 0, &threads, error))
+    return FALSE;
+
+  if (matches < MAX (SEARCH_LOOKUP_MIN, MIN (threads / SEARCH_FOLLOW_SHARE, (gint64) wanted * SEARCH_FOLLOW_FACTOR)))
+    {
+      g_autoptr(GString) where = inbox_where (query, TRUE);
+      g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
+                                              "ORDER BY t.last_activity_at DESC, t.id DESC LIMIT %u",
+                                              where->str, wanted);
+
+      if (!append_index_rows (self, sql, match, TRUE, 0, entries, error))
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(GString) where = inbox_where (query, FALSE);
+      g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (SearchCandidate));
+      g_autoptr(GHashTable) by_contact = NULL;
+      guint window = wanted * SEARCH_WINDOW_FACTOR;
+      guint budget = wanted * SEARCH_SCAN_FACTOR;
+      guint scanned = 0, found = 0;
+      SearchCandidate last = { 0 };
+
+      if (!(by_contact = search_contact_threads (self, match, error)))
+        return FALSE;
+      for (;;)
+        {
+          int settled;
+
+          g_array_set_size (candidates, 0);
+          if (!search_window (self, where->str, by_contact, scanned ? &last : NULL, window, candidates, error))
+            return FALSE;
+          settled = settle_by_walk (self, terms != NULL ? terms : match,
+                                    (SearchCandidate *) (gpointer) candidates->data, candidates->len,
+                                    wanted - found, error);
+          if (settled < 0)
+            return FALSE;
+          found += append_matched (candidates, settled, entries);
+          scanned += candidates->len;
+          if (found == wanted || candidates->len < window)
+            break;
+          if (scanned >= budget)
+            {
+              *limited = TRUE;
+              break;
+            }
+
+          last = g_array_index (candidates, SearchCandidate, candidates->len - 1);
+          if (window <= (budget - scanned) / SEARCH_WINDOW_GROWTH)
+            window *= SEARCH_WINDOW_GROWTH;
+          else
+            window = budget - scanned;
+        }
+    }
+
+  /* The one thread more than it lists. */
+  if (entries->len - before == wanted)
+    {
+      g_array_set_size (entries, entries->len - 1);
+      *limited = TRUE;
+    }
 
   return TRUE;
 }
@@ -3528,6 +3732,7 @@ typedef struct
 {
   ConciergeInboxQuery *query;
   guint                limit;
+  guint                search_limit;
   gboolean             with_threads;
 } IndexJob;
 
@@ -3538,6 +3743,22 @@ index_job_free (gpointer data)
 
   concierge_inbox_query_free (job->query);
   g_free (job);
+}
+
+/* What concierge_store_load_inbox_index_finish() hands over. */
+typedef struct
+{
+  GArray   *entries;
+  gboolean  limited;
+} IndexResult;
+
+static void
+index_result_free (gpointer data)
+{
+  IndexResult *result = data;
+
+  g_clear_pointer (&result->entries, g_array_unref);
+  g_free (result);
 }
 
 static void
@@ -3552,20 +3773,19 @@ load_inbox_index_job (ConciergeStore *self,
   g_autoptr(GString) where = inbox_where (query, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *match = fts_query (query->search);
+  gboolean limited = FALSE;
   gboolean ok;
 
+  /* A search of nothing but spaces finds nothing. */
   if (concierge_inbox_query_has_search (query) && match == NULL)
+    ok = TRUE;
+  else if (concierge_inbox_query_has_search (query) && job->limit == 0)
+    ok = search_bounded_threads (self, query, match, job->search_limit, entries, &limited, &error);
+  else if (concierge_inbox_query_has_search (query))
     {
-      g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_array_unref);
-      return;
-    }
-
-  if (concierge_inbox_query_has_search (query))
-    {
-      /* A page is settled among the view's first threads; the whole
-       * order, or a search those hold too few matches of, takes every
-       * match. */
-      ok = job->limit != 0 && search_first_threads (self, query, match, job->limit, entries, &error);
+      /* A page is settled among the view's first threads; a search those
+       * hold too few matches of takes every match. */
+      ok = search_first_threads (self, query, match, job->limit, entries, &error);
       if (!ok && error == NULL)
         {
           g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.last_activity_at FROM threads t %s "
@@ -3646,7 +3866,13 @@ load_inbox_index_job (ConciergeStore *self,
       return;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_array_unref);
+  {
+    IndexResult *result = g_new0 (IndexResult, 1);
+
+    result->entries = g_steal_pointer (&entries);
+    result->limited = limited;
+    g_task_return_pointer (task, result, index_result_free);
+  }
 }
 
 /**
@@ -3654,7 +3880,8 @@ load_inbox_index_job (ConciergeStore *self,
  *
  * Loads the order of the threads that @query matches, the first @limit of
  * them or all for 0: ids and sort keys only, a few bytes a thread, so an
- * inbox can place rows without loading them.
+ * inbox can place rows without loading them. All of a search are at most
+ * as many as concierge_store_set_search_limit() says.
  */
 void
 concierge_store_load_inbox_index_async (ConciergeStore            *self,
@@ -3673,6 +3900,7 @@ concierge_store_load_inbox_index_async (ConciergeStore            *self,
   job = g_new0 (IndexJob, 1);
   job->query = concierge_inbox_query_copy (query);
   job->limit = limit;
+  job->search_limit = self->search_limit;
 
   store_run (self, concierge_store_load_inbox_index_async, io_priority,
              load_inbox_index_job, job, index_job_free,
@@ -3726,6 +3954,8 @@ concierge_store_load_inbox_head_finish (ConciergeStore  *self,
 
 /**
  * concierge_store_load_inbox_index_finish:
+ * @limited: (out) (optional): set when a search lists only its first
+ *   threads: the view holds more that match, or may, after the last
  *
  * Returns: (transfer full) (element-type ConciergeInboxEntry): the entries,
  *   in inbox order
@@ -3733,11 +3963,24 @@ concierge_store_load_inbox_head_finish (ConciergeStore  *self,
 GArray *
 concierge_store_load_inbox_index_finish (ConciergeStore  *self,
                                          GAsyncResult    *result,
+                                         gboolean        *limited,
                                          GError         **error)
 {
+  IndexResult *index;
+  GArray *entries;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (limited != NULL)
+    *limited = FALSE;
+  if (!(index = g_task_propagate_pointer (G_TASK (result), error)))
+    return NULL;
+  entries = g_steal_pointer (&index->entries);
+  if (limited != NULL)
+    *limited = index->limited;
+  index_result_free (index);
+
+  return entries;
 }
 
 static void

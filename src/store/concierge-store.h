@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 
+/* How many threads a search lists at most, unless
+ * concierge_store_set_search_limit() says otherwise. */
+#define CONCIERGE_STORE_SEARCH_LIMIT 500
+
 typedef enum
 {
   CONCIERGE_STORE_ERROR_FAILED,
@@ -218,6 +222,9 @@ gboolean         concierge_store_close_finish       (ConciergeStore      *self,
 
 const char      *concierge_store_get_path           (ConciergeStore      *self);
 const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
+void             concierge_store_set_search_limit   (ConciergeStore      *self,
+                                                     guint                limit);
+guint            concierge_store_get_search_limit   (ConciergeStore      *self);
 void             concierge_store_invalidate         (ConciergeStore      *self);
 
 /* The keys of the profile's tombstones. They live in the keyring, and the
@@ -452,6 +459,7 @@ void             concierge_store_load_inbox_index_async  (ConciergeStore        
                                                           gpointer                   user_data);
 GArray          *concierge_store_load_inbox_index_finish (ConciergeStore            *self,
                                                           GAsyncResult              *result,
+                                                          gboolean                  *limited,
                                                           GError                   **error);
 
 void             concierge_store_load_inbox_head_async   (ConciergeStore            *self,

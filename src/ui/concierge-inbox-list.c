@@ -55,7 +55,9 @@ struct _ConciergeInboxList
   GtkLabel            *view_count_label;
   GtkBox              *views_box;
   AdwStatusPage       *empty_page;
+  AdwStatusPage       *no_results_page;
   GtkSearchEntry      *search_entry;
+  GtkLabel            *limited_label;
   GtkStack            *stack;
   GtkListView         *list_view;
 };
@@ -77,6 +79,35 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* A search that shows only its first conversations says so, and how to
+ * reach the others. */
+static void
+update_limited (ConciergeInboxList *self)
+{
+  gboolean limited = self->model != NULL && concierge_inbox_model_get_limited (self->model);
+  guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+
+  if (limited && n > 0)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: below the search field, when a search matches more conversations than the inbox lists */
+      text = g_strdup_printf (g_dngettext (NULL,
+                                           "Showing the first %u conversation that matches. "
+                                           "Add words to narrow the search.",
+                                           "Showing the first %u conversations that match. "
+                                           "Add words to narrow the search.", n), n);
+      gtk_label_set_text (self->limited_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->limited_label), limited && n > 0);
+
+  /* It looked through the newest conversations only. */
+  adw_status_page_set_description (self->no_results_page,
+                                   limited ? _("None of the most recent conversations contains these words. "
+                                               "Add words to narrow the search.")
+                                           : _("No conversation contains these words"));
+}
+
 static void
 update_page (ConciergeInboxList *self)
 {
@@ -94,6 +125,7 @@ update_page (ConciergeInboxList *self)
     page = "empty";
 
   concierge_stack_show (self->stack, page);
+  update_limited (self);
 
   if (!self->ready && (g_str_equal (page, "list") || g_str_equal (page, "empty") ||
                        g_str_equal (page, "no-results")))
@@ -820,6 +852,8 @@ concierge_inbox_list_set_store (ConciergeInboxList *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (loading_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::limited", G_CALLBACK (update_limited), self,
+                           G_CONNECT_SWAPPED);
 
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
@@ -945,7 +979,9 @@ concierge_inbox_list_class_init (ConciergeInboxListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, view_count_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, views_box);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, limited_label);
   gtk_widget_class_install_action (widget_class, "inbox.view", "s", view_action);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, stack);
   gtk_widget_class_bind_template_child (widget_class, ConciergeInboxList, list_view);
