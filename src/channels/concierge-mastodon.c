@@ -12,6 +12,7 @@
 #include <sys/random.h>
 
 #include "concierge-accounts.h"
+#include "concierge-json.h"
 #include "concierge-mastodon.h"
 
 
@@ -131,17 +132,6 @@ concierge_mastodon_html_to_text (const char *html)
   return g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gint64
 parse_time (const char *iso8601)
 {
@@ -158,16 +148,9 @@ meta_size (JsonObject *attachment,
            const char *size,
            const char *dimension)
 {
-  JsonNode *meta = json_object_get_member (attachment, "meta");
-  JsonNode *node;
+  JsonObject *meta = concierge_json_object (concierge_json_object (attachment, "meta"), size);
 
-  if (meta == NULL || !JSON_NODE_HOLDS_OBJECT (meta) ||
-      (node = json_object_get_member (json_node_get_object (meta), size)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (node) ||
-      (node = json_object_get_member (json_node_get_object (node), dimension)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT16);
+  return (guint) CLAMP (concierge_json_int (meta, dimension), 0, G_MAXUINT16);
 }
 
 /* A picture is kept as it was posted, so that the agent can read a
@@ -193,15 +176,15 @@ add_images (ConciergeMessage *message,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       attachment = json_node_get_object (element);
-      type = member_string (attachment, "type");
+      type = concierge_json_string (attachment, "type");
       if (g_strcmp0 (type, "image") == 0)
         {
-          source = member_string (attachment, "url");
+          source = concierge_json_string (attachment, "url");
           size = "original";
         }
       else if (g_strcmp0 (type, "gifv") == 0 || g_strcmp0 (type, "video") == 0)
         {
-          source = member_string (attachment, "preview_url");
+          source = concierge_json_string (attachment, "preview_url");
           size = "small";
         }
       else
@@ -209,7 +192,7 @@ add_images (ConciergeMessage *message,
       if (source == NULL)
         continue;
 
-      image = concierge_image_new (source, member_string (attachment, "description"),
+      image = concierge_image_new (source, concierge_json_string (attachment, "description"),
                                    meta_size (attachment, size, "width"),
                                    meta_size (attachment, size, "height"));
       concierge_message_add_image (message, image);
@@ -251,10 +234,10 @@ concierge_mastodon_message_from_status (JsonNode             *status,
     }
 
   account = json_object_get_object_member (object, "account");
-  id = member_string (object, "id");
-  content = member_string (object, "content");
-  account_id = member_string (account, "id");
-  created_at = parse_time (member_string (object, "created_at"));
+  id = concierge_json_string (object, "id");
+  content = concierge_json_string (object, "content");
+  account_id = concierge_json_string (account, "id");
+  created_at = parse_time (concierge_json_string (object, "created_at"));
   if (id == NULL || content == NULL || account_id == NULL || created_at == 0)
     {
       g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
@@ -267,16 +250,16 @@ concierge_mastodon_message_from_status (JsonNode             *status,
   own = own_account_id != NULL && g_str_equal (account_id, own_account_id);
   message = concierge_message_new (id, own ? CONCIERGE_DIRECTION_OUT : CONCIERGE_DIRECTION_IN,
                                    text, created_at);
-  concierge_message_set_edited_at (message, parse_time (member_string (object, "edited_at")));
+  concierge_message_set_edited_at (message, parse_time (concierge_json_string (object, "edited_at")));
 
   /* The conversation shows the warning and keeps the text collapsed. */
-  spoiler = member_string (object, "spoiler_text");
+  spoiler = concierge_json_string (object, "spoiler_text");
   concierge_message_set_content_warning (message, spoiler);
 
   if (!own)
     {
-      const char *acct = member_string (account, "acct");
-      const char *display_name = member_string (account, "display_name");
+      const char *acct = concierge_json_string (account, "acct");
+      const char *display_name = concierge_json_string (account, "display_name");
       g_autofree char *handle = acct ? g_strdup_printf ("@%s", acct) : NULL;
       g_autoptr(ConciergeIdentity) author =
         concierge_identity_new ("mastodon", NULL, account_id, handle,
@@ -287,7 +270,7 @@ concierge_mastodon_message_from_status (JsonNode             *status,
 
   add_images (message, object);
 
-  visibility_name = member_string (object, "visibility");
+  visibility_name = concierge_json_string (object, "visibility");
   if (visibility != NULL)
     *visibility = g_strcmp0 (visibility_name, "direct") == 0 ? CONCIERGE_VISIBILITY_PRIVATE
                                                              : CONCIERGE_VISIBILITY_PUBLIC;
@@ -574,22 +557,6 @@ get_json (GTask        *task,
   request_json (task, SOUP_METHOD_GET, path, query, NULL, NULL, callback);
 }
 
-static const char *
-string_member (JsonNode   *node,
-               const char *name)
-{
-  JsonObject *object;
-  JsonNode *member;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  object = json_node_get_object (node);
-  member = json_object_get_member (object, name);
-  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (member);
-}
-
 static void
 return_unreadable (GTask *task)
 {
@@ -690,7 +657,7 @@ credentials_cb (GTask    *task,
 {
   ConciergeMastodon *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
-  const char *id = string_member (root, "id");
+  const char *id = concierge_json_node_string (root, "id");
 
   if (id == NULL)
     {
@@ -720,10 +687,10 @@ notifications_cb (GTask    *task,
   for (guint i = 0; i < json_array_get_length (notifications); i++)
     {
       JsonNode *notification = json_array_get_element (notifications, i);
-      const char *id = string_member (notification, "id");
+      const char *id = concierge_json_node_string (notification, "id");
       JsonNode *status = JSON_NODE_HOLDS_OBJECT (notification)
                            ? json_object_get_member (json_node_get_object (notification), "status") : NULL;
-      const char *visibility = status ? string_member (status, "visibility") : NULL;
+      const char *visibility = status ? concierge_json_node_string (status, "visibility") : NULL;
 
       if (id == NULL || status == NULL)
         continue;
@@ -804,10 +771,10 @@ context_cb (GTask    *task,
     ancestors = json_object_get_array_member (json_node_get_object (root), "ancestors");
 
   thread_id = ancestors && json_array_get_length (ancestors) > 0
-                ? string_member (json_array_get_element (ancestors, 0), "id")
-                : string_member (status, "id");
+                ? concierge_json_node_string (json_array_get_element (ancestors, 0), "id")
+                : concierge_json_node_string (status, "id");
   if (thread_id == NULL)
-    thread_id = string_member (status, "id");
+    thread_id = concierge_json_node_string (status, "id");
 
   for (guint i = 0; ancestors != NULL && i < json_array_get_length (ancestors); i++)
     if (!add_status (task, json_array_get_element (ancestors, i), thread_id))
@@ -839,7 +806,7 @@ fetch_next_context (GTask *task)
    * on a first fetch, are taken a few per turn of the main loop, so that
    * no frame waits for all. */
   for (guint n = 0; (status = g_queue_peek_head (&fetch->contexts)) != NULL &&
-                    string_member (status, "in_reply_to_id") == NULL; n++)
+                    concierge_json_node_string (status, "in_reply_to_id") == NULL; n++)
     {
       g_autoptr(JsonNode) alone = NULL;
 
@@ -850,7 +817,7 @@ fetch_next_context (GTask *task)
         }
 
       alone = g_queue_pop_head (&fetch->contexts);
-      if (!add_status (task, alone, string_member (alone, "id")))
+      if (!add_status (task, alone, concierge_json_node_string (alone, "id")))
         return;
     }
 
@@ -860,7 +827,7 @@ fetch_next_context (GTask *task)
       return;
     }
 
-  path = g_strdup_printf ("/api/v1/statuses/%s/context", string_member (status, "id"));
+  path = g_strdup_printf ("/api/v1/statuses/%s/context", concierge_json_node_string (status, "id"));
   get_json (task, path, NULL, context_cb);
 }
 
@@ -888,7 +855,7 @@ conversations_cb (GTask    *task,
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (conversation) ? json_node_get_object (conversation) : NULL;
       JsonNode *last = object ? json_object_get_member (object, "last_status") : NULL;
       JsonNode *accounts = object ? json_object_get_member (object, "accounts") : NULL;
-      const char *id = string_member (conversation, "id");
+      const char *id = concierge_json_node_string (conversation, "id");
       char *thread_id;
 
       if (id == NULL || last == NULL || !JSON_NODE_HOLDS_OBJECT (last))
@@ -898,15 +865,16 @@ conversations_cb (GTask    *task,
       g_ptr_array_add (thread_ids, thread_id);
       if (!add_status (task, last, thread_id))
         return;
-      if (string_member (last, "id") != NULL)
-        g_hash_table_add (added, (gpointer) string_member (last, "id"));
+      if (concierge_json_node_string (last, "id") != NULL)
+        g_hash_table_add (added, (gpointer) concierge_json_node_string (last, "id"));
 
       /* The customer's other direct messages since the last fetch belong
        * here too: the conversation shows only its newest. */
       for (guint j = 0; accounts != NULL && JSON_NODE_HOLDS_ARRAY (accounts) &&
                         j < json_array_get_length (json_node_get_array (accounts)); j++)
         {
-          const char *participant = string_member (json_array_get_element (json_node_get_array (accounts), j), "id");
+          JsonNode *participant_node = json_array_get_element (json_node_get_array (accounts), j);
+          const char *participant = concierge_json_node_string (participant_node, "id");
 
           if (participant != NULL && !g_hash_table_contains (by_participant, participant))
             g_hash_table_insert (by_participant, (gpointer) participant, thread_id);
@@ -917,11 +885,11 @@ conversations_cb (GTask    *task,
     {
       JsonNode *account = JSON_NODE_HOLDS_OBJECT (direct)
                             ? json_object_get_member (json_node_get_object (direct), "account") : NULL;
-      const char *author = account ? string_member (account, "id") : NULL;
+      const char *author = account ? concierge_json_node_string (account, "id") : NULL;
       const char *thread_id = author ? g_hash_table_lookup (by_participant, author) : NULL;
       gboolean ok = TRUE;
 
-      if (thread_id != NULL && !g_hash_table_contains (added, string_member (direct, "id") ?: ""))
+      if (thread_id != NULL && !g_hash_table_contains (added, concierge_json_node_string (direct, "id") ?: ""))
         ok = add_status (task, direct, thread_id);
       json_node_unref (direct);
       if (!ok)
@@ -1101,7 +1069,7 @@ own_statuses_cb (GTask    *task,
       g_autoptr(ConciergeMessage) message = NULL;
       g_autofree char *found = NULL;
 
-      if (g_strcmp0 (string_member (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
+      if (g_strcmp0 (concierge_json_node_string (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
         continue;
       message = concierge_mastodon_message_from_status (status, self->own_account_id, NULL, NULL);
       if (message == NULL || concierge_message_get_created_at (message) < entry->created_at - 60)
@@ -1381,7 +1349,7 @@ statuses_asked_cb (GObject      *object,
   statuses = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (statuses); i++)
     {
-      const char *id = string_member (json_array_get_element (statuses, i), "id");
+      const char *id = concierge_json_node_string (json_array_get_element (statuses, i), "id");
 
       if (id != NULL)
         g_hash_table_add (present, (gpointer) id);
@@ -1838,8 +1806,8 @@ app_registered_cb (GTask    *step,
                    JsonNode *root)
 {
   ConciergeMastodonSignIn *self = g_task_get_source_object (g_task_get_task_data (step));
-  const char *id = string_member (root, "client_id");
-  const char *secret = string_member (root, "client_secret");
+  const char *id = concierge_json_node_string (root, "client_id");
+  const char *secret = concierge_json_node_string (root, "client_secret");
 
   if (id == NULL || secret == NULL)
     {
@@ -2046,9 +2014,9 @@ own_account_cb (GTask    *step,
                 JsonNode *root)
 {
   ConciergeMastodonSignIn *self = g_task_get_source_object (g_task_get_task_data (step));
-  const char *id = string_member (root, "id");
-  const char *username = string_member (root, "username");
-  const char *display_name = string_member (root, "display_name");
+  const char *id = concierge_json_node_string (root, "id");
+  const char *username = concierge_json_node_string (root, "username");
+  const char *display_name = concierge_json_node_string (root, "display_name");
   g_autofree char *handle = NULL;
   g_autofree char *name = NULL;
 
@@ -2069,7 +2037,7 @@ token_cb (GTask    *step,
           JsonNode *root)
 {
   ConciergeMastodonSignIn *self = g_task_get_source_object (g_task_get_task_data (step));
-  const char *token = string_member (root, "access_token");
+  const char *token = concierge_json_node_string (root, "access_token");
 
   if (token == NULL || token[0] == '\0')
     {

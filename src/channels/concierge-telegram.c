@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "concierge-json.h"
 #include "concierge-telegram.h"
 
 /* Telegram's own limit for a message's text. */
@@ -17,47 +18,15 @@
 
 /* Reading updates */
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* Ids are 64-bit integers; a group's is negative. 0 means none. */
-static gint64
-member_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 static char *
 person_name (JsonObject *user)
 {
-  const char *first = member_string (user, "first_name");
-  const char *last = member_string (user, "last_name");
+  const char *first = concierge_json_string (user, "first_name");
+  const char *last = concierge_json_string (user, "last_name");
 
   if (first != NULL && last != NULL)
     return g_strdup_printf ("%s %s", first, last);
-  return g_strdup (first ? first : last ? last : member_string (user, "username"));
+  return g_strdup (first ? first : last ? last : concierge_json_string (user, "username"));
 }
 
 /* The customer wrote "@bot" in a group; Telegram marks that as a mention
@@ -108,11 +77,11 @@ choose_photo (JsonObject *message)
       JsonObject *size;
 
       if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          member_string ((size = json_node_get_object (element)), "file_id") == NULL)
+          concierge_json_string ((size = json_node_get_object (element)), "file_id") == NULL)
         continue;
       if (chosen == NULL ||
-          (MAX (member_int (size, "width"), member_int (size, "height")) <= PHOTO_MAX_SIDE &&
-           member_int (size, "width") > member_int (chosen, "width")))
+          (MAX (concierge_json_int (size, "width"), concierge_json_int (size, "height")) <= PHOTO_MAX_SIDE &&
+           concierge_json_int (size, "width") > concierge_json_int (chosen, "width")))
         chosen = size;
     }
 
@@ -124,12 +93,12 @@ message_from_json (JsonObject  *object,
                    gint64       bot_id,
                    GError     **error)
 {
-  JsonObject *chat = member_object (object, "chat");
-  JsonObject *from = member_object (object, "from");
-  gint64 chat_id = member_int (chat, "id");
-  gint64 message_id = member_int (object, "message_id");
-  gint64 date = member_int (object, "date");
-  const char *text = member_string (object, "text");
+  JsonObject *chat = concierge_json_object (object, "chat");
+  JsonObject *from = concierge_json_object (object, "from");
+  gint64 chat_id = concierge_json_int (chat, "id");
+  gint64 message_id = concierge_json_int (object, "message_id");
+  gint64 date = concierge_json_int (object, "date");
+  const char *text = concierge_json_string (object, "text");
   g_autofree char *remote_id = NULL;
   g_autofree char *body = NULL;
   ConciergeMessage *message;
@@ -144,7 +113,7 @@ message_from_json (JsonObject  *object,
     }
 
   if (text == NULL)
-    text = member_string (object, "caption");
+    text = concierge_json_string (object, "caption");
   photo = choose_photo (object);
   if (text != NULL)
     body = concierge_channel_clean_text (g_utf8_make_valid (text, -1));
@@ -155,24 +124,24 @@ message_from_json (JsonObject  *object,
 
   /* Message ids count within their chat only. */
   remote_id = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, chat_id, message_id);
-  own = from != NULL && member_int (from, "id") == bot_id;
+  own = from != NULL && concierge_json_int (from, "id") == bot_id;
   message = concierge_message_new (remote_id, own ? CONCIERGE_DIRECTION_OUT : CONCIERGE_DIRECTION_IN, body, date);
-  concierge_message_set_edited_at (message, member_int (object, "edit_date"));
+  concierge_message_set_edited_at (message, concierge_json_int (object, "edit_date"));
   if (photo != NULL)
     {
       g_autoptr(ConciergeImage) image =
-        concierge_image_new (member_string (photo, "file_id"), NULL,
-                             (guint) CLAMP (member_int (photo, "width"), 0, G_MAXUINT16),
-                             (guint) CLAMP (member_int (photo, "height"), 0, G_MAXUINT16));
+        concierge_image_new (concierge_json_string (photo, "file_id"), NULL,
+                             (guint) CLAMP (concierge_json_int (photo, "width"), 0, G_MAXUINT16),
+                             (guint) CLAMP (concierge_json_int (photo, "height"), 0, G_MAXUINT16));
 
       concierge_message_add_image (message, image);
     }
 
   if (from != NULL && !own)
     {
-      g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (from, "id"));
-      g_autofree char *handle = member_string (from, "username")
-                                  ? g_strdup_printf ("@%s", member_string (from, "username")) : NULL;
+      g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, concierge_json_int (from, "id"));
+      g_autofree char *handle = concierge_json_string (from, "username")
+                                  ? g_strdup_printf ("@%s", concierge_json_string (from, "username")) : NULL;
       g_autofree char *name = person_name (from);
       g_autoptr(ConciergeIdentity) author = concierge_identity_new ("telegram", NULL, user_id, handle, name);
 
@@ -222,20 +191,20 @@ concierge_telegram_read_update (JsonNode              *update,
 
   *item = (ConciergeTelegramItem) { NULL };
   object = JSON_NODE_HOLDS_OBJECT (update) ? json_node_get_object (update) : NULL;
-  if (object == NULL || (*update_id = member_int (object, "update_id")) == 0)
+  if (object == NULL || (*update_id = concierge_json_int (object, "update_id")) == 0)
     {
       g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                            _("Telegram sent an update Concierge cannot read."));
       return FALSE;
     }
 
-  message = member_object (object, "message");
+  message = concierge_json_object (object, "message");
   if (message == NULL)
-    message = member_object (object, "edited_message");
-  chat = member_object (message, "chat");
-  from = member_object (message, "from");
-  type = member_string (chat, "type");
-  chat_id = member_int (chat, "id");
+    message = concierge_json_object (object, "edited_message");
+  chat = concierge_json_object (message, "chat");
+  from = concierge_json_object (message, "from");
+  type = concierge_json_string (chat, "type");
+  chat_id = concierge_json_int (chat, "id");
   if (message == NULL || from == NULL || type == NULL)
     return TRUE;
 
@@ -246,15 +215,15 @@ concierge_telegram_read_update (JsonNode              *update,
     }
   else if (g_str_equal (type, "group") || g_str_equal (type, "supergroup"))
     {
-      const char *text = member_string (message, "text");
+      const char *text = concierge_json_string (message, "text");
 
-      reply_to = member_object (message, "reply_to_message");
-      if (!mentions_bot (text ? text : member_string (message, "caption"), bot_username) &&
-          (reply_to == NULL || member_int (member_object (reply_to, "from"), "id") != bot_id))
+      reply_to = concierge_json_object (message, "reply_to_message");
+      if (!mentions_bot (text ? text : concierge_json_string (message, "caption"), bot_username) &&
+          (reply_to == NULL || concierge_json_int (concierge_json_object (reply_to, "from"), "id") != bot_id))
         return TRUE;
 
       item->thread_remote_id = g_strdup_printf ("chat:%" G_GINT64_FORMAT ":user:%" G_GINT64_FORMAT,
-                                                chat_id, member_int (from, "id"));
+                                                chat_id, concierge_json_int (from, "id"));
       item->visibility = CONCIERGE_VISIBILITY_PUBLIC;
     }
   else
@@ -365,8 +334,8 @@ error_for_answer (ConciergeTelegram *self,
                   guint              status,
                   JsonObject        *answer)
 {
-  gint64 code = member_int (answer, "error_code");
-  const char *description = member_string (answer, "description");
+  gint64 code = concierge_json_int (answer, "error_code");
+  const char *description = concierge_json_string (answer, "description");
 
   if (code == 0)
     code = status;
@@ -391,7 +360,7 @@ error_for_answer (ConciergeTelegram *self,
                                     "Telegram hands them to one reader only: stop the other program or "
                                     "remove the webhook, then choose Try Again."));
     case 429:
-      self->retry_after = (guint) CLAMP (member_int (member_object (answer, "parameters"), "retry_after"), 1, 3600);
+      self->retry_after = (guint) CLAMP (concierge_json_int (concierge_json_object (answer, "parameters"), "retry_after"), 1, 3600);
       return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
                           _("Telegram asks to wait %u seconds before the next request."), self->retry_after);
     default:
@@ -627,16 +596,16 @@ me_cb (GTask    *task,
   g_autofree char *bot_id = NULL;
   JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
 
-  if (member_int (me, "id") == 0 || member_string (me, "username") == NULL)
+  if (concierge_json_int (me, "id") == 0 || concierge_json_string (me, "username") == NULL)
     {
       g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                                _("The server sent an answer Concierge cannot read."));
       return;
     }
 
-  self->bot_id = member_int (me, "id");
+  self->bot_id = concierge_json_int (me, "id");
   g_free (self->bot_username);
-  self->bot_username = g_strdup (member_string (me, "username"));
+  self->bot_username = g_strdup (concierge_json_string (me, "username"));
   bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->bot_id);
   concierge_ingest_set_remote_user_id (fetch->ingest, bot_id);
   get_updates (task);
@@ -720,12 +689,12 @@ sent_cb (GTask    *task,
 
   /* A message in a private chat names its thread: the chat. */
   {
-    JsonObject *chat = member_object (json_node_get_object (result), "chat");
-    const char *type = member_string (chat, "type");
+    JsonObject *chat = concierge_json_object (json_node_get_object (result), "chat");
+    const char *type = concierge_json_string (chat, "type");
 
     if (g_strcmp0 (type, "private") == 0)
       {
-        g_autofree char *thread = g_strdup_printf ("chat:%" G_GINT64_FORMAT, member_int (chat, "id"));
+        g_autofree char *thread = g_strdup_printf ("chat:%" G_GINT64_FORMAT, concierge_json_int (chat, "id"));
 
         concierge_message_set_thread_remote_id (message, thread);
       }
@@ -888,7 +857,7 @@ file_cb (GTask    *task,
 {
   ConciergeTelegram *self = g_task_get_source_object (task);
   const char *path = JSON_NODE_HOLDS_OBJECT (result)
-                       ? member_string (json_node_get_object (result), "file_path") : NULL;
+                       ? concierge_json_string (json_node_get_object (result), "file_path") : NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *url = NULL;
 
@@ -996,7 +965,7 @@ webhook_info_cb (GTask    *task,
 {
   ConciergeTelegramBot *bot = g_task_get_task_data (task);
   JsonObject *info = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
-  const char *url = member_string (info, "url");
+  const char *url = concierge_json_string (info, "url");
 
   bot->webhook_url = url && url[0] ? g_strdup (url) : NULL;
   g_task_return_boolean (task, TRUE);
@@ -1010,15 +979,15 @@ check_me_cb (GTask    *task,
   ConciergeTelegramBot *bot = g_task_get_task_data (task);
   JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
 
-  if (member_int (me, "id") == 0 || member_string (me, "username") == NULL)
+  if (concierge_json_int (me, "id") == 0 || concierge_json_string (me, "username") == NULL)
     {
       g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                                _("The server sent an answer Concierge cannot read."));
       return;
     }
 
-  bot->id = self->bot_id = member_int (me, "id");
-  bot->username = g_strdup (member_string (me, "username"));
+  bot->id = self->bot_id = concierge_json_int (me, "id");
+  bot->username = g_strdup (concierge_json_string (me, "username"));
   g_free (self->bot_username);
   self->bot_username = g_strdup (bot->username);
   bot->name = person_name (me);
