@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "channels/concierge-accounts.h"
+#include "channels/concierge-credentials.h"
 #include "privacy/concierge-detector.h"
 #include "concierge-application.h"
 #include "store/concierge-store.h"
@@ -151,7 +152,7 @@ account_add (int    argc,
     server = g_steal_pointer (&api_url);
   if (server == NULL)
     server = g_strdup (g_str_equal (platform, "telegram") ? "https://api.telegram.org" : "");
-  if (!concierge_accounts_server_url_is_ok (server, &error))
+  if (!concierge_credentials_server_url_is_ok (server, &error))
     return fail (error->message);
   if (!token_stdin || (token = read_token ()) == NULL)
     return fail (_("No access token. Pipe it into the command and pass --token-stdin."));
@@ -172,7 +173,7 @@ account_add (int    argc,
                                    concierge_account_get_handle (identified),
                                    concierge_account_get_server_url (identified),
                                    concierge_account_get_remote_user_id (identified));
-  secret = concierge_accounts_secret_json (token, NULL, NULL);
+  secret = concierge_credentials_to_json (token, NULL, NULL);
   memset (token, 0, strlen (token));
   g_clear_object (&result);
   concierge_accounts_add_async (store, account, secret, NULL, got_result, &result);

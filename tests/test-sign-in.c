@@ -18,6 +18,7 @@
 
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-channel.h"
+#include "channels/concierge-credentials.h"
 #include "channels/concierge-mastodon.h"
 #include "secrets/concierge-secrets.h"
 #include "test-util.h"
@@ -598,7 +599,7 @@ test_removal_revokes_the_token (Fixture       *fixture,
   /* A token from the command line came from an app Concierge does not
    * know: removing says that it still works, and it does. */
   typed = concierge_account_new ("mastodon", "Typed", "", fixture->url, "");
-  typed_secret = concierge_accounts_secret_json (TOKEN, NULL, NULL);
+  typed_secret = concierge_credentials_to_json (TOKEN, NULL, NULL);
   saved_typed = save (store, typed, typed_secret);
   g_clear_pointer (&not_revoked, g_free);
   not_revoked = remove_account (fixture, store, saved_typed);
@@ -627,7 +628,7 @@ test_sign_in_renews_an_account_added_with_a_token (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
   g_autofree char *uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, FALSE);
-  g_autofree char *typed_secret = concierge_accounts_secret_json (TOKEN, NULL, NULL);
+  g_autofree char *typed_secret = concierge_credentials_to_json (TOKEN, NULL, NULL);
   g_autofree char *secret = NULL;
   g_autofree char *kept = NULL;
   ConciergeIngest *ingest;

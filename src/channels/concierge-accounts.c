@@ -6,80 +6,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "concierge-accounts.h"
 #include "concierge-channel.h"
+#include "concierge-credentials.h"
 #include "concierge-mastodon.h"
 #include "concierge-telegram.h"
 #include "secrets/concierge-secrets.h"
-
-/**
- * concierge_accounts_secret_json:
- * @client_id: (nullable): the app @token was granted to, where the
- *   platform revokes a token only for that app
- * @client_secret: (nullable): that app's secret
- *
- * Returns: the secret the keyring keeps for an account with @token
- */
-char *
-concierge_accounts_secret_json (const char *token,
-                                const char *client_id,
-                                const char *client_secret)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  g_return_val_if_fail (token != NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "access_token");
-  json_builder_add_string_value (builder, token);
-  if (client_id != NULL && client_secret != NULL)
-    {
-      json_builder_set_member_name (builder, "client_id");
-      json_builder_add_string_value (builder, client_id);
-      json_builder_set_member_name (builder, "client_secret");
-      json_builder_add_string_value (builder, client_secret);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
-/**
- * concierge_accounts_server_url_is_ok:
- *
- * Accepts https:// addresses, and http:// only for this computer's loopback
- * addresses, for self-hosted testing: a token must never cross a network in
- * the clear.
- */
-gboolean
-concierge_accounts_server_url_is_ok (const char  *url,
-                                     GError     **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
-
-  if (host != NULL && host[0] != '\0' && g_strcmp0 (scheme, "https") == 0)
-    return TRUE;
-
-  if (host != NULL && g_strcmp0 (scheme, "http") == 0)
-    {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-
-      if (address != NULL && g_inet_address_get_is_loopback (address))
-        return TRUE;
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not an https:// address. Plain http:// is accepted only for this "
-                 "computer (127.0.0.1 or ::1)."), url);
-  return FALSE;
-}
 
 /* Whose a token is */
 
@@ -174,7 +108,7 @@ concierge_accounts_identify_async (SoupSession         *session,
 
   if (g_str_equal (platform, "telegram"))
     {
-      if (!concierge_accounts_server_url_is_ok (server, &error))
+      if (!concierge_credentials_server_url_is_ok (server, &error))
         {
           g_task_return_error (task, error);
           return;
@@ -313,7 +247,7 @@ account_saved_cb (GObject      *object,
  * @account: the account to save; an account with the same platform, server
  *   and remote user is renewed instead
  * @secret_json: goes to the keyring only; see
- *   concierge_accounts_secret_json()
+ *   concierge_credentials_to_json()
  *
  * Saves the account and then its secret; when the keyring refuses, a new
  * account goes again.

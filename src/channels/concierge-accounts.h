@@ -15,12 +15,6 @@
 
 G_BEGIN_DECLS
 
-gboolean          concierge_accounts_server_url_is_ok (const char        *url,
-                                                       GError           **error);
-char             *concierge_accounts_secret_json   (const char           *token,
-                                                    const char           *client_id,
-                                                    const char           *client_secret);
-
 void              concierge_accounts_identify_async (SoupSession         *session,
                                                      const char          *platform,
                                                      const char          *server,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "concierge-channel.h"
+#include "concierge-credentials.h"
 #include "concierge-mastodon.h"
 #include "concierge-telegram.h"
 
@@ -254,10 +255,9 @@ concierge_channel_new_for_account (SoupSession       *session,
                                    const char        *secret_json,
                                    GError           **error)
 {
-  g_autoptr(JsonNode) secret = NULL;
+  g_autoptr(ConciergeCredentials) credentials = NULL;
   ConciergeMastodon *mastodon;
-  JsonObject *object;
-  const char *token = NULL;
+  gboolean telegram;
 
   g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
   g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
@@ -272,29 +272,28 @@ concierge_channel_new_for_account (SoupSession       *session,
       return NULL;
     }
 
-  secret = json_from_string (secret_json, NULL);
-  if (secret != NULL && JSON_NODE_HOLDS_OBJECT (secret))
-    token = json_object_get_string_member_with_default (json_node_get_object (secret), "access_token", NULL);
-  if (token == NULL || token[0] == '\0')
+  telegram = g_str_equal (concierge_account_get_platform (account), "telegram");
+  credentials = concierge_credentials_from_json (secret_json,
+                                                 telegram ? CONCIERGE_CREDENTIALS_TOKEN
+                                                          : CONCIERGE_CREDENTIALS_TOKEN | CONCIERGE_CREDENTIALS_CLIENT);
+  if (credentials == NULL)
     {
       g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
                            _("The keyring holds no usable sign-in for this account. Sign in again."));
       return NULL;
     }
 
-  if (g_str_equal (concierge_account_get_platform (account), "telegram"))
+  if (telegram)
     return CONCIERGE_CHANNEL (concierge_telegram_new (session, concierge_account_get_id (account),
-                                                      concierge_account_get_server_url (account), token));
+                                                      concierge_account_get_server_url (account),
+                                                      credentials->access_token));
 
   mastodon = concierge_mastodon_new (session, concierge_account_get_id (account),
                                      concierge_account_get_server_url (account),
-                                     concierge_account_get_remote_user_id (account), token);
+                                     concierge_account_get_remote_user_id (account), credentials->access_token);
   /* Accounts signed in through the app know the app they were granted to,
    * which lets them revoke the token. */
-  object = json_node_get_object (secret);
-  concierge_mastodon_set_client (mastodon,
-                                 json_object_get_string_member_with_default (object, "client_id", NULL),
-                                 json_object_get_string_member_with_default (object, "client_secret", NULL));
+  concierge_mastodon_set_client (mastodon, credentials->client_id, credentials->client_secret);
   return CONCIERGE_CHANNEL (mastodon);
 }
 

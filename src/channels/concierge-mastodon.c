@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "concierge-accounts.h"
+#include "concierge-credentials.h"
 #include "concierge-json.h"
 #include "concierge-mastodon.h"
 
@@ -1506,14 +1506,6 @@ struct _ConciergeMastodonSignIn
 G_DEFINE_FINAL_TYPE (ConciergeMastodonSignIn, concierge_mastodon_sign_in, G_TYPE_OBJECT)
 
 static void
-forget_secret (char **text)
-{
-  if (*text != NULL)
-    memset (*text, 0, strlen (*text));
-  g_clear_pointer (text, g_free);
-}
-
-static void
 stop_waiting (ConciergeMastodonSignIn *self)
 {
   if (self->waiting_cancelled != NULL)
@@ -1545,10 +1537,10 @@ concierge_mastodon_sign_in_finalize (GObject *object)
   g_clear_object (&self->api);
   g_free (self->redirect_uri);
   g_free (self->client_id);
-  forget_secret (&self->client_secret);
+  concierge_credentials_forget (&self->client_secret);
   g_free (self->state);
-  forget_secret (&self->code_verifier);
-  forget_secret (&self->code);
+  concierge_credentials_forget (&self->code_verifier);
+  concierge_credentials_forget (&self->code);
   g_clear_error (&self->code_error);
 
   G_OBJECT_CLASS (concierge_mastodon_sign_in_parent_class)->finalize (object);
@@ -1650,7 +1642,7 @@ concierge_mastodon_sign_in_new (SoupSession  *session,
     }
   server_url = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
                            g_uri_get_port (uri), "", NULL, NULL);
-  if (!concierge_accounts_server_url_is_ok (server_url, error))
+  if (!concierge_credentials_server_url_is_ok (server_url, error))
     return NULL;
 
   self = g_object_new (CONCIERGE_TYPE_MASTODON_SIGN_IN, NULL);
@@ -1817,7 +1809,7 @@ app_registered_cb (GTask    *step,
 
   g_free (self->client_id);
   self->client_id = g_strdup (id);
-  forget_secret (&self->client_secret);
+  concierge_credentials_forget (&self->client_secret);
   self->client_secret = g_strdup (secret);
   g_task_return_boolean (step, TRUE);
 }
@@ -2045,7 +2037,7 @@ token_cb (GTask    *step,
       return;
     }
 
-  forget_secret (&self->api->access_token);
+  concierge_credentials_forget (&self->api->access_token);
   self->api->access_token = g_strdup (token);
   g_task_return_boolean (step, TRUE);
 }
@@ -2200,7 +2192,7 @@ concierge_mastodon_sign_in_complete_finish (ConciergeMastodonSignIn  *self,
 
   account = g_task_propagate_pointer (G_TASK (result), error);
   if (account != NULL)
-    *secret_json = concierge_accounts_secret_json (self->api->access_token, self->client_id, self->client_secret);
+    *secret_json = concierge_credentials_to_json (self->api->access_token, self->client_id, self->client_secret);
   return account;
 }
 
@@ -2226,7 +2218,7 @@ concierge_mastodon_sign_in_with_token_async (ConciergeMastodonSignIn *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_mastodon_sign_in_with_token_async);
-  forget_secret (&self->api->access_token);
+  concierge_credentials_forget (&self->api->access_token);
   self->api->access_token = g_strdup (token);
   sign_in_step (task, SOUP_METHOD_GET, "/api/v1/accounts/verify_credentials", NULL,
                 own_account_cb, credentials_done_cb);

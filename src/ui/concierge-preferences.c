@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "channels/concierge-accounts.h"
+#include "channels/concierge-credentials.h"
 #include "channels/concierge-mastodon.h"
 #include "channels/concierge-telegram.h"
 #include "model/concierge-business-hours.h"
@@ -893,7 +894,7 @@ add_bot (ConciergePreferences *self,
   g_autofree char *handle = g_strdup_printf ("@%s", bot->username);
   g_autofree char *bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
   g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
-  g_autofree char *secret = concierge_accounts_secret_json (token, NULL, NULL);
+  g_autofree char *secret = concierge_credentials_to_json (token, NULL, NULL);
 
   account = concierge_account_new ("telegram", bot->name, handle,
                                    gtk_editable_get_text (GTK_EDITABLE (self->api_url_row)), bot_id);
@@ -1021,7 +1022,7 @@ check_telegram_action (GtkWidget  *widget,
       show_telegram_error (self, _("Paste the bot’s token first."));
       return;
     }
-  if (!concierge_accounts_server_url_is_ok (api_url, &error))
+  if (!concierge_credentials_server_url_is_ok (api_url, &error))
     {
       show_telegram_error (self, error->message);
       return;
