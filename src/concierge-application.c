@@ -14,6 +14,7 @@
 #include "concierge-application.h"
 #include "channels/concierge-sync.h"
 #include "concierge-cli.h"
+#include "concierge-settings-schema.h"
 #include "secrets/concierge-secrets.h"
 #include "store/concierge-store.h"
 #include "privacy/concierge-detector.h"
@@ -54,58 +55,6 @@ struct _ConciergeApplication
 #define IDLE_AFTER_S (10 * 60)
 
 G_DEFINE_FINAL_TYPE (ConciergeApplication, concierge_application, ADW_TYPE_APPLICATION)
-
-/* Keys the window reads at start-up. A schema from an older build that lacks
- * one of them would make GSettings abort, so it counts as damaged. */
-static const char * const required_keys[] = {
-  "window-width",
-  "window-height",
-  "window-maximized",
-};
-
-/**
- * concierge_settings_schema_check:
- * @error: return location for a #GError
- *
- * Checks that the installed GSettings schema is present and complete before
- * anything calls g_settings_new(), which would abort the process instead of
- * telling the person why.
- *
- * Returns: %TRUE if the schema can be used
- */
-gboolean
-concierge_settings_schema_check (GError **error)
-{
-  GSettingsSchemaSource *source;
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  source = g_settings_schema_source_get_default ();
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, BASE_ID, TRUE);
-
-  if (schema == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("Concierge cannot start: its settings schema “%s” is missing or damaged. "
-                     "Reinstall Concierge, or start a development build with “./build-aux/dev run”."),
-                   BASE_ID);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (required_keys); i++)
-    {
-      if (!g_settings_schema_has_key (schema, required_keys[i]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("Concierge cannot start: its settings schema “%s” is out of date, "
-                         "the key “%s” is missing. Reinstall Concierge, or rebuild it."),
-                       BASE_ID, required_keys[i]);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
 
 static int
 concierge_application_handle_local_options (GApplication *app,
@@ -199,7 +148,7 @@ main_window (ConciergeApplication *self)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (concierge_window_new (self));
+      window = GTK_WINDOW (concierge_window_new (GTK_APPLICATION (self)));
       GtkEventController *input = gtk_event_controller_legacy_new ();
 
       gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);

@@ -15,6 +15,4 @@ G_DECLARE_FINAL_TYPE (ConciergeApplication, concierge_application, CONCIERGE, AP
 
 ConciergeApplication *concierge_application_new          (void);
 
-gboolean              concierge_settings_schema_check    (GError              **error);
-
 G_END_DECLS

@@ -19,10 +19,10 @@
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-credentials.h"
 #include "privacy/concierge-detector.h"
-#include "concierge-application.h"
 #include "store/concierge-store.h"
 #include "ui/concierge-ui.h"
 #include "concierge-cli.h"
+#include "concierge-settings-schema.h"
 
 static void
 got_result (GObject      *object,

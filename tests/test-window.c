@@ -9,6 +9,7 @@
 
 #include "channels/concierge-sync.h"
 #include "concierge-application.h"
+#include "concierge-settings-schema.h"
 #include "test-util.h"
 #include "ui/concierge-audit-window.h"
 #include "ui/concierge-conversation-view.h"
@@ -87,7 +88,7 @@ static ConciergeWindow *
 present_window (int width,
                 int height)
 {
-  ConciergeWindow *window = concierge_window_new (app);
+  ConciergeWindow *window = concierge_window_new (GTK_APPLICATION (app));
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
@@ -115,7 +116,7 @@ test_window_size_is_remembered (void)
   g_settings_set_int (settings, "window-width", 1111);
   g_settings_set_int (settings, "window-height", 666);
 
-  window = concierge_window_new (app);
+  window = concierge_window_new (GTK_APPLICATION (app));
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 1111);
   g_assert_cmpint (height, ==, 666);
@@ -130,7 +131,7 @@ test_window_size_is_remembered (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 654);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 
-  window = concierge_window_new (app);
+  window = concierge_window_new (GTK_APPLICATION (app));
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 987);
   g_assert_cmpint (height, ==, 654);

@@ -917,9 +917,9 @@ concierge_window_init (ConciergeWindow *self)
 }
 
 ConciergeWindow *
-concierge_window_new (ConciergeApplication *application)
+concierge_window_new (GtkApplication *application)
 {
-  g_return_val_if_fail (CONCIERGE_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
 
   return g_object_new (CONCIERGE_TYPE_WINDOW,
                        "application", application,

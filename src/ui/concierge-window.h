@@ -7,7 +7,6 @@
 
 #include <adwaita.h>
 
-#include "concierge-application.h"
 #include "channels/concierge-sync.h"
 #include "store/concierge-store.h"
 
@@ -17,7 +16,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ConciergeWindow, concierge_window, CONCIERGE, WINDOW, AdwApplicationWindow)
 
-ConciergeWindow *concierge_window_new              (ConciergeApplication *application);
+ConciergeWindow *concierge_window_new              (GtkApplication       *application);
 void             concierge_window_show_thread        (ConciergeWindow *self,
                                                       gint64           thread_id);
 void             concierge_window_present_when_ready (ConciergeWindow    *self);
