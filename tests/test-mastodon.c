@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "channels/concierge-mastodon.h"
+#include "channels/mastodon/concierge-mastodon-channel.h"
 
 #include "test-util.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "channels/concierge-sync.h"
-#include "channels/concierge-telegram.h"
+#include "channels/telegram/concierge-telegram-channel.h"
 
 #include "test-util.h"
 

@@ -11,8 +11,8 @@
 #include "concierge-accounts.h"
 #include "concierge-channel.h"
 #include "concierge-credentials.h"
-#include "concierge-mastodon.h"
-#include "concierge-telegram.h"
+#include "mastodon/concierge-mastodon-channel.h"
+#include "telegram/concierge-telegram-channel.h"
 #include "secrets/concierge-secrets.h"
 
 /* Whose a token is */

@@ -11,8 +11,8 @@
 
 #include "concierge-channel.h"
 #include "concierge-credentials.h"
-#include "concierge-mastodon.h"
-#include "concierge-telegram.h"
+#include "mastodon/concierge-mastodon-channel.h"
+#include "telegram/concierge-telegram-channel.h"
 
 G_DEFINE_QUARK (concierge-channel-error-quark, concierge_channel_error)
 

@@ -1,4 +1,4 @@
-/* concierge-mastodon.c
+/* concierge-mastodon-channel.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "concierge-credentials.h"
-#include "concierge-json.h"
-#include "concierge-mastodon.h"
+#include "channels/concierge-credentials.h"
+#include "channels/concierge-json.h"
+#include "concierge-mastodon-channel.h"
 
 
 static gboolean

@@ -1,4 +1,4 @@
-/* concierge-telegram.h
+/* concierge-telegram-channel.h
  *
  * A Telegram bot as a ConciergeChannel. Nothing outside its file reads the
  * Bot API's JSON.
@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "concierge-channel.h"
+#include "channels/concierge-channel.h"
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
 

@@ -1,4 +1,4 @@
-/* concierge-telegram.c
+/* concierge-telegram-channel.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,8 +8,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "concierge-json.h"
-#include "concierge-telegram.h"
+#include "channels/concierge-json.h"
+#include "concierge-telegram-channel.h"
 
 /* Telegram's own limit for a message's text. */
 #define MAX_TEXT_LENGTH 4096

@@ -1,4 +1,4 @@
-/* concierge-mastodon.h
+/* concierge-mastodon-channel.h
  *
  * Mastodon as a ConciergeChannel, and signing in to it. Nothing outside
  * its file reads Mastodon's JSON.
@@ -13,7 +13,7 @@
 
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
-#include "concierge-channel.h"
+#include "channels/concierge-channel.h"
 
 G_BEGIN_DECLS
 
