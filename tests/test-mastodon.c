@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "channels/mastodon/concierge-mastodon-channel.h"
+#include "channels/mastodon/concierge-mastodon-status.h"
 
 #include "test-util.h"
 

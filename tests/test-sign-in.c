@@ -19,7 +19,7 @@
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-channel.h"
 #include "channels/concierge-credentials.h"
-#include "channels/mastodon/concierge-mastodon-channel.h"
+#include "channels/mastodon/concierge-mastodon-sign-in.h"
 #include "secrets/concierge-secrets.h"
 #include "test-util.h"
 

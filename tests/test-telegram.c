@@ -12,6 +12,7 @@
 
 #include "channels/concierge-sync.h"
 #include "channels/telegram/concierge-telegram-channel.h"
+#include "channels/telegram/concierge-telegram-update.h"
 
 #include "test-util.h"
 

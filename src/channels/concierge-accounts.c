@@ -11,8 +11,8 @@
 #include "concierge-accounts.h"
 #include "concierge-channel.h"
 #include "concierge-credentials.h"
-#include "mastodon/concierge-mastodon-channel.h"
-#include "telegram/concierge-telegram-channel.h"
+#include "mastodon/concierge-mastodon-sign-in.h"
+#include "telegram/concierge-telegram-sign-in.h"
 #include "secrets/concierge-secrets.h"
 
 /* Whose a token is */

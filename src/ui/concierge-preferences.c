@@ -13,8 +13,8 @@
 
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-credentials.h"
-#include "channels/mastodon/concierge-mastodon-channel.h"
-#include "channels/telegram/concierge-telegram-channel.h"
+#include "channels/mastodon/concierge-mastodon-sign-in.h"
+#include "channels/telegram/concierge-telegram-sign-in.h"
 #include "model/concierge-business-hours.h"
 #include "privacy/concierge-detector.h"
 #include "store/concierge-saved-replies.h"

@@ -1,7 +1,7 @@
 /* concierge-mastodon-channel.h
  *
- * Mastodon as a ConciergeChannel, and signing in to it. Nothing outside
- * its file reads Mastodon's JSON.
+ * Mastodon as a ConciergeChannel. Nothing outside this folder reads
+ * Mastodon's JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,17 +11,11 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "channels/concierge-channel.h"
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
-#include "channels/concierge-channel.h"
 
 G_BEGIN_DECLS
-
-char             *concierge_mastodon_html_to_text     (const char  *html);
-ConciergeMessage *concierge_mastodon_message_from_status (JsonNode  *status,
-                                                       const char  *own_account_id,
-                                                       ConciergeVisibility *visibility,
-                                                       GError     **error);
 
 /* The sync_state stream that holds the notifications cursor. */
 #define CONCIERGE_MASTODON_CURSOR_STREAM "notifications"
@@ -38,44 +32,5 @@ ConciergeMastodon *concierge_mastodon_new              (SoupSession       *sessi
 void               concierge_mastodon_set_client       (ConciergeMastodon *self,
                                                          const char        *client_id,
                                                          const char        *client_secret);
-
-/* Signing in through the browser: begin, send the browser to the authorize
- * address, then complete, waiting for the browser or with a pasted code.
- * Or with a token made on the server, without the browser. */
-#define CONCIERGE_TYPE_MASTODON_SIGN_IN (concierge_mastodon_sign_in_get_type ())
-
-G_DECLARE_FINAL_TYPE (ConciergeMastodonSignIn, concierge_mastodon_sign_in, CONCIERGE, MASTODON_SIGN_IN, GObject)
-
-ConciergeMastodonSignIn *concierge_mastodon_sign_in_new            (SoupSession              *session,
-                                                                     const char               *server,
-                                                                     GError                  **error);
-const char       *concierge_mastodon_sign_in_get_server_url         (ConciergeMastodonSignIn  *self);
-void              concierge_mastodon_sign_in_begin_async            (ConciergeMastodonSignIn  *self,
-                                                                     GCancellable             *cancellable,
-                                                                     GAsyncReadyCallback       callback,
-                                                                     gpointer                  user_data);
-gboolean          concierge_mastodon_sign_in_begin_finish           (ConciergeMastodonSignIn  *self,
-                                                                     GAsyncResult             *result,
-                                                                     GError                  **error);
-char             *concierge_mastodon_sign_in_get_authorize_uri      (ConciergeMastodonSignIn  *self,
-                                                                     gboolean                  out_of_band);
-gboolean          concierge_mastodon_sign_in_uses_pkce              (ConciergeMastodonSignIn  *self);
-void              concierge_mastodon_sign_in_complete_async         (ConciergeMastodonSignIn  *self,
-                                                                     const char               *pasted,
-                                                                     GCancellable             *cancellable,
-                                                                     GAsyncReadyCallback       callback,
-                                                                     gpointer                  user_data);
-ConciergeAccount *concierge_mastodon_sign_in_complete_finish        (ConciergeMastodonSignIn  *self,
-                                                                     GAsyncResult             *result,
-                                                                     char                    **secret_json,
-                                                                     GError                  **error);
-void              concierge_mastodon_sign_in_with_token_async       (ConciergeMastodonSignIn  *self,
-                                                                     const char               *token,
-                                                                     GCancellable             *cancellable,
-                                                                     GAsyncReadyCallback       callback,
-                                                                     gpointer                  user_data);
-ConciergeAccount *concierge_mastodon_sign_in_with_token_finish      (ConciergeMastodonSignIn  *self,
-                                                                     GAsyncResult             *result,
-                                                                     GError                  **error);
 
 G_END_DECLS

@@ -9,253 +9,15 @@
 #include <string.h>
 
 #include "channels/concierge-json.h"
-#include "concierge-telegram-channel.h"
+#include "concierge-telegram-channel-private.h"
+#include "concierge-telegram-update.h"
 
 /* Telegram's own limit for a message's text. */
 #define MAX_TEXT_LENGTH 4096
 /* How long a getUpdates call waits on the server for news. */
 #define LONG_POLL_SECONDS 25
 
-/* Reading updates */
-
-static char *
-person_name (JsonObject *user)
-{
-  const char *first = concierge_json_string (user, "first_name");
-  const char *last = concierge_json_string (user, "last_name");
-
-  if (first != NULL && last != NULL)
-    return g_strdup_printf ("%s %s", first, last);
-  return g_strdup (first ? first : last ? last : concierge_json_string (user, "username"));
-}
-
-/* The customer wrote "@bot" in a group; Telegram marks that as a mention
- * entity, and the text holds it as written. */
-static gboolean
-mentions_bot (const char *text,
-              const char *bot_username)
-{
-  g_autofree char *folded_text = NULL;
-  g_autofree char *wanted = NULL;
-
-  if (text == NULL || bot_username == NULL)
-    return FALSE;
-
-  folded_text = g_utf8_casefold (text, -1);
-  wanted = g_utf8_casefold (bot_username, -1);
-  for (const char *at = strchr (folded_text, '@'); at != NULL; at = strchr (at + 1, '@'))
-    {
-      const char *end = at + 1 + strlen (wanted);
-
-      if (strncmp (at + 1, wanted, strlen (wanted)) == 0 &&
-          !g_ascii_isalnum (*end) && *end != '_')
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* Telegram sends a photo in several sizes, smallest first. The largest
- * that fits a conversation is enough to read a screenshot, and small
- * enough to keep. */
-#define PHOTO_MAX_SIDE 1280
-
-static JsonObject *
-choose_photo (JsonObject *message)
-{
-  JsonNode *node = json_object_get_member (message, "photo");
-  JsonObject *chosen = NULL;
-  JsonArray *sizes;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  sizes = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (sizes); i++)
-    {
-      JsonNode *element = json_array_get_element (sizes, i);
-      JsonObject *size;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          concierge_json_string ((size = json_node_get_object (element)), "file_id") == NULL)
-        continue;
-      if (chosen == NULL ||
-          (MAX (concierge_json_int (size, "width"), concierge_json_int (size, "height")) <= PHOTO_MAX_SIDE &&
-           concierge_json_int (size, "width") > concierge_json_int (chosen, "width")))
-        chosen = size;
-    }
-
-  return chosen;
-}
-
-static ConciergeMessage *
-message_from_json (JsonObject  *object,
-                   gint64       bot_id,
-                   GError     **error)
-{
-  JsonObject *chat = concierge_json_object (object, "chat");
-  JsonObject *from = concierge_json_object (object, "from");
-  gint64 chat_id = concierge_json_int (chat, "id");
-  gint64 message_id = concierge_json_int (object, "message_id");
-  gint64 date = concierge_json_int (object, "date");
-  const char *text = concierge_json_string (object, "text");
-  g_autofree char *remote_id = NULL;
-  g_autofree char *body = NULL;
-  ConciergeMessage *message;
-  JsonObject *photo;
-  gboolean own;
-
-  if (chat_id == 0 || message_id == 0 || date == 0)
-    {
-      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                           _("Telegram sent a message Concierge cannot read."));
-      return NULL;
-    }
-
-  if (text == NULL)
-    text = concierge_json_string (object, "caption");
-  photo = choose_photo (object);
-  if (text != NULL)
-    body = concierge_channel_clean_text (g_utf8_make_valid (text, -1));
-  else if (photo != NULL)
-    body = g_strdup (_("(A photo without a caption)"));
-  else
-    body = g_strdup (_("(A message without text, such as a sticker)"));
-
-  /* Message ids count within their chat only. */
-  remote_id = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, chat_id, message_id);
-  own = from != NULL && concierge_json_int (from, "id") == bot_id;
-  message = concierge_message_new (remote_id, own ? CONCIERGE_DIRECTION_OUT : CONCIERGE_DIRECTION_IN, body, date);
-  concierge_message_set_edited_at (message, concierge_json_int (object, "edit_date"));
-  if (photo != NULL)
-    {
-      g_autoptr(ConciergeImage) image =
-        concierge_image_new (concierge_json_string (photo, "file_id"), NULL,
-                             (guint) CLAMP (concierge_json_int (photo, "width"), 0, G_MAXUINT16),
-                             (guint) CLAMP (concierge_json_int (photo, "height"), 0, G_MAXUINT16));
-
-      concierge_message_add_image (message, image);
-    }
-
-  if (from != NULL && !own)
-    {
-      g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, concierge_json_int (from, "id"));
-      g_autofree char *handle = concierge_json_string (from, "username")
-                                  ? g_strdup_printf ("@%s", concierge_json_string (from, "username")) : NULL;
-      g_autofree char *name = person_name (from);
-      g_autoptr(ConciergeIdentity) author = concierge_identity_new ("telegram", NULL, user_id, handle, name);
-
-      concierge_message_set_author (message, author);
-    }
-
-  return message;
-}
-
-void
-concierge_telegram_item_clear (ConciergeTelegramItem *item)
-{
-  g_clear_pointer (&item->thread_remote_id, g_free);
-  g_clear_object (&item->message);
-}
-
-/**
- * concierge_telegram_read_update:
- * @update: an Update
- * @bot_id: the bot's own user id
- * @bot_username: the bot's username, without "@"
- * @update_id: (out): the update's id
- * @item: (out caller-allocates): the message for the inbox; its message is
- *   %NULL when the update is nothing for the agent
- *
- * A private chat is a private thread. In a group, a message that mentions
- * the bot or answers one of its messages joins a public thread of its
- * author in that group; the rest of the group's talk is not the agent's
- * business.
- *
- * Returns: %FALSE with @error set when the update cannot be read
- */
-gboolean
-concierge_telegram_read_update (JsonNode              *update,
-                                gint64                 bot_id,
-                                const char            *bot_username,
-                                gint64                *update_id,
-                                ConciergeTelegramItem *item,
-                                GError               **error)
-{
-  JsonObject *object, *message, *chat, *from, *reply_to;
-  const char *type;
-  gint64 chat_id;
-
-  g_return_val_if_fail (update != NULL, FALSE);
-  g_return_val_if_fail (item != NULL, FALSE);
-
-  *item = (ConciergeTelegramItem) { NULL };
-  object = JSON_NODE_HOLDS_OBJECT (update) ? json_node_get_object (update) : NULL;
-  if (object == NULL || (*update_id = concierge_json_int (object, "update_id")) == 0)
-    {
-      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                           _("Telegram sent an update Concierge cannot read."));
-      return FALSE;
-    }
-
-  message = concierge_json_object (object, "message");
-  if (message == NULL)
-    message = concierge_json_object (object, "edited_message");
-  chat = concierge_json_object (message, "chat");
-  from = concierge_json_object (message, "from");
-  type = concierge_json_string (chat, "type");
-  chat_id = concierge_json_int (chat, "id");
-  if (message == NULL || from == NULL || type == NULL)
-    return TRUE;
-
-  if (g_str_equal (type, "private"))
-    {
-      item->thread_remote_id = g_strdup_printf ("chat:%" G_GINT64_FORMAT, chat_id);
-      item->visibility = CONCIERGE_VISIBILITY_PRIVATE;
-    }
-  else if (g_str_equal (type, "group") || g_str_equal (type, "supergroup"))
-    {
-      const char *text = concierge_json_string (message, "text");
-
-      reply_to = concierge_json_object (message, "reply_to_message");
-      if (!mentions_bot (text ? text : concierge_json_string (message, "caption"), bot_username) &&
-          (reply_to == NULL || concierge_json_int (concierge_json_object (reply_to, "from"), "id") != bot_id))
-        return TRUE;
-
-      item->thread_remote_id = g_strdup_printf ("chat:%" G_GINT64_FORMAT ":user:%" G_GINT64_FORMAT,
-                                                chat_id, concierge_json_int (from, "id"));
-      item->visibility = CONCIERGE_VISIBILITY_PUBLIC;
-    }
-  else
-    return TRUE;
-
-  item->message = message_from_json (message, bot_id, error);
-  if (item->message == NULL)
-    {
-      concierge_telegram_item_clear (item);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Talking to the Bot API */
-
-struct _ConciergeTelegram
-{
-  GObject      parent_instance;
-
-  SoupSession *session;
-  gint64       account_id;
-  char        *api_url;
-  char        *bot_token;   /* part of every request URL: never logged */
-  gint64       bot_id;
-  char        *bot_username;
-  guint        retry_after;
-  /* The last fetch worked: the next may wait on the server. After a start
-   * or a failure it answers at once, so the account shows its state. */
-  gboolean     long_poll;
-};
 
 static void concierge_telegram_channel_init (ConciergeChannelInterface *iface);
 
@@ -312,13 +74,11 @@ concierge_telegram_new (SoupSession *session,
   return self;
 }
 
-typedef void (*ResultCallback) (GTask *task, JsonNode *result);
-
 typedef struct
 {
-  GTask          *task;
-  SoupMessage    *message;
-  ResultCallback  callback;
+  GTask                           *task;
+  SoupMessage                     *message;
+  ConciergeTelegramResultCallback  callback;
 } Call;
 
 static void
@@ -430,13 +190,19 @@ received_cb (GObject      *object,
   concierge_channel_parse_json_async (bytes, g_task_get_cancellable (call->task), parsed_cb, call);
 }
 
-/* Calls a Bot API method with @parameters (a JSON object, taken) as its
- * JSON body. */
-static void
-call_method (GTask          *task,
-             const char     *method,
-             JsonNode       *parameters,
-             ResultCallback  callback)
+/**
+ * concierge_telegram_call_method:
+ * @task: whose source object is the #ConciergeTelegram asked through
+ * @parameters: (transfer full): a JSON object, the call's body
+ * @callback: gets the answer's result; errors go to @task
+ *
+ * Calls a Bot API method.
+ */
+void
+concierge_telegram_call_method (GTask                           *task,
+                                const char                      *method,
+                                JsonNode                        *parameters,
+                                ConciergeTelegramResultCallback  callback)
 {
   ConciergeTelegram *self = g_task_get_source_object (task);
   g_autoptr(JsonNode) body = parameters;
@@ -466,9 +232,16 @@ call_method (GTask          *task,
                                     g_task_get_cancellable (task), received_cb, call);
 }
 
-static JsonNode *
-parameters_new (const char *first_name,
-                ...)
+/**
+ * concierge_telegram_parameters_new:
+ * @first_name: (nullable): the first member's name, followed by its value
+ *   (a #JsonNode, taken), then the next pair, ending with %NULL
+ *
+ * Returns: (transfer full): a JSON object of the pairs
+ */
+JsonNode *
+concierge_telegram_parameters_new (const char *first_name,
+                                   ...)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   va_list args;
@@ -577,14 +350,14 @@ get_updates (GTask *task)
    * cursor the store saved with those updates' messages: a crash before
    * they were saved brings them again. */
   if (fetch->next_offset > 0)
-    parameters = parameters_new ("offset", int_node (fetch->next_offset),
+    parameters = concierge_telegram_parameters_new ("offset", int_node (fetch->next_offset),
                                  "timeout", int_node (timeout),
                                  "allowed_updates", allowed_node, NULL);
   else
-    parameters = parameters_new ("timeout", int_node (timeout),
+    parameters = concierge_telegram_parameters_new ("timeout", int_node (timeout),
                                  "allowed_updates", allowed_node, NULL);
 
-  call_method (task, "getUpdates", parameters, updates_cb);
+  concierge_telegram_call_method (task, "getUpdates", parameters, updates_cb);
 }
 
 static void
@@ -631,7 +404,7 @@ concierge_telegram_fetch_async (ConciergeChannel    *channel,
 
   self->retry_after = 0;
   if (self->bot_id == 0)
-    call_method (task, "getMe", parameters_new (NULL), me_cb);
+    concierge_telegram_call_method (task, "getMe", concierge_telegram_parameters_new (NULL), me_cb);
   else
     get_updates (task);
 }
@@ -680,7 +453,7 @@ sent_cb (GTask    *task,
       return;
     }
 
-  message = message_from_json (json_node_get_object (result), self->bot_id, &error);
+  message = concierge_telegram_message_from_json (json_node_get_object (result), self->bot_id, &error);
   if (message == NULL)
     {
       g_task_return_error (task, error);
@@ -751,16 +524,16 @@ concierge_telegram_send_async (ConciergeChannel     *channel,
   if (reply_chat == chat_id && reply_message > 0)
     {
       /* The answer still goes out if the customer deleted their message. */
-      JsonNode *reply = parameters_new ("message_id", int_node (reply_message), NULL);
+      JsonNode *reply = concierge_telegram_parameters_new ("message_id", int_node (reply_message), NULL);
 
       json_object_set_boolean_member (json_node_get_object (reply), "allow_sending_without_reply", TRUE);
-      parameters = parameters_new ("chat_id", int_node (chat_id), "text", string_node (entry->text),
+      parameters = concierge_telegram_parameters_new ("chat_id", int_node (chat_id), "text", string_node (entry->text),
                                    "reply_parameters", reply, NULL);
     }
   else
-    parameters = parameters_new ("chat_id", int_node (chat_id), "text", string_node (entry->text), NULL);
+    parameters = concierge_telegram_parameters_new ("chat_id", int_node (chat_id), "text", string_node (entry->text), NULL);
 
-  call_method (task, "sendMessage", parameters, sent_cb);
+  concierge_telegram_call_method (task, "sendMessage", parameters, sent_cb);
 }
 
 static void
@@ -827,8 +600,8 @@ concierge_telegram_remove_async (ConciergeChannel    *channel,
 
   /* Its own task, so that a refusal can be put in the agent's words. */
   call = g_task_new (channel, cancellable, remove_failed_cb, g_steal_pointer (&task));
-  call_method (call, "deleteMessage",
-               parameters_new ("chat_id", int_node (chat_id), "message_id", int_node (message_id), NULL),
+  concierge_telegram_call_method (call, "deleteMessage",
+               concierge_telegram_parameters_new ("chat_id", int_node (chat_id), "message_id", int_node (message_id), NULL),
                removed_cb);
   g_object_unref (call);
 }
@@ -885,7 +658,7 @@ concierge_telegram_fetch_image_async (ConciergeChannel    *channel,
   g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, concierge_telegram_fetch_image_async);
-  call_method (task, "getFile", parameters_new ("file_id", string_node (source), NULL), file_cb);
+  concierge_telegram_call_method (task, "getFile", concierge_telegram_parameters_new ("file_id", string_node (source), NULL), file_cb);
 }
 
 static GBytes *
@@ -941,142 +714,6 @@ concierge_telegram_boolean_finish (ConciergeChannel  *channel,
                                      GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, channel), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Checking a token before it is added */
-
-void
-concierge_telegram_bot_free (ConciergeTelegramBot *bot)
-{
-  if (bot == NULL)
-    return;
-
-  g_free (bot->username);
-  g_free (bot->name);
-  g_free (bot->webhook_url);
-  g_free (bot);
-}
-
-static void
-webhook_info_cb (GTask    *task,
-                 JsonNode *result)
-{
-  ConciergeTelegramBot *bot = g_task_get_task_data (task);
-  JsonObject *info = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
-  const char *url = concierge_json_string (info, "url");
-
-  bot->webhook_url = url && url[0] ? g_strdup (url) : NULL;
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-check_me_cb (GTask    *task,
-             JsonNode *result)
-{
-  ConciergeTelegram *self = g_task_get_source_object (task);
-  ConciergeTelegramBot *bot = g_task_get_task_data (task);
-  JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
-
-  if (concierge_json_int (me, "id") == 0 || concierge_json_string (me, "username") == NULL)
-    {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                               _("The server sent an answer Concierge cannot read."));
-      return;
-    }
-
-  bot->id = self->bot_id = concierge_json_int (me, "id");
-  bot->username = g_strdup (concierge_json_string (me, "username"));
-  g_free (self->bot_username);
-  self->bot_username = g_strdup (bot->username);
-  bot->name = person_name (me);
-  call_method (task, "getWebhookInfo", parameters_new (NULL), webhook_info_cb);
-}
-
-/**
- * concierge_telegram_check_async:
- *
- * Asks Telegram who the bot is, with getMe, and whether a webhook takes
- * its updates, which would keep getUpdates from working.
- */
-void
-concierge_telegram_check_async (ConciergeTelegram   *self,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (CONCIERGE_IS_TELEGRAM (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_telegram_check_async);
-  g_task_set_task_data (task, g_new0 (ConciergeTelegramBot, 1), (GDestroyNotify) concierge_telegram_bot_free);
-  call_method (task, "getMe", parameters_new (NULL), check_me_cb);
-}
-
-/**
- * concierge_telegram_check_finish:
- *
- * Returns: (transfer full): the bot, or %NULL with @error set; a wrong
- *   token is %CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED
- */
-ConciergeTelegramBot *
-concierge_telegram_check_finish (ConciergeTelegram  *self,
-                                 GAsyncResult       *result,
-                                 GError            **error)
-{
-  ConciergeTelegramBot *bot, *copy;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-
-  bot = g_task_get_task_data (G_TASK (result));
-  copy = g_new0 (ConciergeTelegramBot, 1);
-  copy->id = bot->id;
-  copy->username = g_strdup (bot->username);
-  copy->name = g_strdup (bot->name);
-  copy->webhook_url = g_strdup (bot->webhook_url);
-  return copy;
-}
-
-static void
-webhook_deleted_cb (GTask    *task,
-                    JsonNode *result)
-{
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * concierge_telegram_delete_webhook_async:
- *
- * Removes the bot's webhook, so that Concierge can read its updates. The
- * updates waiting for the webhook are kept.
- */
-void
-concierge_telegram_delete_webhook_async (ConciergeTelegram   *self,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (CONCIERGE_IS_TELEGRAM (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_telegram_delete_webhook_async);
-  call_method (task, "deleteWebhook", parameters_new (NULL), webhook_deleted_cb);
-}
-
-gboolean
-concierge_telegram_delete_webhook_finish (ConciergeTelegram  *self,
-                                          GAsyncResult       *result,
-                                          GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

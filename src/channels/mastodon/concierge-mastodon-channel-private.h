@@ -1,0 +1,43 @@
+/* concierge-mastodon-channel-private.h
+ *
+ * What the sign-in shares with the channel: a sign-in asks the server
+ * through a channel that has no token yet.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "concierge-mastodon-channel.h"
+
+G_BEGIN_DECLS
+
+struct _ConciergeMastodon
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  gint64       account_id;
+  char        *server_url;
+  char        *own_account_id;
+  char        *access_token; /* in memory only; never logged */
+  char        *client_id;    /* the app the token was granted to, if known */
+  char        *client_secret;
+  gboolean     signing_in;   /* errors speak of the sign-in, not of syncing */
+  guint        retry_after;
+  guint        max_characters;
+  gboolean     more;          /* the last fetch stopped at its page limit */
+};
+
+typedef void (*ConciergeMastodonJsonCallback) (GTask *task, JsonNode *root);
+
+void concierge_mastodon_request_json       (GTask                         *task,
+                                            const char                    *method,
+                                            const char                    *path,
+                                            const char                    *query,
+                                            GHashTable                    *form,
+                                            const char                    *idempotency_key,
+                                            ConciergeMastodonJsonCallback  callback);
+void concierge_mastodon_return_unreadable  (GTask                         *task);
+
+G_END_DECLS
