@@ -18,9 +18,9 @@
 
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-credentials.h"
+#include "channels/concierge-platform.h"
 #include "privacy/concierge-detector.h"
 #include "store/concierge-store.h"
-#include "ui/concierge-ui.h"
 #include "concierge-cli.h"
 #include "concierge-settings-schema.h"
 
@@ -48,13 +48,49 @@ fail (const char *message)
   return EXIT_FAILURE;
 }
 
+/* The platforms that have @flags, by their ids or their names, as in
+ * "mastodon or telegram" */
+static char *
+list_platforms (ConciergePlatformFlags flags,
+                gboolean               names)
+{
+  g_autoptr(GString) most = g_string_new (NULL);
+  const ConciergePlatform *platform;
+  const char *last = NULL;
+
+  for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
+    {
+      if (!concierge_platform_has (platform, flags))
+        continue;
+      if (last != NULL)
+        g_string_append_printf (most, "%s%s", most->len > 0 ? ", " : "", last);
+      last = names ? platform->name : platform->id;
+    }
+
+  if (most->len == 0)
+    return g_strdup (last ? last : "");
+  /* Translators: joins the last two of a list of platforms, as in "mastodon or telegram" */
+  return g_strdup_printf (_("%s or %s"), most->str, last);
+}
+
 static void
 print_usage (void)
 {
-  g_printerr ("%s\n", _("Usage: concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
-                        "       concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
-                        "       concierge account list\n"
-                        "       concierge account remove [--force] ID"));
+  /* Translators: begins the account commands' usage; the lines after it
+   * are indented to stand below the command */
+  const char *usage = _("Usage:");
+  g_autoptr(GString) text = g_string_new (NULL);
+  const ConciergePlatform *platform;
+  g_autofree char *indent = g_strnfill (g_utf8_strlen (usage, -1), ' ');
+
+  for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
+    g_string_append_printf (text, "%s concierge account add %s %s\n", i == 0 ? usage : indent, platform->id,
+                            concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER)
+                              ? "--token-stdin [--api-url URL] [--name NAME]"
+                              : "--server URL --token-stdin [--name NAME]");
+  g_string_append_printf (text, "%s concierge account list\n", indent);
+  g_string_append_printf (text, "%s concierge account remove [--force] ID", indent);
+  g_printerr ("%s\n", text->str);
 }
 
 /* Reads the options of a command that takes one argument after them.
@@ -134,24 +170,34 @@ account_add (int    argc,
   g_autofree char *token = NULL;
   g_autofree char *secret = NULL;
   gboolean renewed = FALSE;
-  const char *platform;
+  const ConciergePlatform *platform;
 
   if (!parse_command (context, entries, &argc, &argv))
     return EXIT_FAILURE;
 
-  platform = argv[1];
-  if (!g_str_equal (platform, "mastodon") && !g_str_equal (platform, "telegram"))
+  platform = concierge_platform_lookup (argv[1]);
+  if (platform == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Unknown platform “%s”. Use mastodon or telegram."), platform);
+      g_autofree char *known = list_platforms (0, FALSE);
+      /* Translators: the second %s lists the platforms, as in "mastodon or telegram" */
+      g_autofree char *message = g_strdup_printf (_("Unknown platform “%s”. Use %s."), argv[1], known);
 
       return fail (message);
     }
-  if (api_url != NULL && !g_str_equal (platform, "telegram"))
-    return fail (_("Only Telegram accounts take --api-url; Mastodon accounts take --server."));
+  if (api_url != NULL && !concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER))
+    {
+      g_autofree char *fixed = list_platforms (CONCIERGE_PLATFORM_FIXED_SERVER, TRUE);
+      /* Translators: the first %s are the platforms with one server, as in "Telegram", the second the one given,
+       * as in "Mastodon" */
+      g_autofree char *message = g_strdup_printf (_("Only %s accounts take --api-url; %s accounts take --server."),
+                                                  fixed, platform->name);
+
+      return fail (message);
+    }
   if (server == NULL)
     server = g_steal_pointer (&api_url);
   if (server == NULL)
-    server = g_strdup (g_str_equal (platform, "telegram") ? "https://api.telegram.org" : "");
+    server = g_strdup (concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER) ? platform->server_url : "");
   if (!concierge_credentials_server_url_is_ok (server, &error))
     return fail (error->message);
   if (!token_stdin || (token = read_token ()) == NULL)
@@ -160,8 +206,8 @@ account_add (int    argc,
   /* The platform says whose the token is: the same account added again,
    * or signed in through the browser, is found by it. */
   session = soup_session_new ();
-  concierge_accounts_identify_async (session, platform, server, token, NULL, got_result, &result);
-  identified = concierge_accounts_identify_finish (wait_for (&result), &error);
+  concierge_accounts_identify_async (session, platform->id, server, token, NULL, got_result, &result);
+  identified = concierge_accounts_identify_finish (wait_for (&result), NULL, &error);
   if (identified == NULL)
     return fail (error->message);
 
@@ -169,7 +215,7 @@ account_add (int    argc,
   if (store == NULL)
     return fail (error->message);
 
-  account = concierge_account_new (platform, name ? name : concierge_account_get_display_name (identified),
+  account = concierge_account_new (platform->id, name ? name : concierge_account_get_display_name (identified),
                                    concierge_account_get_handle (identified),
                                    concierge_account_get_server_url (identified),
                                    concierge_account_get_remote_user_id (identified));
@@ -191,7 +237,7 @@ account_add (int    argc,
        * second its platform, the third the account's number */
       g_printerr (_("%s on %s is already account %s; the new token replaces its old one.\n"),
                   concierge_account_get_display_name (saved),
-                  concierge_platform_name (platform), id);
+                  platform->name, id);
     }
   return EXIT_SUCCESS;
 }

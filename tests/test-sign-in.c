@@ -19,6 +19,7 @@
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-channel.h"
 #include "channels/concierge-credentials.h"
+#include "channels/concierge-platform.h"
 #include "channels/mastodon/concierge-mastodon-sign-in.h"
 #include "secrets/concierge-secrets.h"
 #include "test-util.h"
@@ -640,7 +641,7 @@ test_sign_in_renews_an_account_added_with_a_token (Fixture       *fixture,
   saved_typed = save (store, typed, typed_secret);
 
   /* Its first sync learns whose it is. */
-  channel = concierge_channel_new_for_account (fixture->session, saved_typed, typed_secret, &error);
+  channel = concierge_platform_new_channel (fixture->session, saved_typed, typed_secret, &error);
   g_assert_no_error (error);
   concierge_channel_fetch_async (channel, NULL, NULL, test_got_result, &result);
   wait_for (&result);

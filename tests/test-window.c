@@ -521,7 +521,7 @@ test_preferences_closed_while_loading (void)
   /* Closed while it asks Telegram about a bot's token */
   preferences = present_preferences (store, sync);
   wait_until (shows_telegram_account, preferences);
-  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.add-telegram", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.add-account", "s", "telegram");
   gtk_editable_set_text (child_of (preferences, CONCIERGE_TYPE_PREFERENCES, "token_row"), TOKEN);
   gtk_editable_set_text (child_of (preferences, CONCIERGE_TYPE_PREFERENCES, "api_url_row"), url);
   gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.check-telegram", NULL);

@@ -10,74 +10,45 @@
 
 #include "concierge-accounts.h"
 #include "concierge-channel.h"
-#include "concierge-credentials.h"
-#include "mastodon/concierge-mastodon-sign-in.h"
-#include "telegram/concierge-telegram-sign-in.h"
+#include "concierge-platform.h"
 #include "secrets/concierge-secrets.h"
 
 /* Whose a token is */
 
-static void
-mastodon_identified_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
-  ConciergeAccount *account;
-  GError *error = NULL;
+  const ConciergePlatform *platform;
+  char                    *webhook_url;
+} Identifying;
 
-  account = concierge_mastodon_sign_in_with_token_finish (CONCIERGE_MASTODON_SIGN_IN (object), result, &error);
-  if (account != NULL)
-    g_task_return_pointer (task, account, g_object_unref);
-  else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-    {
-      g_clear_error (&error);
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
-                               _("Mastodon does not accept this token. Check that it is complete and "
-                                 "was not withdrawn in the account’s settings."));
-    }
-  else
-    g_task_return_error (task, error);
+static void
+identifying_free (Identifying *identifying)
+{
+  g_free (identifying->webhook_url);
+  g_free (identifying);
 }
 
 static void
-bot_identified_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+identified_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(ConciergeTelegramBot) bot = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *handle = NULL;
-  g_autofree char *bot_id = NULL;
-  const char *server_url = g_task_get_task_data (task);
+  Identifying *identifying = g_task_get_task_data (task);
+  ConciergeAccount *account;
+  GError *error = NULL;
 
-  bot = concierge_telegram_check_finish (CONCIERGE_TELEGRAM (object), result, &error);
-  if (bot == NULL)
-    {
-      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
-                                 _("Telegram does not know this token. Copy it again from @BotFather."));
-      else if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR ||
-               (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_CANCELLED))
-        g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
-                                 _("Concierge cannot reach %s. Check the address and the network connection."),
-                                 server_url);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  handle = g_strdup_printf ("@%s", bot->username);
-  bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
-  g_task_return_pointer (task, concierge_account_new ("telegram", bot->name, handle, server_url, bot_id),
-                         g_object_unref);
+  account = identifying->platform->identify_finish (result, &identifying->webhook_url, &error);
+  if (account == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, g_object_unref);
 }
 
 /**
  * concierge_accounts_identify_async:
- * @platform: "mastodon" or "telegram"
- * @server: the Mastodon server, or Telegram's Bot API address
+ * @platform: a platform's id
+ * @server: the server, or the address of the platform's API
  * @token: an access token, or a bot's token
  *
  * Asks the platform whose @token is, as a sign-in through the browser
@@ -94,9 +65,7 @@ concierge_accounts_identify_async (SoupSession         *session,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(ConciergeMastodonSignIn) sign_in = NULL;
-  g_autoptr(ConciergeTelegram) telegram = NULL;
-  GError *error = NULL;
+  Identifying *identifying;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
   g_return_if_fail (platform != NULL);
@@ -106,51 +75,103 @@ concierge_accounts_identify_async (SoupSession         *session,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_accounts_identify_async);
 
-  if (g_str_equal (platform, "telegram"))
-    {
-      if (!concierge_credentials_server_url_is_ok (server, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      g_task_set_task_data (task, g_strdup (server), g_free);
-      telegram = concierge_telegram_new (session, 0, server, token);
-      concierge_telegram_check_async (telegram, cancellable, bot_identified_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  if (!g_str_equal (platform, "mastodon"))
+  identifying = g_new0 (Identifying, 1);
+  identifying->platform = concierge_platform_lookup (platform);
+  g_task_set_task_data (task, identifying, (GDestroyNotify) identifying_free);
+  if (identifying->platform == NULL)
     {
       g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
                                _("This version of Concierge cannot sync %s accounts yet."), platform);
       return;
     }
 
-  /* The sign-in writes the server's address as the browser's sign-in
-   * does, so that both find the same account. */
-  sign_in = concierge_mastodon_sign_in_new (session, server, &error);
-  if (sign_in == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  concierge_mastodon_sign_in_with_token_async (sign_in, token, cancellable, mastodon_identified_cb,
-                                               g_steal_pointer (&task));
+  identifying->platform->identify_async (session, server, token, cancellable, identified_cb,
+                                         g_steal_pointer (&task));
 }
 
 /**
  * concierge_accounts_identify_finish:
+ * @webhook_url: (out) (optional): where a webhook takes the account's news,
+ *   which Concierge then cannot read; %NULL when none does
  *
  * Returns: (transfer full): the account @token signs in, with its remote
  *   user id, name and handle, not saved yet
  */
 ConciergeAccount *
 concierge_accounts_identify_finish (GAsyncResult  *result,
+                                    char         **webhook_url,
                                     GError       **error)
 {
+  ConciergeAccount *account;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  account = g_task_propagate_pointer (G_TASK (result), error);
+  if (account != NULL && webhook_url != NULL)
+    *webhook_url = g_strdup (((Identifying *) g_task_get_task_data (G_TASK (result)))->webhook_url);
+  return account;
+}
+
+static void
+webhook_removed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const ConciergePlatform *platform = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!platform->remove_webhook_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_accounts_remove_webhook_async:
+ * @platform: a platform's id
+ *
+ * Removes the webhook that concierge_accounts_identify_finish() found, so
+ * that Concierge can read the account's news. The news waiting for the
+ * webhook are kept.
+ */
+void
+concierge_accounts_remove_webhook_async (SoupSession         *session,
+                                         const char          *platform,
+                                         const char          *server,
+                                         const char          *token,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const ConciergePlatform *found;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (platform != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_accounts_remove_webhook_async);
+
+  found = concierge_platform_lookup (platform);
+  if (found == NULL || found->remove_webhook_async == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                               _("This platform cannot do that."));
+      return;
+    }
+
+  g_task_set_task_data (task, (gpointer) found, NULL);
+  found->remove_webhook_async (session, server, token, cancellable, webhook_removed_cb, g_steal_pointer (&task));
+}
+
+gboolean
+concierge_accounts_remove_webhook_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Adding */
@@ -408,7 +429,7 @@ secret_found_cb (GObject      *object,
    * keyring that does not answer. */
   secret = concierge_secrets_lookup_finish (result, NULL);
   if (secret != NULL)
-    channel = concierge_channel_new_for_account (removing->session, removing->account, secret, NULL);
+    channel = concierge_platform_new_channel (removing->session, removing->account, secret, NULL);
   if (secret != NULL)
     memset (secret, 0, strlen (secret));
 

@@ -23,7 +23,17 @@ void              concierge_accounts_identify_async (SoupSession         *sessio
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 ConciergeAccount *concierge_accounts_identify_finish (GAsyncResult        *result,
+                                                     char               **webhook_url,
                                                      GError             **error);
+void              concierge_accounts_remove_webhook_async  (SoupSession         *session,
+                                                            const char          *platform,
+                                                            const char          *server,
+                                                            const char          *token,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean          concierge_accounts_remove_webhook_finish (GAsyncResult        *result,
+                                                            GError             **error);
 
 void              concierge_accounts_add_async     (ConciergeStore       *store,
                                                     ConciergeAccount     *account,

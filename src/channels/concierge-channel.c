@@ -10,9 +10,6 @@
 #include <string.h>
 
 #include "concierge-channel.h"
-#include "concierge-credentials.h"
-#include "mastodon/concierge-mastodon-channel.h"
-#include "telegram/concierge-telegram-channel.h"
 
 G_DEFINE_QUARK (concierge-channel-error-quark, concierge_channel_error)
 
@@ -237,64 +234,6 @@ concierge_channel_parse_json_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * concierge_channel_new_for_account:
- * @session: the one session every channel shares
- * @secret_json: the account's secret from the keyring; "{}" when it has
- *   none
- *
- * Returns: (transfer full): the channel for @account's platform, or %NULL
- *   with @error set when Concierge cannot serve that platform yet or the
- *   secret is unusable
- */
-ConciergeChannel *
-concierge_channel_new_for_account (SoupSession       *session,
-                                   ConciergeAccount  *account,
-                                   const char        *secret_json,
-                                   GError           **error)
-{
-  g_autoptr(ConciergeCredentials) credentials = NULL;
-  ConciergeMastodon *mastodon;
-  gboolean telegram;
-
-  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
-  g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
-  g_return_val_if_fail (secret_json != NULL, NULL);
-
-  if (!g_str_equal (concierge_account_get_platform (account), "mastodon") &&
-      !g_str_equal (concierge_account_get_platform (account), "telegram"))
-    {
-      g_set_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
-                   _("This version of Concierge cannot sync %s accounts yet."),
-                   concierge_account_get_platform (account));
-      return NULL;
-    }
-
-  telegram = g_str_equal (concierge_account_get_platform (account), "telegram");
-  credentials = concierge_credentials_from_json (secret_json,
-                                                 telegram ? CONCIERGE_CREDENTIALS_TOKEN
-                                                          : CONCIERGE_CREDENTIALS_TOKEN | CONCIERGE_CREDENTIALS_CLIENT);
-  if (credentials == NULL)
-    {
-      g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
-                           _("The keyring holds no usable sign-in for this account. Sign in again."));
-      return NULL;
-    }
-
-  if (telegram)
-    return CONCIERGE_CHANNEL (concierge_telegram_new (session, concierge_account_get_id (account),
-                                                      concierge_account_get_server_url (account),
-                                                      credentials->access_token));
-
-  mastodon = concierge_mastodon_new (session, concierge_account_get_id (account),
-                                     concierge_account_get_server_url (account),
-                                     concierge_account_get_remote_user_id (account), credentials->access_token);
-  /* Accounts signed in through the app know the app they were granted to,
-   * which lets them revoke the token. */
-  concierge_mastodon_set_client (mastodon, credentials->client_id, credentials->client_secret);
-  return CONCIERGE_CHANNEL (mastodon);
 }
 
 /**

@@ -160,11 +160,6 @@ struct _ConciergeChannelInterface
 
 GQuark            concierge_channel_error_quark     (void);
 
-ConciergeChannel *concierge_channel_new_for_account (SoupSession                   *session,
-                                                     ConciergeAccount              *account,
-                                                     const char                    *secret_json,
-                                                     GError                       **error);
-
 char             *concierge_channel_clean_text        (char                        *text);
 void              concierge_channel_parse_json_async  (GBytes                      *bytes,
                                                       GCancellable                *cancellable,

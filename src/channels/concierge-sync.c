@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "concierge-channel.h"
+#include "concierge-platform.h"
 #include "concierge-sync.h"
 #include "concierge-tombstone-key.h"
 #include "secrets/concierge-secrets.h"
@@ -1054,7 +1055,7 @@ concierge_sync_add_account (ConciergeSync     *self,
   g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), FALSE);
   g_return_val_if_fail (secret_json != NULL, FALSE);
 
-  channel = concierge_channel_new_for_account (self->session, account, secret_json, &local_error);
+  channel = concierge_platform_new_channel (self->session, account, secret_json, &local_error);
   if (g_error_matches (local_error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

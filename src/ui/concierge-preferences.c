@@ -13,8 +13,7 @@
 
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-credentials.h"
-#include "channels/mastodon/concierge-mastodon-sign-in.h"
-#include "channels/telegram/concierge-telegram-sign-in.h"
+#include "channels/concierge-platform.h"
 #include "model/concierge-business-hours.h"
 #include "privacy/concierge-detector.h"
 #include "store/concierge-saved-replies.h"
@@ -33,10 +32,10 @@ struct _ConciergePreferences
   GPtrArray      *accounts;       /* as the list shows them */
   gint64          sign_in_when_loaded; /* an account, or 0 */
   ConciergeAccount *signing_in_again; /* whose sign-in a page renews, or NULL to add */
-  ConciergeTelegram *checking;
+  const ConciergePlatform *platform;  /* whose account a page adds or signs in */
 
-  /* A Mastodon sign-in under way */
-  ConciergeMastodonSignIn *sign_in;
+  /* A sign-in through the browser under way */
+  ConciergeSignIn *sign_in;
   GCancellable   *sign_in_cancellable;
   GCancellable   *waiting_cancellable; /* for the browser to come back */
   char           *authorize_uri;
@@ -78,6 +77,7 @@ struct _ConciergePreferences
   AdwEntryRow    *agent_name_row;
   GtkListBox     *reply_list;
   GtkListBox     *account_list;
+  AdwPreferencesGroup *add_group;
   GtkWidget      *mastodon_page;
   AdwWindowTitle *mastodon_title;
   AdwEntryRow    *server_row;
@@ -637,7 +637,7 @@ save_account (ConciergePreferences *self,
     concierge_accounts_add_async (self->store, saving->account, secret_json, NULL, account_saved_cb, saving);
 }
 
-/* Signing in to Mastodon */
+/* Signing in through the browser, as to Mastodon */
 
 static void
 browser_opened_cb (GObject      *object,
@@ -683,7 +683,7 @@ finish_sign_in (ConciergePreferences  *self,
   g_autoptr(GError) error = NULL;
   ConciergeAccount *account;
 
-  account = concierge_mastodon_sign_in_complete_finish (CONCIERGE_MASTODON_SIGN_IN (sign_in), result, secret, &error);
+  account = concierge_sign_in_complete_finish (CONCIERGE_SIGN_IN (sign_in), result, secret, &error);
   *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   if (account == NULL && !*cancelled)
     show_mastodon_error (self, error->message);
@@ -749,8 +749,7 @@ wait_for_browser (ConciergePreferences *self)
   g_cancellable_cancel (self->waiting_cancellable);
   g_clear_object (&self->waiting_cancellable);
   self->waiting_cancellable = g_cancellable_new ();
-  concierge_mastodon_sign_in_complete_async (self->sign_in, NULL, self->waiting_cancellable,
-                                             browser_returned_cb, self);
+  concierge_sign_in_complete_async (self->sign_in, NULL, self->waiting_cancellable, browser_returned_cb, self);
 }
 
 static void
@@ -763,8 +762,7 @@ code_applied_cb (ConciergePreferences *self)
 
   show_mastodon_error (self, NULL);
   g_cancellable_cancel (self->waiting_cancellable);
-  concierge_mastodon_sign_in_complete_async (self->sign_in, code, self->sign_in_cancellable,
-                                             code_pasted_cb, self);
+  concierge_sign_in_complete_async (self->sign_in, code, self->sign_in_cancellable, code_pasted_cb, self);
 }
 
 static void
@@ -773,11 +771,11 @@ begun_cb (GObject      *object,
           gpointer      user_data)
 {
   ConciergePreferences *self = user_data;
-  ConciergeMastodonSignIn *sign_in = CONCIERGE_MASTODON_SIGN_IN (object);
+  ConciergeSignIn *sign_in = CONCIERGE_SIGN_IN (object);
   g_autoptr(GError) error = NULL;
 
   /* Cancelled, too, when Preferences closed: it may be gone. */
-  if (!concierge_mastodon_sign_in_begin_finish (sign_in, result, &error))
+  if (!concierge_sign_in_begin_finish (sign_in, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -787,8 +785,8 @@ begun_cb (GObject      *object,
       return;
     }
 
-  self->authorize_uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, FALSE);
-  self->code_page_uri = concierge_mastodon_sign_in_get_authorize_uri (sign_in, TRUE);
+  self->authorize_uri = concierge_sign_in_get_authorize_uri (sign_in, FALSE);
+  self->code_page_uri = concierge_sign_in_get_authorize_uri (sign_in, TRUE);
   gtk_widget_set_visible (self->waiting_group, TRUE);
   open_in_browser (self, self->authorize_uri);
   wait_for_browser (self);
@@ -802,11 +800,13 @@ sign_in_mastodon_action (GtkWidget  *widget,
   ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
   g_autoptr(GError) error = NULL;
 
+  if (self->platform == NULL || self->platform->new_sign_in == NULL)
+    return;
+
   reset_sign_in (self);
   show_mastodon_error (self, NULL);
-  self->sign_in = concierge_mastodon_sign_in_new (self->session,
-                                                  gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
-                                                  &error);
+  self->sign_in = self->platform->new_sign_in (self->session, gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
+                                               &error);
   if (self->sign_in == NULL)
     {
       show_mastodon_error (self, error->message);
@@ -815,7 +815,7 @@ sign_in_mastodon_action (GtkWidget  *widget,
 
   set_busy (self, TRUE);
   self->sign_in_cancellable = g_cancellable_new ();
-  concierge_mastodon_sign_in_begin_async (self->sign_in, self->sign_in_cancellable, begun_cb, self);
+  concierge_sign_in_begin_async (self->sign_in, self->sign_in_cancellable, begun_cb, self);
 }
 
 static void
@@ -851,15 +851,17 @@ copy_code_page_action (GtkWidget  *widget,
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), concierge_toast_new (_("Address copied")));
 }
 
+/* The page of a platform whose accounts sign in through the browser */
 static void
-present_mastodon_page (ConciergePreferences *self,
-                       ConciergeAccount     *again)
+present_mastodon_page (ConciergePreferences    *self,
+                       const ConciergePlatform *platform,
+                       ConciergeAccount        *again)
 {
+  self->platform = platform;
   g_set_object (&self->signing_in_again, again);
   reset_sign_in (self);
   show_mastodon_error (self, NULL);
-  adw_window_title_set_title (self->mastodon_title,
-                              again ? _("Sign In to Mastodon Again") : _("Add a Mastodon Account"));
+  adw_window_title_set_title (self->mastodon_title, again ? _(platform->sign_in_again_title) : _(platform->add_title));
   if (again != NULL)
     {
       g_autoptr(GUri) uri = g_uri_parse (concierge_account_get_server_url (again), G_URI_FLAGS_NONE, NULL);
@@ -876,28 +878,15 @@ present_mastodon_page (ConciergePreferences *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
 }
 
-static void
-add_mastodon_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  present_mastodon_page (CONCIERGE_PREFERENCES (widget), NULL);
-}
-
-/* Adding a Telegram bot */
+/* Adding an account by its token, as a Telegram bot */
 
 static void
 add_bot (ConciergePreferences *self,
-         ConciergeTelegramBot *bot)
+         ConciergeAccount     *account)
 {
-  g_autoptr(ConciergeAccount) account = NULL;
-  g_autofree char *handle = g_strdup_printf ("@%s", bot->username);
-  g_autofree char *bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
   g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
   g_autofree char *secret = concierge_credentials_to_json (token, NULL, NULL);
 
-  account = concierge_account_new ("telegram", bot->name, handle,
-                                   gtk_editable_get_text (GTK_EDITABLE (self->api_url_row)), bot_id);
   save_account (self, account, secret, self->telegram_error);
   memset (token, 0, strlen (token));
   memset (secret, 0, strlen (secret));
@@ -906,13 +895,13 @@ add_bot (ConciergePreferences *self,
 typedef struct
 {
   ConciergePreferences *self; /* only until the call is cancelled */
-  ConciergeTelegramBot *bot;
+  ConciergeAccount     *account;
 } Webhook;
 
 static void
 webhook_free (Webhook *webhook)
 {
-  concierge_telegram_bot_free (webhook->bot);
+  g_object_unref (webhook->account);
   g_free (webhook);
 }
 
@@ -925,7 +914,7 @@ webhook_deleted_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* Cancelled, too, when Preferences closed: it may be gone. */
-  if (!concierge_telegram_delete_webhook_finish (CONCIERGE_TELEGRAM (object), result, &error))
+  if (!concierge_accounts_remove_webhook_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -934,7 +923,7 @@ webhook_deleted_cb (GObject      *object,
         }
     }
   else
-    add_bot (webhook->self, webhook->bot);
+    add_bot (webhook->self, webhook->account);
   webhook_free (webhook);
 }
 
@@ -943,6 +932,7 @@ webhook_response_cb (AdwMessageDialog     *dialog,
                      const char           *response,
                      ConciergePreferences *self)
 {
+  g_autofree char *token = NULL;
   Webhook *webhook;
 
   if (!g_str_equal (response, "remove"))
@@ -953,8 +943,12 @@ webhook_response_cb (AdwMessageDialog     *dialog,
 
   webhook = g_new0 (Webhook, 1);
   webhook->self = self;
-  webhook->bot = g_object_steal_data (G_OBJECT (dialog), "bot");
-  concierge_telegram_delete_webhook_async (self->checking, self->cancellable, webhook_deleted_cb, webhook);
+  webhook->account = g_object_steal_data (G_OBJECT (dialog), "account");
+  token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
+  concierge_accounts_remove_webhook_async (self->session, concierge_account_get_platform (webhook->account),
+                                           concierge_account_get_server_url (webhook->account), token,
+                                           self->cancellable, webhook_deleted_cb, webhook);
+  memset (token, 0, strlen (token));
 }
 
 static void
@@ -963,30 +957,28 @@ bot_checked_cb (GObject      *object,
                 gpointer      user_data)
 {
   ConciergePreferences *self;
-  g_autoptr(ConciergeTelegramBot) bot = NULL;
+  g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *webhook_url = NULL;
   AdwMessageDialog *dialog;
 
   /* Cancelled, too, when Preferences closed: it may be gone. */
-  bot = concierge_telegram_check_finish (CONCIERGE_TELEGRAM (object), result, &error);
+  account = concierge_accounts_identify_finish (result, &webhook_url, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self = user_data;
-  if (bot == NULL)
+  if (account == NULL)
     {
       set_busy (self, FALSE);
-      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        show_telegram_error (self, _("Telegram does not know this token. Copy it again from @BotFather."));
-      else
-        show_telegram_error (self, error->message);
+      show_telegram_error (self, error->message);
       return;
     }
 
-  if (bot->webhook_url == NULL)
+  if (webhook_url == NULL)
     {
       set_busy (self, FALSE);
-      add_bot (self, bot);
+      add_bot (self, account);
       return;
     }
 
@@ -996,13 +988,12 @@ bot_checked_cb (GObject      *object,
                                   _("Telegram sends this bot’s messages to %s. Concierge can read them only "
                                     "when no webhook is set. If another program uses the webhook, it stops "
                                     "receiving them."),
-                                  bot->webhook_url);
+                                  webhook_url);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove Webhook"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "bot", g_steal_pointer (&bot),
-                          (GDestroyNotify) concierge_telegram_bot_free);
+  g_object_set_data_full (G_OBJECT (dialog), "account", g_steal_pointer (&account), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (webhook_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1017,6 +1008,8 @@ check_telegram_action (GtkWidget  *widget,
   g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
   const char *api_url = gtk_editable_get_text (GTK_EDITABLE (self->api_url_row));
 
+  if (self->platform == NULL)
+    return;
   if (token[0] == '\0')
     {
       show_telegram_error (self, _("Paste the bot’s token first."));
@@ -1030,33 +1023,51 @@ check_telegram_action (GtkWidget  *widget,
 
   show_telegram_error (self, NULL);
   set_busy (self, TRUE);
-  g_clear_object (&self->checking);
-  self->checking = concierge_telegram_new (self->session, 0, api_url, token);
-  concierge_telegram_check_async (self->checking, self->cancellable, bot_checked_cb, self);
+  concierge_accounts_identify_async (self->session, self->platform->id, api_url, token, self->cancellable,
+                                     bot_checked_cb, self);
+  memset (token, 0, strlen (token));
 }
 
+/* The page of a platform whose accounts sign in with a token */
 static void
-present_telegram_page (ConciergePreferences *self,
-                       ConciergeAccount     *again)
+present_telegram_page (ConciergePreferences    *self,
+                       const ConciergePlatform *platform,
+                       ConciergeAccount        *again)
 {
+  self->platform = platform;
   g_set_object (&self->signing_in_again, again);
   set_busy (self, FALSE);
   show_telegram_error (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
-  adw_window_title_set_title (self->telegram_title,
-                              again ? _("Sign In to Telegram Again") : _("Add a Telegram Bot"));
+  adw_window_title_set_title (self->telegram_title, again ? _(platform->sign_in_again_title) : _(platform->add_title));
   gtk_editable_set_text (GTK_EDITABLE (self->api_url_row),
-                         again ? concierge_account_get_server_url (again) : "https://api.telegram.org");
+                         again ? concierge_account_get_server_url (again)
+                               : platform->server_url ? platform->server_url : "");
   adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), self->telegram_page);
   gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
 }
 
 static void
-add_telegram_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+present_account_page (ConciergePreferences    *self,
+                      const ConciergePlatform *platform,
+                      ConciergeAccount        *again)
 {
-  present_telegram_page (CONCIERGE_PREFERENCES (widget), NULL);
+  if (concierge_platform_has (platform, CONCIERGE_PLATFORM_BROWSER_SIGN_IN))
+    present_mastodon_page (self, platform, again);
+  else
+    present_telegram_page (self, platform, again);
+}
+
+/* @parameter: the platform's id */
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  const ConciergePlatform *platform = concierge_platform_lookup (g_variant_get_string (parameter, NULL));
+
+  if (platform != NULL)
+    present_account_page (CONCIERGE_PREFERENCES (widget), platform, NULL);
 }
 
 static void
@@ -1066,14 +1077,36 @@ sign_in_again_action (GtkWidget  *widget,
 {
   ConciergePreferences *self = CONCIERGE_PREFERENCES (widget);
   ConciergeAccount *account = find_account (self, g_variant_get_int64 (parameter));
+  const ConciergePlatform *platform;
 
-  if (account == NULL)
+  if (account == NULL || (platform = concierge_platform_lookup (concierge_account_get_platform (account))) == NULL)
     return;
 
-  if (g_str_equal (concierge_account_get_platform (account), "telegram"))
-    present_telegram_page (self, account);
-  else
-    present_mastodon_page (self, account);
+  present_account_page (self, platform, account);
+}
+
+/* A row for each platform, to add an account of it */
+static void
+build_add_rows (ConciergePreferences *self)
+{
+  const ConciergePlatform *platform;
+
+  for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_from_icon_name ("go-next-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(platform->add_label));
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(platform->add_description));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", platform->id);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preferences.add-account");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (self->add_group, row);
+    }
 }
 
 static void
@@ -1924,7 +1957,6 @@ concierge_preferences_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->session);
   g_clear_object (&self->mastodon_page);
-  g_clear_object (&self->checking);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
@@ -2102,6 +2134,7 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, account_list);
+  gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, add_group);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, allowed_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_list);
   gtk_widget_class_bind_template_child (widget_class, ConciergePreferences, pattern_error);
@@ -2141,12 +2174,11 @@ concierge_preferences_class_init (ConciergePreferencesClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, server_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, code_applied_cb);
 
-  gtk_widget_class_install_action (widget_class, "preferences.add-mastodon", NULL, add_mastodon_action);
+  gtk_widget_class_install_action (widget_class, "preferences.add-account", "s", add_account_action);
   gtk_widget_class_install_action (widget_class, "preferences.sign-in-mastodon", NULL, sign_in_mastodon_action);
   gtk_widget_class_install_action (widget_class, "preferences.open-sign-in-page", "b", open_sign_in_page_action);
   gtk_widget_class_install_action (widget_class, "preferences.copy-code-page", NULL, copy_code_page_action);
   gtk_widget_class_install_action (widget_class, "preferences.sign-in-again", "x", sign_in_again_action);
-  gtk_widget_class_install_action (widget_class, "preferences.add-telegram", NULL, add_telegram_action);
   gtk_widget_class_install_action (widget_class, "preferences.check-telegram", NULL, check_telegram_action);
   gtk_widget_class_install_action (widget_class, "preferences.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "preferences.remove-account", "(xs)", remove_account_action);
@@ -2183,6 +2215,7 @@ concierge_preferences_init (ConciergePreferences *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   name_search_entries (GTK_WIDGET (self));
+  build_add_rows (self);
 
   /* The subpages are no children until they are shown; they stay ours
    * meanwhile. */

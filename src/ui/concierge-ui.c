@@ -244,32 +244,6 @@ concierge_format_date_time (gint64 unix_time)
   return g_strdup_printf (_("%1$s, %2$s"), date, clock);
 }
 
-const char *
-concierge_platform_name (const char *platform)
-{
-  if (g_strcmp0 (platform, "mastodon") == 0)
-    return "Mastodon";
-  if (g_strcmp0 (platform, "telegram") == 0)
-    return "Telegram";
-  return platform ? platform : "";
-}
-
-/**
- * concierge_platform_icon_name:
- *
- * Returns: the icon that stands beside a platform's name, or a general
- *   one for a platform without its own
- */
-const char *
-concierge_platform_icon_name (const char *platform)
-{
-  if (g_strcmp0 (platform, "mastodon") == 0)
-    return "concierge-mastodon-symbolic";
-  if (g_strcmp0 (platform, "telegram") == 0)
-    return "concierge-telegram-symbolic";
-  return "concierge-conversation-symbolic";
-}
-
 /**
  * concierge_sync_state_describe:
  * @icon_name: (out) (optional): an icon that shows the state beside the

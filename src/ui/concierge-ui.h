@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "channels/concierge-platform.h"
 #include "channels/concierge-sync.h"
 
 G_BEGIN_DECLS
@@ -40,8 +41,6 @@ char       *concierge_format_time             (gint64      unix_time,
                                                gint64      now);
 char       *concierge_format_date             (GDateTime  *date);
 char       *concierge_format_date_time        (gint64      unix_time);
-const char *concierge_platform_name           (const char *platform);
-const char *concierge_platform_icon_name      (const char *platform);
 const char *concierge_sync_state_describe     (ConciergeSync  *sync,
                                                gint64          account_id,
                                                const char    **icon_name);

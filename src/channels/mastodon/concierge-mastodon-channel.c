@@ -87,6 +87,31 @@ concierge_mastodon_new (SoupSession *session,
 }
 
 /**
+ * concierge_mastodon_new_for_account:
+ * @credentials: the account's, from the keyring
+ *
+ * Returns: (transfer full): the channel of an account that was added
+ */
+ConciergeChannel *
+concierge_mastodon_new_for_account (SoupSession                *session,
+                                    ConciergeAccount           *account,
+                                    const ConciergeCredentials *credentials)
+{
+  ConciergeMastodon *self;
+
+  g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  self = concierge_mastodon_new (session, concierge_account_get_id (account),
+                                 concierge_account_get_server_url (account),
+                                 concierge_account_get_remote_user_id (account), credentials->access_token);
+  /* Accounts signed in through the app know the app they were granted to,
+   * which lets them revoke the token. */
+  concierge_mastodon_set_client (self, credentials->client_id, credentials->client_secret);
+  return CONCIERGE_CHANNEL (self);
+}
+
+/**
  * concierge_mastodon_set_client:
  * @client_id: (nullable): the app the access token was granted to
  * @client_secret: (nullable): its secret

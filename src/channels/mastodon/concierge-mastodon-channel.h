@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "channels/concierge-channel.h"
+#include "channels/concierge-credentials.h"
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
 
@@ -32,5 +33,8 @@ ConciergeMastodon *concierge_mastodon_new              (SoupSession       *sessi
 void               concierge_mastodon_set_client       (ConciergeMastodon *self,
                                                          const char        *client_id,
                                                          const char        *client_secret);
+ConciergeChannel  *concierge_mastodon_new_for_account  (SoupSession                *session,
+                                                         ConciergeAccount           *account,
+                                                         const ConciergeCredentials *credentials);
 
 G_END_DECLS

@@ -45,7 +45,10 @@ struct _ConciergeMastodonSignIn
   GError            *code_error;
 };
 
-G_DEFINE_FINAL_TYPE (ConciergeMastodonSignIn, concierge_mastodon_sign_in, G_TYPE_OBJECT)
+static void concierge_mastodon_sign_in_iface_init (ConciergeSignInInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeMastodonSignIn, concierge_mastodon_sign_in, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_SIGN_IN, concierge_mastodon_sign_in_iface_init))
 
 static void
 stop_waiting (ConciergeMastodonSignIn *self)
@@ -780,5 +783,158 @@ concierge_mastodon_sign_in_with_token_finish (ConciergeMastodonSignIn  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* As any sign-in through the browser */
+
+static void
+sign_in_begin_async (ConciergeSignIn     *sign_in,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  concierge_mastodon_sign_in_begin_async (CONCIERGE_MASTODON_SIGN_IN (sign_in), cancellable, callback, user_data);
+}
+
+static gboolean
+sign_in_begin_finish (ConciergeSignIn  *sign_in,
+                      GAsyncResult     *result,
+                      GError          **error)
+{
+  return concierge_mastodon_sign_in_begin_finish (CONCIERGE_MASTODON_SIGN_IN (sign_in), result, error);
+}
+
+static char *
+sign_in_get_authorize_uri (ConciergeSignIn *sign_in,
+                           gboolean         out_of_band)
+{
+  return concierge_mastodon_sign_in_get_authorize_uri (CONCIERGE_MASTODON_SIGN_IN (sign_in), out_of_band);
+}
+
+static void
+sign_in_complete_async (ConciergeSignIn     *sign_in,
+                        const char          *pasted,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  concierge_mastodon_sign_in_complete_async (CONCIERGE_MASTODON_SIGN_IN (sign_in), pasted, cancellable,
+                                             callback, user_data);
+}
+
+static ConciergeAccount *
+sign_in_complete_finish (ConciergeSignIn  *sign_in,
+                         GAsyncResult     *result,
+                         char            **secret_json,
+                         GError          **error)
+{
+  return concierge_mastodon_sign_in_complete_finish (CONCIERGE_MASTODON_SIGN_IN (sign_in), result, secret_json,
+                                                     error);
+}
+
+static void
+concierge_mastodon_sign_in_iface_init (ConciergeSignInInterface *iface)
+{
+  iface->begin_async = sign_in_begin_async;
+  iface->begin_finish = sign_in_begin_finish;
+  iface->get_authorize_uri = sign_in_get_authorize_uri;
+  iface->complete_async = sign_in_complete_async;
+  iface->complete_finish = sign_in_complete_finish;
+}
+
+/**
+ * concierge_mastodon_browser_sign_in_new:
+ *
+ * As concierge_mastodon_sign_in_new(), for the platform table.
+ */
+ConciergeSignIn *
+concierge_mastodon_browser_sign_in_new (SoupSession  *session,
+                                        const char   *server,
+                                        GError      **error)
+{
+  return (ConciergeSignIn *) concierge_mastodon_sign_in_new (session, server, error);
+}
+
+/* Whose a token is */
+
+static void
+identified_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeAccount *account;
+  GError *error = NULL;
+
+  account = concierge_mastodon_sign_in_with_token_finish (CONCIERGE_MASTODON_SIGN_IN (object), result, &error);
+  if (account != NULL)
+    g_task_return_pointer (task, account, g_object_unref);
+  else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                               _("Mastodon does not accept this token. Check that it is complete and "
+                                 "was not withdrawn in the account’s settings."));
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * concierge_mastodon_identify_async:
+ * @server: the server, as the agent typed it
+ * @token: an access token made on the server
+ *
+ * Asks the server whose account @token signs in, as a sign-in through
+ * the browser learns it.
+ */
+void
+concierge_mastodon_identify_async (SoupSession         *session,
+                                   const char          *server,
+                                   const char          *token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(ConciergeMastodonSignIn) sign_in = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (token != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_mastodon_identify_async);
+
+  /* The sign-in writes the server's address as the browser's sign-in
+   * does, so that both find the same account. */
+  sign_in = concierge_mastodon_sign_in_new (session, server, &error);
+  if (sign_in == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  concierge_mastodon_sign_in_with_token_async (sign_in, token, cancellable, identified_cb,
+                                               g_steal_pointer (&task));
+}
+
+/**
+ * concierge_mastodon_identify_finish:
+ * @webhook_url: (out) (optional): always %NULL: Mastodon hands an
+ *   account's news to no webhook that keeps Concierge from them
+ *
+ * Returns: (transfer full): the account, not saved yet
+ */
+ConciergeAccount *
+concierge_mastodon_identify_finish (GAsyncResult  *result,
+                                    char         **webhook_url,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if (webhook_url != NULL)
+    *webhook_url = NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -10,6 +10,7 @@
 
 #include <libsoup/soup.h>
 
+#include "channels/concierge-sign-in.h"
 #include "model/concierge-model.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,19 @@ void              concierge_mastodon_sign_in_with_token_async       (ConciergeMa
                                                                      gpointer                  user_data);
 ConciergeAccount *concierge_mastodon_sign_in_with_token_finish      (ConciergeMastodonSignIn  *self,
                                                                      GAsyncResult             *result,
+                                                                     GError                  **error);
+
+ConciergeSignIn  *concierge_mastodon_browser_sign_in_new            (SoupSession              *session,
+                                                                     const char               *server,
+                                                                     GError                  **error);
+void              concierge_mastodon_identify_async                 (SoupSession              *session,
+                                                                     const char               *server,
+                                                                     const char               *token,
+                                                                     GCancellable             *cancellable,
+                                                                     GAsyncReadyCallback       callback,
+                                                                     gpointer                  user_data);
+ConciergeAccount *concierge_mastodon_identify_finish                (GAsyncResult             *result,
+                                                                     char                    **webhook_url,
                                                                      GError                  **error);
 
 G_END_DECLS

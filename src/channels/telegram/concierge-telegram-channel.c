@@ -74,6 +74,25 @@ concierge_telegram_new (SoupSession *session,
   return self;
 }
 
+/**
+ * concierge_telegram_new_for_account:
+ * @credentials: the account's, from the keyring
+ *
+ * Returns: (transfer full): the channel of a bot that was added
+ */
+ConciergeChannel *
+concierge_telegram_new_for_account (SoupSession                *session,
+                                    ConciergeAccount           *account,
+                                    const ConciergeCredentials *credentials)
+{
+  g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  return CONCIERGE_CHANNEL (concierge_telegram_new (session, concierge_account_get_id (account),
+                                                    concierge_account_get_server_url (account),
+                                                    credentials->access_token));
+}
+
 typedef struct
 {
   GTask                           *task;

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "channels/concierge-channel.h"
+#include "channels/concierge-credentials.h"
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
 
@@ -29,5 +30,8 @@ ConciergeTelegram *concierge_telegram_new (SoupSession *session,
                                            gint64       account_id,
                                            const char  *api_url,
                                            const char  *bot_token);
+ConciergeChannel  *concierge_telegram_new_for_account (SoupSession                *session,
+                                                       ConciergeAccount           *account,
+                                                       const ConciergeCredentials *credentials);
 
 G_END_DECLS

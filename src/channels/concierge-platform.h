@@ -1,0 +1,104 @@
+/* concierge-platform.h
+ *
+ * The platforms Concierge answers customers on, one entry each: what the
+ * rest of the app needs to know of a platform without naming it. A
+ * platform's code lives in its own folder beside this file; its entry in
+ * the table is the only place that names that code.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "channels/concierge-channel.h"
+#include "channels/concierge-credentials.h"
+#include "channels/concierge-sign-in.h"
+#include "model/concierge-model.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  /* Accounts sign in through the browser, with new_sign_in; without the
+   * flag, with a token the agent pastes, which identify checks. */
+  CONCIERGE_PLATFORM_BROWSER_SIGN_IN = 1 << 0,
+  /* The platform has one server, server_url; the agent names another
+   * only to test, or for a self-hosted copy of its API. Without the flag,
+   * every account names its server. */
+  CONCIERGE_PLATFORM_FIXED_SERVER    = 1 << 1,
+} ConciergePlatformFlags;
+
+typedef struct _ConciergePlatform ConciergePlatform;
+
+struct _ConciergePlatform
+{
+  /* How accounts, threads and identities name the platform, and the
+   * command line too. */
+  const char                  *id;
+  /* The platform's own name, the same in every language. */
+  const char                  *name;
+  const char                  *icon_name;
+  ConciergePlatformFlags       flags;
+  /* With CONCIERGE_PLATFORM_FIXED_SERVER, the platform's server. */
+  const char                  *server_url;
+  /* The members of the account's secret in the keyring. */
+  ConciergeCredentialsMembers  credentials;
+
+  /* Preferences → Accounts, marked for translation: the row that adds an
+   * account, with its mnemonic, and what it says below; the titles of the
+   * page that adds one and of the page that signs one in again. */
+  const char                  *add_label;
+  const char                  *add_description;
+  const char                  *add_title;
+  const char                  *sign_in_again_title;
+
+  GType              (*get_channel_type)      (void);
+  ConciergeChannel * (*new_channel)           (SoupSession                 *session,
+                                               ConciergeAccount            *account,
+                                               const ConciergeCredentials  *credentials);
+
+  /* With CONCIERGE_PLATFORM_BROWSER_SIGN_IN: a sign-in on @server, as the
+   * agent typed it. */
+  ConciergeSignIn *  (*new_sign_in)           (SoupSession                 *session,
+                                               const char                  *server,
+                                               GError                     **error);
+
+  /* Whose a token is: the account it signs in, not saved yet. Where a
+   * webhook takes the account's news, which Concierge then cannot read,
+   * @webhook_url says where they go. */
+  void               (*identify_async)        (SoupSession                 *session,
+                                               const char                  *server,
+                                               const char                  *token,
+                                               GCancellable                *cancellable,
+                                               GAsyncReadyCallback          callback,
+                                               gpointer                     user_data);
+  ConciergeAccount * (*identify_finish)       (GAsyncResult                *result,
+                                               char                       **webhook_url,
+                                               GError                     **error);
+  /* NULL where no webhook can be in the way. */
+  void               (*remove_webhook_async)  (SoupSession                 *session,
+                                               const char                  *server,
+                                               const char                  *token,
+                                               GCancellable                *cancellable,
+                                               GAsyncReadyCallback          callback,
+                                               gpointer                     user_data);
+  gboolean           (*remove_webhook_finish) (GAsyncResult                *result,
+                                               GError                     **error);
+};
+
+const ConciergePlatform *concierge_platform_lookup          (const char               *id);
+const ConciergePlatform *concierge_platform_get             (guint                     index);
+gboolean                 concierge_platform_has             (const ConciergePlatform  *platform,
+                                                             ConciergePlatformFlags    flags);
+
+const char              *concierge_platform_name            (const char               *id);
+const char              *concierge_platform_icon_name       (const char               *id);
+
+ConciergeChannel        *concierge_platform_new_channel     (SoupSession              *session,
+                                                             ConciergeAccount         *account,
+                                                             const char               *secret_json,
+                                                             GError                  **error);
+
+G_END_DECLS
