@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "model/concierge-vcard.h"
+#include "interchange/concierge-vcard.h"
 
 /* Files */
 

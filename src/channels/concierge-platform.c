@@ -13,9 +13,11 @@
 #include "concierge-platform.h"
 #include "mastodon/concierge-mastodon.h"
 #include "mastodon/concierge-mastodon-channel.h"
+#include "mastodon/concierge-mastodon-handle.h"
 #include "mastodon/concierge-mastodon-sign-in.h"
 #include "telegram/concierge-telegram.h"
 #include "telegram/concierge-telegram-channel.h"
+#include "telegram/concierge-telegram-handle.h"
 #include "telegram/concierge-telegram-sign-in.h"
 
 static const ConciergePlatform platforms[] = {
@@ -34,6 +36,11 @@ static const ConciergePlatform platforms[] = {
     .new_sign_in = concierge_mastodon_browser_sign_in_new,
     .identify_async = concierge_mastodon_identify_async,
     .identify_finish = concierge_mastodon_identify_finish,
+    .handle_from_address = concierge_mastodon_handle_from_address,
+    .handle_from_text = concierge_mastodon_handle_from_text,
+    .dup_full_handle = concierge_mastodon_full_handle,
+    .dup_profile_address = concierge_mastodon_profile_address,
+    .dup_profile_link = concierge_mastodon_profile_link,
   },
   {
     .id = CONCIERGE_TELEGRAM_ID,
@@ -52,6 +59,10 @@ static const ConciergePlatform platforms[] = {
     .identify_finish = concierge_telegram_identify_finish,
     .remove_webhook_async = concierge_telegram_remove_webhook_async,
     .remove_webhook_finish = concierge_telegram_remove_webhook_finish,
+    .handle_from_address = concierge_telegram_handle_from_address,
+    .handle_from_text = concierge_telegram_handle_from_text,
+    .dup_profile_address = concierge_telegram_profile_address,
+    .dup_profile_link = concierge_telegram_profile_link,
   },
 };
 

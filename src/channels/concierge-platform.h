@@ -86,6 +86,28 @@ struct _ConciergePlatform
                                                gpointer                     user_data);
   gboolean           (*remove_webhook_finish) (GAsyncResult                *result,
                                                GError                     **error);
+
+  /* How people write an account, for address books and the customer
+   * panel; each may be NULL where the platform has no such thing.
+   * Handles come as the identities keep them, with or without their "@". */
+
+  /* The handle in a profile's address, if it is one of this platform's;
+   * @declared says that the address is known to be, so that addresses
+   * that other networks write alike count too. */
+  char *             (*handle_from_address)   (const char                  *address,
+                                               gboolean                     declared);
+  /* A handle as a person writes it, checked. */
+  char *             (*handle_from_text)      (const char                  *text);
+  /* The handle that names the account anywhere, such as "@user@server";
+   * NULL when the handle is that already. */
+  char *             (*dup_full_handle)       (const char                  *handle,
+                                               const char                  *server_url);
+  /* The profile's address as an address book keeps it. */
+  char *             (*dup_profile_address)   (const char                  *handle,
+                                               const char                  *server_url);
+  /* The profile's address as a browser opens it. */
+  char *             (*dup_profile_link)      (const char                  *handle,
+                                               const char                  *server_url);
 };
 
 const ConciergePlatform *concierge_platform_lookup          (const char               *id);

@@ -429,32 +429,12 @@ fill_entry (AdwEntryRow *row,
 static char *
 identity_profile_url (ConciergeIdentity *identity)
 {
-  const char *platform = concierge_identity_get_platform (identity);
+  const ConciergePlatform *platform = concierge_platform_lookup (concierge_identity_get_platform (identity));
   const char *handle = concierge_identity_get_handle (identity);
-  const char *server_url = concierge_identity_get_server_url (identity);
 
-  if (handle[0] != '@' || handle[1] == '\0')
+  if (handle[0] != '@' || handle[1] == '\0' || platform == NULL || platform->dup_profile_link == NULL)
     return NULL;
-  handle++;
-
-  if (g_str_equal (platform, "telegram"))
-    return g_strdup_printf ("https://t.me/%s", handle);
-
-  if (g_str_equal (platform, "mastodon"))
-    {
-      const char *at = strchr (handle, '@');
-      g_autofree char *user = NULL;
-
-      if (at != NULL)
-        {
-          user = g_strndup (handle, at - handle);
-          return g_strdup_printf ("https://%s/@%s", at + 1, user);
-        }
-      if (g_str_has_prefix (server_url, "https://") || g_str_has_prefix (server_url, "http://"))
-        return g_strdup_printf ("%s%s@%s", server_url, g_str_has_suffix (server_url, "/") ? "" : "/", handle);
-    }
-
-  return NULL;
+  return platform->dup_profile_link (handle, concierge_identity_get_server_url (identity));
 }
 
 static GtkWidget *

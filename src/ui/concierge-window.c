@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "model/concierge-business-hours.h"
-#include "model/concierge-vcard.h"
+#include "interchange/concierge-vcard.h"
 #include "concierge-audit-window.h"
 #include "concierge-conversation-view.h"
 #include "concierge-customer-view.h"

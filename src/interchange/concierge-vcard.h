@@ -23,12 +23,13 @@
  *   X-CONCIERGE-ORDERS, X-CONCIERGE-ADDRESS ("formal" or "informal")
  *                      Concierge's own fields
  *   X-SOCIALPROFILE, IMPP, URL
- *                      accounts: a Mastodon profile, https://server/@user,
- *                      becomes "@user@server"; a Telegram one,
- *                      https://t.me/user or tg://resolve?domain=user,
- *                      becomes "@user". X-SOCIALPROFILE with
- *                      TYPE=mastodon or TYPE=telegram may also hold the
- *                      handle itself. The file knows neither the account's
+ *                      accounts, as each platform's table entry reads
+ *                      their addresses: a Mastodon profile,
+ *                      https://server/@user, becomes "@user@server"; a
+ *                      Telegram one, https://t.me/user or
+ *                      tg://resolve?domain=user, becomes "@user".
+ *                      X-SOCIALPROFILE with a TYPE that is a platform's
+ *                      id may also hold the handle itself. The file knows neither the account's
  *                      id on the platform nor the server Concierge reached
  *                      it through, so an account read has an empty
  *                      remote id, server URL and display name.
@@ -51,7 +52,7 @@
 
 #include <gio/gio.h>
 
-#include "concierge-model.h"
+#include "model/concierge-model.h"
 
 G_BEGIN_DECLS
 

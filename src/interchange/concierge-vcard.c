@@ -12,6 +12,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "channels/concierge-platform.h"
+#include "channels/concierge-web-address.h"
 #include "concierge-vcard.h"
 
 /* RFC 6350 §3.2: a line holds at most 75 octets before it folds. */
@@ -355,15 +357,6 @@ first_part (const char *value)
   return part;
 }
 
-static const char *
-skip_prefix (const char *value,
-             const char *prefix)
-{
-  gsize length = strlen (prefix);
-
-  return g_ascii_strncasecmp (value, prefix, length) == 0 ? value + length : value;
-}
-
 /* "de", "de-AT" and "DE_de" are German. */
 static ConciergeLanguage
 language_from_tag (const char *tag)
@@ -378,176 +371,6 @@ language_from_tag (const char *tag)
 
 /* Accounts */
 
-static gboolean
-is_domain (const char *domain,
-           gsize       length)
-{
-  if (length == 0 || length > 253 || memchr (domain, '.', length) == NULL ||
-      domain[0] == '.' || domain[0] == '-' || domain[length - 1] == '.' || domain[length - 1] == '-')
-    return FALSE;
-  /* Bytes from 0x80 up are an internationalised name's letters. */
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (domain[i]) && domain[i] != '.' && domain[i] != '-' && (guchar) domain[i] < 0x80)
-      return FALSE;
-  return TRUE;
-}
-
-/* Mastodon's own names are letters, digits and underscores; other servers
- * of the fediverse also allow dots and dashes. */
-static gboolean
-is_mastodon_user (const char *user,
-                  gsize       length)
-{
-  if (length == 0 || length > 64)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (user[i]) && user[i] != '_' && user[i] != '.' && user[i] != '-')
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-is_telegram_user (const char *user,
-                  gsize       length)
-{
-  /* Paths of t.me that are no user. */
-  static const char * const reserved[] = {
-    "joinchat", "addstickers", "addemoji", "addtheme", "addlist", "share", "proxy", "socks",
-    "login", "setlanguage", "confirmphone", "invoice", "boost",
-  };
-
-  if (length < 4 || length > 32 || !g_ascii_isalpha (user[0]))
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (user[i]) && user[i] != '_')
-      return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (reserved); i++)
-    if (strlen (reserved[i]) == length && g_ascii_strncasecmp (user, reserved[i], length) == 0)
-      return FALSE;
-  return TRUE;
-}
-
-/* "https://host/path#fragment": the host in lower case and the path
- * without a trailing slash. A query makes it something other than a
- * profile. */
-static gboolean
-split_web_address (const char  *address,
-                   char       **host,
-                   char       **path)
-{
-  const char *rest, *path_start;
-  gsize host_length, path_length;
-
-  if (g_ascii_strncasecmp (address, "https://", 8) == 0)
-    rest = address + 8;
-  else if (g_ascii_strncasecmp (address, "http://", 7) == 0)
-    rest = address + 7;
-  else
-    return FALSE;
-
-  host_length = strcspn (rest, "/?#");
-  path_start = rest + host_length;
-  path_length = strcspn (path_start, "?#");
-  if (path_start[path_length] == '?')
-    return FALSE;
-  if (path_length > 0 && path_start[path_length - 1] == '/')
-    path_length--;
-
-  *host = g_ascii_strdown (rest, host_length);
-  *path = g_strndup (path_start, path_length);
-  return TRUE;
-}
-
-/* YouTube, TikTok, Medium and Threads write profiles as Mastodon does. */
-static gboolean
-is_other_network (const char *host)
-{
-  static const char * const hosts[] = {
-    "youtube.com", "tiktok.com", "medium.com", "threads.net", "threads.com",
-  };
-
-  host = skip_prefix (skip_prefix (host, "www."), "m.");
-  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
-    if (strcmp (host, hosts[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* https://server/@user, or https://server/@user@home for an account of
- * another server as that server shows it. */
-static char *
-mastodon_handle_from_address (const char *address,
-                              gboolean    declared)
-{
-  g_autofree char *host = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *lower = NULL;
-  const char *user, *at, *domain;
-  gsize user_length;
-
-  if (!split_web_address (address, &host, &path) || !g_str_has_prefix (path, "/@") ||
-      !is_domain (host, strlen (host)) || (!declared && is_other_network (host)))
-    return NULL;
-
-  user = path + 2;
-  at = strchr (user, '@');
-  user_length = at != NULL ? (gsize) (at - user) : strlen (user);
-  domain = at != NULL ? at + 1 : host;
-  if (!is_mastodon_user (user, user_length) || !is_domain (domain, strlen (domain)))
-    return NULL;
-
-  lower = g_ascii_strdown (domain, -1);
-  return g_strdup_printf ("@%.*s@%s", (int) user_length, user, lower);
-}
-
-/* https://t.me/user, or the app's own tg://resolve?domain=user. */
-static char *
-telegram_handle_from_address (const char *address)
-{
-  g_autofree char *host = NULL;
-  g_autofree char *path = NULL;
-  const char *query = skip_prefix (address, "tg://resolve?");
-
-  if (query != address)
-    {
-      g_auto(GStrv) fields = g_strsplit (query, "&", -1);
-
-      for (guint i = 0; fields[i] != NULL; i++)
-        {
-          const char *user = skip_prefix (fields[i], "domain=");
-
-          if (user != fields[i] && is_telegram_user (user, strlen (user)))
-            return g_strdup_printf ("@%s", user);
-        }
-      return NULL;
-    }
-
-  if (!split_web_address (address, &host, &path) || path[0] != '/')
-    return NULL;
-  if (strcmp (skip_prefix (host, "www."), "t.me") != 0 && strcmp (skip_prefix (host, "www."), "telegram.me") != 0)
-    return NULL;
-  if (!is_telegram_user (path + 1, strlen (path + 1)))
-    return NULL;
-  return g_strdup_printf ("@%s", path + 1);
-}
-
-/* A handle as a person writes it, "@user@server" or "@user". */
-static char *
-handle_from_text (const char *platform,
-                  const char *text)
-{
-  const char *user = text[0] == '@' ? text + 1 : text;
-  const char *at = strchr (user, '@');
-
-  if (strcmp (platform, "telegram") == 0)
-    return is_telegram_user (user, strlen (user)) ? g_strdup_printf ("@%s", user) : NULL;
-
-  if (!is_mastodon_user (user, at != NULL ? (gsize) (at - user) : strlen (user)) ||
-      (at != NULL && !is_domain (at + 1, strlen (at + 1))))
-    return NULL;
-  return g_strdup_printf ("@%s", user);
-}
-
 /* X-SOCIALPROFILE, IMPP or URL: an account on a platform Concierge
  * answers on, or NULL. A TYPE that names the platform is taken at its
  * word; without one, the address's shape decides. */
@@ -555,27 +378,31 @@ static ConciergeIdentity *
 identity_from_property (Property *property)
 {
   g_autofree char *value = unescape_stripped (property->value);
-  g_autofree char *handle = NULL;
-  const char *declared = NULL;
-  const char *platform = NULL;
+  const ConciergePlatform *declared = NULL;
+  const ConciergePlatform *platform;
 
-  if (property_has_type (property, "mastodon"))
-    declared = "mastodon";
-  else if (property_has_type (property, "telegram"))
-    declared = "telegram";
+  for (guint i = 0; declared == NULL && (platform = concierge_platform_get (i)) != NULL; i++)
+    if (property_has_type (property, platform->id))
+      declared = platform;
 
-  if (g_strcmp0 (declared, "telegram") != 0 &&
-      (handle = mastodon_handle_from_address (value, declared != NULL)) != NULL)
-    platform = "mastodon";
-  else if (g_strcmp0 (declared, "mastodon") != 0 &&
-           (handle = telegram_handle_from_address (value)) != NULL)
-    platform = "telegram";
-  else if (declared != NULL && (handle = handle_from_text (declared, value)) != NULL)
-    platform = declared;
-  else
-    return NULL;
+  for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
+    {
+      g_autofree char *handle = NULL;
 
-  return concierge_identity_new (platform, "", "", handle, "");
+      if ((declared == NULL || declared == platform) && platform->handle_from_address != NULL &&
+          (handle = platform->handle_from_address (value, declared != NULL)) != NULL)
+        return concierge_identity_new (platform->id, "", "", handle, "");
+    }
+
+  if (declared != NULL && declared->handle_from_text != NULL)
+    {
+      g_autofree char *handle = declared->handle_from_text (value);
+
+      if (handle != NULL)
+        return concierge_identity_new (declared->id, "", "", handle, "");
+    }
+
+  return NULL;
 }
 
 /* Cards */
@@ -730,13 +557,13 @@ card_read (Card      *card,
     {
       g_autofree char *email = unescape_stripped (property->value);
 
-      keep_preferred (&card->email, &card->email_pref, g_strdup (skip_prefix (email, "mailto:")), property->pref);
+      keep_preferred (&card->email, &card->email_pref, g_strdup (concierge_web_address_skip_prefix (email, "mailto:")), property->pref);
     }
   else if (strcmp (name, "TEL") == 0)
     {
       g_autofree char *phone = unescape_stripped (property->value);
 
-      keep_preferred (&card->phone, &card->phone_pref, g_strdup (skip_prefix (phone, "tel:")), property->pref);
+      keep_preferred (&card->phone, &card->phone_pref, g_strdup (concierge_web_address_skip_prefix (phone, "tel:")), property->pref);
     }
   else if (strcmp (name, "NOTE") == 0)
     {
@@ -1103,58 +930,21 @@ append_n (GString    *out,
   append_folded (out, line->str);
 }
 
-/* A Mastodon account's user and server: from its handle, or for an
- * account of the agent's own server, from the server Concierge reaches it
- * through. */
-static gboolean
-mastodon_user_and_domain (ConciergeIdentity  *identity,
-                          char              **user,
-                          char              **domain)
-{
-  const char *handle = concierge_identity_get_handle (identity);
-  const char *name = handle[0] == '@' ? handle + 1 : handle;
-  const char *at = strchr (name, '@');
-  g_autofree char *host = NULL;
-  g_autofree char *path = NULL;
-
-  if (!is_mastodon_user (name, at != NULL ? (gsize) (at - name) : strlen (name)))
-    return FALSE;
-
-  if (at != NULL)
-    {
-      if (!is_domain (at + 1, strlen (at + 1)))
-        return FALSE;
-      *user = g_strndup (name, at - name);
-      *domain = g_strdup (at + 1);
-      return TRUE;
-    }
-
-  if (!split_web_address (concierge_identity_get_server_url (identity), &host, &path) ||
-      !is_domain (host, strlen (host)))
-    return FALSE;
-  *user = g_strdup (name);
-  *domain = g_steal_pointer (&host);
-  return TRUE;
-}
-
 /* An account as a profile address, or as its handle where it has no
  * address; NULL for one without a handle. */
 static char *
 identity_to_profile (ConciergeIdentity *identity)
 {
-  const char *platform = concierge_identity_get_platform (identity);
+  const ConciergePlatform *platform = concierge_platform_lookup (concierge_identity_get_platform (identity));
   const char *handle = concierge_identity_get_handle (identity);
   const char *name = handle[0] == '@' ? handle + 1 : handle;
-  g_autofree char *user = NULL;
-  g_autofree char *domain = NULL;
+  char *profile = NULL;
 
   if (name[0] == '\0')
     return NULL;
-  if (strcmp (platform, "mastodon") == 0 && mastodon_user_and_domain (identity, &user, &domain))
-    return g_strdup_printf ("https://%s/@%s", domain, user);
-  if (strcmp (platform, "telegram") == 0 && is_telegram_user (name, strlen (name)))
-    return g_strdup_printf ("https://t.me/%s", name);
-  return g_strdup_printf ("@%s", name);
+  if (platform->dup_profile_address != NULL)
+    profile = platform->dup_profile_address (handle, concierge_identity_get_server_url (identity));
+  return profile ? profile : g_strdup_printf ("@%s", name);
 }
 
 static void
@@ -1170,7 +960,7 @@ append_identities (GString          *out,
       g_autofree char *profile = NULL;
       g_autofree char *name = NULL;
 
-      if (strcmp (platform, "mastodon") != 0 && strcmp (platform, "telegram") != 0)
+      if (concierge_platform_lookup (platform) == NULL)
         continue;
       if ((profile = identity_to_profile (identity)) == NULL)
         continue;
@@ -1259,22 +1049,18 @@ accounts_text (ConciergeContact *contact)
   for (guint i = 0; i < g_list_model_get_n_items (identities); i++)
     {
       g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
-      const char *platform = concierge_identity_get_platform (identity);
+      const char *id = concierge_identity_get_platform (identity);
+      const ConciergePlatform *platform = concierge_platform_lookup (id);
       const char *handle = concierge_identity_get_handle (identity);
-      g_autofree char *user = NULL;
-      g_autofree char *domain = NULL;
+      g_autofree char *full = NULL;
 
       if (text->len > 0)
         g_string_append (text, "; ");
-      if (strcmp (platform, "mastodon") == 0)
-        g_string_append (text, "Mastodon ");
-      else if (strcmp (platform, "telegram") == 0)
-        g_string_append (text, "Telegram ");
-      else
-        g_string_append_printf (text, "%s ", platform);
+      g_string_append_printf (text, "%s ", concierge_platform_name (id));
 
-      if (strcmp (platform, "mastodon") == 0 && mastodon_user_and_domain (identity, &user, &domain))
-        g_string_append_printf (text, "@%s@%s", user, domain);
+      if (platform != NULL && platform->dup_full_handle != NULL &&
+          (full = platform->dup_full_handle (handle, concierge_identity_get_server_url (identity))) != NULL)
+        g_string_append (text, full);
       else if (handle[0] != '\0')
         g_string_append (text, handle);
       else
