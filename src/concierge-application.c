@@ -860,17 +860,13 @@ concierge_application_init (ConciergeApplication *self)
       N_("Start without a window, to sync and notify in the background"), NULL },
     { NULL }
   };
+  g_autofree char *description = NULL;
 
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Answer customers on social networks and messengers."));
-  g_application_set_option_context_description (G_APPLICATION (self),
-                                                _("Commands that need no display:\n"
-                                                  "  concierge account add mastodon --server URL --token-stdin [--name NAME]\n"
-                                                  "  concierge account add telegram --token-stdin [--api-url URL] [--name NAME]\n"
-                                                  "  concierge account list\n"
-                                                  "  concierge account remove [--force] ID\n"
-                                                  "  concierge privacy scan [FILE]"));
+  description = concierge_cli_describe ();
+  g_application_set_option_context_description (G_APPLICATION (self), description);
 }
 
 ConciergeApplication *

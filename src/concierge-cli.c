@@ -73,24 +73,51 @@ list_platforms (ConciergePlatformFlags flags,
   return g_strdup_printf (_("%s or %s"), most->str, last);
 }
 
+/* The account commands, a line each, the first after @first and the rest
+ * after @rest, which stand in front of "concierge" */
+static void
+append_account_commands (GString    *text,
+                         const char *first,
+                         const char *rest)
+{
+  const ConciergePlatform *platform;
+
+  for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
+    g_string_append_printf (text, "%sconcierge account add %s %s\n", i == 0 ? first : rest, platform->id,
+                            concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER)
+                              ? "--token-stdin [--api-url URL] [--name NAME]"
+                              : "--server URL --token-stdin [--name NAME]");
+  g_string_append_printf (text, "%sconcierge account list\n", rest);
+  g_string_append_printf (text, "%sconcierge account remove [--force] ID", rest);
+}
+
 static void
 print_usage (void)
 {
   /* Translators: begins the account commands' usage; the lines after it
    * are indented to stand below the command */
-  const char *usage = _("Usage:");
-  g_autoptr(GString) text = g_string_new (NULL);
-  const ConciergePlatform *platform;
+  g_autofree char *usage = g_strconcat (_("Usage:"), " ", NULL);
   g_autofree char *indent = g_strnfill (g_utf8_strlen (usage, -1), ' ');
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
-    g_string_append_printf (text, "%s concierge account add %s %s\n", i == 0 ? usage : indent, platform->id,
-                            concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER)
-                              ? "--token-stdin [--api-url URL] [--name NAME]"
-                              : "--server URL --token-stdin [--name NAME]");
-  g_string_append_printf (text, "%s concierge account list\n", indent);
-  g_string_append_printf (text, "%s concierge account remove [--force] ID", indent);
+  append_account_commands (text, usage, indent);
   g_printerr ("%s\n", text->str);
+}
+
+/**
+ * concierge_cli_describe:
+ *
+ * Returns: (transfer full): the commands, for the application's --help
+ */
+char *
+concierge_cli_describe (void)
+{
+  GString *text = g_string_new (_("Commands that need no display:"));
+
+  g_string_append_c (text, '\n');
+  append_account_commands (text, "  ", "  ");
+  g_string_append_printf (text, "\n  %s", _("concierge privacy scan [FILE]"));
+  return g_string_free (text, FALSE);
 }
 
 /* Reads the options of a command that takes one argument after them.

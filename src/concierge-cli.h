@@ -16,5 +16,6 @@ int concierge_cli_account (int    argc,
                            char **argv);
 int concierge_cli_privacy (int    argc,
                            char **argv);
+char *concierge_cli_describe (void);
 
 G_END_DECLS
