@@ -15,53 +15,10 @@
 
 #include "model/concierge-model-private.h"
 #include "concierge-store.h"
+#include "concierge-store-private.h"
 #include "model/concierge-reply-text.h"
 
-/* The store's state that the worker thread needs. It outlives the store
- * object when the last reference to the store drops while the worker still
- * runs, and it is freed by the worker itself. */
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  GAsyncQueue     *queue;
-  GThread         *thread;
-  sqlite3         *db;
-  GHashTable      *statements; /* SQL text → sqlite3_stmt, worker only */
-
-  /* Finds personal data in customers' messages; worker only */
-  ConciergeStoreScanner scanner;
-  gpointer         scanner_data;
-  GDestroyNotify   scanner_destroy;
-
-  /* The keys of the tombstones, from the keyring: the first makes new
-   * ones, each recognizes its own. NULL until they arrive; worker only */
-  char           **tombstone_keys;
-} StoreWorker;
-
-struct _ConciergeStore
-{
-  GObject       parent_instance;
-
-  StoreWorker  *worker;
-  GMainContext *context;
-  char         *path;
-  char         *profile_id;
-  gboolean      has_tombstone_key;
-  guint         search_limit;
-};
-
 G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
-
-enum {
-  THREADS_CHANGED,
-  INVALIDATED,
-  SAVED_REPLIES_CHANGED,
-  CONTACT_CHANGED,
-  N_SIGNALS
-};
-
-/* How long a statement waits for another connection's lock */
-#define STORE_BUSY_TIMEOUT_MS 5000
 
 /* More changed threads than this in one write are announced as
  * "invalidated" instead of one by one. */
@@ -69,32 +26,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef void (*StoreJobFunc) (ConciergeStore *self,
-                              GTask          *task,
-                              gpointer        data);
-
-typedef struct
-{
-  StoreJobFunc   func;
-  gpointer       data;
-  GDestroyNotify destroy;
-} StoreJob;
-
 /* Popping this from the queue ends the worker. */
 static GTask *quit_job = (GTask *) &quit_job;
 
 G_DEFINE_QUARK (concierge-store-error-quark, concierge_store_error)
 
 #define SNIPPET_LENGTH 200
-
-/* A private thread that Concierge started itself has a remote id with
- * this prefix until the platform names it. The range up to PENDING_END
- * (':' + 1 is ';') finds them through the (account, remote id) index. */
-#define PENDING_PREFIX "pending:"
-#define PENDING_END    "pending;"
-
-/* A download that failed this often is not tried again. */
-#define IMAGE_ATTEMPTS 3
 
 /* Inbox keys: public threads with personal data sort before all others,
  * and threads nobody waits on after those that wait. */
@@ -136,7 +73,7 @@ address_from_column (sqlite3_stmt *stmt,
 
 /* Error handling */
 
-static void
+void
 set_sqlite_error (GError     **error,
                   sqlite3     *db,
                   int          rc,
@@ -179,7 +116,7 @@ store_worker_ref (StoreWorker *worker)
 }
 
 /* A key leaves no copy in freed memory. */
-static void
+void
 wipe_keys (char **keys)
 {
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
@@ -187,7 +124,7 @@ wipe_keys (char **keys)
   g_strfreev (keys);
 }
 
-static void
+void
 wipe_key (char *key)
 {
   if (key != NULL)
@@ -252,7 +189,7 @@ store_worker_main (gpointer data)
 
 /* Every SQLite call goes through here, and here is where the rule that only
  * the worker thread touches SQLite is enforced. */
-static sqlite3 *
+sqlite3 *
 store_db (ConciergeStore *self)
 {
   g_assert (g_thread_self () == self->worker->thread);
@@ -260,7 +197,7 @@ store_db (ConciergeStore *self)
   return self->worker->db;
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 store_prepare (ConciergeStore  *self,
                const char      *sql,
                GError         **error)
@@ -296,7 +233,7 @@ store_prepare (ConciergeStore  *self,
   return stmt;
 }
 
-static gboolean
+gboolean
 store_exec (ConciergeStore  *self,
             const char      *sql,
             GError         **error)
@@ -313,7 +250,7 @@ store_exec (ConciergeStore  *self,
   return TRUE;
 }
 
-static void
+void
 store_rollback (ConciergeStore *self)
 {
   if (!sqlite3_get_autocommit (store_db (self)))
@@ -322,7 +259,7 @@ store_rollback (ConciergeStore *self)
 
 /* Every async call of the store is a job for the worker; its result comes
  * back to the caller's main context at @io_priority. */
-static void
+void
 store_run (ConciergeStore      *self,
            gpointer             source_tag,
            int                  io_priority,
@@ -346,7 +283,7 @@ store_run (ConciergeStore      *self,
   g_async_queue_push (self->worker->queue, g_steal_pointer (&task));
 }
 
-static void
+void
 bind_text (sqlite3_stmt *stmt,
            int           index,
            const char   *text)
@@ -357,7 +294,7 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
-static void
+void
 bind_time (sqlite3_stmt *stmt,
            int           index,
            gint64        time)
@@ -368,7 +305,7 @@ bind_time (sqlite3_stmt *stmt,
     sqlite3_bind_int64 (stmt, index, time);
 }
 
-static char *
+char *
 column_dup (sqlite3_stmt *stmt,
             int           column)
 {
@@ -376,7 +313,7 @@ column_dup (sqlite3_stmt *stmt,
 }
 
 /* Step a statement that returns no rows we need. */
-static gboolean
+gboolean
 store_step_done (ConciergeStore  *self,
                  sqlite3_stmt    *stmt,
                  GError         **error)
@@ -396,7 +333,7 @@ store_step_done (ConciergeStore  *self,
 
 /* Runs @sql, whose one parameter is a row's id. Returns how many rows it
  * changed, or -1 with @error set. */
-static int
+int
 store_change_row (ConciergeStore  *self,
                   const char      *sql,
                   gint64           id,
@@ -414,7 +351,7 @@ store_change_row (ConciergeStore  *self,
 
 /* Reads one number: the first column of the first row of @sql, whose
  * parameter, if it has one, is @id. No row reads as 0. */
-static gboolean
+gboolean
 store_count (ConciergeStore  *self,
              const char      *sql,
              gint64           id,
@@ -469,7 +406,7 @@ tombstone_hash (const char *key,
 /* Without the key, nothing that makes or reads tombstones may go on: a
  * forgotten customer would come back, or be forgotten without a trace
  * that keeps them out. */
-static gboolean
+gboolean
 store_check_tombstone_key (ConciergeStore  *self,
                            GError         **error)
 {
@@ -481,7 +418,7 @@ store_check_tombstone_key (ConciergeStore  *self,
   return FALSE;
 }
 
-static gboolean
+gboolean
 is_tombstoned (ConciergeStore *self,
                gint64          account_id,
                const char     *thread_remote_id,
@@ -553,9 +490,7 @@ thread_from_row (sqlite3_stmt *stmt)
   return thread;
 }
 
-#define IDENTITY_COLUMNS "i.id, i.contact_id, i.platform, i.server_url, i.remote_id, i.handle, i.display_name"
-
-static ConciergeIdentity *
+ConciergeIdentity *
 identity_from_row (sqlite3_stmt *stmt,
                    int           first)
 {
@@ -572,14 +507,7 @@ identity_from_row (sqlite3_stmt *stmt,
   return identity;
 }
 
-#define MESSAGE_COLUMNS                                                                \
-  "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
-  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
-  "m.personal_data, m.taken_down, m.deleted_at "                                      \
-  "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
-  "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
-
-static ConciergeMessage *
+ConciergeMessage *
 message_from_row (sqlite3_stmt *stmt)
 {
   ConciergeMessage *message = concierge_message_new_empty ();
@@ -607,7 +535,7 @@ message_from_row (sqlite3_stmt *stmt)
   return message;
 }
 
-static ConciergeThread *
+ConciergeThread *
 store_load_thread (ConciergeStore  *self,
                    gint64           id,
                    GError         **error)
@@ -683,11 +611,7 @@ store_emit_later (ConciergeStore *self,
   g_source_attach (source, self->context);
 }
 
-static void store_notify_change (ConciergeStore *self,
-                                 guint           signal,
-                                 gint64          id);
-
-static void
+void
 store_notify_threads (ConciergeStore *self,
                       GHashTable     *thread_ids)
 {
@@ -756,7 +680,7 @@ store_change_free (gpointer data)
   g_free (change);
 }
 
-static void
+void
 store_notify_change (ConciergeStore *self,
                      guint           signal,
                      gint64          id)
@@ -1601,7 +1525,7 @@ concierge_store_delete_legacy_tombstone_key_finish (ConciergeStore  *self,
  * once. Where another account of the profile has that id already, the same
  * one added twice before ids were kept, OR IGNORE leaves this one as it is
  * rather than break the uniqueness of accounts. */
-static gboolean
+gboolean
 store_identify_account (ConciergeStore  *self,
                         gint64           account_id,
                         const char      *remote_user_id,
@@ -2401,7 +2325,7 @@ ingest_thread (ConciergeStore     *self,
  * id (0 here), one above the largest, so such a burst sorts as the newest. */
 #define MESSAGE_ID_SLOTS 1024
 
-static gboolean
+gboolean
 next_message_id (ConciergeStore  *self,
                  gint64           created_at,
                  gint64          *id,
@@ -2576,7 +2500,7 @@ ingest_message (ConciergeStore   *self,
 
 /* Derives a thread's summary from its messages, so that messages arriving
  * out of order still give the right waiting time. */
-static gboolean
+gboolean
 update_thread_summary (ConciergeStore  *self,
                        gint64           thread_id,
                        gboolean         new_incoming,
@@ -2614,7 +2538,7 @@ update_thread_summary (ConciergeStore  *self,
 /* The kinds of personal data in a thread, from its customer messages.
  * Only where they may have changed: reading every thread's messages
  * again would halve the speed of a big ingest. */
-static gboolean
+gboolean
 update_thread_personal_data (ConciergeStore  *self,
                              gint64           thread_id,
                              GError         **error)
@@ -3032,7 +2956,7 @@ concierge_store_wake_snoozed_finish (ConciergeStore  *self,
 
 /* Turns what a person typed into an FTS5 query: every word must occur, as a
  * prefix, and nothing they type is read as FTS5 syntax. */
-static char *
+char *
 fts_query (const char *search)
 {
   g_auto(GStrv) words = NULL;
@@ -4008,7 +3932,7 @@ load_threads_job (ConciergeStore *self,
   g_task_return_pointer (task, g_steal_pointer (&threads), (GDestroyNotify) g_ptr_array_unref);
 }
 
-static GArray *
+GArray *
 id_array_new (const gint64 *ids,
               guint         n_ids)
 {
@@ -4174,14 +4098,7 @@ concierge_store_match_threads_finish (ConciergeStore  *self,
 
 /* Messages and contacts */
 
-typedef struct
-{
-  gint64 id;
-  char  *match;
-  guint  limit;
-} RowsJob;
-
-static void
+void
 rows_job_free (gpointer data)
 {
   RowsJob *job = data;
@@ -4192,7 +4109,7 @@ rows_job_free (gpointer data)
 
 /* Binds the job's search and limit, or else its id as the one parameter
  * of a query that has one. */
-static GPtrArray *
+GPtrArray *
 collect_rows (ConciergeStore  *self,
               const char      *sql,
               RowsJob         *job,
@@ -4228,7 +4145,7 @@ collect_rows (ConciergeStore  *self,
   return g_steal_pointer (&rows);
 }
 
-static void
+void
 return_rows (ConciergeStore  *self,
              GTask           *task,
              const char      *sql,
@@ -4244,7 +4161,7 @@ return_rows (ConciergeStore  *self,
     g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
 }
 
-static RowsJob *
+RowsJob *
 rows_job_new (gint64 id)
 {
   RowsJob *job = g_new0 (RowsJob, 1);
@@ -4716,7 +4633,7 @@ concierge_outbox_entry_free (ConciergeOutboxEntry *entry)
   g_free (entry);
 }
 
-static const char * const outbox_operations[] = {
+const char * const outbox_operations[] = {
   [CONCIERGE_OUTBOX_REPLY] = "reply",
   [CONCIERGE_OUTBOX_HIDE] = "hide",
   [CONCIERGE_OUTBOX_REMOVE] = "remove",
@@ -4787,7 +4704,7 @@ store_load_outbox_entry (ConciergeStore  *self,
   return entry;
 }
 
-static void
+void
 store_notify_thread (ConciergeStore *self,
                      gint64          thread_id)
 {
@@ -4797,17 +4714,7 @@ store_notify_thread (ConciergeStore *self,
   store_notify_threads (self, touched);
 }
 
-typedef struct
-{
-  gint64              account_id;
-  gint64              thread_id;
-  gint64              message_id;
-  char               *text;
-  ConciergeSendState  state;
-  ConciergeMessage   *sent;
-} OutboxJob;
-
-static void
+void
 outbox_job_free (gpointer data)
 {
   OutboxJob *job = data;
@@ -4817,19 +4724,7 @@ outbox_job_free (gpointer data)
   g_free (job);
 }
 
-/* Where a reply goes and whom it reaches */
-typedef struct
-{
-  gint64  account_id;
-  char   *visibility;
-  char   *thread_remote_id;   /* NULL for a thread the platform has not made yet */
-  char   *in_reply_to;
-  char   *recipient_id;
-  char   *recipient_handle;
-  gint64  contact_id;
-} Target;
-
-static void
+void
 target_clear (Target *target)
 {
   g_free (target->visibility);
@@ -4839,9 +4734,7 @@ target_clear (Target *target)
   g_free (target->recipient_handle);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
-
-static gboolean
+gboolean
 load_target (ConciergeStore  *self,
              gint64           thread_id,
              Target          *target,
@@ -4913,7 +4806,7 @@ load_target (ConciergeStore  *self,
 }
 
 /* Inside a transaction: the queued message and its outbox entry. */
-static gboolean
+gboolean
 write_queued (ConciergeStore  *self,
               gint64           thread_id,
               const Target    *target,
@@ -5010,7 +4903,7 @@ run_queue_job (ConciergeStore      *self,
  * the private thread on the same account if there is one, otherwise in a
  * new one that waits for the platform to name it. The public thread links
  * to it. */
-static gboolean
+gboolean
 open_private_thread (ConciergeStore  *self,
                      gint64           public_thread_id,
                      const Target    *public,
@@ -5879,7 +5772,7 @@ concierge_audit_entry_free (ConciergeAuditEntry *entry)
 }
 
 /* As the user of this desktop, now, in whatever transaction is open. */
-static gboolean
+gboolean
 write_audit (ConciergeStore        *self,
              ConciergeAuditAction   action,
              gint64                 thread_id,
@@ -6909,19 +6802,7 @@ concierge_image_download_free (ConciergeImageDownload *download)
   g_free (download);
 }
 
-/* What one of the jobs on a single row or thread below needs. */
-typedef struct
-{
-  gint64             id;
-  char              *text;
-  gint64             since;
-  ConciergeLanguage  language;
-  ConciergeAddress   address;
-  GBytes            *data;
-  GStrv              remote_ids;
-} ItemJob;
-
-static void
+void
 item_job_free (gpointer data)
 {
   ItemJob *job = data;
@@ -6932,7 +6813,7 @@ item_job_free (gpointer data)
   g_free (job);
 }
 
-static ItemJob *
+ItemJob *
 item_job_new (gint64      id,
               const char *text)
 {
@@ -7218,7 +7099,7 @@ concierge_store_mark_deleted_async (ConciergeStore      *self,
 
 /* Notes, drafts and the customer's language */
 
-static void
+void
 run_statement (ConciergeStore *self,
                GTask          *task,
                sqlite3_stmt   *stmt,
@@ -7931,18 +7812,7 @@ concierge_merge_suggestion_free (ConciergeMergeSuggestion *suggestion)
   g_free (suggestion);
 }
 
-/* What a job on customers needs. */
-typedef struct
-{
-  gint64                id;
-  gint64                other_id;
-  ConciergeContactField field;
-  char                 *text;
-  GPtrArray            *contacts;
-  gboolean              flag;
-} ContactJob;
-
-static void
+void
 contact_job_free (gpointer data)
 {
   ContactJob *job = data;
@@ -7952,7 +7822,7 @@ contact_job_free (gpointer data)
   g_free (job);
 }
 
-static ContactJob *
+ContactJob *
 contact_job_new (gint64      id,
                  gint64      other_id,
                  const char *text)
@@ -7966,7 +7836,7 @@ contact_job_new (gint64      id,
 }
 
 /* Runs each of @sql, whose parameters ?1 and ?2 are @a and @b. */
-static gboolean
+gboolean
 store_run_each (ConciergeStore     *self,
                 const char * const *sql,
                 gsize               n_sql,
@@ -7990,7 +7860,7 @@ store_run_each (ConciergeStore     *self,
 }
 
 /* Adds the threads that @sql, whose parameter is @id, names to @touched. */
-static gboolean
+gboolean
 store_collect_ids (ConciergeStore  *self,
                    const char      *sql,
                    gint64           id,
@@ -8018,7 +7888,7 @@ store_collect_ids (ConciergeStore  *self,
   return TRUE;
 }
 
-static GHashTable *
+GHashTable *
 id_set_new (void)
 {
   return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

@@ -1,0 +1,314 @@
+/* concierge-store-private.h
+ *
+ * What the parts of the store share: the worker, the statement helpers,
+ * the announcements of changes, and the reading of rows that several parts
+ * need. Only the store's own files include this.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "model/concierge-model-private.h"
+#include "concierge-store.h"
+
+G_BEGIN_DECLS
+
+/* The store's state that the worker thread needs. It outlives the store
+ * object when the last reference to the store drops while the worker still
+ * runs, and it is freed by the worker itself. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GAsyncQueue     *queue;
+  GThread         *thread;
+  sqlite3         *db;
+  GHashTable      *statements; /* SQL text → sqlite3_stmt, worker only */
+
+  /* Finds personal data in customers' messages; worker only */
+  ConciergeStoreScanner scanner;
+  gpointer         scanner_data;
+  GDestroyNotify   scanner_destroy;
+
+  /* The keys of the tombstones, from the keyring: the first makes new
+   * ones, each recognizes its own. NULL until they arrive; worker only */
+  char           **tombstone_keys;
+} StoreWorker;
+
+struct _ConciergeStore
+{
+  GObject       parent_instance;
+
+  StoreWorker  *worker;
+  GMainContext *context;
+  char         *path;
+  char         *profile_id;
+  gboolean      has_tombstone_key;
+  guint         search_limit;
+};
+
+enum {
+  THREADS_CHANGED,
+  INVALIDATED,
+  SAVED_REPLIES_CHANGED,
+  CONTACT_CHANGED,
+  N_SIGNALS
+};
+
+/* How long a statement waits for another connection's lock */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+typedef void (*StoreJobFunc) (ConciergeStore *self,
+                              GTask          *task,
+                              gpointer        data);
+
+typedef struct
+{
+  StoreJobFunc   func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} StoreJob;
+
+/* A private thread that Concierge started itself has a remote id with
+ * this prefix until the platform names it. The range up to PENDING_END
+ * (':' + 1 is ';') finds them through the (account, remote id) index. */
+#define PENDING_PREFIX "pending:"
+#define PENDING_END    "pending;"
+
+/* A download that failed this often is not tried again. */
+#define IMAGE_ATTEMPTS 3
+
+#define IDENTITY_COLUMNS "i.id, i.contact_id, i.platform, i.server_url, i.remote_id, i.handle, i.display_name"
+
+#define MESSAGE_COLUMNS                                                                \
+  "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
+  "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
+  "m.personal_data, m.taken_down, m.deleted_at "                                      \
+  "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
+  "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
+
+typedef struct
+{
+  gint64 id;
+  char  *match;
+  guint  limit;
+} RowsJob;
+
+typedef struct
+{
+  gint64              account_id;
+  gint64              thread_id;
+  gint64              message_id;
+  char               *text;
+  ConciergeSendState  state;
+  ConciergeMessage   *sent;
+} OutboxJob;
+
+/* Where a reply goes and whom it reaches */
+typedef struct
+{
+  gint64  account_id;
+  char   *visibility;
+  char   *thread_remote_id;   /* NULL for a thread the platform has not made yet */
+  char   *in_reply_to;
+  char   *recipient_id;
+  char   *recipient_handle;
+  gint64  contact_id;
+} Target;
+
+/* What one of the jobs on a single row or thread below needs. */
+typedef struct
+{
+  gint64             id;
+  char              *text;
+  gint64             since;
+  ConciergeLanguage  language;
+  ConciergeAddress   address;
+  GBytes            *data;
+  GStrv              remote_ids;
+} ItemJob;
+
+/* What a job on customers needs. */
+typedef struct
+{
+  gint64                id;
+  gint64                other_id;
+  ConciergeContactField field;
+  char                 *text;
+  GPtrArray            *contacts;
+  gboolean              flag;
+} ContactJob;
+
+/* concierge-store.c */
+void          set_sqlite_error     (GError     **error,
+                                    sqlite3     *db,
+                                    int          rc,
+                                    const char  *what);
+void          wipe_keys            (char **keys);
+void          wipe_key             (char *key);
+sqlite3      *store_db             (ConciergeStore *self);
+sqlite3_stmt *store_prepare        (ConciergeStore  *self,
+                                    const char      *sql,
+                                    GError         **error);
+gboolean      store_exec           (ConciergeStore  *self,
+                                    const char      *sql,
+                                    GError         **error);
+void          store_rollback       (ConciergeStore *self);
+void          store_run            (ConciergeStore      *self,
+                                    gpointer             source_tag,
+                                    int                  io_priority,
+                                    StoreJobFunc         func,
+                                    gpointer             data,
+                                    GDestroyNotify       destroy,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+void          bind_text            (sqlite3_stmt *stmt,
+                                    int           index,
+                                    const char   *text);
+void          bind_time            (sqlite3_stmt *stmt,
+                                    int           index,
+                                    gint64        time);
+char         *column_dup           (sqlite3_stmt *stmt,
+                                    int           column);
+gboolean      store_step_done      (ConciergeStore  *self,
+                                    sqlite3_stmt    *stmt,
+                                    GError         **error);
+int           store_change_row     (ConciergeStore  *self,
+                                    const char      *sql,
+                                    gint64           id,
+                                    GError         **error);
+gboolean      store_count          (ConciergeStore  *self,
+                                    const char      *sql,
+                                    gint64           id,
+                                    gint64          *value,
+                                    GError         **error);
+void          store_notify_threads (ConciergeStore *self,
+                                    GHashTable     *thread_ids);
+void          store_notify_change  (ConciergeStore *self,
+                                    guint           signal,
+                                    gint64          id);
+void          store_notify_thread  (ConciergeStore *self,
+                                    gint64          thread_id);
+
+/* concierge-store-erasure.c */
+gboolean store_check_tombstone_key (ConciergeStore  *self,
+                                    GError         **error);
+gboolean is_tombstoned             (ConciergeStore *self,
+                                    gint64          account_id,
+                                    const char     *thread_remote_id,
+                                    const char     *message_remote_id,
+                                    gboolean       *tombstoned,
+                                    GError        **error);
+
+/* concierge-store-threads.c */
+ConciergeIdentity *identity_from_row (sqlite3_stmt *stmt,
+                                      int           first);
+ConciergeMessage  *message_from_row  (sqlite3_stmt *stmt);
+ConciergeThread   *store_load_thread (ConciergeStore  *self,
+                                      gint64           id,
+                                      GError         **error);
+GArray            *id_array_new      (const gint64 *ids,
+                                      guint         n_ids);
+void               rows_job_free     (gpointer data);
+GPtrArray         *collect_rows      (ConciergeStore  *self,
+                                      const char      *sql,
+                                      RowsJob         *job,
+                                      gpointer       (*from_row) (sqlite3_stmt *),
+                                      GDestroyNotify   free_row,
+                                      GError         **error);
+void               return_rows       (ConciergeStore  *self,
+                                      GTask           *task,
+                                      const char      *sql,
+                                      RowsJob         *job,
+                                      gpointer       (*from_row) (sqlite3_stmt *));
+RowsJob           *rows_job_new      (gint64 id);
+
+/* concierge-store-accounts.c */
+gboolean store_identify_account (ConciergeStore  *self,
+                                 gint64           account_id,
+                                 const char      *remote_user_id,
+                                 GError         **error);
+
+/* concierge-store-ingest.c */
+gboolean next_message_id             (ConciergeStore  *self,
+                                      gint64           created_at,
+                                      gint64          *id,
+                                      GError         **error);
+gboolean update_thread_summary       (ConciergeStore  *self,
+                                      gint64           thread_id,
+                                      gboolean         new_incoming,
+                                      GError         **error);
+gboolean update_thread_personal_data (ConciergeStore  *self,
+                                      gint64           thread_id,
+                                      GError         **error);
+
+/* concierge-store-search.c */
+char *fts_query (const char *search);
+
+/* concierge-store-outbox.c */
+void     outbox_job_free     (gpointer data);
+void     target_clear        (Target *target);
+gboolean load_target         (ConciergeStore  *self,
+                              gint64           thread_id,
+                              Target          *target,
+                              GError         **error);
+gboolean write_queued        (ConciergeStore  *self,
+                              gint64           thread_id,
+                              const Target    *target,
+                              const char      *text,
+                              gint64           move_id,
+                              gint64          *message_id,
+                              GError         **error);
+gboolean open_private_thread (ConciergeStore  *self,
+                              gint64           public_thread_id,
+                              const Target    *public,
+                              gint64          *private_id,
+                              Target          *private,
+                              GError         **error);
+
+/* concierge-store-audit.c */
+gboolean write_audit (ConciergeStore        *self,
+                      ConciergeAuditAction   action,
+                      gint64                 thread_id,
+                      gint64                 message_id,
+                      const char            *reason,
+                      const char            *detail,
+                      GError               **error);
+
+/* concierge-store-media.c */
+void     item_job_free (gpointer data);
+ItemJob *item_job_new  (gint64      id,
+                        const char *text);
+
+/* concierge-store-notes.c */
+void run_statement (ConciergeStore *self,
+                    GTask          *task,
+                    sqlite3_stmt   *stmt,
+                    gint64          notify_thread_id);
+
+/* concierge-store-customers.c */
+void        contact_job_free  (gpointer data);
+ContactJob *contact_job_new   (gint64      id,
+                               gint64      other_id,
+                               const char *text);
+gboolean    store_run_each    (ConciergeStore     *self,
+                               const char * const *sql,
+                               gsize               n_sql,
+                               gint64              a,
+                               gint64              b,
+                               GError            **error);
+gboolean    store_collect_ids (ConciergeStore  *self,
+                               const char      *sql,
+                               gint64           id,
+                               GHashTable      *touched,
+                               GError         **error);
+GHashTable *id_set_new        (void);
+
+extern const char * const outbox_operations[];
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
+
+G_END_DECLS
