@@ -1,0 +1,896 @@
+/* concierge-store-outbox.c
+ *
+ * The outbox: replies and private messages are rows here before they
+ * are requests, so that each survives a crash and is sent once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "model/concierge-reply-text.h"
+#include "concierge-store-private.h"
+
+/* The outbox: a reply is a row here before it is a request, so that it
+ * survives a crash at any moment and is sent once. */
+
+void
+concierge_outbox_entry_free (ConciergeOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->idempotency_key);
+  g_free (entry->text);
+  g_free (entry->thread_remote_id);
+  g_free (entry->in_reply_to_remote_id);
+  g_free (entry->recipient_remote_id);
+  g_free (entry->recipient_handle);
+  g_free (entry->post_remote_id);
+  g_free (entry->last_error);
+  g_free (entry);
+}
+
+const char * const outbox_operations[] = {
+  [CONCIERGE_OUTBOX_REPLY] = "reply",
+  [CONCIERGE_OUTBOX_HIDE] = "hide",
+  [CONCIERGE_OUTBOX_REMOVE] = "remove",
+};
+
+/* A reply's state is its message's; an operation on a customer's post
+ * keeps its own. An entry of a move waits for the earlier ones. */
+#define OUTBOX_COLUMNS                                                                  \
+  "o.account_id, o.thread_id, o.message_id, o.idempotency_key, "                        \
+  "json_extract (o.payload, '$.visibility'), json_extract (o.payload, '$.text'), "      \
+  "json_extract (o.payload, '$.thread'), json_extract (o.payload, '$.in_reply_to'), "   \
+  "json_extract (o.payload, '$.recipient_id'), json_extract (o.payload, '$.recipient_handle'), " \
+  "CASE o.operation WHEN 'reply' THEN m.send_state ELSE o.state END, "                  \
+  "o.attempts, o.last_error, o.created_at, o.id, o.operation, o.move_id, "             \
+  "o.move_id IS NOT NULL AND EXISTS (SELECT 1 FROM outbox p WHERE p.move_id = o.move_id AND p.id < o.id), " \
+  "json_extract (o.payload, '$.post') "                                                 \
+  "FROM outbox o JOIN messages m ON m.id = o.message_id "
+
+static ConciergeOutboxEntry *
+outbox_entry_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeOutboxEntry *entry = g_new0 (ConciergeOutboxEntry, 1);
+
+  entry->account_id = sqlite3_column_int64 (stmt, 0);
+  entry->thread_id = sqlite3_column_int64 (stmt, 1);
+  entry->message_id = sqlite3_column_int64 (stmt, 2);
+  entry->idempotency_key = column_dup (stmt, 3);
+  concierge_visibility_from_string ((const char *) sqlite3_column_text (stmt, 4), &entry->visibility);
+  entry->text = column_dup (stmt, 5);
+  entry->thread_remote_id = column_dup (stmt, 6);
+  entry->in_reply_to_remote_id = column_dup (stmt, 7);
+  entry->recipient_remote_id = column_dup (stmt, 8);
+  entry->recipient_handle = column_dup (stmt, 9);
+  concierge_send_state_from_string ((const char *) sqlite3_column_text (stmt, 10), &entry->state);
+  entry->attempts = sqlite3_column_int (stmt, 11);
+  entry->last_error = column_dup (stmt, 12);
+  entry->created_at = sqlite3_column_int64 (stmt, 13);
+  entry->id = sqlite3_column_int64 (stmt, 14);
+  for (guint k = 0; k < G_N_ELEMENTS (outbox_operations); k++)
+    if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 15), outbox_operations[k]) == 0)
+      entry->operation = k;
+  entry->move_id = sqlite3_column_int64 (stmt, 16);
+  entry->waiting = sqlite3_column_int (stmt, 17);
+  entry->post_remote_id = column_dup (stmt, 18);
+
+  return entry;
+}
+
+static ConciergeOutboxEntry *
+store_load_outbox_entry (ConciergeStore  *self,
+                         gint64           message_id,
+                         GError         **error)
+{
+  static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.message_id = ? AND o.operation = 'reply'";
+  ConciergeOutboxEntry *entry = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    entry = outbox_entry_from_row (stmt);
+  else
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No outbox entry for message %" G_GINT64_FORMAT, message_id);
+  sqlite3_reset (stmt);
+
+  return entry;
+}
+
+void
+outbox_job_free (gpointer data)
+{
+  OutboxJob *job = data;
+
+  g_free (job->text);
+  g_clear_object (&job->sent);
+  g_free (job);
+}
+
+void
+target_clear (Target *target)
+{
+  g_free (target->visibility);
+  g_free (target->thread_remote_id);
+  g_free (target->in_reply_to);
+  g_free (target->recipient_id);
+  g_free (target->recipient_handle);
+}
+
+gboolean
+load_target (ConciergeStore  *self,
+             gint64           thread_id,
+             Target          *target,
+             GError         **error)
+{
+  static const char thread_sql[] =
+    "SELECT account_id, visibility, remote_id, contact_id FROM threads WHERE id = ?";
+  /* The reply answers the customer's latest message, or failing that the
+   * thread's latest message that the platform knows. */
+  static const char target_sql[] =
+    "SELECT m.remote_id, i.remote_id, i.handle FROM messages m "
+    "LEFT JOIN identities i ON i.id = m.author_identity_id "
+    "WHERE m.thread_id = ? AND m.remote_id IS NOT NULL "
+    "ORDER BY m.direction = 'in' DESC, m.created_at DESC, m.id DESC LIMIT 1";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, thread_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      target->account_id = sqlite3_column_int64 (stmt, 0);
+      target->visibility = column_dup (stmt, 1);
+      target->thread_remote_id = column_dup (stmt, 2);
+      target->contact_id = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  if (target->visibility == NULL)
+    {
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "No thread %" G_GINT64_FORMAT, thread_id);
+      return FALSE;
+    }
+  if (target->thread_remote_id != NULL && g_str_has_prefix (target->thread_remote_id, PENDING_PREFIX))
+    g_clear_pointer (&target->thread_remote_id, g_free);
+
+  if (!(stmt = store_prepare (self, target_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      target->in_reply_to = column_dup (stmt, 0);
+      target->recipient_id = column_dup (stmt, 1);
+      target->recipient_handle = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  /* A thread Concierge started has no customer message yet: the customer's
+   * identity on the account's platform is whom it reaches. */
+  if (target->recipient_id == NULL && target->contact_id != 0)
+    {
+      static const char identity_sql[] =
+        "SELECT i.remote_id, i.handle FROM identities i JOIN accounts a ON a.id = ?2 "
+        "WHERE i.contact_id = ?1 AND i.platform = a.platform AND i.server_url = a.server_url "
+        "ORDER BY i.id LIMIT 1";
+
+      if (!(stmt = store_prepare (self, identity_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, target->contact_id);
+      sqlite3_bind_int64 (stmt, 2, target->account_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          target->recipient_id = column_dup (stmt, 0);
+          target->recipient_handle = column_dup (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+/* Inside a transaction: the queued message and its outbox entry. */
+gboolean
+write_queued (ConciergeStore  *self,
+              gint64           thread_id,
+              const Target    *target,
+              const char      *text,
+              gint64           move_id,
+              gint64          *message_id,
+              GError         **error)
+{
+  static const char message_sql[] =
+    "INSERT INTO messages (id, thread_id, direction, body, created_at, send_state, visibility) "
+    "VALUES (?, ?, 'out', ?, ?, 'queued', ?)";
+  static const char outbox_sql[] =
+    "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
+    "                    move_id) "
+    "VALUES (?1, ?2, ?3, 'reply', json_object ('text', ?4, 'visibility', ?5, 'thread', ?6, "
+    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9), ?10, ?11, nullif (?12, 0))";
+  g_autofree char *key = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  sqlite3_stmt *stmt;
+
+  if (!next_message_id (self, now, message_id, error) ||
+      !(stmt = store_prepare (self, message_sql, error)))
+    return FALSE;
+  if (*message_id != 0)
+    sqlite3_bind_int64 (stmt, 1, *message_id);
+  sqlite3_bind_int64 (stmt, 2, thread_id);
+  bind_text (stmt, 3, text);
+  sqlite3_bind_int64 (stmt, 4, now);
+  bind_text (stmt, 5, target->visibility);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  *message_id = sqlite3_last_insert_rowid (store_db (self));
+
+  if (!(stmt = store_prepare (self, outbox_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target->account_id);
+  sqlite3_bind_int64 (stmt, 2, thread_id);
+  sqlite3_bind_int64 (stmt, 3, *message_id);
+  bind_text (stmt, 4, text);
+  bind_text (stmt, 5, target->visibility);
+  bind_text (stmt, 6, target->thread_remote_id);
+  bind_text (stmt, 7, target->in_reply_to);
+  bind_text (stmt, 8, target->recipient_id);
+  bind_text (stmt, 9, target->recipient_handle);
+  bind_text (stmt, 10, key);
+  sqlite3_bind_int64 (stmt, 11, now);
+  sqlite3_bind_int64 (stmt, 12, move_id);
+  return store_step_done (self, stmt, error) && update_thread_summary (self, thread_id, FALSE, error);
+}
+
+static void
+queue_reply_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  OutboxJob *job = data;
+  g_auto(Target) target = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 message_id = 0;
+
+  if (!load_target (self, job->thread_id, &target, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !write_queued (self, job->thread_id, &target, job->text, 0, &message_id, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    {
+      store_rollback (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  store_notify_thread (self, job->thread_id);
+  g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
+                         (GDestroyNotify) concierge_outbox_entry_free);
+}
+
+static void
+run_queue_job (ConciergeStore      *self,
+               gpointer             source_tag,
+               StoreJobFunc         func,
+               gint64               thread_id,
+               const char          *text,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  OutboxJob *job = g_new0 (OutboxJob, 1);
+
+  job->thread_id = thread_id;
+  job->text = g_strdup (text);
+  store_run (self, source_tag, G_PRIORITY_DEFAULT, func, job, outbox_job_free, cancellable, callback, user_data);
+}
+
+/* Inside a transaction: the customer of a public thread, privately, in
+ * the private thread on the same account if there is one, otherwise in a
+ * new one that waits for the platform to name it. The public thread links
+ * to it. */
+gboolean
+open_private_thread (ConciergeStore  *self,
+                     gint64           public_thread_id,
+                     const Target    *public,
+                     gint64          *private_id,
+                     Target          *private,
+                     GError         **error)
+{
+  static const char private_sql[] =
+    "SELECT id FROM threads WHERE account_id = ? AND contact_id = ? AND visibility = 'private' "
+    "ORDER BY last_activity_at DESC, id DESC LIMIT 1";
+  static const char new_sql[] =
+    "INSERT INTO threads (account_id, contact_id, visibility, remote_id, last_activity_at) "
+    "VALUES (?, ?, 'private', ?, ?)";
+  static const char link_sql[] = "UPDATE threads SET moved_to_id = ? WHERE id = ?";
+  sqlite3_stmt *stmt;
+
+  if (public->contact_id == 0 || public->recipient_id == NULL)
+    {
+      g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                           _("Concierge does not know who wrote this conversation, so it cannot write to them "
+                             "privately."));
+      return FALSE;
+    }
+
+  *private_id = 0;
+  if (!(stmt = store_prepare (self, private_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, public->account_id);
+  sqlite3_bind_int64 (stmt, 2, public->contact_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    *private_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (*private_id == 0)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *remote_id = g_strconcat (PENDING_PREFIX, uuid, NULL);
+
+      if (!(stmt = store_prepare (self, new_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, public->account_id);
+      sqlite3_bind_int64 (stmt, 2, public->contact_id);
+      bind_text (stmt, 3, remote_id);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      *private_id = sqlite3_last_insert_rowid (store_db (self));
+    }
+
+  if (!load_target (self, *private_id, private, error))
+    return FALSE;
+  if (private->recipient_id == NULL)
+    {
+      private->recipient_id = g_strdup (public->recipient_id);
+      private->recipient_handle = g_strdup (public->recipient_handle);
+    }
+
+  if (!(stmt = store_prepare (self, link_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *private_id);
+  sqlite3_bind_int64 (stmt, 2, public_thread_id);
+  return store_step_done (self, stmt, error);
+}
+
+static void
+queue_private_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  OutboxJob *job = data;
+  g_auto(Target) public = { 0 };
+  g_auto(Target) private = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 private_id = 0, message_id = 0;
+
+  if (!load_target (self, job->thread_id, &public, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !open_private_thread (self, job->thread_id, &public, &private_id, &private, &error) ||
+      !write_queued (self, private_id, &private, job->text, 0, &message_id, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    {
+      store_rollback (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
+  g_hash_table_add (touched, g_memdup2 (&job->thread_id, sizeof job->thread_id));
+  store_notify_threads (self, touched);
+  g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
+                         (GDestroyNotify) concierge_outbox_entry_free);
+}
+
+/**
+ * concierge_store_queue_private_async:
+ * @public_thread_id: the public thread whose customer it reaches
+ *
+ * Writes a private message to the customer of a public thread: in their
+ * private thread on the same account, or in a new one that the channel
+ * names once the platform has it. The public thread links to the private
+ * one. The entry's thread id tells which it is.
+ */
+void
+concierge_store_queue_private_async (ConciergeStore      *self,
+                                     gint64               public_thread_id,
+                                     const char          *text,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  run_queue_job (self, concierge_store_queue_private_async, queue_private_job, public_thread_id, text,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_queue_private_finish:
+ *
+ * Returns: (transfer full): the queued entry
+ */
+ConciergeOutboxEntry *
+concierge_store_queue_private_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  return concierge_store_queue_reply_finish (self, result, error);
+}
+
+/**
+ * concierge_store_queue_reply_async:
+ *
+ * Writes a reply to the thread's customer as a queued message and an outbox
+ * entry with a new idempotency key, in one transaction. Only then may a
+ * channel send it.
+ */
+void
+concierge_store_queue_reply_async (ConciergeStore      *self,
+                                   gint64               thread_id,
+                                   const char          *text,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  run_queue_job (self, concierge_store_queue_reply_async, queue_reply_job, thread_id, text,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_queue_reply_finish:
+ *
+ * Returns: (transfer full): the queued entry
+ */
+ConciergeOutboxEntry *
+concierge_store_queue_reply_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_outbox_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.account_id = ? ORDER BY o.id";
+  OutboxJob *job = data;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_outbox_entry_free);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, outbox_entry_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the outbox failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+concierge_store_load_outbox_async (ConciergeStore      *self,
+                                   gint64               account_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (OutboxJob, 1);
+  job->account_id = account_id;
+  store_run (self, concierge_store_load_outbox_async, G_PRIORITY_DEFAULT, load_outbox_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_outbox_finish:
+ *
+ * Returns: (transfer full) (element-type ConciergeOutboxEntry): the
+ *   account's entries, oldest first
+ */
+GPtrArray *
+concierge_store_load_outbox_finish (ConciergeStore  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+message_thread_id (ConciergeStore  *self,
+                   gint64           message_id,
+                   gint64          *thread_id,
+                   GError         **error)
+{
+  static const char sql[] = "SELECT thread_id FROM messages WHERE id = ?";
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    *thread_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No message %" G_GINT64_FORMAT, message_id);
+  return found;
+}
+
+static void
+set_send_state_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  static const char message_sql[] = "UPDATE messages SET send_state = ? WHERE id = ?";
+  /* An attempt counts when it starts, before its request leaves, so that a
+   * crash in mid-request shows after the restart. A failed attempt that
+   * waits to be tried again stays "sending", with its error. Queueing again
+   * is the agent's decision and starts the count anew. */
+  static const char outbox_sql[] =
+    "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
+    "                                  WHEN ?1 = 'queued' THEN 0 ELSE attempts END, "
+    "  last_error = ?2 WHERE message_id = ?3 AND operation = 'reply'";
+  OutboxJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 thread_id;
+
+  if (!message_thread_id (self, job->message_id, &thread_id, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, message_sql, &error)))
+    goto fail;
+  bind_text (stmt, 1, concierge_send_state_to_string (job->state));
+  sqlite3_bind_int64 (stmt, 2, job->message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  bind_text (stmt, 1, concierge_send_state_to_string (job->state));
+  bind_text (stmt, 2, job->text);
+  sqlite3_bind_int64 (stmt, 3, job->message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_thread (self, thread_id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_set_send_state_async:
+ * @error_text: (nullable): why it failed, in words for the agent
+ *
+ * Records where a queued reply stands. "sending" is written before the
+ * request leaves.
+ */
+void
+concierge_store_set_send_state_async (ConciergeStore      *self,
+                                      gint64               message_id,
+                                      ConciergeSendState   state,
+                                      const char          *error_text,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (state != CONCIERGE_SEND_SENT);
+
+  job = g_new0 (OutboxJob, 1);
+  job->message_id = message_id;
+  job->state = state;
+  job->text = g_strdup (error_text);
+  store_run (self, concierge_store_set_send_state_async, G_PRIORITY_DEFAULT, set_send_state_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_send_state_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Moves what a pending thread holds into @into, and drops it: the
+ * platform's own thread for the same conversation was there first. */
+static gboolean
+merge_pending_thread (ConciergeStore  *self,
+                      gint64           pending,
+                      gint64           into,
+                      const char      *sent_remote_id,
+                      GError         **error)
+{
+  static const char drop_copy_sql[] =
+    "DELETE FROM messages WHERE thread_id = ?1 AND remote_id = ?3 "
+    "AND EXISTS (SELECT 1 FROM messages WHERE thread_id = ?2 AND remote_id = ?3)";
+  static const char move_sql[] = "UPDATE messages SET thread_id = ?2 WHERE thread_id = ?1";
+  static const char outbox_sql[] = "UPDATE outbox SET thread_id = ?2 WHERE thread_id = ?1";
+  static const char links_sql[] = "UPDATE threads SET moved_to_id = ?2 WHERE moved_to_id = ?1";
+  static const char moves_sql[] = "UPDATE moves SET private_thread_id = ?2 WHERE private_thread_id = ?1";
+  static const char drop_sql[] = "DELETE FROM threads WHERE id = ?1";
+  const char * const steps[] = { drop_copy_sql, move_sql, outbox_sql, links_sql, moves_sql, drop_sql };
+
+  for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+    {
+      sqlite3_stmt *stmt = store_prepare (self, steps[k], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, pending);
+      if (k < G_N_ELEMENTS (steps) - 1)
+        sqlite3_bind_int64 (stmt, 2, into);
+      if (k == 0)
+        bind_text (stmt, 3, sent_remote_id);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return update_thread_summary (self, into, FALSE, error) && update_thread_personal_data (self, into, error);
+}
+
+/* A private thread that Concierge started takes the platform's name for
+ * it once a message in it was sent: from the channel, or from the thread a
+ * sync already put the sent message into. @thread_id follows a merge. */
+static gboolean
+name_pending_thread (ConciergeStore    *self,
+                     gint64            *thread_id,
+                     ConciergeMessage  *sent,
+                     GError           **error)
+{
+  static const char pending_sql[] =
+    "SELECT account_id FROM threads WHERE id = ? AND remote_id >= '" PENDING_PREFIX "' "
+    "AND remote_id < '" PENDING_END "'";
+  static const char named_sql[] = "SELECT id FROM threads WHERE account_id = ? AND remote_id = ? AND id != ?";
+  /* Through the account's private threads, each asked by the unique
+   * (thread, remote id) index: messages have no index by remote id alone. */
+  static const char synced_sql[] =
+    "SELECT t.id FROM threads t WHERE t.account_id = ?1 AND t.visibility = 'private' AND t.id != ?3 "
+    "AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.remote_id = ?2) LIMIT 1";
+  static const char rename_sql[] = "UPDATE threads SET remote_id = ? WHERE id = ?";
+  const char *name = concierge_message_get_thread_remote_id (sent);
+  const char *remote_id = concierge_message_get_remote_id (sent);
+  gint64 account_id = 0, into = 0;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, pending_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    account_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (account_id == 0)
+    return TRUE;
+
+  if (!(stmt = store_prepare (self, name ? named_sql : synced_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, name ? name : remote_id);
+  sqlite3_bind_int64 (stmt, 3, *thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    into = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (into != 0)
+    {
+      if (!merge_pending_thread (self, *thread_id, into, remote_id, error))
+        return FALSE;
+      *thread_id = into;
+      return TRUE;
+    }
+  if (name == NULL)
+    return TRUE;
+
+  if (!(stmt = store_prepare (self, rename_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, name);
+  sqlite3_bind_int64 (stmt, 2, *thread_id);
+  return store_step_done (self, stmt, error);
+}
+
+static void
+complete_send_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char known_sql[] =
+    "SELECT id FROM messages WHERE thread_id = ? AND remote_id = ? AND id != ?";
+  static const char delete_sql[] = "DELETE FROM messages WHERE id = ?";
+  static const char sent_sql[] =
+    "UPDATE messages SET remote_id = ?, body = ?, send_state = 'sent' WHERE id = ?";
+  static const char outbox_sql[] = "DELETE FROM outbox WHERE message_id = ? AND operation = 'reply'";
+  OutboxJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 thread_id;
+  gboolean known;
+
+  if (!message_thread_id (self, job->message_id, &thread_id, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, known_sql, &error)))
+    goto fail;
+
+  /* A sync may have brought the sent status in already; then the queued
+   * copy goes, and the thread holds the reply once. */
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  bind_text (stmt, 2, concierge_message_get_remote_id (job->sent));
+  sqlite3_bind_int64 (stmt, 3, job->message_id);
+  known = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  if (!(stmt = store_prepare (self, known ? delete_sql : sent_sql, &error)))
+    goto fail;
+  if (known)
+    sqlite3_bind_int64 (stmt, 1, job->message_id);
+  else
+    {
+      bind_text (stmt, 1, concierge_message_get_remote_id (job->sent));
+      bind_text (stmt, 2, concierge_message_get_body (job->sent));
+      sqlite3_bind_int64 (stmt, 3, job->message_id);
+    }
+  if (!store_step_done (self, stmt, &error) ||
+      !(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !update_thread_summary (self, thread_id, FALSE, &error) ||
+      !name_pending_thread (self, &thread_id, job->sent, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  store_notify_thread (self, thread_id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_complete_send_async:
+ * @sent: the message as the platform now has it
+ *
+ * Marks a queued reply as sent, with its platform id, and empties its
+ * outbox entry.
+ */
+void
+concierge_store_complete_send_async (ConciergeStore      *self,
+                                     gint64               message_id,
+                                     ConciergeMessage    *sent,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  OutboxJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (sent));
+  g_return_if_fail (concierge_message_get_remote_id (sent) != NULL);
+
+  job = g_new0 (OutboxJob, 1);
+  job->message_id = message_id;
+  job->sent = g_object_ref (sent);
+  store_run (self, concierge_store_complete_send_async, G_PRIORITY_DEFAULT, complete_send_job, job,
+             outbox_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_complete_send_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+find_sent_elsewhere_job (ConciergeStore *self,
+                         GTask          *task,
+                         gpointer        data)
+{
+  static const char sql[] =
+    "SELECT m.body FROM messages m JOIN threads t ON t.id = m.thread_id "
+    "WHERE m.direction = 'out' AND m.created_at >= ? "
+    "AND t.contact_id IS NOT (SELECT contact_id FROM threads WHERE id = ?)";
+  ItemJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wanted = concierge_reply_normalize (job->text);
+  gboolean found = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, job->since);
+  sqlite3_bind_int64 (stmt, 2, job->id);
+  while (!found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *sent = concierge_reply_normalize ((const char *) sqlite3_column_text (stmt, 0));
+
+      found = g_str_equal (sent, wanted);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the sent replies failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, found);
+}
+
+/**
+ * concierge_store_find_sent_elsewhere_async:
+ * @thread_id: the thread the reply is for
+ * @since: the start of the day, in Unix time
+ *
+ * Looks for the same text, apart from case, spacing and mentions, among
+ * the replies that went to other customers since @since.
+ */
+void
+concierge_store_find_sent_elsewhere_async (ConciergeStore      *self,
+                                           gint64               thread_id,
+                                           const char          *text,
+                                           gint64               since,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  ItemJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (text != NULL);
+
+  job = item_job_new (thread_id, text);
+  job->since = since;
+  store_run (self, concierge_store_find_sent_elsewhere_async, G_PRIORITY_DEFAULT, find_sent_elsewhere_job,
+             job, item_job_free, cancellable, callback, user_data);
+}
