@@ -1,0 +1,254 @@
+/* concierge-store-privacy.c
+ *
+ * Personal data: scanning customers' messages on the worker.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "concierge-store-private.h"
+
+/* Personal data */
+
+typedef struct
+{
+  ConciergeStoreScanner scanner;
+  gpointer              data;
+  GDestroyNotify        destroy;
+} ScannerJob;
+
+static void
+scanner_job_free (gpointer data)
+{
+  ScannerJob *job = data;
+
+  /* Not handed over: the job never ran. */
+  if (job->destroy != NULL && job->data != NULL)
+    job->destroy (job->data);
+  g_free (job);
+}
+
+static void
+set_scanner_job (ConciergeStore *self,
+                 GTask          *task,
+                 gpointer        data)
+{
+  ScannerJob *job = data;
+  StoreWorker *worker = self->worker;
+
+  if (worker->scanner_destroy != NULL)
+    worker->scanner_destroy (worker->scanner_data);
+  worker->scanner = job->scanner;
+  worker->scanner_data = g_steal_pointer (&job->data);
+  worker->scanner_destroy = job->destroy;
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_set_scanner:
+ * @scanner: (nullable): finds personal data; it runs on the store's worker
+ *   thread, so it and @user_data must be safe to use there
+ *
+ * Customers' messages are scanned as they are ingested from then on. The
+ * ones ingested before wait for concierge_store_scan_async().
+ */
+void
+concierge_store_set_scanner (ConciergeStore        *self,
+                             ConciergeStoreScanner  scanner,
+                             gpointer               user_data,
+                             GDestroyNotify         destroy)
+{
+  ScannerJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (ScannerJob, 1);
+  job->scanner = scanner;
+  job->data = user_data;
+  job->destroy = destroy;
+  /* In the queue, so that every job before it scans with the old one and
+   * every job after with the new. */
+  store_run (self, concierge_store_set_scanner, G_PRIORITY_DEFAULT, set_scanner_job, job, scanner_job_free,
+             NULL, NULL, NULL);
+}
+
+/* Customer messages scanned per transaction: other jobs, such as the
+ * agent opening a thread, wait for one batch at most. */
+#define SCAN_BATCH 500
+
+static gboolean
+scan_batch (ConciergeStore  *self,
+            GHashTable      *threads,
+            gboolean        *more,
+            GError         **error)
+{
+  static const char select_sql[] =
+    "SELECT id, thread_id, body FROM messages WHERE personal_data IS NULL AND direction = 'in' "
+    "ORDER BY id LIMIT " G_STRINGIFY (SCAN_BATCH);
+  static const char update_sql[] =
+    "UPDATE messages SET personal_data = ?, personal_data_kinds = ? WHERE id = ?";
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) thread_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, select_sql, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0), thread_id = sqlite3_column_int64 (stmt, 1);
+
+      g_array_append_val (ids, id);
+      g_array_append_val (thread_ids, thread_id);
+      g_ptr_array_add (bodies, column_dup (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store_db (self), rc, "Reading the cache failed");
+      return FALSE;
+    }
+  *more = ids->len == SCAN_BATCH;
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint k = 0; k < ids->len; k++)
+    {
+      g_autofree char *spans = NULL;
+      const char *body = g_ptr_array_index (bodies, k);
+      guint kinds = self->worker->scanner (body ? body : "", &spans, self->worker->scanner_data);
+      gint64 thread_id = g_array_index (thread_ids, gint64, k);
+
+      if (!(stmt = store_prepare (self, update_sql, error)))
+        goto fail;
+      bind_text (stmt, 1, spans ? spans : "");
+      sqlite3_bind_int64 (stmt, 2, kinds);
+      sqlite3_bind_int64 (stmt, 3, g_array_index (ids, gint64, k));
+      if (!store_step_done (self, stmt, error))
+        goto fail;
+      g_hash_table_add (threads, g_memdup2 (&thread_id, sizeof thread_id));
+    }
+  if (!store_exec (self, "COMMIT", error))
+    goto fail;
+
+  /* The threads' kinds follow in their own transaction: a thread whose
+   * messages span two batches is summed once both are in. */
+  if (!*more)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      g_autoptr(GHashTable) changed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+      if (!store_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      g_hash_table_iter_init (&iter, threads);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          if (!update_thread_personal_data (self, *(gint64 *) key, error))
+            goto fail;
+          if (sqlite3_changes (store_db (self)) > 0)
+            g_hash_table_add (changed, g_memdup2 (key, sizeof (gint64)));
+        }
+      if (!store_exec (self, "COMMIT", error))
+        goto fail;
+      g_hash_table_remove_all (threads);
+      store_notify_threads (self, changed);
+    }
+  return TRUE;
+
+fail:
+  store_rollback (self);
+  return FALSE;
+}
+
+typedef struct
+{
+  GHashTable *threads;   /* touched by the batches so far */
+  gboolean    again;
+} ScanState;
+
+static void
+scan_state_free (gpointer data)
+{
+  ScanState *state = data;
+
+  g_hash_table_unref (state->threads);
+  g_free (state);
+}
+
+static void
+scan_job (ConciergeStore *self,
+          GTask          *task,
+          gpointer        data)
+{
+  ScanState *state = data;
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+
+  if (self->worker->scanner == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Scanning again starts by forgetting every result. */
+  if (state->again)
+    {
+      state->again = FALSE;
+      if (!store_exec (self, "UPDATE messages SET personal_data = NULL WHERE direction = 'in'", &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  if (!scan_batch (self, state->threads, &more, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!more)
+    g_task_return_boolean (task, TRUE);
+  else
+    /* The next batch waits behind whatever came in meanwhile, such as the
+     * agent opening a thread. */
+    g_async_queue_push (self->worker->queue, g_object_ref (task));
+}
+
+/**
+ * concierge_store_scan_async:
+ * @again: whether to scan every customer message anew, as after the
+ *   company's allowed data changed; otherwise only those never scanned
+ *
+ * Scans in batches with the scanner that concierge_store_set_scanner()
+ * set, between the other jobs; the threads whose personal data changed
+ * are announced as they change.
+ */
+void
+concierge_store_scan_async (ConciergeStore      *self,
+                            gboolean             again,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  ScanState *state;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  state = g_new0 (ScanState, 1);
+  state->threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  state->again = again;
+  store_run (self, concierge_store_scan_async, G_PRIORITY_LOW, scan_job, state, scan_state_free,
+             cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_scan_finish (ConciergeStore  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
