@@ -1,0 +1,779 @@
+/* concierge-store-move.c
+ *
+ * Moving a public conversation to a private one, step by step.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "concierge-store-private.h"
+
+/* Moving a public conversation to a private one */
+
+static const char * const post_actions[] = {
+  [CONCIERGE_POST_KEEP] = "keep",
+  [CONCIERGE_POST_HIDE] = "hide",
+  [CONCIERGE_POST_REMOVE] = "remove",
+};
+
+void
+concierge_move_free (ConciergeMove *move)
+{
+  if (move == NULL)
+    return;
+
+  for (guint k = 0; k < CONCIERGE_MOVE_N_STEPS; k++)
+    g_free (move->errors[k]);
+  g_free (move);
+}
+
+gboolean
+concierge_move_is_done (const ConciergeMove *move)
+{
+  for (guint k = 0; k < CONCIERGE_MOVE_N_STEPS; k++)
+    if (move->states[k] != CONCIERGE_STEP_NONE && move->states[k] != CONCIERGE_STEP_DONE)
+      return FALSE;
+  return TRUE;
+}
+
+static ConciergeStepState
+step_state_of_message (sqlite3_stmt *stmt,
+                       int           column)
+{
+  ConciergeSendState state;
+
+  /* A sync brought the sent message in first, and the queued copy went. */
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL ||
+      !concierge_send_state_from_string ((const char *) sqlite3_column_text (stmt, column), &state))
+    return CONCIERGE_STEP_DONE;
+
+  switch (state)
+    {
+    case CONCIERGE_SEND_QUEUED:
+      return CONCIERGE_STEP_WAITING;
+    case CONCIERGE_SEND_SENDING:
+      return CONCIERGE_STEP_SENDING;
+    case CONCIERGE_SEND_FAILED:
+      return CONCIERGE_STEP_FAILED;
+    case CONCIERGE_SEND_UNKNOWN:
+      return CONCIERGE_STEP_UNKNOWN;
+    case CONCIERGE_SEND_SENT:
+    default:
+      return CONCIERGE_STEP_DONE;
+    }
+}
+
+#define MOVE_COLUMNS                                                                              \
+  "SELECT mv.id, t.account_id, mv.public_thread_id, mv.private_thread_id, mv.post_action, "       \
+  "  mv.reaches_privately, pm.send_state, po.last_error, qm.send_state, qo.last_error, "          \
+  "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply'), "              \
+  "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'failed'), " \
+  "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'sending'), " \
+  "  (SELECT last_error FROM outbox WHERE move_id = mv.id AND operation != 'reply' "               \
+  "   AND last_error IS NOT NULL ORDER BY id LIMIT 1) "                                             \
+  "FROM moves mv JOIN threads t ON t.id = mv.public_thread_id "                                     \
+  "LEFT JOIN messages pm ON pm.id = mv.private_message_id "                                        \
+  "LEFT JOIN outbox po ON po.message_id = pm.id AND po.operation = 'reply' "                       \
+  "LEFT JOIN messages qm ON qm.id = mv.public_message_id "                                         \
+  "LEFT JOIN outbox qo ON qo.message_id = qm.id AND qo.operation = 'reply' "
+
+static ConciergeMove *
+move_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeMove *move = g_new0 (ConciergeMove, 1);
+  const char *post_action = (const char *) sqlite3_column_text (stmt, 4);
+  ConciergeStepState *states = move->states;
+  gint64 posts, failed, sending;
+
+  move->id = sqlite3_column_int64 (stmt, 0);
+  move->account_id = sqlite3_column_int64 (stmt, 1);
+  move->public_thread_id = sqlite3_column_int64 (stmt, 2);
+  move->private_thread_id = sqlite3_column_int64 (stmt, 3);
+  for (guint k = 0; k < G_N_ELEMENTS (post_actions); k++)
+    if (g_strcmp0 (post_action, post_actions[k]) == 0)
+      move->post_action = k;
+
+  if (sqlite3_column_int (stmt, 5))
+    {
+      states[CONCIERGE_MOVE_PRIVATE_MESSAGE] = step_state_of_message (stmt, 6);
+      move->errors[CONCIERGE_MOVE_PRIVATE_MESSAGE] = column_dup (stmt, 7);
+    }
+  states[CONCIERGE_MOVE_PUBLIC_REPLY] = step_state_of_message (stmt, 8);
+  move->errors[CONCIERGE_MOVE_PUBLIC_REPLY] = column_dup (stmt, 9);
+
+  posts = sqlite3_column_int64 (stmt, 10);
+  failed = sqlite3_column_int64 (stmt, 11);
+  sending = sqlite3_column_int64 (stmt, 12);
+  if (move->post_action == CONCIERGE_POST_KEEP)
+    states[CONCIERGE_MOVE_POST] = CONCIERGE_STEP_NONE;
+  else if (posts == 0)
+    states[CONCIERGE_MOVE_POST] = CONCIERGE_STEP_DONE;
+  else
+    {
+      states[CONCIERGE_MOVE_POST] = failed > 0 ? CONCIERGE_STEP_FAILED
+                                    : sending > 0 ? CONCIERGE_STEP_SENDING : CONCIERGE_STEP_WAITING;
+      move->errors[CONCIERGE_MOVE_POST] = column_dup (stmt, 13);
+    }
+
+  return move;
+}
+
+static ConciergeMove *
+store_load_move (ConciergeStore  *self,
+                 gint64           move_id,
+                 gint64           thread_id,
+                 GError         **error)
+{
+  static const char by_id_sql[] = MOVE_COLUMNS "WHERE mv.id = ?";
+  /* The latest move of a thread, from either side. */
+  static const char by_thread_sql[] =
+    MOVE_COLUMNS "WHERE mv.id = (SELECT max (id) FROM ("
+    "  SELECT id FROM moves WHERE public_thread_id = ?1 UNION ALL "
+    "  SELECT id FROM moves WHERE private_thread_id = ?1))";
+  ConciergeMove *move = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, move_id ? by_id_sql : by_thread_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, move_id ? move_id : thread_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    move = move_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (move == NULL)
+    g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND, "No move");
+  return move;
+}
+
+typedef struct
+{
+  gint64              id;
+  char               *private_text;
+  char               *public_text;
+  ConciergePostAction post_action;
+  ConciergeSendState  state;
+  char               *error_text;
+} MoveJob;
+
+static void
+move_job_free (gpointer data)
+{
+  MoveJob *job = data;
+
+  g_free (job->private_text);
+  g_free (job->public_text);
+  g_free (job->error_text);
+  g_free (job);
+}
+
+static void
+start_move_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char move_sql[] =
+    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at) VALUES (?, ?, ?, ?)";
+  static const char steps_sql[] =
+    "UPDATE moves SET private_thread_id = nullif (?2, 0), private_message_id = nullif (?3, 0), "
+    "public_message_id = ?4 WHERE id = ?1";
+  /* Every message of the customer's in the thread that holds personal
+   * data, after the public reply. */
+  static const char posts_sql[] =
+    "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
+    "                    move_id, state) "
+    "SELECT ?1, m.thread_id, m.id, ?2, json_object ('visibility', 'public', 'thread', ?3, 'post', m.remote_id), "
+    "       lower (hex (randomblob (16))), ?4, ?5, 'queued' "
+    "FROM messages m WHERE m.thread_id = ?6 AND m.direction = 'in' AND m.personal_data_kinds != 0 "
+    "AND m.remote_id IS NOT NULL ORDER BY m.id";
+  static const char keep_sql[] = "UPDATE moves SET post_action = 'keep' WHERE id = ?";
+  MoveJob *job = data;
+  g_auto(Target) public = { 0 };
+  g_auto(Target) private = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 move_id, private_id = 0, private_message_id = 0, public_message_id = 0;
+  sqlite3_stmt *stmt;
+
+  if (!load_target (self, job->id, &public, &error))
+    goto fail;
+  if (g_strcmp0 (public.visibility, "public") != 0)
+    {
+      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                           _("This conversation is private already."));
+      goto fail;
+    }
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, move_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int (stmt, 2, job->private_text != NULL);
+  bind_text (stmt, 3, post_actions[job->post_action]);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (!store_step_done (self, stmt, &error))
+    goto fail;
+  move_id = sqlite3_last_insert_rowid (store_db (self));
+
+  /* In this order, which is the order they go out in. */
+  if (job->private_text != NULL &&
+      (!open_private_thread (self, job->id, &public, &private_id, &private, &error) ||
+       !write_queued (self, private_id, &private, job->private_text, move_id, &private_message_id, &error)))
+    goto fail;
+  if (!write_queued (self, job->id, &public, job->public_text, move_id, &public_message_id, &error))
+    goto fail;
+
+  if (job->post_action != CONCIERGE_POST_KEEP)
+    {
+      if (!(stmt = store_prepare (self, posts_sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, public.account_id);
+      bind_text (stmt, 2, outbox_operations[job->post_action == CONCIERGE_POST_HIDE ? CONCIERGE_OUTBOX_HIDE
+                                                                                      : CONCIERGE_OUTBOX_REMOVE]);
+      bind_text (stmt, 3, public.thread_remote_id);
+      sqlite3_bind_int64 (stmt, 4, now);
+      sqlite3_bind_int64 (stmt, 5, move_id);
+      sqlite3_bind_int64 (stmt, 6, job->id);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+      if (sqlite3_changes (store_db (self)) == 0)
+        {
+          if (!(stmt = store_prepare (self, keep_sql, &error)))
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, move_id);
+          if (!store_step_done (self, stmt, &error))
+            goto fail;
+        }
+    }
+
+  if (!(stmt = store_prepare (self, steps_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, move_id);
+  sqlite3_bind_int64 (stmt, 2, private_id);
+  sqlite3_bind_int64 (stmt, 3, private_message_id);
+  sqlite3_bind_int64 (stmt, 4, public_message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !write_audit (self, CONCIERGE_AUDIT_MOVE, job->id, 0, "personal data",
+                    job->private_text ? "" : "no private channel", &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  g_hash_table_add (touched, g_memdup2 (&job->id, sizeof job->id));
+  if (private_id != 0)
+    g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
+  store_notify_threads (self, touched);
+  g_task_return_pointer (task, store_load_move (self, move_id, 0, NULL), (GDestroyNotify) concierge_move_free);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_start_move_async:
+ * @public_thread_id: the public thread to move
+ * @private_text: (nullable): the private message to the customer, or %NULL
+ *   where the account cannot write to them privately
+ * @public_text: the public reply, which must hold no personal data
+ * @post_action: what happens to the customer's posts that hold personal
+ *   data
+ *
+ * Queues the steps of a move in one transaction, in the order they go out:
+ * the private message, in the customer's private thread, which the public
+ * thread links to; the public reply; then hiding or removing each of the
+ * customer's posts in the thread that holds personal data. Each step waits
+ * for the one before it. The move is logged.
+ */
+void
+concierge_store_start_move_async (ConciergeStore      *self,
+                                  gint64               public_thread_id,
+                                  const char          *private_text,
+                                  const char          *public_text,
+                                  ConciergePostAction  post_action,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (public_text != NULL);
+  g_return_if_fail (post_action <= CONCIERGE_POST_REMOVE);
+
+  job = g_new0 (MoveJob, 1);
+  job->id = public_thread_id;
+  job->private_text = g_strdup (private_text);
+  job->public_text = g_strdup (public_text);
+  job->post_action = post_action;
+  store_run (self, concierge_store_start_move_async, G_PRIORITY_DEFAULT, start_move_job, job, move_job_free,
+             cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_start_move_finish:
+ *
+ * Returns: (transfer full): the move, as queued
+ */
+ConciergeMove *
+concierge_store_start_move_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_move_job (ConciergeStore *self,
+               GTask          *task,
+               gpointer        data)
+{
+  MoveJob *job = data;
+  GError *error = NULL;
+  ConciergeMove *move = store_load_move (self, 0, job->id, &error);
+
+  if (move == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, move, (GDestroyNotify) concierge_move_free);
+}
+
+/**
+ * concierge_store_load_move_async:
+ * @thread_id: the public or the private thread of a move
+ *
+ * Reads where the thread's latest move stands. It fails with
+ * %CONCIERGE_STORE_ERROR_NOT_FOUND for a thread that never moved.
+ */
+void
+concierge_store_load_move_async (ConciergeStore      *self,
+                                 gint64               thread_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MoveJob, 1);
+  job->id = thread_id;
+  store_run (self, concierge_store_load_move_async, G_PRIORITY_DEFAULT, load_move_job, job, move_job_free,
+             cancellable, callback, user_data);
+}
+
+ConciergeMove *
+concierge_store_load_move_finish (ConciergeStore  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+notify_move (ConciergeStore *self,
+             gint64          move_id)
+{
+  g_autoptr(ConciergeMove) move = store_load_move (self, move_id, 0, NULL);
+  g_autoptr(GHashTable) touched = NULL;
+
+  if (move == NULL)
+    return;
+  touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_add (touched, g_memdup2 (&move->public_thread_id, sizeof move->public_thread_id));
+  if (move->private_thread_id != 0)
+    g_hash_table_add (touched, g_memdup2 (&move->private_thread_id, sizeof move->private_thread_id));
+  store_notify_threads (self, touched);
+}
+
+static void
+retry_move_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  /* As the agent's Retry on a reply: a clean count of attempts. */
+  static const char outbox_sql[] =
+    "UPDATE outbox SET attempts = 0, last_error = NULL, "
+    "  state = CASE operation WHEN 'reply' THEN NULL ELSE 'queued' END "
+    "WHERE move_id = ?1 AND (state = 'failed' OR (operation = 'reply' AND "
+    "  (SELECT send_state FROM messages WHERE id = outbox.message_id) IN ('failed', 'unknown')))";
+  static const char messages_sql[] =
+    "UPDATE messages SET send_state = 'queued' WHERE send_state IN ('failed', 'unknown') AND id IN "
+    "(SELECT message_id FROM outbox WHERE move_id = ?1 AND operation = 'reply')";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, outbox_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, messages_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  notify_move (self, job->id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_retry_move_async:
+ *
+ * The agent's Retry on a move: its failed steps, and those whose delivery
+ * is unknown, are queued again. The steps that are done stay done.
+ */
+void
+concierge_store_retry_move_async (ConciergeStore      *self,
+                                  gint64               move_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MoveJob, 1);
+  job->id = move_id;
+  store_run (self, concierge_store_retry_move_async, G_PRIORITY_DEFAULT, retry_move_job, job, move_job_free,
+             cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_retry_move_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+operation_of (ConciergeStore            *self,
+              gint64                     outbox_id,
+              ConciergeOutboxOperation  *operation,
+              gint64                    *thread_id,
+              gint64                    *message_id,
+              gint64                    *move_id,
+              GError                   **error)
+{
+  static const char sql[] = "SELECT operation, thread_id, message_id, move_id FROM outbox WHERE id = ?";
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      *operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "remove") == 0
+                     ? CONCIERGE_OUTBOX_REMOVE : CONCIERGE_OUTBOX_HIDE;
+      *thread_id = sqlite3_column_int64 (stmt, 1);
+      *message_id = sqlite3_column_int64 (stmt, 2);
+      *move_id = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No outbox entry %" G_GINT64_FORMAT, outbox_id);
+  return found;
+}
+
+static void
+set_operation_state_job (ConciergeStore *self,
+                         GTask          *task,
+                         gpointer        data)
+{
+  /* Counted as a reply's attempts are: before the request leaves. */
+  static const char sql[] =
+    "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
+    "                                  WHEN ?1 = 'queued' AND ?2 IS NULL THEN 0 ELSE attempts END, "
+    "  state = ?1, last_error = ?2 WHERE id = ?3 AND operation != 'reply'";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxOperation operation;
+  gint64 thread_id, message_id, move_id;
+  sqlite3_stmt *stmt;
+
+  if (!operation_of (self, job->id, &operation, &thread_id, &message_id, &move_id, &error) ||
+      !(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bind_text (stmt, 1, job->state == CONCIERGE_SEND_SENDING ? "sending"
+                      : job->state == CONCIERGE_SEND_QUEUED ? "queued" : "failed");
+  bind_text (stmt, 2, job->error_text);
+  sqlite3_bind_int64 (stmt, 3, job->id);
+  if (!store_step_done (self, stmt, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  notify_move (self, move_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_set_operation_state_async:
+ * @outbox_id: an entry that hides or removes a post
+ * @state: %CONCIERGE_SEND_QUEUED, %CONCIERGE_SEND_SENDING or
+ *   %CONCIERGE_SEND_FAILED
+ * @error_text: (nullable): why it failed, in words for the agent
+ *
+ * Records where an operation on a customer's post stands, as
+ * concierge_store_set_send_state_async() does for a reply.
+ */
+void
+concierge_store_set_operation_state_async (ConciergeStore      *self,
+                                           gint64               outbox_id,
+                                           ConciergeSendState   state,
+                                           const char          *error_text,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (state == CONCIERGE_SEND_QUEUED || state == CONCIERGE_SEND_SENDING ||
+                    state == CONCIERGE_SEND_FAILED);
+
+  job = g_new0 (MoveJob, 1);
+  job->id = outbox_id;
+  job->state = state;
+  job->error_text = g_strdup (error_text);
+  store_run (self, concierge_store_set_operation_state_async, G_PRIORITY_DEFAULT, set_operation_state_job, job,
+             move_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_operation_state_finish (ConciergeStore  *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+complete_operation_job (ConciergeStore *self,
+                        GTask          *task,
+                        gpointer        data)
+{
+  static const char sql[] = "DELETE FROM outbox WHERE id = ?";
+  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ? WHERE id = ?";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxOperation operation;
+  gint64 thread_id, message_id, move_id;
+  sqlite3_stmt *stmt;
+
+  if (!operation_of (self, job->id, &operation, &thread_id, &message_id, &move_id, &error) ||
+      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
+      !(stmt = store_prepare (self, sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, taken_down_sql, &error)))
+    goto fail;
+  bind_text (stmt, 1, operation == CONCIERGE_OUTBOX_REMOVE ? "removed" : "hidden");
+  sqlite3_bind_int64 (stmt, 2, message_id);
+  if (!store_step_done (self, stmt, &error) ||
+      !update_thread_personal_data (self, thread_id, &error) ||
+      !write_audit (self, operation == CONCIERGE_OUTBOX_REMOVE ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
+                    thread_id, message_id, "personal data", "", &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  notify_move (self, move_id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_complete_operation_async:
+ *
+ * Empties the outbox entry of a post that the platform hid or removed,
+ * marks the post, which no longer flags its thread, and logs it with
+ * personal data as the reason.
+ */
+void
+concierge_store_complete_operation_async (ConciergeStore      *self,
+                                          gint64               outbox_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = g_new0 (MoveJob, 1);
+  job->id = outbox_id;
+  store_run (self, concierge_store_complete_operation_async, G_PRIORITY_DEFAULT, complete_operation_job, job,
+             move_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_complete_operation_finish (ConciergeStore  *self,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+move_publicly_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  static const char move_sql[] =
+    "SELECT mv.private_message_id, mv.public_message_id, mv.private_thread_id, pm.send_state, qm.send_state, "
+    "  mv.public_thread_id FROM moves mv LEFT JOIN messages pm ON pm.id = mv.private_message_id "
+    "LEFT JOIN messages qm ON qm.id = mv.public_message_id WHERE mv.id = ? AND mv.reaches_privately";
+  static const char drop_sql[] = "DELETE FROM messages WHERE id = ?";
+  /* A private thread Concierge started for it, which the platform never
+   * named, has nothing left. */
+  static const char drop_thread_sql[] =
+    "DELETE FROM threads WHERE id = ?1 AND remote_id >= '" PENDING_PREFIX "' AND remote_id < '" PENDING_END "' "
+    "AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1)";
+  static const char text_sql[] = "UPDATE messages SET body = ?2 WHERE id = ?1";
+  static const char payload_sql[] =
+    "UPDATE outbox SET payload = json_set (payload, '$.text', ?2) WHERE message_id = ?1 AND operation = 'reply'";
+  static const char public_sql[] = "UPDATE moves SET reaches_privately = 0 WHERE id = ?";
+  MoveJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gint64 private_message_id = 0, public_message_id = 0, private_thread_id = 0, public_thread_id = 0;
+  gboolean found, dropped;
+  g_autofree char *private_state = NULL;
+  g_autofree char *public_state = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, move_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      private_message_id = sqlite3_column_int64 (stmt, 0);
+      public_message_id = sqlite3_column_int64 (stmt, 1);
+      private_thread_id = sqlite3_column_int64 (stmt, 2);
+      private_state = column_dup (stmt, 3);
+      public_state = column_dup (stmt, 4);
+      public_thread_id = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+
+  /* What went out privately, or may have, stays; so does a public reply
+   * that is on its way. */
+  if (!found || private_message_id == 0 || g_strcmp0 (private_state, "failed") != 0 ||
+      g_strcmp0 (public_state, "queued") != 0)
+    {
+      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                           _("The private message is on its way already, so the move cannot change course."));
+      goto fail;
+    }
+
+  if (!(stmt = store_prepare (self, drop_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, private_message_id);
+  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, drop_thread_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, private_thread_id);
+  if (!store_step_done (self, stmt, &error))
+    goto fail;
+  dropped = sqlite3_changes (store_db (self)) > 0;
+  if (!update_thread_summary (self, private_thread_id, FALSE, &error))
+    goto fail;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      if (!(stmt = store_prepare (self, k == 0 ? text_sql : payload_sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, public_message_id);
+      bind_text (stmt, 2, job->public_text);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+    }
+
+  if (!(stmt = store_prepare (self, public_sql, &error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!store_step_done (self, stmt, &error) || !update_thread_summary (self, public_thread_id, FALSE, &error) ||
+      !store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  /* The inbox and the conversation read themselves anew: a thread went. */
+  if (dropped)
+    store_notify_change (self, INVALIDATED, 0);
+  notify_move (self, job->id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_move_publicly_async:
+ * @public_text: the public reply instead, which asks the customer to write
+ *   privately
+ *
+ * Where the customer cannot be written to privately after all, as the
+ * platform's refusal of the private message showed: the refused message
+ * goes, and the waiting public reply takes @public_text, which may go out
+ * now. Only a move whose private message failed can change course.
+ */
+void
+concierge_store_move_publicly_async (ConciergeStore      *self,
+                                     gint64               move_id,
+                                     const char          *public_text,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  MoveJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (public_text != NULL);
+
+  job = g_new0 (MoveJob, 1);
+  job->id = move_id;
+  job->public_text = g_strdup (public_text);
+  store_run (self, concierge_store_move_publicly_async, G_PRIORITY_DEFAULT, move_publicly_job, job,
+             move_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_move_publicly_finish (ConciergeStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
