@@ -1,0 +1,314 @@
+/* concierge-store-media.c
+ *
+ * Images kept for offline reading, and messages deleted on the platforms.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "concierge-store-private.h"
+
+/* Images and deleted messages */
+
+void
+concierge_image_download_free (ConciergeImageDownload *download)
+{
+  g_free (download->source);
+  g_free (download);
+}
+
+void
+item_job_free (gpointer data)
+{
+  ItemJob *job = data;
+
+  g_free (job->text);
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_strfreev (job->remote_ids);
+  g_free (job);
+}
+
+ItemJob *
+item_job_new (gint64      id,
+              const char *text)
+{
+  ItemJob *job = g_new0 (ItemJob, 1);
+
+  job->id = id;
+  job->text = g_strdup (text);
+  return job;
+}
+
+static gpointer
+download_from_row (sqlite3_stmt *stmt)
+{
+  ConciergeImageDownload *download = g_new0 (ConciergeImageDownload, 1);
+
+  download->image_id = sqlite3_column_int64 (stmt, 0);
+  download->account_id = sqlite3_column_int64 (stmt, 1);
+  download->source = column_dup (stmt, 2);
+  return download;
+}
+
+static void
+load_image_downloads_job (ConciergeStore *self,
+                          GTask          *task,
+                          gpointer        data)
+{
+  /* Newest first: those are the ones the agent is about to read. The
+   * job's id is the limit. */
+  static const char sql[] =
+    "SELECT g.id, t.account_id, g.source FROM images g "
+    "JOIN messages m ON m.id = g.message_id JOIN threads t ON t.id = m.thread_id "
+    "WHERE g.data IS NULL AND g.attempts < " G_STRINGIFY (IMAGE_ATTEMPTS) " "
+    "ORDER BY g.id DESC LIMIT ?";
+  GError *error = NULL;
+  GPtrArray *downloads;
+
+  downloads = collect_rows (self, sql, data, download_from_row,
+                            (GDestroyNotify) concierge_image_download_free, &error);
+  if (downloads == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, downloads, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * concierge_store_load_image_downloads_async:
+ * @limit: how many to return at most
+ *
+ * Finds the images whose bytes the cache does not hold yet, and which were
+ * not given up on.
+ */
+void
+concierge_store_load_image_downloads_async (ConciergeStore      *self,
+                                            guint                limit,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_image_downloads_async, G_PRIORITY_LOW,
+             load_image_downloads_job, rows_job_new (limit), rows_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_image_downloads_finish:
+ *
+ * Returns: (transfer container) (element-type ConciergeImageDownload): the
+ *   downloads, newest image first
+ */
+GPtrArray *
+concierge_store_load_image_downloads_finish (ConciergeStore  *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+save_image_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char sql[] =
+    "UPDATE images SET data = ?, attempts = attempts + 1 WHERE id = ? AND data IS NULL "
+    "RETURNING (SELECT thread_id FROM messages WHERE id = images.message_id)";
+  ItemJob *job = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 thread_id = 0;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->data != NULL)
+    sqlite3_bind_blob64 (stmt, 1, g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
+                         SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, job->id);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      thread_id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Saving an image failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The conversation shows the image, or that it will not come. */
+  if (thread_id != 0)
+    store_notify_thread (self, thread_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_store_save_image_async:
+ * @data: (nullable): the image's bytes, or %NULL for an attempt that failed
+ *
+ * Keeps an image for offline reading, or counts a failed download.
+ */
+void
+concierge_store_save_image_async (ConciergeStore      *self,
+                                  gint64               image_id,
+                                  GBytes              *data,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ItemJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = item_job_new (image_id, NULL);
+  job->data = data ? g_bytes_ref (data) : NULL;
+  store_run (self, concierge_store_save_image_async, G_PRIORITY_LOW, save_image_job, job,
+             item_job_free, cancellable, callback, user_data);
+}
+
+static void
+load_image_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  static const char sql[] = "SELECT data FROM images WHERE id = ? AND data IS NOT NULL";
+  ItemJob *job = data;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No cached image %" G_GINT64_FORMAT, job->id);
+  else
+    set_sqlite_error (&error, store_db (self), rc, "Reading an image failed");
+  sqlite3_reset (stmt);
+
+  if (bytes == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+concierge_store_load_image_async (ConciergeStore      *self,
+                                  gint64               image_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ItemJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  job = item_job_new (image_id, NULL);
+  store_run (self, concierge_store_load_image_async, G_PRIORITY_DEFAULT, load_image_job, job,
+             item_job_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_image_finish:
+ *
+ * Returns: (transfer full): the image's bytes as the platform sent them
+ */
+GBytes *
+concierge_store_load_image_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+mark_deleted_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  static const char sql[] =
+    "UPDATE messages SET deleted_at = ? WHERE thread_id = ? AND remote_id = ? AND deleted_at IS NULL";
+  ItemJob *job = data;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean changed = FALSE;
+
+  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
+    goto fail;
+
+  for (guint i = 0; job->remote_ids[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = store_prepare (self, sql, &error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, job->id);
+      bind_text (stmt, 3, job->remote_ids[i]);
+      if (!store_step_done (self, stmt, &error))
+        goto fail;
+      changed |= sqlite3_changes (store_db (self)) > 0;
+    }
+
+  if (!store_exec (self, "COMMIT", &error))
+    goto fail;
+
+  if (changed)
+    store_notify_thread (self, job->id);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  store_rollback (self);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * concierge_store_mark_deleted_async:
+ * @remote_ids: the messages' ids on the platform
+ *
+ * Marks messages of a thread that their authors deleted on the platform.
+ * The cache keeps them for the agent.
+ */
+void
+concierge_store_mark_deleted_async (ConciergeStore      *self,
+                                    gint64               thread_id,
+                                    const char * const  *remote_ids,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  ItemJob *job;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+  g_return_if_fail (remote_ids != NULL);
+
+  job = item_job_new (thread_id, NULL);
+  job->remote_ids = g_strdupv ((char **) remote_ids);
+  store_run (self, concierge_store_mark_deleted_async, G_PRIORITY_DEFAULT, mark_deleted_job, job,
+             item_job_free, cancellable, callback, user_data);
+}
