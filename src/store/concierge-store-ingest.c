@@ -537,44 +537,33 @@ update_thread_personal_data (ConciergeStore  *self,
 #define NEW_INCOMING          (1u << 0)
 #define PERSONAL_DATA_CHANGED (1u << 1)
 
-static void
-ingest_job (ConciergeStore *self,
-            GTask          *task,
-            gpointer        data)
+/* A batch and the platform of its account, which its authors' identities
+ * are on. */
+typedef struct
 {
-  static const char account_sql[] = "SELECT platform, server_url FROM accounts WHERE id = ?";
-  ConciergeIngest *ingest = data;
-  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *platform = NULL;
-  g_autofree char *server_url = NULL;
+  ConciergeIngest *ingest;
+  char            *platform;
+  char            *server_url;
+} IngestBatch;
+
+static gboolean
+write_batch (ConciergeStore  *self,
+             gpointer         data,
+             StoreChanges    *changes,
+             GError         **error)
+{
+  IngestBatch *batch = data;
+  ConciergeIngest *ingest = batch->ingest;
+  /* Whether a thread got a new customer message, and whether its personal
+   * data may have changed: the values of the changed threads. */
+  GHashTable *touched = changes->threads;
   gint64 has_tombstones = 0;
   GHashTableIter iter;
   gpointer key, value;
   sqlite3_stmt *stmt;
 
-  if (!(stmt = store_prepare (self, account_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, ingest->account_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      platform = column_dup (stmt, 0);
-      server_url = column_dup (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  if (platform == NULL)
-    {
-      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                   "No account %" G_GINT64_FORMAT, ingest->account_id);
-      goto fail;
-    }
-
-  /* Without the key the batch waits, cursor and all, so that the next
-   * fetch brings it again. */
-  if (!store_check_tombstone_key (self, &error) ||
-      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !store_count (self, "SELECT EXISTS (SELECT 1 FROM tombstones)", 0, &has_tombstones, &error))
-    goto fail;
+  if (!store_count (self, "SELECT EXISTS (SELECT 1 FROM tombstones)", 0, &has_tombstones, error))
+    return FALSE;
 
   for (guint i = 0; i < ingest->items->len; i++)
     {
@@ -587,21 +576,18 @@ ingest_job (ConciergeStore *self,
        * sends again; a new message from them starts a new customer. */
       if (has_tombstones && item->message->remote_id != NULL &&
           !is_tombstoned (self, ingest->account_id, item->thread_remote_id,
-                          item->message->remote_id, &forgotten, &error))
-        goto fail;
+                          item->message->remote_id, &forgotten, error))
+        return FALSE;
       if (forgotten)
         continue;
 
       if (author != NULL &&
-          !ingest_identity (self, author, platform, server_url, &identity_id, &contact_id, &error))
-        goto fail;
-      if (!ingest_thread (self, ingest->account_id, item, contact_id, &thread_id, &error))
-        goto fail;
-      if (!ingest_message (self, thread_id, item, identity_id, &is_new, &personal_data_changed, &error))
-        goto fail;
+          !ingest_identity (self, author, batch->platform, batch->server_url, &identity_id, &contact_id, error))
+        return FALSE;
+      if (!ingest_thread (self, ingest->account_id, item, contact_id, &thread_id, error) ||
+          !ingest_message (self, thread_id, item, identity_id, &is_new, &personal_data_changed, error))
+        return FALSE;
 
-      /* The value says whether the thread got a new customer message, and
-       * whether its personal data may have changed. */
       if (!g_hash_table_lookup_extended (touched, &thread_id, NULL, &value))
         value = GUINT_TO_POINTER (0);
       if (is_new && item->message->direction == CONCIERGE_DIRECTION_IN)
@@ -616,9 +602,9 @@ ingest_job (ConciergeStore *self,
     {
       guint flags = GPOINTER_TO_UINT (value);
 
-      if (!update_thread_summary (self, *(gint64 *) key, (flags & NEW_INCOMING) != 0, &error) ||
-          ((flags & PERSONAL_DATA_CHANGED) && !update_thread_personal_data (self, *(gint64 *) key, &error)))
-        goto fail;
+      if (!update_thread_summary (self, *(gint64 *) key, (flags & NEW_INCOMING) != 0, error) ||
+          ((flags & PERSONAL_DATA_CHANGED) && !update_thread_personal_data (self, *(gint64 *) key, error)))
+        return FALSE;
     }
 
   if (ingest->stream != NULL && ingest->cursor != NULL)
@@ -628,30 +614,57 @@ ingest_job (ConciergeStore *self,
         "ON CONFLICT (account_id, stream) DO UPDATE SET cursor = excluded.cursor, "
         "updated_at = excluded.updated_at";
 
-      if (!(stmt = store_prepare (self, cursor_sql, &error)))
-        goto fail;
+      if (!(stmt = store_prepare (self, cursor_sql, error)))
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, ingest->account_id);
       bind_text (stmt, 2, ingest->stream);
       bind_text (stmt, 3, ingest->cursor);
       sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
     }
 
-  if (ingest->remote_user_id != NULL &&
-      !store_identify_account (self, ingest->account_id, ingest->remote_user_id, &error))
-    goto fail;
+  return ingest->remote_user_id == NULL ||
+         store_identify_account (self, ingest->account_id, ingest->remote_user_id, error);
+}
 
-  if (!store_exec (self, "COMMIT", &error))
-    goto fail;
+static void
+ingest_job (ConciergeStore *self,
+            GTask          *task,
+            gpointer        data)
+{
+  static const char account_sql[] = "SELECT platform, server_url FROM accounts WHERE id = ?";
+  IngestBatch batch = { .ingest = data };
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
 
-  store_notify_threads (self, touched);
-  g_task_return_boolean (task, TRUE);
-  return;
+  if (!(stmt = store_prepare (self, account_sql, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, batch.ingest->account_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      batch.platform = column_dup (stmt, 0);
+      batch.server_url = column_dup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+  if (batch.platform == NULL)
+    g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                 "No account %" G_GINT64_FORMAT, batch.ingest->account_id);
+  /* Without the key the batch waits, cursor and all, so that the next
+   * fetch brings it again. */
+  else if (store_check_tombstone_key (self, &error))
+    store_write (self, write_batch, &batch, &error);
+
+  g_free (batch.platform);
+  g_free (batch.server_url);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /**

@@ -71,6 +71,21 @@ typedef struct
   GDestroyNotify destroy;
 } StoreJob;
 
+/* What a write changed, for store_write() to announce after its commit. */
+typedef struct
+{
+  GHashTable *threads;         /* the ids of the threads it changed: gint64 keys, values the writer's own */
+  GArray     *contacts;        /* the customers whose profiles changed, 0 for many (gint64) */
+  gboolean    invalidated;     /* threads went: whatever shows the cache reads it anew */
+  gboolean    saved_replies;
+  gboolean    nothing_to_keep; /* the write found nothing to do: it rolls back, and succeeds */
+} StoreChanges;
+
+typedef gboolean (*StoreWriteFunc) (ConciergeStore  *self,
+                                    gpointer         data,
+                                    StoreChanges    *changes,
+                                    GError         **error);
+
 /* A private thread that Concierge started itself has a remote id with
  * this prefix until the platform names it. The range up to PENDING_END
  * (':' + 1 is ';') finds them through the (account, remote id) index. */
@@ -192,6 +207,18 @@ void          store_notify_change  (ConciergeStore *self,
                                     gint64          id);
 void          store_notify_thread  (ConciergeStore *self,
                                     gint64          thread_id);
+void          store_changes_add_thread  (StoreChanges *changes,
+                                         gint64        thread_id);
+void          store_changes_add_contact (StoreChanges *changes,
+                                         gint64        contact_id);
+gboolean      store_write               (ConciergeStore  *self,
+                                         StoreWriteFunc   write,
+                                         gpointer         data,
+                                         GError         **error);
+void          store_write_task          (ConciergeStore *self,
+                                         GTask          *task,
+                                         StoreWriteFunc  write,
+                                         gpointer        data);
 
 /* concierge-store-erasure.c */
 gboolean store_check_tombstone_key (ConciergeStore  *self,

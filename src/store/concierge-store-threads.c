@@ -288,43 +288,53 @@ concierge_store_count_views_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-wake_snoozed_job (ConciergeStore *self,
-                  GTask          *task,
-                  gpointer        data)
+/* The threads whose snooze ended by a time, and how many those were. */
+typedef struct
+{
+  gint64 now;
+  guint  woken;
+} Wakeup;
+
+static gboolean
+write_wake_snoozed (ConciergeStore  *self,
+                    gpointer         data,
+                    StoreChanges    *changes,
+                    GError         **error)
 {
   static const char select_sql[] =
     "SELECT id FROM threads WHERE status = 'snoozed' AND snooze_until <= ?";
   static const char wake_sql[] =
     "UPDATE threads SET status = 'open', snooze_until = NULL WHERE status = 'snoozed' AND snooze_until <= ?";
-  gint64 now = *(gint64 *) data;
-  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(GError) error = NULL;
+  Wakeup *wakeup = data;
   sqlite3_stmt *stmt;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, select_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, now);
+  if (!(stmt = store_prepare (self, select_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, wakeup->now);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_hash_table_add (touched, g_memdup2 (&id, sizeof id));
-    }
+    store_changes_add_thread (changes, sqlite3_column_int64 (stmt, 0));
   sqlite3_reset (stmt);
-  if (!(stmt = store_prepare (self, wake_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, now);
-  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
-    goto fail;
+  if (!(stmt = store_prepare (self, wake_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, wakeup->now);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
 
-  store_notify_threads (self, touched);
-  g_task_return_int (task, g_hash_table_size (touched));
-  return;
+  wakeup->woken = g_hash_table_size (changes->threads);
+  return TRUE;
+}
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+wake_snoozed_job (ConciergeStore *self,
+                  GTask          *task,
+                  gpointer        data)
+{
+  GError *error = NULL;
+
+  if (!store_write (self, write_wake_snoozed, data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, ((Wakeup *) data)->woken);
 }
 
 /**
@@ -340,10 +350,14 @@ concierge_store_wake_snoozed_async (ConciergeStore      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
+  Wakeup *wakeup;
+
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
+  wakeup = g_new0 (Wakeup, 1);
+  wakeup->now = now;
   store_run (self, concierge_store_wake_snoozed_async, G_PRIORITY_DEFAULT, wake_snoozed_job,
-             g_memdup2 (&now, sizeof now), g_free, cancellable, callback, user_data);
+             wakeup, g_free, cancellable, callback, user_data);
 }
 
 /**

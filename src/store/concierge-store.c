@@ -477,6 +477,88 @@ store_notify_change (ConciergeStore *self,
   store_emit_later (self, emit_change, change, store_change_free);
 }
 
+/* Writing */
+
+void
+store_changes_add_thread (StoreChanges *changes,
+                          gint64        thread_id)
+{
+  g_hash_table_add (changes->threads, g_memdup2 (&thread_id, sizeof thread_id));
+}
+
+void
+store_changes_add_contact (StoreChanges *changes,
+                           gint64        contact_id)
+{
+  g_array_append_val (changes->contacts, contact_id);
+}
+
+/* In the order the signals always came: what reads the cache anew first,
+ * then the threads that it can place one by one. */
+static void
+store_announce (ConciergeStore *self,
+                StoreChanges   *changes)
+{
+  if (changes->invalidated)
+    store_notify_change (self, INVALIDATED, 0);
+  store_notify_threads (self, changes->threads);
+  for (guint i = 0; i < changes->contacts->len; i++)
+    store_notify_change (self, CONTACT_CHANGED, g_array_index (changes->contacts, gint64, i));
+  if (changes->saved_replies)
+    store_notify_change (self, SAVED_REPLIES_CHANGED, 0);
+}
+
+/**
+ * store_write:
+ * @write: the statements, inside the transaction; it notes in @changes
+ *   what to announce, and fails with @error set
+ *
+ * Runs @write in one transaction, which takes the write lock at once: a
+ * second connection that holds it makes this wait as long as the busy
+ * timeout says, and then fail with its error, before anything is written.
+ * Commits when @write succeeds and announces the changes after the
+ * commit, before the job returns its result; rolls back when it fails.
+ */
+gboolean
+store_write (ConciergeStore  *self,
+             StoreWriteFunc   write,
+             gpointer         data,
+             GError         **error)
+{
+  StoreChanges changes = { 0 };
+  gboolean written;
+
+  changes.threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  changes.contacts = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  written = store_exec (self, "BEGIN IMMEDIATE", error) &&
+            write (self, data, &changes, error) &&
+            (changes.nothing_to_keep || store_exec (self, "COMMIT", error));
+  if (!written || changes.nothing_to_keep)
+    store_rollback (self);
+  else
+    store_announce (self, &changes);
+
+  g_hash_table_unref (changes.threads);
+  g_array_unref (changes.contacts);
+  return written;
+}
+
+/* For a job whose result is only whether store_write() succeeded. */
+void
+store_write_task (ConciergeStore *self,
+                  GTask          *task,
+                  StoreWriteFunc  write,
+                  gpointer        data)
+{
+  GError *error = NULL;
+
+  if (store_write (self, write, data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
 /* Opening and migrating */
 
 /* bit_or (x): the kinds of personal data in a thread's messages, together */
@@ -499,6 +581,24 @@ bit_or_final (sqlite3_context *context)
   sqlite3_result_int64 (context, bits ? *bits : 0);
 }
 
+typedef struct
+{
+  int   version;
+  char *sql;
+} SchemaStep;
+
+static gboolean
+write_schema_step (ConciergeStore  *self,
+                   gpointer         data,
+                   StoreChanges    *changes,
+                   GError         **error)
+{
+  SchemaStep *step = data;
+  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", step->version);
+
+  return store_exec (self, step->sql, error) && store_exec (self, set_version, error);
+}
+
 static gboolean
 store_migrate (ConciergeStore  *self,
                int              from_version,
@@ -507,9 +607,9 @@ store_migrate (ConciergeStore  *self,
   for (int version = from_version + 1; version <= CONCIERGE_STORE_SCHEMA_VERSION; version++)
     {
       g_autofree char *resource = g_strdup_printf (RESOURCE_PATH "store/concierge-schema-%d.sql", version);
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
       g_autoptr(GBytes) bytes = NULL;
       g_autofree char *sql = NULL;
+      SchemaStep step;
 
       bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
       if (bytes == NULL)
@@ -518,14 +618,10 @@ store_migrate (ConciergeStore  *self,
 
       /* Each step is one transaction: a failed step leaves the previous
        * version intact. */
-      if (!store_exec (self, "BEGIN IMMEDIATE", error) ||
-          !store_exec (self, sql, error) ||
-          !store_exec (self, set_version, error) ||
-          !store_exec (self, "COMMIT", error))
-        {
-          store_rollback (self);
-          return FALSE;
-        }
+      step.version = version;
+      step.sql = sql;
+      if (!store_write (self, write_schema_step, &step, error))
+        return FALSE;
     }
 
   return TRUE;
