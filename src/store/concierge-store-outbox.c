@@ -105,16 +105,6 @@ store_load_outbox_entry (ConciergeStore  *self,
 }
 
 void
-outbox_job_free (gpointer data)
-{
-  OutboxJob *job = data;
-
-  g_free (job->text);
-  g_clear_object (&job->sent);
-  g_free (job);
-}
-
-void
 target_clear (Target *target)
 {
   g_free (target->visibility);
@@ -247,28 +237,59 @@ write_queued (ConciergeStore  *self,
   return store_step_done (self, stmt, error) && update_thread_summary (self, thread_id, FALSE, error);
 }
 
+/* A reply, or a private message to the customer of a public thread, on
+ * its way into the outbox. */
+typedef struct
+{
+  gint64  thread_id;  /* the thread it answers */
+  char   *text;
+  Target  target;     /* where it goes */
+  Target  public;     /* for a private message, the public thread's */
+  gint64  private_id; /* for a private message, its thread */
+  gint64  message_id; /* once written */
+} QueuedMessage;
+
+static void
+queued_message_free (gpointer data)
+{
+  QueuedMessage *queued = data;
+
+  g_free (queued->text);
+  target_clear (&queued->target);
+  target_clear (&queued->public);
+  g_free (queued);
+}
+
+static gboolean
+write_reply (ConciergeStore  *self,
+             gpointer         data,
+             StoreChanges    *changes,
+             GError         **error)
+{
+  QueuedMessage *queued = data;
+
+  if (!write_queued (self, queued->thread_id, &queued->target, queued->text, 0, &queued->message_id, error))
+    return FALSE;
+  store_changes_add_thread (changes, queued->thread_id);
+  return TRUE;
+}
+
 static void
 queue_reply_job (ConciergeStore *self,
                  GTask          *task,
                  gpointer        data)
 {
-  OutboxJob *job = data;
-  g_auto(Target) target = { 0 };
-  g_autoptr(GError) error = NULL;
-  gint64 message_id = 0;
+  QueuedMessage *queued = data;
+  GError *error = NULL;
 
-  if (!load_target (self, job->thread_id, &target, &error) ||
-      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !write_queued (self, job->thread_id, &target, job->text, 0, &message_id, &error) ||
-      !store_exec (self, "COMMIT", &error))
+  if (!load_target (self, queued->thread_id, &queued->target, &error) ||
+      !store_write (self, write_reply, queued, &error))
     {
-      store_rollback (self);
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
 
-  store_notify_thread (self, job->thread_id);
-  g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
+  g_task_return_pointer (task, store_load_outbox_entry (self, queued->message_id, NULL),
                          (GDestroyNotify) concierge_outbox_entry_free);
 }
 
@@ -282,11 +303,12 @@ run_queue_job (ConciergeStore      *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  OutboxJob *job = g_new0 (OutboxJob, 1);
+  QueuedMessage *queued = g_new0 (QueuedMessage, 1);
 
-  job->thread_id = thread_id;
-  job->text = g_strdup (text);
-  store_run (self, source_tag, G_PRIORITY_DEFAULT, func, job, outbox_job_free, cancellable, callback, user_data);
+  queued->thread_id = thread_id;
+  queued->text = g_strdup (text);
+  store_run (self, source_tag, G_PRIORITY_DEFAULT, func, queued, queued_message_free,
+             cancellable, callback, user_data);
 }
 
 /* Inside a transaction: the customer of a public thread, privately, in
@@ -358,33 +380,39 @@ open_private_thread (ConciergeStore  *self,
   return store_step_done (self, stmt, error);
 }
 
+static gboolean
+write_private (ConciergeStore  *self,
+               gpointer         data,
+               StoreChanges    *changes,
+               GError         **error)
+{
+  QueuedMessage *queued = data;
+
+  if (!open_private_thread (self, queued->thread_id, &queued->public, &queued->private_id, &queued->target,
+                            error) ||
+      !write_queued (self, queued->private_id, &queued->target, queued->text, 0, &queued->message_id, error))
+    return FALSE;
+  store_changes_add_thread (changes, queued->private_id);
+  store_changes_add_thread (changes, queued->thread_id);
+  return TRUE;
+}
+
 static void
 queue_private_job (ConciergeStore *self,
                    GTask          *task,
                    gpointer        data)
 {
-  OutboxJob *job = data;
-  g_auto(Target) public = { 0 };
-  g_auto(Target) private = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  gint64 private_id = 0, message_id = 0;
+  QueuedMessage *queued = data;
+  GError *error = NULL;
 
-  if (!load_target (self, job->thread_id, &public, &error) ||
-      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !open_private_thread (self, job->thread_id, &public, &private_id, &private, &error) ||
-      !write_queued (self, private_id, &private, job->text, 0, &message_id, &error) ||
-      !store_exec (self, "COMMIT", &error))
+  if (!load_target (self, queued->thread_id, &queued->public, &error) ||
+      !store_write (self, write_private, queued, &error))
     {
-      store_rollback (self);
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
 
-  g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
-  g_hash_table_add (touched, g_memdup2 (&job->thread_id, sizeof job->thread_id));
-  store_notify_threads (self, touched);
-  g_task_return_pointer (task, store_load_outbox_entry (self, message_id, NULL),
+  g_task_return_pointer (task, store_load_outbox_entry (self, queued->message_id, NULL),
                          (GDestroyNotify) concierge_outbox_entry_free);
 }
 
@@ -468,7 +496,7 @@ load_outbox_job (ConciergeStore *self,
                  gpointer        data)
 {
   static const char sql[] = "SELECT " OUTBOX_COLUMNS "WHERE o.account_id = ? ORDER BY o.id";
-  OutboxJob *job = data;
+  gint64 account_id = *(gint64 *) data;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_outbox_entry_free);
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
@@ -480,7 +508,7 @@ load_outbox_job (ConciergeStore *self,
       return;
     }
 
-  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  sqlite3_bind_int64 (stmt, 1, account_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (entries, outbox_entry_from_row (stmt));
   sqlite3_reset (stmt);
@@ -502,14 +530,10 @@ concierge_store_load_outbox_async (ConciergeStore      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  OutboxJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (OutboxJob, 1);
-  job->account_id = account_id;
-  store_run (self, concierge_store_load_outbox_async, G_PRIORITY_DEFAULT, load_outbox_job, job,
-             outbox_job_free, cancellable, callback, user_data);
+  store_run (self, concierge_store_load_outbox_async, G_PRIORITY_DEFAULT, load_outbox_job,
+             g_memdup2 (&account_id, sizeof account_id), g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -552,10 +576,29 @@ message_thread_id (ConciergeStore  *self,
   return found;
 }
 
+/* Where a queued reply stands, and the thread it is in. */
+typedef struct
+{
+  gint64              message_id;
+  ConciergeSendState  state;
+  char               *error_text;
+  gint64              thread_id;
+} SendState;
+
 static void
-set_send_state_job (ConciergeStore *self,
-                    GTask          *task,
-                    gpointer        data)
+send_state_free (gpointer data)
+{
+  SendState *send = data;
+
+  g_free (send->error_text);
+  g_free (send);
+}
+
+static gboolean
+write_send_state (ConciergeStore  *self,
+                  gpointer         data,
+                  StoreChanges    *changes,
+                  GError         **error)
 {
   static const char message_sql[] = "UPDATE messages SET send_state = ? WHERE id = ?";
   /* An attempt counts when it starts, before its request leaves, so that a
@@ -566,34 +609,38 @@ set_send_state_job (ConciergeStore *self,
     "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
     "                                  WHEN ?1 = 'queued' THEN 0 ELSE attempts END, "
     "  last_error = ?2 WHERE message_id = ?3 AND operation = 'reply'";
-  OutboxJob *job = data;
-  g_autoptr(GError) error = NULL;
+  SendState *send = data;
   sqlite3_stmt *stmt;
-  gint64 thread_id;
 
-  if (!message_thread_id (self, job->message_id, &thread_id, &error) ||
-      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !(stmt = store_prepare (self, message_sql, &error)))
-    goto fail;
-  bind_text (stmt, 1, concierge_send_state_to_string (job->state));
-  sqlite3_bind_int64 (stmt, 2, job->message_id);
-  if (!store_step_done (self, stmt, &error) ||
-      !(stmt = store_prepare (self, outbox_sql, &error)))
-    goto fail;
-  bind_text (stmt, 1, concierge_send_state_to_string (job->state));
-  bind_text (stmt, 2, job->text);
-  sqlite3_bind_int64 (stmt, 3, job->message_id);
-  if (!store_step_done (self, stmt, &error) ||
-      !store_exec (self, "COMMIT", &error))
-    goto fail;
+  if (!(stmt = store_prepare (self, message_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, concierge_send_state_to_string (send->state));
+  sqlite3_bind_int64 (stmt, 2, send->message_id);
+  if (!store_step_done (self, stmt, error) ||
+      !(stmt = store_prepare (self, outbox_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, concierge_send_state_to_string (send->state));
+  bind_text (stmt, 2, send->error_text);
+  sqlite3_bind_int64 (stmt, 3, send->message_id);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
 
-  store_notify_thread (self, thread_id);
-  g_task_return_boolean (task, TRUE);
-  return;
+  store_changes_add_thread (changes, send->thread_id);
+  return TRUE;
+}
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+set_send_state_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  SendState *send = data;
+  GError *error = NULL;
+
+  if (!message_thread_id (self, send->message_id, &send->thread_id, &error))
+    g_task_return_error (task, error);
+  else
+    store_write_task (self, task, write_send_state, send);
 }
 
 /**
@@ -612,17 +659,17 @@ concierge_store_set_send_state_async (ConciergeStore      *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  OutboxJob *job;
+  SendState *send;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (state != CONCIERGE_SEND_SENT);
 
-  job = g_new0 (OutboxJob, 1);
-  job->message_id = message_id;
-  job->state = state;
-  job->text = g_strdup (error_text);
-  store_run (self, concierge_store_set_send_state_async, G_PRIORITY_DEFAULT, set_send_state_job, job,
-             outbox_job_free, cancellable, callback, user_data);
+  send = g_new0 (SendState, 1);
+  send->message_id = message_id;
+  send->state = state;
+  send->error_text = g_strdup (error_text);
+  store_run (self, concierge_store_set_send_state_async, G_PRIORITY_DEFAULT, set_send_state_job, send,
+             send_state_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -730,10 +777,28 @@ name_pending_thread (ConciergeStore    *self,
   return store_step_done (self, stmt, error);
 }
 
+/* A queued reply as the platform now has it, and the thread it is in. */
+typedef struct
+{
+  gint64            message_id;
+  ConciergeMessage *sent;
+  gint64            thread_id;
+} SentReply;
+
 static void
-complete_send_job (ConciergeStore *self,
-                   GTask          *task,
-                   gpointer        data)
+sent_reply_free (gpointer data)
+{
+  SentReply *reply = data;
+
+  g_object_unref (reply->sent);
+  g_free (reply);
+}
+
+static gboolean
+write_sent_reply (ConciergeStore  *self,
+                  gpointer         data,
+                  StoreChanges    *changes,
+                  GError         **error)
 {
   static const char known_sql[] =
     "SELECT id FROM messages WHERE thread_id = ? AND remote_id = ? AND id != ?";
@@ -741,52 +806,56 @@ complete_send_job (ConciergeStore *self,
   static const char sent_sql[] =
     "UPDATE messages SET remote_id = ?, body = ?, send_state = 'sent' WHERE id = ?";
   static const char outbox_sql[] = "DELETE FROM outbox WHERE message_id = ? AND operation = 'reply'";
-  OutboxJob *job = data;
-  g_autoptr(GError) error = NULL;
+  SentReply *reply = data;
   sqlite3_stmt *stmt;
-  gint64 thread_id;
   gboolean known;
 
-  if (!message_thread_id (self, job->message_id, &thread_id, &error) ||
-      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !(stmt = store_prepare (self, known_sql, &error)))
-    goto fail;
+  if (!(stmt = store_prepare (self, known_sql, error)))
+    return FALSE;
 
   /* A sync may have brought the sent status in already; then the queued
    * copy goes, and the thread holds the reply once. */
-  sqlite3_bind_int64 (stmt, 1, thread_id);
-  bind_text (stmt, 2, concierge_message_get_remote_id (job->sent));
-  sqlite3_bind_int64 (stmt, 3, job->message_id);
+  sqlite3_bind_int64 (stmt, 1, reply->thread_id);
+  bind_text (stmt, 2, concierge_message_get_remote_id (reply->sent));
+  sqlite3_bind_int64 (stmt, 3, reply->message_id);
   known = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
 
-  if (!(stmt = store_prepare (self, known ? delete_sql : sent_sql, &error)))
-    goto fail;
+  if (!(stmt = store_prepare (self, known ? delete_sql : sent_sql, error)))
+    return FALSE;
   if (known)
-    sqlite3_bind_int64 (stmt, 1, job->message_id);
+    sqlite3_bind_int64 (stmt, 1, reply->message_id);
   else
     {
-      bind_text (stmt, 1, concierge_message_get_remote_id (job->sent));
-      bind_text (stmt, 2, concierge_message_get_body (job->sent));
-      sqlite3_bind_int64 (stmt, 3, job->message_id);
+      bind_text (stmt, 1, concierge_message_get_remote_id (reply->sent));
+      bind_text (stmt, 2, concierge_message_get_body (reply->sent));
+      sqlite3_bind_int64 (stmt, 3, reply->message_id);
     }
-  if (!store_step_done (self, stmt, &error) ||
-      !(stmt = store_prepare (self, outbox_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->message_id);
-  if (!store_step_done (self, stmt, &error) ||
-      !update_thread_summary (self, thread_id, FALSE, &error) ||
-      !name_pending_thread (self, &thread_id, job->sent, &error) ||
-      !store_exec (self, "COMMIT", &error))
-    goto fail;
+  if (!store_step_done (self, stmt, error) ||
+      !(stmt = store_prepare (self, outbox_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, reply->message_id);
+  if (!store_step_done (self, stmt, error) ||
+      !update_thread_summary (self, reply->thread_id, FALSE, error) ||
+      !name_pending_thread (self, &reply->thread_id, reply->sent, error))
+    return FALSE;
 
-  store_notify_thread (self, thread_id);
-  g_task_return_boolean (task, TRUE);
-  return;
+  store_changes_add_thread (changes, reply->thread_id);
+  return TRUE;
+}
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+complete_send_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  SentReply *reply = data;
+  GError *error = NULL;
+
+  if (!message_thread_id (self, reply->message_id, &reply->thread_id, &error))
+    g_task_return_error (task, error);
+  else
+    store_write_task (self, task, write_sent_reply, reply);
 }
 
 /**
@@ -804,17 +873,17 @@ concierge_store_complete_send_async (ConciergeStore      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  OutboxJob *job;
+  SentReply *reply;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (CONCIERGE_IS_MESSAGE (sent));
   g_return_if_fail (concierge_message_get_remote_id (sent) != NULL);
 
-  job = g_new0 (OutboxJob, 1);
-  job->message_id = message_id;
-  job->sent = g_object_ref (sent);
-  store_run (self, concierge_store_complete_send_async, G_PRIORITY_DEFAULT, complete_send_job, job,
-             outbox_job_free, cancellable, callback, user_data);
+  reply = g_new0 (SentReply, 1);
+  reply->message_id = message_id;
+  reply->sent = g_object_ref (sent);
+  store_run (self, concierge_store_complete_send_async, G_PRIORITY_DEFAULT, complete_send_job, reply,
+             sent_reply_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -827,6 +896,24 @@ concierge_store_complete_send_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* A reply about to go out, and since when the same text to another
+ * customer counts. */
+typedef struct
+{
+  gint64  thread_id;
+  char   *text;
+  gint64  since;
+} SentElsewhere;
+
+static void
+sent_elsewhere_free (gpointer data)
+{
+  SentElsewhere *search = data;
+
+  g_free (search->text);
+  g_free (search);
+}
+
 static void
 find_sent_elsewhere_job (ConciergeStore *self,
                          GTask          *task,
@@ -836,9 +923,9 @@ find_sent_elsewhere_job (ConciergeStore *self,
     "SELECT m.body FROM messages m JOIN threads t ON t.id = m.thread_id "
     "WHERE m.direction = 'out' AND m.created_at >= ? "
     "AND t.contact_id IS NOT (SELECT contact_id FROM threads WHERE id = ?)";
-  ItemJob *job = data;
+  SentElsewhere *search = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *wanted = concierge_reply_normalize (job->text);
+  g_autofree char *wanted = concierge_reply_normalize (search->text);
   gboolean found = FALSE;
   sqlite3_stmt *stmt;
   int rc;
@@ -848,8 +935,8 @@ find_sent_elsewhere_job (ConciergeStore *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, job->since);
-  sqlite3_bind_int64 (stmt, 2, job->id);
+  sqlite3_bind_int64 (stmt, 1, search->since);
+  sqlite3_bind_int64 (stmt, 2, search->thread_id);
   while (!found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autofree char *sent = concierge_reply_normalize ((const char *) sqlite3_column_text (stmt, 0));
@@ -884,13 +971,15 @@ concierge_store_find_sent_elsewhere_async (ConciergeStore      *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  ItemJob *job;
+  SentElsewhere *search;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (text != NULL);
 
-  job = item_job_new (thread_id, text);
-  job->since = since;
+  search = g_new0 (SentElsewhere, 1);
+  search->thread_id = thread_id;
+  search->text = g_strdup (text);
+  search->since = since;
   store_run (self, concierge_store_find_sent_elsewhere_async, G_PRIORITY_DEFAULT, find_sent_elsewhere_job,
-             job, item_job_free, cancellable, callback, user_data);
+             search, sent_elsewhere_free, cancellable, callback, user_data);
 }

@@ -111,16 +111,6 @@ typedef struct
   guint  limit;
 } RowsJob;
 
-typedef struct
-{
-  gint64              account_id;
-  gint64              thread_id;
-  gint64              message_id;
-  char               *text;
-  ConciergeSendState  state;
-  ConciergeMessage   *sent;
-} OutboxJob;
-
 /* Where a reply goes and whom it reaches */
 typedef struct
 {
@@ -276,7 +266,6 @@ gboolean update_thread_personal_data (ConciergeStore  *self,
 char *fts_query (const char *search);
 
 /* concierge-store-outbox.c */
-void     outbox_job_free     (gpointer data);
 void     target_clear        (Target *target);
 gboolean load_target         (ConciergeStore  *self,
                               gint64           thread_id,

@@ -722,9 +722,9 @@ mark_read_job (ConciergeStore *self,
                gpointer        data)
 {
   static const char sql[] = "UPDATE threads SET unread = 0 WHERE id = ? AND unread = 1";
-  OutboxJob *job = data;
+  gint64 thread_id = *(gint64 *) data;
   g_autoptr(GError) error = NULL;
-  int changed = store_change_row (self, sql, job->thread_id, &error);
+  int changed = store_change_row (self, sql, thread_id, &error);
 
   if (changed < 0)
     {
@@ -733,7 +733,7 @@ mark_read_job (ConciergeStore *self,
     }
 
   if (changed > 0)
-    store_notify_thread (self, job->thread_id);
+    store_notify_thread (self, thread_id);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -749,14 +749,10 @@ concierge_store_mark_read_async (ConciergeStore      *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  OutboxJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (OutboxJob, 1);
-  job->thread_id = thread_id;
-  store_run (self, concierge_store_mark_read_async, G_PRIORITY_DEFAULT, mark_read_job, job,
-             outbox_job_free, cancellable, callback, user_data);
+  store_run (self, concierge_store_mark_read_async, G_PRIORITY_DEFAULT, mark_read_job,
+             g_memdup2 (&thread_id, sizeof thread_id), g_free, cancellable, callback, user_data);
 }
 
 gboolean
