@@ -148,39 +148,39 @@ store_load_move (ConciergeStore  *self,
   return move;
 }
 
+/* A move as the agent asked for it, and what queueing it made. */
 typedef struct
 {
-  gint64              id;
+  gint64              public_thread_id;
   char               *private_text;
   char               *public_text;
   ConciergePostAction post_action;
-  ConciergeSendState  state;
-  char               *error_text;
-} MoveJob;
+  Target              public;
+  Target              private;
+  gint64              private_id;
+  gint64              move_id;     /* once queued */
+} MoveRequest;
 
 static void
-move_job_free (gpointer data)
+move_request_free (gpointer data)
 {
-  MoveJob *job = data;
+  MoveRequest *request = data;
 
-  g_free (job->private_text);
-  g_free (job->public_text);
-  g_free (job->error_text);
-  g_free (job);
+  g_free (request->private_text);
+  g_free (request->public_text);
+  target_clear (&request->public);
+  target_clear (&request->private);
+  g_free (request);
 }
 
-static void
-start_move_job (ConciergeStore *self,
-                GTask          *task,
-                gpointer        data)
+/* Every message of the customer's in the thread that holds personal data,
+ * after the public reply. A move that finds none keeps the posts. */
+static gboolean
+queue_post_steps (ConciergeStore  *self,
+                  MoveRequest     *request,
+                  gint64           now,
+                  GError         **error)
 {
-  static const char move_sql[] =
-    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at) VALUES (?, ?, ?, ?)";
-  static const char steps_sql[] =
-    "UPDATE moves SET private_thread_id = nullif (?2, 0), private_message_id = nullif (?3, 0), "
-    "public_message_id = ?4 WHERE id = ?1";
-  /* Every message of the customer's in the thread that holds personal
-   * data, after the public reply. */
   static const char posts_sql[] =
     "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
     "                    move_id, state) "
@@ -189,87 +189,103 @@ start_move_job (ConciergeStore *self,
     "FROM messages m WHERE m.thread_id = ?6 AND m.direction = 'in' AND m.personal_data_kinds != 0 "
     "AND m.remote_id IS NOT NULL ORDER BY m.id";
   static const char keep_sql[] = "UPDATE moves SET post_action = 'keep' WHERE id = ?";
-  MoveJob *job = data;
-  g_auto(Target) public = { 0 };
-  g_auto(Target) private = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 move_id, private_id = 0, private_message_id = 0, public_message_id = 0;
   sqlite3_stmt *stmt;
 
-  if (!load_target (self, job->id, &public, &error))
-    goto fail;
-  if (g_strcmp0 (public.visibility, "public") != 0)
-    {
-      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
-                           _("This conversation is private already."));
-      goto fail;
-    }
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, move_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  sqlite3_bind_int (stmt, 2, job->private_text != NULL);
-  bind_text (stmt, 3, post_actions[job->post_action]);
+  if (!(stmt = store_prepare (self, posts_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, request->public.account_id);
+  bind_text (stmt, 2, outbox_operations[request->post_action == CONCIERGE_POST_HIDE ? CONCIERGE_OUTBOX_HIDE
+                                                                                    : CONCIERGE_OUTBOX_REMOVE]);
+  bind_text (stmt, 3, request->public.thread_remote_id);
   sqlite3_bind_int64 (stmt, 4, now);
-  if (!store_step_done (self, stmt, &error))
-    goto fail;
-  move_id = sqlite3_last_insert_rowid (store_db (self));
+  sqlite3_bind_int64 (stmt, 5, request->move_id);
+  sqlite3_bind_int64 (stmt, 6, request->public_thread_id);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (store_db (self)) > 0)
+    return TRUE;
+
+  if (!(stmt = store_prepare (self, keep_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, request->move_id);
+  return store_step_done (self, stmt, error);
+}
+
+static gboolean
+write_move (ConciergeStore  *self,
+            gpointer         data,
+            StoreChanges    *changes,
+            GError         **error)
+{
+  static const char move_sql[] =
+    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at) VALUES (?, ?, ?, ?)";
+  static const char steps_sql[] =
+    "UPDATE moves SET private_thread_id = nullif (?2, 0), private_message_id = nullif (?3, 0), "
+    "public_message_id = ?4 WHERE id = ?1";
+  MoveRequest *request = data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 private_message_id = 0, public_message_id = 0;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, move_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, request->public_thread_id);
+  sqlite3_bind_int (stmt, 2, request->private_text != NULL);
+  bind_text (stmt, 3, post_actions[request->post_action]);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  request->move_id = sqlite3_last_insert_rowid (store_db (self));
 
   /* In this order, which is the order they go out in. */
-  if (job->private_text != NULL &&
-      (!open_private_thread (self, job->id, &public, &private_id, &private, &error) ||
-       !write_queued (self, private_id, &private, job->private_text, move_id, &private_message_id, &error)))
-    goto fail;
-  if (!write_queued (self, job->id, &public, job->public_text, move_id, &public_message_id, &error))
-    goto fail;
+  if (request->private_text != NULL &&
+      (!open_private_thread (self, request->public_thread_id, &request->public, &request->private_id,
+                             &request->private, error) ||
+       !write_queued (self, request->private_id, &request->private, request->private_text, request->move_id,
+                      &private_message_id, error)))
+    return FALSE;
+  if (!write_queued (self, request->public_thread_id, &request->public, request->public_text, request->move_id,
+                     &public_message_id, error) ||
+      (request->post_action != CONCIERGE_POST_KEEP && !queue_post_steps (self, request, now, error)))
+    return FALSE;
 
-  if (job->post_action != CONCIERGE_POST_KEEP)
-    {
-      if (!(stmt = store_prepare (self, posts_sql, &error)))
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, public.account_id);
-      bind_text (stmt, 2, outbox_operations[job->post_action == CONCIERGE_POST_HIDE ? CONCIERGE_OUTBOX_HIDE
-                                                                                      : CONCIERGE_OUTBOX_REMOVE]);
-      bind_text (stmt, 3, public.thread_remote_id);
-      sqlite3_bind_int64 (stmt, 4, now);
-      sqlite3_bind_int64 (stmt, 5, move_id);
-      sqlite3_bind_int64 (stmt, 6, job->id);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
-      if (sqlite3_changes (store_db (self)) == 0)
-        {
-          if (!(stmt = store_prepare (self, keep_sql, &error)))
-            goto fail;
-          sqlite3_bind_int64 (stmt, 1, move_id);
-          if (!store_step_done (self, stmt, &error))
-            goto fail;
-        }
-    }
-
-  if (!(stmt = store_prepare (self, steps_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, move_id);
-  sqlite3_bind_int64 (stmt, 2, private_id);
+  if (!(stmt = store_prepare (self, steps_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, request->move_id);
+  sqlite3_bind_int64 (stmt, 2, request->private_id);
   sqlite3_bind_int64 (stmt, 3, private_message_id);
   sqlite3_bind_int64 (stmt, 4, public_message_id);
-  if (!store_step_done (self, stmt, &error) ||
-      !write_audit (self, CONCIERGE_AUDIT_MOVE, job->id, 0, "personal data",
-                    job->private_text ? "" : "no private channel", &error) ||
-      !store_exec (self, "COMMIT", &error))
-    goto fail;
+  if (!store_step_done (self, stmt, error) ||
+      !write_audit (self, CONCIERGE_AUDIT_MOVE, request->public_thread_id, 0, "personal data",
+                    request->private_text ? "" : "no private channel", error))
+    return FALSE;
 
-  g_hash_table_add (touched, g_memdup2 (&job->id, sizeof job->id));
-  if (private_id != 0)
-    g_hash_table_add (touched, g_memdup2 (&private_id, sizeof private_id));
-  store_notify_threads (self, touched);
-  g_task_return_pointer (task, store_load_move (self, move_id, 0, NULL), (GDestroyNotify) concierge_move_free);
-  return;
+  store_changes_add_thread (changes, request->public_thread_id);
+  if (request->private_id != 0)
+    store_changes_add_thread (changes, request->private_id);
+  return TRUE;
+}
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+start_move_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  MoveRequest *request = data;
+  GError *error = NULL;
+
+  if (load_target (self, request->public_thread_id, &request->public, &error) &&
+      g_strcmp0 (request->public.visibility, "public") != 0)
+    g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+                         _("This conversation is private already."));
+  if (error == NULL)
+    store_write (self, write_move, request, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store_load_move (self, request->move_id, 0, NULL),
+                           (GDestroyNotify) concierge_move_free);
 }
 
 /**
@@ -297,19 +313,19 @@ concierge_store_start_move_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  MoveJob *job;
+  MoveRequest *request;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (public_text != NULL);
   g_return_if_fail (post_action <= CONCIERGE_POST_REMOVE);
 
-  job = g_new0 (MoveJob, 1);
-  job->id = public_thread_id;
-  job->private_text = g_strdup (private_text);
-  job->public_text = g_strdup (public_text);
-  job->post_action = post_action;
-  store_run (self, concierge_store_start_move_async, G_PRIORITY_DEFAULT, start_move_job, job, move_job_free,
-             cancellable, callback, user_data);
+  request = g_new0 (MoveRequest, 1);
+  request->public_thread_id = public_thread_id;
+  request->private_text = g_strdup (private_text);
+  request->public_text = g_strdup (public_text);
+  request->post_action = post_action;
+  store_run (self, concierge_store_start_move_async, G_PRIORITY_DEFAULT, start_move_job, request,
+             move_request_free, cancellable, callback, user_data);
 }
 
 /**
@@ -332,9 +348,9 @@ load_move_job (ConciergeStore *self,
                GTask          *task,
                gpointer        data)
 {
-  MoveJob *job = data;
+  gint64 thread_id = *(gint64 *) data;
   GError *error = NULL;
-  ConciergeMove *move = store_load_move (self, 0, job->id, &error);
+  ConciergeMove *move = store_load_move (self, 0, thread_id, &error);
 
   if (move == NULL)
     g_task_return_error (task, error);
@@ -356,14 +372,10 @@ concierge_store_load_move_async (ConciergeStore      *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  MoveJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (MoveJob, 1);
-  job->id = thread_id;
-  store_run (self, concierge_store_load_move_async, G_PRIORITY_DEFAULT, load_move_job, job, move_job_free,
-             cancellable, callback, user_data);
+  store_run (self, concierge_store_load_move_async, G_PRIORITY_DEFAULT, load_move_job,
+             g_memdup2 (&thread_id, sizeof thread_id), g_free, cancellable, callback, user_data);
 }
 
 ConciergeMove *
@@ -376,26 +388,26 @@ concierge_store_load_move_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The threads a move's steps show in, which a change to them changes. */
 static void
-notify_move (ConciergeStore *self,
-             gint64          move_id)
+add_move_threads (ConciergeStore *self,
+                  gint64          move_id,
+                  GHashTable     *threads)
 {
   g_autoptr(ConciergeMove) move = store_load_move (self, move_id, 0, NULL);
-  g_autoptr(GHashTable) touched = NULL;
 
   if (move == NULL)
     return;
-  touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_hash_table_add (touched, g_memdup2 (&move->public_thread_id, sizeof move->public_thread_id));
+  g_hash_table_add (threads, g_memdup2 (&move->public_thread_id, sizeof move->public_thread_id));
   if (move->private_thread_id != 0)
-    g_hash_table_add (touched, g_memdup2 (&move->private_thread_id, sizeof move->private_thread_id));
-  store_notify_threads (self, touched);
+    g_hash_table_add (threads, g_memdup2 (&move->private_thread_id, sizeof move->private_thread_id));
 }
 
-static void
-retry_move_job (ConciergeStore *self,
-                GTask          *task,
-                gpointer        data)
+static gboolean
+write_retry (ConciergeStore  *self,
+             gpointer         data,
+             StoreChanges    *changes,
+             GError         **error)
 {
   /* As the agent's Retry on a reply: a clean count of attempts. */
   static const char outbox_sql[] =
@@ -406,26 +418,20 @@ retry_move_job (ConciergeStore *self,
   static const char messages_sql[] =
     "UPDATE messages SET send_state = 'queued' WHERE send_state IN ('failed', 'unknown') AND id IN "
     "(SELECT message_id FROM outbox WHERE move_id = ?1 AND operation = 'reply')";
-  MoveJob *job = data;
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
+  gint64 move_id = *(gint64 *) data;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, outbox_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, messages_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  if (!store_step_done (self, stmt, &error) || !store_exec (self, "COMMIT", &error))
-    goto fail;
+  if (!store_run_each (self, (const char * const[]) { outbox_sql, messages_sql }, 2, move_id, 0, error))
+    return FALSE;
+  add_move_threads (self, move_id, changes->threads);
+  return TRUE;
+}
 
-  notify_move (self, job->id);
-  g_task_return_boolean (task, TRUE);
-  return;
-
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+retry_move_job (ConciergeStore *self,
+                GTask          *task,
+                gpointer        data)
+{
+  store_write_task (self, task, write_retry, data);
 }
 
 /**
@@ -441,14 +447,10 @@ concierge_store_retry_move_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  MoveJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (MoveJob, 1);
-  job->id = move_id;
-  store_run (self, concierge_store_retry_move_async, G_PRIORITY_DEFAULT, retry_move_job, job, move_job_free,
-             cancellable, callback, user_data);
+  store_run (self, concierge_store_retry_move_async, G_PRIORITY_DEFAULT, retry_move_job,
+             g_memdup2 (&move_id, sizeof move_id), g_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -461,14 +463,40 @@ concierge_store_retry_move_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* An operation on a customer's post, as the outbox holds it. */
+typedef struct
+{
+  gint64                   outbox_id;
+  ConciergeOutboxOperation operation;
+  gint64                   thread_id;
+  gint64                   message_id;
+  gint64                   move_id;
+  ConciergeSendState       state;       /* where it stands now */
+  char                    *error_text;
+} PostOperation;
+
+static void
+post_operation_free (gpointer data)
+{
+  PostOperation *operation = data;
+
+  g_free (operation->error_text);
+  g_free (operation);
+}
+
+static PostOperation *
+post_operation_new (gint64 outbox_id)
+{
+  PostOperation *operation = g_new0 (PostOperation, 1);
+
+  operation->outbox_id = outbox_id;
+  return operation;
+}
+
 static gboolean
-operation_of (ConciergeStore            *self,
-              gint64                     outbox_id,
-              ConciergeOutboxOperation  *operation,
-              gint64                    *thread_id,
-              gint64                    *message_id,
-              gint64                    *move_id,
-              GError                   **error)
+load_operation (ConciergeStore  *self,
+                PostOperation   *operation,
+                GError         **error)
 {
   static const char sql[] = "SELECT operation, thread_id, message_id, move_id FROM outbox WHERE id = ?";
   sqlite3_stmt *stmt;
@@ -476,21 +504,21 @@ operation_of (ConciergeStore            *self,
 
   if (!(stmt = store_prepare (self, sql, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  sqlite3_bind_int64 (stmt, 1, operation->outbox_id);
   found = sqlite3_step (stmt) == SQLITE_ROW;
   if (found)
     {
-      *operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "remove") == 0
-                     ? CONCIERGE_OUTBOX_REMOVE : CONCIERGE_OUTBOX_HIDE;
-      *thread_id = sqlite3_column_int64 (stmt, 1);
-      *message_id = sqlite3_column_int64 (stmt, 2);
-      *move_id = sqlite3_column_int64 (stmt, 3);
+      operation->operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "remove") == 0
+                               ? CONCIERGE_OUTBOX_REMOVE : CONCIERGE_OUTBOX_HIDE;
+      operation->thread_id = sqlite3_column_int64 (stmt, 1);
+      operation->message_id = sqlite3_column_int64 (stmt, 2);
+      operation->move_id = sqlite3_column_int64 (stmt, 3);
     }
   sqlite3_reset (stmt);
 
   if (!found)
     g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                 "No outbox entry %" G_GINT64_FORMAT, outbox_id);
+                 "No outbox entry %" G_GINT64_FORMAT, operation->outbox_id);
   return found;
 }
 
@@ -504,29 +532,29 @@ set_operation_state_job (ConciergeStore *self,
     "UPDATE outbox SET attempts = CASE WHEN ?1 = 'sending' AND ?2 IS NULL THEN attempts + 1 "
     "                                  WHEN ?1 = 'queued' AND ?2 IS NULL THEN 0 ELSE attempts END, "
     "  state = ?1, last_error = ?2 WHERE id = ?3 AND operation != 'reply'";
-  MoveJob *job = data;
+  PostOperation *operation = data;
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
-  ConciergeOutboxOperation operation;
-  gint64 thread_id, message_id, move_id;
   sqlite3_stmt *stmt;
 
-  if (!operation_of (self, job->id, &operation, &thread_id, &message_id, &move_id, &error) ||
+  if (!load_operation (self, operation, &error) ||
       !(stmt = store_prepare (self, sql, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  bind_text (stmt, 1, job->state == CONCIERGE_SEND_SENDING ? "sending"
-                      : job->state == CONCIERGE_SEND_QUEUED ? "queued" : "failed");
-  bind_text (stmt, 2, job->error_text);
-  sqlite3_bind_int64 (stmt, 3, job->id);
+  bind_text (stmt, 1, operation->state == CONCIERGE_SEND_SENDING ? "sending"
+                      : operation->state == CONCIERGE_SEND_QUEUED ? "queued" : "failed");
+  bind_text (stmt, 2, operation->error_text);
+  sqlite3_bind_int64 (stmt, 3, operation->outbox_id);
   if (!store_step_done (self, stmt, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  notify_move (self, move_id);
+  add_move_threads (self, operation->move_id, touched);
+  store_notify_threads (self, touched);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -549,18 +577,17 @@ concierge_store_set_operation_state_async (ConciergeStore      *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  MoveJob *job;
+  PostOperation *operation;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (state == CONCIERGE_SEND_QUEUED || state == CONCIERGE_SEND_SENDING ||
                     state == CONCIERGE_SEND_FAILED);
 
-  job = g_new0 (MoveJob, 1);
-  job->id = outbox_id;
-  job->state = state;
-  job->error_text = g_strdup (error_text);
-  store_run (self, concierge_store_set_operation_state_async, G_PRIORITY_DEFAULT, set_operation_state_job, job,
-             move_job_free, cancellable, callback, user_data);
+  operation = post_operation_new (outbox_id);
+  operation->state = state;
+  operation->error_text = g_strdup (error_text);
+  store_run (self, concierge_store_set_operation_state_async, G_PRIORITY_DEFAULT, set_operation_state_job,
+             operation, post_operation_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -573,42 +600,47 @@ concierge_store_set_operation_state_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gboolean
+write_completed_operation (ConciergeStore  *self,
+                           gpointer         data,
+                           StoreChanges    *changes,
+                           GError         **error)
+{
+  static const char sql[] = "DELETE FROM outbox WHERE id = ?";
+  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ? WHERE id = ?";
+  PostOperation *operation = data;
+  gboolean removed = operation->operation == CONCIERGE_OUTBOX_REMOVE;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, operation->outbox_id);
+  if (!store_step_done (self, stmt, error) || !(stmt = store_prepare (self, taken_down_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, removed ? "removed" : "hidden");
+  sqlite3_bind_int64 (stmt, 2, operation->message_id);
+  if (!store_step_done (self, stmt, error) ||
+      !update_thread_personal_data (self, operation->thread_id, error) ||
+      !write_audit (self, removed ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
+                    operation->thread_id, operation->message_id, "personal data", "", error))
+    return FALSE;
+
+  add_move_threads (self, operation->move_id, changes->threads);
+  return TRUE;
+}
+
 static void
 complete_operation_job (ConciergeStore *self,
                         GTask          *task,
                         gpointer        data)
 {
-  static const char sql[] = "DELETE FROM outbox WHERE id = ?";
-  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ? WHERE id = ?";
-  MoveJob *job = data;
-  g_autoptr(GError) error = NULL;
-  ConciergeOutboxOperation operation;
-  gint64 thread_id, message_id, move_id;
-  sqlite3_stmt *stmt;
+  PostOperation *operation = data;
+  GError *error = NULL;
 
-  if (!operation_of (self, job->id, &operation, &thread_id, &message_id, &move_id, &error) ||
-      !store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !(stmt = store_prepare (self, sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, taken_down_sql, &error)))
-    goto fail;
-  bind_text (stmt, 1, operation == CONCIERGE_OUTBOX_REMOVE ? "removed" : "hidden");
-  sqlite3_bind_int64 (stmt, 2, message_id);
-  if (!store_step_done (self, stmt, &error) ||
-      !update_thread_personal_data (self, thread_id, &error) ||
-      !write_audit (self, operation == CONCIERGE_OUTBOX_REMOVE ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
-                    thread_id, message_id, "personal data", "", &error) ||
-      !store_exec (self, "COMMIT", &error))
-    goto fail;
-
-  notify_move (self, move_id);
-  g_task_return_boolean (task, TRUE);
-  return;
-
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+  if (!load_operation (self, operation, &error))
+    g_task_return_error (task, error);
+  else
+    store_write_task (self, task, write_completed_operation, operation);
 }
 
 /**
@@ -625,14 +657,10 @@ concierge_store_complete_operation_async (ConciergeStore      *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  MoveJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (MoveJob, 1);
-  job->id = outbox_id;
-  store_run (self, concierge_store_complete_operation_async, G_PRIORITY_DEFAULT, complete_operation_job, job,
-             move_job_free, cancellable, callback, user_data);
+  store_run (self, concierge_store_complete_operation_async, G_PRIORITY_DEFAULT, complete_operation_job,
+             post_operation_new (outbox_id), post_operation_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -645,36 +673,75 @@ concierge_store_complete_operation_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* A move whose private message the platform refused, and the public reply
+ * that asks the customer to write privately instead. */
+typedef struct
+{
+  gint64  move_id;
+  char   *public_text;
+} PublicCourse;
+
 static void
-move_publicly_job (ConciergeStore *self,
-                   GTask          *task,
-                   gpointer        data)
+public_course_free (gpointer data)
+{
+  PublicCourse *course = data;
+
+  g_free (course->public_text);
+  g_free (course);
+}
+
+/* The refused private message goes, and with it a private thread that
+ * Concierge started for it and the platform never named, which has
+ * nothing left: then the thread lists read themselves anew. */
+static gboolean
+drop_private_message (ConciergeStore  *self,
+                      gint64           message_id,
+                      gint64           thread_id,
+                      StoreChanges    *changes,
+                      GError         **error)
+{
+  static const char drop_sql[] = "DELETE FROM messages WHERE id = ?";
+  static const char drop_thread_sql[] =
+    "DELETE FROM threads WHERE id = ?1 AND remote_id >= '" PENDING_PREFIX "' AND remote_id < '" PENDING_END "' "
+    "AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1)";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = store_prepare (self, drop_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (!store_step_done (self, stmt, error) || !(stmt = store_prepare (self, drop_thread_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  changes->invalidated = sqlite3_changes (store_db (self)) > 0;
+  return update_thread_summary (self, thread_id, FALSE, error);
+}
+
+static gboolean
+write_public_course (ConciergeStore  *self,
+                     gpointer         data,
+                     StoreChanges    *changes,
+                     GError         **error)
 {
   static const char move_sql[] =
     "SELECT mv.private_message_id, mv.public_message_id, mv.private_thread_id, pm.send_state, qm.send_state, "
     "  mv.public_thread_id FROM moves mv LEFT JOIN messages pm ON pm.id = mv.private_message_id "
     "LEFT JOIN messages qm ON qm.id = mv.public_message_id WHERE mv.id = ? AND mv.reaches_privately";
-  static const char drop_sql[] = "DELETE FROM messages WHERE id = ?";
-  /* A private thread Concierge started for it, which the platform never
-   * named, has nothing left. */
-  static const char drop_thread_sql[] =
-    "DELETE FROM threads WHERE id = ?1 AND remote_id >= '" PENDING_PREFIX "' AND remote_id < '" PENDING_END "' "
-    "AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1)";
   static const char text_sql[] = "UPDATE messages SET body = ?2 WHERE id = ?1";
   static const char payload_sql[] =
     "UPDATE outbox SET payload = json_set (payload, '$.text', ?2) WHERE message_id = ?1 AND operation = 'reply'";
   static const char public_sql[] = "UPDATE moves SET reaches_privately = 0 WHERE id = ?";
-  MoveJob *job = data;
-  g_autoptr(GError) error = NULL;
+  PublicCourse *course = data;
   gint64 private_message_id = 0, public_message_id = 0, private_thread_id = 0, public_thread_id = 0;
-  gboolean found, dropped;
   g_autofree char *private_state = NULL;
   g_autofree char *public_state = NULL;
   sqlite3_stmt *stmt;
+  gboolean found;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) || !(stmt = store_prepare (self, move_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!(stmt = store_prepare (self, move_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, course->move_id);
   found = sqlite3_step (stmt) == SQLITE_ROW;
   if (found)
     {
@@ -692,50 +759,40 @@ move_publicly_job (ConciergeStore *self,
   if (!found || private_message_id == 0 || g_strcmp0 (private_state, "failed") != 0 ||
       g_strcmp0 (public_state, "queued") != 0)
     {
-      g_set_error_literal (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
+      g_set_error_literal (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_FAILED,
                            _("The private message is on its way already, so the move cannot change course."));
-      goto fail;
+      return FALSE;
     }
 
-  if (!(stmt = store_prepare (self, drop_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, private_message_id);
-  if (!store_step_done (self, stmt, &error) || !(stmt = store_prepare (self, drop_thread_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, private_thread_id);
-  if (!store_step_done (self, stmt, &error))
-    goto fail;
-  dropped = sqlite3_changes (store_db (self)) > 0;
-  if (!update_thread_summary (self, private_thread_id, FALSE, &error))
-    goto fail;
+  if (!drop_private_message (self, private_message_id, private_thread_id, changes, error))
+    return FALSE;
 
   for (guint k = 0; k < 2; k++)
     {
-      if (!(stmt = store_prepare (self, k == 0 ? text_sql : payload_sql, &error)))
-        goto fail;
+      if (!(stmt = store_prepare (self, k == 0 ? text_sql : payload_sql, error)))
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, public_message_id);
-      bind_text (stmt, 2, job->public_text);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
+      bind_text (stmt, 2, course->public_text);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
     }
 
-  if (!(stmt = store_prepare (self, public_sql, &error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  if (!store_step_done (self, stmt, &error) || !update_thread_summary (self, public_thread_id, FALSE, &error) ||
-      !store_exec (self, "COMMIT", &error))
-    goto fail;
+  if (!(stmt = store_prepare (self, public_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, course->move_id);
+  if (!store_step_done (self, stmt, error) || !update_thread_summary (self, public_thread_id, FALSE, error))
+    return FALSE;
 
-  /* The inbox and the conversation read themselves anew: a thread went. */
-  if (dropped)
-    store_notify_change (self, INVALIDATED, 0);
-  notify_move (self, job->id);
-  g_task_return_boolean (task, TRUE);
-  return;
+  add_move_threads (self, course->move_id, changes->threads);
+  return TRUE;
+}
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+move_publicly_job (ConciergeStore *self,
+                   GTask          *task,
+                   gpointer        data)
+{
+  store_write_task (self, task, write_public_course, data);
 }
 
 /**
@@ -756,16 +813,16 @@ concierge_store_move_publicly_async (ConciergeStore      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  MoveJob *job;
+  PublicCourse *course;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (public_text != NULL);
 
-  job = g_new0 (MoveJob, 1);
-  job->id = move_id;
-  job->public_text = g_strdup (public_text);
-  store_run (self, concierge_store_move_publicly_async, G_PRIORITY_DEFAULT, move_publicly_job, job,
-             move_job_free, cancellable, callback, user_data);
+  course = g_new0 (PublicCourse, 1);
+  course->move_id = move_id;
+  course->public_text = g_strdup (public_text);
+  store_run (self, concierge_store_move_publicly_async, G_PRIORITY_DEFAULT, move_publicly_job, course,
+             public_course_free, cancellable, callback, user_data);
 }
 
 gboolean
