@@ -101,9 +101,8 @@ load_contact_job (ConciergeStore *self,
                   GTask          *task,
                   gpointer        data)
 {
-  RowsJob *job = data;
   GError *error = NULL;
-  ConciergeContact *contact = store_load_contact (self, job->id, &error);
+  ConciergeContact *contact = store_load_contact (self, *(gint64 *) data, &error);
 
   if (contact == NULL)
     g_task_return_error (task, error);
@@ -121,7 +120,7 @@ concierge_store_load_contact_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_contact_async, G_PRIORITY_DEFAULT,
-             load_contact_job, rows_job_new (contact_id), rows_job_free,
+             load_contact_job, g_memdup2 (&contact_id, sizeof contact_id), g_free,
              cancellable, callback, user_data);
 }
 
@@ -887,17 +886,6 @@ load_contacts_of (ConciergeStore  *self,
   return g_steal_pointer (&contacts);
 }
 
-static void
-return_contacts (GTask     *task,
-                 GPtrArray *contacts,
-                 GError    *error)
-{
-  if (contacts == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, contacts, (GDestroyNotify) g_ptr_array_unref);
-}
-
 #define SEARCH_CONTACTS_LIMIT 20
 
 static void
@@ -917,6 +905,7 @@ search_contacts_job (ConciergeStore *self,
   g_autofree char *match = fts_query (job->text);
   g_autofree char *text = g_strstrip (g_strdup (job->text ? job->text : ""));
   GError *error = NULL;
+  GPtrArray *contacts;
   sqlite3_stmt *stmt;
 
   if (match == NULL || text[0] == '\0')
@@ -933,7 +922,8 @@ search_contacts_job (ConciergeStore *self,
   sqlite3_bind_int64 (stmt, 1, job->id);
   bind_text (stmt, 2, match);
   bind_text (stmt, 3, text);
-  return_contacts (task, load_contacts_of (self, stmt, &error), error);
+  contacts = load_contacts_of (self, stmt, &error);
+  return_rows (task, contacts, error);
 }
 
 /**
@@ -985,7 +975,11 @@ load_contacts_job (ConciergeStore *self,
   if (!(stmt = store_prepare (self, sql, &error)))
     g_task_return_error (task, error);
   else
-    return_contacts (task, load_contacts_of (self, stmt, &error), error);
+    {
+      GPtrArray *contacts = load_contacts_of (self, stmt, &error);
+
+      return_rows (task, contacts, error);
+    }
 }
 
 /**
@@ -1119,9 +1113,10 @@ load_contact_facts_job (ConciergeStore *self,
     "AND m.direction = 'in' AND m.visibility = 'private' AND m.personal_data_kinds != 0 "
     "AND m.personal_data != '' ORDER BY m.id DESC LIMIT 50";
   ContactJob *job = data;
-  RowsJob rows = { .id = job->id };
+  GError *error = NULL;
+  GPtrArray *messages = collect_rows (self, sql, job->id, (gpointer) message_from_row, g_object_unref, &error);
 
-  return_rows (self, task, sql, &rows, (gpointer) message_from_row);
+  return_rows (task, messages, error);
 }
 
 /**

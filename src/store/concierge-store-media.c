@@ -56,8 +56,7 @@ load_image_downloads_job (ConciergeStore *self,
                           GTask          *task,
                           gpointer        data)
 {
-  /* Newest first: those are the ones the agent is about to read. The
-   * job's id is the limit. */
+  /* Newest first: those are the ones the agent is about to read. */
   static const char sql[] =
     "SELECT g.id, t.account_id, g.source FROM images g "
     "JOIN messages m ON m.id = g.message_id JOIN threads t ON t.id = m.thread_id "
@@ -66,7 +65,7 @@ load_image_downloads_job (ConciergeStore *self,
   GError *error = NULL;
   GPtrArray *downloads;
 
-  downloads = collect_rows (self, sql, data, download_from_row,
+  downloads = collect_rows (self, sql, *(guint *) data, download_from_row,
                             (GDestroyNotify) concierge_image_download_free, &error);
   if (downloads == NULL)
     g_task_return_error (task, error);
@@ -91,7 +90,7 @@ concierge_store_load_image_downloads_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_image_downloads_async, G_PRIORITY_LOW,
-             load_image_downloads_job, rows_job_new (limit), rows_job_free, cancellable, callback, user_data);
+             load_image_downloads_job, g_memdup2 (&limit, sizeof limit), g_free, cancellable, callback, user_data);
 }
 
 /**

@@ -104,13 +104,6 @@ typedef gboolean (*StoreWriteFunc) (ConciergeStore  *self,
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 
-typedef struct
-{
-  gint64 id;
-  char  *match;
-  guint  limit;
-} RowsJob;
-
 /* Where a reply goes and whom it reaches */
 typedef struct
 {
@@ -229,19 +222,20 @@ ConciergeThread   *store_load_thread (ConciergeStore  *self,
                                       GError         **error);
 GArray            *id_array_new      (const gint64 *ids,
                                       guint         n_ids);
-void               rows_job_free     (gpointer data);
-GPtrArray         *collect_rows      (ConciergeStore  *self,
-                                      const char      *sql,
-                                      RowsJob         *job,
+GPtrArray         *read_rows         (ConciergeStore  *self,
+                                      sqlite3_stmt    *stmt,
                                       gpointer       (*from_row) (sqlite3_stmt *),
                                       GDestroyNotify   free_row,
                                       GError         **error);
-void               return_rows       (ConciergeStore  *self,
-                                      GTask           *task,
+GPtrArray         *collect_rows      (ConciergeStore  *self,
                                       const char      *sql,
-                                      RowsJob         *job,
-                                      gpointer       (*from_row) (sqlite3_stmt *));
-RowsJob           *rows_job_new      (gint64 id);
+                                      gint64           id,
+                                      gpointer       (*from_row) (sqlite3_stmt *),
+                                      GDestroyNotify   free_row,
+                                      GError         **error);
+void               return_rows       (GTask           *task,
+                                      GPtrArray       *rows,
+                                      GError          *error);
 
 /* concierge-store-accounts.c */
 gboolean store_identify_account (ConciergeStore  *self,

@@ -79,11 +79,10 @@ load_saved_replies_job (ConciergeStore *self,
 {
   static const char sql[] =
     "SELECT id, title, text, language, address, updated_at FROM saved_replies";
-  RowsJob all = { 0 };
   GError *error = NULL;
   GPtrArray *replies;
 
-  replies = collect_rows (self, sql, &all, saved_reply_from_row, g_object_unref, &error);
+  replies = collect_rows (self, sql, 0, saved_reply_from_row, g_object_unref, &error);
   if (replies == NULL)
     {
       g_task_return_error (task, error);
@@ -276,15 +275,15 @@ delete_saved_reply_job (ConciergeStore *self,
                         gpointer        data)
 {
   static const char sql[] = "DELETE FROM saved_replies WHERE id = ?";
-  RowsJob *job = data;
+  gint64 reply_id = *(gint64 *) data;
   g_autoptr(GError) error = NULL;
-  int changed = store_change_row (self, sql, job->id, &error);
+  int changed = store_change_row (self, sql, reply_id, &error);
 
   if (changed < 0)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (changed == 0)
     g_task_return_new_error (task, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                             "No saved reply %" G_GINT64_FORMAT, job->id);
+                             "No saved reply %" G_GINT64_FORMAT, reply_id);
   else
     {
       store_notify_change (self, SAVED_REPLIES_CHANGED, 0);
@@ -302,7 +301,7 @@ concierge_store_delete_saved_reply_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_delete_saved_reply_async, G_PRIORITY_DEFAULT, delete_saved_reply_job,
-             rows_job_new (reply_id), rows_job_free, cancellable, callback, user_data);
+             g_memdup2 (&reply_id, sizeof reply_id), g_free, cancellable, callback, user_data);
 }
 
 gboolean

@@ -1087,6 +1087,22 @@ concierge_store_match_threads_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Words to find in messages, as an FTS5 query, and how many to find. */
+typedef struct
+{
+  char  *match;
+  guint  limit;
+} MessageSearch;
+
+static void
+message_search_free (gpointer data)
+{
+  MessageSearch *search = data;
+
+  g_free (search->match);
+  g_free (search);
+}
+
 static void
 search_messages_job (ConciergeStore *self,
                      GTask          *task,
@@ -1097,16 +1113,27 @@ search_messages_job (ConciergeStore *self,
     "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 "
     "               ORDER BY rowid DESC LIMIT ?2) "
     "ORDER BY m.id DESC";
-  RowsJob *job = data;
+  MessageSearch *search = data;
+  GError *error = NULL;
+  GPtrArray *messages;
+  sqlite3_stmt *stmt;
 
-  if (job->match == NULL)
+  if (search->match == NULL)
     {
       g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_object_unref),
                              (GDestroyNotify) g_ptr_array_unref);
       return;
     }
 
-  return_rows (self, task, sql, job, (gpointer) message_from_row);
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bind_text (stmt, 1, search->match);
+  sqlite3_bind_int (stmt, 2, search->limit);
+  messages = read_rows (self, stmt, (gpointer) message_from_row, g_object_unref, &error);
+  return_rows (task, messages, error);
 }
 
 void
@@ -1117,15 +1144,15 @@ concierge_store_search_messages_async (ConciergeStore      *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  RowsJob *job;
+  MessageSearch *job;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = rows_job_new (0);
+  job = g_new0 (MessageSearch, 1);
   job->match = fts_query (search);
   job->limit = limit;
   store_run (self, concierge_store_search_messages_async, G_PRIORITY_DEFAULT,
-             search_messages_job, job, rows_job_free,
+             search_messages_job, job, message_search_free,
              cancellable, callback, user_data);
 }
 

@@ -452,39 +452,16 @@ concierge_store_load_threads_finish (ConciergeStore  *self,
 
 /* Messages and contacts */
 
-void
-rows_job_free (gpointer data)
-{
-  RowsJob *job = data;
-
-  g_free (job->match);
-  g_free (job);
-}
-
-/* Binds the job's search and limit, or else its id as the one parameter
- * of a query that has one. */
+/* The rows that @stmt, prepared and bound, reads. */
 GPtrArray *
-collect_rows (ConciergeStore  *self,
-              const char      *sql,
-              RowsJob         *job,
-              gpointer       (*from_row) (sqlite3_stmt *),
-              GDestroyNotify   free_row,
-              GError         **error)
+read_rows (ConciergeStore  *self,
+           sqlite3_stmt    *stmt,
+           gpointer       (*from_row) (sqlite3_stmt *),
+           GDestroyNotify   free_row,
+           GError         **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
-  sqlite3_stmt *stmt;
   int rc;
-
-  if (!(stmt = store_prepare (self, sql, error)))
-    return NULL;
-
-  if (job->match != NULL)
-    {
-      bind_text (stmt, 1, job->match);
-      sqlite3_bind_int (stmt, 2, job->limit);
-    }
-  else if (sqlite3_bind_parameter_count (stmt) > 0)
-    sqlite3_bind_int64 (stmt, 1, job->id);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, from_row (stmt));
@@ -499,29 +476,34 @@ collect_rows (ConciergeStore  *self,
   return g_steal_pointer (&rows);
 }
 
-void
-return_rows (ConciergeStore  *self,
-             GTask           *task,
-             const char      *sql,
-             RowsJob         *job,
-             gpointer       (*from_row) (sqlite3_stmt *))
+/* The rows of @sql, whose one parameter, if it has one, is @id. */
+GPtrArray *
+collect_rows (ConciergeStore  *self,
+              const char      *sql,
+              gint64           id,
+              gpointer       (*from_row) (sqlite3_stmt *),
+              GDestroyNotify   free_row,
+              GError         **error)
 {
-  GError *error = NULL;
-  GPtrArray *rows = collect_rows (self, sql, job, from_row, g_object_unref, &error);
+  sqlite3_stmt *stmt;
 
+  if (!(stmt = store_prepare (self, sql, error)))
+    return NULL;
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, id);
+  return read_rows (self, stmt, from_row, free_row, error);
+}
+
+/* Returns @rows, objects, to @task, or else @error. */
+void
+return_rows (GTask     *task,
+             GPtrArray *rows,
+             GError    *error)
+{
   if (rows == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
-}
-
-RowsJob *
-rows_job_new (gint64 id)
-{
-  RowsJob *job = g_new0 (RowsJob, 1);
-
-  job->id = id;
-  return job;
 }
 
 /* By time; a note written in the same second as a message follows it. */
@@ -592,14 +574,14 @@ load_messages_job (ConciergeStore *self,
     "g.data IS NOT NULL, g.attempts "
     "FROM images g JOIN messages m ON m.id = g.message_id "
     "WHERE m.thread_id = ? ORDER BY g.message_id, g.position";
-  RowsJob *job = data;
+  gint64 thread_id = *(gint64 *) data;
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(messages = collect_rows (self, sql, job, (gpointer) message_from_row, g_object_unref, &error)) ||
+  if (!(messages = collect_rows (self, sql, thread_id, (gpointer) message_from_row, g_object_unref, &error)) ||
       !(stmt = store_prepare (self, images_sql, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -613,7 +595,7 @@ load_messages_job (ConciergeStore *self,
       g_hash_table_insert (by_id, &message->id, message);
     }
 
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 1, thread_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 message_id = sqlite3_column_int64 (stmt, 0);
@@ -634,7 +616,7 @@ load_messages_job (ConciergeStore *self,
     }
   sqlite3_reset (stmt);
 
-  if (rc != SQLITE_DONE || !add_notes (self, job->id, messages, &error))
+  if (rc != SQLITE_DONE || !add_notes (self, thread_id, messages, &error))
     {
       if (error == NULL)
         set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
@@ -655,7 +637,7 @@ concierge_store_load_messages_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_messages_async, G_PRIORITY_DEFAULT,
-             load_messages_job, rows_job_new (thread_id), rows_job_free,
+             load_messages_job, g_memdup2 (&thread_id, sizeof thread_id), g_free,
              cancellable, callback, user_data);
 }
 
@@ -682,8 +664,11 @@ load_contact_threads_job (ConciergeStore *self,
 {
   static const char sql[] =
     "SELECT " THREAD_COLUMNS "WHERE t.contact_id = ? ORDER BY t.last_activity_at DESC, t.id DESC";
+  GError *error = NULL;
+  GPtrArray *threads = collect_rows (self, sql, *(gint64 *) data, (gpointer) thread_from_row, g_object_unref,
+                                     &error);
 
-  return_rows (self, task, sql, data, (gpointer) thread_from_row);
+  return_rows (task, threads, error);
 }
 
 void
@@ -696,7 +681,7 @@ concierge_store_load_contact_threads_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_contact_threads_async, G_PRIORITY_DEFAULT,
-             load_contact_threads_job, rows_job_new (contact_id), rows_job_free,
+             load_contact_threads_job, g_memdup2 (&contact_id, sizeof contact_id), g_free,
              cancellable, callback, user_data);
 }
 
