@@ -134,13 +134,21 @@ concierge_store_load_contact_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The language a customer is written to in, and the form of address. */
+typedef struct
+{
+  gint64            contact_id;
+  ConciergeLanguage language;
+  ConciergeAddress  address;
+} ContactLanguage;
+
 static void
 set_contact_language_job (ConciergeStore *self,
                           GTask          *task,
                           gpointer        data)
 {
   static const char sql[] = "UPDATE contacts SET language = ?, address = ? WHERE id = ?";
-  ItemJob *job = data;
+  ContactLanguage *choice = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
@@ -149,10 +157,10 @@ set_contact_language_job (ConciergeStore *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  bind_text (stmt, 1, concierge_language_to_string (job->language));
-  bind_text (stmt, 2, concierge_address_to_string (job->address));
-  sqlite3_bind_int64 (stmt, 3, job->id);
-  store_notify_change (self, CONTACT_CHANGED, job->id);
+  bind_text (stmt, 1, concierge_language_to_string (choice->language));
+  bind_text (stmt, 2, concierge_address_to_string (choice->address));
+  sqlite3_bind_int64 (stmt, 3, choice->contact_id);
+  store_notify_change (self, CONTACT_CHANGED, choice->contact_id);
   run_statement (self, task, stmt, 0);
 }
 
@@ -171,15 +179,16 @@ concierge_store_set_contact_language_async (ConciergeStore      *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  ItemJob *job;
+  ContactLanguage *choice;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = item_job_new (contact_id, NULL);
-  job->language = language;
-  job->address = address;
+  choice = g_new0 (ContactLanguage, 1);
+  choice->contact_id = contact_id;
+  choice->language = language;
+  choice->address = address;
   store_run (self, concierge_store_set_contact_language_async, G_PRIORITY_DEFAULT, set_contact_language_job,
-             job, item_job_free, cancellable, callback, user_data);
+             choice, g_free, cancellable, callback, user_data);
 }
 
 /* Customers */

@@ -18,28 +18,6 @@ concierge_image_download_free (ConciergeImageDownload *download)
   g_free (download);
 }
 
-void
-item_job_free (gpointer data)
-{
-  ItemJob *job = data;
-
-  g_free (job->text);
-  g_clear_pointer (&job->data, g_bytes_unref);
-  g_strfreev (job->remote_ids);
-  g_free (job);
-}
-
-ItemJob *
-item_job_new (gint64      id,
-              const char *text)
-{
-  ItemJob *job = g_new0 (ItemJob, 1);
-
-  job->id = id;
-  job->text = g_strdup (text);
-  return job;
-}
-
 static gpointer
 download_from_row (sqlite3_stmt *stmt)
 {
@@ -109,6 +87,22 @@ concierge_store_load_image_downloads_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* An image's bytes as downloaded, or NULL for a download that failed. */
+typedef struct
+{
+  gint64  image_id;
+  GBytes *data;
+} ImageBytes;
+
+static void
+image_bytes_free (gpointer data)
+{
+  ImageBytes *image = data;
+
+  g_clear_pointer (&image->data, g_bytes_unref);
+  g_free (image);
+}
+
 static void
 save_image_job (ConciergeStore *self,
                 GTask          *task,
@@ -117,7 +111,7 @@ save_image_job (ConciergeStore *self,
   static const char sql[] =
     "UPDATE images SET data = ?, attempts = attempts + 1 WHERE id = ? AND data IS NULL "
     "RETURNING (SELECT thread_id FROM messages WHERE id = images.message_id)";
-  ItemJob *job = data;
+  ImageBytes *image = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   gint64 thread_id = 0;
@@ -129,10 +123,10 @@ save_image_job (ConciergeStore *self,
       return;
     }
 
-  if (job->data != NULL)
-    sqlite3_bind_blob64 (stmt, 1, g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
+  if (image->data != NULL)
+    sqlite3_bind_blob64 (stmt, 1, g_bytes_get_data (image->data, NULL), g_bytes_get_size (image->data),
                          SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, job->id);
+  sqlite3_bind_int64 (stmt, 2, image->image_id);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       thread_id = sqlite3_column_int64 (stmt, 0);
@@ -168,14 +162,15 @@ concierge_store_save_image_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  ItemJob *job;
+  ImageBytes *image;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = item_job_new (image_id, NULL);
-  job->data = data ? g_bytes_ref (data) : NULL;
-  store_run (self, concierge_store_save_image_async, G_PRIORITY_LOW, save_image_job, job,
-             item_job_free, cancellable, callback, user_data);
+  image = g_new0 (ImageBytes, 1);
+  image->image_id = image_id;
+  image->data = data ? g_bytes_ref (data) : NULL;
+  store_run (self, concierge_store_save_image_async, G_PRIORITY_LOW, save_image_job, image,
+             image_bytes_free, cancellable, callback, user_data);
 }
 
 static void
@@ -184,7 +179,7 @@ load_image_job (ConciergeStore *self,
                 gpointer        data)
 {
   static const char sql[] = "SELECT data FROM images WHERE id = ? AND data IS NOT NULL";
-  ItemJob *job = data;
+  gint64 image_id = *(gint64 *) data;
   g_autoptr(GError) error = NULL;
   GBytes *bytes = NULL;
   sqlite3_stmt *stmt;
@@ -196,13 +191,13 @@ load_image_job (ConciergeStore *self,
       return;
     }
 
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 1, image_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   else if (rc == SQLITE_DONE)
     g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                 "No cached image %" G_GINT64_FORMAT, job->id);
+                 "No cached image %" G_GINT64_FORMAT, image_id);
   else
     set_sqlite_error (&error, store_db (self), rc, "Reading an image failed");
   sqlite3_reset (stmt);
@@ -220,13 +215,10 @@ concierge_store_load_image_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  ItemJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = item_job_new (image_id, NULL);
-  store_run (self, concierge_store_load_image_async, G_PRIORITY_DEFAULT, load_image_job, job,
-             item_job_free, cancellable, callback, user_data);
+  store_run (self, concierge_store_load_image_async, G_PRIORITY_DEFAULT, load_image_job,
+             g_memdup2 (&image_id, sizeof image_id), g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -244,46 +236,57 @@ concierge_store_load_image_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Messages of a thread that their authors deleted on the platform. */
+typedef struct
+{
+  gint64  thread_id;
+  GStrv   remote_ids;
+} DeletedMessages;
+
+static void
+deleted_messages_free (gpointer data)
+{
+  DeletedMessages *deleted = data;
+
+  g_strfreev (deleted->remote_ids);
+  g_free (deleted);
+}
+
+static gboolean
+write_deleted (ConciergeStore  *self,
+               gpointer         data,
+               StoreChanges    *changes,
+               GError         **error)
+{
+  static const char sql[] =
+    "UPDATE messages SET deleted_at = ? WHERE thread_id = ? AND remote_id = ? AND deleted_at IS NULL";
+  DeletedMessages *deleted = data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; deleted->remote_ids[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = store_prepare (self, sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, deleted->thread_id);
+      bind_text (stmt, 3, deleted->remote_ids[i]);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      if (sqlite3_changes (store_db (self)) > 0)
+        store_changes_add_thread (changes, deleted->thread_id);
+    }
+
+  return TRUE;
+}
+
 static void
 mark_deleted_job (ConciergeStore *self,
                   GTask          *task,
                   gpointer        data)
 {
-  static const char sql[] =
-    "UPDATE messages SET deleted_at = ? WHERE thread_id = ? AND remote_id = ? AND deleted_at IS NULL";
-  ItemJob *job = data;
-  g_autoptr(GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gboolean changed = FALSE;
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
-    goto fail;
-
-  for (guint i = 0; job->remote_ids[i] != NULL; i++)
-    {
-      sqlite3_stmt *stmt;
-
-      if (!(stmt = store_prepare (self, sql, &error)))
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, now);
-      sqlite3_bind_int64 (stmt, 2, job->id);
-      bind_text (stmt, 3, job->remote_ids[i]);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
-      changed |= sqlite3_changes (store_db (self)) > 0;
-    }
-
-  if (!store_exec (self, "COMMIT", &error))
-    goto fail;
-
-  if (changed)
-    store_notify_thread (self, job->id);
-  g_task_return_boolean (task, TRUE);
-  return;
-
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+  store_write_task (self, task, write_deleted, data);
 }
 
 /**
@@ -301,13 +304,14 @@ concierge_store_mark_deleted_async (ConciergeStore      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  ItemJob *job;
+  DeletedMessages *deleted;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (remote_ids != NULL);
 
-  job = item_job_new (thread_id, NULL);
-  job->remote_ids = g_strdupv ((char **) remote_ids);
-  store_run (self, concierge_store_mark_deleted_async, G_PRIORITY_DEFAULT, mark_deleted_job, job,
-             item_job_free, cancellable, callback, user_data);
+  deleted = g_new0 (DeletedMessages, 1);
+  deleted->thread_id = thread_id;
+  deleted->remote_ids = g_strdupv ((char **) remote_ids);
+  store_run (self, concierge_store_mark_deleted_async, G_PRIORITY_DEFAULT, mark_deleted_job, deleted,
+             deleted_messages_free, cancellable, callback, user_data);
 }

@@ -9,7 +9,32 @@
 
 #include "concierge-store-private.h"
 
-/* Notes, drafts and the customer's language */
+/* A note or a draft, and its thread. */
+typedef struct
+{
+  gint64  thread_id;
+  char   *text;
+} ThreadText;
+
+static void
+thread_text_free (gpointer data)
+{
+  ThreadText *text = data;
+
+  g_free (text->text);
+  g_free (text);
+}
+
+static ThreadText *
+thread_text_new (gint64      thread_id,
+                 const char *text)
+{
+  ThreadText *thread_text = g_new0 (ThreadText, 1);
+
+  thread_text->thread_id = thread_id;
+  thread_text->text = g_strdup (text);
+  return thread_text;
+}
 
 void
 run_statement (ConciergeStore *self,
@@ -35,7 +60,7 @@ add_note_job (ConciergeStore *self,
               gpointer        data)
 {
   static const char sql[] = "INSERT INTO notes (thread_id, author, body, created_at) VALUES (?, '', ?, ?)";
-  ItemJob *job = data;
+  ThreadText *note = data;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
@@ -44,10 +69,10 @@ add_note_job (ConciergeStore *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  bind_text (stmt, 2, job->text);
+  sqlite3_bind_int64 (stmt, 1, note->thread_id);
+  bind_text (stmt, 2, note->text);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  run_statement (self, task, stmt, job->id);
+  run_statement (self, task, stmt, note->thread_id);
 }
 
 /**
@@ -69,7 +94,7 @@ concierge_store_add_note_async (ConciergeStore      *self,
   g_return_if_fail (text != NULL);
 
   store_run (self, concierge_store_add_note_async, G_PRIORITY_DEFAULT, add_note_job,
-             item_job_new (thread_id, text), item_job_free, cancellable, callback, user_data);
+             thread_text_new (thread_id, text), thread_text_free, cancellable, callback, user_data);
 }
 
 static void
@@ -81,9 +106,9 @@ save_draft_job (ConciergeStore *self,
     "INSERT INTO drafts (thread_id, text, updated_at) VALUES (?, ?, ?) "
     "ON CONFLICT (thread_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at";
   static const char delete_sql[] = "DELETE FROM drafts WHERE thread_id = ?";
-  ItemJob *job = data;
+  ThreadText *draft = data;
   g_autoptr(GError) error = NULL;
-  gboolean empty = job->text == NULL || job->text[0] == '\0';
+  gboolean empty = draft->text == NULL || draft->text[0] == '\0';
   sqlite3_stmt *stmt;
 
   if (!(stmt = store_prepare (self, empty ? delete_sql : save_sql, &error)))
@@ -91,10 +116,10 @@ save_draft_job (ConciergeStore *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 1, draft->thread_id);
   if (!empty)
     {
-      bind_text (stmt, 2, job->text);
+      bind_text (stmt, 2, draft->text);
       sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
     }
   run_statement (self, task, stmt, 0);
@@ -118,7 +143,7 @@ concierge_store_save_draft_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_save_draft_async, G_PRIORITY_DEFAULT, save_draft_job,
-             item_job_new (thread_id, text), item_job_free, cancellable, callback, user_data);
+             thread_text_new (thread_id, text), thread_text_free, cancellable, callback, user_data);
 }
 
 static void
@@ -127,7 +152,7 @@ load_draft_job (ConciergeStore *self,
                 gpointer        data)
 {
   static const char sql[] = "SELECT text FROM drafts WHERE thread_id = ?";
-  ItemJob *job = data;
+  gint64 thread_id = *(gint64 *) data;
   g_autoptr(GError) error = NULL;
   char *text = NULL;
   sqlite3_stmt *stmt;
@@ -138,7 +163,7 @@ load_draft_job (ConciergeStore *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 1, thread_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     text = column_dup (stmt, 0);
@@ -163,7 +188,7 @@ concierge_store_load_draft_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_draft_async, G_PRIORITY_DEFAULT, load_draft_job,
-             item_job_new (thread_id, NULL), item_job_free, cancellable, callback, user_data);
+             g_memdup2 (&thread_id, sizeof thread_id), g_free, cancellable, callback, user_data);
 }
 
 /**

@@ -116,18 +116,6 @@ typedef struct
   gint64  contact_id;
 } Target;
 
-/* What one of the jobs on a single row or thread below needs. */
-typedef struct
-{
-  gint64             id;
-  char              *text;
-  gint64             since;
-  ConciergeLanguage  language;
-  ConciergeAddress   address;
-  GBytes            *data;
-  GStrv              remote_ids;
-} ItemJob;
-
 /* What a job on customers needs. */
 typedef struct
 {
@@ -287,11 +275,6 @@ gboolean write_audit (ConciergeStore        *self,
                       const char            *reason,
                       const char            *detail,
                       GError               **error);
-
-/* concierge-store-media.c */
-void     item_job_free (gpointer data);
-ItemJob *item_job_new  (gint64      id,
-                        const char *text);
 
 /* concierge-store-notes.c */
 void run_statement (ConciergeStore *self,
