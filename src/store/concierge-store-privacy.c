@@ -77,6 +77,68 @@ concierge_store_set_scanner (ConciergeStore        *self,
  * agent opening a thread, wait for one batch at most. */
 #define SCAN_BATCH 500
 
+/* Customer messages never scanned, and the threads they are in. */
+typedef struct
+{
+  GArray     *ids;
+  GPtrArray  *bodies;
+  GArray     *thread_ids;
+  GHashTable *threads;   /* touched by the batches so far */
+} ScanBatch;
+
+static gboolean
+write_scan (ConciergeStore  *self,
+            gpointer         data,
+            StoreChanges    *changes,
+            GError         **error)
+{
+  static const char update_sql[] =
+    "UPDATE messages SET personal_data = ?, personal_data_kinds = ? WHERE id = ?";
+  ScanBatch *batch = data;
+
+  for (guint k = 0; k < batch->ids->len; k++)
+    {
+      g_autofree char *spans = NULL;
+      const char *body = g_ptr_array_index (batch->bodies, k);
+      guint kinds = self->worker->scanner (body ? body : "", &spans, self->worker->scanner_data);
+      gint64 thread_id = g_array_index (batch->thread_ids, gint64, k);
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = store_prepare (self, update_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, spans ? spans : "");
+      sqlite3_bind_int64 (stmt, 2, kinds);
+      sqlite3_bind_int64 (stmt, 3, g_array_index (batch->ids, gint64, k));
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      g_hash_table_add (batch->threads, g_memdup2 (&thread_id, sizeof thread_id));
+    }
+  return TRUE;
+}
+
+/* The threads' kinds follow in their own transaction: a thread whose
+ * messages span two batches is summed once both are in. */
+static gboolean
+write_thread_kinds (ConciergeStore  *self,
+                    gpointer         data,
+                    StoreChanges    *changes,
+                    GError         **error)
+{
+  GHashTable *threads = data;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, threads);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!update_thread_personal_data (self, *(gint64 *) key, error))
+        return FALSE;
+      if (sqlite3_changes (store_db (self)) > 0)
+        store_changes_add_thread (changes, *(gint64 *) key);
+    }
+  return TRUE;
+}
+
 static gboolean
 scan_batch (ConciergeStore  *self,
             GHashTable      *threads,
@@ -86,11 +148,10 @@ scan_batch (ConciergeStore  *self,
   static const char select_sql[] =
     "SELECT id, thread_id, body FROM messages WHERE personal_data IS NULL AND direction = 'in' "
     "ORDER BY id LIMIT " G_STRINGIFY (SCAN_BATCH);
-  static const char update_sql[] =
-    "UPDATE messages SET personal_data = ?, personal_data_kinds = ? WHERE id = ?";
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) thread_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ScanBatch batch = { ids, bodies, thread_ids, threads };
   sqlite3_stmt *stmt;
   int rc;
 
@@ -114,55 +175,15 @@ scan_batch (ConciergeStore  *self,
   if (ids->len == 0)
     return TRUE;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", error))
+  if (!store_write (self, write_scan, &batch, error))
     return FALSE;
-  for (guint k = 0; k < ids->len; k++)
-    {
-      g_autofree char *spans = NULL;
-      const char *body = g_ptr_array_index (bodies, k);
-      guint kinds = self->worker->scanner (body ? body : "", &spans, self->worker->scanner_data);
-      gint64 thread_id = g_array_index (thread_ids, gint64, k);
-
-      if (!(stmt = store_prepare (self, update_sql, error)))
-        goto fail;
-      bind_text (stmt, 1, spans ? spans : "");
-      sqlite3_bind_int64 (stmt, 2, kinds);
-      sqlite3_bind_int64 (stmt, 3, g_array_index (ids, gint64, k));
-      if (!store_step_done (self, stmt, error))
-        goto fail;
-      g_hash_table_add (threads, g_memdup2 (&thread_id, sizeof thread_id));
-    }
-  if (!store_exec (self, "COMMIT", error))
-    goto fail;
-
-  /* The threads' kinds follow in their own transaction: a thread whose
-   * messages span two batches is summed once both are in. */
   if (!*more)
     {
-      GHashTableIter iter;
-      gpointer key;
-      g_autoptr(GHashTable) changed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-
-      if (!store_exec (self, "BEGIN IMMEDIATE", error))
+      if (!store_write (self, write_thread_kinds, threads, error))
         return FALSE;
-      g_hash_table_iter_init (&iter, threads);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        {
-          if (!update_thread_personal_data (self, *(gint64 *) key, error))
-            goto fail;
-          if (sqlite3_changes (store_db (self)) > 0)
-            g_hash_table_add (changed, g_memdup2 (key, sizeof (gint64)));
-        }
-      if (!store_exec (self, "COMMIT", error))
-        goto fail;
       g_hash_table_remove_all (threads);
-      store_notify_threads (self, changed);
     }
   return TRUE;
-
-fail:
-  store_rollback (self);
-  return FALSE;
 }
 
 typedef struct

@@ -314,37 +314,42 @@ concierge_store_delete_saved_reply_finish (ConciergeStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Replies from a team's file, and how many of them were new. */
+typedef struct
+{
+  GPtrArray *replies;
+  guint      added;
+} ReplyImport;
+
 static void
-import_saved_replies_job (ConciergeStore *self,
-                          GTask          *task,
-                          gpointer        data)
+reply_import_free (gpointer data)
+{
+  ReplyImport *import = data;
+
+  g_ptr_array_unref (import->replies);
+  g_free (import);
+}
+
+static gboolean
+write_reply_import (ConciergeStore  *self,
+                    gpointer         data,
+                    StoreChanges    *changes,
+                    GError         **error)
 {
   static const char exists_sql[] = "SELECT 1 FROM saved_replies WHERE title = ? AND text = ?";
-  GPtrArray *replies = data;
-  g_autoptr(GError) error = NULL;
+  ReplyImport *import = data;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint added = 0;
-
-  for (guint i = 0; i < replies->len; i++)
-    if (!check_saved_reply (g_ptr_array_index (replies, i), &error))
-      {
-        g_task_return_error (task, g_steal_pointer (&error));
-        return;
-      }
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
-    goto fail;
 
   /* A reply twice in the file is added once, too: the first is found. */
-  for (guint i = 0; i < replies->len; i++)
+  for (guint i = 0; i < import->replies->len; i++)
     {
-      ConciergeSavedReply *reply = g_ptr_array_index (replies, i);
+      ConciergeSavedReply *reply = g_ptr_array_index (import->replies, i);
       sqlite3_stmt *stmt;
       gint64 id;
       int rc;
 
-      if (!(stmt = store_prepare (self, exists_sql, &error)))
-        goto fail;
+      if (!(stmt = store_prepare (self, exists_sql, error)))
+        return FALSE;
       bind_text (stmt, 1, reply->title);
       bind_text (stmt, 2, reply->text);
       rc = sqlite3_step (stmt);
@@ -353,26 +358,38 @@ import_saved_replies_job (ConciergeStore *self,
         continue;
       if (rc != SQLITE_DONE)
         {
-          set_sqlite_error (&error, store_db (self), rc, "Reading the saved replies failed");
-          goto fail;
+          set_sqlite_error (error, store_db (self), rc, "Reading the saved replies failed");
+          return FALSE;
         }
 
-      if (!insert_saved_reply (self, reply, now, &id, &error))
-        goto fail;
-      added++;
+      if (!insert_saved_reply (self, reply, now, &id, error))
+        return FALSE;
+      import->added++;
     }
 
-  if (!store_exec (self, "COMMIT", &error))
-    goto fail;
+  changes->saved_replies = import->added > 0;
+  return TRUE;
+}
 
-  if (added > 0)
-    store_notify_change (self, SAVED_REPLIES_CHANGED, 0);
-  g_task_return_int (task, added);
-  return;
+static void
+import_saved_replies_job (ConciergeStore *self,
+                          GTask          *task,
+                          gpointer        data)
+{
+  ReplyImport *import = data;
+  GError *error = NULL;
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+  for (guint i = 0; i < import->replies->len; i++)
+    if (!check_saved_reply (g_ptr_array_index (import->replies, i), &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+
+  if (!store_write (self, write_reply_import, import, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, import->added);
 }
 
 /**
@@ -390,16 +407,17 @@ concierge_store_import_saved_replies_async (ConciergeStore      *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  GPtrArray *copies;
+  ReplyImport *import;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (replies != NULL);
 
-  copies = g_ptr_array_new_full (replies->len, g_object_unref);
+  import = g_new0 (ReplyImport, 1);
+  import->replies = g_ptr_array_new_full (replies->len, g_object_unref);
   for (guint i = 0; i < replies->len; i++)
-    g_ptr_array_add (copies, concierge_saved_reply_copy (g_ptr_array_index (replies, i)));
+    g_ptr_array_add (import->replies, concierge_saved_reply_copy (g_ptr_array_index (replies, i)));
   store_run (self, concierge_store_import_saved_replies_async, G_PRIORITY_DEFAULT, import_saved_replies_job,
-             copies, (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+             import, reply_import_free, cancellable, callback, user_data);
 }
 
 /**
