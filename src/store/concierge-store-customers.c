@@ -200,29 +200,6 @@ concierge_merge_suggestion_free (ConciergeMergeSuggestion *suggestion)
   g_free (suggestion);
 }
 
-void
-contact_job_free (gpointer data)
-{
-  ContactJob *job = data;
-
-  g_free (job->text);
-  g_clear_pointer (&job->contacts, g_ptr_array_unref);
-  g_free (job);
-}
-
-ContactJob *
-contact_job_new (gint64      id,
-                 gint64      other_id,
-                 const char *text)
-{
-  ContactJob *job = g_new0 (ContactJob, 1);
-
-  job->id = id;
-  job->other_id = other_id;
-  job->text = g_strdup (text);
-  return job;
-}
-
 /* Runs each of @sql, whose parameters ?1 and ?2 are @a and @b. */
 gboolean
 store_run_each (ConciergeStore     *self,
@@ -282,36 +259,6 @@ id_set_new (void)
   return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
-/* Ends a job that changed customers in a transaction: commits, announces
- * the threads and the contacts it touched, and returns @id, or else TRUE
- * when @id is 0. */
-static void
-finish_contact_change (ConciergeStore *self,
-                       GTask          *task,
-                       GHashTable     *touched,
-                       const gint64    contact_ids[2],
-                       gint64          id,
-                       GError         *error)
-{
-  if (error == NULL)
-    store_exec (self, "COMMIT", &error);
-  if (error != NULL)
-    {
-      store_rollback (self);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  store_notify_threads (self, touched);
-  for (guint i = 0; i < 2; i++)
-    if (contact_ids[i] != 0)
-      store_notify_change (self, CONTACT_CHANGED, contact_ids[i]);
-  if (id != 0)
-    g_task_return_int (task, id);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /* A statement on one field of the profile, named by {} in @pattern. The
  * store keeps a statement by the address of its text, so the text is
  * interned. */
@@ -325,30 +272,57 @@ field_sql (const char            *pattern,
   return g_intern_string (sql);
 }
 
+/* One field of a customer's profile, as the agent edited it. */
+typedef struct
+{
+  gint64                contact_id;
+  ConciergeContactField field;
+  char                 *value;
+} ContactField;
+
+static void
+contact_field_free (gpointer data)
+{
+  ContactField *edit = data;
+
+  g_free (edit->value);
+  g_free (edit);
+}
+
+static gboolean
+write_contact_field (ConciergeStore  *self,
+                     gpointer         data,
+                     StoreChanges    *changes,
+                     GError         **error)
+{
+  ContactField *edit = data;
+  const char *sql = field_sql ("UPDATE contacts SET {} = ? WHERE id = ?", edit->field);
+  g_autoptr(ConciergeContact) normal = concierge_contact_new ("");
+  sqlite3_stmt *stmt;
+
+  /* The store keeps a field as the model writes it. */
+  concierge_contact_set_field (normal, edit->field, edit->value);
+
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, concierge_contact_get_field (normal, edit->field));
+  sqlite3_bind_int64 (stmt, 2, edit->contact_id);
+  if (!store_step_done (self, stmt, error) ||
+      (edit->field == CONCIERGE_CONTACT_NAME &&
+       !store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", edit->contact_id, changes->threads,
+                           error)))
+    return FALSE;
+
+  store_changes_add_contact (changes, edit->contact_id);
+  return TRUE;
+}
+
 static void
 set_contact_field_job (ConciergeStore *self,
                        GTask          *task,
                        gpointer        data)
 {
-  ContactJob *job = data;
-  const char *sql = field_sql ("UPDATE contacts SET {} = ? WHERE id = ?", job->field);
-  g_autoptr(GHashTable) touched = id_set_new ();
-  g_autoptr(ConciergeContact) normal = concierge_contact_new ("");
-  GError *error = NULL;
-  sqlite3_stmt *stmt;
-
-  /* The store keeps a field as the model writes it. */
-  concierge_contact_set_field (normal, job->field, job->text);
-
-  if (store_exec (self, "BEGIN IMMEDIATE", &error) &&
-      (stmt = store_prepare (self, sql, &error)) != NULL)
-    {
-      bind_text (stmt, 1, concierge_contact_get_field (normal, job->field));
-      sqlite3_bind_int64 (stmt, 2, job->id);
-      if (store_step_done (self, stmt, &error) && job->field == CONCIERGE_CONTACT_NAME)
-        store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", job->id, touched, &error);
-    }
-  finish_contact_change (self, task, touched, (gint64[2]) { job->id, 0 }, 0, error);
+  store_write_task (self, task, write_contact_field, data);
 }
 
 /**
@@ -366,16 +340,18 @@ concierge_store_set_contact_field_async (ConciergeStore       *self,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data)
 {
-  ContactJob *job;
+  ContactField *edit;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (field < CONCIERGE_CONTACT_N_FIELDS);
   g_return_if_fail (field != CONCIERGE_CONTACT_NAME || (value != NULL && value[0] != '\0'));
 
-  job = contact_job_new (contact_id, 0, value);
-  job->field = field;
+  edit = g_new0 (ContactField, 1);
+  edit->contact_id = contact_id;
+  edit->field = field;
+  edit->value = g_strdup (value);
   store_run (self, concierge_store_set_contact_field_async, G_PRIORITY_DEFAULT,
-             set_contact_field_job, job, contact_job_free, cancellable, callback, user_data);
+             set_contact_field_job, edit, contact_field_free, cancellable, callback, user_data);
 }
 
 /* Fails unless @id is a contact that is not merged into another. */
@@ -398,10 +374,19 @@ check_contact_shown (ConciergeStore  *self,
   return TRUE;
 }
 
-static void
-merge_contacts_job (ConciergeStore *self,
-                    GTask          *task,
-                    gpointer        data)
+/* Two contacts that are one customer: the one that stays, and the one
+ * merged into it. */
+typedef struct
+{
+  gint64 keep_id;
+  gint64 merge_id;
+} Merge;
+
+static gboolean
+write_merge (ConciergeStore  *self,
+             gpointer         data,
+             StoreChanges    *changes,
+             GError         **error)
 {
   static const char * const moves[] = {
     "UPDATE identities SET merged_from = ?2, contact_id = ?1 WHERE contact_id = ?2",
@@ -411,27 +396,18 @@ merge_contacts_job (ConciergeStore *self,
     "UPDATE contacts SET merged_into = ?1 WHERE merged_into = ?2",
     "UPDATE contacts SET merged_into = ?1 WHERE id = ?2",
   };
-  ContactJob *job = data;
-  g_autoptr(GHashTable) touched = id_set_new ();
+  Merge *pair = data;
   g_autoptr(ConciergeContact) keep = NULL;
   g_autoptr(ConciergeContact) merge = NULL;
-  GError *error = NULL;
   guint filled = 0;
 
-  if (job->id == job->other_id)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
-    goto out;
-  if (!check_contact_shown (self, job->id, &error) ||
-      !check_contact_shown (self, job->other_id, &error) ||
-      !(keep = store_load_contact (self, job->id, &error)) ||
-      !(merge = store_load_contact (self, job->other_id, &error)) ||
-      !store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", job->other_id, touched, &error))
-    goto out;
+  if (!check_contact_shown (self, pair->keep_id, error) ||
+      !check_contact_shown (self, pair->merge_id, error) ||
+      !(keep = store_load_contact (self, pair->keep_id, error)) ||
+      !(merge = store_load_contact (self, pair->merge_id, error)) ||
+      !store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", pair->merge_id, changes->threads,
+                          error))
+    return FALSE;
 
   /* What the agent knew only of the one merged away is not hidden with it.
    * Undoing the merge empties these fields again. */
@@ -443,21 +419,36 @@ merge_contacts_job (ConciergeStore *self,
         continue;
       if (!(stmt = store_prepare (self, field_sql ("UPDATE contacts SET {} = "
                                                    "(SELECT {} FROM contacts WHERE id = ?2) WHERE id = ?1", i),
-                                  &error)))
-        goto out;
-      sqlite3_bind_int64 (stmt, 1, job->id);
-      sqlite3_bind_int64 (stmt, 2, job->other_id);
-      if (!store_step_done (self, stmt, &error))
-        goto out;
+                                  error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, pair->keep_id);
+      sqlite3_bind_int64 (stmt, 2, pair->merge_id);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
       filled |= 1u << i;
     }
 
-  if (store_run_each (self, moves, G_N_ELEMENTS (moves), job->id, job->other_id, &error))
-    store_run_each (self, (const char * const[]) { "UPDATE contacts SET merge_filled = ?2 WHERE id = ?1" }, 1,
-                    job->other_id, filled, &error);
+  if (!store_run_each (self, moves, G_N_ELEMENTS (moves), pair->keep_id, pair->merge_id, error) ||
+      !store_run_each (self, (const char * const[]) { "UPDATE contacts SET merge_filled = ?2 WHERE id = ?1" }, 1,
+                       pair->merge_id, filled, error))
+    return FALSE;
 
-out:
-  finish_contact_change (self, task, touched, (gint64[2]) { job->id, job->other_id }, 0, error);
+  store_changes_add_contact (changes, pair->keep_id);
+  store_changes_add_contact (changes, pair->merge_id);
+  return TRUE;
+}
+
+static void
+merge_contacts_job (ConciergeStore *self,
+                    GTask          *task,
+                    gpointer        data)
+{
+  Merge *pair = data;
+
+  if (pair->keep_id == pair->merge_id)
+    g_task_return_boolean (task, TRUE);
+  else
+    store_write_task (self, task, write_merge, pair);
 }
 
 /**
@@ -477,10 +468,15 @@ concierge_store_merge_contacts_async (ConciergeStore      *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
+  Merge *pair;
+
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
+  pair = g_new0 (Merge, 1);
+  pair->keep_id = keep_id;
+  pair->merge_id = merge_id;
   store_run (self, concierge_store_merge_contacts_async, G_PRIORITY_DEFAULT, merge_contacts_job,
-             contact_job_new (keep_id, merge_id, NULL), contact_job_free, cancellable, callback, user_data);
+             pair, g_free, cancellable, callback, user_data);
 }
 
 /* Gives the contact merged away back its identities and their threads: a
@@ -535,19 +531,28 @@ undo_merge (ConciergeStore  *self,
                          1, merged_id, 0, error);
 }
 
+static gboolean
+write_undo_merge (ConciergeStore  *self,
+                  gpointer         data,
+                  StoreChanges    *changes,
+                  GError         **error)
+{
+  gint64 merged_id = *(gint64 *) data;
+  gint64 keep_id = 0;
+
+  if (!undo_merge (self, merged_id, changes->threads, &keep_id, error))
+    return FALSE;
+  store_changes_add_contact (changes, merged_id);
+  store_changes_add_contact (changes, keep_id);
+  return TRUE;
+}
+
 static void
 undo_merge_job (ConciergeStore *self,
                 GTask          *task,
                 gpointer        data)
 {
-  ContactJob *job = data;
-  g_autoptr(GHashTable) touched = id_set_new ();
-  GError *error = NULL;
-  gint64 keep_id = 0;
-
-  if (store_exec (self, "BEGIN IMMEDIATE", &error))
-    undo_merge (self, job->id, touched, &keep_id, &error);
-  finish_contact_change (self, task, touched, (gint64[2]) { job->id, keep_id }, 0, error);
+  store_write_task (self, task, write_undo_merge, data);
 }
 
 /**
@@ -567,13 +572,23 @@ concierge_store_undo_merge_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_undo_merge_async, G_PRIORITY_DEFAULT, undo_merge_job,
-             contact_job_new (merged_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+             g_memdup2 (&merged_id, sizeof merged_id), g_free, cancellable, callback, user_data);
 }
 
-static void
-separate_identity_job (ConciergeStore *self,
-                       GTask          *task,
-                       gpointer        data)
+/* An identity to take out of its customer's profile, the customer, and the
+ * contact it then belongs to. */
+typedef struct
+{
+  gint64 identity_id;
+  gint64 contact_id;
+  gint64 new_id;
+} Separation;
+
+static gboolean
+write_separation (ConciergeStore  *self,
+                  gpointer         data,
+                  StoreChanges    *changes,
+                  GError         **error)
 {
   static const char identity_sql[] =
     "SELECT i.contact_id, i.merged_from, i.platform, i.display_name, i.handle, i.remote_id, "
@@ -598,21 +613,18 @@ separate_identity_job (ConciergeStore *self,
     "                      AND o.platform = (SELECT platform FROM identities WHERE id = ?1))))";
   static const char distinct_sql[] =
     "INSERT OR IGNORE INTO distinct_contacts (contact_id, other_contact_id) VALUES (?1, ?2), (?2, ?1)";
-  ContactJob *job = data;
-  g_autoptr(GHashTable) touched = id_set_new ();
-  GError *error = NULL;
-  gint64 contact_id = 0, merged_from = 0, merged_into = 0, new_id = 0;
+  Separation *separation = data;
+  gint64 merged_from = 0, merged_into = 0;
   gint64 n_identities = 0, n_from_merge = 0;
   g_autofree char *name = NULL;
   sqlite3_stmt *stmt;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error) ||
-      !(stmt = store_prepare (self, identity_sql, &error)))
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  if (!(stmt = store_prepare (self, identity_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, separation->identity_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      contact_id = sqlite3_column_int64 (stmt, 0);
+      separation->contact_id = sqlite3_column_int64 (stmt, 0);
       merged_from = sqlite3_column_int64 (stmt, 1);
       for (int column = 3; column <= 5 && name == NULL; column++)
         if (sqlite3_column_bytes (stmt, column) > 0)
@@ -625,41 +637,63 @@ separate_identity_job (ConciergeStore *self,
 
   if (n_identities < 2)
     {
-      g_set_error (&error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
-                   "Identity %" G_GINT64_FORMAT " is its customer's only one", job->id);
-      goto out;
+      g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
+                   "Identity %" G_GINT64_FORMAT " is its customer's only one", separation->identity_id);
+      return FALSE;
     }
 
   /* The last identity that came with a merge takes the contact it came
    * from back out of hiding, with what the agent knew of it. */
-  if (merged_from != 0 && merged_into == contact_id && n_from_merge == 1)
+  if (merged_from != 0 && merged_into == separation->contact_id && n_from_merge == 1)
     {
-      new_id = merged_from;
-      if (undo_merge (self, merged_from, touched, &merged_into, &error))
-        store_run_each (self, (const char * const[]) { distinct_sql }, 1, contact_id, new_id, &error);
-      goto out;
+      separation->new_id = merged_from;
+      if (!undo_merge (self, merged_from, changes->threads, &merged_into, error) ||
+          !store_run_each (self, (const char * const[]) { distinct_sql }, 1, separation->contact_id,
+                           separation->new_id, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!(stmt = store_prepare (self, contact_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, name);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      separation->new_id = sqlite3_last_insert_rowid (store_db (self));
+
+      if (!store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", separation->contact_id,
+                              changes->threads, error) ||
+          !store_run_each (self, (const char * const[]) { distinct_sql }, 1, separation->contact_id,
+                           separation->new_id, error) ||
+          !store_run_each (self, (const char * const[]) { identity_move_sql }, 1, separation->identity_id,
+                           separation->new_id, error) ||
+          !(stmt = store_prepare (self, threads_move_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, separation->identity_id);
+      sqlite3_bind_int64 (stmt, 2, separation->new_id);
+      sqlite3_bind_int64 (stmt, 3, separation->contact_id);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
     }
 
-  if (!(stmt = store_prepare (self, contact_sql, &error)))
-    goto out;
-  bind_text (stmt, 1, name);
-  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-  if (!store_step_done (self, stmt, &error))
-    goto out;
-  new_id = sqlite3_last_insert_rowid (store_db (self));
+  store_changes_add_contact (changes, separation->contact_id);
+  store_changes_add_contact (changes, separation->new_id);
+  return TRUE;
+}
 
-  if (!store_collect_ids (self, "SELECT id FROM threads WHERE contact_id = ?", contact_id, touched, &error) ||
-      !store_run_each (self, (const char * const[]) { distinct_sql }, 1, contact_id, new_id, &error) ||
-      !store_run_each (self, (const char * const[]) { identity_move_sql }, 1, job->id, new_id, &error) ||
-      !(stmt = store_prepare (self, threads_move_sql, &error)))
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, job->id);
-  sqlite3_bind_int64 (stmt, 2, new_id);
-  sqlite3_bind_int64 (stmt, 3, contact_id);
-  store_step_done (self, stmt, &error);
+static void
+separate_identity_job (ConciergeStore *self,
+                       GTask          *task,
+                       gpointer        data)
+{
+  Separation *separation = data;
+  GError *error = NULL;
 
-out:
-  finish_contact_change (self, task, touched, (gint64[2]) { contact_id, new_id }, new_id, error);
+  if (!store_write (self, write_separation, separation, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, separation->new_id);
 }
 
 /**
@@ -676,10 +710,14 @@ concierge_store_separate_identity_async (ConciergeStore      *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
+  Separation *separation;
+
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
+  separation = g_new0 (Separation, 1);
+  separation->identity_id = identity_id;
   store_run (self, concierge_store_separate_identity_async, G_PRIORITY_DEFAULT, separate_identity_job,
-             contact_job_new (identity_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+             separation, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -776,14 +814,14 @@ load_merge_suggestions_job (ConciergeStore *self,
       "AND NOT EXISTS (SELECT 1 FROM identities a JOIN identities b ON a.platform = b.platform "
       "                WHERE a.contact_id = d.id AND b.contact_id = ?1)" },
   };
-  ContactJob *job = data;
+  gint64 contact_id = *(gint64 *) data;
   g_autoptr(GPtrArray) suggestions = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_merge_suggestion_free);
   g_autoptr(GHashTable) seen = id_set_new ();
   g_autoptr(ConciergeContact) contact = NULL;
   g_autofree char *phone = NULL;
   GError *error = NULL;
 
-  if (!(contact = store_load_contact (self, job->id, &error)))
+  if (!(contact = store_load_contact (self, contact_id, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -800,7 +838,7 @@ load_merge_suggestions_job (ConciergeStore *self,
         continue;
       if (!(stmt = store_prepare (self, rules[r].sql, &error)))
         break;
-      sqlite3_bind_int64 (stmt, 1, job->id);
+      sqlite3_bind_int64 (stmt, 1, contact_id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -840,7 +878,7 @@ concierge_store_load_merge_suggestions_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_merge_suggestions_async, G_PRIORITY_DEFAULT,
-             load_merge_suggestions_job, contact_job_new (contact_id, 0, NULL), contact_job_free,
+             load_merge_suggestions_job, g_memdup2 (&contact_id, sizeof contact_id), g_free,
              cancellable, callback, user_data);
 }
 
@@ -897,6 +935,22 @@ load_contacts_of (ConciergeStore  *self,
 
 #define SEARCH_CONTACTS_LIMIT 20
 
+/* What the agent typed to find a customer, and whom to leave out. */
+typedef struct
+{
+  char   *text;
+  gint64  except_id;
+} ContactSearch;
+
+static void
+contact_search_free (gpointer data)
+{
+  ContactSearch *search = data;
+
+  g_free (search->text);
+  g_free (search);
+}
+
 static void
 search_contacts_job (ConciergeStore *self,
                      GTask          *task,
@@ -910,9 +964,9 @@ search_contacts_job (ConciergeStore *self,
     "  OR instr (lower (c.customer_number), lower (?3)) "
     "  OR c.id IN (SELECT contact_id FROM identities WHERE instr (lower (handle), lower (?3)))) "
     "ORDER BY c.name COLLATE NOCASE LIMIT " G_STRINGIFY (SEARCH_CONTACTS_LIMIT);
-  ContactJob *job = data;
-  g_autofree char *match = fts_query (job->text);
-  g_autofree char *text = g_strstrip (g_strdup (job->text ? job->text : ""));
+  ContactSearch *search = data;
+  g_autofree char *match = fts_query (search->text);
+  g_autofree char *text = g_strstrip (g_strdup (search->text ? search->text : ""));
   GError *error = NULL;
   GPtrArray *contacts;
   sqlite3_stmt *stmt;
@@ -928,7 +982,7 @@ search_contacts_job (ConciergeStore *self,
       g_task_return_error (task, error);
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 1, search->except_id);
   bind_text (stmt, 2, match);
   bind_text (stmt, 3, text);
   contacts = load_contacts_of (self, stmt, &error);
@@ -950,10 +1004,15 @@ concierge_store_search_contacts_async (ConciergeStore      *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
+  ContactSearch *job;
+
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
+  job = g_new0 (ContactSearch, 1);
+  job->text = g_strdup (search);
+  job->except_id = except_id;
   store_run (self, concierge_store_search_contacts_async, G_PRIORITY_DEFAULT, search_contacts_job,
-             contact_job_new (except_id, 0, search), contact_job_free, cancellable, callback, user_data);
+             job, contact_search_free, cancellable, callback, user_data);
 }
 
 /**
@@ -1024,10 +1083,27 @@ concierge_store_load_contacts_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Customers from an address book, and how many of them were new. */
+typedef struct
+{
+  GPtrArray *contacts;
+  int        added;
+} ContactImport;
+
 static void
-import_contacts_job (ConciergeStore *self,
-                     GTask          *task,
-                     gpointer        data)
+contact_import_free (gpointer data)
+{
+  ContactImport *import = data;
+
+  g_ptr_array_unref (import->contacts);
+  g_free (import);
+}
+
+static gboolean
+write_contact_import (ConciergeStore  *self,
+                      gpointer         data,
+                      StoreChanges    *changes,
+                      GError         **error)
 {
   /* The same file imported twice adds nobody twice. */
   static const char sql[] =
@@ -1035,39 +1111,42 @@ import_contacts_job (ConciergeStore *self,
     "language, address, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
     "WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE merged_into IS NULL AND name = ?1 AND email = ?2 "
     "                  AND phone = ?3 AND customer_number = ?4)";
-  ContactJob *job = data;
-  g_autoptr(GError) error = NULL;
+  ContactImport *import = data;
   sqlite3_stmt *stmt;
-  int added = 0;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", &error))
-    goto fail;
-
-  for (guint i = 0; i < job->contacts->len; i++)
+  for (guint i = 0; i < import->contacts->len; i++)
     {
-      ConciergeContact *contact = g_ptr_array_index (job->contacts, i);
+      ConciergeContact *contact = g_ptr_array_index (import->contacts, i);
 
-      if (!(stmt = store_prepare (self, sql, &error)))
-        goto fail;
+      if (!(stmt = store_prepare (self, sql, error)))
+        return FALSE;
       for (guint f = 0; f < CONCIERGE_CONTACT_N_FIELDS; f++)
         bind_text (stmt, 1 + f, concierge_contact_get_field (contact, f));
       bind_text (stmt, 9, concierge_language_to_string (contact->language));
       bind_text (stmt, 10, concierge_address_to_string (contact->address));
       sqlite3_bind_int64 (stmt, 11, g_get_real_time () / G_USEC_PER_SEC);
-      if (!store_step_done (self, stmt, &error))
-        goto fail;
-      added += sqlite3_changes (store_db (self));
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      import->added += sqlite3_changes (store_db (self));
     }
 
-  if (!store_exec (self, "COMMIT", &error))
-    goto fail;
-  store_notify_change (self, CONTACT_CHANGED, 0);
-  g_task_return_int (task, added);
-  return;
+  /* Many customers: every profile reads itself anew. */
+  store_changes_add_contact (changes, 0);
+  return TRUE;
+}
 
-fail:
-  store_rollback (self);
-  g_task_return_error (task, g_steal_pointer (&error));
+static void
+import_contacts_job (ConciergeStore *self,
+                     GTask          *task,
+                     gpointer        data)
+{
+  ContactImport *import = data;
+  GError *error = NULL;
+
+  if (!store_write (self, write_contact_import, import, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, import->added);
 }
 
 /**
@@ -1086,15 +1165,15 @@ concierge_store_import_contacts_async (ConciergeStore      *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  ContactJob *job;
+  ContactImport *import;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (contacts != NULL);
 
-  job = contact_job_new (0, 0, NULL);
-  job->contacts = g_ptr_array_ref (contacts);
+  import = g_new0 (ContactImport, 1);
+  import->contacts = g_ptr_array_ref (contacts);
   store_run (self, concierge_store_import_contacts_async, G_PRIORITY_DEFAULT, import_contacts_job,
-             job, contact_job_free, cancellable, callback, user_data);
+             import, contact_import_free, cancellable, callback, user_data);
 }
 
 /**
@@ -1121,9 +1200,9 @@ load_contact_facts_job (ConciergeStore *self,
     "SELECT " MESSAGE_COLUMNS "WHERE m.thread_id IN (SELECT id FROM threads WHERE contact_id = ?) "
     "AND m.direction = 'in' AND m.visibility = 'private' AND m.personal_data_kinds != 0 "
     "AND m.personal_data != '' ORDER BY m.id DESC LIMIT 50";
-  ContactJob *job = data;
   GError *error = NULL;
-  GPtrArray *messages = collect_rows (self, sql, job->id, (gpointer) message_from_row, g_object_unref, &error);
+  GPtrArray *messages = collect_rows (self, sql, *(gint64 *) data, (gpointer) message_from_row, g_object_unref,
+                                      &error);
 
   return_rows (task, messages, error);
 }
@@ -1146,7 +1225,7 @@ concierge_store_load_contact_facts_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_contact_facts_async, G_PRIORITY_DEFAULT, load_contact_facts_job,
-             contact_job_new (contact_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+             g_memdup2 (&contact_id, sizeof contact_id), g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -1165,6 +1244,23 @@ concierge_store_load_contact_facts_finish (ConciergeStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A tag that a thread gets, or loses. */
+typedef struct
+{
+  gint64    thread_id;
+  char     *tag;
+  gboolean  tagged;
+} ThreadTag;
+
+static void
+thread_tag_free (gpointer data)
+{
+  ThreadTag *change = data;
+
+  g_free (change->tag);
+  g_free (change);
+}
+
 static void
 set_thread_tag_job (ConciergeStore *self,
                     GTask          *task,
@@ -1176,17 +1272,17 @@ set_thread_tag_job (ConciergeStore *self,
   };
   static const char untag_sql[] =
     "DELETE FROM thread_tags WHERE thread_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)";
-  ContactJob *job = data;
+  ThreadTag *change = data;
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < (job->flag ? G_N_ELEMENTS (tag_sql) : 1); i++)
+  for (guint i = 0; i < (change->tagged ? G_N_ELEMENTS (tag_sql) : 1); i++)
     {
-      sqlite3_stmt *stmt = store_prepare (self, job->flag ? tag_sql[i] : untag_sql, &error);
+      sqlite3_stmt *stmt = store_prepare (self, change->tagged ? tag_sql[i] : untag_sql, &error);
 
       if (stmt == NULL)
         break;
-      sqlite3_bind_int64 (stmt, 1, job->id);
-      bind_text (stmt, 2, job->text);
+      sqlite3_bind_int64 (stmt, 1, change->thread_id);
+      bind_text (stmt, 2, change->tag);
       if (!store_step_done (self, stmt, &error))
         break;
     }
@@ -1196,7 +1292,7 @@ set_thread_tag_job (ConciergeStore *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  store_notify_thread (self, job->id);
+  store_notify_thread (self, change->thread_id);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1215,13 +1311,15 @@ concierge_store_set_thread_tag_async (ConciergeStore      *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  ContactJob *job;
+  ThreadTag *change;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
   g_return_if_fail (tag != NULL && tag[0] != '\0');
 
-  job = contact_job_new (thread_id, 0, tag);
-  job->flag = tagged;
+  change = g_new0 (ThreadTag, 1);
+  change->thread_id = thread_id;
+  change->tag = g_strdup (tag);
+  change->tagged = tagged;
   store_run (self, concierge_store_set_thread_tag_async, G_PRIORITY_DEFAULT, set_thread_tag_job,
-             job, contact_job_free, cancellable, callback, user_data);
+             change, thread_tag_free, cancellable, callback, user_data);
 }

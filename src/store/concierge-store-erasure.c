@@ -449,24 +449,15 @@ describe_erasure (const ConciergeContactSummary *summary)
 }
 
 static void
-announce_erasure (ConciergeStore *self,
-                  GHashTable     *touched)
-{
-  /* Threads are gone: the inboxes read their rows anew. */
-  store_notify_change (self, INVALIDATED, 0);
-  store_notify_threads (self, touched);
-}
-
-static void
 summarize_contact_job (ConciergeStore *self,
                        GTask          *task,
                        gpointer        data)
 {
-  ContactJob *job = data;
+  gint64 contact_id = *(gint64 *) data;
   g_autofree ConciergeContactSummary *summary = g_new0 (ConciergeContactSummary, 1);
   GError *error = NULL;
 
-  if (!mark_contact (self, job->id, &error) || !summarize_marked (self, summary, &error))
+  if (!mark_contact (self, contact_id, &error) || !summarize_marked (self, summary, &error))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, g_steal_pointer (&summary), g_free);
@@ -489,7 +480,7 @@ concierge_store_summarize_contact_async (ConciergeStore      *self,
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_summarize_contact_async, G_PRIORITY_DEFAULT, summarize_contact_job,
-             contact_job_new (contact_id, 0, NULL), contact_job_free, cancellable, callback, user_data);
+             g_memdup2 (&contact_id, sizeof contact_id), g_free, cancellable, callback, user_data);
 }
 
 /* Erasing in steps
@@ -662,9 +653,10 @@ mark_resolved (ConciergeStore  *self,
 /* The first step: the deletion, in one transaction. A purge that finds
  * nothing old enough changes nothing, and logs nothing. */
 static gboolean
-erase_rows (ConciergeStore  *self,
-            EraseJob        *job,
-            GError         **error)
+write_erasure (ConciergeStore  *self,
+               gpointer         data,
+               StoreChanges    *changes,
+               GError         **error)
 {
   static const char * const contact_deletes[] = {
     "DELETE FROM notes WHERE contact_id IN (SELECT id FROM temp.erase_contacts)",
@@ -676,36 +668,31 @@ erase_rows (ConciergeStore  *self,
   static const char pending_sql[] =
     "INSERT INTO profile (key, value) VALUES ('erase-count', 1) "
     "ON CONFLICT (key) DO UPDATE SET value = CAST (value AS INTEGER) + 1";
+  EraseJob *job = data;
   gboolean forget = job->action == CONCIERGE_AUDIT_FORGET;
-  g_autoptr(GHashTable) touched = id_set_new ();
   g_autofree char *detail = NULL;
 
-  if (!store_exec (self, "BEGIN IMMEDIATE", error) ||
-      !(forget ? mark_contact (self, job->id, error) : mark_resolved (self, job->id, error)) ||
+  if (!(forget ? mark_contact (self, job->id, error) : mark_resolved (self, job->id, error)) ||
       !summarize_marked (self, &job->summary, error))
-    goto fail;
+    return FALSE;
 
   if (!forget && job->summary.threads == 0)
     {
-      store_rollback (self);
+      changes->nothing_to_keep = TRUE;
       return TRUE;
     }
 
-  if (!erase_marked (self, touched, error) ||
+  if (!erase_marked (self, changes->threads, error) ||
       (forget && !store_run_each (self, contact_deletes, G_N_ELEMENTS (contact_deletes), 0, 0, error)) ||
       !write_audit (self, job->action, 0, 0, job->reason, (detail = describe_erasure (&job->summary)), error) ||
-      !store_exec (self, pending_sql, error) ||
-      !store_exec (self, "COMMIT", error))
-    goto fail;
+      !store_exec (self, pending_sql, error))
+    return FALSE;
 
-  announce_erasure (self, touched);
+  /* Threads are gone: the inboxes read their rows anew. */
+  changes->invalidated = TRUE;
   if (forget)
-    store_notify_change (self, CONTACT_CHANGED, job->id);
+    store_changes_add_contact (changes, job->id);
   return TRUE;
-
-fail:
-  store_rollback (self);
-  return FALSE;
 }
 
 /* One step of the cleanup; sets *@done once it is through. */
@@ -814,7 +801,7 @@ erase_job (ConciergeStore *self,
   if (job->stage == ERASE_ROWS)
     {
       erase_report (task, job, CONCIERGE_ERASE_DELETING, -1);
-      if (erase_rows (self, job, &error))
+      if (store_write (self, write_erasure, job, &error))
         {
           job->stage = ERASE_MEASURE;
           done = job->action == CONCIERGE_AUDIT_PURGE && job->summary.threads == 0;

@@ -116,17 +116,6 @@ typedef struct
   gint64  contact_id;
 } Target;
 
-/* What a job on customers needs. */
-typedef struct
-{
-  gint64                id;
-  gint64                other_id;
-  ConciergeContactField field;
-  char                 *text;
-  GPtrArray            *contacts;
-  gboolean              flag;
-} ContactJob;
-
 /* concierge-store.c */
 void          set_sqlite_error     (GError     **error,
                                     sqlite3     *db,
@@ -283,10 +272,6 @@ void run_statement (ConciergeStore *self,
                     gint64          notify_thread_id);
 
 /* concierge-store-customers.c */
-void        contact_job_free  (gpointer data);
-ContactJob *contact_job_new   (gint64      id,
-                               gint64      other_id,
-                               const char *text);
 gboolean    store_run_each    (ConciergeStore     *self,
                                const char * const *sql,
                                gsize               n_sql,
