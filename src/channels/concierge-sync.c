@@ -556,8 +556,8 @@ state_saved_cb (GObject      *object,
   g_autoptr(Sending) sending = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* Either finish propagates the task's boolean. */
-  if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
+  /* A reply's state or an operation's. */
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -600,8 +600,8 @@ completed_cb (GObject      *object,
   g_autoptr(Sending) sending = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* Either finish propagates the task's boolean. */
-  if (!concierge_store_complete_send_finish (CONCIERGE_STORE (object), result, &error))
+  /* A reply sent or an operation done. */
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -744,7 +744,8 @@ attempt_saved_cb (GObject      *object,
   ConciergeOutboxEntry *entry;
   AccountSync *account;
 
-  if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
+  /* A reply's attempt or an operation's. */
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -1409,8 +1410,8 @@ requeued_cb (GObject      *object,
   AccountSync *account;
   GError *error = NULL;
 
-  /* Either finish propagates the task's boolean. */
-  if (!concierge_store_set_send_state_finish (CONCIERGE_STORE (object), result, &error))
+  /* A resend, a retried move, or one that goes on publicly. */
+  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
     {
       g_task_return_error (task, error);
       return;

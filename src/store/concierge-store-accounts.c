@@ -147,7 +147,8 @@ concierge_store_add_account_finish (ConciergeStore  *self,
 {
   StoreJob *job;
 
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  if (!store_result_is_from (self, result, concierge_store_add_account_async))
+    return NULL;
 
   job = g_task_get_task_data (G_TASK (result));
   if (renewed != NULL)
@@ -223,9 +224,7 @@ concierge_store_load_accounts_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_accounts_async, error);
 }
 
 /* Removing an account and signing it out are one statement on its row. */
@@ -293,9 +292,7 @@ concierge_store_sign_out_account_finish (ConciergeStore  *self,
                                          GAsyncResult    *result,
                                          GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_sign_out_account_async, error);
 }
 
 /**
@@ -324,9 +321,7 @@ concierge_store_remove_account_finish (ConciergeStore  *self,
                                        GAsyncResult    *result,
                                        GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_remove_account_async, error);
 }
 
 static void
@@ -382,9 +377,7 @@ concierge_store_count_waiting_replies_finish (ConciergeStore  *self,
                                               GAsyncResult    *result,
                                               GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
+  return store_finish_int (self, result, concierge_store_count_waiting_replies_async, error);
 }
 
 typedef struct
@@ -448,9 +441,7 @@ concierge_store_identify_account_finish (ConciergeStore  *self,
                                          GAsyncResult    *result,
                                          GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_identify_account_async, error);
 }
 
 typedef struct
@@ -523,7 +514,5 @@ concierge_store_load_cursor_finish (ConciergeStore  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_cursor_async, error);
 }

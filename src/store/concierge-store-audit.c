@@ -112,9 +112,7 @@ concierge_store_log_finish (ConciergeStore  *self,
                             GAsyncResult    *result,
                             GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_log_async, error);
 }
 
 static void
@@ -188,9 +186,7 @@ concierge_store_load_audit_log_finish (ConciergeStore  *self,
                                        GAsyncResult    *result,
                                        GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_audit_log_async, error);
 }
 
 /**

@@ -129,9 +129,7 @@ concierge_store_load_contact_finish (ConciergeStore  *self,
                                      GAsyncResult    *result,
                                      GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_contact_async, error);
 }
 
 /* The language a customer is written to in, and the form of address. */
@@ -189,6 +187,14 @@ concierge_store_set_contact_language_async (ConciergeStore      *self,
   choice->address = address;
   store_run (self, concierge_store_set_contact_language_async, G_PRIORITY_DEFAULT, set_contact_language_job,
              choice, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_contact_language_finish (ConciergeStore  *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_set_contact_language_async, error);
 }
 
 /* Customers */
@@ -329,7 +335,6 @@ set_contact_field_job (ConciergeStore *self,
  * concierge_store_set_contact_field_async:
  *
  * Changes one field of a customer's profile, as the agent edited it.
- * Finish with concierge_store_boolean_finish().
  */
 void
 concierge_store_set_contact_field_async (ConciergeStore       *self,
@@ -352,6 +357,14 @@ concierge_store_set_contact_field_async (ConciergeStore       *self,
   edit->value = g_strdup (value);
   store_run (self, concierge_store_set_contact_field_async, G_PRIORITY_DEFAULT,
              set_contact_field_job, edit, contact_field_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_contact_field_finish (ConciergeStore  *self,
+                                          GAsyncResult    *result,
+                                          GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_set_contact_field_async, error);
 }
 
 /* Fails unless @id is a contact that is not merged into another. */
@@ -458,7 +471,6 @@ merge_contacts_job (ConciergeStore *self,
  *
  * Makes two contacts one customer, when the same person writes on several
  * platforms. concierge_store_undo_merge_async() with @merge_id undoes it.
- * Finish with concierge_store_boolean_finish().
  */
 void
 concierge_store_merge_contacts_async (ConciergeStore      *self,
@@ -477,6 +489,14 @@ concierge_store_merge_contacts_async (ConciergeStore      *self,
   pair->merge_id = merge_id;
   store_run (self, concierge_store_merge_contacts_async, G_PRIORITY_DEFAULT, merge_contacts_job,
              pair, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_merge_contacts_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_merge_contacts_async, error);
 }
 
 /* Gives the contact merged away back its identities and their threads: a
@@ -560,7 +580,7 @@ undo_merge_job (ConciergeStore *self,
  * @merged_id: the contact that was merged into another
  *
  * Separates the two contacts of a merge again, as they were, with what
- * each has received since. Finish with concierge_store_boolean_finish().
+ * each has received since.
  */
 void
 concierge_store_undo_merge_async (ConciergeStore      *self,
@@ -573,6 +593,14 @@ concierge_store_undo_merge_async (ConciergeStore      *self,
 
   store_run (self, concierge_store_undo_merge_async, G_PRIORITY_DEFAULT, undo_merge_job,
              g_memdup2 (&merged_id, sizeof merged_id), g_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_undo_merge_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_undo_merge_async, error);
 }
 
 /* An identity to take out of its customer's profile, the customer, and the
@@ -730,11 +758,8 @@ concierge_store_separate_identity_finish (ConciergeStore  *self,
                                           GAsyncResult    *result,
                                           GError         **error)
 {
-  gssize id;
+  gssize id = store_finish_int (self, result, concierge_store_separate_identity_async, error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-
-  id = g_task_propagate_int (G_TASK (result), error);
   return MAX (id, 0);
 }
 
@@ -893,9 +918,7 @@ concierge_store_load_merge_suggestions_finish (ConciergeStore  *self,
                                                GAsyncResult    *result,
                                                GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_merge_suggestions_async, error);
 }
 
 /* Loads the contacts whose ids @stmt, already bound, reads. */
@@ -1026,9 +1049,7 @@ concierge_store_search_contacts_finish (ConciergeStore  *self,
                                         GAsyncResult    *result,
                                         GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_search_contacts_async, error);
 }
 
 static void
@@ -1078,9 +1099,7 @@ concierge_store_load_contacts_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_contacts_async, error);
 }
 
 /* Customers from an address book, and how many of them were new. */
@@ -1186,9 +1205,7 @@ concierge_store_import_contacts_finish (ConciergeStore  *self,
                                         GAsyncResult    *result,
                                         GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
+  return store_finish_int (self, result, concierge_store_import_contacts_async, error);
 }
 
 static void
@@ -1239,9 +1256,7 @@ concierge_store_load_contact_facts_finish (ConciergeStore  *self,
                                            GAsyncResult    *result,
                                            GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_contact_facts_async, error);
 }
 
 /* A tag that a thread gets, or loses. */
@@ -1300,7 +1315,7 @@ set_thread_tag_job (ConciergeStore *self,
  * concierge_store_set_thread_tag_async:
  *
  * Tags a conversation, or takes the tag off: "complaint" counts in the
- * customer's history. Finish with concierge_store_boolean_finish().
+ * customer's history.
  */
 void
 concierge_store_set_thread_tag_async (ConciergeStore      *self,
@@ -1322,4 +1337,12 @@ concierge_store_set_thread_tag_async (ConciergeStore      *self,
   change->tagged = tagged;
   store_run (self, concierge_store_set_thread_tag_async, G_PRIORITY_DEFAULT, set_thread_tag_job,
              change, thread_tag_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_set_thread_tag_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_set_thread_tag_async, error);
 }

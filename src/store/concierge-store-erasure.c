@@ -215,9 +215,7 @@ concierge_store_load_legacy_tombstone_key_finish (ConciergeStore  *self,
                                                   GAsyncResult    *result,
                                                   GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_legacy_tombstone_key_async, error);
 }
 
 static void
@@ -273,9 +271,7 @@ concierge_store_delete_legacy_tombstone_key_finish (ConciergeStore  *self,
                                                     GAsyncResult    *result,
                                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_delete_legacy_tombstone_key_async, error);
 }
 
 /* Forgetting and purging */
@@ -467,8 +463,7 @@ summarize_contact_job (ConciergeStore *self,
  * concierge_store_summarize_contact_async:
  *
  * Counts what the cache holds of a customer: their conversations and
- * complaints, and what forgetting them would remove. Finish with
- * concierge_store_summary_finish().
+ * complaints, and what forgetting them would remove.
  */
 void
 concierge_store_summarize_contact_async (ConciergeStore      *self,
@@ -481,6 +476,19 @@ concierge_store_summarize_contact_async (ConciergeStore      *self,
 
   store_run (self, concierge_store_summarize_contact_async, G_PRIORITY_DEFAULT, summarize_contact_job,
              g_memdup2 (&contact_id, sizeof contact_id), g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_summarize_contact_finish:
+ *
+ * Returns: (transfer full): what the cache holds of the customer
+ */
+ConciergeContactSummary *
+concierge_store_summarize_contact_finish (ConciergeStore  *self,
+                                          GAsyncResult    *result,
+                                          GError         **error)
+{
+  return store_finish_pointer (self, result, concierge_store_summarize_contact_async, error);
 }
 
 /* Erasing in steps
@@ -838,8 +846,8 @@ erase_job (ConciergeStore *self,
  * drafts and outbox entries, with the contacts merged into them, leaving
  * nothing of them in the database file or its WAL. A tombstone keeps a
  * sync from bringing their messages back; a new message from them starts
- * a new customer. Nothing is deleted on the platforms. Finish with
- * concierge_store_summary_finish(), which tells what went.
+ * a new customer. Nothing is deleted on the platforms. The result tells
+ * what went.
  *
  * The customer is gone from every list after the first step; cleaning up
  * the file follows in steps between the store's other calls. Cancelled,
@@ -865,9 +873,26 @@ concierge_store_forget_contact_async (ConciergeStore         *self,
 }
 
 /**
+ * concierge_store_forget_contact_finish:
+ *
+ * Returns: (transfer full): what the cache held of the customer, and
+ *   forgetting removed
+ */
+ConciergeContactSummary *
+concierge_store_forget_contact_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  return store_finish_pointer (self, result, concierge_store_forget_contact_async, error);
+}
+
+/**
  * concierge_store_summary_finish:
  *
- * Returns: (transfer full): what the cache held of the customer
+ * Finishes concierge_store_summarize_contact_async() or
+ * concierge_store_forget_contact_async(), for a callback that both share.
+ *
+ * Returns: (transfer full): what the cache holds, or held, of the customer
  */
 ConciergeContactSummary *
 concierge_store_summary_finish (ConciergeStore  *self,
@@ -875,6 +900,8 @@ concierge_store_summary_finish (ConciergeStore  *self,
                                 GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, concierge_store_summarize_contact_async) ||
+                        g_async_result_is_tagged (result, concierge_store_forget_contact_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -914,9 +941,7 @@ concierge_store_purge_finish (ConciergeStore  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
+  return store_finish_int (self, result, concierge_store_purge_async, error);
 }
 
 /**
@@ -924,8 +949,7 @@ concierge_store_purge_finish (ConciergeStore  *self,
  *
  * Finishes cleaning up after a forget or purge that the app's end, or the
  * store's closing, interrupted: the app calls it after opening the store.
- * Without one pending it only looks. Finish with
- * concierge_store_boolean_finish().
+ * Without one pending it only looks.
  */
 void
 concierge_store_finish_erasure_async (ConciergeStore      *self,
@@ -938,4 +962,12 @@ concierge_store_finish_erasure_async (ConciergeStore      *self,
   store_run (self, concierge_store_finish_erasure_async, G_PRIORITY_LOW, erase_job,
              erase_job_new (ERASE_MEASURE, CONCIERGE_AUDIT_PURGE, 0, NULL, NULL, NULL),
              erase_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_finish_erasure_finish (ConciergeStore  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_finish_erasure_async, error);
 }

@@ -82,9 +82,7 @@ concierge_store_load_image_downloads_finish (ConciergeStore  *self,
                                              GAsyncResult    *result,
                                              GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_image_downloads_async, error);
 }
 
 /* An image's bytes as downloaded, or NULL for a download that failed. */
@@ -173,6 +171,14 @@ concierge_store_save_image_async (ConciergeStore      *self,
              image_bytes_free, cancellable, callback, user_data);
 }
 
+gboolean
+concierge_store_save_image_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_save_image_async, error);
+}
+
 static void
 load_image_job (ConciergeStore *self,
                 GTask          *task,
@@ -231,9 +237,7 @@ concierge_store_load_image_finish (ConciergeStore  *self,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_image_async, error);
 }
 
 /* Messages of a thread that their authors deleted on the platform. */
@@ -314,4 +318,12 @@ concierge_store_mark_deleted_async (ConciergeStore      *self,
   deleted->remote_ids = g_strdupv ((char **) remote_ids);
   store_run (self, concierge_store_mark_deleted_async, G_PRIORITY_DEFAULT, mark_deleted_job, deleted,
              deleted_messages_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_mark_deleted_finish (ConciergeStore  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_mark_deleted_async, error);
 }

@@ -338,9 +338,7 @@ concierge_store_start_move_finish (ConciergeStore  *self,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_start_move_async, error);
 }
 
 static void
@@ -383,9 +381,7 @@ concierge_store_load_move_finish (ConciergeStore  *self,
                                   GAsyncResult    *result,
                                   GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_move_async, error);
 }
 
 /* The threads a move's steps show in, which a change to them changes. */
@@ -458,9 +454,7 @@ concierge_store_retry_move_finish (ConciergeStore  *self,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_retry_move_async, error);
 }
 
 /* An operation on a customer's post, as the outbox holds it. */
@@ -595,9 +589,7 @@ concierge_store_set_operation_state_finish (ConciergeStore  *self,
                                             GAsyncResult    *result,
                                             GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_set_operation_state_async, error);
 }
 
 static gboolean
@@ -668,9 +660,7 @@ concierge_store_complete_operation_finish (ConciergeStore  *self,
                                            GAsyncResult    *result,
                                            GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_complete_operation_async, error);
 }
 
 /* A move whose private message the platform refused, and the public reply
@@ -830,7 +820,5 @@ concierge_store_move_publicly_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_move_publicly_async, error);
 }

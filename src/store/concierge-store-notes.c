@@ -97,6 +97,14 @@ concierge_store_add_note_async (ConciergeStore      *self,
              thread_text_new (thread_id, text), thread_text_free, cancellable, callback, user_data);
 }
 
+gboolean
+concierge_store_add_note_finish (ConciergeStore  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_add_note_async, error);
+}
+
 static void
 save_draft_job (ConciergeStore *self,
                 GTask          *task,
@@ -144,6 +152,14 @@ concierge_store_save_draft_async (ConciergeStore      *self,
 
   store_run (self, concierge_store_save_draft_async, G_PRIORITY_DEFAULT, save_draft_job,
              thread_text_new (thread_id, text), thread_text_free, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_save_draft_finish (ConciergeStore  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_save_draft_async, error);
 }
 
 static void
@@ -201,7 +217,5 @@ concierge_store_load_draft_finish (ConciergeStore  *self,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_draft_async, error);
 }

@@ -450,7 +450,7 @@ concierge_store_queue_private_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  return concierge_store_queue_reply_finish (self, result, error);
+  return store_finish_pointer (self, result, concierge_store_queue_private_async, error);
 }
 
 /**
@@ -485,9 +485,7 @@ concierge_store_queue_reply_finish (ConciergeStore  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_queue_reply_async, error);
 }
 
 static void
@@ -547,9 +545,7 @@ concierge_store_load_outbox_finish (ConciergeStore  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_outbox_async, error);
 }
 
 static gboolean
@@ -677,9 +673,7 @@ concierge_store_set_send_state_finish (ConciergeStore  *self,
                                        GAsyncResult    *result,
                                        GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_set_send_state_async, error);
 }
 
 /* Moves what a pending thread holds into @into, and drops it: the
@@ -891,9 +885,7 @@ concierge_store_complete_send_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_complete_send_async, error);
 }
 
 /* A reply about to go out, and since when the same text to another
@@ -982,4 +974,18 @@ concierge_store_find_sent_elsewhere_async (ConciergeStore      *self,
   search->since = since;
   store_run (self, concierge_store_find_sent_elsewhere_async, G_PRIORITY_DEFAULT, find_sent_elsewhere_job,
              search, sent_elsewhere_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_find_sent_elsewhere_finish:
+ *
+ * Returns: whether the same text went to another customer, %FALSE also
+ *   with @error set
+ */
+gboolean
+concierge_store_find_sent_elsewhere_finish (ConciergeStore  *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_find_sent_elsewhere_async, error);
 }

@@ -269,7 +269,5 @@ concierge_store_scan_finish (ConciergeStore  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_scan_async, error);
 }

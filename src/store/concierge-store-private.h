@@ -179,6 +179,21 @@ void          store_write_task          (ConciergeStore *self,
                                          GTask          *task,
                                          StoreWriteFunc  write,
                                          gpointer        data);
+gboolean      store_result_is_from      (ConciergeStore *self,
+                                         GAsyncResult   *result,
+                                         gpointer        source_tag);
+gboolean      store_finish_boolean      (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         gpointer         source_tag,
+                                         GError         **error);
+gpointer      store_finish_pointer      (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         gpointer         source_tag,
+                                         GError         **error);
+gssize        store_finish_int          (ConciergeStore  *self,
+                                         GAsyncResult    *result,
+                                         gpointer         source_tag,
+                                         GError         **error);
 
 /* concierge-store-erasure.c */
 gboolean store_check_tombstone_key (ConciergeStore  *self,

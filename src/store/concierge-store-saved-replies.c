@@ -120,9 +120,7 @@ concierge_store_load_saved_replies_finish (ConciergeStore  *self,
                                            GAsyncResult    *result,
                                            GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_saved_replies_async, error);
 }
 
 /* What the table's checks would refuse, refused in words. */
@@ -261,11 +259,8 @@ concierge_store_save_saved_reply_finish (ConciergeStore  *self,
                                          GAsyncResult    *result,
                                          GError         **error)
 {
-  gssize id;
+  gssize id = store_finish_int (self, result, concierge_store_save_saved_reply_async, error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-
-  id = g_task_propagate_int (G_TASK (result), error);
   return id > 0 ? id : 0;
 }
 
@@ -309,9 +304,7 @@ concierge_store_delete_saved_reply_finish (ConciergeStore  *self,
                                            GAsyncResult    *result,
                                            GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_delete_saved_reply_async, error);
 }
 
 /* Replies from a team's file, and how many of them were new. */
@@ -430,7 +423,5 @@ concierge_store_import_saved_replies_finish (ConciergeStore  *self,
                                              GAsyncResult    *result,
                                              GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
+  return store_finish_int (self, result, concierge_store_import_saved_replies_async, error);
 }

@@ -937,9 +937,7 @@ concierge_store_load_inbox_head_finish (ConciergeStore  *self,
                                         GAsyncResult    *result,
                                         GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_inbox_head_async, error);
 }
 
 /**
@@ -959,11 +957,9 @@ concierge_store_load_inbox_index_finish (ConciergeStore  *self,
   IndexResult *index;
   GArray *entries;
 
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
   if (limited != NULL)
     *limited = FALSE;
-  if (!(index = g_task_propagate_pointer (G_TASK (result), error)))
+  if (!(index = store_finish_pointer (self, result, concierge_store_load_inbox_index_async, error)))
     return NULL;
   entries = g_steal_pointer (&index->entries);
   if (limited != NULL)
@@ -1082,9 +1078,7 @@ concierge_store_match_threads_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_match_threads_async, error);
 }
 
 /* Words to find in messages, as an FTS5 query, and how many to find. */
@@ -1167,9 +1161,7 @@ concierge_store_search_messages_finish (ConciergeStore  *self,
                                         GAsyncResult    *result,
                                         GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_search_messages_async, error);
 }
 
 /* Inbox queries: plain data, used on the main thread by the models. */

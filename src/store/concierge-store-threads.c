@@ -195,9 +195,7 @@ concierge_store_set_thread_status_finish (ConciergeStore  *self,
                                           GAsyncResult    *result,
                                           GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_set_thread_status_async, error);
 }
 
 void
@@ -283,9 +281,7 @@ concierge_store_count_views_finish (ConciergeStore  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_count_views_async, error);
 }
 
 /* The threads whose snooze ended by a time, and how many those were. */
@@ -370,9 +366,7 @@ concierge_store_wake_snoozed_finish (ConciergeStore  *self,
                                      GAsyncResult    *result,
                                      GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
+  return store_finish_int (self, result, concierge_store_wake_snoozed_async, error);
 }
 
 static void
@@ -445,9 +439,7 @@ concierge_store_load_threads_finish (ConciergeStore  *self,
                                      GAsyncResult    *result,
                                      GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_threads_async, error);
 }
 
 /* Messages and contacts */
@@ -652,9 +644,7 @@ concierge_store_load_messages_finish (ConciergeStore  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_messages_async, error);
 }
 
 static void
@@ -696,9 +686,7 @@ concierge_store_load_contact_threads_finish (ConciergeStore  *self,
                                              GAsyncResult    *result,
                                              GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (self, result, concierge_store_load_contact_threads_async, error);
 }
 
 static void
@@ -745,7 +733,5 @@ concierge_store_mark_read_finish (ConciergeStore  *self,
                                   GAsyncResult    *result,
                                   GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_mark_read_async, error);
 }

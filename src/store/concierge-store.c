@@ -1022,9 +1022,7 @@ GPtrArray *
 concierge_store_list_damaged_finish (GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return store_finish_pointer (NULL, result, concierge_store_list_damaged_async, error);
 }
 
 static void
@@ -1092,9 +1090,7 @@ gboolean
 concierge_store_delete_damaged_finish (GAsyncResult  *result,
                                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (NULL, result, concierge_store_delete_damaged_async, error);
 }
 
 void
@@ -1118,7 +1114,10 @@ ConciergeStore *
 concierge_store_open_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  /* The task's source is the store it opened, which the caller has yet
+   * to learn. */
   g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, concierge_store_open_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1157,9 +1156,7 @@ concierge_store_close_finish (ConciergeStore  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return store_finish_boolean (self, result, concierge_store_close_async, error);
 }
 
 const char *
@@ -1233,8 +1230,95 @@ concierge_store_invalidate (ConciergeStore *self)
   g_signal_emit (self, signals[INVALIDATED], 0);
 }
 
-/* The answer of the store's calls that only succeed or fail, and have no
- * finish function of their own. */
+/* Finishing */
+
+/* Whether @result is the task of the call of @self tagged @source_tag; a
+ * critical warning tells the caller who finished another call's result. */
+gboolean
+store_result_is_from (ConciergeStore *self,
+                      GAsyncResult   *result,
+                      gpointer        source_tag)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
+
+  return TRUE;
+}
+
+gboolean
+store_finish_boolean (ConciergeStore  *self,
+                      GAsyncResult    *result,
+                      gpointer         source_tag,
+                      GError         **error)
+{
+  if (!store_result_is_from (self, result, source_tag))
+    return FALSE;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gpointer
+store_finish_pointer (ConciergeStore  *self,
+                      GAsyncResult    *result,
+                      gpointer         source_tag,
+                      GError         **error)
+{
+  if (!store_result_is_from (self, result, source_tag))
+    return NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* -1 with @error set, or when @result is not the call's */
+gssize
+store_finish_int (ConciergeStore  *self,
+                  GAsyncResult    *result,
+                  gpointer         source_tag,
+                  GError         **error)
+{
+  if (!store_result_is_from (self, result, source_tag))
+    return -1;
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* The calls whose result is only whether they succeeded, or, for
+ * concierge_store_find_sent_elsewhere_async(), whether they found. */
+static gconstpointer const boolean_calls[] = {
+  (gconstpointer) concierge_store_close_async,
+  (gconstpointer) concierge_store_delete_legacy_tombstone_key_async,
+  (gconstpointer) concierge_store_sign_out_account_async,
+  (gconstpointer) concierge_store_remove_account_async,
+  (gconstpointer) concierge_store_identify_account_async,
+  (gconstpointer) concierge_store_ingest_async,
+  (gconstpointer) concierge_store_set_thread_status_async,
+  (gconstpointer) concierge_store_mark_read_async,
+  (gconstpointer) concierge_store_set_send_state_async,
+  (gconstpointer) concierge_store_complete_send_async,
+  (gconstpointer) concierge_store_find_sent_elsewhere_async,
+  (gconstpointer) concierge_store_scan_async,
+  (gconstpointer) concierge_store_log_async,
+  (gconstpointer) concierge_store_retry_move_async,
+  (gconstpointer) concierge_store_set_operation_state_async,
+  (gconstpointer) concierge_store_complete_operation_async,
+  (gconstpointer) concierge_store_move_publicly_async,
+  (gconstpointer) concierge_store_save_image_async,
+  (gconstpointer) concierge_store_mark_deleted_async,
+  (gconstpointer) concierge_store_add_note_async,
+  (gconstpointer) concierge_store_save_draft_async,
+  (gconstpointer) concierge_store_delete_saved_reply_async,
+  (gconstpointer) concierge_store_set_contact_field_async,
+  (gconstpointer) concierge_store_set_contact_language_async,
+  (gconstpointer) concierge_store_merge_contacts_async,
+  (gconstpointer) concierge_store_undo_merge_async,
+  (gconstpointer) concierge_store_set_thread_tag_async,
+  (gconstpointer) concierge_store_finish_erasure_async,
+};
+
+/**
+ * concierge_store_boolean_finish:
+ *
+ * Finishes any of the store's calls whose result is only whether they
+ * succeeded, for a callback that several of them share. Each also has a
+ * finish function of its own.
+ */
 gboolean
 concierge_store_boolean_finish (ConciergeStore  *self,
                                 GAsyncResult    *result,
@@ -1242,5 +1326,9 @@ concierge_store_boolean_finish (ConciergeStore  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  for (guint i = 0; i < G_N_ELEMENTS (boolean_calls); i++)
+    if (g_async_result_is_tagged (result, (gpointer) boolean_calls[i]))
+      return g_task_propagate_boolean (G_TASK (result), error);
+
+  g_return_val_if_reached (FALSE);
 }

@@ -652,6 +652,9 @@ void             concierge_store_save_image_async      (ConciergeStore      *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+gboolean         concierge_store_save_image_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_load_image_async      (ConciergeStore      *self,
                                                         gint64               image_id,
                                                         GCancellable        *cancellable,
@@ -666,18 +669,27 @@ void             concierge_store_mark_deleted_async    (ConciergeStore      *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+gboolean         concierge_store_mark_deleted_finish   (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_add_note_async        (ConciergeStore      *self,
                                                         gint64               thread_id,
                                                         const char          *text,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+gboolean         concierge_store_add_note_finish       (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_save_draft_async      (ConciergeStore      *self,
                                                         gint64               thread_id,
                                                         const char          *text,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+gboolean         concierge_store_save_draft_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_load_draft_async      (ConciergeStore      *self,
                                                         gint64               thread_id,
                                                         GCancellable        *cancellable,
@@ -693,6 +705,9 @@ void             concierge_store_set_contact_language_async (ConciergeStore     
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
+gboolean         concierge_store_set_contact_language_finish (ConciergeStore      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 void             concierge_store_find_sent_elsewhere_async  (ConciergeStore      *self,
                                                              gint64               thread_id,
                                                              const char          *text,
@@ -700,6 +715,9 @@ void             concierge_store_find_sent_elsewhere_async  (ConciergeStore     
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
+gboolean         concierge_store_find_sent_elsewhere_finish (ConciergeStore      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
 gboolean         concierge_store_boolean_finish        (ConciergeStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
@@ -798,17 +816,26 @@ void             concierge_store_set_contact_field_async  (ConciergeStore       
                                                            GCancellable         *cancellable,
                                                            GAsyncReadyCallback   callback,
                                                            gpointer              user_data);
+gboolean         concierge_store_set_contact_field_finish (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 void             concierge_store_merge_contacts_async     (ConciergeStore      *self,
                                                            gint64               keep_id,
                                                            gint64               merge_id,
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+gboolean         concierge_store_merge_contacts_finish    (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 void             concierge_store_undo_merge_async         (ConciergeStore      *self,
                                                            gint64               merged_id,
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+gboolean         concierge_store_undo_merge_finish        (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 void             concierge_store_separate_identity_async  (ConciergeStore      *self,
                                                            gint64               identity_id,
                                                            GCancellable        *cancellable,
@@ -862,6 +889,9 @@ void             concierge_store_summarize_contact_async  (ConciergeStore      *
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+ConciergeContactSummary *concierge_store_summarize_contact_finish (ConciergeStore      *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
 void             concierge_store_forget_contact_async     (ConciergeStore      *self,
                                                            gint64               contact_id,
                                                            const char          *reason,
@@ -870,6 +900,9 @@ void             concierge_store_forget_contact_async     (ConciergeStore      *
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+ConciergeContactSummary *concierge_store_forget_contact_finish (ConciergeStore      *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
 ConciergeContactSummary *concierge_store_summary_finish   (ConciergeStore      *self,
                                                            GAsyncResult        *result,
                                                            GError             **error);
@@ -886,6 +919,9 @@ void             concierge_store_finish_erasure_async     (ConciergeStore      *
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+gboolean         concierge_store_finish_erasure_finish    (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 void             concierge_store_set_thread_tag_async     (ConciergeStore      *self,
                                                            gint64               thread_id,
                                                            const char          *tag,
@@ -893,5 +929,8 @@ void             concierge_store_set_thread_tag_async     (ConciergeStore      *
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+gboolean         concierge_store_set_thread_tag_finish    (ConciergeStore      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 
 G_END_DECLS
