@@ -1642,9 +1642,44 @@ note_thread (GThread **thread)
   g_atomic_pointer_set (thread, g_thread_self ());
 }
 
-/* Ingests @n threads while the main thread holds no main context, as
- * between two iterations of the app's loop, and returns the thread that
- * announced the change. */
+/* Listens to @signal of the store, noting the thread that ran the
+ * handler. */
+typedef struct
+{
+  ConciergeStore *store;
+  GThread        *thread;
+  gulong          handler;
+} Listener;
+
+static void
+listen_to (Listener       *listener,
+           ConciergeStore *store,
+           const char     *signal)
+{
+  listener->store = store;
+  listener->thread = NULL;
+  listener->handler = g_signal_connect_swapped (store, signal, G_CALLBACK (note_thread), &listener->thread);
+}
+
+/* Waits while the main thread holds no main context, as between two
+ * iterations of the app's loop, and returns the thread that announced
+ * the change to the listener. */
+static GThread *
+heard_on (Listener *listener)
+{
+  /* Long enough for the worker to finish and announce, here or there. */
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while (g_atomic_pointer_get (&listener->thread) == NULL && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  while (g_atomic_pointer_get (&listener->thread) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (listener->store, listener->handler);
+  return listener->thread;
+}
+
+/* Ingests @n threads while the main thread holds no main context, and
+ * returns the thread that announced the change. */
 static GThread *
 announcing_thread (Fixture    *fixture,
                    guint       n,
@@ -1653,11 +1688,10 @@ announcing_thread (Fixture    *fixture,
   ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GThread *announcer = NULL;
-  gulong handler;
-  gint64 deadline;
+  Listener listener;
+  GThread *announcer;
 
-  handler = g_signal_connect_swapped (fixture->store, signal, G_CALLBACK (note_thread), &announcer);
+  listen_to (&listener, fixture->store, signal);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *thread = g_strdup_printf ("%s-%u", signal, i);
@@ -1666,17 +1700,10 @@ announcing_thread (Fixture    *fixture,
       concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
     }
   concierge_store_ingest_async (fixture->store, ingest, NULL, test_got_result, &result);
-
-  /* Long enough for the worker to finish and announce, here or there. */
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (g_atomic_pointer_get (&announcer) == NULL && g_get_monotonic_time () < deadline)
-    g_usleep (10000);
+  announcer = heard_on (&listener);
 
   concierge_store_ingest_finish (fixture->store, test_wait_result (&result), &error);
   g_assert_no_error (error);
-  while (announcer == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (fixture->store, handler);
   return announcer;
 }
 
@@ -1698,6 +1725,89 @@ test_changes_are_announced_on_the_main_thread (Fixture       *fixture,
   g_assert_true (announcing_thread (fixture, 250, "invalidated") == main_thread);
   /* The inbox reads itself anew, before the store closes. */
   test_wait_loaded (inbox);
+}
+
+/* Keeps the worker busy with @n threads to ingest. */
+static void
+keep_worker_busy (Fixture    *fixture,
+                  const char *prefix,
+                  guint       n)
+{
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (fixture->mastodon));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *thread = g_strdup_printf ("%s-%u", prefix, i);
+      g_autoptr(ConciergeMessage) message = incoming (thread, "x", "X", "Hallo", 1000 + i);
+
+      concierge_ingest_add_message (ingest, thread, CONCIERGE_VISIBILITY_PUBLIC, message);
+    }
+  concierge_store_ingest_async (fixture->store, ingest, NULL, NULL, NULL);
+}
+
+static gpointer
+invalidate_thread (gpointer data)
+{
+  concierge_store_invalidate (data);
+  return NULL;
+}
+
+/* Every signal of the store reaches its handlers on the main thread, where
+ * widgets live: from the worker, busy with other jobs before and after,
+ * and from any other thread. */
+static void
+test_every_signal_reaches_its_handler_on_the_main_thread (Fixture       *fixture,
+                                                          gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeSavedReply) reply = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *main_thread = g_thread_self ();
+  GThread *other;
+  Listener listener;
+  guint watched = 0;
+  gulong watching;
+
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "jana", "Jana", "Hallo", 100));
+  thread = load_thread (fixture, "status:1");
+
+  /* Someone has to watch the threads, or the store announces none. */
+  watching = g_signal_connect_swapped (fixture->store, "threads-changed", G_CALLBACK (count_signal), &watched);
+  keep_worker_busy (fixture, "before", 50);
+  g_assert_true (announcing_thread (fixture, 1, "threads-changed") == main_thread);
+  g_assert_true (announcing_thread (fixture, 250, "invalidated") == main_thread);
+
+  listen_to (&listener, fixture->store, "saved-replies-changed");
+  keep_worker_busy (fixture, "saved-before", 50);
+  reply = concierge_saved_reply_new ("Router", "Bitte starten Sie den Router neu.", CONCIERGE_LANGUAGE_GERMAN,
+                                     CONCIERGE_ADDRESS_FORMAL);
+  concierge_store_save_saved_reply_async (fixture->store, reply, NULL, test_got_result, &result);
+  keep_worker_busy (fixture, "saved-after", 50);
+  g_assert_true (heard_on (&listener) == main_thread);
+  g_assert_cmpint (concierge_store_save_saved_reply_finish (fixture->store, test_wait_result (&result), &error),
+                   >, 0);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  listen_to (&listener, fixture->store, "contact-changed");
+  keep_worker_busy (fixture, "contact-before", 50);
+  concierge_store_set_contact_field_async (fixture->store, concierge_thread_get_contact_id (thread),
+                                           CONCIERGE_CONTACT_NOTE, "Ruft lieber an", NULL, test_got_result, &result);
+  keep_worker_busy (fixture, "contact-after", 50);
+  g_assert_true (heard_on (&listener) == main_thread);
+  g_assert_true (concierge_store_set_contact_field_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  /* Another process changed the cache, as a thread of this one learnt. */
+  listen_to (&listener, fixture->store, "invalidated");
+  other = g_thread_new ("invalidating", invalidate_thread, fixture->store);
+  g_thread_join (other);
+  g_assert_true (heard_on (&listener) == main_thread);
+
+  g_signal_handler_disconnect (fixture->store, watching);
+  g_assert_cmpuint (watched, >, 0);
 }
 
 static void
@@ -4003,6 +4113,8 @@ main (int   argc,
   ADD ("/inbox/search-shows-its-first-threads", test_inbox_search_shows_its_first_threads);
   ADD ("/inbox/reloads-after-a-big-change", test_inbox_reloads_after_a_big_change);
   ADD ("/store/changes-are-announced-on-the-main-thread", test_changes_are_announced_on_the_main_thread);
+  ADD ("/store/every-signal-reaches-its-handler-on-the-main-thread",
+       test_every_signal_reaches_its_handler_on_the_main_thread);
   ADD ("/inbox/keeps-changes-made-while-loading", test_inbox_keeps_changes_made_while_loading);
   ADD ("/inbox/loads-rows-that-moved", test_inbox_loads_rows_that_moved);
   ADD ("/inbox/loads-lazily", test_inbox_loads_lazily);

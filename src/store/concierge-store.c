@@ -1220,14 +1220,15 @@ store_notify_thread (ConciergeStore *self,
  * concierge_store_invalidate:
  *
  * Says that another process changed the cache; see
- * #ConciergeStore::invalidated.
+ * #ConciergeStore::invalidated. It may be called on any thread: the
+ * signal comes on the store's main context, as every signal of the store.
  */
 void
 concierge_store_invalidate (ConciergeStore *self)
 {
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  g_signal_emit (self, signals[INVALIDATED], 0);
+  store_notify_change (self, INVALIDATED, 0);
 }
 
 /* Finishing */
