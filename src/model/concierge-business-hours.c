@@ -45,15 +45,6 @@ concierge_business_hours_new (GTimeZone *time_zone)
   return self;
 }
 
-ConciergeBusinessHours *
-concierge_business_hours_ref (ConciergeBusinessHours *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  g_atomic_ref_count_inc (&self->ref_count);
-  return self;
-}
-
 void
 concierge_business_hours_unref (ConciergeBusinessHours *self)
 {

@@ -24,7 +24,6 @@ typedef enum
 #define CONCIERGE_WAITING_WARNING_PERCENT 75
 
 ConciergeBusinessHours *concierge_business_hours_new         (GTimeZone              *time_zone);
-ConciergeBusinessHours *concierge_business_hours_ref         (ConciergeBusinessHours *self);
 void                    concierge_business_hours_unref       (ConciergeBusinessHours *self);
 void                    concierge_business_hours_set_day     (ConciergeBusinessHours *self,
                                                               GDateWeekday            weekday,

@@ -16,7 +16,6 @@
 #include "model/concierge-model-private.h"
 #include "concierge-store.h"
 #include "concierge-store-private.h"
-#include "model/concierge-reply-text.h"
 
 G_DEFINE_FINAL_TYPE (ConciergeStore, concierge_store, G_TYPE_OBJECT)
 
@@ -1157,14 +1156,6 @@ concierge_store_close_finish (ConciergeStore  *self,
                               GError         **error)
 {
   return store_finish_boolean (self, result, concierge_store_close_async, error);
-}
-
-const char *
-concierge_store_get_path (ConciergeStore *self)
-{
-  g_return_val_if_fail (CONCIERGE_IS_STORE (self), NULL);
-
-  return self->path;
 }
 
 /**

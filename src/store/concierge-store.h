@@ -220,7 +220,6 @@ gboolean         concierge_store_close_finish       (ConciergeStore      *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
-const char      *concierge_store_get_path           (ConciergeStore      *self);
 const char      *concierge_store_get_profile_id     (ConciergeStore      *self);
 void             concierge_store_set_search_limit   (ConciergeStore      *self,
                                                      guint                limit);
