@@ -117,56 +117,56 @@ typedef struct
 } Target;
 
 /* concierge-store.c */
-void          set_sqlite_error     (GError     **error,
-                                    sqlite3     *db,
-                                    int          rc,
-                                    const char  *what);
-void          wipe_keys            (char **keys);
-void          wipe_key             (char *key);
-sqlite3      *store_db             (ConciergeStore *self);
-sqlite3_stmt *store_prepare        (ConciergeStore  *self,
-                                    const char      *sql,
-                                    GError         **error);
-gboolean      store_exec           (ConciergeStore  *self,
-                                    const char      *sql,
-                                    GError         **error);
-void          store_rollback       (ConciergeStore *self);
-void          store_run            (ConciergeStore      *self,
-                                    gpointer             source_tag,
-                                    int                  io_priority,
-                                    StoreJobFunc         func,
-                                    gpointer             data,
-                                    GDestroyNotify       destroy,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data);
-void          bind_text            (sqlite3_stmt *stmt,
-                                    int           index,
-                                    const char   *text);
-void          bind_time            (sqlite3_stmt *stmt,
-                                    int           index,
-                                    gint64        time);
-char         *column_dup           (sqlite3_stmt *stmt,
-                                    int           column);
-gboolean      store_step_done      (ConciergeStore  *self,
-                                    sqlite3_stmt    *stmt,
-                                    GError         **error);
-int           store_change_row     (ConciergeStore  *self,
-                                    const char      *sql,
-                                    gint64           id,
-                                    GError         **error);
-gboolean      store_count          (ConciergeStore  *self,
-                                    const char      *sql,
-                                    gint64           id,
-                                    gint64          *value,
-                                    GError         **error);
-void          store_notify_threads (ConciergeStore *self,
-                                    GHashTable     *thread_ids);
-void          store_notify_change  (ConciergeStore *self,
-                                    guint           signal,
-                                    gint64          id);
-void          store_notify_thread  (ConciergeStore *self,
-                                    gint64          thread_id);
+void          set_sqlite_error          (GError     **error,
+                                         sqlite3     *db,
+                                         int          rc,
+                                         const char  *what);
+void          wipe_keys                 (char **keys);
+void          wipe_key                  (char *key);
+sqlite3      *store_db                  (ConciergeStore *self);
+sqlite3_stmt *store_prepare             (ConciergeStore  *self,
+                                         const char      *sql,
+                                         GError         **error);
+gboolean      store_exec                (ConciergeStore  *self,
+                                         const char      *sql,
+                                         GError         **error);
+void          store_rollback            (ConciergeStore *self);
+void          store_run                 (ConciergeStore      *self,
+                                         gpointer             source_tag,
+                                         int                  io_priority,
+                                         StoreJobFunc         func,
+                                         gpointer             data,
+                                         GDestroyNotify       destroy,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+void          bind_text                 (sqlite3_stmt *stmt,
+                                         int           index,
+                                         const char   *text);
+void          bind_time                 (sqlite3_stmt *stmt,
+                                         int           index,
+                                         gint64        time);
+char         *column_dup                (sqlite3_stmt *stmt,
+                                         int           column);
+gboolean      store_step_done           (ConciergeStore  *self,
+                                         sqlite3_stmt    *stmt,
+                                         GError         **error);
+int           store_change_row          (ConciergeStore  *self,
+                                         const char      *sql,
+                                         gint64           id,
+                                         GError         **error);
+gboolean      store_count               (ConciergeStore  *self,
+                                         const char      *sql,
+                                         gint64           id,
+                                         gint64          *value,
+                                         GError         **error);
+void          store_notify_threads      (ConciergeStore *self,
+                                         GHashTable     *thread_ids);
+void          store_notify_change       (ConciergeStore *self,
+                                         guint           signal,
+                                         gint64          id);
+void          store_notify_thread       (ConciergeStore *self,
+                                         gint64          thread_id);
 void          store_changes_add_thread  (StoreChanges *changes,
                                          gint64        thread_id);
 void          store_changes_add_contact (StoreChanges *changes,
@@ -301,7 +301,5 @@ gboolean    store_collect_ids (ConciergeStore  *self,
 GHashTable *id_set_new        (void);
 
 extern const char * const outbox_operations[];
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
 G_END_DECLS
