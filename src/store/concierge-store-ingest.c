@@ -665,6 +665,12 @@ ingest_job (ConciergeStore *self,
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+
+  /* The batch's messages are freed here, on the worker, which holds the
+   * task until the job returns: a first sync's thousands would otherwise
+   * go with the task's last reference, which the main thread may hold,
+   * and stall its loop. */
+  g_array_set_size (batch.ingest->items, 0);
 }
 
 /**
