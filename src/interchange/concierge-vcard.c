@@ -662,6 +662,33 @@ is_vcard (const char *value)
   return g_ascii_strcasecmp (stripped, "VCARD") == 0;
 }
 
+/* Refuses a file too large to read, and steps over a byte order mark, as
+ * some editors write one. */
+static gboolean
+check_file (const char **text,
+            gsize       *length,
+            GError     **error)
+{
+  if (*text == NULL)
+    *text = "";
+  if (*length > CONCIERGE_VCARD_MAX_SIZE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   /* Translators: %u is 16 */
+                   _("The file is too large. Concierge imports vCard files of up to %u MB."),
+                   CONCIERGE_VCARD_MAX_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+
+  if (*length >= 3 && memcmp (*text, "\xef\xbb\xbf", 3) == 0)
+    {
+      *text += 3;
+      *length -= 3;
+    }
+
+  return TRUE;
+}
+
 /**
  * concierge_vcard_parse:
  * @text: (array length=length): a file's contents, from anyone
@@ -688,23 +715,8 @@ concierge_vcard_parse (const char  *text,
   g_return_val_if_fail (text != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (text == NULL)
-    text = "";
-  if (length > CONCIERGE_VCARD_MAX_SIZE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   /* Translators: %u is 16 */
-                   _("The file is too large. Concierge imports vCard files of up to %u MB."),
-                   CONCIERGE_VCARD_MAX_SIZE / (1024 * 1024));
-      return NULL;
-    }
-
-  /* A byte order mark, as some editors write. */
-  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
-    {
-      text += 3;
-      length -= 3;
-    }
+  if (!check_file (&text, &length, error))
+    return NULL;
 
   contacts = g_ptr_array_new_with_free_func (g_object_unref);
   line = g_string_new (NULL);
