@@ -10,7 +10,9 @@ Fails when
     against the including file's folder, then against src/, and a header
     stands for its .c file too (X.h, X.c and X-private.h are one node);
   - a file outside src/channels/concierge-platform.c includes a header of
-    a platform's folder other than its own.
+    a platform's folder other than its own;
+  - a file of src/ is longer than 1,500 lines, or a function longer than
+    120 (from its opening brace in the first column to its closing one).
 
 Before it looks at src/, it checks itself on small trees that break each
 rule, so that it cannot pass by finding nothing.
@@ -28,6 +30,9 @@ TABLE = os.path.join("channels", "concierge-platform.c")
 CHANNELS = "channels"
 SOURCE_SUFFIXES = (".c", ".h")
 TEXT_SUFFIXES = (".c", ".h", ".ui", ".xml", ".css", ".in")
+
+MAX_FILE_LINES = 1500
+MAX_FUNCTION_LINES = 120
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 LITERAL = re.compile(r'"(?:%s)"' % "|".join(PLATFORM_IDS), re.IGNORECASE)
@@ -215,8 +220,32 @@ def check_platform_headers(src):
     return problems
 
 
+def check_sizes(src):
+    """Long files hold more than one subject, long functions more than one
+    step; both are where the next reader gets lost."""
+    problems = []
+    for path in files_of(src):
+        if not path.endswith(SOURCE_SUFFIXES):
+            continue
+        with open(os.path.join(src, path), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        if len(lines) > MAX_FILE_LINES:
+            problems.append(f"{path} has {len(lines)} lines; give its subjects files of their own "
+                            f"(at most {MAX_FILE_LINES})")
+        opened = None
+        for number, line in enumerate(lines, 1):
+            if line == "{":
+                opened = number
+            elif line.startswith("}") and opened is not None:
+                if number - opened + 1 > MAX_FUNCTION_LINES:
+                    problems.append(f"{path}:{opened} opens a function of {number - opened + 1} lines; "
+                                    f"divide it into steps (at most {MAX_FUNCTION_LINES})")
+                opened = None
+    return problems
+
+
 def check(src):
-    return check_literals(src) + check_cycles(src) + check_platform_headers(src)
+    return check_literals(src) + check_cycles(src) + check_platform_headers(src) + check_sizes(src)
 
 
 def write_tree(root, files):
@@ -255,6 +284,12 @@ BROKEN = {
         "model/concierge-other.h": "",
         "model/concierge-other.c": '#include "concierge-other.h"\n#include "channels/concierge-platform.h"\n',
     },
+    "a file too long": {
+        "model/concierge-model.c": '#include "concierge-model-private.h"\n' + "\n" * MAX_FILE_LINES,
+    },
+    "a function too long": {
+        "model/concierge-model.c": "void\nf (void)\n{\n" + "  g ();\n" * (MAX_FUNCTION_LINES - 1) + "}\n",
+    },
     "a platform's header outside the table": {
         "ui/concierge-ui.c": '#include "channels/mastodon/concierge-mastodon-channel.h"\n',
     },
@@ -287,7 +322,8 @@ def main():
     for problem in problems:
         print(f"FAIL: {problem}")
     if not problems:
-        print("src/ names its platforms in the table and their folders only, and its includes go round in no circle")
+        print("src/ names its platforms in the table and their folders only, its includes go round in no circle, "
+              "and its files and functions are short enough to read")
     return 1 if problems else 0
 
 
