@@ -471,6 +471,77 @@ test_account_learns_its_remote_user (Fixture       *fixture,
   g_assert_cmpstr (concierge_account_get_remote_user_id (seen), ==, "5");
 }
 
+/* What a row's facts function saw: the tests look at it after the call
+ * that read the thread returned, which orders the worker's writes first. */
+typedef struct
+{
+  GThread *ran_on;
+  guint    calls;
+} RowFactsWitness;
+
+static ConciergeRowFacts *
+witness_row_facts (ConciergeThread *thread,
+                   gint64           now,
+                   gpointer         data)
+{
+  RowFactsWitness *witness = data;
+  g_autofree char *name = g_strdup_printf ("%s, worked out", concierge_thread_get_contact_name (thread));
+
+  witness->ran_on = g_thread_self ();
+  witness->calls++;
+  return concierge_row_facts_new (name, NULL);
+}
+
+static void
+keep_changed_thread (ConciergeStore   *store,
+                     GPtrArray        *threads,
+                     ConciergeThread **changed)
+{
+  g_set_object (changed, g_ptr_array_index (threads, 0));
+}
+
+static void
+test_rows_are_worked_out_on_the_worker (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  RowFactsWitness witness = { NULL, 0 };
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeThread) changed = NULL;
+  ConciergeRowFacts *facts;
+
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m1", "jana", "Jana Becker", "Mein Internet ist seit heute Morgen weg", 1000));
+  thread = load_thread (fixture, "t1");
+  g_assert_null (concierge_thread_get_row_facts (thread));
+  g_clear_object (&thread);
+
+  concierge_store_set_row_facts (fixture->store, witness_row_facts, &witness, NULL);
+  thread = load_thread (fixture, "t1");
+  facts = concierge_thread_get_row_facts (thread);
+  g_assert_nonnull (facts);
+  g_assert_cmpstr (facts->name, ==, "Jana Becker, worked out");
+  g_assert_cmpuint (witness.calls, >, 0);
+  g_assert_nonnull (witness.ran_on);
+  g_assert_true (witness.ran_on != g_thread_self ());
+
+  /* A change the store announces comes with its rows' facts. */
+  g_signal_connect (fixture->store, "threads-changed", G_CALLBACK (keep_changed_thread), &changed);
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("m2", "jana", "Jana Becker", "Router blinkt rot", 1060));
+  while (changed == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (fixture->store, keep_changed_thread, &changed);
+  g_assert_nonnull (concierge_thread_get_row_facts (changed));
+  g_assert_cmpstr (concierge_thread_get_row_facts (changed)->name, ==, "Jana Becker, worked out");
+
+  /* Without the function, the store reads threads as before; and the
+   * witness on this stack is no longer used once a read returned. */
+  concierge_store_set_row_facts (fixture->store, NULL, NULL, NULL);
+  g_clear_object (&thread);
+  thread = load_thread (fixture, "t1");
+  g_assert_null (concierge_thread_get_row_facts (thread));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -487,6 +558,7 @@ main (int   argc,
   ADD ("/store/images-are-kept-for-offline-reading", test_images_are_kept_for_offline_reading);
   ADD ("/store/deleted-messages-are-marked", test_deleted_messages_are_marked);
   ADD ("/store/view-counts", test_view_counts);
+  ADD ("/store/rows-are-worked-out-on-the-worker", test_rows_are_worked_out_on_the_worker);
   ADD ("/store/account-learns-its-remote-user", test_account_learns_its_remote_user);
 
   return g_test_run ();

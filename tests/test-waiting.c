@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "model/concierge-business-hours.h"
+#include "model/concierge-row-facts.h"
 
 #define MINUTE 60
 #define HOUR (60 * MINUTE)
@@ -162,6 +163,97 @@ test_deadlines (void)
   g_assert_cmpint (concierge_business_hours_elapsed (closed, at (2026, 12, 1, 9, 0), at (2026, 12, 9, 9, 0)), ==, 0);
 }
 
+/* When the office next opens or closes. */
+static void
+test_next_change (void)
+{
+  g_autoptr(ConciergeBusinessHours) office = office_hours ();
+  g_autoptr(ConciergeBusinessHours) always = every_hour ();
+  g_autoptr(ConciergeBusinessHours) closed = concierge_business_hours_new (berlin);
+  gint64 far = at (2027, 1, 31, 0, 0);
+  gboolean open;
+
+  /* Tuesday 2026-12-01, 09:00: open until 18:00. */
+  g_assert_cmpint (concierge_business_hours_next_change (office, at (2026, 12, 1, 9, 0), far, &open), ==,
+                   at (2026, 12, 1, 18, 0));
+  g_assert_true (open);
+  /* At night: closed until 08:00. */
+  g_assert_cmpint (concierge_business_hours_next_change (office, at (2026, 12, 1, 19, 0), far, &open), ==,
+                   at (2026, 12, 2, 8, 0));
+  g_assert_false (open);
+  /* At closing time, closed; at opening time, open. */
+  g_assert_cmpint (concierge_business_hours_next_change (office, at (2026, 12, 1, 18, 0), far, &open), ==,
+                   at (2026, 12, 2, 8, 0));
+  g_assert_false (open);
+  g_assert_cmpint (concierge_business_hours_next_change (office, at (2026, 12, 2, 8, 0), far, &open), ==,
+                   at (2026, 12, 2, 18, 0));
+  g_assert_true (open);
+  /* Friday evening: closed over the weekend. */
+  g_assert_cmpint (concierge_business_hours_next_change (office, at (2026, 12, 4, 20, 0), far, &open), ==,
+                   at (2026, 12, 7, 8, 0));
+  g_assert_false (open);
+  /* No change before the limit: the limit. */
+  g_assert_cmpint (concierge_business_hours_next_change (office, at (2026, 12, 4, 20, 0), at (2026, 12, 6, 0, 0),
+                                                         &open), ==, at (2026, 12, 6, 0, 0));
+  g_assert_false (open);
+  /* Open all day every day: midnight changes nothing. */
+  g_assert_cmpint (concierge_business_hours_next_change (always, at (2026, 12, 1, 9, 0), far, &open), ==, far);
+  g_assert_true (open);
+  g_assert_cmpint (concierge_business_hours_next_change (closed, at (2026, 12, 1, 9, 0), far, &open), ==, far);
+  g_assert_false (open);
+}
+
+/* A row's waiting clock, worked out once, tells the same business time
+ * as counting it afresh at every moment of the days it covers. */
+static void
+test_row_clock (void)
+{
+  g_autoptr(ConciergeBusinessHours) office = office_hours ();
+  g_autoptr(ConciergeBusinessHours) always = every_hour ();
+  ConciergeBusinessHours *hours[] = { office, always };
+  /* Thursday before the end of summer time, Friday evening, a Monday. */
+  gint64 starts[] = { at (2026, 10, 22, 16, 20), at (2026, 12, 4, 17, 45), at (2026, 11, 30, 7, 10) };
+
+  for (guint h = 0; h < G_N_ELEMENTS (hours); h++)
+    for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+      {
+        ConciergeResponseTargets targets = { hours[h], 2 * HOUR, HOUR };
+        gint64 since = starts[i], made = since + 25 * MINUTE;
+        g_autoptr(ConciergeRowFacts) facts = concierge_row_facts_new ("Erika Mustermann", NULL);
+
+        concierge_row_facts_start_clock (facts, &targets, since, FALSE, made);
+        for (gint64 now = made; now <= made + CONCIERGE_ROW_FACTS_HORIZON; now += 7 * MINUTE + 13)
+          {
+            gint64 expected = concierge_business_hours_elapsed (hours[h], since, now), waited;
+            ConciergeWaitingState state = concierge_row_facts_waiting_state (facts, now, &waited);
+
+            g_assert_cmpint (waited, ==, expected);
+            g_assert_cmpint (state, ==, concierge_waiting_state (expected, 2 * HOUR));
+            g_assert_false (concierge_row_facts_is_stale (facts, now));
+          }
+        g_assert_true (concierge_row_facts_is_stale (facts, made + CONCIERGE_ROW_FACTS_HORIZON + 1));
+
+        /* A later answer has a target of its own. */
+        concierge_row_facts_start_clock (facts, &targets, since, TRUE, made);
+        g_assert_cmpint (concierge_row_facts_waiting_state (facts, made + 9 * 24 * HOUR, NULL), ==,
+                         CONCIERGE_WAITING_BREACHED);
+      }
+}
+
+/* Without targets, waiting counts calendar time and never turns due. */
+static void
+test_row_clock_without_targets (void)
+{
+  g_autoptr(ConciergeRowFacts) facts = concierge_row_facts_new ("Erika Mustermann", NULL);
+  gint64 since = at (2026, 12, 5, 23, 0), waited;
+
+  concierge_row_facts_start_clock (facts, NULL, since, FALSE, since + HOUR);
+  g_assert_cmpint (concierge_row_facts_waiting_state (facts, since + 30 * 24 * HOUR, &waited), ==,
+                   CONCIERGE_WAITING_NORMAL);
+  g_assert_cmpint (waited, ==, 30 * 24 * HOUR);
+  g_assert_false (concierge_row_facts_is_stale (facts, since + 300 * 24 * HOUR));
+}
+
 static void
 test_waiting_states (void)
 {
@@ -227,6 +319,9 @@ main (int   argc,
   g_test_add_func ("/waiting/clock-changes", test_clock_changes);
   g_test_add_func ("/waiting/deadlines", test_deadlines);
   g_test_add_func ("/waiting/states", test_waiting_states);
+  g_test_add_func ("/waiting/next-change", test_next_change);
+  g_test_add_func ("/waiting/row-clock", test_row_clock);
+  g_test_add_func ("/waiting/row-clock-without-targets", test_row_clock_without_targets);
   g_test_add_func ("/waiting/targets-from-settings", test_targets_from_settings);
 
   return g_test_run ();

@@ -225,6 +225,69 @@ concierge_business_hours_elapsed (ConciergeBusinessHours *self,
 }
 
 /**
+ * concierge_business_hours_next_change:
+ * @time: Unix time
+ * @limit: Unix time after @time: how far to look
+ * @open: (out): whether the team is at work at @time
+ *
+ * Days that open when the day before closed, as at midnight in a
+ * business that never closes, are one stretch: nothing changes between
+ * them.
+ *
+ * Returns: when the team next starts or stops work after @time, in Unix
+ *   time, or @limit if it does not before then
+ */
+gint64
+concierge_business_hours_next_change (ConciergeBusinessHours *self,
+                                      gint64                  time,
+                                      gint64                  limit,
+                                      gboolean               *open)
+{
+  GDate date;
+  gint64 open_until = 0, days;
+
+  g_return_val_if_fail (self != NULL, limit);
+  g_return_val_if_fail (limit > time, limit);
+  g_return_val_if_fail (open != NULL, limit);
+
+  /* A day longer than 24 hours, as when the clocks go back, would only
+   * make the last day looked at one that already lies past @limit. */
+  days = MIN ((limit - time) / (24 * 60 * 60) + 2, MAX_DAYS);
+
+  *open = FALSE;
+  local_date (self, time, &date);
+  for (gint64 n = 0; n < days; n++, g_date_add_days (&date, 1))
+    {
+      gint64 start, end;
+
+      if (!day_window (self, &date, &start, &end) || end <= time)
+        {
+          /* A closed day ends the open stretch. */
+          if (*open)
+            break;
+          continue;
+        }
+      if (start >= limit)
+        break;
+      if (!*open)
+        {
+          if (start > time)
+            return start;
+          *open = TRUE;
+          open_until = end;
+        }
+      else if (start == open_until)
+        open_until = end;
+      else
+        break;
+      if (open_until >= limit)
+        break;
+    }
+
+  return *open ? MIN (open_until, limit) : limit;
+}
+
+/**
  * concierge_business_hours_deadline:
  * @from: when the waiting began, in Unix time
  * @seconds: business time to wait
@@ -295,7 +358,8 @@ response_targets_clear (gpointer data)
 ConciergeResponseTargets *
 concierge_response_targets_new_for_settings (GSettings *settings)
 {
-  ConciergeResponseTargets *self = g_rc_box_new0 (ConciergeResponseTargets);
+  /* Shared with the store's worker, which works out rows with them. */
+  ConciergeResponseTargets *self = g_atomic_rc_box_new0 (ConciergeResponseTargets);
   g_autoptr(GVariant) days = g_settings_get_value (settings, "business-hours");
   g_auto(GStrv) holidays = g_settings_get_strv (settings, "holidays");
   GVariantIter iter;
@@ -348,13 +412,13 @@ concierge_response_targets_watch (GSettings *settings,
 ConciergeResponseTargets *
 concierge_response_targets_ref (ConciergeResponseTargets *self)
 {
-  return g_rc_box_acquire (self);
+  return g_atomic_rc_box_acquire (self);
 }
 
 void
 concierge_response_targets_unref (ConciergeResponseTargets *self)
 {
-  g_rc_box_release_full (self, response_targets_clear);
+  g_atomic_rc_box_release_full (self, response_targets_clear);
 }
 
 /**

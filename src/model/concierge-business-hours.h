@@ -38,6 +38,10 @@ gboolean                concierge_business_hours_parse_holiday (const char      
 gint64                  concierge_business_hours_elapsed     (ConciergeBusinessHours *self,
                                                               gint64                  from,
                                                               gint64                  to);
+gint64                  concierge_business_hours_next_change (ConciergeBusinessHours *self,
+                                                              gint64                  time,
+                                                              gint64                  limit,
+                                                              gboolean               *open);
 gint64                  concierge_business_hours_deadline    (ConciergeBusinessHours *self,
                                                               gint64                  from,
                                                               gint64                  seconds);

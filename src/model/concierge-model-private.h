@@ -66,6 +66,7 @@ struct _ConciergeThread
   gint64                last_incoming_at;
   gint64                moved_to_id;
   guint                 personal_data; /* kinds found, one bit each */
+  ConciergeRowFacts    *row_facts;     /* what its inbox row shows */
   guint                 unread : 1;
   guint                 placeholder : 1;
   guint                 complaint : 1;     /* tagged "complaint" */

@@ -407,6 +407,7 @@ concierge_thread_finalize (GObject *object)
   g_free (self->platform);
   g_free (self->remote_id);
   g_free (self->snippet);
+  g_clear_pointer (&self->row_facts, concierge_row_facts_unref);
 
   G_OBJECT_CLASS (concierge_thread_parent_class)->finalize (object);
 }
@@ -463,6 +464,7 @@ concierge_thread_update_from (ConciergeThread *self,
   self->last_incoming_at = newer->last_incoming_at;
   self->moved_to_id = newer->moved_to_id;
   self->personal_data = newer->personal_data;
+  concierge_thread_set_row_facts (self, newer->row_facts);
   self->unread = newer->unread;
   self->placeholder = newer->placeholder;
 
@@ -509,6 +511,33 @@ guint concierge_thread_get_personal_data (ConciergeThread *self) { return self->
 
 /* A row the inbox shows while its page loads. */
 gboolean concierge_thread_is_placeholder (ConciergeThread *self) { return self->placeholder; }
+
+/**
+ * concierge_thread_get_row_facts:
+ *
+ * Returns: (transfer none) (nullable): what the thread's inbox row shows,
+ *   as the store's worker worked it out when it read the thread; %NULL
+ *   for a thread read without a row in mind
+ */
+ConciergeRowFacts *concierge_thread_get_row_facts (ConciergeThread *self) { return self->row_facts; }
+
+/**
+ * concierge_thread_set_row_facts:
+ * @facts: (nullable) (transfer none): what the thread's inbox row shows
+ *
+ * For the store's worker, before it hands the thread over.
+ */
+void
+concierge_thread_set_row_facts (ConciergeThread   *self,
+                                ConciergeRowFacts *facts)
+{
+  g_return_if_fail (CONCIERGE_IS_THREAD (self));
+
+  if (facts != NULL)
+    concierge_row_facts_ref (facts);
+  g_clear_pointer (&self->row_facts, concierge_row_facts_unref);
+  self->row_facts = facts;
+}
 
 /**
  * concierge_thread_dup_reference:

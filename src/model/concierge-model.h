@@ -11,6 +11,8 @@
 
 #include <gio/gio.h>
 
+#include "concierge-row-facts.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -198,6 +200,9 @@ gboolean           concierge_thread_get_unread          (ConciergeThread *self);
 gint64             concierge_thread_get_moved_to_id     (ConciergeThread *self);
 guint              concierge_thread_get_personal_data   (ConciergeThread *self);
 gboolean           concierge_thread_is_placeholder      (ConciergeThread *self);
+ConciergeRowFacts *concierge_thread_get_row_facts       (ConciergeThread *self);
+void               concierge_thread_set_row_facts       (ConciergeThread   *self,
+                                                         ConciergeRowFacts *facts);
 char              *concierge_thread_dup_reference       (ConciergeThread *self);
 
 /* Message: one post or direct message in a thread. */

@@ -731,3 +731,17 @@ concierge_inbox_model_find (ConciergeInboxModel *self,
 
   return find_position (self, thread_id);
 }
+
+/**
+ * concierge_inbox_model_reload:
+ *
+ * Reads every thread anew, as when what a row shows of a thread changed
+ * without a change of the thread (concierge_store_set_row_facts()).
+ */
+void
+concierge_inbox_model_reload (ConciergeInboxModel *self)
+{
+  g_return_if_fail (CONCIERGE_IS_INBOX_MODEL (self));
+
+  reload (self);
+}

@@ -21,6 +21,7 @@ void                       concierge_inbox_model_set_query   (ConciergeInboxMode
 gboolean                   concierge_inbox_model_get_loading (ConciergeInboxModel       *self);
 gboolean                   concierge_inbox_model_get_limited (ConciergeInboxModel       *self);
 guint                      concierge_inbox_model_get_cached  (ConciergeInboxModel       *self);
+void                       concierge_inbox_model_reload      (ConciergeInboxModel       *self);
 int                        concierge_inbox_model_find        (ConciergeInboxModel       *self,
                                                               gint64                     thread_id);
 

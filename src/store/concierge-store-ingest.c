@@ -342,7 +342,7 @@ bind_scan (sqlite3_stmt     *stmt,
            const char       *spans,
            guint             kinds)
 {
-  if (message->direction == CONCIERGE_DIRECTION_IN && self->worker->scanner != NULL)
+  if (message->direction == CONCIERGE_DIRECTION_IN && self->worker->scanner.func != NULL)
     bind_text (stmt, column, spans ? spans : "");
   else if (message->direction == CONCIERGE_DIRECTION_OUT)
     bind_text (stmt, column, "");
@@ -413,8 +413,8 @@ ingest_message (ConciergeStore   *self,
   /* Customers' messages are scanned as they land, here on the worker, so
    * that no frame waits for it; the agent's own replies meet the guard
    * before they are sent. */
-  if (message->direction == CONCIERGE_DIRECTION_IN && self->worker->scanner != NULL)
-    kinds = self->worker->scanner (message->body, &spans, self->worker->scanner_data);
+  if (message->direction == CONCIERGE_DIRECTION_IN && self->worker->scanner.func != NULL)
+    kinds = ((ConciergeStoreScanner) self->worker->scanner.func) (message->body, &spans, self->worker->scanner.data);
 
   if (message->remote_id != NULL)
     {

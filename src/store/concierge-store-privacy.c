@@ -11,40 +11,6 @@
 
 /* Personal data */
 
-typedef struct
-{
-  ConciergeStoreScanner scanner;
-  gpointer              data;
-  GDestroyNotify        destroy;
-} ScannerJob;
-
-static void
-scanner_job_free (gpointer data)
-{
-  ScannerJob *job = data;
-
-  /* Not handed over: the job never ran. */
-  if (job->destroy != NULL && job->data != NULL)
-    job->destroy (job->data);
-  g_free (job);
-}
-
-static void
-set_scanner_job (ConciergeStore *self,
-                 GTask          *task,
-                 gpointer        data)
-{
-  ScannerJob *job = data;
-  StoreWorker *worker = self->worker;
-
-  if (worker->scanner_destroy != NULL)
-    worker->scanner_destroy (worker->scanner_data);
-  worker->scanner = job->scanner;
-  worker->scanner_data = g_steal_pointer (&job->data);
-  worker->scanner_destroy = job->destroy;
-  g_task_return_boolean (task, TRUE);
-}
-
 /**
  * concierge_store_set_scanner:
  * @scanner: (nullable): finds personal data; it runs on the store's worker
@@ -59,18 +25,10 @@ concierge_store_set_scanner (ConciergeStore        *self,
                              gpointer               user_data,
                              GDestroyNotify         destroy)
 {
-  ScannerJob *job;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  job = g_new0 (ScannerJob, 1);
-  job->scanner = scanner;
-  job->data = user_data;
-  job->destroy = destroy;
-  /* In the queue, so that every job before it scans with the old one and
-   * every job after with the new. */
-  store_run (self, concierge_store_set_scanner, G_PRIORITY_DEFAULT, set_scanner_job, job, scanner_job_free,
-             NULL, NULL, NULL);
+  store_set_hook (self, concierge_store_set_scanner, &self->worker->scanner, G_CALLBACK (scanner), user_data,
+                  destroy);
 }
 
 /* Customer messages scanned per transaction: other jobs, such as the
@@ -100,7 +58,8 @@ write_scan (ConciergeStore  *self,
     {
       g_autofree char *spans = NULL;
       const char *body = g_ptr_array_index (batch->bodies, k);
-      guint kinds = self->worker->scanner (body ? body : "", &spans, self->worker->scanner_data);
+      guint kinds = ((ConciergeStoreScanner) self->worker->scanner.func) (body ? body : "", &spans,
+                                                                        self->worker->scanner.data);
       gint64 thread_id = g_array_index (batch->thread_ids, gint64, k);
       sqlite3_stmt *stmt;
 
@@ -210,7 +169,7 @@ scan_job (ConciergeStore *self,
   g_autoptr(GError) error = NULL;
   gboolean more = FALSE;
 
-  if (self->worker->scanner == NULL)
+  if (self->worker->scanner.func == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;

@@ -16,6 +16,14 @@
 
 G_BEGIN_DECLS
 
+/* A function of the caller's that the worker calls, with its data. */
+typedef struct
+{
+  GCallback      func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} StoreHook;
+
 /* The store's state that the worker thread needs. It outlives the store
  * object when the last reference to the store drops while the worker still
  * runs, and it is freed by the worker itself. */
@@ -27,10 +35,12 @@ typedef struct
   sqlite3         *db;
   GHashTable      *statements; /* SQL text → sqlite3_stmt, worker only */
 
-  /* Finds personal data in customers' messages; worker only */
-  ConciergeStoreScanner scanner;
-  gpointer         scanner_data;
-  GDestroyNotify   scanner_destroy;
+  /* Finds personal data in customers' messages: a ConciergeStoreScanner;
+   * worker only */
+  StoreHook        scanner;
+  /* Works out what the inbox's rows show: a ConciergeStoreRowFacts;
+   * worker only */
+  StoreHook        row_facts;
 
   /* The keys of the tombstones, from the keyring: the first makes new
    * ones, each recognizes its own. NULL until they arrive; worker only */
@@ -131,6 +141,13 @@ gboolean      store_exec                (ConciergeStore  *self,
                                          const char      *sql,
                                          GError         **error);
 void          store_rollback            (ConciergeStore *self);
+void          store_set_hook            (ConciergeStore      *self,
+                                         gpointer             source_tag,
+                                         StoreHook           *slot,
+                                         GCallback            func,
+                                         gpointer             data,
+                                         GDestroyNotify       destroy);
+void          store_hook_clear          (StoreHook           *hook);
 void          store_run                 (ConciergeStore      *self,
                                          gpointer             source_tag,
                                          int                  io_priority,
@@ -204,6 +221,10 @@ gboolean is_tombstoned             (ConciergeStore *self,
                                     const char     *message_remote_id,
                                     gboolean       *tombstoned,
                                     GError        **error);
+
+/* concierge-store-row-facts.c */
+void               store_add_row_facts (ConciergeStore  *self,
+                                        ConciergeThread *thread);
 
 /* concierge-store-threads.c */
 ConciergeIdentity *identity_from_row (sqlite3_stmt *stmt,

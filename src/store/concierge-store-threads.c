@@ -109,7 +109,10 @@ store_load_thread (ConciergeStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    thread = thread_from_row (stmt);
+    {
+      thread = thread_from_row (stmt);
+      store_add_row_facts (self, thread);
+    }
   else if (rc == SQLITE_DONE)
     g_set_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND,
                  "No thread %" G_GINT64_FORMAT, id);

@@ -116,8 +116,8 @@ store_worker_unref (StoreWorker *worker)
 
   store_worker_close_db (worker);
   g_hash_table_unref (worker->statements);
-  if (worker->scanner_destroy != NULL)
-    worker->scanner_destroy (worker->scanner_data);
+  store_hook_clear (&worker->scanner);
+  store_hook_clear (&worker->row_facts);
   wipe_keys (worker->tombstone_keys);
   g_async_queue_unref (worker->queue);
   g_free (worker);
@@ -250,6 +250,61 @@ store_run (ConciergeStore      *self,
   g_task_set_task_data (task, job, store_job_free);
 
   g_async_queue_push (self->worker->queue, g_steal_pointer (&task));
+}
+
+void
+store_hook_clear (StoreHook *hook)
+{
+  if (hook->destroy != NULL && hook->data != NULL)
+    hook->destroy (hook->data);
+  *hook = (StoreHook) { NULL, NULL, NULL };
+}
+
+typedef struct
+{
+  StoreHook *slot;   /* the worker's */
+  StoreHook  hook;
+} HookJob;
+
+static void
+hook_job_free (gpointer data)
+{
+  HookJob *job = data;
+
+  /* Still here only when the job never ran. */
+  store_hook_clear (&job->hook);
+  g_free (job);
+}
+
+static void
+set_hook_job (ConciergeStore *self,
+              GTask          *task,
+              gpointer        data)
+{
+  HookJob *job = data;
+
+  store_hook_clear (job->slot);
+  *job->slot = job->hook;
+  job->hook = (StoreHook) { NULL, NULL, NULL };
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Hands the worker a function of the caller's for @slot, through the
+ * queue: every job before runs with the old one, every job after with the
+ * new. */
+void
+store_set_hook (ConciergeStore *self,
+                gpointer        source_tag,
+                StoreHook      *slot,
+                GCallback       func,
+                gpointer        data,
+                GDestroyNotify  destroy)
+{
+  HookJob *job = g_new0 (HookJob, 1);
+
+  job->slot = slot;
+  job->hook = (StoreHook) { func, data, destroy };
+  store_run (self, source_tag, G_PRIORITY_DEFAULT, set_hook_job, job, hook_job_free, NULL, NULL, NULL);
 }
 
 void

@@ -309,6 +309,17 @@ const char      *concierge_audit_action_describe    (ConciergeAuditAction   acti
 char            *concierge_audit_log_to_csv         (GPtrArray             *entries,
                                                      GTimeZone             *time_zone);
 
+/* Works out, on the store's worker thread, what @thread's inbox row shows,
+ * at @now in Unix time. */
+typedef ConciergeRowFacts *(*ConciergeStoreRowFacts) (ConciergeThread *thread,
+                                                      gint64           now,
+                                                      gpointer         user_data);
+
+void             concierge_store_set_row_facts      (ConciergeStore         *self,
+                                                     ConciergeStoreRowFacts  func,
+                                                     gpointer                user_data,
+                                                     GDestroyNotify          destroy);
+
 /* Finds personal data in a customer's message, on the store's worker
  * thread: returns the kinds found, one bit each, and sets @spans to where
  * they stand, which the store keeps for the conversation. */

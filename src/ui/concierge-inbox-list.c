@@ -12,6 +12,7 @@
 
 #include "store/concierge-inbox-model.h"
 #include "concierge-inbox-list.h"
+#include "concierge-inbox-row-facts.h"
 #include "concierge-thread-row.h"
 #include "concierge-ui.h"
 
@@ -455,7 +456,6 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_list_item_get_child (item);
   ConciergeThread *thread = gtk_list_item_get_item (item);
 
-  concierge_thread_row_set_targets (CONCIERGE_THREAD_ROW (row), self->targets);
   concierge_thread_row_set_reply_window (CONCIERGE_THREAD_ROW (row), reply_window (self, thread));
   concierge_thread_row_set_thread (CONCIERGE_THREAD_ROW (row), thread, now_seconds ());
   g_hash_table_insert (self->bound_rows, row, g_object_ref (thread));
@@ -469,6 +469,22 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (item));
 }
 
+/* The store's worker works out what the rows show, against the targets
+ * of now; the inbox then reads its threads anew, after the store took
+ * the targets, as its worker does one thing after the other. */
+static void
+work_out_rows (ConciergeInboxList *self)
+{
+  if (self->store == NULL)
+    return;
+
+  concierge_store_set_row_facts (self->store, concierge_inbox_row_facts,
+                                 concierge_response_targets_ref (self->targets),
+                                 (GDestroyNotify) concierge_response_targets_unref);
+  if (self->model != NULL)
+    concierge_inbox_model_reload (self->model);
+}
+
 /* Waiting times grow while nobody touches anything. */
 static gboolean
 tick_cb (gpointer user_data)
@@ -478,13 +494,22 @@ tick_cb (gpointer user_data)
   gpointer row, thread;
   gint64 now = now_seconds ();
 
+  gboolean stale = FALSE;
+
   g_hash_table_iter_init (&iter, self->bound_rows);
   while (g_hash_table_iter_next (&iter, &row, &thread))
     {
-      concierge_thread_row_set_targets (row, self->targets);
+      ConciergeRowFacts *facts = concierge_thread_get_row_facts (thread);
+
       concierge_thread_row_set_reply_window (row, reply_window (self, thread));
       concierge_thread_row_set_thread (row, thread, now);
+      stale |= facts != NULL && concierge_row_facts_is_stale (facts, now);
     }
+
+  /* Rows left on screen for days outlive the days their waiting clock was
+   * worked out for. */
+  if (stale)
+    work_out_rows (self);
 
   return G_SOURCE_CONTINUE;
 }
@@ -495,7 +520,7 @@ targets_changed_cb (ConciergeInboxList *self)
 {
   g_clear_pointer (&self->targets, concierge_response_targets_unref);
   self->targets = concierge_response_targets_new_for_settings (self->settings);
-  tick_cb (self);
+  work_out_rows (self);
 }
 
 /* Selection */
@@ -836,6 +861,7 @@ concierge_inbox_list_set_store (ConciergeInboxList *self,
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
+  work_out_rows (self);
   self->model = concierge_inbox_model_new (store, &query);
 
   /* Connected before the selection model exists, so that it runs first. */

@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "model/concierge-business-hours.h"
-#include "privacy/concierge-detector.h"
 #include "concierge-thread-row.h"
 
 struct _ConciergeThreadRow
@@ -30,7 +29,6 @@ struct _ConciergeThreadRow
 
   ConciergeThread *thread;
   gulong     changed_id;
-  ConciergeResponseTargets *targets;
   guint      reply_window;   /* the platform's, in seconds; 0 for none */
 
   guint      loaded : 1;
@@ -82,20 +80,14 @@ set_snippet (GtkLabel   *label,
  * target, in words, with an icon and a colour: colour is never the only
  * sign. */
 static char *
-show_waiting (ConciergeThreadRow *self,
-              gint64              waiting_since,
-              gint64              now,
-              const char        **state_text)
+show_waiting (ConciergeThreadRow      *self,
+              const ConciergeRowFacts *facts,
+              gint64                   now,
+              const char             **state_text)
 {
-  ConciergeThread *thread = self->thread;
-  ConciergeWaitingState state = CONCIERGE_WAITING_NORMAL;
   const char *icon = NULL;
-  gint64 waited = now - waiting_since;
-
-  if (self->targets != NULL)
-    state = concierge_response_targets_check (self->targets, waiting_since,
-                                              concierge_thread_get_first_response_at (thread) != 0, now,
-                                              &waited, NULL);
+  gint64 waited;
+  ConciergeWaitingState state = concierge_row_facts_waiting_state (facts, now, &waited);
 
   *state_text = NULL;
   switch (state)
@@ -131,17 +123,18 @@ update (ConciergeThreadRow *self,
   const char *state_text = NULL;
   g_autofree char *reply_window = NULL;
   ConciergeThread *thread = self->thread;
+  ConciergeRowFacts *facts = concierge_thread_get_row_facts (thread);
   g_autofree char *time = NULL;
   g_autofree char *accessible = NULL;
-  const char *name, *visibility, *platform;
-  g_autofree char *personal_data = NULL;
+  const char *name, *visibility, *platform, *personal_data;
   gboolean is_public;
   gint64 waiting_since;
 
   /* A row still loading keeps whatever it showed, unseen: emptying every
    * label only to fill it again a moment later would lay the row out
-   * twice, and that is most of the cost of a scrolled frame. */
-  self->loaded = !concierge_thread_is_placeholder (thread);
+   * twice, and that is most of the cost of a scrolled frame. A thread
+   * comes with its row's facts once the store read it for the inbox. */
+  self->loaded = !concierge_thread_is_placeholder (thread) && facts != NULL;
   gtk_widget_set_opacity (self->content, self->loaded ? 1.0 : 0.0);
   if (!self->loaded)
     {
@@ -150,9 +143,8 @@ update (ConciergeThreadRow *self,
       return;
     }
 
-  name = concierge_thread_get_contact_name (thread);
-  if (name[0] == '\0')
-    name = _("Unknown Customer");
+  name = facts->name;
+  personal_data = facts->personal_data;
   is_public = concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PUBLIC;
   visibility = is_public ? _("Public") : _("Private");
   platform = concierge_platform_name (concierge_thread_get_platform (thread));
@@ -166,9 +158,6 @@ update (ConciergeThreadRow *self,
   gtk_label_set_text (self->visibility_label, visibility);
   set_css_class (GTK_WIDGET (self->visibility_label), "public", is_public);
   set_css_class (GTK_WIDGET (self->visibility_label), "private", !is_public);
-  /* Personal data in public is what the agent must see first. */
-  if (is_public)
-    personal_data = concierge_detector_describe_kinds (concierge_thread_get_personal_data (thread));
   gtk_widget_set_visible (self->personal_data_badge, personal_data != NULL);
   gtk_label_set_text (self->platform_label, platform);
   gtk_image_set_from_icon_name (self->platform_image,
@@ -177,7 +166,7 @@ update (ConciergeThreadRow *self,
   gtk_widget_set_visible (self->unread_image, concierge_thread_get_unread (thread));
 
   if (waiting_since != 0)
-    time = show_waiting (self, waiting_since, now, &state_text);
+    time = show_waiting (self, facts, now, &state_text);
   else
     {
       time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
@@ -260,23 +249,6 @@ concierge_thread_row_set_reply_window (ConciergeThreadRow *self,
 }
 
 /**
- * concierge_thread_row_set_targets:
- * @targets: (nullable): what waiting times are measured against, or %NULL
- *   to show them in plain time without a state
- */
-void
-concierge_thread_row_set_targets (ConciergeThreadRow       *self,
-                                  ConciergeResponseTargets *targets)
-{
-  g_return_if_fail (CONCIERGE_IS_THREAD_ROW (self));
-
-  if (targets == self->targets)
-    return;
-  g_clear_pointer (&self->targets, concierge_response_targets_unref);
-  self->targets = targets ? concierge_response_targets_ref (targets) : NULL;
-}
-
-/**
  * concierge_thread_row_set_thread:
  * @now: the time waiting times are counted to, in Unix seconds
  *
@@ -307,7 +279,6 @@ concierge_thread_row_dispose (GObject *object)
 
   g_clear_signal_handler (&self->changed_id, self->thread);
   g_clear_object (&self->thread);
-  g_clear_pointer (&self->targets, concierge_response_targets_unref);
 
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_THREAD_ROW);
 

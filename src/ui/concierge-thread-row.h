@@ -7,7 +7,6 @@
 
 #include <adwaita.h>
 
-#include "model/concierge-business-hours.h"
 #include "model/concierge-model.h"
 #include "concierge-ui.h"
 
@@ -24,8 +23,6 @@ void       concierge_thread_row_set_thread (ConciergeThreadRow *self,
                                             gint64              now);
 void       concierge_thread_row_set_reply_window (ConciergeThreadRow *self,
                                                   guint               seconds);
-void       concierge_thread_row_set_targets (ConciergeThreadRow      *self,
-                                             ConciergeResponseTargets *targets);
 
 
 G_END_DECLS
