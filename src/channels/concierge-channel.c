@@ -120,13 +120,6 @@ default_revoke_async (ConciergeChannel    *self,
   not_supported_async (self, default_revoke_async, callback, user_data);
 }
 
-static gboolean
-default_boolean_finish (ConciergeChannel  *self,
-                        GAsyncResult      *result,
-                        GError           **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
 
 static guint
 default_get_retry_after (ConciergeChannel *self)
@@ -148,16 +141,16 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->find_sent_async = default_find_sent_async;
   iface->find_sent_finish = default_find_sent_finish;
   iface->hide_async = default_hide_async;
-  iface->hide_finish = default_boolean_finish;
+  iface->hide_finish = concierge_channel_finish_boolean_task;
   iface->remove_async = default_remove_async;
-  iface->remove_finish = default_boolean_finish;
+  iface->remove_finish = concierge_channel_finish_boolean_task;
   iface->dup_invitation = default_dup_invitation;
   iface->fetch_image_async = default_fetch_image_async;
   iface->fetch_image_finish = default_fetch_image_finish;
   iface->find_deleted_async = default_find_deleted_async;
   iface->find_deleted_finish = default_find_deleted_finish;
   iface->revoke_async = default_revoke_async;
-  iface->revoke_finish = default_boolean_finish;
+  iface->revoke_finish = concierge_channel_finish_boolean_task;
 }
 
 /**
@@ -778,4 +771,21 @@ concierge_channel_download_image_finish (ConciergeChannel  *channel,
   g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * concierge_channel_finish_boolean_task:
+ * @result: a #GTask of @self whose result is a boolean
+ *
+ * For the platforms: the finish of every call whose result is only
+ * whether it succeeded.
+ */
+gboolean
+concierge_channel_finish_boolean_task (ConciergeChannel  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

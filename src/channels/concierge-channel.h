@@ -259,4 +259,8 @@ GBytes           *concierge_channel_download_image_finish (ConciergeChannel     
                                                           GAsyncResult            *result,
                                                           GError                 **error);
 
+gboolean          concierge_channel_finish_boolean_task   (ConciergeChannel        *self,
+                                                          GAsyncResult            *result,
+                                                          GError                 **error);
+
 G_END_DECLS

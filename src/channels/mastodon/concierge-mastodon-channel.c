@@ -905,16 +905,6 @@ concierge_mastodon_mark_read_async (ConciergeChannel    *channel,
   concierge_mastodon_request_json (task, SOUP_METHOD_POST, path, NULL, NULL, NULL, read_cb);
 }
 
-static gboolean
-concierge_mastodon_boolean_finish (ConciergeChannel  *channel,
-                                     GAsyncResult      *result,
-                                     GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, channel), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* Revoking */
 
 static void
@@ -1209,11 +1199,11 @@ concierge_mastodon_channel_init (ConciergeChannelInterface *iface)
   iface->find_sent_async = concierge_mastodon_find_sent_async;
   iface->find_sent_finish = concierge_mastodon_find_sent_finish;
   iface->mark_read_async = concierge_mastodon_mark_read_async;
-  iface->mark_read_finish = concierge_mastodon_boolean_finish;
+  iface->mark_read_finish = concierge_channel_finish_boolean_task;
   iface->fetch_image_async = concierge_mastodon_fetch_image_async;
   iface->fetch_image_finish = concierge_mastodon_fetch_image_finish;
   iface->find_deleted_async = concierge_mastodon_find_deleted_async;
   iface->find_deleted_finish = concierge_mastodon_find_deleted_finish;
   iface->revoke_async = concierge_mastodon_revoke_async;
-  iface->revoke_finish = concierge_mastodon_boolean_finish;
+  iface->revoke_finish = concierge_channel_finish_boolean_task;
 }

@@ -727,16 +727,6 @@ concierge_telegram_mark_read_async (ConciergeChannel    *channel,
   g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-concierge_telegram_boolean_finish (ConciergeChannel  *channel,
-                                     GAsyncResult      *result,
-                                     GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, channel), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* What a bot can do */
 
 static const char *
@@ -786,7 +776,7 @@ static void
 concierge_telegram_channel_init (ConciergeChannelInterface *iface)
 {
   iface->revoke_async = concierge_telegram_revoke_async;
-  iface->revoke_finish = concierge_telegram_boolean_finish;
+  iface->revoke_finish = concierge_channel_finish_boolean_task;
   iface->get_cursor_stream = concierge_telegram_get_cursor_stream;
   iface->get_capabilities = concierge_telegram_get_capabilities;
   iface->get_retry_after = concierge_telegram_get_retry_after;
@@ -795,9 +785,9 @@ concierge_telegram_channel_init (ConciergeChannelInterface *iface)
   iface->send_async = concierge_telegram_send_async;
   iface->send_finish = concierge_telegram_send_finish;
   iface->mark_read_async = concierge_telegram_mark_read_async;
-  iface->mark_read_finish = concierge_telegram_boolean_finish;
+  iface->mark_read_finish = concierge_channel_finish_boolean_task;
   iface->remove_async = concierge_telegram_remove_async;
-  iface->remove_finish = concierge_telegram_boolean_finish;
+  iface->remove_finish = concierge_channel_finish_boolean_task;
   iface->dup_invitation = concierge_telegram_dup_invitation;
   iface->fetch_image_async = concierge_telegram_fetch_image_async;
   iface->fetch_image_finish = concierge_telegram_fetch_image_finish;
