@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "model/concierge-json.h"
 #include "concierge-saved-replies.h"
 
 /* The format nests three levels deep. json-glib parses recursively, so
@@ -78,18 +79,6 @@ set_not_ours (GError **error)
                        _("This is no file of saved replies that Concierge can read."));
 }
 
-/* A member that is a string, or NULL. */
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 is_version (JsonNode *node,
             gint64   *version)
@@ -119,8 +108,8 @@ reply_from_node (JsonNode  *node,
     }
   object = json_node_get_object (node);
 
-  title = string_member (object, "title");
-  text = string_member (object, "text");
+  title = concierge_json_string (object, "title");
+  text = concierge_json_string (object, "text");
   if (title == NULL || title[0] == '\0')
     {
       /* Translators: %u counts the replies in a file, from 1 */
@@ -144,7 +133,7 @@ reply_from_node (JsonNode  *node,
                    number, CONCIERGE_SAVED_REPLY_MAX_LENGTH);
       return NULL;
     }
-  if (!concierge_language_from_string (string_member (object, "language"), &language))
+  if (!concierge_language_from_string (concierge_json_string (object, "language"), &language))
     {
       /* Translators: %u counts the replies in a file, from 1; keep "de" and "en" as they are */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -152,7 +141,7 @@ reply_from_node (JsonNode  *node,
                      "“en” for English."), number);
       return NULL;
     }
-  if (!concierge_address_from_string (string_member (object, "address"), &address))
+  if (!concierge_address_from_string (concierge_json_string (object, "address"), &address))
     {
       /* Translators: %u counts the replies in a file, from 1; keep "formal" and "informal" as they are */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -214,7 +203,7 @@ concierge_saved_replies_from_json (const char  *data,
       return NULL;
     }
   object = json_node_get_object (root);
-  if (g_strcmp0 (string_member (object, "format"), CONCIERGE_SAVED_REPLIES_FORMAT) != 0 ||
+  if (g_strcmp0 (concierge_json_string (object, "format"), CONCIERGE_SAVED_REPLIES_FORMAT) != 0 ||
       !is_version (json_object_get_member (object, "version"), &version) || version < 1)
     {
       set_not_ours (error);

@@ -11,7 +11,7 @@
 #include <sys/random.h>
 
 #include "channels/concierge-credentials.h"
-#include "channels/concierge-json.h"
+#include "model/concierge-json.h"
 #include "concierge-mastodon.h"
 #include "concierge-mastodon-channel-private.h"
 #include "concierge-mastodon-sign-in.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "channels/concierge-channel.h"
-#include "channels/concierge-json.h"
+#include "model/concierge-json.h"
 #include "concierge-mastodon.h"
 #include "concierge-mastodon-status.h"
 

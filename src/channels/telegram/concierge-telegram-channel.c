@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "channels/concierge-json.h"
+#include "model/concierge-json.h"
 #include "concierge-telegram-channel-private.h"
 #include "concierge-telegram-update.h"
 

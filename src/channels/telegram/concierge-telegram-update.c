@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "channels/concierge-channel.h"
-#include "channels/concierge-json.h"
+#include "model/concierge-json.h"
 #include "concierge-telegram.h"
 #include "concierge-telegram-update.h"
 

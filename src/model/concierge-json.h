@@ -1,7 +1,8 @@
 /* concierge-json.h
  *
- * Reading members of the platforms' JSON without trusting its shape: a
- * member that is missing, null or of another type reads as nothing.
+ * Reading members of JSON from elsewhere (the platforms' answers, files of
+ * saved replies) without trusting its shape: a member that is missing,
+ * null or of another type reads as nothing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
