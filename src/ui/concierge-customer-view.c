@@ -14,7 +14,9 @@
 #include <glib/gi18n.h>
 
 #include "concierge-customer-view.h"
+#include "concierge-forget-dialog.h"
 #include "concierge-forget-progress.h"
+#include "concierge-merge-dialog.h"
 #include "concierge-ui.h"
 #include "privacy/concierge-detector.h"
 
@@ -793,72 +795,6 @@ merge_reason (ConciergeMergeReason reason)
     }
 }
 
-/* "Mastodon, Telegram": where a customer has accounts */
-static char *
-describe_platforms (ConciergeContact *contact)
-{
-  GListModel *identities = concierge_contact_get_identities (contact);
-  g_autoptr(GString) platforms = g_string_new (NULL);
-  guint n = g_list_model_get_n_items (identities);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
-      const char *name = concierge_platform_name (concierge_identity_get_platform (identity));
-
-      if (strstr (platforms->str, name) != NULL)
-        continue;
-      if (platforms->len > 0)
-        g_string_append (platforms, ", ");
-      g_string_append (platforms, name);
-    }
-  return g_string_free (g_steal_pointer (&platforms), FALSE);
-}
-
-/* Avatar, name, and why or where beneath */
-static GtkWidget *
-create_contact_summary (ConciergeContact *contact,
-                        const char       *reason)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *name = gtk_label_new (concierge_contact_get_name (contact));
-  GtkWidget *detail = gtk_label_new (NULL);
-  g_autofree char *platforms = describe_platforms (contact);
-  g_autofree char *subtitle = NULL;
-
-  if (reason != NULL && platforms[0] != '\0')
-    /* Translators: why two customers may be one, then where the other has accounts: "Same name on another platform · Telegram" */
-    subtitle = g_strdup_printf (_("%s · %s"), reason, platforms);
-  gtk_label_set_text (GTK_LABEL (detail), subtitle ? subtitle : reason ? reason : platforms);
-  gtk_widget_set_visible (detail, gtk_label_get_text (GTK_LABEL (detail))[0] != '\0');
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (name, "heading");
-  gtk_label_set_xalign (GTK_LABEL (detail), 0);
-  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
-  gtk_widget_add_css_class (detail, "caption");
-  gtk_widget_add_css_class (detail, "dim-label");
-  gtk_box_append (GTK_BOX (text), name);
-  gtk_box_append (GTK_BOX (text), detail);
-  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), adw_avatar_new (32, concierge_contact_get_name (contact), TRUE));
-  gtk_box_append (GTK_BOX (box), text);
-  return box;
-}
-
-/* A customer the merge dialog found */
-static GtkWidget *
-create_contact_row (ConciergeContact *contact)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-
-  gtk_widget_add_css_class (row, "panel-row");
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), create_contact_summary (contact, NULL));
-  return row;
-}
-
 static void
 suggestions_loaded_cb (GObject      *object,
                        GAsyncResult *result,
@@ -888,8 +824,8 @@ suggestions_loaded_cb (GObject      *object,
 
       /* The button goes under the words: beside them, in a narrow panel
        * and in German, it left them a word a line. */
-      gtk_box_append (GTK_BOX (box), create_contact_summary (suggestion->contact,
-                                                             merge_reason (suggestion->reason)));
+      gtk_box_append (GTK_BOX (box), concierge_merge_candidate_new (suggestion->contact,
+                                                                    merge_reason (suggestion->reason)));
       gtk_widget_set_halign (merge, GTK_ALIGN_END);
       gtk_widget_set_tooltip_text (merge, tooltip);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
@@ -1124,110 +1060,19 @@ concierge_customer_view_merge_action (GtkWidget  *widget,
     }
 }
 
-typedef struct
-{
-  ConciergeCustomerView *self;             /* only while its cancellable is not cancelled */
-  GCancellable          *self_cancellable;
-  ConciergeStore        *store;
-  AdwMessageDialog      *dialog;
-  GtkListBox            *list;
-  GtkStack              *stack;
-  GCancellable          *cancellable;
-  GPtrArray             *results;
-  gint64                 contact_id;
-} MergeSearch;
-
 static void
-merge_search_free (MergeSearch *search)
+merge_dialog_response_cb (ConciergeMergeDialog  *dialog,
+                          const char            *response,
+                          ConciergeCustomerView *self)
 {
-  g_cancellable_cancel (search->cancellable);
-  g_clear_object (&search->cancellable);
-  g_clear_pointer (&search->results, g_ptr_array_unref);
-  g_object_unref (search->self_cancellable);
-  g_object_unref (search->store);
-  g_free (search);
-}
+  g_autoptr(ConciergeContact) other = NULL;
 
-static void
-merge_dialog_finalized (gpointer  data,
-                        GObject  *dialog)
-{
-  merge_search_free (data);
-}
-
-static void
-merge_search_found_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  MergeSearch *search = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkListBox *list;
-
-  results = concierge_store_search_contacts_finish (CONCIERGE_STORE (object), result, &error);
-  if (results == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Searching customers failed: %s", error->message);
-      return;
-    }
-
-  list = search->list;
-  clear_list (list);
-  for (guint i = 0; i < results->len; i++)
-    gtk_list_box_append (list, create_contact_row (g_ptr_array_index (results, i)));
-  g_clear_pointer (&search->results, g_ptr_array_unref);
-  search->results = g_steal_pointer (&results);
-  concierge_stack_show (search->stack, search->results->len > 0 ? "results" : "none");
-  adw_message_dialog_set_response_enabled (search->dialog, "merge", FALSE);
-}
-
-static void
-merge_search_changed_cb (GtkSearchEntry *entry,
-                         MergeSearch    *search)
-{
-  g_cancellable_cancel (search->cancellable);
-  g_clear_object (&search->cancellable);
-  search->cancellable = g_cancellable_new ();
-  concierge_store_search_contacts_async (search->store, gtk_editable_get_text (GTK_EDITABLE (entry)),
-                                         search->contact_id, search->cancellable,
-                                         merge_search_found_cb, search);
-}
-
-static void
-merge_search_selected_cb (GtkListBox    *list,
-                          GtkListBoxRow *row,
-                          MergeSearch   *search)
-{
-  adw_message_dialog_set_response_enabled (search->dialog, "merge", row != NULL);
-}
-
-static void
-merge_search_activated_cb (GtkListBox    *list,
-                           GtkListBoxRow *row,
-                           MergeSearch   *search)
-{
-  adw_message_dialog_response (search->dialog, "merge");
-}
-
-static void
-merge_search_response_cb (AdwMessageDialog *dialog,
-                          const char       *response,
-                          MergeSearch      *search)
-{
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (search->list);
-
-  /* Every answer closes the dialog, and its list empties as it goes. */
-  g_signal_handlers_disconnect_by_data (search->list, search);
-
-  if (g_str_equal (response, "merge") && !g_cancellable_is_cancelled (search->self_cancellable) && row != NULL && search->results != NULL &&
-      (guint) gtk_list_box_row_get_index (row) < search->results->len)
-    {
-      ConciergeContact *other = g_ptr_array_index (search->results, gtk_list_box_row_get_index (row));
-
-      merge (search->self, concierge_contact_get_id (other), concierge_contact_get_name (other));
-    }
+  /* A panel that went merges nothing. */
+  if (!g_str_equal (response, "merge") || self->cancellable == NULL)
+    return;
+  other = concierge_merge_dialog_ref_chosen (dialog);
+  if (other != NULL)
+    merge (self, concierge_contact_get_id (other), concierge_contact_get_name (other));
 }
 
 static void
@@ -1236,41 +1081,15 @@ concierge_customer_view_merge_search_action (GtkWidget  *widget,
                                              GVariant   *parameter)
 {
   ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
-  g_autoptr(GtkBuilder) builder = NULL;
-  MergeSearch *search;
-  AdwMessageDialog *dialog;
-  GObject *entry;
+  ConciergeMergeDialog *dialog;
 
   if (self->contact == NULL)
     return;
 
-  /* The dialog lives as long as it is open; it owns the search. */
-  builder = gtk_builder_new_from_resource (RESOURCE_PATH "ui/concierge-merge-dialog.ui");
-  search = g_new0 (MergeSearch, 1);
-  search->self = self;
-  search->self_cancellable = g_object_ref (self->cancellable);
-  search->store = g_object_ref (self->store);
-  search->contact_id = self->contact_id;
-  search->dialog = dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
-  search->list = GTK_LIST_BOX (gtk_builder_get_object (builder, "results_list"));
-  search->stack = GTK_STACK (gtk_builder_get_object (builder, "results_stack"));
-  entry = gtk_builder_get_object (builder, "search_entry");
-
-  adw_message_dialog_format_body (dialog,
-                                  /* Translators: %s is the customer's name */
-                                  _("Choose who is the same person as %s. Their conversations and accounts "
-                                    "come here, and the merge can be undone."),
-                                  concierge_contact_get_name (self->contact));
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
-  g_signal_connect (entry, "search-changed", G_CALLBACK (merge_search_changed_cb), search);
-  g_signal_connect (search->list, "row-selected", G_CALLBACK (merge_search_selected_cb), search);
-  g_signal_connect (search->list, "row-activated", G_CALLBACK (merge_search_activated_cb), search);
-  g_signal_connect (dialog, "response", G_CALLBACK (merge_search_response_cb), search);
-  g_object_weak_ref (G_OBJECT (dialog), merge_dialog_finalized, search);
-
-  merge_search_changed_cb (GTK_SEARCH_ENTRY (entry), search);
+  /* The dialog lives as long as it is open. */
+  dialog = concierge_merge_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->contact);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (merge_dialog_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (GTK_WIDGET (entry));
 }
 
 static void
@@ -1456,51 +1275,6 @@ forget_response_cb (AdwMessageDialog *dialog,
                                         forgotten_cb, forget);
 }
 
-/* "3 conversations with 25 messages and 2 images" */
-static char *
-describe_summary (const ConciergeContactSummary *summary)
-{
-  g_autofree char *conversations = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conversation", "%u conversations",
-                                                                 summary->threads), summary->threads);
-  g_autofree char *messages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages",
-                                                            summary->messages), summary->messages);
-  g_autofree char *images = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images",
-                                                          summary->images), summary->images);
-  g_autofree char *accounts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account", "%u accounts",
-                                                            summary->identities), summary->identities);
-  g_autoptr(GString) body = g_string_new (NULL);
-
-  if (summary->images > 0)
-    g_string_append_printf (body,
-                            /* Translators: "This removes 3 conversations with 25 messages and 2 images, the profile and its 2 accounts from this computer." */
-                            _("This removes %s with %s and %s, the profile and its %s from this computer."),
-                            conversations, messages, images, accounts);
-  else
-    g_string_append_printf (body,
-                            /* Translators: "This removes 3 conversations with 25 messages, the profile and its 2 accounts from this computer." */
-                            _("This removes %s with %s, the profile and its %s from this computer."),
-                            conversations, messages, accounts);
-  if (summary->notes > 0)
-    {
-      g_string_append_c (body, ' ');
-      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "Your team's %u internal note goes too.",
-                                                 "Your team's %u internal notes go too.", summary->notes),
-                              summary->notes);
-    }
-  if (summary->drafts + summary->outbox > 0)
-    {
-      guint unsent = summary->drafts + summary->outbox;
-
-      g_string_append_c (body, ' ');
-      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u reply not yet sent is discarded.",
-                                                 "%u replies not yet sent are discarded.", unsent), unsent);
-    }
-  g_string_append_c (body, ' ');
-  g_string_append (body, _("Nothing is deleted on the platforms. New messages from this person will arrive "
-                           "as a new customer. This cannot be undone."));
-  return g_string_free (g_steal_pointer (&body), FALSE);
-}
-
 static void
 summarized_cb (GObject      *object,
                GAsyncResult *result,
@@ -1509,9 +1283,7 @@ summarized_cb (GObject      *object,
   Forget *forget = user_data;
   g_autofree ConciergeContactSummary *summary = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  ConciergeForgetDialog *dialog;
 
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
   if (g_cancellable_is_cancelled (forget->self_cancellable))
@@ -1527,15 +1299,8 @@ summarized_cb (GObject      *object,
       return;
     }
 
-  /* Translators: %s is the customer's name */
-  heading = g_strdup_printf (_("Forget %s?"), forget->name);
-  body = describe_summary (summary);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (forget->self))),
-                                                       heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "forget", _("_Forget"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "forget", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = concierge_forget_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (forget->self))),
+                                       forget->name, summary);
   g_signal_connect (dialog, "response", G_CALLBACK (forget_response_cb), forget);
   gtk_window_present (GTK_WINDOW (dialog));
 }
