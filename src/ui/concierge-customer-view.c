@@ -13,12 +13,13 @@
 
 #include <glib/gi18n.h>
 
+#include "concierge-customer-facts.h"
 #include "concierge-customer-view.h"
 #include "concierge-forget-dialog.h"
 #include "concierge-forget-progress.h"
+#include "concierge-item.h"
 #include "concierge-merge-dialog.h"
 #include "concierge-ui.h"
-#include "privacy/concierge-detector.h"
 
 /* Conversations shown before "Show All": enough for most customers, and
  * few enough that a customer with hundreds fills the panel in a frame. */
@@ -55,6 +56,8 @@ struct _ConciergeCustomerView
   ConciergeContact  *contact;
   GPtrArray         *threads;
   GPtrArray         *suggestions;
+  GListStore        *suggestion_items; /* of ConciergeItem: ConciergeMergeSuggestion */
+  GListStore        *fact_items;       /* of ConciergeItem: ConciergeCustomerFact */
   guint              pending;
   gboolean           show_all;
   gboolean           filling_language;
@@ -405,15 +408,6 @@ language_selected_cb (ConciergeCustomerView *self)
 
 /* Filling the panel */
 
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
 /* The agent may be typing in a field while the profile changes elsewhere;
  * what they type stays. */
 static void
@@ -439,11 +433,14 @@ identity_profile_url (ConciergeIdentity *identity)
   return platform->dup_profile_link (handle, concierge_identity_get_server_url (identity));
 }
 
+/* An account can be separated from a customer who has more than one. */
 static GtkWidget *
-create_identity_row (ConciergeCustomerView *self,
-                     ConciergeIdentity     *identity,
-                     gboolean               separable)
+create_identity_row (gpointer object,
+                     gpointer user_data)
 {
+  ConciergeIdentity *identity = object;
+  GListModel *identities = user_data; /* the list is bound to it */
+  gboolean separable = g_list_model_get_n_items (identities) > 1;
   const char *platform = concierge_identity_get_platform (identity);
   const char *handle = concierge_identity_get_handle (identity);
   const char *display_name = concierge_identity_get_display_name (identity);
@@ -719,13 +716,8 @@ fill_contact (ConciergeCustomerView *self)
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note, -1);
     }
 
-  clear_list (self->identities_list);
-  for (guint i = 0; i < n_identities; i++)
-    {
-      g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
-
-      gtk_list_box_append (self->identities_list, create_identity_row (self, identity, n_identities > 1));
-    }
+  /* Bound anew, as the rows' menus depend on how many there are */
+  gtk_list_box_bind_model (self->identities_list, identities, create_identity_row, identities, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->identities_list), n_identities > 0);
 }
 
@@ -795,6 +787,35 @@ merge_reason (ConciergeMergeReason reason)
     }
 }
 
+/* A customer who may be the same person, and why */
+static GtkWidget *
+create_suggestion_row (gpointer item,
+                       gpointer user_data)
+{
+  ConciergeMergeSuggestion *suggestion = concierge_item_get_data (item);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge"));
+  /* Translators: %s is a customer's name */
+  g_autofree char *tooltip = g_strdup_printf (_("Merge %s Into This Customer"),
+                                              concierge_contact_get_name (suggestion->contact));
+
+  /* The button goes under the words: beside them, in a narrow panel
+   * and in German, it left them a word a line. */
+  gtk_box_append (GTK_BOX (box), concierge_merge_candidate_new (suggestion->contact,
+                                                                merge_reason (suggestion->reason)));
+  gtk_widget_set_halign (merge, GTK_ALIGN_END);
+  gtk_widget_set_tooltip_text (merge, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (merge), "x",
+                                    concierge_contact_get_id (suggestion->contact));
+  gtk_box_append (GTK_BOX (box), merge);
+  gtk_widget_add_css_class (row, "panel-row");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
 static void
 suggestions_loaded_cb (GObject      *object,
                        GAsyncResult *result,
@@ -811,48 +832,10 @@ suggestions_loaded_cb (GObject      *object,
   if (!loaded (self, suggestions != NULL, error, "Looking for the same customer"))
     return;
 
-  clear_list (self->suggestions_list);
-  for (guint i = 0; i < suggestions->len; i++)
-    {
-      ConciergeMergeSuggestion *suggestion = g_ptr_array_index (suggestions, i);
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge"));
-      /* Translators: %s is a customer's name */
-      g_autofree char *tooltip = g_strdup_printf (_("Merge %s Into This Customer"),
-                                                  concierge_contact_get_name (suggestion->contact));
-
-      /* The button goes under the words: beside them, in a narrow panel
-       * and in German, it left them a word a line. */
-      gtk_box_append (GTK_BOX (box), concierge_merge_candidate_new (suggestion->contact,
-                                                                    merge_reason (suggestion->reason)));
-      gtk_widget_set_halign (merge, GTK_ALIGN_END);
-      gtk_widget_set_tooltip_text (merge, tooltip);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (merge), "x",
-                                        concierge_contact_get_id (suggestion->contact));
-      gtk_box_append (GTK_BOX (box), merge);
-      gtk_widget_add_css_class (row, "panel-row");
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      gtk_list_box_append (self->suggestions_list, row);
-    }
+  concierge_item_store_set_array (self->suggestion_items, suggestions);
   gtk_widget_set_visible (GTK_WIDGET (self->suggestions_group), suggestions->len > 0);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
   self->suggestions = g_steal_pointer (&suggestions);
-}
-
-/* The findings a profile has a field for */
-static ConciergeContactField
-fact_field (ConciergeFindingType type)
-{
-  if (type == CONCIERGE_FINDING_EMAIL)
-    return CONCIERGE_CONTACT_EMAIL;
-  if (type == CONCIERGE_FINDING_PHONE)
-    return CONCIERGE_CONTACT_PHONE;
-  if (type == CONCIERGE_FINDING_CUSTOMER_NUMBER)
-    return CONCIERGE_CONTACT_CUSTOMER_NUMBER;
-  return CONCIERGE_CONTACT_N_FIELDS;
 }
 
 static void
@@ -863,9 +846,8 @@ facts_loaded_cb (GObject      *object,
   g_autoptr(ConciergeCaller) caller = user_data;
   ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) facts = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   messages = concierge_store_load_contact_facts_finish (CONCIERGE_STORE (object), result, &error);
   if (self == NULL)
@@ -873,49 +855,9 @@ facts_loaded_cb (GObject      *object,
   if (!loaded (self, messages != NULL, error, "Loading what the customer wrote"))
     return;
 
-  clear_list (self->facts_list);
-  for (guint i = 0; i < messages->len; i++)
-    {
-      ConciergeMessage *message = g_ptr_array_index (messages, i);
-      const char *body = concierge_message_get_body (message);
-      g_autoptr(GArray) findings = concierge_detector_parse_spans (concierge_message_get_personal_data (message));
-      glong length = g_utf8_strlen (body, -1);
-
-      for (guint k = 0; findings != NULL && k < findings->len; k++)
-        {
-          ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
-          ConciergeContactField field = fact_field (finding->type);
-          g_autofree char *value = NULL;
-          g_autofree char *time = NULL;
-          g_autofree char *subtitle = NULL;
-          GtkWidget *row, *add;
-
-          if (field == CONCIERGE_CONTACT_N_FIELDS || finding->end > length || finding->start >= finding->end)
-            continue;
-          value = g_utf8_substring (body, finding->start, finding->end);
-          /* Already in the profile, or offered once already */
-          if (self->contact != NULL && g_str_equal (concierge_contact_get_field (self->contact, field), value))
-            continue;
-          if (!g_hash_table_add (seen, g_strdup (value)))
-            continue;
-
-          time = concierge_format_time (concierge_message_get_created_at (message), now);
-          /* Translators: what kind of data, and when the customer wrote it: "Email address · 14:30" */
-          subtitle = g_strdup_printf (_("%s · %s"), concierge_finding_type_get_label (finding->type), time);
-          row = adw_action_row_new ();
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), value);
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-          add = gtk_button_new_with_mnemonic (_("_Add"));
-          gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (add, _("Add to the Profile"));
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "customer.add-fact");
-          gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "(is)", (gint32) field, value);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), add);
-          gtk_list_box_append (self->facts_list, row);
-        }
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->facts_group), g_hash_table_size (seen) > 0);
+  facts = concierge_customer_facts_collect (messages, self->contact);
+  concierge_item_store_set_array (self->fact_items, facts);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_group), facts->len > 0);
 }
 
 static void
@@ -1414,6 +1356,8 @@ concierge_customer_view_dispose (GObject *object)
   g_clear_object (&self->contact);
   g_clear_pointer (&self->threads, g_ptr_array_unref);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  g_clear_object (&self->suggestion_items);
+  g_clear_object (&self->fact_items);
   g_clear_pointer (&self->shown_note, g_free);
   self->undo_toast = NULL;
   undo_clear (&self->undo);
@@ -1488,6 +1432,13 @@ concierge_customer_view_init (ConciergeCustomerView *self)
                                   GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  self->suggestion_items = g_list_store_new (CONCIERGE_TYPE_ITEM);
+  gtk_list_box_bind_model (self->suggestions_list, G_LIST_MODEL (self->suggestion_items), create_suggestion_row,
+                           NULL, NULL);
+  self->fact_items = g_list_store_new (CONCIERGE_TYPE_ITEM);
+  gtk_list_box_bind_model (self->facts_list, G_LIST_MODEL (self->fact_items), concierge_customer_fact_row_new,
+                           NULL, NULL);
 
   for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
     if (field_row (self, field) != NULL)
