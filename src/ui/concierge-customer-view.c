@@ -17,6 +17,7 @@
 #include "concierge-customer-view.h"
 #include "concierge-forget-dialog.h"
 #include "concierge-forget-progress.h"
+#include "concierge-history-row.h"
 #include "concierge-item.h"
 #include "concierge-merge-dialog.h"
 #include "concierge-ui.h"
@@ -500,123 +501,6 @@ create_identity_row (gpointer object,
   return row;
 }
 
-static const char *
-status_name (ConciergeThreadStatus status)
-{
-  switch (status)
-    {
-    case CONCIERGE_THREAD_OPEN:
-      return C_("conversation status", "Open");
-    case CONCIERGE_THREAD_PENDING:
-      return C_("conversation status", "Waiting for the customer");
-    case CONCIERGE_THREAD_SNOOZED:
-      return C_("conversation status", "Snoozed");
-    case CONCIERGE_THREAD_RESOLVED:
-      return C_("conversation status", "Resolved");
-    default:
-      return "";
-    }
-}
-
-static GtkWidget *
-badge_new (const char *text,
-           const char *style)
-{
-  GtkWidget *badge = gtk_label_new (text);
-
-  gtk_widget_add_css_class (badge, "visibility-badge");
-  gtk_widget_add_css_class (badge, style);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  return badge;
-}
-
-/* The open conversation is marked, and needs no opening. Marking it in
- * place rather than filling the list anew keeps the row the agent just
- * clicked, and the focus on it. */
-static void
-mark_open_thread (ConciergeCustomerView *self,
-                  GtkWidget             *row)
-{
-  GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
-  gboolean open = target != NULL && g_variant_get_int64 (target) == self->thread_id;
-
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "subtitle-label"),
-                      g_object_get_data (G_OBJECT (row), open ? "open-subtitle" : "subtitle"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), !open);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), open ? NULL : "win.show-thread");
-}
-
-/* Lighter than an AdwActionRow, which matters in a history of hundreds:
- * a title, a line under it, and the badges. */
-static GtkWidget *
-create_thread_row (void)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-  GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *visibility = badge_new ("", "public");
-  GtkWidget *complaint = badge_new (_("Complaint"), "personal-data");
-
-  gtk_widget_add_css_class (row, "panel-row");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (title), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (subtitle), TRUE);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (text), title);
-  gtk_box_append (GTK_BOX (text), subtitle);
-  gtk_box_append (GTK_BOX (badges), visibility);
-  gtk_box_append (GTK_BOX (badges), complaint);
-  gtk_widget_set_valign (badges, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), badges);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  g_object_set_data (G_OBJECT (row), "title", title);
-  g_object_set_data (G_OBJECT (row), "subtitle-label", subtitle);
-  g_object_set_data (G_OBJECT (row), "visibility", visibility);
-  g_object_set_data (G_OBJECT (row), "complaint", complaint);
-  return row;
-}
-
-static void
-update_thread_row (ConciergeCustomerView *self,
-                   GtkWidget             *row,
-                   ConciergeThread       *thread,
-                   gint64                 now)
-{
-  GtkWidget *visibility = g_object_get_data (G_OBJECT (row), "visibility");
-  g_autofree char *time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
-  gboolean is_public = concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PUBLIC;
-  const char *snippet = concierge_thread_get_snippet (thread);
-  const char *platform = concierge_platform_name (concierge_thread_get_platform (thread));
-
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "title"), snippet[0] ? snippet : _("No messages"));
-  /* Translators: a conversation's status, platform and time: "Resolved · Mastodon · 14:30" */
-  g_object_set_data_full (G_OBJECT (row), "subtitle",
-                          g_strdup_printf (_("%s · %s · %s"), status_name (concierge_thread_get_status (thread)),
-                                           platform, time), g_free);
-  /* Translators: the conversation open beside the panel, its platform and time: "Open now · Mastodon · 14:30" */
-  g_object_set_data_full (G_OBJECT (row), "open-subtitle",
-                          g_strdup_printf (_("Open now · %s · %s"), platform, time), g_free);
-
-  gtk_label_set_text (GTK_LABEL (visibility), is_public ? _("Public") : _("Private"));
-  gtk_widget_remove_css_class (visibility, is_public ? "private" : "public");
-  gtk_widget_add_css_class (visibility, is_public ? "public" : "private");
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "complaint"), concierge_thread_is_complaint (thread));
-
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", concierge_thread_get_id (thread));
-  mark_open_thread (self, row);
-}
-
 /* Rows are kept and filled anew rather than replaced: a customer's
  * history changes whenever one of their conversations does, and the row
  * the agent just clicked keeps the focus. */
@@ -640,10 +524,10 @@ fill_threads (ConciergeCustomerView *self)
         continue;
       if (row == NULL)
         {
-          row = create_thread_row ();
+          row = concierge_history_row_new ();
           gtk_list_box_append (self->threads_list, row);
         }
-      update_thread_row (self, row, thread, now);
+      concierge_history_row_update (row, thread, now, self->thread_id);
       row = gtk_widget_get_next_sibling (row);
     }
   while (row != NULL)
@@ -1306,7 +1190,7 @@ concierge_customer_view_set_thread (ConciergeCustomerView *self,
     {
       for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->threads_list));
            row != NULL; row = gtk_widget_get_next_sibling (row))
-        mark_open_thread (self, row);
+        concierge_history_row_mark_open (row, self->thread_id);
       return;
     }
   show_contact (self, contact_id);
