@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "concierge-audit-window.h"
+#include "concierge-item.h"
 #include "concierge-ui.h"
 
 struct _ConciergeAuditWindow
@@ -23,6 +24,7 @@ struct _ConciergeAuditWindow
   GCancellable    *loading;        /* the load under way */
   GCancellable    *cancellable;    /* until the window goes */
   GPtrArray       *entries;        /* as the list shows them, or NULL */
+  GListStore      *items;          /* of ConciergeItem: the entries that have their row */
   guint            filled;         /* entries that have their row */
   guint            fill_id;
   GtkNativeDialog *chooser;
@@ -142,8 +144,10 @@ dim_label_new (const char *text,
 /* Two lines: what, and in which conversation, beside when; why beside
  * who. The log's text is only ever text, never markup. */
 static GtkWidget *
-entry_row_new (const ConciergeAuditEntry *entry)
+entry_row_new (gpointer item,
+               gpointer user_data)
 {
+  const ConciergeAuditEntry *entry = concierge_item_get_data (item);
   const char *what = concierge_audit_action_describe (entry->action);
   g_autofree char *why = describe_why (entry);
   g_autofree char *when = concierge_format_date_time (entry->at);
@@ -220,8 +224,8 @@ fill_cb (gpointer data)
   ConciergeAuditWindow *self = data;
   guint end = MIN (self->filled + ROWS_PER_BATCH, self->entries->len);
 
-  for (; self->filled < end; self->filled++)
-    gtk_list_box_append (self->entry_list, entry_row_new (g_ptr_array_index (self->entries, self->filled)));
+  concierge_item_store_append_part (self->items, self->entries, self->filled, end);
+  self->filled = end;
 
   if (self->filled < self->entries->len)
     return G_SOURCE_CONTINUE;
@@ -234,12 +238,10 @@ show_entries (ConciergeAuditWindow *self,
               GPtrArray            *entries)
 {
   g_autofree char *summary = NULL;
-  GtkWidget *child;
 
   g_clear_handle_id (&self->fill_id, g_source_remove);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->entry_list))) != NULL)
-    gtk_list_box_remove (self->entry_list, child);
+  g_list_store_remove_all (self->items);
 
   self->entries = g_ptr_array_ref (entries);
   self->filled = 0;
@@ -437,6 +439,7 @@ concierge_audit_window_dispose (GObject *object)
   g_clear_object (&self->store);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_AUDIT_WINDOW);
+  g_clear_object (&self->items);
 
   G_OBJECT_CLASS (concierge_audit_window_parent_class)->dispose (object);
 }
@@ -467,6 +470,8 @@ static void
 concierge_audit_window_init (ConciergeAuditWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->items = g_list_store_new (CONCIERGE_TYPE_ITEM);
+  gtk_list_box_bind_model (self->entry_list, G_LIST_MODEL (self->items), entry_row_new, NULL, NULL);
 
   self->cancellable = g_cancellable_new ();
   /* Nothing to export until the log is read. */

@@ -13,10 +13,14 @@
 
 #include <glib/gi18n.h>
 
+#include "concierge-customer-facts.h"
 #include "concierge-customer-view.h"
+#include "concierge-forget-dialog.h"
 #include "concierge-forget-progress.h"
+#include "concierge-history-row.h"
+#include "concierge-item.h"
+#include "concierge-merge-dialog.h"
 #include "concierge-ui.h"
-#include "privacy/concierge-detector.h"
 
 /* Conversations shown before "Show All": enough for most customers, and
  * few enough that a customer with hundreds fills the panel in a frame. */
@@ -53,6 +57,8 @@ struct _ConciergeCustomerView
   ConciergeContact  *contact;
   GPtrArray         *threads;
   GPtrArray         *suggestions;
+  GListStore        *suggestion_items; /* of ConciergeItem: ConciergeMergeSuggestion */
+  GListStore        *fact_items;       /* of ConciergeItem: ConciergeCustomerFact */
   guint              pending;
   gboolean           show_all;
   gboolean           filling_language;
@@ -403,15 +409,6 @@ language_selected_cb (ConciergeCustomerView *self)
 
 /* Filling the panel */
 
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
 /* The agent may be typing in a field while the profile changes elsewhere;
  * what they type stays. */
 static void
@@ -437,11 +434,14 @@ identity_profile_url (ConciergeIdentity *identity)
   return platform->dup_profile_link (handle, concierge_identity_get_server_url (identity));
 }
 
+/* An account can be separated from a customer who has more than one. */
 static GtkWidget *
-create_identity_row (ConciergeCustomerView *self,
-                     ConciergeIdentity     *identity,
-                     gboolean               separable)
+create_identity_row (gpointer object,
+                     gpointer user_data)
 {
+  ConciergeIdentity *identity = object;
+  GListModel *identities = user_data; /* the list is bound to it */
+  gboolean separable = g_list_model_get_n_items (identities) > 1;
   const char *platform = concierge_identity_get_platform (identity);
   const char *handle = concierge_identity_get_handle (identity);
   const char *display_name = concierge_identity_get_display_name (identity);
@@ -501,123 +501,6 @@ create_identity_row (ConciergeCustomerView *self,
   return row;
 }
 
-static const char *
-status_name (ConciergeThreadStatus status)
-{
-  switch (status)
-    {
-    case CONCIERGE_THREAD_OPEN:
-      return C_("conversation status", "Open");
-    case CONCIERGE_THREAD_PENDING:
-      return C_("conversation status", "Waiting for the customer");
-    case CONCIERGE_THREAD_SNOOZED:
-      return C_("conversation status", "Snoozed");
-    case CONCIERGE_THREAD_RESOLVED:
-      return C_("conversation status", "Resolved");
-    default:
-      return "";
-    }
-}
-
-static GtkWidget *
-badge_new (const char *text,
-           const char *style)
-{
-  GtkWidget *badge = gtk_label_new (text);
-
-  gtk_widget_add_css_class (badge, "visibility-badge");
-  gtk_widget_add_css_class (badge, style);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  return badge;
-}
-
-/* The open conversation is marked, and needs no opening. Marking it in
- * place rather than filling the list anew keeps the row the agent just
- * clicked, and the focus on it. */
-static void
-mark_open_thread (ConciergeCustomerView *self,
-                  GtkWidget             *row)
-{
-  GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
-  gboolean open = target != NULL && g_variant_get_int64 (target) == self->thread_id;
-
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "subtitle-label"),
-                      g_object_get_data (G_OBJECT (row), open ? "open-subtitle" : "subtitle"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), !open);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), open ? NULL : "win.show-thread");
-}
-
-/* Lighter than an AdwActionRow, which matters in a history of hundreds:
- * a title, a line under it, and the badges. */
-static GtkWidget *
-create_thread_row (void)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-  GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *visibility = badge_new ("", "public");
-  GtkWidget *complaint = badge_new (_("Complaint"), "personal-data");
-
-  gtk_widget_add_css_class (row, "panel-row");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (title), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (subtitle), TRUE);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (text), title);
-  gtk_box_append (GTK_BOX (text), subtitle);
-  gtk_box_append (GTK_BOX (badges), visibility);
-  gtk_box_append (GTK_BOX (badges), complaint);
-  gtk_widget_set_valign (badges, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), badges);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  g_object_set_data (G_OBJECT (row), "title", title);
-  g_object_set_data (G_OBJECT (row), "subtitle-label", subtitle);
-  g_object_set_data (G_OBJECT (row), "visibility", visibility);
-  g_object_set_data (G_OBJECT (row), "complaint", complaint);
-  return row;
-}
-
-static void
-update_thread_row (ConciergeCustomerView *self,
-                   GtkWidget             *row,
-                   ConciergeThread       *thread,
-                   gint64                 now)
-{
-  GtkWidget *visibility = g_object_get_data (G_OBJECT (row), "visibility");
-  g_autofree char *time = concierge_format_time (concierge_thread_get_last_activity_at (thread), now);
-  gboolean is_public = concierge_thread_get_visibility (thread) == CONCIERGE_VISIBILITY_PUBLIC;
-  const char *snippet = concierge_thread_get_snippet (thread);
-  const char *platform = concierge_platform_name (concierge_thread_get_platform (thread));
-
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "title"), snippet[0] ? snippet : _("No messages"));
-  /* Translators: a conversation's status, platform and time: "Resolved · Mastodon · 14:30" */
-  g_object_set_data_full (G_OBJECT (row), "subtitle",
-                          g_strdup_printf (_("%s · %s · %s"), status_name (concierge_thread_get_status (thread)),
-                                           platform, time), g_free);
-  /* Translators: the conversation open beside the panel, its platform and time: "Open now · Mastodon · 14:30" */
-  g_object_set_data_full (G_OBJECT (row), "open-subtitle",
-                          g_strdup_printf (_("Open now · %s · %s"), platform, time), g_free);
-
-  gtk_label_set_text (GTK_LABEL (visibility), is_public ? _("Public") : _("Private"));
-  gtk_widget_remove_css_class (visibility, is_public ? "private" : "public");
-  gtk_widget_add_css_class (visibility, is_public ? "public" : "private");
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "complaint"), concierge_thread_is_complaint (thread));
-
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", concierge_thread_get_id (thread));
-  mark_open_thread (self, row);
-}
-
 /* Rows are kept and filled anew rather than replaced: a customer's
  * history changes whenever one of their conversations does, and the row
  * the agent just clicked keeps the focus. */
@@ -641,10 +524,10 @@ fill_threads (ConciergeCustomerView *self)
         continue;
       if (row == NULL)
         {
-          row = create_thread_row ();
+          row = concierge_history_row_new ();
           gtk_list_box_append (self->threads_list, row);
         }
-      update_thread_row (self, row, thread, now);
+      concierge_history_row_update (row, thread, now, self->thread_id);
       row = gtk_widget_get_next_sibling (row);
     }
   while (row != NULL)
@@ -717,13 +600,8 @@ fill_contact (ConciergeCustomerView *self)
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note, -1);
     }
 
-  clear_list (self->identities_list);
-  for (guint i = 0; i < n_identities; i++)
-    {
-      g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
-
-      gtk_list_box_append (self->identities_list, create_identity_row (self, identity, n_identities > 1));
-    }
+  /* Bound anew, as the rows' menus depend on how many there are */
+  gtk_list_box_bind_model (self->identities_list, identities, create_identity_row, identities, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->identities_list), n_identities > 0);
 }
 
@@ -793,69 +671,32 @@ merge_reason (ConciergeMergeReason reason)
     }
 }
 
-/* "Mastodon, Telegram": where a customer has accounts */
-static char *
-describe_platforms (ConciergeContact *contact)
-{
-  GListModel *identities = concierge_contact_get_identities (contact);
-  g_autoptr(GString) platforms = g_string_new (NULL);
-  guint n = g_list_model_get_n_items (identities);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(ConciergeIdentity) identity = g_list_model_get_item (identities, i);
-      const char *name = concierge_platform_name (concierge_identity_get_platform (identity));
-
-      if (strstr (platforms->str, name) != NULL)
-        continue;
-      if (platforms->len > 0)
-        g_string_append (platforms, ", ");
-      g_string_append (platforms, name);
-    }
-  return g_string_free (g_steal_pointer (&platforms), FALSE);
-}
-
-/* Avatar, name, and why or where beneath */
+/* A customer who may be the same person, and why */
 static GtkWidget *
-create_contact_summary (ConciergeContact *contact,
-                        const char       *reason)
+create_suggestion_row (gpointer item,
+                       gpointer user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *name = gtk_label_new (concierge_contact_get_name (contact));
-  GtkWidget *detail = gtk_label_new (NULL);
-  g_autofree char *platforms = describe_platforms (contact);
-  g_autofree char *subtitle = NULL;
-
-  if (reason != NULL && platforms[0] != '\0')
-    /* Translators: why two customers may be one, then where the other has accounts: "Same name on another platform · Telegram" */
-    subtitle = g_strdup_printf (_("%s · %s"), reason, platforms);
-  gtk_label_set_text (GTK_LABEL (detail), subtitle ? subtitle : reason ? reason : platforms);
-  gtk_widget_set_visible (detail, gtk_label_get_text (GTK_LABEL (detail))[0] != '\0');
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (name, "heading");
-  gtk_label_set_xalign (GTK_LABEL (detail), 0);
-  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
-  gtk_widget_add_css_class (detail, "caption");
-  gtk_widget_add_css_class (detail, "dim-label");
-  gtk_box_append (GTK_BOX (text), name);
-  gtk_box_append (GTK_BOX (text), detail);
-  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), adw_avatar_new (32, concierge_contact_get_name (contact), TRUE));
-  gtk_box_append (GTK_BOX (box), text);
-  return box;
-}
-
-/* A customer the merge dialog found */
-static GtkWidget *
-create_contact_row (ConciergeContact *contact)
-{
+  ConciergeMergeSuggestion *suggestion = concierge_item_get_data (item);
   GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge"));
+  /* Translators: %s is a customer's name */
+  g_autofree char *tooltip = g_strdup_printf (_("Merge %s Into This Customer"),
+                                              concierge_contact_get_name (suggestion->contact));
 
+  /* The button goes under the words: beside them, in a narrow panel
+   * and in German, it left them a word a line. */
+  gtk_box_append (GTK_BOX (box), concierge_merge_candidate_new (suggestion->contact,
+                                                                merge_reason (suggestion->reason)));
+  gtk_widget_set_halign (merge, GTK_ALIGN_END);
+  gtk_widget_set_tooltip_text (merge, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (merge), "x",
+                                    concierge_contact_get_id (suggestion->contact));
+  gtk_box_append (GTK_BOX (box), merge);
   gtk_widget_add_css_class (row, "panel-row");
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), create_contact_summary (contact, NULL));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }
 
@@ -875,48 +716,10 @@ suggestions_loaded_cb (GObject      *object,
   if (!loaded (self, suggestions != NULL, error, "Looking for the same customer"))
     return;
 
-  clear_list (self->suggestions_list);
-  for (guint i = 0; i < suggestions->len; i++)
-    {
-      ConciergeMergeSuggestion *suggestion = g_ptr_array_index (suggestions, i);
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge"));
-      /* Translators: %s is a customer's name */
-      g_autofree char *tooltip = g_strdup_printf (_("Merge %s Into This Customer"),
-                                                  concierge_contact_get_name (suggestion->contact));
-
-      /* The button goes under the words: beside them, in a narrow panel
-       * and in German, it left them a word a line. */
-      gtk_box_append (GTK_BOX (box), create_contact_summary (suggestion->contact,
-                                                             merge_reason (suggestion->reason)));
-      gtk_widget_set_halign (merge, GTK_ALIGN_END);
-      gtk_widget_set_tooltip_text (merge, tooltip);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (merge), "customer.merge");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (merge), "x",
-                                        concierge_contact_get_id (suggestion->contact));
-      gtk_box_append (GTK_BOX (box), merge);
-      gtk_widget_add_css_class (row, "panel-row");
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      gtk_list_box_append (self->suggestions_list, row);
-    }
+  concierge_item_store_set_array (self->suggestion_items, suggestions);
   gtk_widget_set_visible (GTK_WIDGET (self->suggestions_group), suggestions->len > 0);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
   self->suggestions = g_steal_pointer (&suggestions);
-}
-
-/* The findings a profile has a field for */
-static ConciergeContactField
-fact_field (ConciergeFindingType type)
-{
-  if (type == CONCIERGE_FINDING_EMAIL)
-    return CONCIERGE_CONTACT_EMAIL;
-  if (type == CONCIERGE_FINDING_PHONE)
-    return CONCIERGE_CONTACT_PHONE;
-  if (type == CONCIERGE_FINDING_CUSTOMER_NUMBER)
-    return CONCIERGE_CONTACT_CUSTOMER_NUMBER;
-  return CONCIERGE_CONTACT_N_FIELDS;
 }
 
 static void
@@ -927,9 +730,8 @@ facts_loaded_cb (GObject      *object,
   g_autoptr(ConciergeCaller) caller = user_data;
   ConciergeCustomerView *self = concierge_caller_get_widget (caller);
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) facts = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   messages = concierge_store_load_contact_facts_finish (CONCIERGE_STORE (object), result, &error);
   if (self == NULL)
@@ -937,49 +739,9 @@ facts_loaded_cb (GObject      *object,
   if (!loaded (self, messages != NULL, error, "Loading what the customer wrote"))
     return;
 
-  clear_list (self->facts_list);
-  for (guint i = 0; i < messages->len; i++)
-    {
-      ConciergeMessage *message = g_ptr_array_index (messages, i);
-      const char *body = concierge_message_get_body (message);
-      g_autoptr(GArray) findings = concierge_detector_parse_spans (concierge_message_get_personal_data (message));
-      glong length = g_utf8_strlen (body, -1);
-
-      for (guint k = 0; findings != NULL && k < findings->len; k++)
-        {
-          ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
-          ConciergeContactField field = fact_field (finding->type);
-          g_autofree char *value = NULL;
-          g_autofree char *time = NULL;
-          g_autofree char *subtitle = NULL;
-          GtkWidget *row, *add;
-
-          if (field == CONCIERGE_CONTACT_N_FIELDS || finding->end > length || finding->start >= finding->end)
-            continue;
-          value = g_utf8_substring (body, finding->start, finding->end);
-          /* Already in the profile, or offered once already */
-          if (self->contact != NULL && g_str_equal (concierge_contact_get_field (self->contact, field), value))
-            continue;
-          if (!g_hash_table_add (seen, g_strdup (value)))
-            continue;
-
-          time = concierge_format_time (concierge_message_get_created_at (message), now);
-          /* Translators: what kind of data, and when the customer wrote it: "Email address · 14:30" */
-          subtitle = g_strdup_printf (_("%s · %s"), concierge_finding_type_get_label (finding->type), time);
-          row = adw_action_row_new ();
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), value);
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-          add = gtk_button_new_with_mnemonic (_("_Add"));
-          gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (add, _("Add to the Profile"));
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "customer.add-fact");
-          gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "(is)", (gint32) field, value);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), add);
-          gtk_list_box_append (self->facts_list, row);
-        }
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->facts_group), g_hash_table_size (seen) > 0);
+  facts = concierge_customer_facts_collect (messages, self->contact);
+  concierge_item_store_set_array (self->fact_items, facts);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_group), facts->len > 0);
 }
 
 static void
@@ -1124,110 +886,19 @@ concierge_customer_view_merge_action (GtkWidget  *widget,
     }
 }
 
-typedef struct
-{
-  ConciergeCustomerView *self;             /* only while its cancellable is not cancelled */
-  GCancellable          *self_cancellable;
-  ConciergeStore        *store;
-  AdwMessageDialog      *dialog;
-  GtkListBox            *list;
-  GtkStack              *stack;
-  GCancellable          *cancellable;
-  GPtrArray             *results;
-  gint64                 contact_id;
-} MergeSearch;
-
 static void
-merge_search_free (MergeSearch *search)
+merge_dialog_response_cb (ConciergeMergeDialog  *dialog,
+                          const char            *response,
+                          ConciergeCustomerView *self)
 {
-  g_cancellable_cancel (search->cancellable);
-  g_clear_object (&search->cancellable);
-  g_clear_pointer (&search->results, g_ptr_array_unref);
-  g_object_unref (search->self_cancellable);
-  g_object_unref (search->store);
-  g_free (search);
-}
+  g_autoptr(ConciergeContact) other = NULL;
 
-static void
-merge_dialog_finalized (gpointer  data,
-                        GObject  *dialog)
-{
-  merge_search_free (data);
-}
-
-static void
-merge_search_found_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  MergeSearch *search = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkListBox *list;
-
-  results = concierge_store_search_contacts_finish (CONCIERGE_STORE (object), result, &error);
-  if (results == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Searching customers failed: %s", error->message);
-      return;
-    }
-
-  list = search->list;
-  clear_list (list);
-  for (guint i = 0; i < results->len; i++)
-    gtk_list_box_append (list, create_contact_row (g_ptr_array_index (results, i)));
-  g_clear_pointer (&search->results, g_ptr_array_unref);
-  search->results = g_steal_pointer (&results);
-  concierge_stack_show (search->stack, search->results->len > 0 ? "results" : "none");
-  adw_message_dialog_set_response_enabled (search->dialog, "merge", FALSE);
-}
-
-static void
-merge_search_changed_cb (GtkSearchEntry *entry,
-                         MergeSearch    *search)
-{
-  g_cancellable_cancel (search->cancellable);
-  g_clear_object (&search->cancellable);
-  search->cancellable = g_cancellable_new ();
-  concierge_store_search_contacts_async (search->store, gtk_editable_get_text (GTK_EDITABLE (entry)),
-                                         search->contact_id, search->cancellable,
-                                         merge_search_found_cb, search);
-}
-
-static void
-merge_search_selected_cb (GtkListBox    *list,
-                          GtkListBoxRow *row,
-                          MergeSearch   *search)
-{
-  adw_message_dialog_set_response_enabled (search->dialog, "merge", row != NULL);
-}
-
-static void
-merge_search_activated_cb (GtkListBox    *list,
-                           GtkListBoxRow *row,
-                           MergeSearch   *search)
-{
-  adw_message_dialog_response (search->dialog, "merge");
-}
-
-static void
-merge_search_response_cb (AdwMessageDialog *dialog,
-                          const char       *response,
-                          MergeSearch      *search)
-{
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (search->list);
-
-  /* Every answer closes the dialog, and its list empties as it goes. */
-  g_signal_handlers_disconnect_by_data (search->list, search);
-
-  if (g_str_equal (response, "merge") && !g_cancellable_is_cancelled (search->self_cancellable) && row != NULL && search->results != NULL &&
-      (guint) gtk_list_box_row_get_index (row) < search->results->len)
-    {
-      ConciergeContact *other = g_ptr_array_index (search->results, gtk_list_box_row_get_index (row));
-
-      merge (search->self, concierge_contact_get_id (other), concierge_contact_get_name (other));
-    }
+  /* A panel that went merges nothing. */
+  if (!g_str_equal (response, "merge") || self->cancellable == NULL)
+    return;
+  other = concierge_merge_dialog_ref_chosen (dialog);
+  if (other != NULL)
+    merge (self, concierge_contact_get_id (other), concierge_contact_get_name (other));
 }
 
 static void
@@ -1236,41 +907,15 @@ concierge_customer_view_merge_search_action (GtkWidget  *widget,
                                              GVariant   *parameter)
 {
   ConciergeCustomerView *self = CONCIERGE_CUSTOMER_VIEW (widget);
-  g_autoptr(GtkBuilder) builder = NULL;
-  MergeSearch *search;
-  AdwMessageDialog *dialog;
-  GObject *entry;
+  ConciergeMergeDialog *dialog;
 
   if (self->contact == NULL)
     return;
 
-  /* The dialog lives as long as it is open; it owns the search. */
-  builder = gtk_builder_new_from_resource (RESOURCE_PATH "ui/concierge-merge-dialog.ui");
-  search = g_new0 (MergeSearch, 1);
-  search->self = self;
-  search->self_cancellable = g_object_ref (self->cancellable);
-  search->store = g_object_ref (self->store);
-  search->contact_id = self->contact_id;
-  search->dialog = dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
-  search->list = GTK_LIST_BOX (gtk_builder_get_object (builder, "results_list"));
-  search->stack = GTK_STACK (gtk_builder_get_object (builder, "results_stack"));
-  entry = gtk_builder_get_object (builder, "search_entry");
-
-  adw_message_dialog_format_body (dialog,
-                                  /* Translators: %s is the customer's name */
-                                  _("Choose who is the same person as %s. Their conversations and accounts "
-                                    "come here, and the merge can be undone."),
-                                  concierge_contact_get_name (self->contact));
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
-  g_signal_connect (entry, "search-changed", G_CALLBACK (merge_search_changed_cb), search);
-  g_signal_connect (search->list, "row-selected", G_CALLBACK (merge_search_selected_cb), search);
-  g_signal_connect (search->list, "row-activated", G_CALLBACK (merge_search_activated_cb), search);
-  g_signal_connect (dialog, "response", G_CALLBACK (merge_search_response_cb), search);
-  g_object_weak_ref (G_OBJECT (dialog), merge_dialog_finalized, search);
-
-  merge_search_changed_cb (GTK_SEARCH_ENTRY (entry), search);
+  /* The dialog lives as long as it is open. */
+  dialog = concierge_merge_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->contact);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (merge_dialog_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (GTK_WIDGET (entry));
 }
 
 static void
@@ -1456,51 +1101,6 @@ forget_response_cb (AdwMessageDialog *dialog,
                                         forgotten_cb, forget);
 }
 
-/* "3 conversations with 25 messages and 2 images" */
-static char *
-describe_summary (const ConciergeContactSummary *summary)
-{
-  g_autofree char *conversations = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conversation", "%u conversations",
-                                                                 summary->threads), summary->threads);
-  g_autofree char *messages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages",
-                                                            summary->messages), summary->messages);
-  g_autofree char *images = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images",
-                                                          summary->images), summary->images);
-  g_autofree char *accounts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account", "%u accounts",
-                                                            summary->identities), summary->identities);
-  g_autoptr(GString) body = g_string_new (NULL);
-
-  if (summary->images > 0)
-    g_string_append_printf (body,
-                            /* Translators: "This removes 3 conversations with 25 messages and 2 images, the profile and its 2 accounts from this computer." */
-                            _("This removes %s with %s and %s, the profile and its %s from this computer."),
-                            conversations, messages, images, accounts);
-  else
-    g_string_append_printf (body,
-                            /* Translators: "This removes 3 conversations with 25 messages, the profile and its 2 accounts from this computer." */
-                            _("This removes %s with %s, the profile and its %s from this computer."),
-                            conversations, messages, accounts);
-  if (summary->notes > 0)
-    {
-      g_string_append_c (body, ' ');
-      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "Your team's %u internal note goes too.",
-                                                 "Your team's %u internal notes go too.", summary->notes),
-                              summary->notes);
-    }
-  if (summary->drafts + summary->outbox > 0)
-    {
-      guint unsent = summary->drafts + summary->outbox;
-
-      g_string_append_c (body, ' ');
-      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u reply not yet sent is discarded.",
-                                                 "%u replies not yet sent are discarded.", unsent), unsent);
-    }
-  g_string_append_c (body, ' ');
-  g_string_append (body, _("Nothing is deleted on the platforms. New messages from this person will arrive "
-                           "as a new customer. This cannot be undone."));
-  return g_string_free (g_steal_pointer (&body), FALSE);
-}
-
 static void
 summarized_cb (GObject      *object,
                GAsyncResult *result,
@@ -1509,9 +1109,7 @@ summarized_cb (GObject      *object,
   Forget *forget = user_data;
   g_autofree ConciergeContactSummary *summary = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  ConciergeForgetDialog *dialog;
 
   summary = concierge_store_summary_finish (CONCIERGE_STORE (object), result, &error);
   if (g_cancellable_is_cancelled (forget->self_cancellable))
@@ -1527,15 +1125,8 @@ summarized_cb (GObject      *object,
       return;
     }
 
-  /* Translators: %s is the customer's name */
-  heading = g_strdup_printf (_("Forget %s?"), forget->name);
-  body = describe_summary (summary);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (forget->self))),
-                                                       heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "forget", _("_Forget"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "forget", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = concierge_forget_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (forget->self))),
+                                       forget->name, summary);
   g_signal_connect (dialog, "response", G_CALLBACK (forget_response_cb), forget);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1599,7 +1190,7 @@ concierge_customer_view_set_thread (ConciergeCustomerView *self,
     {
       for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->threads_list));
            row != NULL; row = gtk_widget_get_next_sibling (row))
-        mark_open_thread (self, row);
+        concierge_history_row_mark_open (row, self->thread_id);
       return;
     }
   show_contact (self, contact_id);
@@ -1649,6 +1240,8 @@ concierge_customer_view_dispose (GObject *object)
   g_clear_object (&self->contact);
   g_clear_pointer (&self->threads, g_ptr_array_unref);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  g_clear_object (&self->suggestion_items);
+  g_clear_object (&self->fact_items);
   g_clear_pointer (&self->shown_note, g_free);
   self->undo_toast = NULL;
   undo_clear (&self->undo);
@@ -1723,6 +1316,13 @@ concierge_customer_view_init (ConciergeCustomerView *self)
                                   GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  self->suggestion_items = g_list_store_new (CONCIERGE_TYPE_ITEM);
+  gtk_list_box_bind_model (self->suggestions_list, G_LIST_MODEL (self->suggestion_items), create_suggestion_row,
+                           NULL, NULL);
+  self->fact_items = g_list_store_new (CONCIERGE_TYPE_ITEM);
+  gtk_list_box_bind_model (self->facts_list, G_LIST_MODEL (self->fact_items), concierge_customer_fact_row_new,
+                           NULL, NULL);
 
   for (ConciergeContactField field = 0; field < CONCIERGE_CONTACT_N_FIELDS; field++)
     if (field_row (self, field) != NULL)

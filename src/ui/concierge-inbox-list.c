@@ -33,8 +33,7 @@ struct _ConciergeInboxList
    * stays with the thread, not the position. */
   gint64               selected_id;
   guint                selected_position; /* where it was last seen */
-  ConciergeThread     *waiting_for;     /* a chosen row still loading */
-  gulong               waiting_id;
+  GSignalGroup        *waiting_for;     /* a chosen row still loading */
   guint                in_model_change : 1;
   guint                reloading : 1;    /* until the model's last change of a reload */
   guint                was_at_top : 1;
@@ -552,15 +551,13 @@ selection_changed_cb (ConciergeInboxList *self)
   if (self->in_model_change)
     return;
 
-  g_clear_signal_handler (&self->waiting_id, self->waiting_for);
-  g_clear_object (&self->waiting_for);
+  g_signal_group_set_target (self->waiting_for, NULL);
 
   /* A row chosen before its page arrived counts once it has loaded. */
   thread = self->selection ? gtk_single_selection_get_selected_item (self->selection) : NULL;
   if (thread != NULL && concierge_thread_is_placeholder (thread))
     {
-      self->waiting_for = g_object_ref (thread);
-      self->waiting_id = g_signal_connect_swapped (thread, "changed", G_CALLBACK (selection_changed_cb), self);
+      g_signal_group_set_target (self->waiting_for, thread);
       return;
     }
 
@@ -965,8 +962,8 @@ concierge_inbox_list_dispose (GObject *object)
   g_clear_pointer (&self->view, g_free);
   g_clear_pointer (&self->targets, concierge_response_targets_unref);
   g_clear_object (&self->settings);
-  g_clear_signal_handler (&self->waiting_id, self->waiting_for);
-  g_clear_object (&self->waiting_for);
+  /* The group itself stays: the selection may still change as the list goes. */
+  g_signal_group_set_target (self->waiting_for, NULL);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
@@ -980,12 +977,23 @@ concierge_inbox_list_dispose (GObject *object)
 }
 
 static void
+concierge_inbox_list_finalize (GObject *object)
+{
+  ConciergeInboxList *self = CONCIERGE_INBOX_LIST (object);
+
+  g_clear_object (&self->waiting_for);
+
+  G_OBJECT_CLASS (concierge_inbox_list_parent_class)->finalize (object);
+}
+
+static void
 concierge_inbox_list_class_init (ConciergeInboxListClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = concierge_inbox_list_dispose;
+  object_class->finalize = concierge_inbox_list_finalize;
   object_class->get_property = concierge_inbox_list_get_property;
 
   properties[PROP_SELECTED_THREAD] =
@@ -1025,6 +1033,8 @@ concierge_inbox_list_init (ConciergeInboxList *self)
   self->bound_rows = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->view = g_strdup ("waiting");
   self->counts_cancellable = g_cancellable_new ();
+  self->waiting_for = g_signal_group_new (CONCIERGE_TYPE_THREAD);
+  g_signal_group_connect_swapped (self->waiting_for, "changed", G_CALLBACK (selection_changed_cb), self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);

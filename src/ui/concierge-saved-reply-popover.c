@@ -18,6 +18,7 @@ struct _ConciergeSavedReplyPopover
   ConciergeStore   *store;
   GCancellable     *cancellable;
   GPtrArray        *replies;    /* of ConciergeSavedReply, by title */
+  GListStore       *shown;      /* the replies that match, best first */
   ConciergeLanguage language;
   ConciergeAddress  address;
 
@@ -73,8 +74,10 @@ describe_language (ConciergeSavedReply *reply)
 }
 
 static GtkWidget *
-row_new (ConciergeSavedReply *reply)
+row_new (gpointer item,
+         gpointer user_data)
 {
+  ConciergeSavedReply *reply = item;
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -106,7 +109,6 @@ row_new (ConciergeSavedReply *reply)
   /* Translators: a saved reply's accessible name: its title, its language and form of address */
   accessible = g_strdup_printf (_("%s, %s"), concierge_saved_reply_get_title (reply), describe_language (reply));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  g_object_set_data_full (G_OBJECT (row), "reply", g_object_ref (reply), g_object_unref);
   return row;
 }
 
@@ -145,10 +147,6 @@ fill (ConciergeSavedReplyPopover *self)
 {
   g_autoptr(GPtrArray) shown = g_ptr_array_new ();
   g_autofree char *search = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
-    gtk_list_box_remove (self->list_box, child);
 
   for (guint i = 0; self->replies != NULL && i < self->replies->len; i++)
     if (matches (g_ptr_array_index (self->replies, i), search))
@@ -156,8 +154,8 @@ fill (ConciergeSavedReplyPopover *self)
   /* Stable: within a rank, by title as the store gave them. */
   g_ptr_array_sort_with_data (shown, compare_ranked, self);
 
-  for (guint i = 0; i < shown->len; i++)
-    gtk_list_box_append (self->list_box, row_new (g_ptr_array_index (shown, i)));
+  g_list_store_splice (self->shown, 0, g_list_model_get_n_items (G_LIST_MODEL (self->shown)),
+                       shown->pdata, shown->len);
 
   gtk_list_box_set_placeholder (self->list_box,
                                 placeholder_new (self->replies == NULL || self->replies->len == 0
@@ -201,15 +199,15 @@ static void
 choose (ConciergeSavedReplyPopover *self,
         GtkListBoxRow              *row)
 {
-  ConciergeSavedReply *reply = row ? g_object_get_data (G_OBJECT (row), "reply") : NULL;
+  g_autoptr(ConciergeSavedReply) reply = NULL;
 
+  if (row != NULL)
+    reply = g_list_model_get_item (G_LIST_MODEL (self->shown), gtk_list_box_row_get_index (row));
   if (reply == NULL)
     return;
 
-  g_object_ref (reply);
   gtk_popover_popdown (GTK_POPOVER (self));
   g_signal_emit (self, signals[REPLY_CHOSEN], 0, reply);
-  g_object_unref (reply);
 }
 
 static void
@@ -275,6 +273,7 @@ concierge_saved_reply_popover_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   g_clear_pointer (&self->replies, g_ptr_array_unref);
+  g_clear_object (&self->shown);
 
   G_OBJECT_CLASS (concierge_saved_reply_popover_parent_class)->dispose (object);
 }
@@ -313,6 +312,8 @@ concierge_saved_reply_popover_init (ConciergeSavedReplyPopover *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown = g_list_store_new (CONCIERGE_TYPE_SAVED_REPLY);
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->shown), row_new, NULL, NULL);
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);

@@ -39,6 +39,7 @@ struct _ConciergeWindow
 
   ConciergeSync        *sync;
   ConciergeStore       *store;
+  GListStore           *accounts;      /* of ConciergeAccount, as the sidebar lists them */
   GHashTable           *account_rows;  /* account id → AdwActionRow */
   GtkWindow            *audit_window;  /* weak */
   guint                 ready_timeout_id;
@@ -58,6 +59,9 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static GtkWidget *account_row_new (gpointer item,
+                                   gpointer user_data);
 
 static void
 concierge_window_update_title_buttons (ConciergeWindow *self)
@@ -413,6 +417,7 @@ concierge_window_dispose (GObject *object)
   self->audit_window = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_WINDOW);
+  g_clear_object (&self->accounts);
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
 
@@ -886,6 +891,8 @@ concierge_window_init (ConciergeWindow *self)
   g_type_ensure (CONCIERGE_TYPE_CUSTOMER_VIEW);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->accounts = g_list_store_new (CONCIERGE_TYPE_ACCOUNT);
+  gtk_list_box_bind_model (self->account_list, G_LIST_MODEL (self->accounts), account_row_new, self, NULL);
 
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -1037,10 +1044,13 @@ update_account_row (ConciergeWindow *self,
   gtk_widget_set_visible (sign_in, state == CONCIERGE_SYNC_NEEDS_SIGN_IN);
 }
 
+/* Each row is also found by its account's id, to show its state. */
 static GtkWidget *
-account_row_new (ConciergeWindow  *self,
-                 ConciergeAccount *account)
+account_row_new (gpointer item,
+                 gpointer user_data)
 {
+  ConciergeWindow *self = user_data;
+  ConciergeAccount *account = item;
   gint64 id = concierge_account_get_id (account);
   g_autofree char *title = NULL;
   g_autofree char *name = NULL;
@@ -1082,6 +1092,7 @@ account_row_new (ConciergeWindow  *self,
 
   g_object_set_data (G_OBJECT (row), "state-icon", icon);
   update_account_row (self, ADW_ACTION_ROW (row), id);
+  g_hash_table_insert (self->account_rows, g_memdup2 (&id, sizeof id), row);
 
   return row;
 }
@@ -1100,22 +1111,10 @@ static void
 update_account_list (ConciergeWindow *self)
 {
   g_autoptr(GPtrArray) accounts = concierge_sync_list_accounts (self->sync);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->account_list))) != NULL)
-    gtk_list_box_remove (self->account_list, child);
   g_hash_table_remove_all (self->account_rows);
-
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      ConciergeAccount *account = g_ptr_array_index (accounts, i);
-      gint64 id = concierge_account_get_id (account);
-      GtkWidget *row = account_row_new (self, account);
-
-      gtk_list_box_append (self->account_list, row);
-      g_hash_table_insert (self->account_rows, g_memdup2 (&id, sizeof id), row);
-    }
-
+  g_list_store_splice (self->accounts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->accounts)),
+                       accounts->pdata, accounts->len);
   gtk_widget_set_visible (GTK_WIDGET (self->account_list), accounts->len > 0);
 }
 
