@@ -17,7 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "concierge-detector.h"
+#include "concierge-detector-private.h"
 
 /* Types */
 
@@ -162,122 +162,6 @@ concierge_detector_new_for_settings (GSettings *settings)
   return self;
 }
 
-/* The scan's working state */
-
-typedef struct
-{
-  ConciergeFindingType type;
-  gsize                start;  /* bytes of the normalised text */
-  gsize                end;
-  double               confidence;
-} Hit;
-
-typedef struct
-{
-  const char *s;        /* the normalised text */
-  gsize       n;
-  GArray     *hits;
-} Scan;
-
-static inline gboolean
-is_digit (char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static inline gboolean
-is_alpha (char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static inline gboolean
-is_alnum (char c)
-{
-  return is_digit (c) || is_alpha (c);
-}
-
-/* Letters of any script continue a word: UTF-8 lead and continuation
- * bytes are all >= 0x80. */
-static inline gboolean
-is_word (char c)
-{
-  return is_alnum (c) || (guchar) c >= 0x80;
-}
-
-static inline char
-lower (char c)
-{
-  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static void
-add_hit (Scan                 *scan,
-         ConciergeFindingType  type,
-         gsize                 start,
-         gsize                 end,
-         double                confidence)
-{
-  Hit hit = { type, start, end, confidence };
-
-  g_array_append_val (scan->hits, hit);
-}
-
-/* The length of @word (lower case) if @s starts with it in any case of its
- * ASCII letters, or 0. Comparing as it goes needs no strlen(): scans call
- * this at almost every position. */
-static inline gsize
-match_word (const char *s,
-            gsize       n,
-            const char *word)
-{
-  gsize k = 0;
-
-  while (word[k] != '\0')
-    {
-      if (k >= n || lower (s[k]) != word[k])
-        return 0;
-      k++;
-    }
-  return k;
-}
-
-/* Matches one of @words at @i, in any case; returns its end or @i. */
-static gsize
-match_any (const Scan         *scan,
-           gsize               i,
-           const char * const *words)
-{
-  char c = i < scan->n ? lower (scan->s[i]) : '\0';
-
-  for (guint k = 0; words[k] != NULL; k++)
-    {
-      gsize length;
-
-      if (words[k][0] == c && (length = match_word (scan->s + i, scan->n - i, words[k])) > 0)
-        return i + length;
-    }
-  return i;
-}
-
-/* Whether one of @words stands in s[from, to), in any case. */
-static gboolean
-has_any_between (const Scan         *scan,
-                 gsize               from,
-                 gsize               to,
-                 const char * const *words)
-{
-  for (gsize i = from; i < to; i++)
-    {
-      char c = lower (scan->s[i]);
-
-      for (guint k = 0; words[k] != NULL; k++)
-        if (words[k][0] == c && match_word (scan->s + i, to - i, words[k]) > 0)
-          return TRUE;
-    }
-  return FALSE;
-}
-
 static gboolean
 has_word_between (const Scan *scan,
                   gsize       from,
@@ -286,7 +170,7 @@ has_word_between (const Scan *scan,
 {
   const char *words[] = { word, NULL };
 
-  return has_any_between (scan, from, to, words);
+  return detector_has_any_between (scan, from, to, words);
 }
 
 /* Normalising */
@@ -656,10 +540,6 @@ tax_id_is_valid (const char *d)
   return (11 - product) % 10 == (guint) (d[10] - '0');
 }
 
-static const char * const birth_words[] = {
-  "geboren", "geb.", "geb ", "gebdat", "geburt", "jahrgang", "born", "birth", "dob", NULL
-};
-
 /* Words of birth that speak of a party, not of a date of birth */
 static const char * const party_words[] = {
   "geburtstagsfeier", "geburtstagsparty", "geburtstagsgeschenk", "birthday party", "birthday present", NULL
@@ -681,7 +561,7 @@ has_birth_word_between (const Scan *scan,
 
       for (guint k = 0; birth_words[k] != NULL; k++)
         if (birth_words[k][0] == c && match_word (scan->s + i, to - i, birth_words[k]) > 0 &&
-            match_any (scan, i, party_words) == i)
+            detector_match_any (scan, i, party_words) == i)
           return TRUE;
     }
   return FALSE;
@@ -710,21 +590,6 @@ is_plausible_date (guint day,
                    guint year)
 {
   return day >= 1 && day <= 31 && month >= 1 && month <= 12 && year >= 1900 && year <= 2100;
-}
-
-/* Reads a number of one to four digits at @i; returns its end, or @i. */
-static gsize
-read_number (const Scan *scan,
-             gsize       i,
-             guint       max_digits,
-             guint      *value)
-{
-  gsize j = i;
-
-  *value = 0;
-  while (j < scan->n && j - i < max_digits && is_digit (scan->s[j]))
-    *value = *value * 10 + (scan->s[j++] - '0');
-  return j;
 }
 
 /* "17.09.1983", "1.1.2000", "22.06.76", "03. 09. 1986", "05/12/1993",
@@ -819,15 +684,6 @@ is_capitalized_at (const Scan *scan,
   return c != (gunichar) -1 && c != (gunichar) -2 && g_unichar_isupper (c);
 }
 
-static gsize
-word_end (const Scan *scan,
-          gsize       i)
-{
-  while (i < scan->n && (is_word (scan->s[i]) || scan->s[i] == '-'))
-    i++;
-  return i;
-}
-
 /* Whether a national number, after its trunk zero, reaches a person: a
  * landline's area code or a mobile network, not a service number such as
  * 0800, 0180, 0900 or 012. */
@@ -877,7 +733,7 @@ classify_run (Scan      *scan,
   if (!run->plus && run->n == 11 && !run->slashes && tax_id_is_valid (d))
     {
       gsize before = run->start > 60 ? run->start - 60 : 0;
-      gboolean keyword = has_any_between (scan, before, run->start, tax_words);
+      gboolean keyword = detector_has_any_between (scan, before, run->start, tax_words);
 
       add_hit (scan, CONCIERGE_FINDING_TAX_ID, run->start, run->end, keyword ? 0.95 : 0.7);
       return;
@@ -964,13 +820,13 @@ scan_postcodes (Scan *scan)
         continue;
       if (starts_with_any (s + city, scan->n - city, counted_words))
         continue;
-      end = word_end (scan, city);
+      end = detector_word_end (scan, city);
       if (end - city < 2)
         continue;
       /* "… am Main", "… an der Oder" */
       if (end + 4 < scan->n && (strncmp (s + end, " am ", 4) == 0 || strncmp (s + end, " an ", 4) == 0) &&
           is_capitalized_at (scan, end + 4))
-        end = word_end (scan, end + 4);
+        end = detector_word_end (scan, end + 4);
 
       add_hit (scan, CONCIERGE_FINDING_POSTAL_ADDRESS, i, end, after_street ? 0.95 : 0.85);
       i = end;
@@ -991,7 +847,7 @@ static gsize
 read_month (const Scan *scan,
             gsize       i)
 {
-  gsize end = word_end (scan, i);
+  gsize end = detector_word_end (scan, i);
 
   for (guint k = 0; months[k] != NULL; k++)
     {
@@ -1105,7 +961,7 @@ scan_emails (Scan *scan)
 
       if (s[i] != '@' && s[i] != '(' && s[i] != '[' && s[i] != '{' && !(s[i] == ' ' && is_local_char (s[i - 1])))
         continue;
-      at_end = match_any (scan, i, at_signs);
+      at_end = detector_match_any (scan, i, at_signs);
       if (at_end == i)
         continue;
       spelled = memchr (s + i, '@', at_end - i) == NULL;
@@ -1136,7 +992,7 @@ scan_emails (Scan *scan)
             break;
           labels++;
           end = j;
-          dot = match_any (scan, j, dot_signs);
+          dot = detector_match_any (scan, j, dot_signs);
           if (dot == j || dot >= scan->n || !is_alnum (s[dot]))
             break;
           j = dot;
@@ -1485,7 +1341,7 @@ scan_references (Scan *scan)
             (c == 'b' && c2 == 'e') || (c == 'o' && c2 == 'r') || (c == 'a' && c2 == 'u') ||
             (c == 'v' && c2 == 'e') || (c == 'm' && (c2 == 'i' || c2 == 'e'))))
         continue;
-      j = match_any (scan, i, number_keywords);
+      j = detector_match_any (scan, i, number_keywords);
       /* "order now" names no order */
       if (j == i || (j < scan->n && is_alpha (s[j])))
         continue;
@@ -1499,7 +1355,7 @@ scan_references (Scan *scan)
             k++;
           if (fillers < 2 && !is_digit (s[k]))
             {
-              gsize f = match_any (scan, k, number_fillers);
+              gsize f = detector_match_any (scan, k, number_fillers);
 
               if (f > k && (f >= scan->n || !is_word (s[f])))
                 {
@@ -1533,7 +1389,7 @@ scan_references (Scan *scan)
                 break;
               k = close + 1;
             }
-          from = match_any (scan, k, number_joiners);
+          from = detector_match_any (scan, k, number_joiners);
           if (from == k || (to = read_reference (scan, from)) == from)
             break;
           add_hit (scan, CONCIERGE_FINDING_CUSTOMER_NUMBER, from, to, 0.85);
