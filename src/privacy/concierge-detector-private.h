@@ -1,8 +1,8 @@
 /* concierge-detector-private.h
  *
- * What the detector's scanners share: the scan's working state and the
- * reading of characters and words. Only the detector's own files include
- * this.
+ * What the detector's scanners share: the scan's working state, the
+ * reading of characters and words, and the scanners themselves, one file
+ * per kind of data. Only the detector's own files include this.
  *
  * The helpers that the scanners call at almost every character are static
  * inline here, so that each scanner's loop keeps them inlined.
@@ -127,5 +127,13 @@ gboolean detector_has_any_between (const Scan         *scan,
                                    const char * const *words);
 gsize    detector_word_end        (const Scan         *scan,
                                    gsize               i);
+
+/* concierge-detector-dates.c */
+gboolean detector_is_birth_context   (const Scan *scan,
+                                      gsize       start,
+                                      gsize       end);
+gsize    detector_read_numeric_date  (const Scan *scan,
+                                      gsize       i);
+void     detector_scan_written_dates (Scan *scan);
 
 G_END_DECLS
