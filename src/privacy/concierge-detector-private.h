@@ -128,6 +128,10 @@ gboolean detector_has_any_between (const Scan         *scan,
 gsize    detector_word_end        (const Scan         *scan,
                                    gsize               i);
 
+/* concierge-detector-numbers.c */
+void     detector_scan_ibans      (Scan *scan);
+void     detector_scan_numbers    (Scan *scan);
+
 /* concierge-detector-dates.c */
 gboolean detector_is_birth_context   (const Scan *scan,
                                       gsize       start,
