@@ -140,4 +140,8 @@ gsize    detector_read_numeric_date  (const Scan *scan,
                                       gsize       i);
 void     detector_scan_written_dates (Scan *scan);
 
+/* concierge-detector-addresses.c */
+void     detector_scan_streets    (Scan *scan);
+void     detector_scan_postcodes  (Scan *scan);
+
 G_END_DECLS
