@@ -144,4 +144,7 @@ void     detector_scan_written_dates (Scan *scan);
 void     detector_scan_streets    (Scan *scan);
 void     detector_scan_postcodes  (Scan *scan);
 
+/* concierge-detector-email.c */
+void     detector_scan_emails     (Scan *scan);
+
 G_END_DECLS
