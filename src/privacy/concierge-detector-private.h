@@ -147,4 +147,9 @@ void     detector_scan_postcodes  (Scan *scan);
 /* concierge-detector-email.c */
 void     detector_scan_emails     (Scan *scan);
 
+/* concierge-detector-references.c */
+void     detector_scan_references (Scan      *scan);
+void     detector_scan_patterns   (GPtrArray *patterns,
+                                   Scan      *scan);
+
 G_END_DECLS
