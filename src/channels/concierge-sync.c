@@ -10,7 +10,7 @@
 
 #include "concierge-channel.h"
 #include "concierge-platform.h"
-#include "concierge-sync.h"
+#include "concierge-sync-private.h"
 #include "concierge-tombstone-key.h"
 #include "secrets/concierge-secrets.h"
 
@@ -28,52 +28,6 @@
 /* How often the keyring is asked again for the tombstone key, without
  * asking the person to unlock it. */
 #define KEY_RETRY_S        30
-
-typedef struct
-{
-  ConciergeSync      *sync;      /* not a reference: the sync owns this */
-  gint64              account_id;
-  ConciergeAccount   *account;
-  ConciergeChannel   *channel;
-  GSocketConnectable *connectable;
-  GCancellable       *cancellable;
-  char               *cursor;
-  char               *fetched_cursor;     /* the cursor once the fetched batch is in */
-  ConciergeSyncState  state;
-  char               *message;
-  guint               timeout_id;
-  guint               failures;
-  guint               outbox_timeout_id;
-  guint               outbox_failures;
-  gint64              outbox_wait_until;  /* monotonic µs; a retry waits until then */
-  guint               cursor_loaded : 1;
-  guint               busy : 1;
-  guint               fetched : 1;
-  guint               sending : 1;
-  guint               send_again : 1;
-  guint               waiting_for_key : 1;
-} AccountSync;
-
-struct _ConciergeSync
-{
-  GObject          parent_instance;
-
-  ConciergeStore  *store;
-  GNetworkMonitor *monitor;
-  SoupSession     *session;
-  GHashTable      *accounts;   /* account id → AccountSync */
-  gboolean         active;
-  /* A monitor a test gave is asked even about loopback servers. */
-  gboolean         ask_monitor_always;
-  GCancellable    *cancellable;
-  gboolean         downloading;
-  gboolean         download_again;
-
-  /* The tombstone key, while the store has none */
-  guint            key_retry_id;
-  gboolean         key_loading;
-  gboolean         key_unlock_next;
-};
 
 G_DEFINE_FINAL_TYPE (ConciergeSync, concierge_sync, G_TYPE_OBJECT)
 
@@ -109,10 +63,10 @@ account_sync_free (gpointer data)
   g_free (account);
 }
 
-static void
-set_state (AccountSync        *account,
-           ConciergeSyncState  state,
-           const char         *message)
+void
+sync_set_state (AccountSync        *account,
+                ConciergeSyncState  state,
+                const char         *message)
 {
   if (account->state == state && g_strcmp0 (account->message, message) == 0)
     return;
@@ -143,16 +97,16 @@ schedule (AccountSync *account,
 
 /* Exponential, capped, and spread out so that many desktops that failed
  * together do not come back together. */
-static guint
-backoff_seconds (guint failures)
+guint
+sync_backoff_seconds (guint failures)
 {
   guint base = MIN (MAX_BACKOFF_S, 5u << MIN (failures, 8u));
 
   return MAX (1, (guint) (base * g_random_double_range (0.8, 1.2)));
 }
 
-static gboolean
-is_unreachable (const GError *error)
+gboolean
+sync_is_unreachable (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
@@ -164,10 +118,10 @@ is_unreachable (const GError *error)
          g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
 }
 
-static void
-go_offline (AccountSync *account)
+void
+sync_go_offline (AccountSync *account)
 {
-  set_state (account, CONCIERGE_SYNC_OFFLINE, _("Offline — showing cached conversations"));
+  sync_set_state (account, CONCIERGE_SYNC_OFFLINE, _("Offline — showing cached conversations"));
   schedule (account, OFFLINE_PROBE_S);
 }
 
@@ -178,8 +132,8 @@ interval (AccountSync *account)
 }
 
 /* Connections fail in GIO's and libsoup's words; the agent reads ours. */
-static const char *
-describe_error (const GError *error)
+const char *
+sync_describe_error (const GError *error)
 {
   if (error->domain == CONCIERGE_CHANNEL_ERROR)
     return error->message;
@@ -235,14 +189,14 @@ ingested_cb (GObject      *object,
 
   if (error != NULL)
     {
-      set_state (account, CONCIERGE_SYNC_ERROR, error->message);
-      schedule (account, backoff_seconds (account->failures++));
+      sync_set_state (account, CONCIERGE_SYNC_ERROR, error->message);
+      schedule (account, sync_backoff_seconds (account->failures++));
       return;
     }
 
   account->failures = 0;
   account->fetched = TRUE;
-  set_state (account, CONCIERGE_SYNC_IDLE, NULL);
+  sync_set_state (account, CONCIERGE_SYNC_IDLE, NULL);
   concierge_channel_get_capabilities (account->channel, &capabilities);
   if (capabilities.long_polling || concierge_channel_has_more (account->channel))
     schedule (account, concierge_channel_get_retry_after (account->channel));
@@ -272,22 +226,22 @@ fetched_cb (GObject      *object,
         return;
       account->busy = FALSE;
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
+        sync_set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
       /* Polling again would only take the updates from the other reader,
        * or fail again: it waits for the agent's Try Again. */
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_CONFLICT))
-        set_state (account, CONCIERGE_SYNC_ERROR, error->message);
+        sync_set_state (account, CONCIERGE_SYNC_ERROR, error->message);
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         {
-          set_state (account, CONCIERGE_SYNC_IDLE, NULL);
+          sync_set_state (account, CONCIERGE_SYNC_IDLE, NULL);
           schedule (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
         }
-      else if (is_unreachable (error))
-        go_offline (account);
+      else if (sync_is_unreachable (error))
+        sync_go_offline (account);
       else
         {
-          set_state (account, CONCIERGE_SYNC_ERROR, describe_error (error));
-          schedule (account, backoff_seconds (account->failures++));
+          sync_set_state (account, CONCIERGE_SYNC_ERROR, sync_describe_error (error));
+          schedule (account, sync_backoff_seconds (account->failures++));
         }
       return;
     }
@@ -306,7 +260,7 @@ fetch (AccountSync *account)
    * until the first one answered. */
   concierge_channel_get_capabilities (account->channel, &capabilities);
   if (!capabilities.long_polling || !account->fetched || account->state != CONCIERGE_SYNC_IDLE)
-    set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
+    sync_set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
   concierge_channel_fetch_async (account->channel, account->cursor, account->cancellable, fetched_cb, account);
 }
 
@@ -336,7 +290,7 @@ reached_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       account->busy = FALSE;
-      go_offline (account);
+      sync_go_offline (account);
       return;
     }
 
@@ -454,7 +408,7 @@ key_loaded_cb (GObject      *object,
       g_hash_table_iter_init (&iter, self->accounts);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         if (((AccountSync *) value)->waiting_for_key)
-          set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, problem);
+          sync_set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, problem);
       g_clear_handle_id (&self->key_retry_id, g_source_remove);
       self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_S, key_retry_cb, self);
       return;
@@ -652,7 +606,7 @@ send_failed (Sending *sending,
   if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) ||
       g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
     {
-      save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
+      save_state (sending, CONCIERGE_SEND_FAILED, sync_describe_error (error), TRUE);
       return;
     }
 
@@ -661,12 +615,12 @@ send_failed (Sending *sending,
   if (!may_have_arrived (error))
     {
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, describe_error (error));
+        sync_set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, sync_describe_error (error));
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         retry_outbox_in (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
       else
-        go_offline (account);
-      save_state (sending, CONCIERGE_SEND_QUEUED, describe_error (error), FALSE);
+        sync_go_offline (account);
+      save_state (sending, CONCIERGE_SEND_QUEUED, sync_describe_error (error), FALSE);
       return;
     }
 
@@ -675,22 +629,22 @@ send_failed (Sending *sending,
    * harm. */
   if (!capabilities.has_idempotency && is_reply (sending))
     {
-      save_state (sending, CONCIERGE_SEND_UNKNOWN, describe_error (error), TRUE);
+      save_state (sending, CONCIERGE_SEND_UNKNOWN, sync_describe_error (error), TRUE);
       return;
     }
 
   if (sending->entry->attempts >= MAX_SEND_ATTEMPTS)
     {
-      save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
+      save_state (sending, CONCIERGE_SEND_FAILED, sync_describe_error (error), TRUE);
       return;
     }
 
-  if (is_unreachable (error))
-    go_offline (account);
+  if (sync_is_unreachable (error))
+    sync_go_offline (account);
   else
-    retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
+    retry_outbox_in (account, sync_backoff_seconds (account->outbox_failures++));
 
-  save_state (sending, CONCIERGE_SEND_SENDING, describe_error (error), FALSE);
+  save_state (sending, CONCIERGE_SEND_SENDING, sync_describe_error (error), FALSE);
 }
 
 static void
@@ -753,7 +707,7 @@ attempt_saved_cb (GObject      *object,
       /* Nothing leaves unless the attempt is on record. */
       g_warning ("Could not record a send attempt: %s", error->message);
       account = sending->account;
-      retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
+      retry_outbox_in (account, sync_backoff_seconds (account->outbox_failures++));
       sending_done (account, FALSE);
       return;
     }
@@ -1065,7 +1019,7 @@ concierge_sync_add_account (ConciergeSync     *self,
 
   if (channel == NULL)
     {
-      set_state (track_account (self, account, NULL), CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
+      sync_set_state (track_account (self, account, NULL), CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
       return TRUE;
     }
 
@@ -1096,7 +1050,7 @@ concierge_sync_add_channel (ConciergeSync    *self,
   sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &error);
   if (sync->connectable == NULL)
     {
-      set_state (sync, CONCIERGE_SYNC_ERROR, error->message);
+      sync_set_state (sync, CONCIERGE_SYNC_ERROR, error->message);
       return;
     }
 
@@ -1168,7 +1122,7 @@ concierge_sync_report_problem (ConciergeSync    *self,
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
 
-  set_state (track_account (self, account, NULL), CONCIERGE_SYNC_ERROR, message);
+  sync_set_state (track_account (self, account, NULL), CONCIERGE_SYNC_ERROR, message);
 }
 
 /**
@@ -1729,7 +1683,7 @@ image_fetched_cb (GObject      *object,
   /* Being offline or asked to wait says nothing about the image: it is
    * tried again after the next sync, without counting. */
   if (bytes == NULL &&
-      (is_unreachable (error) || error->domain == G_IO_ERROR || error->domain == SOUP_SESSION_ERROR ||
+      (sync_is_unreachable (error) || error->domain == G_IO_ERROR || error->domain == SOUP_SESSION_ERROR ||
        g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED) ||
        g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED)))
     {
