@@ -70,4 +70,8 @@ guint       sync_backoff_seconds (guint               failures);
 gboolean    sync_is_unreachable  (const GError       *error);
 const char *sync_describe_error  (const GError       *error);
 
+/* concierge-outbox-sender.c */
+void        sync_send_outbox     (AccountSync        *account);
+void        sync_send_outbox_now (AccountSync        *account);
+
 G_END_DECLS
