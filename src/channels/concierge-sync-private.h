@@ -70,6 +70,9 @@ guint       sync_backoff_seconds (guint               failures);
 gboolean    sync_is_unreachable  (const GError       *error);
 const char *sync_describe_error  (const GError       *error);
 
+/* concierge-image-downloader.c */
+void        sync_download_images (ConciergeSync      *self);
+
 /* concierge-outbox-sender.c */
 void        sync_send_outbox     (AccountSync        *account);
 void        sync_send_outbox_now (AccountSync        *account);
