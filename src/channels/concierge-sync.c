@@ -10,7 +10,7 @@
 
 #include "concierge-channel.h"
 #include "concierge-platform.h"
-#include "concierge-sync.h"
+#include "concierge-sync-private.h"
 #include "concierge-tombstone-key.h"
 #include "secrets/concierge-secrets.h"
 
@@ -19,61 +19,9 @@
 #define IDLE_INTERVAL_S    300
 #define OFFLINE_PROBE_S    30
 #define MAX_BACKOFF_S      300
-/* After this many failed attempts a reply waits for the agent's Retry. */
-#define MAX_SEND_ATTEMPTS  5
-/* Images are downloaded this many at a time, one after another. */
-#define IMAGE_BATCH        8
-/* A thread's newest customer messages that are checked for deletion. */
-#define DELETION_CHECK_MAX 40
 /* How often the keyring is asked again for the tombstone key, without
  * asking the person to unlock it. */
 #define KEY_RETRY_S        30
-
-typedef struct
-{
-  ConciergeSync      *sync;      /* not a reference: the sync owns this */
-  gint64              account_id;
-  ConciergeAccount   *account;
-  ConciergeChannel   *channel;
-  GSocketConnectable *connectable;
-  GCancellable       *cancellable;
-  char               *cursor;
-  char               *fetched_cursor;     /* the cursor once the fetched batch is in */
-  ConciergeSyncState  state;
-  char               *message;
-  guint               timeout_id;
-  guint               failures;
-  guint               outbox_timeout_id;
-  guint               outbox_failures;
-  gint64              outbox_wait_until;  /* monotonic µs; a retry waits until then */
-  guint               cursor_loaded : 1;
-  guint               busy : 1;
-  guint               fetched : 1;
-  guint               sending : 1;
-  guint               send_again : 1;
-  guint               waiting_for_key : 1;
-} AccountSync;
-
-struct _ConciergeSync
-{
-  GObject          parent_instance;
-
-  ConciergeStore  *store;
-  GNetworkMonitor *monitor;
-  SoupSession     *session;
-  GHashTable      *accounts;   /* account id → AccountSync */
-  gboolean         active;
-  /* A monitor a test gave is asked even about loopback servers. */
-  gboolean         ask_monitor_always;
-  GCancellable    *cancellable;
-  gboolean         downloading;
-  gboolean         download_again;
-
-  /* The tombstone key, while the store has none */
-  guint            key_retry_id;
-  gboolean         key_loading;
-  gboolean         key_unlock_next;
-};
 
 G_DEFINE_FINAL_TYPE (ConciergeSync, concierge_sync, G_TYPE_OBJECT)
 
@@ -86,8 +34,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void poll_account (AccountSync *account);
-static void send_outbox (AccountSync *account);
-static void download_images (ConciergeSync *self);
 static void load_key (ConciergeSync *self,
                       gboolean       unlock);
 
@@ -109,10 +55,10 @@ account_sync_free (gpointer data)
   g_free (account);
 }
 
-static void
-set_state (AccountSync        *account,
-           ConciergeSyncState  state,
-           const char         *message)
+void
+sync_set_state (AccountSync        *account,
+                ConciergeSyncState  state,
+                const char         *message)
 {
   if (account->state == state && g_strcmp0 (account->message, message) == 0)
     return;
@@ -143,16 +89,16 @@ schedule (AccountSync *account,
 
 /* Exponential, capped, and spread out so that many desktops that failed
  * together do not come back together. */
-static guint
-backoff_seconds (guint failures)
+guint
+sync_backoff_seconds (guint failures)
 {
   guint base = MIN (MAX_BACKOFF_S, 5u << MIN (failures, 8u));
 
   return MAX (1, (guint) (base * g_random_double_range (0.8, 1.2)));
 }
 
-static gboolean
-is_unreachable (const GError *error)
+gboolean
+sync_is_unreachable (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
@@ -164,10 +110,10 @@ is_unreachable (const GError *error)
          g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
 }
 
-static void
-go_offline (AccountSync *account)
+void
+sync_go_offline (AccountSync *account)
 {
-  set_state (account, CONCIERGE_SYNC_OFFLINE, _("Offline — showing cached conversations"));
+  sync_set_state (account, CONCIERGE_SYNC_OFFLINE, _("Offline — showing cached conversations"));
   schedule (account, OFFLINE_PROBE_S);
 }
 
@@ -178,8 +124,8 @@ interval (AccountSync *account)
 }
 
 /* Connections fail in GIO's and libsoup's words; the agent reads ours. */
-static const char *
-describe_error (const GError *error)
+const char *
+sync_describe_error (const GError *error)
 {
   if (error->domain == CONCIERGE_CHANNEL_ERROR)
     return error->message;
@@ -229,20 +175,20 @@ ingested_cb (GObject      *object,
         poll_account (account);
       else
         load_key (account->sync, FALSE);
-      send_outbox (account);
+      sync_send_outbox (account);
       return;
     }
 
   if (error != NULL)
     {
-      set_state (account, CONCIERGE_SYNC_ERROR, error->message);
-      schedule (account, backoff_seconds (account->failures++));
+      sync_set_state (account, CONCIERGE_SYNC_ERROR, error->message);
+      schedule (account, sync_backoff_seconds (account->failures++));
       return;
     }
 
   account->failures = 0;
   account->fetched = TRUE;
-  set_state (account, CONCIERGE_SYNC_IDLE, NULL);
+  sync_set_state (account, CONCIERGE_SYNC_IDLE, NULL);
   concierge_channel_get_capabilities (account->channel, &capabilities);
   if (capabilities.long_polling || concierge_channel_has_more (account->channel))
     schedule (account, concierge_channel_get_retry_after (account->channel));
@@ -251,8 +197,8 @@ ingested_cb (GObject      *object,
 
   /* Replies wait until the account has synced once, so the channel knows
    * its own id and limits, and until it is reachable. */
-  send_outbox (account);
-  download_images (account->sync);
+  sync_send_outbox (account);
+  sync_download_images (account->sync);
 }
 
 static void
@@ -272,22 +218,22 @@ fetched_cb (GObject      *object,
         return;
       account->busy = FALSE;
       if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
+        sync_set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, error->message);
       /* Polling again would only take the updates from the other reader,
        * or fail again: it waits for the agent's Try Again. */
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_CONFLICT))
-        set_state (account, CONCIERGE_SYNC_ERROR, error->message);
+        sync_set_state (account, CONCIERGE_SYNC_ERROR, error->message);
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         {
-          set_state (account, CONCIERGE_SYNC_IDLE, NULL);
+          sync_set_state (account, CONCIERGE_SYNC_IDLE, NULL);
           schedule (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
         }
-      else if (is_unreachable (error))
-        go_offline (account);
+      else if (sync_is_unreachable (error))
+        sync_go_offline (account);
       else
         {
-          set_state (account, CONCIERGE_SYNC_ERROR, describe_error (error));
-          schedule (account, backoff_seconds (account->failures++));
+          sync_set_state (account, CONCIERGE_SYNC_ERROR, sync_describe_error (error));
+          schedule (account, sync_backoff_seconds (account->failures++));
         }
       return;
     }
@@ -306,7 +252,7 @@ fetch (AccountSync *account)
    * until the first one answered. */
   concierge_channel_get_capabilities (account->channel, &capabilities);
   if (!capabilities.long_polling || !account->fetched || account->state != CONCIERGE_SYNC_IDLE)
-    set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
+    sync_set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
   concierge_channel_fetch_async (account->channel, account->cursor, account->cancellable, fetched_cb, account);
 }
 
@@ -336,7 +282,7 @@ reached_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       account->busy = FALSE;
-      go_offline (account);
+      sync_go_offline (account);
       return;
     }
 
@@ -454,7 +400,7 @@ key_loaded_cb (GObject      *object,
       g_hash_table_iter_init (&iter, self->accounts);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         if (((AccountSync *) value)->waiting_for_key)
-          set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, problem);
+          sync_set_state (value, CONCIERGE_SYNC_WAITING_FOR_KEY, problem);
       g_clear_handle_id (&self->key_retry_id, g_source_remove);
       self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_S, key_retry_cb, self);
       return;
@@ -497,402 +443,6 @@ concierge_sync_load_tombstone_key (ConciergeSync *self)
 
   if (!concierge_store_has_tombstone_key (self->store))
     load_key (self, FALSE);
-}
-
-/* The outbox. Each account sends one entry at a time, oldest first, and
- * reads the outbox again after each, so that what the store says is what
- * happens. */
-
-static void
-sending_done (AccountSync *account,
-              gboolean     next)
-{
-  account->sending = FALSE;
-  if (next || account->send_again)
-    send_outbox (account);
-}
-
-static gboolean
-outbox_retry_cb (gpointer data)
-{
-  AccountSync *account = data;
-
-  account->outbox_timeout_id = 0;
-  account->outbox_wait_until = 0;
-  send_outbox (account);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-retry_outbox_in (AccountSync *account,
-                 guint        seconds)
-{
-  account->outbox_wait_until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
-  account->outbox_timeout_id = g_timeout_add_seconds (seconds, outbox_retry_cb, account);
-}
-
-typedef struct
-{
-  AccountSync          *account;
-  ConciergeOutboxEntry *entry;
-  gboolean              next;
-} Sending;
-
-static void
-sending_free (Sending *sending)
-{
-  concierge_outbox_entry_free (sending->entry);
-  g_free (sending);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sending, sending_free)
-
-static void
-state_saved_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(Sending) sending = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* A reply's state or an operation's. */
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Could not save a reply’s send state: %s", error->message);
-    }
-
-  sending_done (sending->account, sending->next);
-}
-
-static gboolean
-is_reply (Sending *sending)
-{
-  return sending->entry->operation == CONCIERGE_OUTBOX_REPLY;
-}
-
-/* Records @state and goes on with the next entry if @next. */
-static void
-save_state (Sending            *sending,
-            ConciergeSendState  state,
-            const char         *error_text,
-            gboolean            next)
-{
-  AccountSync *account = sending->account;
-
-  sending->next = next;
-  if (is_reply (sending))
-    concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id, state, error_text,
-                                          account->cancellable, state_saved_cb, sending);
-  else
-    concierge_store_set_operation_state_async (account->sync->store, sending->entry->id,
-                                               state == CONCIERGE_SEND_UNKNOWN ? CONCIERGE_SEND_FAILED : state,
-                                               error_text, account->cancellable, state_saved_cb, sending);
-}
-
-static void
-completed_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(Sending) sending = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* A reply sent or an operation done. */
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Could not record a sent reply: %s", error->message);
-    }
-
-  sending->account->outbox_failures = 0;
-  sending_done (sending->account, TRUE);
-}
-
-static void
-complete (Sending          *sending,
-          ConciergeMessage *sent)
-{
-  AccountSync *account = sending->account;
-
-  if (is_reply (sending))
-    concierge_store_complete_send_async (account->sync->store, sending->entry->message_id, sent,
-                                         account->cancellable, completed_cb, sending);
-  else
-    concierge_store_complete_operation_async (account->sync->store, sending->entry->id,
-                                              account->cancellable, completed_cb, sending);
-}
-
-/* Whether the request may have reached the server before it failed. */
-static gboolean
-may_have_arrived (const GError *error)
-{
-  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) &&
-         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) &&
-         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) &&
-         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) &&
-         !g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) &&
-         !g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE) &&
-         !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED) &&
-         !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED);
-}
-
-static void
-send_failed (Sending *sending,
-             GError  *error)
-{
-  AccountSync *account = sending->account;
-  ConciergeChannelCapabilities capabilities;
-
-  concierge_channel_get_capabilities (account->channel, &capabilities);
-
-  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) ||
-      g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
-    {
-      save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
-      return;
-    }
-
-  /* Surely not sent: the server refused before it did anything, or never
-   * heard of it. It is queued again, with a clean count of attempts. */
-  if (!may_have_arrived (error))
-    {
-      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
-        set_state (account, CONCIERGE_SYNC_NEEDS_SIGN_IN, describe_error (error));
-      else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
-        retry_outbox_in (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
-      else
-        go_offline (account);
-      save_state (sending, CONCIERGE_SEND_QUEUED, describe_error (error), FALSE);
-      return;
-    }
-
-  /* Without an idempotency key, a request that may have arrived is not
-   * sent again unless the agent says so. Hiding or removing twice does no
-   * harm. */
-  if (!capabilities.has_idempotency && is_reply (sending))
-    {
-      save_state (sending, CONCIERGE_SEND_UNKNOWN, describe_error (error), TRUE);
-      return;
-    }
-
-  if (sending->entry->attempts >= MAX_SEND_ATTEMPTS)
-    {
-      save_state (sending, CONCIERGE_SEND_FAILED, describe_error (error), TRUE);
-      return;
-    }
-
-  if (is_unreachable (error))
-    go_offline (account);
-  else
-    retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
-
-  save_state (sending, CONCIERGE_SEND_SENDING, describe_error (error), FALSE);
-}
-
-static void
-sent_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(Sending) sending = user_data;
-  g_autoptr(ConciergeMessage) sent = NULL;
-  g_autoptr(GError) error = NULL;
-
-  sent = concierge_channel_send_finish (CONCIERGE_CHANNEL (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (sent != NULL)
-    complete (g_steal_pointer (&sending), sent);
-  else
-    send_failed (g_steal_pointer (&sending), error);
-}
-
-static void
-post_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(Sending) sending = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean done;
-
-  if (sending->entry->operation == CONCIERGE_OUTBOX_HIDE)
-    done = concierge_channel_hide_finish (CONCIERGE_CHANNEL (object), result, &error);
-  else
-    done = concierge_channel_remove_finish (CONCIERGE_CHANNEL (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (done)
-    complete (g_steal_pointer (&sending), NULL);
-  else
-    send_failed (g_steal_pointer (&sending), error);
-}
-
-static void
-attempt_saved_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Sending) sending = user_data;
-  g_autoptr(GError) error = NULL;
-  ConciergeOutboxEntry *entry;
-  AccountSync *account;
-
-  /* A reply's attempt or an operation's. */
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      /* Nothing leaves unless the attempt is on record. */
-      g_warning ("Could not record a send attempt: %s", error->message);
-      account = sending->account;
-      retry_outbox_in (account, backoff_seconds (account->outbox_failures++));
-      sending_done (account, FALSE);
-      return;
-    }
-
-  account = sending->account;
-  entry = sending->entry;
-  entry->attempts++;
-  if (entry->operation == CONCIERGE_OUTBOX_HIDE)
-    concierge_channel_hide_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
-                                  g_steal_pointer (&sending));
-  else if (entry->operation == CONCIERGE_OUTBOX_REMOVE)
-    concierge_channel_remove_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
-                                    g_steal_pointer (&sending));
-  else
-    concierge_channel_send_async (account->channel, entry, account->cancellable, sent_cb,
-                                  g_steal_pointer (&sending));
-}
-
-static void
-start_send (Sending *sending)
-{
-  AccountSync *account = sending->account;
-
-  if (is_reply (sending))
-    concierge_store_set_send_state_async (account->sync->store, sending->entry->message_id,
-                                          CONCIERGE_SEND_SENDING, NULL, account->cancellable,
-                                          attempt_saved_cb, sending);
-  else
-    concierge_store_set_operation_state_async (account->sync->store, sending->entry->id,
-                                               CONCIERGE_SEND_SENDING, NULL, account->cancellable,
-                                               attempt_saved_cb, sending);
-}
-
-static void
-found_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(Sending) sending = user_data;
-  g_autoptr(ConciergeMessage) sent = NULL;
-  g_autoptr(GError) error = NULL;
-
-  sent = concierge_channel_find_sent_finish (CONCIERGE_CHANNEL (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (sent != NULL)
-    complete (g_steal_pointer (&sending), sent);
-  else if (error == NULL)
-    start_send (g_steal_pointer (&sending));
-  else
-    send_failed (g_steal_pointer (&sending), error);
-}
-
-static void
-outbox_loaded_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  AccountSync *account = user_data;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) error = NULL;
-  ConciergeChannelCapabilities capabilities;
-  Sending *sending;
-
-  entries = concierge_store_load_outbox_finish (CONCIERGE_STORE (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (entries == NULL)
-    {
-      g_warning ("Could not read the outbox: %s", error->message);
-      sending_done (account, FALSE);
-      return;
-    }
-
-  sending = g_new0 (Sending, 1);
-  sending->account = account;
-  for (guint i = 0; i < entries->len && sending->entry == NULL; i++)
-    {
-      ConciergeOutboxEntry *entry = g_ptr_array_index (entries, i);
-
-      if ((entry->state == CONCIERGE_SEND_QUEUED || entry->state == CONCIERGE_SEND_SENDING) && !entry->waiting)
-        sending->entry = g_ptr_array_steal_index (entries, i);
-    }
-
-  if (sending->entry == NULL)
-    {
-      sending_free (sending);
-      sending_done (account, FALSE);
-      return;
-    }
-
-  concierge_channel_get_capabilities (account->channel, &capabilities);
-
-  /* An attempt began before and its outcome is unknown: a crash, a restart,
-   * or a connection lost after the request left. */
-  if (!is_reply (sending))
-    start_send (sending);
-  else if (sending->entry->attempts > 0 && capabilities.has_idempotency)
-    concierge_channel_find_sent_async (account->channel, sending->entry, account->cancellable, found_cb, sending);
-  else if (sending->entry->attempts > 0)
-    save_state (sending, CONCIERGE_SEND_UNKNOWN,
-                _("Concierge cannot tell whether this reply reached the customer."), TRUE);
-  else
-    start_send (sending);
-}
-
-static void
-send_outbox (AccountSync *account)
-{
-  if (account->sending)
-    {
-      account->send_again = TRUE;
-      return;
-    }
-
-  if (account->channel == NULL || !account->fetched ||
-      account->state == CONCIERGE_SYNC_OFFLINE || account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
-    return;
-
-  /* A retry that waits, for a rate limit or a backoff, is not hurried by
-   * the next poll; its timer comes. */
-  if (account->outbox_timeout_id != 0 && g_get_monotonic_time () < account->outbox_wait_until)
-    return;
-
-  account->sending = TRUE;
-  account->send_again = FALSE;
-  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
-  concierge_store_load_outbox_async (account->sync->store, account->account_id, account->cancellable,
-                                     outbox_loaded_cb, account);
-}
-
-/* The agent asked: no timer is waited for. */
-static void
-send_outbox_now (AccountSync *account)
-{
-  g_clear_handle_id (&account->outbox_timeout_id, g_source_remove);
-  account->outbox_wait_until = 0;
-  send_outbox (account);
 }
 
 static void
@@ -1065,7 +615,7 @@ concierge_sync_add_account (ConciergeSync     *self,
 
   if (channel == NULL)
     {
-      set_state (track_account (self, account, NULL), CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
+      sync_set_state (track_account (self, account, NULL), CONCIERGE_SYNC_NEEDS_SIGN_IN, local_error->message);
       return TRUE;
     }
 
@@ -1096,7 +646,7 @@ concierge_sync_add_channel (ConciergeSync    *self,
   sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &error);
   if (sync->connectable == NULL)
     {
-      set_state (sync, CONCIERGE_SYNC_ERROR, error->message);
+      sync_set_state (sync, CONCIERGE_SYNC_ERROR, error->message);
       return;
     }
 
@@ -1168,7 +718,7 @@ concierge_sync_report_problem (ConciergeSync    *self,
   g_return_if_fail (CONCIERGE_IS_SYNC (self));
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
 
-  set_state (track_account (self, account, NULL), CONCIERGE_SYNC_ERROR, message);
+  sync_set_state (track_account (self, account, NULL), CONCIERGE_SYNC_ERROR, message);
 }
 
 /**
@@ -1261,7 +811,7 @@ concierge_sync_poll_now (ConciergeSync *self,
   if (account->waiting_for_key && !concierge_store_has_tombstone_key (self->store))
     load_key (self, TRUE);
   poll_account (account);
-  send_outbox_now (account);
+  sync_send_outbox_now (account);
 }
 
 ConciergeSyncState
@@ -1277,331 +827,6 @@ concierge_sync_get_state (ConciergeSync  *self,
   if (message != NULL)
     *message = account ? account->message : NULL;
   return account ? account->state : CONCIERGE_SYNC_ERROR;
-}
-
-static void
-queued_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConciergeSync *self = g_task_get_source_object (task);
-  g_autoptr(ConciergeOutboxEntry) entry = NULL;
-  GError *error = NULL;
-  AccountSync *account;
-
-  if (g_async_result_is_tagged (result, concierge_store_queue_private_async))
-    entry = concierge_store_queue_private_finish (CONCIERGE_STORE (object), result, &error);
-  else
-    entry = concierge_store_queue_reply_finish (CONCIERGE_STORE (object), result, &error);
-  if (entry == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  account = g_hash_table_lookup (self->accounts, &entry->account_id);
-  if (account != NULL)
-    send_outbox (account);
-  /* The thread it went into, which for a private message may be new. */
-  g_task_return_int (task, entry->thread_id);
-}
-
-typedef void (*StoreQueueFunc) (ConciergeStore *, gint64, const char *, GCancellable *, GAsyncReadyCallback,
-                                gpointer);
-
-static void
-queue (ConciergeSync       *self,
-       gpointer             source_tag,
-       StoreQueueFunc       store_queue,
-       gint64               thread_id,
-       const char          *text,
-       GCancellable        *cancellable,
-       GAsyncReadyCallback  callback,
-       gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  store_queue (self->store, thread_id, text, cancellable, queued_cb, task);
-}
-
-/**
- * concierge_sync_queue_reply_async:
- *
- * Puts a reply to the thread's customer into the outbox, and sends it as
- * soon as the account can. The callback runs once the reply is safely in
- * the store, not when it is sent; its message shows how sending goes.
- */
-void
-concierge_sync_queue_reply_async (ConciergeSync       *self,
-                                  gint64               thread_id,
-                                  const char          *text,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-  g_return_if_fail (text != NULL);
-
-  queue (self, concierge_sync_queue_reply_async, concierge_store_queue_reply_async, thread_id, text,
-         cancellable, callback, user_data);
-}
-
-gboolean
-concierge_sync_queue_reply_finish (ConciergeSync  *self,
-                                   GAsyncResult   *result,
-                                   GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_int (G_TASK (result), error) >= 0;
-}
-
-/**
- * concierge_sync_queue_private_async:
- * @public_thread_id: the public thread whose customer it reaches
- *
- * Puts a private message to the customer of a public thread into the
- * outbox, in their private thread, which it starts if need be, and sends
- * it as soon as the account can.
- */
-void
-concierge_sync_queue_private_async (ConciergeSync       *self,
-                                    gint64               public_thread_id,
-                                    const char          *text,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-  g_return_if_fail (text != NULL);
-
-  queue (self, concierge_sync_queue_private_async, concierge_store_queue_private_async, public_thread_id, text,
-         cancellable, callback, user_data);
-}
-
-/**
- * concierge_sync_queue_private_finish:
- *
- * Returns: the private thread's id, or 0 with @error set
- */
-gint64
-concierge_sync_queue_private_finish (ConciergeSync  *self,
-                                     GAsyncResult   *result,
-                                     GError        **error)
-{
-  gssize id;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-
-  id = g_task_propagate_int (G_TASK (result), error);
-  return id > 0 ? id : 0;
-}
-
-static void
-requeued_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConciergeSync *self = g_task_get_source_object (task);
-  gint64 account_id = GPOINTER_TO_SIZE (g_task_get_task_data (task));
-  AccountSync *account;
-  GError *error = NULL;
-
-  /* A resend, a retried move, or one that goes on publicly. */
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  account = g_hash_table_lookup (self->accounts, &account_id);
-  if (account != NULL)
-    send_outbox_now (account);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* For a change to the outbox that the agent asked for: once the store has
- * it, requeued_cb sends @account_id's outbox without waiting. */
-static GTask *
-requeue_task_new (ConciergeSync       *self,
-                  gpointer             source_tag,
-                  gint64               account_id,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) account_id), NULL);
-  return task;
-}
-
-/**
- * concierge_sync_resend_async:
- *
- * The agent's Retry, or their confirmation that a reply whose delivery is
- * unknown shall go again.
- */
-void
-concierge_sync_resend_async (ConciergeSync       *self,
-                             gint64               account_id,
-                             gint64               message_id,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-
-  task = requeue_task_new (self, concierge_sync_resend_async, account_id, cancellable, callback, user_data);
-  concierge_store_set_send_state_async (self->store, message_id, CONCIERGE_SEND_QUEUED, NULL,
-                                        cancellable, requeued_cb, task);
-}
-
-gboolean
-concierge_sync_resend_finish (ConciergeSync  *self,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-move_started_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConciergeSync *self = g_task_get_source_object (task);
-  ConciergeMove *move;
-  AccountSync *account;
-  GError *error = NULL;
-
-  move = concierge_store_start_move_finish (CONCIERGE_STORE (object), result, &error);
-  if (move == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  account = g_hash_table_lookup (self->accounts, &move->account_id);
-  if (account != NULL)
-    send_outbox_now (account);
-  g_task_return_pointer (task, move, (GDestroyNotify) concierge_move_free);
-}
-
-/**
- * concierge_sync_start_move_async:
- *
- * Moves a public conversation to a private one, as
- * concierge_store_start_move_async() describes, and sends its steps as
- * soon as the account can, one after the other.
- */
-void
-concierge_sync_start_move_async (ConciergeSync       *self,
-                                 gint64               public_thread_id,
-                                 const char          *private_text,
-                                 const char          *public_text,
-                                 ConciergePostAction  post_action,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_start_move_async);
-  concierge_store_start_move_async (self->store, public_thread_id, private_text, public_text, post_action,
-                                    cancellable, move_started_cb, task);
-}
-
-/**
- * concierge_sync_start_move_finish:
- *
- * Returns: (transfer full): the move, once it is safely in the outbox
- */
-ConciergeMove *
-concierge_sync_start_move_finish (ConciergeSync  *self,
-                                  GAsyncResult   *result,
-                                  GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * concierge_sync_retry_move_async:
- *
- * The agent's Retry on a move's failed step.
- */
-void
-concierge_sync_retry_move_async (ConciergeSync       *self,
-                                 gint64               account_id,
-                                 gint64               move_id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-
-  task = requeue_task_new (self, concierge_sync_retry_move_async, account_id, cancellable, callback, user_data);
-  concierge_store_retry_move_async (self->store, move_id, cancellable, requeued_cb, task);
-}
-
-/**
- * concierge_sync_move_publicly_async:
- *
- * The agent's choice when the customer cannot be written to privately:
- * see concierge_store_move_publicly_async(). The public reply goes out as
- * soon as the account can.
- */
-void
-concierge_sync_move_publicly_async (ConciergeSync       *self,
-                                    gint64               account_id,
-                                    gint64               move_id,
-                                    const char          *public_text,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-
-  task = requeue_task_new (self, concierge_sync_move_publicly_async, account_id, cancellable, callback, user_data);
-  concierge_store_move_publicly_async (self->store, move_id, public_text, cancellable, requeued_cb, task);
-}
-
-gboolean
-concierge_sync_move_publicly_finish (ConciergeSync  *self,
-                                     GAsyncResult   *result,
-                                     GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gboolean
-concierge_sync_retry_move_finish (ConciergeSync  *self,
-                                  GAsyncResult   *result,
-                                  GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -1651,303 +876,4 @@ concierge_sync_mark_read (ConciergeSync   *self,
   if (account != NULL && account->channel != NULL && account->state != CONCIERGE_SYNC_OFFLINE)
     concierge_channel_mark_read_async (account->channel, concierge_thread_get_remote_id (thread),
                                        account->cancellable, marked_read_on_platform_cb, NULL);
-}
-
-/* Images, downloaded for offline reading after each sync, one at a time
- * so that they never hold up the conversations themselves. */
-
-typedef struct
-{
-  ConciergeSync *sync;       /* not a reference: cancelled on dispose */
-  GPtrArray     *downloads;
-  guint          next;
-  guint          changed;    /* images saved, or attempts counted */
-} ImageRound;
-
-static void
-image_round_free (ImageRound *round)
-{
-  g_ptr_array_unref (round->downloads);
-  g_free (round);
-}
-
-static void next_download (ImageRound *round);
-
-static void
-end_image_round (ImageRound *round)
-{
-  ConciergeSync *self = round->sync;
-  gboolean again = self->download_again || (round->changed > 0 && round->downloads->len == IMAGE_BATCH);
-
-  self->downloading = FALSE;
-  image_round_free (round);
-  if (again)
-    download_images (self);
-}
-
-static void
-image_saved_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ImageRound *round = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          image_round_free (round);
-          return;
-        }
-      g_warning ("Could not keep an image: %s", error->message);
-    }
-  else
-    round->changed++;
-
-  round->next++;
-  next_download (round);
-}
-
-static void
-image_fetched_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ImageRound *round = user_data;
-  ConciergeImageDownload *download = g_ptr_array_index (round->downloads, round->next);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = concierge_channel_fetch_image_finish (CONCIERGE_CHANNEL (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      image_round_free (round);
-      return;
-    }
-
-  /* Being offline or asked to wait says nothing about the image: it is
-   * tried again after the next sync, without counting. */
-  if (bytes == NULL &&
-      (is_unreachable (error) || error->domain == G_IO_ERROR || error->domain == SOUP_SESSION_ERROR ||
-       g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED) ||
-       g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED)))
-    {
-      end_image_round (round);
-      return;
-    }
-
-  if (bytes == NULL)
-    g_debug ("Image %" G_GINT64_FORMAT " not downloaded: %s", download->image_id, error->message);
-  concierge_store_save_image_async (round->sync->store, download->image_id, bytes,
-                                    round->sync->cancellable, image_saved_cb, round);
-}
-
-static void
-next_download (ImageRound *round)
-{
-  for (; round->next < round->downloads->len; round->next++)
-    {
-      ConciergeImageDownload *download = g_ptr_array_index (round->downloads, round->next);
-      AccountSync *account = g_hash_table_lookup (round->sync->accounts, &download->account_id);
-
-      if (account == NULL || account->channel == NULL || account->state == CONCIERGE_SYNC_OFFLINE ||
-          account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
-        continue;
-
-      concierge_channel_fetch_image_async (account->channel, download->source, round->sync->cancellable,
-                                           image_fetched_cb, round);
-      return;
-    }
-
-  end_image_round (round);
-}
-
-static void
-downloads_loaded_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  ConciergeSync *self = user_data;
-  g_autoptr(GError) error = NULL;
-  ImageRound *round;
-  GPtrArray *downloads;
-
-  downloads = concierge_store_load_image_downloads_finish (CONCIERGE_STORE (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (downloads == NULL)
-    {
-      g_warning ("Could not look for images to download: %s", error->message);
-      self->downloading = FALSE;
-      return;
-    }
-
-  round = g_new0 (ImageRound, 1);
-  round->sync = self;
-  round->downloads = downloads;
-  next_download (round);
-}
-
-static void
-download_images (ConciergeSync *self)
-{
-  if (self->downloading)
-    {
-      self->download_again = TRUE;
-      return;
-    }
-
-  self->downloading = TRUE;
-  self->download_again = FALSE;
-  concierge_store_load_image_downloads_async (self->store, IMAGE_BATCH, self->cancellable,
-                                              downloads_loaded_cb, self);
-}
-
-/* Deleted messages */
-
-static void
-deleted_marked_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-deleted_found_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConciergeSync *self = g_task_get_source_object (task);
-  ConciergeThread *thread = g_task_get_task_data (task);
-  g_auto(GStrv) deleted = NULL;
-  GError *error = NULL;
-
-  deleted = concierge_channel_find_deleted_finish (CONCIERGE_CHANNEL (object), result, &error);
-  if (deleted == NULL)
-    {
-      /* Platforms that never tell have nothing to mark. */
-      if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
-        {
-          g_error_free (error);
-          g_task_return_boolean (task, TRUE);
-        }
-      else
-        g_task_return_error (task, error);
-      return;
-    }
-
-  if (deleted[0] == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  concierge_store_mark_deleted_async (self->store, concierge_thread_get_id (thread),
-                                      (const char * const *) deleted, g_task_get_cancellable (task),
-                                      deleted_marked_cb, g_object_ref (task));
-}
-
-static void
-deletion_messages_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConciergeSync *self = g_task_get_source_object (task);
-  ConciergeThread *thread = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) remote_ids = NULL;
-  gint64 account_id = concierge_thread_get_account_id (thread);
-  AccountSync *account;
-  GError *error = NULL;
-  guint asked = 0;
-
-  messages = concierge_store_load_messages_finish (CONCIERGE_STORE (object), result, &error);
-  if (messages == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  for (guint i = messages->len; i > 0 && asked < DELETION_CHECK_MAX; i--)
-    {
-      ConciergeMessage *message = g_ptr_array_index (messages, i - 1);
-
-      if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN &&
-          concierge_message_get_remote_id (message) != NULL &&
-          concierge_message_get_deleted_at (message) == 0)
-        {
-          g_strv_builder_add (builder, concierge_message_get_remote_id (message));
-          asked++;
-        }
-    }
-  remote_ids = g_strv_builder_end (builder);
-
-  account = g_hash_table_lookup (self->accounts, &account_id);
-  if (remote_ids[0] == NULL || account == NULL || account->channel == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  concierge_channel_find_deleted_async (account->channel, (const char * const *) remote_ids,
-                                        g_task_get_cancellable (task), deleted_found_cb, g_object_ref (task));
-}
-
-/**
- * concierge_sync_check_deleted_async:
- *
- * Asks the platform whether customers deleted messages of @thread, and
- * marks those in the cache. Nothing happens while the account is offline
- * or on platforms that never tell.
- */
-void
-concierge_sync_check_deleted_async (ConciergeSync       *self,
-                                    ConciergeThread     *thread,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  gint64 account_id;
-  AccountSync *account;
-
-  g_return_if_fail (CONCIERGE_IS_SYNC (self));
-  g_return_if_fail (CONCIERGE_IS_THREAD (thread));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_sync_check_deleted_async);
-  g_task_set_task_data (task, g_object_ref (thread), g_object_unref);
-
-  account_id = concierge_thread_get_account_id (thread);
-  account = g_hash_table_lookup (self->accounts, &account_id);
-  if (account == NULL || account->state == CONCIERGE_SYNC_OFFLINE ||
-      account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  concierge_store_load_messages_async (self->store, concierge_thread_get_id (thread), cancellable,
-                                       deletion_messages_cb, g_steal_pointer (&task));
-}
-
-gboolean
-concierge_sync_check_deleted_finish (ConciergeSync  *self,
-                                     GAsyncResult   *result,
-                                     GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
