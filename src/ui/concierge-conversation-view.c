@@ -10,16 +10,14 @@
 
 #include <glib/gi18n.h>
 
-#include "channels/concierge-sync.h"
 #include "model/concierge-reply-text.h"
 #include "privacy/concierge-detector.h"
 #include "concierge-banner.h"
+#include "concierge-composer.h"
 #include "concierge-conversation-view.h"
 #include "concierge-message-row.h"
 #include "concierge-move-dialog.h"
 #include "concierge-move-progress.h"
-#include "concierge-saved-reply-popover.h"
-#include "concierge-spell-checker.h"
 #include "concierge-ui.h"
 
 struct _ConciergeConversationView
@@ -27,12 +25,13 @@ struct _ConciergeConversationView
   GtkWidget         parent_instance;
 
   ConciergeStore   *store;
+  GSignalGroup     *store_signals;
   ConciergeSync    *sync;
   ConciergeThread  *thread;
   GListStore       *messages;
   GCancellable     *cancellable;    /* until the view goes */
   GCancellable     *messages_cancellable;
-  GSettings        *settings;       /* the company's own data, for the guard */
+  GSettings        *settings;       /* the company's own data, for the move */
   ConciergeMove    *move;           /* the thread's latest move, or NULL */
   GCancellable     *move_cancellable;
   GHashTable       *textures;       /* image id → GdkTexture, of this thread */
@@ -42,13 +41,7 @@ struct _ConciergeConversationView
   ConciergeContact *contact;        /* the thread's customer, once loaded */
   ConciergeLanguage reply_language; /* chosen, or guessed from the customer */
   ConciergeAddress  reply_address;
-  char             *inserted_reply; /* a saved reply as inserted, filled in */
-  char             *template_text;  /* what the template warning is about */
-  gint64            draft_thread_id;
-  guint             draft_timeout_id;
   guint             stick_to_bottom : 1;
-  guint             note_mode : 1;
-  guint             loading_draft : 1;
 
   /* Template widgets */
   GtkStack         *stack;
@@ -56,18 +49,7 @@ struct _ConciergeConversationView
   ConciergeMoveProgress *move_progress;
   GtkScrolledWindow *scrolled_window;
   GtkListView      *list_view;
-  GtkLabel         *composer_label;
-  GtkImage         *composer_image;
-  GtkRevealer      *template_revealer;
-  GtkMenuButton    *saved_reply_button;
-  ConciergeSavedReplyPopover *saved_reply_popover;
-  GtkLabel         *template_label;
-  GtkTextView      *composer_text;
-  GtkLabel         *counter_label;
-  GtkButton        *send_button;
-  GtkLabel         *composer_error;
-  GtkLabel         *spelling_label;
-  ConciergeSpellChecker *spell_checker;
+  ConciergeComposer *composer;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeConversationView, concierge_conversation_view, GTK_TYPE_WIDGET)
@@ -130,33 +112,15 @@ value_changed_cb (GtkAdjustment             *adjustment,
 
 /* The language and form of address to reply in */
 
-/* Spelling is checked in the language of the reply; without its
- * dictionary the agent is told, rather than seeing nothing marked. */
-static void
-update_spelling (ConciergeConversationView *self)
-{
-  const char *language = concierge_language_to_string (self->reply_language);
-  gboolean missing;
-
-  concierge_spell_checker_set_language (self->spell_checker, language);
-  missing = language != NULL && !concierge_spell_checker_get_available (self->spell_checker);
-  if (missing)
-    gtk_label_set_text (self->spelling_label,
-                        self->reply_language == CONCIERGE_LANGUAGE_ENGLISH
-                        ? _("Spelling is not checked: no English dictionary is installed.")
-                        : _("Spelling is not checked: no German dictionary is installed."));
-  gtk_widget_set_visible (GTK_WIDGET (self->spelling_label), missing);
-}
-
 static void
 set_reply_language (ConciergeConversationView *self,
                     ConciergeLanguage          language,
                     ConciergeAddress           address)
 {
+  concierge_composer_set_reply_language (self->composer, language, address);
   if (self->reply_language != language)
     {
       self->reply_language = language;
-      update_spelling (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_LANGUAGE]);
     }
   if (self->reply_address != address)
@@ -320,60 +284,6 @@ load_messages (ConciergeConversationView *self)
                                        self->messages_cancellable, messages_loaded_cb, self);
 }
 
-/* The composer says who reads the reply, right where it is written, and
- * when it cannot go out yet. */
-static ConciergeChannel *thread_channel (ConciergeConversationView *self);
-
-static void
-update_composer_label (ConciergeConversationView *self)
-{
-  ConciergeChannel *channel;
-  gboolean is_public;
-
-  if (self->thread == NULL)
-    return;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_image), self->note_mode);
-  if (self->note_mode)
-    {
-      gtk_label_set_text (self->composer_label, _("Internal note: only your team sees it, and it is never sent"));
-      return;
-    }
-
-  is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
-  channel = thread_channel (self);
-
-  if (channel != NULL)
-    {
-      ConciergeChannelCapabilities capabilities = { 0 };
-      const char *who = is_public ? _("Public reply: everyone can read it")
-                                  : _("Private reply: only the customer reads it");
-      g_autofree char *window = NULL;
-
-      /* The platform takes replies only for a while after the customer
-       * wrote: said where the reply is written, once it runs short. */
-      concierge_channel_get_capabilities (channel, &capabilities);
-      window = concierge_describe_reply_window (capabilities.reply_window_seconds,
-                                                concierge_thread_get_last_incoming_at (self->thread),
-                                                g_get_real_time () / G_USEC_PER_SEC);
-      if (window != NULL)
-        {
-          /* Translators: who reads the reply, then how long the platform still takes it */
-          g_autofree char *text = g_strdup_printf (_("%s · %s"), who, window);
-
-          gtk_label_set_text (self->composer_label, text);
-        }
-      else
-        gtk_label_set_text (self->composer_label, who);
-    }
-  else
-    gtk_label_set_text (self->composer_label,
-                        is_public ? _("Public reply: everyone can read it. This account is not connected, "
-                                      "so the reply waits in the outbox until it is.")
-                                  : _("Private reply: only the customer reads it. This account is not connected, "
-                                      "so the reply waits in the outbox until it is."));
-}
-
 static ConciergeChannel *
 thread_channel (ConciergeConversationView *self)
 {
@@ -418,7 +328,6 @@ update_banner (ConciergeConversationView *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->banner), is_public ? "private" : "public");
   gtk_widget_add_css_class (GTK_WIDGET (self->banner), is_public ? "public" : "private");
 
-  update_composer_label (self);
   /* Once moved, the way on is the private conversation, not a second move. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-to-private",
                                  is_public && !moved && thread_channel (self) != NULL);
@@ -470,531 +379,250 @@ load_move (ConciergeConversationView *self)
                                    move_loaded_cb, self);
 }
 
-/* The composer */
-
-static guint
-max_length (ConciergeConversationView *self)
-{
-  ConciergeChannelCapabilities capabilities = { .max_length = 0 };
-  ConciergeChannel *channel = thread_channel (self);
-
-  if (channel != NULL)
-    concierge_channel_get_capabilities (channel, &capabilities);
-
-  return capabilities.max_length;
-}
-
-static char *
-composer_get_text (ConciergeConversationView *self)
-{
-  return concierge_text_view_dup_text (self->composer_text);
-}
-
-static void hide_template_warning (ConciergeConversationView *self);
-
-/* Variables left in the text are marked; a reply never goes out with
- * one. */
+/* New messages of the open thread arrive as a change of the thread. */
 static void
-mark_variables (ConciergeConversationView *self)
+threads_changed_cb (ConciergeConversationView *self,
+                    GPtrArray                 *threads)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_text);
-  g_autoptr(GArray) spans = NULL;
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  gtk_text_buffer_remove_tag_by_name (buffer, "variable", &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  spans = concierge_reply_find_variables (text);
-  for (guint i = 0; i < spans->len; i++)
+  for (guint i = 0; self->thread != NULL && i < threads->len; i++)
     {
-      ConciergeTextSpan *span = &g_array_index (spans, ConciergeTextSpan, i);
+      ConciergeThread *thread = g_ptr_array_index (threads, i);
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, span->start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, span->end);
-      gtk_text_buffer_apply_tag_by_name (buffer, "variable", &start, &end);
+      /* A step of the move shows on the other side of it too. */
+      if (self->move != NULL && concierge_thread_get_id (thread) != concierge_thread_get_id (self->thread) &&
+          (concierge_thread_get_id (thread) == self->move->public_thread_id ||
+           concierge_thread_get_id (thread) == self->move->private_thread_id))
+        load_move (self);
+
+      if (concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
+        {
+          g_set_object (&self->thread, thread);
+          concierge_composer_set_thread (self->composer, thread);
+          update_banner (self);
+          load_messages (self);
+          load_move (self);
+
+          /* A message that arrives in the open conversation is read. */
+          if (self->sync != NULL && concierge_thread_get_unread (thread) && gtk_widget_get_mapped (GTK_WIDGET (self)))
+            concierge_sync_mark_read (self->sync, thread);
+          return;
+        }
     }
 }
 
-/* Drafts: what the agent writes is kept a moment after each change, and
- * when they move on to another thread. */
-#define DRAFT_DELAY_MS 600
+void
+concierge_conversation_view_set_store (ConciergeConversationView *self,
+                                       ConciergeStore            *store)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (CONCIERGE_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  g_signal_group_set_target (self->store_signals, store);
+  concierge_composer_set_store (self->composer, store);
+}
+
+/**
+ * concierge_conversation_view_set_sync:
+ *
+ * Replies go out through @sync's outbox.
+ */
+void
+concierge_conversation_view_set_sync (ConciergeConversationView *self,
+                                      ConciergeSync             *sync)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (CONCIERGE_IS_SYNC (sync));
+
+  g_set_object (&self->sync, sync);
+  concierge_composer_set_sync (self->composer, sync);
+}
+
+/**
+ * concierge_conversation_view_focus_composer:
+ *
+ * Puts the cursor in the reply, when a conversation is open.
+ */
+void
+concierge_conversation_view_focus_composer (ConciergeConversationView *self)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+
+  if (self->thread != NULL)
+    concierge_composer_focus_text (self->composer);
+}
 
 static void
-save_draft_now (ConciergeConversationView *self)
+deletions_checked_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
 
-  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
-  if (self->store == NULL || self->draft_thread_id == 0)
+  if (!concierge_sync_check_deleted_finish (CONCIERGE_SYNC (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not check for deleted messages: %s", error->message);
+}
+
+/* Whether customers deleted messages shows as the agent opens the
+ * conversation; nothing to wait for. */
+static void
+check_deleted (ConciergeConversationView *self)
+{
+  if (self->sync == NULL || self->thread == NULL)
     return;
 
-  /* A note half written is a draft as well. */
-  text = composer_get_text (self);
-  concierge_store_save_draft_async (self->store, self->draft_thread_id, text, NULL, NULL, NULL);
+  self->deleted_cancellable = g_cancellable_new ();
+  concierge_sync_check_deleted_async (self->sync, self->thread, self->deleted_cancellable,
+                                      deletions_checked_cb, NULL);
 }
 
-static gboolean
-draft_timeout_cb (gpointer data)
-{
-  ConciergeConversationView *self = data;
-
-  self->draft_timeout_id = 0;
-  save_draft_now (self);
-  return G_SOURCE_REMOVE;
-}
-
+/* The messages of the thread left behind go, with their images and
+ * whatever was still being read for them. */
 static void
-schedule_draft_save (ConciergeConversationView *self)
+clear_messages (ConciergeConversationView *self)
 {
-  if (self->loading_draft || self->draft_thread_id == 0)
+  g_list_store_remove_all (self->messages);
+  g_cancellable_cancel (self->images_cancellable);
+  g_clear_object (&self->images_cancellable);
+  self->images_cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->textures);
+  g_cancellable_cancel (self->deleted_cancellable);
+  g_clear_object (&self->deleted_cancellable);
+}
+
+/**
+ * concierge_conversation_view_set_thread:
+ * @thread: (nullable): the conversation to show
+ *
+ * Tells each part of the view the new conversation: the composer, the
+ * messages, the move and the customer's language.
+ */
+void
+concierge_conversation_view_set_thread (ConciergeConversationView *self,
+                                        ConciergeThread           *thread)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (!thread || CONCIERGE_IS_THREAD (thread));
+
+  if (thread != NULL && self->thread != NULL &&
+      concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
     return;
-  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
-  self->draft_timeout_id = g_timeout_add (DRAFT_DELAY_MS, draft_timeout_cb, self);
-}
 
-static void
-composer_set_text (ConciergeConversationView *self,
-                   const char                *text)
-{
-  self->loading_draft = TRUE;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), text, -1);
-  self->loading_draft = FALSE;
-}
+  /* GTK 4.8's list view trips over a focused row that goes with all the
+   * others; the focus leaves first. */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL &&
+      (gtk_widget_get_focus_child (GTK_WIDGET (self->list_view)) != NULL ||
+       gtk_widget_has_focus (GTK_WIDGET (self->list_view))))
+    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
 
-static void
-draft_loaded_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  ConciergeConversationView *self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *current = NULL;
+  g_set_object (&self->thread, thread);
+  concierge_composer_set_thread (self->composer, thread);
+  clear_messages (self);
+  g_clear_pointer (&self->move, concierge_move_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->move_progress), FALSE);
 
-  /* Cancelled, too, when the view went: it may be gone. */
-  text = concierge_store_load_draft_finish (CONCIERGE_STORE (object), result, &error);
-  if (text == NULL)
+  if (thread == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Loading a draft failed: %s", error->message);
+      g_cancellable_cancel (self->messages_cancellable);
+      g_clear_object (&self->contact);
+      set_reply_language (self, CONCIERGE_LANGUAGE_UNKNOWN, CONCIERGE_ADDRESS_UNKNOWN);
+      concierge_stack_show (self->stack, "empty");
       return;
     }
 
-  self = user_data;
+  update_banner (self);
+  concierge_stack_show (self->stack, "messages");
+  if (self->sync != NULL && concierge_thread_get_unread (thread))
+    concierge_sync_mark_read (self->sync, thread);
+  load_messages (self);
+  load_move (self);
+  load_contact (self);
+  check_deleted (self);
+}
 
-  /* The agent may have started typing meanwhile, or moved on. */
-  current = composer_get_text (self);
-  if (self->thread != NULL && concierge_thread_get_id (self->thread) == self->draft_thread_id &&
-      current[0] == '\0' && text[0] != '\0')
-    composer_set_text (self, text);
+/**
+ * concierge_conversation_view_set_note_mode:
+ * @note_mode: whether the composer writes an internal note instead of a
+ *   reply
+ */
+void
+concierge_conversation_view_set_note_mode (ConciergeConversationView *self,
+                                           gboolean                   note_mode)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+
+  concierge_composer_set_note_mode (self->composer, note_mode);
+}
+
+/**
+ * concierge_conversation_view_insert_reply:
+ * @text: a saved reply's text, with its variables
+ *
+ * Puts a saved reply into the composer at the cursor, its variables
+ * filled in for this customer. Those without a value stay, marked, for
+ * the agent to fill in.
+ */
+void
+concierge_conversation_view_insert_reply (ConciergeConversationView *self,
+                                          const char                *text)
+{
+  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (text != NULL);
+
+  concierge_composer_insert_reply (self->composer, text);
 }
 
 static void
-update_composer (ConciergeConversationView *self)
+concierge_conversation_view_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
 {
-  g_autofree char *text = composer_get_text (self);
-  g_autofree char *counter = NULL;
-  glong length = g_utf8_strlen (text, -1);
-  guint limit = max_length (self);
-  gboolean too_long = limit > 0 && length > limit;
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
 
-  if (self->template_text != NULL && !g_str_equal (self->template_text, text))
-    hide_template_warning (self);
-
-  /* A note never goes to the platform: no limit applies. */
-  if (self->note_mode)
-    limit = 0, too_long = FALSE;
-  mark_variables (self);
-  schedule_draft_save (self);
-
-  if (limit > 0)
-    /* Translators: characters written, of the platform's limit */
-    counter = g_strdup_printf (_("%ld of %u"), length, limit);
-  else
-    counter = g_strdup_printf ("%ld", length);
-  gtk_label_set_text (self->counter_label, counter);
-  if (too_long)
-    gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.send",
-                                 self->sync != NULL && self->thread != NULL && length > 0 && !too_long);
-}
-
-/* @text: says what went wrong, in words for the agent */
-static void
-composer_show_error (ConciergeConversationView *self,
-                     const char                *text)
-{
-  gtk_label_set_text (self->composer_error, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), TRUE);
-}
-
-/* What was written is where it belongs now: the composer starts afresh. */
-static void
-composer_clear (ConciergeConversationView *self)
-{
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_text), "", -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
-  g_clear_pointer (&self->inserted_reply, g_free);
-}
-
-static void
-queued_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(ConciergeCaller) caller = user_data;
-  ConciergeConversationView *self = concierge_caller_get_widget (caller);
-  g_autoptr(GError) error = NULL;
-  gboolean queued = concierge_sync_queue_reply_finish (CONCIERGE_SYNC (object), result, &error);
-
-  /* The reply is in the outbox, or not, whether or not the view is still
-   * there to say so. */
-  if (self == NULL)
-    return;
-  if (!queued)
+  switch (prop_id)
     {
-      /* Translators: %s is the reason */
-      g_autofree char *text = g_strdup_printf (_("Your reply could not be saved: %s"), error->message);
-
-      composer_show_error (self, text);
-      return;
+    case PROP_NOTE_MODE:
+      g_value_set_boolean (value, concierge_composer_get_note_mode (self->composer));
+      break;
+    case PROP_REPLY_LANGUAGE:
+      g_value_set_string (value, self->reply_language ? concierge_language_to_string (self->reply_language) : "");
+      break;
+    case PROP_REPLY_ADDRESS:
+      g_value_set_string (value, self->reply_address ? concierge_address_to_string (self->reply_address) : "");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-
-  /* It is in the outbox now; what happens next shows on the message. */
-  composer_clear (self);
 }
 
 static void
-queue_reply (ConciergeConversationView *self,
-             const char                *text)
+concierge_conversation_view_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
 {
-  concierge_sync_queue_reply_async (self->sync, concierge_thread_get_id (self->thread), text, NULL,
-                                    queued_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
-}
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
+  ConciergeLanguage language;
+  ConciergeAddress address;
 
-/* The guard: a public reply with personal data in it. A reply the agent
- * confirmed goes out when the view goes meanwhile. */
-
-typedef struct
-{
-  ConciergeConversationView *self;             /* only while its cancellable is not cancelled */
-  GCancellable              *self_cancellable;
-  ConciergeSync             *sync;
-  gint64                     thread_id;
-  char                      *text;
-  char                      *kinds;
-} Guarded;
-
-static void
-guarded_free (Guarded *guarded)
-{
-  g_object_unref (guarded->self_cancellable);
-  g_object_unref (guarded->sync);
-  g_free (guarded->text);
-  g_free (guarded->kinds);
-  g_free (guarded);
-}
-
-static void
-override_logged_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Guarded *guarded = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Without its record in the audit log, it does not go out. */
-  if (!concierge_store_log_finish (CONCIERGE_STORE (object), result, &error))
+  switch (prop_id)
     {
-      /* Translators: %s is the reason */
-      g_autofree char *text = g_strdup_printf (_("Your reply was not sent, since the audit log could not "
-                                                 "record it: %s"), error->message);
-
-      if (!g_cancellable_is_cancelled (guarded->self_cancellable))
-        composer_show_error (guarded->self, text);
+    case PROP_NOTE_MODE:
+      concierge_conversation_view_set_note_mode (self, g_value_get_boolean (value));
+      break;
+    case PROP_REPLY_LANGUAGE:
+      if (concierge_language_from_string (g_value_get_string (value), &language))
+        choose_reply_language (self, language, self->reply_address);
+      break;
+    case PROP_REPLY_ADDRESS:
+      if (concierge_address_from_string (g_value_get_string (value), &address))
+        choose_reply_language (self, self->reply_language, address);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-  else
-    concierge_sync_queue_reply_async (guarded->sync, guarded->thread_id, guarded->text, NULL, queued_cb,
-                                      concierge_caller_new (guarded->self, guarded->self_cancellable, NULL, NULL));
-  guarded_free (guarded);
-}
-
-static void
-override_response_cb (AdwMessageDialog *dialog,
-                      const char       *response,
-                      Guarded          *guarded)
-{
-  ConciergeConversationView *self = guarded->self;
-
-  if (!g_str_equal (response, "send") || g_cancellable_is_cancelled (guarded->self_cancellable))
-    {
-      guarded_free (guarded);
-      return;
-    }
-
-  concierge_store_log_async (self->store, CONCIERGE_AUDIT_OVERRIDE, guarded->thread_id,
-                             "personal data in a public reply", guarded->kinds, NULL, override_logged_cb, guarded);
-}
-
-static void
-sent_privately_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(ConciergeCaller) caller = user_data;
-  ConciergeConversationView *self = concierge_caller_get_widget (caller);
-  g_autoptr(GError) error = NULL;
-  gint64 private_id;
-
-  private_id = concierge_sync_queue_private_finish (CONCIERGE_SYNC (object), result, &error);
-  if (self == NULL)
-    return;
-  if (private_id == 0)
-    {
-      /* Translators: %s is the reason */
-      g_autofree char *text = g_strdup_printf (_("Your message could not be saved: %s"), error->message);
-
-      composer_show_error (self, text);
-      return;
-    }
-
-  /* The conversation goes on where nobody else reads it. */
-  composer_clear (self);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-thread", "x", private_id);
-}
-
-static void
-guard_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   Guarded          *guarded)
-{
-  ConciergeConversationView *self = guarded->self;
-  AdwMessageDialog *confirm;
-
-  if (g_cancellable_is_cancelled (guarded->self_cancellable))
-    {
-      guarded_free (guarded);
-      return;
-    }
-
-  if (g_str_equal (response, "private"))
-    {
-      concierge_sync_queue_private_async (guarded->sync, guarded->thread_id, guarded->text, NULL,
-                                          sent_privately_cb,
-                                          concierge_caller_new (self, self->cancellable, NULL, NULL));
-      guarded_free (guarded);
-      return;
-    }
-
-  if (!g_str_equal (response, "public"))
-    {
-      /* Back to the text, where the data is marked. */
-      gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
-      guarded_free (guarded);
-      return;
-    }
-
-  /* A second, deliberate yes, which the audit log keeps. */
-  confirm = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                        _("Send Personal Data Publicly?"), NULL));
-  adw_message_dialog_format_body (confirm,
-                                  /* Translators: %s is the kinds of personal data, as in "IBAN, phone number" */
-                                  _("Everyone will read the %s in your reply, and a public post can be copied "
-                                    "before it is deleted. The audit log will record that you sent it anyway."),
-                                  guarded->kinds);
-  adw_message_dialog_add_responses (confirm, "cancel", _("_Cancel"), "send", _("_Send Publicly"), NULL);
-  adw_message_dialog_set_response_appearance (confirm, "send", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (confirm, "cancel");
-  adw_message_dialog_set_close_response (confirm, "cancel");
-  g_signal_connect (confirm, "response", G_CALLBACK (override_response_cb), guarded);
-  gtk_window_present (GTK_WINDOW (confirm));
-}
-
-/* Marks what the detector finds in the composer, and says what it is;
- * NULL when there is nothing. */
-static char *
-mark_composer (ConciergeConversationView *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_text);
-  g_autoptr(ConciergeDetector) detector = concierge_detector_new_for_settings (self->settings);
-  g_autoptr(GArray) findings = NULL;
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  gtk_text_buffer_remove_tag_by_name (buffer, "personal-data", &start, &end);
-  findings = concierge_detector_scan (detector, text);
-  for (guint k = 0; k < findings->len; k++)
-    {
-      const ConciergeFinding *finding = &g_array_index (findings, ConciergeFinding, k);
-
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, finding->start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, finding->end);
-      gtk_text_buffer_apply_tag_by_name (buffer, "personal-data", &start, &end);
-    }
-  return concierge_detector_describe (findings);
-}
-
-/* Past the template warning: the guard, then the outbox. */
-static void
-send_checked (ConciergeConversationView *self,
-              char                      *text)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  g_autofree char *kinds = NULL;
-  AdwMessageDialog *dialog;
-  Guarded *guarded;
-
-  if (self->sync == NULL || self->thread == NULL || text[0] == '\0')
-    {
-      g_free (text);
-      return;
-    }
-
-  /* Everyone reads a public reply: personal data in it stops it, and the
-   * agent sees why. */
-  if (concierge_thread_get_visibility (self->thread) != CONCIERGE_VISIBILITY_PUBLIC ||
-      (kinds = mark_composer (self)) == NULL)
-    {
-      queue_reply (self, text);
-      g_free (text);
-      return;
-    }
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                       _("Personal Data in a Public Reply"), NULL));
-  adw_message_dialog_format_body (dialog,
-                                  /* Translators: %s is a platform, then the kinds of personal data, as in
-                                   * "IBAN, phone number" */
-                                  _("Everyone on %s can read this reply, and it contains: %s. Send it to the "
-                                    "customer privately instead, or edit it so that no personal data goes out "
-                                    "in public."),
-                                  concierge_platform_name (concierge_thread_get_platform (self->thread)), kinds);
-  adw_message_dialog_add_responses (dialog, "edit", _("_Edit"), "public", _("Send _Publicly…"),
-                                    "private", _("Send P_rivately Instead"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "public", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "private", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "private");
-  adw_message_dialog_set_close_response (dialog, "edit");
-
-  guarded = g_new0 (Guarded, 1);
-  guarded->self = self;
-  guarded->self_cancellable = g_object_ref (self->cancellable);
-  guarded->sync = g_object_ref (self->sync);
-  guarded->thread_id = concierge_thread_get_id (self->thread);
-  guarded->text = text;
-  guarded->kinds = g_steal_pointer (&kinds);
-  g_signal_connect (dialog, "response", G_CALLBACK (guard_response_cb), guarded);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-note_added_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(ConciergeCaller) caller = user_data;
-  ConciergeConversationView *self = concierge_caller_get_widget (caller);
-  g_autoptr(GError) error = NULL;
-  gboolean added = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
-
-  if (self == NULL)
-    return;
-  if (!added)
-    {
-      /* Translators: %s is the reason */
-      g_autofree char *text = g_strdup_printf (_("Your note could not be saved: %s"), error->message);
-
-      composer_show_error (self, text);
-      return;
-    }
-
-  composer_clear (self);
-  concierge_conversation_view_set_note_mode (self, FALSE);
-}
-
-static void
-warn_template (ConciergeConversationView *self,
-               const char                *text,
-               const char                *why)
-{
-  g_free (self->template_text);
-  self->template_text = g_strdup (text);
-  gtk_label_set_text (self->template_label, why);
-  gtk_widget_set_visible (GTK_WIDGET (self->template_revealer), TRUE);
-  gtk_revealer_set_reveal_child (self->template_revealer, TRUE);
-}
-
-static void
-hide_template_warning (ConciergeConversationView *self)
-{
-  g_clear_pointer (&self->template_text, g_free);
-  gtk_revealer_set_reveal_child (self->template_revealer, FALSE);
-  /* A closed revealer's buttons still count as shown to screen readers,
-   * and would stand beside a dialog's buttons of the same name. */
-  gtk_widget_set_visible (GTK_WIDGET (self->template_revealer), FALSE);
-}
-
-typedef struct
-{
-  ConciergeConversationView *self; /* only until the check is cancelled */
-  gint64                     thread_id;
-  char                      *text;
-} TemplateCheck;
-
-static void
-template_check_free (TemplateCheck *check)
-{
-  g_free (check->text);
-  g_free (check);
-}
-
-static void
-sent_elsewhere_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  TemplateCheck *check = user_data;
-  ConciergeConversationView *self = check->self;
-  g_autoptr(GError) error = NULL;
-  gboolean found;
-
-  /* Cancelled, too, when the view went: it may be gone. */
-  found = concierge_store_boolean_finish (CONCIERGE_STORE (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      template_check_free (check);
-      return;
-    }
-  if (error != NULL)
-    g_warning ("Looking for the same reply failed: %s", error->message);
-
-  /* The agent may have moved on meanwhile: nothing is sent elsewhere. */
-  if (self->thread != NULL && concierge_thread_get_id (self->thread) == check->thread_id)
-    {
-      if (found)
-        warn_template (self, check->text,
-                       _("You sent the same words to another customer today. A sentence of your own for this "
-                         "customer shows that a person read their message."));
-      else
-        send_checked (self, g_steal_pointer (&check->text));
-    }
-  template_check_free (check);
-}
-
-static gint64
-start_of_today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                                         g_date_time_get_day_of_month (now), 0, 0, 0);
-
-  return g_date_time_to_unix (midnight);
 }
 
 static void
@@ -1003,55 +631,8 @@ send_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
-  g_autofree char *text = composer_get_text (self);
-  g_autoptr(GArray) variables = NULL;
-  g_autofree char *normal = NULL;
-  g_autofree char *inserted = NULL;
-  TemplateCheck *check;
 
-  if (self->store == NULL || self->thread == NULL || text[0] == '\0')
-    return;
-
-  /* A note stays here, for the team: no guard, no outbox. */
-  if (self->note_mode)
-    {
-      concierge_store_add_note_async (self->store, concierge_thread_get_id (self->thread), text, NULL,
-                                      note_added_cb, concierge_caller_new (self, self->cancellable, NULL, NULL));
-      return;
-    }
-
-  variables = concierge_reply_find_variables (text);
-  if (variables->len > 0)
-    {
-      ConciergeTextSpan *span = &g_array_index (variables, ConciergeTextSpan, 0);
-      g_autofree char *name = g_utf8_substring (text, span->start, span->end);
-      /* Translators: %s is a saved reply's variable, as in {customer.first_name} */
-      g_autofree char *message = g_strdup_printf (_("Replace %s with what it stands for before you send the "
-                                                    "reply."), name);
-
-      composer_show_error (self, message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
-      return;
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
-
-  /* A saved reply that goes out as it was inserted sounds like one. */
-  normal = concierge_reply_normalize (text);
-  inserted = self->inserted_reply ? concierge_reply_normalize (self->inserted_reply) : NULL;
-  if (inserted != NULL && g_str_equal (normal, inserted))
-    {
-      warn_template (self, text,
-                     _("This saved reply goes out just as it was inserted. A sentence of your own for this "
-                       "customer shows that a person read their message."));
-      return;
-    }
-
-  check = g_new0 (TemplateCheck, 1);
-  check->self = self;
-  check->thread_id = concierge_thread_get_id (self->thread);
-  check->text = g_steal_pointer (&text);
-  concierge_store_find_sent_elsewhere_async (self->store, check->thread_id, check->text, start_of_today (),
-                                             self->cancellable, sent_elsewhere_cb, check);
+  concierge_composer_send (self->composer);
 }
 
 static void
@@ -1060,11 +641,8 @@ send_anyway_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
-  char *text = g_steal_pointer (&self->template_text);
 
-  hide_template_warning (self);
-  if (text != NULL)
-    send_checked (self, text);
+  concierge_composer_send_anyway (self->composer);
 }
 
 static void
@@ -1074,8 +652,7 @@ edit_template_action (GtkWidget  *widget,
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
 
-  hide_template_warning (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+  concierge_composer_edit_template (self->composer);
 }
 
 static void
@@ -1088,7 +665,7 @@ write_note_action (GtkWidget  *widget,
   if (self->thread == NULL)
     return;
   concierge_conversation_view_set_note_mode (self, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+  concierge_composer_focus_text (self->composer);
 }
 
 static void
@@ -1098,22 +675,7 @@ insert_saved_reply_action (GtkWidget  *widget,
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
 
-  if (self->thread != NULL)
-    gtk_menu_button_popup (self->saved_reply_button);
-}
-
-static void
-saved_reply_popover_show_cb (ConciergeConversationView *self)
-{
-  concierge_saved_reply_popover_set_preferred (self->saved_reply_popover, self->reply_language,
-                                               self->reply_address);
-}
-
-static void
-saved_reply_chosen_cb (ConciergeConversationView *self,
-                       ConciergeSavedReply       *reply)
-{
-  concierge_conversation_view_insert_reply (self, concierge_saved_reply_get_text (reply));
+  concierge_composer_choose_saved_reply (self->composer);
 }
 
 static void
@@ -1137,7 +699,7 @@ leave_composer_action (GtkWidget  *widget,
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
 
-  if (gtk_widget_has_focus (GTK_WIDGET (self->composer_text)))
+  if (concierge_composer_text_has_focus (self->composer))
     gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
@@ -1174,7 +736,7 @@ show_move_error (ConciergeConversationView *self,
   /* Translators: %s is the reason */
   g_autofree char *text = g_strdup_printf (_("The conversation could not be moved: %s"), error->message);
 
-  composer_show_error (self, text);
+  concierge_composer_show_error (self->composer, text);
 }
 
 static void
@@ -1426,287 +988,17 @@ open_private_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "win.show-thread", "x", private_id);
 }
 
-/* New messages of the open thread arrive as a change of the thread. */
 static void
-threads_changed_cb (ConciergeConversationView *self,
-                    GPtrArray                 *threads)
+can_send_changed_cb (ConciergeConversationView *self)
 {
-  for (guint i = 0; self->thread != NULL && i < threads->len; i++)
-    {
-      ConciergeThread *thread = g_ptr_array_index (threads, i);
-
-      /* A step of the move shows on the other side of it too. */
-      if (self->move != NULL && concierge_thread_get_id (thread) != concierge_thread_get_id (self->thread) &&
-          (concierge_thread_get_id (thread) == self->move->public_thread_id ||
-           concierge_thread_get_id (thread) == self->move->private_thread_id))
-        load_move (self);
-
-      if (concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
-        {
-          g_set_object (&self->thread, thread);
-          update_banner (self);
-          load_messages (self);
-          load_move (self);
-
-          /* A message that arrives in the open conversation is read. */
-          if (self->sync != NULL && concierge_thread_get_unread (thread) && gtk_widget_get_mapped (GTK_WIDGET (self)))
-            concierge_sync_mark_read (self->sync, thread);
-          return;
-        }
-    }
-}
-
-void
-concierge_conversation_view_set_store (ConciergeConversationView *self,
-                                       ConciergeStore            *store)
-{
-  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
-  g_return_if_fail (CONCIERGE_IS_STORE (store));
-
-  g_set_object (&self->store, store);
-  concierge_saved_reply_popover_set_store (self->saved_reply_popover, store);
-  g_signal_connect_object (store, "threads-changed", G_CALLBACK (threads_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (store, "invalidated", G_CALLBACK (load_messages), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (store, "contact-changed", G_CALLBACK (contact_changed_cb), self, G_CONNECT_SWAPPED);
-}
-
-/**
- * concierge_conversation_view_set_sync:
- *
- * Replies go out through @sync's outbox.
- */
-void
-concierge_conversation_view_set_sync (ConciergeConversationView *self,
-                                      ConciergeSync             *sync)
-{
-  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
-  g_return_if_fail (CONCIERGE_IS_SYNC (sync));
-
-  g_set_object (&self->sync, sync);
-  update_composer_label (self);
-  g_signal_connect_object (sync, "state-changed", G_CALLBACK (update_composer), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (sync, "accounts-changed", G_CALLBACK (update_composer_label), self, G_CONNECT_SWAPPED);
-  update_composer (self);
-}
-
-/**
- * concierge_conversation_view_focus_composer:
- *
- * Puts the cursor in the reply, when a conversation is open.
- */
-void
-concierge_conversation_view_focus_composer (ConciergeConversationView *self)
-{
-  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
-
-  if (self->thread != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.send",
+                                 concierge_composer_get_can_send (self->composer));
 }
 
 static void
-deletions_checked_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+note_mode_changed_cb (ConciergeConversationView *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!concierge_sync_check_deleted_finish (CONCIERGE_SYNC (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Could not check for deleted messages: %s", error->message);
-}
-
-void
-concierge_conversation_view_set_thread (ConciergeConversationView *self,
-                                        ConciergeThread           *thread)
-{
-  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
-  g_return_if_fail (!thread || CONCIERGE_IS_THREAD (thread));
-
-  if (thread != NULL && self->thread != NULL &&
-      concierge_thread_get_id (thread) == concierge_thread_get_id (self->thread))
-    return;
-
-  /* GTK 4.8's list view trips over a focused row that goes with all the
-   * others; the focus leaves first. */
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL &&
-      (gtk_widget_get_focus_child (GTK_WIDGET (self->list_view)) != NULL ||
-       gtk_widget_has_focus (GTK_WIDGET (self->list_view))))
-    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
-
-  /* The draft of the thread the agent leaves is kept at once. */
-  if (self->draft_timeout_id != 0)
-    save_draft_now (self);
-  self->draft_thread_id = 0;
-  composer_set_text (self, "");
-  g_clear_pointer (&self->inserted_reply, g_free);
-  hide_template_warning (self);
-  concierge_conversation_view_set_note_mode (self, FALSE);
-
-  g_set_object (&self->thread, thread);
-  g_list_store_remove_all (self->messages);
-  g_clear_pointer (&self->move, concierge_move_free);
-  g_cancellable_cancel (self->images_cancellable);
-  g_clear_object (&self->images_cancellable);
-  self->images_cancellable = g_cancellable_new ();
-  g_hash_table_remove_all (self->textures);
-  g_cancellable_cancel (self->deleted_cancellable);
-  g_clear_object (&self->deleted_cancellable);
-  gtk_widget_set_visible (GTK_WIDGET (self->move_progress), FALSE);
-
-  if (thread == NULL)
-    {
-      g_cancellable_cancel (self->messages_cancellable);
-      g_clear_object (&self->contact);
-      set_reply_language (self, CONCIERGE_LANGUAGE_UNKNOWN, CONCIERGE_ADDRESS_UNKNOWN);
-      concierge_stack_show (self->stack, "empty");
-      return;
-    }
-
-  update_banner (self);
-  concierge_stack_show (self->stack, "messages");
-  gtk_widget_set_visible (GTK_WIDGET (self->composer_error), FALSE);
-  if (self->sync != NULL && concierge_thread_get_unread (thread))
-    concierge_sync_mark_read (self->sync, thread);
-  update_composer (self);
-  load_messages (self);
-  load_move (self);
-  load_contact (self);
-  self->draft_thread_id = concierge_thread_get_id (thread);
-  if (self->store != NULL)
-    concierge_store_load_draft_async (self->store, self->draft_thread_id, self->cancellable, draft_loaded_cb,
-                                      self);
-
-  /* Whether customers deleted messages shows as the agent opens the
-   * conversation; nothing to wait for. */
-  if (self->sync != NULL)
-    {
-      self->deleted_cancellable = g_cancellable_new ();
-      concierge_sync_check_deleted_async (self->sync, thread, self->deleted_cancellable,
-                                          deletions_checked_cb, NULL);
-    }
-}
-
-/**
- * concierge_conversation_view_set_note_mode:
- * @note_mode: whether the composer writes an internal note instead of a
- *   reply
- */
-void
-concierge_conversation_view_set_note_mode (ConciergeConversationView *self,
-                                           gboolean                   note_mode)
-{
-  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
-
-  note_mode = !!note_mode;
-  if (self->note_mode == note_mode)
-    return;
-
-  self->note_mode = note_mode;
-  if (note_mode)
-    gtk_widget_add_css_class (GTK_WIDGET (self->composer_text), "note");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->composer_text), "note");
-  gtk_button_set_label (self->send_button, note_mode ? _("_Add Note") : _("_Send"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button),
-                               note_mode ? _("Add Note (Ctrl+Enter)") : _("Send (Ctrl+Enter)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  note_mode ? _("Internal Note") : _("Reply"), -1);
-  hide_template_warning (self);
-  update_composer_label (self);
-  update_composer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE_MODE]);
-}
-
-/**
- * concierge_conversation_view_insert_reply:
- * @text: a saved reply's text, with its variables
- *
- * Puts a saved reply into the composer at the cursor, its variables
- * filled in for this customer. Those without a value stay, marked, for
- * the agent to fill in.
- */
-void
-concierge_conversation_view_insert_reply (ConciergeConversationView *self,
-                                          const char                *text)
-{
-  GtkTextBuffer *buffer;
-  g_autofree char *ticket = NULL;
-  g_autofree char *agent = NULL;
-  g_autofree char *filled = NULL;
-  ConciergeReplyVariables variables = { NULL, };
-
-  g_return_if_fail (CONCIERGE_IS_CONVERSATION_VIEW (self));
-  g_return_if_fail (text != NULL);
-
-  if (self->thread == NULL)
-    return;
-
-  ticket = concierge_thread_dup_reference (self->thread);
-  agent = concierge_agent_name (self->settings);
-  variables.customer_name = concierge_thread_get_contact_name (self->thread);
-  variables.agent_name = agent;
-  variables.platform = concierge_platform_name (concierge_thread_get_platform (self->thread));
-  variables.ticket = ticket;
-  filled = concierge_reply_fill_variables (text, &variables);
-
-  buffer = gtk_text_view_get_buffer (self->composer_text);
-  gtk_text_buffer_insert_at_cursor (buffer, filled, -1);
-  g_free (self->inserted_reply);
-  self->inserted_reply = composer_get_text (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->composer_text));
-}
-
-static void
-concierge_conversation_view_get_property (GObject    *object,
-                                          guint       prop_id,
-                                          GValue     *value,
-                                          GParamSpec *pspec)
-{
-  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_NOTE_MODE:
-      g_value_set_boolean (value, self->note_mode);
-      break;
-    case PROP_REPLY_LANGUAGE:
-      g_value_set_string (value, self->reply_language ? concierge_language_to_string (self->reply_language) : "");
-      break;
-    case PROP_REPLY_ADDRESS:
-      g_value_set_string (value, self->reply_address ? concierge_address_to_string (self->reply_address) : "");
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-concierge_conversation_view_set_property (GObject      *object,
-                                          guint         prop_id,
-                                          const GValue *value,
-                                          GParamSpec   *pspec)
-{
-  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
-  ConciergeLanguage language;
-  ConciergeAddress address;
-
-  switch (prop_id)
-    {
-    case PROP_NOTE_MODE:
-      concierge_conversation_view_set_note_mode (self, g_value_get_boolean (value));
-      break;
-    case PROP_REPLY_LANGUAGE:
-      if (concierge_language_from_string (g_value_get_string (value), &language))
-        choose_reply_language (self, language, self->reply_address);
-      break;
-    case PROP_REPLY_ADDRESS:
-      if (concierge_address_from_string (g_value_get_string (value), &address))
-        choose_reply_language (self, self->reply_language, address);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1728,30 +1020,18 @@ concierge_conversation_view_dispose (GObject *object)
   g_cancellable_cancel (self->contact_cancellable);
   g_clear_object (&self->contact_cancellable);
   g_clear_object (&self->contact);
-  /* What the agent wrote is kept, also when the window closes. */
-  if (self->draft_timeout_id != 0)
-    save_draft_now (self);
+  if (self->store_signals != NULL)
+    g_signal_group_set_target (self->store_signals, NULL);
+  g_clear_object (&self->store_signals);
   g_clear_pointer (&self->move, concierge_move_free);
   g_clear_object (&self->thread);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
   g_clear_object (&self->settings);
-  g_clear_object (&self->spell_checker);
   concierge_widget_dispose_children (GTK_WIDGET (object), CONCIERGE_TYPE_CONVERSATION_VIEW);
   g_clear_object (&self->messages);
 
   G_OBJECT_CLASS (concierge_conversation_view_parent_class)->dispose (object);
-}
-
-static void
-concierge_conversation_view_finalize (GObject *object)
-{
-  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (object);
-
-  g_free (self->inserted_reply);
-  g_free (self->template_text);
-
-  G_OBJECT_CLASS (concierge_conversation_view_parent_class)->finalize (object);
 }
 
 static void
@@ -1760,7 +1040,6 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = concierge_conversation_view_dispose;
-  G_OBJECT_CLASS (klass)->finalize = concierge_conversation_view_finalize;
   G_OBJECT_CLASS (klass)->get_property = concierge_conversation_view_get_property;
   G_OBJECT_CLASS (klass)->set_property = concierge_conversation_view_set_property;
 
@@ -1782,7 +1061,7 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   g_type_ensure (CONCIERGE_TYPE_MESSAGE_ROW);
   g_type_ensure (CONCIERGE_TYPE_BANNER);
   g_type_ensure (CONCIERGE_TYPE_MOVE_PROGRESS);
-  g_type_ensure (CONCIERGE_TYPE_SAVED_REPLY_POPOVER);
+  g_type_ensure (CONCIERGE_TYPE_COMPOSER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-conversation-view.ui");
@@ -1791,19 +1070,7 @@ concierge_conversation_view_class_init (ConciergeConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, move_progress);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, list_view);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_label);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_text);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_image);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, template_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, saved_reply_button);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, saved_reply_popover);
-  gtk_widget_class_bind_template_callback (widget_class, saved_reply_chosen_cb);
-  gtk_widget_class_bind_template_callback (widget_class, saved_reply_popover_show_cb);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, template_label);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, counter_label);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, send_button);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer_error);
-  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, spelling_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeConversationView, composer);
 
   gtk_widget_class_install_action (widget_class, "conversation.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "conversation.resend", "x", resend_action);
@@ -1825,7 +1092,6 @@ concierge_conversation_view_init (ConciergeConversationView *self)
 {
   g_autoptr(GtkSelectionModel) selection = NULL;
   GtkListItemFactory *factory;
-  GtkEventController *shortcuts;
   GtkAdjustment *adjustment;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1834,6 +1100,17 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->images_cancellable = g_cancellable_new ();
   self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (BASE_ID);
+
+  /* What changes in the cache: the open thread, its messages, its
+   * customer. */
+  self->store_signals = g_signal_group_new (CONCIERGE_TYPE_STORE);
+  g_signal_group_connect_object (self->store_signals, "threads-changed", G_CALLBACK (threads_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->store_signals, "invalidated", G_CALLBACK (load_messages), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->store_signals, "contact-changed", G_CALLBACK (contact_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_message_cb), self);
@@ -1846,33 +1123,10 @@ concierge_conversation_view_init (ConciergeConversationView *self)
   adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   g_signal_connect_object (adjustment, "notify::upper", G_CALLBACK (upper_changed_cb), self, 0);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (value_changed_cb), self, 0);
-  /* The text view would take Enter for a new line; these keys are caught
-   * before it sees them. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
-                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
-                      gtk_named_action_new ("conversation.send")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                      gtk_named_action_new ("conversation.leave-composer")));
-  gtk_widget_add_controller (GTK_WIDGET (self->composer_text), shortcuts);
-
-  g_signal_connect_object (gtk_text_view_get_buffer (self->composer_text), "changed",
-                           G_CALLBACK (update_composer), self, G_CONNECT_SWAPPED);
-  /* The guard's marks; underlined too, since a colour alone tells nothing
-   * to some. */
-  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_text), "personal-data",
-                              "background", "#f6d32d", "foreground", "#241f31", "background-full-height", FALSE,
-                              "underline", PANGO_UNDERLINE_ERROR, NULL);
-  /* Variables still to fill in, as a saved reply left them. */
-  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_text), "variable",
-                              "background", "#99c1f1", "foreground", "#241f31", "weight", PANGO_WEIGHT_BOLD, NULL);
-  self->settings = g_settings_new (BASE_ID);
-  self->spell_checker = concierge_spell_checker_new (self->composer_text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->composer_text),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reply"), -1);
-  update_composer (self);
+  g_signal_connect_object (self->composer, "notify::note-mode", G_CALLBACK (note_mode_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->composer, "notify::can-send", G_CALLBACK (can_send_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  can_send_changed_cb (self);
   concierge_stack_show (self->stack, "empty");
 }
