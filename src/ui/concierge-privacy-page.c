@@ -25,6 +25,7 @@ struct _ConciergePrivacyPage
   GCancellable        *cancellable;
   ConciergeStringList *allowed;
   ConciergeStringList *patterns;
+  GListStore          *damaged;  /* of ConciergeDamagedItem */
 
   /* Template widgets */
   GtkListBox          *allowed_list;
@@ -99,6 +100,61 @@ retention_changed_cb (ConciergePrivacyPage *self)
 /* Damaged caches: files the app moved aside, which may still hold
  * customers' data; the agent can delete them. */
 
+/* A damaged cache, as an item of the list's model */
+#define CONCIERGE_TYPE_DAMAGED_ITEM (concierge_damaged_item_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConciergeDamagedItem, concierge_damaged_item, CONCIERGE, DAMAGED_ITEM, GObject)
+
+struct _ConciergeDamagedItem
+{
+  GObject                parent_instance;
+
+  ConciergeDamagedCache *cache;
+};
+
+G_DEFINE_FINAL_TYPE (ConciergeDamagedItem, concierge_damaged_item, G_TYPE_OBJECT)
+
+static void
+concierge_damaged_item_finalize (GObject *object)
+{
+  g_clear_pointer (&CONCIERGE_DAMAGED_ITEM (object)->cache, concierge_damaged_cache_free);
+
+  G_OBJECT_CLASS (concierge_damaged_item_parent_class)->finalize (object);
+}
+
+static void
+concierge_damaged_item_class_init (ConciergeDamagedItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_damaged_item_finalize;
+}
+
+static void
+concierge_damaged_item_init (ConciergeDamagedItem *self)
+{
+}
+
+static GtkWidget *
+damaged_row_new (gpointer item,
+                 gpointer user_data)
+{
+  ConciergeDamagedCache *cache = CONCIERGE_DAMAGED_ITEM (item)->cache;
+  g_autofree char *when = concierge_format_date_time (cache->moved_at);
+  /* Translators: %s is a date and time, as in "1 December 2026, 10:15" */
+  g_autofree char *title = g_strdup_printf (_("Moved aside on %s"), when);
+  g_autofree char *size = g_format_size (cache->size);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *delete = gtk_button_new_with_mnemonic (_("_Delete…"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
+  gtk_widget_set_valign (delete, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (delete, "destructive-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (delete), "preferences.delete-damaged");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (delete), "s", cache->path);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete);
+  return row;
+}
+
 static void
 damaged_listed_cb (GObject      *object,
                    GAsyncResult *result,
@@ -106,8 +162,10 @@ damaged_listed_cb (GObject      *object,
 {
   ConciergePrivacyPage *self;
   g_autoptr(GPtrArray) caches = NULL;
+  g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
+  g_autofree gpointer *found = NULL;
+  gsize n;
 
   /* Cancelled, too, when Preferences closed: it may be gone. */
   caches = concierge_store_list_damaged_finish (result, &error);
@@ -119,29 +177,18 @@ damaged_listed_cb (GObject      *object,
     }
 
   self = user_data;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->damaged_list))) != NULL)
-    gtk_list_box_remove (self->damaged_list, child);
-  for (guint i = 0; i < caches->len; i++)
+  found = g_ptr_array_steal (caches, &n);
+  items = g_ptr_array_new_full (n, g_object_unref);
+  for (gsize i = 0; i < n; i++)
     {
-      ConciergeDamagedCache *cache = g_ptr_array_index (caches, i);
-      g_autofree char *when = concierge_format_date_time (cache->moved_at);
-      /* Translators: %s is a date and time, as in "1 December 2026, 10:15" */
-      g_autofree char *title = g_strdup_printf (_("Moved aside on %s"), when);
-      g_autofree char *size = g_format_size (cache->size);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *delete = gtk_button_new_with_mnemonic (_("_Delete…"));
+      ConciergeDamagedItem *item = g_object_new (CONCIERGE_TYPE_DAMAGED_ITEM, NULL);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
-      gtk_widget_set_valign (delete, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (delete, "destructive-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (delete), "preferences.delete-damaged");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (delete), "s", cache->path);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete);
-      gtk_list_box_append (self->damaged_list, row);
+      item->cache = found[i];
+      g_ptr_array_add (items, item);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->damaged_group), caches->len > 0);
+  g_list_store_splice (self->damaged, 0, g_list_model_get_n_items (G_LIST_MODEL (self->damaged)),
+                       items->pdata, items->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->damaged_group), items->len > 0);
 }
 
 static void
@@ -243,6 +290,7 @@ concierge_privacy_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->allowed);
   g_clear_object (&self->patterns);
+  g_clear_object (&self->damaged);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
 
@@ -274,6 +322,8 @@ concierge_privacy_page_init (ConciergePrivacyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->damaged = g_list_store_new (CONCIERGE_TYPE_DAMAGED_ITEM);
+  gtk_list_box_bind_model (self->damaged_list, G_LIST_MODEL (self->damaged), damaged_row_new, NULL, NULL);
 }
 
 ConciergePrivacyPage *
