@@ -11,11 +11,13 @@
 #include "concierge-application.h"
 #include "concierge-settings-schema.h"
 #include "test-util.h"
+#include "ui/concierge-accounts-page.h"
 #include "ui/concierge-audit-window.h"
 #include "ui/concierge-conversation-view.h"
 #include "ui/concierge-customer-view.h"
 #include "ui/concierge-inbox-list.h"
 #include "ui/concierge-preferences.h"
+#include "ui/concierge-token-sign-in-page.h"
 #include "ui/concierge-ui.h"
 #include "ui/concierge-window.h"
 
@@ -75,6 +77,22 @@ child_of (gpointer    widget,
 
   g_assert_nonnull (child);
   return child;
+}
+
+/* The first widget of @type within @widget, depth first */
+static gpointer
+descendant_of (gpointer widget,
+               GType    type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gpointer found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : descendant_of (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gpointer
@@ -505,6 +523,7 @@ test_preferences_closed_while_loading (void)
   g_autoptr(GSubprocess) sandbox = NULL;
   g_autofree char *url = NULL;
   GtkWindow *preferences;
+  GtkWidget *token_page;
 
   /* A webhook makes Preferences ask whether to remove it once the check
    * comes back, unless it has closed. */
@@ -521,17 +540,20 @@ test_preferences_closed_while_loading (void)
   /* Closed while it asks Telegram about a bot's token */
   preferences = present_preferences (store, sync);
   wait_until (shows_telegram_account, preferences);
-  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.add-account", "s", "telegram");
-  gtk_editable_set_text (child_of (preferences, CONCIERGE_TYPE_PREFERENCES, "token_row"), TOKEN);
-  gtk_editable_set_text (child_of (preferences, CONCIERGE_TYPE_PREFERENCES, "api_url_row"), url);
-  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.check-telegram", NULL);
+  gtk_widget_activate_action (descendant_of (preferences, CONCIERGE_TYPE_ACCOUNTS_PAGE), "preferences.add-account",
+                              "s", "telegram");
+  token_page = descendant_of (preferences, CONCIERGE_TYPE_TOKEN_SIGN_IN_PAGE);
+  g_assert_nonnull (token_page);
+  gtk_editable_set_text (child_of (token_page, CONCIERGE_TYPE_TOKEN_SIGN_IN_PAGE, "token_row"), TOKEN);
+  gtk_editable_set_text (child_of (token_page, CONCIERGE_TYPE_TOKEN_SIGN_IN_PAGE, "api_url_row"), url);
+  gtk_widget_activate_action (token_page, "preferences.check-telegram", NULL);
   close_while_busy (preferences, store);
 
   /* Closed while it removes an account: the removal goes through. */
   preferences = present_preferences (store, sync);
   wait_until (shows_telegram_account, preferences);
-  gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.remove-account", "(xs)",
-                              concierge_account_get_id (account), "Support on Telegram");
+  gtk_widget_activate_action (descendant_of (preferences, CONCIERGE_TYPE_ACCOUNTS_PAGE), "preferences.remove-account",
+                              "(xs)", concierge_account_get_id (account), "Support on Telegram");
   /* The dialog comes once the store has counted the replies that wait. */
   wait_until (shows_message_dialog, NULL);
   adw_message_dialog_response (find_message_dialog (), "keep");

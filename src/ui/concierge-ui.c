@@ -451,6 +451,88 @@ concierge_toast_new (const char *text)
 }
 
 /**
+ * concierge_widget_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast in the preferences window that holds @widget, such as one
+ * of its pages; a widget outside of one drops it.
+ */
+void
+concierge_widget_add_toast (GtkWidget *widget,
+                            AdwToast  *toast)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  root = gtk_widget_get_root (widget);
+  if (ADW_IS_PREFERENCES_WINDOW (root))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), toast);
+  else
+    g_object_unref (toast);
+}
+
+/* Lists with a row that says they are empty
+ *
+ * A list box's own placeholder is no row: it does not look like one in a
+ * boxed list, and GTK 4.8 keeps it visible to screen readers while rows
+ * hide it. The row that says a list is empty is an item of its own,
+ * after the list's items, which the list's create_row function tells by
+ * its type. */
+
+/**
+ * concierge_list_box_bind_models:
+ * @items: the list's items
+ * @after: the rows after them, such as a store of #GObject that holds the
+ *   placeholder's item while concierge_list_store_set_placeholder() shows
+ *   it
+ * @create_row: makes the row of an item of either, as their types tell
+ *
+ * Binds @list to @items followed by @after.
+ */
+void
+concierge_list_box_bind_models (GtkListBox                 *list,
+                                GListModel                 *items,
+                                GListModel                 *after,
+                                GtkListBoxCreateWidgetFunc  create_row,
+                                gpointer                    user_data)
+{
+  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GtkFlattenListModel) rows = NULL;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+  g_return_if_fail (G_IS_LIST_MODEL (items));
+  g_return_if_fail (G_IS_LIST_MODEL (after));
+
+  g_list_store_append (parts, items);
+  g_list_store_append (parts, after);
+  rows = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+  gtk_list_box_bind_model (list, G_LIST_MODEL (rows), create_row, user_data, NULL);
+}
+
+/* Shows or hides the placeholder's row of a list bound by
+ * concierge_list_box_bind_models(). */
+void
+concierge_list_store_set_placeholder (GListStore *placeholder,
+                                      gboolean    shown)
+{
+  guint n;
+
+  g_return_if_fail (G_IS_LIST_STORE (placeholder));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (placeholder));
+  if (shown && n == 0)
+    {
+      g_autoptr(GObject) item = g_object_new (G_TYPE_OBJECT, NULL);
+
+      g_list_store_append (placeholder, item);
+    }
+  else if (!shown && n > 0)
+    g_list_store_remove_all (placeholder);
+}
+
+/**
  * concierge_show_message:
  *
  * Tells of what must not go by as a toast does, such as a file that could

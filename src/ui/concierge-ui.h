@@ -47,6 +47,15 @@ const char *concierge_sync_state_describe     (ConciergeSync  *sync,
 const char *concierge_address_name            (ConciergeAddress  address);
 char       *concierge_agent_name              (GSettings        *settings);
 AdwToast   *concierge_toast_new               (const char       *text);
+void        concierge_widget_add_toast        (GtkWidget        *widget,
+                                               AdwToast         *toast);
+void        concierge_list_box_bind_models    (GtkListBox       *list,
+                                               GListModel       *items,
+                                               GListModel       *after,
+                                               GtkListBoxCreateWidgetFunc create_row,
+                                               gpointer          user_data);
+void        concierge_list_store_set_placeholder (GListStore    *placeholder,
+                                                  gboolean       shown);
 void        concierge_show_message            (GtkWindow        *parent,
                                                const char       *heading,
                                                const char       *body);
