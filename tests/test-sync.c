@@ -565,9 +565,10 @@ test_private_reply_is_direct (Fixture       *fixture,
   sent = wait_for_send_state (fixture->store, thread_id, "doppelte Abbuchung", CONCIERGE_SEND_SENT);
   g_assert_cmpint (concierge_message_get_visibility (sent), ==, CONCIERGE_VISIBILITY_PRIVATE);
 
+  /* The record has requests as they came: the app sent the test's token. */
   g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
   g_assert_nonnull (strstr (record, "\"visibility\":\"direct\""));
-  g_assert_null (strstr (record, TOKEN));
+  g_assert_nonnull (strstr (record, "\"authorization\":\"Bearer " TOKEN "\""));
 }
 
 /* Whether a customer's message with @text waits on the server. */

@@ -120,11 +120,6 @@ static const char * const decide_known[] = {
   "code_challenge_method", "force_login", "lang", "decision", NULL
 };
 
-/* What a request could carry that lets someone act as the person. */
-static const char * const secret_parameters[] = {
-  "client_secret", "code", "code_verifier", "token", "access_token", "refresh_token", NULL
-};
-
 static struct
 {
   gboolean    pkce;
@@ -303,12 +298,6 @@ oauth_decode_json (GBytes *bytes)
         g_hash_table_insert (params, g_strdup (name), json_parameter_text (node));
     }
   return params;
-}
-
-gboolean
-oauth_parameter_is_secret (const char *name)
-{
-  return g_strv_contains (secret_parameters, name);
 }
 
 /* The app whose credentials the request carries, from HTTP Basic first as

@@ -17,18 +17,19 @@
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
  * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
- * Every request is recorded as a JSON line in the record file: method, path,
- * query, whether the token matched (never the token), and the status sent,
- * as in
- *   {"method": "POST", "path": "/oauth/token", "query": {"grant_type":
- *    "authorization_code", "code": "<redacted>", ...}, "token_ok": false,
- *    "status": 200}
+ * Every request is recorded as it came, as a JSON line in the record file:
+ * method, path, the Authorization header (null if none), query, whether
+ * the token matched, and the status sent, as in
+ *   {"method": "POST", "path": "/oauth/token", "authorization": null,
+ *    "query": {"grant_type": "authorization_code", "code": "...", ...},
+ *    "token_ok": false, "status": 200}
  * The query has the parameters of the query string, a form or, for the
  * sign-in, a JSON body, all as strings (a JSON array of strings one a line,
  * as are the values of a parameter given more than once in the query
- * string, such as id[]; other JSON values as JSON text). client_secret,
- * code, code_verifier, token, access_token and refresh_token are recorded
- * as "<redacted>"; answers are never recorded.
+ * string, such as id[]; other JSON values as JSON text). Nothing is
+ * redacted: tokens, secrets and codes are recorded as sent, so that a test
+ * sees which token the app used and looks for leaks in what the app itself
+ * wrote. Answers are never recorded.
  *
  * Seeded, oldest first: Jana Becker's (@jana) public mention "@support Seit
  * heute Morgen kein Internet, der Router blinkt rot.", Tom Schulz's (@tom)
@@ -142,11 +143,11 @@
  * starts with a webhook set, so that getUpdates answers 409 until
  * deleteWebhook.
  *
- * The bot token never reaches the record: a Telegram request is recorded
- * with the path "/bot<redacted>/<method>", its method again as
- * "bot_method", and its parameters as "query" (JSON values as they came);
- * a download with the path "/file/bot<redacted>/<file_path>" and no
- * "bot_method". Faults match that redacted path, as in
+ * A Telegram request is recorded with its path as it came, bot token
+ * included, its method again as "bot_method", and its parameters as
+ * "query" (JSON values as they came); a download with its path and no
+ * "bot_method". Tests find requests by "bot_method". Faults are asked for
+ * with the token written as <redacted>, whatever the token, as in
  *   {"path": "/bot<redacted>/sendMessage", "kind": "500"}
  *   {"path": "/file/bot<redacted>/photos/", "kind": "drop-after"}
  * and answer in the envelope: "500" with 500 Internal Server Error, "404"
@@ -746,6 +747,24 @@ sandbox_write_record (JsonBuilder *builder)
   fflush (sandbox.record);
 }
 
+void
+sandbox_record_request (JsonBuilder       *builder,
+                        SoupServerMessage *msg)
+{
+  const char *authorization =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, soup_server_message_get_method (msg));
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, g_uri_get_path (soup_server_message_get_uri (msg)));
+  json_builder_set_member_name (builder, "authorization");
+  if (authorization != NULL)
+    json_builder_add_string_value (builder, authorization);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 record (SoupServerMessage *msg,
         GHashTable        *query,
@@ -759,10 +778,7 @@ record (SoupServerMessage *msg,
     return;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, soup_server_message_get_method (msg));
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, g_uri_get_path (soup_server_message_get_uri (msg)));
+  sandbox_record_request (builder, msg);
   json_builder_set_member_name (builder, "query");
   json_builder_begin_object (builder);
   if (query != NULL)
@@ -771,7 +787,7 @@ record (SoupServerMessage *msg,
       while (g_hash_table_iter_next (&iter, &key, &value))
         {
           json_builder_set_member_name (builder, key);
-          json_builder_add_string_value (builder, oauth_parameter_is_secret (key) ? "<redacted>" : value);
+          json_builder_add_string_value (builder, value);
         }
     }
   json_builder_end_object (builder);
@@ -1691,8 +1707,8 @@ static const char oauth_help[] =
   "redirects with the code or shows it for urn:ietf:wg:oauth:2.0:oob; POST /oauth/token\n"
   "exchanges the code (PKCE with S256) for a token as good as --token; POST /oauth/revoke\n"
   "revokes either. GET /.well-known/oauth-authorization-server has the metadata; --no-pkce\n"
-  "answers it with 404 and ignores the PKCE parameters, as Mastodon before 4.3. Secrets are\n"
-  "recorded as <redacted>.";
+  "answers it with 404 and ignores the PKCE parameters, as Mastodon before 4.3. The record\n"
+  "has every request as it came, secrets and the Authorization header included.";
 
 static const char telegram_help[] =
   "With --telegram-token, the Telegram Bot API on the same port: /bot<BOT_TOKEN>/<method>\n"
@@ -1702,9 +1718,10 @@ static const char telegram_help[] =
   "group only), getWebhookInfo, deleteWebhook (drop_pending_updates) and getFile (file_id),\n"
   "and downloads from /file/bot<BOT_TOKEN>/<file_path>. Parameters in the query, a form or a\n"
   "JSON body; unknown ones are refused with 400. A bot token is digits, a colon and letters,\n"
-  "digits, - or _ (123456789:AAH...); the record has the path as /bot<redacted>/<method> or\n"
-  "/file/bot<redacted>/<file_path>, which faults match too. --telegram-webhook starts with a\n"
-  "webhook set, so that getUpdates answers 409 until deleteWebhook.";
+  "digits, - or _ (123456789:AAH...); the record has the path as it came, token included,\n"
+  "while faults are asked for as /bot<redacted>/<method> or /file/bot<redacted>/<file_path>.\n"
+  "--telegram-webhook starts with a webhook set, so that getUpdates answers 409 until\n"
+  "deleteWebhook.";
 
 int
 main (int   argc,
