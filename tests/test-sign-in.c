@@ -23,6 +23,7 @@
 #include "channels/concierge-platform.h"
 #include "channels/mastodon/concierge-mastodon-sign-in.h"
 #include "secrets/concierge-secrets.h"
+#include "test-leaks.h"
 #include "test-util.h"
 
 #define TOKEN "sandbox-token-for-the-sign-in-test"
@@ -288,6 +289,11 @@ test_loopback_with_pkce (Fixture       *fixture,
     g_assert_cmpuint (whose->len, >=, 1);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (whose->pdata[0]), "authorization"), ==,
                      bearer);
+
+    /* Neither is in the log, the browser's files, the app's data or the
+     * settings: the secret handed back is for the keyring only. */
+    test_assert_never_written (client_secret, fixture->dir, fixture->record);
+    test_assert_never_written (bearer + strlen ("Bearer "), fixture->dir, fixture->record);
   }
 }
 
@@ -825,6 +831,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  test_capture_log ();
 
   /* This test's own desktop: its browser is the stand-in script. */
   home = g_dir_make_tmp ("concierge-sign-in-home-XXXXXX", &error);

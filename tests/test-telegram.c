@@ -14,6 +14,7 @@
 #include "channels/telegram/concierge-telegram-channel.h"
 #include "channels/telegram/concierge-telegram-update.h"
 
+#include "test-leaks.h"
 #include "test-util.h"
 
 #define BOT_ID 7000000001
@@ -397,7 +398,8 @@ count (const char *haystack,
 }
 
 /* Private chats, the group's mention, the edit; the group's other talk
- * stays out. The record shows that the app used the test's token. */
+ * stays out. The record shows that the app used the test's token, and the
+ * token is in nothing the app wrote itself. */
 static void
 test_sync_fills_the_inbox (Fixture       *fixture,
                            gconstpointer  data)
@@ -416,6 +418,7 @@ test_sync_fills_the_inbox (Fixture       *fixture,
 
   record = read_record (fixture);
   g_assert_nonnull (strstr (record, "\"path\":\"/bot" TOKEN "/getUpdates\""));
+  test_assert_never_written (TOKEN_SECRET, fixture->dir, fixture->record);
 
   /* The bot, added without its id as from an older command line, learnt
    * it from getMe: adding the same bot again finds it. */
@@ -480,6 +483,7 @@ test_photo_is_cached (Fixture       *fixture,
   record = read_record (fixture);
   g_assert_cmpuint (count (record, "\"bot_method\":\"getFile\""), ==, 1);
   g_assert_cmpuint (count (record, "\"path\":\"/file/bot" TOKEN "/photos/file_2.png\""), ==, 1);
+  test_assert_never_written (TOKEN_SECRET, fixture->dir, fixture->record);
 }
 
 static void
@@ -624,6 +628,8 @@ test_faults_while_sending (Fixture       *fixture,
   g_assert_cmpuint (count (record, "Antwort nach kurzer Pause"), ==, 2);
   g_assert_cmpuint (count (record, "Antwort mit Serverfehler"), ==, 1);
   g_assert_cmpuint (count (record, "Antwort mit Verzögerung"), ==, 1);
+  /* Nor do the errors of failed sends, which the cache keeps, name it. */
+  test_assert_never_written (TOKEN_SECRET, fixture->dir, fixture->record);
 }
 
 static void
@@ -1232,6 +1238,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  test_capture_log ();
 
   g_test_add_func ("/telegram/private-message", test_private_message);
   g_test_add_func ("/telegram/reply-stays-in-its-chat", test_reply_stays_in_its_chat);
