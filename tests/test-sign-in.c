@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "channels/concierge-accounts.h"
 #include "channels/concierge-channel.h"
@@ -22,6 +23,7 @@
 #include "channels/concierge-platform.h"
 #include "channels/mastodon/concierge-mastodon-sign-in.h"
 #include "secrets/concierge-secrets.h"
+#include "test-leaks.h"
 #include "test-util.h"
 
 #define TOKEN "sandbox-token-for-the-sign-in-test"
@@ -118,6 +120,33 @@ recorded_parameter (JsonNode   *request,
   JsonObject *query = json_object_get_object_member (json_node_get_object (request), "query");
 
   return json_object_get_string_member_with_default (query, name, NULL);
+}
+
+/* RFC 7636, 4.1 and 4.6: a verifier of 43 to 128 unreserved characters,
+ * whose SHA-256 in unpadded base64url is the challenge. */
+static void
+assert_verifier_matches (const char *verifier,
+                         const char *challenge)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autofree char *encoded = NULL;
+  char *padding;
+
+  g_assert_nonnull (verifier);
+  g_assert_cmpuint (strlen (verifier), >=, 43);
+  g_assert_cmpuint (strlen (verifier), <=, 128);
+  g_assert_cmpuint (strspn (verifier, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"), ==,
+                    strlen (verifier));
+  g_checksum_update (checksum, (const guchar *) verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  encoded = g_base64_encode (digest, length);
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  if ((padding = strchr (encoded, '=')) != NULL)
+    *padding = '\0';
+  g_assert_cmpstr (encoded, ==, challenge);
 }
 
 static ConciergeMastodonSignIn *
@@ -236,7 +265,8 @@ test_loopback_with_pkce (Fixture       *fixture,
   g_assert_nonnull (recorded_parameter (authorizations->pdata[0], "code_challenge"));
   tokens = recorded (fixture, "POST", "/oauth/token");
   g_assert_cmpuint (tokens->len, ==, 1);
-  g_assert_cmpstr (recorded_parameter (tokens->pdata[0], "code_verifier"), ==, "<redacted>");
+  assert_verifier_matches (recorded_parameter (tokens->pdata[0], "code_verifier"),
+                           recorded_parameter (authorizations->pdata[0], "code_challenge"));
   g_assert_true (g_str_has_prefix (redirect, recorded_parameter (tokens->pdata[0], "redirect_uri")));
 
   /* The next sign-in listens on another port, so it registers again:
@@ -247,15 +277,23 @@ test_loopback_with_pkce (Fixture       *fixture,
   g_assert_cmpuint (apps->len, ==, 2);
   g_assert_cmpstr (recorded_parameter (apps->pdata[1], "redirect_uris"), !=, redirect);
 
-  /* Nothing secret is in the record. */
+  /* The record has the requests as they came: the keyring got the client
+   * secret that went with the code, and the token that asked whose it is. */
   {
-    g_autofree char *record = NULL;
     const char *client_secret = json_object_get_string_member (secret_object, "client_secret");
-    const char *token = json_object_get_string_member (secret_object, "access_token");
+    g_autofree char *bearer = g_strconcat ("Bearer ", json_object_get_string_member (secret_object, "access_token"),
+                                           NULL);
+    g_autoptr(GPtrArray) whose = recorded (fixture, "GET", "/api/v1/accounts/verify_credentials");
 
-    g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
-    g_assert_null (strstr (record, client_secret));
-    g_assert_null (strstr (record, token));
+    g_assert_cmpstr (recorded_parameter (tokens->pdata[0], "client_secret"), ==, client_secret);
+    g_assert_cmpuint (whose->len, >=, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (whose->pdata[0]), "authorization"), ==,
+                     bearer);
+
+    /* Neither is in the log, the browser's files, the app's data or the
+     * settings: the secret handed back is for the keyring only. */
+    test_assert_never_written (client_secret, fixture->dir, fixture->record);
+    test_assert_never_written (bearer + strlen ("Bearer "), fixture->dir, fixture->record);
   }
 }
 
@@ -793,6 +831,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  test_capture_log ();
 
   /* This test's own desktop: its browser is the stand-in script. */
   home = g_dir_make_tmp ("concierge-sign-in-home-XXXXXX", &error);

@@ -11,31 +11,8 @@
 #include <sqlite3.h>
 
 #include "limited-vfs.h"
+#include "test-leaks.h"
 #include "test-store-fixture.h"
-
-/* Whether @needle occurs in the file at @path; a missing file holds
- * nothing. */
-static gboolean
-file_holds (const char *path,
-            const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  gsize needle_length = strlen (needle);
-  const char *end, *at;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return FALSE;
-  /* The file is binary: no string function that stops at a zero. memchr()
-   * goes to each place the first byte stands, which keeps a file of many
-   * megabytes quick under AddressSanitizer too. */
-  end = contents + length;
-  for (at = contents; (at = memchr (at, needle[0], end - at)) != NULL && at + needle_length <= end; at++)
-    if (memcmp (at, needle, needle_length) == 0)
-      return TRUE;
-  return FALSE;
-}
 
 /* Whether @sql, run on the file at @path after @setup, finds a row for
  * @value. */
@@ -147,7 +124,7 @@ test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
 
   /* The scan can fail: before, every string is in the file or its WAL. */
   for (guint i = 0; i < G_N_ELEMENTS (theirs); i++)
-    g_assert_true (file_holds (fixture->path, theirs[i]) || file_holds (wal, theirs[i]));
+    g_assert_true (test_file_holds (fixture->path, theirs[i]) || test_file_holds (wal, theirs[i]));
   g_assert_true (index_holds (fixture->path, "messages_fts", "xylofonweg"));
   g_assert_true (index_holds (fixture->path, "contacts_fts", "zandvoort"));
   g_assert_true (shadow_holds (fixture->path, "messages_fts", "lofonweg"));
@@ -173,8 +150,8 @@ test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (theirs); i++)
     {
-      g_assert_false (file_holds (fixture->path, theirs[i]));
-      g_assert_false (file_holds (wal, theirs[i]));
+      g_assert_false (test_file_holds (fixture->path, theirs[i]));
+      g_assert_false (test_file_holds (wal, theirs[i]));
     }
   g_assert_false (index_holds (fixture->path, "messages_fts", "xylofonweg"));
   g_assert_false (index_holds (fixture->path, "messages_fts", "quirinus"));
@@ -183,7 +160,7 @@ test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
   g_assert_false (shadow_holds (fixture->path, "messages_fts", "uirinus"));
   g_assert_false (shadow_holds (fixture->path, "contacts_fts", "ndvoort"));
   /* The other customer is untouched. */
-  g_assert_true (file_holds (fixture->path, "Tom fragt nach dem Tarif") || file_holds (wal, "Tom fragt"));
+  g_assert_true (test_file_holds (fixture->path, "Tom fragt nach dem Tarif") || test_file_holds (wal, "Tom fragt"));
   g_assert_true (index_holds (fixture->path, "messages_fts", "tarif"));
   g_assert_true (index_holds (fixture->path, "contacts_fts", "kranich"));
 
@@ -201,7 +178,7 @@ test_forgotten_customer_leaves_no_byte (Fixture       *fixture,
               telegram_incoming ("31", "5550123987", "Quirinus Zandvoort", "Xylofonweg per Telegram", 250));
   index = test_load_index (fixture->store, &query);
   g_assert_cmpuint (index->len, ==, 1);
-  g_assert_false (file_holds (fixture->path, "Xylofonweg"));
+  g_assert_false (test_file_holds (fixture->path, "Xylofonweg"));
 
   /* ...while a new one starts a new customer. */
   ingest_one (fixture, fixture->telegram, "5550123987", CONCIERGE_VISIBILITY_PRIVATE,
@@ -252,7 +229,7 @@ test_purge_erases_old_resolved_conversations (Fixture       *fixture,
 
   index = test_load_index (fixture->store, &query);
   g_assert_cmpuint (index->len, ==, 2);
-  g_assert_false (file_holds (fixture->path, "Altlast-Wortmarke"));
+  g_assert_false (test_file_holds (fixture->path, "Altlast-Wortmarke"));
   g_assert_false (index_holds (fixture->path, "messages_fts", "altlast"));
   g_assert_false (shadow_holds (fixture->path, "messages_fts", "ortmarke"));
   /* The customer's profile stays; only the conversation went. */
@@ -429,8 +406,8 @@ test_forget_lets_other_jobs_run (Fixture       *fixture,
 
   /* As thoroughly as ever: nothing of them in the file, its WAL or the
    * index, while the other customer's words stay. */
-  g_assert_false (file_holds (fixture->path, "Xylofonweg") || file_holds (wal, "Xylofonweg"));
-  g_assert_false (file_holds (fixture->path, "Zandvoort") || file_holds (wal, "Zandvoort"));
+  g_assert_false (test_file_holds (fixture->path, "Xylofonweg") || test_file_holds (wal, "Xylofonweg"));
+  g_assert_false (test_file_holds (fixture->path, "Zandvoort") || test_file_holds (wal, "Zandvoort"));
   g_assert_false (shadow_holds (fixture->path, "messages_fts", "lofonweg"));
   g_assert_false (shadow_holds (fixture->path, "contacts_fts", "ndvoort"));
   g_assert_false (index_holds (fixture->path, "messages_fts", "xylofonweg"));
@@ -480,7 +457,7 @@ test_interrupted_erasure_finishes_at_start (Fixture       *fixture,
   g_clear_object (&fixture->store);
 
   /* Their messages are gone, while the index still holds their words. */
-  g_assert_false (file_holds (fixture->path, "Xylofonweg") || file_holds (wal, "Xylofonweg"));
+  g_assert_false (test_file_holds (fixture->path, "Xylofonweg") || test_file_holds (wal, "Xylofonweg"));
   g_assert_true (shadow_holds (fixture->path, "messages_fts", "lofonweg"));
   g_assert_true (file_query_finds (fixture->path, NULL, pending_sql, "erase-count"));
 
@@ -503,7 +480,7 @@ test_interrupted_erasure_finishes_at_start (Fixture       *fixture,
     }
   g_assert_false (shadow_holds (fixture->path, "messages_fts", "lofonweg"));
   g_assert_false (shadow_holds (fixture->path, "contacts_fts", "ndvoort"));
-  g_assert_false (file_holds (fixture->path, "lofonweg") || file_holds (wal, "lofonweg"));
+  g_assert_false (test_file_holds (fixture->path, "lofonweg") || test_file_holds (wal, "lofonweg"));
   g_assert_false (file_query_finds (fixture->path, NULL, pending_sql, "erase-count"));
   g_assert_true (index_holds (fixture->path, "messages_fts", "frage"));
 

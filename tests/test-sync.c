@@ -16,6 +16,7 @@
 
 #include "channels/concierge-sync.h"
 
+#include "test-leaks.h"
 #include "test-util.h"
 
 #define TOKEN "sandbox-token-for-the-sync-test"
@@ -565,9 +566,13 @@ test_private_reply_is_direct (Fixture       *fixture,
   sent = wait_for_send_state (fixture->store, thread_id, "doppelte Abbuchung", CONCIERGE_SEND_SENT);
   g_assert_cmpint (concierge_message_get_visibility (sent), ==, CONCIERGE_VISIBILITY_PRIVATE);
 
+  /* The record shows the app sent the test's token; the app itself wrote
+   * it nowhere: not in its log, its cache and the cache's log, nor its
+   * settings. */
   g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
   g_assert_nonnull (strstr (record, "\"visibility\":\"direct\""));
-  g_assert_null (strstr (record, TOKEN));
+  g_assert_nonnull (strstr (record, "\"authorization\":\"Bearer " TOKEN "\""));
+  test_assert_never_written (TOKEN, fixture->dir, fixture->record);
 }
 
 /* Whether a customer's message with @text waits on the server. */
@@ -1113,6 +1118,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  test_capture_log ();
 
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/sync/fills-the-inbox-and-keeps-its-cursor", test_sync_fills_the_inbox_and_keeps_its_cursor);

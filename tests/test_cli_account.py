@@ -46,8 +46,9 @@ class AccountCommands(unittest.TestCase):
 
         # The sandbox plays the Mastodon server and Telegram's Bot API whose
         # tokens the commands check.
+        self.record = os.path.join(self.home.name, "record.jsonl")
         self.sandbox = subprocess.Popen([SANDBOX, "--token", TOKEN, "--telegram-token", BOT_TOKEN,
-                                         "--record", os.path.join(self.home.name, "record.jsonl")],
+                                         "--record", self.record],
                                         stdout=subprocess.PIPE, text=True)
         line = self.sandbox.stdout.readline()
         self.assertTrue(line.startswith("listening on "), f"the sandbox did not start: {line!r}")
@@ -98,6 +99,21 @@ class AccountCommands(unittest.TestCase):
         return Secret.password_lookup_sync(SCHEMA, {"profile": self.profile_id(),
                                                     "account": str(account_id)}, None)
 
+    def assertSentButNeverWritten(self, token):
+        """The sandbox's record, which has requests as they came, shows that
+        the commands sent @token; they wrote it nowhere of their own: not in
+        the cache, its write-ahead log, the settings, any other file of
+        theirs or anything they printed."""
+        with open(self.record, encoding="utf-8") as f:
+            self.assertIn(token, f.read(), "the commands never sent this token: the check would prove nothing")
+        for name in ("DATA", "CONFIG", "CACHE", "STATE"):
+            for root, _, files in os.walk(self.env[f"XDG_{name}_HOME"]):
+                for file in files:
+                    with open(os.path.join(root, file), "rb") as f:
+                        self.assertFalse(token.encode() in f.read(), f"the token is in {file}")
+        for output in self.outputs:
+            self.assertFalse(token in output, "the token was printed")
+
     def add_mastodon(self, token, *args):
         return self.run_concierge("add", "mastodon", "--server", self.url, "--token-stdin", *args,
                                   stdin=token + "\n")
@@ -116,17 +132,8 @@ class AccountCommands(unittest.TestCase):
         self.assertIsNotNone(secret, "the token did not reach the keyring")
         self.assertTrue(TOKEN in secret, "the keyring holds something else than the token")
 
-        # The token is in the keyring and nowhere else: not in the cache, its
-        # write-ahead log, the settings or anything the commands printed.
-        data_dir = os.path.dirname(self.database())
-        config_dir = self.env["XDG_CONFIG_HOME"]
-        for folder in (data_dir, config_dir):
-            for root, _, files in os.walk(folder):
-                for name in files:
-                    with open(os.path.join(root, name), "rb") as f:
-                        self.assertNotIn(TOKEN.encode(), f.read(), f"the token is in {name}")
-        for output in self.outputs:
-            self.assertNotIn(TOKEN, output)
+        # The token is in the keyring and nowhere else.
+        self.assertSentButNeverWritten(TOKEN)
 
         removed = self.run_concierge("remove", str(account_id))
         self.assertEqual(removed.returncode, 0, removed.stderr)
@@ -259,8 +266,7 @@ class AccountCommands(unittest.TestCase):
         listed = self.run_concierge("list").stdout
         self.assertEqual(listed, f"{int(added.stdout)}\ttelegram\tWellenfunk Hilfe\t{self.url}\n")
         self.assertIn(BOT_TOKEN, self.secret(int(added.stdout.split()[0])))
-        for output in self.outputs:
-            self.assertNotIn(BOT_TOKEN, output)
+        self.assertSentButNeverWritten(BOT_TOKEN)
 
     def test_bad_input_is_explained(self):
         unknown = self.run_concierge("add", "myspace", "--server", "https://x.example", "--token-stdin",

@@ -2,9 +2,8 @@
  *
  * The sandbox's Mastodon sign-in: registering an app, the authorization
  * server's metadata, the page where the person approves or denies, the
- * token endpoint and revocation, as Mastodon serves them through Doorkeeper
- * (https://docs.joinmastodon.org/methods/apps/, /methods/oauth/,
- * /spec/oauth/). None of them needs a bearer token.
+ * token endpoint and revocation, as Mastodon serves them through Doorkeeper.
+ * None of them needs a bearer token.
  *
  *   POST /api/v1/apps       client_name, redirect_uris, scopes, website
  *   GET  /.well-known/oauth-authorization-server
@@ -17,28 +16,10 @@
  *   POST /oauth/revoke      client_id, client_secret, token,
  *                           token_type_hint
  *
- * Parameters come in the query, a form or a JSON object body; in JSON,
- * redirect_uris may be an array of strings. Unknown parameters are refused,
- * as everywhere in the sandbox: with 422 when registering, with the error
- * page when authorizing, with invalid_request at the token and revocation
- * endpoints. Client credentials are taken from HTTP Basic as well as from
- * the parameters, as the metadata promises.
- *
- * The authorization page stands for Mastodon's: there is no sign-in, the
- * person is always @support, and the form posts its decision as
- * decision=approve or decision=deny where Mastodon posts or deletes. Every
- * problem with an authorization request is an error page with 400, where
- * Doorkeeper redirects some of them; a denial redirects with access_denied.
- *
- * Codes last ten minutes, as Doorkeeper's, and are spent when exchanged; a
- * failed exchange leaves the code as it was. Only the authorization_code
- * grant is served, although the metadata names client_credentials as
- * Mastodon's does. An issued token is as good as --token for the API, its
- * scopes unchecked; revoking either makes the API answer 401.
- *
- * With --no-pkce the sandbox is a Mastodon before 4.3: no metadata (404),
- * and code_challenge, code_challenge_method and code_verifier are accepted
- * and ignored.
+ * How each answers, where that comes from (Mastodon's documentation and
+ * source, RFC 6749, 7636, 7009 and 8414) and what is the sandbox's own
+ * (no sign-in on the page, stricter parameters, --no-pkce) is in
+ * tests/sandbox/README.md, "Mastodon: signing in".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -118,11 +99,6 @@ static const char * const authorize_known[] = {
 static const char * const decide_known[] = {
   "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
   "code_challenge_method", "force_login", "lang", "decision", NULL
-};
-
-/* What a request could carry that lets someone act as the person. */
-static const char * const secret_parameters[] = {
-  "client_secret", "code", "code_verifier", "token", "access_token", "refresh_token", NULL
 };
 
 static struct
@@ -303,12 +279,6 @@ oauth_decode_json (GBytes *bytes)
         g_hash_table_insert (params, g_strdup (name), json_parameter_text (node));
     }
   return params;
-}
-
-gboolean
-oauth_parameter_is_secret (const char *name)
-{
-  return g_strv_contains (secret_parameters, name);
 }
 
 /* The app whose credentials the request carries, from HTTP Basic first as

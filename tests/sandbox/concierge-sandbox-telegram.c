@@ -18,80 +18,11 @@
  *   /bot<BOT_TOKEN>/getFile          file_id
  *   /file/bot<BOT_TOKEN>/<file_path> the file's bytes, for a GET
  *
- * Parameters come in the query, a form (urlencoded or multipart) or a JSON
- * object body; in a form, an object or array is JSON text, as Telegram
- * takes it. Unknown parameters, also inside reply_parameters and
- * link_preview_options, are refused with 400, where Telegram ignores them,
- * so that a client's mistake shows up here first. Method names match in
- * any case, as on Telegram.
- *
- * Seeded, dated up to two hours before the start, update ids in order:
- *   870000001  private chat 5551000103, Sabine Krüger (@sabinek):
- *              message 101, a question about an invoice
- *   870000002  private chat 5551000104, Lukas Hoffmann (@lukas_h):
- *              message 201, a move
- *   870000003  Lukas again, message 202: a photo of a moving box with the
- *              caption "Und falls ja: Nehme ich den Router einfach mit,
- *              oder schickt ihr mir einen neuen?" and no text; its
- *              "photo" holds three PhotoSize, 90x68, 320x240 and 800x600,
- *              each a PNG with a file_id of its own
- *   870000004  supergroup -1001234567890 "Wellenfunk Community":
- *              message 2202, Mehmet Yılmaz (@mehmet_y, 5551000102)
- *              mentions @WellenfunkHilfeBot after an emoji, so that the
- *              entity's UTF-16 offset differs from characters and bytes
- *   870000005  message 2203, Petra Neumann (@petra_n, 5551000105), who
- *              does not mention the bot: a client must leave it alone
- *   870000006  message 2204, Jonas Richter (@jonas_richter, 5551000106),
- *              a reply to the bot's announcement 2201
- *   870000007  edited_message: Sabine's 101 with a new text and edit_date
- * With --seed-personal-data, two customers then post personal data in the
- * group, where every member reads it, dated a few minutes before the start:
- *   870000008  message 2205, Sabine, who has a private chat with the bot,
- *              so that it can write to her there:
- *              "@WellenfunkHilfeBot Mein Anschluss ist seit Tagen tot. Ruft
- *              mich bitte an: 0171 2345678. Die Lastschrift geht von DE02
- *              1203 0000 0000 2020 51 ab."
- *   870000009  message 2206, Mehmet, who has none, so that sendMessage to
- *              him answers 403:
- *              "@WellenfunkHilfeBot Bitte schickt mir die
- *              Kündigungsbestätigung an mehmet.yilmaz@example.org, ich
- *              warte seit zwei Wochen."
- * The bot's announcement 2201 is no update: a bot never receives its own
- * messages. It receives the group's other messages as an administrator
- * does, although can_read_all_group_messages is false.
- *
- * getUpdates forgets every update below the offset it is given, as
- * Telegram confirms them; a negative offset keeps that many of the newest.
- * With a timeout and nothing to deliver it waits for an update, and a
- * newer getUpdates ends the waiting one with Telegram's 409 conflict.
- * After --reply-delay-ms the customer answers what the bot sent: in a
- * private chat with a message, in the group with a reply to the bot's.
- * Only Sabine and Lukas have started the bot: sendMessage to another
- * customer's user id, Mehmet's, Petra's or Jonas's, answers 403
- * "Forbidden: bot can't initiate conversation with a user", as Telegram
- * answers a bot that would write first; an id that is nobody's is 400
- * "Bad Request: chat not found".
- * The bot may delete messages in the group only.
- * getFile answers the File of one of the photo's sizes, with its file_path
- * "photos/file_N.png" (N 0 to 2, smallest first), or 400 "Bad Request:
- * invalid file_id"; /file/bot<BOT_TOKEN>/photos/file_N.png then serves its
- * PNG, drawn with cairo at startup, as image/png. A wrong token there, or
- * a path that is no file, is 404 "Not Found", as Telegram answers.
- * With --live-interval-ms, every third live turn a Telegram customer
- * writes in as well: Sabine or Lukas in private, by turns with a group
- * member who mentions the bot.
- *
- * The record holds every Telegram request as
- *   {"method": "POST", "path": "/bot<redacted>/sendMessage",
- *    "bot_method": "sendMessage", "query": {...}, "token_ok": true,
- *    "status": 200}
- * with the parameters as they came (strings from a query or form, JSON
- * values from a JSON body) and never the bot token: a parameter whose
- * value holds it is recorded as "<redacted>". A download is recorded as
- *   {"method": "GET", "path": "/file/bot<redacted>/photos/file_2.png",
- *    "query": {}, "token_ok": true, "status": 200}
- * without "bot_method". A waiting getUpdates whose connection closed, in
- * an outage say, is recorded with status 0.
+ * The seeded chats and updates, how each method answers and the source of
+ * each behaviour are in tests/sandbox/README.md, "Telegram: the Bot API".
+ * Requests are recorded as they came, the token in the path included;
+ * faults match the path with the token as <redacted>:
+ * /bot<redacted>/sendMessage, /file/bot<redacted>/photos/.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -104,7 +35,7 @@
 
 #define FIRST_UPDATE_ID 870000001
 #define MAX_TEXT_LENGTH 4096
-#define REDACTED "<redacted>"
+#define FAULT_TOKEN "<redacted>"
 
 #define CONFLICT_TERMINATED \
   "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
@@ -167,7 +98,9 @@ typedef struct
 {
   SoupServerMessage *msg;
   char              *bot_method;
-  char              *path;      /* redacted */
+  /* The path with the token as "<redacted>": faults are asked for by
+   * that, so that a test need not know the token. */
+  char              *fault_path;
   JsonObject        *params;
   gboolean           token_ok;
   Fault             *fault;
@@ -1129,12 +1062,6 @@ chat_param (Request    *request,
 
 /* The record */
 
-static const char *
-redacted (const char *text)
-{
-  return telegram.token != NULL && strstr (text, telegram.token) != NULL ? REDACTED : text;
-}
-
 static void
 record (Request *request)
 {
@@ -1144,30 +1071,20 @@ record (Request *request)
   JsonNode *node;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, soup_server_message_get_method (request->msg));
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, redacted (request->path));
+  sandbox_record_request (builder, request->msg);
   /* A download calls no method. */
   if (request->file_path == NULL)
     {
       json_builder_set_member_name (builder, "bot_method");
-      json_builder_add_string_value (builder, redacted (request->bot_method));
+      json_builder_add_string_value (builder, request->bot_method);
     }
   json_builder_set_member_name (builder, "query");
   json_builder_begin_object (builder);
   json_object_iter_init_ordered (&iter, request->params);
   while (json_object_iter_next_ordered (&iter, &name, &node))
     {
-      g_autofree char *text = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-                                ? g_strdup (json_node_get_string (node)) : json_to_string (node, FALSE);
-
-      /* Whatever carries the token, however deep, is left out whole. */
-      json_builder_set_member_name (builder, redacted (name));
-      if (redacted (text) != text)
-        json_builder_add_string_value (builder, REDACTED);
-      else
-        json_builder_add_value (builder, json_node_copy (node));
+      json_builder_set_member_name (builder, name);
+      json_builder_add_value (builder, json_node_copy (node));
     }
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "token_ok");
@@ -1184,7 +1101,7 @@ request_free (Request *request)
 {
   g_object_unref (request->msg);
   g_free (request->bot_method);
-  g_free (request->path);
+  g_free (request->fault_path);
   g_free (request->file_path);
   json_object_unref (request->params);
   g_free (request);
@@ -1652,19 +1569,19 @@ telegram_handle (SoupServerMessage *msg,
     {
       /* The token is in the path here too; the rest is the file's. */
       request->file_path = g_strdup (slash ? slash + 1 : "");
-      request->path = g_strconcat ("/file/bot" REDACTED "/", redacted (request->file_path), NULL);
+      request->fault_path = g_strconcat ("/file/bot" FAULT_TOKEN "/", request->file_path, NULL);
     }
   else
     {
       request->bot_method = g_strdup (slash ? slash + 1 : "");
-      request->path = g_strconcat ("/bot" REDACTED "/", request->bot_method, NULL);
+      request->fault_path = g_strconcat ("/bot" FAULT_TOKEN "/", request->bot_method, NULL);
     }
   request->params = json_object_new ();
   request->token_ok = telegram.token != NULL && g_strcmp0 (given_token, telegram.token) == 0;
   unreadable = read_parameters (request, query);
 
   fault = request->fault = request->token_ok
-                            ? sandbox_take_fault (soup_server_message_get_method (msg), request->path)
+                            ? sandbox_take_fault (soup_server_message_get_method (msg), request->fault_path)
                             : NULL;
   if (fault != NULL && g_str_equal (fault->kind, "drop-before"))
     {

@@ -6,9 +6,10 @@
  * the instance's limits, the files of media attachments), on 127.0.0.1,
  * with customers who post, mention the support account, write privately,
  * and answer what the agent sends after a short delay. It serves
- * Mastodon's OAuth 2 sign-in too (see below and concierge-sandbox-oauth.c).
- * Given a bot token, it serves a subset of the Telegram Bot API on the same
- * port as well (see below and concierge-sandbox-telegram.c).
+ * Mastodon's OAuth 2 sign-in too (concierge-sandbox-oauth.c) and, given a
+ * bot token, a subset of the Telegram Bot API on the same port
+ * (concierge-sandbox-telegram.c). This file also keeps the record of
+ * requests and the faults tests ask for.
  *
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
@@ -16,146 +17,15 @@
  *                     [--seed-personal-data] [--seed-same-customer] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
- * It prints "listening on http://127.0.0.1:PORT" once it accepts requests.
- * Every request is recorded as a JSON line in the record file: method, path,
- * query, whether the token matched (never the token), and the status sent,
- * as in
- *   {"method": "POST", "path": "/oauth/token", "query": {"grant_type":
- *    "authorization_code", "code": "<redacted>", ...}, "token_ok": false,
- *    "status": 200}
- * The query has the parameters of the query string, a form or, for the
- * sign-in, a JSON body, all as strings (a JSON array of strings one a line,
- * as are the values of a parameter given more than once in the query
- * string, such as id[]; other JSON values as JSON text). client_secret,
- * code, code_verifier, token, access_token and refresh_token are recorded
- * as "<redacted>"; answers are never recorded.
- *
- * Seeded, oldest first: Jana Becker's (@jana) public mention "@support Seit
- * heute Morgen kein Internet, der Router blinkt rot.", Tom Schulz's (@tom)
- * direct message about a bill charged twice, which is the one
- * conversation, and Emma Walsh's (@emma) unlisted question on roaming.
- * Jana's mention has one image attached, a MediaAttachment as Mastodon's
- * (https://docs.joinmastodon.org/entities/MediaAttachment/), id
- * 109500000000000001: a 640x480 PNG of a router whose last light is red,
- * 400x300 as its preview, drawn with cairo at startup. The sandbox serves
- * both itself, as an instance without a media host does, at
- *   GET /system/media_attachments/files/<id>/original/router.png  (url)
- *   GET /system/media_attachments/files/<id>/small/router.png     (preview_url)
- * with Content-Type image/png and without a token, as a CDN serves them;
- * any other path there is 404. They are recorded as every request is, and
- * faults apply to them. Every other status has "media_attachments": [].
- *
- * --seed-personal-data adds a public mention in which Lena Krause
- * (@lena_k) gives her IBAN, and with Telegram two group messages with a
- * phone number, an IBAN and an e-mail address (see
- * concierge-sandbox-telegram.c): what the demo shows.
- *
- * --seed-same-customer adds a public mention by Sabine Krüger (@sabine_k),
- * who with Telegram also writes to the bot privately: one customer on two
- * platforms, whom Concierge suggests merging by her name.
- *
- * With --live-interval-ms, a customer writes in every that many
- * milliseconds: a new public thread mentioning the support account, and
- * every third time a direct message in that customer's conversation.
- *
- * API responses carry Mastodon's X-RateLimit-* headers, 300 requests a
- * five-minute window; the sandbox counts but never refuses on its own.
- *
- * It is stricter than Mastodon: unknown parameters are refused with 422, so
- * that a mistake in the client shows up here first.
- *
- * GET /api/v1/statuses/:id answers the Status, or 404 {"error": "Record
- * not found"} for an id that is unknown or deleted. GET
- * /api/v1/statuses?id[]=A&id[]=B, Mastodon 4.3's multiple statuses,
- * answers those that exist, in the order asked and each once, leaving out
- * the unknown and deleted ones; with --no-pkce, as a Mastodon before 4.3,
- * it is 404.
- *
- * The sign-in, which needs no token: POST /api/v1/apps registers an app
- * (client_name, redirect_uris, scopes, website; form or JSON) and answers
- * its CredentialApplication; GET /oauth/authorize checks the request and
- * shows the page where the person approves or denies as @support, which
- * posts decision=approve or decision=deny back to /oauth/authorize; that
- * redirects with ?code= or ?error=access_denied and the state, or for
- * urn:ietf:wg:oauth:2.0:oob shows the code as
- * <code id="authorization-code">; POST /oauth/token exchanges the code once,
- * checking PKCE (S256 only), for a token the API takes as it takes --token;
- * POST /oauth/revoke revokes it, or --token. GET
- * /.well-known/oauth-authorization-server has the metadata of Mastodon 4.3.
- * --no-pkce makes it a Mastodon before 4.3: that path is 404 and the PKCE
- * parameters are ignored (and GET /api/v1/statuses is 404 too, see above).
- * Faults apply to these paths as to the API's.
- *
- * Faults, for tests, through POST /_sandbox/fault with a JSON body:
- *   {"path": "/api/v1/statuses", "method": "POST", "kind": "500" | "429"
- *    | "404" | "refuse" | "malformed" | "slow" | "drop-before"
- *    | "drop-after" | "hold", "skip": 0, "count": 1, "retry_after": 2,
- *    "delay_ms": 2000}
- * A fault matches every path that starts with its path, so
- * "/api/v1/statuses" matches GET /api/v1/statuses/ID/context too; with
- * "method" (any when absent) it matches requests of that method only.
- * "404" answers as if the status replied to had been deleted. "refuse" is
- * the platform refusing the request itself, as it refuses invalid input:
- * 422 {"error": "Validation failed: Text character limit of 500 exceeded"}
- * (the --max-characters limit), as Mastodon answers a status it counts
- * longer than the client did; nothing is posted.
- * On a media file's path, "malformed" answers 200 with the first half of
- * the PNG, as a download cut short.
- * A held response waits for POST /_sandbox/release.
- * "skip" lets that many matching requests through untouched before the
- * fault acts on the next "count" ones: {"path": "/api/v1/statuses",
- * "method": "POST", "skip": 1} fails the second post of a flow that posts
- * twice, whatever it reads in between. Faults for a path take their
- * turns in the order they were asked for; one that is still letting
- * requests through keeps its turn, so a later one waits until it is done.
- *
- * POST /_sandbox/revoke-all withdraws every token, as a person does in the
- * account's settings: the API answers 401 until someone signs in again.
- *
- * POST /_sandbox/delete with {"id": "<status id>"} deletes the status as
- * its author does on Mastodon, and answers 200 {}, or 404 for an id that
- * is unknown or already deleted. The status is gone from the mentions,
- * the conversations (whose last_status falls back to the newest status
- * left, or which disappear when none is left), the contexts and the
- * account's statuses, and GET /api/v1/statuses/:id answers 404; replies
- * to it lose their in_reply_to_id, as Mastodon nullifies it. Its id is
- * never given again, and an Idempotency-Key that made it posts anew. Its
- * media stays served, as a CDN's cache keeps it a while.
- *
- * POST /_sandbox/outage with {"seconds": N} stops listening for N seconds,
- * as a server that went away: connections are refused, and the statuses
- * are all still there when it comes back.
- *
- * Telegram, with --telegram-token: /bot<BOT_TOKEN>/<method> for getMe,
- * getUpdates (long polling included), sendMessage, deleteMessage,
- * getWebhookInfo, deleteWebhook and getFile, parameters in the query, a
- * form, a multipart form or a JSON body, answers in Telegram's {"ok": ...}
- * envelope. A wrong bot token is 401, an unknown method 404, and unknown
- * parameters are refused with 400. GET /file/bot<BOT_TOKEN>/<file_path>
- * downloads the seeded photo's sizes, PNGs as image/png; a wrong token or
- * a path that is no file is 404 "Not Found" there. Without the option,
- * /bot and /file/bot paths are 404.
- * The bot serves private chats and a supergroup that it administers, and
- * answers 403 when it would write first to a member who never started it;
- * customers answer what it sends after --reply-delay-ms, and in live mode a
- * Telegram customer writes in too every third time. --telegram-webhook
- * starts with a webhook set, so that getUpdates answers 409 until
- * deleteWebhook.
- *
- * The bot token never reaches the record: a Telegram request is recorded
- * with the path "/bot<redacted>/<method>", its method again as
- * "bot_method", and its parameters as "query" (JSON values as they came);
- * a download with the path "/file/bot<redacted>/<file_path>" and no
- * "bot_method". Faults match that redacted path, as in
- *   {"path": "/bot<redacted>/sendMessage", "kind": "500"}
- *   {"path": "/file/bot<redacted>/photos/", "kind": "drop-after"}
- * and answer in the envelope: "500" with 500 Internal Server Error, "404"
- * with Not Found, "429" with Retry-After and parameters.retry_after both,
- * "refuse" with 400 "Bad Request: message is too long" (deleteMessage:
- * "Bad Request: message can't be deleted"; getFile and downloads: "Bad
- * Request: file is too big") and no message sent or deleted, and "409",
- * Telegram's only, with the conflict a second bot instance polling meets.
- * "malformed" on a download answers the first half of the PNG.
+ * What it does, point by point, and where each behaviour comes from
+ * (Mastodon's documentation or source, the Bot API reference, the RFCs)
+ * or that it is the sandbox's own, is in tests/sandbox/README.md. In
+ * short: the record has every request as it came, tokens and secrets
+ * included; faults come through POST /_sandbox/fault, and Telegram's are
+ * asked for with the bot token written as <redacted>
+ * ({"path": "/bot<redacted>/sendMessage", "kind": "500"}); the other
+ * /_sandbox/ endpoints release held answers, revoke every token, delete a
+ * status as its author and simulate an outage.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -746,6 +616,24 @@ sandbox_write_record (JsonBuilder *builder)
   fflush (sandbox.record);
 }
 
+void
+sandbox_record_request (JsonBuilder       *builder,
+                        SoupServerMessage *msg)
+{
+  const char *authorization =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, soup_server_message_get_method (msg));
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, g_uri_get_path (soup_server_message_get_uri (msg)));
+  json_builder_set_member_name (builder, "authorization");
+  if (authorization != NULL)
+    json_builder_add_string_value (builder, authorization);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 record (SoupServerMessage *msg,
         GHashTable        *query,
@@ -759,10 +647,7 @@ record (SoupServerMessage *msg,
     return;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, soup_server_message_get_method (msg));
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, g_uri_get_path (soup_server_message_get_uri (msg)));
+  sandbox_record_request (builder, msg);
   json_builder_set_member_name (builder, "query");
   json_builder_begin_object (builder);
   if (query != NULL)
@@ -771,7 +656,7 @@ record (SoupServerMessage *msg,
       while (g_hash_table_iter_next (&iter, &key, &value))
         {
           json_builder_set_member_name (builder, key);
-          json_builder_add_string_value (builder, oauth_parameter_is_secret (key) ? "<redacted>" : value);
+          json_builder_add_string_value (builder, value);
         }
     }
   json_builder_end_object (builder);
@@ -1691,8 +1576,8 @@ static const char oauth_help[] =
   "redirects with the code or shows it for urn:ietf:wg:oauth:2.0:oob; POST /oauth/token\n"
   "exchanges the code (PKCE with S256) for a token as good as --token; POST /oauth/revoke\n"
   "revokes either. GET /.well-known/oauth-authorization-server has the metadata; --no-pkce\n"
-  "answers it with 404 and ignores the PKCE parameters, as Mastodon before 4.3. Secrets are\n"
-  "recorded as <redacted>.";
+  "answers it with 404 and ignores the PKCE parameters, as Mastodon before 4.3. The record\n"
+  "has every request as it came, secrets and the Authorization header included.";
 
 static const char telegram_help[] =
   "With --telegram-token, the Telegram Bot API on the same port: /bot<BOT_TOKEN>/<method>\n"
@@ -1702,9 +1587,10 @@ static const char telegram_help[] =
   "group only), getWebhookInfo, deleteWebhook (drop_pending_updates) and getFile (file_id),\n"
   "and downloads from /file/bot<BOT_TOKEN>/<file_path>. Parameters in the query, a form or a\n"
   "JSON body; unknown ones are refused with 400. A bot token is digits, a colon and letters,\n"
-  "digits, - or _ (123456789:AAH...); the record has the path as /bot<redacted>/<method> or\n"
-  "/file/bot<redacted>/<file_path>, which faults match too. --telegram-webhook starts with a\n"
-  "webhook set, so that getUpdates answers 409 until deleteWebhook.";
+  "digits, - or _ (123456789:AAH...); the record has the path as it came, token included,\n"
+  "while faults are asked for as /bot<redacted>/<method> or /file/bot<redacted>/<file_path>.\n"
+  "--telegram-webhook starts with a webhook set, so that getUpdates answers 409 until\n"
+  "deleteWebhook.";
 
 int
 main (int   argc,

@@ -53,6 +53,12 @@ void   sandbox_reply_error     (SoupServerMessage *msg,
 /* Writes the object @builder holds as one line of the record, if any. */
 void   sandbox_write_record    (JsonBuilder       *builder);
 
+/* Adds the members every record has from the request as it came: its
+ * "method", its "path" (a bot token in it included) and its
+ * "authorization" header (null if it had none). */
+void   sandbox_record_request  (JsonBuilder       *builder,
+                                SoupServerMessage *msg);
+
 /* The pictures that customers attach, drawn at startup: @draw paints a
  * @width by @height surface, which becomes the bytes of a PNG. */
 typedef void (*SandboxDrawFunc) (cairo_t *cr,
@@ -91,7 +97,6 @@ void        oauth_init                   (const char        *token,
                                           gboolean           pkce);
 gboolean    oauth_handles                (const char        *path);
 gboolean    oauth_authorization_is_valid (const char        *authorization);
-gboolean    oauth_parameter_is_secret    (const char        *name);
 /* A JSON object body as parameters, strings as a form has them, or NULL
  * if it is no JSON object. */
 GHashTable *oauth_decode_json            (GBytes            *bytes);
