@@ -8,7 +8,12 @@
 
 #include "config.h"
 
+#include <locale.h>
+#include <string.h>
+
+#include "model/concierge-customer-texts.h"
 #include "model/concierge-reply-text.h"
+#include "privacy/concierge-detector.h"
 
 static const ConciergeReplyVariables known = {
   .customer_name = "Jana Becker",
@@ -138,10 +143,67 @@ test_address_is_guessed (void)
   g_assert_cmpint (concierge_reply_guess_address (english), ==, CONCIERGE_ADDRESS_UNKNOWN);
 }
 
+/* What Concierge proposes to write to a customer follows the customer's
+ * language and form of address, as their messages show them, with the app
+ * in English: Lena writes German without a "du", so she reads "Sie". */
+static void
+test_customer_texts_follow_the_customer (void)
+{
+  static const char * const lena[] = {
+    "@support Die Gutschrift über 39,99 € ist immer noch nicht da! Meine IBAN ist DE89 3704 0044 0532 0130 00, "
+    "das schreibe ich jetzt zum dritten Mal.", NULL };
+  static const char * const ben[] = { "Hey, kannst du mir sagen, warum mein Internet weg ist? Danke dir!", NULL };
+  static const char * const emma[] = { "@support Does my SIM work for roaming in Switzerland?", NULL };
+  ConciergeLanguage language = concierge_reply_guess_language (lena);
+  ConciergeAddress address = concierge_reply_guess_address (lena);
+  guint kinds = (1u << CONCIERGE_FINDING_IBAN) | (1u << CONCIERGE_FINDING_PHONE);
+  g_autofree char *described = concierge_detector_describe_kinds_for_customer (kinds, language);
+  g_autofree char *opening = NULL;
+  g_autofree char *acknowledgement = NULL;
+  g_autofree char *invitation = NULL;
+  g_autofree char *informal = NULL;
+  g_autofree char *english = NULL;
+
+  g_assert_cmpint (language, ==, CONCIERGE_LANGUAGE_GERMAN);
+  g_assert_cmpstr (described, ==, "IBAN, Telefonnummer");
+  opening = concierge_customer_text_dup (CONCIERGE_CUSTOMER_TEXT_PRIVATE_OPENING_DATA, language, address, described);
+  g_assert_cmpstr (opening, ==, "Hallo, danke für Ihre Nachricht! Wir kümmern uns darum und schreiben Ihnen hier "
+                                "privat weiter. Ihr öffentlicher Beitrag zeigt persönliche Daten (IBAN, "
+                                "Telefonnummer), die alle lesen können – wir empfehlen Ihnen, ihn zu löschen.");
+  acknowledgement = concierge_customer_text_dup (CONCIERGE_CUSTOMER_TEXT_PUBLIC_SENT_PRIVATELY, language, address,
+                                                 NULL);
+  g_assert_cmpstr (acknowledgement, ==, "Danke! Wir haben Ihnen eine Direktnachricht geschickt, um das vertraulich "
+                                        "zu klären.");
+
+  /* A customer who writes "du" is written to with "du". */
+  language = concierge_reply_guess_language (ben);
+  address = concierge_reply_guess_address (ben);
+  g_assert_cmpint (language, ==, CONCIERGE_LANGUAGE_GERMAN);
+  g_assert_cmpint (address, ==, CONCIERGE_ADDRESS_INFORMAL);
+  invitation = concierge_customer_text_dup (CONCIERGE_CUSTOMER_TEXT_PUBLIC_INVITATION, language, address,
+                                            "https://t.me/HilfeBot?start=case-7");
+  g_assert_cmpstr (invitation, ==, "Danke! Damit deine Daten nicht öffentlich bleiben, schreib uns bitte privat: "
+                                   "https://t.me/HilfeBot?start=case-7");
+  informal = concierge_customer_text_dup (CONCIERGE_CUSTOMER_TEXT_PRIVATE_OPENING, language, address, NULL);
+  g_assert_nonnull (strstr (informal, "danke für deine Nachricht"));
+  g_assert_null (strstr (informal, "Ihnen"));
+
+  /* And an English one in English. */
+  language = concierge_reply_guess_language (emma);
+  g_assert_cmpint (language, ==, CONCIERGE_LANGUAGE_ENGLISH);
+  english = concierge_customer_text_dup (CONCIERGE_CUSTOMER_TEXT_PUBLIC_WRITE_PRIVATELY, language,
+                                         concierge_reply_guess_address (emma), NULL);
+  g_assert_cmpstr (english, ==, "Thank you! So that your details do not stay public, please write to us "
+                                "privately, and we will take care of it there.");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* The app in English, as the agent may run it. */
+  g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/reply-text/variables-are-filled", test_variables_are_filled);
@@ -151,6 +213,7 @@ main (int   argc,
   g_test_add_func ("/reply-text/normalized-replies-compare", test_normalized_replies_compare);
   g_test_add_func ("/reply-text/language-is-guessed", test_language_is_guessed);
   g_test_add_func ("/reply-text/address-is-guessed", test_address_is_guessed);
+  g_test_add_func ("/reply-text/customer-texts-follow-the-customer", test_customer_texts_follow_the_customer);
 
   return g_test_run ();
 }

@@ -1,7 +1,7 @@
 /* test-store-outbox.c
  *
- * The store's outbox against real SQLite files: queued replies, moves to
- * private, and the audit log.
+ * The store's outbox against real SQLite files: queued replies and whom
+ * they reach, moves to private, and the audit log.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -566,6 +566,101 @@ test_waiting_replies_are_counted (Fixture       *fixture,
   g_assert_cmpint (count_waiting_replies (fixture, fixture->telegram), ==, 1);
 }
 
+static ConciergeMessage *
+posted (const char        *remote_id,
+        const char        *body,
+        gint64             created_at,
+        ConciergeAudience  audience)
+{
+  ConciergeMessage *message = incoming (remote_id, "emma", "Emma Walsh", body, created_at);
+
+  concierge_message_set_audience (message, audience);
+  return message;
+}
+
+/* An unlisted question stays unlisted in the cache, after a restart too,
+ * while the conversation stays public; the reply answers it unlisted. A
+ * later followers-only post in the same thread is what the next reply
+ * answers. */
+static void
+test_audience_survives_a_restart (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(ConciergeOutboxEntry) entry = NULL;
+  g_autoptr(ConciergeOutboxEntry) second = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "roaming", CONCIERGE_VISIBILITY_PUBLIC,
+              posted ("s1", "Does my SIM work for roaming in Switzerland?", 1000, CONCIERGE_AUDIENCE_UNLISTED));
+  reopen (fixture);
+
+  thread = load_thread (fixture, "roaming");
+  g_assert_cmpint (concierge_thread_get_visibility (thread), ==, CONCIERGE_VISIBILITY_PUBLIC);
+  g_assert_cmpint (concierge_thread_get_audience (thread), ==, CONCIERGE_AUDIENCE_UNLISTED);
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpint (concierge_message_get_audience (g_ptr_array_index (messages, 0)), ==,
+                   CONCIERGE_AUDIENCE_UNLISTED);
+
+  entry = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Yes, in Switzerland too.",
+                                CONCIERGE_SEND_QUEUED);
+  g_assert_cmpint (entry->audience, ==, CONCIERGE_AUDIENCE_UNLISTED);
+  g_assert_cmpint (entry->visibility, ==, CONCIERGE_VISIBILITY_PUBLIC);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_clear_object (&thread);
+
+  /* The queued reply keeps its audience across a restart, as the sender
+   * reads it from the outbox. */
+  reopen (fixture);
+  thread = load_thread (fixture, "roaming");
+  messages = test_load_messages (fixture->store, concierge_thread_get_id (thread));
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_cmpint (concierge_message_get_audience (g_ptr_array_index (messages, 1)), ==,
+                   CONCIERGE_AUDIENCE_UNLISTED);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_clear_object (&thread);
+
+  /* An older post that arrives late does not change it; a newer one does. */
+  ingest_one (fixture, fixture->mastodon, "roaming", CONCIERGE_VISIBILITY_PUBLIC,
+              posted ("s0", "Hello?", 900, CONCIERGE_AUDIENCE_PUBLIC));
+  thread = load_thread (fixture, "roaming");
+  g_assert_cmpint (concierge_thread_get_audience (thread), ==, CONCIERGE_AUDIENCE_UNLISTED);
+  g_clear_object (&thread);
+  ingest_one (fixture, fixture->mastodon, "roaming", CONCIERGE_VISIBILITY_PUBLIC,
+              posted ("s2", "And in Liechtenstein?", 2000, CONCIERGE_AUDIENCE_FOLLOWERS));
+  reopen (fixture);
+  thread = load_thread (fixture, "roaming");
+  g_assert_cmpint (concierge_thread_get_audience (thread), ==, CONCIERGE_AUDIENCE_FOLLOWERS);
+  second = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "And in Liechtenstein too.",
+                                 CONCIERGE_SEND_QUEUED);
+  g_assert_cmpint (second->audience, ==, CONCIERGE_AUDIENCE_FOLLOWERS);
+}
+
+/* Telegram knows no audiences: a group is public, a private chat direct,
+ * as their visibility says. */
+static void
+test_platform_without_audiences (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) group = NULL;
+  g_autoptr(ConciergeThread) chat = NULL;
+  g_autoptr(ConciergeOutboxEntry) entry = NULL;
+
+  ingest_one (fixture, fixture->telegram, "-100", CONCIERGE_VISIBILITY_PUBLIC,
+              telegram_incoming ("1", "42", "Mehmet Yılmaz", "Hallo @HilfeBot", 1000));
+  ingest_one (fixture, fixture->telegram, "42", CONCIERGE_VISIBILITY_PRIVATE,
+              telegram_incoming ("2", "42", "Mehmet Yılmaz", "Hallo", 1100));
+
+  group = load_thread (fixture, "-100");
+  chat = load_thread (fixture, "42");
+  g_assert_cmpint (concierge_thread_get_audience (group), ==, CONCIERGE_AUDIENCE_PUBLIC);
+  g_assert_cmpint (concierge_thread_get_audience (chat), ==, CONCIERGE_AUDIENCE_DIRECT);
+  entry = queue_reply_in_state (fixture, concierge_thread_get_id (chat), "Gern geschehen.",
+                                CONCIERGE_SEND_QUEUED);
+  g_assert_cmpint (entry->audience, ==, CONCIERGE_AUDIENCE_DIRECT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -583,6 +678,8 @@ main (int   argc,
   ADD ("/store/private-message-starts-a-thread", test_private_message_starts_a_thread);
   ADD ("/store/private-thread-found-by-sync", test_private_thread_found_by_sync);
   ADD ("/store/waiting-replies-are-counted", test_waiting_replies_are_counted);
+  ADD ("/store/audience-survives-a-restart", test_audience_survives_a_restart);
+  ADD ("/store/platform-without-audiences", test_platform_without_audiences);
 
   return g_test_run ();
 }

@@ -575,6 +575,75 @@ test_private_reply_is_direct (Fixture       *fixture,
   test_assert_never_written (TOKEN, fixture->dir, fixture->record);
 }
 
+/* The visibility the status with @text was posted with, as the sandbox
+ * recorded the request. */
+static char *
+posted_visibility (Fixture    *fixture,
+                   const char *text)
+{
+  g_autofree char *record = NULL;
+  g_auto(GStrv) lines = NULL;
+  char *visibility = NULL;
+
+  g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
+  lines = g_strsplit (record, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && visibility == NULL; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], NULL);
+      JsonObject *request = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *query;
+
+      if (request == NULL || g_strcmp0 (json_object_get_string_member_with_default (request, "method", ""), "POST") != 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (request, "path", ""), "/api/v1/statuses") != 0)
+        continue;
+      query = json_object_get_object_member (request, "query");
+      if (strstr (json_object_get_string_member_with_default (query, "status", ""), text) != NULL)
+        visibility = g_strdup (json_object_get_string_member_with_default (query, "visibility", "(none)"));
+    }
+  g_assert_nonnull (visibility);
+  return visibility;
+}
+
+/* A reply reaches whom the customer's post reached: Emma asked unlisted,
+ * Paula for her followers, Tom directly. */
+static void
+test_reply_keeps_the_audience (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  static const struct
+  {
+    const char       *question;
+    ConciergeAudience audience;
+    const char       *reply;
+    const char       *visibility;
+  } cases[] = {
+    { "roaming in Switzerland", CONCIERGE_AUDIENCE_UNLISTED, "Roaming in Switzerland is included.", "unlisted" },
+    { "Vertrag läuft im März aus", CONCIERGE_AUDIENCE_FOLLOWERS, "Wir melden uns mit einem Angebot.", "private" },
+    { "doppelt abgebucht", CONCIERGE_AUDIENCE_DIRECT, "Die doppelte Abbuchung ist erstattet.", "direct" },
+  };
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ConciergeThread) thread = find_thread (fixture->store, cases[i].question);
+      g_autoptr(ConciergeMessage) sent = NULL;
+      g_autofree char *visibility = NULL;
+
+      g_assert_nonnull (thread);
+      g_assert_cmpint (concierge_thread_get_audience (thread), ==, cases[i].audience);
+      /* Unlisted and followers-only conversations are public ones. */
+      g_assert_cmpint (concierge_thread_get_visibility (thread), ==,
+                       cases[i].audience == CONCIERGE_AUDIENCE_DIRECT ? CONCIERGE_VISIBILITY_PRIVATE
+                                                                      : CONCIERGE_VISIBILITY_PUBLIC);
+      queue_reply (sync, concierge_thread_get_id (thread), cases[i].reply);
+      sent = wait_for_send_state (fixture->store, concierge_thread_get_id (thread), cases[i].reply,
+                                  CONCIERGE_SEND_SENT);
+      g_assert_cmpint (concierge_message_get_audience (sent), ==, cases[i].audience);
+      visibility = posted_visibility (fixture, cases[i].reply);
+      g_assert_cmpstr (visibility, ==, cases[i].visibility);
+    }
+}
+
 /* Whether a customer's message with @text waits on the server. */
 static gboolean
 customer_wrote (Fixture    *fixture,
@@ -1135,6 +1204,8 @@ main (int   argc,
               fixture_set_up, test_deleted_post_is_marked, fixture_tear_down);
   ADD ("/outbox/reply-reaches-the-server-once", test_reply_reaches_the_server_once);
   ADD ("/outbox/private-reply-is-direct", test_private_reply_is_direct);
+  g_test_add ("/outbox/reply-keeps-the-audience", Fixture, "--seed-followers-only",
+              fixture_set_up, test_reply_keeps_the_audience, fixture_tear_down);
   ADD ("/outbox/refused-reply-fails-in-words", test_refused_reply_fails_in_words);
   ADD ("/outbox/restart-after-lost-answer", test_restart_after_lost_answer);
   ADD ("/outbox/retry-sends-a-failed-reply", test_retry_sends_a_failed_reply);

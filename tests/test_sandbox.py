@@ -642,6 +642,50 @@ class Sandbox(SandboxCase):
         self.assertNotIn("/_sandbox/delete", [r["path"] for r in self.records()])
 
 
+class Audiences(SandboxCase):
+    """Whom a status reaches: kept as the client gave it; without one, the
+    account's default, public, for a reply too."""
+
+    options = ["--seed-followers-only"]
+
+    def own_statuses(self):
+        response, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual(response.status, 200, data)
+        return {s["id"]: s for s in json.loads(data)}
+
+    def test_seeded_audiences(self):
+        by_author = {s["account"]["username"]: s for s in self.mentions()}
+        self.assertEqual(by_author["emma"]["visibility"], "unlisted")
+        self.assertEqual(by_author["paula"]["visibility"], "private")
+        self.assertEqual(by_author["jana"]["visibility"], "public")
+
+    def test_a_reply_keeps_the_visibility_given(self):
+        by_author = {s["account"]["username"]: s for s in self.mentions()}
+        replies = {}
+        for author, visibility in (("emma", "unlisted"), ("paula", "private"), ("jana", "direct")):
+            response, data = self.request("POST", "/api/v1/statuses",
+                                          {"status": f"@{author} Danke!", "visibility": visibility,
+                                           "in_reply_to_id": by_author[author]["id"]})
+            self.assertEqual(response.status, 200, data)
+            status = json.loads(data)
+            self.assertEqual(status["visibility"], visibility)
+            replies[status["id"]] = visibility
+
+        stored = self.own_statuses()
+        self.assertEqual({i: stored[i]["visibility"] for i in replies}, replies)
+        posts = [r for r in self.records() if r["method"] == "POST" and r["path"] == "/api/v1/statuses"]
+        self.assertEqual([p["query"]["visibility"] for p in posts], ["unlisted", "private", "direct"])
+
+    def test_without_a_visibility_a_reply_is_public(self):
+        emma = next(s for s in self.mentions() if s["account"]["username"] == "emma")
+        response, data = self.request("POST", "/api/v1/statuses",
+                                      {"status": "@emma Ja.", "in_reply_to_id": emma["id"]})
+        self.assertEqual(response.status, 200, data)
+        reply = json.loads(data)
+        self.assertEqual(reply["visibility"], "public")
+        self.assertEqual(self.own_statuses()[reply["id"]]["visibility"], "public")
+
+
 class OldMastodon(SandboxCase):
     """A Mastodon before 4.3, which has no multiple statuses."""
 

@@ -56,6 +56,7 @@ struct _ConciergeThread
   char                 *contact_name;
   char                 *platform;
   ConciergeVisibility   visibility;
+  ConciergeAudience     audience;      /* unknown where the platform has none */
   char                 *remote_id;
   char                 *snippet;
   ConciergeThreadStatus status;
@@ -89,6 +90,7 @@ struct _ConciergeMessage
   char               *personal_data;   /* where it stands, for the conversation */
   char               *thread_remote_id; /* a sent message's, if the platform said */
   ConciergeVisibility visibility;
+  ConciergeAudience   audience;        /* unknown where the platform has none */
   ConciergeTakenDown  taken_down;
   gint64              deleted_at;      /* when the cache noticed; 0 if not */
   gboolean            note;            /* an internal note, never sent */

@@ -12,6 +12,8 @@
 
 /* The strings are the values the database stores. */
 static const char * const visibility_names[] = { "public", "private" };
+/* Unknown has no string: the visibility stands for it. */
+static const char * const audience_names[] = { NULL, "public", "unlisted", "followers", "direct" };
 static const char * const status_names[] = { "open", "pending", "snoozed", "resolved" };
 static const char * const direction_names[] = { "in", "out" };
 static const char * const send_state_names[] = { "queued", "sending", "sent", "failed", "unknown" };
@@ -58,11 +60,32 @@ lookup_name (const char * const *names,
   }
 
 DEFINE_ENUM_STRINGS (ConciergeVisibility, concierge_visibility, visibility_names)
+DEFINE_ENUM_STRINGS (ConciergeAudience, concierge_audience, audience_names)
 DEFINE_ENUM_STRINGS (ConciergeThreadStatus, concierge_thread_status, status_names)
 DEFINE_ENUM_STRINGS (ConciergeDirection, concierge_direction, direction_names)
 DEFINE_ENUM_STRINGS (ConciergeSendState, concierge_send_state, send_state_names)
 DEFINE_ENUM_STRINGS (ConciergeLanguage, concierge_language, language_names)
 DEFINE_ENUM_STRINGS (ConciergeAddress, concierge_address, address_names)
+
+/**
+ * concierge_audience_or_visibility:
+ *
+ * A conversation on a platform that knows no audiences reaches everyone
+ * when it is public and only the customer when it is private. Nothing in
+ * a private one ever reaches more than the customer.
+ *
+ * Returns: @audience, or where it is unknown, the one @visibility means
+ */
+ConciergeAudience
+concierge_audience_or_visibility (ConciergeAudience   audience,
+                                  ConciergeVisibility visibility)
+{
+  if (visibility == CONCIERGE_VISIBILITY_PRIVATE)
+    return CONCIERGE_AUDIENCE_DIRECT;
+  if (audience != CONCIERGE_AUDIENCE_UNKNOWN)
+    return audience;
+  return CONCIERGE_AUDIENCE_PUBLIC;
+}
 
 /**
  * concierge_language_name:
@@ -454,6 +477,7 @@ concierge_thread_update_from (ConciergeThread *self,
   self->contact_name = g_strdup (newer->contact_name);
   self->platform = g_strdup (newer->platform);
   self->visibility = newer->visibility;
+  self->audience = newer->audience;
   self->remote_id = g_strdup (newer->remote_id);
   self->snippet = g_strdup (newer->snippet);
   self->status = newer->status;
@@ -488,6 +512,8 @@ gint64 concierge_thread_get_contact_id (ConciergeThread *self) { return self->co
 const char *concierge_thread_get_contact_name (ConciergeThread *self) { return self->contact_name ? self->contact_name : ""; }
 const char *concierge_thread_get_platform (ConciergeThread *self) { return self->platform ? self->platform : ""; }
 ConciergeVisibility concierge_thread_get_visibility (ConciergeThread *self) { return self->visibility; }
+/* Whom the customer's latest post reached, and a reply reaches; never unknown. */
+ConciergeAudience concierge_thread_get_audience (ConciergeThread *self) { return concierge_audience_or_visibility (self->audience, self->visibility); }
 const char *concierge_thread_get_remote_id (ConciergeThread *self) { return self->remote_id ? self->remote_id : ""; }
 const char *concierge_thread_get_snippet (ConciergeThread *self) { return self->snippet ? self->snippet : ""; }
 gboolean concierge_thread_is_complaint (ConciergeThread *self) { return self->complaint; }
@@ -655,6 +681,23 @@ gint64 concierge_message_get_created_at (ConciergeMessage *self) { return self->
 gint64 concierge_message_get_edited_at (ConciergeMessage *self) { return self->edited_at; }
 ConciergeSendState concierge_message_get_send_state (ConciergeMessage *self) { return self->send_state; }
 ConciergeVisibility concierge_message_get_visibility (ConciergeMessage *self) { return self->visibility; }
+/* Whom the message reached, as the store knows it; never unknown. */
+ConciergeAudience concierge_message_get_audience (ConciergeMessage *self) { return concierge_audience_or_visibility (self->audience, self->visibility); }
+
+/**
+ * concierge_message_set_audience:
+ * @audience: whom the post reached, as the platform said
+ *
+ * Where a channel leaves it unknown, the conversation's visibility says it.
+ */
+void
+concierge_message_set_audience (ConciergeMessage  *self,
+                                ConciergeAudience  audience)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  self->audience = audience;
+}
 /* Why the last attempt to send failed, in words for the agent. */
 const char *concierge_message_get_send_error (ConciergeMessage *self) { return self->send_error; }
 /* Empty for none. */

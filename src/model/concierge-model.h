@@ -21,6 +21,21 @@ typedef enum
   CONCIERGE_VISIBILITY_PRIVATE,
 } ConciergeVisibility;
 
+/* Whom a customer's post reaches, as Mastodon tells them apart: anyone,
+ * anyone who opens it but not the public timelines, the author's
+ * followers, or only whom it mentions. A reply keeps it. Unlisted and
+ * followers-only posts are public conversations: more than the customer
+ * read them. Unknown where a platform has no such thing; the visibility
+ * then says it all. */
+typedef enum
+{
+  CONCIERGE_AUDIENCE_UNKNOWN,
+  CONCIERGE_AUDIENCE_PUBLIC,
+  CONCIERGE_AUDIENCE_UNLISTED,
+  CONCIERGE_AUDIENCE_FOLLOWERS,
+  CONCIERGE_AUDIENCE_DIRECT,
+} ConciergeAudience;
+
 typedef enum
 {
   CONCIERGE_THREAD_OPEN,
@@ -80,6 +95,13 @@ typedef enum
 const char *concierge_visibility_to_string    (ConciergeVisibility    visibility);
 gboolean    concierge_visibility_from_string  (const char            *string,
                                                ConciergeVisibility   *visibility);
+/* "public", "unlisted", "followers", "direct". Unknown has no string. */
+const char *concierge_audience_to_string      (ConciergeAudience      audience);
+gboolean    concierge_audience_from_string    (const char            *string,
+                                               ConciergeAudience     *audience);
+/* Public or direct, as the visibility says; @audience where it is known. */
+ConciergeAudience concierge_audience_or_visibility (ConciergeAudience   audience,
+                                               ConciergeVisibility    visibility);
 const char *concierge_thread_status_to_string (ConciergeThreadStatus  status);
 gboolean    concierge_thread_status_from_string (const char          *string,
                                                ConciergeThreadStatus *status);
@@ -187,6 +209,7 @@ gint64             concierge_thread_get_contact_id      (ConciergeThread *self);
 const char        *concierge_thread_get_contact_name    (ConciergeThread *self);
 const char        *concierge_thread_get_platform        (ConciergeThread *self);
 ConciergeVisibility concierge_thread_get_visibility     (ConciergeThread *self);
+ConciergeAudience  concierge_thread_get_audience        (ConciergeThread *self);
 const char        *concierge_thread_get_remote_id       (ConciergeThread *self);
 const char        *concierge_thread_get_snippet         (ConciergeThread *self);
 gboolean           concierge_thread_is_complaint        (ConciergeThread *self);
@@ -226,6 +249,9 @@ gint64             concierge_message_get_created_at     (ConciergeMessage *self)
 gint64             concierge_message_get_edited_at      (ConciergeMessage *self);
 ConciergeSendState concierge_message_get_send_state     (ConciergeMessage *self);
 ConciergeVisibility concierge_message_get_visibility    (ConciergeMessage *self);
+void               concierge_message_set_audience       (ConciergeMessage  *self,
+                                                         ConciergeAudience  audience);
+ConciergeAudience  concierge_message_get_audience       (ConciergeMessage *self);
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 const char        *concierge_message_get_content_warning (ConciergeMessage *self);
 const char        *concierge_message_get_personal_data  (ConciergeMessage *self);

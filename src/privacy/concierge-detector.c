@@ -553,6 +553,52 @@ concierge_detector_describe_kinds (guint kinds)
   return concierge_detector_describe (findings);
 }
 
+/* What a customer reads about the data in their post: in their language,
+ * whatever the agent's. Not in the translation catalogue, as the agent's
+ * locale would choose from it. */
+static const struct
+{
+  const char *english;
+  const char *german;
+} customer_words[] = {
+  [CONCIERGE_FINDING_IBAN] = { "IBAN", "IBAN" },
+  [CONCIERGE_FINDING_PAYMENT_CARD] = { "payment card", "Kartennummer" },
+  [CONCIERGE_FINDING_EMAIL] = { "e-mail address", "E-Mail-Adresse" },
+  [CONCIERGE_FINDING_PHONE] = { "phone number", "Telefonnummer" },
+  [CONCIERGE_FINDING_POSTAL_ADDRESS] = { "postal address", "Postanschrift" },
+  [CONCIERGE_FINDING_DATE_OF_BIRTH] = { "date of birth", "Geburtsdatum" },
+  [CONCIERGE_FINDING_CUSTOMER_NUMBER] = { "customer or order number", "Kunden- oder Bestellnummer" },
+  [CONCIERGE_FINDING_TAX_ID] = { "tax ID", "Steuer-ID" },
+};
+
+/**
+ * concierge_detector_describe_kinds_for_customer:
+ * @kinds: bit 1 << #ConciergeFindingType for each kind
+ * @language: the customer's; unknown is German, as a conversation starts
+ *
+ * Returns: (transfer full) (nullable): the kinds in the customer's words:
+ *   "IBAN, Telefonnummer"; %NULL for none
+ */
+char *
+concierge_detector_describe_kinds_for_customer (guint             kinds,
+                                                ConciergeLanguage language)
+{
+  GString *text = NULL;
+
+  for (guint type = 0; type < CONCIERGE_N_FINDING_TYPES; type++)
+    {
+      if (!(kinds & (1u << type)))
+        continue;
+      if (text == NULL)
+        text = g_string_new (NULL);
+      else
+        g_string_append (text, ", ");
+      g_string_append (text, language == CONCIERGE_LANGUAGE_ENGLISH ? customer_words[type].english
+                                                                    : customer_words[type].german);
+    }
+  return text ? g_string_free (text, FALSE) : NULL;
+}
+
 /* What the store keeps */
 
 /**

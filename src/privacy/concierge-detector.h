@@ -15,6 +15,8 @@
 
 #include <gio/gio.h>
 
+#include "model/concierge-model.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -61,6 +63,8 @@ GArray            *concierge_detector_scan         (ConciergeDetector    *self,
                                                     const char           *text);
 char              *concierge_detector_describe     (GArray               *findings);
 char              *concierge_detector_describe_kinds (guint              kinds);
+char              *concierge_detector_describe_kinds_for_customer (guint             kinds,
+                                                                   ConciergeLanguage language);
 
 guint              concierge_detector_scan_for_store (const char        *text,
                                                       char             **spans,

@@ -399,8 +399,8 @@ ingest_message (ConciergeStore   *self,
     "personal_data_kinds = ? WHERE id = ?";
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
-    "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds, "
+    "audience) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
   g_autofree char *spans = NULL;
   guint kinds = 0;
@@ -464,6 +464,7 @@ ingest_message (ConciergeStore   *self,
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
   bind_scan (stmt, 12, self, message, spans, kinds);
+  bind_text (stmt, 14, concierge_audience_to_string (message->audience));
   if (!store_step_done (self, stmt, error) ||
       !ingest_images (self, sqlite3_last_insert_rowid (store_db (self)), message, error))
     return FALSE;
@@ -534,6 +535,29 @@ update_thread_personal_data (ConciergeStore  *self,
   return store_step_done (self, stmt, error);
 }
 
+/* A thread's audience is that of its customer's latest post, which a
+ * reply answers. */
+static gboolean
+update_thread_audience (ConciergeStore    *self,
+                        gint64             thread_id,
+                        ConciergeMessage  *message,
+                        GError           **error)
+{
+  static const char sql[] =
+    "UPDATE threads SET audience = ?2 WHERE id = ?1 AND audience IS NOT ?2 AND NOT EXISTS "
+    "(SELECT 1 FROM messages WHERE thread_id = ?1 AND direction = 'in' AND created_at > ?3)";
+  sqlite3_stmt *stmt;
+
+  if (message->direction != CONCIERGE_DIRECTION_IN || message->audience == CONCIERGE_AUDIENCE_UNKNOWN)
+    return TRUE;
+  if (!(stmt = store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  bind_text (stmt, 2, concierge_audience_to_string (message->audience));
+  sqlite3_bind_int64 (stmt, 3, message->created_at);
+  return store_step_done (self, stmt, error);
+}
+
 #define NEW_INCOMING          (1u << 0)
 #define PERSONAL_DATA_CHANGED (1u << 1)
 
@@ -585,7 +609,8 @@ write_batch (ConciergeStore  *self,
           !ingest_identity (self, author, batch->platform, batch->server_url, &identity_id, &contact_id, error))
         return FALSE;
       if (!ingest_thread (self, ingest->account_id, item, contact_id, &thread_id, error) ||
-          !ingest_message (self, thread_id, item, identity_id, &is_new, &personal_data_changed, error))
+          !ingest_message (self, thread_id, item, identity_id, &is_new, &personal_data_changed, error) ||
+          (is_new && !update_thread_audience (self, thread_id, item->message, error)))
         return FALSE;
 
       if (!g_hash_table_lookup_extended (touched, &thread_id, NULL, &value))

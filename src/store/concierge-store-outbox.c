@@ -49,7 +49,7 @@ const char * const outbox_operations[] = {
   "CASE o.operation WHEN 'reply' THEN m.send_state ELSE o.state END, "                  \
   "o.attempts, o.last_error, o.created_at, o.id, o.operation, o.move_id, "             \
   "o.move_id IS NOT NULL AND EXISTS (SELECT 1 FROM outbox p WHERE p.move_id = o.move_id AND p.id < o.id), " \
-  "json_extract (o.payload, '$.post') "                                                 \
+  "json_extract (o.payload, '$.post'), json_extract (o.payload, '$.audience') "        \
   "FROM outbox o JOIN messages m ON m.id = o.message_id "
 
 static ConciergeOutboxEntry *
@@ -78,6 +78,10 @@ outbox_entry_from_row (sqlite3_stmt *stmt)
   entry->move_id = sqlite3_column_int64 (stmt, 16);
   entry->waiting = sqlite3_column_int (stmt, 17);
   entry->post_remote_id = column_dup (stmt, 18);
+  /* An entry queued before audiences were kept reaches whom its
+   * visibility says. */
+  concierge_audience_from_string ((const char *) sqlite3_column_text (stmt, 19), &entry->audience);
+  entry->audience = concierge_audience_or_visibility (entry->audience, entry->visibility);
 
   return entry;
 }
@@ -108,10 +112,27 @@ void
 target_clear (Target *target)
 {
   g_free (target->visibility);
+  g_free (target->audience);
   g_free (target->thread_remote_id);
   g_free (target->in_reply_to);
   g_free (target->recipient_id);
   g_free (target->recipient_handle);
+}
+
+/* Never wider than the thread: a private one's replies are direct, and
+ * one the platform named no audience for reaches whom its visibility
+ * says. */
+static void
+target_settle_audience (Target *target)
+{
+  ConciergeVisibility visibility = CONCIERGE_VISIBILITY_PRIVATE;
+  ConciergeAudience audience = CONCIERGE_AUDIENCE_UNKNOWN;
+
+  concierge_visibility_from_string (target->visibility, &visibility);
+  concierge_audience_from_string (target->audience, &audience);
+  g_free (target->audience);
+  target->audience = g_strdup (concierge_audience_to_string (concierge_audience_or_visibility (audience,
+                                                                                              visibility)));
 }
 
 gboolean
@@ -121,11 +142,12 @@ load_target (ConciergeStore  *self,
              GError         **error)
 {
   static const char thread_sql[] =
-    "SELECT account_id, visibility, remote_id, contact_id FROM threads WHERE id = ?";
+    "SELECT account_id, visibility, remote_id, contact_id, audience FROM threads WHERE id = ?";
   /* The reply answers the customer's latest message, or failing that the
-   * thread's latest message that the platform knows. */
+   * thread's latest message that the platform knows, and reaches whom
+   * that message reached. */
   static const char target_sql[] =
-    "SELECT m.remote_id, i.remote_id, i.handle FROM messages m "
+    "SELECT m.remote_id, i.remote_id, i.handle, m.audience FROM messages m "
     "LEFT JOIN identities i ON i.id = m.author_identity_id "
     "WHERE m.thread_id = ? AND m.remote_id IS NOT NULL "
     "ORDER BY m.direction = 'in' DESC, m.created_at DESC, m.id DESC LIMIT 1";
@@ -140,6 +162,7 @@ load_target (ConciergeStore  *self,
       target->visibility = column_dup (stmt, 1);
       target->thread_remote_id = column_dup (stmt, 2);
       target->contact_id = sqlite3_column_int64 (stmt, 3);
+      target->audience = column_dup (stmt, 4);
     }
   sqlite3_reset (stmt);
   if (target->visibility == NULL)
@@ -159,8 +182,14 @@ load_target (ConciergeStore  *self,
       target->in_reply_to = column_dup (stmt, 0);
       target->recipient_id = column_dup (stmt, 1);
       target->recipient_handle = column_dup (stmt, 2);
+      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+        {
+          g_free (target->audience);
+          target->audience = column_dup (stmt, 3);
+        }
     }
   sqlite3_reset (stmt);
+  target_settle_audience (target);
 
   /* A thread Concierge started has no customer message yet: the customer's
    * identity on the account's platform is whom it reaches. */
@@ -196,13 +225,14 @@ write_queued (ConciergeStore  *self,
               GError         **error)
 {
   static const char message_sql[] =
-    "INSERT INTO messages (id, thread_id, direction, body, created_at, send_state, visibility) "
-    "VALUES (?, ?, 'out', ?, ?, 'queued', ?)";
+    "INSERT INTO messages (id, thread_id, direction, body, created_at, send_state, visibility, audience) "
+    "VALUES (?, ?, 'out', ?, ?, 'queued', ?, ?)";
   static const char outbox_sql[] =
     "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
     "                    move_id) "
     "VALUES (?1, ?2, ?3, 'reply', json_object ('text', ?4, 'visibility', ?5, 'thread', ?6, "
-    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9), ?10, ?11, nullif (?12, 0))";
+    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9, 'audience', ?13), ?10, ?11, "
+    "nullif (?12, 0))";
   g_autofree char *key = g_uuid_string_random ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   sqlite3_stmt *stmt;
@@ -216,6 +246,7 @@ write_queued (ConciergeStore  *self,
   bind_text (stmt, 3, text);
   sqlite3_bind_int64 (stmt, 4, now);
   bind_text (stmt, 5, target->visibility);
+  bind_text (stmt, 6, target->audience);
   if (!store_step_done (self, stmt, error))
     return FALSE;
   *message_id = sqlite3_last_insert_rowid (store_db (self));
@@ -234,6 +265,7 @@ write_queued (ConciergeStore  *self,
   bind_text (stmt, 10, key);
   sqlite3_bind_int64 (stmt, 11, now);
   sqlite3_bind_int64 (stmt, 12, move_id);
+  bind_text (stmt, 13, target->audience);
   return store_step_done (self, stmt, error) && update_thread_summary (self, thread_id, FALSE, error);
 }
 

@@ -110,7 +110,7 @@ typedef gboolean (*StoreWriteFunc) (ConciergeStore  *self,
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
   "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
-  "m.personal_data, m.taken_down, m.deleted_at "                                      \
+  "m.personal_data, m.taken_down, m.deleted_at, m.audience "                          \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 
@@ -119,6 +119,7 @@ typedef struct
 {
   gint64  account_id;
   char   *visibility;
+  char   *audience;           /* whom the reply reaches: that of the post it answers */
   char   *thread_remote_id;   /* NULL for a thread the platform has not made yet */
   char   *in_reply_to;
   char   *recipient_id;

@@ -17,7 +17,7 @@
   "t.snippet, t.status, t.snooze_until, t.waiting_since, t.first_response_at, "      \
   "t.last_activity_at, t.unread, t.moved_to_id, t.personal_data, t.last_incoming_at, " \
   "EXISTS (SELECT 1 FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id "             \
-  "        WHERE tt.thread_id = t.id AND g.name = 'complaint') "                      \
+  "        WHERE tt.thread_id = t.id AND g.name = 'complaint'), t.audience "          \
   "FROM threads t JOIN accounts a ON a.id = t.account_id "                           \
   "LEFT JOIN contacts c ON c.id = t.contact_id "
 
@@ -44,6 +44,7 @@ thread_from_row (sqlite3_stmt *stmt)
   thread->personal_data = (guint) sqlite3_column_int64 (stmt, 15);
   thread->last_incoming_at = sqlite3_column_int64 (stmt, 16);
   thread->complaint = sqlite3_column_int (stmt, 17) != 0;
+  concierge_audience_from_string ((const char *) sqlite3_column_text (stmt, 18), &thread->audience);
 
   return thread;
 }
@@ -89,6 +90,7 @@ message_from_row (sqlite3_stmt *stmt)
   else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 19), "removed") == 0)
     message->taken_down = CONCIERGE_TAKEN_DOWN_REMOVED;
   message->deleted_at = sqlite3_column_int64 (stmt, 20);
+  concierge_audience_from_string ((const char *) sqlite3_column_text (stmt, 21), &message->audience);
 
   return message;
 }

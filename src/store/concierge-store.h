@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 3
+#define CONCIERGE_STORE_SCHEMA_VERSION 4
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 
@@ -113,6 +113,7 @@ typedef struct
   gint64              message_id;
   char               *idempotency_key;
   ConciergeVisibility visibility;
+  ConciergeAudience   audience;              /* whom it reaches; never unknown */
   char               *text;
   char               *thread_remote_id;
   char               *in_reply_to_remote_id; /* the customer's latest message, or NULL */

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "concierge-banner.h"
 #include "concierge-ui.h"
 
@@ -67,6 +69,47 @@ concierge_banner_set_icon_name (ConciergeBanner *self,
   g_return_if_fail (CONCIERGE_IS_BANNER (self));
 
   gtk_image_set_from_icon_name (self->image, icon_name);
+}
+
+/**
+ * concierge_banner_set_audience:
+ * @audience: whom a reply in the conversation reaches
+ *
+ * Says so in the title, in words that do not need Mastodon's names, with
+ * the public or private look. Unlisted and followers-only conversations
+ * are public: more than the customer read them.
+ */
+void
+concierge_banner_set_audience (ConciergeBanner   *self,
+                               ConciergeAudience  audience)
+{
+  gboolean is_public = audience != CONCIERGE_AUDIENCE_DIRECT;
+  const char *title;
+
+  g_return_if_fail (CONCIERGE_IS_BANNER (self));
+
+  switch (audience)
+    {
+    case CONCIERGE_AUDIENCE_UNLISTED:
+      title = _("Unlisted: everyone can read this, it is not shown in public timelines");
+      break;
+    case CONCIERGE_AUDIENCE_FOLLOWERS:
+      title = _("Followers only: your reply reaches this account’s followers");
+      break;
+    case CONCIERGE_AUDIENCE_DIRECT:
+      title = _("Private — only the customer reads your reply");
+      break;
+    case CONCIERGE_AUDIENCE_PUBLIC:
+    case CONCIERGE_AUDIENCE_UNKNOWN:
+    default:
+      title = _("Public — everyone can read your reply");
+      break;
+    }
+
+  concierge_banner_set_title (self, title);
+  concierge_banner_set_icon_name (self, is_public ? "concierge-public-symbolic" : "concierge-private-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self), is_public ? "private" : "public");
+  gtk_widget_add_css_class (GTK_WIDGET (self), is_public ? "public" : "private");
 }
 
 /**

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "model/concierge-model.h"
+
 G_BEGIN_DECLS
 
 #define CONCIERGE_TYPE_BANNER (concierge_banner_get_type ())
@@ -19,6 +21,8 @@ void concierge_banner_set_subtitle     (ConciergeBanner *self,
                                         const char      *subtitle);
 void concierge_banner_set_icon_name    (ConciergeBanner *self,
                                         const char      *icon_name);
+void concierge_banner_set_audience     (ConciergeBanner   *self,
+                                        ConciergeAudience  audience);
 void concierge_banner_set_button       (ConciergeBanner *self,
                                         const char      *label,
                                         const char      *action_name);

@@ -266,6 +266,9 @@ moving_new (ConciergeConversationView    *self,
   moving->plan.platform = concierge_platform_name (concierge_thread_get_platform (public_thread));
   moving->plan.customer = concierge_thread_get_contact_name (public_thread);
   moving->plan.kinds = moving->kinds;
+  moving->plan.personal_data = kinds;
+  moving->plan.language = self->reply_language;
+  moving->plan.address = self->reply_address;
   moving->plan.invitation = moving->invitation;
   moving->plan.reachable = capabilities->can_reply_privately && !capabilities->private_needs_customer_first;
   /* Only personal data is ever hidden or removed, never criticism. */

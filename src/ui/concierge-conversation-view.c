@@ -278,18 +278,14 @@ update_banner (ConciergeConversationView *self)
     /* Translators: %s is a platform, like Mastodon, then the conversation's reference, like #42 */
     subtitle = g_strdup_printf (_("Private conversation on %s · %s"), platform, reference);
 
-  concierge_banner_set_title (self->banner, is_public ? _("Public — everyone can read your reply")
-                                                      : _("Private — only the customer reads your reply"));
+  concierge_banner_set_audience (self->banner, concierge_thread_get_audience (self->thread));
   concierge_banner_set_subtitle (self->banner, subtitle);
-  concierge_banner_set_icon_name (self->banner, is_public ? "concierge-public-symbolic" : "concierge-private-symbolic");
   if (is_public && moved)
     concierge_banner_set_button (self->banner, _("_Open Private Conversation"), "conversation.open-private");
   else if (is_public)
     concierge_banner_set_button (self->banner, _("_Move to Private"), "conversation.move-to-private");
   else
     concierge_banner_set_button (self->banner, NULL, NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->banner), is_public ? "private" : "public");
-  gtk_widget_add_css_class (GTK_WIDGET (self->banner), is_public ? "public" : "private");
 
   /* Once moved, the way on is the private conversation, not a second move. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-to-private",

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "model/concierge-customer-texts.h"
 #include "privacy/concierge-detector.h"
 #include "concierge-move-dialog.h"
 #include "concierge-ui.h"
@@ -86,31 +87,28 @@ describe_post (const ConciergeMovePlan *plan)
     }
 }
 
+/* The texts the customer reads are in their language and form of
+ * address, not the agent's. */
 static char *
 default_private_text (const ConciergeMovePlan *plan)
 {
-  if (plan->kinds != NULL)
-    /* Translators: the private message that picks up a public case. %s is the kinds of personal data, as in
-     * "IBAN, phone number". Write as your team would: warm, in the form of address customers expect. */
-    return g_strdup_printf (_("Hello, thank you for your message! We are looking into it and will carry on here, "
-                              "in private. Your public post shows personal data (%s) that anyone can read, so we "
-                              "suggest you delete it."), plan->kinds);
-  return g_strdup (_("Hello, thank you for your message! We are looking into it and will carry on here, in "
-                     "private. Your public post can be read by anyone, so we suggest you delete it."));
+  g_autofree char *kinds = concierge_detector_describe_kinds_for_customer (plan->personal_data, plan->language);
+
+  return concierge_customer_text_dup (kinds ? CONCIERGE_CUSTOMER_TEXT_PRIVATE_OPENING_DATA
+                                            : CONCIERGE_CUSTOMER_TEXT_PRIVATE_OPENING,
+                                      plan->language, plan->address, kinds);
 }
 
 static char *
 default_public_text (const ConciergeMovePlan *plan)
 {
+  ConciergeCustomerText text = CONCIERGE_CUSTOMER_TEXT_PUBLIC_WRITE_PRIVATELY;
+
   if (plan->reachable)
-    return g_strdup (_("Thank you! We have sent you a direct message so that we can sort this out "
-                       "confidentially."));
-  if (plan->invitation != NULL)
-    /* Translators: %s is an address that opens a private chat */
-    return g_strdup_printf (_("Thank you! So that your details do not stay public, please write to us "
-                              "privately: %s"), plan->invitation);
-  return g_strdup (_("Thank you! So that your details do not stay public, please write to us privately, and we "
-                     "will take care of it there."));
+    text = CONCIERGE_CUSTOMER_TEXT_PUBLIC_SENT_PRIVATELY;
+  else if (plan->invitation != NULL)
+    text = CONCIERGE_CUSTOMER_TEXT_PUBLIC_INVITATION;
+  return concierge_customer_text_dup (text, plan->language, plan->address, plan->invitation);
 }
 
 /**

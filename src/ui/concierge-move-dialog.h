@@ -22,6 +22,9 @@ typedef struct
   const char         *platform;     /* "Mastodon" */
   const char         *customer;     /* their name */
   const char         *kinds;        /* "IBAN, phone number", or NULL */
+  guint               personal_data; /* the same kinds, one bit each */
+  ConciergeLanguage   language;     /* the customer's, which the texts to them follow */
+  ConciergeAddress    address;
   gboolean            reachable;    /* it may write to them privately */
   const char         *invitation;   /* where they start a private chat, or NULL */
   ConciergePostAction post_action;

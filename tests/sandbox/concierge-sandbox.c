@@ -294,6 +294,16 @@ seed_same_customer (void)
         "Ich habe euch deswegen auch schon auf Telegram geschrieben.", NULL);
 }
 
+/* A customer who posts for her followers only, and mentions support:
+ * Mastodon's "private" visibility, which the mention lets support read. */
+static void
+seed_followers_only (void)
+{
+  Person *paula = person_new ("106", "paula", "Paula Richter");
+
+  post (paula, "private", "@support Mein Vertrag läuft im März aus. Gibt es ein Angebot für Bestandskunden?", NULL);
+}
+
 /* Many customers who mentioned support before the sandbox started: the
  * benchmark's load. Each mention is a thread of its own. */
 static void
@@ -1077,6 +1087,11 @@ post_status (SoupServerMessage *msg,
       return;
     }
 
+  /* The status keeps the visibility as given. Without one Mastodon takes
+   * the account's default (PostStatusService#preprocess_attributes!,
+   * User#setting_default_privacy), which is public for an unlocked account
+   * that never changed it, and that for a reply too: the server never
+   * narrows a reply to its parent's, only clients do. */
   status = post (find_person (OWN_ACCOUNT_ID), visibility ? visibility : "public", text, in_reply_to_id);
   if (key != NULL)
     g_hash_table_insert (sandbox.idempotency, g_strdup (key), status);
@@ -1603,6 +1618,7 @@ main (int   argc,
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
   gboolean seed_personal = FALSE;
   gboolean seed_same = FALSE;
+  gboolean seed_followers = FALSE;
   gboolean no_pkce = FALSE;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token clients must send", "TOKEN" },
@@ -1619,6 +1635,8 @@ main (int   argc,
       "Seed public messages that hold personal data, as the demo shows", NULL },
     { "seed-same-customer", 0, 0, G_OPTION_ARG_NONE, &seed_same,
       "Add a customer who writes on Mastodon and on Telegram", NULL },
+    { "seed-followers-only", 0, 0, G_OPTION_ARG_NONE, &seed_followers,
+      "Add a customer who asks in a post for her followers only", NULL },
     { "no-pkce", 0, 0, G_OPTION_ARG_NONE, &no_pkce,
       "Sign in as with Mastodon before 4.3: no PKCE, no authorization server metadata", NULL },
     { "telegram-token", 0, 0, G_OPTION_ARG_STRING, &telegram_token,
@@ -1648,7 +1666,7 @@ main (int   argc,
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
-                  "                         [--seed-personal-data] [--seed-same-customer]\n"
+                  "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
                   "\n%s\n", description);
       return 2;
@@ -1673,6 +1691,8 @@ main (int   argc,
     seed_personal_data ();
   if (seed_same)
     seed_same_customer ();
+  if (seed_followers)
+    seed_followers_only ();
   seed_mentions (seed_count);
   if (telegram_token != NULL)
     {

@@ -5,7 +5,10 @@ everyone reads the reply; p (or its button) opens the preview with both
 texts; confirming sends the private message, then the public reply, and
 opens the private conversation, where the steps show. The public one
 links to it. The sandbox's record proves what went out, and that the IBAN
-never went out in public. Mehmet, on Telegram, never wrote to the bot
+never went out in public. Lena writes German and the app speaks English:
+the texts she reads are German, and say "Sie", as her messages do not
+say "du"; the Telegram group, which says "ihr" to the company, reads
+"du". Mehmet, on Telegram, never wrote to the bot
 privately: the preview says so, and the public reply asks him to write
 privately with the bot's link, after which his message leaves the
 group."""
@@ -47,10 +50,12 @@ def run(app, sandbox):
     dialog = app.find_window("Move to a Private Conversation?")
     private_text = app.find("Private message to Lena Krause", role="text").queryText().getText(0, -1)
     public_text = app.find("Public reply, which everyone can read", role="text").queryText().getText(0, -1)
-    if "IBAN" not in private_text or "delete" not in private_text:
-        uitest.fail(f"the private message does not name the data or suggest deleting the post: {private_text!r}")
-    if IBAN.replace(" ", "") in public_text.replace(" ", ""):
-        uitest.fail("the default public reply holds the IBAN")
+    if private_text != ("Hallo, danke für Ihre Nachricht! Wir kümmern uns darum und schreiben Ihnen hier privat "
+                        "weiter. Ihr öffentlicher Beitrag zeigt persönliche Daten (IBAN), die alle lesen können – "
+                        "wir empfehlen Ihnen, ihn zu löschen."):
+        uitest.fail(f"the private message is not German with Sie, naming the data: {private_text!r}")
+    if public_text != "Danke! Wir haben Ihnen eine Direktnachricht geschickt, um das vertraulich zu klären.":
+        uitest.fail(f"the public reply is not German with Sie: {public_text!r}")
     app.find("Mastodon does not let Concierge hide or remove the customer’s post, so it stays visible. "
              "The private message suggests that they delete it.", role="label")
     print("p opens the preview, with both texts and what happens to the post")
@@ -69,7 +74,7 @@ def run(app, sandbox):
     uitest.wait_until(lambda: len(statuses(sandbox)) == 2, "the private message and the public reply")
     direct, public = statuses(sandbox)
     if direct["query"].get("visibility") != "direct" or "@lena_k" not in direct["query"]["status"] or \
-       "suggest you delete it" not in direct["query"]["status"]:
+       "wir empfehlen Ihnen, ihn zu löschen" not in direct["query"]["status"]:
         uitest.fail(f"the first status is not the private message: {direct!r}")
     if public["query"].get("visibility") != "public" or \
        "Wir haben Ihnen eine Direktnachricht geschickt." not in public["query"]["status"]:
@@ -96,8 +101,10 @@ def run(app, sandbox):
     app.find("Mehmet Yılmaz has not written to this account privately, and on Telegram it cannot write to "
              "them first. The public reply asks them to write privately instead.", role="label")
     public_text = app.find("Public reply, which everyone can read", role="text").queryText().getText(0, -1)
-    if "https://t.me/WellenfunkHilfeBot?start=case-" not in public_text:
-        uitest.fail(f"the public reply has no link to the bot: {public_text!r}")
+    # The group writes to the company with "ihr" ("schickt ihr mir", "könnt ihr"): the reply says "du".
+    if not public_text.startswith("Danke! Damit deine Daten nicht öffentlich bleiben, schreib uns bitte "
+                                  "privat: https://t.me/WellenfunkHilfeBot?start=case-"):
+        uitest.fail(f"the public reply is not German with du and the link to the bot: {public_text!r}")
     app.find("Then Concierge removes the customer’s message from the group, with “personal data” as the "
              "reason in the audit log. This works where the bot is an administrator of the group who may "
              "delete messages, within 48 hours of the message.", role="label")

@@ -756,8 +756,11 @@ concierge_mastodon_send_async (ConciergeChannel     *channel,
   g_task_set_source_tag (task, concierge_mastodon_send_async);
 
   g_hash_table_insert (form, (gpointer) "status", status_text (entry));
+  /* The reply reaches whom the customer's post reached: an unlisted
+   * question stays out of the public timelines. */
   g_hash_table_insert (form, (gpointer) "visibility",
-                       g_strdup (entry->visibility == CONCIERGE_VISIBILITY_PRIVATE ? "direct" : "public"));
+                       g_strdup (concierge_mastodon_visibility_for_audience (
+                         concierge_audience_or_visibility (entry->audience, entry->visibility))));
   if (entry->in_reply_to_remote_id != NULL)
     g_hash_table_insert (form, (gpointer) "in_reply_to_id", g_strdup (entry->in_reply_to_remote_id));
 

@@ -197,6 +197,49 @@ add_images (ConciergeMessage *message,
     }
 }
 
+/* Mastodon's names for whom a status reaches; "private" is followers-only.
+ * https://docs.joinmastodon.org/entities/Status/#visibility */
+static const struct
+{
+  const char       *name;
+  ConciergeAudience audience;
+} audiences[] = {
+  { "public", CONCIERGE_AUDIENCE_PUBLIC },
+  { "unlisted", CONCIERGE_AUDIENCE_UNLISTED },
+  { "private", CONCIERGE_AUDIENCE_FOLLOWERS },
+  { "direct", CONCIERGE_AUDIENCE_DIRECT },
+};
+
+/**
+ * concierge_mastodon_audience_from_visibility:
+ * @visibility: (nullable): a status's visibility, as Mastodon names it
+ *
+ * Returns: whom it reaches; unknown for a name Mastodon does not use
+ */
+ConciergeAudience
+concierge_mastodon_audience_from_visibility (const char *visibility)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (audiences); i++)
+    if (g_strcmp0 (visibility, audiences[i].name) == 0)
+      return audiences[i].audience;
+  return CONCIERGE_AUDIENCE_UNKNOWN;
+}
+
+/**
+ * concierge_mastodon_visibility_for_audience:
+ *
+ * Returns: the visibility a status needs to reach @audience; a direct one
+ *   where the audience is unknown, which reaches the fewest
+ */
+const char *
+concierge_mastodon_visibility_for_audience (ConciergeAudience audience)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (audiences); i++)
+    if (audiences[i].audience == audience)
+      return audiences[i].name;
+  return "direct";
+}
+
 /**
  * concierge_mastodon_message_from_status:
  * @status: a Status entity
@@ -205,7 +248,7 @@ add_images (ConciergeMessage *message,
  *   statuses, private for direct ones
  *
  * Returns: (transfer full): the status as a message, with its author's
- *   identity when someone else wrote it
+ *   identity when someone else wrote it, and whom it reached
  */
 ConciergeMessage *
 concierge_mastodon_message_from_status (JsonNode             *status,
@@ -269,6 +312,7 @@ concierge_mastodon_message_from_status (JsonNode             *status,
   add_images (message, object);
 
   visibility_name = concierge_json_string (object, "visibility");
+  concierge_message_set_audience (message, concierge_mastodon_audience_from_visibility (visibility_name));
   if (visibility != NULL)
     *visibility = g_strcmp0 (visibility_name, "direct") == 0 ? CONCIERGE_VISIBILITY_PRIVATE
                                                              : CONCIERGE_VISIBILITY_PUBLIC;

@@ -15,6 +15,8 @@
 G_BEGIN_DECLS
 
 char             *concierge_mastodon_html_to_text         (const char           *html);
+ConciergeAudience concierge_mastodon_audience_from_visibility (const char      *visibility);
+const char       *concierge_mastodon_visibility_for_audience  (ConciergeAudience audience);
 ConciergeMessage *concierge_mastodon_message_from_status  (JsonNode             *status,
                                                            const char           *own_account_id,
                                                            ConciergeVisibility  *visibility,
