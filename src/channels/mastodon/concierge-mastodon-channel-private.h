@@ -25,6 +25,7 @@ struct _ConciergeMastodon
   char        *client_secret;
   gboolean     signing_in;   /* errors speak of the sign-in, not of syncing */
   guint        retry_after;
+  gint64       not_before;   /* µs since the epoch: the pace holds requests until then */
   guint        max_characters;
   gboolean     more;          /* the last fetch stopped at its page limit */
 };
