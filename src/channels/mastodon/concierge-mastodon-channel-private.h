@@ -40,5 +40,8 @@ void concierge_mastodon_request_json       (GTask                         *task,
                                             const char                    *idempotency_key,
                                             ConciergeMastodonJsonCallback  callback);
 void concierge_mastodon_return_unreadable  (GTask                         *task);
+gboolean concierge_mastodon_next_page      (GTask                         *task,
+                                            char                         **path,
+                                            char                         **query);
 
 G_END_DECLS

@@ -627,6 +627,9 @@ normalize_space (const char *text)
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
+/* A send may reach the server a little before the entry's clock says. */
+#define SENT_CLOCK_MARGIN 60
+
 static void
 own_statuses_cb (GTask    *task,
                  JsonNode *root)
@@ -635,6 +638,9 @@ own_statuses_cb (GTask    *task,
   ConciergeOutboxEntry *entry = g_task_get_task_data (task);
   g_autofree char *wanted = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *next_path = NULL;
+  g_autofree char *next_query = NULL;
+  gboolean older_reached = FALSE;
   JsonArray *statuses;
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
@@ -652,10 +658,15 @@ own_statuses_cb (GTask    *task,
       g_autoptr(ConciergeMessage) message = NULL;
       g_autofree char *found = NULL;
 
-      if (g_strcmp0 (concierge_json_node_string (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
-        continue;
       message = concierge_mastodon_message_from_status (status, self->own_account_id, NULL, NULL);
-      if (message == NULL || concierge_message_get_created_at (message) < entry->created_at - 60)
+      if (message == NULL)
+        continue;
+      if (concierge_message_get_created_at (message) < entry->created_at - SENT_CLOCK_MARGIN)
+        {
+          older_reached = TRUE;
+          continue;
+        }
+      if (g_strcmp0 (concierge_json_node_string (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
         continue;
 
       found = normalize_space (concierge_message_get_body (message));
@@ -666,11 +677,21 @@ own_statuses_cb (GTask    *task,
         }
     }
 
+  /* Newest first: the pages go back until the time the send was queued,
+   * however many statuses the account posted since. */
+  if (!older_reached && json_array_get_length (statuses) > 0 &&
+      concierge_mastodon_next_page (task, &next_path, &next_query))
+    {
+      get_json (task, next_path, next_query, own_statuses_cb);
+      return;
+    }
+
   g_task_return_pointer (task, NULL, NULL);
 }
 
 /* Mastodon keeps idempotency keys for about an hour only, so after a
- * restart the app looks among its own recent statuses first. */
+ * restart the app looks among its own statuses since the send was queued
+ * first. */
 static void
 concierge_mastodon_find_sent_async (ConciergeChannel     *channel,
                                     ConciergeOutboxEntry *entry,

@@ -37,6 +37,8 @@
 /* The longest window Mastodon has, that of new statuses. */
 #define MAX_RETRY_AFTER (3 * 60 * 60 + 60)
 
+#define NEXT_LINK_KEY "concierge-mastodon-next-link"
+
 typedef struct
 {
   GTask                         *task;
@@ -251,6 +253,12 @@ received_cb (GObject      *object,
     }
   note_rate_limit (self, request->message);
 
+  /* Each answer replaces the last one's, so a callback reads its own. */
+  g_object_set_data_full (G_OBJECT (request->task), NEXT_LINK_KEY,
+                          g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (request->message),
+                                                                  "Link")),
+                          g_free);
+
   concierge_channel_parse_json_async (bytes, g_task_get_cancellable (request->task), parsed_cb, request);
 }
 
@@ -363,4 +371,61 @@ concierge_mastodon_request_json (GTask                         *task,
   request->message = message;
   request->callback = callback;
   send_paced (request);
+}
+
+/* The target of the rel="next" link in a Link header (RFC 8288), or NULL. */
+static char *
+next_link_target (const char *header)
+{
+  const char *p = header;
+
+  while (p != NULL && (p = strchr (p, '<')) != NULL)
+    {
+      const char *close = strchr (p, '>');
+      const char *end;
+      g_autofree char *params = NULL;
+
+      if (close == NULL)
+        return NULL;
+      end = strchr (close, ',');
+      params = end ? g_strndup (close + 1, end - close - 1) : g_strdup (close + 1);
+      if (strstr (params, "rel=\"next\"") != NULL || strstr (params, "rel=next") != NULL)
+        return g_strndup (p + 1, close - p - 1);
+      p = end;
+    }
+  return NULL;
+}
+
+/**
+ * concierge_mastodon_next_page:
+ * @task: whose last answer may have had a Link header
+ * @path: (out): the next page's path
+ * @query: (out): its query, or %NULL
+ *
+ * Mastodon pages with a Link header whose "next" holds the query for the
+ * page before. A link to another server is not followed: the token would
+ * go with it.
+ *
+ * Returns: whether there is a next page on this server
+ */
+gboolean
+concierge_mastodon_next_page (GTask  *task,
+                              char  **path,
+                              char  **query)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  const char *header = g_object_get_data (G_OBJECT (task), NEXT_LINK_KEY);
+  g_autofree char *target = header ? next_link_target (header) : NULL;
+  g_autoptr(GUri) next = target ? g_uri_parse (target, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  g_autoptr(GUri) server = g_uri_parse (self->server_url, G_URI_FLAGS_ENCODED, NULL);
+
+  if (next == NULL || server == NULL ||
+      g_strcmp0 (g_uri_get_scheme (next), g_uri_get_scheme (server)) != 0 ||
+      g_ascii_strcasecmp (g_uri_get_host (next) ?: "", g_uri_get_host (server) ?: "") != 0 ||
+      g_uri_get_port (next) != g_uri_get_port (server))
+    return FALSE;
+
+  *path = g_strdup (g_uri_get_path (next));
+  *query = g_strdup (g_uri_get_query (next));
+  return TRUE;
 }
