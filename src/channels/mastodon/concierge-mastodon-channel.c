@@ -1031,6 +1031,9 @@ concierge_mastodon_get_capabilities (ConciergeChannel             *channel,
   capabilities->has_idempotency = TRUE;
   capabilities->reply_window_seconds = 0;
   capabilities->max_length = self->max_characters ? self->max_characters : DEFAULT_MAX_CHARACTERS;
+  /* The family "statuses" of Mastodon's RateLimiter. */
+  capabilities->posts_limit = 300;
+  capabilities->posts_limit_seconds = 3 * 60 * 60;
 }
 
 static guint
