@@ -160,6 +160,7 @@ test_refused_post_says_when (Fixture       *fixture,
 {
   g_autoptr(ConciergeMastodon) mastodon = new_channel (fixture);
   g_autoptr(ConciergeMessage) message = NULL;
+  g_autoptr(ConciergeIngest) ingest = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) until = NULL;
@@ -191,6 +192,12 @@ test_refused_post_says_when (Fixture       *fixture,
     g_assert_true (strstr (error->message, one) != NULL || strstr (error->message, other) != NULL);
   }
   g_assert_cmpuint (concierge_channel_get_retry_after (CONCIERGE_CHANNEL (mastodon)), >=, 5398);
+  g_clear_error (&error);
+
+  /* That limit holds back posts only: reading goes on at once. */
+  ingest = fetch (mastodon, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ingest);
 }
 
 int

@@ -103,6 +103,13 @@ seconds_until (gint64 time)
   return (guint) CLAMP ((wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1, MAX_RETRY_AFTER);
 }
 
+static gboolean
+is_new_status (SoupMessage *message)
+{
+  return g_str_equal (soup_message_get_method (message), SOUP_METHOD_POST) &&
+         g_str_equal (g_uri_get_path (soup_message_get_uri (message)), "/api/v1/statuses");
+}
+
 /* Mastodon tells how many requests are left until when, of the throttle
  * closest to its limit. When few are left, the next request waits its
  * share of the time, so that a fetch of many pages slows down rather than
@@ -120,7 +127,9 @@ note_rate_limit (ConciergeMastodon *self,
   gint64 now = g_get_real_time ();
   guint64 remaining, limit, pace_below;
 
-  if (remaining_text == NULL || reset <= now)
+  /* The answer to a new status may name the limit of new statuses, which
+   * says nothing of other requests. */
+  if (remaining_text == NULL || reset <= now || is_new_status (message))
     return;
 
   remaining = g_ascii_strtoull (remaining_text, NULL, 10);
@@ -148,13 +157,6 @@ local_time_of_day (gint64 time)
   return g_date_time_format (local, "%H:%M");
 }
 
-static gboolean
-is_new_status (SoupMessage *message)
-{
-  return g_str_equal (soup_message_get_method (message), SOUP_METHOD_POST) &&
-         g_str_equal (g_uri_get_path (soup_message_get_uri (message)), "/api/v1/statuses");
-}
-
 /* Mastodon's 429 has no Retry-After, only the end of the window in
  * X-RateLimit-Reset. A 429 with a Retry-After, as seconds or as an HTTP
  * date, came from a proxy in front of it, whose word counts. */
@@ -171,9 +173,9 @@ rate_limited (ConciergeMastodon *self,
   if (until <= g_get_real_time ())
     until = g_get_real_time () + DEFAULT_RETRY_AFTER * G_USEC_PER_SEC;
   self->retry_after = seconds_until (until);
-  self->not_before = MAX (self->not_before, until + RESET_MARGIN_USEC);
 
-  /* New statuses have a limit of their own, 300 in 3 hours. */
+  /* New statuses have a limit of their own, 300 in 3 hours, which holds
+   * back posts only: reading goes on. */
   if (is_new_status (message))
     {
       at = local_time_of_day (until + RESET_MARGIN_USEC);
@@ -181,6 +183,7 @@ rate_limited (ConciergeMastodon *self,
                           _("Mastodon takes no more posts from this account for now; it allows 300 in 3 "
                             "hours. Concierge sends this reply at %s."), at);
     }
+  self->not_before = MAX (self->not_before, until + RESET_MARGIN_USEC);
   return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
                       _("Mastodon asks to wait %u seconds before the next request."), self->retry_after);
 }
