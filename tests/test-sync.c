@@ -940,7 +940,8 @@ test_restart_finds_a_send_far_back (Fixture       *fixture,
   g_clear_object (&reply);
   reply = wait_for_send_state (fixture->store, thread_id, "Der Techniker", CONCIERGE_SEND_SENT);
   /* One post, whatever the answer was. */
-  g_assert_cmpuint (count_requests_with (fixture->record, "\"method\":\"POST\"", "Der Techniker kommt am Montag."), ==, 1);
+  g_assert_cmpuint (count_requests_with (fixture->record, "\"method\":\"POST\"", "Der Techniker kommt am Montag."),
+                    ==, 1);
 }
 
 static void

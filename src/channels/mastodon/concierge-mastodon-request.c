@@ -170,7 +170,9 @@ rate_limited (ConciergeMastodon *self,
 
   if (until == 0)
     until = reset_time (headers);
-  if (until <= g_get_real_time ())
+  /* A reset already past still means a second's wait; none at all, a
+   * minute's. */
+  if (until == 0)
     until = g_get_real_time () + DEFAULT_RETRY_AFTER * G_USEC_PER_SEC;
   self->retry_after = seconds_until (until);
 
