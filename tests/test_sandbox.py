@@ -740,6 +740,25 @@ class Throttled(SandboxCase):
         self.assertIn("rel=\"next\"", response.getheader("Link"))
 
 
+class IdempotencyExpires(SandboxCase):
+    """Mastodon keeps an Idempotency-Key for an hour; the sandbox lets that
+    hour pass when asked."""
+
+    def test_a_key_is_forgotten(self):
+        params = {"status": "Wir melden uns."}
+        first = json.loads(self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "k"})[1])
+        again = json.loads(self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "k"})[1])
+        self.assertEqual(again["id"], first["id"])
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/expire-idempotency", body="{}",
+                           headers={"Content-Type": "application/json"})
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
+        later = json.loads(self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "k"})[1])
+        self.assertNotEqual(later["id"], first["id"])
+
+
 class OldMastodon(SandboxCase):
     """A Mastodon before 4.3, which has no multiple statuses."""
 
