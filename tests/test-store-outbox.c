@@ -661,6 +661,57 @@ test_platform_without_audiences (Fixture       *fixture,
   g_assert_cmpint (entry->audience, ==, CONCIERGE_AUDIENCE_DIRECT);
 }
 
+static gssize
+count_posts_since (Fixture          *fixture,
+                   ConciergeAccount *account,
+                   gint64            since)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize count;
+
+  concierge_store_count_posts_since_async (fixture->store, concierge_account_get_id (account), since, NULL,
+                                           test_got_result, &result);
+  count = concierge_store_count_posts_since_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+/* What a platform that limits posts in a window counts: the account's own
+ * messages since then, written here or elsewhere, made or on their way. */
+static void
+test_posts_are_counted (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 since = now - 3 * 60 * 60;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(ConciergeOutboxEntry) queued = NULL;
+  g_autoptr(ConciergeOutboxEntry) sending = NULL;
+  g_autoptr(ConciergeOutboxEntry) failed = NULL;
+
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1", "x", "Xaver", "@support Kein Internet", now - 60));
+  g_assert_cmpint (count_posts_since (fixture, fixture->mastodon, since), ==, 0);
+
+  /* Answered on the web, once long ago and once just now. */
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              concierge_message_new ("2", CONCIERGE_DIRECTION_OUT, "@x Früher", since - 1));
+  ingest_one (fixture, fixture->mastodon, "status:1", CONCIERGE_VISIBILITY_PUBLIC,
+              concierge_message_new ("3", CONCIERGE_DIRECTION_OUT, "@x Gerade eben", now - 30));
+  ingest_one (fixture, fixture->telegram, "chat:42", CONCIERGE_VISIBILITY_PRIVATE,
+              concierge_message_new ("42:2", CONCIERGE_DIRECTION_OUT, "Hallo", now - 30));
+  g_assert_cmpint (count_posts_since (fixture, fixture->mastodon, since), ==, 1);
+
+  /* Replies on their way count; one the platform refused was never made. */
+  thread = load_thread (fixture, "status:1");
+  queued = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Eins", CONCIERGE_SEND_QUEUED);
+  sending = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Zwei", CONCIERGE_SEND_SENDING);
+  failed = queue_reply_in_state (fixture, concierge_thread_get_id (thread), "Drei", CONCIERGE_SEND_FAILED);
+  g_assert_cmpint (count_posts_since (fixture, fixture->mastodon, since), ==, 3);
+  g_assert_cmpint (count_posts_since (fixture, fixture->telegram, since), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -680,6 +731,7 @@ main (int   argc,
   ADD ("/store/waiting-replies-are-counted", test_waiting_replies_are_counted);
   ADD ("/store/audience-survives-a-restart", test_audience_survives_a_restart);
   ADD ("/store/platform-without-audiences", test_platform_without_audiences);
+  ADD ("/store/posts-are-counted", test_posts_are_counted);
 
   return g_test_run ();
 }

@@ -283,9 +283,11 @@ find_thread (ConciergeStore *store,
   return NULL;
 }
 
+/* How many requests in the record hold both @one and @other. */
 static guint
-count_requests (const char *record,
-                const char *needle)
+count_requests_with (const char *record,
+                     const char *one,
+                     const char *other)
 {
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
@@ -294,9 +296,16 @@ count_requests (const char *record,
   g_assert_true (g_file_get_contents (record, &text, NULL, NULL));
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
-    if (strstr (lines[i], "/api/v1/notifications") != NULL && strstr (lines[i], needle) != NULL)
+    if (strstr (lines[i], one) != NULL && strstr (lines[i], other) != NULL)
       n++;
   return n;
+}
+
+static guint
+count_requests (const char *record,
+                const char *needle)
+{
+  return count_requests_with (record, "/api/v1/notifications", needle);
 }
 
 /* After "Forget this customer" the server still has every message, and a
@@ -826,7 +835,7 @@ test_fault_while_sending (Fixture       *fixture,
   g_autoptr(ConciergeSync) sync = start_synced (fixture);
   gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
   g_autofree char *json = g_strdup_printf ("{\"path\": \"/api/v1/statuses\", \"kind\": \"%s\", "
-                                           "\"retry_after\": 1, \"delay_ms\": 1500}", fault);
+                                           "\"reset_after\": 1, \"delay_ms\": 1500}", fault);
   g_autoptr(ConciergeMessage) reply = NULL;
 
   test_sandbox_post (fixture->url, "/_sandbox/fault", json);
@@ -978,6 +987,35 @@ test_restart_after_lost_answer (Fixture       *fixture,
   g_clear_object (&reply);
   reply = wait_for_send_state (fixture->store, thread_id, "Die Gutschrift", CONCIERGE_SEND_SENT);
   g_assert_cmpuint (statuses_on_server (fixture, "Die Gutschrift ist veranlasst."), ==, 1);
+}
+
+/* As above, but the account posted a hundred statuses elsewhere before the
+ * restart, and Mastodon forgot the idempotency key: recovery pages back to
+ * the time the reply was queued and finds it there. */
+static void
+test_restart_finds_a_send_far_back (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(ConciergeSync) sync = start_synced (fixture);
+  gint64 thread_id = first_thread (fixture->store, CONCIERGE_VISIBILITY_PUBLIC);
+  g_autoptr(ConciergeMessage) reply = NULL;
+
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/api/v1/statuses\", \"kind\": \"hold\"}");
+  queue_reply (sync, thread_id, "Der Techniker kommt am Montag.");
+  reply = wait_for_send_state (fixture->store, thread_id, "Der Techniker", CONCIERGE_SEND_SENDING);
+  while (statuses_on_server (fixture, "Der Techniker kommt am Montag.") == 0)
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&sync);
+  test_sandbox_post (fixture->url, "/_sandbox/release", "{}");
+  test_sandbox_post (fixture->url, "/_sandbox/post-as-support", "{\"count\": 100}");
+  test_sandbox_post (fixture->url, "/_sandbox/expire-idempotency", "{}");
+
+  sync = start_synced (fixture);
+  g_clear_object (&reply);
+  reply = wait_for_send_state (fixture->store, thread_id, "Der Techniker", CONCIERGE_SEND_SENT);
+  /* One post, whatever the answer was. */
+  g_assert_cmpuint (count_requests_with (fixture->record, "\"method\":\"POST\"", "Der Techniker kommt am Montag."),
+                    ==, 1);
 }
 
 static void
@@ -1208,6 +1246,7 @@ main (int   argc,
               fixture_set_up, test_reply_keeps_the_audience, fixture_tear_down);
   ADD ("/outbox/refused-reply-fails-in-words", test_refused_reply_fails_in_words);
   ADD ("/outbox/restart-after-lost-answer", test_restart_after_lost_answer);
+  ADD ("/outbox/restart-finds-a-send-far-back", test_restart_finds_a_send_far_back);
   ADD ("/outbox/retry-sends-a-failed-reply", test_retry_sends_a_failed_reply);
   ADD ("/outbox/unknown-delivery-waits-for-the-agent", test_unknown_delivery_waits_for_the_agent);
 

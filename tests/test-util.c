@@ -472,6 +472,8 @@ test_channel_get_capabilities (ConciergeChannel             *channel,
   capabilities->has_idempotency = FALSE;
   capabilities->max_length = 4096;
   capabilities->reply_window_seconds = TEST_CHANNEL (channel)->reply_window_seconds;
+  capabilities->posts_limit = TEST_CHANNEL (channel)->posts_limit;
+  capabilities->posts_limit_seconds = TEST_CHANNEL (channel)->posts_limit_seconds;
 }
 
 static void

@@ -112,6 +112,8 @@ struct _TestChannel
   guint          sends;
   GTask         *held;
   guint          reply_window_seconds;
+  guint          posts_limit;
+  guint          posts_limit_seconds;
 };
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "test-util.h"
 #include "ui/concierge-accounts-page.h"
 #include "ui/concierge-audit-window.h"
+#include "ui/concierge-composer.h"
 #include "ui/concierge-conversation-view.h"
 #include "ui/concierge-customer-view.h"
 #include "ui/concierge-inbox-list.h"
@@ -280,6 +281,96 @@ static gboolean
 shows_three_hours_left (gpointer data)
 {
   return shows_label (data, "3 h left to reply");
+}
+
+#define POSTS_WARNING "Mastodon allows 300 posts in 3 hours; this account has posted 262."
+
+static gboolean
+shows_posts_warning (gpointer data)
+{
+  return shows_label (data, POSTS_WARNING);
+}
+
+/* A platform that takes 300 posts from an account in 3 hours: with 262
+ * made, the composer says so, and not before a sixth of them is left. */
+static void
+test_composer_warns_near_the_posts_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(TestChannel) channel = NULL;
+  g_autoptr(ConciergeIdentity) author = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GArray) index = NULL;
+  ConciergeInboxQuery all = { .visibility = -1 };
+  ConciergeIngest *ingest;
+  ConciergeMessage *message;
+  GtkWidget *window, *composer;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 thread_id;
+
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  ingest = concierge_ingest_new (concierge_account_get_id (account));
+  author = concierge_identity_new ("mastodon", "https://social.example", "7", "jana", "Jana");
+  message = concierge_message_new ("1", CONCIERGE_DIRECTION_IN, "@support Hallo?", now - 4 * 3600);
+  concierge_message_set_author (message, author);
+  concierge_ingest_add_message (ingest, "1", CONCIERGE_VISIBILITY_PUBLIC, message);
+  g_object_unref (message);
+  /* 262 in the last 3 hours, and 20 before, which no longer count. */
+  for (guint i = 0; i < 282; i++)
+    {
+      g_autofree char *remote_id = g_strdup_printf ("%u", 100 + i);
+      gint64 ago = i < 262 ? 30 * (gint64) i : 3 * 3600 + 60 * (gint64) i;
+
+      message = concierge_message_new (remote_id, CONCIERGE_DIRECTION_OUT, "@jana Danke!", now - ago);
+      concierge_ingest_add_message (ingest, "1", CONCIERGE_VISIBILITY_PUBLIC, message);
+      g_object_unref (message);
+    }
+  test_ingest (store, ingest, &error);
+  g_assert_no_error (error);
+  index = test_load_index (store, &all);
+  g_assert_cmpuint (index->len, ==, 1);
+  thread_id = g_array_index (index, ConciergeInboxEntry, 0).id;
+  threads = test_load_threads (store, &thread_id, 1);
+
+  sync = concierge_sync_new (store, NULL);
+  channel = g_object_new (TEST_TYPE_CHANNEL, NULL);
+  channel->account_id = concierge_account_get_id (account);
+  channel->posts_limit = 300;
+  channel->posts_limit_seconds = 3 * 60 * 60;
+  concierge_sync_add_channel (sync, account, CONCIERGE_CHANNEL (channel));
+
+  composer = g_object_new (CONCIERGE_TYPE_COMPOSER, NULL);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), composer);
+  concierge_composer_set_store (CONCIERGE_COMPOSER (composer), store);
+  concierge_composer_set_sync (CONCIERGE_COMPOSER (composer), sync);
+  concierge_composer_set_thread (CONCIERGE_COMPOSER (composer), g_ptr_array_index (threads, 0));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (shows_posts_warning, window);
+
+  /* An internal note is not posted. */
+  concierge_composer_set_note_mode (CONCIERGE_COMPOSER (composer), TRUE);
+  g_assert_false (shows_posts_warning (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&sync);
+  test_close_store (store);
+  test_remove_tree (dir);
+
+  {
+    g_autofree char *below = concierge_describe_posts_limit ("Mastodon", 300, 3 * 3600, 249);
+    g_autofree char *at = concierge_describe_posts_limit ("Mastodon", 300, 3 * 3600, 250);
+    g_autofree char *unlimited = concierge_describe_posts_limit ("Telegram", 0, 0, 1000);
+
+    g_assert_null (below);
+    g_assert_cmpstr (at, ==, "Mastodon allows 300 posts in 3 hours; this account has posted 250.");
+    g_assert_null (unlimited);
+  }
 }
 
 /* With less than four hours of the platform's reply window left, the row
@@ -663,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/settings/schema-check", test_schema_check);
   g_test_add_func ("/conversation/message-links", test_message_links);
   g_test_add_func ("/inbox/reply-window", test_reply_window);
+  g_test_add_func ("/conversation/composer-warns-near-the-posts-limit", test_composer_warns_near_the_posts_limit);
   g_test_add_func ("/inbox/search-says-when-it-shows-the-first", test_search_says_when_it_shows_the_first);
   g_test_add_func ("/preferences/closed-while-loading", test_preferences_closed_while_loading);
   g_test_add_func ("/window/panels-closed-while-loading", test_panels_closed_while_loading);

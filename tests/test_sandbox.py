@@ -7,6 +7,7 @@ Telegram Bot API too, and records its requests with that token in the path,
 as they came."""
 
 import datetime
+import email.utils
 import http.client
 import json
 import os
@@ -409,17 +410,31 @@ class Sandbox(SandboxCase):
 
     def test_rate_limit_headers(self):
         responses = [self.request("GET", "/api/v1/instance")[0],
-                     self.request("GET", "/api/v1/notifications", token="wrong")[0],
                      self.request("GET", "/api/v1/nothing-here")[0],
                      self.request("GET", "/api/v1/notifications", {"bogus": "1"})[0],
                      self.request("POST", "/api/v1/statuses", {"status": "Hallo"})[0]]
-        self.assertEqual([r.status for r in responses], [200, 401, 404, 422, 200])
+        self.assertEqual([r.status for r in responses], [200, 404, 422, 200])
 
-        # Each request costs one, until a new window begins.
+        # Each request costs one of the token's, until a new window begins.
         counts = [self.assertRateLimitHeaders(r) for r in responses]
         self.assertEqual(counts[0][0], 299)
         for (before, before_reset), (after, after_reset) in zip(counts, counts[1:]):
             self.assertEqual(after, before - 1 if after_reset == before_reset else 299)
+
+        # Without a token, the address has 300 of its own.
+        response, _ = self.request("GET", "/api/v1/notifications", token="wrong")
+        self.assertEqual(response.status, 401)
+        self.assertEqual(self.assertRateLimitHeaders(response)[0], 299)
+
+        # As Mastodon throttles: no Retry-After, the window's end in the
+        # headers; a test may ask for a Retry-After as a proxy adds one.
+        self.fault(path="/api/v1/notifications", kind="429")
+        response, data = self.request("GET", "/api/v1/notifications")
+        self.assertEqual(response.status, 429)
+        self.assertEqual(json.loads(data), {"error": "Too many requests"})
+        self.assertIsNone(response.getheader("Retry-After"))
+        self.assertEqual(response.getheader("X-RateLimit-Remaining"), "0")
+        self.assertRateLimitHeaders(response)
 
         self.fault(path="/api/v1/notifications", kind="429", retry_after=30)
         start = time.time()
@@ -428,6 +443,14 @@ class Sandbox(SandboxCase):
         self.assertEqual(response.getheader("Retry-After"), "30")
         self.assertEqual(response.getheader("X-RateLimit-Limit"), "300")
         self.assertEqual(response.getheader("X-RateLimit-Remaining"), "0")
+
+        self.fault(path="/api/v1/notifications", kind="429", reset_after=30,
+                   retry_after=40, retry_after_format="http-date")
+        response, _ = self.request("GET", "/api/v1/notifications")
+        self.assertEqual(response.status, 429)
+        retry = email.utils.parsedate_to_datetime(response.getheader("Retry-After")).timestamp()
+        self.assertGreaterEqual(retry, int(start) + 40)
+        self.assertLessEqual(retry, time.time() + 40)
         reset = parse_time(response.getheader("X-RateLimit-Reset")).timestamp()
         self.assertGreaterEqual(reset, int(start) + 30)
         self.assertLessEqual(reset, time.time() + 30)
@@ -684,6 +707,99 @@ class Audiences(SandboxCase):
         reply = json.loads(data)
         self.assertEqual(reply["visibility"], "public")
         self.assertEqual(self.own_statuses()[reply["id"]]["visibility"], "public")
+class Throttled(SandboxCase):
+    """Mastodon's throttles, scaled down: 3 requests per token in windows
+    of 2 seconds, 3 that page in 6, 3 new statuses in 72."""
+
+    options = ["--rate-limit", "3", "--rate-period-s", "2"]
+
+    def wait_for_window(self, period):
+        """Starts at the beginning of a window, so that none ends midway."""
+        time.sleep(period - time.time() % period + 0.05)
+
+    def assertThrottled(self, response, data, limit, period):
+        self.assertEqual(response.status, 429, data)
+        self.assertEqual(json.loads(data), {"error": "Too many requests"})
+        self.assertIsNone(response.getheader("Retry-After"))
+        self.assertEqual(response.getheader("X-RateLimit-Limit"), str(limit))
+        self.assertEqual(response.getheader("X-RateLimit-Remaining"), "0")
+        reset = parse_time(response.getheader("X-RateLimit-Reset")).timestamp()
+        self.assertEqual(reset % period, 0)
+        self.assertGreater(reset, time.time() - 0.5)
+        self.assertLessEqual(reset, time.time() + period)
+        return reset
+
+    def test_requests_per_token(self):
+        self.wait_for_window(2)
+        remaining = [int(self.request("GET", "/api/v1/instance")[0].getheader("X-RateLimit-Remaining"))
+                     for _ in range(3)]
+        self.assertEqual(remaining, [2, 1, 0])
+        response, data = self.request("GET", "/api/v1/instance")
+        reset = self.assertThrottled(response, data, 3, 2)
+
+        time.sleep(max(0, reset - time.time()) + 0.05)
+        response, _ = self.request("GET", "/api/v1/instance")
+        self.assertEqual(response.status, 200)
+        self.assertEqual([r["status"] for r in self.records()], [200, 200, 200, 429, 200])
+
+    def test_requests_that_page(self):
+        self.wait_for_window(6)
+        for _ in range(2):
+            self.assertEqual(self.request("GET", "/api/v1/notifications", {"max_id": "999999999999999999"})[0].status,
+                             200)
+        time.sleep(2.05)
+        # A new window of the token's, but not of the paging one.
+        response, _ = self.request("GET", "/api/v1/notifications", {"since_id": "1"})
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.getheader("X-RateLimit-Remaining"), "0")
+        response, data = self.request("GET", "/api/v1/notifications", {"min_id": "1"})
+        self.assertThrottled(response, data, 3, 6)
+        # Requests that do not page go on.
+        self.assertEqual(self.request("GET", "/api/v1/notifications")[0].status, 200)
+
+    def test_new_statuses(self):
+        # All four within one window of new statuses.
+        if time.time() % 72 > 64:
+            self.wait_for_window(72)
+        posted = []
+        for i in range(4):
+            if i % 2 == 0:
+                self.wait_for_window(2)
+            response, data = self.request("POST", "/api/v1/statuses", {"status": f"Antwort {i}"})
+            posted.append(response.status)
+        self.assertEqual(posted[:3], [200, 200, 200])
+        self.assertThrottled(response, data, 3, 72)
+        _, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses")
+        self.assertEqual(len(json.loads(data)), 3)
+
+    def test_statuses_posted_elsewhere(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/post-as-support", body=json.dumps({"count": 45}),
+                           headers={"Content-Type": "application/json"})
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
+        response, data = self.request("GET", f"/api/v1/accounts/{OWN_ACCOUNT_ID}/statuses", {"limit": "40"})
+        self.assertEqual(len(json.loads(data)), 40)
+        self.assertIn("rel=\"next\"", response.getheader("Link"))
+
+
+class IdempotencyExpires(SandboxCase):
+    """Mastodon keeps an Idempotency-Key for an hour; the sandbox lets that
+    hour pass when asked."""
+
+    def test_a_key_is_forgotten(self):
+        params = {"status": "Wir melden uns."}
+        first = json.loads(self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "k"})[1])
+        again = json.loads(self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "k"})[1])
+        self.assertEqual(again["id"], first["id"])
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/expire-idempotency", body="{}",
+                           headers={"Content-Type": "application/json"})
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
+        later = json.loads(self.request("POST", "/api/v1/statuses", params, headers={"Idempotency-Key": "k"})[1])
+        self.assertNotEqual(later["id"], first["id"])
 
 
 class OldMastodon(SandboxCase):

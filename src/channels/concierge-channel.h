@@ -57,6 +57,10 @@ typedef struct
   guint    max_length;
   /* A fetch waits on the server for news, so the next one starts at once. */
   gboolean long_polling;
+  /* How many posts the platform takes from an account in a window of
+   * posts_limit_seconds; 0 for no such limit. */
+  guint    posts_limit;
+  guint    posts_limit_seconds;
 } ConciergeChannelCapabilities;
 
 #define CONCIERGE_TYPE_CHANNEL (concierge_channel_get_type ())

@@ -382,6 +382,86 @@ concierge_store_count_waiting_replies_finish (ConciergeStore  *self,
 
 typedef struct
 {
+  gint64 account_id;
+  gint64 since;
+} PostsSince;
+
+static void
+count_posts_since_job (ConciergeStore *self,
+                       GTask          *task,
+                       gpointer        data)
+{
+  /* What the platform counts is every post made, so a post deleted since
+   * still counts; one that failed was never made. Replies on their way
+   * will be made soon. */
+  static const char sql[] =
+    "SELECT count(*) FROM messages m JOIN threads t ON t.id = m.thread_id "
+    "WHERE t.account_id = ? AND m.direction = 'out' AND m.created_at >= ? AND m.send_state != 'failed'";
+  PostsSince *posts = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = store_prepare (self, sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, posts->account_id);
+  sqlite3_bind_int64 (stmt, 2, posts->since);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    g_task_return_int (task, sqlite3_column_int64 (stmt, 0));
+  else
+    {
+      set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+  sqlite3_reset (stmt);
+}
+
+/**
+ * concierge_store_count_posts_since_async:
+ * @since: in seconds since the epoch
+ *
+ * Counts the account's own messages made since @since, sent or on their
+ * way, wherever they were written: what a platform that limits posts in a
+ * window counts.
+ */
+void
+concierge_store_count_posts_since_async (ConciergeStore      *self,
+                                         gint64               account_id,
+                                         gint64               since,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  PostsSince *posts;
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  posts = g_new0 (PostsSince, 1);
+  posts->account_id = account_id;
+  posts->since = since;
+  store_run (self, concierge_store_count_posts_since_async, G_PRIORITY_DEFAULT, count_posts_since_job,
+             posts, g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_count_posts_since_finish:
+ *
+ * Returns: how many posts, or -1 with @error set
+ */
+gssize
+concierge_store_count_posts_since_finish (ConciergeStore  *self,
+                                          GAsyncResult    *result,
+                                          GError         **error)
+{
+  return store_finish_int (self, result, concierge_store_count_posts_since_async, error);
+}
+
+typedef struct
+{
   gint64  account_id;
   char   *remote_user_id;
 } IdentifyAccount;

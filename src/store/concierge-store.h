@@ -367,6 +367,15 @@ void             concierge_store_count_waiting_replies_async  (ConciergeStore   
 gssize           concierge_store_count_waiting_replies_finish (ConciergeStore      *self,
                                                               GAsyncResult        *result,
                                                               GError             **error);
+void             concierge_store_count_posts_since_async (ConciergeStore      *self,
+                                                         gint64               account_id,
+                                                         gint64               since,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gssize           concierge_store_count_posts_since_finish (ConciergeStore      *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 void             concierge_store_identify_account_async  (ConciergeStore      *self,
                                                          gint64               account_id,
                                                          const char          *remote_user_id,

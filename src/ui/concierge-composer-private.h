@@ -46,6 +46,7 @@ struct _ConciergeComposer
   GtkButton        *send_button;
   GtkLabel         *error_label;
   GtkLabel         *spelling_label;
+  GtkLabel         *posts_limit_label;
 };
 
 char *_concierge_composer_dup_text              (ConciergeComposer *self);

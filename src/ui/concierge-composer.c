@@ -54,6 +54,8 @@ thread_channel (ConciergeComposer *self)
   return concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread));
 }
 
+static void update_posts_limit (ConciergeComposer *self);
+
 /* The composer says who reads the reply, right where it is written, and
  * when it cannot go out yet. */
 static void
@@ -65,6 +67,7 @@ update_audience_label (ConciergeComposer *self)
   if (self->thread == NULL)
     return;
 
+  update_posts_limit (self);
   gtk_widget_set_visible (GTK_WIDGET (self->note_image), self->note_mode);
   if (self->note_mode)
     {
@@ -104,6 +107,71 @@ update_audience_label (ConciergeComposer *self)
                                       "so the reply waits in the outbox until it is.")
                                   : _("Private reply: only the customer reads it. This account is not connected, "
                                       "so the reply waits in the outbox until it is."));
+}
+
+typedef struct
+{
+  ConciergeComposer *self;
+  gint64             account_id;
+  guint              limit;
+  guint              seconds;
+} PostsCount;
+
+static void
+posts_counted_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autofree PostsCount *count = user_data;
+  ConciergeComposer *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gssize posted;
+
+  /* Cancelled, too, when the composer went: it may be gone. */
+  posted = concierge_store_count_posts_since_finish (CONCIERGE_STORE (object), result, &error);
+  if (posted < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Counting the account’s posts failed: %s", error->message);
+      return;
+    }
+
+  self = count->self;
+  if (self->thread == NULL || self->note_mode || concierge_thread_get_account_id (self->thread) != count->account_id)
+    return;
+  text = concierge_describe_posts_limit (concierge_platform_name (concierge_thread_get_platform (self->thread)),
+                                         count->limit, count->seconds, (guint) posted);
+  if (text != NULL)
+    gtk_label_set_text (self->posts_limit_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->posts_limit_label), text != NULL);
+}
+
+/* A platform that takes only so many posts from an account in a while
+ * refuses the reply once they are made: the composer says so before. */
+static void
+update_posts_limit (ConciergeComposer *self)
+{
+  ConciergeChannelCapabilities capabilities = { 0 };
+  ConciergeChannel *channel = thread_channel (self);
+  PostsCount *count;
+
+  if (channel != NULL)
+    concierge_channel_get_capabilities (channel, &capabilities);
+  if (self->store == NULL || self->note_mode || channel == NULL || capabilities.posts_limit == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->posts_limit_label), FALSE);
+      return;
+    }
+
+  count = g_new0 (PostsCount, 1);
+  count->self = self;
+  count->account_id = concierge_thread_get_account_id (self->thread);
+  count->limit = capabilities.posts_limit;
+  count->seconds = capabilities.posts_limit_seconds;
+  concierge_store_count_posts_since_async (self->store, count->account_id,
+                                           g_get_real_time () / G_USEC_PER_SEC - capabilities.posts_limit_seconds,
+                                           self->cancellable, posts_counted_cb, count);
 }
 
 static guint
@@ -629,6 +697,7 @@ concierge_composer_class_init (ConciergeComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeComposer, send_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeComposer, error_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeComposer, spelling_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeComposer, posts_limit_label);
 }
 
 static void

@@ -384,6 +384,33 @@ concierge_describe_reply_window (guint  window_seconds,
 }
 
 /**
+ * concierge_describe_posts_limit:
+ * @platform_name: as the agent knows the platform
+ * @limit: how many posts the platform takes from an account in a window
+ *   of @seconds; 0 for no limit
+ * @posted: how many the account made in the last @seconds
+ *
+ * Returns: (nullable): a warning once the account comes near the limit;
+ *   %NULL before, or without a limit
+ */
+char *
+concierge_describe_posts_limit (const char *platform_name,
+                                guint       limit,
+                                guint       seconds,
+                                guint       posted)
+{
+  guint hours = MAX (seconds / 3600, 1);
+
+  if (limit == 0 || posted < limit - limit / CONCIERGE_POSTS_LIMIT_WARNING_SHARE)
+    return NULL;
+  /* Translators: the platform's name, its limit of posts in so many hours,
+   * and how many this account made in that time */
+  return g_strdup_printf (g_dngettext (NULL, "%s allows %u posts in %u hour; this account has posted %u.",
+                                       "%s allows %u posts in %u hours; this account has posted %u.", hours),
+                          platform_name, limit, hours, posted);
+}
+
+/**
  * concierge_address_name:
  *
  * Returns: a form of address in a word, as in "formal", to follow a

@@ -34,6 +34,12 @@ GFile      *concierge_file_chooser_take_file  (GtkNativeDialog **slot,
 char       *concierge_text_view_dup_text      (GtkTextView *view);
 char       *concierge_format_waiting          (gint64      seconds);
 char       *concierge_markup_with_links       (const char *text);
+/* The warning comes once a sixth of the limit is left: at 250 of 300. */
+#define CONCIERGE_POSTS_LIMIT_WARNING_SHARE 6
+char       *concierge_describe_posts_limit    (const char *platform_name,
+                                               guint       limit,
+                                               guint       seconds,
+                                               guint       posted);
 char       *concierge_describe_reply_window   (guint       window_seconds,
                                                gint64      last_incoming,
                                                gint64      now);

@@ -14,6 +14,7 @@
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
  *                     [--max-characters N] [--seed-mentions N]
+ *                     [--rate-limit N] [--rate-period-s S]
  *                     [--seed-personal-data] [--seed-same-customer] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
@@ -44,10 +45,6 @@
 #define OWN_ACCOUNT_ID "1"
 
 #define MEDIA_PATH "/system/media_attachments/files/"
-
-/* Mastodon's default for authenticated API requests. */
-#define RATE_LIMIT 300
-#define RATE_PERIOD (5 * 60)
 
 typedef struct
 {
@@ -91,8 +88,6 @@ typedef struct
   guint       reply_delay_ms;
   guint       max_characters;
   guint       live_turn;          /* how many customers wrote in live */
-  gint64      rate_window_end;    /* seconds; the next reset */
-  guint       rate_used;
   char       *base_url;    /* http://127.0.0.1:PORT, for the media's URLs */
   gboolean    pkce;        /* FALSE: a Mastodon before 4.3 */
   GPtrArray  *people;
@@ -1086,6 +1081,8 @@ post_status (SoupServerMessage *msg,
       sandbox_reply_error (msg, 404, "Record not found");
       return;
     }
+  if (!throttle_record_status (msg))
+    return;
 
   /* The status keeps the visibility as given. Without one Mastodon takes
    * the account's default (PostStatusService#preprocess_attributes!,
@@ -1147,6 +1144,10 @@ add_fault (SoupServerMessage *msg)
   fault->skip = MAX (json_object_get_int_member_with_default (object, "skip", 0), 0);
   fault->count = json_object_get_int_member_with_default (object, "count", 1);
   fault->retry_after = json_object_get_int_member_with_default (object, "retry_after", 1);
+  fault->retry_after_given = json_object_has_member (object, "retry_after");
+  fault->retry_after_http_date =
+    g_strcmp0 (json_object_get_string_member_with_default (object, "retry_after_format", NULL), "http-date") == 0;
+  fault->reset_after = (gint) json_object_get_int_member_with_default (object, "reset_after", -1);
   fault->delay_ms = json_object_get_int_member_with_default (object, "delay_ms", 2000);
   g_ptr_array_add (sandbox.faults, fault);
 
@@ -1215,33 +1216,6 @@ sandbox_finish_fault (SoupServerMessage *msg,
     }
   else if (paused)
     soup_server_message_unpause (msg);
-}
-
-/* Mastodon's windows start on multiples of the period since the epoch, so
- * the reset time is the same for every request of a window. */
-static void
-set_rate_limit_headers (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *limit = NULL;
-  g_autofree char *remaining = NULL;
-  g_autofree char *reset = NULL;
-
-  if (now >= sandbox.rate_window_end)
-    {
-      sandbox.rate_window_end = (now / RATE_PERIOD + 1) * RATE_PERIOD;
-      sandbox.rate_used = 0;
-    }
-  if (sandbox.rate_used < RATE_LIMIT)
-    sandbox.rate_used++;
-
-  limit = g_strdup_printf ("%d", RATE_LIMIT);
-  remaining = g_strdup_printf ("%u", RATE_LIMIT - sandbox.rate_used);
-  reset = iso8601 (sandbox.rate_window_end);
-  soup_message_headers_replace (headers, "X-RateLimit-Limit", limit);
-  soup_message_headers_replace (headers, "X-RateLimit-Remaining", remaining);
-  soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
 }
 
 static void handle_api (SoupServerMessage *msg, const char *path, GHashTable *query);
@@ -1385,6 +1359,32 @@ start_outage (SoupServerMessage *msg)
   soup_server_message_set_status (msg, 204, NULL);
 }
 
+/* Statuses the account posts elsewhere, as on the web: they count against
+ * its limit of new statuses only when posted through the API. */
+static void
+post_as_support (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  gint64 count;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      (count = json_object_get_int_member_with_default (json_node_get_object (node), "count", -1)) < 0)
+    {
+      sandbox_reply_error (msg, 400, "Give the count of statuses to post");
+      return;
+    }
+
+  for (gint64 i = 0; i < count; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Unser Tipp Nummer %" G_GINT64_FORMAT ": Router neu starten.", i + 1);
+
+      post (find_person (OWN_ACCOUNT_ID), "public", text, NULL);
+    }
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
 static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -1411,6 +1411,17 @@ server_callback (SoupServer        *server,
   if (g_str_equal (path, "/_sandbox/delete"))
     {
       delete_status (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/post-as-support"))
+    {
+      post_as_support (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/expire-idempotency"))
+    {
+      g_hash_table_remove_all (sandbox.idempotency);
+      soup_server_message_set_status (msg, 204, NULL);
       return;
     }
   if (g_str_equal (path, "/_sandbox/revoke-all"))
@@ -1460,6 +1471,14 @@ server_callback (SoupServer        *server,
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   token_ok = oauth_authorization_is_valid (authorization);
 
+  /* Mastodon's throttles come before anything else answers. */
+  if (g_str_has_prefix (path, "/api/") && !throttle_admit (msg, token_ok ? authorization : NULL, query))
+    {
+      record (msg, query, token_ok);
+      g_clear_pointer (&query, g_hash_table_unref);
+      return;
+    }
+
   /* The sign-in and the media have no token to match, yet they fail as
    * the API does. */
   fault = token_ok || sign_in || media ? sandbox_take_fault (soup_server_message_get_method (msg), path) : NULL;
@@ -1471,10 +1490,6 @@ server_callback (SoupServer        *server,
       return;
     }
 
-  /* Refused requests count too, as they do against Mastodon's limits. */
-  if (g_str_has_prefix (path, "/api/"))
-    set_rate_limit_headers (msg);
-
   if (!token_ok && !sign_in && !media)
     sandbox_reply_error (msg, 401, "The access token is invalid");
   else if (fault != NULL && g_str_equal (fault->kind, "500"))
@@ -1482,17 +1497,7 @@ server_callback (SoupServer        *server,
   else if (fault != NULL && g_str_equal (fault->kind, "404"))
     sandbox_reply_error (msg, 404, "Record not found");
   else if (fault != NULL && g_str_equal (fault->kind, "429"))
-    {
-      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-      g_autofree char *retry = g_strdup_printf ("%u", fault->retry_after);
-      g_autofree char *reset = iso8601 (g_get_real_time () / G_USEC_PER_SEC + fault->retry_after);
-
-      /* The headers agree with Retry-After, as a client may read either. */
-      soup_message_headers_replace (headers, "Retry-After", retry);
-      soup_message_headers_replace (headers, "X-RateLimit-Remaining", "0");
-      soup_message_headers_replace (headers, "X-RateLimit-Reset", reset);
-      sandbox_reply_error (msg, 429, "Too many requests");
-    }
+    throttle_reply_fault (msg, fault);
   else if (fault != NULL && g_str_equal (fault->kind, "refuse"))
     reply_too_long (msg);
   else if (fault != NULL && g_str_equal (fault->kind, "malformed") && media)
@@ -1616,6 +1621,7 @@ main (int   argc,
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
+  int rate_limit = 0, rate_period_s = 0;
   gboolean seed_personal = FALSE;
   gboolean seed_same = FALSE;
   gboolean seed_followers = FALSE;
@@ -1629,6 +1635,10 @@ main (int   argc,
       "How often a customer writes in (0, the default, never)", "MS" },
     { "max-characters", 0, 0, G_OPTION_ARG_INT, &max_characters,
       "The longest status the instance accepts (default 500)", "N" },
+    { "rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
+      "For tests: this many requests per token in a window instead of Mastodon's 300", "N" },
+    { "rate-period-s", 0, 0, G_OPTION_ARG_INT, &rate_period_s,
+      "For tests: windows of this many seconds instead of Mastodon's 5 minutes", "S" },
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
     { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
@@ -1661,11 +1671,13 @@ main (int   argc,
   g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
       reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 ||
+      rate_limit < 0 || rate_period_s < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
+                  "                         [--rate-limit N] [--rate-period-s S]\n"
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
                   "\n%s\n", description);
@@ -1686,6 +1698,7 @@ main (int   argc,
   if (record_path != NULL && (sandbox.record = fopen (record_path, "a")) == NULL)
     g_error ("Cannot write %s", record_path);
   oauth_init (token, !no_pkce);
+  throttle_init (rate_limit, rate_period_s);
   seed ();
   if (seed_personal)
     seed_personal_data ();

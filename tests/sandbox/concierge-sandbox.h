@@ -25,6 +25,9 @@ typedef struct
   guint count;
   guint retry_after;
   guint delay_ms;
+  gboolean retry_after_given;     /* "retry_after" was asked for */
+  gboolean retry_after_http_date; /* and as an HTTP date */
+  gint reset_after;               /* seconds to X-RateLimit-Reset; -1: the window's end */
 } Fault;
 
 /* The next fault for a request of @method to a path that starts with the
@@ -105,5 +108,22 @@ void        oauth_handle                 (SoupServerMessage *msg,
                                           GHashTable        *params);
 /* For POST /_sandbox/revoke-all. */
 void        oauth_revoke_all             (void);
+
+/* Mastodon's rate limits (concierge-sandbox-throttle.c), scaled by
+ * --rate-limit and --rate-period-s; 0 for Mastodon's own figures. */
+void     throttle_init          (guint              limit,
+                                 guint              period_s);
+/* Counts an API request, by @token (NULL: none) and whether @query pages,
+ * and sets the X-RateLimit-* headers; answers 429 and returns FALSE when
+ * a throttle is over its limit. */
+gboolean throttle_admit         (SoupServerMessage *msg,
+                                 const char        *token,
+                                 GHashTable        *query);
+/* Counts a new status of the account; answers 429 and returns FALSE when
+ * it posted its limit in this window. */
+gboolean throttle_record_status (SoupServerMessage *msg);
+/* The fault "429": as a throttle answers, unless the fault says otherwise. */
+void     throttle_reply_fault   (SoupServerMessage *msg,
+                                 Fault             *fault);
 
 G_END_DECLS

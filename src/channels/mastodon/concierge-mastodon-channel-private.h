@@ -25,6 +25,7 @@ struct _ConciergeMastodon
   char        *client_secret;
   gboolean     signing_in;   /* errors speak of the sign-in, not of syncing */
   guint        retry_after;
+  gint64       not_before;   /* µs since the epoch: the pace holds requests until then */
   guint        max_characters;
   gboolean     more;          /* the last fetch stopped at its page limit */
 };
@@ -39,5 +40,8 @@ void concierge_mastodon_request_json       (GTask                         *task,
                                             const char                    *idempotency_key,
                                             ConciergeMastodonJsonCallback  callback);
 void concierge_mastodon_return_unreadable  (GTask                         *task);
+gboolean concierge_mastodon_next_page      (GTask                         *task,
+                                            char                         **path,
+                                            char                         **query);
 
 G_END_DECLS

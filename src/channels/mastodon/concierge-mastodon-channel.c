@@ -131,167 +131,6 @@ concierge_mastodon_set_client (ConciergeMastodon *self,
   self->client_secret = g_strdup (client_secret);
 }
 
-typedef struct
-{
-  GTask                         *task;
-  SoupMessage                   *message;
-  ConciergeMastodonJsonCallback  callback;
-} Request;
-
-static void
-request_free (Request *request)
-{
-  g_object_unref (request->task);
-  g_object_unref (request->message);
-  g_free (request);
-}
-
-static void
-parsed_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Request *request = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  GError *error = NULL;
-
-  root = concierge_channel_parse_json_finish (result, &error);
-  if (root == NULL)
-    g_task_return_error (request->task, error);
-  else
-    request->callback (request->task, root);
-  request_free (request);
-}
-
-/* Mastodon tells how many requests are left until when; a client that
- * waits for the reset never meets a 429. */
-static void
-note_rate_limit (ConciergeMastodon *self,
-                 SoupMessage       *message)
-{
-  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
-  const char *remaining = soup_message_headers_get_one (headers, "X-RateLimit-Remaining");
-  const char *reset = soup_message_headers_get_one (headers, "X-RateLimit-Reset");
-  g_autoptr(GDateTime) reset_time = NULL;
-  gint64 wait;
-
-  if (remaining == NULL || reset == NULL || g_ascii_strtoull (remaining, NULL, 10) > 0)
-    return;
-  if ((reset_time = g_date_time_new_from_iso8601 (reset, NULL)) == NULL)
-    return;
-  wait = g_date_time_to_unix (reset_time) - g_get_real_time () / G_USEC_PER_SEC;
-  self->retry_after = (guint) CLAMP (wait, 1, 3600);
-}
-
-static GError *
-error_for_status (ConciergeMastodon *self,
-                  SoupMessage       *message)
-{
-  guint status = soup_message_get_status (message);
-
-  if (self->signing_in && status == 404)
-    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                        _("%s does not answer like a Mastodon server. Check the address."), self->server_url);
-  if (self->signing_in && status >= 400 && status < 500 && status != 429)
-    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
-                                _("The server did not accept the sign-in. Start it again."));
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
-                                _("Mastodon no longer accepts this account’s sign-in. Sign in again."));
-  if (status == 429)
-    {
-      const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
-
-      self->retry_after = retry ? (guint) CLAMP (g_ascii_strtoull (retry, NULL, 10), 1, 3600) : 60;
-      return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
-                          _("Mastodon asks to wait %u seconds before the next request."), self->retry_after);
-    }
-  if (status == 422)
-    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                                _("Mastodon refused the post, for example because it is too long."));
-  if (status == 404)
-    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                                _("The post this answers no longer exists on Mastodon."));
-  if (status >= 400 && status < 500)
-    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                        _("Mastodon refused the request (%u)."), status);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
-                        _("Mastodon answered with an error (%u)."), status);
-  return NULL;
-}
-
-static void
-received_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Request *request = user_data;
-  ConciergeMastodon *self = g_task_get_source_object (request->task);
-  g_autoptr(GBytes) bytes = NULL;
-  GError *error = NULL;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL || (error = error_for_status (self, request->message)) != NULL)
-    {
-      g_task_return_error (request->task, error);
-      request_free (request);
-      return;
-    }
-  note_rate_limit (self, request->message);
-
-  concierge_channel_parse_json_async (bytes, g_task_get_cancellable (request->task), parsed_cb, request);
-}
-
-/**
- * concierge_mastodon_request_json:
- * @task: whose source object is the #ConciergeMastodon asked through
- * @form: (nullable): parameters of a POST, form-encoded
- * @idempotency_key: (nullable): makes a repeat of the request harmless
- * @callback: gets the answer's JSON; errors go to @task
- */
-void
-concierge_mastodon_request_json (GTask                         *task,
-                                 const char                    *method,
-                                 const char                    *path,
-                                 const char                    *query,
-                                 GHashTable                    *form,
-                                 const char                    *idempotency_key,
-                                 ConciergeMastodonJsonCallback  callback)
-{
-  ConciergeMastodon *self = g_task_get_source_object (task);
-  g_autofree char *url = g_strdup_printf ("%s%s%s%s", self->server_url, path, query ? "?" : "", query ? query : "");
-  SoupMessage *message;
-  Request *request;
-
-  message = form ? soup_message_new_from_encoded_form (method, url, soup_form_encode_hash (form))
-                 : soup_message_new (method, url);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
-                               _("“%s” is not a server address."), self->server_url);
-      return;
-    }
-
-  if (self->access_token != NULL)
-    {
-      g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->access_token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
-    }
-  /* A redirect could carry the token to another host; the API has none. */
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  if (idempotency_key != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (message), "Idempotency-Key", idempotency_key);
-
-  request = g_new0 (Request, 1);
-  request->task = g_object_ref (task);
-  request->message = message;
-  request->callback = callback;
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), received_cb, request);
-}
-
 static void
 get_json (GTask                         *task,
           const char                    *path,
@@ -791,6 +630,9 @@ normalize_space (const char *text)
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
+/* A send may reach the server a little before the entry's clock says. */
+#define SENT_CLOCK_MARGIN 60
+
 static void
 own_statuses_cb (GTask    *task,
                  JsonNode *root)
@@ -799,6 +641,9 @@ own_statuses_cb (GTask    *task,
   ConciergeOutboxEntry *entry = g_task_get_task_data (task);
   g_autofree char *wanted = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *next_path = NULL;
+  g_autofree char *next_query = NULL;
+  gboolean older_reached = FALSE;
   JsonArray *statuses;
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
@@ -816,10 +661,15 @@ own_statuses_cb (GTask    *task,
       g_autoptr(ConciergeMessage) message = NULL;
       g_autofree char *found = NULL;
 
-      if (g_strcmp0 (concierge_json_node_string (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
-        continue;
       message = concierge_mastodon_message_from_status (status, self->own_account_id, NULL, NULL);
-      if (message == NULL || concierge_message_get_created_at (message) < entry->created_at - 60)
+      if (message == NULL)
+        continue;
+      if (concierge_message_get_created_at (message) < entry->created_at - SENT_CLOCK_MARGIN)
+        {
+          older_reached = TRUE;
+          continue;
+        }
+      if (g_strcmp0 (concierge_json_node_string (status, "in_reply_to_id"), entry->in_reply_to_remote_id) != 0)
         continue;
 
       found = normalize_space (concierge_message_get_body (message));
@@ -830,11 +680,21 @@ own_statuses_cb (GTask    *task,
         }
     }
 
+  /* Newest first: the pages go back until the time the send was queued,
+   * however many statuses the account posted since. */
+  if (!older_reached && json_array_get_length (statuses) > 0 &&
+      concierge_mastodon_next_page (task, &next_path, &next_query))
+    {
+      get_json (task, next_path, next_query, own_statuses_cb);
+      return;
+    }
+
   g_task_return_pointer (task, NULL, NULL);
 }
 
 /* Mastodon keeps idempotency keys for about an hour only, so after a
- * restart the app looks among its own recent statuses first. */
+ * restart the app looks among its own statuses since the send was queued
+ * first. */
 static void
 concierge_mastodon_find_sent_async (ConciergeChannel     *channel,
                                     ConciergeOutboxEntry *entry,
@@ -1174,6 +1034,9 @@ concierge_mastodon_get_capabilities (ConciergeChannel             *channel,
   capabilities->has_idempotency = TRUE;
   capabilities->reply_window_seconds = 0;
   capabilities->max_length = self->max_characters ? self->max_characters : DEFAULT_MAX_CHARACTERS;
+  /* The family "statuses" of Mastodon's RateLimiter. */
+  capabilities->posts_limit = 300;
+  capabilities->posts_limit_seconds = 3 * 60 * 60;
 }
 
 static guint
