@@ -89,7 +89,8 @@
  * Faults, for tests, through POST /_sandbox/fault with a JSON body:
  *   {"path": "/api/v1/statuses", "method": "POST", "kind": "500" | "429"
  *    | "404" | "refuse" | "malformed" | "slow" | "drop-before"
- *    | "drop-after" | "hold", "skip": 0, "count": 1, "retry_after": 2,
+ *    | "drop-after" | "hold" | "ignore-timeout", "skip": 0, "count": 1,
+ *    "retry_after": 2,
  *    "delay_ms": 2000}
  * A fault matches every path that starts with its path, so
  * "/api/v1/statuses" matches GET /api/v1/statuses/ID/context too; with
