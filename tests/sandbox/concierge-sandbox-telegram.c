@@ -16,6 +16,7 @@
  *   /bot<BOT_TOKEN>/getWebhookInfo
  *   /bot<BOT_TOKEN>/deleteWebhook    drop_pending_updates
  *   /bot<BOT_TOKEN>/getFile          file_id
+ *   /bot<BOT_TOKEN>/getChatMember    chat_id, user_id
  *   /file/bot<BOT_TOKEN>/<file_path> the file's bytes, for a GET
  *
  * Parameters come in the query, a form (urlencoded or multipart) or a JSON
@@ -74,7 +75,13 @@
  * "Forbidden: bot can't initiate conversation with a user", as Telegram
  * answers a bot that would write first; an id that is nobody's is 400
  * "Bad Request: chat not found".
- * The bot may delete messages in the group only.
+ * The bot may delete messages in the group only, as its administrator
+ * with can_delete_messages, within 48 hours of their sending. With
+ * --seed-telegram-chats it is also a plain member of the supergroup
+ * -1009876543210 "Nachbarschaft Gohlis", where with privacy mode on
+ * (--telegram-privacy, on by default) only mentions and replies to it
+ * become updates; tests/sandbox/README.md has the rest: my_chat_member,
+ * the old message edited, and the files.
  * getFile answers the File of one of the photo's sizes, with its file_path
  * "photos/file_N.png" (N 0 to 2, smallest first), or 400 "Bad Request:
  * invalid file_id"; /file/bot<BOT_TOKEN>/photos/file_N.png then serves its
