@@ -49,8 +49,8 @@ JsonNode *concierge_telegram_parameters_new (const char                      *fi
 
 void      concierge_telegram_note_update    (ConciergeTelegram               *self,
                                              JsonObject                      *update);
-void      concierge_telegram_note_me        (ConciergeTelegram               *self,
-                                             JsonObject                      *me);
+gboolean  concierge_telegram_take_me        (GTask                           *task,
+                                             JsonNode                        *result);
 void      concierge_telegram_chats_init_iface (ConciergeChannelInterface     *iface);
 
 G_END_DECLS

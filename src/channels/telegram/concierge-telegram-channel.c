@@ -391,19 +391,10 @@ me_cb (GTask    *task,
   ConciergeTelegram *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
   g_autofree char *bot_id = NULL;
-  JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
 
-  if (concierge_json_int (me, "id") == 0 || concierge_json_string (me, "username") == NULL)
-    {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                               _("The server sent an answer Concierge cannot read."));
-      return;
-    }
+  if (!concierge_telegram_take_me (task, result))
+    return;
 
-  self->bot_id = concierge_json_int (me, "id");
-  concierge_telegram_note_me (self, me);
-  g_free (self->bot_username);
-  self->bot_username = g_strdup (concierge_json_string (me, "username"));
   bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->bot_id);
   concierge_ingest_set_remote_user_id (fetch->ingest, bot_id);
   get_updates (task);

@@ -88,22 +88,41 @@ concierge_telegram_note_update (ConciergeTelegram *self,
 }
 
 /**
- * concierge_telegram_note_me:
- * @me: getMe's User
+ * concierge_telegram_take_me:
+ * @task: whose source object is the #ConciergeTelegram
+ * @result: getMe's result, a User
  *
- * can_read_all_group_messages is "True, if privacy mode is disabled for
- * the bot", and only getMe tells it.
+ * Learns who the bot is: its id tells its own messages, its username the
+ * group messages that mention it. can_read_all_group_messages is "True,
+ * if privacy mode is disabled for the bot", and only getMe tells it.
+ *
+ * Returns: %FALSE, with @task returned an error, if @result is unreadable
  */
-void
-concierge_telegram_note_me (ConciergeTelegram *self,
-                            JsonObject        *me)
+gboolean
+concierge_telegram_take_me (GTask    *task,
+                            JsonNode *result)
 {
-  JsonNode *node = json_object_get_member (me, "can_read_all_group_messages");
+  ConciergeTelegram *self = g_task_get_source_object (task);
+  JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
+  JsonNode *node;
 
+  if (concierge_json_int (me, "id") == 0 || concierge_json_string (me, "username") == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
+                               _("The server sent an answer Concierge cannot read."));
+      return FALSE;
+    }
+
+  self->bot_id = concierge_json_int (me, "id");
+  g_free (self->bot_username);
+  self->bot_username = g_strdup (concierge_json_string (me, "username"));
+
+  node = json_object_get_member (me, "can_read_all_group_messages");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     self->privacy_mode = PRIVACY_MODE_UNKNOWN;
   else
     self->privacy_mode = json_node_get_boolean (node) ? PRIVACY_MODE_OFF : PRIVACY_MODE_ON;
+  return TRUE;
 }
 
 /* Asking */
@@ -163,18 +182,8 @@ static void
 me_cb (GTask    *task,
        JsonNode *result)
 {
-  ConciergeTelegram *self = g_task_get_source_object (task);
-  JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
-
-  if (concierge_json_int (me, "id") == 0)
-    {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                               _("The server sent an answer Concierge cannot read."));
-      return;
-    }
-  self->bot_id = concierge_json_int (me, "id");
-  concierge_telegram_note_me (self, me);
-  ask_member (task);
+  if (concierge_telegram_take_me (task, result))
+    ask_member (task);
 }
 
 /* "chat:<id>" or "chat:<id>:user:<id>". A private chat is the customer's
