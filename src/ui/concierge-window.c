@@ -1037,7 +1037,10 @@ update_account_row (ConciergeWindow *self,
   /* The sidebar has room for the state only; what the account does not
    * see is one look away, and read out with the row. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (row), notice);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, notice ? notice : "", -1);
+  if (notice != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, notice, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   gtk_image_set_from_icon_name (icon, icon_name);
   if (trouble)
     gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
