@@ -1197,6 +1197,48 @@ test_rate_limited_poll_waits (Fixture       *fixture,
   assert_polls_resume_where_they_failed (fixture);
 }
 
+static void
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A server that answers getUpdates at once whatever its timeout says, as
+ * a proxy or an emulator of the Bot API may: the polls go on, one a
+ * second at most, and the updates arrive once all the same. */
+static void
+test_poll_answered_at_once_does_not_spin (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) last = NULL;
+  gboolean done = FALSE;
+  gint64 from;
+  guint polls;
+
+  add_fault (fixture, "getUpdates", "ignore-timeout", ", \"count\": 100000");
+  start_syncing (fixture);
+  wait_for (inbox_filled, fixture, "the bot's chats");
+
+  /* The main loop runs freely, as in the app: a loop that slept between
+   * its turns would itself slow the polls down. */
+  first = requests (fixture, "getUpdates");
+  from = g_get_monotonic_time ();
+  g_timeout_add_once (3000, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  last = requests (fixture, "getUpdates");
+  polls = last->len - first->len;
+  g_assert_cmpint (g_get_monotonic_time () - from, <, 4 * G_USEC_PER_SEC);
+
+  /* Three seconds: three polls, and a fourth at the edge. A zero-second
+   * timeout fires at once within the first quarter of GLib's second, so
+   * without a pause of its own the sync asks dozens of times. */
+  g_assert_cmpuint (polls, <=, 4);
+  g_assert_cmpuint (polls, >=, 1);
+  assert_seeded_updates_once (fixture);
+}
+
 /* A slow answer is waited for, not given up on and asked again: first
  * with the seeded updates, then on a long poll that an answer of the
  * customer ends. Nothing shows as an error, nothing is lost. */
@@ -1262,6 +1304,7 @@ main (int   argc,
   ADD ("/telegram/poll/unreadable-updates-are-fetched-again", test_unreadable_updates_are_fetched_again);
   ADD ("/telegram/poll/dropped-poll-loses-nothing", test_dropped_poll_loses_nothing);
   ADD ("/telegram/poll/rate-limited-poll-waits", test_rate_limited_poll_waits);
+  ADD ("/telegram/poll/answered-at-once-does-not-spin", test_poll_answered_at_once_does_not_spin);
   ADD ("/telegram/poll/slow-poll-is-waited-for", test_slow_poll_is_waited_for);
 
   return g_test_run ();

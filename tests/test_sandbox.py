@@ -1656,6 +1656,107 @@ class LiveCustomersWithTelegram(LiveCustomers):
             self.assertNotIn("reply_to_message", message)
 
 
+NEIGHBOURS = -1009876543210
+BOT_ID = 7000000001
+
+
+class TelegramChats(TelegramCase):
+    """The bot's rights per group, privacy mode on, my_chat_member and files
+    (tests/sandbox/README.md, "Telegram: chats, privacy mode and files")."""
+
+    options = TelegramCase.options + ["--seed-telegram-chats"]
+
+    def messages(self, chat):
+        updates = self.ok("getUpdates", {"offset": FIRST_UPDATE})
+        return [u.get("message") or u.get("edited_message") for u in updates
+                if (u.get("message") or u.get("edited_message") or {}).get("chat", {}).get("id") == chat]
+
+    def set_bot_member(self, chat, status, can_delete):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("POST", "/_sandbox/telegram/bot-member",
+                           body=json.dumps({"chat_id": chat, "status": status, "can_delete_messages": can_delete}),
+                           headers={"Content-Type": "application/json"})
+        self.assertEqual(connection.getresponse().status, 204)
+        connection.close()
+
+    def test_rights_per_group(self):
+        admin = self.ok("getChatMember", {"chat_id": GROUP, "user_id": BOT_ID})
+        self.assertEqual((admin["status"], admin["can_delete_messages"], admin["user"]["id"]),
+                         ("administrator", True, BOT_ID))
+        member = self.ok("getChatMember", {"chat_id": NEIGHBOURS, "user_id": BOT_ID})
+        self.assertEqual(member["status"], "member")
+        self.assertNotIn("can_delete_messages", member)
+        self.assertIs(self.ok("getMe")["can_read_all_group_messages"], False)
+
+        petra, = self.messages(NEIGHBOURS)
+        self.refused(400, "Bad Request: message can't be deleted", "deleteMessage",
+                     {"chat_id": NEIGHBOURS, "message_id": petra["message_id"]})
+        old, = [m for m in self.messages(GROUP) if "4711-0815" in m["text"]]
+        self.assertIn("edit_date", old)
+        self.assertLess(old["date"], time.time() - 48 * 3600)
+        self.refused(400, "Bad Request: message can't be deleted", "deleteMessage",
+                     {"chat_id": GROUP, "message_id": old["message_id"]})
+
+        # Demoted, the bot hears of it, and may no longer delete.
+        last = self.ok("getUpdates", {"offset": FIRST_UPDATE})[-1]["update_id"]
+        self.set_bot_member(GROUP, "member", False)
+        update, = self.wait_for_updates(last + 1)
+        changed = update["my_chat_member"]
+        self.assertEqual(changed["chat"]["id"], GROUP)
+        self.assertEqual((changed["old_chat_member"]["status"], changed["new_chat_member"]["status"]),
+                         ("administrator", "member"))
+        self.assertEqual(changed["new_chat_member"]["user"]["id"], BOT_ID)
+        self.assertEqual(self.ok("getChatMember", {"chat_id": GROUP, "user_id": BOT_ID})["status"], "member")
+        self.refused(400, "Bad Request: message can't be deleted", "deleteMessage",
+                     {"chat_id": GROUP, "message_id": 2202})
+        # allowed_updates without my_chat_member leaves it out.
+        self.set_bot_member(GROUP, "administrator", True)
+        self.assertEqual(self.ok("getUpdates", {"offset": last + 2, "allowed_updates": ["message"]}), [])
+        self.assertIs(self.ok("deleteMessage", {"chat_id": GROUP, "message_id": 2202}), True)
+        self.assertBotTokenNeverRecorded()
+
+    def test_privacy_mode_on_keeps_the_talk_of_others_out(self):
+        texts = [m["text"] for m in self.messages(NEIGHBOURS)]
+        self.assertEqual(len(texts), 1)
+        self.assertIn("@WellenfunkHilfeBot", texts[0])
+        # Where the bot administers the group, it hears everything.
+        self.assertIn("Hat noch jemand seit gestern Abend", str(self.messages(GROUP)))
+
+    def test_files(self):
+        kinds = {}
+        for message in self.messages(5551000104):
+            for kind in ("document", "voice", "audio", "video", "video_note", "sticker"):
+                if kind in message:
+                    kinds.setdefault(kind, []).append(message)
+        self.assertEqual(sorted(kinds), ["audio", "document", "sticker", "video", "video_note", "voice"])
+        document = kinds["document"][0]
+        self.assertEqual(document["document"]["file_name"], "Mietvertrag_Gohlis.pdf")
+        self.assertEqual(document["caption"], "Hier der Mietvertrag für die neue Wohnung.")
+        self.assertEqual(kinds["voice"][0]["voice"]["duration"], 7)
+        self.assertNotIn("caption", kinds["sticker"][0])
+        self.assertEqual(kinds["sticker"][0]["sticker"]["emoji"], "👍")
+
+        file = self.ok("getFile", {"file_id": document["document"]["file_id"]})
+        self.assertEqual(file["file_path"], "documents/file_3.pdf")
+        response, data = self.request("GET", f"/file/bot{BOT_TOKEN}/{file['file_path']}", token=None)
+        self.assertEqual((response.status, len(data), response.getheader("Content-Type")),
+                         (200, document["document"]["file_size"], "application/pdf"))
+        too_big, = [m for m in kinds["document"] if m["document"]["file_size"] > 20 * 1024 * 1024]
+        self.refused(400, "Bad Request: file is too big", "getFile", {"file_id": too_big["document"]["file_id"]})
+
+
+class TelegramPrivacyOff(TelegramCase):
+    options = TelegramCase.options + ["--seed-telegram-chats", "--telegram-privacy", "off"]
+
+    def test_privacy_mode_off_brings_every_message(self):
+        self.assertIs(self.ok("getMe")["can_read_all_group_messages"], True)
+        updates = self.ok("getUpdates", {"offset": FIRST_UPDATE})
+        texts = [u["message"]["text"] for u in updates
+                 if "message" in u and u["message"]["chat"]["id"] == NEIGHBOURS]
+        self.assertEqual(len(texts), 2)
+        self.assertIn("Georg-Schumann-Straße", texts[1])
+
+
 if __name__ == "__main__":
     if not os.access(SANDBOX, os.X_OK):
         print(f"FAIL: CONCIERGE_SANDBOX does not name the sandbox server ({SANDBOX!r})", file=sys.stderr)

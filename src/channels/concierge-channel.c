@@ -491,6 +491,85 @@ concierge_channel_dup_invitation (ConciergeChannel *self,
 }
 
 /**
+ * concierge_channel_get_removal_async:
+ * @thread_remote_id: the thread of the message
+ * @sent_at: when the message was sent, in seconds since the epoch
+ *
+ * Asks whether the account may remove a customer's message in that thread
+ * now, as a move to private would for personal data.
+ */
+void
+concierge_channel_get_removal_async (ConciergeChannel    *self,
+                                     const char          *thread_remote_id,
+                                     gint64               sent_at,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  ConciergeChannelInterface *iface;
+  ConciergeChannelCapabilities capabilities = { 0 };
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (thread_remote_id != NULL);
+
+  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
+  if (iface->get_removal_async != NULL)
+    {
+      iface->get_removal_async (self, thread_remote_id, sent_at, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, concierge_channel_get_removal_async);
+  concierge_channel_get_capabilities (self, &capabilities);
+  g_task_return_int (task, capabilities.can_remove_for_personal_data ? CONCIERGE_REMOVAL_ALLOWED
+                                                                     : CONCIERGE_REMOVAL_NOT_PERMITTED);
+}
+
+/**
+ * concierge_channel_get_removal_finish:
+ *
+ * Returns: the answer; %CONCIERGE_REMOVAL_ALLOWED with @error set when it
+ *   could not be asked
+ */
+ConciergeRemoval
+concierge_channel_get_removal_finish (ConciergeChannel  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  ConciergeChannelInterface *iface;
+  gssize removal;
+
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), CONCIERGE_REMOVAL_ALLOWED);
+
+  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
+  if (iface->get_removal_finish != NULL && !g_async_result_is_tagged (result, concierge_channel_get_removal_async))
+    return iface->get_removal_finish (self, result, error);
+  removal = g_task_propagate_int (G_TASK (result), error);
+  return removal < 0 ? CONCIERGE_REMOVAL_ALLOWED : (ConciergeRemoval) removal;
+}
+
+/**
+ * concierge_channel_dup_notice:
+ *
+ * What the agent should know about how the account sees its customers,
+ * such as messages it never receives, for the account's row.
+ *
+ * Returns: (transfer full) (nullable): a sentence, or %NULL
+ */
+char *
+concierge_channel_dup_notice (ConciergeChannel *self)
+{
+  ConciergeChannelInterface *iface;
+
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
+  return iface->dup_notice ? iface->dup_notice (self) : NULL;
+}
+
+/**
  * concierge_channel_revoke_async:
  *
  * Asks the platform to withdraw the account's sign-in, so that a copy of

@@ -63,6 +63,18 @@ typedef struct
   guint    posts_limit_seconds;
 } ConciergeChannelCapabilities;
 
+/* Whether the account may remove a customer's message, asked before the
+ * agent is promised that it will. */
+typedef enum
+{
+  CONCIERGE_REMOVAL_ALLOWED,
+  /* The account lacks the right where the message is, as a bot that does
+   * not administer the group, or may not delete there. */
+  CONCIERGE_REMOVAL_NOT_PERMITTED,
+  /* The platform removes messages only for a while after their sending. */
+  CONCIERGE_REMOVAL_TOO_OLD,
+} ConciergeRemoval;
+
 #define CONCIERGE_TYPE_CHANNEL (concierge_channel_get_type ())
 
 G_DECLARE_INTERFACE (ConciergeChannel, concierge_channel, CONCIERGE, CHANNEL, GObject)
@@ -160,6 +172,19 @@ struct _ConciergeChannelInterface
   gboolean          (*revoke_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
+  /* Optional: without them, removal is as can_remove_for_personal_data
+   * says, and there is nothing to note. */
+  void              (*get_removal_async) (ConciergeChannel              *self,
+                                          const char                    *thread_remote_id,
+                                          gint64                         sent_at,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  ConciergeRemoval  (*get_removal_finish) (ConciergeChannel             *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+  char *            (*dup_notice)        (ConciergeChannel              *self);
 };
 
 GQuark            concierge_channel_error_quark     (void);
@@ -262,6 +287,17 @@ void              concierge_channel_download_image_async  (ConciergeChannel     
 GBytes           *concierge_channel_download_image_finish (ConciergeChannel        *channel,
                                                           GAsyncResult            *result,
                                                           GError                 **error);
+
+void              concierge_channel_get_removal_async     (ConciergeChannel        *self,
+                                                          const char              *thread_remote_id,
+                                                          gint64                   sent_at,
+                                                          GCancellable            *cancellable,
+                                                          GAsyncReadyCallback      callback,
+                                                          gpointer                 user_data);
+ConciergeRemoval  concierge_channel_get_removal_finish    (ConciergeChannel        *self,
+                                                          GAsyncResult            *result,
+                                                          GError                 **error);
+char             *concierge_channel_dup_notice            (ConciergeChannel        *self);
 
 gboolean          concierge_channel_finish_boolean_task   (ConciergeChannel        *self,
                                                           GAsyncResult            *result,

@@ -32,6 +32,7 @@ typedef struct
   guint               outbox_timeout_id;
   guint               outbox_failures;
   gint64              outbox_wait_until;  /* monotonic µs; a retry waits until then */
+  gint64              fetch_began;        /* monotonic µs */
   guint               cursor_loaded : 1;
   guint               busy : 1;
   guint               fetched : 1;

@@ -22,6 +22,8 @@
 /* How often the keyring is asked again for the tombstone key, without
  * asking the person to unlock it. */
 #define KEY_RETRY_S        30
+/* The least time from one long poll to the next. */
+#define LONG_POLL_SPACING_MS 1000
 
 G_DEFINE_FINAL_TYPE (ConciergeSync, concierge_sync, G_TYPE_OBJECT)
 
@@ -85,6 +87,24 @@ schedule (AccountSync *account,
 {
   g_clear_handle_id (&account->timeout_id, g_source_remove);
   account->timeout_id = g_timeout_add_seconds (seconds, poll_timeout_cb, account);
+}
+
+/* A long poll that came back at once, as from a proxy or an emulator of
+ * the platform that ignores the poll's timeout, must not make the next one
+ * follow at once: that would ask as fast as the network allows. */
+static void
+schedule_long_poll (AccountSync *account,
+                    guint        seconds)
+{
+  gint64 since_ms = (g_get_monotonic_time () - account->fetch_began) / 1000;
+
+  if (seconds > 0 || since_ms >= LONG_POLL_SPACING_MS)
+    {
+      schedule (account, seconds);
+      return;
+    }
+  g_clear_handle_id (&account->timeout_id, g_source_remove);
+  account->timeout_id = g_timeout_add ((guint) (LONG_POLL_SPACING_MS - since_ms), poll_timeout_cb, account);
 }
 
 /* Exponential, capped, and spread out so that many desktops that failed
@@ -190,7 +210,9 @@ ingested_cb (GObject      *object,
   account->fetched = TRUE;
   sync_set_state (account, CONCIERGE_SYNC_IDLE, NULL);
   concierge_channel_get_capabilities (account->channel, &capabilities);
-  if (capabilities.long_polling || concierge_channel_has_more (account->channel))
+  if (capabilities.long_polling)
+    schedule_long_poll (account, concierge_channel_get_retry_after (account->channel));
+  else if (concierge_channel_has_more (account->channel))
     schedule (account, concierge_channel_get_retry_after (account->channel));
   else
     schedule (account, MAX (interval (account), concierge_channel_get_retry_after (account->channel)));
@@ -253,6 +275,7 @@ fetch (AccountSync *account)
   concierge_channel_get_capabilities (account->channel, &capabilities);
   if (!capabilities.long_polling || !account->fetched || account->state != CONCIERGE_SYNC_IDLE)
     sync_set_state (account, CONCIERGE_SYNC_SYNCING, NULL);
+  account->fetch_began = g_get_monotonic_time ();
   concierge_channel_fetch_async (account->channel, account->cursor, account->cancellable, fetched_cb, account);
 }
 

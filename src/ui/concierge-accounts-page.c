@@ -55,6 +55,25 @@ state_text (ConciergeAccountsPage *self,
   return concierge_sync_state_describe (self->sync, id, NULL);
 }
 
+/* The state, then what the platform tells about what the account sees,
+ * such as a bot's privacy mode. */
+static char *
+dup_subtitle (ConciergeAccountsPage *self,
+              ConciergeAccount      *account)
+{
+  gint64 id = concierge_account_get_id (account);
+  ConciergeChannel *channel = NULL;
+  g_autofree char *notice = NULL;
+
+  if (!concierge_account_get_signed_out (account) && self->sync != NULL)
+    channel = concierge_sync_get_channel (self->sync, id);
+  if (channel != NULL)
+    notice = concierge_channel_dup_notice (channel);
+  if (notice == NULL)
+    return g_strdup (state_text (self, account));
+  return g_strdup_printf ("%s\n%s", state_text (self, account), notice);
+}
+
 static void update_accounts (ConciergeAccountsPage *self);
 
 /* A removed account that kept its conversations can come back, too. */
@@ -301,6 +320,7 @@ create_row (gpointer item,
   ConciergeAccount *account = item;
   g_autofree char *title = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *subtitle = NULL;
   GtkWidget *row, *button;
 
   if (!CONCIERGE_IS_ACCOUNT (item))
@@ -312,8 +332,9 @@ create_row (gpointer item,
   row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state_text (self, account));
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  subtitle = dup_subtitle (self, account);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 5);
 
   if (needs_sign_in (self, account))
     {

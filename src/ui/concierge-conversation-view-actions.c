@@ -105,6 +105,7 @@ typedef struct
   ConciergeMovePlan          plan;
   char                      *kinds;
   char                      *invitation;
+  gboolean                   ask_contact_threads;
 } Moving;
 
 static void
@@ -281,6 +282,68 @@ moving_new (ConciergeConversationView    *self,
   return moving;
 }
 
+/* Whether the customer can be written to privately decides what the
+ * dialog offers. */
+static void
+find_private_path (Moving *moving)
+{
+  ConciergeConversationView *self = moving->self;
+
+  if (moving->ask_contact_threads)
+    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (moving->thread),
+                                                self->cancellable, contact_threads_loaded_cb, moving);
+  else
+    show_move_dialog (moving);
+}
+
+static void
+removal_known_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Moving *moving = user_data;
+  g_autoptr(GError) error = NULL;
+  ConciergeRemoval removal;
+
+  removal = concierge_channel_get_removal_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (g_cancellable_is_cancelled (moving->self_cancellable))
+    {
+      moving_free (moving);
+      return;
+    }
+
+  /* Unasked, the dialog promises no more than it did: removal where the
+   * account may, and the flow says so if it may not. */
+  if (error != NULL)
+    g_debug ("Could not ask whether the post can be removed: %s", error->message);
+  moving->plan.removal = removal;
+  if (removal != CONCIERGE_REMOVAL_ALLOWED)
+    moving->plan.post_action = CONCIERGE_POST_KEEP;
+  find_private_path (moving);
+}
+
+/* The oldest of the customer's messages that the move would remove, or 0
+ * when none would be. */
+static gint64
+oldest_post_to_remove (ConciergeConversationView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  gint64 oldest = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConciergeMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+      gint64 created_at = concierge_message_get_created_at (message);
+
+      if (concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN &&
+          concierge_message_get_personal_data (message) != NULL &&
+          concierge_message_get_remote_id (message) != NULL &&
+          (oldest == 0 || created_at < oldest))
+        oldest = created_at;
+    }
+  return oldest;
+}
+
 static void
 move_to_private_action (GtkWidget  *widget,
                         const char *action_name,
@@ -290,17 +353,23 @@ move_to_private_action (GtkWidget  *widget,
   ConciergeChannel *channel = _concierge_conversation_view_get_channel (self);
   ConciergeChannelCapabilities capabilities = { 0 };
   Moving *moving;
+  gint64 oldest;
 
   if (channel == NULL || self->thread == NULL ||
       concierge_thread_get_visibility (self->thread) != CONCIERGE_VISIBILITY_PUBLIC)
     return;
 
   moving = moving_new (self, self->thread, channel, &capabilities);
-  if (capabilities.can_reply_privately && capabilities.private_needs_customer_first)
-    concierge_store_load_contact_threads_async (self->store, concierge_thread_get_contact_id (self->thread),
-                                                self->cancellable, contact_threads_loaded_cb, moving);
+  moving->ask_contact_threads = capabilities.can_reply_privately && capabilities.private_needs_customer_first;
+
+  /* Whether the account may remove the post here and now, before the
+   * dialog promises it. */
+  oldest = oldest_post_to_remove (self);
+  if (moving->plan.post_action == CONCIERGE_POST_REMOVE && oldest != 0)
+    concierge_channel_get_removal_async (channel, concierge_thread_get_remote_id (self->thread), oldest,
+                                         self->cancellable, removal_known_cb, moving);
   else
-    show_move_dialog (moving);
+    find_private_path (moving);
 }
 
 static void

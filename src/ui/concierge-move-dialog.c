@@ -77,6 +77,13 @@ describe_post (const ConciergeMovePlan *plan)
     default:
       if (plan->kinds == NULL)
         return g_strdup (_("The customer’s post stays as it is: it holds no personal data."));
+      if (plan->removal == CONCIERGE_REMOVAL_NOT_PERMITTED)
+        return g_strdup (_("The bot is not an administrator of this group who may delete messages, so the "
+                           "customer’s message cannot be removed. Ask an administrator of the group to remove "
+                           "it."));
+      if (plan->removal == CONCIERGE_REMOVAL_TOO_OLD)
+        return g_strdup (_("The customer’s message is older than 48 hours, so the bot can no longer remove it. "
+                           "Ask an administrator of the group to remove it."));
       if (plan->reachable)
         /* Translators: %s is a platform, like Mastodon */
         return g_strdup_printf (_("%s does not let Concierge hide or remove the customer’s post, so it stays "

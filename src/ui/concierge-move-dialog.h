@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "channels/concierge-channel.h"
 #include "model/concierge-model.h"
 #include "store/concierge-store.h"
 
@@ -28,6 +29,9 @@ typedef struct
   gboolean            reachable;    /* it may write to them privately */
   const char         *invitation;   /* where they start a private chat, or NULL */
   ConciergePostAction post_action;
+  /* Why a post with personal data stays, where the account could remove
+   * posts elsewhere. */
+  ConciergeRemoval    removal;
 } ConciergeMovePlan;
 
 ConciergeMoveDialog *concierge_move_dialog_new              (GtkWindow               *parent,

@@ -1030,8 +1030,17 @@ update_account_row (ConciergeWindow *self,
                      state == CONCIERGE_SYNC_WAITING_FOR_KEY;
   const char *icon_name;
   const char *subtitle = concierge_sync_state_describe (self->sync, id, &icon_name);
+  ConciergeChannel *channel = concierge_sync_get_channel (self->sync, id);
+  g_autofree char *notice = channel ? concierge_channel_dup_notice (channel) : NULL;
 
   adw_action_row_set_subtitle (row, subtitle);
+  /* The sidebar has room for the state only; what the account does not
+   * see is one look away, and read out with the row. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), notice);
+  if (notice != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, notice, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   gtk_image_set_from_icon_name (icon, icon_name);
   if (trouble)
     gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");

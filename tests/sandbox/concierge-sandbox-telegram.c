@@ -16,6 +16,7 @@
  *   /bot<BOT_TOKEN>/getWebhookInfo
  *   /bot<BOT_TOKEN>/deleteWebhook    drop_pending_updates
  *   /bot<BOT_TOKEN>/getFile          file_id
+ *   /bot<BOT_TOKEN>/getChatMember    chat_id, user_id
  *   /file/bot<BOT_TOKEN>/<file_path> the file's bytes, for a GET
  *
  * The seeded chats and updates, how each method answers and the source of
@@ -59,7 +60,29 @@ typedef struct
   const char   *title;    /* groups */
   const TgUser *user;     /* private chats: the customer */
   gint64        next_message_id;
+  /* Groups: the bot's ChatMember status there, "administrator" or
+   * "member", and whether as an administrator it may delete messages. */
+  const char   *bot_status;
+  gboolean      bot_can_delete;
 } TgChat;
+
+/* A file that is not a photo, as Message.document, .voice, .audio,
+ * .video, .video_note or .sticker carries it. */
+typedef struct
+{
+  const char *kind;           /* the Message field: "document", "voice"… */
+  const char *file_id;
+  const char *file_unique_id;
+  const char *file_path;      /* as getFile names it */
+  const char *file_name;      /* documents, audio and video only */
+  const char *mime_type;
+  gint64      file_size;
+  int         duration;       /* seconds; voice, audio, video, video notes */
+  int         width;          /* video, stickers; a video note's length */
+  int         height;
+  const char *emoji;          /* stickers */
+  GBytes     *bytes;          /* made when the sandbox starts */
+} TgAttachment;
 
 /* One version of a message: an edit adds a version with the same id, so
  * that the update that brought the first still shows the first text. */
@@ -73,6 +96,7 @@ typedef struct
   gint64        reply_to_id; /* 0 if no reply; in the same chat */
   char         *text;        /* the caption, with a photo */
   gboolean      with_photo;  /* photo_sizes, the only photo */
+  TgAttachment *attachment;  /* or NULL; its caption is text */
   gboolean      deleted;
 } TgMessage;
 
@@ -90,8 +114,9 @@ typedef struct
 typedef struct
 {
   gint64      update_id;
-  const char *kind;      /* "message" or "edited_message" */
+  const char *kind;      /* "message", "edited_message" or "my_chat_member" */
   TgMessage  *message;
+  JsonNode   *member;    /* my_chat_member: the ChatMemberUpdated */
 } TgUpdate;
 
 typedef struct
@@ -132,9 +157,36 @@ static const TgUser * const customers[] = { &mehmet, &sabine, &lukas, &petra, &j
 static TgChat chats[] = {
   { G_GINT64_CONSTANT (5551000103), "private", NULL, &sabine, 101 },
   { G_GINT64_CONSTANT (5551000104), "private", NULL, &lukas, 201 },
-  { G_GINT64_CONSTANT (-1001234567890), "supergroup", "Wellenfunk Community", NULL, 2201 },
+  { G_GINT64_CONSTANT (-1001234567890), "supergroup", "Wellenfunk Community", NULL, 2201, "administrator", TRUE },
+  { G_GINT64_CONSTANT (-1009876543210), "supergroup", "Nachbarschaft Gohlis", NULL, 3101, "member", FALSE },
 };
 #define GROUP (&chats[2])
+#define NEIGHBOURS (&chats[3])
+
+#define MEGABYTE (1024 * 1024)
+/* What getFile hands out at most, "up to 20 MB in size". */
+#define MAX_GET_FILE_SIZE (20 * MEGABYTE)
+
+/* The files of --seed-telegram-chats, in Lukas's private chat. Their
+ * bytes are made up; only their sizes and types matter. */
+static TgAttachment attachments[] = {
+  { "document", "BQACAgIAAxkBAAIBLukas-Mietvertrag", "AgADdoc3", "documents/file_3.pdf", "Mietvertrag_Gohlis.pdf",
+    "application/pdf", 48213, 0, 0, 0, NULL, NULL },
+  { "voice", "AwACAgIAAxkBAAIBLukas-Sprachnachricht", "AgADvoc4", "voice/file_4.oga", NULL,
+    "audio/ogg", 30720, 7, 0, 0, NULL, NULL },
+  { "audio", "CQACAgIAAxkBAAIBLukas-Warteschleife", "AgADaud5", "music/file_5.mp3", "Warteschleife.mp3",
+    "audio/mpeg", 2936012, 184, 0, 0, NULL, NULL },
+  { "video", "BAACAgIAAxkBAAIBLukas-Router-LED", "AgADvid6", "videos/file_6.mp4", "router-led.mp4",
+    "video/mp4", 1887437, 12, 640, 360, NULL, NULL },
+  { "video_note", "DQACAgIAAxkBAAIBLukas-Videonachricht", "AgADvno7", "video_notes/file_7.mp4", NULL,
+    NULL, 734003, 9, 240, 240, NULL, NULL },
+  { "sticker", "CAACAgIAAxkBAAIBLukas-Daumen", "AgADstk8", "stickers/file_8.webp", NULL,
+    NULL, 24576, 0, 512, 512, "👍", NULL },
+  { "document", "BQACAgIAAxkBAAIBLukas-Kontoauszuege", "AgADdoc9", "documents/file_9.pdf", "Kontoauszuege_2024.pdf",
+    "application/pdf", 12 * MEGABYTE, 0, 0, 0, NULL, NULL },
+  { "document", "BQACAgIAAxkBAAIBLukas-Router-Protokolle", "AgADdoc10", "documents/file_10.zip",
+    "Router-Protokolle.zip", "application/zip", 24 * MEGABYTE, 0, 0, 0, NULL, NULL },
+};
 
 /* Lukas's photo of his moving box, in the sizes Telegram keeps of a photo,
  * smallest first as in Message.photo. Every size is a file of its own. */
@@ -155,6 +207,7 @@ static struct
   gint64     next_update_id;
   GStrv      allowed_updates; /* NULL or empty: every kind */
   GPtrArray *polls;          /* Request waiting in getUpdates */
+  gboolean   privacy_off;    /* --telegram-privacy off */
 } telegram;
 
 /* Tokens */
@@ -223,7 +276,7 @@ static gboolean
 deliverable (TgUpdate *update,
              gint64    offset)
 {
-  return update->update_id >= offset && !update->message->deleted &&
+  return update->update_id >= offset && (update->message == NULL || !update->message->deleted) &&
          (telegram.allowed_updates == NULL || telegram.allowed_updates[0] == NULL ||
           g_strv_contains ((const char * const *) telegram.allowed_updates, update->kind));
 }
@@ -240,6 +293,7 @@ count_deliverable (gint64 offset)
 }
 
 static void wake_polls (void);
+static gboolean reaches_bot (TgMessage *message);
 
 static void
 add_update (const char *kind,
@@ -271,7 +325,7 @@ post (TgChat       *chat,
   message->reply_to_id = reply_to_id;
   message->text = g_strdup (text);
   g_ptr_array_add (telegram.messages, message);
-  if (from != &bot)
+  if (from != &bot && reaches_bot (message))
     add_update ("message", message);
 
   return message;
@@ -579,7 +633,7 @@ add_user (JsonBuilder  *builder,
       json_builder_set_member_name (builder, "can_join_groups");
       json_builder_add_boolean_value (builder, TRUE);
       json_builder_set_member_name (builder, "can_read_all_group_messages");
-      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_add_boolean_value (builder, telegram.privacy_off);
       json_builder_set_member_name (builder, "supports_inline_queries");
       json_builder_add_boolean_value (builder, FALSE);
     }
@@ -643,6 +697,71 @@ add_file (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+static void
+add_int_member (JsonBuilder *builder,
+                const char  *name,
+                gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* Document, Voice, Audio, Video, VideoNote or Sticker, with the fields
+ * the Bot API gives each, and the message's caption. A sticker and a
+ * video note have no caption. */
+static void
+add_attachment (JsonBuilder *builder,
+                TgMessage   *message)
+{
+  TgAttachment *file = message->attachment;
+  gboolean sized = g_str_equal (file->kind, "video") || g_str_equal (file->kind, "sticker");
+
+  json_builder_set_member_name (builder, file->kind);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "file_id", file->file_id);
+  add_string_member (builder, "file_unique_id", file->file_unique_id);
+  if (sized)
+    {
+      add_int_member (builder, "width", file->width);
+      add_int_member (builder, "height", file->height);
+    }
+  if (g_str_equal (file->kind, "video_note"))
+    add_int_member (builder, "length", file->width);
+  if (file->duration > 0)
+    add_int_member (builder, "duration", file->duration);
+  if (g_str_equal (file->kind, "sticker"))
+    {
+      add_string_member (builder, "type", "regular");
+      json_builder_set_member_name (builder, "is_animated");
+      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_set_member_name (builder, "is_video");
+      json_builder_add_boolean_value (builder, FALSE);
+      add_string_member (builder, "emoji", file->emoji);
+      add_string_member (builder, "set_name", "WellenfunkSupport");
+    }
+  add_string_member (builder, "file_name", file->file_name);
+  add_string_member (builder, "mime_type", file->mime_type);
+  add_int_member (builder, "file_size", file->file_size);
+  json_builder_end_object (builder);
+
+  if (message->text != NULL && message->text[0] != '\0')
+    {
+      add_string_member (builder, "caption", message->text);
+      add_entities (builder, "caption_entities", message->text);
+    }
+}
+
 /* The message replied to has no reply_to_message of its own, as on
  * Telegram, and none once it was deleted. */
 static void
@@ -672,7 +791,9 @@ add_message (JsonBuilder *builder,
       json_builder_set_member_name (builder, "reply_to_message");
       add_message (builder, reply_to, FALSE);
     }
-  if (message->with_photo)
+  if (message->attachment != NULL)
+    add_attachment (builder, message);
+  else if (message->with_photo)
     {
       json_builder_set_member_name (builder, "photo");
       json_builder_begin_array (builder);
@@ -700,7 +821,10 @@ add_update_json (JsonBuilder *builder,
   json_builder_set_member_name (builder, "update_id");
   json_builder_add_int_value (builder, update->update_id);
   json_builder_set_member_name (builder, update->kind);
-  add_message (builder, update->message, TRUE);
+  if (update->member != NULL)
+    json_builder_add_value (builder, json_node_copy (update->member));
+  else
+    add_message (builder, update->message, TRUE);
   json_builder_end_object (builder);
 }
 
@@ -1274,6 +1398,9 @@ get_updates (Request *request)
   request->offset = MAX (offset, 0);
   request->limit = CLAMP (limit, 1, 100);
 
+  if (request->fault != NULL && g_str_equal (request->fault->kind, "ignore-timeout"))
+    timeout = 0;
+
   if (timeout <= 0 || count_deliverable (request->offset) > 0)
     {
       reply_updates (request);
@@ -1286,6 +1413,236 @@ get_updates (Request *request)
                                                G_CALLBACK (poll_disconnected_cb), request);
   g_ptr_array_add (telegram.polls, request);
   return FALSE;
+}
+
+/* Chats, privacy mode and files */
+
+/* With privacy mode on, which is how BotFather makes every bot, a bot
+ * that does not administer a group receives only the messages there that
+ * mention it or reply to one of its own; an administrator, and a bot with
+ * privacy mode off, receives them all. Private chats always reach it. */
+static gboolean
+reaches_bot (TgMessage *message)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *mention = NULL;
+  TgMessage *replied;
+
+  if (message->chat->user != NULL || telegram.privacy_off ||
+      g_strcmp0 (message->chat->bot_status, "administrator") == 0)
+    return TRUE;
+
+  replied = message->reply_to_id ? find_message (message->chat, message->reply_to_id) : NULL;
+  if (replied != NULL && replied->from == &bot)
+    return TRUE;
+  folded = g_utf8_casefold (message->text ? message->text : "", -1);
+  mention = g_utf8_casefold ("@" "WellenfunkHilfeBot", -1);
+  return strstr (folded, mention) != NULL;
+}
+
+void
+telegram_set_privacy_mode (gboolean on)
+{
+  telegram.privacy_off = !on;
+}
+
+/* ChatMemberAdministrator or ChatMemberMember of the bot in @chat. */
+static void
+add_bot_member (JsonBuilder *builder,
+                TgChat      *chat)
+{
+  static const char * const rights[] = {
+    "can_manage_chat", "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+    "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+    "can_pin_messages",
+  };
+  gboolean admin = g_strcmp0 (chat->bot_status, "administrator") == 0;
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "status", admin ? "administrator" : "member");
+  json_builder_set_member_name (builder, "user");
+  add_user (builder, &bot, FALSE);
+  if (admin)
+    {
+      json_builder_set_member_name (builder, "can_be_edited");
+      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_set_member_name (builder, "is_anonymous");
+      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_set_member_name (builder, "can_delete_messages");
+      json_builder_add_boolean_value (builder, chat->bot_can_delete);
+      for (guint i = 0; i < G_N_ELEMENTS (rights); i++)
+        {
+          json_builder_set_member_name (builder, rights[i]);
+          json_builder_add_boolean_value (builder, g_str_equal (rights[i], "can_manage_chat"));
+        }
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+get_chat_member (Request *request)
+{
+  static const char * const known[] = { "chat_id", "user_id", NULL };
+  g_autoptr(JsonBuilder) builder = NULL;
+  const TgUser *customer;
+  gint64 user_id = 0;
+  TgChat *chat;
+
+  if (!only_known_members (request, request->params, NULL, known) ||
+      (chat = chat_param (request, request->params, "chat_id", FALSE)) == NULL ||
+      !int_param (request, request->params, "user_id", &user_id))
+    return;
+
+  builder = begin_ok ();
+  if (user_id == bot.id && chat->user == NULL)
+    add_bot_member (builder, chat);
+  else if ((customer = user_id == bot.id ? &bot : find_customer (user_id)) != NULL)
+    {
+      json_builder_begin_object (builder);
+      add_string_member (builder, "status", "member");
+      json_builder_set_member_name (builder, "user");
+      add_user (builder, customer, FALSE);
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      bad_request (request, "user not found");
+      return;
+    }
+  reply_ok (request, builder);
+}
+
+/* An administrator of the group changes the bot's rights: the bot
+ * learns of it through a my_chat_member update. */
+void
+telegram_set_bot_member (SoupServerMessage *msg)
+{
+  static const TgUser owner = { G_GINT64_CONSTANT (5551000100), FALSE, "Anna", "Berger", "anna_wellenfunk", "de" };
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObject *object = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  TgChat *chat = object ? find_chat (json_object_get_int_member_with_default (object, "chat_id", 0)) : NULL;
+  const char *status = object ? json_object_get_string_member_with_default (object, "status", "") : "";
+  TgUpdate *update;
+
+  if (chat == NULL || chat->user != NULL || (!g_str_equal (status, "administrator") && !g_str_equal (status, "member")))
+    {
+      soup_server_message_set_status (msg, 400, NULL);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "chat");
+  add_chat (builder, chat);
+  json_builder_set_member_name (builder, "from");
+  add_user (builder, &owner, FALSE);
+  add_int_member (builder, "date", now ());
+  json_builder_set_member_name (builder, "old_chat_member");
+  add_bot_member (builder, chat);
+  chat->bot_status = g_str_equal (status, "administrator") ? "administrator" : "member";
+  chat->bot_can_delete = json_object_get_boolean_member_with_default (object, "can_delete_messages", FALSE);
+  json_builder_set_member_name (builder, "new_chat_member");
+  add_bot_member (builder, chat);
+  json_builder_end_object (builder);
+
+  update = g_new0 (TgUpdate, 1);
+  update->update_id = telegram.next_update_id++;
+  update->kind = "my_chat_member";
+  update->member = json_builder_get_root (builder);
+  g_ptr_array_add (telegram.updates, update);
+  wake_polls ();
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
+static TgAttachment *
+find_attachment (const char *file_id,
+                 const char *file_path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (attachments); i++)
+    if (g_strcmp0 (attachments[i].file_id, file_id) == 0 || g_strcmp0 (attachments[i].file_path, file_path) == 0)
+      return &attachments[i];
+  return NULL;
+}
+
+/* getFile for a file that is not a photo: "up to 20 MB", beyond which
+ * Telegram answers "file is too big". */
+static void
+get_attachment_file (Request      *request,
+                     TgAttachment *file)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (file->file_size > MAX_GET_FILE_SIZE)
+    {
+      bad_request (request, "file is too big");
+      return;
+    }
+  builder = begin_ok ();
+  json_builder_begin_object (builder);
+  add_string_member (builder, "file_id", file->file_id);
+  add_string_member (builder, "file_unique_id", file->file_unique_id);
+  add_int_member (builder, "file_size", file->file_size);
+  add_string_member (builder, "file_path", file->file_path);
+  json_builder_end_object (builder);
+  reply_ok (request, builder);
+}
+
+static void
+download_attachment (Request      *request,
+                     TgAttachment *file)
+{
+  if (file->bytes == NULL)
+    file->bytes = g_bytes_new_take (g_malloc0 (file->file_size), file->file_size);
+  soup_server_message_set_status (request->msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (request->msg),
+                                         file->mime_type ? file->mime_type : "application/octet-stream", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (request->msg), file->bytes);
+}
+
+static void
+post_attachment (TgAttachment *file,
+                 const char   *caption,
+                 gint64        date)
+{
+  TgMessage *message = post (&chats[1], &lukas, caption, 0, date);
+
+  message->attachment = file;
+}
+
+/* For --seed-telegram-chats, after telegram_init(): the group where the
+ * bot is a plain member, an old message edited today, and files. */
+void
+telegram_seed_chats (void)
+{
+  gint64 start = now ();
+  TgMessage *old;
+
+  post (NEIGHBOURS, &petra,
+        "@WellenfunkHilfeBot Seit heute früh kein Internet in der Landsberger Straße. Rückruf bitte unter "
+        "0170 9876543.",
+        0, start - 960);
+  post (NEIGHBOURS, &jonas, "Bei mir in der Georg-Schumann-Straße läuft alles.", 0, start - 900);
+
+  /* Three days old: its update is gone, as Telegram keeps updates for 24
+   * hours; the edit brings it back with its first date. */
+  old = post (GROUP, &mehmet,
+              "@WellenfunkHilfeBot Meine Kundennummer ist 4711-0815, bitte ruft mich an: 0151 23456789.",
+              0, start - 72 * 3600);
+  g_ptr_array_remove_index (telegram.updates, telegram.updates->len - 1);
+  edit (old,
+        "@WellenfunkHilfeBot Meine Kundennummer ist 4711-0815, bitte ruft mich unter 0151 23456789 an.",
+        start - 840);
+
+  post_attachment (&attachments[0], "Hier der Mietvertrag für die neue Wohnung.", start - 780);
+  post_attachment (&attachments[1], NULL, start - 720);
+  post_attachment (&attachments[2], NULL, start - 660);
+  post_attachment (&attachments[3], "So blinkt der Router seit dem Umzug.", start - 600);
+  post_attachment (&attachments[4], NULL, start - 540);
+  post_attachment (&attachments[5], NULL, start - 480);
+  post_attachment (&attachments[6], "Die Kontoauszüge, wie gewünscht.", start - 420);
+  post_attachment (&attachments[7], NULL, start - 360);
 }
 
 /* The other methods */
@@ -1409,6 +1766,18 @@ send_message (Request *request)
   reply_ok (request, builder);
 }
 
+/* In a group, only an administrator with can_delete_messages deletes
+ * others' messages, and only within 48 hours of their sending. */
+static gboolean
+may_delete (TgChat    *chat,
+            TgMessage *message)
+{
+  if (message->from == &bot)
+    return TRUE;
+  return g_strcmp0 (chat->bot_status, "administrator") == 0 && chat->bot_can_delete &&
+         now () - message->date < 48 * 3600;
+}
+
 static void
 delete_message (Request *request)
 {
@@ -1435,6 +1804,11 @@ delete_message (Request *request)
   if (find_message (chat, message_id) == NULL)
     {
       bad_request (request, "message to delete not found");
+      return;
+    }
+  if (!may_delete (chat, find_message (chat, message_id)))
+    {
+      bad_request (request, "message can't be deleted");
       return;
     }
 
@@ -1497,6 +1871,11 @@ get_file (Request *request)
   if (!only_known_members (request, request->params, NULL, known))
     return;
   file_id = string_param (request->params, "file_id");
+  if (file_id != NULL && find_attachment (file_id, NULL) != NULL)
+    {
+      get_attachment_file (request, find_attachment (file_id, NULL));
+      return;
+    }
   if (file_id == NULL || (file = find_file (file_id, NULL)) == NULL)
     {
       bad_request (request, "invalid file_id");
@@ -1514,8 +1893,11 @@ download (Request  *request,
           gboolean  truncated)
 {
   TgFile *file = find_file (NULL, request->file_path);
+  TgAttachment *attachment = find_attachment (NULL, request->file_path);
 
-  if (file == NULL)
+  if (file == NULL && attachment != NULL && attachment->file_size <= MAX_GET_FILE_SIZE)
+    download_attachment (request, attachment);
+  else if (file == NULL)
     reply_error (request, 404, "Not Found");
   else
     sandbox_reply_png (request->msg, file->bytes, truncated);
@@ -1543,6 +1925,8 @@ call_method (Request *request)
     delete_webhook (request);
   else if (g_ascii_strcasecmp (name, "getFile") == 0)
     get_file (request);
+  else if (g_ascii_strcasecmp (name, "getChatMember") == 0)
+    get_chat_member (request);
   else
     reply_error (request, 404, "Not Found");
   return TRUE;

@@ -1424,6 +1424,11 @@ server_callback (SoupServer        *server,
       soup_server_message_set_status (msg, 204, NULL);
       return;
     }
+  if (g_str_equal (path, "/_sandbox/telegram/bot-member") && telegram_enabled ())
+    {
+      telegram_set_bot_member (msg);
+      return;
+    }
   if (g_str_equal (path, "/_sandbox/revoke-all"))
     {
       oauth_revoke_all ();
@@ -1610,7 +1615,10 @@ static const char telegram_help[] =
   "digits, - or _ (123456789:AAH...); the record has the path as it came, token included,\n"
   "while faults are asked for as /bot<redacted>/<method> or /file/bot<redacted>/<file_path>.\n"
   "--telegram-webhook starts with a webhook set, so that getUpdates answers 409 until\n"
-  "deleteWebhook.";
+  "deleteWebhook. getChatMember (chat_id,\n"
+  "user_id) tells the bot's rights; --telegram-privacy on|off sets its privacy mode, and\n"
+  "--seed-telegram-chats seeds a group where it is a plain member, an old message edited,\n"
+  "and documents, voice, audio, video, a video note and a sticker.";
 
 int
 main (int   argc,
@@ -1620,6 +1628,8 @@ main (int   argc,
   g_autofree char *record_path = NULL;
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
+  g_autofree char *telegram_privacy = NULL;
+  gboolean seed_telegram_chats = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
   int rate_limit = 0, rate_period_s = 0;
   gboolean seed_personal = FALSE;
@@ -1653,6 +1663,10 @@ main (int   argc,
       "Serve the Telegram Bot API too, to the bot with this token", "BOT_TOKEN" },
     { "telegram-webhook", 0, 0, G_OPTION_ARG_STRING, &telegram_webhook,
       "Start with this webhook set for the bot, so that getUpdates is refused", "URL" },
+    { "telegram-privacy", 0, 0, G_OPTION_ARG_STRING, &telegram_privacy,
+      "The bot's privacy mode in groups: on (the default, as BotFather sets it) or off", "on|off" },
+    { "seed-telegram-chats", 0, 0, G_OPTION_ARG_NONE, &seed_telegram_chats,
+      "Seed a group where the bot is a plain member, an old message edited, and files", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1673,13 +1687,15 @@ main (int   argc,
       reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 ||
       rate_limit < 0 || rate_period_s < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
-      (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')))
+      (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
+      (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
                   "                         [--rate-limit N] [--rate-period-s S]\n"
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
-                  "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
+                  "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
+                  "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1709,9 +1725,12 @@ main (int   argc,
   seed_mentions (seed_count);
   if (telegram_token != NULL)
     {
+      telegram_set_privacy_mode (g_strcmp0 (telegram_privacy, "off") != 0);
       telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
       if (seed_personal)
         telegram_seed_personal_data ();
+      if (seed_telegram_chats)
+        telegram_seed_chats ();
     }
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);

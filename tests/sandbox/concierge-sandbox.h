@@ -86,6 +86,13 @@ void     telegram_init               (const char *token,
 /* For --seed-personal-data, after telegram_init(). */
 void     telegram_seed_personal_data (void);
 gboolean telegram_enabled            (void);
+/* For --seed-telegram-chats, after telegram_init(). */
+void     telegram_seed_chats         (void);
+/* --telegram-privacy: on, as BotFather makes a bot, or off. */
+void     telegram_set_privacy_mode   (gboolean           on);
+/* POST /_sandbox/telegram/bot-member {"chat_id": N, "status":
+ * "administrator" | "member", "can_delete_messages": BOOL} */
+void     telegram_set_bot_member     (SoupServerMessage *msg);
 /* Both the methods, /bot<BOT_TOKEN>/<method>, and the downloads of
  * files, /file/bot<BOT_TOKEN>/<file_path>. */
 void     telegram_handle             (SoupServerMessage *msg,

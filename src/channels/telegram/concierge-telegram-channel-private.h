@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  PRIVACY_MODE_UNKNOWN,
+  PRIVACY_MODE_ON,
+  PRIVACY_MODE_OFF,
+} ConciergeTelegramPrivacyMode;
+
 struct _ConciergeTelegram
 {
   GObject      parent_instance;
@@ -26,6 +33,9 @@ struct _ConciergeTelegram
   /* The last fetch worked: the next may wait on the server. After a start
    * or a failure it answers at once, so the account shows its state. */
   gboolean     long_poll;
+  /* chat id → whether the bot may delete the others' messages there */
+  GHashTable  *chat_rights;
+  ConciergeTelegramPrivacyMode privacy_mode;
 };
 
 typedef void (*ConciergeTelegramResultCallback) (GTask *task, JsonNode *result);
@@ -36,5 +46,11 @@ void      concierge_telegram_call_method    (GTask                           *ta
                                              ConciergeTelegramResultCallback  callback);
 JsonNode *concierge_telegram_parameters_new (const char                      *first_name,
                                              ...);
+
+void      concierge_telegram_note_update    (ConciergeTelegram               *self,
+                                             JsonObject                      *update);
+gboolean  concierge_telegram_take_me        (GTask                           *task,
+                                             JsonNode                        *result);
+void      concierge_telegram_chats_init_iface (ConciergeChannelInterface     *iface);
 
 G_END_DECLS

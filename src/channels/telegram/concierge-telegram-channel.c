@@ -35,6 +35,7 @@ concierge_telegram_finalize (GObject *object)
     memset (self->bot_token, 0, strlen (self->bot_token));
   g_free (self->bot_token);
   g_free (self->bot_username);
+  g_clear_pointer (&self->chat_rights, g_hash_table_unref);
 
   G_OBJECT_CLASS (concierge_telegram_parent_class)->finalize (object);
 }
@@ -343,6 +344,8 @@ updates_cb (GTask    *task,
         }
 
       fetch->next_offset = MAX (fetch->next_offset, update_id + 1);
+      if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (updates, i)))
+        concierge_telegram_note_update (self, json_node_get_object (json_array_get_element (updates, i)));
       if (item.message != NULL)
         concierge_ingest_add_message (fetch->ingest, item.thread_remote_id, item.visibility, item.message);
       concierge_telegram_item_clear (&item);
@@ -361,8 +364,10 @@ get_updates (GTask *task)
   JsonNode *allowed_node = json_node_new (JSON_NODE_ARRAY);
   JsonNode *parameters;
 
+  /* Every kind read here, and only those: a list leaves out the rest. */
   json_array_add_string_element (allowed, "message");
   json_array_add_string_element (allowed, "edited_message");
+  json_array_add_string_element (allowed, "my_chat_member");
   json_node_set_array (allowed_node, allowed);
 
   /* The offset confirms every update before it, so it comes from the
@@ -386,18 +391,10 @@ me_cb (GTask    *task,
   ConciergeTelegram *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
   g_autofree char *bot_id = NULL;
-  JsonObject *me = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
 
-  if (concierge_json_int (me, "id") == 0 || concierge_json_string (me, "username") == NULL)
-    {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                               _("The server sent an answer Concierge cannot read."));
-      return;
-    }
+  if (!concierge_telegram_take_me (task, result))
+    return;
 
-  self->bot_id = concierge_json_int (me, "id");
-  g_free (self->bot_username);
-  self->bot_username = g_strdup (concierge_json_string (me, "username"));
   bot_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->bot_id);
   concierge_ingest_set_remote_user_id (fetch->ingest, bot_id);
   get_updates (task);
@@ -793,4 +790,5 @@ concierge_telegram_channel_init (ConciergeChannelInterface *iface)
   iface->fetch_image_finish = concierge_telegram_fetch_image_finish;
   /* The Bot API never tells a bot that someone deleted a message, nor
    * lets it ask, so deleted messages stay unknown here. */
+  concierge_telegram_chats_init_iface (iface);
 }

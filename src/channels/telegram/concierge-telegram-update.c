@@ -89,6 +89,90 @@ choose_photo (JsonObject *message)
   return chosen;
 }
 
+/* "1:05", or "1:02:05" past an hour. */
+static char *
+format_duration (gint64 seconds)
+{
+  if (seconds >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+  return g_strdup_printf ("%d:%02d", (int) (seconds / 60), (int) (seconds % 60));
+}
+
+/* What the file is, where Telegram says: its length and size, joined as
+ * "0:07, 30.7 kB", or NULL when it says neither. */
+static char *
+describe_extent (JsonObject *file)
+{
+  gint64 duration = concierge_json_int (file, "duration");
+  gint64 size = concierge_json_int (file, "file_size");
+  g_autofree char *length = duration > 0 ? format_duration (duration) : NULL;
+  g_autofree char *bytes = size > 0 ? g_format_size ((guint64) size) : NULL;
+
+  if (length != NULL && bytes != NULL)
+    return g_strdup_printf ("%s, %s", length, bytes);
+  return g_strdup (length ? length : bytes);
+}
+
+/* A document, voice or video message, audio, video or sticker as a line
+ * that says what it is; NULL for a message without one. */
+static char *
+describe_file (JsonObject *message)
+{
+  JsonObject *file;
+  g_autofree char *extent = NULL;
+  const char *name;
+
+  if ((file = concierge_json_object (message, "sticker")) != NULL)
+    {
+      const char *emoji = concierge_json_string (file, "emoji");
+
+      /* Translators: %s is the emoji the sticker stands for */
+      return emoji ? g_strdup_printf (_("Sticker %s"), emoji) : g_strdup (_("Sticker"));
+    }
+
+  if ((file = concierge_json_object (message, "voice")) != NULL)
+    {
+      extent = describe_extent (file);
+      /* Translators: %s is its length and size, as in "0:07, 30.7 kB" */
+      return extent ? g_strdup_printf (_("Voice message (%s)"), extent) : g_strdup (_("Voice message"));
+    }
+  if ((file = concierge_json_object (message, "video_note")) != NULL)
+    {
+      extent = describe_extent (file);
+      /* Translators: a round video message; %s is its length and size */
+      return extent ? g_strdup_printf (_("Video message (%s)"), extent) : g_strdup (_("Video message"));
+    }
+
+  if ((file = concierge_json_object (message, "document")) != NULL)
+    {
+      name = concierge_json_string (file, "file_name");
+      extent = describe_extent (file);
+      /* Translators: a file the customer sent; %s is its name, then its size */
+      return g_strdup_printf (_("Document “%s” (%s)"), name ? name : _("without a name"), extent ? extent : "?");
+    }
+  if ((file = concierge_json_object (message, "audio")) != NULL)
+    {
+      name = concierge_json_string (file, "file_name");
+      if (name == NULL)
+        name = concierge_json_string (file, "title");
+      extent = describe_extent (file);
+      /* Translators: %s is its name, then its length and size */
+      return g_strdup_printf (_("Audio “%s” (%s)"), name ? name : _("without a name"), extent ? extent : "?");
+    }
+  if ((file = concierge_json_object (message, "video")) != NULL)
+    {
+      name = concierge_json_string (file, "file_name");
+      extent = describe_extent (file);
+      if (name == NULL)
+        /* Translators: %s is its length and size */
+        return g_strdup_printf (_("Video (%s)"), extent ? extent : "?");
+      /* Translators: %s is its name, then its length and size */
+      return g_strdup_printf (_("Video “%s” (%s)"), name, extent ? extent : "?");
+    }
+
+  return NULL;
+}
+
 /**
  * concierge_telegram_message_from_json:
  * @object: a Message
@@ -110,6 +194,7 @@ concierge_telegram_message_from_json (JsonObject  *object,
   const char *text = concierge_json_string (object, "text");
   g_autofree char *remote_id = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *file = NULL;
   ConciergeMessage *message;
   JsonObject *photo;
   gboolean own;
@@ -124,7 +209,16 @@ concierge_telegram_message_from_json (JsonObject  *object,
   if (text == NULL)
     text = concierge_json_string (object, "caption");
   photo = choose_photo (object);
-  if (text != NULL)
+  file = describe_file (object);
+  if (file != NULL && text != NULL)
+    {
+      g_autofree char *caption = g_utf8_make_valid (text, -1);
+
+      body = concierge_channel_clean_text (g_strdup_printf ("%s\n%s", file, caption));
+    }
+  else if (file != NULL)
+    body = concierge_channel_clean_text (g_steal_pointer (&file));
+  else if (text != NULL)
     body = concierge_channel_clean_text (g_utf8_make_valid (text, -1));
   else if (photo != NULL)
     body = g_strdup (_("(A photo without a caption)"));
