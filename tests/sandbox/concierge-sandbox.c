@@ -941,7 +941,7 @@ get_statuses (SoupServerMessage *msg,
   static const char * const known[] = { "id[]", NULL };
   const char *ids = query ? g_hash_table_lookup (query, "id[]") : NULL;
   g_auto(GStrv) asked = g_strsplit (ids ? ids : "", "\n", -1);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (!sandbox.pkce)
