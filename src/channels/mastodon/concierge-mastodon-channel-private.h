@@ -1,7 +1,8 @@
 /* concierge-mastodon-channel-private.h
  *
  * What the sign-in shares with the channel: a sign-in asks the server
- * through a channel that has no token yet.
+ * through a channel that has no token yet. The fetching, in a file of its
+ * own, shares the same.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +12,8 @@
 #include "concierge-mastodon-channel.h"
 
 G_BEGIN_DECLS
+
+#define DEFAULT_MAX_CHARACTERS 500
 
 struct _ConciergeMastodon
 {
@@ -39,5 +42,15 @@ void concierge_mastodon_request_json       (GTask                         *task,
                                             const char                    *idempotency_key,
                                             ConciergeMastodonJsonCallback  callback);
 void concierge_mastodon_return_unreadable  (GTask                         *task);
+
+void             concierge_mastodon_fetch_async  (ConciergeChannel     *channel,
+                                                  const char           *cursor,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+ConciergeIngest *concierge_mastodon_fetch_finish (ConciergeChannel     *channel,
+                                                  GAsyncResult         *result,
+                                                  char                **cursor,
+                                                  GError              **error);
 
 G_END_DECLS
