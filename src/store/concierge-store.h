@@ -81,6 +81,10 @@ void             concierge_ingest_add_message (ConciergeIngest    *ingest,
                                                const char         *thread_remote_id,
                                                ConciergeVisibility visibility,
                                                ConciergeMessage   *message);
+void             concierge_ingest_add_reply   (ConciergeIngest    *ingest,
+                                               const char         *reply_to,
+                                               ConciergeVisibility visibility,
+                                               ConciergeMessage   *message);
 void             concierge_ingest_set_cursor  (ConciergeIngest    *ingest,
                                                const char         *stream,
                                                const char         *cursor);
