@@ -13,6 +13,7 @@
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
  *                     [--max-characters N] [--seed-mentions N]
+ *                     [--seed-mentions-days N]
  *                     [--seed-personal-data] [--seed-same-customer] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
@@ -427,7 +428,8 @@ seed_same_customer (void)
 /* Many customers who mentioned support before the sandbox started: the
  * benchmark's load. Each mention is a thread of its own. */
 static void
-seed_mentions (guint n)
+seed_mentions (guint n,
+               guint days)
 {
   Person *customers[100];
 
@@ -449,7 +451,10 @@ seed_mentions (guint n)
     {
       g_autofree char *text = g_strdup_printf ("@support Frage Nummer %u: <b>Router</b> &amp; Rechnung, bitte um Rückruf.", i);
 
-      post (customers[i % G_N_ELEMENTS (customers)], "public", text, NULL);
+      Status *status = post (customers[i % G_N_ELEMENTS (customers)], "public", text, NULL);
+
+      /* Spread evenly over the days asked for, the newest now. */
+      status->created_at -= (gint64) days * 24 * 60 * 60 * (n - 1 - i) / n;
     }
 }
 
@@ -887,11 +892,28 @@ mentions_support (Status *status)
   return status->author != find_person (OWN_ACCOUNT_ID) && strstr (status->text, "@support") != NULL;
 }
 
+/* Mastodon 4.3's default notification policy filters private mentions
+ * (for_private_mentions: filter): a direct status from someone support
+ * does not follow stays out of the notifications unless it answers a
+ * conversation support began. Support follows nobody here. */
+static gboolean
+filtered_by_policy (Status *status)
+{
+  Status *first = find_status_in (sandbox.statuses, status->conversation_id);
+
+  if (first == NULL)
+    first = find_status_in (sandbox.deleted, status->conversation_id);
+  return g_str_equal (status->visibility, "direct") &&
+         (first == NULL || first->author != find_person (OWN_ACCOUNT_ID));
+}
+
 static void
 get_notifications (SoupServerMessage *msg,
                    GHashTable        *query)
 {
-  static const char * const known[] = { "types[]", "max_id", "since_id", "min_id", "limit", NULL };
+  static const char * const known[] = { "types[]", "max_id", "since_id", "min_id", "limit",
+                                        "include_filtered", NULL };
+  const char *include_filtered = query ? g_hash_table_lookup (query, "include_filtered") : NULL;
   g_autoptr(GPtrArray) mentions = g_ptr_array_new ();
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -900,7 +922,8 @@ get_notifications (SoupServerMessage *msg,
     return;
 
   for (guint i = 0; i < sandbox.statuses->len; i++)
-    if (mentions_support (g_ptr_array_index (sandbox.statuses, i)))
+    if (mentions_support (g_ptr_array_index (sandbox.statuses, i)) &&
+        (g_strcmp0 (include_filtered, "true") == 0 || !filtered_by_policy (g_ptr_array_index (sandbox.statuses, i))))
       g_ptr_array_add (mentions, g_ptr_array_index (sandbox.statuses, i));
 
   /* A notification shares its status's id here; Mastodon's differ, but
@@ -931,11 +954,30 @@ get_notifications (SoupServerMessage *msg,
   sandbox_reply_json (msg, 200, builder);
 }
 
+/* Conversations have a next page only when this one is full
+ * (records_continue? in Mastodon's ConversationsController). */
+static void
+drop_next_link_of_last_page (SoupServerMessage *msg,
+                             GPtrArray         *page,
+                             guint              limit)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *link = soup_message_headers_get_one (headers, "Link");
+  const char *prev;
+  g_autofree char *only_prev = NULL;
+
+  if (link == NULL || page->len >= limit || (prev = strstr (link, ", <")) == NULL)
+    return;
+  only_prev = g_strdup (prev + 2);
+  soup_message_headers_replace (headers, "Link", only_prev);
+}
+
 static void
 get_conversations (SoupServerMessage *msg,
                    GHashTable        *query)
 {
   static const char * const known[] = { "max_id", "since_id", "min_id", "limit", NULL };
+  const char *limit_text;
   g_autoptr(GPtrArray) last = g_ptr_array_new ();
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -958,6 +1000,7 @@ get_conversations (SoupServerMessage *msg,
     }
 
   page = page_of (last, query, status_id_of);
+  limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
   json_builder_begin_array (builder);
   for (guint i = 0; i < page->len; i++)
     {
@@ -979,6 +1022,7 @@ get_conversations (SoupServerMessage *msg,
   json_builder_end_array (builder);
 
   set_link_header (msg, page, status_id_of);
+  drop_next_link_of_last_page (msg, page, limit_text ? (guint) CLAMP (atoi (limit_text), 1, 40) : 20);
   sandbox_reply_json (msg, 200, builder);
 }
 
@@ -1485,6 +1529,79 @@ start_outage (SoupServerMessage *msg)
   soup_server_message_set_status (msg, 204, NULL);
 }
 
+static JsonObject *
+request_object (SoupServerMessage *msg,
+                JsonNode         **node)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  *node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  if (*node == NULL || !JSON_NODE_HOLDS_OBJECT (*node))
+    {
+      sandbox_reply_error (msg, 400, "The body is a JSON object");
+      return NULL;
+    }
+  return json_node_get_object (*node);
+}
+
+/* A status support posts "from the web": no Idempotency-Key, no customer
+ * answering it, as a colleague's reply in the browser. */
+static void
+post_as_support (SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObject *object = request_object (msg, &node);
+  const char *in_reply_to_id;
+  Status *status;
+
+  if (object == NULL)
+    return;
+  in_reply_to_id = json_object_get_string_member_with_default (object, "in_reply_to_id", NULL);
+  if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
+    {
+      sandbox_reply_error (msg, 404, "Record not found");
+      return;
+    }
+  status = post (find_person (OWN_ACCOUNT_ID),
+                 json_object_get_string_member_with_default (object, "visibility", "public"),
+                 json_object_get_string_member_with_default (object, "text", "Answered on the web."),
+                 in_reply_to_id);
+  add_status (builder, status);
+  sandbox_reply_json (msg, 200, builder);
+}
+
+/* A new customer, whom support does not follow, who sends "count" direct
+ * messages in a row, each answering the one before, as a person who
+ * writes on in the same conversation. Answers the last one. */
+static void
+direct_burst (SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObject *object = request_object (msg, &node);
+  g_autofree char *id = NULL, *username = NULL;
+  Person *customer;
+  Status *last = NULL;
+  gint64 count;
+
+  if (object == NULL)
+    return;
+  count = CLAMP (json_object_get_int_member_with_default (object, "count", 3), 1, 100);
+  id = g_strdup_printf ("%u", 7000 + sandbox.people->len);
+  username = g_strdup_printf ("neu%u", sandbox.people->len);
+  customer = person_new (id, username, "Neue Kundin");
+  for (gint64 i = 1; i <= count; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("@support Nachricht %" G_GINT64_FORMAT " von %" G_GINT64_FORMAT,
+                                               i, count);
+
+      last = post (customer, "direct", text, last ? last->id : NULL);
+    }
+  add_status (builder, last);
+  sandbox_reply_json (msg, 200, builder);
+}
+
 static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -1511,6 +1628,16 @@ server_callback (SoupServer        *server,
   if (g_str_equal (path, "/_sandbox/delete"))
     {
       delete_status (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/post-as-support"))
+    {
+      post_as_support (msg);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/direct-burst"))
+    {
+      direct_burst (msg);
       return;
     }
   if (g_str_equal (path, "/_sandbox/revoke-all"))
@@ -1714,7 +1841,7 @@ main (int   argc,
   g_autofree char *record_path = NULL;
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
-  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
+  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   gboolean seed_personal = FALSE;
   gboolean seed_same = FALSE;
   gboolean no_pkce = FALSE;
@@ -1727,6 +1854,8 @@ main (int   argc,
       "How often a customer writes in (0, the default, never)", "MS" },
     { "max-characters", 0, 0, G_OPTION_ARG_INT, &max_characters,
       "The longest status the instance accepts (default 500)", "N" },
+    { "seed-mentions-days", 0, 0, G_OPTION_ARG_INT, &seed_days,
+      "Date the seeded mentions back over that many days", "DAYS" },
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
     { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
@@ -1756,12 +1885,13 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
-      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 ||
+      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 || seed_days < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
+                  "                         [--seed-mentions-days N]\n"
                   "                         [--seed-personal-data] [--seed-same-customer]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]]\n"
                   "\n%s\n", description);
@@ -1787,7 +1917,7 @@ main (int   argc,
     seed_personal_data ();
   if (seed_same)
     seed_same_customer ();
-  seed_mentions (seed_count);
+  seed_mentions (seed_count, seed_days);
   if (telegram_token != NULL)
     {
       telegram_init (telegram_token, telegram_webhook, reply_delay_ms);
