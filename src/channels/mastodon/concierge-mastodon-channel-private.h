@@ -14,6 +14,8 @@
 G_BEGIN_DECLS
 
 #define DEFAULT_MAX_CHARACTERS 500
+/* The Link header of a task's last answer, as data of the task. */
+#define CONCIERGE_MASTODON_LINK_KEY "concierge-mastodon-link"
 
 struct _ConciergeMastodon
 {

@@ -232,6 +232,11 @@ received_cb (GObject      *object,
       return;
     }
   note_rate_limit (self, request->message);
+  /* Pages follow the Link header; the fetch reads it from its task. */
+  g_object_set_data_full (G_OBJECT (request->task), CONCIERGE_MASTODON_LINK_KEY,
+                          g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (request->message),
+                                                                  "Link")),
+                          g_free);
 
   concierge_channel_parse_json_async (bytes, g_task_get_cancellable (request->task), parsed_cb, request);
 }
