@@ -43,7 +43,8 @@ start (Fixture     *fixture,
   fixture->dir = g_dir_make_tmp ("concierge-mastodon-fetch-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->record = g_build_filename (fixture->dir, "record.jsonl", NULL);
-  fixture->sandbox = test_sandbox_start (TOKEN, &fixture->url, "--record", fixture->record,
+  /* Customers do not answer while a test runs. */
+  fixture->sandbox = test_sandbox_start (TOKEN, &fixture->url, "--record", fixture->record, "--reply-delay-ms", "600000",
                                          "--seed-mentions", seed, "--seed-mentions-days", days, NULL);
   fixture->session = g_object_new (SOUP_TYPE_SESSION, "max-conns", 64, "max-conns-per-host", 16, NULL);
   path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
@@ -213,8 +214,52 @@ test_every_changed_conversation_is_read (Fixture       *fixture,
   g_assert_cmpuint (count_threads (fixture, CONCIERGE_VISIBILITY_PRIVATE), ==, before + 45);
 }
 
+/* A reply Concierge sends, as the outbox sender does: queued, sent, and
+ * completed with what the platform answered; with @fetched_first, a sync
+ * brings the sent status before the send is completed. */
+static void
+reply_through_concierge (Fixture           *fixture,
+                         ConciergeMastodon *mastodon,
+                         gint64             thread_id,
+                         const char        *text,
+                         gboolean           fetched_first)
+{
+  g_autoptr(GAsyncResult) queued = NULL;
+  g_autoptr(GAsyncResult) sent_result = NULL;
+  g_autoptr(GAsyncResult) completed = NULL;
+  g_autoptr(ConciergeMessage) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *entry;
+
+  concierge_store_queue_reply_async (fixture->store, thread_id, text, NULL, test_got_result, &queued);
+  while (queued == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  entry = concierge_store_queue_reply_finish (fixture->store, queued, &error);
+  g_assert_no_error (error);
+
+  concierge_channel_send_async (CONCIERGE_CHANNEL (mastodon), entry, NULL, test_got_result, &sent_result);
+  while (sent_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  sent = concierge_channel_send_finish (CONCIERGE_CHANNEL (mastodon), sent_result, &error);
+  g_assert_no_error (error);
+  if (fetched_first)
+    {
+      g_assert_true (sync_once (fixture, mastodon, &error));
+      g_assert_no_error (error);
+    }
+
+  concierge_store_complete_send_async (fixture->store, entry->message_id, sent, NULL, test_got_result, &completed);
+  while (completed == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (concierge_store_complete_send_finish (fixture->store, completed, &error));
+  g_assert_no_error (error);
+  concierge_outbox_entry_free (entry);
+}
+
 /* A colleague answers in the browser: the answer joins the thread as the
- * agent's, and the customer no longer waits. */
+ * agent's, shown as sent elsewhere, and the customer no longer waits. A
+ * reply Concierge sent itself comes back among the account's statuses
+ * too, and stays once. */
 static void
 test_answer_from_the_web (Fixture       *fixture,
                           gconstpointer  data)
@@ -226,9 +271,19 @@ test_answer_from_the_web (Fixture       *fixture,
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
-  ConciergeMessage *last;
+  ConciergeMessage *last, *own;
 
   sync_until_done (fixture, mastodon);
+  thread = find_thread (fixture, "Does my SIM work for roaming", &messages);
+  g_assert_nonnull (thread);
+  reply_through_concierge (fixture, mastodon, concierge_thread_get_id (thread), "Ja, in der ganzen EU.", FALSE);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_clear_object (&thread);
+  thread = find_thread (fixture, "doppelt abgebucht", &messages);
+  reply_through_concierge (fixture, mastodon, concierge_thread_get_id (thread), "Wir erstatten den Betrag.", TRUE);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_clear_object (&thread);
+
   thread = find_thread (fixture, "Router blinkt rot", &messages);
   g_assert_nonnull (thread);
   g_assert_cmpint (concierge_thread_get_waiting_since (thread), >, 0);
@@ -250,9 +305,29 @@ test_answer_from_the_web (Fixture       *fixture,
   last = g_ptr_array_index (after, after->len - 1);
   g_assert_cmpstr (concierge_message_get_body (last), ==, "Wir sehen nach, einen Moment bitte.");
   g_assert_cmpint (concierge_message_get_direction (last), ==, CONCIERGE_DIRECTION_OUT);
+  g_assert_true (concierge_message_is_sent_elsewhere (last));
+  g_assert_false (concierge_message_is_sent_elsewhere (g_ptr_array_index (after, 0)));
   g_assert_cmpint (concierge_thread_get_waiting_since (answered), ==, 0);
 
   g_assert_null (find_thread (fixture, "Wartungsarbeiten", &messages));
+
+  g_clear_pointer (&after, g_ptr_array_unref);
+  g_clear_object (&answered);
+  answered = find_thread (fixture, "Does my SIM work for roaming", &after);
+  g_assert_cmpuint (after->len, ==, 2);
+  own = g_ptr_array_index (after, 1);
+  g_assert_cmpstr (concierge_message_get_body (own), ==, "@emma@customers.example Ja, in der ganzen EU.");
+  g_assert_false (concierge_message_is_sent_elsewhere (own));
+
+  /* The sync was quicker than the outbox: the reply is still this
+   * Concierge's, and there once. */
+  g_clear_pointer (&after, g_ptr_array_unref);
+  g_clear_object (&answered);
+  answered = find_thread (fixture, "doppelt abgebucht", &after);
+  g_assert_cmpuint (after->len, ==, 2);
+  own = g_ptr_array_index (after, 1);
+  g_assert_cmpint (concierge_message_get_send_state (own), ==, CONCIERGE_SEND_SENT);
+  g_assert_false (concierge_message_is_sent_elsewhere (own));
 }
 
 /* The notifications pages the record shows as answered, by where each

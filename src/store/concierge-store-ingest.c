@@ -434,8 +434,8 @@ ingest_message (ConciergeStore   *self,
     "personal_data_kinds = ? WHERE id = ?";
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
-    "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds, "
+    "sent_elsewhere) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
   g_autofree char *spans = NULL;
   guint kinds = 0;
@@ -499,6 +499,9 @@ ingest_message (ConciergeStore   *self,
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
   bind_scan (stmt, 12, self, message, spans, kinds);
+  /* The outbox writes the replies Concierge sends; one of the agent's that
+   * a platform brings and the cache does not know was sent elsewhere. */
+  sqlite3_bind_int (stmt, 14, message->direction == CONCIERGE_DIRECTION_OUT);
   if (!store_step_done (self, stmt, error) ||
       !ingest_images (self, sqlite3_last_insert_rowid (store_db (self)), message, error))
     return FALSE;

@@ -89,6 +89,7 @@ message_from_row (sqlite3_stmt *stmt)
   else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 19), "removed") == 0)
     message->taken_down = CONCIERGE_TAKEN_DOWN_REMOVED;
   message->deleted_at = sqlite3_column_int64 (stmt, 20);
+  message->sent_elsewhere = sqlite3_column_int (stmt, 21) != 0;
 
   return message;
 }

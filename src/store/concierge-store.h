@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 3
+#define CONCIERGE_STORE_SCHEMA_VERSION 5
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 

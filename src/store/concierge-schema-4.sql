@@ -1,0 +1,1 @@
+-- Schema version 4: taken by another change; nothing here.
