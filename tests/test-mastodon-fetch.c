@@ -413,6 +413,28 @@ test_first_sync_is_bounded_and_resumes (Fixture       *fixture,
   g_assert_cmpuint (index->len, <=, 2 + 1005);
 }
 
+/* The agent chose a number of threads instead of the days: the first
+ * sync stops at the page that reaches it. */
+static void
+test_first_sync_reads_the_chosen_threads (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(ConciergeMastodon) mastodon = NULL;
+  guint threads;
+
+  g_settings_set_int (settings, "first-sync-threads", 100);
+  start (fixture, "300", "0");
+  mastodon = new_channel (fixture);
+  sync_until_done (fixture, mastodon);
+  g_settings_reset (settings, "first-sync-threads");
+
+  /* Whole pages of 40: the third reaches 100. */
+  threads = count_threads (fixture, -1);
+  g_assert_cmpuint (threads, >=, 100);
+  g_assert_cmpuint (threads, <=, 100 + 40);
+}
+
 static void
 set_up_late (Fixture       *fixture,
              gconstpointer  data)
@@ -433,6 +455,8 @@ main (int   argc,
               set_up, test_answer_from_the_web, tear_down);
   g_test_add ("/mastodon-fetch/first-sync-is-bounded-and-resumes", Fixture, NULL,
               set_up_late, test_first_sync_is_bounded_and_resumes, tear_down);
+  g_test_add ("/mastodon-fetch/first-sync-reads-the-chosen-threads", Fixture, NULL,
+              set_up_late, test_first_sync_reads_the_chosen_threads, tear_down);
 
   return g_test_run ();
 }

@@ -35,7 +35,9 @@
  *   b  while the first sync reads back in time, its next page (the Link
  *      header's max_id); each fetch reads one such page, so that an error
  *      costs that page alone
- *   u  how far back the first sync reads (Unix time)
+ *   u  how far back the first sync reads (Unix time), or
+ *   l  how many threads it reads, when the agent chose a number, and
+ *   t  how many it has read
  *   c  the direct conversations: the newest last status read
  *   o  the account's own statuses: the Link header's min_id of the newest
  * A cursor of an earlier version, a notification id alone, is n. */
@@ -70,7 +72,7 @@ fetch_free (Fetch *fetch)
   g_free (fetch);
 }
 
-static const char * const position_keys[] = { "n", "b", "u", "c", "o", NULL };
+static const char * const position_keys[] = { "n", "b", "u", "l", "t", "c", "o", NULL };
 
 static GHashTable *
 positions_from_cursor (const char *cursor)
@@ -696,11 +698,67 @@ fetch_own_statuses (GTask *task)
   get_json (task, path, query, own_statuses_cb);
 }
 
+/* How many earlier threads a first sync reads, as the agent chose; 0 for
+ * those of the last BACKFILL_DAYS. Without the schema, as for a command
+ * run from the build tree, the days. */
+static guint
+first_sync_threads (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schema == NULL || !g_settings_schema_has_key (schema, "first-sync-threads"))
+    return 0;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return (guint) MAX (g_settings_get_int (settings, "first-sync-threads"), 0);
+}
+
+static void
+set_first_sync_bound (Fetch *fetch)
+{
+  guint threads = first_sync_threads ();
+  g_autofree char *bound = NULL;
+
+  if (threads > 0)
+    {
+      bound = g_strdup_printf ("%u", threads);
+      set_position (fetch, "l", bound);
+      set_position (fetch, "t", "0");
+      return;
+    }
+  bound = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC - BACKFILL_DAYS * 24 * 60 * 60);
+  set_position (fetch, "u", bound);
+}
+
+/* Counts the threads of the batch towards the first sync's number. */
+static void
+count_threads (Fetch *fetch)
+{
+  g_autoptr(GHashTable) threads = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *count = NULL;
+  GHashTableIter iter;
+  gpointer thread_id;
+  guint64 total;
+
+  if (position (fetch, "l") == NULL)
+    return;
+  g_hash_table_iter_init (&iter, fetch->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &thread_id))
+    g_hash_table_add (threads, thread_id);
+  total = g_ascii_strtoull (position (fetch, "t") ? position (fetch, "t") : "0", NULL, 10) + g_hash_table_size (threads);
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+  set_position (fetch, "t", count);
+  if (total >= g_ascii_strtoull (position (fetch, "l"), NULL, 10))
+    set_position (fetch, "b", NULL);
+}
+
 /* Fetches mentions newer than @cursor, each with the statuses before it in
  * its thread, the direct conversations that changed, and the account's own
  * statuses, as one ingest batch. The first fetch also learns the account's
  * own id and the server's length limit, and starts reading back in time,
- * a page a fetch, as far as BACKFILL_DAYS. */
+ * a page a fetch, as far as BACKFILL_DAYS or as many threads as the agent
+ * chose. */
 void
 concierge_mastodon_fetch_async (ConciergeChannel    *channel,
                                 const char          *cursor,
@@ -723,12 +781,7 @@ concierge_mastodon_fetch_async (ConciergeChannel    *channel,
   g_queue_init (&fetch->contexts);
   g_queue_init (&fetch->conversations);
   if (fetch->first)
-    {
-      g_autofree char *until = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                g_get_real_time () / G_USEC_PER_SEC - BACKFILL_DAYS * 24 * 60 * 60);
-
-      set_position (fetch, "u", until);
-    }
+    set_first_sync_bound (fetch);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_mastodon_fetch_async);
@@ -759,6 +812,7 @@ concierge_mastodon_fetch_finish (ConciergeChannel  *channel,
     return NULL;
 
   fetch = g_task_get_task_data (G_TASK (result));
+  count_threads (fetch);
   new_cursor = positions_to_cursor (fetch->positions);
   if (new_cursor != NULL && g_strcmp0 (new_cursor, fetch->cursor) != 0)
     concierge_ingest_set_cursor (fetch->ingest, CONCIERGE_MASTODON_CURSOR_STREAM, new_cursor);
