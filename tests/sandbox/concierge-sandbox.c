@@ -123,6 +123,15 @@
  * never given again, and an Idempotency-Key that made it posts anew. Its
  * media stays served, as a CDN's cache keeps it a while.
  *
+ * As a Mastodon 4.3 with the default notification policy, private mentions
+ * from people support does not follow (nobody here) are left out of the
+ * notifications unless include_filtered=true. POST /_sandbox/post-as-support
+ * with {"in_reply_to_id", "text", "visibility"} posts as support "from the
+ * web"; POST /_sandbox/direct-burst with {"count": N} has a new customer
+ * write N direct messages at once. --seed-mentions-days dates the seeded
+ * mentions back over that many days. tests/sandbox/README.md has the
+ * sources.
+ *
  * POST /_sandbox/outage with {"seconds": N} stops listening for N seconds,
  * as a server that went away: connections are refused, and the statuses
  * are all still there when it comes back.
