@@ -344,12 +344,13 @@ notifications_cb (GTask    *task,
    * keeps the place for the next fetch. */
   if ((prev = link_position (task, "prev", "min_id")) != NULL)
     set_position (fetch, "n", prev);
-  if (length > 0 && ++fetch->pages < MAX_PAGES)
+  /* A page short of the limit was the newest. */
+  if (length == PAGE_SIZE && ++fetch->pages < MAX_PAGES)
     {
       fetch_notifications (task);
       return;
     }
-  self->more = length > 0;
+  self->more = length == PAGE_SIZE;
 
   fetch_next_context (task);
 }
