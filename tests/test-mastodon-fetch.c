@@ -401,6 +401,7 @@ test_first_sync_is_bounded_and_resumes (Fixture       *fixture,
   g_assert_false (concierge_channel_has_more (CONCIERGE_CHANNEL (mastodon)));
 
   pages = count_pages (fixture, &requests);
+  g_test_message ("the first sync read %u pages of mentions in %u requests", pages, requests);
   /* About 1,000 mentions of the last 14 days, 40 a page. */
   g_assert_cmpuint (pages, >=, 25);
   g_assert_cmpuint (pages, <=, 27);
