@@ -121,6 +121,16 @@ class SandboxCase(unittest.TestCase):
             self.assertEqual(json.loads(data), {})
         return response.status
 
+    def post_json(self, path, body):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        return response.status, json.loads(data)
+
     def local_path(self, url):
         """The path of a URL the sandbox hands out, which must be its own."""
         parts = urllib.parse.urlsplit(url)
@@ -128,7 +138,7 @@ class SandboxCase(unittest.TestCase):
         return parts.path
 
     def mentions(self):
-        response, data = self.request("GET", "/api/v1/notifications")
+        response, data = self.request("GET", "/api/v1/notifications", {"include_filtered": "true"})
         self.assertEqual(response.status, 200, data)
         return [n["status"] for n in json.loads(data)]
 
@@ -136,7 +146,8 @@ class SandboxCase(unittest.TestCase):
 class Sandbox(SandboxCase):
 
     def test_mentions_and_a_reply_with_an_answer(self):
-        response, data = self.request("GET", "/api/v1/notifications", {"types[]": "mention"})
+        response, data = self.request("GET", "/api/v1/notifications",
+                                      {"types[]": "mention", "include_filtered": "true"})
         self.assertEqual(response.status, 200)
         notifications = json.loads(data)
         self.assertEqual([n["type"] for n in notifications], ["mention"] * 3)
@@ -195,7 +206,7 @@ class Sandbox(SandboxCase):
 
         # One item a page: following "next" walks every mention once.
         seen = []
-        response, data = self.request("GET", "/api/v1/notifications", {"limit": "1"})
+        response, data = self.request("GET", "/api/v1/notifications", {"limit": "1", "include_filtered": "true"})
         while True:
             page = json.loads(data)
             if not page:
@@ -204,7 +215,7 @@ class Sandbox(SandboxCase):
             link = response.getheader("Link")
             next_url = link.split(">")[0].lstrip("<")
             parts = urllib.parse.urlsplit(next_url)
-            params = dict(urllib.parse.parse_qsl(parts.query), limit="1")
+            params = dict(urllib.parse.parse_qsl(parts.query), limit="1", include_filtered="true")
             response, data = self.request("GET", parts.path, params)
         self.assertEqual(len(seen), 3)
         self.assertEqual(len(set(seen)), 3)
@@ -852,7 +863,8 @@ class LiveCustomers(SandboxCase):
     options = ["--live-interval-ms", "100"]
 
     def oldest_notifications(self, count):
-        _, data = self.request("GET", "/api/v1/notifications", {"min_id": "0", "limit": str(count)})
+        _, data = self.request("GET", "/api/v1/notifications",
+                               {"min_id": "0", "limit": str(count), "include_filtered": "true"})
         return list(reversed(json.loads(data)))
 
     def test_customers_write_in(self):
@@ -1419,7 +1431,7 @@ class Telegram(TelegramCase):
         self.assertEqual(result["reply"], {"ok": True, "result": []})
 
     def test_mastodon_is_unchanged(self):
-        response, data = self.request("GET", "/api/v1/notifications")
+        response, data = self.request("GET", "/api/v1/notifications", {"include_filtered": "true"})
         self.assertEqual(response.status, 200)
         self.assertEqual(len(json.loads(data)), 3)
         response, _ = self.request("GET", f"/bot{BOT_TOKEN}/getMe", token=None)
@@ -1755,6 +1767,74 @@ class TelegramPrivacyOff(TelegramCase):
                  if "message" in u and u["message"]["chat"]["id"] == NEIGHBOURS]
         self.assertEqual(len(texts), 2)
         self.assertIn("Georg-Schumann-Straße", texts[1])
+
+
+class NotificationPolicy(SandboxCase):
+    """Mastodon 4.3's notification policy, conversations and statuses from elsewhere."""
+
+    def test_private_mentions_are_filtered(self):
+        response, data = self.request("GET", "/api/v1/notifications", {"types[]": "mention"})
+        self.assertEqual(response.status, 200)
+        self.assertEqual({n["status"]["visibility"] for n in json.loads(data)}, {"public", "unlisted"})
+        _, data = self.request("GET", "/api/v1/notifications", {"types[]": "mention", "include_filtered": "true"})
+        tom = [n for n in json.loads(data) if n["status"]["visibility"] == "direct"]
+        self.assertEqual([n["account"]["username"] for n in tom], ["tom"])
+        self.assertFalse([r for r in self.records() if "/notifications/requests" in r["path"]])
+
+    def test_a_burst_of_direct_messages(self):
+        status, last = self.post_json("/_sandbox/direct-burst", {"count": 3})
+        self.assertEqual(status, 200)
+        self.assertEqual(last["content"], "<p>@support Nachricht 3 von 3</p>")
+        _, data = self.request("GET", "/api/v1/conversations")
+        newest = json.loads(data)[0]
+        self.assertEqual(newest["last_status"]["id"], last["id"])
+        _, data = self.request("GET", f"/api/v1/statuses/{last['id']}/context")
+        ancestors = json.loads(data)["ancestors"]
+        self.assertEqual(len(ancestors), 2)
+        _, data = self.request("GET", f"/api/v1/statuses/{ancestors[0]['id']}/context")
+        self.assertEqual([s["id"] for s in json.loads(data)["descendants"]], [ancestors[1]["id"], last["id"]])
+        # Filtered, all three, unless asked for.
+        _, data = self.request("GET", "/api/v1/notifications", {"min_id": ancestors[0]["id"]})
+        self.assertEqual(json.loads(data), [])
+
+    def test_conversations_have_a_next_page_while_full(self):
+        for _ in range(3):
+            self.post_json("/_sandbox/direct-burst", {"count": 1})
+        response, data = self.request("GET", "/api/v1/conversations", {"limit": "3"})
+        self.assertEqual(len(json.loads(data)), 3)
+        self.assertIn('rel="next"', response.getheader("Link"))
+        next_url = response.getheader("Link").split(">")[0].lstrip("<")
+        params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(next_url).query), limit="3")
+        response, data = self.request("GET", "/api/v1/conversations", params)
+        self.assertEqual([c["accounts"][0]["username"] for c in json.loads(data)], ["tom"])
+        self.assertNotIn('rel="next"', response.getheader("Link"))
+        self.assertIn('rel="prev"', response.getheader("Link"))
+
+    def test_post_as_support(self):
+        jana = next(s for s in self.mentions() if s["account"]["username"] == "jana")
+        status, posted = self.post_json("/_sandbox/post-as-support",
+                                        {"in_reply_to_id": jana["id"], "text": "Wir sehen nach.",
+                                         "visibility": "unlisted"})
+        self.assertEqual(status, 200)
+        self.assertEqual((posted["account"]["id"], posted["visibility"]), ("1", "unlisted"))
+        _, data = self.request("GET", "/api/v1/accounts/1/statuses")
+        self.assertEqual(json.loads(data)[0]["in_reply_to_id"], jana["id"])
+        self.assertEqual(self.post_json("/_sandbox/post-as-support",
+                                        {"in_reply_to_id": "1", "text": "?"})[0], 404)
+        # Nobody answers a post from elsewhere.
+        time.sleep(0.5)
+        self.assertEqual(len(self.mentions()), 3)
+
+
+class SeededHistory(SandboxCase):
+    options = ["--seed-mentions", "10", "--seed-mentions-days", "9"]
+
+    def test_mentions_are_dated_over_the_days(self):
+        times = [parse_time(s["created_at"]).timestamp() for s in self.mentions()
+                 if s["account"]["username"].startswith("kunde")]
+        self.assertEqual(len(times), 10)
+        self.assertLess(min(times), time.time() - 8 * 24 * 60 * 60)
+        self.assertGreater(max(times), time.time() - 60)
 
 
 if __name__ == "__main__":

@@ -757,6 +757,15 @@ gint64 concierge_message_get_deleted_at (ConciergeMessage *self) { return self->
 /* An internal note stands among the messages and never leaves the app. */
 gboolean concierge_message_is_note (ConciergeMessage *self) { return self->note; }
 
+/**
+ * concierge_message_is_sent_elsewhere:
+ *
+ * Returns: whether the message, as the cache holds it, is one of the
+ *   agent's that did not go out through this Concierge: written on the
+ *   web, on a phone or in another app, and brought by the platform
+ */
+gboolean concierge_message_is_sent_elsewhere (ConciergeMessage *self) { return self->sent_elsewhere; }
+
 void
 concierge_message_add_image (ConciergeMessage *self,
                              ConciergeImage   *image)

@@ -15,7 +15,8 @@
 
 typedef struct
 {
-  char               *thread_remote_id;
+  char               *thread_remote_id; /* NULL: the thread of reply_to */
+  char               *reply_to;
   ConciergeVisibility visibility;
   ConciergeMessage   *message;
 } IngestItem;
@@ -35,6 +36,7 @@ ingest_item_clear (gpointer data)
   IngestItem *item = data;
 
   g_free (item->thread_remote_id);
+  g_free (item->reply_to);
   g_clear_object (&item->message);
 }
 
@@ -48,6 +50,22 @@ concierge_ingest_new (gint64 account_id)
   g_array_set_clear_func (ingest->items, ingest_item_clear);
 
   return ingest;
+}
+
+static void
+ingest_append (ConciergeIngest    *ingest,
+               const char         *thread_remote_id,
+               const char         *reply_to,
+               ConciergeVisibility visibility,
+               ConciergeMessage   *message)
+{
+  IngestItem item = { 0 };
+
+  item.thread_remote_id = g_strdup (thread_remote_id);
+  item.reply_to = g_strdup (reply_to);
+  item.visibility = visibility;
+  item.message = g_object_ref (message);
+  g_array_append_val (ingest->items, item);
 }
 
 /**
@@ -66,16 +84,33 @@ concierge_ingest_add_message (ConciergeIngest    *ingest,
                               ConciergeVisibility visibility,
                               ConciergeMessage   *message)
 {
-  IngestItem item = { 0 };
-
   g_return_if_fail (ingest != NULL);
   g_return_if_fail (thread_remote_id != NULL);
   g_return_if_fail (CONCIERGE_IS_MESSAGE (message));
 
-  item.thread_remote_id = g_strdup (thread_remote_id);
-  item.visibility = visibility;
-  item.message = g_object_ref (message);
-  g_array_append_val (ingest->items, item);
+  ingest_append (ingest, thread_remote_id, NULL, visibility, message);
+}
+
+/**
+ * concierge_ingest_add_reply:
+ * @reply_to: the platform's id of the message @message answers
+ * @message: one of the agent's own, sent from anywhere
+ *
+ * The message joins the thread of the message it answers, if the store
+ * knows that one, earlier in the same batch included; a reply to nothing
+ * known is left out. One the store already has, by remote id, stays once.
+ */
+void
+concierge_ingest_add_reply (ConciergeIngest    *ingest,
+                            const char         *reply_to,
+                            ConciergeVisibility visibility,
+                            ConciergeMessage   *message)
+{
+  g_return_if_fail (ingest != NULL);
+  g_return_if_fail (reply_to != NULL);
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (message));
+
+  ingest_append (ingest, NULL, reply_to, visibility, message);
 }
 
 guint
@@ -400,7 +435,7 @@ ingest_message (ConciergeStore   *self,
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
     "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds, "
-    "audience) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "audience, sent_elsewhere) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
   g_autofree char *spans = NULL;
   guint kinds = 0;
@@ -465,6 +500,9 @@ ingest_message (ConciergeStore   *self,
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
   bind_scan (stmt, 12, self, message, spans, kinds);
   bind_text (stmt, 14, concierge_audience_to_string (message->audience));
+  /* The outbox writes the replies Concierge sends; one of the agent's that
+   * a platform brings and the cache does not know was sent elsewhere. */
+  sqlite3_bind_int (stmt, 15, message->direction == CONCIERGE_DIRECTION_OUT);
   if (!store_step_done (self, stmt, error) ||
       !ingest_images (self, sqlite3_last_insert_rowid (store_db (self)), message, error))
     return FALSE;
@@ -558,6 +596,29 @@ update_thread_audience (ConciergeStore    *self,
   return store_step_done (self, stmt, error);
 }
 
+/* Finds the thread of the message a reply answers; FALSE with no error
+ * when the store does not know it. */
+static gboolean
+resolve_reply_thread (ConciergeStore  *self,
+                      gint64           account_id,
+                      IngestItem      *item,
+                      GError         **error)
+{
+  static const char sql[] =
+    "SELECT t.remote_id FROM messages m JOIN threads t ON t.id = m.thread_id "
+    "WHERE t.account_id = ? AND m.remote_id = ? AND t.remote_id IS NOT NULL LIMIT 1";
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, item->reply_to);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    item->thread_remote_id = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return item->thread_remote_id != NULL;
+}
+
 #define NEW_INCOMING          (1u << 0)
 #define PERSONAL_DATA_CHANGED (1u << 1)
 
@@ -595,6 +656,13 @@ write_batch (ConciergeStore  *self,
       ConciergeIdentity *author = item->message->author;
       gint64 identity_id = 0, contact_id = 0, thread_id = 0;
       gboolean is_new, personal_data_changed, forgotten = FALSE;
+
+      if (item->thread_remote_id == NULL && !resolve_reply_thread (self, ingest->account_id, item, error))
+        {
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          continue;
+        }
 
       /* A forgotten customer's messages stay gone, whatever a platform
        * sends again; a new message from them starts a new customer. */

@@ -832,6 +832,8 @@ write_sent_reply (ConciergeStore  *self,
   static const char sent_sql[] =
     "UPDATE messages SET remote_id = ?, body = ?, send_state = 'sent' WHERE id = ?";
   static const char outbox_sql[] = "DELETE FROM outbox WHERE message_id = ? AND operation = 'reply'";
+  /* What the sync brought was this Concierge's reply, not one from elsewhere. */
+  static const char ours_sql[] = "UPDATE messages SET sent_elsewhere = 0 WHERE thread_id = ? AND remote_id = ?";
   SentReply *reply = data;
   sqlite3_stmt *stmt;
   gboolean known;
@@ -857,8 +859,18 @@ write_sent_reply (ConciergeStore  *self,
       bind_text (stmt, 2, concierge_message_get_body (reply->sent));
       sqlite3_bind_int64 (stmt, 3, reply->message_id);
     }
-  if (!store_step_done (self, stmt, error) ||
-      !(stmt = store_prepare (self, outbox_sql, error)))
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+  if (known)
+    {
+      if (!(stmt = store_prepare (self, ours_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, reply->thread_id);
+      bind_text (stmt, 2, concierge_message_get_remote_id (reply->sent));
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+    }
+  if (!(stmt = store_prepare (self, outbox_sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, reply->message_id);
   if (!store_step_done (self, stmt, error) ||

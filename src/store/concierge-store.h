@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 4
+#define CONCIERGE_STORE_SCHEMA_VERSION 5
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 
@@ -79,6 +79,10 @@ typedef struct _ConciergeIngest ConciergeIngest;
 ConciergeIngest *concierge_ingest_new         (gint64              account_id);
 void             concierge_ingest_add_message (ConciergeIngest    *ingest,
                                                const char         *thread_remote_id,
+                                               ConciergeVisibility visibility,
+                                               ConciergeMessage   *message);
+void             concierge_ingest_add_reply   (ConciergeIngest    *ingest,
+                                               const char         *reply_to,
                                                ConciergeVisibility visibility,
                                                ConciergeMessage   *message);
 void             concierge_ingest_set_cursor  (ConciergeIngest    *ingest,

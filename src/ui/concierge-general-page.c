@@ -1,7 +1,8 @@
 /* concierge-general-page.c
  *
  * Preferences → General: the agent's name in saved replies, running in
- * the background, notifications and the keyboard.
+ * the background, notifications, how far back an account's first sync
+ * reads, and the keyboard.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +18,8 @@ struct _ConciergeGeneralPage
 {
   AdwPreferencesPage   parent_instance;
 
+  GSettings           *settings;
+
   /* Template widgets */
   AdwPreferencesGroup *agent_group;
   AdwEntryRow         *agent_name_row;
@@ -24,14 +27,50 @@ struct _ConciergeGeneralPage
   GtkSwitch           *login_switch;
   GtkSwitch           *private_messages_switch;
   GtkSwitch           *single_key_switch;
+  GtkSwitch           *first_sync_switch;
+  GtkSpinButton       *first_sync_spin;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeGeneralPage, concierge_general_page, ADW_TYPE_PREFERENCES_PAGE)
 
 static void
+concierge_general_page_dispose (GObject *object)
+{
+  ConciergeGeneralPage *self = CONCIERGE_GENERAL_PAGE (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (concierge_general_page_parent_class)->dispose (object);
+}
+
+/* One key for both: 0 reads the last 14 days, a number that many
+ * conversations. */
+static void
+show_first_sync (ConciergeGeneralPage *self)
+{
+  int threads = g_settings_get_int (self->settings, "first-sync-threads");
+
+  if (threads > 0)
+    gtk_spin_button_set_value (self->first_sync_spin, threads);
+  gtk_switch_set_active (self->first_sync_switch, threads > 0);
+}
+
+static void
+first_sync_changed_cb (ConciergeGeneralPage *self)
+{
+  int threads = gtk_switch_get_active (self->first_sync_switch)
+                  ? gtk_spin_button_get_value_as_int (self->first_sync_spin) : 0;
+
+  if (threads != g_settings_get_int (self->settings, "first-sync-threads"))
+    g_settings_set_int (self->settings, "first-sync-threads", threads);
+}
+
+static void
 concierge_general_page_class_init (ConciergeGeneralPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = concierge_general_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-general-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, agent_group);
@@ -40,6 +79,8 @@ concierge_general_page_class_init (ConciergeGeneralPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, login_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, private_messages_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, single_key_switch);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, first_sync_switch);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, first_sync_spin);
 }
 
 static void
@@ -71,5 +112,10 @@ concierge_general_page_new (GSettings *settings)
   g_settings_bind (settings, "start-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-private-messages", self->private_messages_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+
+  self->settings = g_object_ref (settings);
+  show_first_sync (self);
+  g_signal_connect_swapped (self->first_sync_switch, "notify::active", G_CALLBACK (first_sync_changed_cb), self);
+  g_signal_connect_swapped (self->first_sync_spin, "value-changed", G_CALLBACK (first_sync_changed_cb), self);
   return self;
 }

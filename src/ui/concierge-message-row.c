@@ -354,6 +354,18 @@ mark_personal_data (ConciergeMessageRow *self,
   return g_steal_pointer (&kinds);
 }
 
+/* What the state line says of a message that waits for nothing. */
+static void
+show_state_note (ConciergeMessageRow *self,
+                 const char          *text,
+                 const char          *icon)
+{
+  gtk_label_set_text (self->state_label, text);
+  gtk_image_set_from_icon_name (self->state_image, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->resend_button), FALSE);
+  gtk_widget_set_visible (self->state_box, TRUE);
+}
+
 /* Where a reply stands, in words and with an icon; colour is never the
  * only sign. A sent reply needs no word. */
 static void
@@ -535,13 +547,12 @@ concierge_message_row_set_message (ConciergeMessageRow *self,
   update_send_state (self, message);
   deleted = concierge_message_get_deleted_at (message) != 0;
   if (deleted)
-    {
-      gtk_label_set_text (self->state_label,
-                          _("The customer deleted this message on the platform. Only you still see it here."));
-      gtk_image_set_from_icon_name (self->state_image, "user-trash-symbolic");
-      gtk_widget_set_visible (GTK_WIDGET (self->resend_button), FALSE);
-      gtk_widget_set_visible (self->state_box, TRUE);
-    }
+    show_state_note (self, _("The customer deleted this message on the platform. Only you still see it here."),
+                     "user-trash-symbolic");
+  /* A reply from the web, a phone or a colleague: the customer got an
+   * answer that nobody wrote here. */
+  else if (concierge_message_is_sent_elsewhere (message))
+    show_state_note (self, _("Answered outside Concierge, on the web or in another app"), "web-browser-symbolic");
   if (deleted)
     gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");
   else

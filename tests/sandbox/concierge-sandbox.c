@@ -14,7 +14,7 @@
  *   concierge-sandbox --token TOKEN [--port N] [--record FILE]
  *                     [--reply-delay-ms N] [--live-interval-ms N]
  *                     [--max-characters N] [--seed-mentions N]
- *                     [--rate-limit N] [--rate-period-s S]
+ *                     [--rate-limit N] [--rate-period-s S] [--seed-mentions-days N]
  *                     [--seed-personal-data] [--seed-same-customer] [--no-pkce]
  *                     [--telegram-token BOT_TOKEN [--telegram-webhook URL]]
  *
@@ -302,7 +302,8 @@ seed_followers_only (void)
 /* Many customers who mentioned support before the sandbox started: the
  * benchmark's load. Each mention is a thread of its own. */
 static void
-seed_mentions (guint n)
+seed_mentions (guint n,
+               guint days)
 {
   Person *customers[100];
 
@@ -324,7 +325,10 @@ seed_mentions (guint n)
     {
       g_autofree char *text = g_strdup_printf ("@support Frage Nummer %u: <b>Router</b> &amp; Rechnung, bitte um Rückruf.", i);
 
-      post (customers[i % G_N_ELEMENTS (customers)], "public", text, NULL);
+      Status *status = post (customers[i % G_N_ELEMENTS (customers)], "public", text, NULL);
+
+      /* Spread evenly over the days asked for, the newest now. */
+      status->created_at -= (gint64) days * 24 * 60 * 60 * (n - 1 - i) / n;
     }
 }
 
@@ -777,11 +781,28 @@ mentions_support (Status *status)
   return status->author != find_person (OWN_ACCOUNT_ID) && strstr (status->text, "@support") != NULL;
 }
 
+/* Mastodon 4.3's default notification policy filters private mentions
+ * (for_private_mentions: filter): a direct status from someone support
+ * does not follow stays out of the notifications unless it answers a
+ * conversation support began. Support follows nobody here. */
+static gboolean
+filtered_by_policy (Status *status)
+{
+  Status *first = find_status_in (sandbox.statuses, status->conversation_id);
+
+  if (first == NULL)
+    first = find_status_in (sandbox.deleted, status->conversation_id);
+  return g_str_equal (status->visibility, "direct") &&
+         (first == NULL || first->author != find_person (OWN_ACCOUNT_ID));
+}
+
 static void
 get_notifications (SoupServerMessage *msg,
                    GHashTable        *query)
 {
-  static const char * const known[] = { "types[]", "max_id", "since_id", "min_id", "limit", NULL };
+  static const char * const known[] = { "types[]", "max_id", "since_id", "min_id", "limit",
+                                        "include_filtered", NULL };
+  const char *include_filtered = query ? g_hash_table_lookup (query, "include_filtered") : NULL;
   g_autoptr(GPtrArray) mentions = g_ptr_array_new ();
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -790,7 +811,8 @@ get_notifications (SoupServerMessage *msg,
     return;
 
   for (guint i = 0; i < sandbox.statuses->len; i++)
-    if (mentions_support (g_ptr_array_index (sandbox.statuses, i)))
+    if (mentions_support (g_ptr_array_index (sandbox.statuses, i)) &&
+        (g_strcmp0 (include_filtered, "true") == 0 || !filtered_by_policy (g_ptr_array_index (sandbox.statuses, i))))
       g_ptr_array_add (mentions, g_ptr_array_index (sandbox.statuses, i));
 
   /* A notification shares its status's id here; Mastodon's differ, but
@@ -821,11 +843,30 @@ get_notifications (SoupServerMessage *msg,
   sandbox_reply_json (msg, 200, builder);
 }
 
+/* Conversations have a next page only when this one is full
+ * (records_continue? in Mastodon's ConversationsController). */
+static void
+drop_next_link_of_last_page (SoupServerMessage *msg,
+                             GPtrArray         *page,
+                             guint              limit)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *link = soup_message_headers_get_one (headers, "Link");
+  const char *prev;
+  g_autofree char *only_prev = NULL;
+
+  if (link == NULL || page->len >= limit || (prev = strstr (link, ", <")) == NULL)
+    return;
+  only_prev = g_strdup (prev + 2);
+  soup_message_headers_replace (headers, "Link", only_prev);
+}
+
 static void
 get_conversations (SoupServerMessage *msg,
                    GHashTable        *query)
 {
   static const char * const known[] = { "max_id", "since_id", "min_id", "limit", NULL };
+  const char *limit_text;
   g_autoptr(GPtrArray) last = g_ptr_array_new ();
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -848,6 +889,7 @@ get_conversations (SoupServerMessage *msg,
     }
 
   page = page_of (last, query, status_id_of);
+  limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
   json_builder_begin_array (builder);
   for (guint i = 0; i < page->len; i++)
     {
@@ -869,6 +911,7 @@ get_conversations (SoupServerMessage *msg,
   json_builder_end_array (builder);
 
   set_link_header (msg, page, status_id_of);
+  drop_next_link_of_last_page (msg, page, limit_text ? (guint) CLAMP (atoi (limit_text), 1, 40) : 20);
   sandbox_reply_json (msg, 200, builder);
 }
 
@@ -1359,30 +1402,93 @@ start_outage (SoupServerMessage *msg)
   soup_server_message_set_status (msg, 204, NULL);
 }
 
-/* Statuses the account posts elsewhere, as on the web: they count against
- * its limit of new statuses only when posted through the API. */
+static JsonObject *
+request_object (SoupServerMessage *msg,
+                JsonNode         **node)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  *node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  if (*node == NULL || !JSON_NODE_HOLDS_OBJECT (*node))
+    {
+      sandbox_reply_error (msg, 400, "The body is a JSON object");
+      return NULL;
+    }
+  return json_node_get_object (*node);
+}
+
+/* Statuses support posts "from the web": no Idempotency-Key, no customer
+ * answering them, as a colleague's reply in the browser; they count
+ * against the account's limit of new statuses only when posted through
+ * the API. {"count": N} posts N public statuses of its own and answers
+ * 204; otherwise one status, as asked, which the answer has. */
 static void
 post_as_support (SoupServerMessage *msg)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObject *object = request_object (msg, &node);
+  const char *in_reply_to_id;
+  Status *status;
   gint64 count;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      (count = json_object_get_int_member_with_default (json_node_get_object (node), "count", -1)) < 0)
+  if (object == NULL)
+    return;
+  if ((count = json_object_get_int_member_with_default (object, "count", -1)) >= 0)
     {
-      sandbox_reply_error (msg, 400, "Give the count of statuses to post");
+      for (gint64 i = 0; i < count; i++)
+        {
+          g_autofree char *text = g_strdup_printf ("Unser Tipp Nummer %" G_GINT64_FORMAT ": Router neu starten.",
+                                                   i + 1);
+
+          post (find_person (OWN_ACCOUNT_ID), "public", text, NULL);
+        }
+      soup_server_message_set_status (msg, 204, NULL);
       return;
     }
-
-  for (gint64 i = 0; i < count; i++)
+  in_reply_to_id = json_object_get_string_member_with_default (object, "in_reply_to_id", NULL);
+  if (in_reply_to_id != NULL && find_status (in_reply_to_id) == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Unser Tipp Nummer %" G_GINT64_FORMAT ": Router neu starten.", i + 1);
-
-      post (find_person (OWN_ACCOUNT_ID), "public", text, NULL);
+      sandbox_reply_error (msg, 404, "Record not found");
+      return;
     }
-  soup_server_message_set_status (msg, 204, NULL);
+  status = post (find_person (OWN_ACCOUNT_ID),
+                 json_object_get_string_member_with_default (object, "visibility", "public"),
+                 json_object_get_string_member_with_default (object, "text", "Answered on the web."),
+                 in_reply_to_id);
+  add_status (builder, status);
+  sandbox_reply_json (msg, 200, builder);
+}
+
+/* A new customer, whom support does not follow, who sends "count" direct
+ * messages in a row, each answering the one before, as a person who
+ * writes on in the same conversation. Answers the last one. */
+static void
+direct_burst (SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObject *object = request_object (msg, &node);
+  g_autofree char *id = NULL, *username = NULL;
+  Person *customer;
+  Status *last = NULL;
+  gint64 count;
+
+  if (object == NULL)
+    return;
+  count = CLAMP (json_object_get_int_member_with_default (object, "count", 3), 1, 100);
+  id = g_strdup_printf ("%u", 7000 + sandbox.people->len);
+  username = g_strdup_printf ("neu%u", sandbox.people->len);
+  customer = person_new (id, username, "Neue Kundin");
+  for (gint64 i = 1; i <= count; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("@support Nachricht %" G_GINT64_FORMAT " von %" G_GINT64_FORMAT,
+                                               i, count);
+
+      last = post (customer, "direct", text, last ? last->id : NULL);
+    }
+  add_status (builder, last);
+  sandbox_reply_json (msg, 200, builder);
 }
 
 static void
@@ -1422,6 +1528,11 @@ server_callback (SoupServer        *server,
     {
       g_hash_table_remove_all (sandbox.idempotency);
       soup_server_message_set_status (msg, 204, NULL);
+      return;
+    }
+  if (g_str_equal (path, "/_sandbox/direct-burst"))
+    {
+      direct_burst (msg);
       return;
     }
   if (g_str_equal (path, "/_sandbox/telegram/bot-member") && telegram_enabled ())
@@ -1630,7 +1741,7 @@ main (int   argc,
   g_autofree char *telegram_webhook = NULL;
   g_autofree char *telegram_privacy = NULL;
   gboolean seed_telegram_chats = FALSE;
-  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0;
+  int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
   gboolean seed_personal = FALSE;
   gboolean seed_same = FALSE;
@@ -1649,6 +1760,8 @@ main (int   argc,
       "For tests: this many requests per token in a window instead of Mastodon's 300", "N" },
     { "rate-period-s", 0, 0, G_OPTION_ARG_INT, &rate_period_s,
       "For tests: windows of this many seconds instead of Mastodon's 5 minutes", "S" },
+    { "seed-mentions-days", 0, 0, G_OPTION_ARG_INT, &seed_days,
+      "Date the seeded mentions back over that many days", "DAYS" },
     { "seed-mentions", 0, 0, G_OPTION_ARG_INT, &seed_count,
       "Seed this many more public mentions of support, for load", "N" },
     { "seed-personal-data", 0, 0, G_OPTION_ARG_NONE, &seed_personal,
@@ -1684,7 +1797,7 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
-      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 ||
+      reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 || seed_days < 0 ||
       rate_limit < 0 || rate_period_s < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
@@ -1692,7 +1805,7 @@ main (int   argc,
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
-                  "                         [--rate-limit N] [--rate-period-s S]\n"
+                  "                         [--rate-limit N] [--rate-period-s S] [--seed-mentions-days N]\n"
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
@@ -1722,7 +1835,7 @@ main (int   argc,
     seed_same_customer ();
   if (seed_followers)
     seed_followers_only ();
-  seed_mentions (seed_count);
+  seed_mentions (seed_count, seed_days);
   if (telegram_token != NULL)
     {
       telegram_set_privacy_mode (g_strcmp0 (telegram_privacy, "off") != 0);

@@ -225,6 +225,14 @@ def saved_replies(app, directory):
                       "the agent's name in the settings")
     print("the agent's name for {agent.name} is kept in the settings")
 
+    # An account's first sync reads a number of conversations instead of
+    # the last 14 days, when the agent says so.
+    app.click(app.find("Read a Number of Conversations Instead", role="check box"))
+    app.find("Earlier Conversations", role="spin button")
+    uitest.wait_until(lambda: "first-sync-threads=200" in app.saved_settings(),
+                      "the first sync's number of conversations in the settings")
+    print("the first sync reads a number of conversations the agent chose")
+
 
 if __name__ == "__main__":
     main()

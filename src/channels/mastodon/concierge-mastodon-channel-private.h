@@ -1,7 +1,8 @@
 /* concierge-mastodon-channel-private.h
  *
  * What the sign-in shares with the channel: a sign-in asks the server
- * through a channel that has no token yet.
+ * through a channel that has no token yet. The fetching, in a file of its
+ * own, shares the same.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +12,10 @@
 #include "concierge-mastodon-channel.h"
 
 G_BEGIN_DECLS
+
+#define DEFAULT_MAX_CHARACTERS 500
+/* The Link header of a task's last answer, as data of the task. */
+#define CONCIERGE_MASTODON_LINK_KEY "concierge-mastodon-link"
 
 struct _ConciergeMastodon
 {
@@ -40,8 +45,20 @@ void concierge_mastodon_request_json       (GTask                         *task,
                                             const char                    *idempotency_key,
                                             ConciergeMastodonJsonCallback  callback);
 void concierge_mastodon_return_unreadable  (GTask                         *task);
+char    *concierge_mastodon_link_target    (GTask                         *task,
+                                            const char                    *rel);
 gboolean concierge_mastodon_next_page      (GTask                         *task,
                                             char                         **path,
                                             char                         **query);
+
+void             concierge_mastodon_fetch_async  (ConciergeChannel     *channel,
+                                                  const char           *cursor,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+ConciergeIngest *concierge_mastodon_fetch_finish (ConciergeChannel     *channel,
+                                                  GAsyncResult         *result,
+                                                  char                **cursor,
+                                                  GError              **error);
 
 G_END_DECLS

@@ -37,7 +37,6 @@
 /* The longest window Mastodon has, that of new statuses. */
 #define MAX_RETRY_AFTER (3 * 60 * 60 + 60)
 
-#define NEXT_LINK_KEY "concierge-mastodon-next-link"
 
 typedef struct
 {
@@ -259,7 +258,7 @@ received_cb (GObject      *object,
   note_rate_limit (self, request->message);
 
   /* Each answer replaces the last one's, so a callback reads its own. */
-  g_object_set_data_full (G_OBJECT (request->task), NEXT_LINK_KEY,
+  g_object_set_data_full (G_OBJECT (request->task), CONCIERGE_MASTODON_LINK_KEY,
                           g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (request->message),
                                                                   "Link")),
                           g_free);
@@ -378,11 +377,21 @@ concierge_mastodon_request_json (GTask                         *task,
   send_paced (request);
 }
 
-/* The target of the rel="next" link in a Link header (RFC 8288), or NULL. */
-static char *
-next_link_target (const char *header)
+/**
+ * concierge_mastodon_link_target:
+ * @task: whose last answer may have had a Link header
+ * @rel: the relation, such as "next" or "prev"
+ *
+ * Returns: (nullable): the address of the @rel link in that header
+ *   (RFC 8288), as it came
+ */
+char *
+concierge_mastodon_link_target (GTask      *task,
+                                const char *rel)
 {
-  const char *p = header;
+  const char *p = g_object_get_data (G_OBJECT (task), CONCIERGE_MASTODON_LINK_KEY);
+  g_autofree char *quoted = g_strdup_printf ("rel=\"%s\"", rel);
+  g_autofree char *bare = g_strdup_printf ("rel=%s", rel);
 
   while (p != NULL && (p = strchr (p, '<')) != NULL)
     {
@@ -394,7 +403,7 @@ next_link_target (const char *header)
         return NULL;
       end = strchr (close, ',');
       params = end ? g_strndup (close + 1, end - close - 1) : g_strdup (close + 1);
-      if (strstr (params, "rel=\"next\"") != NULL || strstr (params, "rel=next") != NULL)
+      if (strstr (params, quoted) != NULL || strstr (params, bare) != NULL)
         return g_strndup (p + 1, close - p - 1);
       p = end;
     }
@@ -419,8 +428,7 @@ concierge_mastodon_next_page (GTask  *task,
                               char  **query)
 {
   ConciergeMastodon *self = g_task_get_source_object (task);
-  const char *header = g_object_get_data (G_OBJECT (task), NEXT_LINK_KEY);
-  g_autofree char *target = header ? next_link_target (header) : NULL;
+  g_autofree char *target = concierge_mastodon_link_target (task, "next");
   g_autoptr(GUri) next = target ? g_uri_parse (target, G_URI_FLAGS_ENCODED, NULL) : NULL;
   g_autoptr(GUri) server = g_uri_parse (self->server_url, G_URI_FLAGS_ENCODED, NULL);
 
