@@ -420,15 +420,13 @@ static void
 test_first_sync_reads_the_chosen_threads (Fixture       *fixture,
                                           gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
   g_autoptr(ConciergeMastodon) mastodon = NULL;
   guint threads;
 
-  g_settings_set_int (settings, "first-sync-threads", 100);
   start (fixture, "300", "0");
   mastodon = new_channel (fixture);
+  concierge_channel_set_first_sync_threads (CONCIERGE_CHANNEL (mastodon), 100);
   sync_until_done (fixture, mastodon);
-  g_settings_reset (settings, "first-sync-threads");
 
   /* Whole pages of 40: the third reaches 100. */
   threads = count_threads (fixture, -1);

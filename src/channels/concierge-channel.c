@@ -282,6 +282,26 @@ concierge_channel_has_more (ConciergeChannel *self)
 }
 
 /**
+ * concierge_channel_set_first_sync_threads:
+ * @threads: how many earlier threads the first sync of the account reads;
+ *   0 for the platform's own bound
+ *
+ * A platform that reads no history back ignores it.
+ */
+void
+concierge_channel_set_first_sync_threads (ConciergeChannel *self,
+                                          guint             threads)
+{
+  ConciergeChannelInterface *iface;
+
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+
+  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
+  if (iface->set_first_sync_threads != NULL)
+    iface->set_first_sync_threads (self, threads);
+}
+
+/**
  * concierge_channel_fetch_async:
  * @cursor: (nullable): where the previous fetch ended
  *

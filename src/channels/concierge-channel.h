@@ -185,6 +185,11 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
   char *            (*dup_notice)        (ConciergeChannel              *self);
+
+  /* Optional: how many earlier threads a first sync reads, as the agent
+   * chose; 0 for the platform's own bound. */
+  void              (*set_first_sync_threads) (ConciergeChannel         *self,
+                                               guint                     threads);
 };
 
 GQuark            concierge_channel_error_quark     (void);
@@ -202,6 +207,8 @@ void              concierge_channel_get_capabilities (ConciergeChannel          
                                                       ConciergeChannelCapabilities *capabilities);
 guint             concierge_channel_get_retry_after (ConciergeChannel              *self);
 gboolean          concierge_channel_has_more        (ConciergeChannel              *self);
+void              concierge_channel_set_first_sync_threads (ConciergeChannel       *self,
+                                                            guint                   threads);
 
 void              concierge_channel_fetch_async     (ConciergeChannel              *self,
                                                      const char                    *cursor,

@@ -50,6 +50,7 @@ struct _ConciergeSync
   SoupSession     *session;
   GHashTable      *accounts;   /* account id → AccountSync */
   gboolean         active;
+  guint            first_sync_threads;
   /* A monitor a test gave is asked even about loopback servers. */
   gboolean         ask_monitor_always;
   GCancellable    *cancellable;

@@ -665,6 +665,7 @@ concierge_sync_add_channel (ConciergeSync    *self,
   g_return_if_fail (CONCIERGE_IS_ACCOUNT (account));
   g_return_if_fail (CONCIERGE_IS_CHANNEL (channel));
 
+  concierge_channel_set_first_sync_threads (channel, self->first_sync_threads);
   sync = track_account (self, account, g_object_ref (channel));
   sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &error);
   if (sync->connectable == NULL)
@@ -772,6 +773,34 @@ concierge_sync_get_channel (ConciergeSync *self,
 
   account = g_hash_table_lookup (self->accounts, &account_id);
   return account ? account->channel : NULL;
+}
+
+/**
+ * concierge_sync_set_first_sync_threads:
+ * @threads: how many earlier threads the first sync of an account reads;
+ *   0 for each platform's own bound
+ *
+ * Holds for the accounts synced already too; one that has synced once
+ * reads no history again.
+ */
+void
+concierge_sync_set_first_sync_threads (ConciergeSync *self,
+                                       guint          threads)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  self->first_sync_threads = threads;
+  g_hash_table_iter_init (&iter, self->accounts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      AccountSync *account = value;
+
+      if (account->channel != NULL)
+        concierge_channel_set_first_sync_threads (account->channel, threads);
+    }
 }
 
 /**

@@ -49,6 +49,8 @@ gboolean            concierge_sync_has_account (ConciergeSync    *self,
                                                 gint64            account_id);
 ConciergeChannel   *concierge_sync_get_channel (ConciergeSync    *self,
                                                 gint64            account_id);
+void                concierge_sync_set_first_sync_threads (ConciergeSync *self,
+                                                           guint          threads);
 void                concierge_sync_set_active  (ConciergeSync    *self,
                                                 gboolean          active);
 void                concierge_sync_load_tombstone_key (ConciergeSync *self);

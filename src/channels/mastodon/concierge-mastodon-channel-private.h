@@ -33,6 +33,7 @@ struct _ConciergeMastodon
   gint64       not_before;   /* µs since the epoch: the pace holds requests until then */
   guint        max_characters;
   gboolean     more;          /* the last fetch stopped at its page limit */
+  guint        first_sync_threads; /* 0: the last BACKFILL_DAYS */
 };
 
 typedef void (*ConciergeMastodonJsonCallback) (GTask *task, JsonNode *root);

@@ -647,9 +647,17 @@ concierge_mastodon_has_more (ConciergeChannel *channel)
 }
 
 static void
+concierge_mastodon_set_first_sync_threads (ConciergeChannel *channel,
+                                           guint             threads)
+{
+  CONCIERGE_MASTODON (channel)->first_sync_threads = threads;
+}
+
+static void
 concierge_mastodon_channel_init (ConciergeChannelInterface *iface)
 {
   iface->has_more = concierge_mastodon_has_more;
+  iface->set_first_sync_threads = concierge_mastodon_set_first_sync_threads;
   iface->get_cursor_stream = concierge_mastodon_get_cursor_stream;
   iface->get_capabilities = concierge_mastodon_get_capabilities;
   iface->get_retry_after = concierge_mastodon_get_retry_after;

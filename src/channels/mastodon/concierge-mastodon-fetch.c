@@ -682,26 +682,11 @@ fetch_own_statuses (GTask *task)
   get_json (task, path, query, own_statuses_cb);
 }
 
-/* How many earlier threads a first sync reads, as the agent chose; 0 for
- * those of the last BACKFILL_DAYS. Without the schema, as for a command
- * run from the build tree, the days. */
-static guint
-first_sync_threads (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  if (schema == NULL || !g_settings_schema_has_key (schema, "first-sync-threads"))
-    return 0;
-  settings = g_settings_new_full (schema, NULL, NULL);
-  return (guint) MAX (g_settings_get_int (settings, "first-sync-threads"), 0);
-}
-
 static void
-set_first_sync_bound (Fetch *fetch)
+set_first_sync_bound (ConciergeMastodon *self,
+                      Fetch             *fetch)
 {
-  guint threads = first_sync_threads ();
+  guint threads = self->first_sync_threads;
   g_autofree char *bound = NULL;
 
   if (threads > 0)
@@ -765,7 +750,7 @@ concierge_mastodon_fetch_async (ConciergeChannel    *channel,
   g_queue_init (&fetch->contexts);
   g_queue_init (&fetch->conversations);
   if (fetch->first)
-    set_first_sync_bound (fetch);
+    set_first_sync_bound (self, fetch);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_mastodon_fetch_async);
