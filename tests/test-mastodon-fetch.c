@@ -434,6 +434,35 @@ test_first_sync_reads_the_chosen_threads (Fixture       *fixture,
   g_assert_cmpuint (threads, <=, 100 + 40);
 }
 
+/* An answer given on the web long ago, to a mention on the first sync's
+ * last page back, behind a page of the account's newer statuses: the
+ * first sync reads the account's statuses back as far as its mentions, so
+ * the thread has the answer and does not wait. */
+static void
+test_first_sync_finds_old_answers (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(ConciergeMastodon) mastodon = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+
+  start (fixture, "120", "10");
+  /* Jana's mention is the oldest status, on the last page of mentions. */
+  test_sandbox_post (fixture->url, "/_sandbox/post-as-support",
+                     "{\"in_reply_to_id\": \"109000000000000000\", \"text\": \"Wir schicken einen neuen Router.\"}");
+  test_sandbox_post (fixture->url, "/_sandbox/post-as-support", "{\"count\": 45}");
+  mastodon = new_channel (fixture);
+  sync_until_done (fixture, mastodon);
+
+  thread = find_thread (fixture, "Router blinkt rot", &messages);
+  g_assert_nonnull (thread);
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_cmpstr (concierge_message_get_body (g_ptr_array_index (messages, 1)), ==,
+                   "Wir schicken einen neuen Router.");
+  g_assert_true (concierge_message_is_sent_elsewhere (g_ptr_array_index (messages, 1)));
+  g_assert_cmpint (concierge_thread_get_waiting_since (thread), ==, 0);
+}
+
 static void
 set_up_late (Fixture       *fixture,
              gconstpointer  data)
@@ -456,6 +485,8 @@ main (int   argc,
               set_up_late, test_first_sync_is_bounded_and_resumes, tear_down);
   g_test_add ("/mastodon-fetch/first-sync-reads-the-chosen-threads", Fixture, NULL,
               set_up_late, test_first_sync_reads_the_chosen_threads, tear_down);
+  g_test_add ("/mastodon-fetch/first-sync-finds-old-answers", Fixture, NULL,
+              set_up_late, test_first_sync_finds_old_answers, tear_down);
 
   return g_test_run ();
 }

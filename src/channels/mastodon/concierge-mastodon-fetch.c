@@ -38,8 +38,13 @@
  *   u  how far back the first sync reads (Unix time), or
  *   l  how many threads it reads, when the agent chose a number, and
  *   t  how many it has read
+ *   e  the time (Unix) of the oldest mention it read
  *   c  the direct conversations: the newest last status read
  *   o  the account's own statuses: the Link header's min_id of the newest
+ *   q  once the first sync has read its mentions, its next page of the
+ *      account's own statuses back in time (the Link header's max_id, or
+ *      "" for the newest), one a fetch, back to e: the answers to the
+ *      mentions it read
  * A cursor of an earlier version, a notification id alone, is n. */
 typedef struct
 {
@@ -55,6 +60,7 @@ typedef struct
   guint            pages;
   gboolean         first;         /* no cursor: the account's first sync */
   gboolean         backfill;      /* this fetch reads one page back in time */
+  gboolean         own_backfill;  /* this fetch reads one page of own statuses back */
 } Fetch;
 
 static void
@@ -72,7 +78,7 @@ fetch_free (Fetch *fetch)
   g_free (fetch);
 }
 
-static const char * const position_keys[] = { "n", "b", "u", "l", "t", "c", "o", NULL };
+static const char * const position_keys[] = { "n", "b", "u", "l", "t", "e", "c", "o", "q", NULL };
 
 static GHashTable *
 positions_from_cursor (const char *cursor)
@@ -276,6 +282,21 @@ note_page_back (GTask *task,
   set_position (fetch, "b", n_notifications == PAGE_SIZE && !reached_bound ? next : NULL);
 }
 
+/* The first sync's own statuses are read back as far as its mentions. */
+static void
+note_oldest (Fetch    *fetch,
+             JsonNode *status)
+{
+  const char *oldest = position (fetch, "e");
+  gint64 time = created_at (status);
+  g_autofree char *text = NULL;
+
+  if (time == 0 || (oldest != NULL && g_ascii_strtoll (oldest, NULL, 10) <= time))
+    return;
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, time);
+  set_position (fetch, "e", text);
+}
+
 static void
 notifications_cb (GTask    *task,
                   JsonNode *root)
@@ -309,6 +330,8 @@ notifications_cb (GTask    *task,
           reached_bound = TRUE;
           continue;
         }
+      if (fetch->first || fetch->backfill)
+        note_oldest (fetch, status);
       /* Direct messages arrive as mentions too, but their conversation
        * brings them, all of them and in order. */
       if (g_strcmp0 (concierge_json_node_string (status, "visibility"), "direct") != 0)
@@ -344,11 +367,19 @@ notifications_cb (GTask    *task,
  * the account's to accept or dismiss, never Concierge's. */
 #define NOTIFICATIONS_QUERY "types[]=mention&include_filtered=true&limit=" PAGE_LIMIT
 
+static void fetch_own_statuses_back (GTask *task);
+
 static void
 fetch_notifications (GTask *task)
 {
   Fetch *fetch = g_task_get_task_data (task);
   g_autofree char *query = NULL;
+
+  if (fetch->own_backfill)
+    {
+      fetch_own_statuses_back (task);
+      return;
+    }
 
   if (fetch->backfill)
     query = g_strdup_printf (NOTIFICATIONS_QUERY "&max_id=%s", position (fetch, "b"));
@@ -619,27 +650,15 @@ fill_next_conversation (GTask *task)
 /* The account's own statuses, wherever they were written: on the web, on
  * a phone, by a colleague. Each joins the thread of what it answers, if
  * the cache knows that; its replies Concierge sent itself it knows by
- * their remote id already. */
-static void
-own_statuses_cb (GTask    *task,
-                 JsonNode *root)
+ * their remote id already. Oldest first, as a reply may answer another. */
+static gboolean
+add_own_statuses (GTask     *task,
+                  JsonArray *statuses)
 {
   ConciergeMastodon *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
-  g_autofree char *prev = NULL;
-  gboolean following = position (fetch, "o") != NULL;
-  JsonArray *statuses;
-  guint length;
 
-  if (!JSON_NODE_HOLDS_ARRAY (root))
-    {
-      concierge_mastodon_return_unreadable (task);
-      return;
-    }
-
-  statuses = json_node_get_array (root);
-  length = json_array_get_length (statuses);
-  for (guint i = length; i > 0; i--)
+  for (guint i = json_array_get_length (statuses); i > 0; i--)
     {
       JsonNode *status = json_array_get_element (statuses, i - 1);
       const char *reply_to = concierge_json_node_string (status, "in_reply_to_id");
@@ -653,20 +672,91 @@ own_statuses_cb (GTask    *task,
       if (message == NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));
-          return;
+          return FALSE;
         }
       concierge_ingest_add_reply (fetch->ingest, reply_to, visibility, message);
     }
+  return TRUE;
+}
+
+static void
+own_statuses_cb (GTask    *task,
+                 JsonNode *root)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autofree char *prev = NULL;
+  gboolean following = position (fetch, "o") != NULL;
+  guint length;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      concierge_mastodon_return_unreadable (task);
+      return;
+    }
+
+  if (!add_own_statuses (task, json_node_get_array (root)))
+    return;
+  length = json_array_get_length (json_node_get_array (root));
 
   if ((prev = link_position (task, "prev", "min_id")) != NULL)
     set_position (fetch, "o", prev);
-  /* The first sync takes the newest page; later ones every newer one. */
-  if (following && length > 0 && ++fetch->pages < MAX_PAGES)
+  /* The first sync takes the newest page now, and reads back again once
+   * it has read the older mentions, which these may answer too; later
+   * syncs take every newer page. "" starts from the newest. */
+  if (fetch->first)
+    {
+      g_autofree char *next = link_position (task, "next", "max_id");
+
+      set_position (fetch, "q", position (fetch, "b") != NULL ? "" : length == PAGE_SIZE ? next : NULL);
+    }
+  else if (following && length > 0 && ++fetch->pages < MAX_PAGES)
     {
       fetch_own_statuses (task);
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+own_statuses_back_cb (GTask    *task,
+                      JsonNode *root)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autofree char *next = link_position (task, "next", "max_id");
+  const char *until = position (fetch, "e");
+  JsonArray *statuses;
+  guint length;
+  gint64 oldest;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      concierge_mastodon_return_unreadable (task);
+      return;
+    }
+
+  statuses = json_node_get_array (root);
+  if (!add_own_statuses (task, statuses))
+    return;
+  length = json_array_get_length (statuses);
+  oldest = length > 0 ? created_at (json_array_get_element (statuses, length - 1)) : 0;
+  /* Past the oldest mention read, nothing answers what the cache holds. */
+  if (length < PAGE_SIZE || until == NULL || oldest < g_ascii_strtoll (until, NULL, 10))
+    g_clear_pointer (&next, g_free);
+  set_position (fetch, "q", next);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+fetch_own_statuses_back (GTask *task)
+{
+  ConciergeMastodon *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s/statuses", self->own_account_id);
+  const char *back = position (fetch, "q");
+  g_autofree char *query = back[0] != '\0' ? g_strdup_printf ("limit=" PAGE_LIMIT "&max_id=%s", back)
+                                           : g_strdup ("limit=" PAGE_LIMIT);
+
+  get_json (task, path, query, own_statuses_back_cb);
 }
 
 static void
@@ -747,6 +837,7 @@ concierge_mastodon_fetch_async (ConciergeChannel    *channel,
   fetch->roots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fetch->first = cursor == NULL;
   fetch->backfill = position (fetch, "b") != NULL;
+  fetch->own_backfill = !fetch->backfill && !fetch->first && position (fetch, "q") != NULL;
   g_queue_init (&fetch->contexts);
   g_queue_init (&fetch->conversations);
   if (fetch->first)
@@ -786,7 +877,7 @@ concierge_mastodon_fetch_finish (ConciergeChannel  *channel,
   if (new_cursor != NULL && g_strcmp0 (new_cursor, fetch->cursor) != 0)
     concierge_ingest_set_cursor (fetch->ingest, CONCIERGE_MASTODON_CURSOR_STREAM, new_cursor);
   /* The first sync goes on at once with its next page back. */
-  if (position (fetch, "b") != NULL)
+  if (position (fetch, "b") != NULL || position (fetch, "q") != NULL)
     ((ConciergeMastodon *) g_task_get_source_object (G_TASK (result)))->more = TRUE;
   if (cursor != NULL)
     *cursor = g_steal_pointer (&new_cursor);
