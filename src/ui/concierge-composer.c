@@ -56,13 +56,34 @@ thread_channel (ConciergeComposer *self)
 
 static void update_posts_limit (ConciergeComposer *self);
 
+/* Whom the reply reaches: the audience of the post it answers, where the
+ * platform has audiences, else public or private. */
+static const char *
+describe_readers (ConciergeThread *thread)
+{
+  if (concierge_thread_get_visibility (thread) != CONCIERGE_VISIBILITY_PUBLIC)
+    return _("Private reply: only the customer reads it");
+
+  switch (concierge_thread_get_audience (thread))
+    {
+    case CONCIERGE_AUDIENCE_UNLISTED:
+      return _("Unlisted reply: everyone can read it, but it is not shown in public timelines");
+    case CONCIERGE_AUDIENCE_FOLLOWERS:
+      return _("Followers-only reply: this account’s followers read it");
+    case CONCIERGE_AUDIENCE_PUBLIC:
+    case CONCIERGE_AUDIENCE_DIRECT:
+    case CONCIERGE_AUDIENCE_UNKNOWN:
+    default:
+      return _("Public reply: everyone can read it");
+    }
+}
+
 /* The composer says who reads the reply, right where it is written, and
  * when it cannot go out yet. */
 static void
 update_audience_label (ConciergeComposer *self)
 {
   ConciergeChannel *channel;
-  gboolean is_public;
 
   if (self->thread == NULL)
     return;
@@ -75,14 +96,12 @@ update_audience_label (ConciergeComposer *self)
       return;
     }
 
-  is_public = concierge_thread_get_visibility (self->thread) == CONCIERGE_VISIBILITY_PUBLIC;
   channel = thread_channel (self);
 
   if (channel != NULL)
     {
       ConciergeChannelCapabilities capabilities = { 0 };
-      const char *who = is_public ? _("Public reply: everyone can read it")
-                                  : _("Private reply: only the customer reads it");
+      const char *who = describe_readers (self->thread);
       g_autofree char *window = NULL;
 
       /* The platform takes replies only for a while after the customer
@@ -102,11 +121,14 @@ update_audience_label (ConciergeComposer *self)
         gtk_label_set_text (self->audience_label, who);
     }
   else
-    gtk_label_set_text (self->audience_label,
-                        is_public ? _("Public reply: everyone can read it. This account is not connected, "
-                                      "so the reply waits in the outbox until it is.")
-                                  : _("Private reply: only the customer reads it. This account is not connected, "
-                                      "so the reply waits in the outbox until it is."));
+    {
+      /* Translators: who reads the reply, from the texts above */
+      g_autofree char *text = g_strdup_printf (_("%s. This account is not connected, so the reply waits "
+                                                 "in the outbox until it is."),
+                                               describe_readers (self->thread));
+
+      gtk_label_set_text (self->audience_label, text);
+    }
 }
 
 typedef struct

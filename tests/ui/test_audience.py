@@ -34,7 +34,8 @@ def run(app, sandbox):
     uitest.open_thread(app, "Emma Walsh")
     app.find("Unlisted: everyone can read this, it is not shown in public timelines", role="label")
     app.find_button("Move to Private")
-    print("the banner says what unlisted means, and offers the move to private")
+    app.find("Unlisted reply: everyone can read it, but it is not shown in public timelines", role="label")
+    print("the banner and the composer say what unlisted means, and the banner offers the move to private")
 
     # The guard treats an unlisted conversation as public.
     write(app, f"Please send the fee to {IBAN}, then roaming is on.")
@@ -53,6 +54,7 @@ def run(app, sandbox):
 
     uitest.open_thread(app, "Paula Richter")
     app.find("Followers only: your reply reaches this account’s followers", role="label")
+    app.find("Followers-only reply: this account’s followers read it", role="label")
     write(app, "Wir schicken Ihnen gern ein Angebot.")
     uitest.wait_until(lambda: posted_visibility(sandbox, "ein Angebot"), "the reply on the server")
     if posted_visibility(sandbox, "ein Angebot") != "private":
