@@ -96,6 +96,7 @@ struct _ConciergeMessage
   gboolean            sent_elsewhere;  /* the agent's, not through this Concierge */
   gboolean            note;            /* an internal note, never sent */
   GPtrArray          *images;          /* (nullable) of ConciergeImage */
+  GPtrArray          *attachments;     /* (nullable) of ConciergeAttachment */
 };
 
 struct _ConciergeImage
@@ -107,6 +108,19 @@ struct _ConciergeImage
   guint               width;
   guint               height;
   ConciergeImageState state;
+};
+
+struct _ConciergeAttachment
+{
+  GObject                 parent_instance;
+  gint64                  id;
+  ConciergeAttachmentKind kind;
+  char                   *source;      /* the platform's reference to it */
+  char                   *name;
+  char                   *mime_type;
+  gint64                  size;
+  gint64                  duration;
+  gboolean                cached;
 };
 
 struct _ConciergeSavedReply

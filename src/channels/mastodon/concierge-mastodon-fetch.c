@@ -688,14 +688,7 @@ fetch_own_statuses (GTask *task)
 static guint
 first_sync_threads (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  if (schema == NULL || !g_settings_schema_has_key (schema, "first-sync-threads"))
-    return 0;
-  settings = g_settings_new_full (schema, NULL, NULL);
-  return (guint) MAX (g_settings_get_int (settings, "first-sync-threads"), 0);
+  return (guint) MAX (concierge_channel_get_setting_int ("first-sync-threads"), 0);
 }
 
 static void
