@@ -771,6 +771,17 @@ looks_like_image (const guint8 *data,
          (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0);
 }
 
+static void
+return_too_large (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID, "%s",
+                           download->any_file ? _("The file is larger than Concierge keeps.")
+                                              : _("The image is larger than Concierge keeps."));
+  g_object_unref (task);
+}
+
 static void chunk_read_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void start_download (ConciergeChannel *channel, SoupSession *session, const char *uri, gboolean any_file,
                             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
@@ -805,8 +816,7 @@ chunk_read_cb (GObject      *object,
     {
       if (download->data->len + g_bytes_get_size (chunk) > (download->any_file ? MAX_FILE_BYTES : MAX_IMAGE_BYTES))
         {
-          g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                                   _("The image is larger than Concierge keeps."));
+          return_too_large (g_steal_pointer (&task));
           return;
         }
       g_byte_array_append (download->data, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -861,8 +871,7 @@ download_sent_cb (GObject      *object,
   if (soup_message_headers_get_content_length (soup_message_get_response_headers (message)) >
       (download->any_file ? MAX_FILE_BYTES : MAX_IMAGE_BYTES))
     {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                               _("The image is larger than Concierge keeps."));
+      return_too_large (g_steal_pointer (&task));
       return;
     }
 

@@ -8,7 +8,7 @@
 
 #include "config.h"
 
-#include "concierge-model-private.h"
+#include "concierge-attachment-private.h"
 
 G_DEFINE_FINAL_TYPE (ConciergeAttachment, concierge_attachment, G_TYPE_OBJECT)
 

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "concierge-attachment-private.h"
 #include "concierge-model.h"
 
 G_BEGIN_DECLS
@@ -108,19 +109,6 @@ struct _ConciergeImage
   guint               width;
   guint               height;
   ConciergeImageState state;
-};
-
-struct _ConciergeAttachment
-{
-  GObject                 parent_instance;
-  gint64                  id;
-  ConciergeAttachmentKind kind;
-  char                   *source;      /* the platform's reference to it */
-  char                   *name;
-  char                   *mime_type;
-  gint64                  size;
-  gint64                  duration;
-  gboolean                cached;
 };
 
 struct _ConciergeSavedReply

@@ -8,6 +8,7 @@ and say so."""
 
 import os
 import subprocess
+import time
 
 import uitest
 
@@ -40,6 +41,7 @@ def run(app, sandbox):
 
     screenshot = os.environ.get("CONCIERGE_FILES_SCREENSHOT")
     if screenshot:
+        time.sleep(1.5)  # let the last frame land
         subprocess.run(["import", "-window", "root", "-trim", "+repage", screenshot], check=True)
 
 
