@@ -16,6 +16,7 @@
 #include "channels/concierge-sync.h"
 #include "channels/telegram/concierge-telegram-channel.h"
 
+#include "test-leaks.h"
 #include "test-util.h"
 
 #define BOT_USERNAME "WellenfunkHilfeBot"
@@ -525,6 +526,10 @@ test_documents_download_up_to_20 (Fixture       *fixture,
   g_clear_pointer (&bytes, g_bytes_unref);
   bytes = cached_bytes (fixture, RENTAL_CONTRACT);
   g_assert_cmpuint (g_bytes_get_size (bytes), ==, 48213);
+
+  /* The download addresses hold the token; nothing the downloads leave
+   * behind does. */
+  test_assert_never_written (TOKEN, fixture->dir, fixture->record);
 }
 
 /* At the default of 10 MB, the document of 12 MB is not asked for. */
@@ -567,6 +572,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  test_capture_log ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
