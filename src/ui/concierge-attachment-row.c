@@ -78,10 +78,11 @@ describe (ConciergeAttachment *attachment)
   else
     extent = g_steal_pointer (&bytes);
 
+  /* One of unknown size is never downloaded, as it may be of any size. */
   if (concierge_attachment_get_kind (attachment) != CONCIERGE_ATTACHMENT_DOCUMENT ||
-      concierge_attachment_is_cached (attachment))
+      concierge_attachment_is_cached (attachment) || size <= 0)
     return g_steal_pointer (&extent);
-  if (size <= 0 || size > download_limit ())
+  if (size > download_limit ())
     /* Translators: %s is the file's size, as in "24.1 MB" */
     return g_strdup_printf (_("%s — Larger than the download limit"), extent);
   /* Translators: %s is the file's size */
