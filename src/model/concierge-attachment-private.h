@@ -22,6 +22,7 @@ struct _ConciergeAttachment
   gint64                  size;
   gint64                  duration;
   gboolean                cached;
+  gboolean                failed;      /* its download failed too often */
 };
 
 G_END_DECLS

@@ -86,6 +86,8 @@ gint64 concierge_attachment_get_size (ConciergeAttachment *self) { return self->
 gint64 concierge_attachment_get_duration (ConciergeAttachment *self) { return self->duration; }
 /* Whether the cache holds its bytes for offline reading. */
 gboolean concierge_attachment_is_cached (ConciergeAttachment *self) { return self->cached; }
+/* Whether its download failed too often to be tried again. */
+gboolean concierge_attachment_has_failed (ConciergeAttachment *self) { return self->failed; }
 
 const char *
 concierge_attachment_kind_to_string (ConciergeAttachmentKind kind)

@@ -40,6 +40,7 @@ const char             *concierge_attachment_get_mime_type (ConciergeAttachment 
 gint64                  concierge_attachment_get_size     (ConciergeAttachment *self);
 gint64                  concierge_attachment_get_duration (ConciergeAttachment *self);
 gboolean                concierge_attachment_is_cached    (ConciergeAttachment *self);
+gboolean                concierge_attachment_has_failed   (ConciergeAttachment *self);
 
 const char             *concierge_attachment_kind_to_string   (ConciergeAttachmentKind kind);
 gboolean                concierge_attachment_kind_from_string (const char              *string,

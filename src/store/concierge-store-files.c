@@ -52,7 +52,7 @@ store_add_files (ConciergeStore  *self,
 {
   static const char sql[] =
     "SELECT f.message_id, f.id, f.kind, f.source, f.name, f.mime_type, f.size, f.duration, "
-    "f.data IS NOT NULL "
+    "f.data IS NOT NULL, f.attempts >= " G_STRINGIFY (IMAGE_ATTEMPTS) " "
     "FROM files f JOIN messages m ON m.id = f.message_id "
     "WHERE m.thread_id = ? ORDER BY f.message_id, f.position";
   sqlite3_stmt *stmt;
@@ -76,6 +76,7 @@ store_add_files (ConciergeStore  *self,
                                        sqlite3_column_int64 (stmt, 6), sqlite3_column_int64 (stmt, 7));
       file->id = sqlite3_column_int64 (stmt, 1);
       file->cached = sqlite3_column_int (stmt, 8);
+      file->failed = !file->cached && sqlite3_column_int (stmt, 9);
       if (message != NULL)
         concierge_message_add_attachment (message, file);
     }

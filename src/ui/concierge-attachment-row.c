@@ -82,6 +82,9 @@ describe (ConciergeAttachment *attachment)
   if (concierge_attachment_get_kind (attachment) != CONCIERGE_ATTACHMENT_DOCUMENT ||
       concierge_attachment_is_cached (attachment) || size <= 0)
     return g_steal_pointer (&extent);
+  if (concierge_attachment_has_failed (attachment))
+    /* Translators: %s is the file's size */
+    return g_strdup_printf (_("%s — Could not be downloaded"), extent);
   if (size > download_limit ())
     /* Translators: %s is the file's size, as in "24.1 MB" */
     return g_strdup_printf (_("%s — Larger than the download limit"), extent);
