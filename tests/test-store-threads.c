@@ -314,6 +314,135 @@ test_images_are_kept_for_offline_reading (Fixture       *fixture,
   g_assert_cmpint (image_state (fixture, thread_id, 0), ==, CONCIERGE_IMAGE_CACHED);
 }
 
+static GPtrArray *
+load_file_downloads (Fixture *fixture,
+                     gint64   max_bytes)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *downloads;
+
+  concierge_store_load_file_downloads_async (fixture->store, 10, max_bytes, NULL, test_got_result, &result);
+  downloads = concierge_store_load_file_downloads_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return downloads;
+}
+
+static ConciergeAttachment *
+first_attachment (Fixture *fixture,
+                  gint64   thread_id)
+{
+  g_autoptr(GPtrArray) messages = test_load_messages (fixture->store, thread_id);
+  GPtrArray *files = concierge_message_get_attachments (g_ptr_array_index (messages, 0));
+
+  g_assert_nonnull (files);
+  g_assert_cmpuint (files->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (files, 0));
+}
+
+/* A document keeps what the platform said of it through ingest and a new
+ * start; only one within the size asked for waits for a download, and its
+ * bytes stay in the file. */
+static void
+test_files_are_kept_with_their_messages (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("%PDF-1.7\n", 9);
+  g_autoptr(ConciergeAttachment) contract =
+    concierge_attachment_new (CONCIERGE_ATTACHMENT_DOCUMENT, "BQACAgIAAxkBAAIB-contract", "Mietvertrag.pdf",
+                              "application/pdf", 48213, 0);
+  g_autoptr(ConciergeAttachment) file = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) downloads = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeMessage *message = incoming ("m1", "jana", "Jana Becker", "Document “Mietvertrag.pdf”", 1000);
+  gint64 thread_id;
+
+  concierge_message_add_attachment (message, contract);
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PRIVATE, g_object_ref (message));
+  /* Fetched again by the next poll: the file is not added twice. */
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PRIVATE, message);
+  thread = load_thread (fixture, "t1");
+  thread_id = concierge_thread_get_id (thread);
+
+  test_close_store (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = test_open_store (fixture->path, &error);
+  g_assert_no_error (error);
+
+  file = first_attachment (fixture, thread_id);
+  g_assert_cmpint (concierge_attachment_get_kind (file), ==, CONCIERGE_ATTACHMENT_DOCUMENT);
+  g_assert_cmpstr (concierge_attachment_get_source (file), ==, "BQACAgIAAxkBAAIB-contract");
+  g_assert_cmpstr (concierge_attachment_get_name (file), ==, "Mietvertrag.pdf");
+  g_assert_cmpstr (concierge_attachment_get_mime_type (file), ==, "application/pdf");
+  g_assert_cmpint (concierge_attachment_get_size (file), ==, 48213);
+  g_assert_false (concierge_attachment_is_cached (file));
+
+  g_assert_false (concierge_attachment_has_failed (file));
+  downloads = load_file_downloads (fixture, 48212);
+  g_assert_cmpuint (downloads->len, ==, 0);
+  g_clear_pointer (&downloads, g_ptr_array_unref);
+  downloads = load_file_downloads (fixture, 48213);
+  g_assert_cmpuint (downloads->len, ==, 1);
+  g_assert_cmpint (((ConciergeImageDownload *) g_ptr_array_index (downloads, 0))->image_id, ==,
+                   concierge_attachment_get_id (file));
+
+  concierge_store_save_file_async (fixture->store, concierge_attachment_get_id (file), bytes, NULL,
+                                   test_got_result, &result);
+  g_assert_true (concierge_store_save_file_finish (fixture->store, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&file);
+  file = first_attachment (fixture, thread_id);
+  g_assert_true (concierge_attachment_is_cached (file));
+  g_assert_false (concierge_attachment_has_failed (file));
+  g_clear_object (&result);
+  concierge_store_load_file_async (fixture->store, concierge_attachment_get_id (file), NULL, test_got_result, &result);
+  loaded = concierge_store_load_file_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (loaded, bytes));
+}
+
+/* A document whose download failed three times is given up, and says so. */
+static void
+test_files_are_given_up_after_three_failures (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(ConciergeAttachment) statements =
+    concierge_attachment_new (CONCIERGE_ATTACHMENT_DOCUMENT, "BQACAgIAAxkBAAIB-statements", "Kontoauszug.pdf",
+                              "application/pdf", 20000, 0);
+  g_autoptr(ConciergeAttachment) file = NULL;
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) downloads = NULL;
+  ConciergeMessage *message = incoming ("m1", "jana", "Jana Becker", "Document “Kontoauszug.pdf”", 1000);
+  gint64 thread_id;
+
+  concierge_message_add_attachment (message, statements);
+  ingest_one (fixture, fixture->mastodon, "t1", CONCIERGE_VISIBILITY_PRIVATE, message);
+  thread = load_thread (fixture, "t1");
+  thread_id = concierge_thread_get_id (thread);
+  file = first_attachment (fixture, thread_id);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (concierge_attachment_has_failed (file));
+      concierge_store_save_file_async (fixture->store, concierge_attachment_get_id (file), NULL, NULL,
+                                       test_got_result, &result);
+      g_assert_true (concierge_store_save_file_finish (fixture->store, test_wait_result (&result), &error));
+      g_assert_no_error (error);
+      g_clear_object (&file);
+      file = first_attachment (fixture, thread_id);
+    }
+  g_assert_true (concierge_attachment_has_failed (file));
+  g_assert_false (concierge_attachment_is_cached (file));
+  downloads = load_file_downloads (fixture, 1000000);
+  g_assert_cmpuint (downloads->len, ==, 0);
+}
+
 static void
 test_deleted_messages_are_marked (Fixture       *fixture,
                                   gconstpointer  data)
@@ -556,6 +685,8 @@ main (int   argc,
   ADD ("/store/resolved-thread-reopens", test_resolved_thread_reopens);
   ADD ("/store/snoozed-thread-wakes", test_snoozed_thread_wakes);
   ADD ("/store/images-are-kept-for-offline-reading", test_images_are_kept_for_offline_reading);
+  ADD ("/store/files-are-kept-with-their-messages", test_files_are_kept_with_their_messages);
+  ADD ("/store/files-are-given-up-after-three-failures", test_files_are_given_up_after_three_failures);
   ADD ("/store/deleted-messages-are-marked", test_deleted_messages_are_marked);
   ADD ("/store/view-counts", test_view_counts);
   ADD ("/store/rows-are-worked-out-on-the-worker", test_rows_are_worked_out_on_the_worker);

@@ -16,6 +16,7 @@
 #include "channels/concierge-sync.h"
 #include "channels/telegram/concierge-telegram-channel.h"
 
+#include "test-leaks.h"
 #include "test-util.h"
 
 #define BOT_USERNAME "WellenfunkHilfeBot"
@@ -313,27 +314,36 @@ test_privacy_mode_off (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "In groups, the bot sees every message: privacy mode is off.");
 }
 
-/* The bodies of the messages in the thread whose remote id is @remote_id. */
+/* The messages in the thread whose remote id is @remote_id, as the cache
+ * reads them back; none for a thread it does not have. */
 static GPtrArray *
-bodies (Fixture    *fixture,
-        const char *remote_id)
+thread_messages (Fixture    *fixture,
+                 const char *remote_id)
 {
   ConciergeInboxQuery query = { .visibility = -1 };
   g_autoptr(GArray) index = test_load_index (fixture->store, &query);
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < index->len; i++)
     {
       gint64 id = g_array_index (index, ConciergeInboxEntry, i).id;
       g_autoptr(GPtrArray) threads = test_load_threads (fixture->store, &id, 1);
-      g_autoptr(GPtrArray) messages = NULL;
 
-      if (g_strcmp0 (concierge_thread_get_remote_id (g_ptr_array_index (threads, 0)), remote_id) != 0)
-        continue;
-      messages = test_load_messages (fixture->store, id);
-      for (guint j = 0; j < messages->len; j++)
-        g_ptr_array_add (found, g_strdup (concierge_message_get_body (g_ptr_array_index (messages, j))));
+      if (g_strcmp0 (concierge_thread_get_remote_id (g_ptr_array_index (threads, 0)), remote_id) == 0)
+        return test_load_messages (fixture->store, id);
     }
+  return g_ptr_array_new ();
+}
+
+/* The bodies of the messages in the thread whose remote id is @remote_id. */
+static GPtrArray *
+bodies (Fixture    *fixture,
+        const char *remote_id)
+{
+  g_autoptr(GPtrArray) messages = thread_messages (fixture, remote_id);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint j = 0; j < messages->len; j++)
+    g_ptr_array_add (found, g_strdup (concierge_message_get_body (g_ptr_array_index (messages, j))));
   return found;
 }
 
@@ -379,6 +389,165 @@ test_files_arrive_as_what_they_are (Fixture       *fixture,
     g_assert_null (strstr (g_ptr_array_index (lukas, i), "without text"));
 }
 
+/* The files in the messages of the thread whose remote id is @remote_id,
+ * as the cache reads them back. */
+static GPtrArray *
+attachments (Fixture    *fixture,
+             const char *remote_id)
+{
+  g_autoptr(GPtrArray) messages = thread_messages (fixture, remote_id);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint j = 0; j < messages->len; j++)
+    {
+      GPtrArray *files = concierge_message_get_attachments (g_ptr_array_index (messages, j));
+
+      for (guint k = 0; files != NULL && k < files->len; k++)
+        g_ptr_array_add (found, g_object_ref (g_ptr_array_index (files, k)));
+    }
+  return found;
+}
+
+static ConciergeAttachment *
+find_attachment (GPtrArray  *files,
+                 const char *source)
+{
+  for (guint i = 0; i < files->len; i++)
+    if (g_str_equal (concierge_attachment_get_source (g_ptr_array_index (files, i)), source))
+      return g_ptr_array_index (files, i);
+  g_error ("No file %s", source);
+}
+
+#define RENTAL_CONTRACT "BQACAgIAAxkBAAIBLukas-Mietvertrag"
+#define STATEMENTS "BQACAgIAAxkBAAIBLukas-Kontoauszuege"
+#define ROUTER_LOGS "BQACAgIAAxkBAAIBLukas-Router-Protokolle"
+
+/* Every file keeps its kind, name, type, size and length as data, beside
+ * the text that describes it. */
+static void
+test_files_keep_what_they_are (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  ConciergeAttachment *file;
+
+  start_syncing (fixture);
+  iterate_until (files_arrived, fixture, "Lukas's files");
+  files = attachments (fixture, "chat:5551000104");
+  g_assert_cmpuint (files->len, ==, 8);
+
+  file = find_attachment (files, RENTAL_CONTRACT);
+  g_assert_cmpint (concierge_attachment_get_kind (file), ==, CONCIERGE_ATTACHMENT_DOCUMENT);
+  g_assert_cmpstr (concierge_attachment_get_name (file), ==, "Mietvertrag_Gohlis.pdf");
+  g_assert_cmpstr (concierge_attachment_get_mime_type (file), ==, "application/pdf");
+  g_assert_cmpint (concierge_attachment_get_size (file), ==, 48213);
+  file = find_attachment (files, "AwACAgIAAxkBAAIBLukas-Sprachnachricht");
+  g_assert_cmpint (concierge_attachment_get_kind (file), ==, CONCIERGE_ATTACHMENT_VOICE);
+  g_assert_cmpint (concierge_attachment_get_duration (file), ==, 7);
+  file = find_attachment (files, "DQACAgIAAxkBAAIBLukas-Videonachricht");
+  g_assert_cmpint (concierge_attachment_get_kind (file), ==, CONCIERGE_ATTACHMENT_VIDEO_NOTE);
+  file = find_attachment (files, "CAACAgIAAxkBAAIBLukas-Daumen");
+  g_assert_cmpint (concierge_attachment_get_kind (file), ==, CONCIERGE_ATTACHMENT_STICKER);
+}
+
+static void
+set_download_limit (int megabytes)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+
+  g_settings_set_int (settings, "document-download-limit", megabytes);
+}
+
+static gboolean
+contract_downloaded (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) files = attachments (fixture, "chat:5551000104");
+
+  return files->len == 8 && concierge_attachment_is_cached (find_attachment (files, RENTAL_CONTRACT));
+}
+
+/* Whether getFile was asked for the file @source. */
+static gboolean
+asked_for (Fixture    *fixture,
+           const char *source)
+{
+  g_autoptr(GPtrArray) asked = requests (fixture, "getFile");
+
+  for (guint i = 0; i < asked->len; i++)
+    {
+      JsonObject *query = json_object_get_object_member (g_ptr_array_index (asked, i), "query");
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (query, "file_id", ""), source) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The document's bytes as the cache keeps them. */
+static GBytes *
+cached_bytes (Fixture    *fixture,
+              const char *source)
+{
+  g_autoptr(GPtrArray) files = attachments (fixture, "chat:5551000104");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+
+  concierge_store_load_file_async (fixture->store, concierge_attachment_get_id (find_attachment (files, source)),
+                                   NULL, test_got_result, &result);
+  bytes = concierge_store_load_file_finish (fixture->store, test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* Documents up to the limit are downloaded after the sync, with the limit
+ * at 20 MB the one of 12 MB too; the one of 24 MB, more than getFile
+ * serves, is never asked for. The voice message is no document. */
+static void
+test_documents_download_up_to_20 (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  set_download_limit (20);
+  start_syncing (fixture);
+  iterate_until (contract_downloaded, fixture, "the rental contract's download");
+  files = attachments (fixture, "chat:5551000104");
+  /* The newest first: the statements came after the contract. */
+  g_assert_true (concierge_attachment_is_cached (find_attachment (files, STATEMENTS)));
+  g_assert_false (concierge_attachment_is_cached (find_attachment (files, ROUTER_LOGS)));
+  g_assert_false (concierge_attachment_is_cached (find_attachment (files, "AwACAgIAAxkBAAIBLukas-Sprachnachricht")));
+  g_assert_true (asked_for (fixture, STATEMENTS));
+  g_assert_false (asked_for (fixture, ROUTER_LOGS));
+
+  bytes = cached_bytes (fixture, STATEMENTS);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 12 * 1024 * 1024);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = cached_bytes (fixture, RENTAL_CONTRACT);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 48213);
+
+  /* The download addresses hold the token; nothing the downloads leave
+   * behind does. */
+  test_assert_never_written (TOKEN, fixture->dir, fixture->record);
+}
+
+/* At the default of 10 MB, the document of 12 MB is not asked for. */
+static void
+test_documents_download_up_to_10 (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+
+  set_download_limit (10);
+  start_syncing (fixture);
+  iterate_until (contract_downloaded, fixture, "the rental contract's download");
+  files = attachments (fixture, "chat:5551000104");
+  g_assert_false (concierge_attachment_is_cached (find_attachment (files, STATEMENTS)));
+  g_assert_false (asked_for (fixture, STATEMENTS));
+  g_assert_false (asked_for (fixture, ROUTER_LOGS));
+}
+
 /* With privacy mode on, the group where the bot is a plain member brings
  * only Petra's mention; Jonas's talk there never reaches the bot. With it
  * off, Telegram delivers his message too, and the bot leaves it alone. */
@@ -403,6 +572,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  test_capture_log ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -412,6 +582,9 @@ main (int   argc,
   ADD ("/telegram/chats/removal/asks-the-bot-s-rights", test_removal_asks_the_bot_s_rights);
   ADD ("/telegram/chats/removal/my-chat-member-changes-the-answer", test_my_chat_member_changes_the_answer);
   ADD ("/telegram/chats/privacy-mode/on", test_privacy_mode_on);
+  ADD ("/telegram/chats/files/keep-what-they-are", test_files_keep_what_they_are);
+  ADD ("/telegram/chats/files/download-up-to-20", test_documents_download_up_to_20);
+  ADD ("/telegram/chats/files/download-up-to-10", test_documents_download_up_to_10);
   ADD_PRIVACY_OFF ("/telegram/chats/privacy-mode/off", test_privacy_mode_off);
   ADD ("/telegram/chats/plain-member-group", test_plain_member_group);
   ADD_PRIVACY_OFF ("/telegram/chats/plain-member-group/privacy-off", test_plain_member_group);

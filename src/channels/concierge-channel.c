@@ -85,6 +85,16 @@ default_fetch_image_async (ConciergeChannel    *self,
   not_supported_async (self, default_fetch_image_async, callback, user_data);
 }
 
+static void
+default_fetch_file_async (ConciergeChannel    *self,
+                          const char          *source,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  not_supported_async (self, default_fetch_file_async, callback, user_data);
+}
+
 static GBytes *
 default_fetch_image_finish (ConciergeChannel  *self,
                             GAsyncResult      *result,
@@ -147,6 +157,8 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->dup_invitation = default_dup_invitation;
   iface->fetch_image_async = default_fetch_image_async;
   iface->fetch_image_finish = default_fetch_image_finish;
+  iface->fetch_file_async = default_fetch_file_async;
+  iface->fetch_file_finish = default_fetch_image_finish;
   iface->find_deleted_async = default_find_deleted_async;
   iface->find_deleted_finish = default_find_deleted_finish;
   iface->revoke_async = default_revoke_async;
@@ -653,6 +665,61 @@ concierge_channel_fetch_image_finish (ConciergeChannel  *self,
 }
 
 /**
+ * concierge_channel_get_setting_int:
+ * @key: a key of the application's GSettings schema
+ *
+ * Returns: the agent's setting, or 0 without the installed schema, as for
+ *   a command run from the build tree
+ */
+int
+concierge_channel_get_setting_int (const char *key)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schema == NULL || !g_settings_schema_has_key (schema, key))
+    return 0;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return g_settings_get_int (settings, key);
+}
+
+/**
+ * concierge_channel_fetch_file_async:
+ * @source: the file's source, as the channel gave it to the attachment
+ *
+ * Downloads a message's file for the cache. Platforms that keep no files
+ * answer %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED.
+ */
+void
+concierge_channel_fetch_file_async (ConciergeChannel    *self,
+                                    const char          *source,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (source != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->fetch_file_async (self, source, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_fetch_file_finish:
+ *
+ * Returns: (transfer full): the file's bytes
+ */
+GBytes *
+concierge_channel_fetch_file_finish (ConciergeChannel  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), NULL);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->fetch_file_finish (self, result, error);
+}
+
+/**
  * concierge_channel_find_deleted_async:
  * @message_remote_ids: the messages to ask about
  *
@@ -694,10 +761,14 @@ concierge_channel_find_deleted_finish (ConciergeChannel  *self,
 #define MAX_IMAGE_BYTES (16 * 1024 * 1024)
 #define READ_CHUNK      (64 * 1024)
 
+/* getFile of the Bot API serves files up to 20 MB. */
+#define MAX_FILE_BYTES  (20 * 1024 * 1024)
+
 typedef struct
 {
   GByteArray   *data;
   GInputStream *stream;
+  gboolean      any_file;   /* a message's file, not only an image */
 } Download;
 
 static void
@@ -720,7 +791,20 @@ looks_like_image (const guint8 *data,
          (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0);
 }
 
+static void
+return_too_large (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+
+  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID, "%s",
+                           download->any_file ? _("The file is larger than Concierge keeps.")
+                                              : _("The image is larger than Concierge keeps."));
+  g_object_unref (task);
+}
+
 static void chunk_read_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void start_download (ConciergeChannel *channel, SoupSession *session, const char *uri, gboolean any_file,
+                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 
 static void
 read_next_chunk (GTask *task)
@@ -750,10 +834,9 @@ chunk_read_cb (GObject      *object,
 
   if (g_bytes_get_size (chunk) > 0)
     {
-      if (download->data->len + g_bytes_get_size (chunk) > MAX_IMAGE_BYTES)
+      if (download->data->len + g_bytes_get_size (chunk) > (download->any_file ? MAX_FILE_BYTES : MAX_IMAGE_BYTES))
         {
-          g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                                   _("The image is larger than Concierge keeps."));
+          return_too_large (g_steal_pointer (&task));
           return;
         }
       g_byte_array_append (download->data, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -761,7 +844,7 @@ chunk_read_cb (GObject      *object,
       return;
     }
 
-  if (!looks_like_image (download->data->data, download->data->len))
+  if (!download->any_file && !looks_like_image (download->data->data, download->data->len))
     {
       g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
                                _("The platform sent something that is not an image."));
@@ -805,10 +888,10 @@ download_sent_cb (GObject      *object,
                                _("The image could not be downloaded (%u)."), status);
       return;
     }
-  if (soup_message_headers_get_content_length (soup_message_get_response_headers (message)) > MAX_IMAGE_BYTES)
+  if (soup_message_headers_get_content_length (soup_message_get_response_headers (message)) >
+      (download->any_file ? MAX_FILE_BYTES : MAX_IMAGE_BYTES))
     {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_INVALID,
-                               _("The image is larger than Concierge keeps."));
+      return_too_large (g_steal_pointer (&task));
       return;
     }
 
@@ -832,8 +915,41 @@ concierge_channel_download_image_async (ConciergeChannel    *channel,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
+  start_download (channel, session, uri, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_download_file_async:
+ * @channel: the channel that downloads, for its own fetch_file_async
+ * @uri: an http or https address, which may hold a secret
+ *
+ * Downloads a message's file of any kind without sending any
+ * credentials, reading at most 20 MB. Finish with
+ * concierge_channel_download_image_finish().
+ */
+void
+concierge_channel_download_file_async (ConciergeChannel    *channel,
+                                       SoupSession         *session,
+                                       const char          *uri,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  start_download (channel, session, uri, TRUE, cancellable, callback, user_data);
+}
+
+static void
+start_download (ConciergeChannel    *channel,
+                SoupSession         *session,
+                const char          *uri,
+                gboolean             any_file,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) message = NULL;
+  Download *download;
   const char *scheme;
 
   g_return_if_fail (CONCIERGE_IS_CHANNEL (channel));
@@ -842,7 +958,9 @@ concierge_channel_download_image_async (ConciergeChannel    *channel,
 
   task = g_task_new (channel, cancellable, callback, user_data);
   g_task_set_source_tag (task, concierge_channel_download_image_async);
-  g_task_set_task_data (task, g_new0 (Download, 1), (GDestroyNotify) download_free);
+  download = g_new0 (Download, 1);
+  download->any_file = any_file;
+  g_task_set_task_data (task, download, (GDestroyNotify) download_free);
 
   scheme = g_uri_peek_scheme (uri);
   if ((g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0) ||

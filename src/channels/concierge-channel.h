@@ -156,6 +156,15 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
 
+  void              (*fetch_file_async)  (ConciergeChannel              *self,
+                                          const char                    *source,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  GBytes *          (*fetch_file_finish) (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
   void              (*find_deleted_async) (ConciergeChannel             *self,
                                           const char * const            *message_remote_ids,
                                           GCancellable                  *cancellable,
@@ -276,6 +285,14 @@ void              concierge_channel_fetch_image_async (ConciergeChannel         
 GBytes           *concierge_channel_fetch_image_finish (ConciergeChannel           *self,
                                                        GAsyncResult               *result,
                                                        GError                    **error);
+void              concierge_channel_fetch_file_async (ConciergeChannel             *self,
+                                                     const char                   *source,
+                                                     GCancellable                 *cancellable,
+                                                     GAsyncReadyCallback           callback,
+                                                     gpointer                      user_data);
+GBytes           *concierge_channel_fetch_file_finish (ConciergeChannel            *self,
+                                                      GAsyncResult                *result,
+                                                      GError                     **error);
 void              concierge_channel_find_deleted_async (ConciergeChannel           *self,
                                                        const char * const         *message_remote_ids,
                                                        GCancellable               *cancellable,
@@ -286,6 +303,13 @@ GStrv             concierge_channel_find_deleted_finish (ConciergeChannel       
                                                         GError                   **error);
 
 void              concierge_channel_download_image_async  (ConciergeChannel        *channel,
+                                                          SoupSession             *session,
+                                                          const char              *uri,
+                                                          GCancellable            *cancellable,
+                                                          GAsyncReadyCallback      callback,
+                                                          gpointer                 user_data);
+int               concierge_channel_get_setting_int (const char *key);
+void              concierge_channel_download_file_async   (ConciergeChannel        *channel,
                                                           SoupSession             *session,
                                                           const char              *uri,
                                                           GCancellable            *cancellable,

@@ -1,7 +1,8 @@
 /* concierge-image-downloader.c
  *
- * Images, downloaded for offline reading after each sync, one at a time
- * so that they never hold up the conversations themselves.
+ * Images, then documents up to the size the agent chose, downloaded for
+ * offline reading after each sync, one at a time so that they never hold
+ * up the conversations themselves.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +20,7 @@ typedef struct
   GPtrArray     *downloads;
   guint          next;
   guint          changed;    /* images saved, or attempts counted */
+  gboolean       files;      /* documents, not images */
 } ImageRound;
 
 static void
@@ -29,17 +31,33 @@ image_round_free (ImageRound *round)
 }
 
 static void next_download (ImageRound *round);
+static void load_round (ConciergeSync *self, gboolean files);
 
 static void
-end_image_round (ImageRound *round)
+finish_downloads (ConciergeSync *self)
+{
+  self->downloading = FALSE;
+  if (self->download_again)
+    sync_download_images (self);
+}
+
+/* After a full batch comes the next of its kind, after the images the
+ * documents; @stop ends both, as when the platform is out of reach. */
+static void
+end_image_round (ImageRound *round,
+                 gboolean    stop)
 {
   ConciergeSync *self = round->sync;
-  gboolean again = self->download_again || (round->changed > 0 && round->downloads->len == IMAGE_BATCH);
+  gboolean full = round->changed > 0 && round->downloads->len == IMAGE_BATCH;
+  gboolean files = round->files;
 
-  self->downloading = FALSE;
   image_round_free (round);
-  if (again)
-    sync_download_images (self);
+  if (!stop && full)
+    load_round (self, files);
+  else if (!stop && !files)
+    load_round (self, TRUE);
+  else
+    finish_downloads (self);
 }
 
 static void
@@ -57,7 +75,7 @@ image_saved_cb (GObject      *object,
           image_round_free (round);
           return;
         }
-      g_warning ("Could not keep an image: %s", error->message);
+      g_warning ("Could not keep a download: %s", error->message);
     }
   else
     round->changed++;
@@ -76,7 +94,10 @@ image_fetched_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = concierge_channel_fetch_image_finish (CONCIERGE_CHANNEL (object), result, &error);
+  if (round->files)
+    bytes = concierge_channel_fetch_file_finish (CONCIERGE_CHANNEL (object), result, &error);
+  else
+    bytes = concierge_channel_fetch_image_finish (CONCIERGE_CHANNEL (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       image_round_free (round);
@@ -90,14 +111,19 @@ image_fetched_cb (GObject      *object,
        g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED) ||
        g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED)))
     {
-      end_image_round (round);
+      end_image_round (round, TRUE);
       return;
     }
 
   if (bytes == NULL)
-    g_debug ("Image %" G_GINT64_FORMAT " not downloaded: %s", download->image_id, error->message);
-  concierge_store_save_image_async (round->sync->store, download->image_id, bytes,
-                                    round->sync->cancellable, image_saved_cb, round);
+    g_debug ("%s %" G_GINT64_FORMAT " not downloaded: %s", round->files ? "File" : "Image",
+             download->image_id, error->message);
+  if (round->files)
+    concierge_store_save_file_async (round->sync->store, download->image_id, bytes,
+                                     round->sync->cancellable, image_saved_cb, round);
+  else
+    concierge_store_save_image_async (round->sync->store, download->image_id, bytes,
+                                      round->sync->cancellable, image_saved_cb, round);
 }
 
 static void
@@ -112,30 +138,31 @@ next_download (ImageRound *round)
           account->state == CONCIERGE_SYNC_NEEDS_SIGN_IN)
         continue;
 
-      concierge_channel_fetch_image_async (account->channel, download->source, round->sync->cancellable,
-                                           image_fetched_cb, round);
+      if (round->files)
+        concierge_channel_fetch_file_async (account->channel, download->source, round->sync->cancellable,
+                                            image_fetched_cb, round);
+      else
+        concierge_channel_fetch_image_async (account->channel, download->source, round->sync->cancellable,
+                                             image_fetched_cb, round);
       return;
     }
 
-  end_image_round (round);
+  end_image_round (round, FALSE);
 }
 
 static void
-downloads_loaded_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+start_round (ConciergeSync *self,
+             GPtrArray     *downloads,
+             GError        *error,
+             gboolean       files)
 {
-  ConciergeSync *self = user_data;
-  g_autoptr(GError) error = NULL;
   ImageRound *round;
-  GPtrArray *downloads;
 
-  downloads = concierge_store_load_image_downloads_finish (CONCIERGE_STORE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (downloads == NULL)
     {
-      g_warning ("Could not look for images to download: %s", error->message);
+      g_warning ("Could not look for downloads: %s", error->message);
       self->downloading = FALSE;
       return;
     }
@@ -143,7 +170,62 @@ downloads_loaded_cb (GObject      *object,
   round = g_new0 (ImageRound, 1);
   round->sync = self;
   round->downloads = downloads;
+  round->files = files;
   next_download (round);
+}
+
+static void
+downloads_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *downloads = concierge_store_load_image_downloads_finish (CONCIERGE_STORE (object), result, &error);
+
+  start_round (user_data, downloads, error, FALSE);
+}
+
+static void
+file_downloads_loaded_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *downloads = concierge_store_load_file_downloads_finish (CONCIERGE_STORE (object), result, &error);
+
+  start_round (user_data, downloads, error, TRUE);
+}
+
+/* The largest document downloaded for offline reading, in bytes, as the
+ * agent chose in megabytes as getFile counts them (2^20 bytes); 0 for
+ * none, as without the schema. */
+static gint64
+document_limit (void)
+{
+  return (gint64) CLAMP (concierge_channel_get_setting_int ("document-download-limit"), 0, 20) * 1024 * 1024;
+}
+
+static void
+load_round (ConciergeSync *self,
+            gboolean       files)
+{
+  gint64 limit;
+
+  if (!files)
+    {
+      concierge_store_load_image_downloads_async (self->store, IMAGE_BATCH, self->cancellable,
+                                                  downloads_loaded_cb, self);
+      return;
+    }
+
+  /* Larger documents are not asked for at all. */
+  if ((limit = document_limit ()) == 0)
+    {
+      finish_downloads (self);
+      return;
+    }
+  concierge_store_load_file_downloads_async (self->store, IMAGE_BATCH, limit, self->cancellable,
+                                             file_downloads_loaded_cb, self);
 }
 
 void
@@ -157,6 +239,5 @@ sync_download_images (ConciergeSync *self)
 
   self->downloading = TRUE;
   self->download_again = FALSE;
-  concierge_store_load_image_downloads_async (self->store, IMAGE_BATCH, self->cancellable,
-                                              downloads_loaded_cb, self);
+  load_round (self, FALSE);
 }

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "concierge-attachment-private.h"
 #include "concierge-model.h"
 
 G_BEGIN_DECLS
@@ -96,6 +97,7 @@ struct _ConciergeMessage
   gboolean            sent_elsewhere;  /* the agent's, not through this Concierge */
   gboolean            note;            /* an internal note, never sent */
   GPtrArray          *images;          /* (nullable) of ConciergeImage */
+  GPtrArray          *attachments;     /* (nullable) of ConciergeAttachment */
 };
 
 struct _ConciergeImage

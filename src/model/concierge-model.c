@@ -596,6 +596,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->thread_remote_id);
   g_clear_object (&self->author);
   g_clear_pointer (&self->images, g_ptr_array_unref);
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
 
   G_OBJECT_CLASS (concierge_message_parent_class)->finalize (object);
 }
@@ -785,6 +786,26 @@ concierge_message_add_image (ConciergeMessage *self,
  *   message's images in their order, or %NULL for none
  */
 GPtrArray *concierge_message_get_images (ConciergeMessage *self) { return self->images; }
+
+void
+concierge_message_add_attachment (ConciergeMessage    *self,
+                                  ConciergeAttachment *attachment)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+  g_return_if_fail (CONCIERGE_IS_ATTACHMENT (attachment));
+
+  if (self->attachments == NULL)
+    self->attachments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->attachments, g_object_ref (attachment));
+}
+
+/**
+ * concierge_message_get_attachments:
+ *
+ * Returns: (transfer none) (element-type ConciergeAttachment) (nullable):
+ *   the files the message brings in their order, or %NULL for none
+ */
+GPtrArray *concierge_message_get_attachments (ConciergeMessage *self) { return self->attachments; }
 
 /* Image */
 

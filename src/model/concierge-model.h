@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "concierge-attachment.h"
 #include "concierge-row-facts.h"
 
 G_BEGIN_DECLS
@@ -267,6 +268,9 @@ gboolean           concierge_message_is_sent_elsewhere  (ConciergeMessage *self)
 void               concierge_message_add_image          (ConciergeMessage  *self,
                                                          ConciergeImage    *image);
 GPtrArray         *concierge_message_get_images         (ConciergeMessage *self);
+void               concierge_message_add_attachment     (ConciergeMessage    *self,
+                                                         ConciergeAttachment *attachment);
+GPtrArray         *concierge_message_get_attachments    (ConciergeMessage *self);
 
 /* Image: a picture in a message. */
 ConciergeImage    *concierge_image_new                  (const char        *source,

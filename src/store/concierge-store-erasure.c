@@ -381,6 +381,7 @@ erase_marked (ConciergeStore  *self,
    * the full-text index's triggers need the text they remove. */
   static const char * const deletes[] = {
     "DELETE FROM images WHERE message_id IN (SELECT id FROM temp.erase_messages)",
+    "DELETE FROM files WHERE message_id IN (SELECT id FROM temp.erase_messages)",
     "DELETE FROM outbox WHERE thread_id IN (SELECT id FROM temp.erase_threads) "
     "OR message_id IN (SELECT id FROM temp.erase_messages)",
     "DELETE FROM moves WHERE public_thread_id IN (SELECT id FROM temp.erase_threads)",

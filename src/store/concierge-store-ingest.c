@@ -476,7 +476,8 @@ ingest_message (ConciergeStore   *self,
           /* An edit may have taken the data out, too. */
           *personal_data_changed = TRUE;
           return store_step_done (self, stmt, error) &&
-                 ingest_images (self, existing_id, message, error);
+                 ingest_images (self, existing_id, message, error) &&
+                 store_ingest_files (self, existing_id, message, error);
         }
       sqlite3_reset (stmt);
     }
@@ -504,7 +505,8 @@ ingest_message (ConciergeStore   *self,
    * a platform brings and the cache does not know was sent elsewhere. */
   sqlite3_bind_int (stmt, 15, message->direction == CONCIERGE_DIRECTION_OUT);
   if (!store_step_done (self, stmt, error) ||
-      !ingest_images (self, sqlite3_last_insert_rowid (store_db (self)), message, error))
+      !ingest_images (self, id = sqlite3_last_insert_rowid (store_db (self)), message, error) ||
+      !store_ingest_files (self, id, message, error))
     return FALSE;
 
   *is_new = TRUE;

@@ -18,8 +18,8 @@ concierge_image_download_free (ConciergeImageDownload *download)
   g_free (download);
 }
 
-static gpointer
-download_from_row (sqlite3_stmt *stmt)
+gpointer
+store_download_from_row (sqlite3_stmt *stmt)
 {
   ConciergeImageDownload *download = g_new0 (ConciergeImageDownload, 1);
 
@@ -43,7 +43,7 @@ load_image_downloads_job (ConciergeStore *self,
   GError *error = NULL;
   GPtrArray *downloads;
 
-  downloads = collect_rows (self, sql, *(guint *) data, download_from_row,
+  downloads = collect_rows (self, sql, *(guint *) data, store_download_from_row,
                             (GDestroyNotify) concierge_image_download_free, &error);
   if (downloads == NULL)
     g_task_return_error (task, error);
@@ -88,8 +88,9 @@ concierge_store_load_image_downloads_finish (ConciergeStore  *self,
 /* An image's bytes as downloaded, or NULL for a download that failed. */
 typedef struct
 {
-  gint64  image_id;
-  GBytes *data;
+  gint64   image_id;
+  GBytes  *data;
+  gboolean file;      /* one of the files table, not an image */
 } ImageBytes;
 
 static void
@@ -106,10 +107,14 @@ save_image_job (ConciergeStore *self,
                 GTask          *task,
                 gpointer        data)
 {
-  static const char sql[] =
+  static const char images_sql[] =
     "UPDATE images SET data = ?, attempts = attempts + 1 WHERE id = ? AND data IS NULL "
     "RETURNING (SELECT thread_id FROM messages WHERE id = images.message_id)";
+  static const char files_sql[] =
+    "UPDATE files SET data = ?, attempts = attempts + 1 WHERE id = ? AND data IS NULL "
+    "RETURNING (SELECT thread_id FROM messages WHERE id = files.message_id)";
   ImageBytes *image = data;
+  const char *sql = image->file ? files_sql : images_sql;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   gint64 thread_id = 0;
@@ -152,6 +157,25 @@ save_image_job (ConciergeStore *self,
  *
  * Keeps an image for offline reading, or counts a failed download.
  */
+static void
+save_bytes (ConciergeStore      *self,
+            gpointer             source_tag,
+            gint64               id,
+            gboolean             file,
+            GBytes              *data,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  ImageBytes *image = g_new0 (ImageBytes, 1);
+
+  image->image_id = id;
+  image->file = file;
+  image->data = data ? g_bytes_ref (data) : NULL;
+  store_run (self, source_tag, G_PRIORITY_LOW, save_image_job, image,
+             image_bytes_free, cancellable, callback, user_data);
+}
+
 void
 concierge_store_save_image_async (ConciergeStore      *self,
                                   gint64               image_id,
@@ -160,15 +184,37 @@ concierge_store_save_image_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  ImageBytes *image;
-
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
-  image = g_new0 (ImageBytes, 1);
-  image->image_id = image_id;
-  image->data = data ? g_bytes_ref (data) : NULL;
-  store_run (self, concierge_store_save_image_async, G_PRIORITY_LOW, save_image_job, image,
-             image_bytes_free, cancellable, callback, user_data);
+  save_bytes (self, concierge_store_save_image_async, image_id, FALSE, data, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_save_file_async:
+ * @file_id: the attachment's id in the store
+ * @data: (nullable): the file's bytes, or %NULL for an attempt that failed
+ *
+ * Keeps a message's file for offline reading, or counts a failed download.
+ */
+void
+concierge_store_save_file_async (ConciergeStore      *self,
+                                 gint64               file_id,
+                                 GBytes              *data,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  save_bytes (self, concierge_store_save_file_async, file_id, TRUE, data, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_store_save_file_finish (ConciergeStore  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  return store_finish_boolean (self, result, concierge_store_save_file_async, error);
 }
 
 gboolean
@@ -184,8 +230,10 @@ load_image_job (ConciergeStore *self,
                 GTask          *task,
                 gpointer        data)
 {
-  static const char sql[] = "SELECT data FROM images WHERE id = ? AND data IS NOT NULL";
-  gint64 image_id = *(gint64 *) data;
+  static const char images_sql[] = "SELECT data FROM images WHERE id = ? AND data IS NOT NULL";
+  static const char files_sql[] = "SELECT data FROM files WHERE id = ? AND data IS NOT NULL";
+  gint64 image_id = ((gint64 *) data)[0];
+  const char *sql = ((gint64 *) data)[1] ? files_sql : images_sql;
   g_autoptr(GError) error = NULL;
   GBytes *bytes = NULL;
   sqlite3_stmt *stmt;
@@ -221,10 +269,46 @@ concierge_store_load_image_async (ConciergeStore      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  gint64 ids[2] = { image_id, FALSE };
+
   g_return_if_fail (CONCIERGE_IS_STORE (self));
 
   store_run (self, concierge_store_load_image_async, G_PRIORITY_DEFAULT, load_image_job,
-             g_memdup2 (&image_id, sizeof image_id), g_free, cancellable, callback, user_data);
+             g_memdup2 (ids, sizeof ids), g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_file_async:
+ * @file_id: the attachment's id in the store
+ *
+ * Reads the bytes of a message's file that the cache keeps.
+ */
+void
+concierge_store_load_file_async (ConciergeStore      *self,
+                                 gint64               file_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  gint64 ids[2] = { file_id, TRUE };
+
+  g_return_if_fail (CONCIERGE_IS_STORE (self));
+
+  store_run (self, concierge_store_load_file_async, G_PRIORITY_DEFAULT, load_image_job,
+             g_memdup2 (ids, sizeof ids), g_free, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_store_load_file_finish:
+ *
+ * Returns: (transfer full): the file's bytes as the platform sent them
+ */
+GBytes *
+concierge_store_load_file_finish (ConciergeStore  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  return store_finish_pointer (self, result, concierge_store_load_file_async, error);
 }
 
 /**

@@ -127,6 +127,19 @@ typedef struct
   gint64  contact_id;
 } Target;
 
+/* concierge-store-media.c */
+gpointer      store_download_from_row   (sqlite3_stmt *stmt);
+
+/* concierge-store-files.c */
+gboolean      store_ingest_files        (ConciergeStore    *self,
+                                         gint64             message_id,
+                                         ConciergeMessage  *message,
+                                         GError           **error);
+gboolean      store_add_files           (ConciergeStore  *self,
+                                         gint64           thread_id,
+                                         GHashTable      *by_id,
+                                         GError         **error);
+
 /* concierge-store.c */
 void          set_sqlite_error          (GError     **error,
                                          sqlite3     *db,

@@ -614,7 +614,8 @@ load_messages_job (ConciergeStore *self,
     }
   sqlite3_reset (stmt);
 
-  if (rc != SQLITE_DONE || !add_notes (self, thread_id, messages, &error))
+  if (rc != SQLITE_DONE || !store_add_files (self, thread_id, by_id, &error) ||
+      !add_notes (self, thread_id, messages, &error))
     {
       if (error == NULL)
         set_sqlite_error (&error, store_db (self), rc, "Reading the cache failed");

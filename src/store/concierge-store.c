@@ -1357,6 +1357,7 @@ static gconstpointer const boolean_calls[] = {
   (gconstpointer) concierge_store_undo_merge_async,
   (gconstpointer) concierge_store_set_thread_tag_async,
   (gconstpointer) concierge_store_finish_erasure_async,
+  (gconstpointer) concierge_store_save_file_async,
 };
 
 /**

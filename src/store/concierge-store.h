@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 5
+#define CONCIERGE_STORE_SCHEMA_VERSION 6
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 
@@ -685,6 +685,32 @@ void             concierge_store_load_image_async      (ConciergeStore      *sel
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
 GBytes          *concierge_store_load_image_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_load_file_downloads_async  (ConciergeStore      *self,
+                                                            guint                limit,
+                                                            gint64               max_bytes,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GPtrArray       *concierge_store_load_file_downloads_finish (ConciergeStore      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+void             concierge_store_save_file_async       (ConciergeStore      *self,
+                                                        gint64               file_id,
+                                                        GBytes              *data,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_save_file_finish      (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_load_file_async       (ConciergeStore      *self,
+                                                        gint64               file_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GBytes          *concierge_store_load_file_finish      (ConciergeStore      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
 void             concierge_store_mark_deleted_async    (ConciergeStore      *self,

@@ -52,6 +52,7 @@ bind_message_cb (GtkSignalListItemFactory  *factory,
                                      self->thread ? concierge_thread_get_contact_name (self->thread) : "");
   concierge_message_row_set_images (row, concierge_message_get_images (message), self->store, self->textures,
                                     self->images_cancellable);
+  concierge_message_row_set_attachments (row, concierge_message_get_attachments (message), self->store);
 }
 
 /* A newly opened conversation starts at its latest message. */

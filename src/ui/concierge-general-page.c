@@ -29,6 +29,7 @@ struct _ConciergeGeneralPage
   GtkSwitch           *single_key_switch;
   GtkSwitch           *first_sync_switch;
   GtkSpinButton       *first_sync_spin;
+  GtkSpinButton       *document_limit_spin;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeGeneralPage, concierge_general_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -81,6 +82,7 @@ concierge_general_page_class_init (ConciergeGeneralPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, single_key_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, first_sync_switch);
   gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, first_sync_spin);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeGeneralPage, document_limit_spin);
 }
 
 static void
@@ -112,6 +114,7 @@ concierge_general_page_new (GSettings *settings)
   g_settings_bind (settings, "start-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-private-messages", self->private_messages_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "document-download-limit", self->document_limit_spin, "value", G_SETTINGS_BIND_DEFAULT);
 
   self->settings = g_object_ref (settings);
   show_first_sync (self);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "privacy/concierge-detector.h"
+#include "concierge-attachment-row.h"
 #include "concierge-message-row.h"
 #include "concierge-ui.h"
 
@@ -34,6 +35,7 @@ struct _ConciergeMessageRow
   GtkLabel  *state_label;
   GtkButton *resend_button;
   GtkWidget *images_box;
+  GtkWidget *files_box;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeMessageRow, concierge_message_row, GTK_TYPE_WIDGET)
@@ -283,6 +285,30 @@ concierge_message_row_set_images (ConciergeMessageRow *self,
     }
 }
 
+/**
+ * concierge_message_row_set_attachments:
+ * @attachments: (nullable): the message's files
+ * @store: the cache that keeps the downloaded ones
+ *
+ * Shows the files under the text, one row each.
+ */
+void
+concierge_message_row_set_attachments (ConciergeMessageRow *self,
+                                       GPtrArray           *attachments,
+                                       ConciergeStore      *store)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (CONCIERGE_IS_MESSAGE_ROW (self));
+
+  while ((child = gtk_widget_get_first_child (self->files_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->files_box), child);
+  gtk_widget_set_visible (self->files_box, attachments != NULL && attachments->len > 0);
+
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    gtk_box_append (GTK_BOX (self->files_box),
+                    concierge_attachment_row_new (g_ptr_array_index (attachments, i), store));
+}
 
 /* Personal data in the text: marked where it stands, and named below in
  * words, since a colour alone tells nothing to some. The text stays text;
@@ -613,6 +639,7 @@ concierge_message_row_class_init (ConciergeMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, resend_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, images_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, files_box);
 }
 
 static void

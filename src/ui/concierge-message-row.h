@@ -24,6 +24,9 @@ void     concierge_message_row_set_images  (ConciergeMessageRow *self,
                                             ConciergeStore      *store,
                                             GHashTable          *textures,
                                             GCancellable        *cancellable);
+void     concierge_message_row_set_attachments (ConciergeMessageRow *self,
+                                                GPtrArray           *attachments,
+                                                ConciergeStore      *store);
 gboolean concierge_message_row_shows_same  (ConciergeMessage    *a,
                                             ConciergeMessage    *b);
 

@@ -233,6 +233,15 @@ def saved_replies(app, directory):
                       "the first sync's number of conversations in the settings")
     print("the first sync reads a number of conversations the agent chose")
 
+    # Documents are downloaded for offline reading up to a size the agent
+    # chooses, at most the 20 MB Telegram hands out.
+    limit = app.find("Download Documents Up To", role="spin button")
+    uitest.wait_until(lambda: limit.queryValue().currentValue == 10, "the download limit's default of 10 MB")
+    limit.queryValue().currentValue = 20
+    uitest.wait_until(lambda: "document-download-limit=20" in app.saved_settings(),
+                      "the download limit in the settings")
+    print("the largest document downloaded is a setting")
+
 
 if __name__ == "__main__":
     main()

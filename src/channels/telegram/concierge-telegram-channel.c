@@ -640,6 +640,10 @@ downloaded_cb (GObject      *object,
     g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
 }
 
+static void concierge_telegram_fetch_file_async (ConciergeChannel *channel, const char *source,
+                                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+
 static void
 file_cb (GTask    *task,
          JsonNode *result)
@@ -659,9 +663,14 @@ file_cb (GTask    *task,
 
   escaped = g_uri_escape_string (path, "/", FALSE);
   url = g_strdup_printf ("%s/file/bot%s/%s", self->api_url, self->bot_token, escaped);
-  concierge_channel_download_image_async (CONCIERGE_CHANNEL (self), self->session, url,
-                                          g_task_get_cancellable (task),
-                                          downloaded_cb, g_object_ref (task));
+  if (g_task_get_source_tag (task) == concierge_telegram_fetch_file_async)
+    concierge_channel_download_file_async (CONCIERGE_CHANNEL (self), self->session, url,
+                                           g_task_get_cancellable (task),
+                                           downloaded_cb, g_object_ref (task));
+  else
+    concierge_channel_download_image_async (CONCIERGE_CHANNEL (self), self->session, url,
+                                            g_task_get_cancellable (task),
+                                            downloaded_cb, g_object_ref (task));
 }
 
 static void
@@ -674,6 +683,20 @@ concierge_telegram_fetch_image_async (ConciergeChannel    *channel,
   g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, concierge_telegram_fetch_image_async);
+  concierge_telegram_call_method (task, "getFile", concierge_telegram_parameters_new ("file_id", string_node (source), NULL), file_cb);
+}
+
+/* A document: the same way, any kind of file up to getFile's 20 MB. */
+static void
+concierge_telegram_fetch_file_async (ConciergeChannel    *channel,
+                                     const char          *source,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_telegram_fetch_file_async);
   concierge_telegram_call_method (task, "getFile", concierge_telegram_parameters_new ("file_id", string_node (source), NULL), file_cb);
 }
 
@@ -788,6 +811,8 @@ concierge_telegram_channel_init (ConciergeChannelInterface *iface)
   iface->dup_invitation = concierge_telegram_dup_invitation;
   iface->fetch_image_async = concierge_telegram_fetch_image_async;
   iface->fetch_image_finish = concierge_telegram_fetch_image_finish;
+  iface->fetch_file_async = concierge_telegram_fetch_file_async;
+  iface->fetch_file_finish = concierge_telegram_fetch_image_finish;
   /* The Bot API never tells a bot that someone deleted a message, nor
    * lets it ask, so deleted messages stay unknown here. */
   concierge_telegram_chats_init_iface (iface);

@@ -173,6 +173,43 @@ describe_file (JsonObject *message)
   return NULL;
 }
 
+/* The file a message brings, kept as what it is beside the line that
+ * describes it; NULL for a message without one. */
+static ConciergeAttachment *
+attachment_from_json (JsonObject *message)
+{
+  static const struct
+  {
+    const char             *member;
+    ConciergeAttachmentKind kind;
+  } kinds[] = {
+    { "document", CONCIERGE_ATTACHMENT_DOCUMENT },
+    { "voice", CONCIERGE_ATTACHMENT_VOICE },
+    { "audio", CONCIERGE_ATTACHMENT_AUDIO },
+    { "video", CONCIERGE_ATTACHMENT_VIDEO },
+    { "video_note", CONCIERGE_ATTACHMENT_VIDEO_NOTE },
+    { "sticker", CONCIERGE_ATTACHMENT_STICKER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      JsonObject *file = concierge_json_object (message, kinds[i].member);
+      const char *file_id = file ? concierge_json_string (file, "file_id") : NULL;
+      const char *name;
+
+      if (file_id == NULL)
+        continue;
+      name = concierge_json_string (file, "file_name");
+      if (name == NULL && kinds[i].kind == CONCIERGE_ATTACHMENT_AUDIO)
+        name = concierge_json_string (file, "title");
+      return concierge_attachment_new (kinds[i].kind, file_id, name,
+                                       concierge_json_string (file, "mime_type"),
+                                       concierge_json_int (file, "file_size"),
+                                       concierge_json_int (file, "duration"));
+    }
+  return NULL;
+}
+
 /**
  * concierge_telegram_message_from_json:
  * @object: a Message
@@ -195,6 +232,7 @@ concierge_telegram_message_from_json (JsonObject  *object,
   g_autofree char *remote_id = NULL;
   g_autofree char *body = NULL;
   g_autofree char *file = NULL;
+  g_autoptr(ConciergeAttachment) attachment = NULL;
   ConciergeMessage *message;
   JsonObject *photo;
   gboolean own;
@@ -239,6 +277,9 @@ concierge_telegram_message_from_json (JsonObject  *object,
 
       concierge_message_add_image (message, image);
     }
+  attachment = attachment_from_json (object);
+  if (attachment != NULL)
+    concierge_message_add_attachment (message, attachment);
 
   if (from != NULL && !own)
     {
