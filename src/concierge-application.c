@@ -427,12 +427,24 @@ first_sync_threads_changed_cb (ConciergeApplication *self)
 }
 
 static void
+document_download_limit_changed_cb (ConciergeApplication *self)
+{
+  if (self->sync != NULL)
+    concierge_sync_set_document_download_limit (self->sync,
+                                                (guint) MAX (0, g_settings_get_int (self->settings,
+                                                                                    "document-download-limit")));
+}
+
+static void
 start_sync (ConciergeApplication *self)
 {
   self->sync = concierge_sync_new (self->store, NULL);
   first_sync_threads_changed_cb (self);
   g_signal_connect_object (self->settings, "changed::first-sync-threads",
                            G_CALLBACK (first_sync_threads_changed_cb), self, G_CONNECT_SWAPPED);
+  document_download_limit_changed_cb (self);
+  g_signal_connect_object (self->settings, "changed::document-download-limit",
+                           G_CALLBACK (document_download_limit_changed_cb), self, G_CONNECT_SWAPPED);
   self->looking_up = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)

@@ -38,6 +38,7 @@ typedef struct
   ConciergeStore   *store;
   ConciergeAccount *account;
   ConciergeSync    *sync;
+  guint             download_limit_mb;
 } Fixture;
 
 static void
@@ -156,6 +157,7 @@ start_syncing (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   fixture->sync = concierge_sync_new (fixture->store, NULL);
+  concierge_sync_set_document_download_limit (fixture->sync, fixture->download_limit_mb);
   g_assert_true (concierge_sync_add_account (fixture->sync, fixture->account, SECRET, &error));
   g_assert_no_error (error);
   iterate_until (has_synced, fixture, "the first polls");
@@ -450,13 +452,6 @@ test_files_keep_what_they_are (Fixture       *fixture,
   g_assert_cmpint (concierge_attachment_get_kind (file), ==, CONCIERGE_ATTACHMENT_STICKER);
 }
 
-static void
-set_download_limit (int megabytes)
-{
-  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
-
-  g_settings_set_int (settings, "document-download-limit", megabytes);
-}
 
 static gboolean
 contract_downloaded (Fixture *fixture)
@@ -510,7 +505,7 @@ test_documents_download_up_to_20 (Fixture       *fixture,
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  set_download_limit (20);
+  fixture->download_limit_mb = 20;
   start_syncing (fixture);
   iterate_until (contract_downloaded, fixture, "the rental contract's download");
   files = attachments (fixture, "chat:5551000104");
@@ -539,7 +534,7 @@ test_documents_download_up_to_10 (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) files = NULL;
 
-  set_download_limit (10);
+  fixture->download_limit_mb = 10;
   start_syncing (fixture);
   iterate_until (contract_downloaded, fixture, "the rental contract's download");
   files = attachments (fixture, "chat:5551000104");

@@ -665,26 +665,6 @@ concierge_channel_fetch_image_finish (ConciergeChannel  *self,
 }
 
 /**
- * concierge_channel_get_setting_int:
- * @key: a key of the application's GSettings schema
- *
- * Returns: the agent's setting, or 0 without the installed schema, as for
- *   a command run from the build tree
- */
-int
-concierge_channel_get_setting_int (const char *key)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  if (schema == NULL || !g_settings_schema_has_key (schema, key))
-    return 0;
-  settings = g_settings_new_full (schema, NULL, NULL);
-  return g_settings_get_int (settings, key);
-}
-
-/**
  * concierge_channel_fetch_file_async:
  * @source: the file's source, as the channel gave it to the attachment
  *

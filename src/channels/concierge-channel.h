@@ -308,7 +308,6 @@ void              concierge_channel_download_image_async  (ConciergeChannel     
                                                           GCancellable            *cancellable,
                                                           GAsyncReadyCallback      callback,
                                                           gpointer                 user_data);
-int               concierge_channel_get_setting_int (const char *key);
 void              concierge_channel_download_file_async   (ConciergeChannel        *channel,
                                                           SoupSession             *session,
                                                           const char              *uri,

@@ -196,15 +196,6 @@ file_downloads_loaded_cb (GObject      *object,
   start_round (user_data, downloads, error, TRUE);
 }
 
-/* The largest document downloaded for offline reading, in bytes, as the
- * agent chose in megabytes as getFile counts them (2^20 bytes); 0 for
- * none, as without the schema. */
-static gint64
-document_limit (void)
-{
-  return (gint64) CLAMP (concierge_channel_get_setting_int ("document-download-limit"), 0, 20) * 1024 * 1024;
-}
-
 static void
 load_round (ConciergeSync *self,
             gboolean       files)
@@ -219,7 +210,7 @@ load_round (ConciergeSync *self,
     }
 
   /* Larger documents are not asked for at all. */
-  if ((limit = document_limit ()) == 0)
+  if ((limit = self->document_limit) == 0)
     {
       finish_downloads (self);
       return;

@@ -51,6 +51,7 @@ struct _ConciergeSync
   GHashTable      *accounts;   /* account id → AccountSync */
   gboolean         active;
   guint            first_sync_threads;
+  gint64           document_limit;   /* bytes; 0: no documents */
   /* A monitor a test gave is asked even about loopback servers. */
   gboolean         ask_monitor_always;
   GCancellable    *cancellable;

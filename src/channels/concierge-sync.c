@@ -804,6 +804,31 @@ concierge_sync_set_first_sync_threads (ConciergeSync *self,
 }
 
 /**
+ * concierge_sync_set_document_download_limit:
+ * @megabytes: the largest document downloaded for offline reading, in
+ *   megabytes as getFile counts them (2^20 bytes); 0 for none, as until
+ *   this is called
+ *
+ * Telegram serves bots files of at most 20 MB; a larger limit counts as 20.
+ */
+void
+concierge_sync_set_document_download_limit (ConciergeSync *self,
+                                             guint          megabytes)
+{
+  gint64 limit;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  limit = (gint64) MIN (megabytes, 20u) * 1024 * 1024;
+  if (limit == self->document_limit)
+    return;
+  self->document_limit = limit;
+  /* Documents the old limit left out may come in now. */
+  if (g_hash_table_size (self->accounts) > 0)
+    sync_download_images (self);
+}
+
+/**
  * concierge_sync_set_active:
  * @active: whether someone works in the window
  *
