@@ -18,6 +18,7 @@
 #include "secrets/concierge-secrets.h"
 #include "store/concierge-store.h"
 #include "privacy/concierge-detector.h"
+#include "ui/concierge-attachment-row.h"
 #include "ui/concierge-notifier.h"
 #include "ui/concierge-preferences.h"
 #include "ui/concierge-window.h"
@@ -838,6 +839,7 @@ concierge_application_startup (GApplication *app)
   /* The worker opens the cache while the window is built, so the first
    * frame can already show the inbox. */
   concierge_application_open_store (CONCIERGE_APPLICATION (app));
+  concierge_attachment_row_delete_copies ();
 }
 
 static void

@@ -201,6 +201,60 @@ file_loaded_cb (GObject      *object,
                                        NULL, written_cb, opening);
 }
 
+/* Where documents are written to be opened in another app. The cache
+ * keeps their bytes; these copies are only for the other app to read. */
+static char *
+copies_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "concierge", "files", NULL);
+}
+
+static void
+delete_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                        NULL, NULL);
+  while (children != NULL && g_file_enumerator_iterate (children, &info, NULL, NULL, NULL) && info != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+      delete_tree (child);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+delete_copies_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  g_autofree char *path = copies_dir ();
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+
+  delete_tree (dir);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * concierge_attachment_row_delete_copies:
+ *
+ * Deletes the copies of documents written for other apps to open, off the
+ * main thread: a customer forgotten since must not stay behind in them.
+ * The app calls it when it starts, before any document is opened.
+ */
+void
+concierge_attachment_row_delete_copies (void)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, concierge_attachment_row_delete_copies);
+  g_task_run_in_thread (task, delete_copies_thread);
+}
+
 static void
 open_clicked_cb (GtkButton *button,
                  GtkLabel  *status)
@@ -210,7 +264,8 @@ open_clicked_cb (GtkButton *button,
   Opening *opening = g_new0 (Opening, 1);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, concierge_attachment_get_id (attachment));
   g_autofree char *name = file_name (attachment);
-  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "concierge", "files", id, name, NULL);
+  g_autofree char *dir = copies_dir ();
+  g_autofree char *path = g_build_filename (dir, id, name, NULL);
 
   g_weak_ref_init (&opening->status, status);
   opening->file = g_file_new_for_path (path);

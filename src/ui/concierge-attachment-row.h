@@ -12,7 +12,8 @@
 
 G_BEGIN_DECLS
 
-GtkWidget *concierge_attachment_row_new (ConciergeAttachment *attachment,
-                                         ConciergeStore      *store);
+GtkWidget *concierge_attachment_row_new          (ConciergeAttachment *attachment,
+                                                  ConciergeStore      *store);
+void       concierge_attachment_row_delete_copies (void);
 
 G_END_DECLS

@@ -8,6 +8,7 @@ and say so."""
 
 import os
 import subprocess
+import tempfile
 import time
 
 import uitest
@@ -21,6 +22,27 @@ NBSP = "\u00a0"
 def main():
     uitest.run_with_sandbox(run, TOKEN, "--seed-telegram-chats", "--reply-delay-ms", "600000",
                             prefix="concierge-files-", telegram_token=BOT_TOKEN)
+    copies_go_at_start()
+
+
+def copies_go_at_start():
+    """A document opened in another app was written to the cache folder; the
+    next start deletes such copies, so that a customer forgotten since does
+    not stay behind in them."""
+    home = tempfile.TemporaryDirectory(prefix="concierge-files-")
+    copy = os.path.join(home.name, "cache", "concierge", "files", "7", "Mietvertrag_Gohlis.pdf")
+    os.makedirs(os.path.dirname(copy))
+    with open(copy, "wb") as f:
+        f.write(b"%PDF-1.4 Mietvertrag")
+    second = uitest.App("en", home=home)
+    try:
+        second.wait_for_app()
+        uitest.wait_until(lambda: not os.path.exists(os.path.dirname(os.path.dirname(copy))),
+                          "the copies of opened documents to be deleted")
+    finally:
+        second.quit()
+        home.cleanup()
+    print("the copies of documents opened in another app are deleted when the app starts")
 
 
 def run(app, sandbox):
