@@ -79,12 +79,9 @@ count_in_record (Fixture    *fixture,
                  const char *text)
 {
   g_autofree char *record = NULL;
-  guint count = 0;
 
   g_assert_true (g_file_get_contents (fixture->record, &record, NULL, NULL));
-  for (const char *p = strstr (record, text); p != NULL; p = strstr (p + 1, text))
-    count++;
-  return count;
+  return test_count_occurrences (record, text);
 }
 
 /* Mastodon's 429 says when to come back only in X-RateLimit-Reset; the

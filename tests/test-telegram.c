@@ -386,17 +386,6 @@ read_record (Fixture *fixture)
   return record;
 }
 
-static guint
-count (const char *haystack,
-       const char *needle)
-{
-  guint n = 0;
-
-  for (const char *at = strstr (haystack, needle); at != NULL; at = strstr (at + 1, needle))
-    n++;
-  return n;
-}
-
 /* Private chats, the group's mention, the edit; the group's other talk
  * stays out. The record shows that the app used the test's token, and the
  * token is in nothing the app wrote itself. */
@@ -481,8 +470,8 @@ test_photo_is_cached (Fixture       *fixture,
   g_assert_cmpuint ((guint) png[22] << 8 | png[23], ==, 600);
 
   record = read_record (fixture);
-  g_assert_cmpuint (count (record, "\"bot_method\":\"getFile\""), ==, 1);
-  g_assert_cmpuint (count (record, "\"path\":\"/file/bot" TOKEN "/photos/file_2.png\""), ==, 1);
+  g_assert_cmpuint (test_count_occurrences (record, "\"bot_method\":\"getFile\""), ==, 1);
+  g_assert_cmpuint (test_count_occurrences (record, "\"path\":\"/file/bot" TOKEN "/photos/file_2.png\""), ==, 1);
   test_assert_never_written (TOKEN_SECRET, fixture->dir, fixture->record);
 }
 
@@ -568,7 +557,7 @@ test_reply_in_a_private_chat (Fixture       *fixture,
   g_assert_nonnull (concierge_message_get_remote_id (sent));
 
   record = read_record (fixture);
-  g_assert_cmpuint (count (record, "\"bot_method\":\"sendMessage\""), ==, 1);
+  g_assert_cmpuint (test_count_occurrences (record, "\"bot_method\":\"sendMessage\""), ==, 1);
   g_assert_nonnull (strstr (record, "reply_parameters"));
 
   /* The customer answers within a second; the long poll brings it. */
@@ -624,10 +613,10 @@ test_faults_while_sending (Fixture       *fixture,
   g_assert_nonnull (strstr (concierge_message_get_send_error (refused), "Telegram refused"));
 
   record = read_record (fixture);
-  g_assert_cmpuint (count (record, "Antwort mit verlorener"), ==, 1);
-  g_assert_cmpuint (count (record, "Antwort nach kurzer Pause"), ==, 2);
-  g_assert_cmpuint (count (record, "Antwort mit Serverfehler"), ==, 1);
-  g_assert_cmpuint (count (record, "Antwort mit Verzögerung"), ==, 1);
+  g_assert_cmpuint (test_count_occurrences (record, "Antwort mit verlorener"), ==, 1);
+  g_assert_cmpuint (test_count_occurrences (record, "Antwort nach kurzer Pause"), ==, 2);
+  g_assert_cmpuint (test_count_occurrences (record, "Antwort mit Serverfehler"), ==, 1);
+  g_assert_cmpuint (test_count_occurrences (record, "Antwort mit Verzögerung"), ==, 1);
   /* Nor do the errors of failed sends, which the cache keeps, name it. */
   test_assert_never_written (TOKEN_SECRET, fixture->dir, fixture->record);
 }
@@ -702,7 +691,7 @@ test_conflict_stops_polling (Fixture       *fixture,
       g_main_context_iteration (NULL, FALSE);
   }
   later = read_record (fixture);
-  g_assert_cmpuint (count (later, "getUpdates"), ==, count (record, "getUpdates"));
+  g_assert_cmpuint (test_count_occurrences (later, "getUpdates"), ==, test_count_occurrences (record, "getUpdates"));
 
   concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
   {

@@ -315,6 +315,17 @@ test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+guint
+test_count_occurrences (const char *haystack,
+                        const char *needle)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (haystack, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
 /**
  * test_sandbox_start:
  * @url: (out): where it listens

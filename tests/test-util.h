@@ -75,6 +75,9 @@ void              test_wait_for_row         (GListModel            *model,
 void              test_wait_n_items         (GListModel            *model,
                                              guint                  n_items);
 void              test_remove_tree          (const char            *path);
+/* How often @needle occurs in @haystack, overlapping ones included. */
+guint             test_count_occurrences    (const char            *haystack,
+                                             const char            *needle);
 
 JsonNode         *test_load_fixture         (const char            *name);
 
