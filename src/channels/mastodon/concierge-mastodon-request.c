@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "channels/concierge-paced-send.h"
 #include "concierge-mastodon-channel-private.h"
 
 /* Below this share of the limit, the requests left are spread over the
@@ -43,8 +44,6 @@ typedef struct
   GTask                         *task;
   SoupMessage                   *message;
   ConciergeMastodonJsonCallback  callback;
-  GSource                       *wait;      /* until the pace lets it go */
-  GSource                       *cancelled; /* ends the wait early */
 } Request;
 
 static void
@@ -266,67 +265,14 @@ received_cb (GObject      *object,
   concierge_channel_parse_json_async (bytes, g_task_get_cancellable (request->task), parsed_cb, request);
 }
 
-static void
-send_request (Request *request)
-{
-  ConciergeMastodon *self = g_task_get_source_object (request->task);
-
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (request->task), received_cb, request);
-}
-
-static void
-end_wait (Request *request)
-{
-  g_source_destroy (request->wait);
-  g_clear_pointer (&request->wait, g_source_unref);
-  if (request->cancelled != NULL)
-    {
-      g_source_destroy (request->cancelled);
-      g_clear_pointer (&request->cancelled, g_source_unref);
-    }
-  /* Cancelled, libsoup fails it at once. */
-  send_request (request);
-}
-
-static gboolean
-waited_cb (gpointer data)
-{
-  end_wait (data);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_cancelled_cb (GCancellable *cancellable,
-                   gpointer      data)
-{
-  end_wait (data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Holds @request back until the pace allows it. */
 static void
 send_paced (Request *request)
 {
   ConciergeMastodon *self = g_task_get_source_object (request->task);
-  GCancellable *cancellable = g_task_get_cancellable (request->task);
-  gint64 wait = self->not_before - g_get_real_time ();
 
-  if (wait <= 0)
-    {
-      send_request (request);
-      return;
-    }
-
-  request->wait = g_timeout_source_new ((guint) MIN (wait / 1000 + 1, G_MAXUINT));
-  g_source_set_callback (request->wait, waited_cb, request, NULL);
-  g_source_attach (request->wait, g_main_context_get_thread_default ());
-  if (cancellable != NULL)
-    {
-      request->cancelled = g_cancellable_source_new (cancellable);
-      g_source_set_callback (request->cancelled, G_SOURCE_FUNC (wait_cancelled_cb), request, NULL);
-      g_source_attach (request->cancelled, g_main_context_get_thread_default ());
-    }
+  concierge_send_and_read_when (self->session, request->message, self->not_before,
+                                g_task_get_cancellable (request->task), received_cb, request);
 }
 
 /**
