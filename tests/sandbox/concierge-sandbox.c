@@ -1555,6 +1555,15 @@ server_callback (SoupServer        *server,
       return;
     }
 
+  if (facebook_control (msg, path))
+    return;
+  /* The Graph API names its version first and answers in its own shape. */
+  if (facebook_enabled () && facebook_handles (path))
+    {
+      facebook_handle (msg, path, query);
+      return;
+    }
+
   /* The Telegram Bot API has the token in the path and answers in its own
    * envelope; a path under /bot or /file/bot is never Mastodon's. */
   if (g_str_has_prefix (path, "/bot") || g_str_has_prefix (path, "/file/bot"))
@@ -1740,6 +1749,7 @@ main (int   argc,
   g_autofree char *telegram_token = NULL;
   g_autofree char *telegram_webhook = NULL;
   g_autofree char *telegram_privacy = NULL;
+  g_autofree char *facebook_token = NULL;
   gboolean seed_telegram_chats = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
@@ -1780,6 +1790,8 @@ main (int   argc,
       "The bot's privacy mode in groups: on (the default, as BotFather sets it) or off", "on|off" },
     { "seed-telegram-chats", 0, 0, G_OPTION_ARG_NONE, &seed_telegram_chats,
       "Seed a group where the bot is a plain member, an old message edited, and files", NULL },
+    { "facebook-token", 0, 0, G_OPTION_ARG_STRING, &facebook_token,
+      "Serve Meta's Graph API too, for the page with this page token", "PAGE_TOKEN" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1801,7 +1813,8 @@ main (int   argc,
       rate_limit < 0 || rate_period_s < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
-      (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")))
+      (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")) ||
+      (facebook_token != NULL && facebook_token[0] == '\0'))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
@@ -1809,6 +1822,7 @@ main (int   argc,
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
+                  "                         [--facebook-token PAGE_TOKEN]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1845,6 +1859,8 @@ main (int   argc,
       if (seed_telegram_chats)
         telegram_seed_chats ();
     }
+  if (facebook_token != NULL)
+    facebook_init (facebook_token, seed_personal);
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

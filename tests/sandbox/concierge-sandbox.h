@@ -100,6 +100,20 @@ void     telegram_handle             (SoupServerMessage *msg,
                                       GHashTable        *query);
 void     telegram_live_turn          (void);
 
+/* Meta's Graph API for a Facebook page (concierge-sandbox-facebook*.c),
+ * served only when it was given a page token. */
+void     facebook_init               (const char        *token,
+                                      gboolean           personal_data);
+gboolean facebook_enabled            (void);
+/* Whether @path starts with a Graph API version, as "/v24.0/". */
+gboolean facebook_handles            (const char        *path);
+void     facebook_handle             (SoupServerMessage *msg,
+                                      const char        *path,
+                                      GHashTable        *query);
+/* /_sandbox/facebook/…; TRUE if it answered. */
+gboolean facebook_control            (SoupServerMessage *msg,
+                                      const char        *path);
+
 /* The Mastodon sign-in (concierge-sandbox-oauth.c): apps, the metadata,
  * /oauth/authorize, /oauth/token and /oauth/revoke, which need no token.
  * @token is --token, valid until revoked like the tokens issued. */
