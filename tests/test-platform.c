@@ -38,7 +38,7 @@ test_entries_are_found (void)
       else
         g_assert_null (platform->server_url);
     }
-  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (n, ==, 3);
 
   /* An account of a platform that a newer version knows */
   g_assert_null (concierge_platform_lookup ("bluesky"));

@@ -1,7 +1,7 @@
 /* concierge-platform.c
  *
- * The table of platforms. Adding one is a folder beside mastodon/ and
- * telegram/, and an entry here.
+ * The table of platforms. Adding one is a folder beside facebook/,
+ * mastodon/ and telegram/, and an entry here.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "concierge-platform.h"
+#include "facebook/concierge-facebook.h"
+#include "facebook/concierge-facebook-channel.h"
+#include "facebook/concierge-facebook-sign-in.h"
 #include "mastodon/concierge-mastodon.h"
 #include "mastodon/concierge-mastodon-channel.h"
 #include "mastodon/concierge-mastodon-handle.h"
@@ -63,6 +66,22 @@ static const ConciergePlatform platforms[] = {
     .handle_from_text = concierge_telegram_handle_from_text,
     .dup_profile_address = concierge_telegram_profile_address,
     .dup_profile_link = concierge_telegram_profile_link,
+  },
+  {
+    .id = CONCIERGE_FACEBOOK_ID,
+    .name = "Facebook",
+    .icon_name = "concierge-facebook-symbolic",
+    .flags = CONCIERGE_PLATFORM_FIXED_SERVER,
+    .server_url = CONCIERGE_FACEBOOK_GRAPH_URL,
+    .credentials = CONCIERGE_CREDENTIALS_TOKEN,
+    .add_label = N_("Add a _Facebook Page"),
+    .add_description = N_("With a page token of your company’s System User"),
+    .add_title = N_("Add a Facebook Page"),
+    .sign_in_again_title = N_("Sign In to Facebook Again"),
+    .get_channel_type = concierge_facebook_get_type,
+    .new_channel = concierge_facebook_new_for_account,
+    .identify_async = concierge_facebook_identify_async,
+    .identify_finish = concierge_facebook_identify_finish,
   },
 };
 

@@ -1,0 +1,81 @@
+/* concierge-facebook-channel-private.h
+ *
+ * What the files of the Facebook folder share: the page, the requests to
+ * the Graph API, and the steps of a fetch.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "concierge-facebook.h"
+#include "concierge-facebook-channel.h"
+#include "store/concierge-store.h"
+
+G_BEGIN_DECLS
+
+struct _ConciergeFacebook
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  gint64       account_id;
+  char        *api_url;
+  char        *page_id;
+  char        *page_token; /* in memory only; never logged */
+  guint        retry_after;
+  gint64       not_before; /* µs since the epoch: the pace holds requests until then */
+  gboolean     more;       /* the last fetch stopped at its page limit */
+};
+
+typedef void (*ConciergeFacebookJsonCallback) (GTask *task, JsonNode *root);
+
+/* @path is the Graph path after the version, as "/PAGE-ID/feed". A GET
+ * sends @params in its query; a POST as a form, or @body as JSON. */
+void        concierge_facebook_request_json (GTask                         *task,
+                                             const char                    *method,
+                                             const char                    *path,
+                                             GHashTable                    *params,
+                                             JsonNode                      *body,
+                                             ConciergeFacebookJsonCallback  callback);
+void        concierge_facebook_return_unreadable (GTask                    *task);
+/* The "after" cursor of a list's answer when it has a next page. */
+const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
+gint64      concierge_facebook_parse_time   (const char                    *time);
+
+/* A fetch runs its steps in turn, each in its own file. A step reads
+ * and sets its own positions in the cursor, adds what it found to the
+ * ingest, and calls concierge_facebook_fetch_step_done() or returns an
+ * error through the task. */
+typedef struct
+{
+  ConciergeIngest *ingest;
+  /* position → value, as the sync keeps them between fetches */
+  GHashTable      *cursor;
+  guint            step;
+} ConciergeFacebookFetch;
+
+void             concierge_facebook_fetch_async     (ConciergeChannel      *channel,
+                                                     const char            *cursor,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+ConciergeIngest *concierge_facebook_fetch_finish    (ConciergeChannel      *channel,
+                                                     GAsyncResult          *result,
+                                                     char                 **cursor,
+                                                     GError               **error);
+void             concierge_facebook_fetch_step_done (GTask                 *task);
+
+/* The steps: the page's posts with their comments, then Messenger. */
+void             concierge_facebook_fetch_feed      (GTask                 *task);
+void             concierge_facebook_fetch_messenger (GTask                 *task);
+
+/* Sending: a comment under a post or comment, and a Messenger message. */
+void             concierge_facebook_send_comment    (GTask                 *task,
+                                                     ConciergeOutboxEntry  *entry);
+void             concierge_facebook_send_message    (GTask                 *task,
+                                                     ConciergeOutboxEntry  *entry);
+
+G_END_DECLS

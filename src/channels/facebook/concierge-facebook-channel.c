@@ -1,0 +1,242 @@
+/* concierge-facebook-channel.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "concierge-facebook-channel-private.h"
+
+/* The Send API's limit for a message's text. */
+#define MAX_TEXT_LENGTH 2000
+
+static void concierge_facebook_channel_init (ConciergeChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeFacebook, concierge_facebook, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_facebook_channel_init))
+
+static void
+concierge_facebook_finalize (GObject *object)
+{
+  ConciergeFacebook *self = CONCIERGE_FACEBOOK (object);
+
+  g_clear_object (&self->session);
+  g_free (self->api_url);
+  g_free (self->page_id);
+  if (self->page_token != NULL)
+    memset (self->page_token, 0, strlen (self->page_token));
+  g_free (self->page_token);
+
+  G_OBJECT_CLASS (concierge_facebook_parent_class)->finalize (object);
+}
+
+static void
+concierge_facebook_class_init (ConciergeFacebookClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = concierge_facebook_finalize;
+}
+
+static void
+concierge_facebook_init (ConciergeFacebook *self)
+{
+}
+
+/**
+ * concierge_facebook_new:
+ * @api_url: (nullable): the Graph API's address; %NULL for Meta's
+ * @page_id: (nullable): the page's id; %NULL while the token is checked
+ */
+ConciergeFacebook *
+concierge_facebook_new (SoupSession *session,
+                        gint64       account_id,
+                        const char  *api_url,
+                        const char  *page_id,
+                        const char  *page_token)
+{
+  ConciergeFacebook *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (page_token != NULL, NULL);
+
+  self = g_object_new (CONCIERGE_TYPE_FACEBOOK, NULL);
+  self->session = g_object_ref (session);
+  self->account_id = account_id;
+  self->api_url = g_strdup (api_url && api_url[0] ? api_url : CONCIERGE_FACEBOOK_GRAPH_URL);
+  /* An address typed with a slash at its end. */
+  if (g_str_has_suffix (self->api_url, "/"))
+    self->api_url[strlen (self->api_url) - 1] = '\0';
+  self->page_id = g_strdup (page_id ? page_id : "me");
+  self->page_token = g_strdup (page_token);
+
+  return self;
+}
+
+/**
+ * concierge_facebook_new_for_account:
+ * @credentials: the account's, from the keyring
+ *
+ * Returns: (transfer full): the channel of a page that was added
+ */
+ConciergeChannel *
+concierge_facebook_new_for_account (SoupSession                *session,
+                                    ConciergeAccount           *account,
+                                    const ConciergeCredentials *credentials)
+{
+  g_return_val_if_fail (CONCIERGE_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  return CONCIERGE_CHANNEL (concierge_facebook_new (session, concierge_account_get_id (account),
+                                                    concierge_account_get_server_url (account),
+                                                    concierge_account_get_remote_user_id (account),
+                                                    credentials->access_token));
+}
+
+/* Sending */
+
+static void
+concierge_facebook_send_async (ConciergeChannel     *channel,
+                               ConciergeOutboxEntry *entry,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_facebook_send_async);
+  if (entry->visibility == CONCIERGE_VISIBILITY_PUBLIC)
+    concierge_facebook_send_comment (task, entry);
+  else
+    concierge_facebook_send_message (task, entry);
+}
+
+static ConciergeMessage *
+concierge_facebook_send_finish (ConciergeChannel  *channel,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, channel), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Reading */
+
+/* Meta keeps no read state for comments, and Messenger's "seen" is a
+ * message of its own that the customer would see; nothing is sent. */
+static void
+concierge_facebook_mark_read_async (ConciergeChannel    *channel,
+                                    const char          *thread_remote_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_facebook_mark_read_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Pictures and files come from Meta's content servers at signed
+ * addresses, which need no token. */
+static void
+concierge_facebook_fetch_image_async (ConciergeChannel    *channel,
+                                      const char          *source,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  concierge_channel_download_image_async (channel, CONCIERGE_FACEBOOK (channel)->session, source, cancellable,
+                                          callback, user_data);
+}
+
+static void
+concierge_facebook_fetch_file_async (ConciergeChannel    *channel,
+                                     const char          *source,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  concierge_channel_download_file_async (channel, CONCIERGE_FACEBOOK (channel)->session, source, cancellable,
+                                         callback, user_data);
+}
+
+static GBytes *
+concierge_facebook_fetch_image_finish (ConciergeChannel  *channel,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  return concierge_channel_download_image_finish (channel, result, error);
+}
+
+/* A System User's page token is revoked in Meta Business Suite, not by
+ * the app that holds it: removing the account forgets it. */
+static void
+concierge_facebook_revoke_async (ConciergeChannel    *channel,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_facebook_revoke_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* What Facebook can do */
+
+static const char *
+concierge_facebook_get_cursor_stream (ConciergeChannel *channel)
+{
+  return CONCIERGE_FACEBOOK_CURSOR_STREAM;
+}
+
+static void
+concierge_facebook_get_capabilities (ConciergeChannel             *channel,
+                                     ConciergeChannelCapabilities *capabilities)
+{
+  capabilities->can_hide = TRUE;
+  capabilities->can_remove_for_personal_data = FALSE;
+  capabilities->can_reply_privately = TRUE;
+  capabilities->private_needs_customer_first = FALSE;
+  /* The Graph API takes no idempotency key: a send cut off is asked
+   * about before it goes out again. */
+  capabilities->has_idempotency = FALSE;
+  capabilities->reply_window_seconds = 0;
+  capabilities->max_length = MAX_TEXT_LENGTH;
+}
+
+static guint
+concierge_facebook_get_retry_after (ConciergeChannel *channel)
+{
+  return CONCIERGE_FACEBOOK (channel)->retry_after;
+}
+
+static gboolean
+concierge_facebook_has_more (ConciergeChannel *channel)
+{
+  return CONCIERGE_FACEBOOK (channel)->more;
+}
+
+static void
+concierge_facebook_channel_init (ConciergeChannelInterface *iface)
+{
+  iface->get_cursor_stream = concierge_facebook_get_cursor_stream;
+  iface->get_capabilities = concierge_facebook_get_capabilities;
+  iface->get_retry_after = concierge_facebook_get_retry_after;
+  iface->has_more = concierge_facebook_has_more;
+  iface->fetch_async = concierge_facebook_fetch_async;
+  iface->fetch_finish = concierge_facebook_fetch_finish;
+  iface->send_async = concierge_facebook_send_async;
+  iface->send_finish = concierge_facebook_send_finish;
+  iface->mark_read_async = concierge_facebook_mark_read_async;
+  iface->mark_read_finish = concierge_channel_finish_boolean_task;
+  iface->fetch_image_async = concierge_facebook_fetch_image_async;
+  iface->fetch_image_finish = concierge_facebook_fetch_image_finish;
+  iface->fetch_file_async = concierge_facebook_fetch_file_async;
+  iface->fetch_file_finish = concierge_facebook_fetch_image_finish;
+  iface->revoke_async = concierge_facebook_revoke_async;
+  iface->revoke_finish = concierge_channel_finish_boolean_task;
+}
