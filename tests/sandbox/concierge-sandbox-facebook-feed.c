@@ -27,3 +27,18 @@ facebook_feed_control (SoupServerMessage *msg,
 {
   return FALSE;
 }
+
+gboolean
+facebook_feed_lookup_comment (const char  *comment_id,
+                              const char **from_id,
+                              const char **from_name,
+                              gint64      *created_time,
+                              gboolean    *private_replied)
+{
+  return FALSE;
+}
+
+void
+facebook_feed_set_private_replied (const char *comment_id)
+{
+}

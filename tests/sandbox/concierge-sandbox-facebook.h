@@ -58,4 +58,14 @@ gboolean    facebook_messenger_control (SoupServerMessage *msg,
 void        facebook_feed_seed         (gboolean           personal_data);
 void        facebook_messenger_seed    (gboolean           personal_data);
 
+/* For a private reply, which the Messenger side sends: the comment's
+ * author and time, and whether it had its one private reply; FALSE when
+ * there is no such comment. */
+gboolean    facebook_feed_lookup_comment      (const char        *comment_id,
+                                               const char       **from_id,
+                                               const char       **from_name,
+                                               gint64            *created_time,
+                                               gboolean          *private_replied);
+void        facebook_feed_set_private_replied (const char        *comment_id);
+
 G_END_DECLS
