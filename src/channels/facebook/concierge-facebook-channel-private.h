@@ -69,6 +69,7 @@ ConciergeIngest *concierge_facebook_fetch_finish    (ConciergeChannel      *chan
 void             concierge_facebook_fetch_step_done (GTask                 *task);
 
 /* The steps: the page's posts with their comments, then Messenger. */
+void             concierge_facebook_fetch_page      (GTask                 *task);
 void             concierge_facebook_fetch_feed      (GTask                 *task);
 void             concierge_facebook_fetch_messenger (GTask                 *task);
 
