@@ -3,7 +3,8 @@
 wrong token is explained; the page token is pasted, the page is shown by its
 name and id before it is added, and it syncs. Then Facebook stops accepting
 the token: the sidebar says that the page needs a new one, and its Sign In
-Again button leads to where the new token is pasted."""
+Again button leads to where the new token is pasted; that part in German, as
+an agent in Germany reads it."""
 
 import os
 import tempfile
@@ -12,6 +13,29 @@ import uitest
 
 TOKEN = "EAAGuiTestPageTokenOfWellenfunk4Rz8Lq1"
 PAGE_ID = "104700000000001"
+
+TEXTS = {
+    "en": {
+        "token": "Page Token", "address": "Graph API Address", "check": "Check Token",
+        "heading": "Add the Page “Wellenfunk”?",
+        "body": f"The token belongs to the page with the id {PAGE_ID}. Concierge reads its comments and "
+                "Messenger chats and answers as the page.",
+        "add": "Add Page", "synced": "Up to date",
+        "revoked": "Facebook no longer accepts this page’s token: it was revoked or has expired. Generate a new "
+                   "one and add it in Preferences → Accounts.",
+        "sign in again": "Sign In Again", "sign in again title": "Sign In to Facebook Again",
+    },
+    "de": {
+        "token": "Seiten-Token", "address": "Adresse der Graph API", "check": "Token prüfen",
+        "heading": "Seite „Wellenfunk“ hinzufügen?",
+        "body": f"Der Token gehört zur Seite mit der ID {PAGE_ID}. Concierge liest ihre Kommentare und "
+                "Messenger-Chats und antwortet im Namen der Seite.",
+        "add": "Seite hinzufügen", "synced": "Auf dem neuesten Stand",
+        "revoked": "Facebook akzeptiert den Token dieser Seite nicht mehr: Er wurde widerrufen oder ist "
+                   "abgelaufen. Erzeugen Sie einen neuen und fügen Sie ihn unter Einstellungen → Konten ein.",
+        "sign in again": "Erneut anmelden", "sign in again title": "Erneut bei Facebook anmelden",
+    },
+}
 
 
 def main():
@@ -27,7 +51,7 @@ def main():
         app.quit()
         # Facebook revokes the token while Concierge is closed.
         sandbox.post("/_sandbox/facebook/token", {"revoked": True, "subcode": 463})
-        app = uitest.App("en", extra_env=env, home=app.home, log=log)
+        app = uitest.App("de", extra_env=env, home=app.home, log=log)
         sign_in_again(app, sandbox)
     except BaseException:
         uitest.show_output(log, log_path)
@@ -45,17 +69,18 @@ def main():
     work.cleanup()
 
 
-def paste(app, sandbox, token):
-    app.insert_text(app.find("Page Token", role="text"), token)
-    app.insert_text(app.find("Graph API Address", role="text"), sandbox.url)
-    app.click(app.find_button("Check Token"))
+def paste(app, sandbox, token, language="en"):
+    texts = TEXTS[language]
+    app.insert_text(app.find(texts["token"], role="text"), token)
+    app.insert_text(app.find(texts["address"], role="text"), sandbox.url)
+    app.click(app.find_button(texts["check"]))
 
 
-def confirm(app):
-    app.find("Add the Page “Wellenfunk”?")
-    app.find(f"The token belongs to the page with the id {PAGE_ID}. Concierge reads its comments and "
-             "Messenger chats and answers as the page.")
-    app.click(app.find_button("Add Page"))
+def confirm(app, language="en"):
+    texts = TEXTS[language]
+    app.find(texts["heading"])
+    app.find(texts["body"])
+    app.click(app.find_button(texts["add"]))
 
 
 def add_page(app, sandbox):
@@ -77,17 +102,16 @@ def add_page(app, sandbox):
 
 
 def sign_in_again(app, sandbox):
+    texts = TEXTS["de"]
     app.wait_for_app()
-    app.find("Facebook no longer accepts this page’s token: it was revoked or has expired. Generate a new one "
-             "and add it in Preferences → Accounts.", role="label")
-    app.click(app.find_button("Sign In Again"))
-    app.find_window("Preferences")
-    app.find("Sign In to Facebook Again", role="label")
+    app.find(texts["revoked"], role="label")
+    app.click(app.find_button(texts["sign in again"]))
+    app.find(texts["sign in again title"], role="label")
     sandbox.post("/_sandbox/facebook/token", {"revoked": False})
-    paste(app, sandbox, TOKEN)
-    confirm(app)
-    app.find("Up to date", role="label")
-    print("a revoked token shows in the sidebar, and Sign In Again renews it")
+    paste(app, sandbox, TOKEN, "de")
+    confirm(app, "de")
+    app.find(texts["synced"], role="label")
+    print("a revoked token shows in the sidebar, in German too, and Sign In Again renews it")
 
 
 if __name__ == "__main__":
