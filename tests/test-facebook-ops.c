@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "channels/concierge-sync.h"
-#include "channels/facebook/concierge-facebook-channel.h"
+#include "channels/facebook/concierge-facebook-channel-private.h"
 #include "test-util.h"
 
 #define PAGE_TOKEN "EAAGm0PX4ZCpsBAPageTokenOfTheSandbox"
@@ -251,6 +251,37 @@ test_page_deleted (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "cannot find this page any more"));
 }
 
+/* Meta's own samples of errors, from its pages, as the channel reads
+ * them: the limits hold requests back, 190 asks for a new token. */
+static void
+test_documented_errors (void)
+{
+  static const struct
+  {
+    const char *fixture;
+    int         code;
+  } samples[] = {
+    { "meta-graph-error-80001.json", CONCIERGE_CHANNEL_ERROR_RATE_LIMITED },
+    { "meta-graph-error-32.json", CONCIERGE_CHANNEL_ERROR_RATE_LIMITED },
+    { "meta-graph-error-190-460.json", CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED },
+    { "meta-messenger-error-190.json", CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(ConciergeFacebook) facebook = concierge_facebook_new (session, 1, "https://graph.facebook.com",
+                                                                      PAGE_ID, PAGE_TOKEN);
+      g_autoptr(JsonNode) answer = test_load_fixture (samples[i].fixture);
+      JsonObject *failure = json_object_get_object_member (json_node_get_object (answer), "error");
+      g_autoptr(GError) error = concierge_facebook_error_for_answer (facebook, 400, failure, "/" PAGE_ID "/feed");
+
+      g_assert_error (error, CONCIERGE_CHANNEL_ERROR, samples[i].code);
+      if (samples[i].code == CONCIERGE_CHANNEL_ERROR_RATE_LIMITED)
+        g_assert_cmpuint (concierge_channel_get_retry_after (CONCIERGE_CHANNEL (facebook)), >=, 59);
+    }
+}
+
 /* The sync */
 
 static void
@@ -359,6 +390,7 @@ main (int   argc,
 
 #define ADD(path, func, limit) \
   g_test_add (path, Fixture, limit, fixture_set_up, func, fixture_tear_down)
+  g_test_add_func ("/facebook-ops/documented-errors", test_documented_errors);
   ADD ("/facebook-ops/limits/slow-down", test_usage_slows_down, "5");
   ADD ("/facebook-ops/limits/reached", test_limit_reached_waits, "3");
   ADD ("/facebook-ops/limits/codes", test_limit_codes, "3");

@@ -41,6 +41,10 @@ void        concierge_facebook_request_json (GTask                         *task
                                              JsonNode                      *body,
                                              ConciergeFacebookJsonCallback  callback);
 void        concierge_facebook_return_unreadable (GTask                    *task);
+GError     *concierge_facebook_error_for_answer  (ConciergeFacebook        *self,
+                                                  guint                     status,
+                                                  JsonObject               *error,
+                                                  const char               *path);
 /* The "after" cursor of a list's answer when it has a next page. */
 const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
 gint64      concierge_facebook_parse_time   (const char                    *time);

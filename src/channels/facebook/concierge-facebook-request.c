@@ -234,11 +234,21 @@ token_error (gint64 subcode)
                                 "expired. Generate a new one and add it in Preferences → Accounts."));
 }
 
-static GError *
-error_for_answer (ConciergeFacebook *self,
-                  guint              status,
-                  JsonObject        *error,
-                  const char        *path)
+/**
+ * concierge_facebook_error_for_answer:
+ * @status: the answer's HTTP status, which Meta's docs leave open: the
+ *   code in @error decides
+ * @error: the answer's "error" object
+ * @path: the Graph path asked for, as "/PAGE-ID/feed"
+ *
+ * Returns: (transfer full): the error in the agent's words; a limit also
+ *   holds back the next requests
+ */
+GError *
+concierge_facebook_error_for_answer (ConciergeFacebook *self,
+                                     guint              status,
+                                     JsonObject        *error,
+                                     const char        *path)
 {
   gint64 code = concierge_json_int (error, "code");
   gint64 subcode = concierge_json_int (error, "error_subcode");
@@ -340,7 +350,7 @@ parsed_cb (GObject      *object,
     }
   else if (JSON_NODE_HOLDS_OBJECT (root) &&
            (failure = concierge_json_object (json_node_get_object (root), "error")) != NULL)
-    g_task_return_error (request->task, error_for_answer (self, status, failure, request->path));
+    g_task_return_error (request->task, concierge_facebook_error_for_answer (self, status, failure, request->path));
   else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     g_task_return_new_error (request->task, CONCIERGE_CHANNEL_ERROR,
                              status >= 500 ? CONCIERGE_CHANNEL_ERROR_FAILED : CONCIERGE_CHANNEL_ERROR_REJECTED,
