@@ -282,6 +282,51 @@ test_documented_errors (void)
     }
 }
 
+/* What Meta's pages and public reports show beside the samples: the
+ * Messenger limit, 102 as 190, a permission named in a 100, and Standard
+ * Access, which is no missing permission. */
+static void
+test_error_codes (void)
+{
+  static const struct
+  {
+    const char *error;
+    const char *path;
+    int         code;
+    const char *says;
+  } answers[] = {
+    { "{\"message\": \"(#80006) There have been too many messenger api calls to this Page account.\", "
+      "\"code\": 80006}", "/" PAGE_ID "/conversations", CONCIERGE_CHANNEL_ERROR_RATE_LIMITED, "waits until" },
+    { "{\"message\": \"Session key invalid.\", \"code\": 102}", "/" PAGE_ID, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+      "Generate a new one" },
+    { "{\"message\": \"User associated with the Page access token does not have an appropriate role on the "
+      "Page.\", \"code\": 190, \"error_subcode\": 492}", "/" PAGE_ID, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+      "no longer has a role" },
+    { "{\"message\": \"(#100) Object does not exist, cannot be loaded due to missing permission or reviewable "
+      "feature, or does not support this operation. This endpoint requires the 'pages_read_engagement' "
+      "permission or the 'Page Public Content Access' feature\", \"code\": 100}", "/" PAGE_ID "/feed",
+      CONCIERGE_CHANNEL_ERROR_REJECTED, "“pages_read_engagement”" },
+    { "{\"message\": \"(#200) Cannot message users who are not admins, developers or testers of the app until "
+      "pages_messaging permission is reviewed and the app is live.\", \"code\": 200, \"error_subcode\": 2018028}",
+      "/" PAGE_ID "/messages", CONCIERGE_CHANNEL_ERROR_REJECTED, "Advanced Access" },
+    { "{\"message\": \"Unsupported get request.\", \"code\": 100, \"error_subcode\": 33}",
+      "/1234567890123456_9876543210987654", CONCIERGE_CHANNEL_ERROR_REJECTED, "page, post or comment" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(ConciergeFacebook) facebook = concierge_facebook_new (session, 1, "https://graph.facebook.com",
+                                                                      PAGE_ID, PAGE_TOKEN);
+      g_autoptr(JsonNode) failure = json_from_string (answers[i].error, NULL);
+      g_autoptr(GError) error = NULL;
+
+      error = concierge_facebook_error_for_answer (facebook, 400, json_node_get_object (failure), answers[i].path);
+      g_assert_error (error, CONCIERGE_CHANNEL_ERROR, answers[i].code);
+      g_assert_nonnull (strstr (error->message, answers[i].says));
+    }
+}
+
 /* The sync */
 
 static void
@@ -391,6 +436,7 @@ main (int   argc,
 #define ADD(path, func, limit) \
   g_test_add (path, Fixture, limit, fixture_set_up, func, fixture_tear_down)
   g_test_add_func ("/facebook-ops/documented-errors", test_documented_errors);
+  g_test_add_func ("/facebook-ops/error-codes", test_error_codes);
   ADD ("/facebook-ops/limits/slow-down", test_usage_slows_down, "5");
   ADD ("/facebook-ops/limits/reached", test_limit_reached_waits, "3");
   ADD ("/facebook-ops/limits/codes", test_limit_codes, "3");
