@@ -28,6 +28,9 @@ typedef enum
    * only to test, or for a self-hosted copy of its API. Without the flag,
    * every account names its server. */
   CONCIERGE_PLATFORM_FIXED_SERVER    = 1 << 1,
+  /* An account is one of several pages a token may reach: it is added
+   * with the page's id, which the token must belong to. */
+  CONCIERGE_PLATFORM_PAGE_ID         = 1 << 2,
 } ConciergePlatformFlags;
 
 typedef struct _ConciergePlatform ConciergePlatform;
@@ -53,6 +56,15 @@ struct _ConciergePlatform
   const char                  *add_description;
   const char                  *add_title;
   const char                  *sign_in_again_title;
+  /* Without CONCIERGE_PLATFORM_BROWSER_SIGN_IN, the page where the token
+   * is pasted, marked for translation: what it says above the token, the
+   * names of the token's and the API address's rows, its button, with
+   * its mnemonic, and what it says when the token is missing. */
+  const char                  *token_intro;
+  const char                  *token_label;
+  const char                  *api_url_label;
+  const char                  *token_add_label;
+  const char                  *token_missing;
 
   GType              (*get_channel_type)      (void);
   ConciergeChannel * (*new_channel)           (SoupSession                 *session,

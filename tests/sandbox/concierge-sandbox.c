@@ -1754,6 +1754,7 @@ main (int   argc,
   gboolean seed_telegram_chats = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
+  int facebook_call_limit = 0, facebook_window_s = 0;
   gboolean seed_personal = FALSE;
   gboolean seed_same = FALSE;
   gboolean seed_followers = FALSE;
@@ -1795,6 +1796,10 @@ main (int   argc,
       "Serve Meta's Graph API too, for the page with this page token", "PAGE_TOKEN" },
     { "facebook-system-token", 0, 0, G_OPTION_ARG_STRING, &facebook_system_token,
       "The token of a System User who was given the page", "TOKEN" },
+    { "facebook-call-limit", 0, 0, G_OPTION_ARG_INT, &facebook_call_limit,
+      "For tests: this many calls of the page per window instead of Meta's 4800", "N" },
+    { "facebook-window-s", 0, 0, G_OPTION_ARG_INT, &facebook_window_s,
+      "For tests: windows of this many seconds instead of Meta's hour", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1813,7 +1818,7 @@ main (int   argc,
   g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
       reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 || seed_days < 0 ||
-      rate_limit < 0 || rate_period_s < 0 ||
+      rate_limit < 0 || rate_period_s < 0 || facebook_call_limit < 0 || facebook_window_s < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
       (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")) ||
@@ -1826,7 +1831,8 @@ main (int   argc,
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
-                  "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]]\n"
+                  "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]\n"
+                  "                         [--facebook-call-limit N] [--facebook-window-s S]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1864,7 +1870,10 @@ main (int   argc,
         telegram_seed_chats ();
     }
   if (facebook_token != NULL)
-    facebook_init (facebook_token, facebook_system_token, seed_personal);
+    {
+      facebook_limits_init (facebook_call_limit, facebook_window_s);
+      facebook_init (facebook_token, facebook_system_token, seed_personal);
+    }
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

@@ -1,7 +1,7 @@
 /* concierge-facebook-fetch.c
  *
- * A fetch of a page: its posts with their comments, then its Messenger
- * conversations, each step in a file of its own. Meta has no feed of
+ * A fetch of a page: the page itself, its posts with their comments, then
+ * its Messenger conversations, each step in a file of its own. Meta has no feed of
  * everything new since a point, as Mastodon's notifications are, so each
  * step keeps its own positions in the cursor, which the sync stores as a
  * form ("f=…&m=…").
@@ -16,6 +16,7 @@
 typedef void (*FetchStep) (GTask *task);
 
 static const FetchStep steps[] = {
+  concierge_facebook_fetch_page,
   concierge_facebook_fetch_feed,
   concierge_facebook_fetch_messenger,
 };
