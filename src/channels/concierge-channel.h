@@ -134,6 +134,15 @@ struct _ConciergeChannelInterface
   gboolean          (*hide_finish)       (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+  /* Shows a hidden item to everyone again. */
+  void              (*unhide_async)      (ConciergeChannel              *self,
+                                          const char                    *message_remote_id,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  gboolean          (*unhide_finish)     (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
 
   void              (*remove_async)      (ConciergeChannel              *self,
                                           const char                    *message_remote_id,
@@ -258,6 +267,14 @@ void              concierge_channel_hide_async      (ConciergeChannel           
                                                      GAsyncReadyCallback            callback,
                                                      gpointer                       user_data);
 gboolean          concierge_channel_hide_finish     (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_unhide_async    (ConciergeChannel              *self,
+                                                     const char                    *message_remote_id,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_unhide_finish   (ConciergeChannel              *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
 void              concierge_channel_remove_async    (ConciergeChannel              *self,
