@@ -28,6 +28,7 @@ struct _ConciergeFacebook
   guint        retry_after;
   gint64       not_before; /* µs since the epoch: the pace holds requests until then */
   gboolean     more;       /* the last fetch stopped at its page limit */
+  guint        first_sync_threads; /* as the agent chose; 0: Concierge's bound */
 };
 
 typedef void (*ConciergeFacebookJsonCallback) (GTask *task, JsonNode *root);
@@ -41,6 +42,7 @@ void        concierge_facebook_request_json (GTask                         *task
                                              JsonNode                      *body,
                                              ConciergeFacebookJsonCallback  callback);
 void        concierge_facebook_return_unreadable (GTask                    *task);
+gboolean    concierge_facebook_error_is_gone (const GError               *error);
 /* The "after" cursor of a list's answer when it has a next page. */
 const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
 gint64      concierge_facebook_parse_time   (const char                    *time);
