@@ -80,4 +80,24 @@ void             concierge_facebook_send_comment    (GTask                 *task
 void             concierge_facebook_send_message    (GTask                 *task,
                                                      ConciergeOutboxEntry  *entry);
 
+/* Moderation of comments (concierge-facebook-comment.c). */
+void             concierge_facebook_hide_async          (ConciergeChannel     *channel,
+                                                         const char           *comment_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void             concierge_facebook_unhide_async        (ConciergeChannel     *channel,
+                                                         const char           *comment_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void             concierge_facebook_find_deleted_async  (ConciergeChannel     *channel,
+                                                         const char * const   *comment_ids,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GStrv            concierge_facebook_find_deleted_finish (ConciergeChannel     *channel,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+
 G_END_DECLS

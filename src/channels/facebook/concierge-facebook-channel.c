@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "concierge-facebook-channel-private.h"
-#include "concierge-facebook-comment.h"
 
 /* The Send API's limit for a message's text. */
 #define MAX_TEXT_LENGTH 2000

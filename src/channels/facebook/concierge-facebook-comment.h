@@ -1,7 +1,8 @@
 /* concierge-facebook-comment.h
  *
- * The page's posts and comments as messages, and what the page does to a
- * customer's comment: hide it, show it again, ask whether it is gone.
+ * The page's posts and comments as messages. What the page does to a
+ * customer's comment (hide it, show it again, ask whether it is gone) is
+ * in the .c file too, declared with the channel's other parts.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,7 +11,6 @@
 
 #include <json-glib/json-glib.h>
 
-#include "channels/concierge-channel.h"
 #include "model/concierge-model.h"
 
 G_BEGIN_DECLS
@@ -23,25 +23,6 @@ ConciergeMessage *concierge_facebook_message_from_comment (JsonObject           
                                                            GError              **error);
 ConciergeMessage *concierge_facebook_message_from_post    (JsonObject           *post,
                                                            const char           *page_id,
-                                                           GError              **error);
-
-void              concierge_facebook_hide_async           (ConciergeChannel     *channel,
-                                                           const char           *comment_id,
-                                                           GCancellable         *cancellable,
-                                                           GAsyncReadyCallback   callback,
-                                                           gpointer              user_data);
-void              concierge_facebook_unhide_async         (ConciergeChannel     *channel,
-                                                           const char           *comment_id,
-                                                           GCancellable         *cancellable,
-                                                           GAsyncReadyCallback   callback,
-                                                           gpointer              user_data);
-void              concierge_facebook_find_deleted_async   (ConciergeChannel     *channel,
-                                                           const char * const   *comment_ids,
-                                                           GCancellable         *cancellable,
-                                                           GAsyncReadyCallback   callback,
-                                                           gpointer              user_data);
-GStrv             concierge_facebook_find_deleted_finish  (ConciergeChannel     *channel,
-                                                           GAsyncResult         *result,
                                                            GError              **error);
 
 G_END_DECLS
