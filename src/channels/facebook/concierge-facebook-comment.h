@@ -15,7 +15,8 @@
 
 G_BEGIN_DECLS
 
-/* A comment's longest text (Meta's comment box takes 8,000 characters). */
+/* A comment's longest text. Meta documents no limit for comments; 8,000
+ * characters is what Facebook's comment box takes (observed). */
 #define CONCIERGE_FACEBOOK_MAX_COMMENT_LENGTH 8000
 
 ConciergeMessage *concierge_facebook_message_from_comment (JsonObject           *comment,
