@@ -317,8 +317,10 @@ test_sync_builds_threads (Fixture       *fixture,
   static const int lena_directions[] = { CONCIERGE_DIRECTION_IN };
   g_autoptr(GArray) index = NULL;
   g_autoptr(ConciergeMessage) comment = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
   g_autofree char *record = NULL;
   ConciergeIdentity *author;
+  gint64 thread_id;
 
   start (fixture);
   index = threads (fixture);
@@ -326,6 +328,10 @@ test_sync_builds_threads (Fixture       *fixture,
   g_assert_cmpuint (index->len, ==, 6);
   assert_bodies (fixture, find_thread (fixture, "Bei mir ist seit heute Morgen"), jonas, jonas_directions);
   assert_bodies (fixture, find_thread (fixture, "Seit gestern Abend"), lena, lena_directions);
+
+  thread_id = find_thread (fixture, "Bei mir ist seit heute Morgen");
+  loaded = test_load_threads (fixture->store, &thread_id, 1);
+  g_assert_cmpstr (concierge_thread_get_contact_name (g_ptr_array_index (loaded, 0)), ==, "Jonas Weber");
 
   comment = find_message (fixture, "Meine Rechnung für November");
   author = concierge_message_get_author (comment);

@@ -15,6 +15,9 @@
  * and a post's comments page on through GET /POST-ID/comments. The
  * cursor keeps "f", the time of the newest comment or post read; a fetch
  * reads comments from that time on, under posts up to POST_DAYS older.
+ * It reads at most MAX_FEED_PAGES pages of posts and MAX_COMMENT_PAGES
+ * pages of comments (500 comments): of more new comments since the last
+ * fetch, the oldest are left out.
  * Comments have no time of their last edit, and deleted ones are simply
  * gone from the lists: the sync asks for those one by one
  * (concierge-facebook-comment.c).
