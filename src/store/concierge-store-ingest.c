@@ -428,7 +428,7 @@ ingest_message (ConciergeStore   *self,
                 GError          **error)
 {
   static const char select_sql[] =
-    "SELECT id, edited_at FROM messages WHERE thread_id = ? AND remote_id = ?";
+    "SELECT id, edited_at, body FROM messages WHERE thread_id = ? AND remote_id = ?";
   static const char edit_sql[] =
     "UPDATE messages SET body = ?, edited_at = ?, content_warning = ?, personal_data = ?, "
     "personal_data_kinds = ? WHERE id = ?";
@@ -461,15 +461,23 @@ ingest_message (ConciergeStore   *self,
         {
           gint64 existing_id = sqlite3_column_int64 (stmt, 0);
           gint64 edited_at = sqlite3_column_int64 (stmt, 1);
+          gboolean same_text = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), message->body) == 0;
+          gint64 new_edited_at = message->edited_at;
 
           sqlite3_reset (stmt);
-          if (message->edited_at == 0 || message->edited_at == edited_at)
+          if (new_edited_at == CONCIERGE_EDITED_IF_CHANGED)
+            {
+              if (same_text)
+                return TRUE;
+              new_edited_at = g_get_real_time () / G_USEC_PER_SEC;
+            }
+          else if (new_edited_at == 0 || new_edited_at == edited_at)
             return TRUE;
 
           if (!(stmt = store_prepare (self, edit_sql, error)))
             return FALSE;
           bind_text (stmt, 1, message->body);
-          sqlite3_bind_int64 (stmt, 2, message->edited_at);
+          sqlite3_bind_int64 (stmt, 2, new_edited_at);
           bind_text (stmt, 3, message->content_warning ? message->content_warning : "");
           bind_scan (stmt, 4, self, message, spans, kinds);
           sqlite3_bind_int64 (stmt, 6, existing_id);
@@ -495,7 +503,7 @@ ingest_message (ConciergeStore   *self,
     sqlite3_bind_int64 (stmt, 5, author_id);
   bind_text (stmt, 6, message->body);
   sqlite3_bind_int64 (stmt, 7, message->created_at);
-  bind_time (stmt, 8, message->edited_at);
+  bind_time (stmt, 8, MAX (message->edited_at, 0));
   bind_text (stmt, 9, concierge_send_state_to_string (message->send_state));
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");
