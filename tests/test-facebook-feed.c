@@ -523,6 +523,42 @@ test_deleted_comment (Fixture       *fixture,
   g_assert_cmpint (concierge_message_get_deleted_at (kept), ==, 0);
 }
 
+static gboolean
+edit_arrived (Fixture *fixture)
+{
+  return count_messages (fixture, "Bei mir ist seit heute Früh") == 1;
+}
+
+/* Meta names no time of an edit: a comment read again with another text
+ * is shown as edited, and the others, read again alike, are not. */
+static void
+test_edited_comment (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ConciergeMessage) comment = NULL;
+  g_autoptr(ConciergeMessage) edited = NULL;
+  g_autoptr(ConciergeMessage) other = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *json = NULL;
+
+  start (fixture);
+  comment = find_message (fixture, "Bei mir ist seit heute Morgen");
+  g_assert_cmpint (concierge_message_get_edited_at (comment), ==, 0);
+  json = g_strdup_printf ("{\"action\": \"edit\", \"id\": \"%s\", \"message\": "
+                          "\"Bei mir ist seit heute Früh das Internet weg.\"}", concierge_message_get_remote_id (comment));
+  answer = control (fixture, json);
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  wait_for (edit_arrived, fixture, "the edit");
+
+  edited = find_message (fixture, "Bei mir ist seit heute Früh");
+  g_assert_cmpstr (concierge_message_get_remote_id (edited), ==, concierge_message_get_remote_id (comment));
+  g_assert_cmpint (concierge_message_get_edited_at (edited), >, 0);
+  g_assert_cmpint (concierge_message_get_created_at (edited), ==, concierge_message_get_created_at (comment));
+  g_assert_cmpuint (count_messages (fixture, "Bei mir ist seit heute Morgen"), ==, 0);
+  other = find_message (fixture, "Hab ich gemacht");
+  g_assert_cmpint (concierge_message_get_edited_at (other), ==, 0);
+}
+
 static void
 queue_reply (Fixture    *fixture,
              gint64      thread_id,
@@ -749,6 +785,7 @@ main (int   argc,
   ADD ("/facebook-feed/sync/paging", test_comments_page_on);
   ADD ("/facebook-feed/sync/first-sync-threads", test_first_sync_threads);
   ADD ("/facebook-feed/sync/deleted", test_deleted_comment);
+  ADD ("/facebook-feed/sync/edited", test_edited_comment);
   ADD ("/facebook-feed/sync/hidden", test_hidden_comment_shows_hidden);
   ADD ("/facebook-feed/send/reply", test_reply_is_a_comment);
   ADD ("/facebook-feed/send/too-long", test_long_comment_refused);
