@@ -708,6 +708,14 @@ murat_arrived (Fixture *fixture)
   return count_messages (fixture, "Danke für die Info") == 1;
 }
 
+static gboolean
+murat_hidden (Fixture *fixture)
+{
+  g_autoptr(ConciergeMessage) message = find_message (fixture, "Danke für die Info");
+
+  return concierge_message_get_taken_down (message) == CONCIERGE_TAKEN_DOWN_HIDDEN;
+}
+
 /* The page's channel, outside the sync. */
 static ConciergeChannel *
 page_channel (Fixture *fixture)
@@ -745,6 +753,15 @@ test_hidden_comment_shows_hidden (Fixture       *fixture,
   shown = find_message (fixture, "Danke für die Info");
   g_assert_cmpint (concierge_message_get_taken_down (hidden), ==, CONCIERGE_TAKEN_DOWN_HIDDEN);
   g_assert_cmpint (concierge_message_get_taken_down (shown), ==, CONCIERGE_TAKEN_DOWN_NONE);
+
+  /* Hidden later, from elsewhere: the next fetch, which reads it again,
+   * shows it hidden. */
+  g_clear_object (&result);
+  concierge_channel_hide_async (page, concierge_message_get_remote_id (shown), NULL, test_got_result, &result);
+  g_assert_true (concierge_channel_hide_finish (page, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  wait_for (murat_hidden, fixture, "Murat's comment hidden");
 }
 
 /* A comment longer than Meta takes is refused before it goes out. */
