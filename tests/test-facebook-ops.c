@@ -81,22 +81,46 @@ fetch (ConciergeChannel  *channel,
   return concierge_channel_fetch_finish (channel, test_wait_result (&result), NULL, error);
 }
 
-static void
-fetch_well (ConciergeChannel *channel)
-{
-  g_autoptr(GError) error = NULL;
-  ConciergeIngest *ingest = fetch (channel, NULL, &error);
-
-  g_assert_no_error (error);
-  concierge_ingest_free (ingest);
-}
-
 static GError *
 fetch_badly (ConciergeChannel *channel)
 {
   GError *error = NULL;
 
   g_assert_null (fetch (channel, NULL, &error));
+  g_assert_nonnull (error);
+  return error;
+}
+
+/* One call to the Graph API, as a fetch makes many: asks whether the
+ * page still exists. */
+static GStrv
+ask (ConciergeChannel  *channel,
+     GCancellable      *cancellable,
+     GError           **error)
+{
+  const char * const page[] = { PAGE_ID, NULL };
+  GAsyncResult *result = NULL;
+
+  concierge_channel_find_deleted_async (channel, page, cancellable, test_got_result, &result);
+  return concierge_channel_find_deleted_finish (channel, test_wait_result (&result), error);
+}
+
+static void
+ask_well (ConciergeChannel *channel)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) deleted = ask (channel, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (deleted[0]);
+}
+
+static GError *
+ask_badly (ConciergeChannel *channel)
+{
+  GError *error = NULL;
+
+  g_assert_null (ask (channel, NULL, &error));
   g_assert_nonnull (error);
   return error;
 }
@@ -119,12 +143,12 @@ test_usage_slows_down (Fixture       *fixture,
 {
   g_autoptr(ConciergeChannel) channel = new_desk (fixture);
 
-  /* Three calls: the first fetch reads the page's own token too. */
+  /* Three calls: the first reads the page's own token too. */
   for (guint i = 0; i < 2; i++)
-    fetch_well (channel);
+    ask_well (channel);
   g_assert_cmpuint (concierge_channel_get_retry_after (channel), ==, 0);
 
-  fetch_well (channel);
+  ask_well (channel);
   g_assert_cmpuint (concierge_channel_get_retry_after (channel), >=, 4);
   g_assert_cmpuint (concierge_channel_get_retry_after (channel), <=, 7);
 }
@@ -150,11 +174,11 @@ test_limit_reached_waits (Fixture       *fixture,
   gboolean says_when = FALSE;
   guint calls;
 
-  /* Three calls: the first fetch reads the page's own token too. */
+  /* Three calls: the first reads the page's own token too. */
   for (guint i = 0; i < 2; i++)
-    fetch_well (first);
+    ask_well (first);
 
-  error = fetch_badly (second);
+  error = ask_badly (second);
   g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED);
   /* The window is an hour; the first call leaves it in just under. */
   g_assert_cmpuint (concierge_channel_get_retry_after (second), >=, 58 * 60);
@@ -173,7 +197,7 @@ test_limit_reached_waits (Fixture       *fixture,
 
   calls = graph_calls (fixture);
   g_timeout_add (1500, cancel_cb, cancellable);
-  g_assert_null (fetch (second, cancellable, &error));
+  g_assert_null (ask (second, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (graph_calls (fixture), ==, calls);
 }
@@ -186,9 +210,9 @@ test_limit_codes (Fixture       *fixture,
   static const char * const codes[] = { "4", "17", "32", "613" };
   g_autoptr(ConciergeChannel) first = new_desk (fixture);
 
-  /* Three calls: the first fetch reads the page's own token too. */
+  /* Three calls: the first reads the page's own token too. */
   for (guint i = 0; i < 2; i++)
-    fetch_well (first);
+    ask_well (first);
 
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     {
@@ -197,7 +221,7 @@ test_limit_codes (Fixture       *fixture,
       g_autoptr(GError) error = NULL;
 
       test_sandbox_post (fixture->url, "/_sandbox/facebook/limit", body);
-      error = fetch_badly (desk);
+      error = ask_badly (desk);
       g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED);
       g_assert_cmpuint (concierge_channel_get_retry_after (desk), >=, 58 * 60);
     }
@@ -422,9 +446,9 @@ test_sync_rate_limited (Fixture       *fixture,
   g_autoptr(ConciergeChannel) first = new_desk (fixture);
   const char *message;
 
-  /* Three calls: the first fetch reads the page's own token too. */
+  /* Three calls: the first reads the page's own token too. */
   for (guint i = 0; i < 2; i++)
-    fetch_well (first);
+    ask_well (first);
   start_syncing (fixture);
   message = wait_for_state (fixture, CONCIERGE_SYNC_RATE_LIMITED);
   g_assert_nonnull (strstr (message, "Concierge waits until"));

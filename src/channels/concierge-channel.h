@@ -126,14 +126,13 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
 
-  void              (*hide_async)        (ConciergeChannel              *self,
-                                          const char                    *message_remote_id,
-                                          GCancellable                  *cancellable,
-                                          GAsyncReadyCallback            callback,
-                                          gpointer                       user_data);
-  gboolean          (*hide_finish)       (ConciergeChannel              *self,
-                                          GAsyncResult                  *result,
-                                          GError                       **error);
+  /* Hiding a customer's item, and showing it to everyone again. */
+  void              (*hide_async)        (ConciergeChannel *self, const char *message_remote_id,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  gboolean          (*hide_finish)       (ConciergeChannel *self, GAsyncResult *result, GError **error);
+  void              (*unhide_async)      (ConciergeChannel *self, const char *message_remote_id,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  gboolean          (*unhide_finish)     (ConciergeChannel *self, GAsyncResult *result, GError **error);
 
   void              (*remove_async)      (ConciergeChannel              *self,
                                           const char                    *message_remote_id,
@@ -258,6 +257,14 @@ void              concierge_channel_hide_async      (ConciergeChannel           
                                                      GAsyncReadyCallback            callback,
                                                      gpointer                       user_data);
 gboolean          concierge_channel_hide_finish     (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_unhide_async    (ConciergeChannel              *self,
+                                                     const char                    *message_remote_id,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_unhide_finish   (ConciergeChannel              *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
 void              concierge_channel_remove_async    (ConciergeChannel              *self,

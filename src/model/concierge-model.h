@@ -230,6 +230,9 @@ void               concierge_thread_set_row_facts       (ConciergeThread   *self
 char              *concierge_thread_dup_reference       (ConciergeThread *self);
 
 /* Message: one post or direct message in a thread. */
+/* An edit time for platforms that name none: the message, if the cache
+ * has it with another text, was edited when it came again. */
+#define CONCIERGE_EDITED_IF_CHANGED G_GINT64_CONSTANT (-1)
 ConciergeMessage  *concierge_message_new                (const char        *remote_id,
                                                          ConciergeDirection direction,
                                                          const char        *body,
@@ -256,6 +259,8 @@ ConciergeAudience  concierge_message_get_audience       (ConciergeMessage *self)
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 const char        *concierge_message_get_content_warning (ConciergeMessage *self);
 const char        *concierge_message_get_personal_data  (ConciergeMessage *self);
+void               concierge_message_set_taken_down     (ConciergeMessage  *self,
+                                                         ConciergeTakenDown taken_down);
 ConciergeTakenDown concierge_message_get_taken_down     (ConciergeMessage *self);
 void               concierge_message_set_thread_remote_id (ConciergeMessage *self,
                                                            const char       *thread_remote_id);

@@ -31,6 +31,7 @@ struct _ConciergeFacebook
   guint        retry_after;
   gint64       not_before; /* µs since the epoch: the pace holds requests until then */
   gboolean     more;       /* the last fetch stopped at its page limit */
+  guint        first_sync_threads; /* as the agent chose; 0: Concierge's bound */
 };
 
 typedef void (*ConciergeFacebookJsonCallback) (GTask *task, JsonNode *root);
@@ -49,6 +50,7 @@ GError     *concierge_facebook_error_for_answer  (ConciergeFacebook        *self
                                                   guint                     status,
                                                   JsonObject               *error,
                                                   const char               *path);
+gboolean    concierge_facebook_error_is_gone (const GError               *error);
 /* The "after" cursor of a list's answer when it has a next page. */
 const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
 gint64      concierge_facebook_parse_time   (const char                    *time);
@@ -86,5 +88,25 @@ void             concierge_facebook_send_comment    (GTask                 *task
                                                      ConciergeOutboxEntry  *entry);
 void             concierge_facebook_send_message    (GTask                 *task,
                                                      ConciergeOutboxEntry  *entry);
+
+/* Moderation of comments (concierge-facebook-comment.c). */
+void             concierge_facebook_hide_async          (ConciergeChannel     *channel,
+                                                         const char           *comment_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void             concierge_facebook_unhide_async        (ConciergeChannel     *channel,
+                                                         const char           *comment_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void             concierge_facebook_find_deleted_async  (ConciergeChannel     *channel,
+                                                         const char * const   *comment_ids,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GStrv            concierge_facebook_find_deleted_finish (ConciergeChannel     *channel,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
 
 G_END_DECLS

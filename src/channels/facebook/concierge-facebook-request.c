@@ -189,6 +189,29 @@ rate_limited (ConciergeFacebook *self)
                       _("Facebook’s rate limit for this page is reached. Concierge waits until %s."), at);
 }
 
+/* Error 100 with subcode 33: the object "does not exist, cannot be loaded
+ * due to missing permissions, or does not support this operation". */
+static const char *
+gone_message (void)
+{
+  return _("Facebook cannot find this page, post or comment. It may have been deleted, or the token belongs to "
+           "another page.");
+}
+
+/**
+ * concierge_facebook_error_is_gone:
+ *
+ * Returns: whether @error says that the object asked for does not exist
+ *   (any more)
+ */
+gboolean
+concierge_facebook_error_is_gone (const GError *error)
+{
+  return g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) &&
+         g_strcmp0 (error->message, gone_message ()) == 0;
+}
+
+
 /* Whether @path asks for the page itself or one of its edges, as
  * "/PAGE-ID" or "/PAGE-ID/feed", rather than a post or comment. */
 static gboolean
@@ -289,9 +312,7 @@ concierge_facebook_error_for_answer (ConciergeFacebook *self,
                                     _("Facebook cannot find this page any more. It may have been deleted or "
                                       "unpublished."));
       if (subcode == 33)
-        return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                                    _("Facebook cannot find this page, post or comment. It may have been "
-                                      "deleted, or the token belongs to another page."));
+        return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED, gone_message ());
       if ((permission = missing_permission (text)) != NULL)
         return permission_error (text);
       break;
