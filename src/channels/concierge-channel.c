@@ -406,6 +406,20 @@ concierge_channel_find_sent_async (ConciergeChannel     *self,
 }
 
 /**
+ * concierge_channel_can_find_sent:
+ *
+ * Returns: whether the channel looks for entries whose sending was cut
+ *   off, rather than failing with %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED
+ */
+gboolean
+concierge_channel_can_find_sent (ConciergeChannel *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->find_sent_async != default_find_sent_async;
+}
+
+/**
  * concierge_channel_find_sent_finish:
  *
  * Returns: (transfer full) (nullable): the sent message, or %NULL without

@@ -241,6 +241,9 @@ void              concierge_channel_find_sent_async (ConciergeChannel           
                                                      GCancellable                  *cancellable,
                                                      GAsyncReadyCallback            callback,
                                                      gpointer                       user_data);
+/* Whether the channel can look for a reply whose send was cut off, where
+ * it has no idempotency key. */
+gboolean          concierge_channel_can_find_sent   (ConciergeChannel              *self);
 ConciergeMessage *concierge_channel_find_sent_finish (ConciergeChannel             *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
