@@ -29,6 +29,8 @@ concierge_facebook_finalize (GObject *object)
   if (self->page_token != NULL)
     memset (self->page_token, 0, strlen (self->page_token));
   g_free (self->page_token);
+  g_clear_pointer (&self->last_incoming, g_hash_table_unref);
+  g_clear_pointer (&self->conversations, g_hash_table_unref);
 
   G_OBJECT_CLASS (concierge_facebook_parent_class)->finalize (object);
 }
@@ -42,6 +44,8 @@ concierge_facebook_class_init (ConciergeFacebookClass *klass)
 static void
 concierge_facebook_init (ConciergeFacebook *self)
 {
+  self->last_incoming = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -110,6 +114,23 @@ concierge_facebook_send_async (ConciergeChannel     *channel,
     concierge_facebook_send_comment (task, entry);
   else
     concierge_facebook_send_message (task, entry);
+}
+
+static void
+concierge_facebook_find_sent_async (ConciergeChannel     *channel,
+                                    ConciergeOutboxEntry *entry,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_facebook_find_sent_async);
+  if (entry->visibility == CONCIERGE_VISIBILITY_PUBLIC)
+    g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                             _("Concierge cannot tell whether this comment reached Facebook."));
+  else
+    concierge_facebook_find_sent_message (task, entry);
 }
 
 static ConciergeMessage *
@@ -231,6 +252,8 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->fetch_finish = concierge_facebook_fetch_finish;
   iface->send_async = concierge_facebook_send_async;
   iface->send_finish = concierge_facebook_send_finish;
+  iface->find_sent_async = concierge_facebook_find_sent_async;
+  iface->find_sent_finish = concierge_facebook_send_finish;
   iface->mark_read_async = concierge_facebook_mark_read_async;
   iface->mark_read_finish = concierge_channel_finish_boolean_task;
   iface->fetch_image_async = concierge_facebook_fetch_image_async;
