@@ -1757,6 +1757,7 @@ main (int   argc,
   g_autofree char *telegram_webhook = NULL;
   g_autofree char *telegram_privacy = NULL;
   g_autofree char *facebook_token = NULL;
+  g_autofree char *facebook_system_token = NULL;
   gboolean seed_telegram_chats = FALSE;
   gboolean facebook_human_agent = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
@@ -1800,6 +1801,8 @@ main (int   argc,
       "Seed a group where the bot is a plain member, an old message edited, and files", NULL },
     { "facebook-token", 0, 0, G_OPTION_ARG_STRING, &facebook_token,
       "Serve Meta's Graph API too, for the page with this page token", "PAGE_TOKEN" },
+    { "facebook-system-token", 0, 0, G_OPTION_ARG_STRING, &facebook_system_token,
+      "The token of a System User who was given the page", "TOKEN" },
     { "facebook-human-agent", 0, 0, G_OPTION_ARG_NONE, &facebook_human_agent,
       "The app has Meta's Human Agent permission: the page may answer on Messenger for 7 days", NULL },
     { NULL }
@@ -1824,7 +1827,8 @@ main (int   argc,
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
       (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")) ||
-      (facebook_token != NULL && facebook_token[0] == '\0'))
+      (facebook_token != NULL && facebook_token[0] == '\0') ||
+      (facebook_system_token != NULL && (facebook_token == NULL || facebook_system_token[0] == '\0')))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
@@ -1832,7 +1836,8 @@ main (int   argc,
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
-                  "                         [--facebook-token PAGE_TOKEN [--facebook-human-agent]]\n"
+                  "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]\n"
+                  "                         [--facebook-human-agent]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1871,7 +1876,7 @@ main (int   argc,
     }
   if (facebook_token != NULL)
     {
-      facebook_init (facebook_token, seed_personal);
+      facebook_init (facebook_token, facebook_system_token, seed_personal);
       facebook_messenger_set_reply_delay (reply_delay_ms);
       facebook_messenger_set_human_agent (facebook_human_agent);
     }
