@@ -34,10 +34,49 @@ concierge_facebook_finalize (GObject *object)
   G_OBJECT_CLASS (concierge_facebook_parent_class)->finalize (object);
 }
 
+enum
+{
+  PROP_0,
+  /* Whether Meta approved the app for its Human Agent permission, as the
+   * agent says. */
+  PROP_REPLY_WINDOW_EXTENSION,
+};
+
+static void
+concierge_facebook_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  if (prop_id == PROP_REPLY_WINDOW_EXTENSION)
+    g_value_set_boolean (value, CONCIERGE_FACEBOOK (object)->human_agent);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+concierge_facebook_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  if (prop_id == PROP_REPLY_WINDOW_EXTENSION)
+    CONCIERGE_FACEBOOK (object)->human_agent = g_value_get_boolean (value);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
 static void
 concierge_facebook_class_init (ConciergeFacebookClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = concierge_facebook_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = concierge_facebook_finalize;
+  object_class->get_property = concierge_facebook_get_property;
+  object_class->set_property = concierge_facebook_set_property;
+  g_object_class_install_property (object_class, PROP_REPLY_WINDOW_EXTENSION,
+                                   g_param_spec_boolean ("reply-window-extension", NULL, NULL, FALSE,
+                                                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -225,8 +264,24 @@ concierge_facebook_get_capabilities (ConciergeChannel             *channel,
   /* The Graph API takes no idempotency key: a send cut off is asked
    * about before it goes out again. */
   capabilities->has_idempotency = FALSE;
-  capabilities->reply_window_seconds = 0;
+  /* Messenger's windows: 24 hours after the customer's last message, and
+   * 7 days with the human-agent tag where Meta allows it; comments have
+   * none. */
+  capabilities->reply_window_seconds = CONCIERGE_FACEBOOK_STANDARD_WINDOW;
+  capabilities->reply_window_private_only = TRUE;
+  capabilities->reply_window_extended_seconds = CONCIERGE_FACEBOOK_HUMAN_AGENT_WINDOW;
+  capabilities->reply_window_extension_allowed = CONCIERGE_FACEBOOK (channel)->human_agent;
   capabilities->max_length = MAX_TEXT_LENGTH;
+}
+
+static char *
+concierge_facebook_dup_notice (ConciergeChannel *channel)
+{
+  if (CONCIERGE_FACEBOOK (channel)->human_agent)
+    return g_strdup (_("Meta’s Human Agent permission: yes. Messenger answers go out for 7 days after the "
+                       "customer’s last message."));
+  return g_strdup (_("Meta’s Human Agent permission: no. Messenger answers go out only within 24 hours of the "
+                     "customer’s last message."));
 }
 
 static guint
@@ -247,6 +302,7 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->get_cursor_stream = concierge_facebook_get_cursor_stream;
   iface->get_capabilities = concierge_facebook_get_capabilities;
   iface->get_retry_after = concierge_facebook_get_retry_after;
+  iface->dup_notice = concierge_facebook_dup_notice;
   iface->has_more = concierge_facebook_has_more;
   iface->fetch_async = concierge_facebook_fetch_async;
   iface->fetch_finish = concierge_facebook_fetch_finish;
