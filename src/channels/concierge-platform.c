@@ -78,6 +78,7 @@ static const ConciergePlatform platforms[] = {
     .add_description = N_("With a page token of your company’s System User"),
     .add_title = N_("Add a Facebook Page"),
     .sign_in_again_title = N_("Sign In to Facebook Again"),
+    .reply_window_extension = N_("Meta’s Human Agent permission"),
     .get_channel_type = concierge_facebook_get_type,
     .new_channel = concierge_facebook_new_for_account,
     .identify_async = concierge_facebook_identify_async,

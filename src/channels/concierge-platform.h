@@ -53,6 +53,10 @@ struct _ConciergePlatform
   const char                  *add_description;
   const char                  *add_title;
   const char                  *sign_in_again_title;
+  /* Marked for translation: the permission that lets an account answer
+   * after the standard reply window, which the agent switches on in
+   * Preferences → Accounts where the platform has such a thing. */
+  const char                  *reply_window_extension;
 
   GType              (*get_channel_type)      (void);
   ConciergeChannel * (*new_channel)           (SoupSession                 *session,
