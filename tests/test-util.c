@@ -525,6 +525,9 @@ test_channel_get_capabilities (ConciergeChannel             *channel,
   capabilities->has_idempotency = FALSE;
   capabilities->max_length = 4096;
   capabilities->reply_window_seconds = TEST_CHANNEL (channel)->reply_window_seconds;
+  capabilities->reply_window_private_only = TEST_CHANNEL (channel)->reply_window_private_only;
+  capabilities->reply_window_extended_seconds = TEST_CHANNEL (channel)->reply_window_extended_seconds;
+  capabilities->reply_window_extension_allowed = TEST_CHANNEL (channel)->reply_window_extension_allowed;
   capabilities->posts_limit = TEST_CHANNEL (channel)->posts_limit;
   capabilities->posts_limit_seconds = TEST_CHANNEL (channel)->posts_limit_seconds;
 }
@@ -626,9 +629,36 @@ test_channel_iface_init (ConciergeChannelInterface *iface)
   iface->mark_read_finish = test_channel_mark_read_finish;
 }
 
+/* "reply-window-extension", as a channel whose platform has a longer
+ * reply window with a permission has it. */
+static void
+test_channel_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  g_value_set_boolean (value, TEST_CHANNEL (object)->reply_window_extension_allowed);
+}
+
+static void
+test_channel_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  TEST_CHANNEL (object)->reply_window_extension_allowed = g_value_get_boolean (value);
+}
+
 static void
 test_channel_class_init (TestChannelClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_channel_get_property;
+  object_class->set_property = test_channel_set_property;
+  g_object_class_install_property (object_class, 1,
+                                   g_param_spec_boolean ("reply-window-extension", NULL, NULL, FALSE,
+                                                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

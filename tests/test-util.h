@@ -118,6 +118,9 @@ struct _TestChannel
   guint          sends;
   GTask         *held;
   guint          reply_window_seconds;
+  gboolean       reply_window_private_only;
+  guint          reply_window_extended_seconds;
+  gboolean       reply_window_extension_allowed;
   guint          posts_limit;
   guint          posts_limit_seconds;
 };
