@@ -72,8 +72,19 @@ concierge_facebook_fetch_async (ConciergeChannel    *channel,
   g_task_set_source_tag (task, concierge_facebook_fetch_async);
   fetch->ingest = concierge_ingest_new (self->account_id);
   concierge_ingest_set_remote_user_id (fetch->ingest, self->page_id);
-  fetch->cursor = cursor && cursor[0] ? soup_form_decode (cursor)
-                                      : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fetch->cursor = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* soup_form_decode()'s values share their keys' memory: a step that
+   * replaces a position would leak its own value. */
+  if (cursor && cursor[0])
+    {
+      g_autoptr(GHashTable) positions = soup_form_decode (cursor);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, positions);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (fetch->cursor, g_strdup (key), g_strdup (value));
+    }
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
   self->more = FALSE;
   run_step (task);
