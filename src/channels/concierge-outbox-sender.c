@@ -331,7 +331,8 @@ found_cb (GObject      *object,
     complete (g_steal_pointer (&sending), sent);
   else if (!capabilities.has_idempotency)
     save_state (g_steal_pointer (&sending), CONCIERGE_SEND_UNKNOWN,
-                error ? sync_describe_error (error) : _("Concierge cannot tell whether this reply reached the customer."),
+                error ? sync_describe_error (error)
+                      : _("Concierge cannot tell whether this reply reached the customer."),
                 TRUE);
   else if (error == NULL)
     start_send (g_steal_pointer (&sending));

@@ -114,7 +114,8 @@ add_attachments (ConciergeMessage *message,
       else if (file_url != NULL)
         {
           g_autoptr(ConciergeAttachment) file =
-            concierge_attachment_new (CONCIERGE_ATTACHMENT_DOCUMENT, file_url, concierge_json_string (attachment, "name"),
+            concierge_attachment_new (CONCIERGE_ATTACHMENT_DOCUMENT, file_url,
+                                      concierge_json_string (attachment, "name"),
                                       concierge_json_string (attachment, "mime_type"),
                                       concierge_json_int (attachment, "size"), 0);
 
