@@ -437,6 +437,17 @@ document_download_limit_changed_cb (ConciergeApplication *self)
 }
 
 static void
+extended_reply_accounts_changed_cb (ConciergeApplication *self)
+{
+  g_autoptr(GVariant) ids = g_settings_get_value (self->settings, "extended-reply-accounts");
+  gsize n = 0;
+  const gint64 *accounts = g_variant_get_fixed_array (ids, &n, sizeof (gint64));
+
+  if (self->sync != NULL)
+    concierge_sync_set_extended_reply_accounts (self->sync, accounts, n);
+}
+
+static void
 start_sync (ConciergeApplication *self)
 {
   self->sync = concierge_sync_new (self->store, NULL);
@@ -446,6 +457,9 @@ start_sync (ConciergeApplication *self)
   document_download_limit_changed_cb (self);
   g_signal_connect_object (self->settings, "changed::document-download-limit",
                            G_CALLBACK (document_download_limit_changed_cb), self, G_CONNECT_SWAPPED);
+  extended_reply_accounts_changed_cb (self);
+  g_signal_connect_object (self->settings, "changed::extended-reply-accounts",
+                           G_CALLBACK (extended_reply_accounts_changed_cb), self, G_CONNECT_SWAPPED);
   self->looking_up = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)

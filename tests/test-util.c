@@ -38,6 +38,48 @@ iterate_until (gboolean (*done) (gpointer),
     }
 }
 
+/**
+ * test_iterate_until:
+ * @done: whether what the test waits for happened
+ *
+ * Runs the main context until @done says so, and fails the test after a
+ * while.
+ */
+void
+test_iterate_until (gboolean  (*done) (gpointer),
+                    gpointer    data)
+{
+  iterate_until (done, data);
+}
+
+/**
+ * test_sandbox_read_record:
+ * @path: the file the sandbox was told to --record into
+ *
+ * Returns: (transfer full) (element-type JsonObject): every request in
+ *   the record, oldest first; none while there is no record yet
+ */
+GPtrArray *
+test_sandbox_read_record (const char *path)
+{
+  g_autofree char *record = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  if (!g_file_get_contents (path, &record, NULL, NULL))
+    return requests;
+  lines = g_strsplit (record, "\n", -1);
+  /* The last line may still be being written. */
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (requests, json_object_ref (json_node_get_object (node)));
+    }
+  return requests;
+}
+
 static gboolean
 has_result (gpointer data)
 {
@@ -483,6 +525,9 @@ test_channel_get_capabilities (ConciergeChannel             *channel,
   capabilities->has_idempotency = FALSE;
   capabilities->max_length = 4096;
   capabilities->reply_window_seconds = TEST_CHANNEL (channel)->reply_window_seconds;
+  capabilities->reply_window_private_only = TEST_CHANNEL (channel)->reply_window_private_only;
+  capabilities->reply_window_extended_seconds = TEST_CHANNEL (channel)->reply_window_extended_seconds;
+  capabilities->reply_window_extension_allowed = TEST_CHANNEL (channel)->reply_window_extension_allowed;
   capabilities->posts_limit = TEST_CHANNEL (channel)->posts_limit;
   capabilities->posts_limit_seconds = TEST_CHANNEL (channel)->posts_limit_seconds;
 }
@@ -584,9 +629,36 @@ test_channel_iface_init (ConciergeChannelInterface *iface)
   iface->mark_read_finish = test_channel_mark_read_finish;
 }
 
+/* "reply-window-extension", as a channel whose platform has a longer
+ * reply window with a permission has it. */
+static void
+test_channel_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  g_value_set_boolean (value, TEST_CHANNEL (object)->reply_window_extension_allowed);
+}
+
+static void
+test_channel_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  TEST_CHANNEL (object)->reply_window_extension_allowed = g_value_get_boolean (value);
+}
+
 static void
 test_channel_class_init (TestChannelClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_channel_get_property;
+  object_class->set_property = test_channel_set_property;
+  g_object_class_install_property (object_class, 1,
+                                   g_param_spec_boolean ("reply-window-extension", NULL, NULL, FALSE,
+                                                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

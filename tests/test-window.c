@@ -373,28 +373,25 @@ test_composer_warns_near_the_posts_limit (void)
   }
 }
 
-/* With less than four hours of the platform's reply window left, the row
- * says how long; with more, it says nothing. */
+typedef struct
+{
+  const char         *thread;
+  gint64              ago;
+  ConciergeVisibility visibility;
+} Customer;
+
+/* One thread for each customer, who wrote "Hallo?" @ago seconds ago. */
 static void
-test_reply_window (void)
+ingest_customers (ConciergeStore   *store,
+                  ConciergeAccount *account,
+                  const Customer   *customers,
+                  guint             n_customers)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr(ConciergeStore) store = open_store (&dir);
-  g_autoptr(ConciergeAccount) account = NULL;
-  g_autoptr(ConciergeSync) sync = NULL;
-  g_autoptr(TestChannel) channel = NULL;
-  g_autofree char *closed = NULL;
-  g_autofree char *unlimited = NULL;
-  ConciergeIngest *ingest;
-  GtkWidget *window, *list;
+  ConciergeIngest *ingest = concierge_ingest_new (concierge_account_get_id (account));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const struct { const char *thread; gint64 ago; } customers[] = { { "late", 21 * 3600 - 120 }, { "early", 3600 } };
 
-  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
-                                                            "https://social.example", "1"));
-  ingest = concierge_ingest_new (concierge_account_get_id (account));
-  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+  for (guint i = 0; i < n_customers; i++)
     {
       g_autofree char *remote_id = g_strdup_printf ("%u", i + 1);
       g_autoptr(ConciergeIdentity) author = concierge_identity_new ("mastodon", "https://social.example", remote_id,
@@ -403,11 +400,35 @@ test_reply_window (void)
                                                          now - customers[i].ago);
 
       concierge_message_set_author (message, author);
-      concierge_ingest_add_message (ingest, customers[i].thread, CONCIERGE_VISIBILITY_PRIVATE, message);
+      concierge_ingest_add_message (ingest, customers[i].thread, customers[i].visibility, message);
       g_object_unref (message);
     }
   test_ingest (store, ingest, &error);
   g_assert_no_error (error);
+}
+
+/* With less than four hours of the platform's reply window left, the row
+ * says how long; with more, it says nothing. */
+static void
+test_reply_window (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(TestChannel) channel = NULL;
+  g_autofree char *closed = NULL;
+  g_autofree char *unlimited = NULL;
+  GtkWidget *window, *list;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const Customer customers[] = {
+    { "late", 21 * 3600 - 120, CONCIERGE_VISIBILITY_PRIVATE },
+    { "early", 3600, CONCIERGE_VISIBILITY_PRIVATE },
+  };
+
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  ingest_customers (store, account, customers, G_N_ELEMENTS (customers));
 
   sync = concierge_sync_new (store, NULL);
   /* A test-only channel whose platform takes replies for 24 hours after
@@ -430,6 +451,118 @@ test_reply_window (void)
   g_assert_null (unlimited);
 
   gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&sync);
+  test_close_store (store);
+  test_remove_tree (dir);
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *text;
+} Shown;
+
+static gboolean
+shows_text (gpointer data)
+{
+  Shown *shown = data;
+
+  return shows_label (shown->window, shown->text);
+}
+
+/* The composer of @thread_remote_id's thread says @text, and takes a reply
+ * or not. */
+static void
+assert_composer_window (ConciergeStore *store,
+                        ConciergeSync  *sync,
+                        const char     *thread_remote_id,
+                        const char     *text,
+                        gboolean        can_send)
+{
+  ConciergeInboxQuery all = { .visibility = -1 };
+  g_autoptr(GArray) index = test_load_index (store, &all);
+  GtkWidget *composer = g_object_new (CONCIERGE_TYPE_COMPOSER, NULL);
+  Shown shown = { gtk_window_new (), text };
+
+  for (guint i = 0; i < index->len; i++)
+    {
+      gint64 id = g_array_index (index, ConciergeInboxEntry, i).id;
+      g_autoptr(GPtrArray) threads = test_load_threads (store, &id, 1);
+
+      if (g_str_equal (concierge_thread_get_remote_id (g_ptr_array_index (threads, 0)), thread_remote_id))
+        {
+          gtk_window_set_child (GTK_WINDOW (shown.window), composer);
+          concierge_composer_set_store (CONCIERGE_COMPOSER (composer), store);
+          concierge_composer_set_sync (CONCIERGE_COMPOSER (composer), sync);
+          concierge_composer_set_thread (CONCIERGE_COMPOSER (composer), g_ptr_array_index (threads, 0));
+        }
+    }
+  gtk_window_present (GTK_WINDOW (shown.window));
+  wait_until (shows_text, &shown);
+  concierge_composer_insert_reply (CONCIERGE_COMPOSER (composer), "Guten Tag!");
+  g_assert_cmpint (concierge_composer_get_can_send (CONCIERGE_COMPOSER (composer)), ==, can_send);
+  gtk_window_destroy (GTK_WINDOW (shown.window));
+}
+
+#define TAG_ALLOWED "Private reply: only the customer reads it · Only with the human-agent tag: the customer’s last " \
+                    "message is more than 24 hours old, so the reply goes out with the tag. Use it for the " \
+                    "customer’s request only."
+#define TAG_REFUSED "Private reply: only the customer reads it · Only with the human-agent tag: the customer’s last " \
+                    "message is more than 24 hours old, and this account may not use the tag (Preferences → " \
+                    "Accounts). The customer must write first."
+#define WRITE_FIRST "Private reply: only the customer reads it · The customer’s last message is more than 7 days " \
+                    "old: the customer must write first. Sending is not possible until then."
+
+/* A platform with a standard window of 24 hours for private threads and
+ * 7 days with a permission, as Messenger's: within 24 hours nothing
+ * special; then only with the tag, which the account may use or not;
+ * after 7 days the customer must write first, and nothing is sent.
+ * Public threads have no window. */
+static void
+test_composer_reply_window (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(ConciergeStore) store = open_store (&dir);
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(ConciergeSync) sync = NULL;
+  g_autoptr(TestChannel) channel = NULL;
+  const Customer customers[] = {
+    { "recent", 2 * 3600, CONCIERGE_VISIBILITY_PRIVATE },
+    { "tag", 30 * 3600, CONCIERGE_VISIBILITY_PRIVATE },
+    { "closed", 8 * 86400, CONCIERGE_VISIBILITY_PRIVATE },
+    { "comment", 8 * 86400, CONCIERGE_VISIBILITY_PUBLIC },
+  };
+
+  account = test_add_account (store, concierge_account_new ("mastodon", "Support", "@support",
+                                                            "https://social.example", "1"));
+  ingest_customers (store, account, customers, G_N_ELEMENTS (customers));
+
+  sync = concierge_sync_new (store, NULL);
+  channel = g_object_new (TEST_TYPE_CHANNEL, NULL);
+  channel->account_id = concierge_account_get_id (account);
+  channel->reply_window_seconds = 24 * 60 * 60;
+  channel->reply_window_private_only = TRUE;
+  channel->reply_window_extended_seconds = 7 * 24 * 60 * 60;
+  concierge_sync_add_channel (sync, account, CONCIERGE_CHANNEL (channel));
+
+  assert_composer_window (store, sync, "recent", "Private reply: only the customer reads it", TRUE);
+  assert_composer_window (store, sync, "tag", TAG_REFUSED, FALSE);
+  assert_composer_window (store, sync, "closed", WRITE_FIRST, FALSE);
+  assert_composer_window (store, sync, "comment", "Public reply: everyone can read it", TRUE);
+
+  /* What the agent says in Preferences reaches the channel through the
+   * sync, by the account. */
+  {
+    gint64 id = concierge_account_get_id (account);
+
+    concierge_sync_set_extended_reply_accounts (sync, &id, 1);
+  }
+  g_assert_true (channel->reply_window_extension_allowed);
+  assert_composer_window (store, sync, "tag", TAG_ALLOWED, TRUE);
+  assert_composer_window (store, sync, "closed", WRITE_FIRST, FALSE);
+  concierge_sync_set_extended_reply_accounts (sync, NULL, 0);
+  g_assert_false (channel->reply_window_extension_allowed);
+
   g_clear_object (&sync);
   test_close_store (store);
   test_remove_tree (dir);
@@ -754,6 +887,7 @@ main (int   argc,
   g_test_add_func ("/settings/schema-check", test_schema_check);
   g_test_add_func ("/conversation/message-links", test_message_links);
   g_test_add_func ("/inbox/reply-window", test_reply_window);
+  g_test_add_func ("/conversation/composer-reply-window", test_composer_reply_window);
   g_test_add_func ("/conversation/composer-warns-near-the-posts-limit", test_composer_warns_near_the_posts_limit);
   g_test_add_func ("/inbox/search-says-when-it-shows-the-first", test_search_says_when_it_shows_the_first);
   g_test_add_func ("/preferences/closed-while-loading", test_preferences_closed_while_loading);

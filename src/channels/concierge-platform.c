@@ -91,6 +91,7 @@ static const ConciergePlatform platforms[] = {
     .api_url_label = N_("Graph API Address"),
     .token_add_label = N_("_Check Token"),
     .token_missing = N_("Paste the page’s token first."),
+    .reply_window_extension = N_("Meta’s Human Agent permission"),
     .get_channel_type = concierge_facebook_get_type,
     .new_channel = concierge_facebook_new_for_account,
     .identify_async = concierge_facebook_identify_async,

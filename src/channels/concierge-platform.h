@@ -65,6 +65,10 @@ struct _ConciergePlatform
   const char                  *api_url_label;
   const char                  *token_add_label;
   const char                  *token_missing;
+  /* Marked for translation: the permission that lets an account answer
+   * after the standard reply window, which the agent switches on in
+   * Preferences → Accounts where the platform has such a thing. */
+  const char                  *reply_window_extension;
 
   GType              (*get_channel_type)      (void);
   ConciergeChannel * (*new_channel)           (SoupSession                 *session,

@@ -51,6 +51,9 @@ struct _ConciergeSync
   GHashTable      *accounts;   /* account id → AccountSync */
   gboolean         active;
   guint            first_sync_threads;
+  /* The accounts the agent says have their platform's permission to
+   * answer after its standard reply window (gint64 ids). */
+  GArray          *extended_reply_accounts;
   gint64           document_limit;   /* bytes; 0: no documents */
   /* A monitor a test gave is asked even about loopback servers. */
   gboolean         ask_monitor_always;

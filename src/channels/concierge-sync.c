@@ -509,6 +509,7 @@ concierge_sync_finalize (GObject *object)
   ConciergeSync *self = CONCIERGE_SYNC (object);
 
   g_hash_table_unref (self->accounts);
+  g_array_unref (self->extended_reply_accounts);
   g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (concierge_sync_parent_class)->finalize (object);
@@ -550,6 +551,7 @@ static void
 concierge_sync_init (ConciergeSync *self)
 {
   self->accounts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, account_sync_free);
+  self->extended_reply_accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->active = TRUE;
   self->cancellable = g_cancellable_new ();
 
@@ -648,6 +650,16 @@ concierge_sync_add_account (ConciergeSync     *self,
   return TRUE;
 }
 
+static gboolean
+has_extended_reply (ConciergeSync *self,
+                    gint64         account_id)
+{
+  for (guint i = 0; i < self->extended_reply_accounts->len; i++)
+    if (g_array_index (self->extended_reply_accounts, gint64, i) == account_id)
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * concierge_sync_add_channel:
  * @channel: the account's channel, made already
@@ -668,6 +680,7 @@ concierge_sync_add_channel (ConciergeSync    *self,
   g_return_if_fail (CONCIERGE_IS_CHANNEL (channel));
 
   concierge_channel_set_first_sync_threads (channel, self->first_sync_threads);
+  concierge_channel_set_reply_window_extension (channel, has_extended_reply (self, concierge_account_get_id (account)));
   sync = track_account (self, account, g_object_ref (channel));
   sync->connectable = g_network_address_parse_uri (concierge_account_get_server_url (account), 443, &error);
   if (sync->connectable == NULL)
@@ -803,6 +816,41 @@ concierge_sync_set_first_sync_threads (ConciergeSync *self,
       if (account->channel != NULL)
         concierge_channel_set_first_sync_threads (account->channel, threads);
     }
+}
+
+/**
+ * concierge_sync_set_extended_reply_accounts:
+ * @account_ids: (array length=n_accounts): the accounts that have their
+ *   platform's permission to answer after its standard reply window, as
+ *   the agent says (Meta's Human Agent permission)
+ *
+ * Holds for the accounts synced already too; those whose channel has no
+ * such permission are left alone.
+ */
+void
+concierge_sync_set_extended_reply_accounts (ConciergeSync *self,
+                                            const gint64  *account_ids,
+                                            gsize          n_accounts)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  g_array_set_size (self->extended_reply_accounts, 0);
+  g_array_append_vals (self->extended_reply_accounts, account_ids, n_accounts);
+  g_hash_table_iter_init (&iter, self->accounts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      AccountSync *account = value;
+
+      if (account->channel != NULL)
+        concierge_channel_set_reply_window_extension (account->channel,
+                                                      has_extended_reply (self, account->account_id));
+    }
+  /* What the accounts' channels allow changed: rows and composers say it
+   * anew. */
+  g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
 }
 
 /**

@@ -53,6 +53,9 @@ ConciergeChannel   *concierge_sync_get_channel (ConciergeSync    *self,
                                                 gint64            account_id);
 void                concierge_sync_set_first_sync_threads (ConciergeSync *self,
                                                            guint          threads);
+void                concierge_sync_set_extended_reply_accounts (ConciergeSync *self,
+                                                                const gint64  *account_ids,
+                                                                gsize          n_accounts);
 void                concierge_sync_set_document_download_limit (ConciergeSync *self,
                                                                 guint          megabytes);
 void                concierge_sync_set_active  (ConciergeSync    *self,

@@ -25,6 +25,7 @@ struct _ConciergeAccountsPage
   ConciergeSync       *sync;
   GSignalGroup        *sync_signals;
   SoupSession         *session;             /* for sign-ins and revoking */
+  GSettings           *settings;            /* the accounts allowed a longer reply window */
   GCancellable        *cancellable;
   GListStore          *accounts;            /* as the list shows them */
   GListStore          *none;                /* an item while there are none */
@@ -301,6 +302,72 @@ remove_account_action (GtkWidget  *widget,
                                                waiting_replies_counted_cb, asking);
 }
 
+/* The accounts whose app has its platform's permission to answer after
+ * the standard reply window, as the agent says: Meta tells no app. */
+static gboolean
+has_extended_reply (ConciergeAccountsPage *self,
+                    gint64                 account_id)
+{
+  g_autoptr(GVariant) ids = g_settings_get_value (self->settings, "extended-reply-accounts");
+  gsize n = 0;
+  const gint64 *accounts = g_variant_get_fixed_array (ids, &n, sizeof (gint64));
+
+  for (gsize i = 0; i < n; i++)
+    if (accounts[i] == account_id)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+extended_reply_switched_cb (GtkSwitch             *toggle,
+                            gboolean               active,
+                            ConciergeAccountsPage *self)
+{
+  gint64 account_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toggle), "account-id"));
+  g_autoptr(GVariant) ids = g_settings_get_value (self->settings, "extended-reply-accounts");
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gsize n = 0;
+  const gint64 *accounts = g_variant_get_fixed_array (ids, &n, sizeof (gint64));
+
+  for (gsize i = 0; i < n; i++)
+    if (accounts[i] != account_id)
+      g_array_append_val (kept, accounts[i]);
+  if (active)
+    g_array_append_val (kept, account_id);
+  g_settings_set_value (self->settings, "extended-reply-accounts",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, kept->data, kept->len, sizeof (gint64)));
+  gtk_switch_set_state (toggle, active);
+  return TRUE;
+}
+
+/* Where the platform has a permission to answer after its standard
+ * reply window, a switch says whether the account's app has it. */
+static void
+add_extended_reply_switch (ConciergeAccountsPage *self,
+                           AdwActionRow          *row,
+                           ConciergeAccount      *account,
+                           const char            *title)
+{
+  const ConciergePlatform *platform = concierge_platform_lookup (concierge_account_get_platform (account));
+  g_autofree char *name = NULL;
+  GtkWidget *toggle;
+
+  if (platform == NULL || platform->reply_window_extension == NULL || concierge_account_get_signed_out (account))
+    return;
+
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), has_extended_reply (self, concierge_account_get_id (account)));
+  /* Translators: the accessible name and tooltip of a switch: an account, as "Wellenfunk on Facebook", then a
+   * permission, as "Meta’s Human Agent permission" */
+  name = g_strdup_printf (_("%s has %s"), title, _(platform->reply_window_extension));
+  gtk_widget_set_tooltip_text (toggle, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  g_object_set_data (G_OBJECT (toggle), "account-id", GSIZE_TO_POINTER (concierge_account_get_id (account)));
+  g_signal_connect_object (toggle, "state-set", G_CALLBACK (extended_reply_switched_cb), self, 0);
+  adw_action_row_add_suffix (row, toggle);
+}
+
 static GtkWidget *
 empty_row_new (void)
 {
@@ -349,6 +416,8 @@ create_row (gpointer item,
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preferences.sign-in-again");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
+
+  add_extended_reply_switch (self, ADW_ACTION_ROW (row), account, title);
 
   if (!concierge_account_get_signed_out (account))
     {
@@ -497,6 +566,7 @@ concierge_accounts_page_dispose (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->none);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
 
@@ -527,6 +597,7 @@ concierge_accounts_page_init (ConciergeAccountsPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->session = soup_session_new ();
+  self->settings = g_settings_new (BASE_ID);
   self->accounts = g_list_store_new (CONCIERGE_TYPE_ACCOUNT);
   self->none = g_list_store_new (G_TYPE_OBJECT);
   concierge_list_box_bind_models (self->account_list, G_LIST_MODEL (self->accounts), G_LIST_MODEL (self->none),

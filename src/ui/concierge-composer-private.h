@@ -32,6 +32,8 @@ struct _ConciergeComposer
   guint             draft_timeout_id;
   guint             note_mode : 1;
   guint             can_send : 1;
+  /* The platform takes no reply in this thread now. */
+  guint             window_closed : 1;
   guint             loading_draft : 1;
 
   /* Template widgets */

@@ -55,6 +55,7 @@ thread_channel (ConciergeComposer *self)
 }
 
 static void update_posts_limit (ConciergeComposer *self);
+static void update_sending (ConciergeComposer *self);
 
 /* Whom the reply reaches: the audience of the post it answers, where the
  * platform has audiences, else public or private. */
@@ -103,13 +104,19 @@ update_audience_label (ConciergeComposer *self)
       ConciergeChannelCapabilities capabilities = { 0 };
       const char *who = describe_readers (self->thread);
       g_autofree char *window = NULL;
+      gboolean closed = FALSE;
 
       /* The platform takes replies only for a while after the customer
        * wrote: said where the reply is written, once it runs short. */
       concierge_channel_get_capabilities (channel, &capabilities);
-      window = concierge_describe_reply_window (capabilities.reply_window_seconds,
-                                                concierge_thread_get_last_incoming_at (self->thread),
-                                                g_get_real_time () / G_USEC_PER_SEC);
+      window = concierge_describe_reply_window_state (&capabilities, concierge_thread_get_visibility (self->thread),
+                                                      concierge_thread_get_last_incoming_at (self->thread),
+                                                      g_get_real_time () / G_USEC_PER_SEC, &closed);
+      if (self->window_closed != closed)
+        {
+          self->window_closed = closed;
+          update_sending (self);
+        }
       if (window != NULL)
         {
           /* Translators: who reads the reply, then how long the platform still takes it */
@@ -122,6 +129,7 @@ update_audience_label (ConciergeComposer *self)
     }
   else
     {
+      self->window_closed = FALSE;
       /* Translators: who reads the reply, from the texts above */
       g_autofree char *text = g_strdup_printf (_("%s. This account is not connected, so the reply waits "
                                                  "in the outbox until it is."),
@@ -342,7 +350,9 @@ update_sending (ConciergeComposer *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
 
-  can_send = self->sync != NULL && self->thread != NULL && length > 0 && !too_long;
+  /* A note goes in whatever the platform's window says. */
+  can_send = self->sync != NULL && self->thread != NULL && length > 0 && !too_long &&
+             (self->note_mode || !self->window_closed);
   if (self->can_send != can_send)
     {
       self->can_send = can_send;

@@ -256,6 +256,23 @@ _concierge_conversation_view_get_channel (ConciergeConversationView *self)
   return concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (self->thread));
 }
 
+/* How long the thread's platform still takes a reply, once it runs
+ * short; NULL before, or without a window. */
+static char *
+dup_reply_window (ConciergeConversationView *self)
+{
+  ConciergeChannel *channel = _concierge_conversation_view_get_channel (self);
+  ConciergeChannelCapabilities capabilities = { 0 };
+  guint window;
+
+  if (channel == NULL)
+    return NULL;
+  concierge_channel_get_capabilities (channel, &capabilities);
+  window = concierge_channel_capabilities_reply_window (&capabilities, concierge_thread_get_visibility (self->thread));
+  return concierge_describe_reply_window (window, concierge_thread_get_last_incoming_at (self->thread),
+                                          g_get_real_time () / G_USEC_PER_SEC);
+}
+
 /* Public and private must be impossible to confuse: the banner says which
  * in words, stays at the top, and offers the way out of public. */
 static void
@@ -267,6 +284,7 @@ update_banner (ConciergeConversationView *self)
   gboolean moved = concierge_thread_get_moved_to_id (self->thread) != 0;
 
   g_autofree char *reference = concierge_thread_dup_reference (self->thread);
+  g_autofree char *window = NULL;
 
   if (is_public && moved)
     /* Translators: %s is a platform, like Mastodon, then the conversation's reference, like #42 */
@@ -278,6 +296,18 @@ update_banner (ConciergeConversationView *self)
   else
     /* Translators: %s is a platform, like Mastodon, then the conversation's reference, like #42 */
     subtitle = g_strdup_printf (_("Private conversation on %s · %s"), platform, reference);
+
+  /* Beside the waiting time, how long the platform still takes a reply. */
+  window = dup_reply_window (self);
+  if (window != NULL)
+    {
+      g_autofree char *with_window = NULL;
+
+      /* Translators: the conversation, as above, then how long the platform still takes a reply */
+      with_window = g_strdup_printf (_("%s · %s"), subtitle, window);
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_window);
+    }
 
   concierge_banner_set_audience (self->banner, concierge_thread_get_audience (self->thread));
   concierge_banner_set_subtitle (self->banner, subtitle);

@@ -436,7 +436,7 @@ reply_window (ConciergeInboxList *self,
       (channel = concierge_sync_get_channel (self->sync, concierge_thread_get_account_id (thread))) == NULL)
     return 0;
   concierge_channel_get_capabilities (channel, &capabilities);
-  return capabilities.reply_window_seconds;
+  return concierge_channel_capabilities_reply_window (&capabilities, concierge_thread_get_visibility (thread));
 }
 
 static void

@@ -388,6 +388,79 @@ concierge_describe_reply_window (guint  window_seconds,
 }
 
 /**
+ * concierge_describe_reply_window_state:
+ * @capabilities: the thread's channel's
+ * @visibility: the thread's
+ * @last_incoming: when the customer last wrote, or 0
+ * @closed: (out): whether no reply can go out now
+ *
+ * Where the platform has a longer window for accounts with its
+ * permission (Meta's human-agent tag), says which window the reply falls
+ * in, and that the customer must write first once both closed.
+ *
+ * Returns: (nullable): what the composer says about the window, %NULL for
+ *   nothing special
+ */
+char *
+concierge_describe_reply_window_state (const ConciergeChannelCapabilities *capabilities,
+                                       ConciergeVisibility                 visibility,
+                                       gint64                              last_incoming,
+                                       gint64                              now,
+                                       gboolean                           *closed)
+{
+  guint standard = capabilities->reply_window_seconds;
+  guint extended = capabilities->reply_window_extended_seconds;
+  guint window = concierge_channel_capabilities_reply_window (capabilities, visibility);
+  gint64 age = now - last_incoming;
+
+  *closed = FALSE;
+  if (window == 0 || last_incoming == 0)
+    return NULL;
+  if (extended == 0 || age <= standard)
+    {
+      *closed = concierge_reply_window_left (window, last_incoming, now) == 0;
+      return concierge_describe_reply_window (window, last_incoming, now);
+    }
+
+  if (age > extended)
+    {
+      *closed = TRUE;
+      /* Translators: %u is a number of days */
+      return g_strdup_printf (g_dngettext (NULL,
+                                           "The customer’s last message is more than %u day old: the customer must "
+                                           "write first. Sending is not possible until then.",
+                                           "The customer’s last message is more than %u days old: the customer must "
+                                           "write first. Sending is not possible until then.",
+                                           extended / 86400),
+                              extended / 86400);
+    }
+  if (!capabilities->reply_window_extension_allowed)
+    {
+      *closed = TRUE;
+      /* Translators: %u is a number of hours */
+      return g_strdup_printf (g_dngettext (NULL,
+                                           "Only with the human-agent tag: the customer’s last message is more than "
+                                           "%u hour old, and this account may not use the tag (Preferences → "
+                                           "Accounts). The customer must write first.",
+                                           "Only with the human-agent tag: the customer’s last message is more than "
+                                           "%u hours old, and this account may not use the tag (Preferences → "
+                                           "Accounts). The customer must write first.",
+                                           standard / 3600),
+                              standard / 3600);
+    }
+  /* Translators: %u is a number of hours */
+  return g_strdup_printf (g_dngettext (NULL,
+                                       "Only with the human-agent tag: the customer’s last message is more than %u "
+                                       "hour old, so the reply goes out with the tag. Use it for the customer’s "
+                                       "request only.",
+                                       "Only with the human-agent tag: the customer’s last message is more than %u "
+                                       "hours old, so the reply goes out with the tag. Use it for the customer’s "
+                                       "request only.",
+                                       standard / 3600),
+                          standard / 3600);
+}
+
+/**
  * concierge_describe_posts_limit:
  * @platform_name: as the agent knows the platform
  * @limit: how many posts the platform takes from an account in a window

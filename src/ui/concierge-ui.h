@@ -40,6 +40,11 @@ char       *concierge_describe_posts_limit    (const char *platform_name,
                                                guint       limit,
                                                guint       seconds,
                                                guint       posted);
+char       *concierge_describe_reply_window_state (const ConciergeChannelCapabilities *capabilities,
+                                                   ConciergeVisibility                 visibility,
+                                                   gint64                              last_incoming,
+                                                   gint64                              now,
+                                                   gboolean                           *closed);
 char       *concierge_describe_reply_window   (guint       window_seconds,
                                                gint64      last_incoming,
                                                gint64      now);

@@ -569,7 +569,7 @@ next_url (GraphRequest *request,
       g_hash_table_insert (params, key, value);
   g_hash_table_insert (params, (gpointer) "after", (gpointer) after);
   encoded = soup_form_encode_hash (params);
-  /* The same version as the request's, "/v24.0". */
+  /* The same version as the request's, "/v25.0". */
   return g_strdup_printf ("http://127.0.0.1:%d%.*s%s?%s", g_uri_get_port (uri),
                           (int) (strchr (version + 1, '/') ? strchr (version + 1, '/') - version : 0), version,
                           path, encoded);

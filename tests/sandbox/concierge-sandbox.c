@@ -1417,6 +1417,13 @@ request_object (SoupServerMessage *msg,
   return json_node_get_object (*node);
 }
 
+JsonObject *
+sandbox_request_object (SoupServerMessage *msg,
+                        JsonNode         **node)
+{
+  return request_object (msg, node);
+}
+
 /* Statuses support posts "from the web": no Idempotency-Key, no customer
  * answering them, as a colleague's reply in the browser; they count
  * against the account's limit of new statuses only when posted through
@@ -1752,6 +1759,7 @@ main (int   argc,
   g_autofree char *facebook_token = NULL;
   g_autofree char *facebook_system_token = NULL;
   gboolean seed_telegram_chats = FALSE;
+  gboolean facebook_human_agent = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
   int facebook_call_limit = 0, facebook_window_s = 0;
@@ -1800,6 +1808,8 @@ main (int   argc,
       "For tests: this many calls of the page per window instead of Meta's 4800", "N" },
     { "facebook-window-s", 0, 0, G_OPTION_ARG_INT, &facebook_window_s,
       "For tests: windows of this many seconds instead of Meta's hour", "S" },
+    { "facebook-human-agent", 0, 0, G_OPTION_ARG_NONE, &facebook_human_agent,
+      "The app has Meta's Human Agent permission: the page may answer on Messenger for 7 days", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1832,7 +1842,7 @@ main (int   argc,
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
                   "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]\n"
-                  "                         [--facebook-call-limit N] [--facebook-window-s S]]\n"
+                  "                         [--facebook-call-limit N] [--facebook-window-s S] [--facebook-human-agent]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1873,6 +1883,8 @@ main (int   argc,
     {
       facebook_limits_init (facebook_call_limit, facebook_window_s);
       facebook_init (facebook_token, facebook_system_token, seed_personal);
+      facebook_messenger_set_reply_delay (reply_delay_ms);
+      facebook_messenger_set_human_agent (facebook_human_agent);
     }
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
