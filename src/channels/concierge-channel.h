@@ -75,6 +75,30 @@ typedef enum
   CONCIERGE_REMOVAL_TOO_OLD,
 } ConciergeRemoval;
 
+/* Why a step of a move cannot be done for one message. */
+typedef enum
+{
+  CONCIERGE_MOVE_CAN,
+  /* The platform does not offer it, or not for this message. */
+  CONCIERGE_MOVE_CANNOT,
+  /* The platform allows it only for a while after the message. */
+  CONCIERGE_MOVE_TOO_OLD,
+  /* It allows it once per message, and it was done. */
+  CONCIERGE_MOVE_DONE_BEFORE,
+} ConciergeMoveAbility;
+
+/* What a move to private can do for one of the customer's messages: a
+ * private reply to it, where the platform answers a public message in
+ * private (Facebook), and hiding it. */
+typedef struct
+{
+  ConciergeMoveAbility private_reply;
+  ConciergeMoveAbility hide;
+  /* Until when a private reply is allowed, in seconds since the epoch;
+   * 0 for no limit. */
+  gint64               private_reply_until;
+} ConciergeMoveOptions;
+
 #define CONCIERGE_TYPE_CHANNEL (concierge_channel_get_type ())
 
 G_DECLARE_INTERFACE (ConciergeChannel, concierge_channel, CONCIERGE, CHANNEL, GObject)
@@ -132,6 +156,15 @@ struct _ConciergeChannelInterface
                                           GAsyncReadyCallback            callback,
                                           gpointer                       user_data);
   gboolean          (*hide_finish)       (ConciergeChannel              *self,
+                                          GAsyncResult                  *result,
+                                          GError                       **error);
+
+  void              (*unhide_async)      (ConciergeChannel              *self,
+                                          const char                    *message_remote_id,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data);
+  gboolean          (*unhide_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
 
@@ -199,6 +232,19 @@ struct _ConciergeChannelInterface
    * chose; 0 for the platform's own bound. */
   void              (*set_first_sync_threads) (ConciergeChannel         *self,
                                                guint                     threads);
+
+  /* Optional: what a move to private can do for one message; without
+   * them, what the capabilities say. */
+  void              (*get_move_options_async) (ConciergeChannel         *self,
+                                               const char               *thread_remote_id,
+                                               const char               *message_remote_id,
+                                               GCancellable             *cancellable,
+                                               GAsyncReadyCallback       callback,
+                                               gpointer                  user_data);
+  gboolean          (*get_move_options_finish) (ConciergeChannel        *self,
+                                                GAsyncResult            *result,
+                                                ConciergeMoveOptions    *options,
+                                                GError                 **error);
 };
 
 GQuark            concierge_channel_error_quark     (void);
@@ -258,6 +304,14 @@ void              concierge_channel_hide_async      (ConciergeChannel           
                                                      GAsyncReadyCallback            callback,
                                                      gpointer                       user_data);
 gboolean          concierge_channel_hide_finish     (ConciergeChannel              *self,
+                                                     GAsyncResult                  *result,
+                                                     GError                       **error);
+void              concierge_channel_unhide_async    (ConciergeChannel              *self,
+                                                     const char                    *message_remote_id,
+                                                     GCancellable                  *cancellable,
+                                                     GAsyncReadyCallback            callback,
+                                                     gpointer                       user_data);
+gboolean          concierge_channel_unhide_finish   (ConciergeChannel              *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);
 void              concierge_channel_remove_async    (ConciergeChannel              *self,
@@ -328,6 +382,16 @@ ConciergeRemoval  concierge_channel_get_removal_finish    (ConciergeChannel     
                                                           GAsyncResult            *result,
                                                           GError                 **error);
 char             *concierge_channel_dup_notice            (ConciergeChannel        *self);
+void              concierge_channel_get_move_options_async  (ConciergeChannel      *self,
+                                                            const char            *thread_remote_id,
+                                                            const char            *message_remote_id,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+gboolean          concierge_channel_get_move_options_finish (ConciergeChannel      *self,
+                                                            GAsyncResult          *result,
+                                                            ConciergeMoveOptions  *options,
+                                                            GError               **error);
 
 gboolean          concierge_channel_finish_boolean_task   (ConciergeChannel        *self,
                                                           GAsyncResult            *result,
