@@ -239,6 +239,8 @@ post_done_cb (GObject      *object,
 
   if (sending->entry->operation == CONCIERGE_OUTBOX_HIDE)
     done = concierge_channel_hide_finish (CONCIERGE_CHANNEL (object), result, &error);
+  else if (sending->entry->operation == CONCIERGE_OUTBOX_UNHIDE)
+    done = concierge_channel_unhide_finish (CONCIERGE_CHANNEL (object), result, &error);
   else
     done = concierge_channel_remove_finish (CONCIERGE_CHANNEL (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -280,6 +282,9 @@ attempt_saved_cb (GObject      *object,
   if (entry->operation == CONCIERGE_OUTBOX_HIDE)
     concierge_channel_hide_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
                                   g_steal_pointer (&sending));
+  else if (entry->operation == CONCIERGE_OUTBOX_UNHIDE)
+    concierge_channel_unhide_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
+                                    g_steal_pointer (&sending));
   else if (entry->operation == CONCIERGE_OUTBOX_REMOVE)
     concierge_channel_remove_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
                                     g_steal_pointer (&sending));

@@ -467,6 +467,7 @@ typedef struct
   gint64                   move_id;
   ConciergeSendState       state;       /* where it stands now */
   char                    *error_text;
+  char                    *reason;      /* why the post is hidden or removed */
 } PostOperation;
 
 static void
@@ -475,6 +476,7 @@ post_operation_free (gpointer data)
   PostOperation *operation = data;
 
   g_free (operation->error_text);
+  g_free (operation->reason);
   g_free (operation);
 }
 
@@ -492,7 +494,13 @@ load_operation (ConciergeStore  *self,
                 PostOperation   *operation,
                 GError         **error)
 {
-  static const char sql[] = "SELECT operation, thread_id, message_id, move_id FROM outbox WHERE id = ?";
+  /* A move hides and removes for personal data; the agent names the
+   * reason for a post hidden on its own. Showing it again keeps the
+   * reason it was hidden for. */
+  static const char sql[] =
+    "SELECT o.operation, o.thread_id, o.message_id, o.move_id, "
+    "  coalesce (json_extract (o.payload, '$.reason'), m.hidden_reason, 'personal data') "
+    "FROM outbox o LEFT JOIN messages m ON m.id = o.message_id WHERE o.id = ?";
   sqlite3_stmt *stmt;
   gboolean found;
 
@@ -502,8 +510,11 @@ load_operation (ConciergeStore  *self,
   found = sqlite3_step (stmt) == SQLITE_ROW;
   if (found)
     {
-      operation->operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "remove") == 0
-                               ? CONCIERGE_OUTBOX_REMOVE : CONCIERGE_OUTBOX_HIDE;
+      operation->operation = CONCIERGE_OUTBOX_HIDE;
+      for (guint k = CONCIERGE_OUTBOX_HIDE; k <= CONCIERGE_OUTBOX_UNHIDE; k++)
+        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), outbox_operations[k]) == 0)
+          operation->operation = k;
+      operation->reason = column_dup (stmt, 4);
       operation->thread_id = sqlite3_column_int64 (stmt, 1);
       operation->message_id = sqlite3_column_int64 (stmt, 2);
       operation->move_id = sqlite3_column_int64 (stmt, 3);
@@ -599,9 +610,15 @@ write_completed_operation (ConciergeStore  *self,
                            GError         **error)
 {
   static const char sql[] = "DELETE FROM outbox WHERE id = ?";
-  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ? WHERE id = ?";
+  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ?1, hidden_reason = ?3 WHERE id = ?2";
+  static const ConciergeAuditAction actions[] = {
+    [CONCIERGE_OUTBOX_HIDE] = CONCIERGE_AUDIT_HIDE,
+    [CONCIERGE_OUTBOX_REMOVE] = CONCIERGE_AUDIT_REMOVE,
+    [CONCIERGE_OUTBOX_UNHIDE] = CONCIERGE_AUDIT_UNHIDE,
+  };
   PostOperation *operation = data;
   gboolean removed = operation->operation == CONCIERGE_OUTBOX_REMOVE;
+  gboolean hidden = operation->operation == CONCIERGE_OUTBOX_HIDE;
   sqlite3_stmt *stmt;
 
   if (!(stmt = store_prepare (self, sql, error)))
@@ -609,12 +626,13 @@ write_completed_operation (ConciergeStore  *self,
   sqlite3_bind_int64 (stmt, 1, operation->outbox_id);
   if (!store_step_done (self, stmt, error) || !(stmt = store_prepare (self, taken_down_sql, error)))
     return FALSE;
-  bind_text (stmt, 1, removed ? "removed" : "hidden");
+  bind_text (stmt, 1, removed ? "removed" : hidden ? "hidden" : NULL);
   sqlite3_bind_int64 (stmt, 2, operation->message_id);
+  bind_text (stmt, 3, hidden ? operation->reason : NULL);
   if (!store_step_done (self, stmt, error) ||
       !update_thread_personal_data (self, operation->thread_id, error) ||
-      !write_audit (self, removed ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
-                    operation->thread_id, operation->message_id, "personal data", "", error))
+      !write_audit (self, actions[operation->operation], operation->thread_id, operation->message_id,
+                    operation->reason, "", error))
     return FALSE;
 
   add_move_threads (self, operation->move_id, changes->threads);
@@ -638,9 +656,11 @@ complete_operation_job (ConciergeStore *self,
 /**
  * concierge_store_complete_operation_async:
  *
- * Empties the outbox entry of a post that the platform hid or removed,
- * marks the post, which no longer flags its thread, and logs it with
- * personal data as the reason.
+ * Empties the outbox entry of a post that the platform hid, removed or
+ * showed again, marks the post, which no longer flags its thread while
+ * it is taken down, and logs it with its reason: personal data for a
+ * move's, the agent's for a post hidden on its own, and for a post shown
+ * again the reason it was hidden for.
  */
 void
 concierge_store_complete_operation_async (ConciergeStore      *self,

@@ -37,6 +37,7 @@ const char * const outbox_operations[] = {
   [CONCIERGE_OUTBOX_REPLY] = "reply",
   [CONCIERGE_OUTBOX_HIDE] = "hide",
   [CONCIERGE_OUTBOX_REMOVE] = "remove",
+  [CONCIERGE_OUTBOX_UNHIDE] = "unhide",
 };
 
 /* A reply's state is its message's; an operation on a customer's post

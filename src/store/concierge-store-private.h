@@ -110,7 +110,8 @@ typedef gboolean (*StoreWriteFunc) (ConciergeStore  *self,
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
   "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
-  "m.personal_data, m.taken_down, m.deleted_at, m.audience, m.sent_elsewhere "         \
+  "m.personal_data, m.taken_down, m.deleted_at, m.audience, m.sent_elsewhere, "        \
+  "m.hidden_reason "                                                                    \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 

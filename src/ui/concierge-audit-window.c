@@ -59,6 +59,8 @@ action_icon_name (ConciergeAuditAction action)
       return "dialog-warning-symbolic";
     case CONCIERGE_AUDIT_PURGE:
       return "edit-clear-all-symbolic";
+    case CONCIERGE_AUDIT_UNHIDE:
+      return "view-reveal-symbolic";
     default:
       return "document-open-recent-symbolic";
     }
