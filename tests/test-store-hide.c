@@ -3,7 +3,10 @@
  * Hiding a customer's post for a reason and showing it again, against
  * real SQLite files: each is an outbox operation that survives a restart,
  * marks the post once the platform did it, and goes into the audit log
- * with its reason.
+ * with its reason. And a move whose private message is a private reply
+ * to the customer's comment, as Facebook sends it: the entry names the
+ * comment, the public reply is the agent's choice, and a private reply
+ * that the platform has but never named is sent all the same.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -231,6 +234,71 @@ test_hide_refused (Fixture       *fixture,
   g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND);
 }
 
+/* The private reply answers the comment with the personal data, not the
+ * customer's latest; without a public reply, that step is none; the
+ * comment is hidden afterwards, for personal data. */
+static void
+test_move_with_private_reply (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) public = NULL;
+  g_autoptr(ConciergeMove) move = NULL;
+  g_autoptr(ConciergeMove) seen = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeOutboxEntry *private_entry, *hide_entry;
+  ConciergeMessage *sent;
+
+  ingest_one (fixture, fixture->mastodon, THREAD, CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1122334455_3", "7003", "Mehmet", "Meine IBAN: DE89 3704 0044 0532 0130 00", 100));
+  ingest_one (fixture, fixture->mastodon, THREAD, CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1122334455_4", "7003", "Mehmet", "Bitte schnell!", 101));
+  use_detector (fixture, NULL);
+  scan (fixture, FALSE);
+  public = load_thread (fixture, THREAD);
+
+  concierge_store_start_move_async (fixture->store, concierge_thread_get_id (public), "Hallo, hier privat.",
+                                    NULL, CONCIERGE_POST_HIDE, NULL, test_got_result, &result);
+  move = concierge_store_start_move_finish (fixture->store, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (move->states[CONCIERGE_MOVE_PRIVATE_MESSAGE], ==, CONCIERGE_STEP_WAITING);
+  g_assert_cmpint (move->states[CONCIERGE_MOVE_PUBLIC_REPLY], ==, CONCIERGE_STEP_NONE);
+  g_assert_cmpint (move->states[CONCIERGE_MOVE_POST], ==, CONCIERGE_STEP_WAITING);
+
+  entries = load_outbox (fixture);
+  g_assert_cmpuint (entries->len, ==, 2);
+  private_entry = g_ptr_array_index (entries, 0);
+  hide_entry = g_ptr_array_index (entries, 1);
+  g_assert_cmpint (private_entry->visibility, ==, CONCIERGE_VISIBILITY_PRIVATE);
+  g_assert_cmpstr (private_entry->private_reply_to_remote_id, ==, "1122334455_3");
+  g_assert_cmpint (hide_entry->operation, ==, CONCIERGE_OUTBOX_HIDE);
+  g_assert_cmpstr (hide_entry->post_remote_id, ==, "1122334455_3");
+  g_assert_true (hide_entry->waiting);
+
+  /* The answer was cut off and the repeat refused as one too many: it
+   * went out, once, and the hide may go. */
+  g_clear_object (&result);
+  concierge_store_complete_send_unnamed_async (fixture->store, private_entry->message_id, NULL, test_got_result,
+                                               &result);
+  g_assert_true (concierge_store_complete_send_unnamed_finish (fixture->store, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  reopen (fixture);
+
+  seen = test_load_move (fixture->store, concierge_thread_get_id (public));
+  g_assert_cmpint (seen->states[CONCIERGE_MOVE_PRIVATE_MESSAGE], ==, CONCIERGE_STEP_DONE);
+  g_assert_cmpint (seen->states[CONCIERGE_MOVE_POST], ==, CONCIERGE_STEP_WAITING);
+  messages = test_load_messages (fixture->store, move->private_thread_id);
+  g_assert_cmpuint (messages->len, ==, 1);
+  sent = g_ptr_array_index (messages, 0);
+  g_assert_cmpint (concierge_message_get_send_state (sent), ==, CONCIERGE_SEND_SENT);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = load_outbox (fixture);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_false (((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->waiting);
+}
+
 static void
 test_hide_reasons (void)
 {
@@ -252,6 +320,8 @@ main (int   argc,
 
   g_test_add_func ("/store/hide/reasons", test_hide_reasons);
   g_test_add ("/store/hide/hide-and-unhide", Fixture, NULL, fixture_set_up, test_hide_and_unhide,
+              fixture_tear_down);
+  g_test_add ("/store/hide/move-with-private-reply", Fixture, NULL, fixture_set_up, test_move_with_private_reply,
               fixture_tear_down);
   g_test_add ("/store/hide/refused", Fixture, NULL, fixture_set_up, test_hide_refused, fixture_tear_down);
 

@@ -1,62 +1,21 @@
 /* concierge-channel-moderation.c
  *
- * What a channel does with a customer's public post besides answering
- * it: showing it again after it was hidden, and what a move to private
- * can do for it (a private reply to it, hiding it, and why not).
+ * What a move to private can do for one of the customer's public posts
+ * (a private reply to it, hiding it, and why not), which a channel tells
+ * through the optional ConciergeModeration interface.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include "concierge-channel-moderation.h"
 
-#include "concierge-channel.h"
+G_DEFINE_INTERFACE (ConciergeModeration, concierge_moderation, G_TYPE_OBJECT)
 
-/**
- * concierge_channel_unhide_async:
- *
- * Shows a customer's public item again that was hidden.
- */
-void
-concierge_channel_unhide_async (ConciergeChannel    *self,
-                                const char          *message_remote_id,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+static void
+concierge_moderation_default_init (ConciergeModerationInterface *iface)
 {
-  ConciergeChannelInterface *iface;
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
-  g_return_if_fail (message_remote_id != NULL);
-
-  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
-  if (iface->unhide_async != NULL)
-    {
-      iface->unhide_async (self, message_remote_id, cancellable, callback, user_data);
-      return;
-    }
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, concierge_channel_unhide_async);
-  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
-                           _("This platform cannot do that."));
-}
-
-gboolean
-concierge_channel_unhide_finish (ConciergeChannel  *self,
-                                 GAsyncResult      *result,
-                                 GError           **error)
-{
-  ConciergeChannelInterface *iface;
-
-  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
-
-  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
-  if (iface->unhide_finish != NULL && !g_async_result_is_tagged (result, concierge_channel_unhide_async))
-    return iface->unhide_finish (self, result, error);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -75,16 +34,15 @@ concierge_channel_get_move_options_async (ConciergeChannel    *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  ConciergeChannelInterface *iface;
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
   g_return_if_fail (message_remote_id != NULL);
 
-  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
-  if (iface->get_move_options_async != NULL)
+  if (CONCIERGE_IS_MODERATION (self))
     {
-      iface->get_move_options_async (self, thread_remote_id, message_remote_id, cancellable, callback, user_data);
+      CONCIERGE_MODERATION_GET_IFACE (self)->get_move_options_async (self, thread_remote_id, message_remote_id,
+                                                                     cancellable, callback, user_data);
       return;
     }
 
@@ -107,7 +65,6 @@ concierge_channel_get_move_options_finish (ConciergeChannel      *self,
                                            ConciergeMoveOptions  *options,
                                            GError               **error)
 {
-  ConciergeChannelInterface *iface;
   ConciergeChannelCapabilities capabilities = { 0 };
 
   g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
@@ -119,9 +76,7 @@ concierge_channel_get_move_options_finish (ConciergeChannel      *self,
   options->hide = capabilities.can_hide ? CONCIERGE_MOVE_CAN : CONCIERGE_MOVE_CANNOT;
   options->private_reply_until = 0;
 
-  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
-  if (iface->get_move_options_finish != NULL &&
-      !g_async_result_is_tagged (result, concierge_channel_get_move_options_async))
-    return iface->get_move_options_finish (self, result, options, error);
+  if (CONCIERGE_IS_MODERATION (self) && !g_async_result_is_tagged (result, concierge_channel_get_move_options_async))
+    return CONCIERGE_MODERATION_GET_IFACE (self)->get_move_options_finish (self, result, options, error);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -59,6 +59,16 @@ default_hide_async (ConciergeChannel    *self,
 }
 
 static void
+default_unhide_async (ConciergeChannel    *self,
+                      const char          *message_remote_id,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  not_supported_async (self, default_unhide_async, callback, user_data);
+}
+
+static void
 default_remove_async (ConciergeChannel    *self,
                       const char          *message_remote_id,
                       GCancellable        *cancellable,
@@ -152,6 +162,8 @@ concierge_channel_default_init (ConciergeChannelInterface *iface)
   iface->find_sent_finish = default_find_sent_finish;
   iface->hide_async = default_hide_async;
   iface->hide_finish = concierge_channel_finish_boolean_task;
+  iface->unhide_async = default_unhide_async;
+  iface->unhide_finish = concierge_channel_finish_boolean_task;
   iface->remove_async = default_remove_async;
   iface->remove_finish = concierge_channel_finish_boolean_task;
   iface->dup_invitation = default_dup_invitation;
@@ -471,6 +483,35 @@ concierge_channel_hide_finish (ConciergeChannel  *self,
   g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
 
   return CONCIERGE_CHANNEL_GET_IFACE (self)->hide_finish (self, result, error);
+}
+
+/**
+ * concierge_channel_unhide_async:
+ *
+ * Shows a customer's item that was hidden to everyone again, where the
+ * platform can hide.
+ */
+void
+concierge_channel_unhide_async (ConciergeChannel    *self,
+                                const char          *message_remote_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+  g_return_if_fail (message_remote_id != NULL);
+
+  CONCIERGE_CHANNEL_GET_IFACE (self)->unhide_async (self, message_remote_id, cancellable, callback, user_data);
+}
+
+gboolean
+concierge_channel_unhide_finish (ConciergeChannel  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->unhide_finish (self, result, error);
 }
 
 /**

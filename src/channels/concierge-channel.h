@@ -37,6 +37,9 @@ typedef enum
   /* Another program reads this account's updates; polling stops until the
    * agent acts. */
   CONCIERGE_CHANNEL_ERROR_CONFLICT,
+  /* The platform allows this once, and it was done: after a request whose
+   * answer was cut off, the request itself. */
+  CONCIERGE_CHANNEL_ERROR_ALREADY_DONE,
 } ConciergeChannelError;
 
 typedef struct
@@ -50,6 +53,10 @@ typedef struct
   gboolean private_needs_customer_first;
   /* Whether a request carries a key that makes a repeat harmless. */
   gboolean has_idempotency;
+  /* A private reply to a post goes out once per post: the platform
+   * refuses a repeat with CONCIERGE_CHANNEL_ERROR_ALREADY_DONE, so one
+   * whose answer was cut off is sent again. */
+  gboolean private_reply_once;
   /* How long after the customer's last message a reply is allowed; 0 for
    * no limit. */
   guint    reply_window_seconds;
@@ -75,7 +82,7 @@ typedef enum
   CONCIERGE_REMOVAL_TOO_OLD,
 } ConciergeRemoval;
 
-/* Why a step of a move cannot be done for one message. */
+/* Whether a step of a move can be done for one message, or why not. */
 typedef enum
 {
   CONCIERGE_MOVE_CAN,
@@ -149,7 +156,6 @@ struct _ConciergeChannelInterface
   gboolean          (*mark_read_finish)  (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   void              (*hide_async)        (ConciergeChannel              *self,
                                           const char                    *message_remote_id,
                                           GCancellable                  *cancellable,
@@ -158,7 +164,7 @@ struct _ConciergeChannelInterface
   gboolean          (*hide_finish)       (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
+  /* Shows a hidden item to everyone again. */
   void              (*unhide_async)      (ConciergeChannel              *self,
                                           const char                    *message_remote_id,
                                           GCancellable                  *cancellable,
@@ -167,7 +173,6 @@ struct _ConciergeChannelInterface
   gboolean          (*unhide_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   void              (*remove_async)      (ConciergeChannel              *self,
                                           const char                    *message_remote_id,
                                           GCancellable                  *cancellable,
@@ -176,10 +181,8 @@ struct _ConciergeChannelInterface
   gboolean          (*remove_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   char *            (*dup_invitation)    (ConciergeChannel              *self,
                                           const char                    *reference);
-
   void              (*fetch_image_async) (ConciergeChannel              *self,
                                           const char                    *source,
                                           GCancellable                  *cancellable,
@@ -188,7 +191,6 @@ struct _ConciergeChannelInterface
   GBytes *          (*fetch_image_finish) (ConciergeChannel             *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   void              (*fetch_file_async)  (ConciergeChannel              *self,
                                           const char                    *source,
                                           GCancellable                  *cancellable,
@@ -197,7 +199,6 @@ struct _ConciergeChannelInterface
   GBytes *          (*fetch_file_finish) (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   void              (*find_deleted_async) (ConciergeChannel             *self,
                                           const char * const            *message_remote_ids,
                                           GCancellable                  *cancellable,
@@ -206,7 +207,6 @@ struct _ConciergeChannelInterface
   GStrv             (*find_deleted_finish) (ConciergeChannel            *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   void              (*revoke_async)      (ConciergeChannel              *self,
                                           GCancellable                  *cancellable,
                                           GAsyncReadyCallback            callback,
@@ -214,7 +214,6 @@ struct _ConciergeChannelInterface
   gboolean          (*revoke_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-
   /* Optional: without them, removal is as can_remove_for_personal_data
    * says, and there is nothing to note. */
   void              (*get_removal_async) (ConciergeChannel              *self,
@@ -227,24 +226,10 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
   char *            (*dup_notice)        (ConciergeChannel              *self);
-
   /* Optional: how many earlier threads a first sync reads, as the agent
    * chose; 0 for the platform's own bound. */
   void              (*set_first_sync_threads) (ConciergeChannel         *self,
                                                guint                     threads);
-
-  /* Optional: what a move to private can do for one message; without
-   * them, what the capabilities say. */
-  void              (*get_move_options_async) (ConciergeChannel         *self,
-                                               const char               *thread_remote_id,
-                                               const char               *message_remote_id,
-                                               GCancellable             *cancellable,
-                                               GAsyncReadyCallback       callback,
-                                               gpointer                  user_data);
-  gboolean          (*get_move_options_finish) (ConciergeChannel        *self,
-                                                GAsyncResult            *result,
-                                                ConciergeMoveOptions    *options,
-                                                GError                 **error);
 };
 
 GQuark            concierge_channel_error_quark     (void);

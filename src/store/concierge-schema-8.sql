@@ -23,3 +23,8 @@ ALTER TABLE audit_log_8 RENAME TO audit_log;
 -- Posts hidden before reasons were kept were hidden for personal data,
 -- the only reason there was.
 UPDATE messages SET hidden_reason = 'personal data' WHERE taken_down = 'hidden';
+
+-- A move answers the customer's post in public only if the agent wants:
+-- where the platform replies privately to the post itself (Facebook), the
+-- private reply may be all. Every earlier move answered in public.
+ALTER TABLE moves ADD COLUMN answers_publicly INTEGER NOT NULL DEFAULT 1;

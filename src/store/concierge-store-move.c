@@ -73,7 +73,7 @@ step_state_of_message (sqlite3_stmt *stmt,
   "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'failed'), " \
   "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'sending'), " \
   "  (SELECT last_error FROM outbox WHERE move_id = mv.id AND operation != 'reply' "               \
-  "   AND last_error IS NOT NULL ORDER BY id LIMIT 1) "                                             \
+  "   AND last_error IS NOT NULL ORDER BY id LIMIT 1), mv.answers_publicly "                        \
   "FROM moves mv JOIN threads t ON t.id = mv.public_thread_id "                                     \
   "LEFT JOIN messages pm ON pm.id = mv.private_message_id "                                        \
   "LEFT JOIN outbox po ON po.message_id = pm.id AND po.operation = 'reply' "                       \
@@ -101,8 +101,11 @@ move_from_row (sqlite3_stmt *stmt)
       states[CONCIERGE_MOVE_PRIVATE_MESSAGE] = step_state_of_message (stmt, 6);
       move->errors[CONCIERGE_MOVE_PRIVATE_MESSAGE] = column_dup (stmt, 7);
     }
-  states[CONCIERGE_MOVE_PUBLIC_REPLY] = step_state_of_message (stmt, 8);
-  move->errors[CONCIERGE_MOVE_PUBLIC_REPLY] = column_dup (stmt, 9);
+  if (sqlite3_column_int (stmt, 14))
+    {
+      states[CONCIERGE_MOVE_PUBLIC_REPLY] = step_state_of_message (stmt, 8);
+      move->errors[CONCIERGE_MOVE_PUBLIC_REPLY] = column_dup (stmt, 9);
+    }
 
   posts = sqlite3_column_int64 (stmt, 10);
   failed = sqlite3_column_int64 (stmt, 11);
@@ -218,7 +221,8 @@ write_move (ConciergeStore  *self,
             GError         **error)
 {
   static const char move_sql[] =
-    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at) VALUES (?, ?, ?, ?)";
+    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at, answers_publicly) "
+    "VALUES (?, ?, ?, ?, ?)";
   static const char steps_sql[] =
     "UPDATE moves SET private_thread_id = nullif (?2, 0), private_message_id = nullif (?3, 0), "
     "public_message_id = ?4 WHERE id = ?1";
@@ -233,6 +237,7 @@ write_move (ConciergeStore  *self,
   sqlite3_bind_int (stmt, 2, request->private_text != NULL);
   bind_text (stmt, 3, post_actions[request->post_action]);
   sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_int (stmt, 5, request->public_text != NULL);
   if (!store_step_done (self, stmt, error))
     return FALSE;
   request->move_id = sqlite3_last_insert_rowid (store_db (self));
@@ -241,11 +246,13 @@ write_move (ConciergeStore  *self,
   if (request->private_text != NULL &&
       (!open_private_thread (self, request->public_thread_id, &request->public, &request->private_id,
                              &request->private, error) ||
+       !find_post_to_answer (self, request->public_thread_id, &request->private.private_reply_to, error) ||
        !write_queued (self, request->private_id, &request->private, request->private_text, request->move_id,
                       &private_message_id, error)))
     return FALSE;
-  if (!write_queued (self, request->public_thread_id, &request->public, request->public_text, request->move_id,
-                     &public_message_id, error) ||
+  if ((request->public_text != NULL &&
+       !write_queued (self, request->public_thread_id, &request->public, request->public_text, request->move_id,
+                      &public_message_id, error)) ||
       (request->post_action != CONCIERGE_POST_KEEP && !queue_post_steps (self, request, now, error)))
     return FALSE;
 
@@ -254,7 +261,10 @@ write_move (ConciergeStore  *self,
   sqlite3_bind_int64 (stmt, 1, request->move_id);
   sqlite3_bind_int64 (stmt, 2, request->private_id);
   sqlite3_bind_int64 (stmt, 3, private_message_id);
-  sqlite3_bind_int64 (stmt, 4, public_message_id);
+  if (public_message_id != 0)
+    sqlite3_bind_int64 (stmt, 4, public_message_id);
+  else
+    sqlite3_bind_null (stmt, 4);
   if (!store_step_done (self, stmt, error) ||
       !write_audit (self, CONCIERGE_AUDIT_MOVE, request->public_thread_id, 0, "personal data",
                     request->private_text ? "" : "no private channel", error))
@@ -293,7 +303,9 @@ start_move_job (ConciergeStore *self,
  * @public_thread_id: the public thread to move
  * @private_text: (nullable): the private message to the customer, or %NULL
  *   where the account cannot write to them privately
- * @public_text: the public reply, which must hold no personal data
+ * @public_text: (nullable): the public reply, which must hold no personal
+ *   data; %NULL for none, where the private message is a reply to the
+ *   customer's post
  * @post_action: what happens to the customer's posts that hold personal
  *   data
  *
@@ -316,7 +328,7 @@ concierge_store_start_move_async (ConciergeStore      *self,
   MoveRequest *request;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
-  g_return_if_fail (public_text != NULL);
+  g_return_if_fail (public_text != NULL || private_text != NULL);
   g_return_if_fail (post_action <= CONCIERGE_POST_REMOVE);
 
   request = g_new0 (MoveRequest, 1);

@@ -126,6 +126,9 @@ typedef struct
   char   *recipient_id;
   char   *recipient_handle;
   gint64  contact_id;
+  /* A move's private message: the customer's public post it answers,
+   * which a platform that replies privately to a post (Facebook) needs. */
+  char   *private_reply_to;
 } Target;
 
 /* concierge-store-media.c */
@@ -300,6 +303,12 @@ gboolean write_queued        (ConciergeStore  *self,
                               gint64           move_id,
                               gint64          *message_id,
                               GError         **error);
+/* concierge-store-private-reply.c */
+gboolean find_post_to_answer (ConciergeStore  *self,
+                              gint64           thread_id,
+                              char           **remote_id,
+                              GError         **error);
+
 gboolean open_private_thread (ConciergeStore  *self,
                               gint64           public_thread_id,
                               const Target    *public,

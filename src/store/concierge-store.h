@@ -140,6 +140,9 @@ typedef struct
   char               *recipient_remote_id;   /* the customer's platform id, or NULL */
   char               *recipient_handle;
   char               *post_remote_id;        /* what a hide or remove acts on */
+  /* A move's private message: the customer's public post it answers
+   * privately, where the platform sends private replies to posts. */
+  char               *private_reply_to_remote_id;
   ConciergeSendState  state;
   guint               attempts;
   char               *last_error;
@@ -646,6 +649,14 @@ void             concierge_store_complete_operation_async   (ConciergeStore     
 gboolean         concierge_store_complete_operation_finish  (ConciergeStore      *self,
                                                              GAsyncResult        *result,
                                                              GError             **error);
+void             concierge_store_complete_send_unnamed_async  (ConciergeStore      *self,
+                                                               gint64               message_id,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+gboolean         concierge_store_complete_send_unnamed_finish (ConciergeStore      *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
 void             concierge_store_queue_hide_async      (ConciergeStore      *self,
                                                         gint64               message_id,
                                                         ConciergeHideReason  reason,

@@ -8,15 +8,18 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "channels/concierge-channel-moderation.h"
 #include "concierge-facebook-channel-private.h"
 
 /* The Send API's limit for a message's text. */
 #define MAX_TEXT_LENGTH 2000
 
 static void concierge_facebook_channel_init (ConciergeChannelInterface *iface);
+static void concierge_facebook_moderation_init (ConciergeModerationInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeFacebook, concierge_facebook, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_facebook_channel_init))
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_facebook_channel_init)
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_MODERATION, concierge_facebook_moderation_init))
 
 static void
 concierge_facebook_finalize (GObject *object)
@@ -204,6 +207,8 @@ concierge_facebook_get_capabilities (ConciergeChannel             *channel,
   /* The Graph API takes no idempotency key: a send cut off is asked
    * about before it goes out again. */
   capabilities->has_idempotency = FALSE;
+  /* Meta refuses a second private reply to a comment (error 10900). */
+  capabilities->private_reply_once = TRUE;
   capabilities->reply_window_seconds = 0;
   capabilities->max_length = MAX_TEXT_LENGTH;
 }
@@ -239,4 +244,11 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->fetch_file_finish = concierge_facebook_fetch_image_finish;
   iface->revoke_async = concierge_facebook_revoke_async;
   iface->revoke_finish = concierge_channel_finish_boolean_task;
+}
+
+static void
+concierge_facebook_moderation_init (ConciergeModerationInterface *iface)
+{
+  iface->get_move_options_async = concierge_facebook_get_move_options_async;
+  iface->get_move_options_finish = concierge_facebook_get_move_options_finish;
 }
