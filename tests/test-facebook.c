@@ -10,10 +10,12 @@
 #include <locale.h>
 
 #include "channels/concierge-platform.h"
+#include "channels/facebook/concierge-facebook.h"
 #include "test-util.h"
 
 #define PAGE_TOKEN "EAAGm0PX4ZCpsBAPageTokenOfTheSandbox"
 #define PAGE_ID "104700000000001"
+#define SYSTEM_USER_TOKEN "EAAGm0PX4ZCpsBASystemUserTokenOfTheSandbox"
 
 typedef struct
 {
@@ -27,7 +29,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   fixture->sandbox = test_sandbox_start ("mastodon-token-unused", &fixture->url, "--facebook-token", PAGE_TOKEN,
-                                         NULL);
+                                         "--facebook-system-token", SYSTEM_USER_TOKEN, NULL);
   fixture->session = soup_session_new ();
 }
 
@@ -69,6 +71,21 @@ test_identify_page (Fixture       *fixture,
   g_assert_cmpstr (concierge_account_get_server_url (account), ==, fixture->url);
 }
 
+/* Meta Business Suite generates a System User's token, which names the
+ * System User, not the page: its page comes from /me/accounts. */
+static void
+test_identify_system_user (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(ConciergeAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = identify (fixture, SYSTEM_USER_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (concierge_account_get_remote_user_id (account), ==, PAGE_ID);
+  g_assert_cmpstr (concierge_account_get_display_name (account), ==, "Wellenfunk");
+}
+
 /* Meta's OAuthException 190 for a token it cannot read. */
 static void
 test_identify_wrong_token (Fixture       *fixture,
@@ -91,7 +108,7 @@ test_identify_server_error (Fixture       *fixture,
   g_autoptr(ConciergeAccount) account = NULL;
   g_autoptr(GError) error = NULL;
 
-  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/v24.0/me\", \"kind\": \"500\"}");
+  test_sandbox_post (fixture->url, "/_sandbox/fault", "{\"path\": \"/" CONCIERGE_FACEBOOK_GRAPH_VERSION "/me\", \"kind\": \"500\"}");
   account = identify (fixture, PAGE_TOKEN, &error);
   g_assert_null (account);
   g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED);
@@ -105,6 +122,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/facebook/identify/page", Fixture, NULL, fixture_set_up, test_identify_page, fixture_tear_down);
+  g_test_add ("/facebook/identify/system-user", Fixture, NULL, fixture_set_up, test_identify_system_user,
+              fixture_tear_down);
   g_test_add ("/facebook/identify/wrong-token", Fixture, NULL, fixture_set_up, test_identify_wrong_token,
               fixture_tear_down);
   g_test_add ("/facebook/identify/server-error", Fixture, NULL, fixture_set_up, test_identify_server_error,

@@ -7,7 +7,9 @@
  * /v24.0/me; the page token comes as "Authorization: Bearer" or as the
  * access_token parameter.
  *
- *   GET /vX/me, /vX/PAGE-ID     fields (id, name, category)
+ *   GET /vX/me, /vX/PAGE-ID     fields (id, name, category; access_token
+ *                               for the System User)
+ *   GET /vX/me/accounts         the System User's pages, with their tokens
  *
  * The feed and comments (concierge-sandbox-facebook-feed.c) and Messenger
  * (concierge-sandbox-facebook-messenger.c) are served by files of their
@@ -24,9 +26,13 @@
 
 #include "concierge-sandbox-facebook.h"
 
+#define SYSTEM_USER_ID "100090000000001"
+#define SYSTEM_USER_NAME "Concierge"
+
 static struct
 {
   char   *token;
+  char   *system_token;  /* a System User's, who was given the page */
   gint64  next_trace;
 } facebook;
 
@@ -38,9 +44,11 @@ facebook_enabled (void)
 
 void
 facebook_init (const char *token,
+               const char *system_token,
                gboolean    personal_data)
 {
   facebook.token = g_strdup (token);
+  facebook.system_token = g_strdup (system_token);
   facebook_feed_seed (personal_data);
   facebook_messenger_seed (personal_data);
 }
@@ -214,16 +222,16 @@ read_params (SoupServerMessage *msg,
   return params;
 }
 
-static gboolean
-token_matches (SoupServerMessage *msg,
-               GHashTable        *params)
+static const char *
+given_token (SoupServerMessage *msg,
+             GHashTable        *params)
 {
   const char *authorization =
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
 
   if (authorization != NULL && g_str_has_prefix (authorization, "Bearer "))
-    return g_str_equal (authorization + strlen ("Bearer "), facebook.token);
-  return g_strcmp0 (g_hash_table_lookup (params, "access_token"), facebook.token) == 0;
+    return authorization + strlen ("Bearer ");
+  return g_hash_table_lookup (params, "access_token");
 }
 
 static gboolean
@@ -234,36 +242,65 @@ has_token (SoupServerMessage *msg,
          g_hash_table_contains (params, "access_token");
 }
 
-/* The page itself, at /me or its id. A page has no "email" or such of a
- * person; a field it lacks is error 100, as Meta answers. */
+/* A node with the string fields @members holds (name, value, …, NULL),
+ * answering the "fields" asked for. A value of NULL is a field the caller
+ * may not read, which Meta leaves out; a field the node lacks is error
+ * 100, as Meta answers. Every node has an "id". */
 static void
-reply_page (GraphRequest *request)
+reply_node (GraphRequest *request,
+            const char   *node_type,
+            const char   *first_name,
+            ...)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GHashTable) members = g_hash_table_new (g_str_hash, g_str_equal);
   const char *fields = facebook_param (request, "fields");
   g_auto(GStrv) names = g_strsplit (fields ? fields : "id,name", ",", -1);
+  const char *name;
+  va_list args;
+
+  va_start (args, first_name);
+  for (name = first_name; name != NULL; name = va_arg (args, const char *))
+    g_hash_table_insert (members, (char *) name, va_arg (args, char *));
+  va_end (args);
 
   json_builder_begin_object (builder);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      const char *value = g_str_equal (names[i], "id") ? FACEBOOK_PAGE_ID
-                          : g_str_equal (names[i], "name") ? FACEBOOK_PAGE_NAME
-                          : g_str_equal (names[i], "category") ? "Internet Company"
-                          : NULL;
+      gpointer value;
 
-      if (value == NULL)
+      if (!g_hash_table_lookup_extended (members, names[i], NULL, &value))
         {
           g_autofree char *message = g_strdup_printf ("(#100) Tried accessing nonexisting field (%s) on node "
-                                                      "type (Page)", names[i]);
+                                                      "type (%s)", names[i], node_type);
 
           facebook_reply_error (request, 400, "OAuthException", 100, 0, message);
           return;
         }
+      if (value == NULL)
+        continue;
       json_builder_set_member_name (builder, names[i]);
       json_builder_add_string_value (builder, value);
     }
+  /* Meta names a node's id whether it was asked for or not. */
+  if (!g_strv_contains ((const char * const *) names, "id"))
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, g_hash_table_lookup (members, "id"));
+    }
   json_builder_end_object (builder);
   facebook_reply_json (request, builder);
+}
+
+/* The page itself, at /me or its id. Only a person with a task on the
+ * page reads its token; for others, the page token included, the field
+ * is left out. */
+static void
+reply_page (GraphRequest *request,
+            gboolean      as_system_user)
+{
+  reply_node (request, "Page", "id", FACEBOOK_PAGE_ID, "name", FACEBOOK_PAGE_NAME, "category", "Internet Company",
+              "access_token", as_system_user ? facebook.token : NULL, NULL);
 }
 
 static void
@@ -279,6 +316,65 @@ reply_unknown (GraphRequest *request)
   facebook_reply_error (request, 400, "GraphMethodException", 100, 33, message);
 }
 
+/* The System User, asked for itself, and the pages it was given. */
+static void
+reply_system_user (GraphRequest *request)
+{
+  reply_node (request, "User", "id", SYSTEM_USER_ID, "name", SYSTEM_USER_NAME, NULL);
+}
+
+static void
+reply_accounts (GraphRequest *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, FACEBOOK_PAGE_ID);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, FACEBOOK_PAGE_NAME);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, facebook.token);
+  json_builder_set_member_name (builder, "tasks");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "MODERATE");
+  json_builder_add_string_value (builder, "MESSAGING");
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "paging");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cursors");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "before");
+  json_builder_add_string_value (builder, "QVFIUnBhZ2Ux");
+  json_builder_set_member_name (builder, "after");
+  json_builder_add_string_value (builder, "QVFIUnBhZ2Ux");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  facebook_reply_json (request, builder);
+}
+
+static void
+serve_system_user (GraphRequest *request)
+{
+  guint n = g_strv_length (request->segments);
+  gboolean get = g_str_equal (request->method, "GET");
+
+  if (n == 1 && get && g_str_equal (request->segments[0], "me"))
+    reply_system_user (request);
+  else if (n == 2 && get && g_str_equal (request->segments[0], "me") && g_str_equal (request->segments[1], "accounts"))
+    reply_accounts (request);
+  else if (n == 1 && get && g_str_equal (request->segments[0], FACEBOOK_PAGE_ID))
+    reply_page (request, TRUE);
+  else
+    facebook_reply_error (request, 400, "OAuthException", 210, 0, "(#210) This call requires a Page access token.");
+}
+
 static void
 serve (GraphRequest *request)
 {
@@ -286,7 +382,7 @@ serve (GraphRequest *request)
 
   if (n == 1 && g_str_equal (request->method, "GET") &&
       (g_str_equal (request->segments[0], "me") || g_str_equal (request->segments[0], FACEBOOK_PAGE_ID)))
-    reply_page (request);
+    reply_page (request, FALSE);
   else if (!facebook_feed_handle (request) && !facebook_messenger_handle (request))
     reply_unknown (request);
 }
@@ -300,7 +396,9 @@ facebook_handle (SoupServerMessage *msg,
   g_autoptr(GHashTable) params = read_params (msg, query);
   g_auto(GStrv) segments = g_strsplit (after_version ? after_version + 1 : "", "/", -1);
   GraphRequest request = { msg, soup_server_message_get_method (msg), segments, params, NULL };
-  gboolean token_ok = token_matches (msg, params);
+  const char *token = given_token (msg, params);
+  gboolean system_user = facebook.system_token != NULL && g_strcmp0 (token, facebook.system_token) == 0;
+  gboolean token_ok = g_strcmp0 (token, facebook.token) == 0 || system_user;
 
   if (token_ok)
     request.fault = sandbox_take_fault (request.method, path);
@@ -323,6 +421,8 @@ facebook_handle (SoupServerMessage *msg,
   else if (request.fault != NULL && g_str_equal (request.fault->kind, "500"))
     facebook_reply_error (&request, 500, "FacebookApiException", 2, 0,
                           "An unexpected error has occurred. Please retry your request later.");
+  else if (system_user)
+    serve_system_user (&request);
   else
     serve (&request);
 

@@ -1750,6 +1750,7 @@ main (int   argc,
   g_autofree char *telegram_webhook = NULL;
   g_autofree char *telegram_privacy = NULL;
   g_autofree char *facebook_token = NULL;
+  g_autofree char *facebook_system_token = NULL;
   gboolean seed_telegram_chats = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
@@ -1792,6 +1793,8 @@ main (int   argc,
       "Seed a group where the bot is a plain member, an old message edited, and files", NULL },
     { "facebook-token", 0, 0, G_OPTION_ARG_STRING, &facebook_token,
       "Serve Meta's Graph API too, for the page with this page token", "PAGE_TOKEN" },
+    { "facebook-system-token", 0, 0, G_OPTION_ARG_STRING, &facebook_system_token,
+      "The token of a System User who was given the page", "TOKEN" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1814,7 +1817,8 @@ main (int   argc,
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
       (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")) ||
-      (facebook_token != NULL && facebook_token[0] == '\0'))
+      (facebook_token != NULL && facebook_token[0] == '\0') ||
+      (facebook_system_token != NULL && (facebook_token == NULL || facebook_system_token[0] == '\0')))
     {
       g_printerr ("usage: concierge-sandbox --token TOKEN [--port N] [--record FILE] [--reply-delay-ms N]\n"
                   "                         [--live-interval-ms N] [--max-characters N] [--seed-mentions N]\n"
@@ -1822,7 +1826,7 @@ main (int   argc,
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
-                  "                         [--facebook-token PAGE_TOKEN]\n"
+                  "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1860,7 +1864,7 @@ main (int   argc,
         telegram_seed_chats ();
     }
   if (facebook_token != NULL)
-    facebook_init (facebook_token, seed_personal);
+    facebook_init (facebook_token, facebook_system_token, seed_personal);
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

@@ -103,6 +103,7 @@ void     telegram_live_turn          (void);
 /* Meta's Graph API for a Facebook page (concierge-sandbox-facebook*.c),
  * served only when it was given a page token. */
 void     facebook_init               (const char        *token,
+                                      const char        *system_token,
                                       gboolean           personal_data);
 gboolean facebook_enabled            (void);
 /* Whether @path starts with a Graph API version, as "/v24.0/". */

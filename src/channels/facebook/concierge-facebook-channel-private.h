@@ -24,7 +24,10 @@ struct _ConciergeFacebook
   gint64       account_id;
   char        *api_url;
   char        *page_id;
-  char        *page_token; /* in memory only; never logged */
+  /* In memory only; never logged. The token the company gave may be a
+   * System User's, which reads the page's own token from the page. */
+  char        *token;
+  char        *page_token; /* NULL until read */
   guint        retry_after;
   gint64       not_before; /* µs since the epoch: the pace holds requests until then */
   gboolean     more;       /* the last fetch stopped at its page limit */
@@ -41,6 +44,7 @@ void        concierge_facebook_request_json (GTask                         *task
                                              JsonNode                      *body,
                                              ConciergeFacebookJsonCallback  callback);
 void        concierge_facebook_return_unreadable (GTask                    *task);
+void        concierge_facebook_forget_token (char                         **token);
 /* The "after" cursor of a list's answer when it has a next page. */
 const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
 gint64      concierge_facebook_parse_time   (const char                    *time);

@@ -29,9 +29,8 @@ concierge_facebook_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->api_url);
   g_free (self->page_id);
-  if (self->page_token != NULL)
-    memset (self->page_token, 0, strlen (self->page_token));
-  g_free (self->page_token);
+  concierge_facebook_forget_token (&self->token);
+  concierge_facebook_forget_token (&self->page_token);
 
   G_OBJECT_CLASS (concierge_facebook_parent_class)->finalize (object);
 }
@@ -51,18 +50,19 @@ concierge_facebook_init (ConciergeFacebook *self)
  * concierge_facebook_new:
  * @api_url: (nullable): the Graph API's address; %NULL for Meta's
  * @page_id: (nullable): the page's id; %NULL while the token is checked
+ * @token: a page token, or a System User's token that may read the page's
  */
 ConciergeFacebook *
 concierge_facebook_new (SoupSession *session,
                         gint64       account_id,
                         const char  *api_url,
                         const char  *page_id,
-                        const char  *page_token)
+                        const char  *token)
 {
   ConciergeFacebook *self;
 
   g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
-  g_return_val_if_fail (page_token != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
 
   self = g_object_new (CONCIERGE_TYPE_FACEBOOK, NULL);
   self->session = g_object_ref (session);
@@ -72,7 +72,7 @@ concierge_facebook_new (SoupSession *session,
   if (g_str_has_suffix (self->api_url, "/"))
     self->api_url[strlen (self->api_url) - 1] = '\0';
   self->page_id = g_strdup (page_id ? page_id : "me");
-  self->page_token = g_strdup (page_token);
+  self->token = g_strdup (token);
 
   return self;
 }

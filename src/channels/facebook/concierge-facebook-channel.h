@@ -28,7 +28,7 @@ ConciergeFacebook *concierge_facebook_new             (SoupSession              
                                                        gint64                      account_id,
                                                        const char                 *api_url,
                                                        const char                 *page_id,
-                                                       const char                 *page_token);
+                                                       const char                 *token);
 ConciergeChannel  *concierge_facebook_new_for_account (SoupSession                *session,
                                                        ConciergeAccount           *account,
                                                        const ConciergeCredentials *credentials);

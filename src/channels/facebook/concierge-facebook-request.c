@@ -376,6 +376,164 @@ new_message (ConciergeFacebook *self,
   return message;
 }
 
+static void
+send_json_request (GTask                         *task,
+                   const char                    *token,
+                   const char                    *method,
+                   const char                    *path,
+                   GHashTable                    *params,
+                   JsonNode                      *body,
+                   ConciergeFacebookJsonCallback  callback)
+{
+  ConciergeFacebook *self = g_task_get_source_object (task);
+  g_autofree char *authorization = NULL;
+  SoupMessage *message;
+  Request *request;
+
+  message = new_message (self, method, path, params, body);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
+                               _("“%s” is not a server address."), self->api_url);
+      return;
+    }
+
+  /* In a header, the token stays out of addresses that proxies log. */
+  authorization = g_strdup_printf ("Bearer %s", token);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  /* A redirect could carry the token to another host. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+
+  request = g_new0 (Request, 1);
+  request->task = g_object_ref (task);
+  request->message = message;
+  request->callback = callback;
+  send_paced (request);
+}
+
+/* The page's own token */
+
+/* A request that waits for the page's token. */
+typedef struct
+{
+  GTask                         *task;
+  char                          *method;
+  char                          *path;
+  GHashTable                    *params;
+  JsonNode                      *body;
+  ConciergeFacebookJsonCallback  callback;
+} Deferred;
+
+static void
+deferred_free (Deferred *deferred)
+{
+  g_object_unref (deferred->task);
+  g_free (deferred->method);
+  g_free (deferred->path);
+  g_clear_pointer (&deferred->params, g_hash_table_unref);
+  g_clear_pointer (&deferred->body, json_node_unref);
+  g_free (deferred);
+}
+
+static GHashTable *
+copy_params (GHashTable *params)
+{
+  GHashTable *copy;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (params == NULL)
+    return NULL;
+
+  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+  return copy;
+}
+
+static void
+page_token_cb (GTask    *task,
+               JsonNode *root)
+{
+  ConciergeFacebook *self = g_task_get_source_object (task);
+  const char *page_token = concierge_json_node_string (root, "access_token");
+
+  /* A page token asked for the page's token has none to give: it is
+   * the page's token itself. */
+  concierge_facebook_forget_token (&self->page_token);
+  self->page_token = g_strdup (page_token ? page_token : self->token);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+page_token_read_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ConciergeFacebook *self = CONCIERGE_FACEBOOK (object);
+  Deferred *deferred = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Only a page refuses to give its token to itself; a wrong token,
+       * the network or a cancellation ends the request. */
+      if (!g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+        {
+          g_task_return_error (deferred->task, error);
+          deferred_free (deferred);
+          return;
+        }
+      g_error_free (error);
+      if (self->page_token == NULL)
+        self->page_token = g_strdup (self->token);
+    }
+
+  send_json_request (deferred->task, self->page_token, deferred->method, deferred->path, deferred->params,
+                     deferred->body, deferred->callback);
+  deferred_free (deferred);
+}
+
+/* The token Meta Business Suite generates for a System User is the
+ * person's, which the Messenger and comment calls refuse: they take the
+ * page's own token, which the System User may read from the page. It
+ * never expires either, and stays in memory only. */
+static void
+read_page_token (GTask                         *task,
+                 const char                    *method,
+                 const char                    *path,
+                 GHashTable                    *params,
+                 JsonNode                      *body,
+                 ConciergeFacebookJsonCallback  callback)
+{
+  ConciergeFacebook *self = g_task_get_source_object (task);
+  g_autoptr(GTask) reading = NULL;
+  g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *page_path = g_strdup_printf ("/%s", self->page_id);
+  Deferred *deferred = g_new0 (Deferred, 1);
+
+  deferred->task = g_object_ref (task);
+  deferred->method = g_strdup (method);
+  deferred->path = g_strdup (path);
+  deferred->params = copy_params (params);
+  deferred->body = body ? json_node_ref (body) : NULL;
+  deferred->callback = callback;
+
+  reading = g_task_new (self, g_task_get_cancellable (task), page_token_read_cb, deferred);
+  g_task_set_source_tag (reading, read_page_token);
+  g_hash_table_insert (fields, (char *) "fields", (char *) "access_token");
+  send_json_request (reading, self->token, SOUP_METHOD_GET, page_path, fields, NULL, page_token_cb);
+}
+
+void
+concierge_facebook_forget_token (char **token)
+{
+  if (*token != NULL)
+    memset (*token, 0, strlen (*token));
+  g_clear_pointer (token, g_free);
+}
+
 /**
  * concierge_facebook_request_json:
  * @task: whose source object is the #ConciergeFacebook asked through
@@ -393,29 +551,13 @@ concierge_facebook_request_json (GTask                         *task,
                                  ConciergeFacebookJsonCallback  callback)
 {
   ConciergeFacebook *self = g_task_get_source_object (task);
-  g_autofree char *authorization = NULL;
-  SoupMessage *message;
-  Request *request;
 
-  message = new_message (self, method, path, params, body);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
-                               _("“%s” is not a server address."), self->api_url);
-      return;
-    }
-
-  /* In a header, the token stays out of addresses that proxies log. */
-  authorization = g_strdup_printf ("Bearer %s", self->page_token);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
-  /* A redirect could carry the token to another host. */
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-
-  request = g_new0 (Request, 1);
-  request->task = g_object_ref (task);
-  request->message = message;
-  request->callback = callback;
-  send_paced (request);
+  /* While a token is checked, it asks for itself, "/me". */
+  if (self->page_token == NULL && !g_str_equal (self->page_id, "me"))
+    read_page_token (task, method, path, params, body, callback);
+  else
+    send_json_request (task, self->page_token ? self->page_token : self->token, method, path, params, body,
+                       callback);
 }
 
 /**

@@ -1,8 +1,9 @@
 /* concierge-facebook-sign-in.c
  *
- * A page signs in with a token the agent pastes: a System User's page
- * token, which does not expire. Asked for itself ("/me"), a page token
- * answers with its page.
+ * A page signs in with a token the agent pastes: a System User's token,
+ * which does not expire, or a page's own token. Asked for itself ("/me"),
+ * a page token answers with its page, a System User's with the System
+ * User, whose pages /me/accounts lists.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,40 +36,106 @@ page_cb (GTask    *task,
                          g_object_unref);
 }
 
+/* A System User's token names the pages the System User was given. */
 static void
-identified_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+pages_cb (GTask    *task,
+          JsonNode *root)
 {
-  g_autoptr(GTask) task = user_data;
-  ConciergeAccount *account;
-  GError *error = NULL;
+  JsonObject *answer = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonNode *data = answer ? json_object_get_member (answer, "data") : NULL;
+  JsonArray *pages = data && JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
 
-  account = g_task_propagate_pointer (G_TASK (result), &error);
-  if (account != NULL)
+  if (pages == NULL)
     {
-      g_task_return_pointer (task, account, g_object_unref);
+      concierge_facebook_return_unreadable (task);
+      return;
+    }
+  if (json_array_get_length (pages) == 0)
+    {
+      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                               _("This token reaches no Facebook page. In Meta Business Suite, give the "
+                                 "System User the page, then generate the token again."));
+      return;
+    }
+  if (json_array_get_length (pages) == 1)
+    {
+      page_cb (task, json_array_get_element (pages, 0));
       return;
     }
 
-  /* A person's token knows no page fields: Meta answers (#100) for the
-   * "category" asked for. */
-  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+  for (guint i = 0; i < json_array_get_length (pages); i++)
     {
-      g_clear_error (&error);
-      g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                               _("This token is not a page’s. Generate a page token for the System User in "
-                                 "Meta Business Suite."));
+      const char *name = concierge_json_node_string (json_array_get_element (pages, i), "name");
+      const char *id = concierge_json_node_string (json_array_get_element (pages, i), "id");
+
+      g_string_append_printf (names, "%s%s (%s)", i > 0 ? ", " : "", name ? name : "", id ? id : "");
     }
+  /* One account is one page, and the token the keyring keeps for it
+   * should reach that page only. */
+  g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                           _("This token reaches several pages: %s. Give the System User only the page "
+                             "Concierge answers on, or use a System User for each page."), names->str);
+}
+
+static void
+return_identified (GTask            *task,
+                   ConciergeAccount *account,
+                   GError           *error)
+{
+  if (account != NULL)
+    g_task_return_pointer (task, account, g_object_unref);
   else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED))
     {
-      g_clear_error (&error);
+      g_error_free (error);
       g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
                                _("Facebook does not accept this token. Copy it again from Meta Business "
                                  "Suite."));
     }
   else
     g_task_return_error (task, error);
+}
+
+static void
+identified_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  ConciergeAccount *account = g_task_propagate_pointer (G_TASK (result), &error);
+
+  return_identified (task, account, error);
+}
+
+/* A person's token, as a System User's, knows no page fields: Meta
+ * answers (#100) for the "category" asked for, and the pages come from
+ * /me/accounts instead. */
+static void
+asked_me_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConciergeAccount *account;
+  g_autoptr(GTask) asking = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  account = g_task_propagate_pointer (G_TASK (result), &error);
+  if (account != NULL || !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED))
+    {
+      return_identified (task, account, error);
+      return;
+    }
+  g_clear_error (&error);
+
+  cancellable = g_task_get_cancellable (task);
+  asking = g_task_new (object, cancellable, identified_cb, g_steal_pointer (&task));
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (char *) "fields", (char *) "id,name");
+  concierge_facebook_request_json (asking, SOUP_METHOD_GET, "/me/accounts", params, NULL, pages_cb);
 }
 
 /**
@@ -106,7 +173,7 @@ concierge_facebook_identify_async (SoupSession         *session,
     }
 
   facebook = concierge_facebook_new (session, 0, server, NULL, token);
-  asking = g_task_new (facebook, cancellable, identified_cb, g_steal_pointer (&task));
+  asking = g_task_new (facebook, cancellable, asked_me_cb, g_steal_pointer (&task));
   params = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (params, (char *) "fields", (char *) "id,name,category");
   concierge_facebook_request_json (asking, SOUP_METHOD_GET, "/me", params, NULL, page_cb);

@@ -13,4 +13,4 @@
 /* The one Graph API version every request names. Meta keeps a version
  * for at least two years after the next one comes out; moving on is a
  * change of this line and of what the tests expect. */
-#define CONCIERGE_FACEBOOK_GRAPH_VERSION "v24.0"
+#define CONCIERGE_FACEBOOK_GRAPH_VERSION "v25.0"
