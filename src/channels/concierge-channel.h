@@ -156,23 +156,15 @@ struct _ConciergeChannelInterface
   gboolean          (*mark_read_finish)  (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
-  void              (*hide_async)        (ConciergeChannel              *self,
-                                          const char                    *message_remote_id,
-                                          GCancellable                  *cancellable,
-                                          GAsyncReadyCallback            callback,
-                                          gpointer                       user_data);
-  gboolean          (*hide_finish)       (ConciergeChannel              *self,
-                                          GAsyncResult                  *result,
-                                          GError                       **error);
-  /* Shows a hidden item to everyone again. */
-  void              (*unhide_async)      (ConciergeChannel              *self,
-                                          const char                    *message_remote_id,
-                                          GCancellable                  *cancellable,
-                                          GAsyncReadyCallback            callback,
-                                          gpointer                       user_data);
-  gboolean          (*unhide_finish)     (ConciergeChannel              *self,
-                                          GAsyncResult                  *result,
-                                          GError                       **error);
+
+  /* Hiding a customer's item, and showing it to everyone again. */
+  void              (*hide_async)        (ConciergeChannel *self, const char *message_remote_id,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  gboolean          (*hide_finish)       (ConciergeChannel *self, GAsyncResult *result, GError **error);
+  void              (*unhide_async)      (ConciergeChannel *self, const char *message_remote_id,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  gboolean          (*unhide_finish)     (ConciergeChannel *self, GAsyncResult *result, GError **error);
+
   void              (*remove_async)      (ConciergeChannel              *self,
                                           const char                    *message_remote_id,
                                           GCancellable                  *cancellable,
@@ -181,8 +173,10 @@ struct _ConciergeChannelInterface
   gboolean          (*remove_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
   char *            (*dup_invitation)    (ConciergeChannel              *self,
                                           const char                    *reference);
+
   void              (*fetch_image_async) (ConciergeChannel              *self,
                                           const char                    *source,
                                           GCancellable                  *cancellable,
@@ -191,6 +185,7 @@ struct _ConciergeChannelInterface
   GBytes *          (*fetch_image_finish) (ConciergeChannel             *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
   void              (*fetch_file_async)  (ConciergeChannel              *self,
                                           const char                    *source,
                                           GCancellable                  *cancellable,
@@ -199,6 +194,7 @@ struct _ConciergeChannelInterface
   GBytes *          (*fetch_file_finish) (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
   void              (*find_deleted_async) (ConciergeChannel             *self,
                                           const char * const            *message_remote_ids,
                                           GCancellable                  *cancellable,
@@ -207,6 +203,7 @@ struct _ConciergeChannelInterface
   GStrv             (*find_deleted_finish) (ConciergeChannel            *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
   void              (*revoke_async)      (ConciergeChannel              *self,
                                           GCancellable                  *cancellable,
                                           GAsyncReadyCallback            callback,
@@ -214,6 +211,7 @@ struct _ConciergeChannelInterface
   gboolean          (*revoke_finish)     (ConciergeChannel              *self,
                                           GAsyncResult                  *result,
                                           GError                       **error);
+
   /* Optional: without them, removal is as can_remove_for_personal_data
    * says, and there is nothing to note. */
   void              (*get_removal_async) (ConciergeChannel              *self,
@@ -226,6 +224,7 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
   char *            (*dup_notice)        (ConciergeChannel              *self);
+
   /* Optional: how many earlier threads a first sync reads, as the agent
    * chose; 0 for the platform's own bound. */
   void              (*set_first_sync_threads) (ConciergeChannel         *self,

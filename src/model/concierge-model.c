@@ -714,6 +714,21 @@ const char *concierge_message_get_content_warning (ConciergeMessage *self) { ret
 const char *concierge_message_get_personal_data (ConciergeMessage *self) { return self->personal_data ? self->personal_data : ""; }
 
 /**
+ * concierge_message_set_taken_down:
+ * @taken_down: hidden for a post the platform says is hidden already
+ *
+ * A platform that shows hidden posts to the page says so as they come.
+ */
+void
+concierge_message_set_taken_down (ConciergeMessage  *self,
+                                  ConciergeTakenDown taken_down)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  self->taken_down = taken_down;
+}
+
+/**
  * concierge_message_get_taken_down:
  *
  * Returns: whether the platform hid or removed the post, for personal data;

@@ -256,6 +256,8 @@ ConciergeAudience  concierge_message_get_audience       (ConciergeMessage *self)
 const char        *concierge_message_get_send_error     (ConciergeMessage *self);
 const char        *concierge_message_get_content_warning (ConciergeMessage *self);
 const char        *concierge_message_get_personal_data  (ConciergeMessage *self);
+void               concierge_message_set_taken_down     (ConciergeMessage  *self,
+                                                         ConciergeTakenDown taken_down);
 ConciergeTakenDown concierge_message_get_taken_down     (ConciergeMessage *self);
 void               concierge_message_set_thread_remote_id (ConciergeMessage *self,
                                                            const char       *thread_remote_id);

@@ -435,7 +435,7 @@ ingest_message (ConciergeStore   *self,
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
     "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds, "
-    "audience, sent_elsewhere) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "audience, sent_elsewhere, taken_down) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   ConciergeMessage *message = item->message;
   g_autofree char *spans = NULL;
   guint kinds = 0;
@@ -504,6 +504,10 @@ ingest_message (ConciergeStore   *self,
   /* The outbox writes the replies Concierge sends; one of the agent's that
    * a platform brings and the cache does not know was sent elsewhere. */
   sqlite3_bind_int (stmt, 15, message->direction == CONCIERGE_DIRECTION_OUT);
+  /* A post hidden on the platform before it came, as by a page's own
+   * filters, shows as hidden. */
+  if (message->taken_down == CONCIERGE_TAKEN_DOWN_HIDDEN)
+    bind_text (stmt, 16, "hidden");
   if (!store_step_done (self, stmt, error) ||
       !ingest_images (self, id = sqlite3_last_insert_rowid (store_db (self)), message, error) ||
       !store_ingest_files (self, id, message, error))

@@ -31,6 +31,7 @@ struct _ConciergeFacebook
   guint        retry_after;
   gint64       not_before; /* µs since the epoch: the pace holds requests until then */
   gboolean     more;       /* the last fetch stopped at its page limit */
+  guint        first_sync_threads; /* as the agent chose; 0: Concierge's bound */
 };
 
 typedef void (*ConciergeFacebookJsonCallback) (GTask *task, JsonNode *root);
@@ -45,6 +46,7 @@ void        concierge_facebook_request_json (GTask                         *task
                                              ConciergeFacebookJsonCallback  callback);
 void        concierge_facebook_return_unreadable (GTask                    *task);
 void        concierge_facebook_forget_token (char                         **token);
+gboolean    concierge_facebook_error_is_gone (const GError               *error);
 /* The "after" cursor of a list's answer when it has a next page. */
 const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
 gint64      concierge_facebook_parse_time   (const char                    *time);
@@ -81,6 +83,26 @@ void             concierge_facebook_send_comment    (GTask                 *task
                                                      ConciergeOutboxEntry  *entry);
 void             concierge_facebook_send_message    (GTask                 *task,
                                                      ConciergeOutboxEntry  *entry);
+
+/* Moderation of comments (concierge-facebook-comment.c). */
+void             concierge_facebook_hide_async          (ConciergeChannel     *channel,
+                                                         const char           *comment_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void             concierge_facebook_unhide_async        (ConciergeChannel     *channel,
+                                                         const char           *comment_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void             concierge_facebook_find_deleted_async  (ConciergeChannel     *channel,
+                                                         const char * const   *comment_ids,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GStrv            concierge_facebook_find_deleted_finish (ConciergeChannel     *channel,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
 
 /* What a move to private can do for a comment. */
 void             concierge_facebook_read_move_options       (JsonObject            *comment,

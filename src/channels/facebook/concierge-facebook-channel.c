@@ -226,6 +226,13 @@ concierge_facebook_has_more (ConciergeChannel *channel)
 }
 
 static void
+concierge_facebook_set_first_sync_threads (ConciergeChannel *channel,
+                                           guint             threads)
+{
+  CONCIERGE_FACEBOOK (channel)->first_sync_threads = threads;
+}
+
+static void
 concierge_facebook_channel_init (ConciergeChannelInterface *iface)
 {
   iface->get_cursor_stream = concierge_facebook_get_cursor_stream;
@@ -244,6 +251,13 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->fetch_file_finish = concierge_facebook_fetch_image_finish;
   iface->revoke_async = concierge_facebook_revoke_async;
   iface->revoke_finish = concierge_channel_finish_boolean_task;
+  iface->hide_async = concierge_facebook_hide_async;
+  iface->hide_finish = concierge_channel_finish_boolean_task;
+  iface->unhide_async = concierge_facebook_unhide_async;
+  iface->unhide_finish = concierge_channel_finish_boolean_task;
+  iface->find_deleted_async = concierge_facebook_find_deleted_async;
+  iface->find_deleted_finish = concierge_facebook_find_deleted_finish;
+  iface->set_first_sync_threads = concierge_facebook_set_first_sync_threads;
 }
 
 static void

@@ -187,6 +187,28 @@ rate_limited (ConciergeFacebook *self)
                       _("Facebook takes no more requests from this page for now. Concierge goes on at %s."), at);
 }
 
+/* Error 100 with subcode 33: the object "does not exist, cannot be loaded
+ * due to missing permissions, or does not support this operation". */
+static const char *
+gone_message (void)
+{
+  return _("Facebook cannot find this page, post or comment. It may have been deleted, or the token belongs to "
+           "another page.");
+}
+
+/**
+ * concierge_facebook_error_is_gone:
+ *
+ * Returns: whether @error says that the object asked for does not exist
+ *   (any more)
+ */
+gboolean
+concierge_facebook_error_is_gone (const GError *error)
+{
+  return g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) &&
+         g_strcmp0 (error->message, gone_message ()) == 0;
+}
+
 static GError *
 error_for_answer (ConciergeFacebook *self,
                   guint              status,
@@ -228,9 +250,7 @@ error_for_answer (ConciergeFacebook *self,
                                     "only within 7 days of the comment."));
     case 100:
       if (subcode == 33)
-        return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                                    _("Facebook cannot find this page, post or comment. It may have been "
-                                      "deleted, or the token belongs to another page."));
+        return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED, gone_message ());
       break;
     case 1:
     case 2:
