@@ -299,6 +299,36 @@ test_move_with_private_reply (Fixture       *fixture,
   g_assert_false (((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->waiting);
 }
 
+/* A post that came hidden from the platform has no reason of Concierge's:
+ * shown again, the log says so, and names none. */
+static void
+test_unhide_hidden_elsewhere (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConciergeMessage) post = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GError) error = NULL;
+  ConciergeMessage *message;
+  ConciergeAuditEntry *entry;
+
+  message = incoming ("1122334455_5", "7005", "Eva", "Wann kommt die Lieferung?", 100);
+  concierge_message_set_taken_down (message, CONCIERGE_TAKEN_DOWN_HIDDEN);
+  ingest_one (fixture, fixture->mastodon, THREAD, CONCIERGE_VISIBILITY_PUBLIC, message);
+  post = load_post (fixture, "1122334455_5");
+  g_assert_cmpint (concierge_message_get_taken_down (post), ==, CONCIERGE_TAKEN_DOWN_HIDDEN);
+  g_assert_null (concierge_message_get_hidden_reason (post));
+
+  g_assert_true (queue_unhide (fixture, concierge_message_get_id (post), &error));
+  g_assert_no_error (error);
+  send_operation (fixture, CONCIERGE_OUTBOX_UNHIDE, "1122334455_5", FALSE);
+
+  log = test_load_audit_log (fixture->store);
+  g_assert_cmpuint (log->len, ==, 1);
+  entry = g_ptr_array_index (log, 0);
+  g_assert_cmpint (entry->action, ==, CONCIERGE_AUDIT_UNHIDE);
+  g_assert_cmpstr (entry->reason, ==, "");
+}
+
 static void
 test_hide_reasons (void)
 {
@@ -322,6 +352,8 @@ main (int   argc,
   g_test_add ("/store/hide/hide-and-unhide", Fixture, NULL, fixture_set_up, test_hide_and_unhide,
               fixture_tear_down);
   g_test_add ("/store/hide/move-with-private-reply", Fixture, NULL, fixture_set_up, test_move_with_private_reply,
+              fixture_tear_down);
+  g_test_add ("/store/hide/unhide-hidden-elsewhere", Fixture, NULL, fixture_set_up, test_unhide_hidden_elsewhere,
               fixture_tear_down);
   g_test_add ("/store/hide/refused", Fixture, NULL, fixture_set_up, test_hide_refused, fixture_tear_down);
 

@@ -507,11 +507,12 @@ load_operation (ConciergeStore  *self,
                 GError         **error)
 {
   /* A move hides and removes for personal data; the agent names the
-   * reason for a post hidden on its own. Showing it again keeps the
-   * reason it was hidden for. */
+   * reason for a post hidden on its own. Showing it again names the
+   * reason it was hidden for, none for a post hidden on the platform. */
   static const char sql[] =
     "SELECT o.operation, o.thread_id, o.message_id, o.move_id, "
-    "  coalesce (json_extract (o.payload, '$.reason'), m.hidden_reason, 'personal data') "
+    "  coalesce (json_extract (o.payload, '$.reason'), CASE o.operation WHEN 'unhide' "
+    "    THEN coalesce (m.hidden_reason, '') ELSE 'personal data' END) "
     "FROM outbox o LEFT JOIN messages m ON m.id = o.message_id WHERE o.id = ?";
   sqlite3_stmt *stmt;
   gboolean found;

@@ -722,7 +722,10 @@ concierge_message_row_set_moderation (ConciergeMessageRow *self,
                                               concierge_message_get_deleted_at (message) == 0)));
   gtk_widget_set_visible (GTK_WIDGET (self->moderation_label), hidden);
   gtk_widget_set_visible (GTK_WIDGET (self->moderation_image), hidden);
-  if (hidden)
+  if (hidden && concierge_message_get_hidden_reason (message) == NULL)
+    gtk_label_set_text (self->moderation_label, _("Hidden on the platform. Only the author, their friends and you "
+                                                  "still see it."));
+  else if (hidden)
     {
       g_autofree char *reason = concierge_hide_reason_describe (concierge_message_get_hidden_reason (message));
       /* Translators: under a hidden customer's post; %s is the reason, as in "Spam" */
