@@ -103,6 +103,9 @@ void             concierge_facebook_send_private_reply (GTask              *task
 /* Messenger */
 ConciergeMessage *concierge_facebook_message_from_json (JsonObject         *object,
                                                         const char         *page_id);
+ConciergeMessage *concierge_facebook_sent_message_from_json (JsonObject    *answer,
+                                                             const char    *text,
+                                                             const char    *psid);
 /* The messaging type an answer goes out with now, or NULL with @error
  * saying why none can. */
 const char      *concierge_facebook_reply_window    (gint64                 last_incoming,

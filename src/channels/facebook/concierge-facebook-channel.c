@@ -225,8 +225,31 @@ concierge_facebook_get_capabilities (ConciergeChannel             *channel,
   /* The Graph API takes no idempotency key: a send cut off is asked
    * about before it goes out again. */
   capabilities->has_idempotency = FALSE;
-  capabilities->reply_window_seconds = 0;
+  /* Messenger's windows: 24 hours after the customer's last message, and
+   * 7 days with the human-agent tag where Meta allows it; comments have
+   * none. */
+  capabilities->reply_window_seconds = CONCIERGE_FACEBOOK_STANDARD_WINDOW;
+  capabilities->reply_window_private_only = TRUE;
+  capabilities->reply_window_extended_seconds = CONCIERGE_FACEBOOK_HUMAN_AGENT_WINDOW;
+  capabilities->reply_window_extension_allowed = CONCIERGE_FACEBOOK (channel)->human_agent;
   capabilities->max_length = MAX_TEXT_LENGTH;
+}
+
+static void
+concierge_facebook_set_reply_window_extension (ConciergeChannel *channel,
+                                               gboolean          allowed)
+{
+  CONCIERGE_FACEBOOK (channel)->human_agent = allowed;
+}
+
+static char *
+concierge_facebook_dup_notice (ConciergeChannel *channel)
+{
+  if (CONCIERGE_FACEBOOK (channel)->human_agent)
+    return g_strdup (_("Meta’s Human Agent permission: yes. Messenger answers go out for 7 days after the "
+                       "customer’s last message."));
+  return g_strdup (_("Meta’s Human Agent permission: no. Messenger answers go out only within 24 hours of the "
+                     "customer’s last message."));
 }
 
 static guint
@@ -247,6 +270,8 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->get_cursor_stream = concierge_facebook_get_cursor_stream;
   iface->get_capabilities = concierge_facebook_get_capabilities;
   iface->get_retry_after = concierge_facebook_get_retry_after;
+  iface->set_reply_window_extension = concierge_facebook_set_reply_window_extension;
+  iface->dup_notice = concierge_facebook_dup_notice;
   iface->has_more = concierge_facebook_has_more;
   iface->fetch_async = concierge_facebook_fetch_async;
   iface->fetch_finish = concierge_facebook_fetch_finish;

@@ -20,8 +20,6 @@
 #include "model/concierge-json.h"
 #include "concierge-facebook-channel-private.h"
 
-#define STANDARD_WINDOW (24 * 60 * 60)
-#define HUMAN_AGENT_WINDOW (7 * 24 * 60 * 60)
 /* A sent message a cut-off request may have left is looked for among
  * this many of the conversation's newest. */
 #define FIND_SENT_MESSAGES "10"
@@ -94,11 +92,11 @@ concierge_facebook_reply_window (gint64    last_incoming,
                              "write only once they do."));
       return NULL;
     }
-  if (age <= STANDARD_WINDOW)
+  if (age <= CONCIERGE_FACEBOOK_STANDARD_WINDOW)
     return "RESPONSE";
-  if (age <= HUMAN_AGENT_WINDOW && human_agent)
+  if (age <= CONCIERGE_FACEBOOK_HUMAN_AGENT_WINDOW && human_agent)
     return "MESSAGE_TAG";
-  if (age <= HUMAN_AGENT_WINDOW)
+  if (age <= CONCIERGE_FACEBOOK_HUMAN_AGENT_WINDOW)
     g_set_error_literal (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
                          _("The customer’s last message is more than 24 hours old. Facebook then takes answers "
                            "only with the human-agent tag, which needs Meta’s Human Agent permission for the "
@@ -113,27 +111,46 @@ concierge_facebook_reply_window (gint64    last_incoming,
 
 /* Sending */
 
+/**
+ * concierge_facebook_sent_message_from_json:
+ * @answer: the Send API's answer, {"recipient_id", "message_id"}
+ * @text: what was sent
+ * @psid: (nullable): to whom, where the answer does not say
+ *
+ * Returns: (transfer full) (nullable): the sent message in the private
+ *   thread with the person, or %NULL when the answer has no message id:
+ *   no proof that anything went out
+ */
+ConciergeMessage *
+concierge_facebook_sent_message_from_json (JsonObject *answer,
+                                           const char *text,
+                                           const char *psid)
+{
+  const char *message_id = concierge_json_string (answer, "message_id");
+  const char *recipient = concierge_json_string (answer, "recipient_id");
+  ConciergeMessage *message;
+
+  if (message_id == NULL || (recipient == NULL && psid == NULL))
+    return NULL;
+
+  message = concierge_message_new (message_id, CONCIERGE_DIRECTION_OUT, text, g_get_real_time () / G_USEC_PER_SEC);
+  concierge_message_set_thread_remote_id (message, recipient ? recipient : psid);
+  return message;
+}
+
 static void
 sent_cb (GTask    *task,
          JsonNode *root)
 {
   SendMessage *send = g_task_get_task_data (task);
-  JsonObject *answer = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *message_id = concierge_json_string (answer, "message_id");
-  const char *recipient = concierge_json_string (answer, "recipient_id");
-  ConciergeMessage *message;
+  ConciergeMessage *message = NULL;
 
-  /* An answer without a message id is no proof that anything went out. */
-  if (message_id == NULL)
-    {
-      concierge_facebook_return_unreadable (task);
-      return;
-    }
-
-  message = concierge_message_new (message_id, CONCIERGE_DIRECTION_OUT, send->text,
-                                   g_get_real_time () / G_USEC_PER_SEC);
-  concierge_message_set_thread_remote_id (message, recipient ? recipient : send->psid);
-  g_task_return_pointer (task, message, g_object_unref);
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    message = concierge_facebook_sent_message_from_json (json_node_get_object (root), send->text, send->psid);
+  if (message == NULL)
+    concierge_facebook_return_unreadable (task);
+  else
+    g_task_return_pointer (task, message, g_object_unref);
 }
 
 static void
