@@ -38,6 +38,48 @@ iterate_until (gboolean (*done) (gpointer),
     }
 }
 
+/**
+ * test_iterate_until:
+ * @done: whether what the test waits for happened
+ *
+ * Runs the main context until @done says so, and fails the test after a
+ * while.
+ */
+void
+test_iterate_until (gboolean  (*done) (gpointer),
+                    gpointer    data)
+{
+  iterate_until (done, data);
+}
+
+/**
+ * test_sandbox_read_record:
+ * @path: the file the sandbox was told to --record into
+ *
+ * Returns: (transfer full) (element-type JsonObject): every request in
+ *   the record, oldest first; none while there is no record yet
+ */
+GPtrArray *
+test_sandbox_read_record (const char *path)
+{
+  g_autofree char *record = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  if (!g_file_get_contents (path, &record, NULL, NULL))
+    return requests;
+  lines = g_strsplit (record, "\n", -1);
+  /* The last line may still be being written. */
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (requests, json_object_ref (json_node_get_object (node)));
+    }
+  return requests;
+}
+
 static gboolean
 has_result (gpointer data)
 {

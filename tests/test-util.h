@@ -24,6 +24,8 @@ void              test_got_result           (GObject               *object,
                                              GAsyncResult          *result,
                                              gpointer               user_data);
 GAsyncResult     *test_wait_result          (GAsyncResult         **result);
+void              test_iterate_until        (gboolean            (*done) (gpointer),
+                                             gpointer               data);
 ConciergeStore   *test_open_store           (const char            *path,
                                              GError               **error);
 ConciergeStore   *test_open_store_without_key (const char          *path,
@@ -91,6 +93,7 @@ GSubprocess      *test_sandbox_start        (const char            *token,
                                              char                 **url,
                                              ...) G_GNUC_NULL_TERMINATED;
 void              test_sandbox_stop         (GSubprocess           *sandbox);
+GPtrArray        *test_sandbox_read_record  (const char            *path);
 void              test_sandbox_post         (const char            *url,
                                              const char            *path,
                                              const char            *json);

@@ -326,6 +326,46 @@ concierge_channel_set_first_sync_threads (ConciergeChannel *self,
 }
 
 /**
+ * concierge_channel_set_reply_window_extension:
+ * @allowed: whether the account has the platform's permission to answer
+ *   after its standard reply window
+ *
+ * A platform without such a permission ignores it.
+ */
+void
+concierge_channel_set_reply_window_extension (ConciergeChannel *self,
+                                              gboolean          allowed)
+{
+  ConciergeChannelInterface *iface;
+
+  g_return_if_fail (CONCIERGE_IS_CHANNEL (self));
+
+  iface = CONCIERGE_CHANNEL_GET_IFACE (self);
+  if (iface->set_reply_window_extension != NULL)
+    iface->set_reply_window_extension (self, allowed);
+}
+
+/**
+ * concierge_channel_capabilities_reply_window:
+ *
+ * Returns: how long after the customer's last message a reply to a thread
+ *   of @visibility may go out, the permission's longer window included
+ *   where the account has it; 0 for no limit
+ */
+guint
+concierge_channel_capabilities_reply_window (const ConciergeChannelCapabilities *capabilities,
+                                             ConciergeVisibility                 visibility)
+{
+  g_return_val_if_fail (capabilities != NULL, 0);
+
+  if (capabilities->reply_window_private_only && visibility == CONCIERGE_VISIBILITY_PUBLIC)
+    return 0;
+  if (capabilities->reply_window_extension_allowed && capabilities->reply_window_extended_seconds > 0)
+    return MAX (capabilities->reply_window_seconds, capabilities->reply_window_extended_seconds);
+  return capabilities->reply_window_seconds;
+}
+
+/**
  * concierge_channel_fetch_async:
  * @cursor: (nullable): where the previous fetch ended
  *
@@ -415,6 +455,20 @@ concierge_channel_find_sent_async (ConciergeChannel     *self,
   g_return_if_fail (entry != NULL);
 
   CONCIERGE_CHANNEL_GET_IFACE (self)->find_sent_async (self, entry, cancellable, callback, user_data);
+}
+
+/**
+ * concierge_channel_can_find_sent:
+ *
+ * Returns: whether the channel looks for entries whose sending was cut
+ *   off, rather than failing with %CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED
+ */
+gboolean
+concierge_channel_can_find_sent (ConciergeChannel *self)
+{
+  g_return_val_if_fail (CONCIERGE_IS_CHANNEL (self), FALSE);
+
+  return CONCIERGE_CHANNEL_GET_IFACE (self)->find_sent_async != default_find_sent_async;
 }
 
 /**

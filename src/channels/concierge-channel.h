@@ -60,6 +60,13 @@ typedef struct
   /* How long after the customer's last message a reply is allowed; 0 for
    * no limit. */
   guint    reply_window_seconds;
+  /* The window holds for private threads only. */
+  gboolean reply_window_private_only;
+  /* How long a reply may still go out with a permission the platform
+   * grants some accounts (Meta's human-agent tag), 0 for no such thing;
+   * and whether this account has the permission. */
+  guint    reply_window_extended_seconds;
+  gboolean reply_window_extension_allowed;
   /* In characters (Unicode code points). */
   guint    max_length;
   /* A fetch waits on the server for news, so the next one starts at once. */
@@ -229,6 +236,11 @@ struct _ConciergeChannelInterface
    * chose; 0 for the platform's own bound. */
   void              (*set_first_sync_threads) (ConciergeChannel         *self,
                                                guint                     threads);
+
+  /* Optional: whether the account has the permission that makes the
+   * reply window longer, as the agent says. */
+  void              (*set_reply_window_extension) (ConciergeChannel     *self,
+                                                   gboolean              allowed);
 };
 
 GQuark            concierge_channel_error_quark     (void);
@@ -246,6 +258,12 @@ void              concierge_channel_get_capabilities (ConciergeChannel          
                                                       ConciergeChannelCapabilities *capabilities);
 guint             concierge_channel_get_retry_after (ConciergeChannel              *self);
 gboolean          concierge_channel_has_more        (ConciergeChannel              *self);
+/* How long after the customer's last message a reply to a thread of
+ * @visibility may go out; 0 for no limit. */
+guint             concierge_channel_capabilities_reply_window (const ConciergeChannelCapabilities *capabilities,
+                                                               ConciergeVisibility                 visibility);
+void              concierge_channel_set_reply_window_extension (ConciergeChannel   *self,
+                                                                gboolean            allowed);
 void              concierge_channel_set_first_sync_threads (ConciergeChannel       *self,
                                                             guint                   threads);
 
@@ -271,6 +289,9 @@ void              concierge_channel_find_sent_async (ConciergeChannel           
                                                      GCancellable                  *cancellable,
                                                      GAsyncReadyCallback            callback,
                                                      gpointer                       user_data);
+/* Whether the channel can look for a reply whose send was cut off, where
+ * it has no idempotency key. */
+gboolean          concierge_channel_can_find_sent   (ConciergeChannel              *self);
 ConciergeMessage *concierge_channel_find_sent_finish (ConciergeChannel             *self,
                                                      GAsyncResult                  *result,
                                                      GError                       **error);

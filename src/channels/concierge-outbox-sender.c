@@ -165,6 +165,7 @@ repeats_harmlessly (const ConciergeChannelCapabilities *capabilities,
   return capabilities->private_reply_once && entry->operation == CONCIERGE_OUTBOX_REPLY &&
          entry->private_reply_to_remote_id != NULL;
 }
+static void found_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
 send_failed (Sending *sending,
@@ -207,12 +208,16 @@ send_failed (Sending *sending,
       return;
     }
 
-  /* Without an idempotency key, a request that may have arrived is not
-   * sent again unless the agent says so. Hiding or removing twice does no
-   * harm. */
+  /* Without an idempotency key, a request that may have arrived is
+   * looked for where the platform can tell, and otherwise not sent again
+   * unless the agent says so. Hiding or removing twice does no harm. */
   if (!capabilities.has_idempotency && is_reply (sending) && !repeats_harmlessly (&capabilities, sending->entry))
     {
-      save_state (sending, CONCIERGE_SEND_UNKNOWN, sync_describe_error (error), TRUE);
+      if (concierge_channel_can_find_sent (account->channel))
+        concierge_channel_find_sent_async (account->channel, sending->entry, account->cancellable, found_cb,
+                                           sending);
+      else
+        save_state (sending, CONCIERGE_SEND_UNKNOWN, sync_describe_error (error), TRUE);
       return;
     }
 
@@ -338,12 +343,21 @@ found_cb (GObject      *object,
   g_autoptr(ConciergeMessage) sent = NULL;
   g_autoptr(GError) error = NULL;
 
+  ConciergeChannelCapabilities capabilities;
+
   sent = concierge_channel_find_sent_finish (CONCIERGE_CHANNEL (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* Without an idempotency key, a reply that was not found may still
+   * have arrived, or show up later: the agent decides. */
+  concierge_channel_get_capabilities (CONCIERGE_CHANNEL (object), &capabilities);
   if (sent != NULL)
     complete (g_steal_pointer (&sending), sent);
+  else if (!capabilities.has_idempotency)
+    save_state (g_steal_pointer (&sending), CONCIERGE_SEND_UNKNOWN,
+                error ? sync_describe_error (error) : _("Concierge cannot tell whether this reply reached the customer."),
+                TRUE);
   else if (error == NULL)
     start_send (g_steal_pointer (&sending));
   else
@@ -394,7 +408,8 @@ outbox_loaded_cb (GObject      *object,
    * or a connection lost after the request left. */
   if (!is_reply (sending) || repeats_harmlessly (&capabilities, sending->entry))
     start_send (sending);
-  else if (sending->entry->attempts > 0 && capabilities.has_idempotency)
+  else if (sending->entry->attempts > 0 &&
+           (capabilities.has_idempotency || concierge_channel_can_find_sent (account->channel)))
     concierge_channel_find_sent_async (account->channel, sending->entry, account->cancellable, found_cb, sending);
   else if (sending->entry->attempts > 0)
     save_state (sending, CONCIERGE_SEND_UNKNOWN,

@@ -1417,6 +1417,13 @@ request_object (SoupServerMessage *msg,
   return json_node_get_object (*node);
 }
 
+JsonObject *
+sandbox_request_object (SoupServerMessage *msg,
+                        JsonNode         **node)
+{
+  return request_object (msg, node);
+}
+
 /* Statuses support posts "from the web": no Idempotency-Key, no customer
  * answering them, as a colleague's reply in the browser; they count
  * against the account's limit of new statuses only when posted through
@@ -1752,6 +1759,7 @@ main (int   argc,
   g_autofree char *facebook_token = NULL;
   g_autofree char *facebook_system_token = NULL;
   gboolean seed_telegram_chats = FALSE;
+  gboolean facebook_human_agent = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
   gboolean seed_personal = FALSE;
@@ -1795,6 +1803,8 @@ main (int   argc,
       "Serve Meta's Graph API too, for the page with this page token", "PAGE_TOKEN" },
     { "facebook-system-token", 0, 0, G_OPTION_ARG_STRING, &facebook_system_token,
       "The token of a System User who was given the page", "TOKEN" },
+    { "facebook-human-agent", 0, 0, G_OPTION_ARG_NONE, &facebook_human_agent,
+      "The app has Meta's Human Agent permission: the page may answer on Messenger for 7 days", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1826,7 +1836,8 @@ main (int   argc,
                   "                         [--seed-personal-data] [--seed-same-customer] [--seed-followers-only]\n"
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
-                  "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]]\n"
+                  "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]\n"
+                  "                         [--facebook-human-agent]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1864,7 +1875,11 @@ main (int   argc,
         telegram_seed_chats ();
     }
   if (facebook_token != NULL)
-    facebook_init (facebook_token, facebook_system_token, seed_personal);
+    {
+      facebook_init (facebook_token, facebook_system_token, seed_personal);
+      facebook_messenger_set_reply_delay (reply_delay_ms);
+      facebook_messenger_set_human_agent (facebook_human_agent);
+    }
 
   sandbox.server = soup_server_new ("server-header", "concierge-sandbox", NULL);
   soup_server_add_handler (sandbox.server, NULL, server_callback, NULL, NULL);

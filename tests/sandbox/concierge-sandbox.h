@@ -53,6 +53,11 @@ void   sandbox_reply_error     (SoupServerMessage *msg,
                                 guint              status_code,
                                 const char        *error);
 
+/* The request's JSON object body; NULL, answered with 400, when it has
+ * none. */
+JsonObject *sandbox_request_object (SoupServerMessage *msg,
+                                    JsonNode         **node);
+
 /* Writes the object @builder holds as one line of the record, if any. */
 void   sandbox_write_record    (JsonBuilder       *builder);
 
@@ -114,6 +119,10 @@ void     facebook_handle             (SoupServerMessage *msg,
 /* /_sandbox/facebook/…; TRUE if it answered. */
 gboolean facebook_control            (SoupServerMessage *msg,
                                       const char        *path);
+/* How long a Messenger customer takes to answer the page; 0 never. */
+void     facebook_messenger_set_reply_delay (guint       ms);
+/* Whether the app has Meta's Human Agent permission. */
+void     facebook_messenger_set_human_agent (gboolean    allowed);
 
 /* The Mastodon sign-in (concierge-sandbox-oauth.c): apps, the metadata,
  * /oauth/authorize, /oauth/token and /oauth/revoke, which need no token.

@@ -32,6 +32,13 @@ struct _ConciergeFacebook
   gint64       not_before; /* µs since the epoch: the pace holds requests until then */
   gboolean     more;       /* the last fetch stopped at its page limit */
   guint        first_sync_threads; /* as the agent chose; 0: Concierge's bound */
+  /* Messenger: whether Meta approved the app for its Human Agent
+   * permission, as the agent says; and what the fetches learnt, by
+   * PSID: the person's last message (gint64 *) and their conversation's
+   * id. */
+  gboolean     human_agent;
+  GHashTable  *last_incoming;
+  GHashTable  *conversations;
 };
 
 typedef void (*ConciergeFacebookJsonCallback) (GTask *task, JsonNode *root);
@@ -83,6 +90,36 @@ void             concierge_facebook_send_comment    (GTask                 *task
                                                      ConciergeOutboxEntry  *entry);
 void             concierge_facebook_send_message    (GTask                 *task,
                                                      ConciergeOutboxEntry  *entry);
+/* A Messenger message that a send cut off may have left: the sent
+ * #ConciergeMessage, or NULL when the conversation does not have it. */
+void             concierge_facebook_find_sent_message (GTask               *task,
+                                                       ConciergeOutboxEntry *entry);
+/* The one private reply to a comment (Meta's "Private Replies"): returns
+ * the sent #ConciergeMessage through @task, whose source object is the
+ * #ConciergeFacebook; its thread remote id is the author's PSID, the
+ * private thread with them. */
+void             concierge_facebook_send_private_reply (GTask              *task,
+                                                        const char         *comment_id,
+                                                        const char         *text);
+
+/* Messenger */
+ConciergeMessage *concierge_facebook_message_from_json (JsonObject         *object,
+                                                        const char         *page_id);
+ConciergeMessage *concierge_facebook_sent_message_from_json (JsonObject    *answer,
+                                                             const char    *text,
+                                                             const char    *psid);
+/* The messaging type an answer goes out with now, or NULL with @error
+ * saying why none can. */
+const char      *concierge_facebook_reply_window    (gint64                 last_incoming,
+                                                     gint64                 now,
+                                                     gboolean               human_agent,
+                                                     GError               **error);
+void             concierge_facebook_note_customer_message (ConciergeFacebook *self,
+                                                           const char        *psid,
+                                                           gint64             created_at);
+void             concierge_facebook_note_conversation (ConciergeFacebook    *self,
+                                                       const char           *psid,
+                                                       const char           *conversation_id);
 
 /* Moderation of comments (concierge-facebook-comment.c). */
 void             concierge_facebook_hide_async          (ConciergeChannel     *channel,

@@ -31,6 +31,8 @@ concierge_facebook_finalize (GObject *object)
   g_free (self->page_id);
   concierge_facebook_forget_token (&self->token);
   concierge_facebook_forget_token (&self->page_token);
+  g_clear_pointer (&self->last_incoming, g_hash_table_unref);
+  g_clear_pointer (&self->conversations, g_hash_table_unref);
 
   G_OBJECT_CLASS (concierge_facebook_parent_class)->finalize (object);
 }
@@ -44,6 +46,8 @@ concierge_facebook_class_init (ConciergeFacebookClass *klass)
 static void
 concierge_facebook_init (ConciergeFacebook *self)
 {
+  self->last_incoming = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -113,6 +117,23 @@ concierge_facebook_send_async (ConciergeChannel     *channel,
     concierge_facebook_send_comment (task, entry);
   else
     concierge_facebook_send_message (task, entry);
+}
+
+static void
+concierge_facebook_find_sent_async (ConciergeChannel     *channel,
+                                    ConciergeOutboxEntry *entry,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (channel, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, concierge_facebook_find_sent_async);
+  if (entry->visibility == CONCIERGE_VISIBILITY_PUBLIC)
+    g_task_return_new_error (task, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED,
+                             _("Concierge cannot tell whether this comment reached Facebook."));
+  else
+    concierge_facebook_find_sent_message (task, entry);
 }
 
 static ConciergeMessage *
@@ -209,8 +230,31 @@ concierge_facebook_get_capabilities (ConciergeChannel             *channel,
   capabilities->has_idempotency = FALSE;
   /* Meta refuses a second private reply to a comment (error 10900). */
   capabilities->private_reply_once = TRUE;
-  capabilities->reply_window_seconds = 0;
+  /* Messenger's windows: 24 hours after the customer's last message, and
+   * 7 days with the human-agent tag where Meta allows it; comments have
+   * none. */
+  capabilities->reply_window_seconds = CONCIERGE_FACEBOOK_STANDARD_WINDOW;
+  capabilities->reply_window_private_only = TRUE;
+  capabilities->reply_window_extended_seconds = CONCIERGE_FACEBOOK_HUMAN_AGENT_WINDOW;
+  capabilities->reply_window_extension_allowed = CONCIERGE_FACEBOOK (channel)->human_agent;
   capabilities->max_length = MAX_TEXT_LENGTH;
+}
+
+static void
+concierge_facebook_set_reply_window_extension (ConciergeChannel *channel,
+                                               gboolean          allowed)
+{
+  CONCIERGE_FACEBOOK (channel)->human_agent = allowed;
+}
+
+static char *
+concierge_facebook_dup_notice (ConciergeChannel *channel)
+{
+  if (CONCIERGE_FACEBOOK (channel)->human_agent)
+    return g_strdup (_("Meta’s Human Agent permission: yes. Messenger answers go out for 7 days after the "
+                       "customer’s last message."));
+  return g_strdup (_("Meta’s Human Agent permission: no. Messenger answers go out only within 24 hours of the "
+                     "customer’s last message."));
 }
 
 static guint
@@ -238,11 +282,15 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->get_cursor_stream = concierge_facebook_get_cursor_stream;
   iface->get_capabilities = concierge_facebook_get_capabilities;
   iface->get_retry_after = concierge_facebook_get_retry_after;
+  iface->set_reply_window_extension = concierge_facebook_set_reply_window_extension;
+  iface->dup_notice = concierge_facebook_dup_notice;
   iface->has_more = concierge_facebook_has_more;
   iface->fetch_async = concierge_facebook_fetch_async;
   iface->fetch_finish = concierge_facebook_fetch_finish;
   iface->send_async = concierge_facebook_send_async;
   iface->send_finish = concierge_facebook_send_finish;
+  iface->find_sent_async = concierge_facebook_find_sent_async;
+  iface->find_sent_finish = concierge_facebook_send_finish;
   iface->mark_read_async = concierge_facebook_mark_read_async;
   iface->mark_read_finish = concierge_channel_finish_boolean_task;
   iface->fetch_image_async = concierge_facebook_fetch_image_async;

@@ -14,3 +14,8 @@
  * for at least two years after the next one comes out; moving on is a
  * change of this line and of what the tests expect. */
 #define CONCIERGE_FACEBOOK_GRAPH_VERSION "v25.0"
+
+/* Messenger's reply windows after the customer's last message: the
+ * standard one, and the human-agent tag's. */
+#define CONCIERGE_FACEBOOK_STANDARD_WINDOW (24 * 60 * 60)
+#define CONCIERGE_FACEBOOK_HUMAN_AGENT_WINDOW (7 * 24 * 60 * 60)
