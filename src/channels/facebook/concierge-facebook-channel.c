@@ -115,6 +115,10 @@ concierge_facebook_send_async (ConciergeChannel     *channel,
   g_task_set_source_tag (task, concierge_facebook_send_async);
   if (entry->visibility == CONCIERGE_VISIBILITY_PUBLIC)
     concierge_facebook_send_comment (task, entry);
+  /* A move's private message answers the customer's comment: Meta's
+   * private reply, which needs no open window. */
+  else if (entry->private_reply_to_remote_id != NULL)
+    concierge_facebook_send_private_reply (task, entry->private_reply_to_remote_id, entry->text);
   else
     concierge_facebook_send_message (task, entry);
 }
