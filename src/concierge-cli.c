@@ -1,6 +1,7 @@
 /* concierge-cli.c
  *
  *   concierge account add PLATFORM --server URL --token-stdin [--name NAME]
+ *   concierge account add facebook --page-id ID --token-stdin [--api-url URL]
  *   concierge account list
  *   concierge account remove [--force] ID
  *   concierge privacy scan [FILE]
@@ -83,7 +84,8 @@ append_account_commands (GString    *text,
   const ConciergePlatform *platform;
 
   for (guint i = 0; (platform = concierge_platform_get (i)) != NULL; i++)
-    g_string_append_printf (text, "%sconcierge account add %s %s\n", i == 0 ? first : rest, platform->id,
+    g_string_append_printf (text, "%sconcierge account add %s %s%s\n", i == 0 ? first : rest, platform->id,
+                            concierge_platform_has (platform, CONCIERGE_PLATFORM_PAGE_ID) ? "--page-id ID " : "",
                             concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER)
                               ? "--token-stdin [--api-url URL] [--name NAME]"
                               : "--server URL --token-stdin [--name NAME]");
@@ -171,6 +173,52 @@ read_token (void)
   return token->len > 0 ? g_string_free (g_steal_pointer (&token), FALSE) : NULL;
 }
 
+/* Whether --api-url and --page-id fit @platform; if not, says why. */
+static char *
+check_options (const ConciergePlatform *platform,
+               const char              *api_url,
+               const char              *page_id)
+{
+  if (api_url != NULL && !concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER))
+    {
+      g_autofree char *fixed = list_platforms (CONCIERGE_PLATFORM_FIXED_SERVER, TRUE);
+
+      /* Translators: the first %s are the platforms with one server, as in "Telegram", the second the one given,
+       * as in "Mastodon" */
+      return g_strdup_printf (_("Only %s accounts take --api-url; %s accounts take --server."), fixed,
+                              platform->name);
+    }
+  if (page_id != NULL && !concierge_platform_has (platform, CONCIERGE_PLATFORM_PAGE_ID))
+    {
+      g_autofree char *paged = list_platforms (CONCIERGE_PLATFORM_PAGE_ID, TRUE);
+
+      /* Translators: %s are the platforms whose accounts are pages, as in "Facebook" */
+      return g_strdup_printf (_("Only %s accounts take --page-id."), paged);
+    }
+  if (page_id == NULL && concierge_platform_has (platform, CONCIERGE_PLATFORM_PAGE_ID))
+    /* Translators: %s is a platform, as in "Facebook" */
+    return g_strdup_printf (_("Name the %s page with --page-id: its id, as Meta Business Suite shows it under "
+                              "the page’s settings."), platform->name);
+  if (page_id != NULL && (page_id[0] == '\0' || strspn (page_id, "0123456789") != strlen (page_id)))
+    /* Translators: %s is what was given after --page-id */
+    return g_strdup_printf (_("“%s” is not a page id. A page id is a number, as in 104700000000001."), page_id);
+  return NULL;
+}
+
+/* A token of one page does not add another. */
+static char *
+check_page (const char       *page_id,
+            ConciergeAccount *identified)
+{
+  if (page_id == NULL || g_strcmp0 (concierge_account_get_remote_user_id (identified), page_id) == 0)
+    return NULL;
+  /* Translators: the first %s is a page's name, the second its id, the third and fourth the id asked for */
+  return g_strdup_printf (_("This token belongs to the page “%s” (%s), not to page %s. Generate a token for page "
+                            "%s in Meta Business Suite."),
+                          concierge_account_get_display_name (identified),
+                          concierge_account_get_remote_user_id (identified), page_id, page_id);
+}
+
 static int
 account_add (int    argc,
              char **argv)
@@ -178,10 +226,13 @@ account_add (int    argc,
   g_autofree char *server = NULL;
   g_autofree char *api_url = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *page_id = NULL;
+  g_autofree char *problem = NULL;
   gboolean token_stdin = FALSE;
   const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server’s address"), N_("URL") },
-    { "api-url", 0, 0, G_OPTION_ARG_STRING, &api_url, N_("The Bot API’s address, for Telegram (https://api.telegram.org unless given)"), N_("URL") },
+    { "api-url", 0, 0, G_OPTION_ARG_STRING, &api_url, N_("Another address of the platform’s API, for Telegram and Facebook, such as a test server"), N_("URL") },
+    { "page-id", 0, 0, G_OPTION_ARG_STRING, &page_id, N_("The page’s id, for Facebook"), N_("ID") },
     { "token-stdin", 0, 0, G_OPTION_ARG_NONE, &token_stdin, N_("Read the access token from standard input"), NULL },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The name the inbox shows for the account"), N_("NAME") },
     { NULL }
@@ -211,16 +262,8 @@ account_add (int    argc,
 
       return fail (message);
     }
-  if (api_url != NULL && !concierge_platform_has (platform, CONCIERGE_PLATFORM_FIXED_SERVER))
-    {
-      g_autofree char *fixed = list_platforms (CONCIERGE_PLATFORM_FIXED_SERVER, TRUE);
-      /* Translators: the first %s are the platforms with one server, as in "Telegram", the second the one given,
-       * as in "Mastodon" */
-      g_autofree char *message = g_strdup_printf (_("Only %s accounts take --api-url; %s accounts take --server."),
-                                                  fixed, platform->name);
-
-      return fail (message);
-    }
+  if ((problem = check_options (platform, api_url, page_id)) != NULL)
+    return fail (problem);
   if (server == NULL)
     server = g_steal_pointer (&api_url);
   if (server == NULL)
@@ -237,6 +280,8 @@ account_add (int    argc,
   identified = concierge_accounts_identify_finish (wait_for (&result), NULL, &error);
   if (identified == NULL)
     return fail (error->message);
+  if ((problem = check_page (page_id, identified)) != NULL)
+    return fail (problem);
 
   store = open_store (&error);
   if (store == NULL)

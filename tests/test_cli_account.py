@@ -24,6 +24,8 @@ BINARY = os.environ.get("CONCIERGE_BIN", "")
 SANDBOX = os.environ.get("CONCIERGE_SANDBOX", "")
 TOKEN = "cli-test-token-Qm9vJx3y7K2LHc0pWn8sAe5TgUz4RbVd"
 BOT_TOKEN = "7000000001:AAH-cli-test-Lm3Kx8Qw2Zr5Tb9Vn1Yc"
+PAGE_TOKEN = "EAAGcliTestPageTokenOfWellenfunk7Qx2"
+PAGE_ID = "104700000000001"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCHEMA = Secret.Schema.new("io.github.conciergedesk.Concierge.Account", Secret.SchemaFlags.NONE, {
     "profile": Secret.SchemaAttributeType.STRING,
@@ -44,11 +46,11 @@ class AccountCommands(unittest.TestCase):
         self.env["GSETTINGS_BACKEND"] = "keyfile"
         self.outputs = []
 
-        # The sandbox plays the Mastodon server and Telegram's Bot API whose
-        # tokens the commands check.
+        # The sandbox plays the Mastodon server, Telegram's Bot API and
+        # Meta's Graph API whose tokens the commands check.
         self.record = os.path.join(self.home.name, "record.jsonl")
         self.sandbox = subprocess.Popen([SANDBOX, "--token", TOKEN, "--telegram-token", BOT_TOKEN,
-                                         "--record", self.record],
+                                         "--facebook-token", PAGE_TOKEN, "--record", self.record],
                                         stdout=subprocess.PIPE, text=True)
         line = self.sandbox.stdout.readline()
         self.assertTrue(line.startswith("listening on "), f"the sandbox did not start: {line!r}")
@@ -267,6 +269,55 @@ class AccountCommands(unittest.TestCase):
         self.assertEqual(listed, f"{int(added.stdout)}\ttelegram\tWellenfunk Hilfe\t{self.url}\n")
         self.assertIn(BOT_TOKEN, self.secret(int(added.stdout.split()[0])))
         self.assertSentButNeverWritten(BOT_TOKEN)
+
+    def add_page(self, page_id, token=PAGE_TOKEN):
+        return self.run_concierge("add", "facebook", "--page-id", page_id, "--api-url", self.url,
+                                  "--token-stdin", stdin=token + "\n")
+
+    def test_facebook_page_by_its_id(self):
+        # A token of another page, or none Facebook accepts, adds nothing.
+        other = self.add_page("104700000000099")
+        self.assertEqual(other.returncode, 1)
+        self.assertIn(f"This token belongs to the page “Wellenfunk” ({PAGE_ID}), not to page 104700000000099.",
+                      other.stderr)
+        wrong = self.add_page(PAGE_ID, token="EAAGnotthepagetoken")
+        self.assertEqual(wrong.returncode, 1)
+        self.assertIn("Facebook does not accept this token.", wrong.stderr)
+        self.assertFalse(os.path.exists(self.database()), "a refused page was stored")
+
+        added = self.add_page(PAGE_ID)
+        self.assertEqual(added.returncode, 0, added.stderr)
+        account_id = int(added.stdout)
+        listed = self.run_concierge("list").stdout
+        self.assertEqual(listed, f"{account_id}\tfacebook\tWellenfunk\t{self.url}\n")
+        self.assertIn(PAGE_TOKEN, self.secret(account_id))
+        self.assertSentButNeverWritten(PAGE_TOKEN)
+        # As a header, never in an address.
+        with open(self.record, encoding="utf-8") as f:
+            for line in f:
+                request = json.loads(line)
+                if "graph_path" in request:
+                    self.assertNotIn(PAGE_TOKEN, request["path"] + json.dumps(request.get("query", {})))
+
+    def test_facebook_needs_its_page_id(self):
+        none = self.run_concierge("add", "facebook", "--api-url", self.url, "--token-stdin", stdin=PAGE_TOKEN)
+        self.assertEqual(none.returncode, 1)
+        self.assertIn("Name the Facebook page with --page-id", none.stderr)
+        not_a_number = self.add_page("wellenfunk")
+        self.assertEqual(not_a_number.returncode, 1)
+        self.assertIn("“wellenfunk” is not a page id.", not_a_number.stderr)
+        wrong_platform = self.run_concierge("add", "telegram", "--page-id", PAGE_ID, "--api-url", self.url,
+                                            "--token-stdin", stdin=BOT_TOKEN)
+        self.assertEqual(wrong_platform.returncode, 1)
+        self.assertIn("Only Facebook accounts take --page-id.", wrong_platform.stderr)
+        plain_http = self.run_concierge("add", "facebook", "--page-id", PAGE_ID, "--api-url",
+                                        "http://graph.example", "--token-stdin", stdin=PAGE_TOKEN)
+        self.assertEqual(plain_http.returncode, 1)
+        self.assertIn("is not an https:// address", plain_http.stderr)
+        self.assertFalse(os.path.exists(self.database()), "a refused page was stored")
+
+        usage = self.run_concierge("frobnicate")
+        self.assertIn("concierge account add facebook --page-id ID --token-stdin [--api-url URL]", usage.stderr)
 
     def test_bad_input_is_explained(self):
         unknown = self.run_concierge("add", "myspace", "--server", "https://x.example", "--token-stdin",

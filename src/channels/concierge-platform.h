@@ -28,6 +28,9 @@ typedef enum
    * only to test, or for a self-hosted copy of its API. Without the flag,
    * every account names its server. */
   CONCIERGE_PLATFORM_FIXED_SERVER    = 1 << 1,
+  /* An account is one of several pages a token may reach: it is added
+   * with the page's id, which the token must belong to. */
+  CONCIERGE_PLATFORM_PAGE_ID         = 1 << 2,
 } ConciergePlatformFlags;
 
 typedef struct _ConciergePlatform ConciergePlatform;
