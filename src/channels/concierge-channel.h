@@ -231,16 +231,12 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
   char *            (*dup_notice)        (ConciergeChannel              *self);
-
   /* Optional: how many earlier threads a first sync reads, as the agent
    * chose; 0 for the platform's own bound. */
   void              (*set_first_sync_threads) (ConciergeChannel         *self,
                                                guint                     threads);
-
-  /* Optional: whether the account has the permission that makes the
-   * reply window longer, as the agent says. */
-  void              (*set_reply_window_extension) (ConciergeChannel     *self,
-                                                   gboolean              allowed);
+  /* Optional: whether the account has the permission that makes the reply window longer. */
+  void              (*set_reply_window_extension) (ConciergeChannel *self, gboolean allowed);
 };
 
 GQuark            concierge_channel_error_quark     (void);

@@ -571,6 +571,7 @@ set_operation_state_job (ConciergeStore *self,
       return;
     }
 
+  g_hash_table_add (touched, g_memdup2 (&operation->thread_id, sizeof operation->thread_id));
   add_move_threads (self, operation->move_id, touched);
   store_notify_threads (self, touched);
   g_task_return_boolean (task, TRUE);
@@ -648,6 +649,8 @@ write_completed_operation (ConciergeStore  *self,
                     operation->reason, "", error))
     return FALSE;
 
+  /* A post hidden on its own shows in its thread only. */
+  store_changes_add_thread (changes, operation->thread_id);
   add_move_threads (self, operation->move_id, changes->threads);
   return TRUE;
 }

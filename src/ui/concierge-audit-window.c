@@ -216,7 +216,6 @@ entry_row_new (gpointer item,
       gtk_widget_add_css_class (button, "small");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(xx)", entry->account_id, entry->message_id);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.unhide");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show Again"), -1);
       gtk_grid_attach (GTK_GRID (grid), button, 3, 0, 1, 2);
     }
 

@@ -18,9 +18,9 @@ struct _ConciergeHideDialog
   gint64           message_id;
 
   /* Template widgets */
-  GtkCheckButton  *personal_data_check;
-  GtkCheckButton  *spam_check;
-  GtkCheckButton  *abuse_check;
+  GtkToggleButton *personal_data_check;
+  GtkToggleButton *spam_check;
+  GtkToggleButton *abuse_check;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeHideDialog, concierge_hide_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -64,11 +64,11 @@ concierge_hide_dialog_get_reason (ConciergeHideDialog *self,
 {
   g_return_val_if_fail (CONCIERGE_IS_HIDE_DIALOG (self), FALSE);
 
-  if (gtk_check_button_get_active (self->personal_data_check))
+  if (gtk_toggle_button_get_active (self->personal_data_check))
     *reason = CONCIERGE_HIDE_PERSONAL_DATA;
-  else if (gtk_check_button_get_active (self->spam_check))
+  else if (gtk_toggle_button_get_active (self->spam_check))
     *reason = CONCIERGE_HIDE_SPAM;
-  else if (gtk_check_button_get_active (self->abuse_check))
+  else if (gtk_toggle_button_get_active (self->abuse_check))
     *reason = CONCIERGE_HIDE_ABUSE;
   else
     return FALSE;
@@ -89,7 +89,7 @@ concierge_hide_dialog_class_init (ConciergeHideDialogClass *klass)
 static void
 concierge_hide_dialog_init (ConciergeHideDialog *self)
 {
-  GtkCheckButton *checks[3];
+  GtkToggleButton *checks[3];
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

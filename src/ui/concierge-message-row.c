@@ -742,8 +742,6 @@ concierge_message_row_set_moderation (ConciergeMessageRow *self,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->moderation_button),
                                   hidden ? "conversation.unhide-post" : "conversation.hide-post");
   gtk_button_set_label (self->moderation_button, hidden ? _("Show _Again") : _("_Hide…"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->moderation_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  hidden ? _("Show Again") : _("Hide…"), -1);
 }
 
 /* Whether a row that shows @a shows @b as it is: a row is set again only

@@ -34,7 +34,8 @@ struct _ConciergeMoveDialog
   GtkLabel           *post_label;
   GtkLabel           *path_label;
   GtkLabel           *private_reply_label;
-  GtkCheckButton     *public_check;
+  GtkSwitch          *public_check;
+  GtkWidget          *public_switch_box;
   GtkWidget          *public_box;
 };
 
@@ -48,7 +49,7 @@ texts_changed_cb (ConciergeMoveDialog *self)
   g_autofree char *public_text = concierge_text_view_dup_text (self->public_text);
   g_autoptr(GArray) findings = concierge_detector_scan (self->detector, public_text);
   g_autofree char *kinds = NULL;
-  gboolean answers_publicly = gtk_check_button_get_active (self->public_check);
+  gboolean answers_publicly = gtk_switch_get_active (self->public_check);
 
   gtk_widget_set_sensitive (self->public_box, answers_publicly);
   if (answers_publicly)
@@ -197,7 +198,7 @@ concierge_move_dialog_new (GtkWindow               *parent,
                                    "customer to write privately. You can change the text."));
   gtk_widget_set_visible (self->private_box, plan->reachable);
   /* Only a private reply lets the public answer go. */
-  gtk_widget_set_visible (GTK_WIDGET (self->public_check), plan->reachable && plan->replies_to_post);
+  gtk_widget_set_visible (self->public_switch_box, plan->reachable && plan->replies_to_post);
   if (plan->reachable && plan->replies_to_post)
     {
       g_autofree char *until = concierge_format_date_time (plan->options.private_reply_until);
@@ -266,7 +267,7 @@ concierge_move_dialog_dup_public_text (ConciergeMoveDialog *self)
 {
   g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), NULL);
 
-  if (!gtk_check_button_get_active (self->public_check))
+  if (!gtk_switch_get_active (self->public_check))
     return NULL;
   return concierge_text_view_dup_text (self->public_text);
 }
@@ -306,6 +307,7 @@ concierge_move_dialog_class_init (ConciergeMoveDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, path_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, private_reply_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_check);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_switch_box);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_box);
 }
 
@@ -318,5 +320,6 @@ concierge_move_dialog_init (ConciergeMoveDialog *self)
                            G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->public_text), "changed",
                            G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->public_check, "toggled", G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->public_check, "notify::active", G_CALLBACK (texts_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
