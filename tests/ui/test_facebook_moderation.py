@@ -6,7 +6,8 @@ private reply goes to her comment and until when, and that the comment
 is then hidden; without a public answer, the move sends the private reply
 to the comment and hides it, once each. A comment's Hide… asks for a
 reason, offers no "criticism" and says why; the hidden comment shows its
-reason in the thread, and the audit log shows it again with one click."""
+reason in the thread, and the audit log or the thread shows it again with
+one click."""
 
 import subprocess
 import time
@@ -99,6 +100,17 @@ def run(app, sandbox):
     app.find("Hidden: Personal data. Only the author, their friends and you still see it.", role="label")
     print("the thread shows the comment as hidden, for personal data")
 
+    # A comment older than 7 days gets no private reply, and the preview says why.
+    uitest.open_thread(app, "Klaus Becker")
+    app.click(app.find_button("Move to Private"))
+    dialog = app.find_window("Move to a Private Conversation?")
+    app.find("No private reply: the comment is older than 7 days, and Facebook allows a private reply only "
+             "within 7 days of a comment. The public reply asks the customer to write privately instead.",
+             role="label")
+    app.click(app.find_button("Cancel", within=dialog))
+    app.wait_window_gone("Move to a Private Conversation?")
+    print("the preview of a comment older than 7 days says why no private reply goes")
+
     # Hiding asks for a reason, and criticism is none.
     uitest.open_thread(app, "Klaus Becker")
     app.click(app.find_button("Hide…"))
@@ -139,6 +151,18 @@ def run(app, sandbox):
     find_where(app, lambda name: name.startswith("Showed a hidden post again, conversation #"), role="list item",
                within=window, what="the log's entry of it")
     print("the audit log shows a hidden post again with one click, and logs it")
+
+    # And from the thread, with one click on the hidden comment.
+    app.press_escape()
+    app.wait_window_gone("Audit Log")
+    uitest.open_thread(app, "Andrea Wolf")
+    app.click(app.find_button("Show Again"))
+    uitest.wait_until(lambda: len(graph_posts(sandbox, "", "is_hidden", "false")) == 2, "the comment shown again")
+    shown = graph_posts(sandbox, "", "is_hidden", "false")[-1]
+    if not shown["graph_path"].endswith(comment):
+        uitest.fail(f"not Andrea's comment was shown again: {shown!r}")
+    app.find_button("Hide…")
+    print("the thread shows a hidden comment again with one click, and offers to hide it again")
 
 
 if __name__ == "__main__":
