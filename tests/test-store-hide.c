@@ -196,6 +196,20 @@ test_hide_and_unhide (Fixture       *fixture,
   g_assert_false (entry->still_hidden);
 }
 
+/* As the outbox sender records the platform's refusal. */
+static void
+refuse (Fixture *fixture,
+        gint64   outbox_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  concierge_store_set_operation_state_async (fixture->store, outbox_id, CONCIERGE_SEND_FAILED, "Facebook refused",
+                                             NULL, test_got_result, &result);
+  g_assert_true (concierge_store_set_operation_state_finish (fixture->store, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+}
+
 /* Only what makes sense: a post is hidden once, shown only when hidden,
  * one operation at a time, and only a customer's public post. */
 static void
@@ -226,6 +240,15 @@ test_hide_refused (Fixture       *fixture,
   g_clear_error (&error);
   entries = load_outbox (fixture);
   g_assert_cmpuint (entries->len, ==, 1);
+
+  /* The platform refused it: another try, with another reason, may go. */
+  refuse (fixture, ((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->id);
+  g_assert_true (queue_hide (fixture, concierge_message_get_id (post), CONCIERGE_HIDE_SPAM, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = load_outbox (fixture);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->state, ==, CONCIERGE_SEND_QUEUED);
 
   private_thread = load_thread (fixture, "t_7002");
   messages = test_load_messages (fixture->store, concierge_thread_get_id (private_thread));

@@ -51,7 +51,8 @@ typedef struct
 } Hiding;
 
 /* Only a customer's public post that the platform knows, hidden or not as
- * the operation needs, and with nothing else on its way for it. */
+ * the operation needs, and with nothing else on its way for it. A hide or
+ * show of its own that the platform refused makes way for the next. */
 static gboolean
 check_post (ConciergeStore  *self,
             Hiding          *hiding,
@@ -59,7 +60,8 @@ check_post (ConciergeStore  *self,
 {
   static const char sql[] =
     "SELECT m.direction = 'in' AND m.remote_id IS NOT NULL AND t.visibility = 'public', "
-    "  m.taken_down, EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.operation != 'reply'), "
+    "  m.taken_down, EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.operation != 'reply' "
+    "    AND (o.state IS NOT 'failed' OR o.move_id IS NOT NULL)), "
     "  m.thread_id "
     "FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.id = ?";
   gboolean found, public_post = FALSE, pending = FALSE;
@@ -108,10 +110,16 @@ write_hiding (ConciergeStore  *self,
     "SELECT t.account_id, t.id, m.id, ?2, json_object ('visibility', 'public', 'thread', t.remote_id, "
     "  'post', m.remote_id, 'reason', ?3), lower (hex (randomblob (16))), ?4, 'queued' "
     "FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.id = ?1";
+  static const char failed_sql[] =
+    "DELETE FROM outbox WHERE message_id = ? AND operation IN ('hide', 'unhide') AND state = 'failed' "
+    "AND move_id IS NULL";
   Hiding *hiding = data;
   sqlite3_stmt *stmt;
 
-  if (!check_post (self, hiding, error) || !(stmt = store_prepare (self, sql, error)))
+  if (!check_post (self, hiding, error) || !(stmt = store_prepare (self, failed_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, hiding->message_id);
+  if (!store_step_done (self, stmt, error) || !(stmt = store_prepare (self, sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, hiding->message_id);
   bind_text (stmt, 2, outbox_operations[hiding->operation]);
