@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "channels/concierge-sync.h"
+#include "channels/facebook/concierge-facebook.h"
 #include "channels/facebook/concierge-facebook-channel.h"
 #include "channels/facebook/concierge-facebook-comment.h"
 #include "model/concierge-json.h"
@@ -317,8 +318,10 @@ test_sync_builds_threads (Fixture       *fixture,
   static const int lena_directions[] = { CONCIERGE_DIRECTION_IN };
   g_autoptr(GArray) index = NULL;
   g_autoptr(ConciergeMessage) comment = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
   g_autofree char *record = NULL;
   ConciergeIdentity *author;
+  gint64 thread_id;
 
   start (fixture);
   index = threads (fixture);
@@ -326,6 +329,10 @@ test_sync_builds_threads (Fixture       *fixture,
   g_assert_cmpuint (index->len, ==, 6);
   assert_bodies (fixture, find_thread (fixture, "Bei mir ist seit heute Morgen"), jonas, jonas_directions);
   assert_bodies (fixture, find_thread (fixture, "Seit gestern Abend"), lena, lena_directions);
+
+  thread_id = find_thread (fixture, "Bei mir ist seit heute Morgen");
+  loaded = test_load_threads (fixture->store, &thread_id, 1);
+  g_assert_cmpstr (concierge_thread_get_contact_name (g_ptr_array_index (loaded, 0)), ==, "Jonas Weber");
 
   comment = find_message (fixture, "Meine Rechnung für November");
   author = concierge_message_get_author (comment);
@@ -335,7 +342,8 @@ test_sync_builds_threads (Fixture       *fixture,
   record = read_record (fixture);
   g_assert_nonnull (strstr (record, "\"graph_path\":\"" PAGE_ID "/feed\""));
   g_assert_nonnull (strstr (record, "\"authorization\":\"Bearer " PAGE_TOKEN "\""));
-  g_assert_null (strstr (record, "access_token"));
+  /* The token goes in a header only, never as a parameter. */
+  g_assert_null (strstr (record, "\"access_token\":"));
   test_assert_never_written (PAGE_TOKEN, fixture->dir, fixture->record);
 }
 
@@ -517,6 +525,42 @@ test_deleted_comment (Fixture       *fixture,
   g_assert_cmpint (concierge_message_get_deleted_at (kept), ==, 0);
 }
 
+static gboolean
+edit_arrived (Fixture *fixture)
+{
+  return count_messages (fixture, "Bei mir ist seit heute Früh") == 1;
+}
+
+/* Meta names no time of an edit: a comment read again with another text
+ * is shown as edited, and the others, read again alike, are not. */
+static void
+test_edited_comment (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ConciergeMessage) comment = NULL;
+  g_autoptr(ConciergeMessage) edited = NULL;
+  g_autoptr(ConciergeMessage) other = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *json = NULL;
+
+  start (fixture);
+  comment = find_message (fixture, "Bei mir ist seit heute Morgen");
+  g_assert_cmpint (concierge_message_get_edited_at (comment), ==, 0);
+  json = g_strdup_printf ("{\"action\": \"edit\", \"id\": \"%s\", \"message\": "
+                          "\"Bei mir ist seit heute Früh das Internet weg.\"}", concierge_message_get_remote_id (comment));
+  answer = control (fixture, json);
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  wait_for (edit_arrived, fixture, "the edit");
+
+  edited = find_message (fixture, "Bei mir ist seit heute Früh");
+  g_assert_cmpstr (concierge_message_get_remote_id (edited), ==, concierge_message_get_remote_id (comment));
+  g_assert_cmpint (concierge_message_get_edited_at (edited), >, 0);
+  g_assert_cmpint (concierge_message_get_created_at (edited), ==, concierge_message_get_created_at (comment));
+  g_assert_cmpuint (count_messages (fixture, "Bei mir ist seit heute Morgen"), ==, 0);
+  other = find_message (fixture, "Hab ich gemacht");
+  g_assert_cmpint (concierge_message_get_edited_at (other), ==, 0);
+}
+
 static void
 queue_reply (Fixture    *fixture,
              gint64      thread_id,
@@ -565,7 +609,7 @@ test_reply_is_a_comment (Fixture       *fixture,
   wait_for (reply_sent, fixture, "the reply");
 
   record = read_record (fixture);
-  path = g_strdup_printf ("\"method\":\"POST\",\"path\":\"/v24.0/%s/comments\"",
+  path = g_strdup_printf ("\"method\":\"POST\",\"path\":\"/" CONCIERGE_FACEBOOK_GRAPH_VERSION "/%s/comments\"",
                           concierge_message_get_remote_id (latest));
   g_assert_cmpuint (test_count_occurrences (record, path), ==, 1);
   g_assert_nonnull (strstr (record, "\"message\":\"Gern geschehen, Jonas!\""));
@@ -631,7 +675,7 @@ test_hide_and_unhide (Fixture       *fixture,
   g_assert_false (sandbox_is_hidden (fixture, id));
 
   record = read_record (fixture);
-  path = g_strdup_printf ("\"method\":\"POST\",\"path\":\"/v24.0/%s\"", id);
+  path = g_strdup_printf ("\"method\":\"POST\",\"path\":\"/" CONCIERGE_FACEBOOK_GRAPH_VERSION "/%s\"", id);
   g_assert_cmpuint (test_count_occurrences (record, path), ==, 2);
   g_assert_cmpuint (test_count_occurrences (record, "\"is_hidden\":\"true\""), ==, 1);
   g_assert_cmpuint (test_count_occurrences (record, "\"is_hidden\":\"false\""), ==, 1);
@@ -656,7 +700,8 @@ test_hide_refused (Fixture       *fixture,
   g_assert_false (sandbox_is_hidden (fixture, concierge_message_get_remote_id (reply)));
 
   record = read_record (fixture);
-  path = g_strdup_printf ("\"method\":\"POST\",\"path\":\"/v24.0/%s\"", concierge_message_get_remote_id (reply));
+  path = g_strdup_printf ("\"method\":\"POST\",\"path\":\"/" CONCIERGE_FACEBOOK_GRAPH_VERSION "/%s\"",
+                          concierge_message_get_remote_id (reply));
   g_assert_cmpuint (test_count_occurrences (record, path), ==, 0);
 }
 
@@ -664,6 +709,14 @@ static gboolean
 murat_arrived (Fixture *fixture)
 {
   return count_messages (fixture, "Danke für die Info") == 1;
+}
+
+static gboolean
+murat_hidden (Fixture *fixture)
+{
+  g_autoptr(ConciergeMessage) message = find_message (fixture, "Danke für die Info");
+
+  return concierge_message_get_taken_down (message) == CONCIERGE_TAKEN_DOWN_HIDDEN;
 }
 
 /* The page's channel, outside the sync. */
@@ -703,6 +756,15 @@ test_hidden_comment_shows_hidden (Fixture       *fixture,
   shown = find_message (fixture, "Danke für die Info");
   g_assert_cmpint (concierge_message_get_taken_down (hidden), ==, CONCIERGE_TAKEN_DOWN_HIDDEN);
   g_assert_cmpint (concierge_message_get_taken_down (shown), ==, CONCIERGE_TAKEN_DOWN_NONE);
+
+  /* Hidden later, from elsewhere: the next fetch, which reads it again,
+   * shows it hidden. */
+  g_clear_object (&result);
+  concierge_channel_hide_async (page, concierge_message_get_remote_id (shown), NULL, test_got_result, &result);
+  g_assert_true (concierge_channel_hide_finish (page, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  concierge_sync_poll_now (fixture->sync, concierge_account_get_id (fixture->account));
+  wait_for (murat_hidden, fixture, "Murat's comment hidden");
 }
 
 /* A comment longer than Meta takes is refused before it goes out. */
@@ -743,6 +805,7 @@ main (int   argc,
   ADD ("/facebook-feed/sync/paging", test_comments_page_on);
   ADD ("/facebook-feed/sync/first-sync-threads", test_first_sync_threads);
   ADD ("/facebook-feed/sync/deleted", test_deleted_comment);
+  ADD ("/facebook-feed/sync/edited", test_edited_comment);
   ADD ("/facebook-feed/sync/hidden", test_hidden_comment_shows_hidden);
   ADD ("/facebook-feed/send/reply", test_reply_is_a_comment);
   ADD ("/facebook-feed/send/too-long", test_long_comment_refused);

@@ -1837,6 +1837,111 @@ class SeededHistory(SandboxCase):
         self.assertGreater(max(times), time.time() - 60)
 
 
+FACEBOOK_TOKEN = "EAAGsandboxOpsPageToken3kQ9"
+PAGE_ID = "104700000000001"
+
+
+class FacebookOps(SandboxCase):
+    """Meta's rate limits, scaled down to 4 calls a minute, a revoked token,
+    a permission taken away and a deleted page."""
+
+    options = ["--facebook-token", FACEBOOK_TOKEN, "--facebook-call-limit", "4", "--facebook-window-s", "60"]
+
+    def graph(self, method, path, params=None):
+        response, data = self.request(method, "/v25.0" + path, params, token=FACEBOOK_TOKEN)
+        return response, json.loads(data) if data else None
+
+    def usage(self, response):
+        usage = json.loads(response.getheader("X-Business-Use-Case-Usage"))
+        self.assertEqual(list(usage), [PAGE_ID])
+        self.assertEqual(len(usage[PAGE_ID]), 1)
+        return usage[PAGE_ID][0]
+
+    def control(self, path, body):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("POST", "/_sandbox/facebook/" + path, body=json.dumps(body),
+                               headers={"Content-Type": "application/json"})
+            self.assertEqual(connection.getresponse().status, 204)
+        finally:
+            connection.close()
+
+    def assertGraphError(self, response, body, status, code, subcode=None):
+        self.assertEqual(response.status, status, body)
+        error = body["error"]
+        self.assertEqual(error["code"], code, error)
+        self.assertEqual(error.get("error_subcode"), subcode, error)
+        self.assertTrue(error["fbtrace_id"])
+        return error["message"]
+
+    def test_usage_rises_to_the_limit(self):
+        counts = []
+        for _ in range(4):
+            response, body = self.graph("GET", "/me", {"fields": "id,name"})
+            self.assertEqual(response.status, 200, body)
+            self.assertEqual(json.loads(response.getheader("X-App-Usage"))["call_count"], 1)
+            usage = self.usage(response)
+            self.assertEqual(usage["type"], "pages")
+            counts.append((usage["call_count"], usage["estimated_time_to_regain_access"]))
+        self.assertEqual(counts, [(25, 0), (50, 0), (75, 0), (100, 1)])
+
+        response, body = self.graph("GET", "/me", {"fields": "id,name"})
+        message = self.assertGraphError(response, body, 400, 80001)
+        self.assertTrue(message.startswith("(#80001) There have been too many calls to this Page account."))
+        self.assertEqual(self.usage(response)["estimated_time_to_regain_access"], 1)
+
+        # Messenger's calls count apart, and refuse with 80006 at their limit.
+        for expected in (25, 50, 75, 100):
+            response, _ = self.graph("GET", f"/{PAGE_ID}/conversations")
+            self.assertEqual(self.usage(response), {"type": "messenger", "call_count": expected,
+                                                    "total_cputime": expected // 2, "total_time": expected // 2,
+                                                    "estimated_time_to_regain_access": 0 if expected < 100 else 1})
+        response, body = self.graph("GET", f"/{PAGE_ID}/conversations")
+        self.assertIn("too many messenger api calls", self.assertGraphError(response, body, 400, 80006))
+
+        # The other codes Meta uses for a limit, as the test asks.
+        self.control("limit", {"code": 32, "status": 403})
+        response, body = self.graph("GET", "/me")
+        self.assertEqual(self.assertGraphError(response, body, 403, 32), "(#32) Page request limit reached")
+        self.control("limit", {"reset": True})
+        response, _ = self.graph("GET", "/me")
+        self.assertEqual(response.status, 200)
+
+    def test_a_revoked_token(self):
+        for subcode, start in ((460, "Error validating access token: The session has been invalidated"),
+                               (463, "Error validating access token: Session has expired"),
+                               (492, "User associated with the Page access token does not have"),
+                               (0, "Error validating access token: The session is invalid")):
+            self.control("token", {"revoked": True, "subcode": subcode})
+            response, body = self.graph("GET", "/me")
+            self.assertTrue(self.assertGraphError(response, body, 400, 190, subcode or None).startswith(start))
+            self.assertEqual(body["error"]["type"], "OAuthException")
+        self.control("token", {"revoked": False})
+        self.assertEqual(self.graph("GET", "/me")[0].status, 200)
+
+    def test_a_permission_taken_away(self):
+        self.control("permission", {"name": "pages_messaging", "granted": False})
+        self.assertEqual(self.graph("GET", "/me")[0].status, 200)
+        response, body = self.graph("GET", f"/{PAGE_ID}/conversations")
+        self.assertIn("requires the 'pages_messaging' permission", self.assertGraphError(response, body, 400, 10))
+        response, body = self.graph("POST", f"/{PAGE_ID}/messages", {"message": "{}"})
+        self.assertIn("Requires permission: pages_messaging", self.assertGraphError(response, body, 403, 200))
+
+        self.control("permission", {"name": "pages_messaging", "granted": True})
+        self.control("permission", {"name": "pages_read_engagement", "granted": False})
+        response, body = self.graph("GET", "/me")
+        self.assertIn("'pages_read_engagement'", self.assertGraphError(response, body, 400, 10))
+
+    def test_a_deleted_page(self):
+        self.control("page", {"deleted": True})
+        response, body = self.graph("GET", "/me")
+        message = self.assertGraphError(response, body, 400, 100, 33)
+        self.assertTrue(message.startswith(f"Unsupported get request. Object with ID '{PAGE_ID}' does not exist"))
+        self.assertEqual(body["error"]["type"], "GraphMethodException")
+        self.control("page", {"deleted": False})
+        self.assertEqual(self.graph("GET", "/me")[0].status, 200)
+
+
 if __name__ == "__main__":
     if not os.access(SANDBOX, os.X_OK):
         print(f"FAIL: CONCIERGE_SANDBOX does not name the sandbox server ({SANDBOX!r})", file=sys.stderr)

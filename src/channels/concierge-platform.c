@@ -56,6 +56,12 @@ static const ConciergePlatform platforms[] = {
     .add_description = N_("With the token that @BotFather gave you"),
     .add_title = N_("Add a Telegram Bot"),
     .sign_in_again_title = N_("Sign In to Telegram Again"),
+    .token_intro = N_("Create a bot with @BotFather in Telegram, then paste the token it gives you. Customers "
+                      "reach the bot in private chats, and in groups where they mention it."),
+    .token_label = N_("Bot Token"),
+    .api_url_label = N_("Bot API Address"),
+    .token_add_label = N_("_Add Bot"),
+    .token_missing = N_("Paste the bot’s token first."),
     .get_channel_type = concierge_telegram_get_type,
     .new_channel = concierge_telegram_new_for_account,
     .identify_async = concierge_telegram_identify_async,
@@ -78,6 +84,13 @@ static const ConciergePlatform platforms[] = {
     .add_description = N_("With a page token of your company’s System User"),
     .add_title = N_("Add a Facebook Page"),
     .sign_in_again_title = N_("Sign In to Facebook Again"),
+    .token_intro = N_("Paste the page token that your company generated for its System User in Meta Business "
+                      "Suite. Concierge reads the page’s name and id with it and shows them before adding the "
+                      "page."),
+    .token_label = N_("Page Token"),
+    .api_url_label = N_("Graph API Address"),
+    .token_add_label = N_("_Check Token"),
+    .token_missing = N_("Paste the page’s token first."),
     .get_channel_type = concierge_facebook_get_type,
     .new_channel = concierge_facebook_new_for_account,
     .identify_async = concierge_facebook_identify_async,

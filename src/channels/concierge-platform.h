@@ -56,6 +56,15 @@ struct _ConciergePlatform
   const char                  *add_description;
   const char                  *add_title;
   const char                  *sign_in_again_title;
+  /* Without CONCIERGE_PLATFORM_BROWSER_SIGN_IN, the page where the token
+   * is pasted, marked for translation: what it says above the token, the
+   * names of the token's and the API address's rows, its button, with
+   * its mnemonic, and what it says when the token is missing. */
+  const char                  *token_intro;
+  const char                  *token_label;
+  const char                  *api_url_label;
+  const char                  *token_add_label;
+  const char                  *token_missing;
 
   GType              (*get_channel_type)      (void);
   ConciergeChannel * (*new_channel)           (SoupSession                 *session,

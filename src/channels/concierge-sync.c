@@ -245,9 +245,11 @@ fetched_cb (GObject      *object,
        * or fail again: it waits for the agent's Try Again. */
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_CONFLICT))
         sync_set_state (account, CONCIERGE_SYNC_ERROR, error->message);
+      /* Nothing is wrong, but the agent learns why nothing new comes
+       * until when. */
       else if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED))
         {
-          sync_set_state (account, CONCIERGE_SYNC_IDLE, NULL);
+          sync_set_state (account, CONCIERGE_SYNC_RATE_LIMITED, error->message);
           schedule (account, MAX (1, concierge_channel_get_retry_after (account->channel)));
         }
       else if (sync_is_unreachable (error))

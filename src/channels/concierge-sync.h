@@ -24,6 +24,8 @@ typedef enum
   CONCIERGE_SYNC_ERROR,
   /* Fetched messages wait for the tombstone key from the keyring */
   CONCIERGE_SYNC_WAITING_FOR_KEY,
+  /* The platform takes no requests until the time the message names */
+  CONCIERGE_SYNC_RATE_LIMITED,
 } ConciergeSyncState;
 
 #define CONCIERGE_TYPE_SYNC (concierge_sync_get_type ())

@@ -230,6 +230,9 @@ void               concierge_thread_set_row_facts       (ConciergeThread   *self
 char              *concierge_thread_dup_reference       (ConciergeThread *self);
 
 /* Message: one post or direct message in a thread. */
+/* An edit time for platforms that name none: the message, if the cache
+ * has it with another text, was edited when it came again. */
+#define CONCIERGE_EDITED_IF_CHANGED G_GINT64_CONSTANT (-1)
 ConciergeMessage  *concierge_message_new                (const char        *remote_id,
                                                          ConciergeDirection direction,
                                                          const char        *body,

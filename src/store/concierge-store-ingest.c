@@ -417,6 +417,61 @@ ingest_images (ConciergeStore    *self,
   return TRUE;
 }
 
+/* A message the cache has already: an edit, or the platform's word that
+ * it is hidden now, as by a page's moderator. */
+static gboolean
+update_message (ConciergeStore    *self,
+                gint64             existing_id,
+                gint64             edited_at,
+                gboolean           same_text,
+                gboolean           taken_down,
+                ConciergeMessage  *message,
+                const char        *spans,
+                guint              kinds,
+                gboolean          *personal_data_changed,
+                GError           **error)
+{
+  static const char hide_sql[] = "UPDATE messages SET taken_down = 'hidden' WHERE id = ?";
+  static const char edit_sql[] =
+    "UPDATE messages SET body = ?, edited_at = ?, content_warning = ?, personal_data = ?, "
+    "personal_data_kinds = ? WHERE id = ?";
+  gint64 new_edited_at = message->edited_at;
+  sqlite3_stmt *stmt;
+
+  if (message->taken_down == CONCIERGE_TAKEN_DOWN_HIDDEN && !taken_down)
+    {
+      if (!(stmt = store_prepare (self, hide_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, existing_id);
+      if (!store_step_done (self, stmt, error))
+        return FALSE;
+      /* Hidden data is no longer out in public. */
+      *personal_data_changed = TRUE;
+    }
+
+  if (new_edited_at == CONCIERGE_EDITED_IF_CHANGED)
+    {
+      if (same_text)
+        return TRUE;
+      new_edited_at = g_get_real_time () / G_USEC_PER_SEC;
+    }
+  else if (new_edited_at == 0 || new_edited_at == edited_at)
+    return TRUE;
+
+  if (!(stmt = store_prepare (self, edit_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, message->body);
+  sqlite3_bind_int64 (stmt, 2, new_edited_at);
+  bind_text (stmt, 3, message->content_warning ? message->content_warning : "");
+  bind_scan (stmt, 4, self, message, spans, kinds);
+  sqlite3_bind_int64 (stmt, 6, existing_id);
+  /* An edit may have taken the data out, too. */
+  *personal_data_changed = TRUE;
+  return store_step_done (self, stmt, error) &&
+         ingest_images (self, existing_id, message, error) &&
+         store_ingest_files (self, existing_id, message, error);
+}
+
 /* Returns whether the message is new. */
 static gboolean
 ingest_message (ConciergeStore   *self,
@@ -428,10 +483,7 @@ ingest_message (ConciergeStore   *self,
                 GError          **error)
 {
   static const char select_sql[] =
-    "SELECT id, edited_at FROM messages WHERE thread_id = ? AND remote_id = ?";
-  static const char edit_sql[] =
-    "UPDATE messages SET body = ?, edited_at = ?, content_warning = ?, personal_data = ?, "
-    "personal_data_kinds = ? WHERE id = ?";
+    "SELECT id, edited_at, body, taken_down IS NOT NULL FROM messages WHERE thread_id = ? AND remote_id = ?";
   static const char insert_sql[] =
     "INSERT INTO messages (id, thread_id, remote_id, direction, author_identity_id, body, "
     "created_at, edited_at, send_state, visibility, content_warning, personal_data, personal_data_kinds, "
@@ -461,23 +513,12 @@ ingest_message (ConciergeStore   *self,
         {
           gint64 existing_id = sqlite3_column_int64 (stmt, 0);
           gint64 edited_at = sqlite3_column_int64 (stmt, 1);
+          gboolean same_text = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), message->body) == 0;
+          gboolean taken_down = sqlite3_column_int (stmt, 3);
 
           sqlite3_reset (stmt);
-          if (message->edited_at == 0 || message->edited_at == edited_at)
-            return TRUE;
-
-          if (!(stmt = store_prepare (self, edit_sql, error)))
-            return FALSE;
-          bind_text (stmt, 1, message->body);
-          sqlite3_bind_int64 (stmt, 2, message->edited_at);
-          bind_text (stmt, 3, message->content_warning ? message->content_warning : "");
-          bind_scan (stmt, 4, self, message, spans, kinds);
-          sqlite3_bind_int64 (stmt, 6, existing_id);
-          /* An edit may have taken the data out, too. */
-          *personal_data_changed = TRUE;
-          return store_step_done (self, stmt, error) &&
-                 ingest_images (self, existing_id, message, error) &&
-                 store_ingest_files (self, existing_id, message, error);
+          return update_message (self, existing_id, edited_at, same_text, taken_down, message, spans, kinds,
+                                 personal_data_changed, error);
         }
       sqlite3_reset (stmt);
     }
@@ -495,7 +536,7 @@ ingest_message (ConciergeStore   *self,
     sqlite3_bind_int64 (stmt, 5, author_id);
   bind_text (stmt, 6, message->body);
   sqlite3_bind_int64 (stmt, 7, message->created_at);
-  bind_time (stmt, 8, message->edited_at);
+  bind_time (stmt, 8, MAX (message->edited_at, 0));
   bind_text (stmt, 9, concierge_send_state_to_string (message->send_state));
   bind_text (stmt, 10, concierge_visibility_to_string (item->visibility));
   bind_text (stmt, 11, message->content_warning ? message->content_warning : "");

@@ -1,8 +1,10 @@
 /* concierge-token-sign-in-page.c
  *
- * Adding an account by a token the agent pastes, as a Telegram bot: the
- * token is checked with the platform, and a webhook that would take the
- * account's news is removed when the agent agrees.
+ * Adding an account by a token the agent pastes, as a Telegram bot or a
+ * Facebook page: the token is checked with the platform, a webhook that
+ * would take the account's news is removed when the agent agrees, and a
+ * page is shown by its name and id before it is added. The words are the
+ * platform's, from its entry in the platform table.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,11 +22,13 @@ struct _ConciergeTokenSignInPage
   ConciergeSignInPage parent_instance;
 
   /* Template widgets */
-  AdwWindowTitle *title;
-  AdwEntryRow    *token_row;
-  AdwEntryRow    *api_url_row;
-  GtkLabel       *error_label;
-  GtkSpinner     *spinner;
+  AdwWindowTitle       *title;
+  AdwPreferencesGroup  *intro_group;
+  AdwEntryRow          *token_row;
+  AdwEntryRow          *api_url_row;
+  GtkButton            *add_button;
+  GtkLabel             *error_label;
+  GtkSpinner           *spinner;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeTokenSignInPage, concierge_token_sign_in_page, CONCIERGE_TYPE_SIGN_IN_PAGE)
@@ -110,6 +114,41 @@ webhook_response_cb (AdwMessageDialog         *dialog,
 }
 
 static void
+confirm_response_cb (AdwMessageDialog         *dialog,
+                     const char               *response,
+                     ConciergeTokenSignInPage *self)
+{
+  concierge_sign_in_page_set_busy (CONCIERGE_SIGN_IN_PAGE (self), FALSE);
+  if (g_str_equal (response, "add"))
+    add_account (self, g_object_get_data (G_OBJECT (dialog), "account"));
+}
+
+/* A token may reach another page than the agent thinks: the page is
+ * named, by its name and its id, before it is added. */
+static void
+confirm_page (ConciergeTokenSignInPage *self,
+              ConciergeAccount         *account)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (concierge_sign_in_page_get_window (CONCIERGE_SIGN_IN_PAGE (self)),
+                                                       NULL, NULL));
+  /* Translators: %s is a page's name, as in "Wellenfunk" */
+  adw_message_dialog_format_heading (dialog, _("Add the Page “%s”?"), concierge_account_get_display_name (account));
+  /* Translators: %s is the page's id, a number */
+  adw_message_dialog_format_body (dialog, _("The token belongs to the page with the id %s. Concierge reads its "
+                                            "comments and Messenger chats and answers as the page."),
+                                  concierge_account_get_remote_user_id (account));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add Page"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "account", g_object_ref (account), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 account_checked_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -133,6 +172,13 @@ account_checked_cb (GObject      *object,
       return;
     }
 
+  if (webhook_url == NULL &&
+      concierge_platform_has (concierge_sign_in_page_get_platform (CONCIERGE_SIGN_IN_PAGE (self)),
+                              CONCIERGE_PLATFORM_PAGE_ID))
+    {
+      confirm_page (self, account);
+      return;
+    }
   if (webhook_url == NULL)
     {
       concierge_sign_in_page_set_busy (CONCIERGE_SIGN_IN_PAGE (self), FALSE);
@@ -173,7 +219,7 @@ check_action (GtkWidget  *widget,
     return;
   if (token[0] == '\0')
     {
-      concierge_sign_in_page_show_error (page, _("Paste the bot’s token first."));
+      concierge_sign_in_page_show_error (page, _(platform->token_missing));
       return;
     }
   if (!concierge_credentials_server_url_is_ok (api_url, &error))
@@ -200,6 +246,10 @@ prepare (ConciergeSignInPage *page)
   concierge_sign_in_page_show_error (page, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   adw_window_title_set_title (self->title, concierge_sign_in_page_get_title (page));
+  adw_preferences_group_set_description (self->intro_group, _(platform->token_intro));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _(platform->token_label));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->api_url_row), _(platform->api_url_label));
+  gtk_button_set_label (self->add_button, _(platform->token_add_label));
   gtk_editable_set_text (GTK_EDITABLE (self->api_url_row),
                          again ? concierge_account_get_server_url (again)
                                : platform->server_url ? platform->server_url : "");
@@ -224,12 +274,14 @@ concierge_token_sign_in_page_class_init (ConciergeTokenSignInPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ui/concierge-token-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, title);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, intro_group);
   gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, token_row);
   gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeTokenSignInPage, spinner);
 
-  gtk_widget_class_install_action (widget_class, "preferences.check-telegram", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "preferences.check-token", NULL, check_action);
 }
 
 static void
@@ -237,5 +289,5 @@ concierge_token_sign_in_page_init (ConciergeTokenSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   concierge_sign_in_page_set_feedback (CONCIERGE_SIGN_IN_PAGE (self), self->error_label, self->spinner,
-                                       "preferences.check-telegram");
+                                       "preferences.check-token");
 }

@@ -279,6 +279,10 @@ concierge_sync_state_describe (ConciergeSync  *sync,
       text = message;
       icon = "changes-prevent-symbolic";
       break;
+    case CONCIERGE_SYNC_RATE_LIMITED:
+      text = message;
+      icon = "alarm-symbolic";
+      break;
     case CONCIERGE_SYNC_NEEDS_SIGN_IN:
     case CONCIERGE_SYNC_ERROR:
     default:

@@ -643,9 +643,11 @@ add_list (GraphRequest *request,
     {
       const char *unknown = list->add (request, builder, g_ptr_array_index (list->objects, i), fields);
 
+      /* "" after an error answered already, deeper down. */
       if (unknown != NULL)
         {
-          nonexisting_field (request, unknown, list->node_type);
+          if (unknown[0] != '\0')
+            nonexisting_field (request, unknown, list->node_type);
           return FALSE;
         }
     }
@@ -760,8 +762,9 @@ add_comments_edge (GraphRequest *request,
   return TRUE;
 }
 
-/* Returns FALSE after answering an error. */
-static gboolean
+/* Returns the name of a field a post does not have, "" after answering
+ * an error of its comments, or NULL. */
+static const char *
 add_post_object (GraphRequest *request,
                  JsonBuilder  *builder,
                  Post         *post,
@@ -790,10 +793,7 @@ add_post_object (GraphRequest *request,
 
           json_builder_set_member_name (builder, "from");
           if ((unknown = add_person (builder, post->from, field->children)) != NULL)
-            {
-              nonexisting_field (request, unknown, "User");
-              return FALSE;
-            }
+            return unknown;
         }
       else if (g_str_equal (name, "permalink_url"))
         {
@@ -804,26 +804,13 @@ add_post_object (GraphRequest *request,
       else if (g_str_equal (name, "comments"))
         {
           if (!add_comments_edge (request, builder, post->id, field))
-            return FALSE;
+            return "";
         }
       else
-        {
-          nonexisting_field (request, name, "PagePost");
-          return FALSE;
-        }
+        return name;
     }
   json_builder_end_object (builder);
-  return TRUE;
-}
-
-static const char *
-add_post_in_list (GraphRequest *request,
-                  JsonBuilder  *builder,
-                  Post         *post,
-                  GPtrArray    *fields)
-{
-  /* The error is answered already; the list only stops. */
-  return add_post_object (request, builder, post, fields) ? NULL : "";
+  return NULL;
 }
 
 static void
@@ -831,7 +818,7 @@ reply_feed (GraphRequest *request)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) fields = request_fields (request, "created_time,message,id");
-  List list = { g_ptr_array_new (), g_ptr_array_new (), (AddObject) add_post_in_list, "PagePost",
+  List list = { g_ptr_array_new (), g_ptr_array_new (), (AddObject) add_post_object, "PagePost",
                 "/" FACEBOOK_PAGE_ID "/feed" };
   gboolean done;
 
@@ -888,16 +875,12 @@ reply_object (GraphRequest *request,
 
   if (fields == NULL)
     return;
-  if (post != NULL)
-    {
-      if (add_post_object (request, builder, post, fields))
-        facebook_reply_json (request, builder);
-      return;
-    }
-  if ((unknown = add_comment_object (request, builder, comment, fields)) != NULL)
-    nonexisting_field (request, unknown, "Comment");
-  else
+  unknown = post ? add_post_object (request, builder, post, fields)
+                 : add_comment_object (request, builder, comment, fields);
+  if (unknown == NULL)
     facebook_reply_json (request, builder);
+  else if (unknown[0] != '\0')
+    nonexisting_field (request, unknown, post ? "PagePost" : "Comment");
 }
 
 static void

@@ -4,7 +4,7 @@
  * the sandbox was started with --facebook-token: the page "Wellenfunk"
  * (id 104700000000001), the Facebook page of the ISP whose Telegram bot
  * the sandbox also plays. Every path starts with a version, as
- * /v24.0/me; the page token comes as "Authorization: Bearer" or as the
+ * /v25.0/me; the page token comes as "Authorization: Bearer" or as the
  * access_token parameter.
  *
  *   GET /vX/me, /vX/PAGE-ID     fields (id, name, category; access_token
@@ -13,9 +13,10 @@
  *
  * The feed and comments (concierge-sandbox-facebook-feed.c) and Messenger
  * (concierge-sandbox-facebook-messenger.c) are served by files of their
- * own. How each call answers and the source of each behaviour are in
+ * own; rate limits, revoked tokens, withdrawn permissions and a deleted
+ * page by concierge-sandbox-facebook-ops.c. How each call answers and the source of each behaviour are in
  * tests/sandbox/README.md, "Facebook: the Graph API". Faults match the
- * path with its version, as /v24.0/104700000000001/feed.
+ * path with its version, as /v25.0/104700000000001/feed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -53,7 +54,7 @@ facebook_init (const char *token,
   facebook_messenger_seed (personal_data);
 }
 
-/* Whether @path names a Graph API version first, as "/v24.0/me". */
+/* Whether @path names a Graph API version first, as "/v25.0/me". */
 gboolean
 facebook_handles (const char *path)
 {
@@ -115,27 +116,10 @@ record (GraphRequest *request,
   sandbox_write_record (builder);
 }
 
-/* Meta sends the app's usage with every answer to a call with a token
- * (developers.facebook.com/docs/graph-api/overview/rate-limiting). The
- * sandbox's app and page are far from their limits. */
-static void
-set_usage_headers (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  g_autofree char *business = g_strdup_printf ("{\"%s\":[{\"type\":\"pages\",\"call_count\":1,"
-                                               "\"total_cputime\":1,\"total_time\":1,"
-                                               "\"estimated_time_to_regain_access\":0}]}",
-                                               FACEBOOK_PAGE_ID);
-
-  soup_message_headers_replace (headers, "X-App-Usage", "{\"call_count\":1,\"total_time\":1,\"total_cputime\":1}");
-  soup_message_headers_replace (headers, "X-Business-Use-Case-Usage", business);
-}
-
 void
 facebook_reply_json (GraphRequest *request,
                      JsonBuilder  *builder)
 {
-  set_usage_headers (request->msg);
   sandbox_reply_json (request->msg, 200, builder);
 }
 
@@ -421,11 +405,16 @@ facebook_handle (SoupServerMessage *msg,
   else if (request.fault != NULL && g_str_equal (request.fault->kind, "500"))
     facebook_reply_error (&request, 500, "FacebookApiException", 2, 0,
                           "An unexpected error has occurred. Please retry your request later.");
+  else if (facebook_refuse (&request))
+    ;
   else if (system_user)
     serve_system_user (&request);
   else
     serve (&request);
 
+  /* Meta sends the usage with every answer to a call with a token. */
+  if (token_ok)
+    facebook_set_usage_headers (&request);
   record (&request, token_ok);
   sandbox_finish_fault (msg, request.fault, FALSE);
 }
@@ -437,7 +426,8 @@ facebook_control (SoupServerMessage *msg,
 {
   if (!g_str_has_prefix (path, "/_sandbox/facebook/") || !facebook_enabled ())
     return FALSE;
-  if (facebook_feed_control (msg, path) || facebook_messenger_control (msg, path))
+  if (facebook_ops_control (msg, path) || facebook_feed_control (msg, path) ||
+      facebook_messenger_control (msg, path))
     return TRUE;
   soup_server_message_set_status (msg, 404, NULL);
   return TRUE;

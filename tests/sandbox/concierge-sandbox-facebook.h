@@ -47,6 +47,14 @@ const char *facebook_param         (GraphRequest *request,
 /* "2024-05-02T09:14:03+0000", as the Graph API writes times. */
 char       *facebook_format_time   (gint64        unix_time);
 
+/* Counts a call and answers it if a limit, the token, a permission or the
+ * page keeps it from being served; TRUE if it answered. */
+gboolean    facebook_refuse            (GraphRequest *request);
+/* X-App-Usage and X-Business-Use-Case-Usage, as the calls made so far. */
+void        facebook_set_usage_headers (GraphRequest *request);
+gboolean    facebook_ops_control       (SoupServerMessage *msg,
+                                        const char        *path);
+
 /* Each answers a request it serves and returns TRUE, or leaves it alone. */
 gboolean    facebook_feed_handle      (GraphRequest *request);
 gboolean    facebook_messenger_handle (GraphRequest *request);

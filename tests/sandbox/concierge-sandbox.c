@@ -1762,6 +1762,7 @@ main (int   argc,
   gboolean facebook_human_agent = FALSE;
   int port = 0, reply_delay_ms = 3000, live_interval_ms = 0, max_characters = 500, seed_count = 0, seed_days = 0;
   int rate_limit = 0, rate_period_s = 0;
+  int facebook_call_limit = 0, facebook_window_s = 0;
   gboolean seed_personal = FALSE;
   gboolean seed_same = FALSE;
   gboolean seed_followers = FALSE;
@@ -1805,6 +1806,10 @@ main (int   argc,
       "The token of a System User who was given the page", "TOKEN" },
     { "facebook-human-agent", 0, 0, G_OPTION_ARG_NONE, &facebook_human_agent,
       "The app has Meta's Human Agent permission: the page may answer on Messenger for 7 days", NULL },
+    { "facebook-call-limit", 0, 0, G_OPTION_ARG_INT, &facebook_call_limit,
+      "For tests: this many calls of the page per window instead of Meta's 4800", "N" },
+    { "facebook-window-s", 0, 0, G_OPTION_ARG_INT, &facebook_window_s,
+      "For tests: windows of this many seconds instead of Meta's hour", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -1823,7 +1828,7 @@ main (int   argc,
   g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, &argc, &argv, &error) || token == NULL ||
       reply_delay_ms < 0 || live_interval_ms < 0 || max_characters < 1 || seed_count < 0 || seed_days < 0 ||
-      rate_limit < 0 || rate_period_s < 0 ||
+      rate_limit < 0 || rate_period_s < 0 || facebook_call_limit < 0 || facebook_window_s < 0 ||
       (telegram_token != NULL && !telegram_token_is_valid (telegram_token)) ||
       (telegram_webhook != NULL && (telegram_token == NULL || telegram_webhook[0] == '\0')) ||
       (telegram_privacy != NULL && !g_str_equal (telegram_privacy, "on") && !g_str_equal (telegram_privacy, "off")) ||
@@ -1837,7 +1842,7 @@ main (int   argc,
                   "                         [--no-pkce] [--telegram-token BOT_TOKEN [--telegram-webhook URL]\n"
                   "                         [--telegram-privacy on|off] [--seed-telegram-chats]]\n"
                   "                         [--facebook-token PAGE_TOKEN [--facebook-system-token TOKEN]\n"
-                  "                         [--facebook-human-agent]]\n"
+                  "                         [--facebook-human-agent] [--facebook-call-limit N] [--facebook-window-s S]]\n"
                   "\n%s\n", description);
       return 2;
     }
@@ -1876,6 +1881,7 @@ main (int   argc,
     }
   if (facebook_token != NULL)
     {
+      facebook_limits_init (facebook_call_limit, facebook_window_s);
       facebook_init (facebook_token, facebook_system_token, seed_personal);
       facebook_messenger_set_reply_delay (reply_delay_ms);
       facebook_messenger_set_human_agent (facebook_human_agent);

@@ -111,7 +111,10 @@ void     facebook_init               (const char        *token,
                                       const char        *system_token,
                                       gboolean           personal_data);
 gboolean facebook_enabled            (void);
-/* Whether @path starts with a Graph API version, as "/v24.0/". */
+/* @call_limit calls per use case in @window_s seconds; 0 for Meta's. */
+void     facebook_limits_init        (int                call_limit,
+                                      int                window_s);
+/* Whether @path starts with a Graph API version, as "/v25.0/". */
 gboolean facebook_handles            (const char        *path);
 void     facebook_handle             (SoupServerMessage *msg,
                                       const char        *path,

@@ -7,6 +7,7 @@ The accessibility calls go through atspi.py, where each has a timeout.
 
 import contextlib
 import faulthandler
+import glob
 import json
 import os
 import signal
@@ -344,6 +345,16 @@ def show_output(log, log_path):
     log.flush()
     with open(log_path, encoding="utf-8", errors="replace") as f:
         print("The app's output:\n" + f.read()[-4000:], file=sys.stderr)
+
+
+def assert_never_written(token, app, log_path, what="token"):
+    """The app wrote @token into none of its files in its profile's data
+    folder, nor into its output in @log_path."""
+    for place in [log_path] + glob.glob(os.path.join(app.home.name, "data", "concierge", "*")):
+        with open(place, "rb") as f:
+            if token.encode() in f.read():
+                fail(f"the {what} was written to {os.path.basename(place)}")
+    print(f"the {what} the app used is in none of its files or its output")
 
 
 @contextlib.contextmanager

@@ -53,6 +53,10 @@ void        concierge_facebook_request_json (GTask                         *task
                                              ConciergeFacebookJsonCallback  callback);
 void        concierge_facebook_return_unreadable (GTask                    *task);
 void        concierge_facebook_forget_token (char                         **token);
+GError     *concierge_facebook_error_for_answer  (ConciergeFacebook        *self,
+                                                  guint                     status,
+                                                  JsonObject               *error,
+                                                  const char               *path);
 gboolean    concierge_facebook_error_is_gone (const GError               *error);
 /* The "after" cursor of a list's answer when it has a next page. */
 const char *concierge_facebook_next_cursor  (JsonObject                    *answer);
@@ -82,6 +86,7 @@ ConciergeIngest *concierge_facebook_fetch_finish    (ConciergeChannel      *chan
 void             concierge_facebook_fetch_step_done (GTask                 *task);
 
 /* The steps: the page's posts with their comments, then Messenger. */
+void             concierge_facebook_fetch_page      (GTask                 *task);
 void             concierge_facebook_fetch_feed      (GTask                 *task);
 void             concierge_facebook_fetch_messenger (GTask                 *task);
 

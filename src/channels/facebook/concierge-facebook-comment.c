@@ -197,7 +197,7 @@ comment_read_cb (GTask    *task,
       concierge_facebook_return_unreadable (task);
       return;
     }
-  if (boolean_member (comment, "is_hidden") == hide->hidden)
+  if (json_object_has_member (comment, "is_hidden") && boolean_member (comment, "is_hidden") == hide->hidden)
     {
       g_task_return_boolean (task, TRUE);
       return;

@@ -15,8 +15,13 @@
  * and a post's comments page on through GET /POST-ID/comments. The
  * cursor keeps "f", the time of the newest comment or post read; a fetch
  * reads comments from that time on, under posts up to POST_DAYS older.
- * Comments have no time of their last edit, and deleted ones are simply
- * gone from the lists: the sync asks for those one by one
+ * It reads at most MAX_FEED_PAGES pages of posts and MAX_COMMENT_PAGES
+ * pages of comments (500 comments): of more new comments since the last
+ * fetch, the oldest are left out.
+ * Comments have no time of their last edit: the comments of the last
+ * EDIT_DAYS that the pages read bring anyway go to the cache as
+ * possibly edited, which it finds out by their text. Deleted ones are
+ * simply gone from the lists: the sync asks for those one by one
  * (concierge-facebook-comment.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -42,6 +47,8 @@
 #define FIRST_SYNC_THREADS_DAYS 90
 /* Posts up to this much older than the comments read still get them. */
 #define POST_DAYS 28
+/* Older comments read again are checked for edits this long. */
+#define EDIT_DAYS 7
 #define DAY (24 * 60 * 60)
 
 typedef struct
@@ -65,6 +72,7 @@ typedef struct
   guint       comment_pages;
   GHashTable *posts;       /* id → JsonObject, without its comments */
   GPtrArray  *comments;    /* of Comment */
+  GPtrArray  *seen;        /* of Comment: read before, perhaps edited since */
   GQueue      pending;     /* of Pending: posts with more comments to read */
 } Feed;
 
@@ -89,6 +97,7 @@ feed_free (Feed *feed)
 {
   g_hash_table_unref (feed->posts);
   g_ptr_array_unref (feed->comments);
+  g_ptr_array_unref (feed->seen);
   g_queue_clear_full (&feed->pending, (GDestroyNotify) pending_free);
   g_free (feed);
 }
@@ -236,6 +245,28 @@ keep_newest_threads (GPtrArray *entries,
       g_ptr_array_remove_index (entries, i - 1);
 }
 
+/* Comments read before join the threads the cache has them in, where it
+ * compares their text. */
+static gboolean
+add_seen_comments (ConciergeIngest  *ingest,
+                   Feed             *feed,
+                   const char       *page_id,
+                   GError          **error)
+{
+  for (guint i = 0; i < feed->seen->len; i++)
+    {
+      Comment *comment = g_ptr_array_index (feed->seen, i);
+      g_autoptr(ConciergeMessage) message = concierge_facebook_message_from_comment (comment->comment, page_id, error);
+
+      if (message == NULL)
+        return FALSE;
+      concierge_message_set_edited_at (message, CONCIERGE_EDITED_IF_CHANGED);
+      concierge_ingest_add_reply (ingest, concierge_message_get_remote_id (message), CONCIERGE_VISIBILITY_PUBLIC,
+                                  message);
+    }
+  return TRUE;
+}
+
 static void
 finish (GTask *task)
 {
@@ -284,6 +315,12 @@ finish (GTask *task)
         concierge_ingest_add_message (fetch->ingest, entry->thread, CONCIERGE_VISIBILITY_PUBLIC, entry->message);
     }
 
+  if (!add_seen_comments (fetch->ingest, feed, self->page_id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   if (feed->newest > 0)
     g_hash_table_replace (fetch->cursor, g_strdup ("f"), g_strdup_printf ("%" G_GINT64_FORMAT, feed->newest));
   concierge_facebook_fetch_step_done (task);
@@ -308,18 +345,18 @@ take_comments (Feed       *feed,
       JsonNode *node = json_array_get_element (data, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       gint64 time = object ? created_time (object) : 0;
+      gboolean new = time >= feed->since;
       Comment *comment;
 
-      if (time < feed->since)
-        {
-          older_met = TRUE;
-          continue;
-        }
+      older_met |= !new;
+      if (!new && time < feed->since - EDIT_DAYS * DAY)
+        continue;
       comment = g_new0 (Comment, 1);
       comment->post_id = g_strdup (post_id);
       comment->comment = json_object_ref (object);
-      g_ptr_array_add (feed->comments, comment);
-      feed->newest = MAX (feed->newest, time);
+      g_ptr_array_add (new ? feed->comments : feed->seen, comment);
+      if (new)
+        feed->newest = MAX (feed->newest, time);
     }
   return older_met ? NULL : concierge_facebook_next_cursor (list);
 }
@@ -500,6 +537,7 @@ concierge_facebook_fetch_feed (GTask *task)
 
   feed->posts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   feed->comments = g_ptr_array_new_with_free_func ((GDestroyNotify) comment_free);
+  feed->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) comment_free);
   g_queue_init (&feed->pending);
   if (seen != NULL)
     feed->since = g_ascii_strtoll (seen, NULL, 10);

@@ -1,7 +1,7 @@
 /* concierge-facebook-fetch.c
  *
- * A fetch of a page: its posts with their comments, then its Messenger
- * conversations, each step in a file of its own. Meta has no feed of
+ * A fetch of a page: the page itself, its posts with their comments, then
+ * its Messenger conversations, each step in a file of its own. Meta has no feed of
  * everything new since a point, as Mastodon's notifications are, so each
  * step keeps its own positions in the cursor, which the sync stores as a
  * form ("f=…&m=…").
@@ -16,6 +16,7 @@
 typedef void (*FetchStep) (GTask *task);
 
 static const FetchStep steps[] = {
+  concierge_facebook_fetch_page,
   concierge_facebook_fetch_feed,
   concierge_facebook_fetch_messenger,
 };
@@ -26,6 +27,25 @@ fetch_free (ConciergeFacebookFetch *fetch)
   g_clear_pointer (&fetch->ingest, concierge_ingest_free);
   g_clear_pointer (&fetch->cursor, g_hash_table_unref);
   g_free (fetch);
+}
+
+/* The positions, in a table whose values the steps may replace:
+ * soup_form_decode()'s values belong to its keys. */
+static GHashTable *
+decode_positions (const char *cursor)
+{
+  GHashTable *positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) decoded = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (cursor == NULL || cursor[0] == '\0')
+    return positions;
+  decoded = soup_form_decode (cursor);
+  g_hash_table_iter_init (&iter, decoded);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (positions, g_strdup (key), g_strdup (value));
+  return positions;
 }
 
 static void
@@ -72,8 +92,7 @@ concierge_facebook_fetch_async (ConciergeChannel    *channel,
   g_task_set_source_tag (task, concierge_facebook_fetch_async);
   fetch->ingest = concierge_ingest_new (self->account_id);
   concierge_ingest_set_remote_user_id (fetch->ingest, self->page_id);
-  fetch->cursor = cursor && cursor[0] ? soup_form_decode (cursor)
-                                      : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fetch->cursor = decode_positions (cursor);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
   self->more = FALSE;
   run_step (task);

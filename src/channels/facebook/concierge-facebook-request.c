@@ -38,6 +38,7 @@ typedef struct
 {
   GTask                         *task;
   SoupMessage                   *message;
+  char                          *path;
   ConciergeFacebookJsonCallback  callback;
 } Request;
 
@@ -46,6 +47,7 @@ request_free (Request *request)
 {
   g_object_unref (request->task);
   g_object_unref (request->message);
+  g_free (request->path);
   g_free (request);
 }
 
@@ -184,7 +186,7 @@ rate_limited (ConciergeFacebook *self)
   self->retry_after = seconds_until (self->not_before);
   at = local_time_of_day (self->not_before);
   return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_RATE_LIMITED,
-                      _("Facebook takes no more requests from this page for now. Concierge goes on at %s."), at);
+                      _("Facebook’s rate limit for this page is reached. Concierge waits until %s."), at);
 }
 
 /* Error 100 with subcode 33: the object "does not exist, cannot be loaded
@@ -209,10 +211,67 @@ concierge_facebook_error_is_gone (const GError *error)
          g_strcmp0 (error->message, gone_message ()) == 0;
 }
 
+
+/* Whether @path asks for the page itself or one of its edges, as
+ * "/PAGE-ID" or "/PAGE-ID/feed", rather than a post or comment. */
+static gboolean
+names_the_page (ConciergeFacebook *self,
+                const char        *path)
+{
+  gsize length = self->page_id ? strlen (self->page_id) : 0;
+
+  return length > 0 && path[0] == '/' && strncmp (path + 1, self->page_id, length) == 0 &&
+         (path[length + 1] == '\0' || path[length + 1] == '/');
+}
+
+/* A permission the token lacks, as Meta answers it with code 10, 200 to
+ * 299, or 100 where it cannot tell a missing permission from a missing
+ * object (developers.facebook.com/docs/graph-api/guides/error-handling). */
 static GError *
-error_for_answer (ConciergeFacebook *self,
-                  guint              status,
-                  JsonObject        *error)
+permission_error (const char *text)
+{
+  g_autofree char *permission = missing_permission (text);
+
+  if (permission != NULL)
+    return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                        _("The page’s token lacks the permission “%s”. Add it to the System User’s "
+                          "token in Meta Business Suite and paste the new token."), permission);
+  return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                              _("The page’s token lacks a permission for this. Check the permissions of "
+                                "the System User’s token in Meta Business Suite."));
+}
+
+/* OAuthException 190, or 102, by its subcode. */
+static GError *
+token_error (gint64 subcode)
+{
+  /* 492: the System User lost its tasks on the page; its token comes
+   * back to life once the page is assigned to it again. */
+  if (subcode == 492)
+    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                                _("The System User whose token this is no longer has a role on this page. "
+                                  "Assign the page to it again in Meta Business Suite, with the tasks "
+                                  "Moderate and Messaging."));
+  return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
+                              _("Facebook no longer accepts this page’s token: it was revoked or has "
+                                "expired. Generate a new one and add it in Preferences → Accounts."));
+}
+
+/**
+ * concierge_facebook_error_for_answer:
+ * @status: the answer's HTTP status, which Meta's docs leave open: the
+ *   code in @error decides
+ * @error: the answer's "error" object
+ * @path: the Graph path asked for, as "/PAGE-ID/feed"
+ *
+ * Returns: (transfer full): the error in the agent's words; a limit also
+ *   holds back the next requests
+ */
+GError *
+concierge_facebook_error_for_answer (ConciergeFacebook *self,
+                                     guint              status,
+                                     JsonObject        *error,
+                                     const char        *path)
 {
   gint64 code = concierge_json_int (error, "code");
   gint64 subcode = concierge_json_int (error, "error_subcode");
@@ -223,19 +282,27 @@ error_for_answer (ConciergeFacebook *self,
     return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
                                 _("Facebook no longer lets the page answer this customer: their last message "
                                   "is more than 24 hours old. The customer has to write first."));
+  /* developers.facebook.com/docs/messenger-platform/error-codes */
+  if (subcode == 2018028)
+    return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                                _("Facebook lets the page message only people with a role on its Meta app "
+                                  "until the app has Advanced Access to “pages_messaging”."));
 
   switch (code)
     {
+    /* developers.facebook.com/docs/graph-api/overview/rate-limiting:
+     * 80001 for a page's calls, 80006 for its Messenger calls. */
     case 4:
     case 17:
     case 32:
+    case 341:
     case 613:
     case 80001:
+    case 80006:
       return rate_limited (self);
+    case 102:
     case 190:
-      return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED,
-                                  _("Facebook no longer accepts this page’s token: it was revoked or has "
-                                    "expired. Generate a new one and add it in Preferences → Accounts."));
+      return token_error (subcode);
     case 551:
       return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
                                   _("This person cannot be reached on Messenger right now."));
@@ -249,8 +316,14 @@ error_for_answer (ConciergeFacebook *self,
                                   _("Facebook no longer allows a private reply to this comment: that is possible "
                                     "only within 7 days of the comment."));
     case 100:
+      if (subcode == 33 && names_the_page (self, path))
+        return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                                    _("Facebook cannot find this page any more. It may have been deleted or "
+                                      "unpublished."));
       if (subcode == 33)
         return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED, gone_message ());
+      if ((permission = missing_permission (text)) != NULL)
+        return permission_error (text);
       break;
     case 1:
     case 2:
@@ -261,16 +334,7 @@ error_for_answer (ConciergeFacebook *self,
     }
 
   if (code == 10 || (code >= 200 && code <= 299))
-    {
-      permission = missing_permission (text);
-      if (permission != NULL)
-        return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                            _("The page’s token lacks the permission “%s”. Add it to the System User’s "
-                              "token in Meta Business Suite and paste the new token."), permission);
-      return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
-                                  _("The page’s token lacks a permission for this. Check the permissions of "
-                                    "the System User’s token in Meta Business Suite."));
-    }
+    return permission_error (text);
 
   if (status >= 500)
     return g_error_new (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_FAILED,
@@ -316,7 +380,7 @@ parsed_cb (GObject      *object,
     }
   else if (JSON_NODE_HOLDS_OBJECT (root) &&
            (failure = concierge_json_object (json_node_get_object (root), "error")) != NULL)
-    g_task_return_error (request->task, error_for_answer (self, status, failure));
+    g_task_return_error (request->task, concierge_facebook_error_for_answer (self, status, failure, request->path));
   else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     g_task_return_new_error (request->task, CONCIERGE_CHANNEL_ERROR,
                              status >= 500 ? CONCIERGE_CHANNEL_ERROR_FAILED : CONCIERGE_CHANNEL_ERROR_REJECTED,
@@ -427,6 +491,7 @@ send_json_request (GTask                         *task,
   request = g_new0 (Request, 1);
   request->task = g_object_ref (task);
   request->message = message;
+  request->path = g_strdup (path);
   request->callback = callback;
   send_paced (request);
 }
