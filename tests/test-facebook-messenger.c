@@ -674,7 +674,7 @@ test_private_reply_once (Fixture       *fixture,
 
   again = private_reply (fixture, comment_id, &error);
   g_assert_null (again);
-  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED);
+  g_assert_error (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_ALREADY_DONE);
 }
 
 /* Meta's answer for a comment it does not know reaches the caller as a

@@ -858,7 +858,7 @@ test_panels_closed_while_loading (void)
   concierge_conversation_view_set_thread (CONCIERGE_CONVERSATION_VIEW (conversation), thread);
   close_panel_while_busy (conversation, store);
 
-  window = concierge_audit_window_new (NULL, store);
+  window = concierge_audit_window_new (NULL, store, NULL);
   gtk_window_present (window);
   close_while_busy (window, store);
 

@@ -37,6 +37,9 @@ typedef enum
   /* Another program reads this account's updates; polling stops until the
    * agent acts. */
   CONCIERGE_CHANNEL_ERROR_CONFLICT,
+  /* The platform allows this once, and it was done: after a request whose
+   * answer was cut off, the request itself. */
+  CONCIERGE_CHANNEL_ERROR_ALREADY_DONE,
 } ConciergeChannelError;
 
 typedef struct
@@ -50,6 +53,10 @@ typedef struct
   gboolean private_needs_customer_first;
   /* Whether a request carries a key that makes a repeat harmless. */
   gboolean has_idempotency;
+  /* A private reply to a post goes out once per post: the platform
+   * refuses a repeat with CONCIERGE_CHANNEL_ERROR_ALREADY_DONE, so one
+   * whose answer was cut off is sent again. */
+  gboolean private_reply_once;
   /* How long after the customer's last message a reply is allowed; 0 for
    * no limit. */
   guint    reply_window_seconds;
@@ -81,6 +88,30 @@ typedef enum
   /* The platform removes messages only for a while after their sending. */
   CONCIERGE_REMOVAL_TOO_OLD,
 } ConciergeRemoval;
+
+/* Whether a step of a move can be done for one message, or why not. */
+typedef enum
+{
+  CONCIERGE_MOVE_CAN,
+  /* The platform does not offer it, or not for this message. */
+  CONCIERGE_MOVE_CANNOT,
+  /* The platform allows it only for a while after the message. */
+  CONCIERGE_MOVE_TOO_OLD,
+  /* It allows it once per message, and it was done. */
+  CONCIERGE_MOVE_DONE_BEFORE,
+} ConciergeMoveAbility;
+
+/* What a move to private can do for one of the customer's messages: a
+ * private reply to it, where the platform answers a public message in
+ * private (Facebook), and hiding it. */
+typedef struct
+{
+  ConciergeMoveAbility private_reply;
+  ConciergeMoveAbility hide;
+  /* Until when a private reply is allowed, in seconds since the epoch;
+   * 0 for no limit. */
+  gint64               private_reply_until;
+} ConciergeMoveOptions;
 
 #define CONCIERGE_TYPE_CHANNEL (concierge_channel_get_type ())
 
@@ -200,7 +231,6 @@ struct _ConciergeChannelInterface
                                           GAsyncResult                  *result,
                                           GError                       **error);
   char *            (*dup_notice)        (ConciergeChannel              *self);
-
   /* Optional: how many earlier threads a first sync reads, as the agent
    * chose; 0 for the platform's own bound. */
   void              (*set_first_sync_threads) (ConciergeChannel         *self,
@@ -351,6 +381,16 @@ ConciergeRemoval  concierge_channel_get_removal_finish    (ConciergeChannel     
                                                           GAsyncResult            *result,
                                                           GError                 **error);
 char             *concierge_channel_dup_notice            (ConciergeChannel        *self);
+void              concierge_channel_get_move_options_async  (ConciergeChannel      *self,
+                                                            const char            *thread_remote_id,
+                                                            const char            *message_remote_id,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+gboolean          concierge_channel_get_move_options_finish (ConciergeChannel      *self,
+                                                            GAsyncResult          *result,
+                                                            ConciergeMoveOptions  *options,
+                                                            GError               **error);
 
 gboolean          concierge_channel_finish_boolean_task   (ConciergeChannel        *self,
                                                           GAsyncResult            *result,

@@ -156,6 +156,15 @@ may_have_arrived (const GError *error)
          !g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_UNAUTHORIZED);
 }
 
+/* A private reply to a post that the platform sends once per post: a
+ * repeat cannot reach the customer twice. */
+static gboolean
+repeats_harmlessly (const ConciergeChannelCapabilities *capabilities,
+                    const ConciergeOutboxEntry         *entry)
+{
+  return capabilities->private_reply_once && entry->operation == CONCIERGE_OUTBOX_REPLY &&
+         entry->private_reply_to_remote_id != NULL;
+}
 static void found_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
@@ -167,8 +176,19 @@ send_failed (Sending *sending,
 
   concierge_channel_get_capabilities (account->channel, &capabilities);
 
+  /* Refused as done before: after an attempt whose answer was cut off,
+   * that attempt went out. On the first attempt, someone else did it. */
+  if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_ALREADY_DONE) &&
+      is_reply (sending) && sending->entry->attempts > 1)
+    {
+      concierge_store_complete_send_unnamed_async (account->sync->store, sending->entry->message_id,
+                                                   account->cancellable, completed_cb, sending);
+      return;
+    }
+
   if (g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED) ||
-      g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED))
+      g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_NOT_SUPPORTED) ||
+      g_error_matches (error, CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_ALREADY_DONE))
     {
       save_state (sending, CONCIERGE_SEND_FAILED, sync_describe_error (error), TRUE);
       return;
@@ -191,7 +211,7 @@ send_failed (Sending *sending,
   /* Without an idempotency key, a request that may have arrived is
    * looked for where the platform can tell, and otherwise not sent again
    * unless the agent says so. Hiding or removing twice does no harm. */
-  if (!capabilities.has_idempotency && is_reply (sending))
+  if (!capabilities.has_idempotency && is_reply (sending) && !repeats_harmlessly (&capabilities, sending->entry))
     {
       if (concierge_channel_can_find_sent (account->channel))
         concierge_channel_find_sent_async (account->channel, sending->entry, account->cancellable, found_cb,
@@ -245,6 +265,8 @@ post_done_cb (GObject      *object,
 
   if (sending->entry->operation == CONCIERGE_OUTBOX_HIDE)
     done = concierge_channel_hide_finish (CONCIERGE_CHANNEL (object), result, &error);
+  else if (sending->entry->operation == CONCIERGE_OUTBOX_UNHIDE)
+    done = concierge_channel_unhide_finish (CONCIERGE_CHANNEL (object), result, &error);
   else
     done = concierge_channel_remove_finish (CONCIERGE_CHANNEL (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -286,6 +308,9 @@ attempt_saved_cb (GObject      *object,
   if (entry->operation == CONCIERGE_OUTBOX_HIDE)
     concierge_channel_hide_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
                                   g_steal_pointer (&sending));
+  else if (entry->operation == CONCIERGE_OUTBOX_UNHIDE)
+    concierge_channel_unhide_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
+                                    g_steal_pointer (&sending));
   else if (entry->operation == CONCIERGE_OUTBOX_REMOVE)
     concierge_channel_remove_async (account->channel, entry->post_remote_id, account->cancellable, post_done_cb,
                                     g_steal_pointer (&sending));
@@ -382,7 +407,7 @@ outbox_loaded_cb (GObject      *object,
 
   /* An attempt began before and its outcome is unknown: a crash, a restart,
    * or a connection lost after the request left. */
-  if (!is_reply (sending))
+  if (!is_reply (sending) || repeats_harmlessly (&capabilities, sending->entry))
     start_send (sending);
   else if (sending->entry->attempts > 0 &&
            (capabilities.has_idempotency || concierge_channel_can_find_sent (account->channel)))

@@ -335,3 +335,65 @@ concierge_sync_retry_move_finish (ConciergeSync  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * concierge_sync_hide_async:
+ * @reason: the agent's reason, which the audit log and the thread show
+ *
+ * Hides a customer's post through the outbox: see
+ * concierge_store_queue_hide_async(). It goes out as soon as the account
+ * can.
+ */
+void
+concierge_sync_hide_async (ConciergeSync       *self,
+                           gint64               account_id,
+                           gint64               message_id,
+                           ConciergeHideReason  reason,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  task = requeue_task_new (self, concierge_sync_hide_async, account_id, cancellable, callback, user_data);
+  concierge_store_queue_hide_async (self->store, message_id, reason, cancellable, requeued_cb, task);
+}
+
+/**
+ * concierge_sync_unhide_async:
+ *
+ * Shows a hidden post again through the outbox: see
+ * concierge_store_queue_unhide_async().
+ */
+void
+concierge_sync_unhide_async (ConciergeSync       *self,
+                             gint64               account_id,
+                             gint64               message_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONCIERGE_IS_SYNC (self));
+
+  task = requeue_task_new (self, concierge_sync_unhide_async, account_id, cancellable, callback, user_data);
+  concierge_store_queue_unhide_async (self->store, message_id, cancellable, requeued_cb, task);
+}
+
+/**
+ * concierge_sync_hide_finish:
+ *
+ * Finishes concierge_sync_hide_async() and concierge_sync_unhide_async().
+ */
+gboolean
+concierge_sync_hide_finish (ConciergeSync  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

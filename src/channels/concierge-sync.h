@@ -124,6 +124,22 @@ gboolean            concierge_sync_move_publicly_finish (ConciergeSync     *self
 gboolean            concierge_sync_retry_move_finish  (ConciergeSync       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void                concierge_sync_hide_async         (ConciergeSync       *self,
+                                                       gint64               account_id,
+                                                       gint64               message_id,
+                                                       ConciergeHideReason  reason,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+void                concierge_sync_unhide_async       (ConciergeSync       *self,
+                                                       gint64               account_id,
+                                                       gint64               message_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            concierge_sync_hide_finish        (ConciergeSync       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 void                concierge_sync_mark_read          (ConciergeSync       *self,
                                                        ConciergeThread     *thread);
 void                concierge_sync_check_deleted_async  (ConciergeSync     *self,

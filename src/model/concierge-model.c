@@ -593,6 +593,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->send_error);
   g_free (self->content_warning);
   g_free (self->personal_data);
+  g_free (self->hidden_reason);
   g_free (self->thread_remote_id);
   g_clear_object (&self->author);
   g_clear_pointer (&self->images, g_ptr_array_unref);
@@ -781,6 +782,14 @@ gboolean concierge_message_is_note (ConciergeMessage *self) { return self->note;
  *   web, on a phone or in another app, and brought by the platform
  */
 gboolean concierge_message_is_sent_elsewhere (ConciergeMessage *self) { return self->sent_elsewhere; }
+
+/**
+ * concierge_message_get_hidden_reason:
+ *
+ * Returns: (nullable): why a hidden message was hidden, as the audit log
+ *   names it ("personal data", "spam", "abuse")
+ */
+const char *concierge_message_get_hidden_reason (ConciergeMessage *self) { return self->hidden_reason; }
 
 void
 concierge_message_add_image (ConciergeMessage *self,

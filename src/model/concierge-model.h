@@ -270,6 +270,7 @@ void               concierge_message_set_deleted_at     (ConciergeMessage  *self
 gint64             concierge_message_get_deleted_at     (ConciergeMessage *self);
 gboolean           concierge_message_is_note            (ConciergeMessage *self);
 gboolean           concierge_message_is_sent_elsewhere  (ConciergeMessage *self);
+const char        *concierge_message_get_hidden_reason  (ConciergeMessage *self);
 void               concierge_message_add_image          (ConciergeMessage  *self,
                                                          ConciergeImage    *image);
 GPtrArray         *concierge_message_get_images         (ConciergeMessage *self);

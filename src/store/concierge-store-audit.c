@@ -20,6 +20,7 @@ static const char * const audit_actions[] = {
   [CONCIERGE_AUDIT_REMOVE] = "remove",
   [CONCIERGE_AUDIT_OVERRIDE] = "override",
   [CONCIERGE_AUDIT_PURGE] = "purge",
+  [CONCIERGE_AUDIT_UNHIDE] = "unhide",
 };
 
 void
@@ -96,7 +97,7 @@ concierge_store_log_async (ConciergeStore       *self,
   ConciergeAuditEntry *entry;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
-  g_return_if_fail (action <= CONCIERGE_AUDIT_PURGE);
+  g_return_if_fail (action <= CONCIERGE_AUDIT_UNHIDE);
 
   entry = g_new0 (ConciergeAuditEntry, 1);
   entry->action = action;
@@ -121,7 +122,9 @@ load_audit_log_job (ConciergeStore *self,
                     gpointer        data)
 {
   static const char sql[] =
-    "SELECT id, at, actor, action, reason, account_id, thread_id, detail FROM audit_log ORDER BY at DESC, id DESC";
+    "SELECT a.id, a.at, a.actor, a.action, a.reason, a.account_id, a.thread_id, a.detail, a.message_id, "
+    "  EXISTS (SELECT 1 FROM messages m WHERE m.id = a.message_id AND m.taken_down = 'hidden') "
+    "FROM audit_log a ORDER BY a.at DESC, a.id DESC";
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) concierge_audit_entry_free);
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
@@ -147,6 +150,8 @@ load_audit_log_job (ConciergeStore *self,
       entry->account_id = sqlite3_column_int64 (stmt, 5);
       entry->thread_id = sqlite3_column_int64 (stmt, 6);
       entry->detail = column_dup (stmt, 7);
+      entry->message_id = sqlite3_column_int64 (stmt, 8);
+      entry->still_hidden = sqlite3_column_int (stmt, 9) != 0;
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);
@@ -226,6 +231,8 @@ concierge_audit_action_describe (ConciergeAuditAction action)
       return _("Sent despite the warning");
     case CONCIERGE_AUDIT_PURGE:
       return _("Purged old conversations");
+    case CONCIERGE_AUDIT_UNHIDE:
+      return _("Showed a hidden post again");
     default:
       g_return_val_if_reached ("");
     }

@@ -73,7 +73,7 @@ step_state_of_message (sqlite3_stmt *stmt,
   "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'failed'), " \
   "  (SELECT count(*) FROM outbox WHERE move_id = mv.id AND operation != 'reply' AND state = 'sending'), " \
   "  (SELECT last_error FROM outbox WHERE move_id = mv.id AND operation != 'reply' "               \
-  "   AND last_error IS NOT NULL ORDER BY id LIMIT 1) "                                             \
+  "   AND last_error IS NOT NULL ORDER BY id LIMIT 1), mv.answers_publicly "                        \
   "FROM moves mv JOIN threads t ON t.id = mv.public_thread_id "                                     \
   "LEFT JOIN messages pm ON pm.id = mv.private_message_id "                                        \
   "LEFT JOIN outbox po ON po.message_id = pm.id AND po.operation = 'reply' "                       \
@@ -101,8 +101,11 @@ move_from_row (sqlite3_stmt *stmt)
       states[CONCIERGE_MOVE_PRIVATE_MESSAGE] = step_state_of_message (stmt, 6);
       move->errors[CONCIERGE_MOVE_PRIVATE_MESSAGE] = column_dup (stmt, 7);
     }
-  states[CONCIERGE_MOVE_PUBLIC_REPLY] = step_state_of_message (stmt, 8);
-  move->errors[CONCIERGE_MOVE_PUBLIC_REPLY] = column_dup (stmt, 9);
+  if (sqlite3_column_int (stmt, 14))
+    {
+      states[CONCIERGE_MOVE_PUBLIC_REPLY] = step_state_of_message (stmt, 8);
+      move->errors[CONCIERGE_MOVE_PUBLIC_REPLY] = column_dup (stmt, 9);
+    }
 
   posts = sqlite3_column_int64 (stmt, 10);
   failed = sqlite3_column_int64 (stmt, 11);
@@ -218,7 +221,8 @@ write_move (ConciergeStore  *self,
             GError         **error)
 {
   static const char move_sql[] =
-    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at) VALUES (?, ?, ?, ?)";
+    "INSERT INTO moves (public_thread_id, reaches_privately, post_action, created_at, answers_publicly) "
+    "VALUES (?, ?, ?, ?, ?)";
   static const char steps_sql[] =
     "UPDATE moves SET private_thread_id = nullif (?2, 0), private_message_id = nullif (?3, 0), "
     "public_message_id = ?4 WHERE id = ?1";
@@ -233,6 +237,7 @@ write_move (ConciergeStore  *self,
   sqlite3_bind_int (stmt, 2, request->private_text != NULL);
   bind_text (stmt, 3, post_actions[request->post_action]);
   sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_int (stmt, 5, request->public_text != NULL);
   if (!store_step_done (self, stmt, error))
     return FALSE;
   request->move_id = sqlite3_last_insert_rowid (store_db (self));
@@ -241,11 +246,13 @@ write_move (ConciergeStore  *self,
   if (request->private_text != NULL &&
       (!open_private_thread (self, request->public_thread_id, &request->public, &request->private_id,
                              &request->private, error) ||
+       !find_post_to_answer (self, request->public_thread_id, &request->private.private_reply_to, error) ||
        !write_queued (self, request->private_id, &request->private, request->private_text, request->move_id,
                       &private_message_id, error)))
     return FALSE;
-  if (!write_queued (self, request->public_thread_id, &request->public, request->public_text, request->move_id,
-                     &public_message_id, error) ||
+  if ((request->public_text != NULL &&
+       !write_queued (self, request->public_thread_id, &request->public, request->public_text, request->move_id,
+                      &public_message_id, error)) ||
       (request->post_action != CONCIERGE_POST_KEEP && !queue_post_steps (self, request, now, error)))
     return FALSE;
 
@@ -254,7 +261,10 @@ write_move (ConciergeStore  *self,
   sqlite3_bind_int64 (stmt, 1, request->move_id);
   sqlite3_bind_int64 (stmt, 2, request->private_id);
   sqlite3_bind_int64 (stmt, 3, private_message_id);
-  sqlite3_bind_int64 (stmt, 4, public_message_id);
+  if (public_message_id != 0)
+    sqlite3_bind_int64 (stmt, 4, public_message_id);
+  else
+    sqlite3_bind_null (stmt, 4);
   if (!store_step_done (self, stmt, error) ||
       !write_audit (self, CONCIERGE_AUDIT_MOVE, request->public_thread_id, 0, "personal data",
                     request->private_text ? "" : "no private channel", error))
@@ -293,7 +303,9 @@ start_move_job (ConciergeStore *self,
  * @public_thread_id: the public thread to move
  * @private_text: (nullable): the private message to the customer, or %NULL
  *   where the account cannot write to them privately
- * @public_text: the public reply, which must hold no personal data
+ * @public_text: (nullable): the public reply, which must hold no personal
+ *   data; %NULL for none, where the private message is a reply to the
+ *   customer's post
  * @post_action: what happens to the customer's posts that hold personal
  *   data
  *
@@ -316,7 +328,7 @@ concierge_store_start_move_async (ConciergeStore      *self,
   MoveRequest *request;
 
   g_return_if_fail (CONCIERGE_IS_STORE (self));
-  g_return_if_fail (public_text != NULL);
+  g_return_if_fail (public_text != NULL || private_text != NULL);
   g_return_if_fail (post_action <= CONCIERGE_POST_REMOVE);
 
   request = g_new0 (MoveRequest, 1);
@@ -467,6 +479,7 @@ typedef struct
   gint64                   move_id;
   ConciergeSendState       state;       /* where it stands now */
   char                    *error_text;
+  char                    *reason;      /* why the post is hidden or removed */
 } PostOperation;
 
 static void
@@ -475,6 +488,7 @@ post_operation_free (gpointer data)
   PostOperation *operation = data;
 
   g_free (operation->error_text);
+  g_free (operation->reason);
   g_free (operation);
 }
 
@@ -492,7 +506,14 @@ load_operation (ConciergeStore  *self,
                 PostOperation   *operation,
                 GError         **error)
 {
-  static const char sql[] = "SELECT operation, thread_id, message_id, move_id FROM outbox WHERE id = ?";
+  /* A move hides and removes for personal data; the agent names the
+   * reason for a post hidden on its own. Showing it again names the
+   * reason it was hidden for, none for a post hidden on the platform. */
+  static const char sql[] =
+    "SELECT o.operation, o.thread_id, o.message_id, o.move_id, "
+    "  coalesce (json_extract (o.payload, '$.reason'), CASE o.operation WHEN 'unhide' "
+    "    THEN coalesce (m.hidden_reason, '') ELSE 'personal data' END) "
+    "FROM outbox o LEFT JOIN messages m ON m.id = o.message_id WHERE o.id = ?";
   sqlite3_stmt *stmt;
   gboolean found;
 
@@ -502,8 +523,11 @@ load_operation (ConciergeStore  *self,
   found = sqlite3_step (stmt) == SQLITE_ROW;
   if (found)
     {
-      operation->operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "remove") == 0
-                               ? CONCIERGE_OUTBOX_REMOVE : CONCIERGE_OUTBOX_HIDE;
+      operation->operation = CONCIERGE_OUTBOX_HIDE;
+      for (guint k = CONCIERGE_OUTBOX_HIDE; k <= CONCIERGE_OUTBOX_UNHIDE; k++)
+        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), outbox_operations[k]) == 0)
+          operation->operation = k;
+      operation->reason = column_dup (stmt, 4);
       operation->thread_id = sqlite3_column_int64 (stmt, 1);
       operation->message_id = sqlite3_column_int64 (stmt, 2);
       operation->move_id = sqlite3_column_int64 (stmt, 3);
@@ -547,6 +571,7 @@ set_operation_state_job (ConciergeStore *self,
       return;
     }
 
+  g_hash_table_add (touched, g_memdup2 (&operation->thread_id, sizeof operation->thread_id));
   add_move_threads (self, operation->move_id, touched);
   store_notify_threads (self, touched);
   g_task_return_boolean (task, TRUE);
@@ -599,9 +624,15 @@ write_completed_operation (ConciergeStore  *self,
                            GError         **error)
 {
   static const char sql[] = "DELETE FROM outbox WHERE id = ?";
-  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ? WHERE id = ?";
+  static const char taken_down_sql[] = "UPDATE messages SET taken_down = ?1, hidden_reason = ?3 WHERE id = ?2";
+  static const ConciergeAuditAction actions[] = {
+    [CONCIERGE_OUTBOX_HIDE] = CONCIERGE_AUDIT_HIDE,
+    [CONCIERGE_OUTBOX_REMOVE] = CONCIERGE_AUDIT_REMOVE,
+    [CONCIERGE_OUTBOX_UNHIDE] = CONCIERGE_AUDIT_UNHIDE,
+  };
   PostOperation *operation = data;
   gboolean removed = operation->operation == CONCIERGE_OUTBOX_REMOVE;
+  gboolean hidden = operation->operation == CONCIERGE_OUTBOX_HIDE;
   sqlite3_stmt *stmt;
 
   if (!(stmt = store_prepare (self, sql, error)))
@@ -609,14 +640,17 @@ write_completed_operation (ConciergeStore  *self,
   sqlite3_bind_int64 (stmt, 1, operation->outbox_id);
   if (!store_step_done (self, stmt, error) || !(stmt = store_prepare (self, taken_down_sql, error)))
     return FALSE;
-  bind_text (stmt, 1, removed ? "removed" : "hidden");
+  bind_text (stmt, 1, removed ? "removed" : hidden ? "hidden" : NULL);
   sqlite3_bind_int64 (stmt, 2, operation->message_id);
+  bind_text (stmt, 3, hidden ? operation->reason : NULL);
   if (!store_step_done (self, stmt, error) ||
       !update_thread_personal_data (self, operation->thread_id, error) ||
-      !write_audit (self, removed ? CONCIERGE_AUDIT_REMOVE : CONCIERGE_AUDIT_HIDE,
-                    operation->thread_id, operation->message_id, "personal data", "", error))
+      !write_audit (self, actions[operation->operation], operation->thread_id, operation->message_id,
+                    operation->reason, "", error))
     return FALSE;
 
+  /* A post hidden on its own shows in its thread only. */
+  store_changes_add_thread (changes, operation->thread_id);
   add_move_threads (self, operation->move_id, changes->threads);
   return TRUE;
 }
@@ -638,9 +672,11 @@ complete_operation_job (ConciergeStore *self,
 /**
  * concierge_store_complete_operation_async:
  *
- * Empties the outbox entry of a post that the platform hid or removed,
- * marks the post, which no longer flags its thread, and logs it with
- * personal data as the reason.
+ * Empties the outbox entry of a post that the platform hid, removed or
+ * showed again, marks the post, which no longer flags its thread while
+ * it is taken down, and logs it with its reason: personal data for a
+ * move's, the agent's for a post hidden on its own, and for a post shown
+ * again the reason it was hidden for.
  */
 void
 concierge_store_complete_operation_async (ConciergeStore      *self,

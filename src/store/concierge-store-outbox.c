@@ -29,6 +29,7 @@ concierge_outbox_entry_free (ConciergeOutboxEntry *entry)
   g_free (entry->recipient_remote_id);
   g_free (entry->recipient_handle);
   g_free (entry->post_remote_id);
+  g_free (entry->private_reply_to_remote_id);
   g_free (entry->last_error);
   g_free (entry);
 }
@@ -37,6 +38,7 @@ const char * const outbox_operations[] = {
   [CONCIERGE_OUTBOX_REPLY] = "reply",
   [CONCIERGE_OUTBOX_HIDE] = "hide",
   [CONCIERGE_OUTBOX_REMOVE] = "remove",
+  [CONCIERGE_OUTBOX_UNHIDE] = "unhide",
 };
 
 /* A reply's state is its message's; an operation on a customer's post
@@ -49,7 +51,8 @@ const char * const outbox_operations[] = {
   "CASE o.operation WHEN 'reply' THEN m.send_state ELSE o.state END, "                  \
   "o.attempts, o.last_error, o.created_at, o.id, o.operation, o.move_id, "             \
   "o.move_id IS NOT NULL AND EXISTS (SELECT 1 FROM outbox p WHERE p.move_id = o.move_id AND p.id < o.id), " \
-  "json_extract (o.payload, '$.post'), json_extract (o.payload, '$.audience') "        \
+  "json_extract (o.payload, '$.post'), json_extract (o.payload, '$.audience'), "       \
+  "json_extract (o.payload, '$.private_reply_to') "                                     \
   "FROM outbox o JOIN messages m ON m.id = o.message_id "
 
 static ConciergeOutboxEntry *
@@ -82,6 +85,7 @@ outbox_entry_from_row (sqlite3_stmt *stmt)
    * visibility says. */
   concierge_audience_from_string ((const char *) sqlite3_column_text (stmt, 19), &entry->audience);
   entry->audience = concierge_audience_or_visibility (entry->audience, entry->visibility);
+  entry->private_reply_to_remote_id = column_dup (stmt, 20);
 
   return entry;
 }
@@ -117,6 +121,7 @@ target_clear (Target *target)
   g_free (target->in_reply_to);
   g_free (target->recipient_id);
   g_free (target->recipient_handle);
+  g_free (target->private_reply_to);
 }
 
 /* Never wider than the thread: a private one's replies are direct, and
@@ -231,7 +236,8 @@ write_queued (ConciergeStore  *self,
     "INSERT INTO outbox (account_id, thread_id, message_id, operation, payload, idempotency_key, created_at, "
     "                    move_id) "
     "VALUES (?1, ?2, ?3, 'reply', json_object ('text', ?4, 'visibility', ?5, 'thread', ?6, "
-    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9, 'audience', ?13), ?10, ?11, "
+    "'in_reply_to', ?7, 'recipient_id', ?8, 'recipient_handle', ?9, 'audience', ?13, "
+    "'private_reply_to', ?14), ?10, ?11, "
     "nullif (?12, 0))";
   g_autofree char *key = g_uuid_string_random ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -266,6 +272,7 @@ write_queued (ConciergeStore  *self,
   sqlite3_bind_int64 (stmt, 11, now);
   sqlite3_bind_int64 (stmt, 12, move_id);
   bind_text (stmt, 13, target->audience);
+  bind_text (stmt, 14, target->private_reply_to);
   return store_step_done (self, stmt, error) && update_thread_summary (self, thread_id, FALSE, error);
 }
 

@@ -110,7 +110,8 @@ typedef gboolean (*StoreWriteFunc) (ConciergeStore  *self,
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
   "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
-  "m.personal_data, m.taken_down, m.deleted_at, m.audience, m.sent_elsewhere "         \
+  "m.personal_data, m.taken_down, m.deleted_at, m.audience, m.sent_elsewhere, "        \
+  "m.hidden_reason "                                                                    \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 
@@ -125,6 +126,9 @@ typedef struct
   char   *recipient_id;
   char   *recipient_handle;
   gint64  contact_id;
+  /* A move's private message: the customer's public post it answers,
+   * which a platform that replies privately to a post (Facebook) needs. */
+  char   *private_reply_to;
 } Target;
 
 /* concierge-store-media.c */
@@ -299,6 +303,12 @@ gboolean write_queued        (ConciergeStore  *self,
                               gint64           move_id,
                               gint64          *message_id,
                               GError         **error);
+/* concierge-store-private-reply.c */
+gboolean find_post_to_answer (ConciergeStore  *self,
+                              gint64           thread_id,
+                              char           **remote_id,
+                              GError         **error);
+
 gboolean open_private_thread (ConciergeStore  *self,
                               gint64           public_thread_id,
                               const Target    *public,

@@ -92,6 +92,7 @@ message_from_row (sqlite3_stmt *stmt)
   message->deleted_at = sqlite3_column_int64 (stmt, 20);
   concierge_audience_from_string ((const char *) sqlite3_column_text (stmt, 21), &message->audience);
   message->sent_elsewhere = sqlite3_column_int (stmt, 22) != 0;
+  message->hidden_reason = column_dup (stmt, 23);
 
   return message;
 }

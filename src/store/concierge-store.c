@@ -1358,6 +1358,9 @@ static gconstpointer const boolean_calls[] = {
   (gconstpointer) concierge_store_set_thread_tag_async,
   (gconstpointer) concierge_store_finish_erasure_async,
   (gconstpointer) concierge_store_save_file_async,
+  (gconstpointer) concierge_store_queue_hide_async,
+  (gconstpointer) concierge_store_queue_unhide_async,
+  (gconstpointer) concierge_store_complete_send_unnamed_async,
 };
 
 /**

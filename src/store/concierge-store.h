@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define CONCIERGE_STORE_SCHEMA_VERSION 6
+#define CONCIERGE_STORE_SCHEMA_VERSION 8
 
 #define CONCIERGE_STORE_ERROR (concierge_store_error_quark ())
 
@@ -101,7 +101,23 @@ typedef enum
   /* Hide or remove a customer's post, for personal data. */
   CONCIERGE_OUTBOX_HIDE,
   CONCIERGE_OUTBOX_REMOVE,
+  /* Show a hidden post again. */
+  CONCIERGE_OUTBOX_UNHIDE,
 } ConciergeOutboxOperation;
+
+/* Why the agent hides a customer's post: only these. Criticism is never a
+ * reason: hidden criticism looks like censorship, and its author and
+ * their friends still see it. */
+typedef enum
+{
+  CONCIERGE_HIDE_PERSONAL_DATA,
+  CONCIERGE_HIDE_SPAM,
+  CONCIERGE_HIDE_ABUSE,
+} ConciergeHideReason;
+
+const char      *concierge_hide_reason_to_string   (ConciergeHideReason  reason);
+gboolean         concierge_hide_reason_from_string (const char          *text,
+                                                    ConciergeHideReason *reason);
 
 /* A reply waiting in the outbox, or an operation on a customer's post:
  * everything a channel needs to do it, fixed when it was queued so that a
@@ -124,6 +140,9 @@ typedef struct
   char               *recipient_remote_id;   /* the customer's platform id, or NULL */
   char               *recipient_handle;
   char               *post_remote_id;        /* what a hide or remove acts on */
+  /* A move's private message: the customer's public post it answers
+   * privately, where the platform sends private replies to posts. */
+  char               *private_reply_to_remote_id;
   ConciergeSendState  state;
   guint               attempts;
   char               *last_error;
@@ -262,6 +281,7 @@ typedef enum
   CONCIERGE_AUDIT_REMOVE,
   CONCIERGE_AUDIT_OVERRIDE,
   CONCIERGE_AUDIT_PURGE,
+  CONCIERGE_AUDIT_UNHIDE,
 } ConciergeAuditAction;
 
 typedef struct
@@ -274,6 +294,8 @@ typedef struct
   gint64               account_id;
   gint64               thread_id;
   char                *detail;
+  gint64               message_id;   /* the post it concerns, or 0 */
+  gboolean             still_hidden; /* that post is hidden now */
 } ConciergeAuditEntry;
 
 /* An image whose bytes the cache still lacks, and the account that can
@@ -627,6 +649,31 @@ void             concierge_store_complete_operation_async   (ConciergeStore     
 gboolean         concierge_store_complete_operation_finish  (ConciergeStore      *self,
                                                              GAsyncResult        *result,
                                                              GError             **error);
+void             concierge_store_complete_send_unnamed_async  (ConciergeStore      *self,
+                                                               gint64               message_id,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+gboolean         concierge_store_complete_send_unnamed_finish (ConciergeStore      *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
+void             concierge_store_queue_hide_async      (ConciergeStore      *self,
+                                                        gint64               message_id,
+                                                        ConciergeHideReason  reason,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_queue_hide_finish     (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             concierge_store_queue_unhide_async    (ConciergeStore      *self,
+                                                        gint64               message_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         concierge_store_queue_unhide_finish   (ConciergeStore      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void             concierge_store_load_outbox_async     (ConciergeStore      *self,
                                                         gint64               account_id,
                                                         GCancellable        *cancellable,

@@ -21,6 +21,7 @@ struct _ConciergeAuditWindow
   AdwWindow        parent_instance;
 
   ConciergeStore  *store;
+  ConciergeSync   *sync;           /* sends what the window queues, or NULL */
   GCancellable    *loading;        /* the load under way */
   GCancellable    *cancellable;    /* until the window goes */
   GPtrArray       *entries;        /* as the list shows them, or NULL */
@@ -59,6 +60,8 @@ action_icon_name (ConciergeAuditAction action)
       return "dialog-warning-symbolic";
     case CONCIERGE_AUDIT_PURGE:
       return "edit-clear-all-symbolic";
+    case CONCIERGE_AUDIT_UNHIDE:
+      return "view-reveal-symbolic";
     default:
       return "document-open-recent-symbolic";
     }
@@ -75,6 +78,10 @@ describe_reason (const char *reason)
     return g_strdup (_("No reason given"));
   if (g_str_equal (reason, "personal data"))
     return g_strdup (C_("audit reason", "Personal data"));
+  if (g_str_equal (reason, "spam"))
+    return g_strdup (C_("audit reason", "Spam"));
+  if (g_str_equal (reason, "abuse"))
+    return g_strdup (C_("audit reason", "Abuse"));
   if (g_str_equal (reason, "personal data in a public reply"))
     return g_strdup (C_("audit reason", "Personal data in a public reply"));
   if (g_str_equal (reason, "the customer's request to be forgotten"))
@@ -197,6 +204,20 @@ entry_row_new (gpointer item,
   label = dim_label_new (entry->actor, 1);
   gtk_widget_add_css_class (label, "caption");
   gtk_grid_attach (GTK_GRID (grid), label, 2, 1, 1, 1);
+
+  /* A post hidden for a reason is shown again with one click, from its
+   * entry, while it is hidden. */
+  if (entry->action == CONCIERGE_AUDIT_HIDE && entry->still_hidden && entry->account_id != 0)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Show _Again"));
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "pill");
+      gtk_widget_add_css_class (button, "small");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(xx)", entry->account_id, entry->message_id);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.unhide");
+      gtk_grid_attach (GTK_GRID (grid), button, 3, 0, 1, 2);
+    }
 
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -437,11 +458,51 @@ concierge_audit_window_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCIERGE_TYPE_AUDIT_WINDOW);
   g_clear_object (&self->items);
 
   G_OBJECT_CLASS (concierge_audit_window_parent_class)->dispose (object);
+}
+
+static void
+unhidden_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeAuditWindow *self = concierge_caller_get_widget (caller);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!concierge_sync_hide_finish (CONCIERGE_SYNC (object), result, &error))
+    {
+      if (self == NULL)
+        return;
+      /* Translators: a toast; %s is the reason */
+      text = g_strdup_printf (_("The post could not be shown again: %s"), error->message);
+    }
+  else if (self == NULL)
+    return;
+  else
+    text = g_strdup (_("The post is shown again as soon as the account is online. The log notes it then."));
+  adw_toast_overlay_add_toast (self->toast_overlay, concierge_toast_new (text));
+}
+
+static void
+unhide_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConciergeAuditWindow *self = CONCIERGE_AUDIT_WINDOW (widget);
+  gint64 account_id, message_id;
+
+  if (self->sync == NULL)
+    return;
+  g_variant_get (parameter, "(xx)", &account_id, &message_id);
+  concierge_sync_unhide_async (self->sync, account_id, message_id, NULL, unhidden_cb,
+                               concierge_caller_new (self, self->cancellable, NULL, NULL));
 }
 
 static void
@@ -460,6 +521,7 @@ concierge_audit_window_class_init (ConciergeAuditWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "audit.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "audit.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "audit.unhide", "(xx)", unhide_action);
 
   /* As a dialog closes, and as GNOME's windows close. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -481,11 +543,14 @@ concierge_audit_window_init (ConciergeAuditWindow *self)
 /**
  * concierge_audit_window_new:
  *
+ * @sync: (nullable): which shows a hidden post again from its entry
+ *
  * Returns: (transfer none): a window that reads the audit log of @store
  */
 GtkWindow *
 concierge_audit_window_new (GtkWindow      *parent,
-                            ConciergeStore *store)
+                            ConciergeStore *store,
+                            ConciergeSync  *sync)
 {
   ConciergeAuditWindow *self;
 
@@ -493,6 +558,7 @@ concierge_audit_window_new (GtkWindow      *parent,
 
   self = g_object_new (CONCIERGE_TYPE_AUDIT_WINDOW, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
+  self->sync = sync ? g_object_ref (sync) : NULL;
   concierge_audit_window_reload (self);
 
   return GTK_WINDOW (self);

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "channels/concierge-sync.h"
 #include "store/concierge-store.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConciergeAuditWindow, concierge_audit_window, CONCIERGE, AUDIT_WINDOW, AdwWindow)
 
 GtkWindow *concierge_audit_window_new    (GtkWindow            *parent,
-                                          ConciergeStore       *store);
+                                          ConciergeStore       *store,
+                                          ConciergeSync        *sync);
 void       concierge_audit_window_reload (ConciergeAuditWindow *self);
 
 G_END_DECLS

@@ -344,6 +344,61 @@ oldest_post_to_remove (ConciergeConversationView *self)
   return oldest;
 }
 
+/* The customer's post a move answers privately, as the store chooses it
+ * (find_post_to_answer): their latest with personal data, or else their
+ * latest. */
+static const char *
+post_to_answer (ConciergeConversationView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  const char *found = NULL;
+  gboolean found_personal = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConciergeMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+      gboolean personal = concierge_message_get_personal_data (message) != NULL;
+
+      if (concierge_message_get_direction (message) != CONCIERGE_DIRECTION_IN ||
+          concierge_message_get_remote_id (message) == NULL || concierge_message_get_deleted_at (message) != 0 ||
+          (found_personal && !personal))
+        continue;
+      /* The list runs oldest first: a later one of the same kind wins. */
+      found = concierge_message_get_remote_id (message);
+      found_personal = personal;
+    }
+  return found;
+}
+
+static void
+move_options_known_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Moving *moving = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (moving->self_cancellable))
+    {
+      moving_free (moving);
+      return;
+    }
+
+  /* Unasked, the dialog promises nothing the platform may refuse: no
+   * private reply, and the post stays. */
+  if (!concierge_channel_get_move_options_finish (CONCIERGE_CHANNEL (object), result, &moving->plan.options,
+                                                  &error))
+    {
+      g_debug ("Could not ask what a move can do for the post: %s", error->message);
+      moving->plan.options.private_reply = CONCIERGE_MOVE_CANNOT;
+      moving->plan.options.hide = CONCIERGE_MOVE_CANNOT;
+    }
+  moving->plan.reachable = moving->plan.options.private_reply == CONCIERGE_MOVE_CAN;
+  if (moving->plan.post_action == CONCIERGE_POST_HIDE && moving->plan.options.hide != CONCIERGE_MOVE_CAN)
+    moving->plan.post_action = CONCIERGE_POST_KEEP;
+  show_move_dialog (moving);
+}
+
 static void
 move_to_private_action (GtkWidget  *widget,
                         const char *action_name,
@@ -361,6 +416,17 @@ move_to_private_action (GtkWidget  *widget,
 
   moving = moving_new (self, self->thread, channel, &capabilities);
   moving->ask_contact_threads = capabilities.can_reply_privately && capabilities.private_needs_customer_first;
+
+  /* Where the private message answers the post itself, what the platform
+   * allows for that post decides what the dialog promises. */
+  moving->plan.replies_to_post = capabilities.private_reply_once && post_to_answer (self) != NULL;
+  if (moving->plan.replies_to_post)
+    {
+      concierge_channel_get_move_options_async (channel, concierge_thread_get_remote_id (self->thread),
+                                                post_to_answer (self), self->cancellable, move_options_known_cb,
+                                                moving);
+      return;
+    }
 
   /* Whether the account may remove the post here and now, before the
    * dialog promises it. */
@@ -468,6 +534,7 @@ _concierge_conversation_view_class_actions_init (ConciergeConversationViewClass 
   gtk_widget_class_install_action (widget_class, "conversation.insert-saved-reply", NULL,
                                    insert_saved_reply_action);
   gtk_widget_class_install_property_action (widget_class, "conversation.note-mode", "note-mode");
+  _concierge_conversation_view_class_hide_actions_init (klass);
 }
 
 static void

@@ -49,5 +49,7 @@ struct _ConciergeConversationView
 ConciergeChannel *_concierge_conversation_view_get_channel         (ConciergeConversationView      *self);
 void              _concierge_conversation_view_class_actions_init (ConciergeConversationViewClass *klass);
 void              _concierge_conversation_view_actions_init       (ConciergeConversationView      *self);
+gboolean          _concierge_conversation_view_can_hide           (ConciergeConversationView      *self);
+void              _concierge_conversation_view_class_hide_actions_init (ConciergeConversationViewClass *klass);
 
 G_END_DECLS

@@ -53,6 +53,7 @@ bind_message_cb (GtkSignalListItemFactory  *factory,
   concierge_message_row_set_images (row, concierge_message_get_images (message), self->store, self->textures,
                                     self->images_cancellable);
   concierge_message_row_set_attachments (row, concierge_message_get_attachments (message), self->store);
+  concierge_message_row_set_moderation (row, message, _concierge_conversation_view_can_hide (self));
 }
 
 /* A newly opened conversation starts at its latest message. */

@@ -36,6 +36,10 @@ struct _ConciergeMessageRow
   GtkButton *resend_button;
   GtkWidget *images_box;
   GtkWidget *files_box;
+  GtkWidget *moderation_box;
+  GtkImage  *moderation_image;
+  GtkLabel  *moderation_label;
+  GtkButton *moderation_button;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeMessageRow, concierge_message_row, GTK_TYPE_WIDGET)
@@ -638,6 +642,10 @@ concierge_message_row_class_init (ConciergeMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_image);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, resend_button);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, moderation_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, moderation_image);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, moderation_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, moderation_button);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, images_box);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMessageRow, files_box);
 }
@@ -663,6 +671,79 @@ same_images (GPtrArray *a,
   return TRUE;
 }
 
+/**
+ * concierge_hide_reason_describe:
+ * @reason: as the store keeps it: "personal data", "spam", "abuse"
+ *
+ * Returns: (transfer full): the reason as the agent reads it
+ */
+char *
+concierge_hide_reason_describe (const char *reason)
+{
+  ConciergeHideReason known;
+
+  if (!concierge_hide_reason_from_string (reason, &known))
+    return g_strdup (reason ? reason : "");
+  switch (known)
+    {
+    case CONCIERGE_HIDE_SPAM:
+      return g_strdup (C_("hide reason", "Spam"));
+    case CONCIERGE_HIDE_ABUSE:
+      return g_strdup (C_("hide reason", "Abuse"));
+    case CONCIERGE_HIDE_PERSONAL_DATA:
+    default:
+      return g_strdup (C_("hide reason", "Personal data"));
+    }
+}
+
+/**
+ * concierge_message_row_set_moderation:
+ * @can_hide: the platform hides customers' posts, and the thread is
+ *   public
+ *
+ * Shows whether a customer's public post is hidden, and why, with the one
+ * click that shows it again; or offers to hide it, where the platform can.
+ * Call after concierge_message_row_set_message().
+ */
+void
+concierge_message_row_set_moderation (ConciergeMessageRow *self,
+                                      ConciergeMessage    *message,
+                                      gboolean             can_hide)
+{
+  ConciergeTakenDown taken_down = concierge_message_get_taken_down (message);
+  gboolean post = concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN &&
+                  concierge_message_get_remote_id (message) != NULL && !concierge_message_is_note (message);
+  gboolean hidden = taken_down == CONCIERGE_TAKEN_DOWN_HIDDEN;
+
+  g_return_if_fail (CONCIERGE_IS_MESSAGE_ROW (self));
+
+  gtk_widget_set_visible (self->moderation_box,
+                          post && (hidden || (can_hide && taken_down == CONCIERGE_TAKEN_DOWN_NONE &&
+                                              concierge_message_get_deleted_at (message) == 0)));
+  gtk_widget_set_visible (GTK_WIDGET (self->moderation_label), hidden);
+  gtk_widget_set_visible (GTK_WIDGET (self->moderation_image), hidden);
+  if (hidden && concierge_message_get_hidden_reason (message) == NULL)
+    gtk_label_set_text (self->moderation_label, _("Hidden on the platform. Only the author, their friends and you "
+                                                  "still see it."));
+  else if (hidden)
+    {
+      g_autofree char *reason = concierge_hide_reason_describe (concierge_message_get_hidden_reason (message));
+      /* Translators: under a hidden customer's post; %s is the reason, as in "Spam" */
+      g_autofree char *text = g_strdup_printf (_("Hidden: %s. Only the author, their friends and you still see "
+                                                 "it."), reason);
+
+      gtk_label_set_text (self->moderation_label, text);
+    }
+
+  /* The target first: an action with a parameter and no target yet
+   * warns. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->moderation_button), "x",
+                                    concierge_message_get_id (message));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->moderation_button),
+                                  hidden ? "conversation.unhide-post" : "conversation.hide-post");
+  gtk_button_set_label (self->moderation_button, hidden ? _("Show _Again") : _("_Hide…"));
+}
+
 /* Whether a row that shows @a shows @b as it is: a row is set again only
  * when something it shows changed. */
 gboolean
@@ -677,6 +758,7 @@ concierge_message_row_shows_same (ConciergeMessage *a,
          g_strcmp0 (concierge_message_get_content_warning (a), concierge_message_get_content_warning (b)) == 0 &&
          g_strcmp0 (concierge_message_get_personal_data (a), concierge_message_get_personal_data (b)) == 0 &&
          concierge_message_get_taken_down (a) == concierge_message_get_taken_down (b) &&
+         g_strcmp0 (concierge_message_get_hidden_reason (a), concierge_message_get_hidden_reason (b)) == 0 &&
          concierge_message_get_deleted_at (a) == concierge_message_get_deleted_at (b) &&
          same_images (concierge_message_get_images (a), concierge_message_get_images (b)) &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;

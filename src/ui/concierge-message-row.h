@@ -29,5 +29,9 @@ void     concierge_message_row_set_attachments (ConciergeMessageRow *self,
                                                 ConciergeStore      *store);
 gboolean concierge_message_row_shows_same  (ConciergeMessage    *a,
                                             ConciergeMessage    *b);
+void     concierge_message_row_set_moderation (ConciergeMessageRow *self,
+                                               ConciergeMessage    *message,
+                                               gboolean             can_hide);
+char    *concierge_hide_reason_describe    (const char          *reason);
 
 G_END_DECLS

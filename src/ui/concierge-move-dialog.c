@@ -33,6 +33,10 @@ struct _ConciergeMoveDialog
   GtkLabel           *public_error;
   GtkLabel           *post_label;
   GtkLabel           *path_label;
+  GtkLabel           *private_reply_label;
+  GtkSwitch          *public_check;
+  GtkWidget          *public_switch_box;
+  GtkWidget          *public_box;
 };
 
 G_DEFINE_FINAL_TYPE (ConciergeMoveDialog, concierge_move_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -44,8 +48,12 @@ texts_changed_cb (ConciergeMoveDialog *self)
   g_autofree char *private_text = concierge_text_view_dup_text (self->private_text);
   g_autofree char *public_text = concierge_text_view_dup_text (self->public_text);
   g_autoptr(GArray) findings = concierge_detector_scan (self->detector, public_text);
-  g_autofree char *kinds = concierge_detector_describe (findings);
+  g_autofree char *kinds = NULL;
+  gboolean answers_publicly = gtk_switch_get_active (self->public_check);
 
+  gtk_widget_set_sensitive (self->public_box, answers_publicly);
+  if (answers_publicly)
+    kinds = concierge_detector_describe (findings);
   if (kinds != NULL)
     {
       /* Translators: %s is the kinds of personal data, as in "IBAN, phone number" */
@@ -57,13 +65,48 @@ texts_changed_cb (ConciergeMoveDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->public_error), kinds != NULL);
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "move",
-                                           kinds == NULL && public_text[0] != '\0' &&
+                                           kinds == NULL && (!answers_publicly || public_text[0] != '\0') &&
                                            (!self->reachable || private_text[0] != '\0'));
+}
+
+/**
+ * concierge_move_dialog_describe_private_reply:
+ *
+ * Returns: (nullable): why the platform allows no private reply to the
+ *   customer's post, or %NULL where it does or has none
+ */
+const char *
+concierge_move_dialog_describe_private_reply (const ConciergeMovePlan *plan)
+{
+  if (!plan->replies_to_post)
+    return NULL;
+  switch (plan->options.private_reply)
+    {
+    case CONCIERGE_MOVE_CAN:
+      return NULL;
+    case CONCIERGE_MOVE_TOO_OLD:
+      return _("No private reply: the comment is older than 7 days, and Facebook allows a private reply only "
+               "within 7 days of a comment.");
+    case CONCIERGE_MOVE_DONE_BEFORE:
+      return _("No private reply: this comment has had its private reply already, and Facebook allows only "
+               "one per comment.");
+    case CONCIERGE_MOVE_CANNOT:
+    default:
+      return _("No private reply: Facebook allows none to this comment, for example because another page "
+               "wrote it.");
+    }
 }
 
 static char *
 describe_post (const ConciergeMovePlan *plan)
 {
+  if (plan->replies_to_post && plan->kinds != NULL && plan->options.hide != CONCIERGE_MOVE_CAN)
+    return g_strdup (_("Facebook does not let the page hide this comment, for example because the page or one of "
+                       "its admins wrote it, or it is under a visitor’s post. It stays visible until its author "
+                       "deletes it."));
+  if (plan->replies_to_post && plan->post_action == CONCIERGE_POST_HIDE)
+    return g_strdup (_("Then Concierge hides the comment, with “personal data” as the reason in the audit log. Its "
+                       "author and their friends still see it."));
   switch (plan->post_action)
     {
     case CONCIERGE_POST_HIDE:
@@ -145,13 +188,39 @@ concierge_move_dialog_new (GtkWindow               *parent,
   heading = g_strdup_printf (_("Private message to %s"), plan->customer);
   gtk_label_set_text (self->private_heading, heading);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
-                               plan->reachable
+                               plan->reachable && plan->replies_to_post
+                               ? _("Concierge answers the comment with a private reply in Messenger, and in public "
+                                   "too if you want, without any personal data. You can change the texts.")
+                               : plan->reachable
                                ? _("Concierge first writes to the customer privately, then answers the post in "
                                    "public, without any personal data. You can change both texts.")
                                : _("Concierge answers the post in public, without any personal data, and asks the "
                                    "customer to write privately. You can change the text."));
   gtk_widget_set_visible (self->private_box, plan->reachable);
-  if (!plan->reachable)
+  /* Only a private reply lets the public answer go. */
+  gtk_widget_set_visible (self->public_switch_box, plan->reachable && plan->replies_to_post);
+  if (plan->reachable && plan->replies_to_post)
+    {
+      g_autofree char *until = concierge_format_date_time (plan->options.private_reply_until);
+      /* Translators: %s is a date and time */
+      g_autofree char *text = plan->options.private_reply_until != 0
+                              ? g_strdup_printf (_("Facebook allows one private reply to this comment, until %s. "
+                                                   "It opens a conversation in Messenger."), until)
+                              : g_strdup (_("Facebook allows one private reply to this comment. It opens a "
+                                            "conversation in Messenger."));
+
+      gtk_label_set_text (self->private_reply_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->private_reply_label), plan->reachable && plan->replies_to_post);
+  if (!plan->reachable && plan->replies_to_post)
+    {
+      /* Translators: the first %s is why there is no private reply */
+      g_autofree char *path = g_strdup_printf (_("%s The public reply asks the customer to write privately "
+                                                 "instead."), concierge_move_dialog_describe_private_reply (plan));
+
+      gtk_label_set_text (self->path_label, path);
+    }
+  else if (!plan->reachable)
     {
       /* Translators: %s is the customer's name, then a platform */
       g_autofree char *path = g_strdup_printf (_("%s has not written to this account privately, and on %s it "
@@ -187,11 +256,19 @@ concierge_move_dialog_dup_private_text (ConciergeMoveDialog *self)
   return self->reachable ? concierge_text_view_dup_text (self->private_text) : NULL;
 }
 
+/**
+ * concierge_move_dialog_dup_public_text:
+ *
+ * Returns: (transfer full) (nullable): the public reply, or %NULL where
+ *   the agent answers only privately
+ */
 char *
 concierge_move_dialog_dup_public_text (ConciergeMoveDialog *self)
 {
   g_return_val_if_fail (CONCIERGE_IS_MOVE_DIALOG (self), NULL);
 
+  if (!gtk_switch_get_active (self->public_check))
+    return NULL;
   return concierge_text_view_dup_text (self->public_text);
 }
 
@@ -228,6 +305,10 @@ concierge_move_dialog_class_init (ConciergeMoveDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_error);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, post_label);
   gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, path_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, private_reply_label);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_check);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_switch_box);
+  gtk_widget_class_bind_template_child (widget_class, ConciergeMoveDialog, public_box);
 }
 
 static void
@@ -239,4 +320,6 @@ concierge_move_dialog_init (ConciergeMoveDialog *self)
                            G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->public_text), "changed",
                            G_CALLBACK (texts_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->public_check, "notify::active", G_CALLBACK (texts_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -32,6 +32,11 @@ typedef struct
   /* Why a post with personal data stays, where the account could remove
    * posts elsewhere. */
   ConciergeRemoval    removal;
+  /* Where the private message is a private reply to the customer's post
+   * (Facebook): what the platform allows for that post, and the public
+   * reply is the agent's choice. */
+  gboolean            replies_to_post;
+  ConciergeMoveOptions options;
 } ConciergeMovePlan;
 
 ConciergeMoveDialog *concierge_move_dialog_new              (GtkWindow               *parent,
@@ -40,5 +45,6 @@ ConciergeMoveDialog *concierge_move_dialog_new              (GtkWindow          
 char                *concierge_move_dialog_dup_private_text (ConciergeMoveDialog     *self);
 char                *concierge_move_dialog_dup_public_text  (ConciergeMoveDialog     *self);
 ConciergePostAction  concierge_move_dialog_get_post_action  (ConciergeMoveDialog     *self);
+const char          *concierge_move_dialog_describe_private_reply (const ConciergeMovePlan *plan);
 
 G_END_DECLS

@@ -358,7 +358,7 @@ concierge_window_show_audit_log_action (GtkWidget  *widget,
 
   if (self->audit_window == NULL)
     {
-      self->audit_window = concierge_audit_window_new (GTK_WINDOW (self), self->store);
+      self->audit_window = concierge_audit_window_new (GTK_WINDOW (self), self->store, self->sync);
       g_object_add_weak_pointer (G_OBJECT (self->audit_window), (gpointer *) &self->audit_window);
     }
   else

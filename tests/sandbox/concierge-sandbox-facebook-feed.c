@@ -503,6 +503,19 @@ add_comment_object (GraphRequest *request,
                                           : g_str_equal (name, "is_hidden") ? comment->is_hidden
                                           : TRUE);
         }
+      else if (g_str_equal (name, "private_reply_conversation"))
+        {
+          g_autofree char *conversation = NULL;
+
+          /* Only a comment that had its private reply has one. */
+          if (!comment->private_replied)
+            continue;
+          conversation = g_strdup_printf ("t_%s", comment->from->id);
+          json_builder_set_member_name (builder, "private_reply_conversation");
+          json_builder_begin_object (builder);
+          add_string (builder, "id", conversation);
+          json_builder_end_object (builder);
+        }
       else if (g_str_equal (name, "comment_count") || g_str_equal (name, "like_count"))
         {
           json_builder_set_member_name (builder, name);

@@ -7,6 +7,7 @@ that the page's app has it, the reply goes out with the tag. A customer
 who wrote 8 days ago must write first, whatever the permission."""
 
 import subprocess
+import time
 
 import uitest
 
@@ -66,10 +67,18 @@ def run(app, sandbox):
     uitest.wait_until(lambda: any(name and "Meta’s Human Agent permission: no." in name
                                   for _, name in uitest.named(app.root)),
                       "Preferences to say the app lacks the permission")
-    app.click(app.find(f"{ACCOUNT} has Meta’s Human Agent permission"))
-    uitest.wait_until(lambda: any(name and "Meta’s Human Agent permission: yes." in name
-                                  for _, name in uitest.named(app.root)),
-                      "Preferences to say the app has the permission")
+    # The rows are built anew when an account's sync state changes, and a
+    # click may meet a switch on its way out: the agent would click again.
+    says_yes = lambda: any(name and "Meta’s Human Agent permission: yes." in name
+                           for _, name in uitest.named(app.root))
+    for _ in range(3):
+        app.click(app.find(f"{ACCOUNT} has Meta’s Human Agent permission"))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not says_yes():
+            time.sleep(0.2)
+        if says_yes():
+            break
+    uitest.wait_until(says_yes, "Preferences to say the app has the permission")
     app.press_escape()
     app.wait_window_gone("Preferences")
     print("Preferences → Accounts says whether the page's app has Meta's Human Agent permission")

@@ -146,4 +146,19 @@ GStrv            concierge_facebook_find_deleted_finish (ConciergeChannel     *c
                                                          GAsyncResult         *result,
                                                          GError              **error);
 
+/* What a move to private can do for a comment. */
+void             concierge_facebook_read_move_options       (JsonObject            *comment,
+                                                             gint64                 now,
+                                                             ConciergeMoveOptions  *options);
+void             concierge_facebook_get_move_options_async  (ConciergeChannel      *channel,
+                                                             const char            *thread_remote_id,
+                                                             const char            *message_remote_id,
+                                                             GCancellable          *cancellable,
+                                                             GAsyncReadyCallback    callback,
+                                                             gpointer               user_data);
+gboolean         concierge_facebook_get_move_options_finish (ConciergeChannel      *channel,
+                                                             GAsyncResult          *result,
+                                                             ConciergeMoveOptions  *options,
+                                                             GError               **error);
+
 G_END_DECLS

@@ -8,15 +8,18 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "channels/concierge-channel-moderation.h"
 #include "concierge-facebook-channel-private.h"
 
 /* The Send API's limit for a message's text. */
 #define MAX_TEXT_LENGTH 2000
 
 static void concierge_facebook_channel_init (ConciergeChannelInterface *iface);
+static void concierge_facebook_moderation_init (ConciergeModerationInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ConciergeFacebook, concierge_facebook, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_facebook_channel_init))
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_CHANNEL, concierge_facebook_channel_init)
+                               G_IMPLEMENT_INTERFACE (CONCIERGE_TYPE_MODERATION, concierge_facebook_moderation_init))
 
 static void
 concierge_facebook_finalize (GObject *object)
@@ -151,6 +154,10 @@ concierge_facebook_send_async (ConciergeChannel     *channel,
   g_task_set_source_tag (task, concierge_facebook_send_async);
   if (entry->visibility == CONCIERGE_VISIBILITY_PUBLIC)
     concierge_facebook_send_comment (task, entry);
+  /* A move's private message answers the customer's comment: Meta's
+   * private reply, which needs no open window. */
+  else if (entry->private_reply_to_remote_id != NULL)
+    concierge_facebook_send_private_reply (task, entry->private_reply_to_remote_id, entry->text);
   else
     concierge_facebook_send_message (task, entry);
 }
@@ -264,6 +271,8 @@ concierge_facebook_get_capabilities (ConciergeChannel             *channel,
   /* The Graph API takes no idempotency key: a send cut off is asked
    * about before it goes out again. */
   capabilities->has_idempotency = FALSE;
+  /* Meta refuses a second private reply to a comment (error 10900). */
+  capabilities->private_reply_once = TRUE;
   /* Messenger's windows: 24 hours after the customer's last message, and
    * 7 days with the human-agent tag where Meta allows it; comments have
    * none. */
@@ -332,4 +341,11 @@ concierge_facebook_channel_init (ConciergeChannelInterface *iface)
   iface->find_deleted_async = concierge_facebook_find_deleted_async;
   iface->find_deleted_finish = concierge_facebook_find_deleted_finish;
   iface->set_first_sync_threads = concierge_facebook_set_first_sync_threads;
+}
+
+static void
+concierge_facebook_moderation_init (ConciergeModerationInterface *iface)
+{
+  iface->get_move_options_async = concierge_facebook_get_move_options_async;
+  iface->get_move_options_finish = concierge_facebook_get_move_options_finish;
 }

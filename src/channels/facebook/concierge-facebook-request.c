@@ -306,6 +306,15 @@ concierge_facebook_error_for_answer (ConciergeFacebook *self,
     case 551:
       return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
                                   _("This person cannot be reached on Messenger right now."));
+    case 10900:
+      return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_ALREADY_DONE,
+                                  _("Facebook allows one private reply per comment, and this comment has had "
+                                    "its private reply."));
+    case 10902:
+    case 10903:
+      return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,
+                                  _("Facebook no longer allows a private reply to this comment: that is possible "
+                                    "only within 7 days of the comment."));
     case 100:
       if (subcode == 33 && names_the_page (self, path))
         return g_error_new_literal (CONCIERGE_CHANNEL_ERROR, CONCIERGE_CHANNEL_ERROR_REJECTED,

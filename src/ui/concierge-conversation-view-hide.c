@@ -1,0 +1,102 @@
+/* concierge-conversation-view-hide.c
+ *
+ * Hiding a customer's post for a reason the agent chooses, and showing
+ * it again with one click. Both go through the outbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "concierge-conversation-view-private.h"
+#include "concierge-hide-dialog.h"
+#include "concierge-ui.h"
+
+/* Whether the thread's posts can be hidden: a public thread on a platform
+ * that hides posts. */
+gboolean
+_concierge_conversation_view_can_hide (ConciergeConversationView *self)
+{
+  ConciergeChannel *channel = _concierge_conversation_view_get_channel (self);
+  ConciergeChannelCapabilities capabilities = { 0 };
+
+  if (channel == NULL || concierge_thread_get_visibility (self->thread) != CONCIERGE_VISIBILITY_PUBLIC)
+    return FALSE;
+  concierge_channel_get_capabilities (channel, &capabilities);
+  return capabilities.can_hide;
+}
+
+static void
+hidden_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
+  g_autoptr(GError) error = NULL;
+
+  if (!concierge_sync_hide_finish (CONCIERGE_SYNC (object), result, &error) && self != NULL)
+    {
+      /* Translators: %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("The post could not be hidden or shown: %s"), error->message);
+
+      concierge_composer_show_error (self->composer, text);
+    }
+}
+
+static void
+hide_response_cb (ConciergeHideDialog       *dialog,
+                  const char                *response,
+                  ConciergeConversationView *self)
+{
+  ConciergeHideReason reason;
+
+  if (!g_str_equal (response, "hide") || self->sync == NULL || self->thread == NULL ||
+      !concierge_hide_dialog_get_reason (dialog, &reason))
+    return;
+  concierge_sync_hide_async (self->sync, concierge_thread_get_account_id (self->thread),
+                             concierge_hide_dialog_get_message_id (dialog), reason, NULL, hidden_cb,
+                             concierge_caller_new (self, self->cancellable, NULL, NULL));
+}
+
+static void
+hide_post_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+  ConciergeHideDialog *dialog;
+
+  if (self->sync == NULL || self->thread == NULL || !_concierge_conversation_view_can_hide (self))
+    return;
+
+  dialog = concierge_hide_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), g_variant_get_int64 (parameter));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (hide_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* One click: showing a post again destroys nothing. */
+static void
+unhide_post_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
+
+  if (self->sync == NULL || self->thread == NULL)
+    return;
+  concierge_sync_unhide_async (self->sync, concierge_thread_get_account_id (self->thread),
+                               g_variant_get_int64 (parameter), NULL, hidden_cb,
+                               concierge_caller_new (self, self->cancellable, NULL, NULL));
+}
+
+void
+_concierge_conversation_view_class_hide_actions_init (ConciergeConversationViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "conversation.hide-post", "x", hide_post_action);
+  gtk_widget_class_install_action (widget_class, "conversation.unhide-post", "x", unhide_post_action);
+}
