@@ -198,14 +198,15 @@ test_hide_and_unhide (Fixture       *fixture,
 
 /* As the outbox sender records the platform's refusal. */
 static void
-refuse (Fixture *fixture,
-        gint64   outbox_id)
+refuse (Fixture    *fixture,
+        gint64      outbox_id,
+        const char *why)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  concierge_store_set_operation_state_async (fixture->store, outbox_id, CONCIERGE_SEND_FAILED, "Facebook refused",
-                                             NULL, test_got_result, &result);
+  concierge_store_set_operation_state_async (fixture->store, outbox_id, CONCIERGE_SEND_FAILED, why, NULL,
+                                             test_got_result, &result);
   g_assert_true (concierge_store_set_operation_state_finish (fixture->store, wait_for_result (&result), &error));
   g_assert_no_error (error);
 }
@@ -242,7 +243,7 @@ test_hide_refused (Fixture       *fixture,
   g_assert_cmpuint (entries->len, ==, 1);
 
   /* The platform refused it: another try, with another reason, may go. */
-  refuse (fixture, ((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->id);
+  refuse (fixture, ((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->id, "Facebook refused");
   g_assert_true (queue_hide (fixture, concierge_message_get_id (post), CONCIERGE_HIDE_SPAM, &error));
   g_assert_no_error (error);
   g_clear_pointer (&entries, g_ptr_array_unref);
@@ -255,6 +256,65 @@ test_hide_refused (Fixture       *fixture,
   private_message = g_object_ref (g_ptr_array_index (messages, 0));
   g_assert_false (queue_hide (fixture, concierge_message_get_id (private_message), CONCIERGE_HIDE_SPAM, &error));
   g_assert_error (error, CONCIERGE_STORE_ERROR, CONCIERGE_STORE_ERROR_NOT_FOUND);
+}
+
+/* The only queued operation, as the sender takes it, refused for @why. */
+static void
+refuse_queued (Fixture    *fixture,
+               const char *why)
+{
+  g_autoptr(GPtrArray) entries = load_outbox (fixture);
+
+  g_assert_cmpuint (entries->len, ==, 1);
+  refuse (fixture, ((ConciergeOutboxEntry *) g_ptr_array_index (entries, 0))->id, why);
+}
+
+/* A hide the platform refused comes with the post, in the platform's
+ * words, across a restart, until it is tried again and done; so does a
+ * refused showing again of the hidden post. */
+static void
+test_refusal_with_post (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char why[] = "Facebook does not let the page hide this comment.";
+  g_autoptr(ConciergeMessage) post = NULL;
+  g_autoptr(ConciergeMessage) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ingest_one (fixture, fixture->mastodon, THREAD, CONCIERGE_VISIBILITY_PUBLIC,
+              incoming ("1122334455_4", "7004", "Jana", "Meine Nummer: 0171 2345678", 100));
+  post = load_post (fixture, "1122334455_4");
+  g_assert_null (concierge_message_get_moderation_error (post));
+
+  g_assert_true (queue_hide (fixture, concierge_message_get_id (post), CONCIERGE_HIDE_PERSONAL_DATA, &error));
+  g_assert_no_error (error);
+  refuse_queued (fixture, why);
+  reopen (fixture);
+  loaded = load_post (fixture, "1122334455_4");
+  g_assert_cmpint (concierge_message_get_taken_down (loaded), ==, CONCIERGE_TAKEN_DOWN_NONE);
+  g_assert_cmpstr (concierge_message_get_moderation_error (loaded), ==, why);
+  g_clear_object (&loaded);
+
+  /* Tried again: nothing refused while it is on its way, nor once done. */
+  g_assert_true (queue_hide (fixture, concierge_message_get_id (post), CONCIERGE_HIDE_PERSONAL_DATA, &error));
+  g_assert_no_error (error);
+  loaded = load_post (fixture, "1122334455_4");
+  g_assert_null (concierge_message_get_moderation_error (loaded));
+  g_clear_object (&loaded);
+  send_operation (fixture, CONCIERGE_OUTBOX_HIDE, "1122334455_4", FALSE);
+  loaded = load_post (fixture, "1122334455_4");
+  g_assert_cmpint (concierge_message_get_taken_down (loaded), ==, CONCIERGE_TAKEN_DOWN_HIDDEN);
+  g_assert_null (concierge_message_get_moderation_error (loaded));
+  g_clear_object (&loaded);
+
+  /* Showing it again, refused: the hidden post says so. */
+  g_assert_true (queue_unhide (fixture, concierge_message_get_id (post), &error));
+  g_assert_no_error (error);
+  refuse_queued (fixture, "Facebook refused the request: (#100) Unknown error");
+  loaded = load_post (fixture, "1122334455_4");
+  g_assert_cmpint (concierge_message_get_taken_down (loaded), ==, CONCIERGE_TAKEN_DOWN_HIDDEN);
+  g_assert_cmpstr (concierge_message_get_moderation_error (loaded), ==,
+                   "Facebook refused the request: (#100) Unknown error");
 }
 
 /* The private reply answers the comment with the personal data, not the
@@ -379,6 +439,8 @@ main (int   argc,
   g_test_add ("/store/hide/unhide-hidden-elsewhere", Fixture, NULL, fixture_set_up, test_unhide_hidden_elsewhere,
               fixture_tear_down);
   g_test_add ("/store/hide/refused", Fixture, NULL, fixture_set_up, test_hide_refused, fixture_tear_down);
+  g_test_add ("/store/hide/refusal-with-post", Fixture, NULL, fixture_set_up, test_refusal_with_post,
+              fixture_tear_down);
 
   return g_test_run ();
 }

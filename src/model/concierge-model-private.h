@@ -94,6 +94,7 @@ struct _ConciergeMessage
   ConciergeAudience   audience;        /* unknown where the platform has none */
   ConciergeTakenDown  taken_down;
   char               *hidden_reason;   /* why it was hidden: "spam" */
+  char               *moderation_error; /* why the platform refused its hiding or showing */
   gint64              deleted_at;      /* when the cache noticed; 0 if not */
   gboolean            sent_elsewhere;  /* the agent's, not through this Concierge */
   gboolean            note;            /* an internal note, never sent */

@@ -594,6 +594,7 @@ concierge_message_finalize (GObject *object)
   g_free (self->content_warning);
   g_free (self->personal_data);
   g_free (self->hidden_reason);
+  g_free (self->moderation_error);
   g_free (self->thread_remote_id);
   g_clear_object (&self->author);
   g_clear_pointer (&self->images, g_ptr_array_unref);
@@ -790,6 +791,29 @@ gboolean concierge_message_is_sent_elsewhere (ConciergeMessage *self) { return s
  *   names it ("personal data", "spam", "abuse")
  */
 const char *concierge_message_get_hidden_reason (ConciergeMessage *self) { return self->hidden_reason; }
+
+/**
+ * concierge_message_set_moderation_error:
+ * @moderation_error: (nullable): why the platform refused the last hiding
+ *   or showing again, in the channel's words; %NULL once one succeeded
+ */
+void
+concierge_message_set_moderation_error (ConciergeMessage *self,
+                                        const char       *moderation_error)
+{
+  g_return_if_fail (CONCIERGE_IS_MESSAGE (self));
+
+  g_free (self->moderation_error);
+  self->moderation_error = g_strdup (moderation_error);
+}
+
+/**
+ * concierge_message_get_moderation_error:
+ *
+ * Returns: (nullable): why the platform refused to hide the post (or, for
+ *   a hidden one, to show it again), for the agent to read and try again
+ */
+const char *concierge_message_get_moderation_error (ConciergeMessage *self) { return self->moderation_error; }
 
 void
 concierge_message_add_image (ConciergeMessage *self,

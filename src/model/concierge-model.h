@@ -271,6 +271,9 @@ gint64             concierge_message_get_deleted_at     (ConciergeMessage *self)
 gboolean           concierge_message_is_note            (ConciergeMessage *self);
 gboolean           concierge_message_is_sent_elsewhere  (ConciergeMessage *self);
 const char        *concierge_message_get_hidden_reason  (ConciergeMessage *self);
+void               concierge_message_set_moderation_error (ConciergeMessage *self,
+                                                           const char       *moderation_error);
+const char        *concierge_message_get_moderation_error (ConciergeMessage *self);
 void               concierge_message_add_image          (ConciergeMessage  *self,
                                                          ConciergeImage    *image);
 GPtrArray         *concierge_message_get_images         (ConciergeMessage *self);

@@ -107,11 +107,22 @@ typedef gboolean (*StoreWriteFunc) (ConciergeStore  *self,
 
 #define IDENTITY_COLUMNS "i.id, i.contact_id, i.platform, i.server_url, i.remote_id, i.handle, i.display_name"
 
+/* Why the platform refused the message's latest hiding or showing of
+ * its own (not a move's), while the post is still as it was: the row
+ * says so until the agent tries again. */
+#define MODERATION_ERROR_COLUMN                                                        \
+  "(SELECT coalesce (h.last_error, '') FROM outbox h WHERE h.message_id = m.id "       \
+  "  AND h.operation IN ('hide', 'unhide') AND h.move_id IS NULL "                     \
+  "  AND h.id = (SELECT max (l.id) FROM outbox l WHERE l.message_id = m.id "           \
+  "              AND l.operation IN ('hide', 'unhide') AND l.move_id IS NULL) "        \
+  "  AND h.state = 'failed' AND (h.operation = 'hide') = (m.taken_down IS NULL)) "
+
 #define MESSAGE_COLUMNS                                                                \
   "m.id, m.thread_id, m.remote_id, m.direction, m.body, m.created_at, m.edited_at, "   \
   "m.send_state, m.visibility, " IDENTITY_COLUMNS ", o.last_error, m.content_warning, " \
   "m.personal_data, m.taken_down, m.deleted_at, m.audience, m.sent_elsewhere, "        \
-  "m.hidden_reason "                                                                    \
+  "m.hidden_reason, "                                                                   \
+  MODERATION_ERROR_COLUMN                                                              \
   "FROM messages m LEFT JOIN identities i ON i.id = m.author_identity_id "             \
   "LEFT JOIN outbox o ON o.message_id = m.id AND o.operation = 'reply' "
 

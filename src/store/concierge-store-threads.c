@@ -93,6 +93,7 @@ message_from_row (sqlite3_stmt *stmt)
   concierge_audience_from_string ((const char *) sqlite3_column_text (stmt, 21), &message->audience);
   message->sent_elsewhere = sqlite3_column_int (stmt, 22) != 0;
   message->hidden_reason = column_dup (stmt, 23);
+  message->moderation_error = column_dup (stmt, 24);
 
   return message;
 }
