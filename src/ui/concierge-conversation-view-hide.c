@@ -62,19 +62,92 @@ hide_response_cb (ConciergeHideDialog       *dialog,
 }
 
 static void
+show_hide_dialog (ConciergeConversationView *self,
+                  gint64                     message_id)
+{
+  ConciergeHideDialog *dialog;
+
+  dialog = concierge_hide_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), message_id);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (hide_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The platform's answer decides between the reasons and an explanation:
+ * a hide it refuses for this post is not queued at all. Unasked, as
+ * offline, the outbox sends it once the platform can be reached. */
+static void
+hide_options_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConciergeCaller) caller = user_data;
+  ConciergeConversationView *self = concierge_caller_get_widget (caller);
+  gint64 message_id = *(gint64 *) concierge_caller_get_data (caller);
+  ConciergeMoveOptions options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  if (self == NULL)
+    return;
+  if (!concierge_channel_get_move_options_finish (CONCIERGE_CHANNEL (object), result, &options, &error))
+    {
+      g_debug ("Could not ask whether the post can be hidden: %s", error->message);
+      show_hide_dialog (self, message_id);
+      return;
+    }
+  if (options.hide == CONCIERGE_MOVE_CAN)
+    {
+      show_hide_dialog (self, message_id);
+      return;
+    }
+
+  /* Translators: %s is the platform, as in "Facebook" */
+  body = g_strdup_printf (_("%s does not let the page hide this post. A page cannot hide its own posts or those of "
+                            "its admins, and on some platforms not the comments under a visitor’s post. Answer it "
+                            "instead, or ask the customer to remove it."),
+                          concierge_platform_name (concierge_thread_get_platform (self->thread)));
+  concierge_show_message (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("This Post Cannot Be Hidden"),
+                          body);
+}
+
+static ConciergeMessage *
+find_message (ConciergeConversationView *self,
+              gint64                     message_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConciergeMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+
+      if (concierge_message_get_id (message) == message_id)
+        return g_steal_pointer (&message);
+    }
+  return NULL;
+}
+
+static void
 hide_post_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
-  ConciergeHideDialog *dialog;
+  gint64 message_id = g_variant_get_int64 (parameter);
+  g_autoptr(ConciergeMessage) message = NULL;
 
   if (self->sync == NULL || self->thread == NULL || !_concierge_conversation_view_can_hide (self))
     return;
 
-  dialog = concierge_hide_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), g_variant_get_int64 (parameter));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (hide_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  message = find_message (self, message_id);
+  if (message == NULL || concierge_message_get_remote_id (message) == NULL)
+    return;
+  concierge_channel_get_move_options_async (_concierge_conversation_view_get_channel (self),
+                                            concierge_thread_get_remote_id (self->thread),
+                                            concierge_message_get_remote_id (message), self->cancellable,
+                                            hide_options_cb,
+                                            concierge_caller_new (self, self->cancellable,
+                                                                  g_memdup2 (&message_id, sizeof message_id),
+                                                                  g_free));
 }
 
 /* One click: showing a post again destroys nothing. */

@@ -53,7 +53,9 @@ bind_message_cb (GtkSignalListItemFactory  *factory,
   concierge_message_row_set_images (row, concierge_message_get_images (message), self->store, self->textures,
                                     self->images_cancellable);
   concierge_message_row_set_attachments (row, concierge_message_get_attachments (message), self->store);
-  concierge_message_row_set_moderation (row, message, _concierge_conversation_view_can_hide (self));
+  concierge_message_row_set_moderation (row, message, _concierge_conversation_view_can_hide (self),
+                                        concierge_platform_name (self->thread ? concierge_thread_get_platform (
+                                                                                  self->thread) : NULL));
 }
 
 /* A newly opened conversation starts at its latest message. */

@@ -700,29 +700,45 @@ concierge_hide_reason_describe (const char *reason)
  * concierge_message_row_set_moderation:
  * @can_hide: the platform hides customers' posts, and the thread is
  *   public
+ * @platform: the platform's name, as the agent reads it
  *
  * Shows whether a customer's public post is hidden, and why, with the one
  * click that shows it again; or offers to hide it, where the platform can.
- * Call after concierge_message_row_set_message().
+ * A hiding or showing that the platform refused says why, with the same
+ * button to try again. Call after concierge_message_row_set_message().
  */
 void
 concierge_message_row_set_moderation (ConciergeMessageRow *self,
                                       ConciergeMessage    *message,
-                                      gboolean             can_hide)
+                                      gboolean             can_hide,
+                                      const char          *platform)
 {
   ConciergeTakenDown taken_down = concierge_message_get_taken_down (message);
   gboolean post = concierge_message_get_direction (message) == CONCIERGE_DIRECTION_IN &&
                   concierge_message_get_remote_id (message) != NULL && !concierge_message_is_note (message);
   gboolean hidden = taken_down == CONCIERGE_TAKEN_DOWN_HIDDEN;
+  const char *refused = concierge_message_get_moderation_error (message);
 
   g_return_if_fail (CONCIERGE_IS_MESSAGE_ROW (self));
 
   gtk_widget_set_visible (self->moderation_box,
                           post && (hidden || (can_hide && taken_down == CONCIERGE_TAKEN_DOWN_NONE &&
                                               concierge_message_get_deleted_at (message) == 0)));
-  gtk_widget_set_visible (GTK_WIDGET (self->moderation_label), hidden);
-  gtk_widget_set_visible (GTK_WIDGET (self->moderation_image), hidden);
-  if (hidden && concierge_message_get_hidden_reason (message) == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->moderation_label), hidden || refused != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->moderation_image), hidden || refused != NULL);
+  gtk_image_set_from_icon_name (self->moderation_image,
+                                refused != NULL ? "dialog-warning-symbolic" : "view-conceal-symbolic");
+  if (refused != NULL)
+    {
+      /* Translators: under a customer's post whose hiding failed; the
+       * first %s is the platform, as in "Facebook", the second its reason */
+      g_autofree char *text = g_strdup_printf (hidden ? _("%s did not show this post again: %s")
+                                                      : _("%s did not hide this post: %s"),
+                                               platform, refused);
+
+      gtk_label_set_text (self->moderation_label, text);
+    }
+  else if (hidden && concierge_message_get_hidden_reason (message) == NULL)
     gtk_label_set_text (self->moderation_label, _("Hidden on the platform. Only the author, their friends and you "
                                                   "still see it."));
   else if (hidden)
@@ -759,6 +775,7 @@ concierge_message_row_shows_same (ConciergeMessage *a,
          g_strcmp0 (concierge_message_get_personal_data (a), concierge_message_get_personal_data (b)) == 0 &&
          concierge_message_get_taken_down (a) == concierge_message_get_taken_down (b) &&
          g_strcmp0 (concierge_message_get_hidden_reason (a), concierge_message_get_hidden_reason (b)) == 0 &&
+         g_strcmp0 (concierge_message_get_moderation_error (a), concierge_message_get_moderation_error (b)) == 0 &&
          concierge_message_get_deleted_at (a) == concierge_message_get_deleted_at (b) &&
          same_images (concierge_message_get_images (a), concierge_message_get_images (b)) &&
          g_strcmp0 (concierge_message_get_body (a), concierge_message_get_body (b)) == 0;

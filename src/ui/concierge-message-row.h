@@ -31,7 +31,8 @@ gboolean concierge_message_row_shows_same  (ConciergeMessage    *a,
                                             ConciergeMessage    *b);
 void     concierge_message_row_set_moderation (ConciergeMessageRow *self,
                                                ConciergeMessage    *message,
-                                               gboolean             can_hide);
+                                               gboolean             can_hide,
+                                               const char          *platform);
 char    *concierge_hide_reason_describe    (const char          *reason);
 
 G_END_DECLS
