@@ -11,6 +11,7 @@
  *
  *   POST /_sandbox/facebook/comment {"action": "add", "object_id", "from",
  *        "message", "age_s"} | {"action": "edit"|"delete"|"get", "id", …}
+ *        | {"action": "edit", "id", "can_hide": false}
  *   GET  /_sandbox/facebook/scontent/NAME.png   a picture, as Meta's CDN
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -68,6 +69,7 @@ typedef struct
   gboolean      is_hidden;
   gboolean      private_replied;
   gboolean      deleted;
+  gboolean      hide_refused; /* for tests: as an admin's comment */
   char         *picture;   /* the name under CDN_PATH, or NULL */
 } Comment;
 
@@ -427,7 +429,7 @@ can_hide (Comment *comment)
   /* "You can hide most comments on Posts with the following exceptions:
    * comments made by the Page, …, comments made by any User on another
    * User's Post to the Page." */
-  return comment->from != &page && comment->post->from == &page;
+  return comment->from != &page && comment->post->from == &page && !comment->hide_refused;
 }
 
 static gboolean
@@ -1056,6 +1058,10 @@ control_comment (SoupServerMessage *msg)
       g_free (comment->message);
       comment->message = g_strdup (message);
     }
+  /* Meta refuses to hide some customers' comments, as those of the
+   * page's admins: a test makes one such. */
+  else if (g_str_equal (action, "edit") && json_object_has_member (object, "can_hide"))
+    comment->hide_refused = !json_object_get_boolean_member (object, "can_hide");
   else if (g_str_equal (action, "delete"))
     comment->deleted = TRUE;
   else if (!g_str_equal (action, "get"))

@@ -7,7 +7,9 @@ is then hidden; without a public answer, the move sends the private reply
 to the comment and hides it, once each. A comment's Hide… asks for a
 reason, offers no "criticism" and says why; the hidden comment shows its
 reason in the thread, and the audit log or the thread shows it again with
-one click."""
+one click. Where Facebook does not let the page hide a comment, Hide… says
+so and queues nothing; a hide that Facebook refuses says why under the
+comment, until a later try succeeds."""
 
 import subprocess
 import time
@@ -39,6 +41,20 @@ def graph_posts(sandbox, suffix, param=None, value=None):
     return [r for r in sandbox.requests()
             if r["method"] == "POST" and r.get("graph_path", "").endswith(suffix) and r["status"] == 200
             and (param is None or value in r["query"].get(param, ""))]
+
+
+def hide_tries(sandbox):
+    """Every hide or show of a comment that reached the Graph API, taken or not."""
+    return [r for r in sandbox.requests()
+            if r["method"] == "POST" and "is_hidden" in r.get("query", {})]
+
+
+def hide_as_spam(app):
+    app.click(app.find_button("Hide…"))
+    dialog = app.find_window("Hide This Post?")
+    app.click(app.find_button("Spam", within=dialog))
+    app.click(app.find_button("Hide Post", within=dialog))
+    app.wait_window_gone("Hide This Post?")
 
 
 def find_all(app, predicate, role=None, within=None):
@@ -163,6 +179,42 @@ def run(app, sandbox):
         uitest.fail(f"not Andrea's comment was shown again: {shown!r}")
     app.find_button("Hide…")
     print("the thread shows a hidden comment again with one click, and offers to hide it again")
+
+    # A comment the page may not hide: Hide… explains, and nothing goes out.
+    tried = len(hide_tries(sandbox))
+    sandbox.post("/_sandbox/facebook/comment", {"action": "edit", "id": comment, "can_hide": False})
+    app.click(app.find_button("Hide…"))
+    dialog = app.find_window("This Post Cannot Be Hidden")
+    app.find("Facebook does not let the page hide this post. A page cannot hide its own posts or those of its "
+             "admins, and on some platforms not the comments under a visitor’s post. Answer it instead, or ask the "
+             "customer to remove it.", role="label")
+    app.click(app.find_button("Close", within=dialog))
+    app.wait_window_gone("This Post Cannot Be Hidden")
+    time.sleep(2)
+    if find_all(app, lambda name: name == "Hide This Post?"):
+        uitest.fail("the reasons were offered for a comment that cannot be hidden")
+    if len(hide_tries(sandbox)) != tried:
+        uitest.fail(f"a hide went out for a comment that cannot be hidden: {hide_tries(sandbox)[tried:]!r}")
+    app.find_button("Hide…")
+    print("Hide… on a comment that cannot be hidden explains why, and queues nothing")
+
+    # Facebook refuses the hide: the comment says why, and a later try clears it.
+    sandbox.post("/_sandbox/facebook/comment", {"action": "edit", "id": comment, "can_hide": True})
+    sandbox.post("/_sandbox/facebook/permission", {"name": "pages_manage_engagement", "granted": False})
+    hide_as_spam(app)
+    refused = ("Facebook did not hide this post: The page’s token lacks the permission “pages_manage_engagement”. "
+               "Add it to the System User’s token in Meta Business Suite and paste the new token.")
+    app.find(refused, role="label")
+    app.find_button("Hide…")
+    print("a hide that Facebook refused says why under the comment, with Hide… to try again")
+
+    sandbox.post("/_sandbox/facebook/permission", {"name": "pages_manage_engagement", "granted": True})
+    hide_as_spam(app)
+    uitest.wait_until(lambda: len(graph_posts(sandbox, comment, "is_hidden", "true")) == 2, "the comment hidden again")
+    app.find("Hidden: Spam. Only the author, their friends and you still see it.", role="label")
+    uitest.wait_until(lambda: not find_all(app, lambda name: name.startswith("Facebook did not hide")),
+                      "the refusal to go")
+    print("a later hide that succeeds clears the refusal")
 
 
 if __name__ == "__main__":
