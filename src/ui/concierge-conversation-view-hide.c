@@ -1,7 +1,8 @@
 /* concierge-conversation-view-hide.c
  *
- * Hiding a customer's post for a reason the agent chooses, and showing
- * it again with one click. Both go through the outbox.
+ * Hiding a customer's post for a reason the agent chooses, where the
+ * platform lets the page hide it, and showing it again with one click.
+ * Both go through the outbox.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -82,32 +83,29 @@ hide_options_cb (GObject      *object,
 {
   g_autoptr(ConciergeCaller) caller = user_data;
   ConciergeConversationView *self = concierge_caller_get_widget (caller);
-  gint64 message_id = *(gint64 *) concierge_caller_get_data (caller);
+  gint64 *ids = concierge_caller_get_data (caller); /* thread, message */
+  gint64 message_id = ids[1];
   ConciergeMoveOptions options = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
 
-  if (self == NULL)
+  /* The agent may have gone on to another thread meanwhile. */
+  if (self == NULL || self->thread == NULL || concierge_thread_get_id (self->thread) != ids[0])
     return;
   if (!concierge_channel_get_move_options_finish (CONCIERGE_CHANNEL (object), result, &options, &error))
+    g_debug ("Could not ask whether the post can be hidden: %s", error->message);
+  else if (options.hide != CONCIERGE_MOVE_CAN)
     {
-      g_debug ("Could not ask whether the post can be hidden: %s", error->message);
-      show_hide_dialog (self, message_id);
+      /* Translators: %s is the platform, as in "Facebook" */
+      body = g_strdup_printf (_("%s does not let the page hide this post. A page cannot hide its own posts or "
+                                "those of its admins, and on some platforms not the comments under a visitor’s "
+                                "post. Answer it instead, or ask the customer to remove it."),
+                              concierge_platform_name (concierge_thread_get_platform (self->thread)));
+      concierge_show_message (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                              _("This Post Cannot Be Hidden"), body);
       return;
     }
-  if (options.hide == CONCIERGE_MOVE_CAN)
-    {
-      show_hide_dialog (self, message_id);
-      return;
-    }
-
-  /* Translators: %s is the platform, as in "Facebook" */
-  body = g_strdup_printf (_("%s does not let the page hide this post. A page cannot hide its own posts or those of "
-                            "its admins, and on some platforms not the comments under a visitor’s post. Answer it "
-                            "instead, or ask the customer to remove it."),
-                          concierge_platform_name (concierge_thread_get_platform (self->thread)));
-  concierge_show_message (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("This Post Cannot Be Hidden"),
-                          body);
+  show_hide_dialog (self, message_id);
 }
 
 static ConciergeMessage *
@@ -134,6 +132,7 @@ hide_post_action (GtkWidget  *widget,
   ConciergeConversationView *self = CONCIERGE_CONVERSATION_VIEW (widget);
   gint64 message_id = g_variant_get_int64 (parameter);
   g_autoptr(ConciergeMessage) message = NULL;
+  gint64 *ids;
 
   if (self->sync == NULL || self->thread == NULL || !_concierge_conversation_view_can_hide (self))
     return;
@@ -141,13 +140,14 @@ hide_post_action (GtkWidget  *widget,
   message = find_message (self, message_id);
   if (message == NULL || concierge_message_get_remote_id (message) == NULL)
     return;
+  ids = g_new (gint64, 2);
+  ids[0] = concierge_thread_get_id (self->thread);
+  ids[1] = message_id;
   concierge_channel_get_move_options_async (_concierge_conversation_view_get_channel (self),
                                             concierge_thread_get_remote_id (self->thread),
                                             concierge_message_get_remote_id (message), self->cancellable,
                                             hide_options_cb,
-                                            concierge_caller_new (self, self->cancellable,
-                                                                  g_memdup2 (&message_id, sizeof message_id),
-                                                                  g_free));
+                                            concierge_caller_new (self, self->cancellable, ids, g_free));
 }
 
 /* One click: showing a post again destroys nothing. */

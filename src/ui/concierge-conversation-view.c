@@ -47,15 +47,14 @@ bind_message_cb (GtkSignalListItemFactory  *factory,
 
   ConciergeMessageRow *row = CONCIERGE_MESSAGE_ROW (gtk_list_item_get_child (item));
   ConciergeMessage *message = gtk_list_item_get_item (item);
+  const char *platform = concierge_platform_name (self->thread ? concierge_thread_get_platform (self->thread) : NULL);
 
   concierge_message_row_set_message (row, message, before,
                                      self->thread ? concierge_thread_get_contact_name (self->thread) : "");
   concierge_message_row_set_images (row, concierge_message_get_images (message), self->store, self->textures,
                                     self->images_cancellable);
   concierge_message_row_set_attachments (row, concierge_message_get_attachments (message), self->store);
-  concierge_message_row_set_moderation (row, message, _concierge_conversation_view_can_hide (self),
-                                        concierge_platform_name (self->thread ? concierge_thread_get_platform (
-                                                                                  self->thread) : NULL));
+  concierge_message_row_set_moderation (row, message, _concierge_conversation_view_can_hide (self), platform);
 }
 
 /* A newly opened conversation starts at its latest message. */
