@@ -393,6 +393,29 @@ test_older_messages_are_missing (Fixture       *fixture,
 
 /* Sending */
 
+/* The check for posts their authors deleted asks about comments only:
+ * a Messenger conversation stays as it was read, every message of it. */
+static void
+test_messages_are_not_taken_for_deleted (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(ConciergeThread) thread = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  start_syncing (fixture);
+  thread = find_thread (fixture, JONAS);
+  concierge_sync_check_deleted_async (fixture->sync, thread, NULL, test_got_result, &result);
+  g_assert_true (concierge_sync_check_deleted_finish (fixture->sync, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  messages = thread_messages (fixture, JONAS);
+  g_assert_cmpuint (messages->len, ==, 3);
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_cmpint (concierge_message_get_deleted_at (g_ptr_array_index (messages, i)), ==, 0);
+}
+
 static void
 queue_reply (Fixture    *fixture,
              const char *psid,
@@ -704,6 +727,7 @@ main (int   argc,
   ADD ("/facebook-messenger/sync/pages", fixture_set_up, test_sync_pages_through_conversations);
   ADD ("/facebook-messenger/sync/changed", fixture_set_up, test_second_sync_reads_what_changed);
   ADD ("/facebook-messenger/sync/older-missing", fixture_set_up, test_older_messages_are_missing);
+  ADD ("/facebook-messenger/sync/not-deleted", fixture_set_up, test_messages_are_not_taken_for_deleted);
   ADD ("/facebook-messenger/send/within-window", fixture_set_up, test_reply_within_window);
   ADD ("/facebook-messenger/send/human-agent", fixture_set_up_human_agent, test_reply_with_human_agent_tag);
   ADD ("/facebook-messenger/send/after-24-hours", fixture_set_up, test_reply_after_window_refused);

@@ -299,6 +299,25 @@ step_root_cb (GTask    *step,
 
 static void ask_next (GTask *task);
 
+/* Comments and posts have ids of two numbers, "POST-ID_COMMENT-ID";
+ * Messenger's messages, "m_…", are not in the feed, and Meta names no
+ * way to see that one was unsent. */
+static gboolean
+is_feed_id (const char *id)
+{
+  const char *p = id;
+
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p++ != '_' || !g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  return *p == '\0';
+}
+
 /* A comment its author deleted is an object that "does not exist": error
  * 100 with subcode 33. Any other error ends the search. */
 static void
@@ -368,8 +387,12 @@ concierge_facebook_find_deleted_async (ConciergeChannel    *channel,
   FindDeleted *find = g_new0 (FindDeleted, 1);
 
   g_task_set_source_tag (task, concierge_facebook_find_deleted_async);
-  for (guint i = 0; comment_ids[i] != NULL && i < MAX_IDS_ASKED; i++)
-    g_strv_builder_add (ids, comment_ids[i]);
+  for (guint i = 0, asked = 0; comment_ids[i] != NULL && asked < MAX_IDS_ASKED; i++)
+    if (is_feed_id (comment_ids[i]))
+      {
+        g_strv_builder_add (ids, comment_ids[i]);
+        asked++;
+      }
   find->ids = g_strv_builder_end (ids);
   find->deleted = g_ptr_array_new_with_free_func (g_free);
   g_task_set_task_data (task, find, (GDestroyNotify) find_deleted_free);
