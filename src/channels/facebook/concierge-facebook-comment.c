@@ -299,7 +299,7 @@ step_root_cb (GTask    *step,
 
 static void ask_next (GTask *task);
 
-/* Comments and posts have ids of two numbers, "POST-ID_COMMENT-ID";
+/* Comments and posts have ids of numbers, "POST-ID_COMMENT-ID";
  * Messenger's messages, "m_…", are not in the feed, and Meta names no
  * way to see that one was unsent. */
 static gboolean
@@ -309,11 +309,7 @@ is_feed_id (const char *id)
 
   if (!g_ascii_isdigit (*p))
     return FALSE;
-  while (g_ascii_isdigit (*p))
-    p++;
-  if (*p++ != '_' || !g_ascii_isdigit (*p))
-    return FALSE;
-  while (g_ascii_isdigit (*p))
+  while (g_ascii_isdigit (*p) || (*p == '_' && g_ascii_isdigit (p[1])))
     p++;
   return *p == '\0';
 }
